@@ -1,0 +1,137 @@
+/**
+ * The engine interface, modelled on Unicorn's API. Two implementations: `ts` (our own emulator)
+ * and `unicorn` (native Unicorn 2 through koffi, the oracle). Addresses are JS numbers (safe
+ * integers, below 2^53); 64-bit register values are bigints at this boundary only.
+ */
+import type { AccessKind, FaultKind } from './errors.ts';
+
+export const PROT_NONE = 0;
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+export const PROT_ALL = 7;
+export const PAGE_SIZE = 4096;
+
+/** Unicorn/QEMU exception numbers passed to interrupt hooks. */
+export const INTNO_UDEF = 1;
+export const INTNO_SVC = 2;
+export const INTNO_BRK = 7;
+export const INTNO_HVC = 11;
+
+export type EngineKind = 'ts' | 'unicorn';
+
+export type GprName = `x${number}` | `w${number}` | 'sp' | 'wsp' | 'pc' | 'lr' | 'fp' | 'xzr' | 'wzr';
+export type SysRegName = 'nzcv' | 'fpcr' | 'fpsr' | 'tpidr_el0';
+export type VecName = `q${number}` | `v${number}` | `d${number}` | `s${number}` | `h${number}` | `b${number}`;
+export type RegName = GprName | SysRegName | VecName;
+
+export interface MemRegion {
+  begin: number;
+  /** Exclusive end. */
+  end: number;
+  perms: number;
+}
+
+export type StopReason = 'until' | 'count' | 'stopped' | 'parked';
+
+export interface RunResult {
+  reason: StopReason;
+  /** Instructions executed by this start() call. */
+  instructions: number;
+  pc: number;
+}
+
+export interface StartOptions {
+  /** Stop after this many instructions (Unicorn's `count`); the run returns reason 'count'. */
+  count?: number;
+}
+
+export type CodeHook = (address: number, size: number) => void;
+export type MemHook = (access: AccessKind, address: number, size: number, value: bigint) => void;
+/** Return true when the fault was handled (e.g. the page got mapped) and the access should be retried. */
+export type MemInvalidHook = (
+  access: AccessKind,
+  kind: FaultKind,
+  address: number,
+  size: number,
+  value: bigint,
+) => boolean;
+export type InterruptHook = (intno: number) => void;
+
+export interface HookRange {
+  begin?: number;
+  /** Inclusive end, as in Unicorn. */
+  end?: number;
+}
+
+export interface HookHandle {
+  readonly id: number;
+}
+
+/** What a host call gate answers: nothing (done, return to LR) or 'park' (answer comes later). */
+export type HostGateResult = undefined | 'park';
+export type HostGateFn = (engine: Engine) => HostGateResult | undefined;
+
+export interface EngineContext {
+  readonly kind: EngineKind;
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+
+  memMap(address: number, size: number, perms: number): void;
+  memUnmap(address: number, size: number): void;
+  memProtect(address: number, size: number, perms: number): void;
+  /** Host-side read, ignores permissions (as uc_mem_read). */
+  memRead(address: number, size: number): Uint8Array;
+  /** Host-side write, ignores permissions, invalidates decoded code in touched pages. */
+  memWrite(address: number, data: Uint8Array): void;
+  memRegions(): MemRegion[];
+
+  regRead(name: RegName): bigint;
+  regWrite(name: RegName, value: bigint): void;
+  /** Fast GPR access for host functions: index 0..30, 31 = SP. */
+  getX(index: number): bigint;
+  setX(index: number, value: bigint | number): void;
+  getPc(): number;
+  setPc(pc: number): void;
+
+  hookAdd(type: 'code' | 'block', fn: CodeHook, range?: HookRange): HookHandle;
+  hookAdd(type: 'mem-read' | 'mem-write', fn: MemHook, range?: HookRange): HookHandle;
+  hookAdd(type: 'mem-invalid', fn: MemInvalidHook): HookHandle;
+  hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
+  hookDel(handle: HookHandle): void;
+
+  /**
+   * Host call gate: executing the 4-byte slot at `address` calls `fn`, then returns to x30
+   * (the engine maps nothing itself; the slot must be mapped executable and hold `ret`).
+   */
+  addHostGate(address: number, fn: HostGateFn): void;
+  removeHostGate(address: number): void;
+
+  /** Run from `begin` until pc == `until` (not executed), a stop(), a park, or `count`. */
+  start(begin: number, until: number, options?: StartOptions): RunResult;
+  stop(): void;
+
+  contextSave(): EngineContext;
+  contextRestore(context: EngineContext): void;
+
+  /** Instructions executed since the engine was opened (deterministic clock source). */
+  instructionCount(): number;
+
+  close(): void;
+}
+
+export interface EngineOptions {
+  /** Seed for anything the engine randomises (nothing today; kept for determinism contracts). */
+  seed?: number;
+}
+
+export async function createEngine(kind: EngineKind = 'ts', options: EngineOptions = {}): Promise<Engine> {
+  if (kind === 'ts') {
+    const { TsEngine } = await import('./ts/engine.ts');
+    return new TsEngine(options);
+  }
+  const { openUnicornEngine } = await import('./unicorn/engine.ts');
+  return openUnicornEngine(options);
+}

@@ -1,0 +1,528 @@
+/**
+ * The `ts` engine: a block interpreter over the declarative decode table. Straight-line runs of
+ * instructions are decoded once into arrays of ops (cached in their page, dropped on writes), and
+ * executed without per-instruction bookkeeping; exact pc and instruction counts are rebuilt from
+ * the op index when something interrupts a block (fault, budget, until address).
+ */
+import type {
+  CodeHook,
+  Engine,
+  EngineContext,
+  EngineOptions,
+  HookHandle,
+  HookRange,
+  HostGateFn,
+  InterruptHook,
+  MemHook,
+  MemInvalidHook,
+  MemRegion,
+  RegName,
+  RunResult,
+  StartOptions,
+} from '../engine.ts';
+import { INTNO_BRK, INTNO_HVC, INTNO_SVC, INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
+import {
+  type AccessKind,
+  EngineApiError,
+  MemoryFault,
+  UndefinedInstruction,
+  UnhandledException,
+  UnimplementedInstruction,
+} from '../errors.ts';
+import { Memory } from '../memory.ts';
+import type { Decoded } from './decoder.ts';
+import { decodeWord } from './isa/index.ts';
+import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR } from './state.ts';
+
+const MAX_BLOCK = 64;
+
+interface Block {
+  readonly address: number;
+  /** Address after the last instruction. */
+  readonly end: number;
+  readonly ops: Op[];
+  /** True when the last op does not set pc (block ended by size or page end). */
+  readonly fallthrough: boolean;
+  /** Set for host call gate blocks. */
+  readonly gate?: HostGateFn;
+}
+
+interface HookEntry {
+  id: number;
+  type: string;
+  fn: unknown;
+  begin: number;
+  end: number;
+}
+
+interface TsContext extends EngineContext {
+  readonly kind: 'ts';
+  readonly xlo: Int32Array;
+  readonly xhi: Int32Array;
+  readonly pc: number;
+  readonly nzcv: number;
+  readonly v: Uint8Array;
+  readonly fpcr: number;
+  readonly fpsr: number;
+  readonly tpidrLo: number;
+  readonly tpidrHi: number;
+}
+
+export function decode(word: number): Decoded | null {
+  return decodeWord(word);
+}
+
+export class TsEngine implements Engine {
+  readonly kind = 'ts' as const;
+  readonly mem = new Memory();
+  readonly cpu = new CpuState(this.mem);
+  private readonly gates = new Map<number, HostGateFn>();
+  private hooks: HookEntry[] = [];
+  private nextHookId = 1;
+  private stopRequested = false;
+  private parked = false;
+  private closed = false;
+
+  constructor(_options: EngineOptions = {}) {
+    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+      throw new EngineApiError('the ts engine needs a little-endian host');
+    }
+  }
+
+  // ---- memory ---------------------------------------------------------------------------
+
+  memMap(address: number, size: number, perms: number): void {
+    this.mem.map(address, size, perms);
+  }
+  memUnmap(address: number, size: number): void {
+    this.mem.unmap(address, size);
+    this.dropCodeIn(address, size);
+  }
+  memProtect(address: number, size: number, perms: number): void {
+    this.mem.protect(address, size, perms);
+    this.dropCodeIn(address, size);
+  }
+  memRead(address: number, size: number): Uint8Array {
+    return this.mem.read(address, size);
+  }
+  memWrite(address: number, data: Uint8Array): void {
+    this.mem.write(address, data);
+  }
+  memRegions(): MemRegion[] {
+    return this.mem.regions();
+  }
+
+  private dropCodeIn(address: number, size: number): void {
+    for (let a = address; a < address + size; a += PAGE_SIZE) {
+      const page = this.mem.pages.get(a / PAGE_SIZE);
+      if (page) page.code = null;
+    }
+  }
+
+  // ---- registers ------------------------------------------------------------------------
+
+  regRead(name: RegName): bigint {
+    return readReg(this.cpu, name);
+  }
+  regWrite(name: RegName, value: bigint): void {
+    writeReg(this.cpu, name, value);
+  }
+  getX(index: number): bigint {
+    return this.cpu.getX(index);
+  }
+  setX(index: number, value: bigint | number): void {
+    this.cpu.setX(index, BigInt(value));
+  }
+  getPc(): number {
+    return this.cpu.pc;
+  }
+  setPc(pc: number): void {
+    this.cpu.pc = pc;
+  }
+
+  // ---- hooks ----------------------------------------------------------------------------
+
+  hookAdd(type: 'code' | 'block', fn: CodeHook, range?: HookRange): HookHandle;
+  hookAdd(type: 'mem-read' | 'mem-write', fn: MemHook, range?: HookRange): HookHandle;
+  hookAdd(type: 'mem-invalid', fn: MemInvalidHook): HookHandle;
+  hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
+  hookAdd(type: string, fn: unknown, range?: HookRange): HookHandle {
+    const begin = range?.begin ?? 0;
+    const end = range?.end ?? Number.MAX_SAFE_INTEGER;
+    const entry: HookEntry = { id: this.nextHookId++, type, fn, begin, end };
+    this.hooks.push(entry);
+    this.refreshObserver();
+    return { id: entry.id };
+  }
+
+  hookDel(handle: HookHandle): void {
+    this.hooks = this.hooks.filter((h) => h.id !== handle.id);
+    this.refreshObserver();
+  }
+
+  private hooksOf(type: string): HookEntry[] {
+    return this.hooks.filter((h) => h.type === type);
+  }
+
+  private refreshObserver(): void {
+    const reads = this.hooksOf('mem-read');
+    const writes = this.hooksOf('mem-write');
+    if (reads.length === 0 && writes.length === 0) {
+      this.mem.observer = null;
+      return;
+    }
+    this.mem.observer = (access: AccessKind, address, size, lo, hi) => {
+      const list = access === 'read' ? reads : writes;
+      if (list.length === 0) return;
+      const value = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+      for (const h of list) {
+        if (address >= h.begin && address <= h.end) (h.fn as MemHook)(access, address, size, value);
+      }
+    };
+  }
+
+  addHostGate(address: number, fn: HostGateFn): void {
+    if (address % 4 !== 0) throw new EngineApiError(`host gate address 0x${address.toString(16)} is not 4-aligned`);
+    this.gates.set(address, fn);
+    this.dropCodeIn(address - (address % PAGE_SIZE), PAGE_SIZE);
+  }
+
+  removeHostGate(address: number): void {
+    this.gates.delete(address);
+    this.dropCodeIn(address - (address % PAGE_SIZE), PAGE_SIZE);
+  }
+
+  // ---- execution ------------------------------------------------------------------------
+
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  instructionCount(): number {
+    return this.cpu.icount;
+  }
+
+  start(begin: number, until: number, options: StartOptions = {}): RunResult {
+    if (this.closed) throw new EngineApiError('engine is closed');
+    const s = this.cpu;
+    const limit = options.count !== undefined && options.count > 0 ? options.count : Number.POSITIVE_INFINITY;
+    const startCount = s.icount;
+    s.pc = begin;
+    this.stopRequested = false;
+    this.parked = false;
+    const codeHooks = this.hooksOf('code');
+    const blockHooks = this.hooksOf('block');
+    const singleStep = codeHooks.length > 0;
+    for (;;) {
+      const pc = s.pc;
+      if (this.stopRequested) return this.result('stopped', startCount);
+      if (pc === until) return this.result('until', startCount);
+      const left = limit - (s.icount - startCount);
+      if (left <= 0) return this.result('count', startCount);
+      let block: Block;
+      try {
+        block = this.getBlock(pc);
+      } catch (e) {
+        if (e instanceof MemoryFault && this.onInvalid(e, pc)) continue;
+        throw e;
+      }
+      if (block.gate) {
+        for (const h of blockHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
+        for (const h of codeHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
+        if (this.stopRequested) return this.result('stopped', startCount);
+        s.icount += 1;
+        const answer = block.gate(this);
+        if (answer === 'park') {
+          this.parked = true;
+          s.pc = pc;
+          return this.result('parked', startCount);
+        }
+        if (s.pc === pc) {
+          // Behave as the `ret` that occupies the gate slot.
+          s.pc = (s.xhi[30] as number) * 4294967296 + ((s.xlo[30] as number) >>> 0);
+        }
+        continue;
+      }
+      let n = block.ops.length;
+      let partial = false;
+      if (singleStep) {
+        n = 1;
+        partial = n < block.ops.length || block.fallthrough;
+      }
+      if (until > pc && until < block.end) {
+        const k = (until - pc) / 4;
+        if (k < n) {
+          n = k;
+          partial = true;
+        }
+      }
+      if (left < n) {
+        n = left;
+        partial = true;
+      }
+      if (blockHooks.length > 0 && !singleStep) {
+        for (const h of blockHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, block.end - pc);
+      }
+      const ops = block.ops;
+      let i = 0;
+      try {
+        if (singleStep) {
+          for (const h of blockHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
+          for (const h of codeHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
+          if (this.stopRequested) return this.result('stopped', startCount);
+          if (s.pc !== pc) continue; // a hook redirected execution
+        }
+        for (; i < n; i++) (ops[i] as Op)(s);
+      } catch (e) {
+        s.icount += i;
+        s.pc = pc + 4 * i;
+        if (e instanceof MemoryFault) {
+          e.pc = s.pc;
+          if (this.onInvalid(e, s.pc)) continue;
+        }
+        throw e;
+      }
+      s.icount += n;
+      // Partial runs never reach the block's terminator, so pc is rebuilt from the op index.
+      if (partial || block.fallthrough) s.pc = pc + 4 * n;
+      if (s.excKind !== EXC_NONE) this.raise();
+    }
+  }
+
+  private result(reason: RunResult['reason'], startCount: number): RunResult {
+    return { reason, instructions: this.cpu.icount - startCount, pc: this.cpu.pc };
+  }
+
+  /** Unicorn semantics: a mem-invalid hook that returns true gets the access retried. */
+  private onInvalid(fault: MemoryFault, pc: number): boolean {
+    const hooks = this.hooksOf('mem-invalid');
+    if (hooks.length === 0) return false;
+    let handled = false;
+    for (const h of hooks) {
+      if ((h.fn as MemInvalidHook)(fault.access, fault.kind, fault.address, fault.size, 0n)) handled = true;
+    }
+    this.cpu.pc = pc;
+    return handled;
+  }
+
+  private raise(): void {
+    const s = this.cpu;
+    const kind = s.excKind;
+    s.excKind = EXC_NONE;
+    const intno =
+      kind === EXC_SVC ? INTNO_SVC : kind === EXC_BRK ? INTNO_BRK : kind === EXC_HVC ? INTNO_HVC : INTNO_UDEF;
+    const hooks = this.hooksOf('intr');
+    if (hooks.length === 0 || kind === EXC_UDF) {
+      const at = kind === EXC_SVC || kind === EXC_HVC ? s.pc - 4 : s.pc;
+      if (hooks.length === 0) throw new UnhandledException(intno, at);
+    }
+    for (const h of hooks) (h.fn as InterruptHook)(intno);
+  }
+
+  private getBlock(pc: number): Block {
+    const page = this.mem.fetchPage(pc);
+    const slot = (pc & (PAGE_SIZE - 1)) >>> 2;
+    let code = page.code as (Block | undefined)[] | null;
+    if (code === null) {
+      code = new Array(PAGE_SIZE / 4);
+      page.code = code;
+    }
+    const cached = code[slot];
+    if (cached !== undefined) return cached;
+    const block = this.buildBlock(pc);
+    code[slot] = block;
+    return block;
+  }
+
+  private buildBlock(pc: number): Block {
+    const gate = this.gates.get(pc);
+    if (gate) return { address: pc, end: pc + 4, ops: [], fallthrough: false, gate };
+    const ops: Op[] = [];
+    const pageEnd = pc - (pc % PAGE_SIZE) + PAGE_SIZE;
+    let a = pc;
+    while (a < pageEnd && ops.length < MAX_BLOCK) {
+      if (a !== pc && this.gates.has(a)) break;
+      const word = this.mem.fetch32(a);
+      const d = decodeWord(word);
+      if (d === null) {
+        ops.push(throwing(new UndefinedInstruction(word, a)));
+        return { address: pc, end: a + 4, ops, fallthrough: false };
+      }
+      const flow = d.def.flow ?? 'seq';
+      if (flow === 'alone' && ops.length > 0) break;
+      if (!d.def.exec) {
+        ops.push(throwing(new UnimplementedInstruction(word, a, d.def.disasm(d.fields, a))));
+        return { address: pc, end: a + 4, ops, fallthrough: false };
+      }
+      let op: Op;
+      try {
+        op = d.def.exec(d.fields, a);
+      } catch (e) {
+        if (e instanceof UnimplementedInstruction || e instanceof UndefinedInstruction) {
+          ops.push(throwing(e));
+          return { address: pc, end: a + 4, ops, fallthrough: false };
+        }
+        throw e;
+      }
+      ops.push(op);
+      a += 4;
+      if (flow !== 'seq') return { address: pc, end: a, ops, fallthrough: false };
+    }
+    return { address: pc, end: a, ops, fallthrough: true };
+  }
+
+  // ---- context ----------------------------------------------------------------------------
+
+  contextSave(): EngineContext {
+    const s = this.cpu;
+    const ctx: TsContext = {
+      kind: 'ts',
+      xlo: s.xlo.slice(),
+      xhi: s.xhi.slice(),
+      pc: s.pc,
+      nzcv: s.nzcv(),
+      v: s.vb.slice(),
+      fpcr: s.fpcr,
+      fpsr: s.fpsr,
+      tpidrLo: s.tpidrLo,
+      tpidrHi: s.tpidrHi,
+    };
+    return ctx;
+  }
+
+  contextRestore(context: EngineContext): void {
+    if (context.kind !== 'ts') throw new EngineApiError('context from another engine kind');
+    const c = context as TsContext;
+    const s = this.cpu;
+    s.xlo.set(c.xlo);
+    s.xhi.set(c.xhi);
+    s.xlo[ZR] = 0;
+    s.xhi[ZR] = 0;
+    s.pc = c.pc;
+    s.setNzcv(c.nzcv);
+    s.vb.set(c.v);
+    s.fpcr = c.fpcr;
+    s.fpsr = c.fpsr;
+    s.tpidrLo = c.tpidrLo;
+    s.tpidrHi = c.tpidrHi;
+  }
+
+  isParked(): boolean {
+    return this.parked;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+function throwing(error: Error): Op {
+  return () => {
+    throw error;
+  };
+}
+
+// ---- register names ---------------------------------------------------------------------------
+
+const U64 = (1n << 64n) - 1n;
+
+function vecIndex(name: string): number {
+  const i = Number(name.slice(1));
+  if (!Number.isInteger(i) || i < 0 || i > 31) throw new EngineApiError(`unknown register '${name}'`);
+  return i;
+}
+
+function gprIndex(name: string): number {
+  const i = Number(name.slice(1));
+  if (!Number.isInteger(i) || i < 0 || i > 30 || name.length < 2)
+    throw new EngineApiError(`unknown register '${name}'`);
+  return i;
+}
+
+export function readReg(s: CpuState, name: RegName): bigint {
+  switch (name) {
+    case 'pc':
+      return BigInt(s.pc);
+    case 'sp':
+      return s.getX(SP);
+    case 'wsp':
+      return s.getX(SP) & 0xffffffffn;
+    case 'lr':
+      return s.getX(30);
+    case 'fp':
+      return s.getX(29);
+    case 'xzr':
+    case 'wzr':
+      return 0n;
+    case 'nzcv':
+      return BigInt(s.nzcv() >>> 0);
+    case 'fpcr':
+      return BigInt(s.fpcr >>> 0);
+    case 'fpsr':
+      return BigInt(s.fpsr >>> 0);
+    case 'tpidr_el0':
+      return (BigInt(s.tpidrHi >>> 0) << 32n) | BigInt(s.tpidrLo >>> 0);
+  }
+  const c = name[0];
+  if (c === 'x') return s.getX(gprIndex(name));
+  if (c === 'w') return s.getX(gprIndex(name)) & 0xffffffffn;
+  const bytes = { q: 16, v: 16, d: 8, s: 4, h: 2, b: 1 }[c as string];
+  if (bytes === undefined) throw new EngineApiError(`unknown register '${name}'`);
+  const base = vecIndex(name) * 16;
+  let v = 0n;
+  for (let k = bytes - 1; k >= 0; k--) v = (v << 8n) | BigInt(s.vb[base + k] as number);
+  return v;
+}
+
+export function writeReg(s: CpuState, name: RegName, value: bigint): void {
+  const v64 = value & U64;
+  switch (name) {
+    case 'pc':
+      s.pc = Number(v64);
+      return;
+    case 'sp':
+    case 'wsp':
+      s.setX(SP, name === 'wsp' ? v64 & 0xffffffffn : v64);
+      return;
+    case 'lr':
+      s.setX(30, v64);
+      return;
+    case 'fp':
+      s.setX(29, v64);
+      return;
+    case 'xzr':
+    case 'wzr':
+      return;
+    case 'nzcv':
+      s.setNzcv(Number(v64 & 0xf0000000n));
+      return;
+    case 'fpcr':
+      s.fpcr = Number(v64 & 0xffffffffn) | 0;
+      return;
+    case 'fpsr':
+      s.fpsr = Number(v64 & 0xffffffffn) | 0;
+      return;
+    case 'tpidr_el0':
+      s.tpidrLo = Number(BigInt.asIntN(32, v64));
+      s.tpidrHi = Number(BigInt.asIntN(32, v64 >> 32n));
+      return;
+  }
+  const c = name[0];
+  if (c === 'x') {
+    s.setX(gprIndex(name), v64);
+    return;
+  }
+  if (c === 'w') {
+    s.setX(gprIndex(name), v64 & 0xffffffffn);
+    return;
+  }
+  const bytes = { q: 16, v: 16, d: 8, s: 4, h: 2, b: 1 }[c as string];
+  if (bytes === undefined) throw new EngineApiError(`unknown register '${name}'`);
+  const base = vecIndex(name) * 16;
+  // Writing a narrower view zeroes the rest of the vector register, as a scalar write does.
+  let v = value & ((1n << 128n) - 1n);
+  for (let k = 0; k < 16; k++) {
+    s.vb[base + k] = k < bytes ? Number(v & 0xffn) : 0;
+    v >>= 8n;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The instruction table: every encoding class, in priority order (first match wins inside the
+ * decoder's buckets; aliases and special cases come before the general encodings they refine).
+ */
+import { type Decoded, DecodeTable, type DisasmContext } from '../decoder.ts';
+import { defs as branch } from './branch.ts';
+import { defs as crypto } from './crypto.ts';
+import { defs as dpImm } from './dp_imm.ts';
+import { defs as dpReg } from './dp_reg.ts';
+import { defs as fp } from './fp.ts';
+import { defs as ldst } from './ldst.ts';
+import { defs as simd } from './simd.ts';
+import { defs as simdLdst } from './simd_ldst.ts';
+import { defs as system } from './system.ts';
+
+export const TABLE = new DecodeTable([
+  ...system,
+  ...branch,
+  ...dpImm,
+  ...dpReg,
+  ...ldst,
+  ...simdLdst,
+  ...fp,
+  ...crypto,
+  ...simd,
+]);
+
+export function decodeWord(word: number): Decoded | null {
+  return TABLE.decode(word);
+}
+
+/** llvm-objdump-style text for one word; undecodable words print as `.inst 0x…`. */
+export function disassemble(word: number, address = 0, ctx?: DisasmContext): string {
+  const d = TABLE.decode(word);
+  if (d === null) return `.inst 0x${(word >>> 0).toString(16).padStart(8, '0')}`;
+  return d.def.disasm(d.fields, address, ctx);
+}

@@ -1,0 +1,79 @@
+/**
+ * Architectural state of the ts engine. 64-bit registers are split into int32 halves so the hot
+ * path never touches BigInt. Register file layout: 0..30 = X0..X30, 31 = SP, 32 = the zero
+ * register as read (always 0, never written), 33 = the zero register as written (a sink).
+ * Decoders map a register field of 31 to SP, ZR (read) or ZR_W (write) as the encoding says.
+ */
+import type { Memory } from '../memory.ts';
+
+export const SP = 31;
+export const ZR = 32;
+export const ZR_W = 33;
+
+/** Exception kinds raised by instructions; the run loop turns them into interrupt hooks. */
+export const EXC_NONE = 0;
+export const EXC_SVC = 1;
+export const EXC_BRK = 2;
+export const EXC_HVC = 3;
+export const EXC_UDF = 4;
+
+export class CpuState {
+  readonly xlo = new Int32Array(34);
+  readonly xhi = new Int32Array(34);
+  /** Address of the next instruction to execute (exact at block boundaries). */
+  pc = 0;
+  /** NZCV flags, each 0 or 1. */
+  n = 0;
+  z = 0;
+  c = 0;
+  v = 0;
+  /** V0..V31, 16 bytes each, little-endian, with typed views over the same bytes. */
+  readonly vbuf = new ArrayBuffer(32 * 16);
+  readonly vb = new Uint8Array(this.vbuf);
+  readonly vh = new Uint16Array(this.vbuf);
+  readonly vi = new Int32Array(this.vbuf);
+  readonly vf32 = new Float32Array(this.vbuf);
+  readonly vf64 = new Float64Array(this.vbuf);
+  readonly vdv = new DataView(this.vbuf);
+  fpcr = 0;
+  fpsr = 0;
+  tpidrLo = 0;
+  tpidrHi = 0;
+  /** Exclusive monitor (QEMU semantics: address and the value seen by the load-exclusive). */
+  exclAddr = -1;
+  exclSize = 0;
+  exclLo = 0;
+  exclHi = 0;
+  exclLo2 = 0;
+  exclHi2 = 0;
+  /** Instructions retired since the engine was opened; exact at block boundaries. */
+  icount = 0;
+  /** Set by exception-raising instructions (SVC/BRK/HVC/UDF). */
+  excKind = EXC_NONE;
+  excImm = 0;
+  /** Set by DC ZVA block size etc.; kept here so instructions need only the state. */
+  constructor(readonly mem: Memory) {}
+
+  getX(i: number): bigint {
+    return (BigInt(this.xhi[i] as number) << 32n) | BigInt((this.xlo[i] as number) >>> 0);
+  }
+
+  setX(i: number, v: bigint): void {
+    this.xlo[i] = Number(BigInt.asIntN(32, v));
+    this.xhi[i] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+
+  nzcv(): number {
+    return (this.n << 31) | (this.z << 30) | (this.c << 29) | (this.v << 28);
+  }
+
+  setNzcv(value: number): void {
+    this.n = (value >>> 31) & 1;
+    this.z = (value >>> 30) & 1;
+    this.c = (value >>> 29) & 1;
+    this.v = (value >>> 28) & 1;
+  }
+}
+
+/** One executable instruction: reads and writes the state. Branch-like ops set `pc`. */
+export type Op = (s: CpuState) => void;
