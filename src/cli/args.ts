@@ -25,11 +25,7 @@ export interface Parsed {
  * Parses argv against `spec`. Flags listed in `positionalMarkers` apply to the next positional
  * only (llvm-jitlink's `-lazy` semantics).
  */
-export function parseArgs(
-  argv: string[],
-  spec: Record<string, OptionSpec>,
-  positionalMarkers: string[] = [],
-): Parsed {
+export function parseArgs(argv: string[], spec: Record<string, OptionSpec>, positionalMarkers: string[] = []): Parsed {
   const byName = new Map<string, string>();
   for (const [name, s] of Object.entries(spec)) {
     byName.set(`--${name}`, name);

@@ -10,15 +10,8 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
+// Each subcommand registers one line here (keep alphabetical).
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./commands/run.ts')).command,
-  exec: async () => (await import('./commands/exec.ts')).command,
-  link: async () => (await import('./commands/link.ts')).command,
-  debug: async () => (await import('./commands/debug.ts')).command,
-  'fuzz-isa': async () => (await import('./commands/fuzz-isa.ts')).command,
-  'fuzz-lazy': async () => (await import('./commands/fuzz-lazy.ts')).command,
-  bench: async () => (await import('./commands/bench.ts')).command,
-  demo: async () => (await import('./commands/demo.ts')).command,
   disasm: async () => (await import('./commands/disasm.ts')).command,
 };
 

@@ -1,0 +1,85 @@
+/**
+ * Oracle detection for tests. Outside CI a missing oracle skips its tests with a visible reason
+ * in the test title and on stderr; with CI=true a missing oracle is a failing test, because CI
+ * installs every oracle and must never pass by skipping.
+ */
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { describe, it } from 'vitest';
+
+export type OracleName = 'unicorn' | 'qemu' | 'llvm-mc' | 'llvm-objdump' | 'clang' | 'lld' | 'llvm-jitlink';
+
+export interface OracleStatus {
+  name: OracleName;
+  available: boolean;
+  /** Path or library name when available; the reason when not. */
+  detail: string;
+}
+
+const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
+  qemu: ['qemu-aarch64', 'qemu-user'],
+  'llvm-mc': ['llvm-mc-16', 'llvm-16'],
+  'llvm-objdump': ['llvm-objdump-16', 'llvm-16'],
+  clang: ['clang-16', 'clang-16'],
+  lld: ['ld.lld-16', 'lld-16'],
+  'llvm-jitlink': ['llvm-jitlink-16', 'llvm-16'],
+};
+
+const cache = new Map<OracleName, OracleStatus>();
+
+export const inCI = process.env.CI === 'true' || process.env.CI === '1';
+
+export function oracle(name: OracleName): OracleStatus {
+  const hit = cache.get(name);
+  if (hit) return hit;
+  let status: OracleStatus;
+  if (name === 'unicorn') {
+    try {
+      const require = createRequire(import.meta.url);
+      const koffi = require('koffi') as { load(path: string): unknown };
+      koffi.load('libunicorn.so.2');
+      status = { name, available: true, detail: 'libunicorn.so.2' };
+    } catch (e) {
+      status = {
+        name,
+        available: false,
+        detail: `native Unicorn unavailable (apt-get install libunicorn2; npm koffi): ${(e as Error).message.split('\n')[0]}`,
+      };
+    }
+  } else {
+    const [cmd, pkg] = COMMANDS[name];
+    try {
+      const path = execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim();
+      status = path
+        ? { name, available: true, detail: path }
+        : { name, available: false, detail: `${cmd} not found (apt-get install ${pkg})` };
+    } catch {
+      status = { name, available: false, detail: `${cmd} not found (apt-get install ${pkg})` };
+    }
+  }
+  cache.set(name, status);
+  return status;
+}
+
+/**
+ * `describe` that needs oracles. Missing outside CI: skipped, reason in the title and on stderr.
+ * Missing in CI: one failing test naming the oracle.
+ */
+export function describeWithOracles(names: OracleName[], title: string, body: () => void): void {
+  const missing = names.map(oracle).filter((s) => !s.available);
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
+  const why = missing.map((m) => m.detail).join('; ');
+  if (inCI) {
+    describe(title, () => {
+      it(`requires oracles: ${missing.map((m) => m.name).join(', ')}`, () => {
+        throw new Error(`CI requires these oracles: ${why}`);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`[oracle skipped] ${title}: ${why}\n`);
+  describe.skip(`${title} [skipped: ${why}]`, body);
+}
