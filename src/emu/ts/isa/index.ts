@@ -10,6 +10,7 @@ import { defs as dpReg } from './dp_reg.ts';
 import { defs as fp } from './fp.ts';
 import { defs as ldst } from './ldst.ts';
 import { defs as simd } from './simd.ts';
+import { defs as simdFp } from './simd_fp.ts';
 import { defs as simdLdst } from './simd_ldst.ts';
 import { defs as system } from './system.ts';
 
@@ -22,6 +23,7 @@ export const TABLE = new DecodeTable([
   ...simdLdst,
   ...fp,
   ...crypto,
+  ...simdFp,
   ...simd,
 ]);
 
