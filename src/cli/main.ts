@@ -12,6 +12,7 @@ export interface Command {
 
 // Each subcommand registers one line here (keep alphabetical).
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  bench: async () => (await import('./commands/bench.ts')).command,
   disasm: async () => (await import('./commands/disasm.ts')).command,
 };
 
