@@ -125,6 +125,11 @@ export interface Engine {
 export interface EngineOptions {
   /** Seed for anything the engine randomises (nothing today; kept for determinism contracts). */
   seed?: number;
+  /**
+   * ts engine only: executions of a block before it is translated to JavaScript (default 16;
+   * 0 translates every block at once, Infinity never translates). Results never depend on it.
+   */
+  jitThreshold?: number;
 }
 
 export async function createEngine(kind: EngineKind = 'ts', options: EngineOptions = {}): Promise<Engine> {

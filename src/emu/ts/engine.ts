@@ -32,12 +32,17 @@ import {
 import { Memory } from '../memory.ts';
 import type { Decoded } from './decoder.ts';
 import { decodeWord } from './isa/index.ts';
+import { type CompiledBlock, compileBlock } from './jit/compile.ts';
 import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR } from './state.ts';
 
 const MAX_BLOCK = 64;
 
 interface Block {
   readonly address: number;
+  /** Executions so far, until the block is translated. */
+  hits: number;
+  /** Translated form: undefined = not yet tried, null = not translatable. */
+  jit: CompiledBlock | null | undefined;
   /** Address after the last instruction. */
   readonly end: number;
   readonly ops: Op[];
@@ -82,8 +87,10 @@ export class TsEngine implements Engine {
   private stopRequested = false;
   private parked = false;
   private closed = false;
+  private readonly jitThreshold: number;
 
-  constructor(_options: EngineOptions = {}) {
+  constructor(options: EngineOptions = {}) {
+    this.jitThreshold = options.jitThreshold ?? 16;
     if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
       throw new EngineApiError('the ts engine needs a little-endian host');
     }
@@ -213,6 +220,11 @@ export class TsEngine implements Engine {
     const codeHooks = this.hooksOf('code');
     const blockHooks = this.hooksOf('block');
     const singleStep = codeHooks.length > 0;
+    // Translated blocks run without per-instruction hooks, so any hook disables them.
+    const jitOn = this.hooks.length === 0 && this.jitThreshold !== Number.POSITIVE_INFINITY;
+    // In single-step mode, block hooks fire where a basic block starts: the entry, and after
+    // a terminator (branch, exception, gate).
+    let atBlockStart = true;
     for (;;) {
       const pc = s.pc;
       if (this.stopRequested) return this.result('stopped', startCount);
@@ -230,6 +242,7 @@ export class TsEngine implements Engine {
         for (const h of blockHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
         for (const h of codeHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
         if (this.stopRequested) return this.result('stopped', startCount);
+        atBlockStart = true;
         s.icount += 1;
         const answer = block.gate(this);
         if (answer === 'park') {
@@ -242,6 +255,30 @@ export class TsEngine implements Engine {
           s.pc = (s.xhi[30] as number) * 4294967296 + ((s.xlo[30] as number) >>> 0);
         }
         continue;
+      }
+      if (jitOn && block.jit !== null) {
+        let jit: CompiledBlock | null | undefined = block.jit;
+        if (jit === undefined && ++block.hits > this.jitThreshold) {
+          jit = this.translate(block);
+          block.jit = jit;
+        }
+        if (jit && left >= block.ops.length && !(until > pc && until < block.end)) {
+          let done: number;
+          try {
+            done = jit(s, block.ops, left);
+          } catch (e) {
+            s.icount += s.jn + s.k;
+            s.pc = pc + 4 * s.k;
+            if (e instanceof MemoryFault) {
+              e.pc = s.pc;
+              if (this.onInvalid(e, s.pc)) continue;
+            }
+            throw e;
+          }
+          s.icount += done;
+          if (s.excKind !== EXC_NONE) this.raise();
+          continue;
+        }
       }
       let n = block.ops.length;
       let partial = false;
@@ -267,7 +304,10 @@ export class TsEngine implements Engine {
       let i = 0;
       try {
         if (singleStep) {
-          for (const h of blockHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
+          if (atBlockStart) {
+            for (const h of blockHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, block.end - pc);
+          }
+          atBlockStart = block.ops.length === 1 && !block.fallthrough;
           for (const h of codeHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
           if (this.stopRequested) return this.result('stopped', startCount);
           if (s.pc !== pc) continue; // a hook redirected execution
@@ -334,9 +374,21 @@ export class TsEngine implements Engine {
     return block;
   }
 
+  /** Re-decodes the block's words (unchanged since the block was built) and compiles them. */
+  private translate(block: Block): CompiledBlock | null {
+    if (block.gate || block.ops.length < 2) return null;
+    const decoded: Decoded[] = [];
+    for (let a = block.address; a < block.end; a += 4) {
+      const d = decodeWord(this.mem.fetch32(a));
+      if (d === null || !d.def.exec) return null;
+      decoded.push(d);
+    }
+    return compileBlock({ address: block.address, decoded, fallthrough: block.fallthrough });
+  }
+
   private buildBlock(pc: number): Block {
     const gate = this.gates.get(pc);
-    if (gate) return { address: pc, end: pc + 4, ops: [], fallthrough: false, gate };
+    if (gate) return { address: pc, end: pc + 4, ops: [], fallthrough: false, gate, hits: 0, jit: null };
     const ops: Op[] = [];
     const pageEnd = pc - (pc % PAGE_SIZE) + PAGE_SIZE;
     let a = pc;
@@ -346,13 +398,13 @@ export class TsEngine implements Engine {
       const d = decodeWord(word);
       if (d === null) {
         ops.push(throwing(new UndefinedInstruction(word, a)));
-        return { address: pc, end: a + 4, ops, fallthrough: false };
+        return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null };
       }
       const flow = d.def.flow ?? 'seq';
       if (flow === 'alone' && ops.length > 0) break;
       if (!d.def.exec) {
         ops.push(throwing(new UnimplementedInstruction(word, a, d.def.disasm(d.fields, a))));
-        return { address: pc, end: a + 4, ops, fallthrough: false };
+        return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null };
       }
       let op: Op;
       try {
@@ -360,15 +412,15 @@ export class TsEngine implements Engine {
       } catch (e) {
         if (e instanceof UnimplementedInstruction || e instanceof UndefinedInstruction) {
           ops.push(throwing(e));
-          return { address: pc, end: a + 4, ops, fallthrough: false };
+          return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null };
         }
         throw e;
       }
       ops.push(op);
       a += 4;
-      if (flow !== 'seq') return { address: pc, end: a, ops, fallthrough: false };
+      if (flow !== 'seq') return { address: pc, end: a, ops, fallthrough: false, hits: 0, jit: undefined };
     }
-    return { address: pc, end: a, ops, fallthrough: true };
+    return { address: pc, end: a, ops, fallthrough: true, hits: 0, jit: undefined };
   }
 
   // ---- context ----------------------------------------------------------------------------

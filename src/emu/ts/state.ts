@@ -51,7 +51,9 @@ export class CpuState {
   /** Set by exception-raising instructions (SVC/BRK/HVC/UDF). */
   excKind = EXC_NONE;
   excImm = 0;
-  /** Set by DC ZVA block size etc.; kept here so instructions need only the state. */
+  /** Compiled blocks: index of the op being run and instructions done in earlier loop trips. */
+  k = 0;
+  jn = 0;
   constructor(readonly mem: Memory) {}
 
   getX(i: number): bigint {
