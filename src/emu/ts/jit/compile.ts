@@ -49,7 +49,7 @@ export function blockSource(input: CompileInput): string {
     's.jn=n;',
     ...body,
     `n+=${len};`,
-    `}while(s.pc===${address}&&n+${len}<=budget);`,
+    `}while(s.pc===${address}&&s.excKind===0&&n+${len}<=budget);`,
     'return n;',
     '};',
   ].join('\n');
