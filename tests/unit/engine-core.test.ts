@@ -190,3 +190,14 @@ describe('context', () => {
     expect(() => e.regRead('q32' as 'q0')).toThrow(EngineApiError);
   });
 });
+
+describe('register values are unsigned 64-bit', () => {
+  it('reads back values with the top bit set', () => {
+    const e = new TsEngine();
+    e.regWrite('x5', 0xd9490ce8b6dcbca0n);
+    expect(e.regRead('x5')).toBe(0xd9490ce8b6dcbca0n);
+    expect(e.getX(5)).toBe(0xd9490ce8b6dcbca0n);
+    e.setX(6, -1n);
+    expect(e.regRead('x6')).toBe(0xffffffffffffffffn);
+  });
+});

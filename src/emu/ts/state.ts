@@ -57,7 +57,7 @@ export class CpuState {
   constructor(readonly mem: Memory) {}
 
   getX(i: number): bigint {
-    return (BigInt(this.xhi[i] as number) << 32n) | BigInt((this.xlo[i] as number) >>> 0);
+    return (BigInt((this.xhi[i] as number) >>> 0) << 32n) | BigInt((this.xlo[i] as number) >>> 0);
   }
 
   setX(i: number, v: bigint): void {

@@ -1,0 +1,203 @@
+/**
+ * AArch64 fixup formulas (JITLink aarch64.h `applyFixup`), as pure functions on numbers so
+ * they can be property-tested. Instruction words are u32 numbers; values are exact integers
+ * (|v| < 2^53). A violated check throws a `FixupViolation` that the caller turns into a
+ * LinkError naming the object, section, offset, relocation and symbol.
+ */
+import { K } from './edges.ts';
+
+export class FixupViolation {
+  constructor(
+    readonly what: 'range' | 'align' | 'insn',
+    /** The offending value (displacement or address). */
+    readonly value: number,
+    readonly lo: number,
+    readonly hi: number,
+    /** For 'align': the required alignment. For 'insn': the instruction word. */
+    readonly extra: number,
+    readonly detail = '',
+  ) {}
+}
+
+const TWO32 = 0x1_0000_0000;
+
+function range(value: number, lo: number, hi: number): never {
+  throw new FixupViolation('range', value, lo, hi, 0);
+}
+function misaligned(value: number, align: number): never {
+  throw new FixupViolation('align', value, 0, 0, align);
+}
+
+/** Low 32 bits of an integer (two's complement), as u32. */
+export function lo32(v: number): number {
+  return v >>> 0;
+}
+/** High 32 bits of an integer (two's complement), as u32. */
+export function hi32(v: number): number {
+  return Math.floor(v / TWO32) >>> 0;
+}
+
+export function fixBranch26(I: number, P: number, T: number, A: number): number {
+  const V = T - P + A;
+  if ((V & 3) !== 0) misaligned(V, 4);
+  if (V < -0x8000000 || V > 0x7fffffc) range(V, -0x8000000, 0x7fffffc);
+  return (I | ((V & 0x0fffffff) >>> 2)) >>> 0;
+}
+
+export function fixTestBranch14(I: number, P: number, T: number, A: number): number {
+  const D = T + A - P;
+  if ((D & 3) !== 0) misaligned(D, 4);
+  if (D < -0x8000 || D > 0x7ffc) range(D, -0x8000, 0x7ffc);
+  return (I | (((D >> 2) & 0x3fff) << 5)) >>> 0;
+}
+
+/** CondBranch19PCRel and LDRLiteral19 share their encoding. */
+export function fixImm19(I: number, P: number, T: number, A: number): number {
+  const D = T + A - P;
+  if ((D & 3) !== 0) misaligned(D, 4);
+  if (D < -0x100000 || D > 0xffffc) range(D, -0x100000, 0xffffc);
+  return (I | (((D >> 2) & 0x7ffff) << 5)) >>> 0;
+}
+
+export function fixAdr21(I: number, P: number, T: number, A: number): number {
+  const D = T + A - P;
+  if (D < -0x100000 || D > 0xfffff) range(D, -0x100000, 0xfffff);
+  return (I | (((D >> 2) & 0x7ffff) << 5) | ((D & 3) << 29)) >>> 0;
+}
+
+export function pageOf(v: number): number {
+  return Math.floor(v / 4096) * 4096;
+}
+
+export function fixPage21(I: number, P: number, T: number, A: number): number {
+  const PD = pageOf(T + A) - pageOf(P);
+  if (PD < -0x100000000 || PD > 0xfffff000) range(PD, -0x100000000, 0xfffff000);
+  const pages = PD / 4096;
+  return (I | ((pages & 3) << 29) | (((pages >> 2) & 0x7ffff) << 5)) >>> 0;
+}
+
+/** Implied scale of a PageOffset12 instruction (load/store unsigned imm12), 0 for others. */
+export function pageOffset12Shift(I: number): number {
+  if ((I & 0x3b000000) >>> 0 === 0x39000000) {
+    const size = I >>> 30;
+    if (size === 0 && (I & 0x04800000) >>> 0 === 0x04800000) return 4;
+    return size;
+  }
+  return 0;
+}
+
+export function fixPageOffset12(I: number, T: number, A: number): number {
+  const O = (T + A) & 0xfff;
+  const S = pageOffset12Shift(I);
+  if ((O & ((1 << S) - 1)) !== 0) misaligned(T + A, 1 << S);
+  return (I | ((O >>> S) << 10)) >>> 0;
+}
+
+export function fixGotPageOffset15(I: number, T: number, A: number, got: number): number {
+  const O = T + A - pageOf(got);
+  if (O < 0 || O > 0x7fff) range(O, 0, 0x7ff8);
+  if ((O & 7) !== 0) misaligned(O, 8);
+  return (I | ((O >>> 3) << 10)) >>> 0;
+}
+
+export function fixMoveWide16(I: number, T: number, A: number): number {
+  const v = T + A;
+  const hw = (I >>> 21) & 3;
+  const word = hw < 2 ? lo32(v) : hi32(v);
+  const imm = (hw & 1 ? word >>> 16 : word) & 0xffff;
+  return (I | (imm << 5)) >>> 0;
+}
+
+/** Checks an instruction has the form a relocation expects (at graph build time). */
+export function insnCheck(I: number, ok: boolean, detail: string): void {
+  if (!ok) throw new FixupViolation('insn', I, 0, 0, I, detail);
+}
+
+function readU32(d: Uint8Array, o: number): number {
+  return (
+    ((d[o] as number) | ((d[o + 1] as number) << 8) | ((d[o + 2] as number) << 16) | ((d[o + 3] as number) << 24)) >>> 0
+  );
+}
+function writeU32(d: Uint8Array, o: number, v: number): void {
+  d[o] = v & 0xff;
+  d[o + 1] = (v >>> 8) & 0xff;
+  d[o + 2] = (v >>> 16) & 0xff;
+  d[o + 3] = (v >>> 24) & 0xff;
+}
+
+/**
+ * Applies one fixup to `content` at `offset`. P = fixup address, T = target address,
+ * A = addend, got = start of the graph's GOT (GotPageOffset15 only).
+ */
+export function applyFixup(
+  kind: number,
+  content: Uint8Array,
+  offset: number,
+  P: number,
+  T: number,
+  A: number,
+  got: number,
+): void {
+  switch (kind) {
+    case K.Branch26PCRel:
+    case K.Branch26PCRelRelaxable:
+      writeU32(content, offset, fixBranch26(readU32(content, offset), P, T, A));
+      return;
+    case K.Page21:
+    case K.Page21Relaxable:
+      writeU32(content, offset, fixPage21(readU32(content, offset), P, T, A));
+      return;
+    case K.PageOffset12:
+    case K.PageOffset12Relaxable:
+      writeU32(content, offset, fixPageOffset12(readU32(content, offset), T, A));
+      return;
+    case K.Pointer64: {
+      const v = T + A;
+      writeU32(content, offset, lo32(v));
+      writeU32(content, offset + 4, hi32(v));
+      return;
+    }
+    case K.Pointer32: {
+      const v = T + A;
+      if (v < 0 || v > 0xffffffff) range(v, 0, 0xffffffff);
+      writeU32(content, offset, v);
+      return;
+    }
+    case K.Delta64:
+    case K.NegDelta64: {
+      const v = kind === K.Delta64 ? T - P + A : P - T + A;
+      writeU32(content, offset, lo32(v));
+      writeU32(content, offset + 4, hi32(v));
+      return;
+    }
+    case K.Delta32:
+    case K.NegDelta32: {
+      const v = kind === K.Delta32 ? T - P + A : P - T + A;
+      if (v < -0x80000000 || v > 0x7fffffff) range(v, -0x80000000, 0x7fffffff);
+      writeU32(content, offset, v >>> 0);
+      return;
+    }
+    case K.TestAndBranch14PCRel:
+      writeU32(content, offset, fixTestBranch14(readU32(content, offset), P, T, A));
+      return;
+    case K.CondBranch19PCRel:
+    case K.LDRLiteral19:
+      writeU32(content, offset, fixImm19(readU32(content, offset), P, T, A));
+      return;
+    case K.ADRLiteral21:
+      writeU32(content, offset, fixAdr21(readU32(content, offset), P, T, A));
+      return;
+    case K.MoveWide16:
+      writeU32(content, offset, fixMoveWide16(readU32(content, offset), T, A));
+      return;
+    case K.GotPageOffset15:
+      writeU32(content, offset, fixGotPageOffset15(readU32(content, offset), T, A, got));
+      return;
+    case K.KeepAlive:
+      return;
+    default:
+      throw new FixupViolation('insn', 0, 0, 0, 0, 'edge kind reached fixup without being lowered');
+  }
+}
+
+export { readU32, writeU32 };

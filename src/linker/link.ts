@@ -1,0 +1,371 @@
+/**
+ * The link pipeline (JITLink's linkPhase1..3): pre-prune → prune → post-prune (tables) →
+ * allocate → post-allocation → resolve externals (async callback) → pre-fixup (GOT/PLT
+ * optimisation) → fixup → post-fixup → finalize (copy to executor memory, permissions).
+ */
+import { edgeKindName } from './aarch64/edges.ts';
+import { applyFixup, FixupViolation, readU32 } from './aarch64/fixup.ts';
+import { relocationName } from './aarch64/relocs.ts';
+import { buildGraphFromObject, isInitializerSection } from './build.ts';
+import { hex, LinkError } from './errors.ts';
+import { type Block, type Edge, type LinkGraph, MEM_R, MEM_W, MEM_X, type Sym, symbolLabel } from './graph.ts';
+import type { FinalizedAlloc, InFlightAlloc, JITLinkMemoryManager } from './memory.ts';
+import { optimizeGotAndStubs } from './passes/optimize.ts';
+import { markAllLive, markDefaultRoots, prune } from './passes/prune.ts';
+import { bindGlobalOffsetTable, entryLabels, GOT_SECTION, TableManagers } from './passes/tables.ts';
+
+export type Pass = (g: LinkGraph) => void | Promise<void>;
+
+export interface PassConfiguration {
+  prePrune: Pass[];
+  postPrune: Pass[];
+  postAllocation: Pass[];
+  preFixup: Pass[];
+  postFixup: Pass[];
+}
+
+export interface LinkPlugin {
+  /** Adds passes for this graph (e.g. ORC's renamer, symbol-claiming, init registration). */
+  modifyPassConfig?(g: LinkGraph, config: PassConfiguration): void;
+}
+
+export interface SymbolFlags {
+  exported: boolean;
+  weak: boolean;
+  callable: boolean;
+  hidden: boolean;
+  absolute: boolean;
+  common: boolean;
+}
+
+export interface ResolvedSymbol {
+  address: number;
+  flags?: Partial<SymbolFlags>;
+}
+
+/** An external the graph needs: `weak` references may stay unresolved (address 0). */
+export interface ExternalRequest {
+  name: string;
+  weak: boolean;
+}
+
+export interface LinkOptions {
+  memoryManager: JITLinkMemoryManager;
+  /** Resolves the graph's live external symbols (async-capable: ORC looks them up). */
+  resolve(externals: readonly ExternalRequest[]): Promise<Map<string, ResolvedSymbol>> | Map<string, ResolvedSymbol>;
+  /** Called after allocation with the graph's definitions (JITLink notifyResolved). */
+  onResolved?(symbols: Map<string, LinkedSymbol>): void | Promise<void>;
+  plugins?: LinkPlugin[];
+  /** GOT/PLT optimisation (reference 5.4); default true. */
+  optimizeGotPlt?: boolean;
+  /** Dead-strip unreferenced local blocks; default true. When false every symbol is live. */
+  deadStrip?: boolean;
+  /** Extra live roots (by name). */
+  liveRoots?: (sym: Sym) => boolean;
+}
+
+export interface LinkedSymbol {
+  name: string;
+  address: number;
+  size: number;
+  flags: SymbolFlags;
+}
+
+export interface InitializerSection {
+  section: string;
+  kind: 'preinit' | 'init' | 'fini';
+  /** Lower runs first (`.init_array.N`); 65536 for unnumbered sections. */
+  priority: number;
+  address: number;
+  size: number;
+  /** The function pointers, in array order. */
+  pointers: number[];
+}
+
+export interface LinkResult {
+  graph: LinkGraph;
+  /** Non-local definitions by name. */
+  symbols: Map<string, LinkedSymbol>;
+  initializers: InitializerSection[];
+  /** The `.eh_frame` range to register, when present. */
+  ehFrame?: { address: number; size: number };
+  segments: { address: number; size: number; prot: number }[];
+  /** Frees the executor memory. */
+  free(): void;
+}
+
+export function newPassConfiguration(): PassConfiguration {
+  return { prePrune: [], postPrune: [], postAllocation: [], preFixup: [], postFixup: [] };
+}
+
+async function runPasses(passes: Pass[], g: LinkGraph): Promise<void> {
+  for (const p of passes) await p(g);
+}
+
+function symbolFlags(s: Sym): SymbolFlags {
+  return {
+    exported: s.scope === 'default',
+    weak: s.linkage === 'weak',
+    callable: s.callable,
+    hidden: s.scope === 'hidden',
+    absolute: s.kind === 'absolute',
+    common: s.common,
+  };
+}
+
+/** Links one object (bytes) or an already built graph. */
+export async function link(
+  input: Uint8Array | LinkGraph,
+  nameOrOptions: string | LinkOptions,
+  maybe?: LinkOptions,
+): Promise<LinkResult> {
+  let g: LinkGraph;
+  let options: LinkOptions;
+  if (input instanceof Uint8Array) {
+    if (typeof nameOrOptions !== 'string' || !maybe) throw new TypeError('link(bytes, name, options)');
+    g = buildGraphFromObject(input, nameOrOptions).graph;
+    options = maybe;
+  } else {
+    g = input;
+    options = (typeof nameOrOptions === 'string' ? maybe : nameOrOptions) as LinkOptions;
+  }
+  const config = newPassConfiguration();
+  const optimize = options.optimizeGotPlt ?? true;
+  const deadStrip = options.deadStrip ?? true;
+  config.prePrune.push(deadStrip ? markDefaultRoots : markAllLive);
+  if (options.liveRoots) {
+    const f = options.liveRoots;
+    config.prePrune.push((gr) => {
+      for (const s of gr.defined) if (f(s)) s.live = true;
+    });
+  }
+  let tables: TableManagers | undefined;
+  config.postPrune.push((gr) => {
+    tables = new TableManagers(gr, optimize);
+    tables.run();
+    bindGlobalOffsetTable(gr, tables);
+  });
+  if (optimize) config.preFixup.push(optimizeGotAndStubs);
+  for (const p of options.plugins ?? []) p.modifyPassConfig?.(g, config);
+
+  // Phase 1.
+  await runPasses(config.prePrune, g);
+  prune(g);
+  await runPasses(config.postPrune, g);
+  const layout = layoutSegments(g);
+  const inflight = await options.memoryManager.allocate(
+    g.name,
+    layout.map((s) => ({ prot: s.prot, size: s.size, alignment: s.alignment })),
+  );
+  let finalized: FinalizedAlloc | undefined;
+  try {
+    assignAddresses(layout, inflight);
+    await runPasses(config.postAllocation, g);
+    const defs = definitions(g);
+    if (options.onResolved) await options.onResolved(defs);
+
+    // Phase 2: externals.
+    const requests: ExternalRequest[] = [];
+    for (const s of g.externals.values()) requests.push({ name: s.name, weak: s.linkage === 'weak' });
+    if (requests.length > 0) {
+      const answer = await options.resolve(requests);
+      const missing: string[] = [];
+      for (const s of g.externals.values()) {
+        const r = answer.get(s.name);
+        if (r) s.address = r.address;
+        else if (s.linkage === 'weak') s.address = 0;
+        else missing.push(s.name);
+      }
+      if (missing.length > 0) throw new LinkError(`In ${g.name}, symbols not found: [ ${missing.join(', ')} ]`);
+    }
+
+    // Phase 3.
+    await runPasses(config.preFixup, g);
+    fixupGraph(g);
+    await runPasses(config.postFixup, g);
+    finalized = await inflight.finalize(layout.map((s) => s.working));
+    const result: LinkResult = {
+      graph: g,
+      symbols: defs,
+      initializers: collectInitializers(g),
+      segments: layout.map((s) => ({ address: s.address, size: s.size, prot: s.prot })),
+      free: () => finalized?.release(),
+    };
+    const eh = g.section('.eh_frame');
+    if (eh && eh.blocks.length > 0) {
+      const start = Math.min(...eh.blocks.map((b) => b.address));
+      const end = Math.max(...eh.blocks.map((b) => b.address + b.size));
+      result.ehFrame = { address: start, size: end - start };
+    }
+    return result;
+  } catch (e) {
+    if (!finalized) inflight.abandon();
+    throw e;
+  }
+}
+
+function definitions(g: LinkGraph): Map<string, LinkedSymbol> {
+  const defs = new Map<string, LinkedSymbol>();
+  for (const s of g.defined) {
+    if (s.scope === 'local' || s.name === '') continue;
+    defs.set(s.name, { name: s.name, address: s.addr, size: s.size, flags: symbolFlags(s) });
+  }
+  for (const s of g.absolutes) {
+    if (s.scope === 'local' || s.name === '') continue;
+    defs.set(s.name, { name: s.name, address: s.address, size: s.size, flags: symbolFlags(s) });
+  }
+  return defs;
+}
+
+interface SegmentLayout {
+  prot: number;
+  blocks: Block[];
+  size: number;
+  contentSize: number;
+  alignment: number;
+  address: number;
+  working: Uint8Array;
+  offsets: number[];
+}
+
+const SEGMENT_ORDER = [MEM_R | MEM_X, MEM_R | MEM_W, MEM_R];
+
+function layoutSegments(g: LinkGraph): SegmentLayout[] {
+  const byProt = new Map<number, Block[]>();
+  for (const sec of g.sections) {
+    if (sec.blocks.length === 0) continue;
+    let list = byProt.get(sec.prot);
+    if (!list) {
+      list = [];
+      byProt.set(sec.prot, list);
+    }
+    for (const b of sec.blocks) list.push(b);
+  }
+  const prots = [
+    ...SEGMENT_ORDER.filter((p) => byProt.has(p)),
+    ...[...byProt.keys()].filter((p) => !SEGMENT_ORDER.includes(p)).sort(),
+  ];
+  const out: SegmentLayout[] = [];
+  for (const prot of prots) {
+    const blocks = byProt.get(prot)!;
+    // Sections are visited in ordinal order already; content blocks first, then zero-fill.
+    const ordered = [...blocks.filter((b) => b.content !== null), ...blocks.filter((b) => b.content === null)];
+    let off = 0;
+    let alignment = 1;
+    let contentSize = 0;
+    const offsets: number[] = new Array(ordered.length);
+    for (let i = 0; i < ordered.length; i++) {
+      const b = ordered[i]!;
+      const a = b.alignment;
+      if (a > alignment) alignment = a;
+      const rem = (((off - b.alignmentOffset) % a) + a) % a;
+      if (rem !== 0) off += a - rem;
+      offsets[i] = off;
+      off += b.size;
+      if (b.content !== null) contentSize = off;
+    }
+    out.push({
+      prot,
+      blocks: ordered,
+      size: off,
+      contentSize,
+      alignment,
+      address: 0,
+      working: new Uint8Array(contentSize),
+      offsets,
+    });
+  }
+  return out;
+}
+
+function assignAddresses(layout: SegmentLayout[], alloc: InFlightAlloc): void {
+  for (let i = 0; i < layout.length; i++) {
+    const seg = layout[i]!;
+    const base = alloc.bases[i]!;
+    seg.address = base;
+    for (let j = 0; j < seg.blocks.length; j++) {
+      const b = seg.blocks[j]!;
+      const off = seg.offsets[j]!;
+      b.address = base + off;
+      if (b.content !== null) {
+        // Block content now lives in the segment's working memory.
+        seg.working.set(b.content, off);
+        b.content = seg.working.subarray(off, off + b.size);
+      }
+    }
+  }
+}
+
+function edgeLabel(e: Edge): string {
+  return e.relType ? relocationName(e.relType) : edgeKindName(e.kind);
+}
+
+function targetLabel(s: Sym): string {
+  return entryLabels.get(s) ?? `'${symbolLabel(s)}'`;
+}
+
+function fixupGraph(g: LinkGraph): void {
+  let got = 0;
+  const gotSec = g.section(GOT_SECTION);
+  if (gotSec && gotSec.blocks.length > 0) got = gotSec.blocks[0]!.address;
+  for (const sec of g.sections) {
+    for (const b of sec.blocks) {
+      const content = b.content;
+      if (content === null) continue;
+      const edges = b.edges;
+      const base = b.address;
+      for (let i = 0; i < edges.length; i++) {
+        const e = edges[i]!;
+        const t = e.target;
+        const T = t.block !== null ? t.block.address + t.offset : t.address;
+        try {
+          applyFixup(e.kind, content, e.offset, base + e.offset, T, e.addend, got);
+        } catch (err) {
+          if (err instanceof FixupViolation) throw fixupError(g, b, e, T, err);
+          throw err;
+        }
+      }
+    }
+  }
+}
+
+function fixupError(g: LinkGraph, b: Block, e: Edge, T: number, v: FixupViolation): LinkError {
+  const where = `In ${g.name}, section ${b.section.name}+${hex(b.sectionOffset + e.offset)}`;
+  const what = `${edgeLabel(e)} to ${targetLabel(e.target)}`;
+  if (v.what === 'range')
+    return new LinkError(
+      `${where}: ${what} out of range: ${hex(v.value)} not in [${hex(v.lo)}, ${hex(v.hi)}] (target ${hex(T)}, fixup at ${hex(b.address + e.offset)})`,
+    );
+  if (v.what === 'align')
+    return new LinkError(
+      `${where}: ${what} misaligned: ${hex(v.value)} is not a multiple of ${v.extra} (target ${hex(T)}, fixup at ${hex(b.address + e.offset)})`,
+    );
+  const word = b.content ? readU32(b.content, e.offset) : 0;
+  return new LinkError(
+    `${where}: ${what}: ${v.detail} (edge kind ${edgeKindName(e.kind)}, word 0x${word.toString(16)})`,
+  );
+}
+
+function collectInitializers(g: LinkGraph): InitializerSection[] {
+  const out: InitializerSection[] = [];
+  for (const sec of g.sections) {
+    if (!isInitializerSection(sec.name, sec.elfType) || sec.blocks.length === 0) continue;
+    const kind = sec.name.startsWith('.preinit')
+      ? 'preinit'
+      : sec.name.startsWith('.fini') || sec.name.startsWith('.dtors')
+        ? 'fini'
+        : 'init';
+    const m = /\.(\d+)$/.exec(sec.name);
+    const priority = m ? Number(m[1]) : 65536;
+    for (const b of sec.blocks) {
+      const pointers: number[] = [];
+      const c = b.content;
+      if (c)
+        for (let o = 0; o + 8 <= c.length; o += 8) pointers.push(readU32(c, o) + readU32(c, o + 4) * 0x1_0000_0000);
+      out.push({ section: sec.name, kind, priority, address: b.address, size: b.size, pointers });
+    }
+  }
+  const rank = { preinit: 0, init: 1, fini: 2 } as const;
+  out.sort((a, b) => rank[a.kind] - rank[b.kind] || a.priority - b.priority);
+  return out;
+}

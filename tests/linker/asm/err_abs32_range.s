@@ -1,0 +1,8 @@
+# Error case: the link must fail.
+# ABS: big=0x123456789
+# ERROR: R_AARCH64_ABS32 to 'big' out of range: 0x123456789 not in [0x0, 0xffffffff]
+# LLVM16: no
+        .data
+        .globl d
+d:
+        .word big

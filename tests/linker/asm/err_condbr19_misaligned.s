@@ -1,0 +1,8 @@
+# Error case: the link must fail.
+# ABS: near=0x10000002
+# ERROR: R_AARCH64_CONDBR19 to 'near' misaligned
+# LLVM16: no
+        .text
+        .globl main
+main:
+        b.eq near
