@@ -50,6 +50,10 @@ interface Block {
   readonly fallthrough: boolean;
   /** Set for host call gate blocks. */
   readonly gate?: HostGateFn;
+  /** Last two successors (chaining), valid while `gen` equals the engine's code generation. */
+  succA?: Block;
+  succB?: Block;
+  gen: number;
 }
 
 interface HookEntry {
@@ -91,6 +95,9 @@ export class TsEngine implements Engine {
 
   constructor(options: EngineOptions = {}) {
     this.jitThreshold = options.jitThreshold ?? 16;
+    this.mem.onCodeInvalidated = () => {
+      this.codeGen++;
+    };
     if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
       throw new EngineApiError('the ts engine needs a little-endian host');
     }
@@ -119,7 +126,11 @@ export class TsEngine implements Engine {
     return this.mem.regions();
   }
 
+  /** Bumped whenever decoded code is dropped anywhere: chained successor links die with it. */
+  private codeGen = 0;
+
   private dropCodeIn(address: number, size: number): void {
+    this.codeGen++;
     for (let a = address; a < address + size; a += PAGE_SIZE) {
       const page = this.mem.pages.get(a / PAGE_SIZE);
       if (page) page.code = null;
@@ -225,7 +236,12 @@ export class TsEngine implements Engine {
     // In single-step mode, block hooks fire where a basic block starts: the entry, and after
     // a terminator (branch, exception, gate).
     let atBlockStart = true;
+    let prev: Block | undefined;
     for (;;) {
+      if (jitOn) {
+        const r = this.runFast(until, limit, startCount);
+        if (r !== null) return r;
+      }
       const pc = s.pc;
       if (this.stopRequested) return this.result('stopped', startCount);
       if (pc === until) return this.result('until', startCount);
@@ -233,11 +249,26 @@ export class TsEngine implements Engine {
       if (left <= 0) return this.result('count', startCount);
       let block: Block;
       try {
-        block = this.getBlock(pc);
+        if (prev !== undefined && prev.gen === this.codeGen && prev.succA?.address === pc) block = prev.succA;
+        else if (prev !== undefined && prev.gen === this.codeGen && prev.succB?.address === pc) {
+          block = prev.succB;
+          prev.succB = prev.succA;
+          prev.succA = block;
+        } else {
+          block = this.getBlock(pc);
+          if (prev !== undefined) {
+            if (prev.gen !== this.codeGen) {
+              prev.gen = this.codeGen;
+              prev.succB = undefined;
+            } else prev.succB = prev.succA;
+            prev.succA = block;
+          }
+        }
       } catch (e) {
         if (e instanceof MemoryFault && this.onInvalid(e, pc)) continue;
         throw e;
       }
+      prev = block;
       if (block.gate) {
         for (const h of blockHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
         for (const h of codeHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
@@ -329,6 +360,91 @@ export class TsEngine implements Engine {
     }
   }
 
+  /**
+   * The loop for runs without hooks: whole blocks back to back, translated once hot, chained
+   * through successor links. Returns null when the block at `s.pc` needs the general loop
+   * (host gate, a partial block because of `until` or the budget).
+   */
+  private runFast(until: number, limit: number, startCount: number): RunResult | null {
+    const s = this.cpu;
+    let prev: Block | undefined;
+    for (;;) {
+      const pc = s.pc;
+      if (pc === until) return this.result('until', startCount);
+      const left = limit - (s.icount - startCount);
+      if (left <= 0) return this.result('count', startCount);
+      if (this.stopRequested) return this.result('stopped', startCount);
+      let block: Block | undefined;
+      if (prev !== undefined && prev.gen === this.codeGen) {
+        const a = prev.succA;
+        if (a !== undefined && a.address === pc) block = a;
+        else {
+          const b = prev.succB;
+          if (b !== undefined && b.address === pc) {
+            block = b;
+            prev.succB = a;
+            prev.succA = b;
+          }
+        }
+      }
+      if (block === undefined) {
+        try {
+          block = this.getBlock(pc);
+        } catch (e) {
+          if (e instanceof MemoryFault) return null;
+          throw e;
+        }
+        if (prev !== undefined) {
+          if (prev.gen !== this.codeGen) {
+            prev.gen = this.codeGen;
+            prev.succB = undefined;
+          } else prev.succB = prev.succA;
+          prev.succA = block;
+        }
+      }
+      const ops = block.ops;
+      if (block.gate || left < ops.length || (until > pc && until < block.end)) return null;
+      prev = block;
+      let jit = block.jit;
+      if (jit === undefined && ++block.hits > this.jitThreshold) {
+        jit = this.translate(block);
+        block.jit = jit;
+      }
+      if (jit) {
+        let done: number;
+        try {
+          done = jit(s, ops, left);
+        } catch (e) {
+          s.icount += s.jn + s.k;
+          s.pc = pc + 4 * s.k;
+          if (e instanceof MemoryFault) {
+            e.pc = s.pc;
+            if (this.onInvalid(e, s.pc)) return null;
+          }
+          throw e;
+        }
+        s.icount += done;
+      } else {
+        const n = ops.length;
+        let i = 0;
+        try {
+          for (; i < n; i++) (ops[i] as Op)(s);
+        } catch (e) {
+          s.icount += i;
+          s.pc = pc + 4 * i;
+          if (e instanceof MemoryFault) {
+            e.pc = s.pc;
+            if (this.onInvalid(e, s.pc)) return null;
+          }
+          throw e;
+        }
+        s.icount += n;
+        if (block.fallthrough) s.pc = block.end;
+      }
+      if (s.excKind !== EXC_NONE) this.raise();
+    }
+  }
+
   private result(reason: RunResult['reason'], startCount: number): RunResult {
     return { reason, instructions: this.cpu.icount - startCount, pc: this.cpu.pc };
   }
@@ -376,7 +492,7 @@ export class TsEngine implements Engine {
 
   /** Re-decodes the block's words (unchanged since the block was built) and compiles them. */
   private translate(block: Block): CompiledBlock | null {
-    if (block.gate || block.ops.length < 2) return null;
+    if (block.gate || block.ops.length === 0) return null;
     const decoded: Decoded[] = [];
     for (let a = block.address; a < block.end; a += 4) {
       const d = decodeWord(this.mem.fetch32(a));
@@ -388,7 +504,8 @@ export class TsEngine implements Engine {
 
   private buildBlock(pc: number): Block {
     const gate = this.gates.get(pc);
-    if (gate) return { address: pc, end: pc + 4, ops: [], fallthrough: false, gate, hits: 0, jit: null };
+    if (gate)
+      return { address: pc, end: pc + 4, ops: [], fallthrough: false, gate, hits: 0, jit: null, gen: this.codeGen };
     const ops: Op[] = [];
     const pageEnd = pc - (pc % PAGE_SIZE) + PAGE_SIZE;
     let a = pc;
@@ -398,13 +515,13 @@ export class TsEngine implements Engine {
       const d = decodeWord(word);
       if (d === null) {
         ops.push(throwing(new UndefinedInstruction(word, a)));
-        return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null };
+        return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null, gen: this.codeGen };
       }
       const flow = d.def.flow ?? 'seq';
       if (flow === 'alone' && ops.length > 0) break;
       if (!d.def.exec) {
         ops.push(throwing(new UnimplementedInstruction(word, a, d.def.disasm(d.fields, a))));
-        return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null };
+        return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null, gen: this.codeGen };
       }
       let op: Op;
       try {
@@ -412,15 +529,16 @@ export class TsEngine implements Engine {
       } catch (e) {
         if (e instanceof UnimplementedInstruction || e instanceof UndefinedInstruction) {
           ops.push(throwing(e));
-          return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null };
+          return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null, gen: this.codeGen };
         }
         throw e;
       }
       ops.push(op);
       a += 4;
-      if (flow !== 'seq') return { address: pc, end: a, ops, fallthrough: false, hits: 0, jit: undefined };
+      if (flow !== 'seq')
+        return { address: pc, end: a, ops, fallthrough: false, hits: 0, jit: undefined, gen: this.codeGen };
     }
-    return { address: pc, end: a, ops, fallthrough: true, hits: 0, jit: undefined };
+    return { address: pc, end: a, ops, fallthrough: true, hits: 0, jit: undefined, gen: this.codeGen };
   }
 
   // ---- context ----------------------------------------------------------------------------
