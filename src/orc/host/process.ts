@@ -1,0 +1,582 @@
+/**
+ * The `Process` JITDylib's host functions: libc functions implemented in TypeScript behind engine
+ * host call gates.
+ *
+ * Layout: a region of 4-byte gate slots (each holds `ret`, 0xd65f03c0; executing a slot calls the
+ * TypeScript function, which reads its arguments per AAPCS64 and leaves the result in x0, then
+ * returns to x30), a small data region (`stdin`/`stdout`/`stderr` variables pointing at fake FILE
+ * objects), and a heap region mapped on demand.
+ *
+ * Varargs (printf family, AArch64 Linux/AAPCS64): variadic arguments are passed exactly like named
+ * ones — integers/pointers in the next free x0–x7, doubles in the next free d0–d7, and once a
+ * class is exhausted, in consecutive 8-byte stack slots from the caller's SP in argument order.
+ *
+ * Calling back into emulated code (qsort comparators, atexit handlers, initializers): `callEmulated`
+ * saves the CPU context, puts the arguments in x0–x7, sets x30 to a *return sentinel* (a reserved
+ * slot that is never executed: the nested `engine.start(fn, sentinel)` stops when pc reaches it),
+ * runs, takes x0 and restores the context. This needs an engine whose `start` is re-entrant from a
+ * host gate — the `ts` engine is; a nested uc_emu_start in Unicorn is not supported.
+ */
+import type { Engine } from '../../emu/engine.ts';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
+import { InstructionBudgetExceeded } from '../../emu/errors.ts';
+import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../core/types.ts';
+import { absoluteSymbols } from '../core/units.ts';
+import { HeapAllocator } from './allocator.ts';
+import { HostCallError, InvalidStream, ProgramExit } from './errors.ts';
+import { formatPrintf, type PrintfArgs } from './printf.ts';
+
+export const RET_WORD = 0xd65f03c0;
+
+export const DEFAULT_LAYOUT = {
+  gateBase: 0x0e00_0000,
+  gateSize: 0x1_0000,
+  dataBase: 0x0e10_0000,
+  dataSize: 0x1000,
+  heapBase: 0x4000_0000,
+  heapSize: 0x1000_0000,
+};
+
+export type OutputSink = (bytes: Uint8Array) => void;
+
+export interface ProcessHostOptions {
+  stdout?: OutputSink;
+  stderr?: OutputSink;
+  layout?: Partial<typeof DEFAULT_LAYOUT>;
+  /** Absolute instruction count (engine.instructionCount()) after which emulation stops. */
+  instructionDeadline?: number;
+}
+
+/** Per-call view of the CPU for a host function. */
+export interface HostCall {
+  readonly engine: Engine;
+  /** Integer/pointer argument i (0..7) as an unsigned 64-bit bigint. */
+  x(i: number): bigint;
+  /** Same, as a number (addresses, sizes). */
+  n(i: number): number;
+  /** Signed 32-bit view of argument i. */
+  i32(i: number): number;
+  /** Varargs reader positioned after `namedGp` integer and `namedFp` FP named arguments. */
+  varargs(namedGp: number, namedFp?: number): PrintfArgs;
+}
+
+type HostFn = (c: HostCall) => bigint | number | undefined;
+
+const FILE_SIZE = 0x40;
+
+export class ProcessHost {
+  readonly layout: typeof DEFAULT_LAYOUT;
+  readonly heap: HeapAllocator;
+  /** name → definition, for the Process JITDylib. */
+  readonly symbols: SymbolMap = new Map();
+  readonly returnSentinel: number;
+  readonly atexitHandlers: number[] = [];
+  stdout: OutputSink;
+  stderr: OutputSink;
+  instructionDeadline: number | undefined;
+  private readonly streams = new Map<number, 'stdin' | 'stdout' | 'stderr'>();
+  private nextGate: number;
+  private installed = false;
+  private readonly fns = new Map<string, HostFn>();
+
+  constructor(
+    readonly engine: Engine,
+    options: ProcessHostOptions = {},
+  ) {
+    this.layout = { ...DEFAULT_LAYOUT, ...options.layout };
+    this.stdout = options.stdout ?? ((b) => process.stdout.write(b));
+    this.stderr = options.stderr ?? ((b) => process.stderr.write(b));
+    this.instructionDeadline = options.instructionDeadline;
+    this.returnSentinel = this.layout.gateBase;
+    this.nextGate = this.layout.gateBase + 4;
+    this.heap = new HeapAllocator(this.layout.heapBase, this.layout.heapSize, (a, s) =>
+      engine.memMap(a, s, PROT_READ | PROT_WRITE),
+    );
+    this.defineLibc();
+  }
+
+  /** Maps the gate and data regions and registers every gate. Idempotent. */
+  install(): this {
+    if (this.installed) return this;
+    this.installed = true;
+    const { gateBase, gateSize, dataBase, dataSize } = this.layout;
+    const e = this.engine;
+    e.memMap(gateBase, gateSize, PROT_READ | PROT_EXEC);
+    const slots = new Uint8Array(gateSize);
+    const dv = new DataView(slots.buffer);
+    for (let o = 0; o < gateSize; o += 4) dv.setUint32(o, RET_WORD, true);
+    e.memWrite(gateBase, slots);
+    e.memMap(dataBase, dataSize, PROT_READ | PROT_WRITE);
+    // stdin/stdout/stderr: 8-byte variables holding pointers to fake FILE objects.
+    const names = ['stdin', 'stdout', 'stderr'] as const;
+    names.forEach((name, i) => {
+      const varAddr = dataBase + 8 * i;
+      const fileAddr = dataBase + 0x100 + FILE_SIZE * i;
+      this.streams.set(fileAddr, name);
+      this.writeU64(varAddr, BigInt(fileAddr));
+      this.symbols.set(name, { address: varAddr, flags: JITSymbolFlags.Exported });
+    });
+    for (const [name, fn] of this.fns) this.addGate(name, fn);
+    return this;
+  }
+
+  /** Adds (or replaces before install) a host function. */
+  defineFunction(name: string, fn: HostFn): void {
+    this.fns.set(name, fn);
+    if (this.installed) this.addGate(name, fn);
+  }
+
+  private addGate(name: string, fn: HostFn): void {
+    const addr = this.nextGate;
+    if (addr >= this.layout.gateBase + this.layout.gateSize) throw new Error('host gate region is full');
+    this.nextGate += 4;
+    this.engine.addHostGate(addr, (eng) => {
+      const r = fn(this.callView(eng));
+      if (r !== undefined) eng.setX(0, typeof r === 'bigint' ? BigInt.asUintN(64, r) : BigInt.asUintN(64, BigInt(r)));
+      return undefined;
+    });
+    this.symbols.set(name, { address: addr, flags: JITSymbolFlags.Exported | JITSymbolFlags.Callable });
+  }
+
+  /** The Process JITDylib's definitions as a materialization unit. */
+  definitionUnit() {
+    this.install();
+    return absoluteSymbols(new Map(this.symbols), '<process symbols>');
+  }
+
+  symbol(name: string): ExecutorSymbolDef | undefined {
+    return this.symbols.get(name);
+  }
+
+  // ---- memory helpers ----------------------------------------------------------------------------
+
+  readBytes(addr: number, n: number): Uint8Array {
+    return n === 0 ? new Uint8Array() : this.engine.memRead(addr, n);
+  }
+  writeBytes(addr: number, b: Uint8Array): void {
+    if (b.length > 0) this.engine.memWrite(addr, b);
+  }
+  readU64(addr: number): bigint {
+    return new DataView(this.readBytes(addr, 8).buffer).getBigUint64(0, true);
+  }
+  writeU64(addr: number, v: bigint): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
+    this.writeBytes(addr, b);
+  }
+  writeInt(addr: number, size: number, v: number): void {
+    const b = new Uint8Array(size);
+    let x = BigInt.asUintN(64, BigInt(v));
+    for (let i = 0; i < size; i++) {
+      b[i] = Number(x & 0xffn);
+      x >>= 8n;
+    }
+    this.writeBytes(addr, b);
+  }
+  /** The C string at `addr` (without NUL), at most `max` bytes. */
+  readCString(addr: number, max = Number.MAX_SAFE_INTEGER): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    let a = addr;
+    while (total < max) {
+      const chunk = Math.min(256, 4096 - (a % 4096), max - total);
+      const b = this.engine.memRead(a, chunk);
+      const z = b.indexOf(0);
+      if (z >= 0) {
+        parts.push(b.subarray(0, z));
+        total += z;
+        break;
+      }
+      parts.push(b);
+      total += chunk;
+      a += chunk;
+    }
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+  writeCString(addr: number, b: Uint8Array): void {
+    const z = new Uint8Array(b.length + 1);
+    z.set(b);
+    this.writeBytes(addr, z);
+  }
+
+  // ---- calling emulated code --------------------------------------------------------------------
+
+  /** Calls the emulated function at `fn` with integer arguments; returns x0. Re-entrant. */
+  callEmulated(fn: number, args: readonly (bigint | number)[] = []): bigint {
+    if (args.length > 8) throw new HostCallError('callEmulated supports at most 8 integer arguments');
+    const e = this.engine;
+    const ctx = e.contextSave();
+    for (let i = 0; i < args.length; i++) e.setX(i, BigInt.asUintN(64, BigInt(args[i] as bigint | number)));
+    e.setX(30, this.returnSentinel);
+    let count: number | undefined;
+    if (this.instructionDeadline !== undefined) {
+      count = this.instructionDeadline - e.instructionCount();
+      if (count <= 0) throw new InstructionBudgetExceeded(this.instructionDeadline, fn);
+    }
+    const r = e.start(fn, this.returnSentinel, count === undefined ? {} : { count });
+    if (r.reason === 'count') throw new InstructionBudgetExceeded(this.instructionDeadline ?? 0, r.pc);
+    if (r.reason !== 'until') {
+      throw new HostCallError(
+        `call to emulated function 0x${fn.toString(16)} ended with '${r.reason}' at 0x${r.pc.toString(16)}`,
+      );
+    }
+    const x0 = e.getX(0);
+    e.contextRestore(ctx);
+    return x0;
+  }
+
+  /** Runs atexit handlers (last registered first), then ends the program with `status`. */
+  exit(status: number): never {
+    while (this.atexitHandlers.length > 0) this.callEmulated(this.atexitHandlers.pop() as number);
+    throw new ProgramExit(status & 0xff, 'exit');
+  }
+
+  // ---- calls ---------------------------------------------------------------------------------------
+
+  private callView(e: Engine): HostCall {
+    return {
+      engine: e,
+      x: (i) => BigInt.asUintN(64, e.getX(i)),
+      n: (i) => Number(BigInt.asUintN(64, e.getX(i))),
+      i32: (i) => Number(BigInt.asIntN(32, e.getX(i))),
+      varargs: (namedGp, namedFp = 0) => {
+        let gp = namedGp;
+        let fp = namedFp;
+        let stack = Number(e.getX(31));
+        const f64 = new Float64Array(1);
+        const u64 = new BigUint64Array(f64.buffer);
+        return {
+          nextInt: () => {
+            if (gp < 8) return BigInt.asUintN(64, e.getX(gp++));
+            const v = this.readU64(stack);
+            stack += 8;
+            return v;
+          },
+          nextDouble: () => {
+            if (fp < 8) u64[0] = e.regRead(`d${fp++}`);
+            else {
+              u64[0] = this.readU64(stack);
+              stack += 8;
+            }
+            return f64[0] as number;
+          },
+        };
+      },
+    };
+  }
+
+  private stream(addr: number, fn: string): OutputSink | null {
+    const s = this.streams.get(addr);
+    if (s === 'stdout') return this.stdout;
+    if (s === 'stderr') return this.stderr;
+    if (s === 'stdin') return null;
+    throw new InvalidStream(addr, fn);
+  }
+
+  private format(c: HostCall, fmtArg: number, named: number): Uint8Array {
+    return formatPrintf(this.readCString(c.n(fmtArg)), c.varargs(named), {
+      readCString: (a, max) => this.readCString(a, max),
+      writeInt: (a, s, v) => this.writeInt(a, s, v),
+    });
+  }
+
+  private defineLibc(): void {
+    const nl = new Uint8Array([10]);
+    const f = (name: string, fn: HostFn) => this.fns.set(name, fn);
+    const cmpBytes = (a: Uint8Array, b: Uint8Array, n: number): number => {
+      for (let i = 0; i < n; i++) {
+        const x = a[i] ?? 0;
+        const y = b[i] ?? 0;
+        if (x !== y) return x - y;
+      }
+      return 0;
+    };
+
+    // stdio
+    f('puts', (c) => {
+      const s = this.readCString(c.n(0));
+      this.stdout(s);
+      this.stdout(nl);
+      return s.length + 1;
+    });
+    f('putchar', (c) => {
+      const ch = c.n(0) & 0xff;
+      this.stdout(new Uint8Array([ch]));
+      return ch;
+    });
+    f('printf', (c) => {
+      const out = this.format(c, 0, 1);
+      this.stdout(out);
+      return out.length;
+    });
+    f('fprintf', (c) => {
+      const sink = this.stream(c.n(0), 'fprintf');
+      const out = this.format(c, 1, 2);
+      if (sink === null) return -1;
+      sink(out);
+      return out.length;
+    });
+    f('sprintf', (c) => {
+      const out = this.format(c, 1, 2);
+      this.writeCString(c.n(0), out);
+      return out.length;
+    });
+    f('snprintf', (c) => {
+      const out = this.format(c, 2, 3);
+      const n = c.n(1);
+      if (n > 0) this.writeCString(c.n(0), out.subarray(0, Math.min(out.length, n - 1)));
+      return out.length;
+    });
+    f('fputs', (c) => {
+      const sink = this.stream(c.n(1), 'fputs');
+      if (sink === null) return -1;
+      sink(this.readCString(c.n(0)));
+      return 1;
+    });
+    const fputc = (c: HostCall) => {
+      const sink = this.stream(c.n(1), 'fputc');
+      const ch = c.n(0) & 0xff;
+      if (sink === null) return -1;
+      sink(new Uint8Array([ch]));
+      return ch;
+    };
+    f('fputc', fputc);
+    f('putc', fputc);
+    f('fwrite', (c) => {
+      const size = c.n(1);
+      const nmemb = c.n(2);
+      const sink = this.stream(c.n(3), 'fwrite');
+      if (sink === null || size === 0 || nmemb === 0) return 0;
+      sink(this.readBytes(c.n(0), size * nmemb));
+      return nmemb;
+    });
+    f('fflush', () => 0);
+
+    // memory allocation
+    f('malloc', (c) => this.heap.alloc(c.n(0)));
+    f('calloc', (c) => {
+      const total = c.x(0) * c.x(1);
+      if (total > BigInt(this.layout.heapSize)) return 0;
+      const p = this.heap.alloc(Number(total));
+      if (p !== 0 && total > 0n) this.writeBytes(p, new Uint8Array(Number(total)));
+      return p;
+    });
+    f('realloc', (c) => {
+      const p = c.n(0);
+      const n = c.n(1);
+      if (p === 0) return this.heap.alloc(n);
+      const old = this.heap.sizeOf(p);
+      if (old === undefined) return this.heap.freeBlock(p, 'realloc'); // throws the precise error
+      if (n === 0) {
+        this.heap.freeBlock(p, 'realloc');
+        return 0;
+      }
+      const q = this.heap.alloc(n);
+      if (q === 0) return 0;
+      this.writeBytes(q, this.readBytes(p, Math.min(old, n)));
+      this.heap.freeBlock(p, 'realloc');
+      return q;
+    });
+    f('free', (c) => {
+      const p = c.n(0);
+      if (p !== 0) this.heap.freeBlock(p, 'free');
+      return undefined;
+    });
+    const pow2 = (a: number) => a > 0 && (a & (a - 1)) === 0;
+    f('aligned_alloc', (c) => {
+      const a = c.n(0);
+      if (!pow2(a)) return 0;
+      return this.heap.alloc(c.n(1), a);
+    });
+    f('posix_memalign', (c) => {
+      const a = c.n(1);
+      if (!pow2(a) || a % 8 !== 0) return 22; // EINVAL
+      const p = this.heap.alloc(c.n(2), a);
+      if (p === 0) return 12; // ENOMEM
+      this.writeU64(c.n(0), BigInt(p));
+      return 0;
+    });
+
+    // memory and strings
+    f('memcpy', (c) => {
+      this.writeBytes(c.n(0), this.readBytes(c.n(1), c.n(2)));
+      return c.x(0);
+    });
+    f('memmove', (c) => {
+      this.writeBytes(c.n(0), this.readBytes(c.n(1), c.n(2)));
+      return c.x(0);
+    });
+    f('memset', (c) => {
+      const n = c.n(2);
+      if (n > 0) this.writeBytes(c.n(0), new Uint8Array(n).fill(c.n(1) & 0xff));
+      return c.x(0);
+    });
+    f('memcmp', (c) => {
+      const n = c.n(2);
+      return cmpBytes(this.readBytes(c.n(0), n), this.readBytes(c.n(1), n), n);
+    });
+    f('strlen', (c) => this.readCString(c.n(0)).length);
+    const strcmp = (a: Uint8Array, b: Uint8Array, n: number) => {
+      for (let i = 0; i < n; i++) {
+        const x = i < a.length ? (a[i] as number) : 0;
+        const y = i < b.length ? (b[i] as number) : 0;
+        if (x !== y) return x - y;
+        if (x === 0) return 0;
+      }
+      return 0;
+    };
+    f('strcmp', (c) => {
+      const a = this.readCString(c.n(0));
+      const b = this.readCString(c.n(1));
+      return strcmp(a, b, Math.max(a.length, b.length) + 1);
+    });
+    f('strncmp', (c) => {
+      const n = c.n(2);
+      return strcmp(this.readCString(c.n(0), n), this.readCString(c.n(1), n), n);
+    });
+    f('strcpy', (c) => {
+      this.writeCString(c.n(0), this.readCString(c.n(1)));
+      return c.x(0);
+    });
+    f('strncpy', (c) => {
+      const n = c.n(2);
+      const s = this.readCString(c.n(1), n);
+      const out = new Uint8Array(n);
+      out.set(s);
+      this.writeBytes(c.n(0), out);
+      return c.x(0);
+    });
+    f('strcat', (c) => {
+      const d = c.n(0);
+      const len = this.readCString(d).length;
+      this.writeCString(d + len, this.readCString(c.n(1)));
+      return c.x(0);
+    });
+    f('strchr', (c) => {
+      const s = this.readCString(c.n(0));
+      const ch = c.n(1) & 0xff;
+      if (ch === 0) return c.n(0) + s.length;
+      const i = s.indexOf(ch);
+      return i < 0 ? 0 : c.n(0) + i;
+    });
+    f('strrchr', (c) => {
+      const s = this.readCString(c.n(0));
+      const ch = c.n(1) & 0xff;
+      if (ch === 0) return c.n(0) + s.length;
+      const i = s.lastIndexOf(ch);
+      return i < 0 ? 0 : c.n(0) + i;
+    });
+    f('strstr', (c) => {
+      const h = Buffer.from(this.readCString(c.n(0)));
+      const nd = Buffer.from(this.readCString(c.n(1)));
+      const i = h.indexOf(nd);
+      return i < 0 ? 0 : c.n(0) + i;
+    });
+    const strtol = (s0: number, endp: number, base: number): bigint => {
+      const s = this.readCString(s0);
+      let i = 0;
+      while (i < s.length && (s[i] === 32 || ((s[i] as number) >= 9 && (s[i] as number) <= 13))) i++;
+      let neg = false;
+      if (s[i] === 43 || s[i] === 45) {
+        neg = s[i] === 45;
+        i++;
+      }
+      let b = base;
+      const isX = (k: number) => s[k] === 0x78 || s[k] === 0x58;
+      const digit = (ch: number | undefined): number => {
+        if (ch === undefined) return 99;
+        if (ch >= 48 && ch <= 57) return ch - 48;
+        if (ch >= 97 && ch <= 122) return ch - 87;
+        if (ch >= 65 && ch <= 90) return ch - 55;
+        return 99;
+      };
+      if ((b === 0 || b === 16) && s[i] === 48 && isX(i + 1) && digit(s[i + 2]) < 16) {
+        i += 2;
+        b = 16;
+      } else if (b === 0) b = s[i] === 48 ? 8 : 10;
+      let v = 0n;
+      const start = i;
+      let overflow = false;
+      while (i < s.length && digit(s[i]) < b) {
+        v = v * BigInt(b) + BigInt(digit(s[i]));
+        if (v > 1n << 63n) overflow = true;
+        i++;
+      }
+      if (endp !== 0) this.writeU64(endp, BigInt(i === start ? s0 : s0 + i));
+      if (overflow || (!neg && v > (1n << 63n) - 1n)) return neg ? -(1n << 63n) : (1n << 63n) - 1n;
+      return neg ? -v : v;
+    };
+    f('strtol', (c) => strtol(c.n(0), c.n(1), c.i32(2)));
+    f('atoi', (c) => BigInt.asIntN(32, strtol(c.n(0), 0, 10)));
+    f('atol', (c) => strtol(c.n(0), 0, 10));
+    f('abs', (c) => {
+      const v = c.i32(0);
+      return v < 0 ? -v | 0 : v;
+    });
+    f('labs', (c) => {
+      const v = BigInt.asIntN(64, c.x(0));
+      return v < 0n ? -v : v;
+    });
+
+    f('qsort', (c) => {
+      const base = c.n(0);
+      const n = c.n(1);
+      const size = c.n(2);
+      const cmp = c.n(3);
+      if (n < 2 || size === 0) return undefined;
+      const elems: Uint8Array[] = [];
+      for (let i = 0; i < n; i++) elems.push(this.readBytes(base + i * size, size));
+      // The comparator gets pointers to two scratch copies (it may only read through them).
+      const scratch = this.heap.alloc(2 * size);
+      if (scratch === 0) throw new HostCallError('qsort: no memory for scratch elements');
+      const compare = (a: Uint8Array, b: Uint8Array): number => {
+        this.writeBytes(scratch, a);
+        this.writeBytes(scratch + size, b);
+        return Number(BigInt.asIntN(32, this.callEmulated(cmp, [scratch, scratch + size])));
+      };
+      const sorted = mergeSort(elems, compare);
+      this.heap.freeBlock(scratch, 'qsort');
+      sorted.forEach((e, i) => {
+        this.writeBytes(base + i * size, e);
+      });
+      return undefined;
+    });
+
+    // process control
+    f('abort', () => {
+      throw new ProgramExit(134, 'abort');
+    });
+    f('exit', (c) => this.exit(c.i32(0)));
+    f('_exit', (c) => {
+      throw new ProgramExit(c.i32(0) & 0xff, 'exit');
+    });
+    f('atexit', (c) => {
+      this.atexitHandlers.push(c.n(0));
+      return 0;
+    });
+  }
+}
+
+/** Stable merge sort (deterministic comparator call sequence). */
+function mergeSort<T>(a: T[], cmp: (x: T, y: T) => number): T[] {
+  if (a.length <= 1) return a;
+  const mid = a.length >> 1;
+  const l = mergeSort(a.slice(0, mid), cmp);
+  const r = mergeSort(a.slice(mid), cmp);
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < l.length && j < r.length) {
+    if (cmp(l[i] as T, r[j] as T) <= 0) out.push(l[i++] as T);
+    else out.push(r[j++] as T);
+  }
+  while (i < l.length) out.push(l[i++] as T);
+  while (j < r.length) out.push(r[j++] as T);
+  return out;
+}

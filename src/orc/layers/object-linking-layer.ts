@@ -1,0 +1,261 @@
+/**
+ * ObjectLinkingLayer: adds relocatable objects to JITDylibs (the interface comes from the object's
+ * symbol table) and, when one of their symbols is first looked up, links the object with
+ * src/linker. External symbols are resolved by an ORC lookup along the JITDylib's link order (at
+ * state Resolved); the object's symbols become Ready once everything they reference is Ready.
+ *
+ * Linking is asynchronous (`link()` returns a promise), so an object's materialization finishes in
+ * a later microtask; everything else stays on the session's deterministic dispatcher.
+ *
+ * Resources: each link's memory is kept per resource-tracker key and freed on removal.
+ * Initializers (.preinit_array/.init_array/.fini_array) of linked objects are recorded per
+ * JITDylib; the `run` command runs them around the entry point.
+ */
+import { buildGraphFromObject } from '../../linker/build.ts';
+import type { LinkGraph } from '../../linker/graph.ts';
+import {
+  type InitializerSection,
+  type LinkPlugin,
+  type LinkResult,
+  link,
+  type PassConfiguration,
+  type ResolvedSymbol,
+} from '../../linker/link.ts';
+import type { JITLinkMemoryManager } from '../../linker/memory.ts';
+import { OrcError } from '../core/errors.ts';
+import { MaterializationUnit } from '../core/materialization-unit.ts';
+import type {
+  ExecutionSession,
+  JITDylib,
+  MaterializationResponsibility,
+  ResourceManager,
+  ResourceTracker,
+} from '../core/session.ts';
+import {
+  JITSymbolFlags,
+  type SymbolFlags,
+  type SymbolFlagsMap,
+  SymbolLookupFlags,
+  type SymbolMap,
+  SymbolState,
+} from '../core/types.ts';
+
+export interface ObjectLinkingLayerPlugin {
+  /** Adds passes for the graph being linked for `mr`. */
+  modifyPassConfig?(mr: MaterializationResponsibility, g: LinkGraph, config: PassConfiguration): void;
+  notifyEmitted?(mr: MaterializationResponsibility, result: LinkResult): void;
+  notifyFailed?(mr: MaterializationResponsibility, error: Error): void;
+}
+
+/** A link of `objectName` failed; `cause` is the linker's (or the lookup's) error. */
+export class ObjectLinkingFailed extends OrcError {
+  override name = 'ObjectLinkingFailed';
+  constructor(
+    readonly objectName: string,
+    override readonly cause: Error,
+  ) {
+    super(cause.message.startsWith(`In ${objectName}`) ? cause.message : `In ${objectName}: ${cause.message}`);
+  }
+}
+
+/** Prints `Linking <graph name>` for every graph linked (llvm-jitlink -show-linked-files). */
+export function showLinkedFilesPlugin(write: (line: string) => void): ObjectLinkingLayerPlugin {
+  return {
+    modifyPassConfig(_mr, g) {
+      write(`Linking ${g.name}\n`);
+    },
+  };
+}
+
+function interfaceOf(g: LinkGraph, objectName: string): { symbols: SymbolFlagsMap; initSymbol?: string } {
+  const symbols: SymbolFlagsMap = new Map();
+  for (const s of [...g.defined, ...g.absolutes]) {
+    if (s.name === '' || s.scope === 'local') continue;
+    let f: SymbolFlags = 0;
+    if (s.scope === 'default') f |= JITSymbolFlags.Exported;
+    if (s.linkage === 'weak') f |= JITSymbolFlags.Weak;
+    if (s.callable) f |= JITSymbolFlags.Callable;
+    if (s.kind === 'absolute') f |= JITSymbolFlags.Absolute;
+    symbols.set(s.name, f);
+  }
+  const hasInit = g.sections.some((s) => /^\.(preinit_array|init_array|fini_array|ctors|dtors)(\.|$)/.test(s.name));
+  if (!hasInit) return { symbols };
+  const initSymbol = `$.${objectName}.__inits.0`;
+  symbols.set(initSymbol, JITSymbolFlags.MaterializationSideEffectsOnly);
+  return { symbols, initSymbol };
+}
+
+class ObjectMaterializationUnit extends MaterializationUnit {
+  constructor(
+    private readonly layer: ObjectLinkingLayer,
+    private readonly objectName: string,
+    private readonly bytes: Uint8Array,
+    symbols: SymbolFlagsMap,
+    initSymbol: string | undefined,
+  ) {
+    super(symbols, initSymbol);
+  }
+  getName(): string {
+    return this.objectName;
+  }
+  materialize(mr: MaterializationResponsibility): void {
+    this.layer.emit(mr, this.objectName, this.bytes);
+  }
+}
+
+export interface ObjectLinkingLayerOptions {
+  plugins?: ObjectLinkingLayerPlugin[];
+  optimizeGotPlt?: boolean;
+}
+
+export class ObjectLinkingLayer implements ResourceManager {
+  readonly plugins: ObjectLinkingLayerPlugin[];
+  private readonly allocs = new Map<number, LinkResult[]>();
+  private readonly inits = new Map<JITDylib, { order: number; init: InitializerSection }[]>();
+  private linkCounter = 0;
+  /** Links still in flight (await `whenIdle()` before inspecting results). */
+  private inFlight = new Set<Promise<void>>();
+
+  constructor(
+    readonly session: ExecutionSession,
+    readonly memoryManager: JITLinkMemoryManager,
+    private readonly options: ObjectLinkingLayerOptions = {},
+  ) {
+    this.plugins = [...(options.plugins ?? [])];
+    session.registerResourceManager(this);
+  }
+
+  addPlugin(p: ObjectLinkingLayerPlugin): this {
+    this.plugins.push(p);
+    return this;
+  }
+
+  /** Adds an object to `target` (a JITDylib, or a tracker of one). Throws DuplicateDefinition etc. */
+  add(target: JITDylib | ResourceTracker, bytes: Uint8Array, objectName: string): void {
+    const g = buildGraphFromObject(bytes, objectName).graph;
+    const { symbols, initSymbol } = interfaceOf(g, objectName);
+    const mu = new ObjectMaterializationUnit(this, objectName, bytes, symbols, initSymbol);
+    if ('define' in target) target.define(mu);
+    else target.getJITDylib().define(mu, target);
+  }
+
+  /** Initializer sections of objects linked into `jd`, in run order (priority, then link order). */
+  getInitializers(jd: JITDylib): InitializerSection[] {
+    return [...(this.inits.get(jd) ?? [])]
+      .sort((a, b) => a.init.priority - b.init.priority || a.order - b.order)
+      .map((x) => x.init);
+  }
+
+  async whenIdle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** Links `bytes` for `mr` (called by the object's materialization unit). */
+  emit(mr: MaterializationResponsibility, objectName: string, bytes: Uint8Array): void {
+    const p = this.doEmit(mr, objectName, bytes).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  private async doEmit(mr: MaterializationResponsibility, objectName: string, bytes: Uint8Array): Promise<void> {
+    const es = this.session;
+    const jd = mr.getTargetJITDylib();
+    const deps = new Map<JITDylib, Set<string>>();
+    const order = this.linkCounter++;
+    let result: LinkResult | undefined;
+    try {
+      const g = buildGraphFromObject(bytes, objectName).graph;
+      // Definitions this MR does not cover (weak ones that lost to another definition) become
+      // references to the winning definition.
+      const covered = mr.getSymbols();
+      for (const s of [...g.defined]) {
+        if (s.name !== '' && s.scope !== 'local' && !covered.has(s.name)) g.makeExternal(s);
+      }
+      const plugins: LinkPlugin[] = [
+        {
+          modifyPassConfig: (graph, config) => {
+            for (const pl of this.plugins) pl.modifyPassConfig?.(mr, graph, config);
+          },
+        },
+      ];
+      result = await link(g, {
+        memoryManager: this.memoryManager,
+        plugins,
+        optimizeGotPlt: this.options.optimizeGotPlt ?? true,
+        onResolved: (defs) => {
+          const m: SymbolMap = new Map();
+          for (const [name, d] of defs) {
+            const f = covered.get(name);
+            if (f !== undefined) m.set(name, { address: d.address, flags: f });
+          }
+          mr.notifyResolved(m);
+        },
+        resolve: (externals) =>
+          new Promise<Map<string, ResolvedSymbol>>((resolve, reject) => {
+            if (externals.length === 0) return resolve(new Map());
+            es.lookup(
+              'Static',
+              jd.getLinkOrder(),
+              externals.map(
+                (x) =>
+                  [
+                    x.name,
+                    x.weak ? SymbolLookupFlags.WeaklyReferencedSymbol : SymbolLookupFlags.RequiredSymbol,
+                  ] as const,
+              ),
+              SymbolState.Resolved,
+              (r) => {
+                if (!r.ok) return reject(r.error);
+                const out = new Map<string, ResolvedSymbol>();
+                for (const [n, d] of r.value) out.set(n, { address: d.address });
+                resolve(out);
+              },
+              (found) => {
+                for (const [j, names] of found) {
+                  let s = deps.get(j);
+                  if (!s) {
+                    s = new Set();
+                    deps.set(j, s);
+                  }
+                  for (const n of names) s.add(n);
+                }
+              },
+            );
+          }),
+      });
+      const linked = result;
+      mr.withResourceKeyDo((key) => {
+        const list = this.allocs.get(key) ?? [];
+        list.push(linked);
+        this.allocs.set(key, list);
+      });
+      const list = this.inits.get(jd) ?? [];
+      for (const init of linked.initializers) list.push({ order, init });
+      this.inits.set(jd, list);
+      mr.notifyEmitted([{ symbols: [...mr.getSymbols().keys()], dependencies: deps }]);
+      for (const pl of this.plugins) pl.notifyEmitted?.(mr, linked);
+    } catch (e) {
+      const err = new ObjectLinkingFailed(objectName, e instanceof Error ? e : new Error(String(e)));
+      if (result && !mr.isDone) {
+        // linked but could not be emitted: give the memory back unless it was registered
+        if (![...this.allocs.values()].some((l) => l.includes(result as LinkResult))) result.free();
+      }
+      for (const pl of this.plugins) pl.notifyFailed?.(mr, err);
+      es.reportError(err);
+      mr.failMaterialization(err);
+    }
+  }
+
+  handleRemoveResources(_jd: JITDylib, key: number): Error | undefined {
+    const list = this.allocs.get(key);
+    this.allocs.delete(key);
+    for (const r of list ?? []) r.free();
+    return undefined;
+  }
+
+  handleTransferResources(_jd: JITDylib, dstKey: number, srcKey: number): void {
+    const src = this.allocs.get(srcKey);
+    if (!src) return;
+    this.allocs.delete(srcKey);
+    this.allocs.set(dstKey, [...(this.allocs.get(dstKey) ?? []), ...src]);
+  }
+}
