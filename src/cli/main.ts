@@ -14,6 +14,10 @@ export interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./commands/bench.ts')).command,
   disasm: async () => (await import('./commands/disasm.ts')).command,
+  exec: async () => (await import('./commands/exec.ts')).command,
+  'fuzz-isa': async () => (await import('./commands/fuzz-isa.ts')).command,
+  link: async () => (await import('./commands/link.ts')).command,
+  run: async () => (await import('./commands/run.ts')).command,
 };
 
 async function help(): Promise<string> {

@@ -31,6 +31,28 @@ export class MemoryFault extends EmuError {
   }
 }
 
+/**
+ * An access that needs natural alignment (load/store exclusive) was misaligned. Unicorn/QEMU raise
+ * a data abort there (EXCP_DATA_ABORT, interrupt number 4) with the pc left at the instruction.
+ */
+export class AlignmentFault extends EmuError {
+  override name = 'AlignmentFault';
+  constructor(
+    readonly access: AccessKind,
+    readonly address: number,
+    /** Required alignment in bytes (the access size, 16 for LDXP/STXP of X registers). */
+    readonly alignment: number,
+    /** Address of the instruction that made the access. */
+    public pc?: number,
+  ) {
+    super(
+      `alignment fault: ${access} at ${hex(address)} needs ${alignment}-byte alignment${
+        pc === undefined ? '' : ` (instruction at ${hex(pc)})`
+      }`,
+    );
+  }
+}
+
 /** No encoding in the table matches the word: UNDEFINED on this CPU (or not known to us). */
 export class UndefinedInstruction extends EmuError {
   override name = 'UndefinedInstruction';

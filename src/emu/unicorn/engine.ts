@@ -1,7 +1,1008 @@
-import type { Engine, EngineOptions } from '../engine.ts';
-import { EngineUnavailable } from '../errors.ts';
+/**
+ * The `unicorn` engine: native Unicorn 2 (Debian's libunicorn2, QEMU 5 based) driven through the
+ * npm package `koffi`. Both are optional; `openUnicornEngine` throws `EngineUnavailable` with an
+ * install hint when either is missing.
+ *
+ * Execution level. Unicorn starts the AArch64 CPU at EL1 with the MMU off. Writing PSTATE through
+ * the register API (UC_ARM64_REG_PSTATE) is accepted by Unicorn 2.0.1 but does not rebuild QEMU's
+ * cached translation flags, so the CPU keeps behaving as EL1 (MRS CurrentEL still reads 1). We
+ * therefore switch levels the architectural way, once, when the engine is opened:
+ *   1. SCTLR_EL1 |= UCT | DZE | UCI (CTR_EL0 reads, DC ZVA and cache maintenance allowed at EL0, as
+ *      Linux and qemu-user configure it); nTWI/nTWE are already set by Unicorn's reset value.
+ *   2. CPACR_EL1.FPEN = 0b11 (FP/AdvSIMD not trapped at EL0 or EL1).
+ *   3. Run `msr spsr_el1, xzr; msr elr_el1, x1; eret` from a scratch page (unmapped afterwards):
+ *      the exception return lands at EL0t with DAIF clear and every cached flag rebuilt.
+ * From then on guest code runs as EL0 (system registers of EL1 and above are UNDEFINED, as on
+ * Linux). Unicorn delivers exceptions to hooks without taking them, so the CPU never leaves EL0.
+ * TPIDR_EL0 is accessed with UC_ARM64_REG_TPIDR_EL0 (and MRS/MSR TPIDR_EL0 at EL0 work).
+ *
+ * Instruction counts are exact and derived cheaply: one internal block hook adds each translated
+ * block's size; when a run ends inside a block (fault, count, stop from a code hook) the part of
+ * the last block after the final pc is subtracted. No per-instruction hook is installed unless
+ * the caller adds code hooks or asks for `count` (Unicorn then counts itself).
+ */
+import { createRequire } from 'node:module';
+import type {
+  CodeHook,
+  Engine,
+  EngineContext,
+  EngineOptions,
+  HookHandle,
+  HookRange,
+  HostGateFn,
+  InterruptHook,
+  MemHook,
+  MemInvalidHook,
+  MemRegion,
+  RegName,
+  RunResult,
+  StartOptions,
+} from '../engine.ts';
+import { INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
+import {
+  type AccessKind,
+  AlignmentFault,
+  EngineApiError,
+  EngineUnavailable,
+  type FaultKind,
+  MemoryFault,
+  UndefinedInstruction,
+  UnhandledException,
+} from '../errors.ts';
+import { decodeWord, disassemble } from '../ts/isa/index.ts';
 
-// Replaced by the koffi binding (work in progress in this commit).
-export async function openUnicornEngine(_options: EngineOptions): Promise<Engine> {
-  throw new EngineUnavailable('the unicorn engine is not built yet');
+// ---- the subset of koffi we use (typed locally: koffi is an optional dependency) ----------------
+
+type NativeFn = (...args: unknown[]) => unknown;
+interface KoffiType {
+  readonly __koffiType?: never;
+}
+interface KoffiLib {
+  func(signature: string): NativeFn;
+  func(name: string, result: string | KoffiType, args: (string | KoffiType)[]): NativeFn;
+}
+interface Koffi {
+  load(path: string): KoffiLib;
+  proto(signature: string): KoffiType;
+  pointer(type: string | KoffiType): KoffiType;
+  out(type: KoffiType): KoffiType;
+  register(fn: (...args: never[]) => unknown, type: KoffiType): unknown;
+  unregister(callback: unknown): void;
+  struct(name: string, fields: Record<string, string>): KoffiType;
+  array(type: string | KoffiType, length: number): KoffiType;
+  decode(pointer: unknown, type: string | KoffiType): unknown;
+}
+
+// ---- Unicorn constants (unicorn.h / arm64.h of Unicorn 2.0.1) ----------------------------------
+
+const UC_ARCH_ARM64 = 2;
+const UC_MODE_ARM = 0;
+
+const UC_ERR_READ_UNMAPPED = 6;
+const UC_ERR_WRITE_UNMAPPED = 7;
+const UC_ERR_FETCH_UNMAPPED = 8;
+const UC_ERR_INSN_INVALID = 10;
+const UC_ERR_WRITE_PROT = 12;
+const UC_ERR_READ_PROT = 13;
+const UC_ERR_FETCH_PROT = 14;
+const UC_ERR_READ_UNALIGNED = 16;
+const UC_ERR_WRITE_UNALIGNED = 17;
+const UC_ERR_FETCH_UNALIGNED = 18;
+const UC_ERR_EXCEPTION = 21;
+
+const UC_HOOK_INTR = 1 << 0;
+const UC_HOOK_CODE = 1 << 2;
+const UC_HOOK_BLOCK = 1 << 3;
+const UC_HOOK_MEM_INVALID = 0x3f0; // read/write/fetch x unmapped/prot
+const UC_HOOK_MEM_READ = 1 << 10;
+const UC_HOOK_MEM_WRITE = 1 << 11;
+
+const UC_MEM_READ = 16;
+const UC_MEM_WRITE = 17;
+const UC_MEM_READ_UNMAPPED = 19;
+const UC_MEM_WRITE_UNMAPPED = 20;
+const UC_MEM_FETCH_UNMAPPED = 21;
+const UC_MEM_WRITE_PROT = 22;
+const UC_MEM_READ_PROT = 23;
+
+const REG_X29 = 1;
+const REG_X30 = 2;
+const REG_NZCV = 3;
+const REG_SP = 4;
+const REG_Q0 = 104;
+const REG_X0 = 199;
+const REG_PC = 260;
+const REG_CPACR_EL1 = 261;
+const REG_TPIDR_EL0 = 262;
+const REG_PSTATE = 265;
+const REG_CP_REG = 290;
+const REG_FPCR = 291;
+const REG_FPSR = 292;
+
+const SCTLR_DZE = 1n << 14n;
+const SCTLR_UCT = 1n << 15n;
+const SCTLR_UCI = 1n << 26n;
+
+/** UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0): drop every translated block. */
+const UC_CTL_TB_FLUSH_WRITE = 10 | (1 << 30);
+
+const U64 = (1n << 64n) - 1n;
+const U128 = (1n << 128n) - 1n;
+
+function xReg(i: number): number {
+  return i === 29 ? REG_X29 : i === 30 ? REG_X30 : REG_X0 + i;
+}
+
+// ---- native binding, loaded once per process ----------------------------------------------------
+
+interface Native {
+  koffi: Koffi;
+  open: NativeFn;
+  close: NativeFn;
+  strerror: NativeFn;
+  memMap: NativeFn;
+  memUnmap: NativeFn;
+  memProtect: NativeFn;
+  memRead: NativeFn;
+  memWrite: NativeFn;
+  memRegions: NativeFn;
+  free: NativeFn;
+  regRead: NativeFn;
+  regWrite: NativeFn;
+  emuStart: NativeFn;
+  emuStop: NativeFn;
+  hookAddCode: NativeFn;
+  hookAddMem: NativeFn;
+  hookAddInvalid: NativeFn;
+  hookAddIntr: NativeFn;
+  hookDel: NativeFn;
+  ctl: NativeFn;
+  contextAlloc: NativeFn;
+  contextSave: NativeFn;
+  contextRestore: NativeFn;
+  contextFree: NativeFn;
+  codeCb: KoffiType;
+  memCb: KoffiType;
+  invalidCb: KoffiType;
+  intrCb: KoffiType;
+  regionArray: (n: number) => KoffiType;
+}
+
+let native: Native | null = null;
+
+const INSTALL_HINT =
+  'the unicorn engine needs native Unicorn 2 and the npm package koffi: `apt-get install libunicorn2` and `npm install koffi`';
+
+function loadNative(): Native {
+  if (native) return native;
+  let koffi: Koffi;
+  try {
+    const require = createRequire(import.meta.url);
+    koffi = require('koffi') as Koffi;
+  } catch (e) {
+    throw new EngineUnavailable(`${INSTALL_HINT} (koffi could not be loaded: ${firstLine(e)})`);
+  }
+  let lib: KoffiLib | undefined;
+  let why = '';
+  for (const name of ['libunicorn.so.2', 'libunicorn.so', 'libunicorn.2.dylib', 'libunicorn.dylib', 'unicorn.dll']) {
+    try {
+      lib = koffi.load(name);
+      break;
+    } catch (e) {
+      why ||= firstLine(e);
+    }
+  }
+  if (!lib) throw new EngineUnavailable(`${INSTALL_HINT} (libunicorn.so.2 could not be loaded: ${why})`);
+  const codeCb = koffi.proto('void orc_uc_code_cb(void *uc, uint64_t address, uint32_t size, void *user)');
+  const memCb = koffi.proto(
+    'void orc_uc_mem_cb(void *uc, int type, uint64_t address, int size, int64_t value, void *user)',
+  );
+  const invalidCb = koffi.proto(
+    'bool orc_uc_invalid_cb(void *uc, int type, uint64_t address, int size, int64_t value, void *user)',
+  );
+  const intrCb = koffi.proto('void orc_uc_intr_cb(void *uc, uint32_t intno, void *user)');
+  const region = koffi.struct('orc_uc_mem_region', { begin: 'uint64_t', end: 'uint64_t', perms: 'uint32_t' });
+  const hookAdd = (cb: KoffiType): NativeFn =>
+    (lib as KoffiLib).func('uc_hook_add', 'int', [
+      'void *',
+      koffi.out(koffi.pointer('size_t')),
+      'int',
+      koffi.pointer(cb),
+      'void *',
+      'uint64_t',
+      'uint64_t',
+      '...',
+    ]);
+  try {
+    native = {
+      koffi,
+      open: lib.func('int uc_open(int arch, int mode, _Out_ void **uc)'),
+      close: lib.func('int uc_close(void *uc)'),
+      strerror: lib.func('const char *uc_strerror(int code)'),
+      memMap: lib.func('int uc_mem_map(void *uc, uint64_t address, size_t size, uint32_t perms)'),
+      memUnmap: lib.func('int uc_mem_unmap(void *uc, uint64_t address, size_t size)'),
+      memProtect: lib.func('int uc_mem_protect(void *uc, uint64_t address, size_t size, uint32_t perms)'),
+      memRead: lib.func('int uc_mem_read(void *uc, uint64_t address, _Out_ uint8_t *bytes, size_t size)'),
+      memWrite: lib.func('int uc_mem_write(void *uc, uint64_t address, const uint8_t *bytes, size_t size)'),
+      memRegions: lib.func('int uc_mem_regions(void *uc, _Out_ void **regions, _Out_ uint32_t *count)'),
+      free: lib.func('int uc_free(void *mem)'),
+      regRead: lib.func('int uc_reg_read(void *uc, int regid, _Inout_ uint8_t *value)'),
+      regWrite: lib.func('int uc_reg_write(void *uc, int regid, const uint8_t *value)'),
+      emuStart: lib.func('int uc_emu_start(void *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)'),
+      emuStop: lib.func('int uc_emu_stop(void *uc)'),
+      hookAddCode: hookAdd(codeCb),
+      hookAddMem: hookAdd(memCb),
+      hookAddInvalid: hookAdd(invalidCb),
+      hookAddIntr: hookAdd(intrCb),
+      hookDel: lib.func('int uc_hook_del(void *uc, size_t hh)'),
+      ctl: lib.func('int uc_ctl(void *uc, int control, ...)'),
+      contextAlloc: lib.func('int uc_context_alloc(void *uc, _Out_ void **context)'),
+      contextSave: lib.func('int uc_context_save(void *uc, void *context)'),
+      contextRestore: lib.func('int uc_context_restore(void *uc, void *context)'),
+      contextFree: lib.func('int uc_context_free(void *context)'),
+      codeCb,
+      memCb,
+      invalidCb,
+      intrCb,
+      regionArray: (n) => koffi.array(region, n),
+    };
+  } catch (e) {
+    throw new EngineUnavailable(`${INSTALL_HINT} (libunicorn lacks an expected function: ${firstLine(e)})`);
+  }
+  return native;
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0] as string;
+}
+
+// ---- the engine ---------------------------------------------------------------------------------
+
+interface HookEntry {
+  id: number;
+  handle: number;
+  callback: unknown;
+}
+
+interface UcContext extends EngineContext {
+  readonly kind: 'unicorn';
+}
+
+interface ContextCell {
+  ptr: unknown;
+}
+
+interface LastFault {
+  access: AccessKind;
+  kind: FaultKind;
+  address: number;
+  size: number;
+}
+
+const SCRATCH = 0x1000;
+
+export class UnicornEngine implements Engine {
+  readonly kind = 'unicorn' as const;
+  private readonly n: Native;
+  private uc: unknown;
+  private closed = false;
+  private readonly buf = Buffer.alloc(64);
+  private readonly hooks = new Map<number, HookEntry>();
+  private nextHookId = 1;
+  private readonly internal: HookEntry[] = [];
+  private readonly gates = new Map<number, { fn: HostGateFn; entry: HookEntry }>();
+  private invalidHooks: { id: number; fn: MemInvalidHook }[] = [];
+  private intrHooks: { id: number; fn: InterruptHook }[] = [];
+  private readonly contexts = new Set<ContextCell>();
+  private readonly finalizer = new FinalizationRegistry<ContextCell>((cell) => this.freeContext(cell));
+  // Run bookkeeping.
+  private total = 0;
+  private blockInsns = 0;
+  private lastBlockStart = -1;
+  private lastBlockEnd = -1;
+  private running = false;
+  private stopRequested = false;
+  private parked = false;
+  private hookError: unknown = null;
+  private lastFault: LastFault | null = null;
+  private exception: { intno: number; pc: number } | null = null;
+
+  constructor(n: Native) {
+    this.n = n;
+    const out: unknown[] = [null];
+    this.check(n.open(UC_ARCH_ARM64, UC_MODE_ARM, out), 'uc_open');
+    this.uc = out[0];
+    this.installInternalHooks();
+    this.enterEl0();
+  }
+
+  private check(err: unknown, what: string): void {
+    if (err !== 0) throw new EngineApiError(`${what}: ${this.n.strerror(err)} (uc_err ${err})`);
+  }
+
+  private live(): void {
+    if (this.closed) throw new EngineApiError('engine is closed');
+  }
+
+  private register(fn: (...args: never[]) => unknown, type: KoffiType): unknown {
+    return this.n.koffi.register(fn, this.n.koffi.pointer(type));
+  }
+
+  private addNative(kind: 'code' | 'mem' | 'invalid' | 'intr', type: number, cb: unknown, begin = 1, end = 0): number {
+    const out = [0];
+    const add =
+      kind === 'code'
+        ? this.n.hookAddCode
+        : kind === 'mem'
+          ? this.n.hookAddMem
+          : kind === 'invalid'
+            ? this.n.hookAddInvalid
+            : this.n.hookAddIntr;
+    this.check(add(this.uc, out, type, cb, null, BigInt(begin), BigInt(end)), 'uc_hook_add');
+    return out[0] as number;
+  }
+
+  private installInternalHooks(): void {
+    const blockCb = this.register((_uc: never, address: never, size: never) => {
+      const a = Number(address as bigint);
+      const k = (size as number) >>> 2;
+      this.blockInsns += k;
+      this.lastBlockStart = a;
+      this.lastBlockEnd = a + 4 * k;
+    }, this.n.codeCb);
+    this.internal.push({ id: 0, handle: this.addNative('code', UC_HOOK_BLOCK, blockCb), callback: blockCb });
+
+    const invalidCb = this.register(
+      (_uc: never, type: never, address: never, size: never, value: never) =>
+        this.onInvalid(type as number, Number(address as bigint), size as number, value as bigint),
+      this.n.invalidCb,
+    );
+    this.internal.push({
+      id: 0,
+      handle: this.addNative('invalid', UC_HOOK_MEM_INVALID, invalidCb),
+      callback: invalidCb,
+    });
+
+    const intrCb = this.register((_uc: never, intno: never) => this.onInterrupt(intno as number), this.n.intrCb);
+    this.internal.push({ id: 0, handle: this.addNative('intr', UC_HOOK_INTR, intrCb), callback: intrCb });
+  }
+
+  /** See the file comment: configure SCTLR_EL1/CPACR_EL1 and ERET to EL0t. */
+  private enterEl0(): void {
+    const sctlr = this.readCpReg(1, 0, 3, 0, 0);
+    this.writeCpReg(1, 0, 3, 0, 0, sctlr | SCTLR_UCT | SCTLR_DZE | SCTLR_UCI);
+    this.writeU64(REG_CPACR_EL1, 3n << 20n);
+    this.memMap(SCRATCH, PAGE_SIZE, 7);
+    const code = new Uint8Array(16);
+    const dv = new DataView(code.buffer);
+    dv.setUint32(0, 0xd518401f, true); // msr spsr_el1, xzr
+    dv.setUint32(4, 0xd5184021, true); // msr elr_el1, x1
+    dv.setUint32(8, 0xd69f03e0, true); // eret
+    dv.setUint32(12, 0xd503201f, true); // nop (the ERET target, never executed)
+    this.memWrite(SCRATCH, code);
+    this.writeU64(xReg(1), BigInt(SCRATCH + 12));
+    const err = this.n.emuStart(this.uc, BigInt(SCRATCH), BigInt(SCRATCH + 12), 0n, 0);
+    this.check(err, 'switching to EL0');
+    const pstate = this.readU64(REG_PSTATE);
+    if ((pstate & 0xcn) !== 0n) throw new EngineApiError(`could not enter EL0 (PSTATE 0x${pstate.toString(16)})`);
+    this.writeU64(xReg(1), 0n);
+    this.writeU64(REG_PC, 0n);
+    this.memUnmap(SCRATCH, PAGE_SIZE);
+    this.total = 0;
+    this.blockInsns = 0;
+  }
+
+  private readCpReg(crn: number, crm: number, op0: number, op1: number, op2: number): bigint {
+    const b = this.buf;
+    b.fill(0, 0, 32);
+    b.writeUInt32LE(crn, 0);
+    b.writeUInt32LE(crm, 4);
+    b.writeUInt32LE(op0, 8);
+    b.writeUInt32LE(op1, 12);
+    b.writeUInt32LE(op2, 16);
+    this.check(this.n.regRead(this.uc, REG_CP_REG, b), 'uc_reg_read(CP_REG)');
+    return b.readBigUInt64LE(24);
+  }
+
+  private writeCpReg(crn: number, crm: number, op0: number, op1: number, op2: number, value: bigint): void {
+    const b = this.buf;
+    b.fill(0, 0, 32);
+    b.writeUInt32LE(crn, 0);
+    b.writeUInt32LE(crm, 4);
+    b.writeUInt32LE(op0, 8);
+    b.writeUInt32LE(op1, 12);
+    b.writeUInt32LE(op2, 16);
+    b.writeBigUInt64LE(value & U64, 24);
+    this.check(this.n.regWrite(this.uc, REG_CP_REG, b), 'uc_reg_write(CP_REG)');
+  }
+
+  private readU64(id: number): bigint {
+    const b = this.buf;
+    b.fill(0, 0, 16);
+    this.check(this.n.regRead(this.uc, id, b), 'uc_reg_read');
+    return b.readBigUInt64LE(0);
+  }
+
+  private writeU64(id: number, v: bigint): void {
+    const b = this.buf;
+    b.fill(0, 0, 16);
+    b.writeBigUInt64LE(v & U64, 0);
+    this.check(this.n.regWrite(this.uc, id, b), 'uc_reg_write');
+  }
+
+  private readQ(i: number): bigint {
+    const b = this.buf;
+    b.fill(0, 0, 16);
+    this.check(this.n.regRead(this.uc, REG_Q0 + i, b), 'uc_reg_read');
+    return (b.readBigUInt64LE(8) << 64n) | b.readBigUInt64LE(0);
+  }
+
+  private writeQ(i: number, v: bigint): void {
+    const b = this.buf;
+    b.writeBigUInt64LE(v & U64, 0);
+    b.writeBigUInt64LE((v >> 64n) & U64, 8);
+    this.check(this.n.regWrite(this.uc, REG_Q0 + i, b), 'uc_reg_write');
+  }
+
+  // ---- memory ---------------------------------------------------------------------------------
+
+  memMap(address: number, size: number, perms: number): void {
+    this.live();
+    checkPages(address, size, 'map');
+    this.check(
+      this.n.memMap(this.uc, BigInt(address), size, perms & 7),
+      `map 0x${address.toString(16)}+0x${size.toString(16)}`,
+    );
+  }
+
+  memUnmap(address: number, size: number): void {
+    this.live();
+    checkPages(address, size, 'unmap');
+    this.check(
+      this.n.memUnmap(this.uc, BigInt(address), size),
+      `unmap 0x${address.toString(16)}+0x${size.toString(16)}`,
+    );
+  }
+
+  memProtect(address: number, size: number, perms: number): void {
+    this.live();
+    checkPages(address, size, 'protect');
+    this.check(
+      this.n.memProtect(this.uc, BigInt(address), size, perms & 7),
+      `protect 0x${address.toString(16)}+0x${size.toString(16)}`,
+    );
+  }
+
+  memRead(address: number, size: number): Uint8Array {
+    this.live();
+    const out = new Uint8Array(size);
+    if (size === 0) return out;
+    if (this.n.memRead(this.uc, BigInt(address), out, size) !== 0) {
+      throw new MemoryFault('read', 'unmapped', address, size);
+    }
+    return out;
+  }
+
+  memWrite(address: number, data: Uint8Array): void {
+    this.live();
+    if (data.length === 0) return;
+    if (this.n.memWrite(this.uc, BigInt(address), data, data.length) !== 0) {
+      throw new MemoryFault('write', 'unmapped', address, data.length);
+    }
+  }
+
+  memRegions(): MemRegion[] {
+    this.live();
+    const ptr: unknown[] = [null];
+    const count = [0];
+    this.check(this.n.memRegions(this.uc, ptr, count), 'uc_mem_regions');
+    const n = count[0] as number;
+    if (n === 0 || ptr[0] === null) return [];
+    const raw = this.n.koffi.decode(ptr[0], this.n.regionArray(n)) as { begin: unknown; end: unknown; perms: number }[];
+    this.n.free(ptr[0]);
+    const out: MemRegion[] = [];
+    const regions = raw
+      .map((r) => ({ begin: Number(r.begin), end: Number(r.end) + 1, perms: r.perms & 7 }))
+      .sort((a, b) => a.begin - b.begin);
+    for (const r of regions) {
+      const last = out[out.length - 1];
+      if (last && last.end === r.begin && last.perms === r.perms) last.end = r.end;
+      else out.push(r);
+    }
+    return out;
+  }
+
+  // ---- registers ------------------------------------------------------------------------------
+
+  regRead(name: RegName): bigint {
+    this.live();
+    switch (name) {
+      case 'pc':
+        return this.readU64(REG_PC);
+      case 'sp':
+        return this.readU64(REG_SP);
+      case 'wsp':
+        return this.readU64(REG_SP) & 0xffffffffn;
+      case 'lr':
+        return this.readU64(REG_X30);
+      case 'fp':
+        return this.readU64(REG_X29);
+      case 'xzr':
+      case 'wzr':
+        return 0n;
+      case 'nzcv':
+        return this.readU64(REG_NZCV) & 0xf0000000n;
+      case 'fpcr':
+        return this.readU64(REG_FPCR) & 0xffffffffn;
+      case 'fpsr':
+        return this.readU64(REG_FPSR) & 0xffffffffn;
+      case 'tpidr_el0':
+        return this.readU64(REG_TPIDR_EL0);
+    }
+    const c = name[0];
+    if (c === 'x') return this.readU64(xReg(gprIndex(name)));
+    if (c === 'w') return this.readU64(xReg(gprIndex(name))) & 0xffffffffn;
+    const bytes = VEC_BYTES[c as string];
+    if (bytes === undefined) throw new EngineApiError(`unknown register '${name}'`);
+    const q = this.readQ(vecIndex(name));
+    return bytes === 16 ? q : q & ((1n << BigInt(8 * bytes)) - 1n);
+  }
+
+  regWrite(name: RegName, value: bigint): void {
+    this.live();
+    const v64 = value & U64;
+    switch (name) {
+      case 'pc':
+        this.writeU64(REG_PC, v64);
+        return;
+      case 'sp':
+        this.writeU64(REG_SP, v64);
+        return;
+      case 'wsp':
+        this.writeU64(REG_SP, v64 & 0xffffffffn);
+        return;
+      case 'lr':
+        this.writeU64(REG_X30, v64);
+        return;
+      case 'fp':
+        this.writeU64(REG_X29, v64);
+        return;
+      case 'xzr':
+      case 'wzr':
+        return;
+      case 'nzcv':
+        this.writeU64(REG_NZCV, v64 & 0xf0000000n);
+        return;
+      case 'fpcr':
+        this.writeU64(REG_FPCR, v64 & 0xffffffffn);
+        return;
+      case 'fpsr':
+        this.writeU64(REG_FPSR, v64 & 0xffffffffn);
+        return;
+      case 'tpidr_el0':
+        this.writeU64(REG_TPIDR_EL0, v64);
+        return;
+    }
+    const c = name[0];
+    if (c === 'x') {
+      this.writeU64(xReg(gprIndex(name)), v64);
+      return;
+    }
+    if (c === 'w') {
+      this.writeU64(xReg(gprIndex(name)), v64 & 0xffffffffn);
+      return;
+    }
+    const bytes = VEC_BYTES[c as string];
+    if (bytes === undefined) throw new EngineApiError(`unknown register '${name}'`);
+    // As the ts engine: writing a narrower view zeroes the rest of the vector register.
+    this.writeQ(vecIndex(name), value & (bytes === 16 ? U128 : (1n << BigInt(8 * bytes)) - 1n));
+  }
+
+  getX(index: number): bigint {
+    this.live();
+    if (!Number.isInteger(index) || index < 0 || index > 31) throw new EngineApiError(`bad register index ${index}`);
+    return this.readU64(index === 31 ? REG_SP : xReg(index));
+  }
+
+  setX(index: number, value: bigint | number): void {
+    this.live();
+    if (!Number.isInteger(index) || index < 0 || index > 31) throw new EngineApiError(`bad register index ${index}`);
+    this.writeU64(index === 31 ? REG_SP : xReg(index), BigInt(value));
+  }
+
+  getPc(): number {
+    return Number(this.regRead('pc'));
+  }
+
+  setPc(pc: number): void {
+    this.regWrite('pc', BigInt(pc));
+  }
+
+  // ---- hooks ----------------------------------------------------------------------------------
+
+  hookAdd(type: 'code' | 'block', fn: CodeHook, range?: HookRange): HookHandle;
+  hookAdd(type: 'mem-read' | 'mem-write', fn: MemHook, range?: HookRange): HookHandle;
+  hookAdd(type: 'mem-invalid', fn: MemInvalidHook): HookHandle;
+  hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
+  hookAdd(type: string, fn: unknown, range?: HookRange): HookHandle {
+    this.live();
+    const id = this.nextHookId++;
+    // Unicorn: begin > end means "everywhere".
+    const begin = range?.begin ?? 1;
+    const end = range?.end ?? 0;
+    if (type === 'code' || type === 'block') {
+      const user = fn as CodeHook;
+      const cb = this.register(
+        (_uc: never, address: never, size: never) => this.guard(() => user(Number(address as bigint), size as number)),
+        this.n.codeCb,
+      );
+      const handle = this.addNative('code', type === 'code' ? UC_HOOK_CODE : UC_HOOK_BLOCK, cb, begin, end);
+      this.hooks.set(id, { id, handle, callback: cb });
+      this.flushCode();
+    } else if (type === 'mem-read' || type === 'mem-write') {
+      const user = fn as MemHook;
+      const cb = this.register(
+        (_uc: never, kind: never, address: never, size: never, value: never) =>
+          this.guard(() =>
+            user(
+              (kind as number) === UC_MEM_READ ? 'read' : (kind as number) === UC_MEM_WRITE ? 'write' : 'fetch',
+              Number(address as bigint),
+              size as number,
+              BigInt.asUintN(64, BigInt(value as bigint)),
+            ),
+          ),
+        this.n.memCb,
+      );
+      const handle = this.addNative('mem', type === 'mem-read' ? UC_HOOK_MEM_READ : UC_HOOK_MEM_WRITE, cb, begin, end);
+      this.hooks.set(id, { id, handle, callback: cb });
+      this.flushCode();
+    } else if (type === 'mem-invalid') {
+      this.invalidHooks = [...this.invalidHooks, { id, fn: fn as MemInvalidHook }];
+    } else if (type === 'intr') {
+      this.intrHooks = [...this.intrHooks, { id, fn: fn as InterruptHook }];
+    } else {
+      throw new EngineApiError(`unknown hook type '${type}'`);
+    }
+    return { id };
+  }
+
+  hookDel(handle: HookHandle): void {
+    this.live();
+    const entry = this.hooks.get(handle.id);
+    if (entry) {
+      this.hooks.delete(handle.id);
+      this.dropNative(entry);
+      return;
+    }
+    this.invalidHooks = this.invalidHooks.filter((h) => h.id !== handle.id);
+    this.intrHooks = this.intrHooks.filter((h) => h.id !== handle.id);
+  }
+
+  /**
+   * Unicorn 2.0.1 keeps blocks translated before a hook was added, so the new hook would not see
+   * them: drop all translations (hooks are added rarely; translation is cheap).
+   */
+  private flushCode(): void {
+    if (this.running) return;
+    this.check(this.n.ctl(this.uc, UC_CTL_TB_FLUSH_WRITE), 'uc_ctl(TB_FLUSH)');
+  }
+
+  private dropNative(entry: HookEntry): void {
+    this.n.hookDel(this.uc, entry.handle);
+    this.flushCode();
+    // A hook may delete itself while Unicorn is inside it: unregister the trampoline later.
+    if (this.running) this.pendingUnregister.push(entry.callback);
+    else this.n.koffi.unregister(entry.callback);
+  }
+
+  private pendingUnregister: unknown[] = [];
+
+  /** Runs a user callback; an exception stops the emulation and is rethrown by start(). */
+  private guard<T>(body: () => T): T | undefined {
+    try {
+      return body();
+    } catch (e) {
+      if (this.hookError === null) this.hookError = e;
+      this.n.emuStop(this.uc);
+      return undefined;
+    }
+  }
+
+  private onInvalid(type: number, address: number, size: number, value: bigint): boolean {
+    const access: AccessKind =
+      type === UC_MEM_READ_UNMAPPED || type === UC_MEM_READ_PROT
+        ? 'read'
+        : type === UC_MEM_WRITE_UNMAPPED || type === UC_MEM_WRITE_PROT
+          ? 'write'
+          : 'fetch';
+    const kind: FaultKind =
+      type === UC_MEM_READ_UNMAPPED || type === UC_MEM_WRITE_UNMAPPED || type === UC_MEM_FETCH_UNMAPPED
+        ? 'unmapped'
+        : 'protection';
+    this.lastFault = { access, kind, address, size };
+    let handled = false;
+    for (const h of this.invalidHooks) {
+      const r = this.guard(() => h.fn(access, kind, address, size, BigInt.asUintN(64, BigInt(value))));
+      if (r === true) handled = true;
+    }
+    if (handled) this.lastFault = null;
+    return handled;
+  }
+
+  private onInterrupt(intno: number): void {
+    const pc = Number(this.readU64(REG_PC));
+    if (this.intrHooks.length === 0) {
+      this.exception = { intno, pc };
+      this.n.emuStop(this.uc);
+      return;
+    }
+    for (const h of this.intrHooks) this.guard(() => h.fn(intno));
+    // Unicorn retries an UNDEFINED instruction forever unless a hook moved pc: treat as unhandled.
+    if (intno === INTNO_UDEF && this.hookError === null && Number(this.readU64(REG_PC)) === pc) {
+      this.exception = { intno, pc };
+      this.n.emuStop(this.uc);
+    }
+  }
+
+  // ---- host call gates ------------------------------------------------------------------------
+
+  addHostGate(address: number, fn: HostGateFn): void {
+    this.live();
+    if (address % 4 !== 0) throw new EngineApiError(`host gate address 0x${address.toString(16)} is not 4-aligned`);
+    this.removeHostGate(address);
+    const cb = this.register(
+      (_uc: never, at: never) => this.guard(() => this.onGate(Number(at as bigint))),
+      this.n.codeCb,
+    );
+    const handle = this.addNative('code', UC_HOOK_CODE, cb, address, address);
+    this.gates.set(address, { fn, entry: { id: 0, handle, callback: cb } });
+    this.flushCode();
+  }
+
+  removeHostGate(address: number): void {
+    this.live();
+    const g = this.gates.get(address);
+    if (!g) return;
+    this.gates.delete(address);
+    this.dropNative(g.entry);
+  }
+
+  private onGate(address: number): void {
+    const g = this.gates.get(address);
+    if (!g) return;
+    const answer = g.fn(this);
+    if (answer === 'park') {
+      this.parked = true;
+      this.n.emuStop(this.uc);
+    }
+    // Otherwise the `ret` in the gate slot runs (unless the host function moved pc).
+  }
+
+  // ---- execution ------------------------------------------------------------------------------
+
+  stop(): void {
+    this.live();
+    this.stopRequested = true;
+    if (this.running) this.n.emuStop(this.uc);
+  }
+
+  instructionCount(): number {
+    return this.total;
+  }
+
+  start(begin: number, until: number, options: StartOptions = {}): RunResult {
+    this.live();
+    if (this.running) throw new EngineApiError('start() called from inside a hook');
+    const count = options.count !== undefined && options.count > 0 ? options.count : 0;
+    this.stopRequested = false;
+    this.parked = false;
+    this.hookError = null;
+    this.lastFault = null;
+    this.exception = null;
+    this.blockInsns = 0;
+    this.lastBlockStart = -1;
+    this.lastBlockEnd = -1;
+    if (begin === until) {
+      this.writeU64(REG_PC, BigInt(begin));
+      return { reason: 'until', instructions: 0, pc: begin };
+    }
+    this.running = true;
+    let err: unknown;
+    try {
+      err = this.n.emuStart(this.uc, BigInt(begin), BigInt(until), 0n, count);
+    } finally {
+      this.running = false;
+      for (const cb of this.pendingUnregister) this.n.koffi.unregister(cb);
+      this.pendingUnregister = [];
+    }
+    let pc = Number(this.readU64(REG_PC));
+    const lf = this.lastFault as LastFault | null;
+    if (err !== 0 && lf && lf.access !== 'fetch') pc = this.preciseFaultPc(pc);
+    let insns = this.blockInsns;
+    if (pc >= this.lastBlockStart && pc < this.lastBlockEnd) insns -= (this.lastBlockEnd - pc) >>> 2;
+    if (this.parked) insns += 1; // the gate counts as executed, as in the ts engine
+    if (count > 0 && insns > count) insns = count;
+    this.total += insns;
+    if (this.hookError !== null) {
+      const e = this.hookError;
+      this.hookError = null;
+      throw e;
+    }
+    if (this.exception) {
+      const { intno, pc: at } = this.exception;
+      if (intno === INTNO_UDEF) throw new UndefinedInstruction(this.wordAt(at), at);
+      if (intno === EXCP_DATA_ABORT) {
+        // Unmapped/protection faults arrive as UC_ERR_* codes; a data abort exception here is an
+        // alignment fault (exclusives, LDXP/STXP). Unicorn does not expose the fault address.
+        const store = /^st/i.test(disassemble(this.wordAt(at), at));
+        throw new AlignmentFault(store ? 'write' : 'read', Number.NaN, 0, at);
+      }
+      // SVC and HVC report the address after the instruction, as the preferred return address.
+      const svcLike = intno === 2 || intno === 11;
+      throw new UnhandledException(intno, svcLike ? at - 4 : at);
+    }
+    if (err !== 0) throw this.translateError(err as number, pc);
+    if (this.parked) return { reason: 'parked', instructions: insns, pc };
+    if (this.stopRequested) return { reason: 'stopped', instructions: insns, pc };
+    if (pc === until) return { reason: 'until', instructions: insns, pc };
+    if (count > 0 && insns >= count) return { reason: 'count', instructions: insns, pc };
+    return { reason: 'stopped', instructions: insns, pc };
+  }
+
+  /**
+   * Unicorn 2.0.1 leaves pc at the start of the translation block when a load/store faults in the
+   * middle of it (the instructions before the faulting one have executed). When the block holds
+   * exactly one memory access instruction (by our decoder's classes), that is the faulting one:
+   * pc is corrected in the CPU too, so the state is architecturally right again. Otherwise pc stays
+   * at the block start (a documented limitation of this oracle).
+   */
+  private preciseFaultPc(pc: number): number {
+    if (pc !== this.lastBlockStart || this.lastBlockEnd - this.lastBlockStart <= 4) return pc;
+    let found = -1;
+    for (let a = this.lastBlockStart; a < this.lastBlockEnd; a += 4) {
+      const d = decodeWord(this.wordAt(a));
+      const memory = d === null || MEMORY_CLASSES.has(d.def.cls) || /^(DC|SYS)/i.test(d.def.id);
+      if (!memory) continue;
+      if (found >= 0) return pc;
+      found = a;
+    }
+    if (found < 0) return pc;
+    this.writeU64(REG_PC, BigInt(found));
+    return found;
+  }
+
+  private wordAt(pc: number): number {
+    try {
+      const b = this.memRead(pc, 4);
+      return (b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24);
+    } catch {
+      return 0;
+    }
+  }
+
+  private translateError(err: number, pc: number): Error {
+    const f = this.lastFault;
+    switch (err) {
+      case UC_ERR_READ_UNMAPPED:
+      case UC_ERR_WRITE_UNMAPPED:
+      case UC_ERR_FETCH_UNMAPPED:
+      case UC_ERR_READ_PROT:
+      case UC_ERR_WRITE_PROT:
+      case UC_ERR_FETCH_PROT: {
+        const access: AccessKind =
+          err === UC_ERR_READ_UNMAPPED || err === UC_ERR_READ_PROT
+            ? 'read'
+            : err === UC_ERR_WRITE_UNMAPPED || err === UC_ERR_WRITE_PROT
+              ? 'write'
+              : 'fetch';
+        const kind: FaultKind =
+          err === UC_ERR_READ_UNMAPPED || err === UC_ERR_WRITE_UNMAPPED || err === UC_ERR_FETCH_UNMAPPED
+            ? 'unmapped'
+            : 'protection';
+        const address = f?.address ?? pc;
+        const size = f?.size ?? (access === 'fetch' ? 4 : 0);
+        return new MemoryFault(access, kind, address, size, access === 'fetch' ? undefined : pc);
+      }
+      case UC_ERR_INSN_INVALID:
+        return new UndefinedInstruction(this.wordAt(pc), pc);
+      case UC_ERR_EXCEPTION:
+        return new UnhandledException(INTNO_UDEF, pc);
+      case UC_ERR_READ_UNALIGNED:
+      case UC_ERR_WRITE_UNALIGNED:
+      case UC_ERR_FETCH_UNALIGNED:
+        return new EngineApiError(`unicorn: ${this.n.strerror(err)} at pc 0x${pc.toString(16)}`);
+      default:
+        return new EngineApiError(`uc_emu_start: ${this.n.strerror(err)} (uc_err ${err}) at pc 0x${pc.toString(16)}`);
+    }
+  }
+
+  // ---- context --------------------------------------------------------------------------------
+
+  contextSave(): EngineContext {
+    this.live();
+    const out: unknown[] = [null];
+    this.check(this.n.contextAlloc(this.uc, out), 'uc_context_alloc');
+    const cell: ContextCell = { ptr: out[0] };
+    this.contexts.add(cell);
+    this.check(this.n.contextSave(this.uc, cell.ptr), 'uc_context_save');
+    const ctx = { kind: 'unicorn' as const, cell };
+    this.finalizer.register(ctx, cell);
+    return ctx as UcContext;
+  }
+
+  contextRestore(context: EngineContext): void {
+    this.live();
+    if (context.kind !== 'unicorn') throw new EngineApiError('context from another engine kind');
+    const cell = (context as UcContext & { cell?: ContextCell }).cell;
+    if (!cell || cell.ptr === null || !this.contexts.has(cell)) {
+      throw new EngineApiError('context does not belong to this engine (or was freed)');
+    }
+    this.check(this.n.contextRestore(this.uc, cell.ptr), 'uc_context_restore');
+  }
+
+  private freeContext(cell: ContextCell): void {
+    if (cell.ptr === null) return;
+    this.n.contextFree(cell.ptr);
+    cell.ptr = null;
+    this.contexts.delete(cell);
+  }
+
+  isParked(): boolean {
+    return this.parked;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    for (const cell of [...this.contexts]) this.freeContext(cell);
+    const all = [...this.internal, ...this.hooks.values(), ...[...this.gates.values()].map((g) => g.entry)];
+    for (const h of all) this.n.hookDel(this.uc, h.handle);
+    this.n.close(this.uc);
+    for (const h of all) this.n.koffi.unregister(h.callback);
+    this.hooks.clear();
+    this.gates.clear();
+    this.closed = true;
+    this.uc = null;
+  }
+}
+
+/** QEMU's EXCP_DATA_ABORT, as passed to interrupt hooks. */
+const EXCP_DATA_ABORT = 4;
+
+const MEMORY_CLASSES = new Set<string>(['ldst', 'ldst-pair', 'ldst-excl', 'simd-ldst']);
+
+const VEC_BYTES: Record<string, number> = { q: 16, v: 16, d: 8, s: 4, h: 2, b: 1 };
+
+function vecIndex(name: string): number {
+  const i = Number(name.slice(1));
+  if (name.length < 2 || !Number.isInteger(i) || i < 0 || i > 31)
+    throw new EngineApiError(`unknown register '${name}'`);
+  return i;
+}
+
+function gprIndex(name: string): number {
+  const i = Number(name.slice(1));
+  if (name.length < 2 || !Number.isInteger(i) || i < 0 || i > 30)
+    throw new EngineApiError(`unknown register '${name}'`);
+  return i;
+}
+
+function checkPages(address: number, size: number, what: string): void {
+  if (!Number.isSafeInteger(address) || !Number.isSafeInteger(size) || address < 0 || size <= 0) {
+    throw new EngineApiError(`${what}: invalid range address=${address} size=${size}`);
+  }
+  if (address % PAGE_SIZE !== 0 || size % PAGE_SIZE !== 0) {
+    throw new EngineApiError(
+      `${what}: address 0x${address.toString(16)} and size 0x${size.toString(16)} must be 4 KiB aligned`,
+    );
+  }
+}
+
+/** Opens a Unicorn AArch64 engine running at EL0; throws EngineUnavailable when it cannot. */
+export async function openUnicornEngine(_options: EngineOptions = {}): Promise<Engine> {
+  return new UnicornEngine(loadNative());
+}
+
+/** Synchronous variant (for tools that hold one engine for a long time). */
+export function openUnicornEngineSync(_options: EngineOptions = {}): UnicornEngine {
+  return new UnicornEngine(loadNative());
 }

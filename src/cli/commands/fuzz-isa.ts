@@ -1,0 +1,76 @@
+/** `orc-sandbox fuzz-isa`: differential fuzzing of the ts engine against the unicorn engine. */
+import type { FuzzClass } from '../../fuzz/isa/fuzzer.ts';
+import { CliError, flag, intOption, parseArgs } from '../args.ts';
+import type { Command } from '../main.ts';
+
+export const command: Command = {
+  summary: 'differential ISA fuzzing: ts engine vs unicorn engine, one instruction per case',
+  usage:
+    'orc-sandbox fuzz-isa [--cases N] [--seed S] [--class C] [--json] [--failures K] | --replay SEED:INDEX [--class C]',
+  async run(argv) {
+    const p = parseArgs(argv, {
+      cases: { value: true },
+      seed: { value: true },
+      class: { value: true },
+      json: {},
+      failures: { value: true },
+      replay: { value: true },
+    });
+    if (p.positionals.length > 0) throw new CliError(`unexpected argument '${p.positionals[0]?.value}'`);
+    const fz = await import('../../fuzz/isa/fuzzer.ts');
+    const clsName = p.options.get('class')?.[0];
+    if (clsName !== undefined && !fz.FUZZ_CLASSES.includes(clsName as FuzzClass)) {
+      throw new CliError(`unknown class '${clsName}' (one of: ${fz.FUZZ_CLASSES.join(', ')})`);
+    }
+    const cls = clsName as FuzzClass | undefined;
+    const json = flag(p, 'json');
+    const replay = p.options.get('replay')?.[0];
+    if (replay !== undefined) {
+      const m = /^(\d+):(\d+)$/.exec(replay);
+      if (!m) throw new CliError(`--replay expects SEED:INDEX, got '${replay}'`);
+      const seed = Number(m[1]);
+      const index = Number(m[2]);
+      const bench = await fz.FuzzBench.open(seed);
+      try {
+        const r = fz.runCase(bench, seed, index, fz.classesFor(cls));
+        if (json) {
+          process.stdout.write(`${JSON.stringify({ ...r, mismatch: r.mismatch ?? null })}\n`);
+        } else if (r.excluded) {
+          process.stdout.write(`case ${seed}:${index}: word 0x${r.word.toString(16)} is excluded (${r.excluded})\n`);
+        } else if (r.mismatch) {
+          process.stdout.write(`${fz.formatFailure(r.mismatch)}\n`);
+        } else {
+          const { disassemble } = await import('../../emu/ts/isa/index.ts');
+          process.stdout.write(
+            `case ${seed}:${index} class ${r.cls}: 0x${r.word.toString(16).padStart(8, '0')}  ${disassemble(r.word, fz.CODE)}: ` +
+              `${r.invalid ? 'undefined on both engines' : 'engines agree'}\n`,
+          );
+        }
+        return r.mismatch ? 1 : 0;
+      } finally {
+        bench.close();
+      }
+    }
+    const cases = intOption(p, 'cases', 2000);
+    const seed = intOption(p, 'seed', 1);
+    const keep = intOption(p, 'failures', json ? 10 : 20);
+    const report = await fz.fuzz({ cases, seed, cls, keepFailures: keep });
+    if (json) {
+      const out = {
+        cases: report.cases,
+        mismatches: report.mismatches,
+        invalid: report.invalid,
+        excluded: report.excluded,
+        attempts: report.attempts,
+        seed: report.seed,
+        kinds: report.kinds,
+        classes: report.classes,
+        failures: report.failures.map((f) => ({ ...f, word: `0x${f.word.toString(16).padStart(8, '0')}` })),
+      };
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    } else {
+      process.stdout.write(`${fz.formatReport(report)}\n`);
+    }
+    return report.mismatches === 0 ? 0 : 1;
+  },
+};

@@ -1,0 +1,6 @@
+// Never ends: only --max-insns stops it.
+  .text
+  .globl _start
+_start:
+  nop
+  b _start

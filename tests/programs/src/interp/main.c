@@ -1,0 +1,72 @@
+/* A tiny interpreter: compile expressions, run loops on the stack machine. */
+#include "../../lib/rt.h"
+#include "vm.h"
+
+int main(void) {
+  const char *exprs[] = {"1 + 2 * 3", "(1 + 2) * 3", "100 / 7 % 4 - -5", "2*(3+4)*(5-(6-7))", "((((9))))",
+                         "1 - 2 - 3 - 4", "123456789 * 1000", "7 / (3 - 3)", "(1 + 2", "17 % 5 * -3"};
+  struct insn code[64];
+  long vars[8];
+  for (int i = 0; i < 10; i++) {
+    int len = compile_expr(exprs[i], code, 64);
+    printf("%-22s => ", exprs[i]);
+    if (len < 0) {
+      printf("syntax error\n");
+      continue;
+    }
+    vm_run(code, vars, 1);
+  }
+  /* primes below 300 by trial division, as VM code: v0 = n, v1 = d */
+  static const struct insn primes[] = {
+      {PUSH, 2}, {STORE, 0},                                           /* 0: n = 2 */
+      {LOAD, 0}, {PUSH, 300}, {LT, 0}, {JZ, 27},                       /* 2: while n < 300 */
+      {PUSH, 2}, {STORE, 1},                                           /* 6: d = 2 */
+      {LOAD, 1}, {LOAD, 1}, {MUL, 0}, {LOAD, 0}, {OVER, 0}, {DROP, 0}, /* 8: d*d, n */
+      {SWAP, 0}, {LT, 0}, {JNZ, 24},                                   /* 14: if n < d*d: prime */
+      {LOAD, 0}, {LOAD, 1}, {MOD, 0}, {JZ, 29},                        /* 17: if n % d == 0: not prime */
+      {LOAD, 1}, {PUSH, 1}, {ADD, 0}, /* 21 */
+      {STORE, 1}, {JMP, 8},           /* fallthrough fix below */
+      {HALT, 0}, {HALT, 0},
+  };
+  (void)primes;
+  /* The table above is illustrative; the loop below is the real program (addresses computed). */
+  struct insn prog[64];
+  int k = 0;
+#define E(o, a) prog[k++] = (struct insn){o, a}
+  E(PUSH, 2); E(STORE, 0);                 /* 0-1 n = 2 */
+  int loop = k;
+  E(LOAD, 0); E(PUSH, 300); E(LT, 0);      /* 2-4 */
+  int jz_end = k; E(JZ, 0);                /* 5 */
+  E(PUSH, 2); E(STORE, 1);                 /* d = 2 */
+  int inner = k;
+  E(LOAD, 1); E(LOAD, 1); E(MUL, 0); E(LOAD, 0); E(SWAP, 0); E(LT, 0); /* n < d*d ? */
+  int jnz_prime = k; E(JNZ, 0);
+  E(LOAD, 0); E(LOAD, 1); E(MOD, 0);
+  int jz_next = k; E(JZ, 0);               /* divisible: not prime */
+  E(LOAD, 1); E(PUSH, 1); E(ADD, 0); E(STORE, 1); E(JMP, inner);
+  int prime = k;
+  E(LOAD, 0); E(PRINT, 0);
+  int next = k;
+  E(LOAD, 0); E(PUSH, 1); E(ADD, 0); E(STORE, 0); E(JMP, loop);
+  int end = k;
+  E(HALT, 0);
+  prog[jz_end].arg = end;
+  prog[jnz_prime].arg = prime;
+  prog[jz_next].arg = next;
+  printf("primes: ");
+  long steps = vm_run(prog, vars, 1);
+  printf("vm steps: %ld\n", steps);
+  /* sum of 1..100000 in the VM */
+  k = 0;
+  E(PUSH, 0); E(STORE, 0); E(PUSH, 0); E(STORE, 1);
+  loop = k;
+  E(LOAD, 1); E(PUSH, 100000); E(LT, 0);
+  jz_end = k; E(JZ, 0);
+  E(LOAD, 1); E(PUSH, 1); E(ADD, 0); E(DUP, 0); E(STORE, 1); E(LOAD, 0); E(ADD, 0); E(STORE, 0); E(JMP, loop);
+  prog[jz_end].arg = k;
+  E(LOAD, 0); E(PRINT, 0); E(HALT, 0);
+  printf("sum: ");
+  steps = vm_run(prog, vars, 1);
+  printf("vm steps: %ld, v0 = %ld\n", steps, vars[0]);
+  return 0;
+}
