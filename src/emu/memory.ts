@@ -205,9 +205,9 @@ export class Memory {
       lo = p.dv.getInt32(off, true);
       this.hi = p.dv.getInt32(off + 4, true);
     } else {
-      // Check both pages before reading, so a fault reports the start of the access.
+      // As QEMU/Unicorn: a fault in the second page reports that page's first byte.
       this.readPage(address, 8);
-      this.readPage(address + 7, 8);
+      this.readPage(address - (address % PAGE_SIZE) + PAGE_SIZE, 8);
       const obs = this.observer;
       this.observer = null;
       lo = this.ld32(address);
@@ -233,8 +233,8 @@ export class Memory {
       page.dv.setUint16(off, value, true);
       if (page.code !== null) this.dropCode(page, address);
     } else {
+      // As QEMU/Unicorn: bytes in the first page are written before a fault in the second.
       this.writePage(address, 2);
-      this.writePage(address + 1, 2);
       if (this.observer !== null) this.observer('write', address, 2, value & 0xffff, 0);
       this.st8Raw(address, value);
       this.st8Raw(address + 1, value >>> 8);
@@ -249,8 +249,8 @@ export class Memory {
       page.dv.setInt32(off, value, true);
       if (page.code !== null) this.dropCode(page, address);
     } else {
+      // As QEMU/Unicorn: bytes in the first page are written before a fault in the second.
       this.writePage(address, 4);
-      this.writePage(address + 3, 4);
       if (this.observer !== null) this.observer('write', address, 4, value | 0, 0);
       for (let k = 0; k < 4; k++) this.st8Raw(address + k, value >>> (8 * k));
     }
@@ -265,8 +265,8 @@ export class Memory {
       page.dv.setInt32(off + 4, hi, true);
       if (page.code !== null) this.dropCode(page, address);
     } else {
+      // As QEMU/Unicorn: bytes in the first page are written before a fault in the second.
       this.writePage(address, 8);
-      this.writePage(address + 7, 8);
       if (this.observer !== null) this.observer('write', address, 8, lo | 0, hi | 0);
       for (let k = 0; k < 4; k++) this.st8Raw(address + k, lo >>> (8 * k));
       for (let k = 0; k < 4; k++) this.st8Raw(address + 4 + k, hi >>> (8 * k));

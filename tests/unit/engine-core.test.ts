@@ -201,3 +201,29 @@ describe('register values are unsigned 64-bit', () => {
     expect(e.regRead('x6')).toBe(0xffffffffffffffffn);
   });
 });
+
+describe('accesses that cross into a bad page (QEMU/Unicorn behaviour)', () => {
+  it('fault at the second page start; a store writes its first-page bytes first', () => {
+    const e = new TsEngine();
+    e.memMap(0x13000, 0x1000, PROT_READ | PROT_WRITE);
+    e.memMap(0x14000, 0x1000, PROT_READ);
+    let fault: MemoryFault | undefined;
+    try {
+      e.mem.st64(0x13ffe, 0x55667788, 0x11223344);
+    } catch (err) {
+      fault = err as MemoryFault;
+    }
+    expect(fault?.address).toBe(0x14000);
+    expect(fault?.kind).toBe('protection');
+    expect([...e.memRead(0x13ffe, 2)]).toEqual([0x88, 0x77]);
+    e.memUnmap(0x14000, 0x1000);
+    try {
+      e.mem.ld64(0x13ffc);
+    } catch (err) {
+      fault = err as MemoryFault;
+    }
+    expect(fault?.address).toBe(0x14000);
+    expect(fault?.access).toBe('read');
+    expect(fault?.kind).toBe('unmapped');
+  });
+});

@@ -20,9 +20,11 @@ import { AlignmentFault } from '../../errors.ts';
 import type { Fields, InsnDef } from '../decoder.ts';
 import { type CpuState, type Op, SP, ZR, ZR_W } from '../state.ts';
 import { imm, signExtend, target, wr, xr } from './fmt.ts';
-import { TWO32 } from './util.ts';
 
 // ---- address arithmetic (shared with simd_ldst.ts) ------------------------------------------------
+
+/** 2^32, local: a module-local constant stays a constant in every module format (no import cell). */
+export const TWO32 = 4294967296;
 
 /** base (as int32 halves) + off (a safe integer), wrapping at 2^64. */
 export function ea(blo: number, bhi: number, off: number): number {

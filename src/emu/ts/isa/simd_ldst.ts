@@ -11,8 +11,12 @@ import type { Fields, InsnDef } from '../decoder.ts';
 import type { CpuState, Op } from '../state.ts';
 import { SP } from '../state.ts';
 import { xr } from './fmt.ts';
-import { ea, wback } from './ldst.ts';
-import { TWO32 } from './util.ts';
+import { ea as eaShared, wback as wbackShared } from './ldst.ts';
+
+// Module-local bindings for the hot paths (no import indirection, whatever the module format).
+const ea = eaShared;
+const wback = wbackShared;
+const TWO32 = 4294967296;
 
 const ARR = [
   ['8b', '16b'],
