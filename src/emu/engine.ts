@@ -130,6 +130,11 @@ export interface EngineOptions {
    * 0 translates every block at once, Infinity never translates). Results never depend on it.
    */
   jitThreshold?: number;
+  /**
+   * unicorn engine only: false skips the per-block counting hook so Unicorn runs at native
+   * speed; `RunResult.instructions` is then NaN (benchmarks know their counts in closed form).
+   */
+  countInstructions?: boolean;
 }
 
 export async function createEngine(kind: EngineKind = 'ts', options: EngineOptions = {}): Promise<Engine> {

@@ -20,6 +20,17 @@
  * block's size; when a run ends inside a block (fault, count, stop from a code hook) the part of
  * the last block after the final pc is subtracted. No per-instruction hook is installed unless
  * the caller adds code hooks or asks for `count` (Unicorn then counts itself).
+ *
+ * Known limits of Unicorn 2.0.1 handled here:
+ *  - Blocks translated before a hook is added/deleted (or before/after a counted run) do not see
+ *    the change: the engine drops the affected translations (UC_CTL_TB_REMOVE_CACHE).
+ *  - After a load/store faults in the middle of a translation block, Unicorn leaves pc at the
+ *    block start although the instructions before the faulting one have executed. The engine
+ *    corrects pc (and the count) when the block holds a single memory access instruction (by our
+ *    decoder's classes); otherwise pc stays at the block start.
+ *  - Alignment faults (exclusives) arrive as a data-abort exception without the address:
+ *    reported as AlignmentFault with address NaN.
+ *  - DC ZVA on unmapped memory: see src/fuzz/isa/deviations.ts ('dc-zva-fault').
  */
 import { createRequire } from 'node:module';
 import type {
@@ -123,8 +134,8 @@ const SCTLR_DZE = 1n << 14n;
 const SCTLR_UCT = 1n << 15n;
 const SCTLR_UCI = 1n << 26n;
 
-/** UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0): drop every translated block. */
-const UC_CTL_TB_FLUSH_WRITE = 10 | (1 << 30);
+/** UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2): drop the translated blocks of [begin, end). */
+const UC_CTL_TB_REMOVE_CACHE_WRITE = 9 | (2 << 26) | (1 << 30);
 
 const U64 = (1n << 64n) - 1n;
 const U128 = (1n << 128n) - 1n;
@@ -262,6 +273,9 @@ interface HookEntry {
   id: number;
   handle: number;
   callback: unknown;
+  /** Unicorn range (begin > end: everywhere). */
+  begin?: number;
+  end?: number;
 }
 
 interface UcContext extends EngineContext {
@@ -307,8 +321,12 @@ export class UnicornEngine implements Engine {
   private lastFault: LastFault | null = null;
   private exception: { intno: number; pc: number } | null = null;
 
-  constructor(n: Native) {
+  /** False: no counting block hook (native speed); `instructions` in results is then NaN. */
+  private readonly counting: boolean;
+
+  constructor(n: Native, options: EngineOptions = {}) {
     this.n = n;
+    this.counting = options.countInstructions !== false;
     const out: unknown[] = [null];
     this.check(n.open(UC_ARCH_ARM64, UC_MODE_ARM, out), 'uc_open');
     this.uc = out[0];
@@ -350,7 +368,9 @@ export class UnicornEngine implements Engine {
       this.lastBlockStart = a;
       this.lastBlockEnd = a + 4 * k;
     }, this.n.codeCb);
-    this.internal.push({ id: 0, handle: this.addNative('code', UC_HOOK_BLOCK, blockCb), callback: blockCb });
+    if (this.counting) {
+      this.internal.push({ id: 0, handle: this.addNative('code', UC_HOOK_BLOCK, blockCb), callback: blockCb });
+    }
 
     const invalidCb = this.register(
       (_uc: never, type: never, address: never, size: never, value: never) =>
@@ -449,6 +469,7 @@ export class UnicornEngine implements Engine {
   memMap(address: number, size: number, perms: number): void {
     this.live();
     checkPages(address, size, 'map');
+    this.regionsCache = null;
     this.check(
       this.n.memMap(this.uc, BigInt(address), size, perms & 7),
       `map 0x${address.toString(16)}+0x${size.toString(16)}`,
@@ -458,6 +479,7 @@ export class UnicornEngine implements Engine {
   memUnmap(address: number, size: number): void {
     this.live();
     checkPages(address, size, 'unmap');
+    this.regionsCache = null;
     this.check(
       this.n.memUnmap(this.uc, BigInt(address), size),
       `unmap 0x${address.toString(16)}+0x${size.toString(16)}`,
@@ -467,6 +489,7 @@ export class UnicornEngine implements Engine {
   memProtect(address: number, size: number, perms: number): void {
     this.live();
     checkPages(address, size, 'protect');
+    this.regionsCache = null;
     this.check(
       this.n.memProtect(this.uc, BigInt(address), size, perms & 7),
       `protect 0x${address.toString(16)}+0x${size.toString(16)}`,
@@ -491,8 +514,13 @@ export class UnicornEngine implements Engine {
     }
   }
 
+  private regionsCache: MemRegion[] | null = null;
+  /** Which kind of run the cached translations come from. */
+  private translated: 'none' | 'counted' | 'plain' = 'none';
+
   memRegions(): MemRegion[] {
     this.live();
+    if (this.regionsCache) return this.regionsCache.map((r) => ({ ...r }));
     const ptr: unknown[] = [null];
     const count = [0];
     this.check(this.n.memRegions(this.uc, ptr, count), 'uc_mem_regions');
@@ -509,6 +537,7 @@ export class UnicornEngine implements Engine {
       if (last && last.end === r.begin && last.perms === r.perms) last.end = r.end;
       else out.push(r);
     }
+    this.regionsCache = out.map((r) => ({ ...r }));
     return out;
   }
 
@@ -637,8 +666,8 @@ export class UnicornEngine implements Engine {
         this.n.codeCb,
       );
       const handle = this.addNative('code', type === 'code' ? UC_HOOK_CODE : UC_HOOK_BLOCK, cb, begin, end);
-      this.hooks.set(id, { id, handle, callback: cb });
-      this.flushCode();
+      this.hooks.set(id, { id, handle, callback: cb, begin, end });
+      this.flushCode(begin, end);
     } else if (type === 'mem-read' || type === 'mem-write') {
       const user = fn as MemHook;
       const cb = this.register(
@@ -654,8 +683,8 @@ export class UnicornEngine implements Engine {
         this.n.memCb,
       );
       const handle = this.addNative('mem', type === 'mem-read' ? UC_HOOK_MEM_READ : UC_HOOK_MEM_WRITE, cb, begin, end);
-      this.hooks.set(id, { id, handle, callback: cb });
-      this.flushCode();
+      this.hooks.set(id, { id, handle, callback: cb, begin, end });
+      this.flushCode(begin, end);
     } else if (type === 'mem-invalid') {
       this.invalidHooks = [...this.invalidHooks, { id, fn: fn as MemInvalidHook }];
     } else if (type === 'intr') {
@@ -679,17 +708,25 @@ export class UnicornEngine implements Engine {
   }
 
   /**
-   * Unicorn 2.0.1 keeps blocks translated before a hook was added, so the new hook would not see
-   * them: drop all translations (hooks are added rarely; translation is cheap).
+   * Unicorn 2.0.1 keeps blocks translated before a hook was added (or deleted), so the change would
+   * not be seen there: drop the translations of the hook's range, or of all mapped memory for a
+   * hook without a range (UC_CTL_TB_FLUSH would do it too, but costs seconds on the first call).
    */
-  private flushCode(): void {
+  private flushCode(begin = 1, end = 0): void {
     if (this.running) return;
-    this.check(this.n.ctl(this.uc, UC_CTL_TB_FLUSH_WRITE), 'uc_ctl(TB_FLUSH)');
+    const ranges: [number, number][] =
+      begin <= end ? [[begin, end + 1]] : this.memRegions().map((r) => [r.begin, r.end] as [number, number]);
+    for (const [b, e] of ranges) {
+      this.check(
+        this.n.ctl(this.uc, UC_CTL_TB_REMOVE_CACHE_WRITE, 'uint64_t', BigInt(b), 'uint64_t', BigInt(e)),
+        'uc_ctl(TB_REMOVE_CACHE)',
+      );
+    }
   }
 
   private dropNative(entry: HookEntry): void {
     this.n.hookDel(this.uc, entry.handle);
-    this.flushCode();
+    this.flushCode(entry.begin, entry.end);
     // A hook may delete itself while Unicorn is inside it: unregister the trampoline later.
     if (this.running) this.pendingUnregister.push(entry.callback);
     else this.n.koffi.unregister(entry.callback);
@@ -755,8 +792,8 @@ export class UnicornEngine implements Engine {
       this.n.codeCb,
     );
     const handle = this.addNative('code', UC_HOOK_CODE, cb, address, address);
-    this.gates.set(address, { fn, entry: { id: 0, handle, callback: cb } });
-    this.flushCode();
+    this.gates.set(address, { fn, entry: { id: 0, handle, callback: cb, begin: address, end: address } });
+    this.flushCode(address, address);
   }
 
   removeHostGate(address: number): void {
@@ -806,6 +843,11 @@ export class UnicornEngine implements Engine {
       this.writeU64(REG_PC, BigInt(begin));
       return { reason: 'until', instructions: 0, pc: begin };
     }
+    // Unicorn counts with a code hook that only blocks translated during a counted run contain:
+    // retranslate when switching between counted and plain runs.
+    const mode = count > 0 ? 'counted' : 'plain';
+    if (this.translated !== 'none' && this.translated !== mode) this.flushCode();
+    this.translated = mode;
     this.running = true;
     let err: unknown;
     try {
@@ -818,7 +860,7 @@ export class UnicornEngine implements Engine {
     let pc = Number(this.readU64(REG_PC));
     const lf = this.lastFault as LastFault | null;
     if (err !== 0 && lf && lf.access !== 'fetch') pc = this.preciseFaultPc(pc);
-    let insns = this.blockInsns;
+    let insns = this.counting ? this.blockInsns : Number.NaN;
     if (pc >= this.lastBlockStart && pc < this.lastBlockEnd) insns -= (this.lastBlockEnd - pc) >>> 2;
     if (this.parked) insns += 1; // the gate counts as executed, as in the ts engine
     if (count > 0 && insns > count) insns = count;
@@ -845,7 +887,7 @@ export class UnicornEngine implements Engine {
     if (this.parked) return { reason: 'parked', instructions: insns, pc };
     if (this.stopRequested) return { reason: 'stopped', instructions: insns, pc };
     if (pc === until) return { reason: 'until', instructions: insns, pc };
-    if (count > 0 && insns >= count) return { reason: 'count', instructions: insns, pc };
+    if (count > 0 && (insns >= count || !this.counting)) return { reason: 'count', instructions: insns, pc };
     return { reason: 'stopped', instructions: insns, pc };
   }
 
@@ -874,7 +916,7 @@ export class UnicornEngine implements Engine {
   private wordAt(pc: number): number {
     try {
       const b = this.memRead(pc, 4);
-      return (b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24);
+      return ((b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24)) >>> 0;
     } catch {
       return 0;
     }
@@ -998,11 +1040,11 @@ function checkPages(address: number, size: number, what: string): void {
 }
 
 /** Opens a Unicorn AArch64 engine running at EL0; throws EngineUnavailable when it cannot. */
-export async function openUnicornEngine(_options: EngineOptions = {}): Promise<Engine> {
-  return new UnicornEngine(loadNative());
+export async function openUnicornEngine(options: EngineOptions = {}): Promise<Engine> {
+  return new UnicornEngine(loadNative(), options);
 }
 
 /** Synchronous variant (for tools that hold one engine for a long time). */
-export function openUnicornEngineSync(_options: EngineOptions = {}): UnicornEngine {
-  return new UnicornEngine(loadNative());
+export function openUnicornEngineSync(options: EngineOptions = {}): UnicornEngine {
+  return new UnicornEngine(loadNative(), options);
 }
