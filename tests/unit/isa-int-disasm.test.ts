@@ -105,7 +105,9 @@ describeWithOracles(['llvm-mc', 'llvm-objdump'], 'isa-int disassembly matches ll
         if (!comparable(def, w, ours)) return;
         const theirs = ref[i] ?? '<missing>';
         if (norm(ours) !== norm(theirs)) {
-          bad.push(`${def.id} 0x${w.toString(16).padStart(8, '0')} @${(i * 4).toString(16)}: ours '${ours}' objdump '${theirs}'`);
+          bad.push(
+            `${def.id} 0x${w.toString(16).padStart(8, '0')} @${(i * 4).toString(16)}: ours '${ours}' objdump '${theirs}'`,
+          );
         }
       });
       expect(bad.slice(0, 60)).toEqual([]);

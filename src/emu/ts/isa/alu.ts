@@ -414,8 +414,7 @@ export function decodeBitMasks(
   const mask = (1n << BigInt(esize)) - 1n;
   const welem = (1n << BigInt(S + 1)) - 1n;
   const telem = (1n << BigInt(d + 1)) - 1n;
-  const rot = (v: bigint): bigint =>
-    Rr === 0 ? v : ((v >> BigInt(Rr)) | (v << BigInt(esize - Rr))) & mask;
+  const rot = (v: bigint): bigint => (Rr === 0 ? v : ((v >> BigInt(Rr)) | (v << BigInt(esize - Rr))) & mask);
   const rep = (v: bigint): bigint => {
     let out = 0n;
     for (let i = 0; i < datasize; i += esize) out |= v << BigInt(i);

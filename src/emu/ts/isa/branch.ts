@@ -110,7 +110,7 @@ export const defs: InsnDef[] = [
     disasm: (f, a, ctx) => `bl ${tgt(a + signExtend(u(f, 'imm26'), 26) * 4, ctx)}`,
     exec: (f, a) => {
       const t = wrap(a + signExtend(u(f, 'imm26'), 26) * 4);
-      const lo = (a + 4) % TWO32 | 0;
+      const lo = ((a + 4) % TWO32) | 0;
       const hi = Math.floor((a + 4) / TWO32) | 0;
       return (s) => {
         s.xlo[30] = lo;
@@ -124,8 +124,7 @@ export const defs: InsnDef[] = [
     cls: 'branch',
     pattern: '0101010 0 imm19:19 0 cond:4',
     flow: 'branch',
-    disasm: (f, a, ctx) =>
-      `b.${COND[u(f, 'cond')]} ${tgt(a + signExtend(u(f, 'imm19'), 19) * 4, ctx)}`,
+    disasm: (f, a, ctx) => `b.${COND[u(f, 'cond')]} ${tgt(a + signExtend(u(f, 'imm19'), 19) * 4, ctx)}`,
     exec: (f, a) => bcond(u(f, 'cond'), wrap(a + signExtend(u(f, 'imm19'), 19) * 4), a + 4),
   },
   {
@@ -133,8 +132,7 @@ export const defs: InsnDef[] = [
     cls: 'branch',
     pattern: 'sf:1 011010 0 imm19:19 rt:5',
     flow: 'branch',
-    disasm: (f, a, ctx) =>
-      `cbz ${rr(u(f, 'sf'), u(f, 'rt'))}, ${tgt(a + signExtend(u(f, 'imm19'), 19) * 4, ctx)}`,
+    disasm: (f, a, ctx) => `cbz ${rr(u(f, 'sf'), u(f, 'rt'))}, ${tgt(a + signExtend(u(f, 'imm19'), 19) * 4, ctx)}`,
     exec: (f, a) => {
       const t = wrap(a + signExtend(u(f, 'imm19'), 19) * 4);
       const nx = a + 4;
@@ -154,8 +152,7 @@ export const defs: InsnDef[] = [
     cls: 'branch',
     pattern: 'sf:1 011010 1 imm19:19 rt:5',
     flow: 'branch',
-    disasm: (f, a, ctx) =>
-      `cbnz ${rr(u(f, 'sf'), u(f, 'rt'))}, ${tgt(a + signExtend(u(f, 'imm19'), 19) * 4, ctx)}`,
+    disasm: (f, a, ctx) => `cbnz ${rr(u(f, 'sf'), u(f, 'rt'))}, ${tgt(a + signExtend(u(f, 'imm19'), 19) * 4, ctx)}`,
     exec: (f, a) => {
       const t = wrap(a + signExtend(u(f, 'imm19'), 19) * 4);
       const nx = a + 4;

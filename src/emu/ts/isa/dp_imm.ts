@@ -65,7 +65,7 @@ const pcrel: InsnDef[] = [
 ];
 
 function adrpTarget(f: Fields, a: number): number {
-  const v = (a - (a % 4096)) + adrImm(f) * 4096;
+  const v = a - (a % 4096) + adrImm(f) * 4096;
   return v < 0 ? Number(BigInt(v) & MASK64) : v;
 }
 
@@ -192,7 +192,7 @@ function logicalMask(f: Fields): [number, number] | null {
 
 function maskValue(f: Fields): bigint {
   const m = logicalMask(f) as [number, number];
-  return f.sf ? ((BigInt(m[1] >>> 0) << 32n) | BigInt(m[0] >>> 0)) : BigInt(m[0] >>> 0);
+  return f.sf ? (BigInt(m[1] >>> 0) << 32n) | BigInt(m[0] >>> 0) : BigInt(m[0] >>> 0);
 }
 
 /** LLVM's "MOVZ could do it" test: all set bits inside one 16-bit chunk at some shift. */
@@ -286,7 +286,8 @@ const logicalImm: InsnDef[] = LOGIC_NAMES.map((name, opc) => ({
     const sf = u(f, 'sf');
     const width = sf ? 64 : 32;
     const v = maskValue(f);
-    if (opc === 1 && f.rn === 31 && !isAnyMovWide(v, width)) return `mov ${rr(sf, u(f, 'rd'), true)}, ${movImm(v, width)}`;
+    if (opc === 1 && f.rn === 31 && !isAnyMovWide(v, width))
+      return `mov ${rr(sf, u(f, 'rd'), true)}, ${movImm(v, width)}`;
     if (opc === 3 && f.rd === 31) return `tst ${rr(sf, u(f, 'rn'))}, ${imm(v)}`;
     return `${name} ${rr(sf, u(f, 'rd'), opc !== 3)}, ${rr(sf, u(f, 'rn'))}, ${imm(v)}`;
   },
@@ -614,4 +615,3 @@ const extract: InsnDef[] = [
 ];
 
 export const defs: InsnDef[] = [...pcrel, ...addSubImm, ...logicalImm, ...moveWide, ...bitfield, ...extract];
-

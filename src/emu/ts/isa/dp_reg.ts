@@ -14,9 +14,9 @@ import {
   adds64,
   asr64,
   bswap32,
-  clz64,
   cls32,
   cls64,
+  clz64,
   condHolds,
   extendOperand,
   logicFlags32,
@@ -230,14 +230,7 @@ function addSubShiftedExec(f: Fields, sub: boolean, setf: boolean): Op {
       }
       if (sub) {
         return (s) => {
-          s.xlo[d] = adds64(
-            s,
-            s.xlo[n] as number,
-            s.xhi[n] as number,
-            ~(s.xlo[m] as number),
-            ~(s.xhi[m] as number),
-            1,
-          );
+          s.xlo[d] = adds64(s, s.xlo[n] as number, s.xhi[n] as number, ~(s.xlo[m] as number), ~(s.xhi[m] as number), 1);
           s.xhi[d] = R.hi;
         };
       }

@@ -11,8 +11,9 @@
  * the number of instructions retired before the MRS (`s.icount`), i.e. one tick per instruction.
  * These MRS forms have flow 'alone' so `s.icount` is exact when they execute.
  */
-import type { Fields, InsnDef } from '../decoder.ts';
+
 import { UndefinedInstruction } from '../../errors.ts';
+import type { Fields, InsnDef } from '../decoder.ts';
 import { EXC_BRK, EXC_SVC, type Op } from '../state.ts';
 import { rz, wz } from './alu.ts';
 import { imm, xr } from './fmt.ts';
@@ -384,7 +385,7 @@ function counterRead(f: Fields, a: number): Op {
   const next = a + 4;
   return (s) => {
     const c = s.icount;
-    s.xlo[d] = c % TWO32 | 0;
+    s.xlo[d] = (c % TWO32) | 0;
     s.xhi[d] = Math.floor(c / TWO32) | 0;
     s.pc = next;
   };
