@@ -33,7 +33,8 @@ export const command: Command = {
     if (engine !== 'ts' && engine !== 'unicorn') throw new CliError(`--engine must be ts or unicorn, got '${engine}'`);
     const traces = p.options.get('trace') ?? [];
     for (const t of traces) if (t !== 'syscalls') throw new CliError(`--trace supports 'syscalls', got '${t}'`);
-    if (p.positionals.length !== 1) throw new CliError('give exactly one ELF executable (program arguments go after --)');
+    if (p.positionals.length !== 1)
+      throw new CliError('give exactly one ELF executable (program arguments go after --)');
     const file = (p.positionals[0] as { value: string }).value;
     const maxInsns = p.options.has('max-insns') ? intOption(p, 'max-insns', 0) : undefined;
     const seed = intOption(p, 'seed', 0);
@@ -55,7 +56,9 @@ export const command: Command = {
     });
     const t = result.termination;
     if (t.kind === 'signal') {
-      process.stderr.write(`orc-sandbox exec: program killed by ${t.signalName} (status ${result.status}): ${t.reason}\n`);
+      process.stderr.write(
+        `orc-sandbox exec: program killed by ${t.signalName} (status ${result.status}): ${t.reason}\n`,
+      );
     }
     return result.status;
   },

@@ -4,7 +4,7 @@
  * loader); every rejection is an `ElfLoadError` naming the file and the field.
  */
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../engine.ts';
-import { ElfLoadError, type ElfErrorKind } from './errors.ts';
+import { type ElfErrorKind, ElfLoadError } from './errors.ts';
 
 export const ET_EXEC = 2;
 export const ET_DYN = 3;
@@ -102,8 +102,17 @@ class Reader {
 
 const hex = (v: number): string => `0x${v.toString(16)}`;
 
+/** Largest total PT_LOAD size accepted by default (the ts engine backs every page eagerly). */
+export const DEFAULT_MAX_IMAGE_BYTES = 256 * 1024 * 1024;
+
+export interface ParseOptions {
+  /** Reject images whose PT_LOAD segments span more than this many bytes in total. */
+  maxImageBytes?: number;
+}
+
 /** Parses and validates an executable. `file` is only used in error messages. */
-export function parseExecutable(bytes: Uint8Array, file = '<elf>'): ElfExecutable {
+export function parseExecutable(bytes: Uint8Array, file = '<elf>', options: ParseOptions = {}): ElfExecutable {
+  const maxImage = options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES;
   const r = new Reader(file, bytes);
   if (bytes.length < 16) r.fail('e_ident', 'truncated', `file is ${bytes.length} bytes, shorter than e_ident`);
   if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
@@ -178,7 +187,8 @@ export function parseExecutable(bytes: Uint8Array, file = '<elf>'): ElfExecutabl
       );
     }
     if (p.type === PT_LOAD || p.type === PT_TLS) {
-      if (p.filesz > p.memsz) r.fail(f('p_filesz'), 'field', `p_filesz ${hex(p.filesz)} exceeds p_memsz ${hex(p.memsz)}`);
+      if (p.filesz > p.memsz)
+        r.fail(f('p_filesz'), 'field', `p_filesz ${hex(p.filesz)} exceeds p_memsz ${hex(p.memsz)}`);
       if (p.offset + p.filesz > bytes.length)
         r.fail(
           f('p_offset'),
@@ -212,6 +222,16 @@ export function parseExecutable(bytes: Uint8Array, file = '<elf>'): ElfExecutabl
     }
   }
   if (segments.length === 0) r.fail('e_phnum', 'entry', 'no PT_LOAD segment: nothing to load');
+  let total = 0;
+  for (const s of segments) {
+    total += s.memsz;
+    if (total > maxImage)
+      r.fail(
+        `phdr[${s.index}].p_memsz`,
+        'address',
+        `segments need more than ${maxImage} bytes of memory (this one ${hex(s.memsz)})`,
+      );
+  }
   segments.sort((a, b) => a.vaddr - b.vaddr);
   for (let i = 1; i < segments.length; i++) {
     const a = segments[i - 1] as LoadSegment;

@@ -3,7 +3,7 @@
  * program) and builds the initial stack: argc, argv, envp, auxv and the strings they point to.
  */
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../engine.ts';
-import { ET_DYN, type ElfExecutable, type LoadSegment, PF_X, type TlsTemplate } from './elf.ts';
+import { type ElfExecutable, ET_DYN, type LoadSegment, PF_X, type TlsTemplate } from './elf.ts';
 import { ProcessSetupError } from './errors.ts';
 import { type AddressSpace, PAGE, pageDown, pageUp } from './vm.ts';
 
@@ -233,6 +233,11 @@ export function mapStack(space: AddressSpace, top: number, size: number, stack: 
   if (stack.bytes.length > size) {
     throw new ProcessSetupError(
       `arguments and environment need ${stack.bytes.length} bytes, more than the ${size}-byte stack`,
+    );
+  }
+  if (!space.isFree(top - size, size)) {
+    throw new ProcessSetupError(
+      `the stack 0x${(top - size).toString(16)}..0x${top.toString(16)} collides with the program's segments`,
     );
   }
   space.map(top - size, size, PROT_READ | PROT_WRITE | (executable ? PROT_EXEC : 0));

@@ -115,7 +115,7 @@ export class LinuxProcess {
       mmapTop: MMAP_TOP - stackSize,
       mmapBottom: MMAP_BOTTOM,
     });
-    this.kernel.attach();
+    this.kernel.attach({ deferred: true });
     engine.setX(31, BigInt(this.stack.sp));
     for (let i = 0; i <= 30; i++) engine.setX(i, 0n);
     engine.setPc(this.image.entry);
@@ -133,13 +133,20 @@ export class LinuxProcess {
       let reason: string;
       try {
         const r =
-          budget === undefined ? engine.start(pc, NEVER) : engine.start(pc, NEVER, { count: Math.max(budget - used, 0) });
+          budget === undefined
+            ? engine.start(pc, NEVER)
+            : engine.start(pc, NEVER, { count: Math.max(budget - used, 0) });
         reason = r.reason;
         pc = r.pc;
       } catch (e) {
         const t = this.fromError(e);
         if (t === undefined) throw e;
         return this.finish(t);
+      }
+      if (this.kernel.pending) {
+        this.kernel.runPending();
+        pc = engine.getPc();
+        if (this.kernel.termination === undefined) continue;
       }
       const t = this.kernel.termination;
       if (t !== undefined) {
@@ -164,8 +171,10 @@ export class LinuxProcess {
   /** Errors of the engine that a real CPU would turn into a signal to the process. */
   private fromError(e: unknown): ProcessTermination | undefined {
     if (e instanceof MemoryFault) {
-      const where = e.pc === undefined ? ` at pc 0x${this.engine.getPc().toString(16)}` : '';
-      return { ...signal(SIGSEGV, `${e.message}${where}`, false), error: e };
+      // The message is rebuilt from the fields: an engine may learn the pc after constructing it.
+      const pc = e.pc ?? this.engine.getPc();
+      const reason = `${e.kind} ${e.access} fault at 0x${e.address.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`;
+      return { ...signal(SIGSEGV, reason, false), error: e };
     }
     if (e instanceof AlignmentFault) return { ...signal(SIGBUS, e.message, false), error: e };
     if (e instanceof UndefinedInstruction) return { ...signal(SIGILL, e.message, false), error: e };
@@ -179,21 +188,19 @@ export class LinuxProcess {
   }
 }
 
-function signal(
-  sig: number,
-  reason: string,
-  unimplemented: boolean,
-): Extract<ProcessTermination, { kind: 'signal' }> {
+function signal(sig: number, reason: string, unimplemented: boolean): Extract<ProcessTermination, { kind: 'signal' }> {
   return { kind: 'signal', signal: sig, signalName: SIGNAL_NAMES[sig] ?? `signal ${sig}`, reason, unimplemented };
 }
 
 export interface ExecOptions extends ProcessOptions {
   engine?: EngineKind | Engine;
+  /** See ParseOptions.maxImageBytes. */
+  maxImageBytes?: number;
 }
 
 /** Parses, loads and runs an executable on a fresh engine (or the one given); closes what it opened. */
 export async function execElf(bytes: Uint8Array, file: string, options: ExecOptions = {}): Promise<ProcessResult> {
-  const exe = parseExecutable(bytes, file);
+  const exe = parseExecutable(bytes, file, { maxImageBytes: options.maxImageBytes });
   const given = typeof options.engine === 'object' ? options.engine : undefined;
   const engine =
     given ?? (await createEngine((options.engine as EngineKind | undefined) ?? 'ts', { seed: options.seed ?? 0 }));

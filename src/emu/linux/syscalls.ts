@@ -130,8 +130,18 @@ export class LinuxKernel {
     this.brkCur = options.brk;
   }
 
-  /** Installs the `intr` hook on the engine. */
-  attach(): void {
+  /** A system call seen by the hook in deferred mode, waiting for `runPending()`. */
+  pending = false;
+  private deferred = false;
+
+  /**
+   * Installs the `intr` hook on the engine. Deferred mode (what `LinuxProcess` uses): the hook
+   * only stops the engine at an SVC, and the caller runs the call with `runPending()` once
+   * start() has returned, so every engine reports an exact instruction count to the virtual
+   * clock and no guest memory is touched from inside a native callback.
+   */
+  attach(options: { deferred?: boolean } = {}): void {
+    this.deferred = options.deferred ?? false;
     this.engine.hookAdd('intr', (intno) => this.onInterrupt(intno));
   }
 
@@ -142,7 +152,12 @@ export class LinuxKernel {
     }
     try {
       if (intno === INTNO_SVC) {
-        this.syscall();
+        if (this.deferred) {
+          this.pending = true;
+          this.engine.stop();
+        } else {
+          this.syscall();
+        }
         return;
       }
       const pc = this.engine.getPc();
@@ -152,6 +167,13 @@ export class LinuxKernel {
       this.termination = { kind: 'error', error: e };
       this.engine.stop();
     }
+  }
+
+  /** Runs the system call recorded by the hook in deferred mode (outside the engine). */
+  runPending(): void {
+    if (!this.pending) return;
+    this.pending = false;
+    this.syscall();
   }
 
   kill(signal: number, reason: string): void {

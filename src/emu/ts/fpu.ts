@@ -226,7 +226,6 @@ export function roundB(
     }
   }
   if (err !== 0 && rounding === RODD) im |= 1n;
-  let result: bigint;
   if (!(f.N === 16 && ahp)) {
     if (biased >= f.expMax) {
       s.fpsr |= OFC | IXC;
@@ -236,9 +235,8 @@ export function roundB(
     s.fpsr |= IOC;
     return (BigInt(sign) << f.bN1) | ((1n << f.bN1) - 1n);
   }
-  result = (BigInt(sign) << f.bN1) | (BigInt(biased) << f.bF) | (im & f.fracMask);
   if (err !== 0) s.fpsr |= IXC;
-  return result;
+  return (BigInt(sign) << f.bN1) | (BigInt(biased) << f.bF) | (im & f.fracMask);
 }
 
 function processNaNB(f: Fmt, t: number, bits: bigint, s: CpuState, fpcr: number): bigint {
@@ -714,6 +712,11 @@ function normal64(hi: number): boolean {
   return (((hi >>> 20) & 0x7ff) - 1) >>> 0 < 0x7fe;
 }
 
+/** Normal with |x| < 2^1021: TwoSum intermediates cannot overflow. */
+function mid64(hi: number): boolean {
+  return (((hi >>> 20) & 0x7ff) - 1) >>> 0 < 0x7fb;
+}
+
 function nextAway32(r: number): number {
   return f32(bits32(r) + 1);
 }
@@ -876,7 +879,7 @@ export function ffma32(s: CpuState, a: number, n: number, m: number): number {
 }
 
 export function fadd64(s: CpuState, ahi: number, alo: number, bhi: number, blo: number): number {
-  if (normal64(ahi) && normal64(bhi)) {
+  if (mid64(ahi) && mid64(bhi)) {
     const x = f64(ahi, alo);
     const y = f64(bhi, blo);
     const r = x + y;
@@ -890,7 +893,7 @@ export function fadd64(s: CpuState, ahi: number, alo: number, bhi: number, blo: 
 }
 
 export function fsub64(s: CpuState, ahi: number, alo: number, bhi: number, blo: number): number {
-  if (normal64(ahi) && normal64(bhi)) {
+  if (mid64(ahi) && mid64(bhi)) {
     const x = f64(ahi, alo);
     const y = -f64(bhi, blo);
     const r = x + y;
@@ -906,6 +909,8 @@ export function fsub64(s: CpuState, ahi: number, alo: number, bhi: number, blo: 
 const SPLIT = 134217729;
 const LIM_HI = 2 ** 995;
 const LIM_LO = 2 ** -900;
+/** Products near this bound keep Dekker's partial products finite. */
+const LIM_TOP = 2 ** 1020;
 
 /** Error of the product x*y given p = fl(x*y) (Dekker); needs |x|,|y| < 2^995, |p| > 2^-900. */
 function prodErr(x: number, y: number, p: number): number {
@@ -924,7 +929,7 @@ export function fmul64(s: CpuState, ahi: number, alo: number, bhi: number, blo: 
     const y = f64(bhi, blo);
     const r = x * y;
     const ar = Math.abs(r);
-    if (ar > LIM_LO && ar < MAX64 && Math.abs(x) < LIM_HI && Math.abs(y) < LIM_HI) {
+    if (ar > LIM_LO && ar < LIM_TOP && Math.abs(x) < LIM_HI && Math.abs(y) < LIM_HI) {
       return fin64(s, r, prodErr(x, y, r));
     }
   }
@@ -937,7 +942,8 @@ export function fdiv64(s: CpuState, ahi: number, alo: number, bhi: number, blo: 
     const y = f64(bhi, blo);
     const r = x / y;
     const ar = Math.abs(r);
-    if (ar > MIN64 && ar < LIM_HI && Math.abs(y) < LIM_HI && Math.abs(x) > LIM_LO) {
+    const ax = Math.abs(x);
+    if (ar > MIN64 && ar < LIM_HI && Math.abs(y) < LIM_HI && ax > LIM_LO && ax < LIM_TOP) {
       const p = r * y;
       const rem = x - p - prodErr(r, y, p);
       return fin64(s, r, y > 0 ? rem : -rem);
@@ -949,7 +955,7 @@ export function fdiv64(s: CpuState, ahi: number, alo: number, bhi: number, blo: 
 export function fsqrt64(s: CpuState, hi: number, lo: number): number {
   if (normal64(hi) && hi > 0) {
     const x = f64(hi, lo);
-    if (x > LIM_LO) {
+    if (x > LIM_LO && x < LIM_TOP) {
       const r = Math.sqrt(x);
       const p = r * r;
       return fin64(s, r, x - p - prodErr(r, r, p));
@@ -1215,7 +1221,8 @@ export function toInt64(
   rounding: number,
 ): number {
   const e = (hi >>> 20) & 0x7ff;
-  if ((e !== 0 || ((hi & 0xfffff) === 0 && lo === 0)) && e + fbits < 1023 + 52) return toIntNum(s, f64(hi, lo), fbits, unsigned, intBits, rounding);
+  if ((e !== 0 || ((hi & 0xfffff) === 0 && lo === 0)) && e + fbits < 1023 + 52)
+    return toIntNum(s, f64(hi, lo), fbits, unsigned, intBits, rounding);
   return n64(genToInt(FD, b64(hi, lo), fbits, unsigned, intBits, rounding, s));
 }
 

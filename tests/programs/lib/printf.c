@@ -1,7 +1,7 @@
 /*
  * A small printf: flags - + space # 0, width, precision (also *), length hh h l ll z j t,
- * conversions d i u x X o c s p f F e E g G %. Doubles are printed from 17 significant digits
- * obtained by scaling into [1e16, 1e17), then rounded half-up in integer arithmetic.
+ * conversions d i u x X o c s p f F e E g G %. Doubles are printed exactly (big-integer
+ * expansion) and rounded half to even, so the text matches glibc's.
  */
 #include "rt.h"
 
@@ -42,99 +42,107 @@ static int utoa(char *end, unsigned long long v, unsigned base, int upper) {
   return n;
 }
 
-static const double POW10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
-static const unsigned long long IPOW10[] = {1ull,
-                                            10ull,
-                                            100ull,
-                                            1000ull,
-                                            10000ull,
-                                            100000ull,
-                                            1000000ull,
-                                            10000000ull,
-                                            100000000ull,
-                                            1000000000ull,
-                                            10000000000ull,
-                                            100000000000ull,
-                                            1000000000000ull,
-                                            10000000000000ull,
-                                            100000000000000ull,
-                                            1000000000000000ull,
-                                            10000000000000000ull,
-                                            100000000000000000ull};
-
-/* v > 0 finite: 17 significant digits in *m (1e16 <= m < 1e17) and the decimal exponent. */
-static int decompose(double v, unsigned long long *m) {
-  int e = 0;
-  while (v >= 1e17) {
-    if (v >= 1e116) v /= 1e100, e += 100;
-    else if (v >= 1e33) v /= 1e16, e += 16;
-    else v /= 10, e += 1;
+/*
+ * Exact decimal expansion of a finite double v > 0: v = 0.D1D2...Dn x 10^point. The mantissa is
+ * scaled in a big integer of base-1e9 limbs (by 2^e, or by 5^-e with the point moved), so every
+ * digit is exact; rounding is then half-to-even on the exact digits, as glibc does.
+ */
+#define LIMBS 130
+static int expand(double v, char *dig, int *point) {
+  unsigned long bits;
+  __builtin_memcpy(&bits, &v, 8);
+  int be = (int)((bits >> 52) & 0x7ff);
+  unsigned long mant = bits & ((1ul << 52) - 1);
+  if (be) mant |= 1ul << 52;
+  else be = 1;
+  int e2 = be - 1075;
+  while (mant && !(mant & 1)) mant >>= 1, e2++;
+  unsigned limb[LIMBS];
+  int n = 0;
+  while (mant) limb[n++] = (unsigned)(mant % 1000000000ul), mant /= 1000000000ul;
+  int shift10 = 0;
+  int k = e2 >= 0 ? e2 : -e2;
+  while (k > 0) {
+    unsigned long step = (unsigned long)(e2 >= 0 ? (k >= 29 ? 29 : k) : (k >= 13 ? 13 : k));
+    unsigned long mul = 1;
+    for (unsigned long i = 0; i < step; i++) mul *= e2 >= 0 ? 2 : 5;
+    unsigned long carry = 0;
+    for (int i = 0; i < n; i++) {
+      unsigned long t = (unsigned long)limb[i] * mul + carry;
+      limb[i] = (unsigned)(t % 1000000000ul);
+      carry = t / 1000000000ul;
+    }
+    while (carry) limb[n++] = (unsigned)(carry % 1000000000ul), carry /= 1000000000ul;
+    k -= (int)step;
   }
-  while (v < 1e16) {
-    if (v < 1e-84) v *= 1e100, e -= 100;
-    else if (v < 1) v *= 1e16, e -= 16;
-    else v *= 10, e -= 1;
-  }
-  unsigned long long r = (unsigned long long)(v + 0.5);
-  if (r >= IPOW10[17]) r /= 10, e++;
-  *m = r;
-  return e + 16; /* value = m / 1e16 * 10^(e+16) */
-}
-
-/* Rounds the 17-digit m to n significant digits (0 <= n <= 17); returns the digits, may carry. */
-static unsigned long long round_to(unsigned long long m, int n, int *carry) {
-  *carry = 0;
-  if (n >= 17) return m;
-  unsigned long long d = IPOW10[17 - n];
-  unsigned long long q = m / d, r = m % d;
-  if (r * 2 >= d) q++;
-  if (q >= IPOW10[n]) {
-    *carry = 1;
-    q /= 10;
-    if (n == 0) q = 1;
-  }
-  return q;
-}
-
-/* Digits of q (exactly n of them, n <= 17, leading zeros kept) into s. */
-static void digits_of(char *s, unsigned long long q, int n) {
+  if (e2 < 0) shift10 = e2;
+  int len = 0;
   for (int i = n - 1; i >= 0; i--) {
-    s[i] = (char)('0' + q % 10);
-    q /= 10;
+    char t[9];
+    unsigned x = limb[i];
+    for (int j = 8; j >= 0; j--) t[j] = (char)('0' + x % 10), x /= 10;
+    int j = 0;
+    if (i == n - 1)
+      while (j < 8 && t[j] == '0') j++;
+    for (; j < 9; j++) dig[len++] = t[j];
   }
+  while (len > 1 && dig[len - 1] == '0') len--, shift10++;
+  *point = len + shift10;
+  return len;
+}
+
+/*
+ * Keeps the first `keep` digits (keep may be 0 or negative: nothing kept), rounding half to
+ * even on the rest. Returns the new digit count; on a carry out of the top, point grows by one.
+ */
+static int round_digits(char *dig, int len, int keep, int *point) {
+  if (keep >= len) return len;
+  if (keep < 0) return 0;
+  int up;
+  char next = dig[keep];
+  if (next > '5') up = 1;
+  else if (next < '5') up = 0;
+  else {
+    int rest = 0;
+    for (int i = keep + 1; i < len; i++) rest |= dig[i] != '0';
+    up = rest || (keep > 0 && ((dig[keep - 1] - '0') & 1));
+  }
+  if (!up) return keep;
+  int i = keep - 1;
+  while (i >= 0 && dig[i] == '9') dig[i--] = '0';
+  if (i >= 0) {
+    dig[i]++;
+    return keep;
+  }
+  dig[0] = '1';
+  for (int j = 1; j <= keep; j++) dig[j] = '0';
+  (*point)++;
+  return keep + 1;
 }
 
 /* Formats |v| (finite) into buf; returns its length. kind: 'f', 'e' or 'g'. */
 static int fmt_double(char *buf, double v, int prec, char kind, int alt, int upper) {
-  char dig[40];
-  int n = 0;
-  unsigned long long m = 0;
-  int e10 = 0;
-  int zero = v == 0;
-  if (!zero) e10 = decompose(v, &m);
+  char dig[800];
+  int n = 0, point = 1, len = 0;
+  if (v != 0) len = expand(v, dig, &point);
   if (kind == 'g') {
     int p = prec == 0 ? 1 : prec;
-    int ex = e10;
-    if (!zero) {
-      int c;
-      round_to(m, p > 17 ? 17 : p, &c);
-      ex += c;
-    } else {
-      ex = 0;
+    int x = 0;
+    if (len) {
+      char tmp[800];
+      int pt = point;
+      __builtin_memcpy(tmp, dig, (unsigned long)len);
+      round_digits(tmp, len, p, &pt);
+      x = pt - 1;
     }
-    if (ex < -4 || ex >= p) {
-      n = fmt_double(buf, v, p - 1, 'e', alt, upper);
-    } else {
-      n = fmt_double(buf, v, p - 1 - ex, 'f', alt, upper);
-    }
+    if (x < -4 || x >= p) n = fmt_double(buf, v, p - 1, 'e', alt, upper);
+    else n = fmt_double(buf, v, p - 1 - x, 'f', alt, upper);
     if (!alt) {
-      /* strip trailing zeros of the fraction (and the point) */
       int epos = n;
       for (int i = 0; i < n; i++)
         if (buf[i] == 'e' || buf[i] == 'E') epos = i;
       int has_point = 0;
-      for (int i = 0; i < epos; i++)
-        if (buf[i] == '.') has_point = 1;
+      for (int i = 0; i < epos; i++) has_point |= buf[i] == '.';
       if (has_point) {
         int k = epos;
         while (k > 0 && buf[k - 1] == '0') k--;
@@ -147,17 +155,14 @@ static int fmt_double(char *buf, double v, int prec, char kind, int alt, int upp
     return n;
   }
   if (kind == 'e') {
-    int nd = prec + 1;
-    int c = 0;
-    unsigned long long q = zero ? 0 : round_to(m, nd > 17 ? 17 : nd, &c);
-    e10 += c;
-    if (zero) e10 = 0;
-    int have = nd > 17 ? 17 : nd;
-    digits_of(dig, q, have);
-    for (int i = have; i < nd; i++) dig[i] = '0';
-    buf[n++] = dig[0];
+    int e10 = 0;
+    if (len) {
+      len = round_digits(dig, len, prec + 1, &point);
+      e10 = point - 1;
+    }
+    buf[n++] = len ? dig[0] : '0';
     if (prec > 0 || alt) buf[n++] = '.';
-    for (int i = 1; i < nd; i++) buf[n++] = dig[i];
+    for (int i = 1; i <= prec; i++) buf[n++] = i < len ? dig[i] : '0';
     buf[n++] = upper ? 'E' : 'e';
     buf[n++] = e10 < 0 ? '-' : '+';
     int ae = e10 < 0 ? -e10 : e10;
@@ -166,30 +171,27 @@ static int fmt_double(char *buf, double v, int prec, char kind, int alt, int upp
     buf[n++] = (char)('0' + ae % 10);
     return n;
   }
-  /* 'f': S holds L significant digits, the first one at 10^E; print 10^max(E,0) .. 10^-prec. */
-  int L = 0, E = e10;
-  if (!zero) {
-    int nd = e10 + 1 + prec;
-    if (nd > 17) {
-      digits_of(dig, m, 17);
-      L = 17;
-    } else if (nd >= 0) {
-      int c;
-      unsigned long long q = round_to(m, nd, &c);
-      if (c) {
+  /* 'f': digit i of dig sits at 10^(point-1-i); print 10^max(point-1,0) down to 10^-prec. */
+  if (len) {
+    int keep = point + prec;
+    if (keep < 0) len = 0;
+    else if (keep == 0) {
+      /* everything is below half a unit of the last place, or rounds up to exactly one unit */
+      int up = dig[0] > '5' || (dig[0] == '5' && len > 1);
+      len = 0;
+      if (up) {
         dig[0] = '1';
-        L = 1;
-        E++;
-      } else {
-        digits_of(dig, q, nd);
-        L = nd;
+        len = 1;
+        point++;
       }
+    } else {
+      len = round_digits(dig, len, keep, &point);
     }
   }
-  for (int pos = E > 0 ? E : 0; pos >= -prec; pos--) {
+  for (int pos = point - 1 > 0 ? point - 1 : 0; pos >= -prec; pos--) {
     if (pos == -1) buf[n++] = '.';
-    int idx = E - pos;
-    buf[n++] = (idx >= 0 && idx < L) ? dig[idx] : '0';
+    int idx = point - 1 - pos;
+    buf[n++] = (idx >= 0 && idx < len) ? dig[idx] : '0';
   }
   if (prec == 0 && alt) buf[n++] = '.';
   return n;

@@ -6,7 +6,12 @@
  * Semantics live in ../fpu.ts; this file decodes, disassembles and moves register bits.
  */
 import type { Fields, InsnDef } from '../decoder.ts';
-import {
+import * as fpu from '../fpu.ts';
+import { type CpuState, type Op, ZR, ZR_W } from '../state.ts';
+import { COND, imm, rr } from './fmt.ts';
+
+// Module-level copies of the FP core's exports: cheaper than a module-binding lookup per call.
+const {
   cvtDH,
   cvtDS,
   cvtHD,
@@ -43,9 +48,7 @@ import {
   roundInt64,
   toInt32,
   toInt64,
-} from '../fpu.ts';
-import { type CpuState, type Op, ZR, ZR_W } from '../state.ts';
-import { COND, imm, rr } from './fmt.ts';
+} = fpu;
 
 // ---- shared helpers (also used by simd_fp.ts) ---------------------------------------------------
 
@@ -429,7 +432,14 @@ export const defs: InsnDef[] = [
         const vi = s.vi;
         setFlags(
           s,
-          fcmp64(s, vi[i + 1] as number, vi[i] as number, zero ? 0 : (vi[j + 1] as number), zero ? 0 : (vi[j] as number), sig),
+          fcmp64(
+            s,
+            vi[i + 1] as number,
+            vi[i] as number,
+            zero ? 0 : (vi[j + 1] as number),
+            zero ? 0 : (vi[j] as number),
+            sig,
+          ),
         );
       };
     },
@@ -579,5 +589,3 @@ function cvtFromIntOp(f: Fields, fbits: number): Op {
     wrD(s, d, lo, out.hi);
   };
 }
-
-

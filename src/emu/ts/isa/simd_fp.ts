@@ -7,7 +7,15 @@
  * Patterns are exact (no catch-alls): this table precedes the integer AdvSIMD table.
  */
 import type { Fields, InsnDef } from '../decoder.ts';
-import {
+import * as fpu from '../fpu.ts';
+import type { CpuState, Op } from '../state.ts';
+import { imm } from './fmt.ts';
+import { fpImmText, fpImmValue } from './fp.ts';
+
+// Module-level copies of the FP core's exports: cheaper than a module-binding lookup per call.
+const {
+  b32,
+  b64,
   CMP_EQ,
   CMP_GE,
   CMP_GT,
@@ -39,8 +47,6 @@ import {
   genRecipEstimate,
   genRecpX,
   genRSqrtEstimate,
-  b32,
-  b64,
   n32,
   n64,
   OP_MAX,
@@ -61,10 +67,7 @@ import {
   roundInt64,
   toInt32,
   toInt64,
-} from '../fpu.ts';
-import type { CpuState, Op } from '../state.ts';
-import { fpImmText, fpImmValue } from './fp.ts';
-import { imm } from './fmt.ts';
+} = fpu;
 
 type F32 = (s: CpuState, a: number, b: number, c: number) => number;
 type F64 = (s: CpuState, ahi: number, alo: number, bhi: number, blo: number, chi: number, clo: number) => number;
@@ -82,7 +85,9 @@ function cmp32(kind: number, abs: boolean): F32 {
 }
 function cmp64(kind: number, abs: boolean): F64 {
   return (s, ahi, alo, bhi, blo) => {
-    const r = abs ? fcmpv64(s, kind, ahi & 0x7fffffff, alo, bhi & 0x7fffffff, blo) : fcmpv64(s, kind, ahi, alo, bhi, blo);
+    const r = abs
+      ? fcmpv64(s, kind, ahi & 0x7fffffff, alo, bhi & 0x7fffffff, blo)
+      : fcmpv64(s, kind, ahi, alo, bhi, blo);
     out.hi = r ? -1 : 0;
     return out.hi;
   };
@@ -367,65 +372,65 @@ function pair64(d: number, n: number, m: number, fn: F64): Op {
 
 /** Three-same FP: key (u << 4) | (a << 3) | op3, opcode = 11:op3. */
 const SAME: Record<number, string> = {
-  0x00: 'fmaxnm',
-  0x01: 'fmla',
-  0x02: 'fadd',
-  0x03: 'fmulx',
-  0x04: 'fcmeq',
-  0x06: 'fmax',
-  0x07: 'frecps',
-  0x08: 'fminnm',
-  0x09: 'fmls',
-  0x0a: 'fsub',
-  0x0e: 'fmin',
-  0x0f: 'frsqrts',
-  0x10: 'fmaxnmp',
-  0x12: 'faddp',
-  0x13: 'fmul',
-  0x14: 'fcmge',
-  0x15: 'facge',
-  0x16: 'fmaxp',
-  0x17: 'fdiv',
-  0x18: 'fminnmp',
-  0x1a: 'fabd',
-  0x1c: 'fcmgt',
-  0x1d: 'facgt',
-  0x1e: 'fminp',
+  0: 'fmaxnm',
+  1: 'fmla',
+  2: 'fadd',
+  3: 'fmulx',
+  4: 'fcmeq',
+  6: 'fmax',
+  7: 'frecps',
+  8: 'fminnm',
+  9: 'fmls',
+  10: 'fsub',
+  14: 'fmin',
+  15: 'frsqrts',
+  16: 'fmaxnmp',
+  18: 'faddp',
+  19: 'fmul',
+  20: 'fcmge',
+  21: 'facge',
+  22: 'fmaxp',
+  23: 'fdiv',
+  24: 'fminnmp',
+  26: 'fabd',
+  28: 'fcmgt',
+  29: 'facgt',
+  30: 'fminp',
 };
 const SAME_SCALAR = new Set(['fmulx', 'fcmeq', 'frecps', 'frsqrts', 'fcmge', 'facge', 'fabd', 'fcmgt', 'facgt']);
 const sameKey = (f: Fields) => ((f.u as number) << 4) | ((f.a as number) << 3) | (f.op as number);
 
 /** Two-register misc FP: key (u << 6) | (a << 5) | opcode. */
 const MISC: Record<number, string> = {
-  0x18: 'frintn',
-  0x19: 'frintm',
-  0x1a: 'fcvtns',
-  0x1b: 'fcvtms',
-  0x1c: 'fcvtas',
-  0x1d: 'scvtf',
-  0x2c: 'fcmgt0',
-  0x2d: 'fcmeq0',
-  0x2e: 'fcmlt0',
-  0x2f: 'fabs',
-  0x38: 'frintp',
-  0x39: 'frintz',
-  0x3a: 'fcvtps',
-  0x3b: 'fcvtzs',
-  0x3d: 'frecpe',
-  0x58: 'frinta',
-  0x59: 'frintx',
-  0x5a: 'fcvtnu',
-  0x5b: 'fcvtmu',
-  0x5c: 'fcvtau',
-  0x5d: 'ucvtf',
-  0x6c: 'fcmge0',
-  0x6d: 'fcmle0',
-  0x6f: 'fneg',
-  0x79: 'frinti',
-  0x7a: 'fcvtpu',
-  0x7b: 'fcvtzu',
-  0x7d: 'frsqrte',
-  0x7f: 'fsqrt',
+  24: 'frintn',
+  25: 'frintm',
+  26: 'fcvtns',
+  27: 'fcvtms',
+  28: 'fcvtas',
+  29: 'scvtf',
+  44: 'fcmgt0',
+  45: 'fcmeq0',
+  46: 'fcmlt0',
+  47: 'fabs',
+  56: 'frintp',
+  57: 'frintz',
+  58: 'fcvtps',
+  59: 'fcvtzs',
+  61: 'frecpe',
+  88: 'frinta',
+  89: 'frintx',
+  90: 'fcvtnu',
+  91: 'fcvtmu',
+  92: 'fcvtau',
+  93: 'ucvtf',
+  108: 'fcmge0',
+  109: 'fcmle0',
+  111: 'fneg',
+  121: 'frinti',
+  122: 'fcvtpu',
+  123: 'fcvtzu',
+  125: 'frsqrte',
+  127: 'fsqrt',
 };
 const MISC_SCALAR = new Set([
   'fcvtns',
@@ -450,8 +455,7 @@ const MISC_SCALAR = new Set([
   'frsqrte',
 ]);
 const miscKey = (f: Fields) => ((f.u as number) << 6) | ((f.a as number) << 5) | (f.op as number);
-const miscName = (f: Fields, scalar: boolean) =>
-  scalar && miscKey(f) === 0x3f ? 'frecpx' : MISC[miscKey(f)];
+const miscName = (f: Fields, scalar: boolean) => (scalar && miscKey(f) === 0x3f ? 'frecpx' : MISC[miscKey(f)]);
 
 const arr = (sz: number, q: number) => (sz ? '2d' : q ? '4s' : '2s');
 const sreg = (sz: number, n: number) => `${sz ? 'd' : 's'}${n}`;
@@ -466,7 +470,7 @@ const BASE_OF_PAIR: Record<string, string> = {
   fminnmp: 'fminnm',
 };
 
-const BYELEM: Record<number, string> = { 0x01: 'fmla', 0x05: 'fmls', 0x09: 'fmul', 0x19: 'fmulx' };
+const BYELEM: Record<number, string> = { 1: 'fmla', 5: 'fmls', 9: 'fmul', 25: 'fmulx' };
 const elemIndex = (f: Fields) => (f.sz ? (f.h as number) : ((f.h as number) << 1) | (f.l as number));
 const elemReg = (f: Fields) => ((f.m as number) << 4) | (f.rm as number);
 
@@ -703,7 +707,8 @@ export const defs: InsnDef[] = [
     id: 'SIMD_FP_ELEM',
     cls: 'simd',
     pattern: '0 q:1 u:1 01111 1 sz:1 l:1 m:1 rm:4 op:4 h:1 0 rn:5 rd:5',
-    when: (f) => BYELEM[((f.u as number) << 4) | (f.op as number)] !== undefined && !(f.sz === 1 && (f.l === 1 || f.q === 0)),
+    when: (f) =>
+      BYELEM[((f.u as number) << 4) | (f.op as number)] !== undefined && !(f.sz === 1 && (f.l === 1 || f.q === 0)),
     disasm: (f) => {
       const name = BYELEM[((f.u as number) << 4) | (f.op as number)] as string;
       const t = arr(f.sz as number, f.q as number);

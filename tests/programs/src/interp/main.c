@@ -17,19 +17,6 @@ int main(void) {
     vm_run(code, vars, 1);
   }
   /* primes below 300 by trial division, as VM code: v0 = n, v1 = d */
-  static const struct insn primes[] = {
-      {PUSH, 2}, {STORE, 0},                                           /* 0: n = 2 */
-      {LOAD, 0}, {PUSH, 300}, {LT, 0}, {JZ, 27},                       /* 2: while n < 300 */
-      {PUSH, 2}, {STORE, 1},                                           /* 6: d = 2 */
-      {LOAD, 1}, {LOAD, 1}, {MUL, 0}, {LOAD, 0}, {OVER, 0}, {DROP, 0}, /* 8: d*d, n */
-      {SWAP, 0}, {LT, 0}, {JNZ, 24},                                   /* 14: if n < d*d: prime */
-      {LOAD, 0}, {LOAD, 1}, {MOD, 0}, {JZ, 29},                        /* 17: if n % d == 0: not prime */
-      {LOAD, 1}, {PUSH, 1}, {ADD, 0}, /* 21 */
-      {STORE, 1}, {JMP, 8},           /* fallthrough fix below */
-      {HALT, 0}, {HALT, 0},
-  };
-  (void)primes;
-  /* The table above is illustrative; the loop below is the real program (addresses computed). */
   struct insn prog[64];
   int k = 0;
 #define E(o, a) prog[k++] = (struct insn){o, a}

@@ -68,7 +68,7 @@ int main(void) {
   printf("is_even(1001) = %d, is_odd(777) = %d\n", is_even(1001), is_odd(777));
   for (int r = 0; r < 12; r++)
     for (int c = 0; c < 24; c++) grid[r][c] = (r * 7 + c * 3) % 5 == 0 || c == 11 ? '#' : '.';
-  printf("flood filled %d cells\n", fill(0, 0));
+  printf("flood filled %d cells\n", fill(1, 0));
   for (int r = 0; r < 12; r++) {
     write(1, grid[r], 24);
     write(1, "\n", 1);
