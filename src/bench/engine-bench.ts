@@ -29,7 +29,9 @@ export interface BenchOptions {
 function wordsToBytes(words: number[]): Uint8Array {
   const out = new Uint8Array(words.length * 4);
   const dv = new DataView(out.buffer);
-  words.forEach((w, i) => dv.setUint32(i * 4, w >>> 0, true));
+  words.forEach((w, i) => {
+    dv.setUint32(i * 4, w >>> 0, true);
+  });
   return out;
 }
 

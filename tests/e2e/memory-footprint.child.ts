@@ -21,4 +21,6 @@ e.regWrite('x0', 3n);
 e.regWrite('x5', BigInt(DATA));
 const r = e.start(CODE, CODE + 4 * (WORDS.length - 1));
 const check = new DataView(e.memRead(DATA + 8 * 5, 8).buffer).getBigUint64(0, true);
-process.stdout.write(`${JSON.stringify({ reason: r.reason, instructions: r.instructions, rss: process.memoryUsage().rss, slot5: check.toString() })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ reason: r.reason, instructions: r.instructions, rss: process.memoryUsage().rss, slot5: check.toString() })}\n`,
+);
