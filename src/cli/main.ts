@@ -13,9 +13,11 @@ export interface Command {
 // Each subcommand registers one line here (keep alphabetical).
 const COMMANDS: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./commands/bench.ts')).command,
+  demo: async () => (await import('./commands/demo.ts')).command,
   disasm: async () => (await import('./commands/disasm.ts')).command,
   exec: async () => (await import('./commands/exec.ts')).command,
   'fuzz-isa': async () => (await import('./commands/fuzz-isa.ts')).command,
+  'fuzz-lazy': async () => (await import('./commands/fuzz-lazy.ts')).command,
   link: async () => (await import('./commands/link.ts')).command,
   run: async () => (await import('./commands/run.ts')).command,
 };

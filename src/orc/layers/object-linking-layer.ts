@@ -32,6 +32,7 @@ import type {
   ResourceTracker,
 } from '../core/session.ts';
 import {
+  isSideEffectsOnly,
   JITSymbolFlags,
   type SymbolFlags,
   type SymbolFlagsMap,
@@ -67,7 +68,18 @@ export function showLinkedFilesPlugin(write: (line: string) => void): ObjectLink
   };
 }
 
-function interfaceOf(g: LinkGraph, objectName: string): { symbols: SymbolFlagsMap; initSymbol?: string } {
+/** An object's ORC interface: its non-local symbols' flags, plus an init symbol if it has initializers. */
+export interface ObjectInterface {
+  symbols: SymbolFlagsMap;
+  initSymbol?: string | undefined;
+}
+
+/** The interface of a relocatable object (as ORC's getObjectFileInterface). */
+export function objectInterface(bytes: Uint8Array, objectName: string): ObjectInterface {
+  return interfaceOf(buildGraphFromObject(bytes, objectName).graph, objectName);
+}
+
+function interfaceOf(g: LinkGraph, objectName: string): ObjectInterface {
   const symbols: SymbolFlagsMap = new Map();
   for (const s of [...g.defined, ...g.absolutes]) {
     if (s.name === '' || s.scope === 'local') continue;
@@ -83,6 +95,30 @@ function interfaceOf(g: LinkGraph, objectName: string): { symbols: SymbolFlagsMa
   const initSymbol = `$.${objectName}.__inits.0`;
   symbols.set(initSymbol, JITSymbolFlags.MaterializationSideEffectsOnly);
   return { symbols, initSymbol };
+}
+
+/** Options for emitting one graph. */
+export interface EmitGraphOptions {
+  /** Runs after allocation (block addresses are final), before externals are resolved. */
+  onAllocated?: (g: LinkGraph) => void;
+}
+
+/** A unit that links an in-memory LinkGraph (stubs, trampolines). Its interface: the graph's non-local names. */
+export class LinkGraphMaterializationUnit extends MaterializationUnit {
+  constructor(
+    private readonly layer: ObjectLinkingLayer,
+    private readonly graph: LinkGraph,
+    symbols: SymbolFlagsMap,
+    private readonly options: EmitGraphOptions = {},
+  ) {
+    super(symbols);
+  }
+  getName(): string {
+    return this.graph.name;
+  }
+  materialize(mr: MaterializationResponsibility): void {
+    this.layer.emitLinkGraph(mr, this.graph, this.options);
+  }
 }
 
 class ObjectMaterializationUnit extends MaterializationUnit {
@@ -130,11 +166,31 @@ export class ObjectLinkingLayer implements ResourceManager {
     return this;
   }
 
-  /** Adds an object to `target` (a JITDylib, or a tracker of one). Throws DuplicateDefinition etc. */
-  add(target: JITDylib | ResourceTracker, bytes: Uint8Array, objectName: string): void {
-    const g = buildGraphFromObject(bytes, objectName).graph;
-    const { symbols, initSymbol } = interfaceOf(g, objectName);
+  /**
+   * Adds an object to `target` (a JITDylib, or a tracker of one). Throws DuplicateDefinition etc.
+   * `iface` overrides the interface read from the object (LazyObjectLinkingLayer renames callables).
+   */
+  add(target: JITDylib | ResourceTracker, bytes: Uint8Array, objectName: string, iface?: ObjectInterface): void {
+    const { symbols, initSymbol } = iface ?? objectInterface(bytes, objectName);
     const mu = new ObjectMaterializationUnit(this, objectName, bytes, symbols, initSymbol);
+    if ('define' in target) target.define(mu);
+    else target.getJITDylib().define(mu, target);
+  }
+
+  /**
+   * Adds an in-memory graph (its interface: its non-local named definitions, with side-effects-only
+   * flags where the symbol's name is listed in `sideEffectsOnly`).
+   */
+  addLinkGraph(
+    target: JITDylib | ResourceTracker,
+    g: LinkGraph,
+    options: EmitGraphOptions & { sideEffectsOnly?: Iterable<string> } = {},
+  ): void {
+    const { symbols } = interfaceOf(g, g.name);
+    for (const n of options.sideEffectsOnly ?? []) {
+      if (symbols.has(n)) symbols.set(n, JITSymbolFlags.MaterializationSideEffectsOnly);
+    }
+    const mu = new LinkGraphMaterializationUnit(this, g, symbols, options);
     if ('define' in target) target.define(mu);
     else target.getJITDylib().define(mu, target);
   }
@@ -152,28 +208,51 @@ export class ObjectLinkingLayer implements ResourceManager {
 
   /** Links `bytes` for `mr` (called by the object's materialization unit). */
   emit(mr: MaterializationResponsibility, objectName: string, bytes: Uint8Array): void {
-    const p = this.doEmit(mr, objectName, bytes).finally(() => this.inFlight.delete(p));
+    let g: LinkGraph;
+    try {
+      g = buildGraphFromObject(bytes, objectName).graph;
+    } catch (e) {
+      const err = new ObjectLinkingFailed(objectName, e instanceof Error ? e : new Error(String(e)));
+      for (const pl of this.plugins) pl.notifyFailed?.(mr, err);
+      this.session.reportError(err);
+      mr.failMaterialization(err);
+      return;
+    }
+    this.emitLinkGraph(mr, g);
+  }
+
+  /** Links the graph `g` for `mr` (ORC's ObjectLinkingLayer::emit(MR, G)). */
+  emitLinkGraph(mr: MaterializationResponsibility, g: LinkGraph, options: EmitGraphOptions = {}): void {
+    const p = this.doEmit(mr, g, options).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
 
-  private async doEmit(mr: MaterializationResponsibility, objectName: string, bytes: Uint8Array): Promise<void> {
+  private async doEmit(mr: MaterializationResponsibility, g: LinkGraph, options: EmitGraphOptions): Promise<void> {
     const es = this.session;
+    const objectName = g.name;
     const jd = mr.getTargetJITDylib();
     const deps = new Map<JITDylib, Set<string>>();
     const order = this.linkCounter++;
     let result: LinkResult | undefined;
     try {
-      const g = buildGraphFromObject(bytes, objectName).graph;
-      // Definitions this MR does not cover (weak ones that lost to another definition) become
-      // references to the winning definition.
       const covered = mr.getSymbols();
-      for (const s of [...g.defined]) {
-        if (s.name !== '' && s.scope !== 'local' && !covered.has(s.name)) g.makeExternal(s);
-      }
       const plugins: LinkPlugin[] = [
         {
           modifyPassConfig: (graph, config) => {
             for (const pl of this.plugins) pl.modifyPassConfig?.(mr, graph, config);
+            // After the plugins' pre-prune passes (e.g. the lazy layer's renamer): definitions this
+            // MR does not cover (weak ones that lost to another definition) become references to
+            // the winning definition.
+            config.prePrune.push((gr) => {
+              for (const s of [...gr.defined]) {
+                if (s.name !== '' && s.scope !== 'local' && !covered.has(s.name)) {
+                  s.live = false;
+                  gr.makeExternal(s);
+                }
+              }
+            });
+            const onAllocated = options.onAllocated;
+            if (onAllocated) config.postAllocation.push((gr) => onAllocated(gr));
           },
         },
       ];
@@ -185,7 +264,7 @@ export class ObjectLinkingLayer implements ResourceManager {
           const m: SymbolMap = new Map();
           for (const [name, d] of defs) {
             const f = covered.get(name);
-            if (f !== undefined) m.set(name, { address: d.address, flags: f });
+            if (f !== undefined && !isSideEffectsOnly(f)) m.set(name, { address: d.address, flags: f });
           }
           mr.notifyResolved(m);
         },

@@ -1,0 +1,2 @@
+int counter = 42;
+const char *motto = "link what you call, when you call it";
