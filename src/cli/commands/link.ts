@@ -20,6 +20,9 @@ function parseAddress(v: string, what: string): number {
   return n;
 }
 
+/** Default link address: host-like, below 2^47 as user-space mmap addresses are. */
+export const DEFAULT_SLAB = '0x7fff00000000';
+
 export const command: Command = {
   summary: 'link ELF64 AArch64 objects JITLink-style and evaluate jitlink-check rules',
   usage:
@@ -45,7 +48,10 @@ export const command: Command = {
       if (eq <= 0) throw new CliError(`--abs expects name=address, got '${a}'`);
       absolutes.set(a.slice(0, eq), parseAddress(a.slice(eq + 1), '--abs'));
     }
-    const slabAddress = parseAddress(p.options.get('slab-address')?.[0] ?? '0x10000000', '--slab-address');
+    // llvm-jitlink -noexec links into host memory (around 0x7f…), far from the small addresses
+    // usually given with -abs; linking at a host-like address by default makes GOT/PLT
+    // optimisation decisions (which depend on distances) the same as llvm-jitlink's.
+    const slabAddress = parseAddress(p.options.get('slab-address')?.[0] ?? DEFAULT_SLAB, '--slab-address');
     const pageSize = parseAddress(p.options.get('slab-page-size')?.[0] ?? '4096', '--slab-page-size');
     const inputs = p.positionals.map(({ value }) => {
       try {
