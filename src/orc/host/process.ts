@@ -11,11 +11,29 @@
  * ones — integers/pointers in the next free x0–x7, doubles in the next free d0–d7, and once a
  * class is exhausted, in consecutive 8-byte stack slots from the caller's SP in argument order.
  *
- * Calling back into emulated code (qsort comparators, atexit handlers, initializers): `callEmulated`
- * saves the CPU context, puts the arguments in x0–x7, sets x30 to a *return sentinel* (a reserved
- * slot that is never executed: the nested `engine.start(fn, sentinel)` stops when pc reaches it),
- * runs, takes x0 and restores the context. This needs an engine whose `start` is re-entrant from a
- * host gate — the `ts` engine is; a nested uc_emu_start in Unicorn is not supported.
+ * Calling back into emulated code (qsort comparators, atexit handlers run by exit(), any future
+ * callback) never nests `engine.start` (Unicorn cannot run uc_emu_start inside a hook). A host
+ * function that needs to call emulated code is a generator (`function*`): it reads its arguments
+ * first, then `yield`s call requests `{ call: address, args, fpArgs }` and receives the callee's
+ * `{ x0, d0 }`. The gate driver keeps a stack of pending frames (generator, the caller's x30 and
+ * SP). For a call request it writes the arguments to x0–x7 / d0–d7, the callee to x16 (IP0, free to
+ * clobber at a call) and x30 = the *call stub*, and returns from the gate hook: the engine "returns"
+ * into the stub, `blr x16`, which enters the callee with x30 = the *continuation gate* right after
+ * it. When the callee returns there, the continuation gate resumes the top frame's generator with
+ * x0/d0. When the generator finishes, its value goes to x0, x30 is set back to the original caller's
+ * return address and the gate returns there. Callbacks that call host generators again (a
+ * comparator calling qsort) push further frames; a return into the continuation gate resumes the
+ * innermost frame whose SP is the current SP (so threads on separate stacks keep their own frames
+ * apart). Everything runs inside the one top-level `start`,
+ * so it works identically on the `ts` and `unicorn` engines, and a lazy reentry inside a callback
+ * may park like any other.
+ *
+ * Layout of the gate region: slot 0 is the *return sentinel* of top-level calls (never executed:
+ * `start(fn, sentinel)` stops there), slot 1 the call stub (`blr x16`), slot 2 the continuation
+ * gate, then one slot per host function.
+ *
+ * `callEmulated` is the top-level call (tests, `runProgram`): one `start` from outside any hook.
+ * Called from inside a host function it throws — host functions yield instead.
  */
 import type { Engine } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
@@ -27,6 +45,8 @@ import { HostCallError, InvalidStream, ProgramExit } from './errors.ts';
 import { formatPrintf, type PrintfArgs } from './printf.ts';
 
 export const RET_WORD = 0xd65f03c0;
+/** `blr x16`: the call stub of generator host functions. */
+export const BLR_X16_WORD = 0xd63f0200;
 
 export const DEFAULT_LAYOUT = {
   gateBase: 0x0e00_0000,
@@ -60,7 +80,46 @@ export interface HostCall {
   varargs(namedGp: number, namedFp?: number): PrintfArgs;
 }
 
-type HostFn = (c: HostCall) => bigint | number | undefined;
+/** What a generator host function yields: call emulated code at `call`. */
+export interface CallRequest {
+  call: number;
+  /** Integer/pointer arguments for x0–x7. */
+  args?: readonly (bigint | number)[];
+  /** Double arguments for d0–d7. */
+  fpArgs?: readonly number[];
+}
+
+/** What the yield answers: the callee's result registers. */
+export interface CallResult {
+  /** x0 as an unsigned 64-bit value. */
+  x0: bigint;
+  /** d0 as a double. */
+  d0: number;
+}
+
+export type HostGenerator = Generator<CallRequest, bigint | number | undefined, CallResult>;
+type HostResult = bigint | number | undefined;
+/**
+ * A host function: returns x0 (or nothing), or is a generator that yields call requests (see the
+ * file comment). A generator must read its register arguments before its first yield (a callback
+ * clobbers x0–x18); stack arguments stay readable.
+ */
+export type HostFn = (c: HostCall) => HostResult | HostGenerator;
+
+/** One host function suspended in a call to emulated code. */
+interface PendingFrame {
+  name: string;
+  gen: HostGenerator;
+  /** The caller's return address (x30 at the gate). */
+  lr: bigint;
+  /** SP at the gate; the callee must give it back. */
+  sp: bigint;
+  /** The callee of the call in flight. */
+  callee: number;
+}
+
+const isGenerator = (r: unknown): r is HostGenerator =>
+  typeof r === 'object' && r !== null && typeof (r as { next?: unknown }).next === 'function';
 
 const FILE_SIZE = 0x40;
 
@@ -70,6 +129,9 @@ export class ProcessHost {
   /** name → definition, for the Process JITDylib. */
   readonly symbols: SymbolMap = new Map();
   readonly returnSentinel: number;
+  /** `blr x16`, then the continuation gate (see the file comment). */
+  readonly callStub: number;
+  readonly continuationGate: number;
   readonly atexitHandlers: number[] = [];
   stdout: OutputSink;
   stderr: OutputSink;
@@ -78,6 +140,10 @@ export class ProcessHost {
   private nextGate: number;
   private installed = false;
   private readonly fns = new Map<string, HostFn>();
+  /** Host functions suspended in calls to emulated code, innermost last. */
+  private readonly frames: PendingFrame[] = [];
+  /** Depth of host function bodies running right now (callEmulated must not run inside one). */
+  private inHostFn = 0;
 
   constructor(
     readonly engine: Engine,
@@ -88,7 +154,9 @@ export class ProcessHost {
     this.stderr = options.stderr ?? ((b) => process.stderr.write(b));
     this.instructionDeadline = options.instructionDeadline;
     this.returnSentinel = this.layout.gateBase;
-    this.nextGate = this.layout.gateBase + 4;
+    this.callStub = this.layout.gateBase + 4;
+    this.continuationGate = this.layout.gateBase + 8;
+    this.nextGate = this.layout.gateBase + 12;
     this.heap = new HeapAllocator(this.layout.heapBase, this.layout.heapSize, (a, s) =>
       engine.memMap(a, s, PROT_READ | PROT_WRITE),
     );
@@ -105,7 +173,9 @@ export class ProcessHost {
     const slots = new Uint8Array(gateSize);
     const dv = new DataView(slots.buffer);
     for (let o = 0; o < gateSize; o += 4) dv.setUint32(o, RET_WORD, true);
+    dv.setUint32(this.callStub - gateBase, BLR_X16_WORD, true);
     e.memWrite(gateBase, slots);
+    e.addHostGate(this.continuationGate, (eng) => this.onContinuation(eng));
     e.memMap(dataBase, dataSize, PROT_READ | PROT_WRITE);
     // stdin/stdout/stderr: 8-byte variables holding pointers to fake FILE objects.
     const names = ['stdin', 'stdout', 'stderr'] as const;
@@ -131,8 +201,18 @@ export class ProcessHost {
     if (addr >= this.layout.gateBase + this.layout.gateSize) throw new Error('host gate region is full');
     this.nextGate += 4;
     this.engine.addHostGate(addr, (eng) => {
-      const r = fn(this.callView(eng));
-      if (r !== undefined) eng.setX(0, typeof r === 'bigint' ? BigInt.asUintN(64, r) : BigInt.asUintN(64, BigInt(r)));
+      let r: HostResult | HostGenerator;
+      this.inHostFn++;
+      try {
+        r = fn(this.callView(eng));
+      } finally {
+        this.inHostFn--;
+      }
+      if (isGenerator(r)) {
+        const frame: PendingFrame = { name, gen: r, lr: eng.getX(30), sp: eng.getX(31), callee: 0 };
+        this.frames.push(frame);
+        this.step(eng, frame, undefined);
+      } else if (r !== undefined) setResult(eng, r);
       return undefined;
     });
     this.symbols.set(name, { address: addr, flags: JITSymbolFlags.Exported | JITSymbolFlags.Callable });
@@ -207,8 +287,93 @@ export class ProcessHost {
 
   // ---- calling emulated code --------------------------------------------------------------------
 
-  /** Calls the emulated function at `fn` with integer arguments; returns x0. Re-entrant. */
+  /** Host functions currently suspended in calls to emulated code (innermost last), by name. */
+  pendingCalls(): string[] {
+    return this.frames.map((f) => f.name);
+  }
+
+  /** Forgets suspended host functions (after a run ended abnormally, e.g. a fault in a callback). */
+  resetPendingCalls(): void {
+    this.frames.length = 0;
+  }
+
+  /** Advances `frame`'s generator with `input`: sets up the next call, or finishes the host call. */
+  private step(e: Engine, frame: PendingFrame, input: CallResult | undefined): void {
+    let r: IteratorResult<CallRequest, HostResult>;
+    this.inHostFn++;
+    try {
+      r = input === undefined ? frame.gen.next() : frame.gen.next(input);
+    } catch (x) {
+      // The program ends (exit/abort) or a host error stops it: nothing will resume these frames.
+      this.frames.length = 0;
+      throw x;
+    } finally {
+      this.inHostFn--;
+    }
+    if (r.done) {
+      const i = this.frames.lastIndexOf(frame);
+      if (i >= 0) this.frames.splice(i, 1);
+      if (r.value !== undefined) setResult(e, r.value);
+      e.setX(30, frame.lr); // the gate's `ret` goes back to the original caller
+      return;
+    }
+    const req = r.value;
+    const args = req.args ?? [];
+    const fpArgs = req.fpArgs ?? [];
+    if (args.length > 8 || fpArgs.length > 8) {
+      this.frames.length = 0;
+      throw new HostCallError(`${frame.name}: a call to emulated code takes at most 8 integer and 8 FP arguments`);
+    }
+    for (let i = 0; i < args.length; i++) e.setX(i, BigInt.asUintN(64, BigInt(args[i] as bigint | number)));
+    const f64 = new Float64Array(1);
+    const u64 = new BigUint64Array(f64.buffer);
+    for (let i = 0; i < fpArgs.length; i++) {
+      f64[0] = fpArgs[i] as number;
+      e.regWrite(`d${i}`, u64[0] as bigint);
+    }
+    frame.callee = req.call;
+    e.setX(16, BigInt(req.call));
+    e.setX(30, BigInt(this.callStub)); // the gate's `ret` goes to `blr x16`
+  }
+
+  /**
+   * The continuation gate: a callee returned; resume the innermost suspended host function whose SP
+   * is the current SP. (Innermost first, so a callback that tail-calls a host generator resumes
+   * the right frame; matching SP, so emulated threads on separate stacks, switched while a callback
+   * is parked, each resume their own frame.)
+   */
+  private onContinuation(e: Engine): undefined {
+    const sp = e.getX(31);
+    let frame: PendingFrame | undefined;
+    for (let i = this.frames.length - 1; i >= 0 && !frame; i--) if (this.frames[i]?.sp === sp) frame = this.frames[i];
+    if (!frame) {
+      const top = this.frames[this.frames.length - 1];
+      this.frames.length = 0;
+      if (!top) {
+        throw new HostCallError(
+          `return into the host continuation gate 0x${this.continuationGate.toString(16)} with no host function waiting`,
+        );
+      }
+      throw new HostCallError(
+        `${top.name}: callback 0x${top.callee.toString(16)} returned with sp 0x${sp.toString(16)}, expected 0x${top.sp.toString(16)}`,
+      );
+    }
+    const f64 = new Float64Array(1);
+    new BigUint64Array(f64.buffer)[0] = e.regRead('d0');
+    this.step(e, frame, { x0: BigInt.asUintN(64, e.getX(0)), d0: f64[0] as number });
+    return undefined;
+  }
+
+  /**
+   * Calls the emulated function at `fn` with integer arguments from the top level (not from inside
+   * a host function: those yield call requests); returns x0. The CPU context is restored after.
+   */
   callEmulated(fn: number, args: readonly (bigint | number)[] = []): bigint {
+    if (this.inHostFn > 0) {
+      throw new HostCallError(
+        'callEmulated cannot run inside a host function (no nested engine.start): yield { call, args } instead',
+      );
+    }
     if (args.length > 8) throw new HostCallError('callEmulated supports at most 8 integer arguments');
     const e = this.engine;
     const ctx = e.contextSave();
@@ -231,9 +396,15 @@ export class ProcessHost {
     return x0;
   }
 
-  /** Runs atexit handlers (last registered first), then ends the program with `status`. */
+  /** Runs atexit handlers (last registered first) from the top level, then ends the program. */
   exit(status: number): never {
     while (this.atexitHandlers.length > 0) this.callEmulated(this.atexitHandlers.pop() as number);
+    throw new ProgramExit(status & 0xff, 'exit');
+  }
+
+  /** exit() as a host function: atexit handlers are called through yields, then the program ends. */
+  private *exitFromProgram(status: number): HostGenerator {
+    while (this.atexitHandlers.length > 0) yield { call: this.atexitHandlers.pop() as number };
     throw new ProgramExit(status & 0xff, 'exit');
   }
 
@@ -524,26 +695,28 @@ export class ProcessHost {
       return v < 0n ? -v : v;
     });
 
-    f('qsort', (c) => {
+    const host = this;
+    f('qsort', function* (c): HostGenerator {
       const base = c.n(0);
       const n = c.n(1);
       const size = c.n(2);
       const cmp = c.n(3);
       if (n < 2 || size === 0) return undefined;
       const elems: Uint8Array[] = [];
-      for (let i = 0; i < n; i++) elems.push(this.readBytes(base + i * size, size));
+      for (let i = 0; i < n; i++) elems.push(host.readBytes(base + i * size, size));
       // The comparator gets pointers to two scratch copies (it may only read through them).
-      const scratch = this.heap.alloc(2 * size);
+      const scratch = host.heap.alloc(2 * size);
       if (scratch === 0) throw new HostCallError('qsort: no memory for scratch elements');
-      const compare = (a: Uint8Array, b: Uint8Array): number => {
-        this.writeBytes(scratch, a);
-        this.writeBytes(scratch + size, b);
-        return Number(BigInt.asIntN(32, this.callEmulated(cmp, [scratch, scratch + size])));
-      };
-      const sorted = mergeSort(elems, compare);
-      this.heap.freeBlock(scratch, 'qsort');
+      function* compare(a: Uint8Array, b: Uint8Array): Generator<CallRequest, number, CallResult> {
+        host.writeBytes(scratch, a);
+        host.writeBytes(scratch + size, b);
+        const r = yield { call: cmp, args: [scratch, scratch + size] };
+        return Number(BigInt.asIntN(32, r.x0));
+      }
+      const sorted = yield* mergeSort(elems, compare);
+      host.heap.freeBlock(scratch, 'qsort');
       sorted.forEach((e, i) => {
-        this.writeBytes(base + i * size, e);
+        host.writeBytes(base + i * size, e);
       });
       return undefined;
     });
@@ -552,7 +725,7 @@ export class ProcessHost {
     f('abort', () => {
       throw new ProgramExit(134, 'abort');
     });
-    f('exit', (c) => this.exit(c.i32(0)));
+    f('exit', (c) => this.exitFromProgram(c.i32(0)));
     f('_exit', (c) => {
       throw new ProgramExit(c.i32(0) & 0xff, 'exit');
     });
@@ -563,17 +736,23 @@ export class ProcessHost {
   }
 }
 
-/** Stable merge sort (deterministic comparator call sequence). */
-function mergeSort<T>(a: T[], cmp: (x: T, y: T) => number): T[] {
+function setResult(e: Engine, r: bigint | number): void {
+  // One asUintN after the merge: V8 (Node 20) crashes optimising a Phi of two asUintN(64) results.
+  const v = typeof r === 'bigint' ? r : BigInt(r);
+  e.setX(0, BigInt.asUintN(64, v));
+}
+
+/** Stable merge sort (deterministic comparator call sequence); the comparator may yield calls. */
+function* mergeSort<T, Y, R>(a: T[], cmp: (x: T, y: T) => Generator<Y, number, R>): Generator<Y, T[], R> {
   if (a.length <= 1) return a;
   const mid = a.length >> 1;
-  const l = mergeSort(a.slice(0, mid), cmp);
-  const r = mergeSort(a.slice(mid), cmp);
+  const l = yield* mergeSort(a.slice(0, mid), cmp);
+  const r = yield* mergeSort(a.slice(mid), cmp);
   const out: T[] = [];
   let i = 0;
   let j = 0;
   while (i < l.length && j < r.length) {
-    if (cmp(l[i] as T, r[j] as T) <= 0) out.push(l[i++] as T);
+    if ((yield* cmp(l[i] as T, r[j] as T)) <= 0) out.push(l[i++] as T);
     else out.push(r[j++] as T);
   }
   while (i < l.length) out.push(l[i++] as T);

@@ -2,6 +2,8 @@
  * Runs a linked program's entry point like a C runtime would: a stack with argv/envp, initializers
  * first (each called as init(argc, argv, envp)), then `entry(argc, argv, envp)`; the exit status is
  * main's return value (low 8 bits, after atexit handlers), exit()'s argument, or 134 after abort().
+ * Every call here is a top-level `start` (callbacks from host functions never nest one), so this
+ * runs on the `ts` and the `unicorn` engine alike.
  */
 import { PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { ProgramExit } from './errors.ts';
@@ -20,13 +22,15 @@ export interface RunProgramOptions {
 
 export interface ProgramResult {
   status: number;
-  reason: 'return' | 'exit' | 'abort';
+  /** 'signal': a fatal fault/trap, status 128 + signal number (see host/linux.ts). */
+  reason: 'return' | 'exit' | 'abort' | 'signal';
   instructions: number;
 }
 
 export function runProgram(host: ProcessHost, entry: number, options: RunProgramOptions = {}): ProgramResult {
   const e = host.engine;
   host.install();
+  host.resetPendingCalls();
   const stack = options.stack ?? DEFAULT_STACK;
   const bottom = stack.top - stack.size;
   e.memMap(bottom, stack.size, PROT_READ | PROT_WRITE);
