@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createEngine, type EngineKind } from '../../emu/engine.ts';
+import { installLinuxSyscalls, programFault } from '../../orc/host/linux.ts';
 import { formatLazyTrace, OrcSandbox } from '../../orc/platform/sandbox.ts';
+import type { ExecutorProcessControl } from '../../orc/remote/epc.ts';
 import { CliError, flag, intOption, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
 
@@ -16,6 +18,10 @@ export interface RunCliOptions {
   writeErr?: (s: string) => void;
   /** Name of an input in diagnostics and `Linking …` lines (default: the path as given). */
   displayName?: (file: string) => string;
+  /** What the program's read(0) syscalls see (default: this process's stdin, read on first use). */
+  stdin?: Uint8Array;
+  /** `--executor worker|in-process-epc`: sees the executor control once it is up (tests). */
+  onExecutor?: (epc: ExecutorProcessControl) => void;
 }
 
 export async function runCommand(argv: string[], io: RunCliOptions = {}): Promise<number> {
@@ -33,6 +39,7 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
       lazy: { aliases: ['-lazy'] },
       trace: { value: true, repeat: true },
       noexec: { aliases: ['-noexec'] },
+      executor: { value: true },
     },
     ['lazy'],
   );
@@ -60,6 +67,29 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
     abs.set(m[1] as string, v);
   }
 
+  const executor = p.options.get('executor')?.[0] ?? 'in-process';
+  if (executor === 'worker' || executor === 'in-process-epc') {
+    // The session in this thread, the engine behind an ExecutorProcessControl (src/orc/remote).
+    const { runWithEpc } = await import('../../orc/remote/run-worker.ts');
+    return runWithEpc({
+      executor,
+      engine: engineKind,
+      seed,
+      entry,
+      abs,
+      inputs: p.positionals.map(({ value, flags }) => ({ file: value, lazy: flags.has('lazy') })),
+      showLinkedFiles: flag(p, 'show-linked-files'),
+      traceLazy: traces.has('lazy'),
+      noexec: flag(p, 'noexec'),
+      argv: [p.positionals[0]?.value ?? 'a.out', ...p.rest],
+      maxInstructions: maxInsns,
+      write,
+      writeErr,
+      displayName: io.displayName,
+      onExecutor: io.onExecutor,
+    });
+  }
+  if (executor !== 'in-process') throw new CliError('--executor must be in-process, worker or in-process-epc');
   const engine = await createEngine(engineKind, seed === undefined ? {} : { seed });
   const sandbox = await OrcSandbox.create({
     engine,
@@ -70,6 +100,7 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
     ...(io.writeErr ? { stderr: (b: Uint8Array) => writeErr(new TextDecoder().decode(b)) } : {}),
   });
   sandbox.defineAbsolutes(abs);
+  installLinuxSyscalls(sandbox, { seed, stdin: io.stdin }); // raw `svc #0` syscalls (see orc/host/linux.ts)
   for (const { value: file, flags } of p.positionals) {
     let bytes: Uint8Array;
     try {
@@ -84,13 +115,15 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
     return 0;
   }
   const argv0 = p.positionals[0]?.value ?? 'a.out';
-  const result = await sandbox.run(entry, { argv: [argv0, ...p.rest], maxInstructions: maxInsns });
+  const result = await sandbox
+    .run(entry, { argv: [argv0, ...p.rest], maxInstructions: maxInsns })
+    .catch(programFault(sandbox.host, writeErr)); // a fault/trap ends the run as a signal status (139, 133, …)
   return result.status;
 }
 
 export const command: Command = {
   summary: 'link objects with the ORC layer (lazily after -lazy) and run them on the emulator',
   usage:
-    'orc-sandbox run [--entry SYM] [--engine ts|unicorn] [--abs name=addr]… [--show-linked-files] [--trace lazy] [--max-insns N] [--seed S] [--noexec] main.o [-lazy] a.o … [-- args]',
+    'orc-sandbox run [--entry SYM] [--engine ts|unicorn] [--abs name=addr]… [--show-linked-files] [--trace lazy] [--max-insns N] [--seed S] [--executor in-process|worker] [--noexec] main.o [-lazy] a.o … [-- args]',
   run: (argv) => runCommand(argv),
 };

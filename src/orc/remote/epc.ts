@@ -1,0 +1,179 @@
+/**
+ * ExecutorProcessControl: everything the controller (ORC session, linker) needs from the executor,
+ * as in LLVM ORC. Two implementations:
+ *   - InProcessEPC (SelfExecutorProcessControl): the executor runtime lives in this thread; every
+ *     operation is a direct call.
+ *   - WorkerEPC (SimpleRemoteEPC, ./worker-epc.ts): the executor runtime lives in a worker thread;
+ *     every operation is a message, and so is each JIT dispatch call coming back.
+ * The session (./session.ts) uses only this interface: it never sees the engine.
+ */
+import { createEngine, type Engine, type EngineKind } from '../../emu/engine.ts';
+import type { OutputSink } from '../host/process.ts';
+import type { ProgramResult } from '../host/runner.ts';
+import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
+import { ExecutorRuntime } from './executor-runtime.ts';
+import type {
+  DispatchReply,
+  ExecutorBootstrap,
+  ExecutorStats,
+  ProtectRegion,
+  Region,
+  RunProgramRequest,
+  SegmentWrite,
+  TraceReached,
+} from './protocol.ts';
+
+export type ExecutorKind = 'in-process' | 'worker';
+export const EXECUTOR_KINDS: readonly ExecutorKind[] = ['in-process', 'worker'];
+
+/** The controller's JIT dispatch entry point (ExecutionSession.runJITDispatchHandler behind it). */
+export type DispatchHandler = (tag: number, args: Uint8Array) => Promise<DispatchReply>;
+
+/** Traffic between controller and executor (messages for the worker; direct calls in process). */
+export interface EPCStats {
+  /** Controller → executor requests (or direct calls). */
+  requests: number;
+  /** Executor → controller JIT dispatch calls. */
+  dispatches: number;
+  /** Messages posted controller → executor (0 in process). */
+  messagesSent: number;
+  /** Messages received executor → controller (0 in process). */
+  messagesReceived: number;
+  /** Bytes of Uint8Array payloads both ways (copied per message for the worker). */
+  payloadBytes: number;
+}
+
+export interface ExecutorProcessControl {
+  readonly kind: ExecutorKind;
+  /** Symbols and addresses the executor defines (Process JITDylib, dispatch gate). */
+  readonly bootstrap: ExecutorBootstrap;
+  readonly stats: EPCStats;
+
+  /** Where JIT dispatch calls from the executor go (set once by the session). */
+  setDispatchHandler(h: DispatchHandler): void;
+  /** Where trace watches reached in the executor go. */
+  setTraceHandler(h: (r: TraceReached) => void): void;
+
+  reserve(regions: Region[]): Promise<void>;
+  finalize(writes: SegmentWrite[], protects: ProtectRegion[]): Promise<void>;
+  release(regions: Region[]): Promise<void>;
+  writePointers(writes: PointerWrite[]): Promise<void>;
+  readMemory(region: Region): Promise<Uint8Array>;
+  writeMemory(write: SegmentWrite): Promise<void>;
+  traceTrampolines(begin: number, end: number): Promise<void>;
+
+  runProgram(req: RunProgramRequest): Promise<ProgramResult>;
+  call(fn: number, args: readonly (bigint | number)[]): Promise<bigint>;
+  executorStats(): Promise<ExecutorStats>;
+
+  /** Stops the executor (idempotent); pending requests fail. */
+  close(): Promise<void>;
+}
+
+export interface ExecutorOptions {
+  engine?: EngineKind;
+  seed?: number | undefined;
+  stdout?: OutputSink;
+  stderr?: OutputSink;
+}
+
+export const emptyStats = (): EPCStats => ({
+  requests: 0,
+  dispatches: 0,
+  messagesSent: 0,
+  messagesReceived: 0,
+  payloadBytes: 0,
+});
+
+/** The executor in this thread: operations are direct calls into an ExecutorRuntime. */
+export class InProcessEPC implements ExecutorProcessControl {
+  readonly kind = 'in-process' as const;
+  readonly stats = emptyStats();
+  readonly bootstrap: ExecutorBootstrap;
+  readonly runtime: ExecutorRuntime;
+  private handler: DispatchHandler | null = null;
+  private trace: ((r: TraceReached) => void) | null = null;
+
+  private constructor(engine: Engine, options: ExecutorOptions) {
+    this.runtime = new ExecutorRuntime({
+      engine,
+      stdout: options.stdout ?? ((b) => process.stdout.write(b)),
+      stderr: options.stderr ?? ((b) => process.stderr.write(b)),
+      dispatch: (tag, args) => {
+        this.stats.dispatches++;
+        if (!this.handler) return Promise.resolve({ result: { ok: false, error: 'no JIT dispatch handler' } });
+        return this.handler(tag, args);
+      },
+      onTrace: (r) => this.trace?.(r),
+    });
+    this.bootstrap = this.runtime.bootstrap();
+  }
+
+  static async create(options: ExecutorOptions = {}): Promise<InProcessEPC> {
+    const engine = await createEngine(options.engine ?? 'ts', options.seed === undefined ? {} : { seed: options.seed });
+    return new InProcessEPC(engine, options);
+  }
+
+  /** Wraps an existing engine (it must be fresh: the runtime maps its host regions). */
+  static fromEngine(engine: Engine, options: ExecutorOptions = {}): InProcessEPC {
+    return new InProcessEPC(engine, options);
+  }
+
+  setDispatchHandler(h: DispatchHandler): void {
+    this.handler = h;
+  }
+  setTraceHandler(h: (r: TraceReached) => void): void {
+    this.trace = h;
+  }
+
+  private count<T>(f: () => T): Promise<T> {
+    this.stats.requests++;
+    try {
+      return Promise.resolve(f());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  reserve(regions: Region[]): Promise<void> {
+    return this.count(() => this.runtime.reserve(regions));
+  }
+  finalize(writes: SegmentWrite[], protects: ProtectRegion[]): Promise<void> {
+    return this.count(() => this.runtime.finalize(writes, protects));
+  }
+  release(regions: Region[]): Promise<void> {
+    return this.count(() => this.runtime.release(regions));
+  }
+  writePointers(writes: PointerWrite[]): Promise<void> {
+    return this.count(() => this.runtime.writePointers(writes));
+  }
+  readMemory(region: Region): Promise<Uint8Array> {
+    return this.count(() => this.runtime.readMemory(region));
+  }
+  writeMemory(write: SegmentWrite): Promise<void> {
+    return this.count(() => this.runtime.writeMemory(write));
+  }
+  traceTrampolines(begin: number, end: number): Promise<void> {
+    return this.count(() => this.runtime.traceTrampolines(begin, end));
+  }
+  runProgram(req: RunProgramRequest): Promise<ProgramResult> {
+    this.stats.requests++;
+    return this.runtime.runProgram(req);
+  }
+  call(fn: number, args: readonly (bigint | number)[]): Promise<bigint> {
+    this.stats.requests++;
+    return this.runtime.call(
+      fn,
+      args.map((a) => BigInt(a)),
+    );
+  }
+  executorStats(): Promise<ExecutorStats> {
+    return Promise.resolve({ sharedArrayBuffers: 0, parks: this.runtime.executor.parks });
+  }
+  private closed = false;
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.runtime.engine.close();
+  }
+}

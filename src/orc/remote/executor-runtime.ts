@@ -1,0 +1,180 @@
+/**
+ * The executor side of executor process control: the engine, the Process host functions
+ * (ProcessHost: printf, malloc… operate on executor memory, so they live here), the parking
+ * Executor and the `__orc_rt_jit_dispatch` gate. It knows nothing of ORC: linking happens in the
+ * controller, which sends memory operations; JIT dispatch calls go back to the controller through
+ * `dispatch` (a direct call in process, a message from a worker).
+ *
+ * The gate always parks the emulated thread until the controller's answer is there (a remote
+ * answer is never synchronous); from inside a host callback that cannot park it answers an
+ * out-of-band error, as the in-process Platform does.
+ */
+import { performance } from 'node:perf_hooks';
+import { readJitDispatchCall, writeJitDispatchResult } from '../../../runtime-aarch64/index.ts';
+import type { Engine } from '../../emu/engine.ts';
+import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
+import { outOfBandError } from '../dispatch/wrapper.ts';
+import { Executor, type Resumption } from '../executor/executor.ts';
+import { type OutputSink, ProcessHost, RET_WORD } from '../host/process.ts';
+import { DEFAULT_STACK, type ProgramResult } from '../host/runner.ts';
+import { DEFAULT_PLATFORM_GATE_PAGE } from '../platform/platform.ts';
+import type {
+  DispatchReply,
+  ExecutorBootstrap,
+  ProtectRegion,
+  Region,
+  RunProgramRequest,
+  SegmentWrite,
+  TraceReached,
+} from './protocol.ts';
+
+export interface ExecutorRuntimeOptions {
+  engine: Engine;
+  stdout: OutputSink;
+  stderr: OutputSink;
+  /** Sends a JIT dispatch call (tag address, SPS argument bytes) to the controller. */
+  dispatch: (tag: number, args: Uint8Array) => Promise<DispatchReply>;
+  /** Receives trace watches that were reached (see DispatchReply.watch). */
+  onTrace?: (r: TraceReached) => void;
+  gatePage?: number;
+}
+
+export class ExecutorRuntime {
+  readonly engine: Engine;
+  readonly host: ProcessHost;
+  readonly executor: Executor;
+  readonly gateAddress: number;
+  /** JIT dispatch calls made so far. */
+  dispatches = 0;
+  /** Host microseconds the emulated thread spent parked in JIT dispatch. */
+  dispatchMicros = 0;
+  private readonly entered = new Map<number, number>();
+  private bootstrapped: ExecutorBootstrap | null = null;
+
+  constructor(private readonly options: ExecutorRuntimeOptions) {
+    this.engine = options.engine;
+    this.host = new ProcessHost(options.engine, { stdout: options.stdout, stderr: options.stderr });
+    this.executor = new Executor(this.host);
+    this.gateAddress = options.gatePage ?? DEFAULT_PLATFORM_GATE_PAGE;
+  }
+
+  /** Installs the host functions and the dispatch gate; answers what the controller must know. */
+  bootstrap(): ExecutorBootstrap {
+    if (this.bootstrapped) return this.bootstrapped;
+    this.host.install();
+    const e = this.engine;
+    e.memMap(this.gateAddress, 0x1000, PROT_READ | PROT_EXEC);
+    const slot = new Uint8Array(4);
+    new DataView(slot.buffer).setUint32(0, RET_WORD, true);
+    e.memWrite(this.gateAddress, slot);
+    e.addHostGate(this.gateAddress, (eng) => this.onDispatchGate(eng));
+    this.bootstrapped = {
+      processSymbols: [...this.host.symbols].map(([name, d]) => ({ name, address: d.address, flags: d.flags })),
+      jitDispatch: this.gateAddress,
+      pageSize: PAGE_SIZE,
+      engine: e.kind,
+    };
+    return this.bootstrapped;
+  }
+
+  reserve(regions: readonly Region[]): void {
+    for (const r of regions) if (r.size > 0) this.engine.memMap(r.address, r.size, PROT_READ | PROT_WRITE);
+  }
+
+  finalize(writes: readonly SegmentWrite[], protects: readonly ProtectRegion[]): void {
+    for (const w of writes) if (w.bytes.length > 0) this.engine.memWrite(w.address, w.bytes);
+    for (const p of protects) if (p.size > 0) this.engine.memProtect(p.address, p.size, p.prot);
+  }
+
+  release(regions: readonly Region[]): void {
+    for (const r of regions) if (r.size > 0) this.engine.memUnmap(r.address, r.size);
+  }
+
+  writePointers(writes: readonly { address: number; value: number }[]): void {
+    const b = new Uint8Array(8);
+    const dv = new DataView(b.buffer);
+    for (const w of writes) {
+      if (w.address % 8 !== 0) throw new Error(`stub pointer 0x${w.address.toString(16)} is not 8-byte aligned`);
+      dv.setBigUint64(0, BigInt(w.value), true);
+      this.engine.memWrite(w.address, b);
+    }
+  }
+
+  readMemory(r: Region): Uint8Array {
+    return r.size === 0 ? new Uint8Array() : this.engine.memRead(r.address, r.size);
+  }
+
+  writeMemory(w: SegmentWrite): void {
+    if (w.bytes.length > 0) this.engine.memWrite(w.address, w.bytes);
+  }
+
+  traceTrampolines(begin: number, end: number): void {
+    const e = this.engine;
+    e.hookAdd(
+      'block',
+      (address) => {
+        this.entered.set(address, e.instructionCount());
+      },
+      { begin, end },
+    );
+  }
+
+  async runProgram(req: RunProgramRequest): Promise<ProgramResult> {
+    this.bootstrap();
+    this.host.atexitHandlers.push(...req.finalizers);
+    return this.executor.runProgram(req.entry, {
+      argv: req.argv,
+      initializers: req.initializers,
+      ...(req.maxInstructions === undefined ? {} : { maxInstructions: req.maxInstructions }),
+    });
+  }
+
+  /** Calls `fn` (x0 answered); before any program ran, on a fresh stack (DEFAULT_STACK). */
+  async call(fn: number, args: readonly bigint[]): Promise<bigint> {
+    this.bootstrap();
+    if (this.engine.getX(31) === 0n) {
+      const { top, size } = DEFAULT_STACK;
+      this.engine.memMap(top - size, size, PROT_READ | PROT_WRITE);
+      this.engine.setX(31, BigInt(top - 64));
+    }
+    return this.executor.call(fn, args);
+  }
+
+  private onDispatchGate(engine: Engine): 'park' | undefined {
+    const call = readJitDispatchCall(engine);
+    const heap = this.host.heap;
+    const malloc = (n: number) => heap.alloc(n);
+    this.dispatches++;
+    if (!this.executor.canPark()) {
+      const err = outOfBandError(
+        'lazy reentry from inside a host callback (qsort, exit handlers) cannot wait for the JIT in this executor',
+      );
+      writeJitDispatchResult(engine, err, malloc);
+      return undefined;
+    }
+    const t0 = performance.now();
+    const p: Promise<Resumption> = this.options.dispatch(call.tag, call.args).then((reply) => {
+      this.dispatchMicros += Math.round((performance.now() - t0) * 1000);
+      const w = reply.watch;
+      const onTrace = this.options.onTrace;
+      return {
+        apply: (e: Engine) => writeJitDispatchResult(e, reply.result, malloc),
+        ...(w && onTrace
+          ? {
+              watch: {
+                address: w.address,
+                reached: () => {
+                  const t = this.entered.get(w.trampoline);
+                  onTrace({
+                    trampoline: w.trampoline,
+                    instructions: t === undefined ? undefined : this.engine.instructionCount() - t,
+                  });
+                },
+              },
+            }
+          : {}),
+      };
+    });
+    return this.executor.park(p);
+  }
+}

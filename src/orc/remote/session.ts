@@ -1,0 +1,237 @@
+/**
+ * EpcSandbox: the ORC session of `orc-sandbox run` (JITDylibs main → Platform → Process, the
+ * ObjectLinkingLayer, the Platform runtime, lazy linking) over an ExecutorProcessControl. It holds
+ * no engine: memory goes through the EPC's memory manager, stub pointers through its pointer
+ * writes, JIT dispatch calls come in through its dispatch handler, and the program runs in the
+ * executor (`--executor in-process` with InProcessEPC, `--executor worker` with WorkerEPC).
+ */
+import { loadRuntimeObjects, PLATFORM_ALIASES, type RuntimeObject } from '../../../runtime-aarch64/index.ts';
+import { ExecutionSession, type JITDylib } from '../core/session.ts';
+import { type ExecutorSymbolDef, JITSymbolFlags, SymbolLookupFlags, type SymbolMap } from '../core/types.ts';
+import { absoluteSymbols, type SymbolAliasMap, symbolAliases } from '../core/units.ts';
+import type { WrapperFunctionResult } from '../dispatch/wrapper.ts';
+import type { ProgramResult } from '../host/runner.ts';
+import { LazyObjectLinkingLayer } from '../layers/lazy-object-linking-layer.ts';
+import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-linking-layer.ts';
+import { LazyReexportsManager, type ReentryRecord } from '../lazy/lazy-reexports.ts';
+import { JITLinkRedirectableSymbolManager } from '../lazy/redirectable-symbols.ts';
+import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
+import { JIT_DISPATCH_SYMBOL } from '../platform/platform.ts';
+import { type LazyTraceEvent, RUNTIME_NAME_PREFIX } from '../platform/sandbox.ts';
+import type { ExecutorProcessControl } from './epc.ts';
+import { EPCMemoryManager, epcMemoryAccess } from './memory.ts';
+import type { DispatchReply } from './protocol.ts';
+
+export interface EpcSandboxOptions {
+  epc: ExecutorProcessControl;
+  seed?: number | undefined;
+  showLinkedFiles?: (line: string) => void;
+  traceLazy?: (ev: LazyTraceEvent) => void;
+  runtimeObjects?: RuntimeObject[];
+  reportError?: (e: Error) => void;
+}
+
+export class EpcSandbox {
+  readonly epc: ExecutorProcessControl;
+  readonly es: ExecutionSession;
+  readonly main: JITDylib;
+  readonly platformJD: JITDylib;
+  readonly processJD: JITDylib;
+  readonly layer: ObjectLinkingLayer;
+  readonly rsm: JITLinkRedirectableSymbolManager;
+  readonly trampolines: JITLinkReentryTrampolines;
+  readonly lrm: LazyReexportsManager;
+  readonly lazyLayer: LazyObjectLinkingLayer;
+  readonly reentries: ReentryRecord[] = [];
+  /** JIT dispatch calls answered. */
+  dispatches = 0;
+  private watchHook: ((r: WrapperFunctionResult) => DispatchReply['watch']) | null = null;
+
+  constructor(options: EpcSandboxOptions) {
+    const epc = options.epc;
+    this.epc = epc;
+    const es = new ExecutionSession({
+      seed: options.seed,
+      ...(options.reportError ? { reportError: options.reportError } : {}),
+    });
+    this.es = es;
+    const report = (e: Error) => es.reportError(e);
+    this.main = es.createJITDylib('main');
+    this.platformJD = es.createJITDylib('Platform');
+    this.processJD = es.createJITDylib('Process');
+    this.main.setLinkOrder([this.platformJD, this.processJD]);
+    this.platformJD.setLinkOrder([this.processJD]);
+    const boot = epc.bootstrap;
+    this.processJD.define(
+      absoluteSymbols(
+        new Map(boot.processSymbols.map((s) => [s.name, { address: s.address, flags: s.flags }])),
+        '<process symbols>',
+      ),
+    );
+    this.layer = new ObjectLinkingLayer(es, new EPCMemoryManager(epc, { reportError: report }));
+    if (options.showLinkedFiles) this.layer.addPlugin(showLinkedFilesPlugin(options.showLinkedFiles));
+
+    // The Platform JITDylib: the runtime objects, its aliases, and the executor's dispatch gate.
+    const runtime = (options.runtimeObjects ?? loadRuntimeObjects()).map((o) => ({
+      name: `${RUNTIME_NAME_PREFIX}${o.name}`,
+      bytes: o.bytes,
+    }));
+    for (const obj of runtime) this.layer.add(this.platformJD, obj.bytes, obj.name);
+    const aliases: SymbolAliasMap = new Map();
+    for (const [alias, target] of PLATFORM_ALIASES)
+      aliases.set(alias, { aliasee: target, flags: JITSymbolFlags.Exported | JITSymbolFlags.Callable });
+    this.platformJD.define(symbolAliases(aliases));
+    this.platformJD.define(
+      absoluteSymbols(
+        {
+          [JIT_DISPATCH_SYMBOL]: {
+            address: boot.jitDispatch,
+            flags: JITSymbolFlags.Exported | JITSymbolFlags.Callable,
+          },
+        },
+        '<platform host gates>',
+      ),
+    );
+    epc.setDispatchHandler((tag, args) =>
+      new Promise<WrapperFunctionResult>((resolve) => {
+        es.runJITDispatchHandler(resolve, tag, args);
+        es.runTasks();
+      }).then((result) => {
+        this.dispatches++;
+        return { result, watch: this.watchHook?.(result) };
+      }),
+    );
+
+    this.rsm = new JITLinkRedirectableSymbolManager(this.layer, epcMemoryAccess(epc, report));
+    this.trampolines = new JITLinkReentryTrampolines(this.layer);
+    this.lrm = new LazyReexportsManager(
+      this.trampolines.emit,
+      this.rsm,
+      this.platformJD,
+      { onReentryResolved: (r) => this.reentries.push(r) },
+      { registerHandlerLazily: true },
+    );
+    this.lazyLayer = new LazyObjectLinkingLayer(this.layer, this.lrm);
+    if (options.traceLazy) this.installLazyTrace(options.traceLazy);
+  }
+
+  addObject(bytes: Uint8Array, name: string, options: { lazy?: boolean; jd?: JITDylib } = {}): void {
+    const jd = options.jd ?? this.main;
+    if (options.lazy) this.lazyLayer.add(jd, bytes, name);
+    else this.layer.add(jd, bytes, name);
+  }
+
+  defineAbsolutes(defs: Map<string, number>): void {
+    if (defs.size === 0) return;
+    this.main.define(
+      absoluteSymbols(
+        new Map([...defs].map(([n, a]) => [n, { address: a, flags: JITSymbolFlags.Exported }])),
+        '<--abs symbols>',
+      ),
+    );
+  }
+
+  async lookup(names: string[], jd: JITDylib = this.main): Promise<SymbolMap> {
+    try {
+      return await this.es.lookupAsync(jd.getLinkOrder(), names);
+    } finally {
+      await this.layer.whenIdle();
+      await this.lrm.whenReady();
+    }
+  }
+
+  async lookupOne(name: string, jd: JITDylib = this.main): Promise<ExecutorSymbolDef> {
+    return (await this.lookup([name], jd)).get(name) as ExecutorSymbolDef;
+  }
+
+  /** Links the entry (and objects with initializers); nothing runs. Answers the entry's address. */
+  async link(entry = 'main'): Promise<number> {
+    const initSymbols: string[] = [];
+    for (const name of this.main.symbolNames()) {
+      const s = this.main.getSymbol(name);
+      if (s && s.flags & JITSymbolFlags.MaterializationSideEffectsOnly) initSymbols.push(name);
+    }
+    let found: SymbolMap;
+    try {
+      found = await this.es.lookupAsync(this.main.getLinkOrder(), [
+        [entry, SymbolLookupFlags.RequiredSymbol],
+        ...initSymbols.map((n) => [n, SymbolLookupFlags.WeaklyReferencedSymbol] as const),
+      ]);
+    } finally {
+      await this.layer.whenIdle();
+    }
+    await this.lrm.whenReady();
+    return found.get(entry)?.address as number;
+  }
+
+  /** Links and runs `entry(argc, argv, envp)` in the executor; the exit status. */
+  async run(
+    entry = 'main',
+    options: { argv?: string[]; maxInstructions?: number | undefined } = {},
+  ): Promise<ProgramResult> {
+    const entryAddr = await this.link(entry);
+    const inits = this.layer.getInitializers(this.main);
+    return this.epc.runProgram({
+      entry: entryAddr,
+      argv: options.argv ?? ['a.out'],
+      initializers: [
+        ...inits.filter((i) => i.kind === 'preinit').flatMap((i) => i.pointers),
+        ...inits.filter((i) => i.kind === 'init').flatMap((i) => i.pointers),
+      ],
+      finalizers: inits.filter((i) => i.kind === 'fini').flatMap((i) => i.pointers),
+      maxInstructions: options.maxInstructions,
+    });
+  }
+
+  async call(fn: number, args: readonly (bigint | number)[] = []): Promise<bigint> {
+    await this.lrm.whenReady();
+    return this.epc.call(fn, args);
+  }
+
+  close(): Promise<void> {
+    return this.epc.close();
+  }
+
+  private installLazyTrace(sink: (ev: LazyTraceEvent) => void): void {
+    const watched = new Map<number, ReentryRecord[]>();
+    let last: ReentryRecord | undefined;
+    this.lrm.listeners.push({
+      onLazyReexportsCreated: (_jd, _key, reexports) => {
+        if (reexports.length === 0) return;
+        const ts = reexports.map((r) => r.trampoline);
+        this.epc.traceTrampolines(Math.min(...ts), Math.max(...ts) + 7).catch((e: Error) => this.es.reportError(e));
+      },
+      onReentryResolved: (r) => {
+        last = r;
+        if (!r.result.ok)
+          sink({
+            trampoline: r.trampoline,
+            info: r.info,
+            result: r.result,
+            instructions: undefined,
+            hostMicros: r.hostMicros,
+          });
+      },
+    });
+    this.watchHook = () => {
+      const r = last;
+      last = undefined;
+      if (!r || !r.result.ok) return undefined;
+      const q = watched.get(r.trampoline) ?? [];
+      q.push(r);
+      watched.set(r.trampoline, q);
+      return { address: r.result.address, trampoline: r.trampoline };
+    };
+    this.epc.setTraceHandler((reached) => {
+      const r = watched.get(reached.trampoline)?.shift();
+      if (!r) return;
+      sink({
+        trampoline: r.trampoline,
+        info: r.info,
+        result: r.result,
+        instructions: reached.instructions,
+        hostMicros: r.hostMicros,
+      });
+    });
+  }
+}
