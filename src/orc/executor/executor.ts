@@ -30,12 +30,27 @@ export interface Resumption {
   watch?: { address: number; reached(instructions: number): void };
 }
 
+/** Runs calls with several emulated threads (src/orc/threads/scheduler.ts). */
+export interface CallScheduler {
+  call(fn: number, args: readonly (bigint | number)[], inspect?: (engine: Engine) => void): Promise<bigint>;
+}
+
 export class Executor {
   private pending: Promise<Resumption> | null = null;
   private running = 0;
   private nested = 0;
   /** Number of parks so far. */
   parks = 0;
+  /**
+   * Debugger hook (src/debug): when a run ends with 'stopped' (a hook called engine.stop()), the
+   * loop awaits this instead of failing, then resumes at the engine's pc. Null: 'stopped' is an error.
+   */
+  onStopped: ((pc: number) => Promise<void>) | null = null;
+  /**
+   * Threads (src/orc/threads): a scheduler that runs every call instead of the single-thread loop
+   * below, switching between emulated threads; it parks several threads at once (see takePending).
+   */
+  scheduler: CallScheduler | null = null;
 
   constructor(readonly host: ProcessHost) {
     // Count nested host → emulated calls: a gate reached inside one cannot park.
@@ -59,6 +74,23 @@ export class Executor {
     return this.running > 0 && this.nested === 0 && this.pending === null;
   }
 
+  /** A scheduler's own run loop is running (gates under it may park). Pair with leaveLoop. */
+  enterLoop(): void {
+    this.running++;
+  }
+
+  leaveLoop(): void {
+    this.running--;
+    this.pending = null;
+  }
+
+  /** The answer a gate parked on (the scheduler takes it at once, so the next thread may park too). */
+  takePending(): Promise<Resumption> | null {
+    const p = this.pending;
+    this.pending = null;
+    return p;
+  }
+
   /** Called by a gate that is about to answer 'park'. */
   park(p: Promise<Resumption>): 'park' {
     if (!this.canPark()) throw new HostCallError('a host call tried to park where the executor cannot wait');
@@ -72,6 +104,7 @@ export class Executor {
    * `inspect` sees the engine right after the return (before the caller's context is restored).
    */
   async call(fn: number, args: readonly (bigint | number)[] = [], inspect?: (engine: Engine) => void): Promise<bigint> {
+    if (this.scheduler) return this.scheduler.call(fn, args, inspect);
     if (args.length > 8) throw new HostCallError('call supports at most 8 integer arguments');
     const e = this.engine;
     const host = this.host;
@@ -104,6 +137,12 @@ export class Executor {
               r = e.start(resumption.watch.address, sentinel, budget());
             } else r = w;
           } else r = e.start(lr, sentinel, budget());
+          continue;
+        }
+        if (r.reason === 'stopped' && this.onStopped) {
+          // A debugger stopped the engine (engine.stop() from a hook): wait for it, then go on at pc.
+          await this.onStopped(r.pc);
+          r = e.start(e.getPc(), sentinel, budget());
           continue;
         }
         if (r.reason === 'count') throw new InstructionBudgetExceeded(host.instructionDeadline ?? 0, r.pc);

@@ -19,6 +19,8 @@ import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-link
 import { type CallThroughInfo, LazyReexportsManager, type ReentryRecord } from '../lazy/lazy-reexports.ts';
 import { engineMemoryAccess, JITLinkRedirectableSymbolManager } from '../lazy/redirectable-symbols.ts';
 import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
+import { installThreads } from '../threads/install.ts';
+import type { ThreadOptions, ThreadScheduler } from '../threads/scheduler.ts';
 import { Platform } from './platform.ts';
 
 /** One reentry as `--trace lazy` reports it. */
@@ -44,6 +46,11 @@ export interface SandboxOptions {
   runtimeObjects?: RuntimeObject[];
   /** Where session errors go (default: kept in es.reportedErrors). */
   reportError?: (e: Error) => void;
+  /**
+   * Emulated pthreads (src/orc/threads): scheduler options (its seed defaults to `seed`), or false
+   * for the single-thread executor without pthread functions.
+   */
+  threads?: ThreadOptions | false;
 }
 
 /** Prefix of the runtime objects' names in diagnostics and `Linking …` lines. */
@@ -71,6 +78,8 @@ export class OrcSandbox {
   readonly platform: Platform;
   /** Every reentry resolved so far (success or not). */
   readonly reentries: ReentryRecord[] = [];
+  /** The thread scheduler (null with `threads: false`). */
+  readonly threads: ThreadScheduler | null;
 
   private constructor(
     readonly engine: Engine,
@@ -94,6 +103,10 @@ export class OrcSandbox {
     this.layer = new ObjectLinkingLayer(es, new EngineMemoryManager(engine));
     if (options.showLinkedFiles) this.layer.addPlugin(showLinkedFilesPlugin(options.showLinkedFiles));
     this.executor = new Executor(this.host);
+    this.threads =
+      options.threads === false
+        ? null
+        : installThreads(this.host, this.executor, this.processJD, { seed: options.seed, ...options.threads });
     const runtime = (options.runtimeObjects ?? loadRuntimeObjects()).map((o) => ({
       name: `${RUNTIME_NAME_PREFIX}${o.name}`,
       bytes: o.bytes,
@@ -199,7 +212,8 @@ export class OrcSandbox {
   private installLazyTrace(sink: (ev: LazyTraceEvent) => void): void {
     const e = this.engine;
     const entered = new Map<number, number>();
-    let last: ReentryRecord | undefined;
+    // Reentries resolved but not yet answered, oldest first (several threads may wait at once).
+    const resolved: ReentryRecord[] = [];
     this.lrm.listeners.push({
       onLazyReexportsCreated: (_jd, _key, reexports) => {
         if (reexports.length === 0) return;
@@ -215,7 +229,7 @@ export class OrcSandbox {
         );
       },
       onReentryResolved: (r) => {
-        last = r;
+        resolved.push(r);
         if (!r.result.ok)
           sink({
             trampoline: r.trampoline,
@@ -227,8 +241,7 @@ export class OrcSandbox {
       },
     });
     this.platform.watchHook = () => {
-      const r = last;
-      last = undefined;
+      const r = resolved.shift();
       if (!r || !r.result.ok) return undefined;
       const address = r.result.address;
       return {
