@@ -7,7 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, it } from 'vitest';
 
-export type OracleName = 'unicorn' | 'qemu' | 'llvm-mc' | 'llvm-objdump' | 'clang' | 'lld' | 'llvm-jitlink';
+export type OracleName =
+  | 'unicorn'
+  | 'qemu'
+  | 'llvm-mc'
+  | 'llvm-objdump'
+  | 'clang'
+  | 'lld'
+  | 'llvm-jitlink'
+  | 'chromium';
 
 export interface OracleStatus {
   name: OracleName;
@@ -23,6 +31,8 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   clang: ['clang-16', 'clang-16'],
   lld: ['ld.lld-16', 'lld-16'],
   'llvm-jitlink': ['llvm-jitlink-16', 'llvm-16'],
+  // Not an oracle of semantics: the browser the web page test drives (tests/web).
+  chromium: ['chromium', 'chromium'],
 };
 
 const cache = new Map<OracleName, OracleStatus>();

@@ -10,7 +10,6 @@
  * Differences from upstream: an unknown trampoline answers its error and returns at once (upstream
  * goes on with an empty record); redirection never blocks (pointer addresses are cached).
  */
-import { performance } from 'node:perf_hooks';
 import { FailedToMaterialize, OrcError } from '../core/errors.ts';
 import { MaterializationUnit } from '../core/materialization-unit.ts';
 import type { ExecutionSession, JITDylib, MaterializationResponsibility, ResourceManager } from '../core/session.ts';

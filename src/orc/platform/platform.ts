@@ -8,7 +8,6 @@
  * parks the emulated thread (Executor.park) and the executor's loop writes the answer when the
  * handler sends it. An unknown tag answers the out-of-band error "No function registered for tag 0x…".
  */
-import { performance } from 'node:perf_hooks';
 import {
   loadRuntimeObjects,
   PLATFORM_ALIASES,
