@@ -6,7 +6,7 @@ import type { Command } from '../main.ts';
 export const command: Command = {
   summary: 'differential ISA fuzzing: ts engine vs unicorn engine, one instruction per case',
   usage:
-    'orc-sandbox fuzz-isa [--cases N] [--seed S] [--class C] [--json] [--failures K] | --replay SEED:INDEX [--class C]',
+    'orc-sandbox fuzz-isa [--cases N] [--seed S] [--class C] [--json] [--failures K] [--jit] | --replay SEED:INDEX [--class C] [--jit]',
   async run(argv) {
     const p = parseArgs(argv, {
       cases: { value: true },
@@ -15,6 +15,7 @@ export const command: Command = {
       json: {},
       failures: { value: true },
       replay: { value: true },
+      jit: {},
     });
     if (p.positionals.length > 0) throw new CliError(`unexpected argument '${p.positionals[0]?.value}'`);
     const fz = await import('../../fuzz/isa/fuzzer.ts');
@@ -24,13 +25,15 @@ export const command: Command = {
     }
     const cls = clsName as FuzzClass | undefined;
     const json = flag(p, 'json');
+    // --jit: every block goes through the ts engine's translation tier (snippets included).
+    const jit = flag(p, 'jit');
     const replay = p.options.get('replay')?.[0];
     if (replay !== undefined) {
       const m = /^(\d+):(\d+)$/.exec(replay);
       if (!m) throw new CliError(`--replay expects SEED:INDEX, got '${replay}'`);
       const seed = Number(m[1]);
       const index = Number(m[2]);
-      const bench = await fz.FuzzBench.open(seed);
+      const bench = await fz.FuzzBench.open(seed, { jit });
       try {
         const r = fz.runCase(bench, seed, index, fz.classesFor(cls));
         if (json) {
@@ -54,7 +57,7 @@ export const command: Command = {
     const cases = intOption(p, 'cases', 2000);
     const seed = intOption(p, 'seed', 1);
     const keep = intOption(p, 'failures', json ? 10 : 20);
-    const report = await fz.fuzz({ cases, seed, cls, keepFailures: keep });
+    const report = await fz.fuzz({ cases, seed, cls, keepFailures: keep, jit });
     if (json) {
       const out = {
         cases: report.cases,

@@ -32,10 +32,13 @@ import {
 import { Memory } from '../memory.ts';
 import type { Decoded } from './decoder.ts';
 import { decodeWord } from './isa/index.ts';
-import { type CompiledBlock, compileBlock } from './jit/compile.ts';
+import { type CompiledBlock, compileRegion, type RegionBlock, staticSuccessors } from './jit/compile.ts';
 import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR } from './state.ts';
 
 const MAX_BLOCK = 64;
+/** Size limits of a translated region (blocks, instructions). */
+const MAX_REGION_BLOCKS = 32;
+const MAX_REGION_INSNS = 512;
 
 interface Block {
   readonly address: number;
@@ -296,10 +299,10 @@ export class TsEngine implements Engine {
         if (jit && left >= block.ops.length && !(until > pc && until < block.end)) {
           let done: number;
           try {
-            done = jit(s, block.ops, left);
+            done = jit(s, left, until);
           } catch (e) {
-            s.icount += s.jn + s.k;
-            s.pc = pc + 4 * s.k;
+            s.icount += s.jn;
+            s.pc = s.k;
             if (e instanceof MemoryFault) {
               e.pc = s.pc;
               if (this.onInvalid(e, s.pc)) continue;
@@ -413,10 +416,10 @@ export class TsEngine implements Engine {
       if (jit) {
         let done: number;
         try {
-          done = jit(s, ops, left);
+          done = jit(s, left, until);
         } catch (e) {
-          s.icount += s.jn + s.k;
-          s.pc = pc + 4 * s.k;
+          s.icount += s.jn;
+          s.pc = s.k;
           if (e instanceof MemoryFault) {
             e.pc = s.pc;
             if (this.onInvalid(e, s.pc)) return null;
@@ -490,16 +493,51 @@ export class TsEngine implements Engine {
     return block;
   }
 
-  /** Re-decodes the block's words (unchanged since the block was built) and compiles them. */
-  private translate(block: Block): CompiledBlock | null {
-    if (block.gate || block.ops.length === 0) return null;
+  /** Re-decodes a block's words (unchanged since the block was built); null if not translatable. */
+  private decodeBlock(block: Block): Decoded[] | null {
+    if (block.gate || block.jit === null || block.ops.length === 0) return null;
     const decoded: Decoded[] = [];
     for (let a = block.address; a < block.end; a += 4) {
       const d = decodeWord(this.mem.fetch32(a));
       if (d === null || !d.def.exec) return null;
       decoded.push(d);
     }
-    return compileBlock({ address: block.address, decoded, fallthrough: block.fallthrough });
+    return decoded;
+  }
+
+  /**
+   * Compiles the region of `block`: itself plus the blocks of the same page reachable through
+   * direct branches (see jit/compile.ts). A block of an 'alone' instruction (exact icount) is a
+   * region on its own, and is never part of another block's region.
+   */
+  private translate(block: Block): CompiledBlock | null {
+    const first = this.decodeBlock(block);
+    if (first === null) return null;
+    const page = this.mem.fetchPage(block.address);
+    const pageBase = block.address - (block.address % PAGE_SIZE);
+    const blocks: RegionBlock[] = [
+      { address: block.address, decoded: first, ops: block.ops, fallthrough: block.fallthrough },
+    ];
+    const seen = new Set<number>([block.address]);
+    let size = first.length;
+    const alone = (first[0] as Decoded).def.flow === 'alone';
+    for (let i = 0; i < blocks.length && !alone; i++) {
+      const b = blocks[i] as RegionBlock;
+      const lastAt = b.address + 4 * (b.decoded.length - 1);
+      const next = b.fallthrough ? [lastAt + 4] : staticSuccessors(b.decoded[b.decoded.length - 1] as Decoded, lastAt);
+      for (const t of next) {
+        if (seen.has(t) || t < pageBase || t >= pageBase + PAGE_SIZE || t % 4 !== 0) continue;
+        seen.add(t);
+        if (blocks.length >= MAX_REGION_BLOCKS) continue;
+        const nb = this.getBlock(t);
+        const decoded = this.decodeBlock(nb);
+        if (decoded === null || (decoded[0] as Decoded).def.flow === 'alone') continue;
+        if (size + decoded.length > MAX_REGION_INSNS) continue;
+        size += decoded.length;
+        blocks.push({ address: t, decoded, ops: nb.ops, fallthrough: nb.fallthrough });
+      }
+    }
+    return compileRegion({ blocks, guard: page });
   }
 
   private buildBlock(pc: number): Block {

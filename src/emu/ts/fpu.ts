@@ -1001,6 +1001,212 @@ export function ffma64(
   return n64(genFma(FD, b64(ahi, alo), b64(nhi, nlo), b64(mhi, mlo), s));
 }
 
+// ---- register-file forms (translation tier and scalar ops) -------------------------------------
+//
+// The same operations on vector register indices: operands are read as doubles/singles straight
+// from the register file, and results that need neither directed rounding nor the generic path
+// are written back without any bit conversion. Every other case goes through the functions
+// above with the same operands, so the results and FPSR flags are those of the functions above.
+
+/** Writes bits lo/hi (hi in `out.hi` when from a helper) to D[d], zeroing bits 127..64. */
+function putD(vi: Int32Array, k: number, lo: number, hi: number): void {
+  vi[k] = lo;
+  vi[k + 1] = hi;
+  vi[k + 2] = 0;
+  vi[k + 3] = 0;
+}
+
+function putS(vi: Int32Array, k: number, v: number): void {
+  vi[k] = v;
+  vi[k + 1] = 0;
+  vi[k + 2] = 0;
+  vi[k + 3] = 0;
+}
+
+/** D[d] = D[n] + D[m] (sub: D[n] - D[m]). */
+export function faddsub64v(s: CpuState, d: number, n: number, m: number, sub: boolean): void {
+  const vi = s.vi;
+  const i = n << 2;
+  const j = m << 2;
+  const ahi = vi[i + 1] as number;
+  const bhi = vi[j + 1] as number;
+  if (mid64(ahi) && mid64(bhi)) {
+    const vf = s.vf64;
+    const x = vf[n << 1] as number;
+    const y = sub ? -(vf[m << 1] as number) : (vf[m << 1] as number);
+    const r = x + y;
+    const ar = Math.abs(r);
+    if (ar > MIN64 && ar < MAX64) {
+      const bb = r - x;
+      const c = x - (r - bb) + (y - bb);
+      if (c === 0 || ((s.fpcr >>> 22) & 3) === RN) {
+        if (c !== 0) s.fpsr |= IXC;
+        vf[d << 1] = r;
+        vi[(d << 2) + 2] = 0;
+        vi[(d << 2) + 3] = 0;
+        return;
+      }
+    }
+  }
+  const lo = sub
+    ? fsub64(s, ahi, vi[i] as number, bhi, vi[j] as number)
+    : fadd64(s, ahi, vi[i] as number, bhi, vi[j] as number);
+  putD(vi, d << 2, lo, out.hi);
+}
+
+/** D[d] = D[n] * D[m]. */
+export function fmul64v(s: CpuState, d: number, n: number, m: number): void {
+  const vi = s.vi;
+  const i = n << 2;
+  const j = m << 2;
+  const ahi = vi[i + 1] as number;
+  const bhi = vi[j + 1] as number;
+  if (normal64(ahi) && normal64(bhi)) {
+    const vf = s.vf64;
+    const x = vf[n << 1] as number;
+    const y = vf[m << 1] as number;
+    const r = x * y;
+    const ar = Math.abs(r);
+    if (ar > LIM_LO && ar < LIM_TOP && Math.abs(x) < LIM_HI && Math.abs(y) < LIM_HI) {
+      const c = prodErr(x, y, r);
+      if (c === 0 || ((s.fpcr >>> 22) & 3) === RN) {
+        if (c !== 0) s.fpsr |= IXC;
+        vf[d << 1] = r;
+        vi[(d << 2) + 2] = 0;
+        vi[(d << 2) + 3] = 0;
+        return;
+      }
+    }
+  }
+  const lo = fmul64(s, ahi, vi[i] as number, bhi, vi[j] as number);
+  putD(vi, d << 2, lo, out.hi);
+}
+
+/** D[d] = D[n] / D[m]. */
+export function fdiv64v(s: CpuState, d: number, n: number, m: number): void {
+  const vi = s.vi;
+  const i = n << 2;
+  const j = m << 2;
+  const ahi = vi[i + 1] as number;
+  const bhi = vi[j + 1] as number;
+  if (normal64(ahi) && normal64(bhi)) {
+    const vf = s.vf64;
+    const x = vf[n << 1] as number;
+    const y = vf[m << 1] as number;
+    const r = x / y;
+    const ar = Math.abs(r);
+    const ax = Math.abs(x);
+    if (ar > MIN64 && ar < LIM_HI && Math.abs(y) < LIM_HI && ax > LIM_LO && ax < LIM_TOP) {
+      const p = r * y;
+      const rem = x - p - prodErr(r, y, p);
+      if (rem === 0 || ((s.fpcr >>> 22) & 3) === RN) {
+        if (rem !== 0) s.fpsr |= IXC;
+        vf[d << 1] = r;
+        vi[(d << 2) + 2] = 0;
+        vi[(d << 2) + 3] = 0;
+        return;
+      }
+    }
+  }
+  const lo = fdiv64(s, ahi, vi[i] as number, bhi, vi[j] as number);
+  putD(vi, d << 2, lo, out.hi);
+}
+
+/** D[d] = (D[a] ^ negA) + (D[n] ^ negN) * D[m], fused (negA/negN: 0 or 0x80000000). */
+export function ffma64v(s: CpuState, d: number, a: number, n: number, m: number, negA: number, negN: number): void {
+  const vi = s.vi;
+  const ka = a << 2;
+  const i = n << 2;
+  const j = m << 2;
+  const ahi = vi[ka + 1] as number;
+  const nhi = vi[i + 1] as number;
+  const mhi = vi[j + 1] as number;
+  if (normal64(ahi) && normal64(nhi) && normal64(mhi)) {
+    const vf = s.vf64;
+    const z = negA !== 0 ? -(vf[a << 1] as number) : (vf[a << 1] as number);
+    const x = negN !== 0 ? -(vf[n << 1] as number) : (vf[n << 1] as number);
+    const y = vf[m << 1] as number;
+    const p = x * y;
+    const ap = Math.abs(p);
+    if (ap > LIM_LO && ap < LIM_HI && Math.abs(x) < LIM_HI && Math.abs(y) < LIM_HI && Math.abs(z) < LIM_HI) {
+      const e = prodErr(x, y, p);
+      const s1 = z + p;
+      let bb = s1 - z;
+      const t = z - (s1 - bb) + (p - bb);
+      const u = t + e;
+      bb = u - t;
+      const uerr = t - (u - bb) + (e - bb);
+      if (uerr === 0) {
+        const r = s1 + u;
+        const ar = Math.abs(r);
+        if (ar > MIN64 && ar < MAX64) {
+          bb = r - s1;
+          const c = s1 - (r - bb) + (u - bb);
+          if (c === 0 || ((s.fpcr >>> 22) & 3) === RN) {
+            if (c !== 0) s.fpsr |= IXC;
+            vf[d << 1] = r;
+            vi[(d << 2) + 2] = 0;
+            vi[(d << 2) + 3] = 0;
+            return;
+          }
+        }
+      }
+    }
+  }
+  const lo = ffma64(s, ahi ^ negA, vi[ka] as number, nhi ^ negN, vi[i] as number, mhi, vi[j] as number);
+  putD(vi, d << 2, lo, out.hi);
+}
+
+/** S[d] = S[n] op S[m] for op 0 mul, 1 div, 2 add, 3 sub (the FP_DP2 opcodes). */
+export function fbin32v(s: CpuState, op: number, d: number, n: number, m: number): void {
+  const vi = s.vi;
+  const a = vi[n << 2] as number;
+  const b = vi[m << 2] as number;
+  if (normal32(a) && normal32(b)) {
+    const vs = s.vf32;
+    const x = vs[n << 2] as number;
+    const y = vs[m << 2] as number;
+    let r: number;
+    let c: number;
+    if (op === 0) {
+      const e = x * y;
+      r = Math.fround(e);
+      c = e - r;
+    } else if (op === 1) {
+      r = Math.fround(x / y);
+      const rem = x - r * y;
+      c = y > 0 ? rem : -rem;
+    } else {
+      const yy = op === 3 ? -y : y;
+      const e = x + yy;
+      r = Math.fround(e);
+      c = e - r;
+      if (c === 0) {
+        const bb = e - x;
+        c = x - (e - bb) + (yy - bb);
+      }
+    }
+    const ar = Math.abs(r);
+    if (ar > MIN32 && ar < MAX32 && (c === 0 || ((s.fpcr >>> 22) & 3) === RN)) {
+      if (c !== 0) s.fpsr |= IXC;
+      vs[d << 2] = r;
+      vi[(d << 2) + 1] = 0;
+      vi[(d << 2) + 2] = 0;
+      vi[(d << 2) + 3] = 0;
+      return;
+    }
+  }
+  const v = op === 0 ? fmul32(s, a, b) : op === 1 ? fdiv32(s, a, b) : op === 2 ? fadd32(s, a, b) : fsub32(s, a, b);
+  putS(vi, d << 2, v);
+}
+
+/** S[d] = (S[a] ^ negA) + (S[n] ^ negN) * S[m], fused. */
+export function ffma32v(s: CpuState, d: number, a: number, n: number, m: number, negA: number, negN: number): void {
+  const vi = s.vi;
+  const v = ffma32(s, (vi[a << 2] as number) ^ negA, (vi[n << 2] as number) ^ negN, vi[m << 2] as number);
+  putS(vi, d << 2, v);
+}
+
 /** Generic two-operand op by code (max/min/mulx/recps/rsqrts and friends). */
 export function fbin32(s: CpuState, op: number, a: number, b: number): number {
   switch (op) {

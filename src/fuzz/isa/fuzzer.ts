@@ -103,6 +103,17 @@ export interface FuzzOptions {
   keepFailures?: number;
   /** Give up after this many attempts (default 40 × cases + 1000). */
   maxAttempts?: number;
+  /** Run the ts engine's translation tier on every block (see FuzzBench.open). */
+  jit?: boolean;
+}
+
+export interface BenchOptions {
+  /**
+   * Translation-tier mode: the ts engine translates every block on first use (jitThreshold 0),
+   * and a host gate right after CODE ends the block at CODE after one instruction, so each case
+   * runs as a compiled single-instruction block (snippet code, when the instruction has one).
+   */
+  jit?: boolean;
 }
 
 // ---- word generation --------------------------------------------------------------------------
@@ -245,9 +256,12 @@ export class FuzzBench {
   private readonly wordBuf = new Uint8Array(4);
   private readonly ucFresh: ReturnType<Engine['contextSave']>;
 
-  private constructor(uc: Engine, seed: number) {
+  readonly jit: boolean;
+
+  private constructor(uc: Engine, seed: number, options: BenchOptions = {}) {
     this.uc = uc;
-    this.ts = new TsEngine({ seed });
+    this.jit = options.jit === true;
+    this.ts = new TsEngine(this.jit ? { seed, jitThreshold: 0 } : { seed });
     this.baseline = new Uint8Array(DATA_SIZE);
     new Rng(seed, 0xdada).fill(this.baseline);
     for (const e of [this.ts, this.uc] as Engine[]) {
@@ -255,13 +269,15 @@ export class FuzzBench {
       e.memMap(DATA, DATA_SIZE, PROT_READ | PROT_WRITE);
       e.memWrite(DATA, this.baseline);
     }
+    // Never executed (the run stops at CODE + 4): it only cuts the block after the first word.
+    if (this.jit) this.ts.addHostGate(CODE + 4, () => undefined);
     // A fresh CPU context: restoring it per case also clears Unicorn's exclusive monitor.
     this.ucFresh = uc.contextSave();
   }
 
-  static async open(seed: number): Promise<FuzzBench> {
+  static async open(seed: number, options: BenchOptions = {}): Promise<FuzzBench> {
     const { openUnicornEngine } = await import('../../emu/unicorn/engine.ts');
-    return new FuzzBench(await openUnicornEngine({ seed }), seed);
+    return new FuzzBench(await openUnicornEngine({ seed }), seed, options);
   }
 
   close(): void {
@@ -423,7 +439,7 @@ export function runCase(bench: FuzzBench, seed: number, index: number, classes: 
     kind,
     outcomes: { ours: ours.outcome, unicorn: unicorn.outcome },
     differences,
-    replay: `orc-sandbox fuzz-isa --replay ${seed}:${index}${classes.length === 1 ? ` --class ${classes[0]}` : ''}`,
+    replay: `orc-sandbox fuzz-isa --replay ${seed}:${index}${classes.length === 1 ? ` --class ${classes[0]}` : ''}${bench.jit ? ' --jit' : ''}`,
   };
   if (dev) failure.deviation = dev.id;
   return { index, cls, word, invalid, mismatch: failure };
@@ -431,7 +447,7 @@ export function runCase(bench: FuzzBench, seed: number, index: number, classes: 
 
 export async function fuzz(options: FuzzOptions, bench?: FuzzBench): Promise<FuzzReport> {
   const own = bench === undefined;
-  const b = bench ?? (await FuzzBench.open(options.seed));
+  const b = bench ?? (await FuzzBench.open(options.seed, { jit: options.jit }));
   try {
     return runCampaign(b, options);
   } finally {

@@ -60,17 +60,17 @@ export function wback(s: CpuState, n: number, blo: number, bhi: number, off: num
 
 // ---- access kinds -------------------------------------------------------------------------------
 
-const K_STRB = 0; // ..K_STRX = 3 (by size)
-const K_LDRB = 4; // ..K_LDRX = 7
-const K_LDRSBX = 8; // LDRSHX = 9, LDRSWX = 10
-const K_LDRSBW = 11; // LDRSHW = 12
-const K_PRFM = 13;
-const K_STB = 14; // STH, STS, STD = 15..17
-const K_STQ = 18;
-const K_LDB = 19; // LDH, LDS, LDD = 20..22
-const K_LDQ = 23;
+export const K_STRB = 0; // ..K_STRX = 3 (by size)
+export const K_LDRB = 4; // ..K_LDRX = 7
+export const K_LDRSBX = 8; // LDRSHX = 9, LDRSWX = 10
+export const K_LDRSBW = 11; // LDRSHW = 12
+export const K_PRFM = 13;
+export const K_STB = 14; // STH, STS, STD = 15..17
+export const K_STQ = 18;
+export const K_LDB = 19; // LDH, LDS, LDD = 20..22
+export const K_LDQ = 23;
 
-interface KindInfo {
+export interface KindInfo {
   ld: boolean;
   /** Mnemonic suffix (ldr + 'sb' ...). */
   sfx: string;
@@ -80,7 +80,7 @@ interface KindInfo {
   scale: number;
 }
 
-const KINFO: KindInfo[] = [
+export const KINFO: KindInfo[] = [
   { ld: false, sfx: 'b', reg: 'w', scale: 0 },
   { ld: false, sfx: 'h', reg: 'w', scale: 1 },
   { ld: false, sfx: '', reg: 'w', scale: 2 },
@@ -108,7 +108,7 @@ const KINFO: KindInfo[] = [
 ];
 
 /** Access kind of a single-register load/store (size, V, opc), or -1 when unallocated. */
-function kindOf(size: number, v: number, opc: number): number {
+export function kindOf(size: number, v: number, opc: number): number {
   if (v === 0) {
     if (opc === 0) return K_STRB + size;
     if (opc === 1) return K_LDRB + size;
@@ -395,7 +395,7 @@ function accessOp(
 }
 
 /** GPR number of Rt for kind k: loads of Rt = 31 go to the sink, stores read the zero register. */
-function gprT(k: number, t: number): number {
+export function gprT(k: number, t: number): number {
   if (t !== 31 || k >= K_STB || k === K_PRFM) return t;
   return (KINFO[k] as KindInfo).ld ? ZR_W : ZR;
 }
@@ -504,17 +504,17 @@ const literalDef: InsnDef = {
 
 // ---- pairs ---------------------------------------------------------------------------------------
 
-const P_W = 0;
-const P_SW = 1;
-const P_X = 2;
-const P_S = 3;
-const P_D = 4;
-const P_Q = 5;
-const PSCALE = [2, 2, 3, 2, 3, 4];
+export const P_W = 0;
+export const P_SW = 1;
+export const P_X = 2;
+export const P_S = 3;
+export const P_D = 4;
+export const P_Q = 5;
+export const PSCALE = [2, 2, 3, 2, 3, 4];
 const PREG = ['w', 'x', 'x', 's', 'd', 'q'];
 
 /** Pair kind from opc/V/L/index, -1 when unallocated (STGP, LDNPSW, opc = 3). */
-function pairKind(f: Fields, nt: boolean): number {
+export function pairKind(f: Fields, nt: boolean): number {
   const opc = f.opc as number;
   if (opc === 3) return -1;
   if (f.v === 1) return P_S + opc;

@@ -1,10 +1,42 @@
 /**
  * JavaScript source snippets for the hottest encodings, keyed by instruction id. A snippet must
  * have exactly the semantics of the table's `exec` for that id (the differential fuzzer runs
- * both tiers against Unicorn). Available names inside a snippet: `s` (CpuState), `xl`/`xh`
- * (GPR halves), `mem` (Memory), `h` (helpers below).
+ * both tiers against Unicorn: `orc-sandbox fuzz-isa --jit`). Each generator mirrors the closure
+ * its `exec` would build for the same fields, with the decode-time constants folded in.
+ *
+ * Names available inside a snippet: `s` (CpuState), `xl`/`xh` (GPR halves), `mem` (Memory),
+ * `vi` (vector registers as int32), `h` (helpers below). Branch snippets assign the next pc to
+ * the local `pc` instead of `s.pc`. Snippets declare their own locals inside a `{...}` block and
+ * must not shadow the function's names (`n`, `pc`, `o`, `P`, `C`, `budget`, `until`, `L`).
  */
 import type { Fields } from '../decoder.ts';
+import * as fpu from '../fpu.ts';
+import { decodeBitMasks } from '../isa/alu.ts';
+import { fpImmValue } from '../isa/fp.ts';
+import {
+  EXT_SXTW,
+  EXT_UXTW,
+  ea,
+  gprT,
+  K_LDB,
+  K_LDQ,
+  K_LDRB,
+  K_LDRSBW,
+  K_LDRSBX,
+  K_PRFM,
+  K_STB,
+  K_STQ,
+  K_STRB,
+  KINFO,
+  kindOf,
+  P_D,
+  P_S,
+  P_SW,
+  P_W,
+  P_X,
+  PSCALE,
+  pairKind,
+} from '../isa/ldst.ts';
 
 export interface Snippet {
   code: string;
@@ -14,7 +46,7 @@ export interface Snippet {
 
 export type SnippetGen = (f: Fields, address: number) => Snippet | undefined;
 
-/** Pure helpers callable from snippets as `h.name(...)`. */
+/** Helpers callable from snippets as `h.name(...)`. */
 export const helpers = {
   /** High 32 bits of the unsigned 64-bit product of two uint32 values. */
   mulhu32(a: number, b: number): number {
@@ -26,8 +58,824 @@ export const helpers = {
     const low = a0 * b0 + (mid % 65536) * 65536;
     return (a1 * b1 + Math.floor(mid / 65536) + Math.floor(low / 4294967296)) | 0;
   },
+  ea,
+  faddsub64v: fpu.faddsub64v,
+  fmul64v: fpu.fmul64v,
+  fdiv64v: fpu.fdiv64v,
+  ffma64v: fpu.ffma64v,
+  fbin32v: fpu.fbin32v,
+  ffma32v: fpu.ffma32v,
 };
 
 export type SnippetHelpers = typeof helpers;
 
-export const SNIPPETS: Record<string, SnippetGen> = {};
+// ---- building blocks ------------------------------------------------------------------------
+
+const ZR = 32;
+const ZR_W = 33;
+const SP = 31;
+const rz = (r: number): number => (r === 31 ? ZR : r);
+const wz = (r: number): number => (r === 31 ? ZR_W : r);
+const u = (f: Fields, k: string): number => f[k] as number;
+const pure = (code: string): Snippet => ({ code: `{${code}}`, mayThrow: false });
+const throwing = (code: string): Snippet => ({ code: `{${code}}`, mayThrow: true });
+
+function sext(v: number, bits: number): number {
+  const sh = 32 - bits;
+  return (v << sh) >> sh;
+}
+
+/** Branch target wrapped into [0, 2^64) as the table's branches do. */
+function wrap(t: number): number {
+  return t < 0 ? t + 2 ** 64 : t;
+}
+
+/** ConditionHolds as a JS boolean expression (alu.ts condHolds). */
+function cond(c: number): string {
+  switch (c) {
+    case 0:
+      return 's.z===1';
+    case 1:
+      return 's.z===0';
+    case 2:
+      return 's.c===1';
+    case 3:
+      return 's.c===0';
+    case 4:
+      return 's.n===1';
+    case 5:
+      return 's.n===0';
+    case 6:
+      return 's.v===1';
+    case 7:
+      return 's.v===0';
+    case 8:
+      return '(s.c===1&&s.z===0)';
+    case 9:
+      return '!(s.c===1&&s.z===0)';
+    case 10:
+      return 's.n===s.v';
+    case 11:
+      return 's.n!==s.v';
+    case 12:
+      return '(s.z===0&&s.n===s.v)';
+    case 13:
+      return '!(s.z===0&&s.n===s.v)';
+    default:
+      return 'true';
+  }
+}
+
+/**
+ * alu.ts adds64 inlined: operands al/ah (already declared), bl/bh expressions, carry in; writes
+ * the result to register d unless d is null.
+ */
+function adds64(bl: string, bh: string, cin: number, d: number | null): string {
+  return (
+    `const b0=${bl},b1=${bh};const l=(al>>>0)+(b0>>>0)+${cin};const t=(ah>>>0)+(b1>>>0)+(l>0xffffffff?1:0);` +
+    `const r0=l|0,r1=t|0;s.n=r1>>>31;s.z=(r0|r1)===0?1:0;s.c=t>0xffffffff?1:0;s.v=((ah^r1)&(b1^r1))>>>31;` +
+    (d === null ? '' : `xl[${d}]=r0;xh[${d}]=r1;`)
+  );
+}
+
+/** alu.ts adds32 inlined: operand `a` declared, b expression; writes W[d] unless d is null. */
+function adds32(b: string, cin: number, d: number | null): string {
+  return (
+    `const b=${b};const t=(a>>>0)+(b>>>0)+${cin};const r=t|0;` +
+    `s.n=r>>>31;s.z=r===0?1:0;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;` +
+    (d === null ? '' : `xl[${d}]=r;xh[${d}]=0;`)
+  );
+}
+
+/**
+ * shift64(type, X[m], k) ^ x as `const bl=..,bh=..;` (alu.ts lsl64/lsr64/asr64/ror64 with a
+ * constant amount 0..63).
+ */
+function shift64(type: number, m: number, k: number, x: number): string {
+  const ml = `xl[${m}]`;
+  const mh = `xh[${m}]`;
+  let lo: string;
+  let hi: string;
+  if (k === 0) {
+    lo = ml;
+    hi = mh;
+  } else if (type === 0) {
+    if (k < 32) {
+      hi = `((${mh}<<${k})|(${ml}>>>${32 - k}))`;
+      lo = `(${ml}<<${k})`;
+    } else {
+      hi = `(${ml}<<${k - 32})`;
+      lo = '0';
+    }
+  } else if (type === 1) {
+    if (k < 32) {
+      hi = `(${mh}>>>${k})`;
+      lo = `((${ml}>>>${k})|(${mh}<<${32 - k}))`;
+    } else {
+      hi = '0';
+      lo = `(${mh}>>>${k - 32})`;
+    }
+  } else if (type === 2) {
+    if (k < 32) {
+      hi = `(${mh}>>${k})`;
+      lo = `((${ml}>>>${k})|(${mh}<<${32 - k}))`;
+    } else {
+      hi = `(${mh}>>31)`;
+      lo = `(${mh}>>${k - 32})`;
+    }
+  } else if (k === 32) {
+    hi = ml;
+    lo = mh;
+  } else if (k < 32) {
+    hi = `((${mh}>>>${k})|(${ml}<<${32 - k}))`;
+    lo = `((${ml}>>>${k})|(${mh}<<${32 - k}))`;
+  } else {
+    const j = k - 32;
+    hi = `((${ml}>>>${j})|(${mh}<<${32 - j}))`;
+    lo = `((${mh}>>>${j})|(${ml}<<${32 - j}))`;
+  }
+  // Read both halves before either is used (m may equal the destination).
+  return `const m0=${ml},m1=${mh};const bl=${lo.replaceAll(ml, 'm0').replaceAll(mh, 'm1')}^${x},bh=${hi.replaceAll(ml, 'm0').replaceAll(mh, 'm1')}^${x};`;
+}
+
+/** shift32(type, W[m], k) ^ x as an expression (k 0..31). */
+function shift32(type: number, m: number, k: number, x: number): string {
+  const v = `xl[${m}]`;
+  let e: string;
+  if (type === 0) e = `(${v}<<${k})`;
+  else if (type === 1) e = `(${v}>>>${k})`;
+  else if (type === 2) e = `(${v}>>${k})`;
+  else e = k === 0 ? `(${v}|0)` : `((${v}>>>${k})|(${v}<<${32 - k}))`;
+  return `(${e}^${x})`;
+}
+
+/** ror64 of X[n] by a constant (0..63) as `const rl=..,rh=..;` (reads X[n] once). */
+function ror64(n: number, k: number): string {
+  const pre = `const x0=xl[${n}],x1=xh[${n}];`;
+  if (k === 0) return `${pre}const rl=x0,rh=x1;`;
+  if (k === 32) return `${pre}const rl=x1,rh=x0;`;
+  if (k < 32) return `${pre}const rh=(x1>>>${k})|(x0<<${32 - k}),rl=(x0>>>${k})|(x1<<${32 - k});`;
+  const j = k - 32;
+  return `${pre}const rh=(x0>>>${j})|(x1<<${32 - j}),rl=(x1>>>${j})|(x0<<${32 - j});`;
+}
+
+/** ror32 with a constant amount. */
+function ror32(v: string, k: number): string {
+  return k === 0 ? `(${v}|0)` : `((${v}>>>${k})|(${v}<<${32 - k}))`;
+}
+
+// ---- data processing (immediate) ------------------------------------------------------------
+
+function addSubImm(sub: boolean, setFlags: boolean): SnippetGen {
+  return (f) => {
+    const sf = u(f, 'sf');
+    const n = u(f, 'rn');
+    const rd = u(f, 'rd');
+    const d = setFlags ? wz(rd) : rd;
+    const k = u(f, 'imm12') * (f.sh ? 4096 : 1);
+    if (sf) {
+      if (!setFlags) {
+        if (!sub) return pure(`const l=(xl[${n}]>>>0)+${k};xh[${d}]=xh[${n}]+(l>0xffffffff?1:0);xl[${d}]=l;`);
+        return pure(`const l=(xl[${n}]>>>0)-${k};xh[${d}]=xh[${n}]-(l<0?1:0);xl[${d}]=l;`);
+      }
+      const blo = sub ? ~k : k;
+      const bhi = sub ? -1 : 0;
+      return pure(
+        `const al=xl[${n}],ah=xh[${n}];${adds64(String(blo), String(bhi), sub ? 1 : 0, rd === 31 ? null : d)}`,
+      );
+    }
+    if (!setFlags) return pure(`xl[${d}]=xl[${n}]+${sub ? -k : k};xh[${d}]=0;`);
+    return pure(`const a=xl[${n}];${adds32(String(sub ? ~k : k), sub ? 1 : 0, rd === 31 ? null : d)}`);
+  };
+}
+
+function logicalImm(opc: number): SnippetGen {
+  return (f) => {
+    const sf = u(f, 'sf');
+    if (!sf && f.N) return undefined;
+    const mk = decodeBitMasks(u(f, 'N'), u(f, 'imms'), u(f, 'immr'), true, sf ? 64 : 32);
+    if (mk === null) return undefined;
+    const [mlo, mhi] = mk;
+    const n = rz(u(f, 'rn'));
+    const rd = u(f, 'rd');
+    const d = opc === 3 ? wz(rd) : rd;
+    const op = opc === 1 ? '|' : opc === 2 ? '^' : '&';
+    if (sf) {
+      if (opc !== 3) return pure(`xl[${d}]=xl[${n}]${op}${mlo};xh[${d}]=xh[${n}]${op}${mhi};`);
+      return pure(
+        `const lo=xl[${n}]&${mlo},hi=xh[${n}]&${mhi};xl[${d}]=lo;xh[${d}]=hi;s.n=hi>>>31;s.z=(lo|hi)===0?1:0;s.c=0;s.v=0;`,
+      );
+    }
+    if (opc !== 3) return pure(`xl[${d}]=xl[${n}]${op}${mlo};xh[${d}]=0;`);
+    return pure(`const r=xl[${n}]&${mlo};xl[${d}]=r;xh[${d}]=0;s.n=r>>>31;s.z=r===0?1:0;s.c=0;s.v=0;`);
+  };
+}
+
+const movn: SnippetGen = (f) => {
+  const d = wz(u(f, 'rd'));
+  const hw = u(f, 'hw');
+  const v = u(f, 'imm16');
+  const lo = ~(hw === 0 ? v : hw === 1 ? v << 16 : 0);
+  const hi = f.sf ? ~(hw === 2 ? v : hw === 3 ? v << 16 : 0) : 0;
+  return pure(`xl[${d}]=${lo};xh[${d}]=${hi};`);
+};
+
+const movz: SnippetGen = (f) => {
+  const d = wz(u(f, 'rd'));
+  const hw = u(f, 'hw');
+  const v = u(f, 'imm16');
+  const lo = hw === 0 ? v : hw === 1 ? v << 16 : 0;
+  const hi = hw === 2 ? v : hw === 3 ? v << 16 : 0;
+  return pure(`xl[${d}]=${lo};xh[${d}]=${hi};`);
+};
+
+const movk: SnippetGen = (f) => {
+  const d = wz(u(f, 'rd'));
+  const hw = u(f, 'hw');
+  const v = u(f, 'imm16');
+  const clr = f.sf ? '' : `xh[${d}]=0;`;
+  switch (hw) {
+    case 0:
+      return pure(`xl[${d}]=(xl[${d}]&${~0xffff})|${v};${clr}`);
+    case 1:
+      return pure(`xl[${d}]=(xl[${d}]&65535)|${v << 16};${clr}`);
+    case 2:
+      return pure(`xh[${d}]=(xh[${d}]&${~0xffff})|${v};`);
+    default:
+      return pure(`xh[${d}]=(xh[${d}]&65535)|${v << 16};`);
+  }
+};
+
+/** SBFM (0), BFM (1), UBFM (2): dp_imm.ts bitfieldExec. */
+function bitfield(opc: number): SnippetGen {
+  return (f) => {
+    const sf = u(f, 'sf');
+    const size = sf ? 64 : 32;
+    const immr = u(f, 'immr');
+    const imms = u(f, 'imms');
+    const n = rz(u(f, 'rn'));
+    const d = wz(u(f, 'rd'));
+    if (opc === 2 && imms + 1 === immr && imms !== size - 1) {
+      const k = size - immr;
+      if (sf) {
+        // lsl64 by k (1..63)
+        if (k < 32)
+          return pure(`const x0=xl[${n}],x1=xh[${n}];xl[${d}]=x0<<${k};xh[${d}]=(x1<<${k})|(x0>>>${32 - k});`);
+        return pure(`const x0=xl[${n}];xl[${d}]=0;xh[${d}]=x0<<${k - 32};`);
+      }
+      return pure(`xl[${d}]=xl[${n}]<<${k};xh[${d}]=0;`);
+    }
+    if (opc !== 1 && imms === size - 1) {
+      if (sf) {
+        const sh = opc === 2 ? '>>>' : '>>';
+        if (immr === 0) return pure(`const x0=xl[${n}],x1=xh[${n}];xl[${d}]=x0;xh[${d}]=x1;`);
+        if (immr < 32)
+          return pure(
+            `const x0=xl[${n}],x1=xh[${n}];xl[${d}]=(x0>>>${immr})|(x1<<${32 - immr});xh[${d}]=x1${sh}${immr};`,
+          );
+        return pure(`const x1=xh[${n}];xl[${d}]=x1${sh}${immr - 32};xh[${d}]=${opc === 2 ? '0' : 'x1>>31'};`);
+      }
+      return pure(`xl[${d}]=xl[${n}]${opc === 2 ? '>>>' : '>>'}${immr};xh[${d}]=0;`);
+    }
+    const m = decodeBitMasks(u(f, 'N'), imms, immr, false, size);
+    if (m === null) return undefined;
+    const [wlo, whi, tlo, thi] = m;
+    if (sf) {
+      const rot = ror64(n, immr);
+      if (opc === 1) {
+        return pure(
+          `${rot}const dlo=xl[${d}],dhi=xh[${d}];const blo=(dlo&${~wlo})|(rl&${wlo}),bhi=(dhi&${~whi})|(rh&${whi});` +
+            `xl[${d}]=(dlo&${~tlo})|(blo&${tlo});xh[${d}]=(dhi&${~thi})|(bhi&${thi});`,
+        );
+      }
+      if (opc === 2) return pure(`${rot}xl[${d}]=rl&${wlo & tlo};xh[${d}]=rh&${whi & thi};`);
+      const top = imms >= 32 ? 'x1' : 'x0';
+      const sh = imms & 31;
+      return pure(
+        `${rot}const top=(${top}<<${31 - sh})>>31;xl[${d}]=(top&${~tlo})|(rl&${wlo & tlo});xh[${d}]=(top&${~thi})|(rh&${whi & thi});`,
+      );
+    }
+    if (opc === 1) {
+      return pure(
+        `const r=${ror32(`xl[${n}]`, immr)};const dv=xl[${d}];const b=(dv&${~wlo})|(r&${wlo});xl[${d}]=(dv&${~tlo})|(b&${tlo});xh[${d}]=0;`,
+      );
+    }
+    if (opc === 2) return pure(`xl[${d}]=${ror32(`xl[${n}]`, immr)}&${wlo & tlo};xh[${d}]=0;`);
+    return pure(
+      `const x=xl[${n}];const top=(x<<${31 - imms})>>31;xl[${d}]=(top&${~tlo})|(${ror32('x', immr)}&${wlo & tlo});xh[${d}]=0;`,
+    );
+  };
+}
+
+// ---- data processing (register) -------------------------------------------------------------
+
+/** dp_reg.ts logicalRegExec. */
+function logicalReg(opc: number, inv: boolean): SnippetGen {
+  return (f) => {
+    const sf = u(f, 'sf');
+    const n = rz(u(f, 'rn'));
+    const m = rz(u(f, 'rm'));
+    const d = wz(u(f, 'rd'));
+    const t = u(f, 'shift');
+    const k = u(f, 'imm6');
+    const op = opc === 1 ? '|' : opc === 2 ? '^' : '&';
+    const flags64 = 's.n=hi>>>31;s.z=(lo|hi)===0?1:0;s.c=0;s.v=0;';
+    const flags32 = 's.n=r>>>31;s.z=r===0?1:0;s.c=0;s.v=0;';
+    if (k === 0 && !inv) {
+      if (sf) {
+        if (opc === 1 && n === ZR) return pure(`xl[${d}]=xl[${m}];xh[${d}]=xh[${m}];`);
+        if (opc !== 3) return pure(`xl[${d}]=xl[${n}]${op}xl[${m}];xh[${d}]=xh[${n}]${op}xh[${m}];`);
+        return pure(`const lo=xl[${n}]&xl[${m}],hi=xh[${n}]&xh[${m}];xl[${d}]=lo;xh[${d}]=hi;${flags64}`);
+      }
+      if (opc !== 3) return pure(`xl[${d}]=xl[${n}]${op}xl[${m}];xh[${d}]=0;`);
+      return pure(`const r=xl[${n}]&xl[${m}];xl[${d}]=r;xh[${d}]=0;${flags32}`);
+    }
+    const x = inv ? -1 : 0;
+    if (sf) {
+      return pure(
+        `${shift64(t, m, k, x)}const lo=xl[${n}]${op}bl,hi=xh[${n}]${op}bh;xl[${d}]=lo;xh[${d}]=hi;${opc === 3 ? flags64 : ''}`,
+      );
+    }
+    return pure(`const r=xl[${n}]${op}${shift32(t, m, k, x)};xl[${d}]=r;xh[${d}]=0;${opc === 3 ? flags32 : ''}`);
+  };
+}
+
+/** dp_reg.ts addSubShiftedExec. */
+function addSubReg(sub: boolean, setf: boolean): SnippetGen {
+  return (f) => {
+    const sf = u(f, 'sf');
+    const n = rz(u(f, 'rn'));
+    const m = rz(u(f, 'rm'));
+    const rd = u(f, 'rd');
+    const d = wz(rd);
+    const t = u(f, 'shift');
+    const k = u(f, 'imm6');
+    const x = sub ? -1 : 0;
+    const cin = sub ? 1 : 0;
+    if (k === 0) {
+      if (sf) {
+        if (!setf && !sub)
+          return pure(
+            `const l=(xl[${n}]>>>0)+(xl[${m}]>>>0);xh[${d}]=xh[${n}]+xh[${m}]+(l>0xffffffff?1:0);xl[${d}]=l;`,
+          );
+        if (!setf)
+          return pure(`const l=(xl[${n}]>>>0)-(xl[${m}]>>>0);xh[${d}]=xh[${n}]-xh[${m}]-(l<0?1:0);xl[${d}]=l;`);
+        const dd = sub && rd === 31 ? null : d;
+        return pure(
+          `const al=xl[${n}],ah=xh[${n}];${adds64(sub ? `~xl[${m}]` : `xl[${m}]`, sub ? `~xh[${m}]` : `xh[${m}]`, cin, dd)}`,
+        );
+      }
+      if (!setf && !sub) return pure(`xl[${d}]=xl[${n}]+xl[${m}];xh[${d}]=0;`);
+      if (!setf) return pure(`xl[${d}]=xl[${n}]-xl[${m}];xh[${d}]=0;`);
+      if (sub && rd === 31) return pure(`const a=xl[${n}];${adds32(`~xl[${m}]`, 1, null)}`);
+      return pure(`const a=xl[${n}];${adds32(`xl[${m}]^${x}`, cin, d)}`);
+    }
+    if (sf) {
+      if (setf) return pure(`${shift64(t, m, k, x)}const al=xl[${n}],ah=xh[${n}];${adds64('bl', 'bh', cin, d)}`);
+      return pure(
+        `${shift64(t, m, k, x)}const l=(xl[${n}]>>>0)+(bl>>>0)+${cin};xh[${d}]=xh[${n}]+bh+(l>0xffffffff?1:0);xl[${d}]=l;`,
+      );
+    }
+    const b = shift32(t, m, k, x);
+    if (setf) return pure(`const a=xl[${n}];${adds32(b, cin, null)}xl[${d}]=r;xh[${d}]=0;`);
+    return pure(`xl[${d}]=xl[${n}]+${b}+${cin};xh[${d}]=0;`);
+  };
+}
+
+/** alu.ts umulhi32 as an expression of two int32 locals. */
+const umulhi = (a: string, b: string): string =>
+  `(Math.round(((${a}>>>0)*(${b}>>>0)-(Math.imul(${a},${b})>>>0))/4294967296)|0)`;
+
+/** dp_reg.ts maddExec (MADD / MSUB). */
+function madd(sub: boolean): SnippetGen {
+  return (f) => {
+    const n = rz(u(f, 'rn'));
+    const m = rz(u(f, 'rm'));
+    const a = rz(u(f, 'ra'));
+    const d = wz(u(f, 'rd'));
+    if (!f.sf) {
+      if (a === ZR && !sub) return pure(`xl[${d}]=Math.imul(xl[${n}],xl[${m}]);xh[${d}]=0;`);
+      return pure(`xl[${d}]=xl[${a}]${sub ? '-' : '+'}Math.imul(xl[${n}],xl[${m}]);xh[${d}]=0;`);
+    }
+    const prod = `const nl=xl[${n}],ml=xl[${m}];const pl=Math.imul(nl,ml);const ph=(${umulhi('nl', 'ml')}+Math.imul(nl,xh[${m}])+Math.imul(xh[${n}],ml))|0;`;
+    if (a === ZR && !sub) return pure(`${prod}xh[${d}]=ph;xl[${d}]=pl;`);
+    if (sub) return pure(`${prod}const l=(xl[${a}]>>>0)-(pl>>>0);xh[${d}]=xh[${a}]-ph-(l<0?1:0);xl[${d}]=l;`);
+    return pure(`${prod}const l=(xl[${a}]>>>0)+(pl>>>0);xh[${d}]=xh[${a}]+ph+(l>0xffffffff?1:0);xl[${d}]=l;`);
+  };
+}
+
+/** dp_reg.ts condSelectExec: 0 CSEL, 1 CSINC, 2 CSINV, 3 CSNEG. */
+function condSelect(kind: number): SnippetGen {
+  return (f) => {
+    const n = rz(u(f, 'rn'));
+    const m = rz(u(f, 'rm'));
+    const d = wz(u(f, 'rd'));
+    const c = u(f, 'cond');
+    if (c >= 14) {
+      if (f.sf) return pure(`xl[${d}]=xl[${n}];xh[${d}]=xh[${n}];`);
+      return pure(`xl[${d}]=xl[${n}];xh[${d}]=0;`);
+    }
+    if (f.sf) {
+      const keep = `xl[${d}]=xl[${n}];xh[${d}]=xh[${n}];`;
+      let other: string;
+      switch (kind) {
+        case 0:
+          other = `xl[${d}]=xl[${m}];xh[${d}]=xh[${m}];`;
+          break;
+        case 1:
+          other = `const l=(xl[${m}]>>>0)+1;xh[${d}]=xh[${m}]+(l>0xffffffff?1:0);xl[${d}]=l;`;
+          break;
+        case 2:
+          other = `xl[${d}]=~xl[${m}];xh[${d}]=~xh[${m}];`;
+          break;
+        default:
+          other = `const l=xl[${m}];xh[${d}]=~xh[${m}]+(l===0?1:0);xl[${d}]=-l;`;
+      }
+      return pure(`if(${cond(c)}){${keep}}else{${other}}`);
+    }
+    const v = `xl[${m}]`;
+    const alt = kind === 0 ? v : kind === 1 ? `${v}+1` : kind === 2 ? `~${v}` : `-${v}`;
+    return pure(`if(${cond(c)})xl[${d}]=xl[${n}];else xl[${d}]=${alt};xh[${d}]=0;`);
+  };
+}
+
+// ---- branches --------------------------------------------------------------------------------
+
+const bImm: SnippetGen = (f, a) => pure(`pc=${wrap(a + sext(u(f, 'imm26'), 26) * 4)};`);
+
+const bl: SnippetGen = (f, a) => {
+  const t = wrap(a + sext(u(f, 'imm26'), 26) * 4);
+  const lo = ((a + 4) % 4294967296) | 0;
+  const hi = Math.floor((a + 4) / 4294967296) | 0;
+  return pure(`xl[30]=${lo};xh[30]=${hi};pc=${t};`);
+};
+
+const bCond: SnippetGen = (f, a) => {
+  const t = wrap(a + sext(u(f, 'imm19'), 19) * 4);
+  const c = u(f, 'cond');
+  if (c >= 14) return pure(`pc=${t};`);
+  return pure(`pc=${cond(c)}?${t}:${a + 4};`);
+};
+
+function cbz(nz: boolean): SnippetGen {
+  return (f, a) => {
+    const t = wrap(a + sext(u(f, 'imm19'), 19) * 4);
+    const r = rz(u(f, 'rt'));
+    const v = f.sf ? `(xl[${r}]|xh[${r}])` : `xl[${r}]`;
+    return pure(`pc=${v}${nz ? '!==' : '==='}0?${t}:${a + 4};`);
+  };
+}
+
+function tbz(nz: boolean): SnippetGen {
+  return (f, a) => {
+    const t = wrap(a + sext(u(f, 'imm14'), 14) * 4);
+    const r = rz(u(f, 'rt'));
+    const mask = 1 << u(f, 'b40');
+    const v = f.b5 ? `xh[${r}]` : `xl[${r}]`;
+    return pure(`pc=(${v}&${mask})${nz ? '!==' : '==='}0?${t}:${a + 4};`);
+  };
+}
+
+const addrOf = (r: number): string => `(xh[${r}]>>>0)*4294967296+(xl[${r}]>>>0)`;
+
+const ret: SnippetGen = (f) => pure(`pc=${addrOf(rz(u(f, 'rn')))};`);
+
+const blr: SnippetGen = (f, a) => {
+  const r = rz(u(f, 'rn'));
+  const ra = a + 4;
+  return pure(`const t=${addrOf(r)};xl[30]=${ra % 4294967296};xh[30]=${Math.floor(ra / 4294967296)};pc=t;`);
+};
+
+// ---- loads and stores ----------------------------------------------------------------------------
+
+/** ldst.ts ea(blo, bhi, off) with the base halves in bl/bh, as `const a=...;`. */
+function eaCode(off: number): string {
+  if (off === 0) return 'const a=(bh>>>0)*4294967296+(bl>>>0);';
+  const test = off > 0 ? `q<4294967296` : 'q>=0';
+  return `const q=(bl>>>0)+${off};const a=${test}?(bh>>>0)*4294967296+q:h.ea(bl,bh,${off});`;
+}
+
+/** ldst.ts eaReg with constants ext/sh, as `const a=...;`. */
+function eaRegCode(m: number, ext: number, sh: number): string {
+  const oh = ext === EXT_UXTW ? '0' : ext === EXT_SXTW ? 'ol>>31' : `xh[${m}]`;
+  const shift = sh !== 0 ? `oh=(oh<<${sh})|(ol>>>${32 - sh});ol<<=${sh};` : '';
+  return (
+    `let ol=xl[${m}];let oh=${oh};${shift}const q=(bl>>>0)+(ol>>>0);` +
+    'const a=((bh+oh+(q>=4294967296?1:0))>>>0)*4294967296+(q>>>0);'
+  );
+}
+
+/** ldst.ts wback. */
+function wbackCode(n: number, off: number): string {
+  return `{const w=(bl>>>0)+${off};xl[${n}]=w;xh[${n}]=w>=4294967296?bh+1:w<0?bh-1:bh;}`;
+}
+
+/** The access of ldst.ts accessOp for kind k at address `a`, register t. */
+function accessCode(k: number, t: number): string | undefined {
+  const vt = t * 4;
+  const zero = `vi[${vt + 1}]=0;vi[${vt + 2}]=0;vi[${vt + 3}]=0;`;
+  switch (k) {
+    case K_STRB:
+      return `mem.st8(a,xl[${t}]);`;
+    case K_STRB + 1:
+      return `mem.st16(a,xl[${t}]);`;
+    case K_STRB + 2:
+      return `mem.st32(a,xl[${t}]);`;
+    case K_STRB + 3:
+      return `mem.st64(a,xl[${t}],xh[${t}]);`;
+    case K_LDRB:
+      return `xl[${t}]=mem.ld8(a);xh[${t}]=0;`;
+    case K_LDRB + 1:
+      return `xl[${t}]=mem.ld16(a);xh[${t}]=0;`;
+    case K_LDRB + 2:
+      return `xl[${t}]=mem.ld32(a);xh[${t}]=0;`;
+    case K_LDRB + 3:
+      return `xl[${t}]=mem.ld64(a);xh[${t}]=mem.hi;`;
+    case K_LDRSBX:
+      return `const v=(mem.ld8(a)<<24)>>24;xl[${t}]=v;xh[${t}]=v>>31;`;
+    case K_LDRSBX + 1:
+      return `const v=(mem.ld16(a)<<16)>>16;xl[${t}]=v;xh[${t}]=v>>31;`;
+    case K_LDRSBX + 2:
+      return `const v=mem.ld32(a);xl[${t}]=v;xh[${t}]=v>>31;`;
+    case K_LDRSBW:
+      return `xl[${t}]=(mem.ld8(a)<<24)>>24;xh[${t}]=0;`;
+    case K_LDRSBW + 1:
+      return `xl[${t}]=(mem.ld16(a)<<16)>>16;xh[${t}]=0;`;
+    case K_STB:
+      return `mem.st8(a,s.vb[${vt * 4}]);`;
+    case K_STB + 1:
+      return `mem.st16(a,s.vh[${vt * 2}]);`;
+    case K_STB + 2:
+      return `mem.st32(a,vi[${vt}]);`;
+    case K_STB + 3:
+      return `mem.st64(a,vi[${vt}],vi[${vt + 1}]);`;
+    case K_STQ:
+      return `mem.st64(a,vi[${vt}],vi[${vt + 1}]);mem.st64(a+8,vi[${vt + 2}],vi[${vt + 3}]);`;
+    case K_LDB:
+      return `const v=mem.ld8(a);vi[${vt}]=v;${zero}`;
+    case K_LDB + 1:
+      return `const v=mem.ld16(a);vi[${vt}]=v;${zero}`;
+    case K_LDB + 2:
+      return `const v=mem.ld32(a);vi[${vt}]=v;${zero}`;
+    case K_LDB + 3:
+      return `const v=mem.ld64(a);vi[${vt}]=v;vi[${vt + 1}]=mem.hi;vi[${vt + 2}]=0;vi[${vt + 3}]=0;`;
+    case K_LDQ:
+      return `const l0=mem.ld64(a);const h0=mem.hi;const l1=mem.ld64(a+8);vi[${vt}]=l0;vi[${vt + 1}]=h0;vi[${vt + 2}]=l1;vi[${vt + 3}]=mem.hi;`;
+  }
+  return undefined;
+}
+
+/** ldst.ts accessOp as a snippet; m < 0: immediate offset. */
+function accessSnippet(
+  k: number,
+  t: number,
+  n: number,
+  off: number,
+  wb: boolean,
+  wbo: number,
+  m: number,
+  ext: number,
+  sh: number,
+): Snippet | undefined {
+  if (k === K_PRFM) return pure('');
+  const acc = accessCode(k, t);
+  if (acc === undefined) return undefined;
+  const addr = m < 0 ? eaCode(off) : eaRegCode(m, ext, sh);
+  return throwing(`const bl=xl[${n}],bh=xh[${n}];${addr}${acc}${wb ? wbackCode(n, wbo) : ''}`);
+}
+
+type Mode = 'uimm' | 'unscaled' | 'post' | 'pre';
+
+function ldstImm(mode: Mode): SnippetGen {
+  return (f) => {
+    const k = kindOf(u(f, 'size'), u(f, 'v'), u(f, 'opc'));
+    if (k < 0) return undefined;
+    const scale = (KINFO[k] as { scale: number }).scale;
+    const off = mode === 'uimm' ? u(f, 'imm12') * 2 ** scale : sext(u(f, 'imm9'), 9);
+    const n = f.rn === 31 ? SP : u(f, 'rn');
+    const t = gprT(k, u(f, 'rt'));
+    if (mode === 'post') return accessSnippet(k, t, n, 0, true, off, -1, 0, 0);
+    if (mode === 'pre') return accessSnippet(k, t, n, off, true, off, -1, 0, 0);
+    return accessSnippet(k, t, n, off, false, 0, -1, 0, 0);
+  };
+}
+
+const ldstReg: SnippetGen = (f) => {
+  const k = kindOf(u(f, 'size'), u(f, 'v'), u(f, 'opc'));
+  if (k < 0 || (u(f, 'option') & 2) === 0) return undefined;
+  const n = f.rn === 31 ? SP : u(f, 'rn');
+  const m = f.rm === 31 ? ZR : u(f, 'rm');
+  const sh = f.S ? (KINFO[k] as { scale: number }).scale : 0;
+  return accessSnippet(k, gprT(k, u(f, 'rt')), n, 0, false, 0, m, u(f, 'option'), sh);
+};
+
+const ldrLit: SnippetGen = (f, a) => {
+  const LIT = [
+    [K_LDRB + 2, K_LDRB + 3, K_LDRSBX + 2, K_PRFM],
+    [K_LDB + 2, K_LDB + 3, K_LDQ, -1],
+  ];
+  const k = (LIT[u(f, 'v')] as number[])[u(f, 'opc')] as number;
+  if (k < 0) return undefined;
+  if (k === K_PRFM) return pure('');
+  return accessSnippet(k, gprT(k, u(f, 'rt')), ZR, a + sext(u(f, 'imm19'), 19) * 4, false, 0, -1, 0, 0);
+};
+
+/** ldst.ts loadVec for register t at address expression `a`. */
+function loadVecCode(t: number, words: number, at: string): string {
+  const i = t * 4;
+  if (words === 1) return `vi[${i}]=mem.ld32(${at});vi[${i + 1}]=0;vi[${i + 2}]=0;vi[${i + 3}]=0;`;
+  if (words === 2) return `vi[${i}]=mem.ld64(${at});vi[${i + 1}]=mem.hi;vi[${i + 2}]=0;vi[${i + 3}]=0;`;
+  return `{const l0=mem.ld64(${at});const h0=mem.hi;const l1=mem.ld64(${at}+8);vi[${i}]=l0;vi[${i + 1}]=h0;vi[${i + 2}]=l1;vi[${i + 3}]=mem.hi;}`;
+}
+
+/** ldst.ts pairOp. */
+function pairCode(pk: number, ld: boolean, t: number, t2: number): string {
+  const bytes = 1 << (PSCALE[pk] as number);
+  if (!ld) {
+    switch (pk) {
+      case P_W:
+        return `mem.st32(a,xl[${t}]);mem.st32(a+4,xl[${t2}]);`;
+      case P_X:
+        return `mem.st64(a,xl[${t}],xh[${t}]);mem.st64(a+8,xl[${t2}],xh[${t2}]);`;
+      case P_S:
+        return `mem.st32(a,vi[${t * 4}]);mem.st32(a+4,vi[${t2 * 4}]);`;
+      case P_D:
+        return `mem.st64(a,vi[${t * 4}],vi[${t * 4 + 1}]);mem.st64(a+8,vi[${t2 * 4}],vi[${t2 * 4 + 1}]);`;
+      default:
+        return (
+          `mem.st64(a,vi[${t * 4}],vi[${t * 4 + 1}]);mem.st64(a+8,vi[${t * 4 + 2}],vi[${t * 4 + 3}]);` +
+          `mem.st64(a+16,vi[${t2 * 4}],vi[${t2 * 4 + 1}]);mem.st64(a+24,vi[${t2 * 4 + 2}],vi[${t2 * 4 + 3}]);`
+        );
+    }
+  }
+  switch (pk) {
+    case P_W:
+      return `const v0=mem.ld32(a);const v1=mem.ld32(a+4);xl[${t2}]=v1;xh[${t2}]=0;xl[${t}]=v0;xh[${t}]=0;`;
+    case P_SW:
+      return `const v0=mem.ld32(a);const v1=mem.ld32(a+4);xl[${t2}]=v1;xh[${t2}]=v1>>31;xl[${t}]=v0;xh[${t}]=v0>>31;`;
+    case P_X:
+      return `const l0=mem.ld64(a);const h0=mem.hi;const l1=mem.ld64(a+8);xl[${t2}]=l1;xh[${t2}]=mem.hi;xl[${t}]=l0;xh[${t}]=h0;`;
+    default:
+      return loadVecCode(t, bytes / 4, 'a') + loadVecCode(t2, bytes / 4, `a+${bytes}`);
+  }
+}
+
+function ldstPair(mode: 'nt' | 'post' | 'off' | 'pre'): SnippetGen {
+  return (f) => {
+    const pk = pairKind(f, mode === 'nt');
+    if (pk < 0) return undefined;
+    const ld = f.L === 1;
+    const off = sext(u(f, 'imm7'), 7) * 2 ** (PSCALE[pk] as number);
+    const n = f.rn === 31 ? SP : u(f, 'rn');
+    const map = (r: number): number => (pk >= P_S || r !== 31 ? r : ld ? ZR_W : ZR);
+    const t = map(u(f, 'rt'));
+    const t2 = map(u(f, 'rt2'));
+    const eo = mode === 'post' ? 0 : off;
+    const wb = mode === 'post' || mode === 'pre';
+    return throwing(
+      `const bl=xl[${n}],bh=xh[${n}];${eaCode(eo)}${pairCode(pk, ld, t, t2)}${wb ? wbackCode(n, off) : ''}`,
+    );
+  };
+}
+
+// ---- floating point ----------------------------------------------------------------------------
+
+const fpDp2: SnippetGen = (f) => {
+  const op = u(f, 'op');
+  if (op >= 4) return undefined;
+  const d = u(f, 'rd');
+  const n = u(f, 'rn');
+  const m = u(f, 'rm');
+  if (f.ft !== 1) return pure(`h.fbin32v(s,${op},${d},${n},${m});`);
+  switch (op) {
+    case 0:
+      return pure(`h.fmul64v(s,${d},${n},${m});`);
+    case 1:
+      return pure(`h.fdiv64v(s,${d},${n},${m});`);
+    case 2:
+      return pure(`h.faddsub64v(s,${d},${n},${m},false);`);
+    default:
+      return pure(`h.faddsub64v(s,${d},${n},${m},true);`);
+  }
+};
+
+const fpDp3: SnippetGen = (f) => {
+  const negN = f.o0 !== f.o1 ? 0x80000000 : 0;
+  const negA = f.o1 === 1 ? 0x80000000 : 0;
+  const args = `s,${u(f, 'rd')},${u(f, 'ra')},${u(f, 'rn')},${u(f, 'rm')},${negA},${negN}`;
+  return pure(f.ft === 0 ? `h.ffma32v(${args});` : `h.ffma64v(${args});`);
+};
+
+const fmovImm: SnippetGen = (f) => {
+  const i = u(f, 'rd') << 2;
+  const v = fpImmValue(u(f, 'imm8'));
+  if (f.ft === 0) {
+    const b = new Int32Array(new Float32Array([v]).buffer)[0] as number;
+    return pure(`vi[${i}]=${b};vi[${i + 1}]=0;vi[${i + 2}]=0;vi[${i + 3}]=0;`);
+  }
+  const w = new Int32Array(new Float64Array([v]).buffer);
+  return pure(`vi[${i}]=${w[0]};vi[${i + 1}]=${w[1]};vi[${i + 2}]=0;vi[${i + 3}]=0;`);
+};
+
+/** FMOV/FABS/FNEG (register); FSQRT stays an op. */
+const fpDp1: SnippetGen = (f) => {
+  const op = u(f, 'op');
+  if (op === 3) return undefined;
+  const d = u(f, 'rd') << 2;
+  const i = u(f, 'rn') << 2;
+  if (f.ft !== 1) {
+    const v = op === 0 ? `vi[${i}]` : op === 1 ? `vi[${i}]&2147483647` : `vi[${i}]^2147483648`;
+    return pure(`vi[${d}]=${v};vi[${d + 1}]=0;vi[${d + 2}]=0;vi[${d + 3}]=0;`);
+  }
+  const hi = op === 0 ? `vi[${i + 1}]` : op === 1 ? `vi[${i + 1}]&2147483647` : `vi[${i + 1}]^2147483648`;
+  return pure(`const lo=vi[${i}],hi=${hi};vi[${d}]=lo;vi[${d + 1}]=hi;vi[${d + 2}]=0;vi[${d + 3}]=0;`);
+};
+
+const fmovXd: SnippetGen = (f) => {
+  const d = wz(u(f, 'rd'));
+  const i = u(f, 'rn') << 2;
+  return pure(`xl[${d}]=vi[${i}];xh[${d}]=vi[${i + 1}];`);
+};
+
+const fmovDx: SnippetGen = (f) => {
+  const i = u(f, 'rd') << 2;
+  const n = rz(u(f, 'rn'));
+  return pure(`const lo=xl[${n}],hi=xh[${n}];vi[${i}]=lo;vi[${i + 1}]=hi;vi[${i + 2}]=0;vi[${i + 3}]=0;`);
+};
+
+const fmovWs: SnippetGen = (f) => {
+  const d = wz(u(f, 'rd'));
+  const i = u(f, 'rn') << 2;
+  return pure(`xl[${d}]=vi[${i}];xh[${d}]=0;`);
+};
+
+const fmovSw: SnippetGen = (f) => {
+  const i = u(f, 'rd') << 2;
+  const n = rz(u(f, 'rn'));
+  return pure(`vi[${i}]=xl[${n}];vi[${i + 1}]=0;vi[${i + 2}]=0;vi[${i + 3}]=0;`);
+};
+
+// ---- the table -----------------------------------------------------------------------------------
+
+export const SNIPPETS: Record<string, SnippetGen> = {
+  ADD_imm: addSubImm(false, false),
+  ADDS_imm: addSubImm(false, true),
+  SUB_imm: addSubImm(true, false),
+  SUBS_imm: addSubImm(true, true),
+  AND_imm: logicalImm(0),
+  ORR_imm: logicalImm(1),
+  EOR_imm: logicalImm(2),
+  ANDS_imm: logicalImm(3),
+  MOVN: movn,
+  MOVZ: movz,
+  MOVK: movk,
+  SBFM: bitfield(0),
+  BFM: bitfield(1),
+  UBFM: bitfield(2),
+  AND_reg: logicalReg(0, false),
+  BIC_reg: logicalReg(0, true),
+  ORR_reg: logicalReg(1, false),
+  ORN_reg: logicalReg(1, true),
+  EOR_reg: logicalReg(2, false),
+  EON_reg: logicalReg(2, true),
+  ANDS_reg: logicalReg(3, false),
+  BICS_reg: logicalReg(3, true),
+  ADD_reg: addSubReg(false, false),
+  ADDS_reg: addSubReg(false, true),
+  SUB_reg: addSubReg(true, false),
+  SUBS_reg: addSubReg(true, true),
+  MADD: madd(false),
+  MSUB: madd(true),
+  CSEL: condSelect(0),
+  CSINC: condSelect(1),
+  CSINV: condSelect(2),
+  CSNEG: condSelect(3),
+  B: bImm,
+  BL: bl,
+  B_cond: bCond,
+  CBZ: cbz(false),
+  CBNZ: cbz(true),
+  TBZ: tbz(false),
+  TBNZ: tbz(true),
+  RET: ret,
+  BR: ret,
+  BLR: blr,
+  LDST_uimm: ldstImm('uimm'),
+  LDST_unscaled: ldstImm('unscaled'),
+  LDST_post: ldstImm('post'),
+  LDST_pre: ldstImm('pre'),
+  LDST_reg: ldstReg,
+  LDR_lit: ldrLit,
+  LDSTNP: ldstPair('nt'),
+  LDSTP_post: ldstPair('post'),
+  LDSTP_off: ldstPair('off'),
+  LDSTP_pre: ldstPair('pre'),
+  FP_DP2: fpDp2,
+  FP_DP3: fpDp3,
+  FMOV_imm: fmovImm,
+  FP_DP1: fpDp1,
+  FMOV_xd: fmovXd,
+  FMOV_dx: fmovDx,
+  FMOV_ws: fmovWs,
+  FMOV_sw: fmovSw,
+};
