@@ -13,6 +13,7 @@ export interface Command {
 // Each subcommand registers one line here (keep alphabetical).
 const COMMANDS: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./commands/bench.ts')).command,
+  debug: async () => (await import('./commands/debug.ts')).command,
   demo: async () => (await import('./commands/demo.ts')).command,
   disasm: async () => (await import('./commands/disasm.ts')).command,
   exec: async () => (await import('./commands/exec.ts')).command,
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'fuzz-lazy': async () => (await import('./commands/fuzz-lazy.ts')).command,
   link: async () => (await import('./commands/link.ts')).command,
   run: async () => (await import('./commands/run.ts')).command,
+  serve: async () => (await import('./commands/serve.ts')).command,
 };
 
 async function help(): Promise<string> {
