@@ -13,11 +13,10 @@
  * ask `canPark()` first and answer an error instead.
  */
 import type { Engine } from '../../emu/engine.ts';
-import { PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../emu/errors.ts';
 import { HostCallError, ProgramExit } from '../host/errors.ts';
 import type { ProcessHost } from '../host/process.ts';
-import { DEFAULT_STACK, type ProgramResult, type RunProgramOptions } from '../host/runner.ts';
+import { type ProgramResult, prepareProgramStack, type RunProgramOptions } from '../host/runner.ts';
 
 /** What a parked call does when its answer is there. */
 export interface Resumption {
@@ -172,35 +171,7 @@ export class Executor {
     const host = this.host;
     const e = this.engine;
     host.install();
-    const stack = options.stack ?? DEFAULT_STACK;
-    const bottom = stack.top - stack.size;
-    e.memMap(bottom, stack.size, PROT_READ | PROT_WRITE);
-    const argv = options.argv ?? ['a.out'];
-    const enc = new TextEncoder();
-    let p = stack.top;
-    const ptrs: number[] = [];
-    for (const a of argv) {
-      const b = enc.encode(a);
-      p -= b.length + 1;
-      host.writeCString(p, b);
-      ptrs.push(p);
-    }
-    p &= ~15;
-    const arr = new Uint8Array(8 * (argv.length + 2));
-    const dv = new DataView(arr.buffer);
-    ptrs.forEach((v, i) => {
-      dv.setBigUint64(8 * i, BigInt(v), true);
-    });
-    p -= arr.length;
-    p &= ~15;
-    host.writeBytes(p, arr);
-    const argvAddr = p;
-    const envpAddr = p + 8 * (argv.length + 1);
-    e.setX(31, BigInt(p - 64));
-    e.setX(29, 0n);
-    const start = e.instructionCount();
-    if (options.maxInstructions !== undefined) host.instructionDeadline = start + options.maxInstructions;
-    const args = [argv.length, argvAddr, envpAddr];
+    const { args, start } = prepareProgramStack(host, options);
     const done = (status: number, reason: ProgramResult['reason']): ProgramResult => ({
       status,
       reason,

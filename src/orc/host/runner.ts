@@ -27,10 +27,13 @@ export interface ProgramResult {
   instructions: number;
 }
 
-export function runProgram(host: ProcessHost, entry: number, options: RunProgramOptions = {}): ProgramResult {
+/**
+ * Maps the program stack and lays out argv (strings at the top, then the argv/envp arrays,
+ * 16-byte aligned); sets sp and x29, arms the instruction deadline. Returns main's arguments
+ * (argc, argv, envp) and the instruction count at the start.
+ */
+export function prepareProgramStack(host: ProcessHost, options: RunProgramOptions): { args: number[]; start: number } {
   const e = host.engine;
-  host.install();
-  host.resetPendingCalls();
   const stack = options.stack ?? DEFAULT_STACK;
   const bottom = stack.top - stack.size;
   e.memMap(bottom, stack.size, PROT_READ | PROT_WRITE);
@@ -60,7 +63,14 @@ export function runProgram(host: ProcessHost, entry: number, options: RunProgram
   e.setX(29, 0n);
   const start = e.instructionCount();
   if (options.maxInstructions !== undefined) host.instructionDeadline = start + options.maxInstructions;
-  const args = [argv.length, argvAddr, envpAddr];
+  return { args: [argv.length, argvAddr, envpAddr], start };
+}
+
+export function runProgram(host: ProcessHost, entry: number, options: RunProgramOptions = {}): ProgramResult {
+  const e = host.engine;
+  host.install();
+  host.resetPendingCalls();
+  const { args, start } = prepareProgramStack(host, options);
   try {
     for (const init of options.initializers ?? []) host.callEmulated(init, args);
     const r = host.callEmulated(entry, args);
