@@ -87,6 +87,7 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
       writeErr,
       displayName: io.displayName,
       onExecutor: io.onExecutor,
+      stdin: io.stdin,
     });
   }
   if (executor !== 'in-process') throw new CliError('--executor must be in-process, worker or in-process-epc');

@@ -208,19 +208,30 @@ export function containsSvc(code: Uint8Array): boolean {
 export function installLinuxSyscalls(target: SyscallTarget, options: LinuxSyscallOptions = {}): RunSyscalls {
   const layer = new RunSyscalls(target.host, options);
   if (options.always || !target.layer) return layer.install();
-  target.layer.addPlugin({
+  target.layer.addPlugin(svcDetectorPlugin(() => layer.install()));
+  return layer;
+}
+
+/**
+ * A linking-layer plugin that calls `onFound` once, when the first linked graph whose executable
+ * content contains `svc` is being linked (before its code can run). The out-of-process executor
+ * (src/orc/remote) uses it in the controller to turn the executor's syscall layer on.
+ */
+export function svcDetectorPlugin(onFound: () => void): ObjectLinkingLayerPlugin {
+  let found = false;
+  return {
     modifyPassConfig(_mr, g) {
-      if (layer.installed) return;
+      if (found) return;
       for (const s of g.sections) {
         if (!(s.prot & PROT_EXEC)) continue;
         if (s.blocks.some((b) => b.content !== null && containsSvc(b.content))) {
-          layer.install();
+          found = true;
+          onFound();
           return;
         }
       }
     },
-  });
-  return layer;
+  };
 }
 
 /** A fatal fault/trap as the signal a Linux process would get; undefined for other errors. */

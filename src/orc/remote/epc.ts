@@ -11,6 +11,7 @@ import { createEngine, type Engine, type EngineKind } from '../../emu/engine.ts'
 import type { OutputSink } from '../host/process.ts';
 import type { ProgramResult } from '../host/runner.ts';
 import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
+import type { ThreadOptions } from '../threads/scheduler.ts';
 import { ExecutorRuntime } from './executor-runtime.ts';
 import type {
   DispatchReply,
@@ -61,6 +62,8 @@ export interface ExecutorProcessControl {
   readMemory(region: Region): Promise<Uint8Array>;
   writeMemory(write: SegmentWrite): Promise<void>;
   traceTrampolines(begin: number, end: number): Promise<void>;
+  /** Turns on the executor's Linux syscall layer (idempotent; ordered before later requests). */
+  enableSyscalls(): Promise<void>;
 
   runProgram(req: RunProgramRequest): Promise<ProgramResult>;
   call(fn: number, args: readonly (bigint | number)[]): Promise<bigint>;
@@ -75,6 +78,10 @@ export interface ExecutorOptions {
   seed?: number | undefined;
   stdout?: OutputSink;
   stderr?: OutputSink;
+  /** What the program's read(0) syscalls see (default: this process's fd 0, read on first use). */
+  stdin?: Uint8Array | undefined;
+  /** Emulated pthreads in the executor (default: on, seeded by `seed`); false: single-threaded. */
+  threads?: ThreadOptions | false;
 }
 
 export const emptyStats = (): EPCStats => ({
@@ -105,6 +112,9 @@ export class InProcessEPC implements ExecutorProcessControl {
         return this.handler(tag, args);
       },
       onTrace: (r) => this.trace?.(r),
+      seed: options.seed,
+      stdin: options.stdin,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
     });
     this.bootstrap = this.runtime.bootstrap();
   }
@@ -155,6 +165,9 @@ export class InProcessEPC implements ExecutorProcessControl {
   }
   traceTrampolines(begin: number, end: number): Promise<void> {
     return this.count(() => this.runtime.traceTrampolines(begin, end));
+  }
+  enableSyscalls(): Promise<void> {
+    return this.count(() => this.runtime.enableSyscalls());
   }
   runProgram(req: RunProgramRequest): Promise<ProgramResult> {
     this.stats.requests++;

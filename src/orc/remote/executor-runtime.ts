@@ -15,9 +15,11 @@ import type { Engine } from '../../emu/engine.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { outOfBandError } from '../dispatch/wrapper.ts';
 import { Executor, type Resumption } from '../executor/executor.ts';
+import { programFault, RunSyscalls } from '../host/linux.ts';
 import { type OutputSink, ProcessHost, RET_WORD } from '../host/process.ts';
 import { DEFAULT_STACK, type ProgramResult } from '../host/runner.ts';
 import { DEFAULT_PLATFORM_GATE_PAGE } from '../platform/platform.ts';
+import { type ThreadOptions, ThreadScheduler } from '../threads/scheduler.ts';
 import type {
   DispatchReply,
   ExecutorBootstrap,
@@ -37,6 +39,15 @@ export interface ExecutorRuntimeOptions {
   /** Receives trace watches that were reached (see DispatchReply.watch). */
   onTrace?: (r: TraceReached) => void;
   gatePage?: number;
+  /** Seed of the thread scheduler and of getrandom (the CLI's --seed; default 0). */
+  seed?: number | undefined;
+  /**
+   * Emulated pthreads (src/orc/threads), as OrcSandbox installs them: scheduler options (its seed
+   * defaults to `seed`), or false for the single-thread executor without pthread functions.
+   */
+  threads?: ThreadOptions | false;
+  /** What read(0) syscalls see (default: this process's fd 0, read on first use). */
+  stdin?: Uint8Array | undefined;
 }
 
 export class ExecutorRuntime {
@@ -50,12 +61,21 @@ export class ExecutorRuntime {
   dispatchMicros = 0;
   private readonly entered = new Map<number, number>();
   private bootstrapped: ExecutorBootstrap | null = null;
+  /** The thread scheduler (null with `threads: false`); it runs every executor call. */
+  readonly threads: ThreadScheduler | null;
+  /** The Linux syscall layer, once the controller turned it on (see enableSyscalls). */
+  syscalls: RunSyscalls | null = null;
 
   constructor(private readonly options: ExecutorRuntimeOptions) {
     this.engine = options.engine;
     this.host = new ProcessHost(options.engine, { stdout: options.stdout, stderr: options.stderr });
     this.executor = new Executor(this.host);
     this.gateAddress = options.gatePage ?? DEFAULT_PLATFORM_GATE_PAGE;
+    if (options.threads === false) this.threads = null;
+    else {
+      this.threads = new ThreadScheduler(this.host, this.executor, { seed: options.seed, ...options.threads });
+      this.executor.scheduler = this.threads;
+    }
   }
 
   /** Installs the host functions and the dispatch gate; answers what the controller must know. */
@@ -68,8 +88,14 @@ export class ExecutorRuntime {
     new DataView(slot.buffer).setUint32(0, RET_WORD, true);
     e.memWrite(this.gateAddress, slot);
     e.addHostGate(this.gateAddress, (eng) => this.onDispatchGate(eng));
+    // The pthread functions join the Process JITDylib's definitions (as installThreads does in
+    // process); a name the host already defines keeps the host's definition.
+    const threadSymbols = [...(this.threads?.symbols ?? [])].filter(([name]) => this.host.symbol(name) === undefined);
+    const wire = (defs: Iterable<[string, { address: number; flags: number }]>) =>
+      [...defs].map(([name, d]) => ({ name, address: d.address, flags: d.flags }));
     this.bootstrapped = {
-      processSymbols: [...this.host.symbols].map(([name, d]) => ({ name, address: d.address, flags: d.flags })),
+      processSymbols: wire(this.host.symbols),
+      threadSymbols: wire(threadSymbols),
       jitDispatch: this.gateAddress,
       pageSize: PAGE_SIZE,
       engine: e.kind,
@@ -119,14 +145,32 @@ export class ExecutorRuntime {
     );
   }
 
+  /**
+   * Turns on the Linux syscall layer (raw `svc #0`: write, read, exit_group, brk, mmap…; see
+   * host/linux.ts). The controller asks before it finalizes the first graph whose code contains
+   * `svc`, as installLinuxSyscalls does in process. Idempotent.
+   */
+  enableSyscalls(): void {
+    this.syscalls ??= new RunSyscalls(this.host, {
+      seed: this.options.seed,
+      ...(this.options.stdin === undefined ? {} : { stdin: this.options.stdin }),
+    });
+    this.syscalls.install();
+  }
+
   async runProgram(req: RunProgramRequest): Promise<ProgramResult> {
     this.bootstrap();
     this.host.atexitHandlers.push(...req.finalizers);
-    return this.executor.runProgram(req.entry, {
+    const run = this.executor.runProgram(req.entry, {
       argv: req.argv,
       initializers: req.initializers,
       ...(req.maxInstructions === undefined ? {} : { maxInstructions: req.maxInstructions }),
     });
+    if (!req.faultsAsSignals) return run;
+    // As `run` does in process: a fatal fault/trap ends the run with 128 + signal, the reason on
+    // stderr (through the program's stderr stream, so it stays in order with the program's output).
+    const enc = new TextEncoder();
+    return run.catch(programFault(this.host, (s) => this.options.stderr(enc.encode(s))));
   }
 
   /** Calls `fn` (x0 answered); before any program ran, on a fresh stack (DEFAULT_STACK). */

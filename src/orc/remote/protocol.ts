@@ -24,6 +24,11 @@ export interface ExecutorSymbol {
 export interface ExecutorBootstrap {
   /** The Process JITDylib's definitions (host functions and their data). */
   processSymbols: ExecutorSymbol[];
+  /**
+   * The pthread functions of the executor's thread scheduler (src/orc/threads), defined in the
+   * Process JITDylib as a second unit after `processSymbols`, as installThreads does in process.
+   */
+  threadSymbols?: ExecutorSymbol[];
   /** The address of the `__orc_rt_jit_dispatch` gate. */
   jitDispatch: number;
   /** Engine page size for segment placement. */
@@ -52,6 +57,11 @@ export interface RunProgramRequest {
   /** Pointers of fini sections: registered as atexit handlers before the program starts. */
   finalizers: number[];
   maxInstructions?: number | undefined;
+  /**
+   * A fatal fault/trap ends the run as the signal status a shell reports (139, 133, …) with run's
+   * message on the program's stderr (host/linux.ts programFault) instead of failing the request.
+   */
+  faultsAsSignals?: boolean | undefined;
 }
 
 /** The controller's answer to a JIT dispatch, plus an optional trace watch (see `--trace lazy`). */
@@ -87,6 +97,8 @@ export interface Ops {
   writeMemory: { args: SegmentWrite; value: undefined };
   /** Counts instructions from entering any trampoline in [begin, end] (inclusive). */
   traceTrampolines: { args: { begin: number; end: number }; value: undefined };
+  /** Turns on the executor's Linux syscall layer (raw `svc #0`), before code using it is finalized. */
+  enableSyscalls: { args: undefined; value: undefined };
   runProgram: { args: RunProgramRequest; value: ProgramResult };
   call: { args: { fn: number; args: bigint[] }; value: bigint };
   stats: { args: undefined; value: ExecutorStats };

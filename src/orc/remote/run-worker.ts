@@ -27,6 +27,8 @@ export interface EpcRunOptions {
   write: (s: string) => void;
   writeErr: (s: string) => void;
   displayName?: ((file: string) => string) | undefined;
+  /** What the program's read(0) syscalls see (default: this process's stdin, read on first use). */
+  stdin?: Uint8Array | undefined;
   /** Sees the EPC once it is up (tests: kill the worker, count messages). */
   onExecutor?: ((epc: ExecutorProcessControl) => void) | undefined;
 }
@@ -44,7 +46,7 @@ export async function runWithEpc(o: EpcRunOptions): Promise<number> {
       throw new CliError(`cannot read '${file}': ${(e as Error).message}`);
     }
   });
-  const execOptions = { engine: o.engine, seed: o.seed, stdout, stderr };
+  const execOptions = { engine: o.engine, seed: o.seed, stdout, stderr, stdin: o.stdin };
   let epc: ExecutorProcessControl | undefined;
   try {
     epc = o.executor === 'worker' ? await WorkerEPC.start(execOptions) : await InProcessEPC.create(execOptions);
@@ -52,6 +54,9 @@ export async function runWithEpc(o: EpcRunOptions): Promise<number> {
     const sandbox = new EpcSandbox({
       epc,
       seed: o.seed,
+      // As run does in process: raw `svc` syscalls, faults/traps as signal statuses (139, 133, …).
+      syscalls: true,
+      faultsAsSignals: true,
       ...(o.showLinkedFiles ? { showLinkedFiles: o.write } : {}),
       ...(o.traceLazy ? { traceLazy: (ev) => o.writeErr(formatLazyTrace(ev)) } : {}),
     });

@@ -10,6 +10,7 @@ import { ExecutionSession, type JITDylib } from '../core/session.ts';
 import { type ExecutorSymbolDef, JITSymbolFlags, SymbolLookupFlags, type SymbolMap } from '../core/types.ts';
 import { absoluteSymbols, type SymbolAliasMap, symbolAliases } from '../core/units.ts';
 import type { WrapperFunctionResult } from '../dispatch/wrapper.ts';
+import { svcDetectorPlugin } from '../host/linux.ts';
 import type { ProgramResult } from '../host/runner.ts';
 import { LazyObjectLinkingLayer } from '../layers/lazy-object-linking-layer.ts';
 import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-linking-layer.ts';
@@ -29,6 +30,13 @@ export interface EpcSandboxOptions {
   traceLazy?: (ev: LazyTraceEvent) => void;
   runtimeObjects?: RuntimeObject[];
   reportError?: (e: Error) => void;
+  /**
+   * Linux syscalls in the executor (raw `svc #0`, as `run` installs them in process): the layer is
+   * turned on before the first graph whose code contains `svc` is finalized.
+   */
+  syscalls?: boolean;
+  /** A fatal fault/trap ends `run` with the signal status and run's message (see protocol.ts). */
+  faultsAsSignals?: boolean;
 }
 
 export class EpcSandbox {
@@ -46,6 +54,7 @@ export class EpcSandbox {
   /** JIT dispatch calls answered. */
   dispatches = 0;
   private watchHook: ((r: WrapperFunctionResult) => DispatchReply['watch']) | null = null;
+  private readonly faultsAsSignals: boolean;
 
   constructor(options: EpcSandboxOptions) {
     const epc = options.epc;
@@ -68,8 +77,19 @@ export class EpcSandbox {
         '<process symbols>',
       ),
     );
+    const threadSymbols = boot.threadSymbols ?? [];
+    if (threadSymbols.length > 0)
+      this.processJD.define(
+        absoluteSymbols(
+          new Map(threadSymbols.map((s) => [s.name, { address: s.address, flags: s.flags }])),
+          '<thread functions>',
+        ),
+      );
     this.layer = new ObjectLinkingLayer(es, new EPCMemoryManager(epc, { reportError: report }));
     if (options.showLinkedFiles) this.layer.addPlugin(showLinkedFilesPlugin(options.showLinkedFiles));
+    // The request goes before the graph's finalize request (one ordered channel).
+    if (options.syscalls) this.layer.addPlugin(svcDetectorPlugin(() => void epc.enableSyscalls().catch(report)));
+    this.faultsAsSignals = options.faultsAsSignals ?? false;
 
     // The Platform JITDylib: the runtime objects, its aliases, and the executor's dispatch gate.
     const runtime = (options.runtimeObjects ?? loadRuntimeObjects()).map((o) => ({
@@ -180,6 +200,7 @@ export class EpcSandbox {
       ],
       finalizers: inits.filter((i) => i.kind === 'fini').flatMap((i) => i.pointers),
       maxInstructions: options.maxInstructions,
+      faultsAsSignals: this.faultsAsSignals,
     });
   }
 
@@ -194,7 +215,8 @@ export class EpcSandbox {
 
   private installLazyTrace(sink: (ev: LazyTraceEvent) => void): void {
     const watched = new Map<number, ReentryRecord[]>();
-    let last: ReentryRecord | undefined;
+    // Reentries resolved but not yet answered, oldest first (several threads may wait at once).
+    const resolved: ReentryRecord[] = [];
     this.lrm.listeners.push({
       onLazyReexportsCreated: (_jd, _key, reexports) => {
         if (reexports.length === 0) return;
@@ -202,7 +224,7 @@ export class EpcSandbox {
         this.epc.traceTrampolines(Math.min(...ts), Math.max(...ts) + 7).catch((e: Error) => this.es.reportError(e));
       },
       onReentryResolved: (r) => {
-        last = r;
+        resolved.push(r);
         if (!r.result.ok)
           sink({
             trampoline: r.trampoline,
@@ -214,8 +236,7 @@ export class EpcSandbox {
       },
     });
     this.watchHook = () => {
-      const r = last;
-      last = undefined;
+      const r = resolved.shift();
       if (!r || !r.result.ok) return undefined;
       const q = watched.get(r.trampoline) ?? [];
       q.push(r);

@@ -1,10 +1,20 @@
 /**
- * The executor worker thread: an ExecutorRuntime (engine, Process host functions, parking
- * executor, dispatch gate) serving the controller's requests (./protocol.ts). Program output and
- * JIT dispatch calls go to the controller as messages on the same port, so they arrive in order.
+ * The executor worker thread: an ExecutorRuntime (engine, Process host functions, thread scheduler,
+ * parking executor, dispatch gate, syscall layer on request) serving the controller's requests
+ * (./protocol.ts). Program output and JIT dispatch calls go to the controller as messages on the
+ * same port, so they arrive in order.
+ *
+ * Determinism: emulated code runs only in microtasks that follow a `runProgram`/`call` request or a
+ * `dispatchReply` (a parked thread's answer), and stops at the next await of an answer that is not
+ * there yet. Messages are handled one per macrotask turn (a queue pumped by setImmediate), so after a
+ * reply resumes the program no later message (a stub pointer write, another reply) is applied until
+ * the program waits again. Where a controller write lands relative to the program is therefore a
+ * function of the message order, never of host timing; the thread scheduler's virtual JIT latencies
+ * (src/orc/threads) make the interleaving independent of when answers arrive.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, type EngineKind } from '../../emu/engine.ts';
+import type { ThreadOptions } from '../threads/scheduler.ts';
 import { ExecutorRuntime } from './executor-runtime.ts';
 import type { DispatchReply, OpName, Ops, ToController, ToExecutor } from './protocol.ts';
 import { serializeError } from './protocol.ts';
@@ -13,6 +23,8 @@ interface WorkerData {
   engine: EngineKind;
   seed: number | undefined;
   auditSharedMemory: boolean;
+  stdin: Uint8Array | undefined;
+  threads: ThreadOptions | false | undefined;
 }
 
 const data = workerData as WorkerData;
@@ -47,6 +59,9 @@ const runtime = new ExecutorRuntime({
       send({ t: 'dispatch', id, tag, args });
     }),
   onTrace: (reached) => send({ t: 'trace', reached }),
+  seed: data.seed,
+  stdin: data.stdin,
+  ...(data.threads === undefined ? {} : { threads: data.threads }),
 });
 
 /** A request handler (value-less ops answer undefined). */
@@ -60,6 +75,7 @@ const handlers: { [K in OpName]: Handler<K> } = {
   readMemory: (r) => runtime.readMemory(r),
   writeMemory: (w) => runtime.writeMemory(w),
   traceTrampolines: (a) => runtime.traceTrampolines(a.begin, a.end),
+  enableSyscalls: () => runtime.enableSyscalls(),
   runProgram: (req) => runtime.runProgram(req),
   call: (a) => runtime.call(a.fn, a.args),
   stats: () => ({ sharedArrayBuffers, parks: runtime.executor.parks }),
@@ -71,7 +87,28 @@ const handlers: { [K in OpName]: Handler<K> } = {
   },
 };
 
+const queue: ToExecutor[] = [];
+let pumping = false;
+const pump = (): void => {
+  const m = queue.shift();
+  if (!m) {
+    pumping = false;
+    return;
+  }
+  handle(m);
+  // The next message waits for the next turn: the microtasks `m` started (the program resuming)
+  // run to their next real wait first.
+  setImmediate(pump);
+};
 port.on('message', (m: ToExecutor) => {
+  queue.push(m);
+  if (!pumping) {
+    pumping = true;
+    pump();
+  }
+});
+
+function handle(m: ToExecutor): void {
   if (m.t === 'dispatchReply') {
     const resolve = waiting.get(m.id);
     waiting.delete(m.id);
@@ -90,4 +127,4 @@ port.on('message', (m: ToExecutor) => {
     (v) => send({ t: 'res', id: m.id, ok: true, value: v }),
     (e) => send({ t: 'res', id: m.id, ok: false, error: serializeError(e) }),
   );
-});
+}

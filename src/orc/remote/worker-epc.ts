@@ -14,6 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ProgramResult } from '../host/runner.ts';
 import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
+import type { ThreadOptions } from '../threads/scheduler.ts';
 import type { DispatchHandler, EPCStats, ExecutorOptions, ExecutorProcessControl } from './epc.ts';
 import { emptyStats } from './epc.ts';
 import {
@@ -47,6 +48,11 @@ export interface WorkerEPCOptions extends ExecutorOptions {
   auditSharedMemory?: boolean;
   /** Sees every message, both directions (tests). */
   onMessage?: (direction: 'to-executor' | 'to-controller', message: unknown) => void;
+}
+
+function cloneable(o: ThreadOptions): ThreadOptions {
+  const { onSwitch: _, ...rest } = o;
+  return rest;
 }
 
 /** Worker bootstrap: a .js file that registers tsx, then imports worker-entry.ts. */
@@ -95,13 +101,17 @@ export class WorkerEPC implements ExecutorProcessControl {
         engine: options.engine ?? 'ts',
         seed: options.seed,
         auditSharedMemory: options.auditSharedMemory ?? false,
+        stdin: options.stdin,
+        // Functions (onSwitch) do not cross: only the scheduler's numeric options go.
+        threads:
+          options.threads === undefined || options.threads === false ? options.threads : cloneable(options.threads),
       },
       // The worker's own process.stdout/stderr are not used for program output (that goes through
       // `out` messages, in order); anything else it prints reaches ours.
       stdout: false,
       stderr: false,
     });
-    this.worker.on('message', (m: ToController) => this.onMessage(m));
+    this.worker.on('message', (m: ToController) => this.enqueue(m));
     this.worker.on('messageerror', (e) => this.die(`undeserializable message: ${e.message}`));
     this.worker.on('error', (e) => this.die(`uncaught exception in the executor: ${e.name}: ${e.message}`));
     this.exited = new Promise((resolve) => {
@@ -162,6 +172,9 @@ export class WorkerEPC implements ExecutorProcessControl {
   traceTrampolines(begin: number, end: number): Promise<void> {
     return this.request('traceTrampolines', { begin, end });
   }
+  enableSyscalls(): Promise<void> {
+    return this.request('enableSyscalls', undefined);
+  }
   runProgram(req: RunProgramRequest): Promise<ProgramResult> {
     return this.request('runProgram', req);
   }
@@ -216,6 +229,37 @@ export class WorkerEPC implements ExecutorProcessControl {
       this.post({ t: 'req', id, op, args });
     });
   }
+
+  /**
+   * Messages are handled in order, and a `dispatch` or `res` (which start or resume the session's
+   * asynchronous work: lookups, links) only after the work started by the previous one ran to its
+   * next wait (one message per macrotask turn). What the controller sends, and in which order, is
+   * then a function of the order of the executor's messages, not of their timing (see
+   * worker-entry.ts for the executor's side).
+   */
+  private readonly inbox: ToController[] = [];
+  private pumping = false;
+  private enqueue(m: ToController): void {
+    this.inbox.push(m);
+    if (!this.pumping) {
+      this.pumping = true;
+      this.pump();
+    }
+  }
+  private readonly pump = (): void => {
+    for (;;) {
+      const m = this.inbox.shift();
+      if (!m) {
+        this.pumping = false;
+        return;
+      }
+      this.onMessage(m);
+      if (m.t === 'dispatch' || m.t === 'res') {
+        setImmediate(this.pump);
+        return;
+      }
+    }
+  };
 
   private onMessage(m: ToController): void {
     this.options.onMessage?.('to-controller', m);
