@@ -13,6 +13,7 @@ import {
   ReexportsGenerator,
   ResourceTrackerDefunct,
   reexports,
+  rootCausesOf,
   SimpleMaterializationUnit,
   SymbolLookupFlags,
   type SymbolMap,
@@ -387,6 +388,76 @@ describe('materialization responsibility', () => {
     const r = collect(es, jd, ['u']);
     expect(caught).toBeInstanceOf(UnsatisfiedSymbolDependencies);
     expect((r[0] as { error: Error }).error).toBeInstanceOf(FailedToMaterialize);
+  });
+
+  it('failures carry the root cause through a chain of dependencies (3 levels)', () => {
+    // a.o: a → b.o: b → c.o: c, whose materializer fails. Each level emits only once its lookup of
+    // the next level answered (at Resolved), as the object linking layer does.
+    for (const cFailsFirst of [true, false]) {
+      const es = new ExecutionSession();
+      const jd = es.createJITDylib('main');
+      const root = new Error('In c.o: Symbols not found: [ nowhere ]');
+      const caught: Error[] = [];
+      let failC = () => {};
+      const level = (name: string, sym: string, next: string) =>
+        unit(
+          name,
+          { [sym]: E },
+          {
+            onMat: (mr) => {
+              mr.notifyResolved({ [sym]: 0x1000 });
+              es.lookup('Static', [[jd, ALL]], [next], SymbolState.Resolved, (r) => {
+                const emit = () => {
+                  try {
+                    mr.notifyEmitted([{ symbols: [sym], dependencies: new Map([[jd, [next]]]) }]);
+                  } catch (e) {
+                    caught.push(e as Error);
+                    mr.failMaterialization(new Error(`In ${name}: ${(e as Error).message}`, { cause: e }));
+                  }
+                };
+                if (!r.ok) mr.failMaterialization(r.error);
+                else if (cFailsFirst) emit();
+                else es.enqueueTask({ kind: 'callback', description: 'emit later', run: emit });
+              });
+            },
+          },
+        );
+      jd.define(level('a.o', 'a', 'b'));
+      jd.define(level('b.o', 'b', 'c'));
+      jd.define(
+        unit(
+          'c.o',
+          { c: E },
+          {
+            onMat: (mr) => {
+              mr.notifyResolved({ c: 0x3000 });
+              failC = () => mr.failMaterialization(root);
+              if (cFailsFirst) failC();
+            },
+          },
+        ),
+      );
+      const r = collect(es, jd, ['a']);
+      if (!cFailsFirst) failC();
+      es.runTasks();
+      expect(r).toHaveLength(1);
+      const err = (r[0] as { error: Error }).error;
+      expect(err).toBeInstanceOf(FailedToMaterialize);
+      expect((err as FailedToMaterialize).allSymbols()).toContain('a');
+      expect(err.message).toContain('In c.o: Symbols not found: [ nowhere ]');
+      expect(rootCausesOf(err)).toEqual([root]);
+      for (const e of caught) {
+        expect(e).toBeInstanceOf(UnsatisfiedSymbolDependencies);
+        expect((e as UnsatisfiedSymbolDependencies).rootCauses).toEqual([root]);
+        expect(e.message).toMatch(
+          /dependencies failed to materialize or were removed \(root cause: In c\.o: Symbols not found: \[ nowhere \]\)$/,
+        );
+      }
+      if (cFailsFirst) expect(caught.length).toBeGreaterThan(0); // b (at least) met a failed dependency
+      // Looking a failed symbol up later still names the root cause.
+      const again = collect(es, jd, ['b']);
+      expect((again[0] as unknown as { error: FailedToMaterialize }).error.causes).toEqual([root]);
+    }
   });
 
   it('dependency cycles across separate emissions become Ready together', () => {

@@ -246,3 +246,99 @@ describeWithOracles(['unicorn'], 'unicorn engine', () => {
     expect(() => other.regRead('x0')).toThrow(/closed/);
   });
 });
+
+describeWithOracles(['unicorn'], 'unicorn engine: instruction counts inside hooks agree with the ts engine', () => {
+  const engines: Engine[] = [];
+  afterEach(() => {
+    for (const e of engines.splice(0)) e.close();
+  });
+  async function make(kind: 'ts' | 'unicorn'): Promise<Engine> {
+    const e = await createEngine(kind);
+    engines.push(e);
+    e.memMap(CODE, 0x1000, PROT_ALL);
+    e.memMap(DATA, 0x1000, PROT_READ | PROT_WRITE);
+    e.memWrite(CODE, PROGRAM);
+    return e;
+  }
+
+  it('code hooks, block hooks and host gates see the exact count, in every run', async () => {
+    const seen: Record<string, string[]> = {};
+    for (const kind of ['ts', 'unicorn'] as const) {
+      const e = await make(kind);
+      const log: string[] = [];
+      // At 0x100: bl 0x200 (a host gate); then the loop program; until END.
+      e.memWrite(CODE + 0x100, words(0x94000040, 0x17ffffbf)); // bl +0x100; b CODE
+      e.memWrite(CODE + 0x200, words(0xd65f03c0)); // the gate slot: ret
+      e.addHostGate(CODE + 0x200, (eng) => {
+        log.push(`gate ${eng.instructionCount()}`);
+        return undefined;
+      });
+      e.hookAdd('code', (a) => log.push(`code ${a - CODE} ${e.instructionCount()}`), {
+        begin: CODE + 0x10,
+        end: CODE + 0x10,
+      });
+      e.hookAdd('block', (a) => log.push(`block ${a - CODE} ${e.instructionCount()}`), {
+        begin: CODE + 0x28,
+        end: CODE + 0x28,
+      });
+      for (let run = 0; run < 2; run++) {
+        const r = e.start(CODE + 0x100, END);
+        log.push(`end ${r.instructions} ${e.instructionCount()}`);
+      }
+      seen[kind] = log;
+    }
+    // 2 (bl, gate) + b + 3 + 10 loop iterations of 4 + bl, nop: 48 per run
+    expect(seen.ts).toContain('gate 2');
+    expect(seen.ts).toContain('code 16 7');
+    expect(seen.ts).toContain('block 40 47');
+    expect(seen.ts).toContain('end 50 100');
+    expect(seen.unicorn).toEqual(seen.ts);
+  });
+
+  it('a code hook without a range added after code ran fires on separately mapped pages', async () => {
+    const P = 0x80000;
+    // Two adjacent pages mapped separately, in either order, with other mappings in between, or
+    // one mapping split by memProtect: memRegions() shows one region, Unicorn has several blocks.
+    const layouts: ((e: Engine) => void)[] = [
+      (e) => {
+        e.memMap(P, 0x1000, PROT_ALL);
+        e.memMap(P + 0x1000, 0x1000, PROT_ALL);
+      },
+      (e) => {
+        e.memMap(P + 0x1000, 0x1000, PROT_ALL);
+        e.memMap(0x90000, 0x10000, PROT_READ | PROT_WRITE);
+        e.memMap(P, 0x1000, PROT_ALL);
+      },
+      (e) => {
+        e.memMap(P, 0x2000, PROT_ALL);
+        e.memProtect(P + 0x1000, 0x1000, PROT_READ);
+        e.memProtect(P + 0x1000, 0x1000, PROT_ALL);
+      },
+    ];
+    for (const layout of layouts) {
+      const e = await make('unicorn');
+      layout(e);
+      expect(e.memRegions().filter((r) => r.begin <= P && r.end >= P + 0x2000)).toHaveLength(1);
+      // P+0x1000: add x0, x0, #1; b P+0x804 | P+0x804: add x0, x0, #1; nop (until)
+      e.memWrite(P + 0x1000, words(0x91000400, 0x17fffe00));
+      e.memWrite(P + 0x804, words(0x91000400, 0xd503201f));
+      e.memWrite(CODE + 0x400, words(0x91000400, 0xd503201f));
+      e.setX(0, 0n);
+      for (let i = 0; i < 3; i++) {
+        e.start(P + 0x1000, P + 0x808);
+        e.start(CODE + 0x400, CODE + 0x404);
+      }
+      expect(e.getX(0)).toBe(9n);
+      const hit: number[] = [];
+      const h = e.hookAdd('code', (a) => hit.push(a));
+      e.start(P + 0x1000, P + 0x808);
+      e.start(CODE + 0x400, CODE + 0x404);
+      expect(hit).toEqual([P + 0x1000, P + 0x1004, P + 0x804, CODE + 0x400]);
+      e.hookDel(h);
+      hit.length = 0;
+      e.start(P + 0x1000, P + 0x808);
+      expect(hit).toEqual([]);
+      expect(e.getX(0)).toBe(14n);
+    }
+  });
+});

@@ -101,6 +101,8 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
     ...(io.writeErr ? { stderr: (b: Uint8Array) => writeErr(new TextDecoder().decode(b)) } : {}),
   });
   sandbox.defineAbsolutes(abs);
+  // One input for host read()/fread-style functions and for raw read(0) syscalls.
+  if (io.stdin !== undefined) sandbox.host.stdin = io.stdin;
   installLinuxSyscalls(sandbox, { seed, stdin: io.stdin }); // raw `svc #0` syscalls (see orc/host/linux.ts)
   for (const { value: file, flags } of p.positionals) {
     let bytes: Uint8Array;

@@ -315,6 +315,13 @@ export class UnicornEngine implements Engine {
   private lastBlockStart = -1;
   private lastBlockEnd = -1;
   private running = false;
+  /**
+   * Address of the instruction whose code/block hook (or host gate) is running, -1 outside such a
+   * hook: instructionCount() inside a hook counts up to it (see liveCount).
+   */
+  private hookAt = -1;
+  /** Inside a host gate: the gate instruction counts as executed (as on the ts engine). */
+  private inGate = false;
   private stopRequested = false;
   private parked = false;
   private hookError: unknown = null;
@@ -470,6 +477,7 @@ export class UnicornEngine implements Engine {
     this.live();
     checkPages(address, size, 'map');
     this.regionsCache = null;
+    this.mappingsCache = null;
     this.check(
       this.n.memMap(this.uc, BigInt(address), size, perms & 7),
       `map 0x${address.toString(16)}+0x${size.toString(16)}`,
@@ -480,6 +488,7 @@ export class UnicornEngine implements Engine {
     this.live();
     checkPages(address, size, 'unmap');
     this.regionsCache = null;
+    this.mappingsCache = null;
     this.check(
       this.n.memUnmap(this.uc, BigInt(address), size),
       `unmap 0x${address.toString(16)}+0x${size.toString(16)}`,
@@ -490,6 +499,7 @@ export class UnicornEngine implements Engine {
     this.live();
     checkPages(address, size, 'protect');
     this.regionsCache = null;
+    this.mappingsCache = null;
     this.check(
       this.n.memProtect(this.uc, BigInt(address), size, perms & 7),
       `protect 0x${address.toString(16)}+0x${size.toString(16)}`,
@@ -518,24 +528,36 @@ export class UnicornEngine implements Engine {
   /** Which kind of run the cached translations come from. */
   private translated: 'none' | 'counted' | 'plain' = 'none';
 
-  memRegions(): MemRegion[] {
-    this.live();
-    if (this.regionsCache) return this.regionsCache.map((r) => ({ ...r }));
+  /** Unicorn's own regions (one per mapping, not merged), sorted; cached like memRegions(). */
+  private mappings(): MemRegion[] {
+    if (this.mappingsCache) return this.mappingsCache;
     const ptr: unknown[] = [null];
     const count = [0];
     this.check(this.n.memRegions(this.uc, ptr, count), 'uc_mem_regions');
     const n = count[0] as number;
-    if (n === 0 || ptr[0] === null) return [];
+    if (n === 0 || ptr[0] === null) {
+      this.mappingsCache = [];
+      return this.mappingsCache;
+    }
     const raw = this.n.koffi.decode(ptr[0], this.n.regionArray(n)) as { begin: unknown; end: unknown; perms: number }[];
     this.n.free(ptr[0]);
-    const out: MemRegion[] = [];
-    const regions = raw
+    this.mappingsCache = raw
       .map((r) => ({ begin: Number(r.begin), end: Number(r.end) + 1, perms: r.perms & 7 }))
       .sort((a, b) => a.begin - b.begin);
+    return this.mappingsCache;
+  }
+  private mappingsCache: MemRegion[] | null = null;
+
+  memRegions(): MemRegion[] {
+    this.live();
+    if (this.regionsCache) return this.regionsCache.map((r) => ({ ...r }));
+    const regions = this.mappings();
+    if (regions.length === 0) return [];
+    const out: MemRegion[] = [];
     for (const r of regions) {
       const last = out[out.length - 1];
       if (last && last.end === r.begin && last.perms === r.perms) last.end = r.end;
-      else out.push(r);
+      else out.push({ ...r });
     }
     this.regionsCache = out.map((r) => ({ ...r }));
     return out;
@@ -661,10 +683,16 @@ export class UnicornEngine implements Engine {
     const end = range?.end ?? 0;
     if (type === 'code' || type === 'block') {
       const user = fn as CodeHook;
-      const cb = this.register(
-        (_uc: never, address: never, size: never) => this.guard(() => user(Number(address as bigint), size as number)),
-        this.n.codeCb,
-      );
+      const cb = this.register((_uc: never, address: never, size: never) => {
+        const a = Number(address as bigint);
+        const outer = this.hookAt;
+        this.hookAt = a;
+        try {
+          return this.guard(() => user(a, size as number));
+        } finally {
+          this.hookAt = outer;
+        }
+      }, this.n.codeCb);
       const handle = this.addNative('code', type === 'code' ? UC_HOOK_CODE : UC_HOOK_BLOCK, cb, begin, end);
       this.hooks.set(id, { id, handle, callback: cb, begin, end });
       this.flushCode(begin, end);
@@ -711,12 +739,22 @@ export class UnicornEngine implements Engine {
    * Unicorn 2.0.1 keeps blocks translated before a hook was added (or deleted), so the change would
    * not be seen there: drop the translations of the hook's range, or of all mapped memory for a
    * hook without a range (UC_CTL_TB_FLUSH would do it too, but costs seconds on the first call).
+   *
+   * UC_CTL_TB_REMOVE_CACHE(begin, end) translates `begin` to Unicorn's internal RAM offset and drops
+   * the translations of [offset, offset + (end - begin)): right only while the range lies in one
+   * mapping (one RAM block). Separately mapped pages have unrelated offsets even when their
+   * addresses are adjacent (memRegions() merges them), so the range is cut at the boundaries of
+   * Unicorn's own regions (uc_mem_regions: one per mapping; uc_mem_protect splits a mapping into
+   * separately allocated regions, listed separately) and each piece is flushed on its own.
    */
   private flushCode(begin = 1, end = 0): void {
     if (this.running) return;
-    const ranges: [number, number][] =
-      begin <= end ? [[begin, end + 1]] : this.memRegions().map((r) => [r.begin, r.end] as [number, number]);
-    for (const [b, e] of ranges) {
+    const lo = begin <= end ? begin : 0;
+    const hi = begin <= end ? end + 1 : Number.POSITIVE_INFINITY;
+    for (const r of this.mappings()) {
+      const b = Math.max(r.begin, lo);
+      const e = Math.min(r.end, hi);
+      if (b >= e) continue;
       this.check(
         this.n.ctl(this.uc, UC_CTL_TB_REMOVE_CACHE_WRITE, 'uint64_t', BigInt(b), 'uint64_t', BigInt(e)),
         'uc_ctl(TB_REMOVE_CACHE)',
@@ -787,10 +825,19 @@ export class UnicornEngine implements Engine {
     this.live();
     if (address % 4 !== 0) throw new EngineApiError(`host gate address 0x${address.toString(16)} is not 4-aligned`);
     this.removeHostGate(address);
-    const cb = this.register(
-      (_uc: never, at: never) => this.guard(() => this.onGate(Number(at as bigint))),
-      this.n.codeCb,
-    );
+    const cb = this.register((_uc: never, at: never) => {
+      const a = Number(at as bigint);
+      const outer = this.hookAt;
+      const outerGate = this.inGate;
+      this.hookAt = a;
+      this.inGate = true;
+      try {
+        return this.guard(() => this.onGate(a));
+      } finally {
+        this.hookAt = outer;
+        this.inGate = outerGate;
+      }
+    }, this.n.codeCb);
     const handle = this.addNative('code', UC_HOOK_CODE, cb, address, address);
     this.gates.set(address, { fn, entry: { id: 0, handle, callback: cb, begin: address, end: address } });
     this.flushCode(address, address);
@@ -823,8 +870,31 @@ export class UnicornEngine implements Engine {
     if (this.running) this.n.emuStop(this.uc);
   }
 
+  /**
+   * Instructions executed so far. Exact between runs; during a run (inside hooks) it is worked out
+   * from the counting block hook: the instructions of the blocks entered so far in this start(),
+   * minus those of the current block from the hooked instruction on (a code/block hook: the
+   * instruction it fires for has not run yet; a host gate: the gate counts as executed, as on the ts
+   * engine). Other hooks (memory, interrupts) locate themselves by pc. Without counting (the
+   * `countInstructions: false` option) the count of the last completed start() is returned.
+   */
   instructionCount(): number {
-    return this.total;
+    if (!this.running || !this.counting) return this.total;
+    return this.total + this.liveCount();
+  }
+
+  /** Instructions executed in the current start() so far (see instructionCount). */
+  private liveCount(): number {
+    let at = this.hookAt;
+    let gate = this.inGate;
+    if (at < 0) {
+      at = Number(this.readU64(REG_PC));
+      gate = false;
+    }
+    let insns = this.blockInsns;
+    if (at >= this.lastBlockStart && at < this.lastBlockEnd) insns -= (this.lastBlockEnd - at) >>> 2;
+    if (gate) insns += 1;
+    return insns;
   }
 
   start(begin: number, until: number, options: StartOptions = {}): RunResult {

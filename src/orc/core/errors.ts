@@ -47,10 +47,18 @@ function depMapText(m: SymbolDependenceNames): string {
   return `{ ${[...m].map(([jd, names]) => `(${jd}, { ${list(names)} })`).join(', ')} }`;
 }
 
+/** ` (root cause: …)` for the messages of `causes` (distinct ones, in order), or ''. */
+function causesText(causes: Error[]): string {
+  const msgs = [...new Set(causes.map((c) => c.message))];
+  if (msgs.length === 0) return '';
+  return ` (root cause${msgs.length > 1 ? 's' : ''}: ${msgs.join('; ')})`;
+}
+
 /**
  * Symbols failed to materialize: either their materializer failed, or they depended (for their
  * emission) on a symbol that failed. `symbols` maps each JITDylib name to the failed symbols;
- * `causes` carries the materializers' reasons when they gave one.
+ * `causes` carries the reasons when known: the materializer's error, or, for symbols that failed
+ * because a dependency failed, the root cause(s) of that dependency's failure.
  */
 export class FailedToMaterialize extends OrcError {
   override name = 'FailedToMaterialize';
@@ -60,7 +68,7 @@ export class FailedToMaterialize extends OrcError {
   ) {
     super(
       `Failed to materialize symbols: ${depMapText(symbols)}${
-        causes.length > 0 ? `: ${causes.map((c) => c.message).join('; ')}` : ''
+        causes.length > 0 ? `: ${[...new Set(causes.map((c) => c.message))].join('; ')}` : ''
       }`,
     );
   }
@@ -70,7 +78,12 @@ export class FailedToMaterialize extends OrcError {
   }
 }
 
-/** notifyResolved/notifyEmitted met a dependency that has already failed (or was removed). */
+/**
+ * notifyResolved/notifyEmitted met a dependency that has already failed (or was removed).
+ * `rootCauses` are the errors that made those dependencies fail in the first place (e.g. the
+ * dependency's object could not be linked because a symbol it needs is missing), however long the
+ * chain of failed dependencies in between; their messages end this error's message.
+ */
 export class UnsatisfiedSymbolDependencies extends OrcError {
   override name = 'UnsatisfiedSymbolDependencies';
   constructor(
@@ -78,11 +91,40 @@ export class UnsatisfiedSymbolDependencies extends OrcError {
     readonly symbols: string[],
     readonly badDependencies: SymbolDependenceNames,
     readonly explanation: string,
+    readonly rootCauses: Error[] = [],
   ) {
     super(
-      `In ${jitDylib}, symbols { ${list(symbols)} } have unsatisfied dependencies ${depMapText(badDependencies)}: ${explanation}`,
+      `In ${jitDylib}, symbols { ${list(symbols)} } have unsatisfied dependencies ${depMapText(badDependencies)}: ${explanation}${causesText(rootCauses)}`,
     );
   }
+}
+
+/**
+ * The errors at the origin of `e`: an error raised because dependencies had failed
+ * (UnsatisfiedSymbolDependencies, FailedToMaterialize with causes — found directly or through
+ * `cause` links such as ObjectLinkingFailed's) stands for the root causes it carries; any other
+ * error is its own root cause.
+ */
+export function rootCausesOf(e: Error): Error[] {
+  const seen = new Set<unknown>();
+  for (let c: unknown = e; c instanceof Error && !seen.has(c); c = (c as { cause?: unknown }).cause) {
+    seen.add(c);
+    if (c instanceof UnsatisfiedSymbolDependencies && c.rootCauses.length > 0) return c.rootCauses;
+    if (c instanceof FailedToMaterialize && c.causes.length > 0) return distinctErrors(c.causes.flatMap(rootCausesOf));
+  }
+  return [e];
+}
+
+/** `errors` without repeats (same object or same message), in order. */
+export function distinctErrors(errors: Iterable<Error>): Error[] {
+  const out: Error[] = [];
+  const msgs = new Set<string>();
+  for (const e of errors) {
+    if (msgs.has(e.message)) continue;
+    out.push(e);
+    msgs.add(e.message);
+  }
+  return out;
 }
 
 /** The resource tracker was removed (or transferred away): its MRs and defines are refused. */

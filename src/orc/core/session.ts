@@ -18,12 +18,14 @@ import type { JITDispatchHandler, WrapperFunctionResult } from '../dispatch/wrap
 import { type Task, TaskDispatcher } from './dispatcher.ts';
 import {
   DuplicateDefinition,
+  distinctErrors,
   FailedToMaterialize,
   joinErrors,
   MissingSymbolDefinitions,
   OrcError,
   OrcUsageError,
   ResourceTrackerDefunct,
+  rootCausesOf,
   type SymbolDependenceNames,
   SymbolsNotFound,
   UnexpectedSymbolDefinitions,
@@ -107,6 +109,8 @@ class SymbolEntry {
   address: ExecutorAddr = 0;
   state: SymbolState = SymbolState.NeverSearched;
   hasError = false;
+  /** Set with hasError: the root causes of the failure (see rootCausesOf), travelling to dependants. */
+  failure: Error[] = [];
   removed = false;
   resolved = false;
   unmaterialized: UnmaterializedInfo | null = null;
@@ -693,7 +697,7 @@ export class LookupState {
         this.hidden.add(name);
         continue;
       }
-      if (e.hasError) return new FailedToMaterialize(new Map([[jd.name, [name]]]));
+      if (e.hasError) return new FailedToMaterialize(new Map([[jd.name, [name]]]), e.failure);
       if (isSideEffectsOnly(e.flags) && lf === SymbolLookupFlags.RequiredSymbol) return new SymbolsNotFound([name]);
       this.found.set(name, e);
       this.candidates.delete(name);
@@ -934,12 +938,16 @@ export class ExecutionSession {
   lookupPhase2(q: AsynchronousSymbolQuery, found: Map<string, SymbolEntry>): void {
     const notFound: string[] = [];
     const failed: SymbolDependenceNames = new Map();
+    const roots: Error[] = [];
     for (const [name, e] of found) {
       if (e.removed) notFound.push(name);
-      else if (e.hasError) addName(failed, e.jd.name, name);
+      else if (e.hasError) {
+        addName(failed, e.jd.name, name);
+        roots.push(...e.failure);
+      }
     }
     if (failed.size > 0) {
-      q.fail(new FailedToMaterialize(failed));
+      q.fail(new FailedToMaterialize(failed, distinctErrors(roots)));
       return;
     }
     if (notFound.length > 0) {
@@ -998,6 +1006,7 @@ export class ExecutionSession {
     const direct = new Map<SymbolEntry, Set<SymbolEntry>>();
     const bad: SymbolDependenceNames = new Map();
     const badSyms: string[] = [];
+    const roots: Error[] = [];
     for (const g of groups) {
       const gsyms = [...g.symbols];
       let groupBad = false;
@@ -1010,6 +1019,7 @@ export class ExecutionSession {
           const d = djd.table.get(dn);
           if (!d || d.removed || d.hasError) {
             addName(bad, djd.name, dn);
+            if (d) roots.push(...d.failure);
             groupBad = true;
             continue;
           }
@@ -1033,6 +1043,7 @@ export class ExecutionSession {
         badSyms,
         bad,
         'dependencies failed to materialize or were removed',
+        distinctErrors(roots),
       );
 
     // Transitive closure: what each emitting symbol waits for among not-yet-emitted symbols.
@@ -1094,9 +1105,11 @@ export class ExecutionSession {
     }
     const names: SymbolDependenceNames = new Map();
     const queries = new Set<AsynchronousSymbolQuery>();
+    const roots = distinctErrors(causes.flatMap(rootCausesOf));
     for (const g of failed) {
       if (g.hasError && !entries.includes(g)) continue;
       g.hasError = true;
+      g.failure = roots;
       g.mr = null;
       addName(names, g.jd.name, g.name);
       if (g.waitingOn) for (const w of g.waitingOn) w.dependants.delete(g);

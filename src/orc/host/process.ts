@@ -35,6 +35,7 @@
  * `callEmulated` is the top-level call (tests, `runProgram`): one `start` from outside any hook.
  * Called from inside a host function it throws — host functions yield instead.
  */
+import { readFileSync } from 'node:fs';
 import type { Engine } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../emu/errors.ts';
@@ -65,7 +66,14 @@ export interface ProcessHostOptions {
   layout?: Partial<typeof DEFAULT_LAYOUT>;
   /** Absolute instruction count (engine.instructionCount()) after which emulation stops. */
   instructionDeadline?: number;
+  /**
+   * What read(0, …) returns: the bytes, or a function giving them on the first read (default: this
+   * process's stdin, read when the program first asks for it).
+   */
+  stdin?: StdinSource;
 }
+
+export type StdinSource = Uint8Array | (() => Uint8Array);
 
 /** Per-call view of the CPU for a host function. */
 export interface HostCall {
@@ -136,6 +144,10 @@ export class ProcessHost {
   stdout: OutputSink;
   stderr: OutputSink;
   instructionDeadline: number | undefined;
+  /** The program's standard input (see ProcessHostOptions.stdin); settable until the first read. */
+  stdin: StdinSource | undefined;
+  private stdinBytes: Uint8Array | undefined;
+  private stdinPos = 0;
   private readonly streams = new Map<number, 'stdin' | 'stdout' | 'stderr'>();
   private nextGate: number;
   private installed = false;
@@ -153,6 +165,7 @@ export class ProcessHost {
     this.stdout = options.stdout ?? ((b) => process.stdout.write(b));
     this.stderr = options.stderr ?? ((b) => process.stderr.write(b));
     this.instructionDeadline = options.instructionDeadline;
+    this.stdin = options.stdin;
     this.returnSentinel = this.layout.gateBase;
     this.callStub = this.layout.gateBase + 4;
     this.continuationGate = this.layout.gateBase + 8;
@@ -450,11 +463,73 @@ export class ProcessHost {
     throw new InvalidStream(addr, fn);
   }
 
+  /** Up to `max` bytes of the program's stdin not read yet (empty at end of input). */
+  readStdin(max: number): Uint8Array {
+    if (this.stdinBytes === undefined) {
+      const s = this.stdin;
+      this.stdinBytes = s === undefined ? readProcessStdin() : typeof s === 'function' ? s() : s;
+    }
+    const n = Math.max(0, Math.min(max, this.stdinBytes.length - this.stdinPos));
+    const out = this.stdinBytes.subarray(this.stdinPos, this.stdinPos + n);
+    this.stdinPos += n;
+    return out;
+  }
+
   private format(c: HostCall, fmtArg: number, named: number): Uint8Array {
-    return formatPrintf(this.readCString(c.n(fmtArg)), c.varargs(named), {
+    return this.formatWith(c.n(fmtArg), c.varargs(named));
+  }
+
+  /** printf formatting of the C string at `fmt` with `args`. */
+  private formatWith(fmt: number, args: PrintfArgs): Uint8Array {
+    return formatPrintf(this.readCString(fmt), args, {
       readCString: (a, max) => this.readCString(a, max),
       writeInt: (a, s, v) => this.writeInt(a, s, v),
     });
+  }
+
+  /**
+   * Reads variadic arguments through an AAPCS64 `va_list` at `ap` (a va_list parameter is passed as
+   * a pointer to the caller's copy): struct { void *__stack; void *__gr_top; void *__vr_top;
+   * int __gr_offs; int __vr_offs; }. While __gr_offs < 0 the next integer is at __gr_top + __gr_offs
+   * (8-byte slots of the saved x registers), while __vr_offs < 0 the next double is at
+   * __vr_top + __vr_offs (16-byte slots of the saved q registers); afterwards both come from
+   * consecutive 8-byte slots at __stack. The caller's va_list is not updated (as with vprintf).
+   */
+  vaListArgs(ap: number): PrintfArgs {
+    let stack = Number(this.readU64(ap));
+    const grTop = Number(this.readU64(ap + 8));
+    const vrTop = Number(this.readU64(ap + 16));
+    const offs = new DataView(this.readBytes(ap + 24, 8).buffer);
+    let grOffs = offs.getInt32(0, true);
+    let vrOffs = offs.getInt32(4, true);
+    const f64 = new Float64Array(1);
+    const u64 = new BigUint64Array(f64.buffer);
+    const fromStack = (): bigint => {
+      const v = this.readU64(stack);
+      stack += 8;
+      return v;
+    };
+    return {
+      nextInt: () => {
+        if (grOffs < 0 && grOffs + 8 <= 0) {
+          const v = this.readU64(grTop + grOffs);
+          grOffs += 8;
+          return v;
+        }
+        grOffs = 0;
+        return fromStack();
+      },
+      nextDouble: () => {
+        if (vrOffs < 0 && vrOffs + 16 <= 0) {
+          u64[0] = this.readU64(vrTop + vrOffs);
+          vrOffs += 16;
+        } else {
+          vrOffs = 0;
+          u64[0] = fromStack();
+        }
+        return f64[0] as number;
+      },
+    };
   }
 
   private defineLibc(): void {
@@ -503,6 +578,46 @@ export class ProcessHost {
       const n = c.n(1);
       if (n > 0) this.writeCString(c.n(0), out.subarray(0, Math.min(out.length, n - 1)));
       return out.length;
+    });
+    // va_list forms (see vaListArgs)
+    f('vprintf', (c) => {
+      const out = this.formatWith(c.n(0), this.vaListArgs(c.n(1)));
+      this.stdout(out);
+      return out.length;
+    });
+    f('vfprintf', (c) => {
+      const sink = this.stream(c.n(0), 'vfprintf');
+      const out = this.formatWith(c.n(1), this.vaListArgs(c.n(2)));
+      if (sink === null) return -1;
+      sink(out);
+      return out.length;
+    });
+    f('vsprintf', (c) => {
+      const out = this.formatWith(c.n(1), this.vaListArgs(c.n(2)));
+      this.writeCString(c.n(0), out);
+      return out.length;
+    });
+    f('vsnprintf', (c) => {
+      const out = this.formatWith(c.n(2), this.vaListArgs(c.n(3)));
+      const n = c.n(1);
+      if (n > 0) this.writeCString(c.n(0), out.subarray(0, Math.min(out.length, n - 1)));
+      return out.length;
+    });
+    // POSIX I/O on the standard descriptors: write(1|2) goes to stdout/stderr, read(0) reads stdin;
+    // other descriptors answer -1.
+    f('write', (c) => {
+      const fd = c.i32(0);
+      const n = c.n(2);
+      const sink = fd === 1 ? this.stdout : fd === 2 ? this.stderr : null;
+      if (sink === null) return -1n;
+      if (n > 0) sink(this.readBytes(c.n(1), n));
+      return n;
+    });
+    f('read', (c) => {
+      if (c.i32(0) !== 0) return -1n;
+      const b = this.readStdin(Math.min(c.n(2), 0x7fff_f000));
+      this.writeBytes(c.n(1), b);
+      return b.length;
     });
     f('fputs', (c) => {
       const sink = this.stream(c.n(1), 'fputs');
@@ -733,6 +848,14 @@ export class ProcessHost {
       this.atexitHandlers.push(c.n(0));
       return 0;
     });
+  }
+}
+
+function readProcessStdin(): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(0));
+  } catch {
+    return new Uint8Array(0);
   }
 }
 
