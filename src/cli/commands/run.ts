@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createEngine, type EngineKind } from '../../emu/engine.ts';
-import { installLinuxSyscalls, programFault } from '../../orc/host/linux.ts';
+import { installLinuxSyscalls, programFault, readProcessStdin } from '../../orc/host/linux.ts';
 import { formatLazyTrace, OrcSandbox } from '../../orc/platform/sandbox.ts';
 import type { ExecutorProcessControl } from '../../orc/remote/epc.ts';
 import { CliError, flag, intOption, parseArgs } from '../args.ts';
@@ -101,8 +101,8 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
     ...(io.writeErr ? { stderr: (b: Uint8Array) => writeErr(new TextDecoder().decode(b)) } : {}),
   });
   sandbox.defineAbsolutes(abs);
-  // One input for host read()/fread-style functions and for raw read(0) syscalls.
-  if (io.stdin !== undefined) sandbox.host.stdin = io.stdin;
+  // Host read() sees the given input, or this process's stdin read on first use (as syscalls do).
+  sandbox.host.stdin = io.stdin ?? readProcessStdin;
   installLinuxSyscalls(sandbox, { seed, stdin: io.stdin }); // raw `svc #0` syscalls (see orc/host/linux.ts)
   for (const { value: file, flags } of p.positionals) {
     let bytes: Uint8Array;

@@ -183,7 +183,8 @@ export class RunSyscalls {
   }
 }
 
-function readProcessStdin(): Uint8Array {
+/** This process's whole stdin (empty when it cannot be read); Node only. */
+export function readProcessStdin(): Uint8Array {
   try {
     return new Uint8Array(readFileSync(0));
   } catch {

@@ -35,7 +35,6 @@
  * `callEmulated` is the top-level call (tests, `runProgram`): one `start` from outside any hook.
  * Called from inside a host function it throws — host functions yield instead.
  */
-import { readFileSync } from 'node:fs';
 import type { Engine } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../emu/errors.ts';
@@ -67,8 +66,8 @@ export interface ProcessHostOptions {
   /** Absolute instruction count (engine.instructionCount()) after which emulation stops. */
   instructionDeadline?: number;
   /**
-   * What read(0, …) returns: the bytes, or a function giving them on the first read (default: this
-   * process's stdin, read when the program first asks for it).
+   * What read(0, …) returns: the bytes, or a function giving them on the first read (default: no
+   * input; `orc-sandbox run` passes its own stdin, read when the program first asks for it).
    */
   stdin?: StdinSource;
 }
@@ -467,7 +466,8 @@ export class ProcessHost {
   readStdin(max: number): Uint8Array {
     if (this.stdinBytes === undefined) {
       const s = this.stdin;
-      this.stdinBytes = s === undefined ? readProcessStdin() : typeof s === 'function' ? s() : s;
+      // No input unless one is given: this module also runs in browsers (the CLI passes its stdin).
+      this.stdinBytes = s === undefined ? new Uint8Array(0) : typeof s === 'function' ? s() : s;
     }
     const n = Math.max(0, Math.min(max, this.stdinBytes.length - this.stdinPos));
     const out = this.stdinBytes.subarray(this.stdinPos, this.stdinPos + n);
@@ -848,14 +848,6 @@ export class ProcessHost {
       this.atexitHandlers.push(c.n(0));
       return 0;
     });
-  }
-}
-
-function readProcessStdin(): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(0));
-  } catch {
-    return new Uint8Array(0);
   }
 }
 

@@ -9,8 +9,7 @@ import { loadRuntimeObjects, type RuntimeObject } from '../../../runtime-aarch64
 import type { Engine } from '../../emu/engine.ts';
 import { EngineMemoryManager } from '../../linker/memory.ts';
 import { ExecutionSession, type JITDylib } from '../core/session.ts';
-import { type ExecutorSymbolDef, hexAddr, JITSymbolFlags, SymbolLookupFlags, type SymbolMap } from '../core/types.ts';
-import { absoluteSymbols } from '../core/units.ts';
+import { hexAddr } from '../core/types.ts';
 import { Executor } from '../executor/executor.ts';
 import { ProcessHost, type ProcessHostOptions } from '../host/process.ts';
 import type { ProgramResult } from '../host/runner.ts';
@@ -21,6 +20,7 @@ import { engineMemoryAccess, JITLinkRedirectableSymbolManager } from '../lazy/re
 import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
 import { installThreads } from '../threads/install.ts';
 import type { ThreadOptions, ThreadScheduler } from '../threads/scheduler.ts';
+import { LinkingSession } from './linking-session.ts';
 import { Platform } from './platform.ts';
 
 /** One reentry as `--trace lazy` reports it. */
@@ -63,17 +63,17 @@ export function formatLazyTrace(ev: LazyTraceEvent): string {
   return `[lazy] trampoline ${hexAddr(ev.trampoline)}: ${who} ${what}${insns}, host ${ev.hostMicros} us\n`;
 }
 
-export class OrcSandbox {
-  readonly es: ExecutionSession;
-  readonly main: JITDylib;
+export class OrcSandbox extends LinkingSession {
+  override readonly es: ExecutionSession;
+  override readonly main: JITDylib;
   readonly platformJD: JITDylib;
   readonly processJD: JITDylib;
   readonly host: ProcessHost;
-  readonly layer: ObjectLinkingLayer;
+  override readonly layer: ObjectLinkingLayer;
   readonly rsm: JITLinkRedirectableSymbolManager;
   readonly trampolines: JITLinkReentryTrampolines;
-  readonly lrm: LazyReexportsManager;
-  readonly lazyLayer: LazyObjectLinkingLayer;
+  override readonly lrm: LazyReexportsManager;
+  override readonly lazyLayer: LazyObjectLinkingLayer;
   readonly executor: Executor;
   readonly platform: Platform;
   /** Every reentry resolved so far (success or not). */
@@ -85,6 +85,7 @@ export class OrcSandbox {
     readonly engine: Engine,
     options: SandboxOptions,
   ) {
+    super();
     const es = new ExecutionSession({
       seed: options.seed,
       ...(options.reportError ? { reportError: options.reportError } : {}),
@@ -132,58 +133,6 @@ export class OrcSandbox {
     return new OrcSandbox(options.engine, options);
   }
 
-  /** Adds an object to `main` (lazily: callables link on first call). */
-  addObject(bytes: Uint8Array, name: string, options: { lazy?: boolean; jd?: JITDylib } = {}): void {
-    const jd = options.jd ?? this.main;
-    if (options.lazy) this.lazyLayer.add(jd, bytes, name);
-    else this.layer.add(jd, bytes, name);
-  }
-
-  /** Absolute symbols in `main` (`--abs name=addr`). */
-  defineAbsolutes(defs: Map<string, number>): void {
-    if (defs.size === 0) return;
-    this.main.define(
-      absoluteSymbols(
-        new Map([...defs].map(([n, a]) => [n, { address: a, flags: JITSymbolFlags.Exported }])),
-        '<--abs symbols>',
-      ),
-    );
-  }
-
-  /** Looks names up along main's link order (Ready) and waits for every link to finish. */
-  async lookup(names: string[], jd: JITDylib = this.main): Promise<SymbolMap> {
-    try {
-      return await this.es.lookupAsync(jd.getLinkOrder(), names);
-    } finally {
-      await this.layer.whenIdle();
-      await this.lrm.whenReady();
-    }
-  }
-
-  async lookupOne(name: string, jd: JITDylib = this.main): Promise<ExecutorSymbolDef> {
-    return (await this.lookup([name], jd)).get(name) as ExecutorSymbolDef;
-  }
-
-  /** Links the entry (and objects with initializers); nothing runs. Answers the entry's address. */
-  async link(entry = 'main'): Promise<number> {
-    const initSymbols: string[] = [];
-    for (const name of this.main.symbolNames()) {
-      const s = this.main.getSymbol(name);
-      if (s && s.flags & JITSymbolFlags.MaterializationSideEffectsOnly) initSymbols.push(name);
-    }
-    let found: SymbolMap;
-    try {
-      found = await this.es.lookupAsync(this.main.getLinkOrder(), [
-        [entry, SymbolLookupFlags.RequiredSymbol],
-        ...initSymbols.map((n) => [n, SymbolLookupFlags.WeaklyReferencedSymbol] as const),
-      ]);
-    } finally {
-      await this.layer.whenIdle();
-    }
-    await this.lrm.whenReady();
-    return found.get(entry)?.address as number;
-  }
-
   /** Links and runs `entry(argc, argv, envp)` with initializers and atexit handlers; the exit status. */
   async run(
     entry = 'main',
@@ -192,10 +141,7 @@ export class OrcSandbox {
     const entryAddr = await this.link(entry);
     const inits = this.layer.getInitializers(this.main);
     for (const fini of inits.filter((i) => i.kind === 'fini')) this.host.atexitHandlers.push(...fini.pointers);
-    const initializers = [
-      ...inits.filter((i) => i.kind === 'preinit').flatMap((i) => i.pointers),
-      ...inits.filter((i) => i.kind === 'init').flatMap((i) => i.pointers),
-    ];
+    const initializers = this.startupInitializers();
     return this.executor.runProgram(entryAddr, {
       argv: options.argv ?? ['a.out'],
       initializers,

@@ -7,7 +7,7 @@
  */
 import { loadRuntimeObjects, PLATFORM_ALIASES, type RuntimeObject } from '../../../runtime-aarch64/index.ts';
 import { ExecutionSession, type JITDylib } from '../core/session.ts';
-import { type ExecutorSymbolDef, JITSymbolFlags, SymbolLookupFlags, type SymbolMap } from '../core/types.ts';
+import { JITSymbolFlags } from '../core/types.ts';
 import { absoluteSymbols, type SymbolAliasMap, symbolAliases } from '../core/units.ts';
 import type { WrapperFunctionResult } from '../dispatch/wrapper.ts';
 import { svcDetectorPlugin } from '../host/linux.ts';
@@ -17,6 +17,7 @@ import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-link
 import { LazyReexportsManager, type ReentryRecord } from '../lazy/lazy-reexports.ts';
 import { JITLinkRedirectableSymbolManager } from '../lazy/redirectable-symbols.ts';
 import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
+import { LinkingSession } from '../platform/linking-session.ts';
 import { JIT_DISPATCH_SYMBOL } from '../platform/platform.ts';
 import { type LazyTraceEvent, RUNTIME_NAME_PREFIX } from '../platform/sandbox.ts';
 import type { ExecutorProcessControl } from './epc.ts';
@@ -39,17 +40,17 @@ export interface EpcSandboxOptions {
   faultsAsSignals?: boolean;
 }
 
-export class EpcSandbox {
+export class EpcSandbox extends LinkingSession {
   readonly epc: ExecutorProcessControl;
-  readonly es: ExecutionSession;
-  readonly main: JITDylib;
+  override readonly es: ExecutionSession;
+  override readonly main: JITDylib;
   readonly platformJD: JITDylib;
   readonly processJD: JITDylib;
-  readonly layer: ObjectLinkingLayer;
+  override readonly layer: ObjectLinkingLayer;
   readonly rsm: JITLinkRedirectableSymbolManager;
   readonly trampolines: JITLinkReentryTrampolines;
-  readonly lrm: LazyReexportsManager;
-  readonly lazyLayer: LazyObjectLinkingLayer;
+  override readonly lrm: LazyReexportsManager;
+  override readonly lazyLayer: LazyObjectLinkingLayer;
   readonly reentries: ReentryRecord[] = [];
   /** JIT dispatch calls answered. */
   dispatches = 0;
@@ -57,6 +58,7 @@ export class EpcSandbox {
   private readonly faultsAsSignals: boolean;
 
   constructor(options: EpcSandboxOptions) {
+    super();
     const epc = options.epc;
     this.epc = epc;
     const es = new ExecutionSession({
@@ -135,55 +137,6 @@ export class EpcSandbox {
     if (options.traceLazy) this.installLazyTrace(options.traceLazy);
   }
 
-  addObject(bytes: Uint8Array, name: string, options: { lazy?: boolean; jd?: JITDylib } = {}): void {
-    const jd = options.jd ?? this.main;
-    if (options.lazy) this.lazyLayer.add(jd, bytes, name);
-    else this.layer.add(jd, bytes, name);
-  }
-
-  defineAbsolutes(defs: Map<string, number>): void {
-    if (defs.size === 0) return;
-    this.main.define(
-      absoluteSymbols(
-        new Map([...defs].map(([n, a]) => [n, { address: a, flags: JITSymbolFlags.Exported }])),
-        '<--abs symbols>',
-      ),
-    );
-  }
-
-  async lookup(names: string[], jd: JITDylib = this.main): Promise<SymbolMap> {
-    try {
-      return await this.es.lookupAsync(jd.getLinkOrder(), names);
-    } finally {
-      await this.layer.whenIdle();
-      await this.lrm.whenReady();
-    }
-  }
-
-  async lookupOne(name: string, jd: JITDylib = this.main): Promise<ExecutorSymbolDef> {
-    return (await this.lookup([name], jd)).get(name) as ExecutorSymbolDef;
-  }
-
-  /** Links the entry (and objects with initializers); nothing runs. Answers the entry's address. */
-  async link(entry = 'main'): Promise<number> {
-    const initSymbols: string[] = [];
-    for (const name of this.main.symbolNames()) {
-      const s = this.main.getSymbol(name);
-      if (s && s.flags & JITSymbolFlags.MaterializationSideEffectsOnly) initSymbols.push(name);
-    }
-    let found: SymbolMap;
-    try {
-      found = await this.es.lookupAsync(this.main.getLinkOrder(), [
-        [entry, SymbolLookupFlags.RequiredSymbol],
-        ...initSymbols.map((n) => [n, SymbolLookupFlags.WeaklyReferencedSymbol] as const),
-      ]);
-    } finally {
-      await this.layer.whenIdle();
-    }
-    await this.lrm.whenReady();
-    return found.get(entry)?.address as number;
-  }
-
   /** Links and runs `entry(argc, argv, envp)` in the executor; the exit status. */
   async run(
     entry = 'main',
@@ -194,10 +147,7 @@ export class EpcSandbox {
     return this.epc.runProgram({
       entry: entryAddr,
       argv: options.argv ?? ['a.out'],
-      initializers: [
-        ...inits.filter((i) => i.kind === 'preinit').flatMap((i) => i.pointers),
-        ...inits.filter((i) => i.kind === 'init').flatMap((i) => i.pointers),
-      ],
+      initializers: this.startupInitializers(),
       finalizers: inits.filter((i) => i.kind === 'fini').flatMap((i) => i.pointers),
       maxInstructions: options.maxInstructions,
       faultsAsSignals: this.faultsAsSignals,
