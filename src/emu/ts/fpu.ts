@@ -786,10 +786,11 @@ function slow64(s: CpuState, op: number, ahi: number, alo: number, bhi: number, 
   return n64(genBin(FD, op, b64(ahi, alo), b64(bhi, blo), s));
 }
 
-export function fadd32(s: CpuState, a: number, b: number): number {
+/** Single-precision a + sign*b: exact error term via TwoSum, rounding finished by fin32. */
+function addsub32(s: CpuState, a: number, b: number, sign: 1 | -1, op: number): number {
   if (normal32(a) && normal32(b)) {
     const x = f32(a);
-    const y = f32(b);
+    const y = sign * f32(b);
     const d = x + y;
     const r = Math.fround(d);
     const ar = Math.abs(r);
@@ -802,26 +803,15 @@ export function fadd32(s: CpuState, a: number, b: number): number {
       return fin32(s, r, c);
     }
   }
-  return slow32(s, OP_ADD, a, b);
+  return slow32(s, op, a, b);
+}
+
+export function fadd32(s: CpuState, a: number, b: number): number {
+  return addsub32(s, a, b, 1, OP_ADD);
 }
 
 export function fsub32(s: CpuState, a: number, b: number): number {
-  if (normal32(a) && normal32(b)) {
-    const x = f32(a);
-    const y = -f32(b);
-    const d = x + y;
-    const r = Math.fround(d);
-    const ar = Math.abs(r);
-    if (ar > MIN32 && ar < MAX32) {
-      let c = d - r;
-      if (c === 0) {
-        const bb = d - x;
-        c = x - (d - bb) + (y - bb);
-      }
-      return fin32(s, r, c);
-    }
-  }
-  return slow32(s, OP_SUB, a, b);
+  return addsub32(s, a, b, -1, OP_SUB);
 }
 
 export function fmul32(s: CpuState, a: number, b: number): number {
