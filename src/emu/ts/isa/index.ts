@@ -9,7 +9,7 @@ import { defs as dpImm } from './dp_imm.ts';
 import { defs as dpReg } from './dp_reg.ts';
 import { defs as fp } from './fp.ts';
 import { defs as ldst } from './ldst.ts';
-import { defs as simd } from './simd.ts';
+import { defs as simd } from './simd/index.ts';
 import { defs as simdFp } from './simd_fp.ts';
 import { defs as simdLdst } from './simd_ldst.ts';
 import { defs as system } from './system.ts';
