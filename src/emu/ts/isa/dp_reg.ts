@@ -196,6 +196,9 @@ const logicalReg: InsnDef[] = LOGICAL.map(([id, opc, inv]) =>
 );
 
 // ---- add/subtract (shifted and extended register) ----------------------------------------------
+// The shifted and the extended forms build the same closure around a different operand helper;
+// they stay two functions so each closure calls one helper directly (these are among the most
+// executed ops), instead of going through a function-valued parameter.
 
 function addSubShiftedExec(f: Fields, sub: boolean, setf: boolean): Op {
   const sf = f.sf;

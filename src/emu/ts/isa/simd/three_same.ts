@@ -302,6 +302,9 @@ export const SAME: SameOp[] = [
 /**
  * Element-wise op over lanes; `idx` >= 0 takes operand b from that element of Vm (by element).
  * Scalar forms (`scalar`) compute lane 0 only and zero the rest of the register.
+ * The lane loops here and in `unExec` (two_reg_misc.ts) look alike on purpose: each builds a
+ * closure whose loop calls only the functions this op needs (two or three loaders), which keeps
+ * the loop monomorphic; a shared loop with optional operands would test them in every lane.
  */
 export function sameExec(
   o: SameOp,
