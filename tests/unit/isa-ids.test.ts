@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DecodeTable, FieldError, type InsnDef, insn } from '../../src/emu/ts/decoder.ts';
+import { checkFieldUse, DecodeTable, FieldError, type InsnDef, insn } from '../../src/emu/ts/decoder.ts';
 import { INSN_IDS } from '../../src/emu/ts/isa/ids.generated.ts';
 import { MODULES, TABLE } from '../../src/emu/ts/isa/index.ts';
 import { SNIPPETS } from '../../src/emu/ts/jit/snippets.ts';
@@ -71,6 +71,11 @@ describe('field names', () => {
       };
     },
     ...over,
+  });
+
+  it('the construction-time check runs disasm and exec of every table entry on some word', () => {
+    const unprobed = TABLE.defs.filter((d) => checkFieldUse(d) === 0).map((d) => d.id);
+    expect(unprobed).toEqual([]);
   });
 
   it('a correct entry builds', () => {

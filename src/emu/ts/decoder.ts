@@ -159,24 +159,37 @@ function strictFields(def: CompiledDef, word: number): Fields {
 
 const PROBE_SAMPLES = 24;
 const PROBE_ACCEPTED = 6;
+/** Entries whose `when` is narrow get more random words, so their disasm/exec run at least once. */
+const PROBE_MAX_SAMPLES = 1024;
 const probeContext: DisasmContext = { symbolize: () => undefined };
+
+/** A 32-bit mixer (mulberry32's output step), for reproducible sample words. */
+function mix32(x: number): number {
+  let z = Math.imul(x ^ (x >>> 15), x | 1);
+  z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+  return (z ^ (z >>> 14)) >>> 0;
+}
 
 /**
  * Runs `when`, `disasm` and `exec` of an entry on sample words of its pattern (free bits all
  * clear, all set, then pseudo-random), reading the fields through `strictFields`. Any other
  * error is the entry's own business (e.g. a reserved value) and is ignored here; only field
  * names are checked. `disasm`/`exec` run only on words `when` accepts, as the decoder does.
+ * Returns on how many words they ran.
  */
-export function checkFieldUse(def: CompiledDef): void {
+export function checkFieldUse(def: CompiledDef): number {
   const free = ~def.mask >>> 0;
   let seed = 0x9e3779b9;
   let accepted = 0;
-  for (let i = 0; i < PROBE_SAMPLES && accepted < PROBE_ACCEPTED; i++) {
+  for (let i = 0; i < PROBE_MAX_SAMPLES && accepted < PROBE_ACCEPTED; i++) {
+    if (i >= PROBE_SAMPLES && accepted > 0) break;
     let bits = 0;
     if (i === 1) bits = free;
     else if (i > 1) {
-      seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + i) >>> 0;
-      bits = seed ^ (seed >>> 12);
+      seed = (seed + 0x6d2b79f5) | 0;
+      bits = mix32(seed);
+      // Every other word is sparse (about one bit in four), for `when`s that want zero fields.
+      if (i & 1) bits &= mix32(seed ^ 0x5bd1e995) & mix32(seed ^ 0x1b873593);
     }
     const word = (def.value | (bits & free)) >>> 0;
     try {
@@ -197,6 +210,7 @@ export function checkFieldUse(def: CompiledDef): void {
       }
     }
   }
+  return accepted;
 }
 
 /**
