@@ -157,8 +157,8 @@ function strictFields(def: CompiledDef, word: number): Fields {
   });
 }
 
-const PROBE_SAMPLES = 24;
-const PROBE_ACCEPTED = 6;
+const PROBE_SAMPLES = 16;
+const PROBE_ACCEPTED = 4;
 /** Entries whose `when` is narrow get more random words, so their disasm/exec run at least once. */
 const PROBE_MAX_SAMPLES = 1024;
 const probeContext: DisasmContext = { symbolize: () => undefined };
