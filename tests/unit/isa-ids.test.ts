@@ -123,4 +123,17 @@ describe('field names', () => {
       });
     expect(() => new DecodeTable([bad()])).toThrow(FieldError);
   });
+
+  it('an entry whose pattern is one of several literals may read only the fields all of them declare', () => {
+    const entry = (scaled: boolean) =>
+      insn({
+        id: 'TEST_ld',
+        cls: 'ldst',
+        pattern: scaled ? 'size:2 111 0 01 opc:2 imm12:12 rn:5 rt:5' : 'size:2 111 0 00 opc:2 0 imm9:9 00 rn:5 rt:5',
+        // @ts-expect-error: imm12 belongs to one alternative only (npm run typecheck fails otherwise)
+        disasm: (f) => `ld x${f.rt}, [x${f.rn}, #${f.imm12}]`,
+      });
+    expect(new DecodeTable([entry(true)]).defs).toHaveLength(1);
+    expect(() => new DecodeTable([entry(false)])).toThrow(/TEST_ld: field 'imm12'/);
+  });
 });

@@ -23,8 +23,16 @@ type FieldToken<T extends string> = T extends `${infer N}:${string}` ? N : never
 export type FieldNames<P extends string> = P extends `${infer H} ${infer R}`
   ? FieldToken<H> | FieldNames<R>
   : FieldToken<P>;
-/** The fields of an encoding, typed by its pattern when the pattern is known to the compiler. */
-export type FieldsOf<P extends string> = string extends P ? Fields : { readonly [K in FieldNames<P>]: number };
+/**
+ * The fields of an encoding, typed by its pattern when the pattern is known to the compiler. A
+ * pattern chosen among several literals gives a union, so only fields every alternative
+ * declares can be read without narrowing.
+ */
+export type FieldsOf<P extends string> = string extends P
+  ? Fields
+  : P extends string
+    ? { readonly [K in FieldNames<P>]: number }
+    : never;
 
 export type IsaClass =
   | 'dp-imm'
