@@ -411,17 +411,16 @@ function literalOp(k: number, t: number, a: number): Op {
 type Mode = 'uimm' | 'unscaled' | 'post' | 'unpriv' | 'pre';
 
 function immDef(id: string, mode: Mode, idx: string): InsnDef {
-  const pattern =
-    mode === 'uimm'
-      ? 'size:2 111 v:1 01 opc:2 imm12:12 rn:5 rt:5'
-      : `size:2 111 v:1 00 opc:2 0 imm9:9 ${idx} rn:5 rt:5`;
   const infix = mode === 'unscaled' ? 'ur' : mode === 'unpriv' ? 'tr' : 'r';
   const offOf = (f: Fields, k: number): number =>
     mode === 'uimm' ? (f.imm12 as number) * 2 ** (KINFO[k] as KindInfo).scale : signExtend(f.imm9 as number, 9);
   return insn({
     id,
     cls: 'ldst',
-    pattern,
+    pattern:
+      mode === 'uimm'
+        ? 'size:2 111 v:1 01 opc:2 imm12:12 rn:5 rt:5'
+        : `size:2 111 v:1 00 opc:2 0 imm9:9 ${idx} rn:5 rt:5`,
     when: (f) => {
       const k = kindF(f);
       if (k < 0) return false;
