@@ -9,11 +9,11 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type EngineKind, PROT_READ, PROT_WRITE } from '../src/emu/engine.ts';
-import { DEFAULT_STACK } from '../src/orc/host/runner.ts';
+import { DEFAULT_STACK } from '../src/executor/host/runner.ts';
+import { type ExecutorProcessControl, InProcessEPC } from '../src/orc/epc/epc.ts';
+import { WorkerEPC } from '../src/orc/epc/worker-epc.ts';
 import { OrcSandbox } from '../src/orc/platform/sandbox.ts';
-import { type ExecutorProcessControl, InProcessEPC } from '../src/orc/remote/epc.ts';
-import { EpcSandbox } from '../src/orc/remote/session.ts';
-import { WorkerEPC } from '../src/orc/remote/worker-epc.ts';
+import { EpcSandbox } from '../src/orc/session/session.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {

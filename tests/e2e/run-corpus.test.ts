@@ -25,8 +25,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.ts';
 import { createEngine, type EngineKind } from '../../src/emu/engine.ts';
 import { EngineUnavailable } from '../../src/emu/errors.ts';
+import { ProcessHost } from '../../src/executor/host/process.ts';
 import { readElf } from '../../src/linker/elf/reader.ts';
-import { ProcessHost } from '../../src/orc/host/process.ts';
 import { CORPUS_DIR, type CorpusProgram, corpusPrograms } from '../programs/corpus.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 

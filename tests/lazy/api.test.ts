@@ -4,16 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/emu/engine.ts';
 import { runJITDispatchHandlerSync } from '../../src/orc/dispatch/index.ts';
+import { bodyName } from '../../src/orc/layers/lazy-object-linking-layer.ts';
+import { STUB_WORDS } from '../../src/orc/lazy/redirectable-symbols.ts';
+import { OrcSandbox } from '../../src/orc/platform/sandbox.ts';
 import {
   SPSExecutorAddr,
   SPSExecutorSymbolDef,
   SPSExpected,
   spsDeserialize,
   spsSerialize,
-} from '../../src/orc/dispatch/sps.ts';
-import { bodyName } from '../../src/orc/layers/lazy-object-linking-layer.ts';
-import { STUB_WORDS } from '../../src/orc/lazy/redirectable-symbols.ts';
-import { OrcSandbox } from '../../src/orc/platform/sandbox.ts';
+} from '../../src/protocol/sps.ts';
 
 const objDir = fileURLToPath(new URL('./fixtures/obj/', import.meta.url));
 const obj = (n: string) => new Uint8Array(readFileSync(`${objDir}${n}`));

@@ -19,7 +19,7 @@ import {
   ProcessHost,
   ProgramExit,
   runProgram,
-} from '../../src/orc/host/index.ts';
+} from '../../src/executor/host/index.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));

@@ -15,7 +15,7 @@ import {
   ProcessHost,
   ProgramExit,
   runProgram,
-} from '../../src/orc/host/index.ts';
+} from '../../src/executor/host/index.ts';
 
 const programs = JSON.parse(readFileSync(new URL('./fixtures/host-programs.json', import.meta.url), 'utf8')) as Record<
   string,

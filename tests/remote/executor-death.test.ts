@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.ts';
 import { PROT_EXEC, PROT_READ } from '../../src/emu/engine.ts';
-import { ExecutorDiedError } from '../../src/orc/remote/protocol.ts';
-import { EpcSandbox } from '../../src/orc/remote/session.ts';
-import { WorkerEPC } from '../../src/orc/remote/worker-epc.ts';
+import { WorkerEPC } from '../../src/orc/epc/worker-epc.ts';
+import { EpcSandbox } from '../../src/orc/session/session.ts';
+import { ExecutorDiedError } from '../../src/protocol/epc.ts';
 
 const demo = fileURLToPath(new URL('../../examples/lazy-demo/obj/', import.meta.url));
 const obj = (n: string) => new Uint8Array(readFileSync(`${demo}${n}`));

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROT_READ } from '../../src/emu/engine.ts';
-import { type ExecutorProcessControl, InProcessEPC } from '../../src/orc/remote/epc.ts';
-import { EpcSandbox } from '../../src/orc/remote/session.ts';
-import { WorkerEPC } from '../../src/orc/remote/worker-epc.ts';
+import { type ExecutorProcessControl, InProcessEPC } from '../../src/orc/epc/epc.ts';
+import { WorkerEPC } from '../../src/orc/epc/worker-epc.ts';
+import { EpcSandbox } from '../../src/orc/session/session.ts';
 
 const demo = fileURLToPath(new URL('../../examples/lazy-demo/obj/', import.meta.url));
 const obj = (n: string) => new Uint8Array(readFileSync(`${demo}${n}`));

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type EngineKind } from '../../src/emu/engine.ts';
-import type { ProgramResult } from '../../src/orc/host/runner.ts';
+import type { ProgramResult } from '../../src/executor/host/runner.ts';
+import type { ThreadOptions } from '../../src/executor/threads/scheduler.ts';
 import { OrcSandbox } from '../../src/orc/platform/sandbox.ts';
-import type { ThreadOptions } from '../../src/orc/threads/scheduler.ts';
 
 export const objDir = fileURLToPath(new URL('./programs/obj/', import.meta.url));
 const cache = new Map<string, Uint8Array>();

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { EngineKind } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/engine.ts';
+import { ThreadDeadlock } from '../../src/executor/threads/scheduler.ts';
 import { OrcSandbox } from '../../src/orc/platform/sandbox.ts';
-import { ThreadDeadlock } from '../../src/orc/threads/scheduler.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 import { LAZY_INPUTS, LAZY_TOTAL, runThreads, WORK } from './support.ts';
 

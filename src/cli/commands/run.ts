@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createEngine, type EngineKind } from '../../emu/engine.ts';
-import { installLinuxSyscalls, programFault, readProcessStdin } from '../../orc/host/linux.ts';
+import { installLinuxSyscalls, programFault, readProcessStdin } from '../../executor/host/linux.ts';
+import type { ExecutorProcessControl } from '../../orc/epc/epc.ts';
 import { formatLazyTrace, OrcSandbox } from '../../orc/platform/sandbox.ts';
-import type { ExecutorProcessControl } from '../../orc/remote/epc.ts';
 import { CliError, flag, intOption, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
 

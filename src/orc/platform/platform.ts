@@ -17,13 +17,13 @@ import {
 } from '../../../runtime-aarch64/index.ts';
 import type { Engine } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ } from '../../emu/engine.ts';
+import type { Executor } from '../../executor/executor.ts';
+import type { ProcessHost } from '../../executor/host/process.ts';
+import { RET_WORD } from '../../executor/host/process.ts';
+import { outOfBandError, type WrapperFunctionResult } from '../../protocol/wrapper.ts';
 import type { ExecutionSession, JITDylib } from '../core/session.ts';
 import { JITSymbolFlags } from '../core/types.ts';
 import { absoluteSymbols, type SymbolAliasMap, symbolAliases } from '../core/units.ts';
-import { outOfBandError, type WrapperFunctionResult } from '../dispatch/wrapper.ts';
-import type { Executor } from '../executor/executor.ts';
-import type { ProcessHost } from '../host/process.ts';
-import { RET_WORD } from '../host/process.ts';
 import type { ObjectLinkingLayer } from '../layers/object-linking-layer.ts';
 
 export const JIT_DISPATCH_SYMBOL = '__orc_rt_jit_dispatch';

@@ -7,19 +7,19 @@
 
 import { loadRuntimeObjects, type RuntimeObject } from '../../../runtime-aarch64/index.ts';
 import type { Engine } from '../../emu/engine.ts';
+import { Executor } from '../../executor/executor.ts';
+import { ProcessHost, type ProcessHostOptions } from '../../executor/host/process.ts';
+import type { ProgramResult } from '../../executor/host/runner.ts';
+import { installThreads } from '../../executor/threads/install.ts';
+import type { ThreadOptions, ThreadScheduler } from '../../executor/threads/scheduler.ts';
 import { EngineMemoryManager } from '../../linker/memory.ts';
 import { ExecutionSession, type JITDylib } from '../core/session.ts';
 import { hexAddr } from '../core/types.ts';
-import { Executor } from '../executor/executor.ts';
-import { ProcessHost, type ProcessHostOptions } from '../host/process.ts';
-import type { ProgramResult } from '../host/runner.ts';
 import { LazyObjectLinkingLayer } from '../layers/lazy-object-linking-layer.ts';
 import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-linking-layer.ts';
 import { type CallThroughInfo, LazyReexportsManager, type ReentryRecord } from '../lazy/lazy-reexports.ts';
 import { engineMemoryAccess, JITLinkRedirectableSymbolManager } from '../lazy/redirectable-symbols.ts';
 import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
-import { installThreads } from '../threads/install.ts';
-import type { ThreadOptions, ThreadScheduler } from '../threads/scheduler.ts';
 import { LinkingSession } from './linking-session.ts';
 import { Platform } from './platform.ts';
 

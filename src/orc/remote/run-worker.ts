@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from '../../cli/args.ts';
 import type { EngineKind } from '../../emu/engine.ts';
+import { ExecutorDiedError } from '../../protocol/epc.ts';
+import { type ExecutorProcessControl, InProcessEPC } from '../epc/epc.ts';
+import { WorkerEPC } from '../epc/worker-epc.ts';
 import { formatLazyTrace } from '../platform/sandbox.ts';
-import { type ExecutorProcessControl, InProcessEPC } from './epc.ts';
-import { ExecutorDiedError } from './protocol.ts';
-import { EpcSandbox } from './session.ts';
-import { WorkerEPC } from './worker-epc.ts';
+import { EpcSandbox } from '../session/session.ts';
 
 export interface EpcRunOptions {
   executor: 'worker' | 'in-process-epc';

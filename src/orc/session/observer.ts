@@ -3,10 +3,11 @@
  * with `session.observe(observer)` and get an unsubscribe function; nobody patches session fields.
  * Every method is optional and called synchronously, in event order.
  */
+
+import type { ProgramResult } from '../../executor/host/runner.ts';
 import type { LinkResult } from '../../linker/link.ts';
 import type { DebugStop } from '../../protocol/debug.ts';
 import type { JITDylib } from '../core/session.ts';
-import type { ProgramResult } from '../host/runner.ts';
 import type { CallThroughInfo, ReentryRecord } from '../lazy/lazy-reexports.ts';
 import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
 

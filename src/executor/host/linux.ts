@@ -35,7 +35,7 @@ import { USER_ADDRESS_LIMIT } from '../../emu/linux/elf.ts';
 import { SeededRandom } from '../../emu/linux/random.ts';
 import { ERRNO, LinuxKernel, SIGBUS, SIGILL, SIGNAL_NAMES, SIGSEGV, SIGTRAP, SYS } from '../../emu/linux/syscalls.ts';
 import { AddressSpace } from '../../emu/linux/vm.ts';
-import type { ObjectLinkingLayerPlugin } from '../layers/object-linking-layer.ts';
+import type { ObjectLinkingLayerPlugin } from '../../orc/layers/object-linking-layer.ts';
 import { ProgramExit } from './errors.ts';
 import type { ProcessHost } from './process.ts';
 import type { ProgramResult } from './runner.ts';

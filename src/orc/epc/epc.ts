@@ -8,11 +8,10 @@
  * The session (./session.ts) uses only this interface: it never sees the engine.
  */
 import { createEngine, type Engine, type EngineKind } from '../../emu/engine.ts';
-import type { OutputSink } from '../host/process.ts';
-import type { ProgramResult } from '../host/runner.ts';
-import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
-import type { ThreadOptions } from '../threads/scheduler.ts';
-import { ExecutorRuntime } from './executor-runtime.ts';
+import type { OutputSink } from '../../executor/host/process.ts';
+import type { ProgramResult } from '../../executor/host/runner.ts';
+import { ExecutorRuntime } from '../../executor/runtime.ts';
+import type { ThreadOptions } from '../../executor/threads/scheduler.ts';
 import type {
   DispatchReply,
   ExecutorBootstrap,
@@ -22,7 +21,8 @@ import type {
   RunProgramRequest,
   SegmentWrite,
   TraceReached,
-} from './protocol.ts';
+} from '../../protocol/epc.ts';
+import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
 
 export type ExecutorKind = 'in-process' | 'worker';
 export const EXECUTOR_KINDS: readonly ExecutorKind[] = ['in-process', 'worker'];

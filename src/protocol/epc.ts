@@ -8,9 +8,9 @@
  * (the wrapper-function result: SPS bytes or an out-of-band error).
  */
 
-import type { WrapperFunctionResult } from '../dispatch/wrapper.ts';
-import type { ProgramResult } from '../host/runner.ts';
-import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
+import type { ProgramResult } from '../executor/host/runner.ts';
+import type { PointerWrite } from '../orc/lazy/redirectable-symbols.ts';
+import type { WrapperFunctionResult } from './wrapper.ts';
 
 /** A symbol the executor defines (Process host functions, stdin/stdout/stderr, gates). */
 export interface ExecutorSymbol {

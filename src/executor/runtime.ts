@@ -10,16 +10,10 @@
  * out-of-band error, as the in-process Platform does.
  */
 import { performance } from 'node:perf_hooks';
-import { readJitDispatchCall, writeJitDispatchResult } from '../../../runtime-aarch64/index.ts';
-import type { Engine } from '../../emu/engine.ts';
-import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
-import { outOfBandError } from '../dispatch/wrapper.ts';
-import { Executor, type Resumption } from '../executor/executor.ts';
-import { programFault, RunSyscalls } from '../host/linux.ts';
-import { type OutputSink, ProcessHost, RET_WORD } from '../host/process.ts';
-import { DEFAULT_STACK, type ProgramResult } from '../host/runner.ts';
-import { DEFAULT_PLATFORM_GATE_PAGE } from '../platform/platform.ts';
-import { type ThreadOptions, ThreadScheduler } from '../threads/scheduler.ts';
+import { readJitDispatchCall, writeJitDispatchResult } from '../../runtime-aarch64/index.ts';
+import type { Engine } from '../emu/engine.ts';
+import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../emu/engine.ts';
+import { DEFAULT_PLATFORM_GATE_PAGE } from '../orc/platform/platform.ts';
 import type {
   DispatchReply,
   ExecutorBootstrap,
@@ -28,7 +22,13 @@ import type {
   RunProgramRequest,
   SegmentWrite,
   TraceReached,
-} from './protocol.ts';
+} from '../protocol/epc.ts';
+import { outOfBandError } from '../protocol/wrapper.ts';
+import { Executor, type Resumption } from './executor.ts';
+import { programFault, RunSyscalls } from './host/linux.ts';
+import { type OutputSink, ProcessHost, RET_WORD } from './host/process.ts';
+import { DEFAULT_STACK, type ProgramResult } from './host/runner.ts';
+import { type ThreadOptions, ThreadScheduler } from './threads/scheduler.ts';
 
 export interface ExecutorRuntimeOptions {
   engine: Engine;

@@ -6,12 +6,15 @@
  * executor (`--executor in-process` with InProcessEPC, `--executor worker` with WorkerEPC).
  */
 import { loadRuntimeObjects, PLATFORM_ALIASES, type RuntimeObject } from '../../../runtime-aarch64/index.ts';
+import { svcDetectorPlugin } from '../../executor/host/linux.ts';
+import type { ProgramResult } from '../../executor/host/runner.ts';
+import type { DispatchReply } from '../../protocol/epc.ts';
+import type { WrapperFunctionResult } from '../../protocol/wrapper.ts';
 import { ExecutionSession, type JITDylib } from '../core/session.ts';
 import { JITSymbolFlags } from '../core/types.ts';
 import { absoluteSymbols, type SymbolAliasMap, symbolAliases } from '../core/units.ts';
-import type { WrapperFunctionResult } from '../dispatch/wrapper.ts';
-import { svcDetectorPlugin } from '../host/linux.ts';
-import type { ProgramResult } from '../host/runner.ts';
+import type { ExecutorProcessControl } from '../epc/epc.ts';
+import { EPCMemoryManager, epcMemoryAccess } from '../epc/memory.ts';
 import { LazyObjectLinkingLayer } from '../layers/lazy-object-linking-layer.ts';
 import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-linking-layer.ts';
 import { LazyReexportsManager, type ReentryRecord } from '../lazy/lazy-reexports.ts';
@@ -20,9 +23,6 @@ import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
 import { LinkingSession } from '../platform/linking-session.ts';
 import { JIT_DISPATCH_SYMBOL } from '../platform/platform.ts';
 import { type LazyTraceEvent, RUNTIME_NAME_PREFIX } from '../platform/sandbox.ts';
-import type { ExecutorProcessControl } from './epc.ts';
-import { EPCMemoryManager, epcMemoryAccess } from './memory.ts';
-import type { DispatchReply } from './protocol.ts';
 
 export interface EpcSandboxOptions {
   epc: ExecutorProcessControl;

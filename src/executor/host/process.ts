@@ -38,8 +38,8 @@
 import type { Engine } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../emu/errors.ts';
-import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../core/types.ts';
-import { absoluteSymbols } from '../core/units.ts';
+import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../../orc/core/types.ts';
+import { absoluteSymbols } from '../../orc/core/units.ts';
 import { HeapAllocator } from './allocator.ts';
 import { HostCallError, InvalidStream, ProgramExit } from './errors.ts';
 import { formatPrintf, type PrintfArgs } from './printf.ts';

@@ -23,8 +23,8 @@
 import type { Engine, EngineContext } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../emu/errors.ts';
-import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../core/types.ts';
-import type { CallScheduler, Executor, Resumption } from '../executor/executor.ts';
+import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../../orc/core/types.ts';
+import type { CallScheduler, Executor, Resumption } from '../executor.ts';
 import { HostCallError, ProgramExit } from '../host/errors.ts';
 import { BLR_X16_WORD, type ProcessHost, RET_WORD } from '../host/process.ts';
 import { Prng } from './prng.ts';

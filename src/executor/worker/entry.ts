@@ -14,10 +14,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, type EngineKind } from '../../emu/engine.ts';
+import type { DispatchReply, OpName, Ops, ToController, ToExecutor } from '../../protocol/epc.ts';
+import { serializeError } from '../../protocol/epc.ts';
+import { ExecutorRuntime } from '../runtime.ts';
 import type { ThreadOptions } from '../threads/scheduler.ts';
-import { ExecutorRuntime } from './executor-runtime.ts';
-import type { DispatchReply, OpName, Ops, ToController, ToExecutor } from './protocol.ts';
-import { serializeError } from './protocol.ts';
 
 interface WorkerData {
   engine: EngineKind;

@@ -12,11 +12,11 @@
  * use ProcessHost.callEmulated, a synchronous nested `start`: a park is impossible there, so gates
  * ask `canPark()` first and answer an error instead.
  */
-import type { Engine } from '../../emu/engine.ts';
-import { InstructionBudgetExceeded } from '../../emu/errors.ts';
-import { HostCallError, ProgramExit } from '../host/errors.ts';
-import type { ProcessHost } from '../host/process.ts';
-import { type ProgramResult, prepareProgramStack, type RunProgramOptions } from '../host/runner.ts';
+import type { Engine } from '../emu/engine.ts';
+import { InstructionBudgetExceeded } from '../emu/errors.ts';
+import { HostCallError, ProgramExit } from './host/errors.ts';
+import type { ProcessHost } from './host/process.ts';
+import { type ProgramResult, prepareProgramStack, type RunProgramOptions } from './host/runner.ts';
 
 /** What a parked call does when its answer is there. */
 export interface Resumption {

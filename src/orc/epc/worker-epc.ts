@@ -12,11 +12,8 @@
  * fail at once.
  */
 import { Worker } from 'node:worker_threads';
-import type { ProgramResult } from '../host/runner.ts';
-import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
-import type { ThreadOptions } from '../threads/scheduler.ts';
-import type { DispatchHandler, EPCStats, ExecutorOptions, ExecutorProcessControl } from './epc.ts';
-import { emptyStats } from './epc.ts';
+import type { ProgramResult } from '../../executor/host/runner.ts';
+import type { ThreadOptions } from '../../executor/threads/scheduler.ts';
 import {
   type DispatchReply,
   type ExecutorBootstrap,
@@ -33,7 +30,10 @@ import {
   type ToController,
   type ToExecutor,
   type TraceReached,
-} from './protocol.ts';
+} from '../../protocol/epc.ts';
+import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
+import type { DispatchHandler, EPCStats, ExecutorOptions, ExecutorProcessControl } from './epc.ts';
+import { emptyStats } from './epc.ts';
 
 export interface WorkerEPCOptions extends ExecutorOptions {
   /**
@@ -56,7 +56,7 @@ function cloneable(o: ThreadOptions): ThreadOptions {
 }
 
 /** Worker bootstrap: a .js file that registers tsx, then imports worker-entry.ts. */
-const BOOTSTRAP_URL = new URL('./worker-bootstrap.js', import.meta.url);
+const BOOTSTRAP_URL = new URL('../../executor/worker/bootstrap.js', import.meta.url);
 
 interface Pending {
   op: OpName;
