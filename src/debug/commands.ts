@@ -199,9 +199,7 @@ export function countArg(args: string[], fallback: number, what: string): number
 
 export function helpText(): string {
   const lines = COMMAND_SPECS.map((c) => `  ${`${c.name} ${c.args}`.trim().padEnd(34)} ${c.help}`);
-  lines.push(
-    "Names may be abbreviated to a unique prefix; gdb's short forms work: b tb c s si n ni u p x d i r k q.",
-  );
+  lines.push("Names may be abbreviated to a unique prefix; gdb's short forms work: b tb c s si n ni u p x d i r k q.");
   return `${lines.join('\n')}\n`;
 }
 

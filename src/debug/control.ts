@@ -13,10 +13,10 @@
  * (sp at or above the frame's), so recursion does not stop them early.
  */
 import { disassemble } from '../emu/ts/isa/index.ts';
+import type { ProgramResult } from '../executor/host/runner.ts';
 import type { JITDylib } from '../orc/core/session.ts';
-import type { ProgramResult } from '../orc/host/runner.ts';
 import type { CallThroughInfo } from '../orc/lazy/lazy-reexports.ts';
-import { type EvalContext, type Expr, evaluate, ExprError, parseExpr, type Value } from './expr.ts';
+import { type EvalContext, type Expr, ExprError, evaluate, parseExpr, type Value } from './expr.ts';
 import { type DebugSymbol, SymbolTable, trampolineName } from './symbols.ts';
 import type { DebugRegisters, DebugSession, DebugStop } from './target.ts';
 
@@ -152,6 +152,7 @@ export class DebugControl {
   private readonly pendingBodies = new Set<number>();
   private lazyRows: { jd: JITDylib; alias: string; body: string; trampoline: number }[] = [];
   private killed = false;
+  private quietArming = false;
 
   private constructor(private readonly options: ControlOptions) {}
 
@@ -368,7 +369,11 @@ export class DebugControl {
   async evalContext(): Promise<EvalContext> {
     const regs = this.stopped ? await this.registers() : null;
     return {
-      register: (name) => (regs ? registerValue(regs, name) : undefined),
+      register: (name) => {
+        if (regs) return registerValue(regs, name);
+        if (registerValue(NO_REGS, name)) throw new ExprError('No registers.');
+        return undefined;
+      },
       symbol: (name) => {
         const s = this.symbols.lookup(name)[0];
         if (s) return { address: s.address, code: s.kind !== 'data' && s.kind !== 'pointer' };
@@ -460,7 +465,8 @@ export class DebugControl {
       if (inner.type.k !== 'ptr' && inner.type.k !== 'int' && inner.type.k !== 'text' && inner.type.k !== 'data')
         throw new DebugError('Cannot watch constant value: give an lvalue (*(long*)ADDR or a symbol).');
       const to = inner.type.k === 'ptr' ? inner.type.to : { k: 'int' as const, t: 'int' as const };
-      const size = to.k === 'int' ? { char: 1, uchar: 1, short: 2, ushort: 2, int: 4, uint: 4, long: 8, ulong: 8 }[to.t] : 8;
+      const size =
+        to.k === 'int' ? { char: 1, uchar: 1, short: 2, ushort: 2, int: 4, uint: 4, long: 8, ulong: 8 }[to.t] : 8;
       return { address: Number(BigInt.asUintN(53, (inner as { v: bigint }).v)), size };
     }
     throw new DebugError('Cannot watch constant value: give an lvalue (*(long*)ADDR or a symbol).');
@@ -511,7 +517,7 @@ export class DebugControl {
       const a = this.addressOfName(bp.spec);
       if (a !== undefined) {
         bp.address = a;
-        this.emit('onArmed', bp, undefined);
+        if (!this.quietArming) this.emit('onArmed', bp, undefined);
       }
     }
   }
@@ -540,7 +546,8 @@ export class DebugControl {
   }
 
   requireStopped(): void {
-    if (this.state === 'exited' || (this.state === 'not started' && this.result)) throw new DebugError('The program is not being run.');
+    if (this.state === 'exited' || (this.state === 'not started' && this.result))
+      throw new DebugError('The program is not being run.');
     if (this.state === 'not started') throw new DebugError('The program is not being run.');
     if (this.state === 'running') throw new DebugError('The program is running.');
   }
@@ -583,14 +590,36 @@ export class DebugControl {
     return Promise.race([stop, this.runDone]);
   }
 
-  private async raw(mode: { kind: 'continue' } | { kind: 'step'; count: number }): Promise<DebugStop | ProgramResult | Error> {
+  private async raw(
+    mode: { kind: 'continue' } | { kind: 'step'; count: number },
+  ): Promise<DebugStop | ProgramResult | Error> {
     this.regs = null;
     this.regions = null;
     this.state = 'running';
     const stop = this.nextStop();
     await this.syncBreakpoints();
     await this.session.resume(mode.kind === 'step' ? { kind: 'step', count: mode.count } : { kind: 'continue' });
-    return Promise.race([stop, this.runDone as Promise<ProgramResult | Error>]);
+    const r = await Promise.race([stop, this.runDone as Promise<ProgramResult | Error>]);
+    // `watch` stops only when the value changes (a store of the same value goes on), as in gdb.
+    if (isStop(r) && r.reason === 'watchpoint' && r.watch && mode.kind === 'continue') {
+      const bp = this.matchWatch(r.watch);
+      const size = bp?.watch?.size ?? 8;
+      const unchanged = bp?.watch?.kind === 'write' && BigInt.asUintN(size * 8, r.watch.value) === bp.watch.old;
+      if (!bp || unchanged) return this.raw(mode);
+    }
+    return r;
+  }
+
+  /** The watchpoint an access hit: overlapping, and of a kind that stops on this access. */
+  private matchWatch(w: NonNullable<DebugStop['watch']>): Breakpoint | undefined {
+    return this.breakpoints.find(
+      (b) =>
+        b.type === 'watchpoint' &&
+        b.address !== undefined &&
+        w.address < b.address + (b.watch?.size ?? 8) &&
+        b.address < w.address + w.size &&
+        (b.watch?.kind === 'access' || (b.watch?.kind === 'read') === (w.access === 'read')),
+    );
   }
 
   /** Runs an action from the current state; resolves with the event that ended it (also sent to observers). */
@@ -642,14 +671,15 @@ export class DebugControl {
         const ret = frames[1];
         if (!ret || ret.pc === this.session.bootstrap.returnSentinel)
           throw new DebugError('"finish" not meaningful in the outermost frame.');
-        return this.runToInternal([{ address: ret.pc, minSp: sp + 1, reason: { kind: 'finish', from: pc } }]);
+        return this.runToInternal([{ address: ret.pc, minSp: sp, reason: { kind: 'finish', from: pc } }]);
       }
       case 'until': {
         if (action.address !== undefined) return this.runToLocation(action.address, 'until');
         // Like nexti, but a backward jump (a loop) runs on until pc passes the current one.
         const w = await this.readWord(pc);
         let ev: DebugEvent;
-        if (isCall(w)) ev = await this.runToInternal([{ address: pc + 4, minSp: sp, reason: { kind: 'location', why: 'until' } }]);
+        if (isCall(w))
+          ev = await this.runToInternal([{ address: pc + 4, minSp: sp, reason: { kind: 'location', why: 'until' } }]);
         else ev = this.finishEvent(await this.raw({ kind: 'step', count: 1 }), { kind: 'location', why: 'until' });
         if (ev.kind === 'stop' && ev.reason.kind === 'location' && ev.pc < pc && this.sameFunction(ev.pc, pc))
           return this.runToInternal([{ address: pc + 4, minSp: sp, reason: { kind: 'location', why: 'until' } }]);
@@ -683,16 +713,22 @@ export class DebugControl {
     const targets: Internal[] = [];
     for (const r of this.stubRows()) {
       if (!r.resolved && r.stub !== undefined)
-        targets.push({ address: r.stub, minSp: 0, reason: { kind: 'lazy', what: `call of stub ${r.info.name} (pointer → trampoline)` } });
-      targets.push({ address: r.trampoline, minSp: 0, reason: { kind: 'lazy', what: `reentry trampoline of ${r.info.name} (first call)` } });
+        targets.push({
+          address: r.stub,
+          minSp: 0,
+          reason: { kind: 'lazy', what: `call of stub ${r.info.name} (pointer → trampoline)` },
+        });
+      targets.push({
+        address: r.trampoline,
+        minSp: 0,
+        reason: { kind: 'lazy', what: `reentry trampoline of ${r.info.name} (first call)` },
+      });
     }
-    // A body resolved by a reentry stops at its first instruction (its address is known only then).
-    const self = this;
     const bodies = (): Internal[] =>
-      [...self.pendingBodies].map((a) => ({
+      [...this.pendingBodies].map((a) => ({
         address: a,
         minSp: 0,
-        reason: { kind: 'lazy', what: `first instruction of ${self.symbolize(a) ?? hex(a)}` },
+        reason: { kind: 'lazy', what: `first instruction of ${this.symbolize(a) ?? hex(a)}` },
       }));
     for (;;) {
       const ev = await this.runToInternal([...targets, ...bodies()], () => [...targets, ...bodies()]);
@@ -777,16 +813,16 @@ export class DebugControl {
         } else why = reason ?? { kind: 'step' };
       } else if (r.reason === 'watchpoint' && r.watch) {
         const w = r.watch;
-        const bp = this.breakpoints.find(
-          (b) => b.type === 'watchpoint' && b.address !== undefined && w.address < b.address + (b.watch?.size ?? 8) && b.address < w.address + w.size,
-        );
+        const bp = this.matchWatch(w);
         if (bp?.watch) {
           bp.hits++;
           const old = bp.watch.old;
-          if (w.access === 'write') bp.watch.old = w.value;
-          why = { kind: 'watchpoint', bp, access: w.access, old, value: w.value };
+          const value = BigInt.asUintN(bp.watch.size * 8, w.value);
+          if (w.access === 'write') bp.watch.old = value;
+          why = { kind: 'watchpoint', bp, access: w.access, old, value };
         } else why = { kind: 'step' };
-      } else if (r.reason === 'fault') why = { kind: 'fault', signal: r.fault?.signal ?? 0, message: r.fault?.message ?? '' };
+      } else if (r.reason === 'fault')
+        why = { kind: 'fault', signal: r.fault?.signal ?? 0, message: r.fault?.message ?? '' };
       else if (r.reason === 'interrupt') why = { kind: 'interrupt' };
       else why = reason ?? { kind: 'step' };
       ev = { kind: 'stop', reason: why, pc: r.pc, thread: r.thread };
@@ -821,6 +857,13 @@ export class DebugControl {
         if (bp.type !== 'breakpoint') continue;
         if (!/^(0x[0-9a-f]+|\d+)$/i.test(bp.spec) && !bp.spec.startsWith('*')) bp.address = undefined;
         bp.hits = 0;
+      }
+      // Eagerly linked code gets its addresses again (the same ones: layouts are deterministic).
+      this.quietArming = true;
+      try {
+        await this.link();
+      } finally {
+        this.quietArming = false;
       }
     }
   }
@@ -976,6 +1019,8 @@ export class DebugControl {
   }
 }
 
+const NO_REGS: DebugRegisters = { x: [], sp: 0n, pc: 0, nzcv: 0, fpcr: 0, fpsr: 0, tpidr_el0: 0n, v: [] };
+
 function isStop(r: DebugStop | ProgramResult | Error | undefined): r is DebugStop {
   return r !== undefined && !(r instanceof Error) && 'reason' in r && 'pc' in r && 'thread' in r;
 }
@@ -983,9 +1028,11 @@ function isStop(r: DebugStop | ProgramResult | Error | undefined): r is DebugSto
 /** A register as an expression value, with gdb's types ($x0 long, $w0 int, $sp void *, $pc code pointer). */
 export function registerValue(regs: DebugRegisters, name: string): Value | undefined {
   const x = /^x(\d+)$/.exec(name);
-  if (x && Number(x[1]) <= 30) return { type: { k: 'int', t: 'long' }, v: BigInt.asIntN(64, regs.x[Number(x[1])] ?? 0n) };
+  if (x && Number(x[1]) <= 30)
+    return { type: { k: 'int', t: 'long' }, v: BigInt.asIntN(64, regs.x[Number(x[1])] ?? 0n) };
   const w = /^w(\d+)$/.exec(name);
-  if (w && Number(w[1]) <= 30) return { type: { k: 'int', t: 'int' }, v: BigInt.asIntN(32, regs.x[Number(w[1])] ?? 0n) };
+  if (w && Number(w[1]) <= 30)
+    return { type: { k: 'int', t: 'int' }, v: BigInt.asIntN(32, regs.x[Number(w[1])] ?? 0n) };
   switch (name) {
     case 'sp':
       return { type: { k: 'ptr', to: { k: 'void' } }, v: BigInt.asUintN(64, regs.sp) };

@@ -9,8 +9,22 @@
  * also shows the current instruction (as `display/i $pc` would); `step`/`next` are stepi/nexti
  * (there is no line information).
  */
-import { CommandError, countArg, helpText, type ParsedCommand, parseCommand, resolveInfoSubcommand } from './commands.ts';
-import { type Action, type Breakpoint, DebugControl, type DebugEvent, DebugError, type StopReason } from './control.ts';
+import {
+  CommandError,
+  countArg,
+  helpText,
+  type ParsedCommand,
+  parseCommand,
+  resolveInfoSubcommand,
+} from './commands.ts';
+import {
+  type Action,
+  type Breakpoint,
+  type DebugControl,
+  DebugError,
+  type DebugEvent,
+  type StopReason,
+} from './control.ts';
 import { ExprError, evaluateForPrint, formatValue, parseExpr, type Value } from './expr.ts';
 import {
   cpsrText,
@@ -63,7 +77,11 @@ export class Debugger {
   private readonly write: (s: string) => void;
   private readonly displays: Display[] = [];
   private nextDisplay = 1;
-  private lastExamine: { letter: string; unit: Unit; next: number | undefined } = { letter: 'x', unit: 4, next: undefined };
+  private lastExamine: { letter: string; unit: Unit; next: number | undefined } = {
+    letter: 'x',
+    unit: 4,
+    next: undefined,
+  };
 
   constructor(
     readonly control: DebugControl,
@@ -283,7 +301,8 @@ export class Debugger {
         break;
       case 'watchpoint': {
         const size = r.bp.watch?.size ?? 8;
-        const fmt = (v: bigint | undefined) => (v === undefined ? '<unreadable>' : BigInt.asIntN(size * 8, v).toString());
+        const fmt = (v: bigint | undefined) =>
+          v === undefined ? '<unreadable>' : BigInt.asIntN(size * 8, v).toString();
         const changed = r.access === 'write';
         this.out(
           `\n${watchTitle(r.bp)} ${r.bp.id}: ${r.bp.spec}\n\n${changed ? `Old value = ${fmt(r.old)}\nNew value = ${fmt(r.value)}` : `Value = ${fmt(r.value)}`}`,
@@ -308,7 +327,9 @@ export class Debugger {
       default:
         this.out(this.frameLine(pc));
     }
-    this.out(await c.insnLine(pc, true));
+    // The current instruction, unless a `display/i $pc` shows it anyway.
+    if (!this.displays.some((d) => d.format?.endsWith('i') && d.expr.replace(/\s/g, '') === '$pc'))
+      this.out(await c.insnLine(pc, true));
     if (r.kind === 'finish') {
       const x0 = (await c.registers()).x[0] ?? 0n;
       this.out(`Value returned in x0: ${BigInt.asIntN(64, x0)} (${hex(BigInt.asUintN(64, x0))})`);
@@ -451,7 +472,11 @@ export class Debugger {
       }
       at += total;
     }
-    this.lastExamine = { letter, unit: letter === 'a' || letter === 's' || letter === 'i' ? this.lastExamine.unit : unit, next: at };
+    this.lastExamine = {
+      letter,
+      unit: letter === 'a' || letter === 's' || letter === 'i' ? this.lastExamine.unit : unit,
+      next: at,
+    };
     if (letter !== 'a' && letter !== 's' && letter !== 'i' && letter !== 'c') this.lastExamine.letter = letter;
     else this.lastExamine.letter = letter === 'i' || letter === 's' ? letter : this.lastExamine.letter;
     return lines.join('\n');
@@ -627,7 +652,8 @@ export class Debugger {
   // ---- info ------------------------------------------------------------------------------------------
 
   private async cmdInfo(a: string[]): Promise<void> {
-    if (a.length === 0) throw new CommandError('List of info subcommands: registers, breakpoints, symbol, sharedlibrary, display.');
+    if (a.length === 0)
+      throw new CommandError('List of info subcommands: registers, breakpoints, symbol, sharedlibrary, display.');
     const sub = resolveInfoSubcommand(a[0] as string);
     const c = this.control;
     switch (sub) {
@@ -719,7 +745,9 @@ export class Debugger {
     const rows = [...byGraph].sort((x, y) => x[1].from - y[1].from);
     const lines = [`${'From'.padEnd(20)}${'To'.padEnd(20)}${'Syms Read'.padEnd(12)}Shared Object Library`];
     for (const [name, g] of rows)
-      lines.push(`${hex16(g.from).padEnd(20)}${hex16(g.to).padEnd(20)}${'Yes'.padEnd(12)}${name}${g.jd ? ` (JITDylib ${g.jd})` : ''}`);
+      lines.push(
+        `${hex16(g.from).padEnd(20)}${hex16(g.to).padEnd(20)}${'Yes'.padEnd(12)}${name}${g.jd ? ` (JITDylib ${g.jd})` : ''}`,
+      );
     return lines.join('\n');
   }
 
@@ -791,6 +819,7 @@ function watchTitle(bp: Breakpoint): string {
 
 function breakpointNumber(t: string): number {
   const n = Number(t);
-  if (!Number.isSafeInteger(n) || n < 1) throw new CommandError(`Convenience variable must have integer value.\nArgs must be numbers or '$' variables.`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new CommandError(`Convenience variable must have integer value.\nArgs must be numbers or '$' variables.`);
   return n;
 }

@@ -105,7 +105,30 @@ type Tok =
   | { k: 'str'; v: string }
   | { k: 'end' };
 
-const OPS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '(', ')', '&', '|', '^', '~', '!', '<', '>'];
+const OPS = [
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '(',
+  ')',
+  '&',
+  '|',
+  '^',
+  '~',
+  '!',
+  '<',
+  '>',
+];
 
 function lex(text: string): Tok[] {
   const toks: Tok[] = [];
@@ -344,7 +367,9 @@ class Parser {
     }
     this.i--;
     throw new ExprError(
-      t.k === 'end' ? 'A syntax error in expression, near `\'.' : `A syntax error in expression, near '${this.restText()}'.`,
+      t.k === 'end'
+        ? "A syntax error in expression, near `'."
+        : `A syntax error in expression, near '${this.restText()}'.`,
     );
   }
 }
@@ -465,7 +490,9 @@ export async function evaluate(e: Expr, ctx: EvalContext): Promise<Value> {
       if (x.type.k === 'data' && e.e.k === 'sym') throw dataSymbolError(e.e.name);
       if (x.type.k !== 'int') {
         if (e.op === '!') return intValue('int', x.v === 0n ? 1n : 0n);
-        throw new ExprError(`Argument to ${e.op === '-' ? 'arithmetic operation' : 'complement operation'} not a number or boolean.`);
+        throw new ExprError(
+          `Argument to ${e.op === '-' ? 'arithmetic operation' : 'complement operation'} not a number or boolean.`,
+        );
       }
       const t = promote(x.type.t);
       switch (e.op) {
@@ -537,7 +564,18 @@ async function binary(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Promise
       a = BigInt.asUintN(64, a);
       b = BigInt.asUintN(64, b);
     }
-    const r = op === '==' ? a === b : op === '!=' ? a !== b : op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b;
+    const r =
+      op === '=='
+        ? a === b
+        : op === '!='
+          ? a !== b
+          : op === '<'
+            ? a < b
+            : op === '>'
+              ? a > b
+              : op === '<='
+                ? a <= b
+                : a >= b;
     return intValue('int', r ? 1n : 0n);
   }
   // Pointer arithmetic: scaled by the pointee's size (1 for void, code and symbols, as gdb does).
@@ -605,7 +643,16 @@ export function cEscape(bytes: ArrayLike<number>, quote: '"' | "'"): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i] as number;
-    const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 27: '\\033' };
+    const named: Record<number, string> = {
+      7: '\\a',
+      8: '\\b',
+      9: '\\t',
+      10: '\\n',
+      11: '\\v',
+      12: '\\f',
+      13: '\\r',
+      27: '\\033',
+    };
     if (named[c]) s += named[c];
     else if (c === 92) s += '\\\\';
     else if (c === quote.charCodeAt(0)) s += `\\${quote}`;

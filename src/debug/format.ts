@@ -1,6 +1,6 @@
 /**
  * gdb's output shapes, measured on gdb-multiarch (see tests/debug/gdb-shapes.test.ts):
- *   - `info registers`: name padded to column 15, raw value padded to column 34, natural value;
+ *   - `info registers`: name padded to column 15, raw value padded to column 35, natural value;
  *   - `x/Nfu ADDR`: `ADDR <sym+off>:` then tab-separated units, 8 per line for b/h, 4 for w, 2 for g;
  *     hex zero-padded to the unit, octal with a leading 0, binary padded to the unit's bits;
  *   - `x/s` one quoted C string per line, `x/i` one instruction per line, `=> ` marking pc.
@@ -12,7 +12,7 @@ import { cEscape, formatInt } from './expr.ts';
 export function registerLine(name: string, raw: string, natural: string): string {
   const head = name.length < 15 ? name.padEnd(15) : `${name} `;
   const mid = head + raw;
-  return `${mid.length < 34 ? mid.padEnd(34) : `${mid} `}${natural}`;
+  return `${mid.length < 35 ? mid.padEnd(35) : `${mid} `}${natural}`;
 }
 
 interface Field {

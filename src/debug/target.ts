@@ -6,11 +6,12 @@
  * executor-process-control interface (direct calls in process, messages to a worker). Nothing here
  * patches a session field.
  */
+
+import type { ProgramResult } from '../executor/host/runner.ts';
 import type { JITDylib } from '../orc/core/session.ts';
-import type { ProgramResult } from '../orc/host/runner.ts';
 import type { CallThroughInfo, ReentryRecord } from '../orc/lazy/lazy-reexports.ts';
-import type { DebugRegisters, DebugResume, DebugRunOptions, DebugStop, DebugWatchpoint } from '../protocol/debug.ts';
 import type { SessionObserver } from '../orc/session/observer.ts';
+import type { DebugRegisters, DebugResume, DebugRunOptions, DebugStop, DebugWatchpoint } from '../protocol/debug.ts';
 
 export type { DebugRegisters, DebugResume, DebugRunOptions, DebugStop, DebugWatchpoint, SessionObserver };
 
