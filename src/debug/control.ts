@@ -16,7 +16,7 @@ import { disassemble } from '../emu/ts/isa/index.ts';
 import type { ProgramResult } from '../executor/host/runner.ts';
 import type { JITDylib } from '../orc/core/session.ts';
 import type { CallThroughInfo } from '../orc/lazy/lazy-reexports.ts';
-import { type EvalContext, type Expr, ExprError, evaluate, parseExpr, type Value } from './expr.ts';
+import { angled, type EvalContext, type Expr, ExprError, evaluate, parseExpr, type Value } from './expr.ts';
 import { type DebugSymbol, SymbolTable, trampolineName } from './symbols.ts';
 import type { DebugRegisters, DebugSession, DebugStop } from './target.ts';
 
@@ -333,7 +333,7 @@ export class DebugControl {
   /** `0x… <sym+off>` */
   addrText(address: number): string {
     const s = this.symbolize(address);
-    return s ? `${hex(address)} <${s}>` : hex(address);
+    return s ? `${hex(address)} ${angled(s)}` : hex(address);
   }
 
   /** The function name gdb shows in `0x… in NAME ()`. */
@@ -898,7 +898,7 @@ export class DebugControl {
     const w = await this.readWord(address);
     const text = w === undefined ? '<unmapped>' : this.disassembleWord(w, address);
     const sym = this.symbolize(address);
-    return `${current ? '=> ' : '   '}${hex(address)}${sym ? ` <${sym}>` : ''}:\t${text}`;
+    return `${current ? '=> ' : '   '}${hex(address)}${sym ? ` ${angled(sym)}` : ''}:\t${text}`;
   }
 
   disassembleWord(w: number, address: number): string {

@@ -631,11 +631,13 @@ export interface FormatContext {
 }
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
+/** `<sym+off>`, without doubling the brackets of names like `<trampoline greet>+4`. */
+export const angled = (s: string): string => (s.startsWith('<') ? s : `<${s}>`);
 
 function addressText(v: bigint, fmt: FormatContext): string {
   const a = BigInt.asUintN(64, v);
   const s = a < 2n ** 53n ? fmt.symbolize(Number(a)) : undefined;
-  return s ? `${hex(a)} <${s}>` : hex(a);
+  return s ? `${hex(a)} ${angled(s)}` : hex(a);
 }
 
 /** Escapes a byte string as gdb shows C strings and chars. */

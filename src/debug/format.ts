@@ -6,7 +6,7 @@
  *   - `x/s` one quoted C string per line, `x/i` one instruction per line, `=> ` marking pc.
  * Symbol offsets in `<…>` are decimal, as gdb prints them (`<main+12>`).
  */
-import { cEscape, formatInt } from './expr.ts';
+import { angled, cEscape, formatInt } from './expr.ts';
 
 /** A register row of `info registers`. */
 export function registerLine(name: string, raw: string, natural: string): string {
@@ -208,7 +208,7 @@ export function formatUnit(
 /** `0x… <sym+off>:` — the label of an `x` line. */
 export function lineLabel(address: number, symbolize: (a: number) => string | undefined): string {
   const s = symbolize(address);
-  return `0x${address.toString(16)}${s ? ` <${s}>` : ''}:`;
+  return `0x${address.toString(16)}${s ? ` ${angled(s)}` : ''}:`;
 }
 
 /** gdb's x/s text for the bytes of one string (without the NUL), cut at `limit` characters. */
