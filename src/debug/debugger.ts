@@ -274,7 +274,7 @@ export class Debugger {
     const c = this.control;
     if (ev.kind === 'exit') {
       const r = ev.result;
-      if (r.reason === 'signal') {
+      if ((r.reason === 'signal' || r.reason === 'abort') && r.status > 128) {
         this.out(`\nProgram terminated with signal ${signalText(r.status - 128)}.\nThe program no longer exists.`);
         return;
       }

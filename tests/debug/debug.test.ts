@@ -7,44 +7,16 @@
  * display, disassemble, info breakpoints/symbol/sharedlibrary, run/start/kill); the tutorial.
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { debugCommand } from '../../src/cli/commands/debug.ts';
 import type { EngineKind } from '../../src/emu/engine.ts';
 import { describeWithOracles } from '../support/oracles.ts';
+import { blocks, session } from './support.ts';
 
 const FIRST = fileURLToPath(new URL('./fixtures/first-call/obj/', import.meta.url));
 const SVC = fileURLToPath(new URL('./fixtures/svc-libc/obj/', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../examples/lazy-demo/obj/', import.meta.url));
-
-export async function session(
-  inputs: string[],
-  commands: string[],
-  engine: EngineKind = 'ts',
-): Promise<{ text: string; status: number }> {
-  let text = '';
-  const status = await debugCommand(['--engine', engine, ...inputs], {
-    displayName: (f) => basename(f),
-    write: (s) => {
-      text += s;
-    },
-    writeErr: (s) => {
-      text += s;
-    },
-    commands,
-  });
-  return { text, status };
-}
-
-/** The transcript split at each echoed command: [command, output][]. */
-export function blocks(text: string): [string, string][] {
-  const parts = text.split(/^\(orc\) /m).slice(1);
-  return parts.map((p) => {
-    const nl = p.indexOf('\n');
-    return [p.slice(0, nl), p.slice(nl + 1)];
-  });
-}
 
 const svcInputs = [`${SVC}mlc.o`, `${SVC}main.o`, '-lazy', `${SVC}greet.o`, '-lazy', `${SVC}math.o`];
 const svcScript = [
