@@ -153,6 +153,8 @@ export class DebugControl {
   private lazyRows: { jd: JITDylib; alias: string; body: string; trampoline: number }[] = [];
   private killed = false;
   private quietArming = false;
+  /** The internal targets of a running `lazy` action (bodies get added as they resolve). */
+  private lazyTargets: Internal[] | null = null;
 
   private constructor(private readonly options: ControlOptions) {}
 
@@ -240,6 +242,12 @@ export class DebugControl {
         }
         const info = r.info;
         this.pendingBodies.add(r.result.address);
+        // While running to the next lazy event, the body's first instruction is one (its address
+        // is known only now; the breakpoint goes in before the executor resumes).
+        if (this.lazyTargets) {
+          this.lazyTargets.push(this.bodyTarget(r.result.address));
+          void this.syncBreakpoints();
+        }
         const ptr = info ? this.session.rsm.pointerAddress(info.jd, info.name) : undefined;
         const name = info?.name ?? '?';
         const body = info?.bodyName ?? '?';
@@ -711,44 +719,44 @@ export class DebugControl {
 
   private async runToLazyEvent(): Promise<DebugEvent> {
     const targets: Internal[] = [];
-    for (const r of this.stubRows()) {
+    for (const r of await this.stubTable()) {
       if (!r.resolved && r.stub !== undefined)
         targets.push({
           address: r.stub,
           minSp: 0,
           reason: { kind: 'lazy', what: `call of stub ${r.info.name} (pointer → trampoline)` },
         });
-      targets.push({
-        address: r.trampoline,
-        minSp: 0,
-        reason: { kind: 'lazy', what: `reentry trampoline of ${r.info.name} (first call)` },
-      });
+      if (!r.resolved)
+        targets.push({
+          address: r.trampoline,
+          minSp: 0,
+          reason: { kind: 'lazy', what: `reentry trampoline of ${r.info.name} (first call)` },
+        });
     }
-    const bodies = (): Internal[] =>
-      [...this.pendingBodies].map((a) => ({
-        address: a,
-        minSp: 0,
-        reason: { kind: 'lazy', what: `first instruction of ${this.symbolize(a) ?? hex(a)}` },
-      }));
-    for (;;) {
-      const ev = await this.runToInternal([...targets, ...bodies()], () => [...targets, ...bodies()]);
-      if (ev.kind === 'stop') {
-        this.pendingBodies.delete(ev.pc);
-        if (ev.reason.kind === 'lazy' && ev.reason.what.startsWith('call of stub')) {
-          // Only before the redirect: once the pointer reaches the body it is no lazy event.
-          const row = this.stubRows().find((r) => r.stub === ev.pc);
-          if (row?.resolved) continue;
-        }
-      }
+    for (const a of this.pendingBodies) targets.push(this.bodyTarget(a));
+    this.lazyTargets = targets;
+    try {
+      const ev = await this.runToInternal(targets);
+      if (ev.kind === 'stop') this.pendingBodies.delete(ev.pc);
       return ev;
+    } finally {
+      this.lazyTargets = null;
     }
+  }
+
+  private bodyTarget(address: number): Internal {
+    return {
+      address,
+      minSp: 0,
+      reason: { kind: 'lazy', what: `first instruction of ${this.symbolize(address) ?? hex(address)}` },
+    };
   }
 
   /**
    * Continues with internal breakpoints; a hit whose frame check fails (a recursive call) goes on.
-   * `refresh` recomputes the targets after each stop (addresses learnt while running).
+   * `targets` may grow while running (addresses learnt then, e.g. a lazy body's).
    */
-  private async runToInternal(targets: Internal[], refresh?: () => Internal[]): Promise<DebugEvent> {
+  private async runToInternal(targets: Internal[]): Promise<DebugEvent> {
     this.internals = targets;
     try {
       for (;;) {
@@ -761,7 +769,6 @@ export class DebugControl {
         if (user || !hit) {
           if (user) return this.finishEvent(r, undefined);
           // Not ours and no user breakpoint: a recursion level or a lazily armed target; go on.
-          if (refresh) this.internals = refresh();
           this.state = 'stopped';
           continue;
         }

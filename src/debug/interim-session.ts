@@ -6,6 +6,7 @@
  * debugger run and are tested before that lands; it is the only place that touches executor
  * internals, and nothing else imports it but src/cli/commands/debug.ts.
  */
+import type { RuntimeObject } from '../../runtime-aarch64/abi.ts';
 import type { Engine, HookHandle } from '../emu/engine.ts';
 import { createEngine, PAGE_SIZE, PROT_EXEC } from '../emu/engine.ts';
 import type { ProgramResult } from '../executor/host/runner.ts';
@@ -24,6 +25,7 @@ export interface InterimOptions {
   stdin?: Uint8Array | undefined;
   showLinkedFiles?: ((line: string) => void) | undefined;
   traceLazy?: ((line: string) => void) | undefined;
+  runtimeObjects?: RuntimeObject[] | undefined;
 }
 
 export class InterimSession extends EpcSandbox implements DebugSession {
@@ -62,6 +64,7 @@ export class InterimSession extends EpcSandbox implements DebugSession {
       faultsAsSignals: true,
       ...(o.showLinkedFiles ? { showLinkedFiles: o.showLinkedFiles } : {}),
       ...(traceLazy ? { traceLazy: (ev) => traceLazy(formatLazyTrace(ev)) } : {}),
+      ...(o.runtimeObjects ? { runtimeObjects: o.runtimeObjects } : {}),
     });
     this.engine = engine;
     this.engineKind = engine.kind as 'ts' | 'unicorn';
