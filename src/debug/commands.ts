@@ -214,7 +214,7 @@ export function complete(line: string, symbols: () => Iterable<string>): [string
     const names = [...COMMAND_SPECS.map((c) => c.name as string)].filter((n) => n.startsWith(w)).sort();
     return [names, m[2] as string];
   }
-  const word = /([^\s*&(+\-/]*)$/.exec(line)?.[1] ?? '';
+  const word = /([^\s*&()+\-/,]*)$/.exec(line)?.[1] ?? '';
   const first = /^\s*(\S+)/.exec(line)?.[1] ?? '';
   let cmd: CommandName | undefined;
   try {
