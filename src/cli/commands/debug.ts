@@ -28,6 +28,8 @@ export interface DebugCliOptions {
   commands?: string[];
   /** What the program's read(0) sees (default: end of file; the terminal belongs to the debugger). */
   stdin?: Uint8Array;
+  /** The prompt's terminal (default process.stdin/stdout; tests pass streams with terminal: true). */
+  terminal?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; isTTY?: boolean };
 }
 
 const TRACE_KINDS = ['lazy'];
@@ -126,7 +128,7 @@ export async function debugCommand(argv: string[], io: DebugCliOptions = {}): Pr
         write(`(orc) ${t}\n`);
         if (!(await dbg.execute(t))) break;
       }
-    } else await interactive(dbg, write);
+    } else await interactive(dbg, write, io.terminal);
     return dbg.exitStatus ?? 0;
   } finally {
     await control.close().catch(() => {});
@@ -138,11 +140,16 @@ export async function debugCommand(argv: string[], io: DebugCliOptions = {}): Pr
  * program (back to the prompt) and does nothing at the prompt, as in gdb; an empty line repeats
  * the last command.
  */
-async function interactive(dbg: Debugger, write: (s: string) => void): Promise<void> {
+async function interactive(
+  dbg: Debugger,
+  write: (s: string) => void,
+  term: DebugCliOptions['terminal'],
+): Promise<void> {
   write("orc-sandbox debugger: 'help' lists the commands; 'run' (or 'start', 'step') starts the program.\n");
   const rl = createInterface({
-    input: process.stdin,
-    output: process.stdout,
+    input: term?.input ?? process.stdin,
+    output: term?.output ?? process.stdout,
+    ...(term?.isTTY === undefined ? {} : { terminal: term.isTTY }),
     prompt: '(orc) ',
     historySize: 1000,
     completer: (line: string) => complete(line, () => dbg.control.symbols.names()),
@@ -156,7 +163,8 @@ async function interactive(dbg: Debugger, write: (s: string) => void): Promise<v
     }
   };
   rl.on('SIGINT', onInterrupt);
-  process.on('SIGINT', onInterrupt);
+  // Without a terminal (piped input) Ctrl-C arrives as a signal.
+  if (!term) process.on('SIGINT', onInterrupt);
   let last = '';
   const queue: string[] = [];
   let wake: (() => void) | null = null;
