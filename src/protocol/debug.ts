@@ -14,6 +14,8 @@ export interface DebugStop {
   pc: number;
   /** Emulated thread that stopped (1: the main thread). */
   thread: number;
+  /** Instructions executed by the engine so far. */
+  instructions: number;
   /** reason 'watchpoint': the access that hit (pc is the accessing instruction's). */
   watch?: { address: number; size: number; access: 'read' | 'write'; value: bigint } | undefined;
   /** reason 'fault': the signal a shell would report and the precise reason (as `run` prints it). */

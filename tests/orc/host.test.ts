@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createEngine, type Engine, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { type Engine, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { UndefinedInstruction, UnimplementedInstruction } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import {
   DoubleFree,
   InvalidPointer,

@@ -12,7 +12,8 @@ import {
   readJitDispatchCall,
   writeJitDispatchResult,
 } from '../../runtime-aarch64/index.ts';
-import { createEngine, type Engine, type EngineKind } from '../../src/emu/engine.ts';
+import type { Engine, EngineKind } from '../../src/emu/engine.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { ProcessHost } from '../../src/executor/host/index.ts';
 import { link } from '../../src/linker/link.ts';
 import { EngineMemoryManager } from '../../src/linker/memory.ts';

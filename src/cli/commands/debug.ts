@@ -11,9 +11,9 @@ import { createInterface } from 'node:readline';
 import { complete } from '../../debug/commands.ts';
 import { DebugControl } from '../../debug/control.ts';
 import { Debugger } from '../../debug/debugger.ts';
-import { InterimSession } from '../../debug/interim-session.ts';
-import { CliError, flag, intOption, parseArgs } from '../args.ts';
+import { CliError } from '../args.ts';
 import type { Command } from '../main.ts';
+import { openRunSession, parseRunInvocation, RUN_OPTIONS, readProcessStdin, runOptionsUsage } from '../run-options.ts';
 
 export interface DebugCliOptions {
   /** Where transcript, debugger and (by default) program stdout go (default process.stdout). */
@@ -32,53 +32,16 @@ export interface DebugCliOptions {
   terminal?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; isTTY?: boolean };
 }
 
-const TRACE_KINDS = ['lazy'];
-
 export async function debugCommand(argv: string[], io: DebugCliOptions = {}): Promise<number> {
   const write = io.write ?? ((s: string) => process.stdout.write(s));
   const writeErr = io.writeErr ?? ((s: string) => process.stderr.write(s));
-  const p = parseArgs(
+  const inv = parseRunInvocation(
     argv,
-    {
-      entry: { value: true },
-      engine: { value: true },
-      abs: { value: true, repeat: true },
-      'show-linked-files': {},
-      'max-insns': { value: true },
-      seed: { value: true },
-      lazy: { aliases: ['-lazy'] },
-      trace: { value: true, repeat: true },
-      noexec: { aliases: ['-noexec'] },
-      executor: { value: true },
-      commands: { value: true },
-    },
-    ['lazy'],
+    { commands: { value: true, valueName: 'FILE', description: 'run the commands of FILE, print a transcript' } },
+    { displayName: io.displayName, stdin: io.stdin ?? new Uint8Array() },
   );
-  const entry = p.options.get('entry')?.[0] ?? 'main';
-  const engineKind = p.options.get('engine')?.[0] ?? 'ts';
-  if (engineKind !== 'ts' && engineKind !== 'unicorn') throw new CliError(`--engine must be ts or unicorn`);
-  const executor = p.options.get('executor')?.[0] ?? 'in-process';
-  if (executor !== 'in-process') throw new CliError('debug: --executor worker needs the session debug primitives');
-  const seed = p.options.has('seed') ? intOption(p, 'seed', 0) : undefined;
-  const maxInsns = p.options.has('max-insns') ? intOption(p, 'max-insns', 0) : undefined;
-  const traces = new Set<string>();
-  for (const t of p.options.get('trace') ?? [])
-    for (const k of t.split(',')) {
-      if (!TRACE_KINDS.includes(k))
-        throw new CliError(`--trace: unknown kind '${k}' (supported: ${TRACE_KINDS.join(', ')})`);
-      traces.add(k);
-    }
-  if (p.positionals.length === 0) throw new CliError('give at least one object file');
-  const abs = new Map<string, number>();
-  for (const a of p.options.get('abs') ?? []) {
-    const m = /^([^=]+)=(0x[0-9a-fA-F]+|\d+)$/.exec(a);
-    if (!m) throw new CliError(`--abs expects name=address, got '${a}'`);
-    const v = Number(m[2]);
-    if (!Number.isSafeInteger(v) || v >= 2 ** 52) throw new CliError(`--abs address out of range: '${a}'`);
-    abs.set(m[1] as string, v);
-  }
   let script: string[] | undefined = io.commands;
-  const commandsFile = p.options.get('commands')?.[0];
+  const commandsFile = inv.extra.get('commands')?.[0];
   if (commandsFile !== undefined) {
     try {
       script = readFileSync(commandsFile, 'utf8').split(/\r?\n/);
@@ -86,41 +49,21 @@ export async function debugCommand(argv: string[], io: DebugCliOptions = {}): Pr
       throw new CliError(`cannot read '${commandsFile}': ${(e as Error).message}`);
     }
   }
-  const inputs: { bytes: Uint8Array; name: string; lazy: boolean }[] = [];
-  for (const { value: file, flags } of p.positionals) {
-    try {
-      inputs.push({
-        bytes: new Uint8Array(readFileSync(file)),
-        name: io.displayName ? io.displayName(file) : file,
-        lazy: flags.has('lazy'),
-      });
-    } catch (e) {
-      throw new CliError(`cannot read '${file}': ${(e as Error).message}`);
-    }
-  }
-  const argv0 = p.positionals[0]?.value ?? 'a.out';
-  const programArgv = [argv0, ...p.rest];
-  const dec = new TextDecoder();
+  // The terminal belongs to the debugger's prompt; a script leaves fd 0 to the program, as `run`.
+  if (io.stdin === undefined && script !== undefined && commandsFile !== undefined)
+    inv.session.stdin = inv.session.executor === 'worker' ? 'process' : readProcessStdin;
   const out = io.programStdout ?? write;
-  const open = async () => {
-    const s = await InterimSession.open({
-      engine: engineKind,
-      seed,
-      stdout: (b) => out(dec.decode(b)),
-      stderr: (b) => writeErr(dec.decode(b)),
-      stdin: io.stdin,
-      showLinkedFiles: flag(p, 'show-linked-files') ? write : undefined,
-      traceLazy: traces.has('lazy') ? writeErr : undefined,
-    });
-    s.defineAbsolutes(abs);
-    for (const i of inputs) s.addObject(i.bytes, i.name, { lazy: i.lazy });
-    return s;
-  };
-  const control = await DebugControl.create({ open, entry, argv: programArgv, maxInstructions: maxInsns });
-  const dbg = new Debugger(control, { write, argv: programArgv });
+  const open = () => openRunSession(inv, { write: out, writeErr });
+  const control = await DebugControl.create({
+    open,
+    entry: inv.entry,
+    argv: inv.argv,
+    maxInstructions: inv.session.maxInstructions,
+  });
+  const dbg = new Debugger(control, { write, argv: inv.argv });
   try {
     await control.link();
-    if (flag(p, 'noexec')) return 0;
+    if (inv.noexec) return 0;
     if (script !== undefined) {
       for (const line of script) {
         const t = line.trim();
@@ -205,7 +148,6 @@ async function interactive(
 
 export const command: Command = {
   summary: 'run like `run`, under a gdb-like debugger (breakpoints, watchpoints, stepping, stubs, lazy events)',
-  usage:
-    'orc-sandbox debug [run options: --entry SYM --engine ts|unicorn --abs name=addr --show-linked-files --trace lazy --max-insns N --seed S --noexec] [--commands FILE] main.o [-lazy] a.o … [-- args]',
+  usage: `orc-sandbox debug ${runOptionsUsage(RUN_OPTIONS)} [--commands FILE] main.o [-lazy] a.o … [-- args]`,
   run: (argv) => debugCommand(argv),
 };

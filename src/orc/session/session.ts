@@ -1,66 +1,111 @@
 /**
- * EpcSandbox: the ORC session of `orc-sandbox run` (JITDylibs main → Platform → Process, the
- * ObjectLinkingLayer, the Platform runtime, lazy linking) over an ExecutorProcessControl. It holds
- * no engine: memory goes through the EPC's memory manager, stub pointers through its pointer
- * writes, JIT dispatch calls come in through its dispatch handler, and the program runs in the
- * executor (`--executor in-process` with InProcessEPC, `--executor worker` with WorkerEPC).
+ * OrcSession: the one ORC session of the sandbox, used by `run`, `debug`, `demo`, `bench`,
+ * `fuzz-lazy`, the web page and the tests. As in LLVM ORC it always sits on an
+ * executor-process-control interface (src/orc/epc): in process (InProcessEPC, direct calls into an
+ * executor runtime in this thread) or in a worker thread (WorkerEPC, messages). The session holds no
+ * engine: JITDylibs main → Platform → Process, the ObjectLinkingLayer over the EPC's memory, the
+ * Platform runtime, lazy linking, and the executor-level debug primitives, all through the EPC.
+ *
+ * Open it with `openSession(options)`; every default is `orc-sandbox run`'s behaviour.
+ * Consumers observe it with `observe(observer)` (src/orc/session/observer.ts).
  */
-import { loadRuntimeObjects, PLATFORM_ALIASES, type RuntimeObject } from '../../../runtime-aarch64/index.ts';
-import { svcDetectorPlugin } from '../../executor/host/linux.ts';
+import { loadRuntimeObjects, PLATFORM_ALIASES } from '../../../runtime-aarch64/index.ts';
+import type { EngineKind, MemRegion } from '../../emu/engine.ts';
 import type { ProgramResult } from '../../executor/host/runner.ts';
-import type { DispatchReply } from '../../protocol/epc.ts';
+import type { ExecutorRuntime } from '../../executor/runtime.ts';
+import type {
+  DebugRegisters,
+  DebugRegisterWrite,
+  DebugResume,
+  DebugRunOptions,
+  DebugStop,
+  DebugWatchpoint,
+} from '../../protocol/debug.ts';
+import { type DispatchReply, JIT_DISPATCH_SYMBOL } from '../../protocol/epc.ts';
 import type { WrapperFunctionResult } from '../../protocol/wrapper.ts';
 import { ExecutionSession, type JITDylib } from '../core/session.ts';
-import { JITSymbolFlags } from '../core/types.ts';
+import { type ExecutorSymbolDef, JITSymbolFlags, SymbolLookupFlags, type SymbolMap } from '../core/types.ts';
 import { absoluteSymbols, type SymbolAliasMap, symbolAliases } from '../core/units.ts';
-import type { ExecutorProcessControl } from '../epc/epc.ts';
-import { EPCMemoryManager, epcMemoryAccess } from '../epc/memory.ts';
+import { type ExecutorOptions, type ExecutorProcessControl, InProcessEPC } from '../epc/epc.ts';
+import { EPCMemoryManager } from '../epc/memory.ts';
 import { LazyObjectLinkingLayer } from '../layers/lazy-object-linking-layer.ts';
 import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-linking-layer.ts';
 import { LazyReexportsManager, type ReentryRecord } from '../lazy/lazy-reexports.ts';
-import { JITLinkRedirectableSymbolManager } from '../lazy/redirectable-symbols.ts';
+import { JITLinkRedirectableSymbolManager, type MemoryAccess } from '../lazy/redirectable-symbols.ts';
 import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
-import { LinkingSession } from '../platform/linking-session.ts';
-import { JIT_DISPATCH_SYMBOL } from '../platform/platform.ts';
-import { type LazyTraceEvent, RUNTIME_NAME_PREFIX } from '../platform/sandbox.ts';
+import { ObserverList, type SessionObserver } from './observer.ts';
+import type { SessionOptions } from './options.ts';
+import { svcDetectorPlugin } from './svc-detector.ts';
+import { formatLazyTrace, type LazyTraceEvent, RUNTIME_NAME_PREFIX } from './trace.ts';
 
-export interface EpcSandboxOptions {
-  epc: ExecutorProcessControl;
-  seed?: number | undefined;
-  showLinkedFiles?: (line: string) => void;
-  traceLazy?: (ev: LazyTraceEvent) => void;
-  runtimeObjects?: RuntimeObject[];
-  reportError?: (e: Error) => void;
-  /**
-   * Linux syscalls in the executor (raw `svc #0`, as `run` installs them in process): the layer is
-   * turned on before the first graph whose code contains `svc` is finalized.
-   */
-  syscalls?: boolean;
-  /** A fatal fault/trap ends `run` with the signal status and run's message (see protocol.ts). */
-  faultsAsSignals?: boolean;
+const defaultSink = (fd: 1 | 2) => {
+  const p = (
+    globalThis as { process?: { stdout: { write(b: Uint8Array): void }; stderr: { write(b: Uint8Array): void } } }
+  ).process;
+  return (b: Uint8Array): void => {
+    if (fd === 1) p?.stdout.write(b);
+    else p?.stderr.write(b);
+  };
+};
+
+/** Opens a session (the executor first: in process, or a worker thread). */
+export async function openSession(options: SessionOptions = {}): Promise<OrcSession> {
+  const observers = new ObserverList();
+  const stdout = options.stdout ?? defaultSink(1);
+  const stderr = options.stderr ?? defaultSink(2);
+  const execOptions: ExecutorOptions = {
+    engine: options.engine ?? 'ts',
+    ...(options.engineOptions ? { engineOptions: options.engineOptions } : {}),
+    seed: options.seed,
+    stdout: (b) => {
+      if (observers.size > 0) observers.emit('onOutput', 1, b);
+      stdout(b);
+    },
+    stderr: (b) => {
+      if (observers.size > 0) observers.emit('onOutput', 2, b);
+      stderr(b);
+    },
+    stdin: options.stdin,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  };
+  let epc: ExecutorProcessControl;
+  if (options.executor === 'worker') {
+    // Loaded on demand: node:worker_threads must stay off the page's import graph.
+    const { WorkerEPC } = await import('../epc/worker-epc.ts');
+    epc = await WorkerEPC.start({ ...execOptions, ...options.worker });
+  } else {
+    epc = await InProcessEPC.create(execOptions);
+  }
+  return new OrcSession(epc, options, observers);
 }
 
-export class EpcSandbox extends LinkingSession {
-  readonly epc: ExecutorProcessControl;
-  override readonly es: ExecutionSession;
-  override readonly main: JITDylib;
+export class OrcSession {
+  readonly es: ExecutionSession;
+  readonly main: JITDylib;
   readonly platformJD: JITDylib;
   readonly processJD: JITDylib;
-  override readonly layer: ObjectLinkingLayer;
+  readonly layer: ObjectLinkingLayer;
   readonly rsm: JITLinkRedirectableSymbolManager;
   readonly trampolines: JITLinkReentryTrampolines;
-  override readonly lrm: LazyReexportsManager;
-  override readonly lazyLayer: LazyObjectLinkingLayer;
+  readonly lrm: LazyReexportsManager;
+  readonly lazyLayer: LazyObjectLinkingLayer;
+  /** Every reentry resolved so far (success or not). */
   readonly reentries: ReentryRecord[] = [];
   /** JIT dispatch calls answered. */
   dispatches = 0;
+  /** The current stop of a debugged run (null while running or when no debugged run is on). */
+  stopped: DebugStop | null = null;
   private watchHook: ((r: WrapperFunctionResult) => DispatchReply['watch']) | null = null;
-  private readonly faultsAsSignals: boolean;
+  private readonly options: SessionOptions;
+  private readonly observers: ObserverList;
 
-  constructor(options: EpcSandboxOptions) {
-    super();
-    const epc = options.epc;
-    this.epc = epc;
+  constructor(
+    readonly epc: ExecutorProcessControl,
+    options: SessionOptions = {},
+    observers: ObserverList = new ObserverList(),
+  ) {
+    this.options = options;
+    this.observers = observers;
     const es = new ExecutionSession({
       seed: options.seed,
       ...(options.reportError ? { reportError: options.reportError } : {}),
@@ -88,10 +133,21 @@ export class EpcSandbox extends LinkingSession {
         ),
       );
     this.layer = new ObjectLinkingLayer(es, new EPCMemoryManager(epc, { reportError: report }));
-    if (options.showLinkedFiles) this.layer.addPlugin(showLinkedFilesPlugin(options.showLinkedFiles));
+    const linked = options.showLinkedFiles;
+    if (linked) {
+      const enc = new TextEncoder();
+      const out = options.stdout ?? defaultSink(1);
+      this.layer.addPlugin(showLinkedFilesPlugin(linked === true ? (line) => out(enc.encode(line)) : linked));
+    }
+    this.layer.addPlugin({
+      notifyEmitted: (mr, result) => {
+        if (this.observers.size > 0)
+          this.observers.emit('onObjectLinked', { name: result.graph.name, jd: mr.getTargetJITDylib(), result });
+      },
+    });
     // The request goes before the graph's finalize request (one ordered channel).
-    if (options.syscalls) this.layer.addPlugin(svcDetectorPlugin(() => void epc.enableSyscalls().catch(report)));
-    this.faultsAsSignals = options.faultsAsSignals ?? false;
+    if (options.syscalls ?? true)
+      this.layer.addPlugin(svcDetectorPlugin(() => void epc.enableSyscalls().catch(report)));
 
     // The Platform JITDylib: the runtime objects, its aliases, and the executor's dispatch gate.
     const runtime = (options.runtimeObjects ?? loadRuntimeObjects()).map((o) => ({
@@ -114,46 +170,179 @@ export class EpcSandbox extends LinkingSession {
         '<platform host gates>',
       ),
     );
-    epc.setDispatchHandler((tag, args) =>
-      new Promise<WrapperFunctionResult>((resolve) => {
-        es.runJITDispatchHandler(resolve, tag, args);
+    epc.setDispatchHandler(
+      (tag, args) =>
+        new Promise<WrapperFunctionResult>((resolve) => {
+          es.runJITDispatchHandler(resolve, tag, args);
+          es.runTasks();
+        }).then((result) => this.reply(result)),
+      // In process, an answer that is there at once is written at once (no park), as a local
+      // Platform would; the worker always waits for the message.
+      (tag, args) => {
+        let result: WrapperFunctionResult | undefined;
+        let late: ((r: WrapperFunctionResult) => void) | undefined;
+        es.runJITDispatchHandler(
+          (r) => {
+            if (late) late(r);
+            else result = r;
+          },
+          tag,
+          args,
+        );
         es.runTasks();
-      }).then((result) => {
-        this.dispatches++;
-        return { result, watch: this.watchHook?.(result) };
-      }),
+        if (result !== undefined) return this.reply(result);
+        return new Promise<DispatchReply>((resolve) => {
+          late = (r) => resolve(this.reply(r));
+        });
+      },
     );
+    epc.setStopHandler((stop) => {
+      this.stopped = stop.reason === 'exit' ? null : stop;
+      this.observers.emit('onStop', stop);
+    });
 
-    this.rsm = new JITLinkRedirectableSymbolManager(this.layer, epcMemoryAccess(epc, report));
+    const access: MemoryAccess = {
+      writePointers: (writes) => {
+        if (writes.length === 0) return;
+        if (this.observers.size > 0) this.observers.emit('onPointerWrite', writes);
+        epc.writePointers(writes.map((w) => ({ address: w.address, value: w.value }))).catch(report);
+      },
+    };
+    this.rsm = new JITLinkRedirectableSymbolManager(this.layer, access);
     this.trampolines = new JITLinkReentryTrampolines(this.layer);
     this.lrm = new LazyReexportsManager(
       this.trampolines.emit,
       this.rsm,
       this.platformJD,
-      { onReentryResolved: (r) => this.reentries.push(r) },
+      {
+        onLazyReexportsCreated: (jd, _key, reexports) => {
+          if (this.observers.size > 0) this.observers.emit('onLazyReexportsCreated', { jd, reexports });
+        },
+        onLazyReexportCalled: (info) => {
+          if (this.observers.size > 0) this.observers.emit('onLazyReentry', info);
+        },
+        onReentryResolved: (r) => {
+          this.reentries.push(r);
+          if (this.observers.size > 0) this.observers.emit('onReentryResolved', r);
+        },
+      },
       { registerHandlerLazily: true },
     );
     this.lazyLayer = new LazyObjectLinkingLayer(this.layer, this.lrm);
-    if (options.traceLazy) this.installLazyTrace(options.traceLazy);
+    const trace = options.traceLazy;
+    if (trace) {
+      const enc = new TextEncoder();
+      this.installLazyTrace(trace === true ? (ev) => this.epcStderr(enc.encode(formatLazyTrace(ev))) : trace);
+    }
   }
 
-  /** Links and runs `entry(argc, argv, envp)` in the executor; the exit status. */
+  /** 'in-process' or 'worker'. */
+  get kind(): ExecutorProcessControl['kind'] {
+    return this.epc.kind;
+  }
+
+  get engineKind(): EngineKind {
+    return this.epc.bootstrap.engine as EngineKind;
+  }
+
+  /**
+   * The executor runtime when it lives in this thread (in-process EPC; undefined for a worker):
+   * for benchmarks and tests that drive or measure the engine directly.
+   */
+  get local(): ExecutorRuntime | undefined {
+    return this.epc instanceof InProcessEPC ? this.epc.runtime : undefined;
+  }
+
+  get bootstrap(): ExecutorProcessControl['bootstrap'] {
+    return this.epc.bootstrap;
+  }
+
+  /** Subscribes an observer; answers the unsubscribe function. */
+  observe(observer: SessionObserver): () => void {
+    return this.observers.add(observer);
+  }
+
+  // ---- linking ----------------------------------------------------------------------------------
+
+  /** Adds an object to `main` (lazily: callables link on first call). */
+  addObject(bytes: Uint8Array, name: string, options: { lazy?: boolean; jd?: JITDylib } = {}): void {
+    const jd = options.jd ?? this.main;
+    if (options.lazy) this.lazyLayer.add(jd, bytes, name);
+    else this.layer.add(jd, bytes, name);
+  }
+
+  /** Absolute symbols in `main` (`--abs name=addr`). */
+  defineAbsolutes(defs: Map<string, number>): void {
+    if (defs.size === 0) return;
+    this.main.define(
+      absoluteSymbols(
+        new Map([...defs].map(([n, a]) => [n, { address: a, flags: JITSymbolFlags.Exported }])),
+        '<--abs symbols>',
+      ),
+    );
+  }
+
+  /** Looks names up along the JITDylib's link order (Ready) and waits for every link to finish. */
+  async lookup(names: string[], jd: JITDylib = this.main): Promise<SymbolMap> {
+    try {
+      return await this.es.lookupAsync(jd.getLinkOrder(), names);
+    } finally {
+      await this.layer.whenIdle();
+      await this.lrm.whenReady();
+    }
+  }
+
+  async lookupOne(name: string, jd: JITDylib = this.main): Promise<ExecutorSymbolDef> {
+    return (await this.lookup([name], jd)).get(name) as ExecutorSymbolDef;
+  }
+
+  /** Links the entry (and objects with initializers); nothing runs. Answers the entry's address. */
+  async link(entry = 'main'): Promise<number> {
+    const initSymbols: string[] = [];
+    for (const name of this.main.symbolNames()) {
+      const s = this.main.getSymbol(name);
+      if (s && s.flags & JITSymbolFlags.MaterializationSideEffectsOnly) initSymbols.push(name);
+    }
+    let found: SymbolMap;
+    try {
+      found = await this.es.lookupAsync(this.main.getLinkOrder(), [
+        [entry, SymbolLookupFlags.RequiredSymbol],
+        ...initSymbols.map((n) => [n, SymbolLookupFlags.WeaklyReferencedSymbol] as const),
+      ]);
+    } finally {
+      await this.layer.whenIdle();
+    }
+    await this.lrm.whenReady();
+    return found.get(entry)?.address as number;
+  }
+
+  // ---- running ----------------------------------------------------------------------------------
+
+  /** Links and runs `entry(argc, argv, envp)` in the executor; the program's result. */
   async run(
     entry = 'main',
-    options: { argv?: string[]; maxInstructions?: number | undefined } = {},
+    options: { argv?: string[]; maxInstructions?: number | undefined; debug?: DebugRunOptions | undefined } = {},
   ): Promise<ProgramResult> {
     const entryAddr = await this.link(entry);
     const inits = this.layer.getInitializers(this.main);
-    return this.epc.runProgram({
+    const result = await this.epc.runProgram({
       entry: entryAddr,
       argv: options.argv ?? ['a.out'],
-      initializers: this.startupInitializers(),
+      initializers: [
+        ...inits.filter((i) => i.kind === 'preinit').flatMap((i) => i.pointers),
+        ...inits.filter((i) => i.kind === 'init').flatMap((i) => i.pointers),
+      ],
       finalizers: inits.filter((i) => i.kind === 'fini').flatMap((i) => i.pointers),
-      maxInstructions: options.maxInstructions,
-      faultsAsSignals: this.faultsAsSignals,
+      maxInstructions: options.maxInstructions ?? this.options.maxInstructions,
+      faultsAsSignals: this.options.faultsAsSignals ?? true,
+      ...(options.debug ? { debug: options.debug } : {}),
     });
+    this.stopped = null;
+    this.observers.emit('onExit', result);
+    return result;
   }
 
+  /** Calls `fn` (an address) with integer arguments in the executor; x0. */
   async call(fn: number, args: readonly (bigint | number)[] = []): Promise<bigint> {
     await this.lrm.whenReady();
     return this.epc.call(fn, args);
@@ -161,6 +350,46 @@ export class EpcSandbox extends LinkingSession {
 
   close(): Promise<void> {
     return this.epc.close();
+  }
+
+  // ---- executor-level debug primitives (src/protocol/debug.ts) ---------------------------------
+
+  readRegisters(): Promise<DebugRegisters> {
+    return this.epc.readRegisters();
+  }
+  writeRegisters(writes: DebugRegisterWrite[]): Promise<void> {
+    return this.epc.writeRegisters(writes);
+  }
+  readMemory(address: number, size: number): Promise<Uint8Array> {
+    return this.epc.readMemory({ address, size });
+  }
+  writeMemory(address: number, bytes: Uint8Array): Promise<void> {
+    return this.epc.writeMemory({ address, bytes });
+  }
+  memoryRegions(): Promise<MemRegion[]> {
+    return this.epc.memoryRegions();
+  }
+  setBreakpoints(addresses: number[]): Promise<void> {
+    return this.epc.setBreakpoints(addresses);
+  }
+  setWatchpoints(watchpoints: DebugWatchpoint[]): Promise<void> {
+    return this.epc.setWatchpoints(watchpoints);
+  }
+  resume(mode: DebugResume = { kind: 'continue' }): Promise<void> {
+    this.stopped = null;
+    return this.epc.resume(mode);
+  }
+  interrupt(): Promise<void> {
+    return this.epc.interrupt();
+  }
+
+  private epcStderr(b: Uint8Array): void {
+    (this.options.stderr ?? defaultSink(2))(b);
+  }
+
+  private reply(result: WrapperFunctionResult): DispatchReply {
+    this.dispatches++;
+    return { result, watch: this.watchHook?.(result) };
   }
 
   private installLazyTrace(sink: (ev: LazyTraceEvent) => void): void {
