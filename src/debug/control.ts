@@ -595,7 +595,13 @@ export class DebugControl {
         (r) => r,
         (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
       );
-    return Promise.race([stop, this.runDone]);
+    return this.settle(await Promise.race([stop, this.runDone]));
+  }
+
+  /** The end of the program is reported by its exit stop first: the run's own result follows. */
+  private async settle(r: DebugStop | ProgramResult | Error): Promise<DebugStop | ProgramResult | Error> {
+    if (isStop(r) && r.reason === 'exit' && this.runDone) return this.runDone;
+    return r;
   }
 
   private async raw(
@@ -607,7 +613,7 @@ export class DebugControl {
     const stop = this.nextStop();
     await this.syncBreakpoints();
     await this.session.resume(mode.kind === 'step' ? { kind: 'step', count: mode.count } : { kind: 'continue' });
-    const r = await Promise.race([stop, this.runDone as Promise<ProgramResult | Error>]);
+    const r = await this.settle(await Promise.race([stop, this.runDone as Promise<ProgramResult | Error>]));
     // `watch` stops only when the value changes (a store of the same value goes on), as in gdb.
     if (isStop(r) && r.reason === 'watchpoint' && r.watch && mode.kind === 'continue') {
       const bp = this.matchWatch(r.watch);
@@ -852,7 +858,7 @@ export class DebugControl {
     const w = this.waiter;
     this.waiter = null;
     await this.close();
-    w?.({ reason: 'exit', pc: 0, thread: 1, status: undefined });
+    w?.({ reason: 'exit', pc: 0, thread: 1, instructions: 0, status: undefined });
   }
 
   /** run/start: a fresh session (as a new process: lazy objects unlinked again), breakpoints kept. */

@@ -9,9 +9,10 @@
 
 import type { RuntimeObject } from '../../runtime-aarch64/abi.ts';
 import { type Action, DebugControl, type DebugEvent } from '../../src/debug/control.ts';
-import { InterimSession } from '../../src/debug/interim-session.ts';
 import type { DebugSession } from '../../src/debug/target.ts';
 import { disassemble } from '../../src/emu/ts/isa/index.ts';
+import { openSession } from '../../src/orc/session/session.ts';
+import { formatLazyTrace } from '../../src/orc/session/trace.ts';
 
 export interface InputObject {
   name: string;
@@ -109,13 +110,20 @@ export class Stepper {
     const dec = new TextDecoder();
     const emit = (kind: LogKind, text: string) => self?.emit(kind, text);
     const open = async (): Promise<DebugSession> => {
-      const s = await InterimSession.open({
+      const s = await openSession({
         engine: 'ts',
         runtimeObjects: options.runtimeObjects,
+        stdin: new Uint8Array(),
         stdout: (b) => emit('stdout', dec.decode(b).replace(/\n$/, '')),
         stderr: (b) => emit('stderr', dec.decode(b).replace(/\n$/, '')),
         showLinkedFiles: (line) => emit('link', line.trimEnd()),
-        traceLazy: (line) => emit('lazy', line.replace(/^\[lazy\] /, '').trimEnd()),
+        traceLazy: (ev) =>
+          emit(
+            'lazy',
+            formatLazyTrace(ev)
+              .replace(/^\[lazy\] /, '')
+              .trimEnd(),
+          ),
       });
       for (const o of options.objects) s.addObject(o.bytes, o.name, { lazy: o.lazy });
       return s;
