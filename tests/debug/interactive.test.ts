@@ -55,3 +55,42 @@ describe('debug: interactive prompt', () => {
     expect(text).toContain('[Inferior 1 (process 1) exited with code 07]');
   });
 });
+
+const INTERP = fileURLToPath(new URL('../programs/obj/interp/', import.meta.url));
+
+describe('debug: Ctrl-C interrupts the running program', () => {
+  for (const executor of ['in-process', 'worker']) {
+    it(`stops it with SIGINT, continue finishes it (${executor} executor)`, async () => {
+      const input = new PassThrough();
+      const output = new PassThrough();
+      output.resume();
+      let text = '';
+      let out = '';
+      const objs = ['main', 'parse', 'vm', 'rt-crt0', 'rt-int128', 'rt-malloc', 'rt-printf', 'rt-string', 'rt-syscall'];
+      const done = debugCommand(['--executor', executor, ...objs.map((o) => `${INTERP}${o}.o`)], {
+        write: (s) => {
+          text += s;
+        },
+        programStdout: (s) => {
+          out += s;
+        },
+        terminal: { input, output, isTTY: true },
+      });
+      input.write('run\r');
+      // Wait until the program runs (its first output), then Ctrl-C.
+      for (let i = 0; i < 400 && !text.includes('Starting program'); i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 100));
+      input.write('\x03');
+      for (let i = 0; i < 1000 && !text.includes('SIGINT'); i++) await new Promise((r) => setTimeout(r, 10));
+      input.write('info registers pc\r');
+      input.write('c\r');
+      input.write('q\r');
+      const status = await done;
+      expect(text).toMatch(/\nProgram received signal SIGINT, Interrupt\.\n0x[0-9a-f]{16} in \S+ \(\)\n/);
+      expect(text).toMatch(/\npc {13}0x[0-9a-f]+ /);
+      expect(text).toContain('[Inferior 1 (process 1) exited normally]');
+      expect(status).toBe(0);
+      expect(out.length).toBeGreaterThan(0);
+    }, 60_000);
+  }
+});
