@@ -56,7 +56,8 @@ export type StopReason =
   | { kind: 'fault'; signal: number; message: string };
 
 export type DebugEvent =
-  | { kind: 'stop'; reason: StopReason; pc: number; thread: number }
+  /** instructions: executed by the engine so far (the executor's count at the stop). */
+  | { kind: 'stop'; reason: StopReason; pc: number; thread: number; instructions: number }
   | { kind: 'exit'; result: ProgramResult }
   | { kind: 'killed' }
   | { kind: 'error'; error: Error };
@@ -838,7 +839,7 @@ export class DebugControl {
         why = { kind: 'fault', signal: r.fault?.signal ?? 0, message: r.fault?.message ?? '' };
       else if (r.reason === 'interrupt') why = { kind: 'interrupt' };
       else why = reason ?? { kind: 'step' };
-      ev = { kind: 'stop', reason: why, pc: r.pc, thread: r.thread };
+      ev = { kind: 'stop', reason: why, pc: r.pc, thread: r.thread, instructions: r.instructions };
     }
     this.last = ev;
     this.emit('onStop', ev);

@@ -53,7 +53,7 @@ function renderStatus(s: Stepper): void {
   status.dataset.state = s.state;
   const pc = s.pc;
   const where = s.state === 'paused' ? ` at ${hex(pc)} ${s.symbolize(pc) ?? ''}` : '';
-  status.textContent = `${s.state}${where} — ${s.why} · stop #${s.stops}`;
+  status.textContent = `${s.state}${where} — ${s.why} · ${s.instructions} instructions · stop #${s.stops}`;
 }
 
 function renderDisasm(s: Stepper): void {

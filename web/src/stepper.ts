@@ -97,6 +97,8 @@ export class Stepper {
   previousRegs: bigint[] = [];
   /** Number of stops so far. */
   stops = 0;
+  /** Instructions executed so far (at the last stop or the end). */
+  instructions = 0;
   private snap: Snapshot | null = null;
   private started = false;
 
@@ -191,6 +193,7 @@ export class Stepper {
   private async stopped(ev: DebugEvent, mode: Mode | undefined): Promise<void> {
     if (ev.kind === 'exit') {
       this.state = 'exited';
+      this.instructions = ev.result.instructions;
       this.exitStatus = ev.result.status;
       this.why = `exited with status ${ev.result.status}`;
       this.emit('info', `program exited with status ${ev.result.status} (${ev.result.reason})`);
@@ -202,6 +205,7 @@ export class Stepper {
       this.why = 'killed';
       return;
     }
+    this.instructions = ev.instructions;
     const r = ev.reason;
     this.why =
       r.kind === 'entry'
