@@ -9,7 +9,7 @@
  * answer is never synchronous); from inside a host callback that cannot park it answers an
  * out-of-band error, as the in-process Platform does.
  */
-import { readJitDispatchCall, writeJitDispatchResult } from '../../runtime-aarch64/index.ts';
+import { readJitDispatchCall, writeJitDispatchResult } from '../../runtime-aarch64/abi.ts';
 import type { Engine } from '../emu/engine.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../emu/engine.ts';
 
