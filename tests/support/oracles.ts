@@ -15,6 +15,7 @@ export type OracleName =
   | 'clang'
   | 'lld'
   | 'llvm-jitlink'
+  | 'gdb'
   | 'chromium';
 
 export interface OracleStatus {
@@ -31,6 +32,8 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   clang: ['clang-16', 'clang-16'],
   lld: ['ld.lld-16', 'lld-16'],
   'llvm-jitlink': ['llvm-jitlink-16', 'llvm-16'],
+  // gdb's output shapes, which `orc-sandbox debug` follows (tests/debug/gdb-shapes.test.ts).
+  gdb: ['gdb-multiarch', 'gdb-multiarch'],
   // Not an oracle of semantics: the browser the web page test drives (tests/web).
   chromium: ['chromium', 'chromium'],
 };

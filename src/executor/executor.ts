@@ -1,0 +1,206 @@
+/**
+ * The in-process executor's run loop: runs emulated code to completion, parking the emulated thread
+ * while the host answers a call asynchronously.
+ *
+ * A host gate that cannot answer at once (the JIT dispatch of a lazy reentry, whose lookup links
+ * objects asynchronously) calls `park(promise)` and answers 'park' to the engine: `start` returns
+ * with reason 'parked' and the full CPU state intact (pc at the gate). The loop awaits the promise,
+ * which yields a `resume` function that writes the result registers; then execution continues at
+ * x30 (the gate behaves as its `ret`). Nothing else runs on the engine in between.
+ *
+ * Host functions that call back into emulated code (qsort comparators, atexit handlers run by exit())
+ * use ProcessHost.callEmulated, a synchronous nested `start`: a park is impossible there, so gates
+ * ask `canPark()` first and answer an error instead.
+ */
+import type { Engine } from '../emu/engine.ts';
+import { InstructionBudgetExceeded } from '../emu/errors.ts';
+import { HostCallError, ProgramExit } from './host/errors.ts';
+import type { ProcessHost } from './host/process.ts';
+import { type ProgramResult, prepareProgramStack, type RunProgramOptions } from './host/runner.ts';
+
+/** What a parked call does when its answer is there. */
+export interface Resumption {
+  /** Writes the answer (result registers) into the engine. */
+  apply(engine: Engine): void;
+  /**
+   * Optional: stop first when pc reaches this address (e.g. the lazy body), and report how many
+   * instructions it took from the resumption; execution then continues normally.
+   */
+  watch?: { address: number; reached(instructions: number): void };
+}
+
+/** Runs calls with several emulated threads (src/executor/threads/scheduler.ts). */
+export interface CallScheduler {
+  call(fn: number, args: readonly (bigint | number)[], inspect?: (engine: Engine) => void): Promise<bigint>;
+}
+
+export class Executor {
+  private pending: Promise<Resumption> | null = null;
+  private running = 0;
+  private nested = 0;
+  /** Number of parks so far. */
+  parks = 0;
+  /**
+   * Debugger hook (src/debug): when a run ends with 'stopped' (a hook called engine.stop()), the
+   * loop awaits this instead of failing, then resumes at the engine's pc. Null: 'stopped' is an error.
+   */
+  onStopped: ((pc: number) => Promise<void>) | null = null;
+  /**
+   * Threads (src/executor/threads): a scheduler that runs every call instead of the single-thread loop
+   * below, switching between emulated threads; it parks several threads at once (see takePending).
+   */
+  scheduler: CallScheduler | null = null;
+  /**
+   * Debugged runs (src/executor/debug.ts): the loop looks at the controller's requests every
+   * `pollInstructions` (so an interrupt is seen) by awaiting `poll`; the program's result is the same.
+   */
+  pollInstructions: number | undefined = undefined;
+  poll: (() => Promise<void>) | null = null;
+
+  constructor(readonly host: ProcessHost) {
+    // Count nested host → emulated calls: a gate reached inside one cannot park.
+    const original = host.callEmulated.bind(host);
+    host.callEmulated = (fn, args) => {
+      this.nested++;
+      try {
+        return original(fn, args);
+      } finally {
+        this.nested--;
+      }
+    };
+  }
+
+  get engine(): Engine {
+    return this.host.engine;
+  }
+
+  /** True when the current gate runs directly under this executor's loop (so it may park). */
+  canPark(): boolean {
+    return this.running > 0 && this.nested === 0 && this.pending === null;
+  }
+
+  /** A scheduler's own run loop is running (gates under it may park). Pair with leaveLoop. */
+  enterLoop(): void {
+    this.running++;
+  }
+
+  leaveLoop(): void {
+    this.running--;
+    this.pending = null;
+  }
+
+  /** The answer a gate parked on (the scheduler takes it at once, so the next thread may park too). */
+  takePending(): Promise<Resumption> | null {
+    const p = this.pending;
+    this.pending = null;
+    return p;
+  }
+
+  /** Called by a gate that is about to answer 'park'. */
+  park(p: Promise<Resumption>): 'park' {
+    if (!this.canPark()) throw new HostCallError('a host call tried to park where the executor cannot wait');
+    this.pending = p;
+    this.parks++;
+    return 'park';
+  }
+
+  /**
+   * Calls the emulated function at `fn` with integer arguments; returns x0. Parks as needed.
+   * `inspect` sees the engine right after the return (before the caller's context is restored).
+   */
+  async call(fn: number, args: readonly (bigint | number)[] = [], inspect?: (engine: Engine) => void): Promise<bigint> {
+    if (this.scheduler) return this.scheduler.call(fn, args, inspect);
+    if (args.length > 8) throw new HostCallError('call supports at most 8 integer arguments');
+    const e = this.engine;
+    const host = this.host;
+    const ctx = e.contextSave();
+    for (let i = 0; i < args.length; i++) e.setX(i, BigInt.asUintN(64, BigInt(args[i] as bigint | number)));
+    e.setX(30, host.returnSentinel);
+    const sentinel = host.returnSentinel;
+    const budget = (): { count?: number } => {
+      const poll = this.pollInstructions;
+      if (host.instructionDeadline === undefined) return poll === undefined ? {} : { count: poll };
+      const count = host.instructionDeadline - e.instructionCount();
+      if (count <= 0) throw new InstructionBudgetExceeded(host.instructionDeadline, e.getPc());
+      return { count: poll === undefined ? count : Math.min(count, poll) };
+    };
+    this.running++;
+    try {
+      let r = e.start(fn, sentinel, budget());
+      for (;;) {
+        if (r.reason === 'parked') {
+          const p = this.pending;
+          this.pending = null;
+          if (!p) throw new HostCallError(`the engine parked at 0x${r.pc.toString(16)} without a pending answer`);
+          const resumption = await p;
+          resumption.apply(e);
+          const lr = Number(e.getX(30));
+          if (resumption.watch) {
+            const before = e.instructionCount();
+            const w = e.start(lr, resumption.watch.address, budget());
+            if (w.reason === 'until') {
+              resumption.watch.reached(e.instructionCount() - before);
+              r = e.start(resumption.watch.address, sentinel, budget());
+            } else r = w;
+          } else r = e.start(lr, sentinel, budget());
+          continue;
+        }
+        if (r.reason === 'stopped' && this.onStopped) {
+          // A debugger stopped the engine (engine.stop() from a hook): wait for it, then go on at pc.
+          await this.onStopped(r.pc);
+          r = e.start(e.getPc(), sentinel, budget());
+          continue;
+        }
+        if (r.reason === 'count') {
+          const deadline = host.instructionDeadline;
+          if (this.poll && (deadline === undefined || e.instructionCount() < deadline)) {
+            await this.poll();
+            r = e.start(e.getPc(), sentinel, budget());
+            continue;
+          }
+          throw new InstructionBudgetExceeded(deadline ?? 0, r.pc);
+        }
+        if (r.reason !== 'until') {
+          throw new HostCallError(
+            `call to emulated function 0x${fn.toString(16)} ended with '${r.reason}' at 0x${r.pc.toString(16)}`,
+          );
+        }
+        break;
+      }
+    } finally {
+      this.running--;
+      this.pending = null;
+    }
+    const x0 = e.getX(0);
+    inspect?.(e);
+    e.contextRestore(ctx);
+    return x0;
+  }
+
+  /**
+   * Runs a program like host/runner.ts's runProgram (stack with argv/envp, initializers, entry, exit
+   * status), with every call going through the parking loop. atexit handlers registered by the
+   * program run here too (after main returns) so that they may call lazy functions.
+   */
+  async runProgram(entry: number, options: RunProgramOptions = {}): Promise<ProgramResult> {
+    const host = this.host;
+    const e = this.engine;
+    host.install();
+    const { args, start } = prepareProgramStack(host, options);
+    const done = (status: number, reason: ProgramResult['reason']): ProgramResult => ({
+      status,
+      reason,
+      instructions: e.instructionCount() - start,
+    });
+    try {
+      for (const init of options.initializers ?? []) await this.call(init, args);
+      const r = await this.call(entry, args);
+      const status = Number(r & 0xffn);
+      while (host.atexitHandlers.length > 0) await this.call(host.atexitHandlers.pop() as number);
+      return done(status, 'return');
+    } catch (x) {
+      if (x instanceof ProgramExit) return done(x.status, x.reason);
+      throw x;
+    }
+  }
+}
