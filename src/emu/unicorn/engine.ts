@@ -49,7 +49,7 @@ import type {
   RunResult,
   StartOptions,
 } from '../engine.ts';
-import { INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
+import { INTNO_BRK, INTNO_HVC, INTNO_SVC, INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
 import {
   type AccessKind,
   AlignmentFault,
@@ -290,6 +290,8 @@ interface LastFault {
   access: AccessKind;
   kind: FaultKind;
   address: number;
+  /** Exact (Unicorn reports 64-bit addresses). */
+  address64: bigint;
   size: number;
 }
 
@@ -327,6 +329,16 @@ export class UnicornEngine implements Engine {
   private hookError: unknown = null;
   private lastFault: LastFault | null = null;
   private exception: { intno: number; pc: number } | null = null;
+  /** Bit INTNO_x set: that exception ends start() with reason 'exception' (setExceptionStops). */
+  private exceptionStops = 0;
+  /** The stop exception that ended the current run (-1: none). */
+  private exceptionHit = -1;
+  /** Breakpoints: one code hook bounded to each address. */
+  private readonly bps = new Map<number, HookEntry>();
+  /** The breakpoint reached by the current run (-1: none). */
+  private bpHit = -1;
+  /** A breakpoint at start()'s `begin` lets the run's first instruction execute. */
+  private bpSkip = -1;
 
   /** False: no counting block hook (native speed); `instructions` in results is then NaN. */
   private readonly counting: boolean;
@@ -381,7 +393,7 @@ export class UnicornEngine implements Engine {
 
     const invalidCb = this.register(
       (_uc: never, type: never, address: never, size: never, value: never) =>
-        this.onInvalid(type as number, Number(address as bigint), size as number, value as bigint),
+        this.onInvalid(type as number, BigInt.asUintN(64, address as bigint), size as number, value as bigint),
       this.n.invalidCb,
     );
     this.internal.push({
@@ -783,7 +795,8 @@ export class UnicornEngine implements Engine {
     }
   }
 
-  private onInvalid(type: number, address: number, size: number, value: bigint): boolean {
+  private onInvalid(type: number, address64: bigint, size: number, value: bigint): boolean {
+    const address = Number(address64);
     const access: AccessKind =
       type === UC_MEM_READ_UNMAPPED || type === UC_MEM_READ_PROT
         ? 'read'
@@ -794,7 +807,7 @@ export class UnicornEngine implements Engine {
       type === UC_MEM_READ_UNMAPPED || type === UC_MEM_WRITE_UNMAPPED || type === UC_MEM_FETCH_UNMAPPED
         ? 'unmapped'
         : 'protection';
-    this.lastFault = { access, kind, address, size };
+    this.lastFault = { access, kind, address, address64, size };
     let handled = false;
     for (const h of this.invalidHooks) {
       const r = this.guard(() => h.fn(access, kind, address, size, BigInt.asUintN(64, BigInt(value))));
@@ -806,7 +819,13 @@ export class UnicornEngine implements Engine {
 
   private onInterrupt(intno: number): void {
     const pc = Number(this.readU64(REG_PC));
-    if (this.intrHooks.length === 0) {
+    if ((this.exceptionStops & (1 << intno)) !== 0) {
+      this.exceptionHit = intno;
+      this.n.emuStop(this.uc);
+      return;
+    }
+    // A data abort reaching here is an alignment fault (see start()): never a hook's business.
+    if (this.intrHooks.length === 0 || intno === EXCP_DATA_ABORT) {
       this.exception = { intno, pc };
       this.n.emuStop(this.uc);
       return;
@@ -817,6 +836,50 @@ export class UnicornEngine implements Engine {
       this.exception = { intno, pc };
       this.n.emuStop(this.uc);
     }
+  }
+
+  // ---- exception stops and breakpoints ---------------------------------------------------------
+
+  setExceptionStops(intnos: readonly number[]): void {
+    this.live();
+    let mask = 0;
+    for (const n of intnos) {
+      if (n !== INTNO_SVC && n !== INTNO_BRK && n !== INTNO_HVC) {
+        throw new EngineApiError(`exception ${n} cannot end a run (only SVC 2, BRK 7 and HVC 11 can)`);
+      }
+      mask |= 1 << n;
+    }
+    this.exceptionStops = mask;
+  }
+
+  addBreakpoint(address: number): void {
+    this.live();
+    if (!Number.isSafeInteger(address) || address < 0 || address % 4 !== 0) {
+      throw new EngineApiError(`breakpoint address ${address} is not a 4-aligned address`);
+    }
+    if (this.bps.has(address)) return;
+    // A code hook bounded to the one address: the rest of the program runs hook-free.
+    const cb = this.register((_uc: never, at: never) => {
+      const a = Number(at as bigint);
+      if (a !== address) return;
+      if (a === this.bpSkip) {
+        this.bpSkip = -1;
+        return;
+      }
+      this.bpHit = a;
+      this.n.emuStop(this.uc);
+    }, this.n.codeCb);
+    const handle = this.addNative('code', UC_HOOK_CODE, cb, address, address);
+    this.bps.set(address, { id: 0, handle, callback: cb, begin: address, end: address });
+    this.flushCode(address, address);
+  }
+
+  removeBreakpoint(address: number): void {
+    this.live();
+    const entry = this.bps.get(address);
+    if (!entry) return;
+    this.bps.delete(address);
+    this.dropNative(entry);
   }
 
   // ---- host call gates ------------------------------------------------------------------------
@@ -906,6 +969,9 @@ export class UnicornEngine implements Engine {
     this.hookError = null;
     this.lastFault = null;
     this.exception = null;
+    this.exceptionHit = -1;
+    this.bpHit = -1;
+    this.bpSkip = this.bps.has(begin) ? begin : -1;
     this.blockInsns = 0;
     this.lastBlockStart = -1;
     this.lastBlockEnd = -1;
@@ -946,14 +1012,24 @@ export class UnicornEngine implements Engine {
       if (intno === EXCP_DATA_ABORT) {
         // Unmapped/protection faults arrive as UC_ERR_* codes; a data abort exception here is an
         // alignment fault (exclusives, LDXP/STXP). Unicorn does not expose the fault address.
-        const store = /^st/i.test(disassemble(this.wordAt(at), at));
-        throw new AlignmentFault(store ? 'write' : 'read', Number.NaN, 0, at);
+        const word = this.wordAt(at);
+        const store = /^st/i.test(disassemble(word, at));
+        const fault = new AlignmentFault(store ? 'write' : 'read', Number.NaN, 0, at);
+        // Exclusives and acquire/release address [Xn|SP] without offset: the base is the address.
+        const d = decodeWord(word);
+        const rn = d?.fields.rn;
+        if (d !== null && typeof rn === 'number' && d.def.cls === 'ldst-excl') {
+          fault.setExactAddress(this.getX(rn));
+        }
+        throw fault;
       }
       // SVC and HVC report the address after the instruction, as the preferred return address.
       const svcLike = intno === 2 || intno === 11;
       throw new UnhandledException(intno, svcLike ? at - 4 : at);
     }
     if (err !== 0) throw this.translateError(err as number, pc);
+    if (this.exceptionHit >= 0) return { reason: 'exception', instructions: insns, pc, intno: this.exceptionHit };
+    if (this.bpHit >= 0) return { reason: 'breakpoint', instructions: insns, pc };
     if (this.parked) return { reason: 'parked', instructions: insns, pc };
     if (this.stopRequested) return { reason: 'stopped', instructions: insns, pc };
     if (pc === until) return { reason: 'until', instructions: insns, pc };
@@ -1011,9 +1087,8 @@ export class UnicornEngine implements Engine {
           err === UC_ERR_READ_UNMAPPED || err === UC_ERR_WRITE_UNMAPPED || err === UC_ERR_FETCH_UNMAPPED
             ? 'unmapped'
             : 'protection';
-        const address = f?.address ?? pc;
         const size = f?.size ?? (access === 'fetch' ? 4 : 0);
-        return new MemoryFault(access, kind, address, size, access === 'fetch' ? undefined : pc);
+        return new MemoryFault(access, kind, f?.address64 ?? pc, size, access === 'fetch' ? undefined : pc);
       }
       case UC_ERR_INSN_INVALID:
         return new UndefinedInstruction(this.wordAt(pc), pc);
@@ -1066,7 +1141,12 @@ export class UnicornEngine implements Engine {
   close(): void {
     if (this.closed) return;
     for (const cell of [...this.contexts]) this.freeContext(cell);
-    const all = [...this.internal, ...this.hooks.values(), ...[...this.gates.values()].map((g) => g.entry)];
+    const all = [
+      ...this.internal,
+      ...this.hooks.values(),
+      ...[...this.gates.values()].map((g) => g.entry),
+      ...this.bps.values(),
+    ];
     for (const h of all) this.n.hookDel(this.uc, h.handle);
     this.n.close(this.uc);
     for (const h of all) this.n.koffi.unregister(h.callback);

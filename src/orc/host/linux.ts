@@ -12,8 +12,9 @@
  * * exit / exit_group end the run at once with that status (ProgramExit 'exit'; host atexit handlers
  *   do not run, as under Linux). read(0) reads the given stdin (by default the process's stdin,
  *   read when the program first asks for it).
- * * The layer is an `intr` hook, which turns off the ts engine's block translation; with a sandbox
- *   it is installed only once a linked graph contains an `svc` instruction (or at once, `always`).
+ * * The layer is an `intr` hook (the ts engine keeps its translation tier with it; runs that own
+ *   their start() loop can use Engine.setExceptionStops instead); with a sandbox it is installed
+ *   only once a linked graph contains an `svc` instruction (or at once, `always`).
  *   Syscalls run inside the hook (not deferred as in `exec`): on the unicorn engine the instruction
  *   count seen there lags by the instructions of the current start(), so the virtual clock is
  *   max(instruction count, previous reading + 1 ns) — exact on ts, always advancing on both.
@@ -241,7 +242,7 @@ export function signalOf(e: unknown, engine: Engine): { signal: number; reason: 
     const pc = e.pc ?? engine.getPc();
     return {
       signal: SIGSEGV,
-      reason: `${e.kind} ${e.access} fault at 0x${e.address.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`,
+      reason: `${e.kind} ${e.access} fault at 0x${e.address64.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`,
     };
   }
   if (e instanceof AlignmentFault) return { signal: SIGBUS, reason: e.message };
