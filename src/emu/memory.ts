@@ -163,6 +163,7 @@ export class Memory {
   }
 
   read(address: number, size: number): Uint8Array {
+    this.requireHostRange(address, size, 'read');
     const out = new Uint8Array(size);
     let done = 0;
     while (done < size) {
@@ -177,6 +178,7 @@ export class Memory {
   }
 
   write(address: number, data: Uint8Array): void {
+    this.requireHostRange(address, data.length, 'write');
     let done = 0;
     while (done < data.length) {
       const a = address + done;
@@ -406,6 +408,22 @@ export class Memory {
   private dropCode(page: Page, address: number): void {
     page.code = null;
     this.onCodeInvalidated?.(Math.floor(address / PAGE_SIZE));
+  }
+
+  /** Host accesses are all or nothing, as uc_mem_read/uc_mem_write: the fault names the start. */
+  private requireHostRange(address: number, size: number, access: AccessKind): void {
+    if (size <= 0) return;
+    const first = Math.floor(address / PAGE_SIZE);
+    const end = Math.floor((address + size - 1) / PAGE_SIZE) + 1;
+    let i = this.firstEndingAfter(first);
+    let at = first;
+    while (at < end) {
+      if (i >= this.rBegin.length || (this.rBegin[i] as number) > at) {
+        throw new MemoryFault(access, 'unmapped', address, size);
+      }
+      at = this.rEnd[i] as number;
+      i++;
+    }
   }
 
   private hostPage(address: number, size: number, write: boolean): Page {

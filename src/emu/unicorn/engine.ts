@@ -57,9 +57,11 @@ import {
   EngineUnavailable,
   type FaultKind,
   MemoryFault,
+  OutOfMemory,
   UndefinedInstruction,
   UnhandledException,
 } from '../errors.ts';
+import { DEFAULT_MEMORY_LIMIT } from '../memory.ts';
 import { decodeWord, disassemble } from '../ts/isa/index.ts';
 
 // ---- the subset of koffi we use (typed locally: koffi is an optional dependency) ----------------
@@ -154,6 +156,8 @@ interface Native {
   memMap: NativeFn;
   memUnmap: NativeFn;
   memProtect: NativeFn;
+  /** uc_mem_map_ptr plus libc's mmap/madvise/munmap (null where libc cannot be loaded). */
+  arena: ArenaNative | null;
   memRead: NativeFn;
   memWrite: NativeFn;
   memRegions: NativeFn;
@@ -179,7 +183,29 @@ interface Native {
   regionArray: (n: number) => KoffiType;
 }
 
+interface ArenaNative {
+  mapPtr: NativeFn;
+  mmap: NativeFn;
+  madvise: NativeFn;
+  munmap: NativeFn;
+}
+
 let native: Native | null = null;
+
+function loadArena(koffi: Koffi, lib: KoffiLib): ArenaNative | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const libc = koffi.load('libc.so.6');
+    return {
+      mapPtr: lib.func('int uc_mem_map_ptr(void *uc, uint64_t address, size_t size, uint32_t perms, uintptr_t ptr)'),
+      mmap: libc.func('uintptr_t mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, intptr_t off)'),
+      madvise: libc.func('int madvise(uintptr_t addr, size_t len, int advice)'),
+      munmap: libc.func('int munmap(uintptr_t addr, size_t len)'),
+    };
+  } catch {
+    return null;
+  }
+}
 
 const INSTALL_HINT =
   'the unicorn engine needs native Unicorn 2 and the npm package koffi: `apt-get install libunicorn2` and `npm install koffi`';
@@ -233,6 +259,7 @@ function loadNative(): Native {
       memMap: lib.func('int uc_mem_map(void *uc, uint64_t address, size_t size, uint32_t perms)'),
       memUnmap: lib.func('int uc_mem_unmap(void *uc, uint64_t address, size_t size)'),
       memProtect: lib.func('int uc_mem_protect(void *uc, uint64_t address, size_t size, uint32_t perms)'),
+      arena: loadArena(koffi, lib),
       memRead: lib.func('int uc_mem_read(void *uc, uint64_t address, _Out_ uint8_t *bytes, size_t size)'),
       memWrite: lib.func('int uc_mem_write(void *uc, uint64_t address, const uint8_t *bytes, size_t size)'),
       memRegions: lib.func('int uc_mem_regions(void *uc, _Out_ void **regions, _Out_ uint32_t *count)'),
@@ -346,6 +373,7 @@ export class UnicornEngine implements Engine {
   constructor(n: Native, options: EngineOptions = {}) {
     this.n = n;
     this.counting = options.countInstructions !== false;
+    this.memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     const out: unknown[] = [null];
     this.check(n.open(UC_ARCH_ARM64, UC_MODE_ARM, out), 'uc_open');
     this.uc = out[0];
@@ -393,7 +421,7 @@ export class UnicornEngine implements Engine {
 
     const invalidCb = this.register(
       (_uc: never, type: never, address: never, size: never, value: never) =>
-        this.onInvalid(type as number, BigInt.asUintN(64, address as bigint), size as number, value as bigint),
+        this.onInvalid(type as number, BigInt.asUintN(64, BigInt(address as bigint)), size as number, value as bigint),
       this.n.invalidCb,
     );
     this.internal.push({
@@ -488,12 +516,54 @@ export class UnicornEngine implements Engine {
   memMap(address: number, size: number, perms: number): void {
     this.live();
     checkPages(address, size, 'map');
+    if (size > this.memoryLimit) {
+      throw new OutOfMemory(
+        'map',
+        address,
+        size,
+        this.memoryLimit,
+        undefined,
+        `more than the limit of ${this.memoryLimit} bytes`,
+      );
+    }
     this.regionsCache = null;
     this.mappingsCache = null;
-    this.check(
-      this.n.memMap(this.uc, BigInt(address), size, perms & 7),
-      `map 0x${address.toString(16)}+0x${size.toString(16)}`,
-    );
+    if (this.n.arena === null) {
+      this.mapPlain(address, size, perms);
+      return;
+    }
+    let [i, j] = this.window(address, address + size, false);
+    if (i < j) {
+      const r = this.ucMaps[i] as MemRegion;
+      throw new EngineApiError(
+        `map 0x${address.toString(16)}+0x${size.toString(16)}: overlaps a mapping at 0x${Math.max(r.begin, address).toString(16)}`,
+      );
+    }
+    // Merging re-maps the neighbour, which costs Unicorn time in proportion to its size: only
+    // when regions run short, and only with neighbours no larger than the new region (a binary counter: every page is
+    // re-mapped a logarithmic number of times).
+    const m: MemRegion = { begin: address, end: address + size, perms: perms & 7 };
+    if (this.ucMaps.length >= MERGE_FROM_REGIONS) {
+      const chunk = Math.floor(address / ARENA_CHUNK);
+      const fits = (r: MemRegion | undefined): r is MemRegion =>
+        r !== undefined &&
+        r.perms === m.perms &&
+        Math.floor(r.begin / ARENA_CHUNK) === chunk &&
+        Math.floor((r.end - 1) / ARENA_CHUNK) === chunk &&
+        r.end - r.begin <= m.end - m.begin;
+      for (;;) {
+        const left = this.ucMaps[i - 1];
+        const right = this.ucMaps[j];
+        if (fits(left) && left.end === m.begin) {
+          m.begin = left.begin;
+          i--;
+        } else if (fits(right) && right.begin === m.end) {
+          m.end = right.end;
+          j++;
+        } else break;
+      }
+    }
+    this.rewrite(i, j, [m], address, size);
   }
 
   memUnmap(address: number, size: number): void {
@@ -501,10 +571,23 @@ export class UnicornEngine implements Engine {
     checkPages(address, size, 'unmap');
     this.regionsCache = null;
     this.mappingsCache = null;
-    this.check(
-      this.n.memUnmap(this.uc, BigInt(address), size),
-      `unmap 0x${address.toString(16)}+0x${size.toString(16)}`,
-    );
+    if (this.n.arena === null) {
+      this.check(
+        this.n.memUnmap(this.uc, BigInt(address), size),
+        `unmap 0x${address.toString(16)}+0x${size.toString(16)}`,
+      );
+      return;
+    }
+    const [i, j] = this.window(address, address + size, false);
+    this.requireCovered(i, j, address, size, 'unmap');
+    const next: MemRegion[] = [];
+    for (const r of this.ucMaps.slice(i, j)) {
+      if (r.begin < address) next.push({ begin: r.begin, end: Math.min(r.end, address), perms: r.perms });
+      if (r.end > address + size) next.push({ begin: Math.max(r.begin, address + size), end: r.end, perms: r.perms });
+    }
+    this.rewrite(i, j, next, address, size);
+    // The host pages go back to the system, and a later mapping there reads zeros.
+    this.forChunks(address, size, (host, len) => this.n.arena?.madvise(host, len, MADV_DONTNEED));
   }
 
   memProtect(address: number, size: number, perms: number): void {
@@ -512,10 +595,147 @@ export class UnicornEngine implements Engine {
     checkPages(address, size, 'protect');
     this.regionsCache = null;
     this.mappingsCache = null;
-    this.check(
-      this.n.memProtect(this.uc, BigInt(address), size, perms & 7),
-      `protect 0x${address.toString(16)}+0x${size.toString(16)}`,
-    );
+    if (this.n.arena === null) {
+      this.check(
+        this.n.memProtect(this.uc, BigInt(address), size, perms & 7),
+        `protect 0x${address.toString(16)}+0x${size.toString(16)}`,
+      );
+      return;
+    }
+    const [i, j] = this.window(address, address + size, false);
+    this.requireCovered(i, j, address, size, 'protect');
+    const next: MemRegion[] = [];
+    for (const r of this.ucMaps.slice(i, j)) {
+      if (r.begin < address) next.push({ begin: r.begin, end: Math.min(r.end, address), perms: r.perms });
+      const b = Math.max(r.begin, address);
+      const e = Math.min(r.end, address + size);
+      if (b < e) next.push({ begin: b, end: e, perms: perms & 7 });
+      if (r.end > address + size) next.push({ begin: Math.max(r.begin, address + size), end: r.end, perms: r.perms });
+    }
+    this.rewrite(i, j, next, address, size);
+  }
+
+  /** Without the arena (no libc): plain uc_mem_map, bounded so Unicorn never hits its assertion. */
+  private mapPlain(address: number, size: number, perms: number): void {
+    if (this.mappings().length >= MAX_UC_REGIONS) {
+      throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, `more than ${MAX_UC_REGIONS} mappings`);
+    }
+    const err = this.n.memMap(this.uc, BigInt(address), size, perms & 7);
+    if (err === UC_ERR_NOMEM)
+      throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, 'unicorn: no memory');
+    this.check(err, `map 0x${address.toString(16)}+0x${size.toString(16)}`);
+  }
+
+  /**
+   * Unicorn's regions, mirrored (arena mode): sorted, each inside one host chunk. Unicorn cannot
+   * hold more than about a thousand regions (QEMU's phys_section_add assertion aborts the host),
+   * so neighbours of equal permissions are merged: the union is mapped again over the same host
+   * memory (uc_mem_map_ptr), which keeps the contents without copying.
+   */
+  private ucMaps: MemRegion[] = [];
+  /** Host reservations backing the guest's 1 GiB chunks (uintptr by chunk number). */
+  private readonly chunks = new Map<number, number>();
+  private readonly memoryLimit: number;
+
+  /** Indices [i, j) of the ucMaps overlapping [begin, end) (and touching it, with `touching`). */
+  private window(begin: number, end: number, touching: boolean): [number, number] {
+    const m = this.ucMaps;
+    let lo = 0;
+    let hi = m.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = (m[mid] as MemRegion).end;
+      if (e < begin || (!touching && e === begin)) lo = mid + 1;
+      else hi = mid;
+    }
+    let j = lo;
+    while (j < m.length && ((m[j] as MemRegion).begin < end || (touching && (m[j] as MemRegion).begin === end))) j++;
+    return [lo, j];
+  }
+
+  private requireCovered(i: number, j: number, address: number, size: number, what: string): void {
+    let at = address;
+    for (let k = i; k < j && at < address + size; k++) {
+      const r = this.ucMaps[k] as MemRegion;
+      if (r.end <= at) continue;
+      if (r.begin > at) break;
+      at = r.end;
+    }
+    if (at < address + size) {
+      throw new EngineApiError(
+        `${what} 0x${address.toString(16)}+0x${size.toString(16)}: 0x${at.toString(16)} is not mapped`,
+      );
+    }
+  }
+
+  /** Replaces ucMaps[i, j) by `next` (merged and cut at chunk boundaries) in Unicorn too. */
+  private rewrite(i: number, j: number, next: MemRegion[], address: number, size: number): void {
+    const merged: MemRegion[] = [];
+    for (const r of next) {
+      const last = merged[merged.length - 1];
+      if (last && last.end === r.begin && last.perms === r.perms) last.end = r.end;
+      else merged.push({ ...r });
+    }
+    const pieces: MemRegion[] = [];
+    for (const r of merged) {
+      for (let b = r.begin; b < r.end; ) {
+        const e = Math.min(r.end, (Math.floor(b / ARENA_CHUNK) + 1) * ARENA_CHUNK);
+        pieces.push({ begin: b, end: e, perms: r.perms });
+        b = e;
+      }
+    }
+    if (this.ucMaps.length - (j - i) + pieces.length > MAX_UC_REGIONS) {
+      throw new OutOfMemory(
+        'map',
+        address,
+        size,
+        this.memoryLimit,
+        undefined,
+        `more than ${MAX_UC_REGIONS} unicorn regions`,
+      );
+    }
+    const hosts = pieces.map((p) => this.hostAddress(p.begin, address, size));
+    const arena = this.n.arena as ArenaNative;
+    for (let k = i; k < j; k++) {
+      const r = this.ucMaps[k] as MemRegion;
+      this.check(this.n.memUnmap(this.uc, BigInt(r.begin), r.end - r.begin), `unmap 0x${r.begin.toString(16)}`);
+    }
+    pieces.forEach((p, k) => {
+      this.check(
+        arena.mapPtr(this.uc, BigInt(p.begin), p.end - p.begin, p.perms, hosts[k]),
+        `map 0x${p.begin.toString(16)}+0x${(p.end - p.begin).toString(16)}`,
+      );
+    });
+    this.ucMaps.splice(i, j - i, ...pieces);
+  }
+
+  /** Host address of guest `at` (reserving its chunk: address space only, no memory yet). */
+  private hostAddress(at: number, address: number, size: number): number {
+    const chunk = Math.floor(at / ARENA_CHUNK);
+    let base = this.chunks.get(chunk);
+    if (base === undefined) {
+      if (this.chunks.size >= MAX_ARENA_CHUNKS) {
+        throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, 'guest address space spread too wide');
+      }
+      const arena = this.n.arena as ArenaNative;
+      const r = arena.mmap(0, ARENA_CHUNK, 3, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (typeof r !== 'number' || r <= 0 || r >= 2 ** 53) {
+        throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, 'host mmap failed');
+      }
+      base = r;
+      this.chunks.set(chunk, base);
+    }
+    return base + (at - chunk * ARENA_CHUNK);
+  }
+
+  private forChunks(address: number, size: number, fn: (host: number, len: number) => void): void {
+    for (let b = address; b < address + size; ) {
+      const chunk = Math.floor(b / ARENA_CHUNK);
+      const e = Math.min(address + size, (chunk + 1) * ARENA_CHUNK);
+      const base = this.chunks.get(chunk);
+      if (base !== undefined) fn(base + (b - chunk * ARENA_CHUNK), e - b);
+      b = e;
+    }
   }
 
   memRead(address: number, size: number): Uint8Array {
@@ -1150,12 +1370,32 @@ export class UnicornEngine implements Engine {
     for (const h of all) this.n.hookDel(this.uc, h.handle);
     this.n.close(this.uc);
     for (const h of all) this.n.koffi.unregister(h.callback);
+    for (const base of this.chunks.values()) this.n.arena?.munmap(base, ARENA_CHUNK);
+    this.chunks.clear();
+    this.ucMaps = [];
     this.hooks.clear();
     this.gates.clear();
     this.closed = true;
     this.uc = null;
   }
 }
+
+/** Guest address space is backed by host reservations of this size (MAP_NORESERVE). */
+const ARENA_CHUNK = 2 ** 30;
+/** Host address space the arena may reserve: 4 TiB. */
+const MAX_ARENA_CHUNKS = 4096;
+/**
+ * Unicorn regions kept at most. Unicorn 2.0.1 aborts the host (QEMU's phys_section_add assertion)
+ * at about 1020 separate mappings (4 of its 4096 sections each).
+ */
+const MAX_UC_REGIONS = 960;
+/** Below this many regions, mappings stay separate (cheapest for Unicorn to unmap later). */
+const MERGE_FROM_REGIONS = 8;
+const UC_ERR_NOMEM = 1;
+const MAP_PRIVATE = 0x02;
+const MAP_ANONYMOUS = 0x20;
+const MAP_NORESERVE = 0x4000;
+const MADV_DONTNEED = 4;
 
 /** QEMU's EXCP_DATA_ABORT, as passed to interrupt hooks. */
 const EXCP_DATA_ABORT = 4;
