@@ -38,6 +38,8 @@ import { type CompiledBlock, compileRegion, type RegionBlock, staticSuccessors }
 import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR } from './state.ts';
 
 const MAX_BLOCK = 64;
+/** Largest budget handed to a translated region: a small integer (see CompiledBlock). */
+const JIT_BUDGET = 0x3fffffff;
 /** Size limits of a translated region (blocks, instructions). */
 const MAX_REGION_BLOCKS = 32;
 const MAX_REGION_INSNS = 512;
@@ -271,6 +273,7 @@ export class TsEngine implements Engine {
     const limit = options.count !== undefined && options.count > 0 ? options.count : Number.POSITIVE_INFINITY;
     const startCount = s.icount;
     s.pc = begin;
+    s.until = until >= 0 && until < 2 ** 53 ? until : -1;
     this.stopRequested = false;
     this.parked = false;
     this.exceptionHit = -1;
@@ -346,7 +349,7 @@ export class TsEngine implements Engine {
         if (jit && left >= block.ops.length && !(until > pc && until < block.end)) {
           let done: number;
           try {
-            done = jit(s, left, until);
+            done = jit(s, left < JIT_BUDGET ? left : JIT_BUDGET);
           } catch (e) {
             s.icount += s.jn;
             s.pc = s.k;
@@ -457,7 +460,7 @@ export class TsEngine implements Engine {
       if (jit) {
         let done: number;
         try {
-          done = jit(s, left, until);
+          done = jit(s, left < JIT_BUDGET ? left : JIT_BUDGET);
         } catch (e) {
           s.icount += s.jn;
           s.pc = s.k;
