@@ -6,8 +6,9 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { createEngine, type Engine, PROT_ALL } from '../../src/emu/engine.ts';
+import { type Engine, PROT_ALL } from '../../src/emu/engine.ts';
 import { EngineApiError, MemoryFault } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const CODE = 0x10000;

@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  createEngine,
   type Engine,
   type EngineKind,
   INTNO_BRK,
@@ -15,6 +14,7 @@ import {
   PROT_WRITE,
 } from '../../src/emu/engine.ts';
 import { AlignmentFault, EngineApiError, UnhandledException } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { oracle } from '../support/oracles.ts';
 

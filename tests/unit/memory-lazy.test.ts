@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEngine, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { type AlignmentFault, EngineApiError, MemoryFault, OutOfMemory } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { Memory } from '../../src/emu/memory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 
