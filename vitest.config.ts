@@ -16,6 +16,7 @@ export const SLOW_TESTS = [
   'tests/threads/threads.property.test.ts',
   'tests/differential/fuzz-isa.test.ts',
   'tests/differential/fuzz-isa-jit.test.ts',
+  'tests/differential/fuzz-campaign.test.ts',
   'tests/web/page.test.ts',
   'tests/orc/run.test.ts',
 ];
