@@ -146,5 +146,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   if (args.includes('--if-stale') && !isStale()) process.exit(0);
   const r = await buildJs();
   if (args.includes('--types')) buildTypes();
-  process.stdout.write(`orc-sandbox: compiled ${r.files} files into dist/ in ${Math.round(r.ms)} ms\n`);
+  process.stderr.write(`orc-sandbox: compiled ${r.files} files into dist/ in ${Math.round(r.ms)} ms\n`);
 }
