@@ -190,6 +190,9 @@ export interface CampaignRun {
   slices: number;
   cases: number;
   seconds: number;
+  /** CPU time of the whole process (all threads): unlike `seconds`, independent of other load. */
+  cpuSeconds: number;
+  /** Wall-clock cases per second divided by the threads. */
   casesPerSecondPerCore: number;
 }
 

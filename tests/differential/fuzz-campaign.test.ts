@@ -57,7 +57,7 @@ describeWithOracles(['unicorn'], 'fuzz-isa campaigns: shards, threads, merge', (
     for (const k of [1, 2]) {
       const r = cli(...common, '--shard', `${k}/2`, '--out', join(dir, `s${k}.json`));
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`shard ${k}/2: 1 of 2 slices, 1 threads, .* cases/s per thread`));
+      expect(r.stdout).toMatch(new RegExp(`shard ${k}/2: 1 of 2 slices, 1 threads, .* cases/s per core`));
     }
     const partial = cli('fuzz-merge', join(dir, 's1.json'));
     expect(partial.status).toBe(2);

@@ -74,7 +74,9 @@ const result = (slices: number[], cases: number, failures: number[], campaign = 
   sliceSet: slices,
   totals: { cases, mismatches: failures.length, classes: { fp: { cases, invalid: 1 } } },
   failures: failures.map((index) => ({ index, replay: `--replay 1:${index}` })),
-  runs: [{ shard: 'x', jobs: 1, slices: slices.length, cases, seconds: 1, casesPerSecondPerCore: cases }],
+  runs: [
+    { shard: 'x', jobs: 1, slices: slices.length, cases, seconds: 1, cpuSeconds: 1, casesPerSecondPerCore: cases },
+  ],
 });
 
 describe('merging results', () => {

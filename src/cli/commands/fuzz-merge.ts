@@ -19,12 +19,14 @@ function summary(r: CampaignResult, missing: number[]): string {
   for (const [k, v] of Object.entries(r.totals)) if (typeof v === 'number') flat.push(`${k} ${v}`);
   const cases = r.runs.reduce((n, x) => n + x.cases, 0);
   const threadSeconds = r.runs.reduce((n, x) => n + x.seconds * x.jobs, 0);
+  const cpuSeconds = r.runs.reduce((n, x) => n + (x.cpuSeconds ?? 0), 0);
   const lines = [
     `${r.tool} campaign ${JSON.stringify(r.campaign)}`,
     `  ${r.sliceSet.length} of ${r.campaign.slices} slices from ${r.runs.length} runs` +
       (missing.length > 0 ? `; MISSING slices ${missing.join(', ')}` : ' (complete)'),
     `  ${flat.join(', ')}`,
-    `  throughput: ${threadSeconds > 0 ? (cases / threadSeconds).toFixed(1) : '0'} cases/s per thread over ${threadSeconds.toFixed(1)} thread-seconds`,
+    `  throughput: ${threadSeconds > 0 ? (cases / threadSeconds).toFixed(1) : '0'} cases/s per core over ${threadSeconds.toFixed(1)} core-seconds` +
+      (cpuSeconds > 0 ? `, ${(cases / cpuSeconds).toFixed(1)} per CPU-second` : ''),
   ];
   return lines.join('\n');
 }

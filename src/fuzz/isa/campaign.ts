@@ -69,6 +69,7 @@ export async function runIsaCampaign(run: IsaCampaignRun): Promise<{ result: Cam
   const slices = campaignSlices(optionsOf(params));
   const mine = shardSlices(slices, run.shard);
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const parts = await runSlices<IsaCampaignParams, FuzzReport>({
     module: siblingModule(import.meta.url, './campaign'),
     params,
@@ -76,6 +77,7 @@ export async function runIsaCampaign(run: IsaCampaignRun): Promise<{ result: Cam
     jobs: run.jobs,
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
   const report = combineReports(params.seed, params.cls ?? undefined, parts, params.keepFailures);
   const jobs = Math.max(1, Math.min(run.jobs, mine.length));
   const result: CampaignResult = {
@@ -92,6 +94,7 @@ export async function runIsaCampaign(run: IsaCampaignRun): Promise<{ result: Cam
         slices: mine.length,
         cases: report.cases,
         seconds: Math.round(seconds * 1000) / 1000,
+        cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
         casesPerSecondPerCore: throughput(report.cases, seconds, jobs),
       },
     ],
