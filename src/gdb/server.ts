@@ -99,7 +99,18 @@ export class RspSession {
           break;
       }
     }
-    void this.drain();
+    if (!this.processing) this.draining = this.drain();
+  }
+
+  private draining: Promise<void> = Promise.resolve();
+
+  /** Resolves when every packet received so far has been answered (tests, orderly shutdown). */
+  async settled(): Promise<void> {
+    let last: Promise<void>;
+    do {
+      last = this.draining;
+      await last;
+    } while (last !== this.draining);
   }
 
   /** The debugger went away without k or D. */
@@ -109,7 +120,6 @@ export class RspSession {
   }
 
   private async drain(): Promise<void> {
-    if (this.processing) return;
     this.processing = true;
     try {
       while (this.queue.length > 0 && !this.ended) {
