@@ -186,7 +186,11 @@ export class DwarfInfo {
     return [...out].sort((a, b) => a - b);
   }
 
+  private functionList: FunctionInfo[] | undefined;
+
+  /** Subprograms with code, by address. */
   functions(): FunctionInfo[] {
+    if (this.functionList) return this.functionList;
     const out: FunctionInfo[] = [];
     for (const u of this.units) {
       const table = this.linePrograms.find((p) => p.offset === u.stmtList);
@@ -198,7 +202,8 @@ export class DwarfInfo {
         out.push(f);
       }
     }
-    return out.sort((a, b) => a.lowPc - b.lowPc);
+    this.functionList = out.sort((a, b) => a.lowPc - b.lowPc);
+    return this.functionList;
   }
 
   functionAt(address: number): FunctionInfo | undefined {
