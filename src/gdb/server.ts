@@ -70,8 +70,8 @@ export class RspSession {
     private readonly conn: RspConnection,
     private readonly options: SessionOptions = {},
   ) {
-    const first = target.threads()[0] ?? 1;
-    this.lastStop = { kind: 'signal', signal: SIGTRAP, thread: first };
+    // Thread 0 until known: the first `?` names the target's main thread.
+    this.lastStop = { kind: 'signal', signal: SIGTRAP, thread: 0 };
     this.done = new Promise((resolve) => {
       this.resolveEnd = resolve;
     });
@@ -163,6 +163,8 @@ export class RspSession {
     const c = p[0];
     switch (c) {
       case '?':
+        if (this.lastStop.kind === 'signal' && this.lastStop.thread === 0)
+          this.lastStop = { ...this.lastStop, thread: (await this.target.threads())[0] ?? 1 };
         return this.stopReply(this.lastStop);
       case 'g':
         return this.readAllRegisters();
@@ -183,22 +185,22 @@ export class RspSession {
         return this.breakpoint(c === 'Z', p.slice(1));
       case 'c':
       case 's': {
-        if (p.length > 1) this.setPc(parseHexNumber(p.slice(1), 'resume address'));
-        return this.resume({ mode: c === 's' ? 'step' : 'continue', thread: this.resumeThread() });
+        if (p.length > 1) await this.setPc(parseHexNumber(p.slice(1), 'resume address'));
+        return this.resume({ mode: c === 's' ? 'step' : 'continue', thread: await this.resumeThread() });
       }
       case 'C':
       case 'S': {
         const [sig, addr] = p.slice(1).split(';');
         const signal = parseHexNumber(sig ?? '', 'signal');
-        if (addr !== undefined) this.setPc(parseHexNumber(addr, 'resume address'));
-        return this.resume({ mode: c === 'S' ? 'step' : 'continue', thread: this.resumeThread(), signal });
+        if (addr !== undefined) await this.setPc(parseHexNumber(addr, 'resume address'));
+        return this.resume({ mode: c === 'S' ? 'step' : 'continue', thread: await this.resumeThread(), signal });
       }
       case 'H':
         return this.setThread(p.slice(1));
       case 'T':
-        return this.target.threads().includes(this.parseThread(p.slice(1))) ? 'OK' : E_THREAD;
+        return (await this.target.threads()).includes(this.parseThread(p.slice(1))) ? 'OK' : E_THREAD;
       case 'k':
-        this.target.kill();
+        await this.target.kill();
         this.pendingEnd = { kind: 'kill' };
         return null;
       case 'D':
@@ -216,7 +218,7 @@ export class RspSession {
 
   // ---- queries ----------------------------------------------------------------------------------
 
-  private query(p: string): string {
+  private async query(p: string): Promise<string> {
     const name = p.split(/[:;,]/, 1)[0] as string;
     switch (name) {
       case 'qSupported':
@@ -239,26 +241,23 @@ export class RspSession {
       case 'qOffsets':
         return 'Text=0;Data=0;Bss=0';
       case 'qC':
-        return `QC${this.currentThread().toString(16)}`;
+        return `QC${(await this.currentThread()).toString(16)}`;
       case 'qfThreadInfo':
-        return `m${this.target
-          .threads()
-          .map((t) => t.toString(16))
-          .join(',')}`;
+        return `m${(await this.target.threads()).map((t) => t.toString(16)).join(',')}`;
       case 'qsThreadInfo':
         return 'l';
       case 'qSymbol':
         return 'OK';
       case 'qThreadExtraInfo': {
         const t = this.parseThread(p.slice('qThreadExtraInfo,'.length));
-        return bytesToHex(latin1ToBytes(t === this.target.threads()[0] ? 'main thread' : `thread ${t}`));
+        return bytesToHex(latin1ToBytes(t === (await this.target.threads())[0] ? 'main thread' : `thread ${t}`));
       }
       default:
         return '';
     }
   }
 
-  private xfer(p: string): string {
+  private async xfer(p: string): Promise<string> {
     // qXfer:object:read:annex:offset,length
     const m = /^qXfer:([a-z]+):read:([^:]*):([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
     if (!m) return p.startsWith('qXfer:features:') || p.startsWith('qXfer:auxv:') ? E_MALFORMED : '';
@@ -268,7 +267,7 @@ export class RspSession {
       if (annex !== 'target.xml') return E_INVALID;
       data = TARGET_XML;
     } else if (object === 'auxv' && this.target.auxv) {
-      data = bytesToLatin1(this.target.auxv());
+      data = bytesToLatin1(await this.target.auxv());
     } else return '';
     const offset = parseHexNumber(off, 'offset');
     const length = Math.min(parseHexNumber(len, 'length'), PACKET_SIZE / 2);
@@ -277,11 +276,11 @@ export class RspSession {
     return (offset + length >= data.length ? 'l' : 'm') + escapeBinary(chunk);
   }
 
-  private vPacket(p: string): string | Promise<string | null> {
+  private async vPacket(p: string): Promise<string | null> {
     if (p === 'vCont?') return 'vCont;c;C;s;S';
     if (p.startsWith('vCont;')) return this.vCont(p.slice(6));
     if (p.startsWith('vKill')) {
-      this.target.kill();
+      await this.target.kill();
       this.pendingEnd = { kind: 'kill' };
       return 'OK';
     }
@@ -293,7 +292,7 @@ export class RspSession {
    * vCont;action[:thread]… — the first action that applies to a thread wins. Stepping one thread
    * while others would continue is done as stepping that thread alone (all-stop: gdb accepts it).
    */
-  private vCont(actions: string): Promise<string | null> | string {
+  private async vCont(actions: string): Promise<string | null> {
     let step: { thread: number; signal: number } | undefined;
     let cont: { signal: number } | undefined;
     for (const a of actions.split(';')) {
@@ -305,11 +304,11 @@ export class RspSession {
       if (kind !== 'c' && kind !== 'C' && kind !== 's' && kind !== 'S') return '';
       const thread = tid === undefined ? -1 : this.parseThread(tid);
       if (kind === 's' || kind === 'S') {
-        if (step === undefined) step = { thread: thread > 0 ? thread : this.currentThread(), signal };
+        if (step === undefined) step = { thread: thread > 0 ? thread : await this.currentThread(), signal };
       } else if (cont === undefined) cont = { signal };
     }
     if (step) return this.resume({ mode: 'step', thread: step.thread, signal: step.signal });
-    return this.resume({ mode: 'continue', thread: this.resumeThread(), signal: cont?.signal ?? 0 });
+    return this.resume({ mode: 'continue', thread: await this.resumeThread(), signal: cont?.signal ?? 0 });
   }
 
   // ---- execution --------------------------------------------------------------------------------
@@ -331,12 +330,12 @@ export class RspSession {
     return this.stopReply(stop);
   }
 
-  private stopReply(stop: StopEvent): string {
+  private async stopReply(stop: StopEvent): Promise<string> {
     if (stop.kind === 'exited') return `W${hex8(stop.status)}`;
     if (stop.kind === 'killed') return `X${hex8(stop.signal)}`;
     let r = `T${hex8(stop.signal)}`;
-    const pc = this.target.readRegister(stop.thread, REGNUM_PC);
-    const sp = this.target.readRegister(stop.thread, REGNUM_SP);
+    const pc = await this.target.readRegister(stop.thread, REGNUM_PC);
+    const sp = await this.target.readRegister(stop.thread, REGNUM_SP);
     if (pc) r += `${hex8(REGNUM_PC)}:${bytesToHex(pc)};`;
     if (sp) r += `${hex8(REGNUM_SP)}:${bytesToHex(sp)};`;
     r += `thread:${stop.thread.toString(16)};`;
@@ -347,10 +346,10 @@ export class RspSession {
     return r;
   }
 
-  private setPc(address: number): void {
+  private async setPc(address: number): Promise<void> {
     const b = new Uint8Array(8);
     new DataView(b.buffer).setBigUint64(0, BigInt(address), true);
-    this.target.writeRegister(this.currentThread(), REGNUM_PC, b);
+    await this.target.writeRegister(await this.currentThread(), REGNUM_PC, b);
   }
 
   // ---- threads ----------------------------------------------------------------------------------
@@ -360,69 +359,70 @@ export class RspSession {
     return parseHexNumber(s, 'thread id');
   }
 
-  private setThread(s: string): string {
+  private async setThread(s: string): Promise<string> {
     const op = s[0];
     if (op !== 'g' && op !== 'c') throw new RspFormatError(`bad H operation '${op ?? ''}'`);
     const t = this.parseThread(s.slice(1));
-    if (t > 0 && !this.target.threads().includes(t)) return E_THREAD;
+    if (t > 0 && !(await this.target.threads()).includes(t)) return E_THREAD;
     if (op === 'g') this.gThread = t;
     else this.cThread = t;
     return 'OK';
   }
 
   /** The thread that register and memory packets address. */
-  private currentThread(): number {
-    const threads = this.target.threads();
+  private async currentThread(): Promise<number> {
+    const threads = await this.target.threads();
     if (this.gThread > 0 && threads.includes(this.gThread)) return this.gThread;
     if (this.lastStop.kind === 'signal' && threads.includes(this.lastStop.thread)) return this.lastStop.thread;
     return threads[0] ?? 1;
   }
 
-  private resumeThread(): number {
-    const threads = this.target.threads();
+  private async resumeThread(): Promise<number> {
+    const threads = await this.target.threads();
     if (this.cThread > 0 && threads.includes(this.cThread)) return this.cThread;
     return this.currentThread();
   }
 
   // ---- registers --------------------------------------------------------------------------------
 
-  private readAllRegisters(): string {
-    const t = this.currentThread();
+  private async readAllRegisters(): Promise<string> {
+    const t = await this.currentThread();
     let s = '';
     for (const r of G_PACKET_REGISTERS) {
-      const v = this.target.readRegister(t, r.regnum);
+      const v = await this.target.readRegister(t, r.regnum);
       s += v ? bytesToHex(v) : 'xx'.repeat(r.bytes);
     }
     return s;
   }
 
-  private writeAllRegisters(hex: string): string {
+  private async writeAllRegisters(hex: string): Promise<string> {
     const total = G_PACKET_REGISTERS.reduce((n, r) => n + r.bytes, 0);
     if (hex.length !== total * 2) throw new RspFormatError(`G packet of ${hex.length / 2} bytes, want ${total}`);
     const bytes = hexToBytes(hex);
-    const t = this.currentThread();
+    const t = await this.currentThread();
     let o = 0;
     for (const r of G_PACKET_REGISTERS) {
-      this.target.writeRegister(t, r.regnum, bytes.slice(o, o + r.bytes));
+      await this.target.writeRegister(t, r.regnum, bytes.slice(o, o + r.bytes));
       o += r.bytes;
     }
     return 'OK';
   }
 
-  private readRegister(s: string): string {
-    const v = this.target.readRegister(this.currentThread(), parseHexNumber(s, 'register number'));
+  private async readRegister(s: string): Promise<string> {
+    const v = await this.target.readRegister(await this.currentThread(), parseHexNumber(s, 'register number'));
     return v ? bytesToHex(v) : E_INVALID;
   }
 
-  private writeRegister(s: string): string {
+  private async writeRegister(s: string): Promise<string> {
     const eq = s.indexOf('=');
     if (eq < 0) throw new RspFormatError('P packet without =');
     const regnum = parseHexNumber(s.slice(0, eq), 'register number');
     const value = hexToBytes(s.slice(eq + 1));
-    const known = this.target.readRegister(this.currentThread(), regnum);
+    const thread = await this.currentThread();
+    const known = await this.target.readRegister(thread, regnum);
     if (!known) return E_INVALID;
     if (value.length !== known.length) throw new RspFormatError(`register ${regnum} takes ${known.length} bytes`);
-    return this.target.writeRegister(this.currentThread(), regnum, value) ? 'OK' : E_INVALID;
+    return (await this.target.writeRegister(thread, regnum, value)) ? 'OK' : E_INVALID;
   }
 
   // ---- memory -----------------------------------------------------------------------------------
@@ -436,14 +436,14 @@ export class RspSession {
     return [address, length];
   }
 
-  private readMemory(s: string): string {
+  private async readMemory(s: string): Promise<string> {
     const [address, length] = this.addressLength(s);
     if (length === 0) return '';
-    const data = this.target.readMemory(address, Math.min(length, MAX_READ));
+    const data = await this.target.readMemory(address, Math.min(length, MAX_READ));
     return data.length === 0 ? E_MEMORY : bytesToHex(data);
   }
 
-  private writeMemory(s: string, binary: boolean): string {
+  private async writeMemory(s: string, binary: boolean): Promise<string> {
     const colon = s.indexOf(':');
     if (colon < 0) throw new RspFormatError('memory write without data');
     const [address, length] = this.addressLength(s.slice(0, colon));
@@ -452,7 +452,7 @@ export class RspSession {
     if (data.length !== length) throw new RspFormatError(`memory write of ${data.length} bytes, header says ${length}`);
     if (length === 0) return 'OK';
     try {
-      this.target.writeMemory(address, data);
+      await this.target.writeMemory(address, data);
     } catch {
       return E_MEMORY;
     }
@@ -461,7 +461,7 @@ export class RspSession {
 
   // ---- breakpoints and watchpoints ---------------------------------------------------------------
 
-  private breakpoint(insert: boolean, s: string): string {
+  private async breakpoint(insert: boolean, s: string): Promise<string> {
     const [type, addr, kind] = s.split(',');
     if (type === undefined || addr === undefined || kind === undefined)
       throw new RspFormatError(`want type,address,kind: '${s.slice(0, 40)}'`);
@@ -470,16 +470,16 @@ export class RspSession {
     switch (type) {
       case '0':
       case '1':
-        if (insert) this.target.insertBreakpoint(address);
-        else this.target.removeBreakpoint(address);
+        if (insert) await this.target.insertBreakpoint(address);
+        else await this.target.removeBreakpoint(address);
         return 'OK';
       case '2':
       case '3':
       case '4': {
         if (size === 0 || size > 4096) return E_INVALID;
         const w: WatchKind = type === '2' ? 'write' : type === '3' ? 'read' : 'access';
-        if (insert) this.target.insertWatchpoint(address, size, w);
-        else this.target.removeWatchpoint(address, size, w);
+        if (insert) await this.target.insertWatchpoint(address, size, w);
+        else await this.target.removeWatchpoint(address, size, w);
         return 'OK';
       }
       default:

@@ -41,27 +41,30 @@ export class GdbTargetError extends Error {
   }
 }
 
+/** Targets whose executor lives elsewhere (a worker) answer asynchronously; the server awaits. */
+export type MaybePromise<T> = T | Promise<T>;
+
 export interface GdbTarget {
   /** Live thread ids, the first being the main thread. */
-  threads(): number[];
+  threads(): MaybePromise<number[]>;
   /** Register `regnum` (aarch64.ts numbering) of `thread`, little-endian; undefined if unknown. */
-  readRegister(thread: number, regnum: number): Uint8Array | undefined;
+  readRegister(thread: number, regnum: number): MaybePromise<Uint8Array | undefined>;
   /** Returns false when the register does not exist. */
-  writeRegister(thread: number, regnum: number, value: Uint8Array): boolean;
+  writeRegister(thread: number, regnum: number, value: Uint8Array): MaybePromise<boolean>;
   /** Reads what is mapped from `address` on: may return fewer bytes (none when unmapped). */
-  readMemory(address: number, length: number): Uint8Array;
-  /** Throws GdbTargetError when the range is not mapped. */
-  writeMemory(address: number, data: Uint8Array): void;
-  insertBreakpoint(address: number): void;
-  removeBreakpoint(address: number): void;
-  insertWatchpoint(address: number, length: number, kind: WatchKind): void;
-  removeWatchpoint(address: number, length: number, kind: WatchKind): void;
+  readMemory(address: number, length: number): MaybePromise<Uint8Array>;
+  /** Throws (or rejects with) GdbTargetError when the range is not mapped. */
+  writeMemory(address: number, data: Uint8Array): MaybePromise<void>;
+  insertBreakpoint(address: number): MaybePromise<void>;
+  removeBreakpoint(address: number): MaybePromise<void>;
+  insertWatchpoint(address: number, length: number, kind: WatchKind): MaybePromise<void>;
+  removeWatchpoint(address: number, length: number, kind: WatchKind): MaybePromise<void>;
   /** Runs until the next stop; resolves with it. */
   resume(request: ResumeRequest): Promise<StopEvent>;
   /** Asks a running resume() to stop soon with signal 2 (SIGINT). */
   interrupt(): void;
   /** Ends the program (gdb's `k`). */
-  kill(): void;
+  kill(): MaybePromise<void>;
   /** The ELF auxiliary vector as the program sees it (qXfer:auxv:read), when there is one. */
-  auxv?(): Uint8Array;
+  auxv?(): MaybePromise<Uint8Array>;
 }

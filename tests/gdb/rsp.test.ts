@@ -4,6 +4,7 @@
  * fast-check fuzz of malformed packets: every packet gets a well-formed reply, nothing throws.
  */
 import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ import {
   unescapeBinary,
 } from '../../src/gdb/protocol.ts';
 import { RspSession, type SessionEnd } from '../../src/gdb/server.ts';
-import { parseGdbAddress } from '../../src/gdb/tcp.ts';
+import { listenGdb, parseGdbAddress } from '../../src/gdb/tcp.ts';
 import { FIXTURES, ROOT } from './support.ts';
 
 const CLANG5 = join(FIXTURES, 'bin', 'clang5.elf');
@@ -214,6 +215,38 @@ describe('RSP session on a Linux process (ts engine)', () => {
     expect(await h.ask('c')).toMatch(/^T0b/);
     expect(await h.ask('C0b')).toBe('X0b');
     expect(await h.session.done).toEqual<SessionEnd>({ kind: 'killed', signal: 11 });
+  });
+});
+
+describe('RSP over TCP', () => {
+  it('listens on loopback, serves one debugger at a time, stops listening when the session ends', async () => {
+    const engine = await createEngine('ts');
+    const exe = parseExecutable(new Uint8Array(readFileSync(CLANG5)), CLANG5);
+    const target = new LinuxProcessTarget(new LinuxProcess(engine, exe, { args: ['bob'] }));
+    const listener = await listenGdb(target, parseGdbAddress('0'));
+    expect(listener.host).toBe('127.0.0.1');
+    const open = (): Promise<{ socket: Socket; data: () => string; closed: Promise<void> }> =>
+      new Promise((resolve, reject) => {
+        let got = '';
+        const socket = connect(listener.port, '127.0.0.1', () =>
+          resolve({ socket, data: () => got, closed: new Promise((r) => socket.on('close', () => r())) }),
+        );
+        socket.on('data', (b) => {
+          got += b.toString('latin1');
+        });
+        socket.on('error', reject);
+      });
+    const first = await open();
+    const second = await open();
+    await second.closed; // refused while the first is attached
+    first.socket.write(framePacket('qC', false));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(first.data()).toBe(`+${framePacket('QC64')}`);
+    first.socket.write(framePacket('k', false));
+    expect(await listener.session).toEqual<SessionEnd>({ kind: 'kill' });
+    await first.closed;
+    await expect(open()).rejects.toThrow(/ECONNREFUSED/);
+    engine.close();
   });
 });
 
