@@ -2,7 +2,8 @@
  * The debug sections of an ELF64 little-endian AArch64 file: a linked executable (sections as
  * they are) or a relocatable object, whose `.rela.debug_*` relocations are applied to copies of
  * the sections: R_AARCH64_ABS64 / ABS32 with S = the symbol's value plus its section's load
- * address (given by the caller after a link; 0 by default, as llvm-dwarfdump shows objects).
+ * address (given by the caller after a link; by default sh_addr, which objects leave at 0, as
+ * llvm-dwarfdump shows them, and the debug objects of gdb's JIT interface set).
  */
 import { Cursor, decodeUtf8 } from './cursor.ts';
 import { DwarfFormatError } from './errors.ts';
@@ -127,7 +128,8 @@ export function readDebugSections(bytes: Uint8Array, file: string, options: Read
   const loadAddress = (i: number): number => {
     const s = sections[i];
     if (!s) return 0;
-    return relocatable ? (options.sectionAddress?.(s) ?? 0) : s.address;
+    // An object's sh_addr is 0 unless a debug object carries its load addresses there.
+    return relocatable ? (options.sectionAddress?.(s) ?? s.address) : s.address;
   };
 
   // Symbols: function bounds, and the S of relocations.
