@@ -5,10 +5,11 @@
  * the inferior's description are normalised. What qemu-user cannot do (hardware watchpoints) is
  * checked against concrete values.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { describeWithOracles, oracle } from '../support/oracles.ts';
-import { FIXTURES, runGdb, startQemu, startSandbox } from './support.ts';
+import { FIXTURES, ROOT, runGdb, startQemu, startSandbox } from './support.ts';
 
 const SCRIPT = [
   'break greet',
@@ -92,6 +93,37 @@ describeWithOracles(['gdb-multiarch', 'qemu'], 'gdb-multiarch against exec --gdb
       expect(out).toMatch(/Hardware read watchpoint 2: total\n\nValue = 2465\n/);
       expect(out).toContain('[Inferior 1 (Remote target) exited with code 07]');
       expect(r.status).toBe(7);
+    });
+  }
+
+  for (const engine of engines) {
+    it(`Ctrl-C in gdb interrupts a program that never ends, on the ${engine} engine`, async () => {
+      const elf = join(ROOT, 'tests', 'programs', 'asm', 'bin', 'spin.elf');
+      const s = await startSandbox(engine, elf, []);
+      const args = ['-nx', '-batch', '-ex', `target remote 127.0.0.1:${s.port}`, '-ex', 'continue'];
+      for (const c of ['p $pc', 'kill']) args.push('-ex', c);
+      const gdb = spawn('gdb-multiarch', [...args, elf], { cwd: FIXTURES });
+      let out = '';
+      const attached = new Promise<void>((resolve) => {
+        const onData = (b: Buffer): void => {
+          out += b.toString();
+          if (out.includes('in _start ()')) resolve();
+        };
+        gdb.stdout.on('data', onData);
+        gdb.stderr.on('data', onData);
+      });
+      const ended = new Promise<void>((resolve) => gdb.on('close', () => resolve()));
+      await attached;
+      // gdb sends `continue` right after attaching; give the program time to run, then ^C.
+      await new Promise((r) => setTimeout(r, 400));
+      gdb.kill('SIGINT');
+      await ended;
+      const r = await s.done;
+      expect(out).toContain('Program received signal SIGINT, Interrupt.');
+      expect(out).toMatch(/\$1 = \(void \(\*\)\(\)\) 0x40000[04] <_start(\+4)?>/);
+      expect(out).toContain('[Inferior 1 (Remote target) killed]');
+      expect(r.status).toBe(137);
+      expect(r.stderr).toContain('killed by SIGKILL (status 137): killed by the debugger');
     });
   }
 });
