@@ -71,9 +71,13 @@ export function listenGdb(target: GdbTarget, address: GdbAddress, options: Sessi
         endSession(end);
       });
     });
-    server.on('error', rejectListen);
+    server.on('error', (e: Error) =>
+      rejectListen(new GdbAddressError(`cannot listen on ${address.host}:${address.port}: ${e.message}`)),
+    );
     server.listen(address.port, address.host, () => {
-      server.off('error', rejectListen);
+      server.removeAllListeners('error');
+      // Accept errors after listening concern one connection attempt, not the session.
+      server.on('error', () => {});
       const a = server.address();
       const port = typeof a === 'object' && a !== null ? a.port : address.port;
       resolveListen({
