@@ -1,6 +1,7 @@
 /**
  * The CLI side of `--gdb [HOST:]PORT`: says where the server waits, reports how the program ended
- * (as `exec` does without a debugger) and maps a bad address to a usage error.
+ * (as `exec` does without a debugger) and maps a bad address to a usage error. ORC_GDB_LOG=1 in
+ * the environment logs every packet on stderr.
  */
 import type { EngineKind } from '../emu/engine.ts';
 import { execElfUnderGdb, signalName } from '../gdb/exec-gdb.ts';
@@ -13,13 +14,17 @@ export interface ExecGdbCliOptions {
   seed: number;
   maxInsns: number | undefined;
   stdin: Uint8Array;
+  /** --trace values (only 'syscalls' exists). */
+  traces: string[];
 }
 
 export async function execGdb(bytes: Uint8Array, file: string, spec: string, o: ExecGdbCliOptions): Promise<number> {
   try {
+    const { traces, ...rest } = o;
     const r = await execElfUnderGdb(bytes, file, {
-      ...o,
+      ...rest,
       gdb: spec,
+      traceSyscalls: traces.length > 0 ? (line) => process.stderr.write(`${line}\n`) : undefined,
       stdout: (b) => process.stdout.write(b),
       stderr: (b) => process.stderr.write(b),
       log: process.env.ORC_GDB_LOG ? (line) => process.stderr.write(`[gdb] ${line}\n`) : undefined,

@@ -49,7 +49,7 @@ export const command: Command = {
     }
     const gdb = p.options.get('gdb')?.[0];
     if (gdb !== undefined)
-      return execGdb(bytes, file, gdb, { engine, args: p.rest, seed, maxInsns, stdin: readStdin() });
+      return execGdb(bytes, file, gdb, { engine, args: p.rest, seed, maxInsns, stdin: readStdin(), traces });
     const result = await execElf(bytes, file, {
       engine,
       args: p.rest,
