@@ -92,7 +92,7 @@ function shape(command: string, text: string, ours: boolean): string {
 }
 
 describeWithOracles(
-  ['gdb', 'qemu', 'lld'],
+  ['gdb-multiarch', 'qemu', 'lld'],
   'debug output has gdb-multiarch shapes (svc-libc, gdb on qemu-aarch64)',
   () => {
     let dir = '';

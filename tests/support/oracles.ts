@@ -15,8 +15,8 @@ export type OracleName =
   | 'clang'
   | 'lld'
   | 'llvm-jitlink'
-  | 'gdb'
-  | 'chromium';
+  | 'chromium'
+  | 'gdb-multiarch';
 
 export interface OracleStatus {
   name: OracleName;
@@ -32,10 +32,10 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   clang: ['clang-16', 'clang-16'],
   lld: ['ld.lld-16', 'lld-16'],
   'llvm-jitlink': ['llvm-jitlink-16', 'llvm-16'],
-  // gdb's output shapes, which `orc-sandbox debug` follows (tests/debug/gdb-shapes.test.ts).
-  gdb: ['gdb-multiarch', 'gdb-multiarch'],
   // Not an oracle of semantics: the browser the web page test drives (tests/web).
   chromium: ['chromium', 'chromium'],
+  // gdb's output shapes (tests/debug/gdb-shapes.test.ts) and the remote protocol (tests/gdb).
+  'gdb-multiarch': ['gdb-multiarch', 'gdb-multiarch'],
 };
 
 const cache = new Map<OracleName, OracleStatus>();
