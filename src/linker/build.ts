@@ -247,6 +247,56 @@ function edgeKindFor(type: number): number {
     case R.MOVW_UABS_G2_NC:
     case R.MOVW_UABS_G3:
       return K.MoveWide16;
+    case R.MOVW_UABS_G0:
+    case R.MOVW_UABS_G1:
+    case R.MOVW_UABS_G2:
+      return K.MoveWide16Checked;
+    case R.MOVW_SABS_G0:
+    case R.MOVW_SABS_G1:
+    case R.MOVW_SABS_G2:
+      return K.MoveWideSignedChecked;
+    case R.MOVW_PREL_G0:
+    case R.MOVW_PREL_G1:
+    case R.MOVW_PREL_G2:
+      return K.MoveWidePCRelChecked;
+    case R.MOVW_PREL_G0_NC:
+    case R.MOVW_PREL_G1_NC:
+    case R.MOVW_PREL_G2_NC:
+    case R.MOVW_PREL_G3:
+      return K.MoveWidePCRel;
+    case R.ADR_PREL_PG_HI21_NC:
+      return K.Page21NoCheck;
+    case R.PLT32:
+      return K.Delta32;
+    case R.TLSLE_MOVW_TPREL_G0:
+    case R.TLSLE_MOVW_TPREL_G1:
+    case R.TLSLE_MOVW_TPREL_G2:
+      return K.TPRelMoveWideChecked;
+    case R.TLSLE_MOVW_TPREL_G0_NC:
+    case R.TLSLE_MOVW_TPREL_G1_NC:
+      return K.TPRelMoveWide;
+    case R.TLSLE_ADD_TPREL_HI12:
+      return K.TPRelAddHi12;
+    case R.TLSLE_ADD_TPREL_LO12:
+    case R.TLSLE_LDST8_TPREL_LO12:
+    case R.TLSLE_LDST16_TPREL_LO12:
+    case R.TLSLE_LDST32_TPREL_LO12:
+    case R.TLSLE_LDST64_TPREL_LO12:
+    case R.TLSLE_LDST128_TPREL_LO12:
+      return K.TPRelLo12Checked;
+    case R.TLSLE_ADD_TPREL_LO12_NC:
+    case R.TLSLE_LDST8_TPREL_LO12_NC:
+    case R.TLSLE_LDST16_TPREL_LO12_NC:
+    case R.TLSLE_LDST32_TPREL_LO12_NC:
+    case R.TLSLE_LDST64_TPREL_LO12_NC:
+    case R.TLSLE_LDST128_TPREL_LO12_NC:
+      return K.TPRelLo12;
+    case R.TLSIE_ADR_GOTTPREL_PAGE21:
+      return K.RequestTLSIEGotAndTransformToPage21;
+    case R.TLSIE_LD64_GOTTPREL_LO12_NC:
+      return K.RequestTLSIEGotAndTransformToPageOffset12;
+    case R.TLSIE_LD_GOTTPREL_PREL19:
+      return K.RequestTLSIEGotAndTransformToLDRLiteral19;
     case R.TSTBR14:
       return K.TestAndBranch14PCRel;
     case R.CONDBR19:
@@ -281,6 +331,16 @@ const LDST_SHIFT: Record<number, [number, string]> = {
   [R.LDST32_ABS_LO12_NC]: [2, 'LDR/STR (32-bit)'],
   [R.LDST64_ABS_LO12_NC]: [3, 'LDR/STR (64-bit)'],
   [R.LDST128_ABS_LO12_NC]: [4, 'LDR/STR (128-bit)'],
+  [R.TLSLE_LDST8_TPREL_LO12]: [0, 'LDRB/STRB'],
+  [R.TLSLE_LDST8_TPREL_LO12_NC]: [0, 'LDRB/STRB'],
+  [R.TLSLE_LDST16_TPREL_LO12]: [1, 'LDRH/STRH'],
+  [R.TLSLE_LDST16_TPREL_LO12_NC]: [1, 'LDRH/STRH'],
+  [R.TLSLE_LDST32_TPREL_LO12]: [2, 'LDR/STR (32-bit)'],
+  [R.TLSLE_LDST32_TPREL_LO12_NC]: [2, 'LDR/STR (32-bit)'],
+  [R.TLSLE_LDST64_TPREL_LO12]: [3, 'LDR/STR (64-bit)'],
+  [R.TLSLE_LDST64_TPREL_LO12_NC]: [3, 'LDR/STR (64-bit)'],
+  [R.TLSLE_LDST128_TPREL_LO12]: [4, 'LDR/STR (128-bit)'],
+  [R.TLSLE_LDST128_TPREL_LO12_NC]: [4, 'LDR/STR (128-bit)'],
 };
 
 const MOVW_SHIFT: Record<number, number> = {
@@ -288,6 +348,28 @@ const MOVW_SHIFT: Record<number, number> = {
   [R.MOVW_UABS_G1_NC]: 1,
   [R.MOVW_UABS_G2_NC]: 2,
   [R.MOVW_UABS_G3]: 3,
+  [R.MOVW_UABS_G0]: 0,
+  [R.MOVW_UABS_G1]: 1,
+  [R.MOVW_UABS_G2]: 2,
+};
+
+/** Signed move-wide relocations: MOVN is allowed too (its opcode follows the value's sign). */
+const SIGNED_MOVW_SHIFT: Record<number, number> = {
+  [R.MOVW_SABS_G0]: 0,
+  [R.MOVW_SABS_G1]: 1,
+  [R.MOVW_SABS_G2]: 2,
+  [R.MOVW_PREL_G0]: 0,
+  [R.MOVW_PREL_G0_NC]: 0,
+  [R.MOVW_PREL_G1]: 1,
+  [R.MOVW_PREL_G1_NC]: 1,
+  [R.MOVW_PREL_G2]: 2,
+  [R.MOVW_PREL_G2_NC]: 2,
+  [R.MOVW_PREL_G3]: 3,
+  [R.TLSLE_MOVW_TPREL_G0]: 0,
+  [R.TLSLE_MOVW_TPREL_G0_NC]: 0,
+  [R.TLSLE_MOVW_TPREL_G1]: 1,
+  [R.TLSLE_MOVW_TPREL_G1_NC]: 1,
+  [R.TLSLE_MOVW_TPREL_G2]: 2,
 };
 
 /** Instruction-form checks done when the graph is built (ELF_aarch64.cpp). */
@@ -313,6 +395,20 @@ function checkInstruction(type: number, I: number): void {
     case R.JUMP26:
       insnCheck(I, (I & 0x7fffffff) >>> 0 === 0x14000000, 'target is not a B/BL instruction with a zero offset');
       return;
+    case R.TLSLE_ADD_TPREL_HI12:
+    case R.TLSLE_ADD_TPREL_LO12:
+    case R.TLSLE_ADD_TPREL_LO12_NC:
+      insnCheck(I, (I & 0x5f800000) >>> 0 === 0x11000000, 'target is not an ADD/ADDS (immediate) instruction');
+      return;
+    case R.TLSIE_ADR_GOTTPREL_PAGE21:
+      insnCheck(I, (I & 0x9f000000) >>> 0 === 0x90000000, 'target is not an ADRP instruction');
+      return;
+    case R.TLSIE_LD64_GOTTPREL_LO12_NC:
+      insnCheck(I, (I & 0xffc00000) >>> 0 === 0xf9400000, 'target is not a 64-bit LDR (immediate) instruction');
+      return;
+    case R.TLSIE_LD_GOTTPREL_PREL19:
+      insnCheck(I, (I & 0xff000000) >>> 0 === 0x58000000, 'target is not a 64-bit LDR (literal) instruction');
+      return;
     default:
       break;
   }
@@ -322,6 +418,15 @@ function checkInstruction(type: number, I: number): void {
       I,
       (I & 0x3b000000) >>> 0 === 0x39000000 && pageOffset12Shift(I) === ldst[0],
       `target is not an ${ldst[1]} (imm12) instruction`,
+    );
+    return;
+  }
+  const shw = SIGNED_MOVW_SHIFT[type];
+  if (shw !== undefined) {
+    insnCheck(
+      I,
+      (I & 0x1f9fffe0) >>> 0 === 0x12800000 && ((I >>> 29) & 3) !== 1 && ((I >>> 21) & 3) === shw,
+      `target is not a MOVN/MOVZ/MOVK (imm16, LSL #${shw * 16}) instruction with a zero immediate`,
     );
     return;
   }

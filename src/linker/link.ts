@@ -3,7 +3,7 @@
  * allocate → post-allocation → resolve externals (async callback) → pre-fixup (GOT/PLT
  * optimisation) → fixup → post-fixup → finalize (copy to executor memory, permissions).
  */
-import { edgeKindName } from './aarch64/edges.ts';
+import { edgeKindName, isTPRelKind } from './aarch64/edges.ts';
 import { applyFixup, FixupViolation, readU32 } from './aarch64/fixup.ts';
 import { relocationName } from './aarch64/relocs.ts';
 import { buildGraphFromObject, isInitializerSection } from './build.ts';
@@ -13,6 +13,10 @@ import type { FinalizedAlloc, InFlightAlloc, JITLinkMemoryManager } from './memo
 import { optimizeGotAndStubs } from './passes/optimize.ts';
 import { markAllLive, markDefaultRoots, prune } from './passes/prune.ts';
 import { bindGlobalOffsetTable, entryLabels, GOT_SECTION, TableManagers } from './passes/tables.ts';
+import { StaticTlsLayout, type TlsBlock } from './tls.ts';
+
+const SHF_TLS = 0x400;
+const SHT_NOBITS = 8;
 
 export type Pass = (g: LinkGraph) => void | Promise<void>;
 
@@ -62,6 +66,11 @@ export interface LinkOptions {
   deadStrip?: boolean;
   /** Extra live roots (by name). */
   liveRoots?: (sym: Sym) => boolean;
+  /**
+   * The process's static TLS layout, shared by its links (TLSLE/TLSIE need TP offsets). Default:
+   * a layout of this graph alone, as if it were a static executable.
+   */
+  tls?: StaticTlsLayout;
 }
 
 export interface LinkedSymbol {
@@ -90,6 +99,8 @@ export interface LinkResult {
   /** The `.eh_frame` range to register, when present. */
   ehFrame?: { address: number; size: number };
   segments: { address: number; size: number; prot: number }[];
+  /** This graph's static TLS blocks (its `.tdata`/`.tbss` placed in the TLS layout). */
+  tls: TlsBlock[];
   /** Frees the executor memory. */
   free(): void;
 }
@@ -160,6 +171,8 @@ export async function link(
   let finalized: FinalizedAlloc | undefined;
   try {
     assignAddresses(layout, inflight);
+    const tls = options.tls ?? new StaticTlsLayout();
+    const tlsBlocks = placeTls(g, tls);
     await runPasses(config.postAllocation, g);
     const defs = definitions(g);
     if (options.onResolved) await options.onResolved(defs);
@@ -181,7 +194,7 @@ export async function link(
 
     // Phase 3.
     await runPasses(config.preFixup, g);
-    fixupGraph(g);
+    fixupGraph(g, tls);
     await runPasses(config.postFixup, g);
     finalized = await inflight.finalize(layout.map((s) => s.working));
     const result: LinkResult = {
@@ -189,6 +202,7 @@ export async function link(
       symbols: defs,
       initializers: collectInitializers(g),
       segments: layout.map((s) => ({ address: s.address, size: s.size, prot: s.prot })),
+      tls: tlsBlocks,
       free: () => finalized?.release(),
     };
     const eh = g.section('.eh_frame');
@@ -304,7 +318,36 @@ function targetLabel(s: Sym): string {
   return entryLabels.get(s) ?? `'${symbolLabel(s)}'`;
 }
 
-function fixupGraph(g: LinkGraph): void {
+/** Places the graph's SHF_TLS sections (initialised ones first, as in a PT_TLS segment). */
+function placeTls(g: LinkGraph, tls: StaticTlsLayout): TlsBlock[] {
+  const secs = g.sections.filter((s) => s.elfFlags & SHF_TLS && s.blocks.length > 0);
+  if (secs.length === 0) return [];
+  secs.sort((a, b) => Number(a.elfType === SHT_NOBITS) - Number(b.elfType === SHT_NOBITS) || a.ordinal - b.ordinal);
+  const items = secs.map((sec) => {
+    let start = Number.POSITIVE_INFINITY;
+    let end = 0;
+    let initEnd = 0;
+    let alignment = 1;
+    for (const b of sec.blocks) {
+      start = Math.min(start, b.address);
+      end = Math.max(end, b.address + b.size);
+      if (b.content !== null) initEnd = Math.max(initEnd, b.address + b.size);
+      alignment = Math.max(alignment, b.alignment);
+    }
+    return {
+      section: sec.name,
+      address: start,
+      size: end - start,
+      initSize: initEnd > 0 ? initEnd - start : 0,
+      alignment,
+    };
+  });
+  const before = tls.blocks.length;
+  tls.place(g.name, items);
+  return tls.blocks.slice(before);
+}
+
+function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): void {
   let got = 0;
   const gotSec = g.section(GOT_SECTION);
   if (gotSec && gotSec.blocks.length > 0) got = gotSec.blocks[0]!.address;
@@ -317,7 +360,15 @@ function fixupGraph(g: LinkGraph): void {
       for (let i = 0; i < edges.length; i++) {
         const e = edges[i]!;
         const t = e.target;
-        const T = t.block !== null ? t.block.address + t.offset : t.address;
+        let T = t.block !== null ? t.block.address + t.offset : t.address;
+        if (isTPRelKind(e.kind)) {
+          const off = tls.tpOffsetOf(T);
+          if (off === undefined)
+            throw new LinkError(
+              `In ${g.name}, section ${b.section.name}+${hex(b.sectionOffset + e.offset)}: ${edgeLabel(e)} to ${targetLabel(t)}: target ${hex(T)} is not a thread-local (static TLS) object`,
+            );
+          T = off;
+        }
         try {
           applyFixup(e.kind, content, e.offset, base + e.offset, T, e.addend, got);
         } catch (err) {

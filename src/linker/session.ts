@@ -197,8 +197,9 @@ export function collectLinkInfo(results: readonly LinkResult[], absolutes?: Map<
       for (const b of sec.blocks) if (b.address < start) start = b.address;
       file.sections.set(sec.name, start);
     }
+    // Initial-exec (TP offset) entries count as the symbol's GOT entry too.
     const gotTargetOf = (entry: Sym | undefined): Sym | undefined =>
-      entry?.block?.edges.find((e) => e.kind === K.Pointer64 && e.offset === 0)?.target;
+      entry?.block?.edges.find((e) => (e.kind === K.Pointer64 || e.kind === K.TPOff64) && e.offset === 0)?.target;
     for (const b of g.section(GOT_SECTION)?.blocks ?? []) {
       const t = gotTargetOf(g.defined.find((s) => s.block === b) ?? ({ block: b } as Sym));
       if (t && t.name !== '' && !file.got.has(t.name)) file.got.set(t.name, b.address);

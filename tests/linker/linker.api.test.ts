@@ -55,12 +55,12 @@ describe('linker: link() API', () => {
 
   it('unsupported relocations are a LinkError', async () => {
     const engine = await createEngine('ts');
-    const p = link(obj('err_unsupported_movw_g0'), 'x.o', {
+    const p = link(obj('err_unsupported_gottprel_g1'), 'x.o', {
       memoryManager: new EngineMemoryManager(engine),
       resolve: () => new Map(),
     });
     await expect(p).rejects.toBeInstanceOf(LinkError);
-    await expect(p).rejects.toThrow('Unsupported aarch64 relocation:263: R_AARCH64_MOVW_UABS_G0');
+    await expect(p).rejects.toThrow('Unsupported aarch64 relocation:539: R_AARCH64_TLSIE_MOVW_GOTTPREL_G1');
   });
 });
 

@@ -108,6 +108,66 @@ export function fixMoveWide16(I: number, T: number, A: number): number {
   return (I | (imm << 5)) >>> 0;
 }
 
+/**
+ * Bits [16g+31:16g] of an exact integer's 64-bit two's complement, as lld's `(uint32_t)(val >> 16g)`
+ * on a uint64: for g = 3 only 16 bits remain, so G3 never turns into MOVN.
+ */
+function shr16(v: number, g: number): number {
+  if (g === 0) return v | 0;
+  const s = Math.floor(v / 2 ** (16 * g)) | 0;
+  return g === 3 ? s & 0xffff : s;
+}
+
+/**
+ * lld's signed move-wide write: MOVK keeps its opcode and takes the 16 bits; MOVZ/MOVN become
+ * MOVZ for a non-negative group value and MOVN (inverted immediate) for a negative one, judged
+ * by bit 16 of the shifted value.
+ */
+export function writeSignedMoveWide(I: number, shifted: number): number {
+  let imm = shifted;
+  let insn = I;
+  if ((insn & (1 << 29)) === 0) {
+    if (imm & 0x10000) {
+      imm ^= 0xffff;
+      insn &= ~(1 << 30);
+    } else insn |= 1 << 30;
+  }
+  return (insn | ((imm & 0xffff) << 5)) >>> 0;
+}
+
+/** Move-wide group (hw field) of the instruction. */
+function moveGroup(I: number): number {
+  return (I >>> 21) & 3;
+}
+
+export function fixMoveWide16Checked(I: number, T: number, A: number): number {
+  const v = T + A;
+  const g = moveGroup(I);
+  const hi = 2 ** (16 * g + 16) - 1;
+  if (v < 0 || v > hi) range(v, 0, hi);
+  return fixMoveWide16(I, T, A);
+}
+
+/** Signed move-wide of `v`; `checked` limits v to signed 16g+17 bits (g = 0..2). */
+export function fixMoveWideSigned(I: number, v: number, checked: boolean): number {
+  const g = moveGroup(I);
+  if (checked) {
+    const lim = 2 ** (16 * g + 16);
+    if (v < -lim || v > lim - 1) range(v, -lim, lim - 1);
+  }
+  return writeSignedMoveWide(I, shr16(v, g));
+}
+
+export function fixPage21NoCheck(I: number, P: number, T: number, A: number): number {
+  const pages = (pageOf(T + A) - pageOf(P)) / 4096;
+  return (I | ((pages & 3) << 29) | (((pages >> 2) & 0x7ffff) << 5)) >>> 0;
+}
+
+export function fixTPRelAddHi12(I: number, v: number): number {
+  if (v < 0 || v > 0xffffff) range(v, 0, 0xffffff);
+  return (I | (((v >>> 12) & 0xfff) << 10)) >>> 0;
+}
+
 /** Checks an instruction has the form a relocation expects (at graph build time). */
 export function insnCheck(I: number, ok: boolean, detail: string): void {
   if (!ok) throw new FixupViolation('insn', I, 0, 0, I, detail);
@@ -190,6 +250,44 @@ export function applyFixup(
     case K.MoveWide16:
       writeU32(content, offset, fixMoveWide16(readU32(content, offset), T, A));
       return;
+    case K.MoveWide16Checked:
+      writeU32(content, offset, fixMoveWide16Checked(readU32(content, offset), T, A));
+      return;
+    case K.MoveWideSignedChecked:
+      writeU32(content, offset, fixMoveWideSigned(readU32(content, offset), T + A, true));
+      return;
+    case K.MoveWidePCRel:
+    case K.MoveWidePCRelChecked:
+      writeU32(
+        content,
+        offset,
+        fixMoveWideSigned(readU32(content, offset), T + A - P, kind === K.MoveWidePCRelChecked),
+      );
+      return;
+    case K.Page21NoCheck:
+      writeU32(content, offset, fixPage21NoCheck(readU32(content, offset), P, T, A));
+      return;
+    // TP-relative kinds: the caller passes the target's TP offset as T.
+    case K.TPRelMoveWide:
+    case K.TPRelMoveWideChecked:
+      writeU32(content, offset, fixMoveWideSigned(readU32(content, offset), T + A, kind === K.TPRelMoveWideChecked));
+      return;
+    case K.TPRelAddHi12:
+      writeU32(content, offset, fixTPRelAddHi12(readU32(content, offset), T + A));
+      return;
+    case K.TPRelLo12Checked:
+      if (T + A < 0 || T + A > 0xfff) range(T + A, 0, 0xfff);
+      writeU32(content, offset, fixPageOffset12(readU32(content, offset), T, A));
+      return;
+    case K.TPRelLo12:
+      writeU32(content, offset, fixPageOffset12(readU32(content, offset), T, A));
+      return;
+    case K.TPOff64: {
+      const v = T + A;
+      writeU32(content, offset, lo32(v));
+      writeU32(content, offset + 4, hi32(v));
+      return;
+    }
     case K.GotPageOffset15:
       writeU32(content, offset, fixGotPageOffset15(readU32(content, offset), T, A, got));
       return;
