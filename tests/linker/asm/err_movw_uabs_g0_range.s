@@ -3,6 +3,7 @@
 # ABS: far=0x10000
 # ERROR: R_AARCH64_MOVW_UABS_G0 to 'far' out of range: 0x10000 not in [0x0, 0xffff]
 # LLVM16: no
+# LLVM22: unsupported
         .text
         .globl main
 main:

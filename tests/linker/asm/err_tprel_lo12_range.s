@@ -1,6 +1,7 @@
 # Error case: TLSLE_ADD_TPREL_LO12 (checked) of a TP offset beyond 12 bits.
 # ERROR: R_AARCH64_TLSLE_ADD_TPREL_LO12 to 'thi' out of range: 0x1010 not in [0x0, 0xfff]
 # LLVM16: no
+# LLVM22: unsupported
         .text
         .globl main
 main:

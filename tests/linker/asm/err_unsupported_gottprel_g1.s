@@ -2,6 +2,7 @@
 # ABS: tv=0x40
 # ERROR: Unsupported aarch64 relocation:539: R_AARCH64_TLSIE_MOVW_GOTTPREL_G1
 # LLVM16: yes
+# LLVM22: unsupported
         .text
         .globl main
 main:

@@ -3,7 +3,7 @@
 # PLT32, TLSLE_* and TLSIE_*. Checked by us, and byte for byte against ld.lld-22 -static
 # (tests/linker/lld.test.ts; TLSIE: lld relaxes to local-exec, the TP offsets agree).
 # LLVM16: no
-# LLVM22: no
+# LLVM22: unsupported
 # ABS: a16=0xfedc a32=0xfedcba98 a48=0xfedcba987654 s17=0xfffe far=0x123456789000 ext=0x7fff00f00000
         .text
         .globl  main

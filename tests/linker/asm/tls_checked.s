@@ -2,7 +2,7 @@
 # the AArch64 ELF ABI: the checked TLSLE_*_TPREL_LO12 forms (0 <= X < 2^12) and
 # TLSIE_LD_GOTTPREL_PREL19 (LDR literal of the TP-offset GOT entry). Checked by us only.
 # LLVM16: no
-# LLVM22: no
+# LLVM22: unsupported
         .text
         .globl  main
         .p2align 2
