@@ -71,19 +71,54 @@ export interface BuildResult {
   elf: ElfObject;
 }
 
-export function buildGraphFromObject(bytes: Uint8Array, file: string): BuildResult {
-  const elf = readElf(bytes, file);
-  return { graph: buildGraph(elf), elf };
+const GRP_COMDAT = 1;
+
+/**
+ * COMDAT group de-duplication across the objects of one link (as a static linker does): the
+ * first object that brings a group signature keeps its members; later objects' copies are
+ * discarded whole (their global definitions become references to the kept copy, their unwind
+ * records are dropped).
+ */
+export class ComdatTracker {
+  private readonly owners = new Map<string, string>();
+  /** True when `file` may keep group `signature` (it is the first to bring it, or already owns it). */
+  claim(signature: string, file: string): boolean {
+    const owner = this.owners.get(signature);
+    if (owner === undefined) {
+      this.owners.set(signature, file);
+      return true;
+    }
+    return owner === file;
+  }
+  /** Forgets the groups of `file` (its link was removed). */
+  release(file: string): void {
+    for (const [sig, f] of this.owners) if (f === file) this.owners.delete(sig);
+  }
 }
 
-export function buildGraph(elf: ElfObject): Graph {
+export interface BuildOptions {
+  /** COMDAT de-duplication shared by the objects of one link; without it every group is kept. */
+  comdat?: ComdatTracker;
+}
+
+export function buildGraphFromObject(bytes: Uint8Array, file: string, options: BuildOptions = {}): BuildResult {
+  const elf = readElf(bytes, file);
+  return { graph: buildGraph(elf, options), elf };
+}
+
+export function buildGraph(elf: ElfObject, options: BuildOptions = {}): Graph {
   const file = elf.file;
   const g = new LinkGraph(file);
   const blockByIndex: (Block | undefined)[] = new Array(elf.sections.length);
+  const discarded = new Set<number>();
+  if (options.comdat)
+    for (const grp of elf.groups)
+      if (grp.flags & GRP_COMDAT && !options.comdat.claim(grp.signature, file))
+        for (const m of grp.members) discarded.add(m);
 
   // Sections → one block each.
   for (const s of elf.sections) {
-    if (s.index === 0 || !(s.flags & SHF_ALLOC) || s.type === SHT_GROUP) continue;
+    if (s.index === 0 || !(s.flags & SHF_ALLOC) || s.type === SHT_GROUP || discarded.has(s.index)) continue;
     const prot = MEM_R | (s.flags & SHF_WRITE ? MEM_W : 0) | (s.flags & SHF_EXECINSTR ? MEM_X : 0);
     const sec = g.createSection(s.name, prot);
     sec.elfIndex = s.index;
@@ -101,6 +136,10 @@ export function buildGraph(elf: ElfObject): Graph {
   // Symbols.
   const syms: (Sym | null)[] = new Array(elf.symbols.length).fill(null);
   const globals = new Map<string, Sym>();
+  /** Local symbols of discarded COMDAT copies: unwind records naming them are dropped. */
+  const discardedSyms = new Set<number>();
+  /** Offsets in `.eh_frame` of records that refer to discarded code. */
+  const droppedFrames: number[] = [];
   let common: Section | undefined;
   for (let i = 1; i < elf.symbols.length; i++) {
     const es = elf.symbols[i]!;
@@ -136,7 +175,16 @@ export function buildGraph(elf: ElfObject): Graph {
       throw new ElfFormatError(file, `${field}.st_shndx`, `unsupported special section index ${hex(es.shndx)}`);
     } else {
       const b = blockByIndex[es.shndx];
-      if (!b) continue; // defined in a section we do not link (debug info, notes, ...)
+      if (!b && discarded.has(es.shndx) && !isLocal && es.name !== '') {
+        // A definition in a discarded COMDAT copy: refer to the kept one.
+        sym = g.addExternalSymbol(es.name, es.bind === STB_WEAK);
+        syms[i] = sym;
+        continue;
+      }
+      if (!b) {
+        if (discarded.has(es.shndx)) discardedSyms.add(i);
+        continue; // defined in a section we do not link (debug info, notes, discarded COMDAT, ...)
+      }
       if (es.value > b.size)
         throw new ElfFormatError(
           file,
@@ -196,8 +244,16 @@ export function buildGraph(elf: ElfObject): Graph {
           `relocation in zero-fill section '${target.name}'`,
         );
       const sym = syms[symIndex];
+      if (!sym && discardedSyms.has(symIndex) && target.name === '.eh_frame') {
+        droppedFrames.push(offset);
+        continue;
+      }
       if (!sym) {
         const es = elf.symbols[symIndex]!;
+        if (discardedSyms.has(symIndex))
+          throw new LinkError(
+            `${where()}: ${relocationName(type)} refers to '${es.name || `symbol ${symIndex}`}' in a discarded COMDAT section (section ${es.shndx})`,
+          );
         if (symIndex === 0)
           throw new ElfFormatError(file, `${relField}[${i}].r_info`, `${relocationName(type)} without a symbol`);
         throw new LinkError(
@@ -219,7 +275,7 @@ export function buildGraph(elf: ElfObject): Graph {
     }
   }
 
-  splitEHFrame(g, elf);
+  splitEHFrame(g, elf, droppedFrames);
   defineSectionRangeSymbols(g);
   return g;
 }
@@ -445,7 +501,7 @@ function checkInstruction(type: number, I: number): void {
  * (so dropped records do not break CIE pointers) and the function it covers gets a KeepAlive
  * edge to the FDE. Appends a 4-byte null terminator. Malformed frames stay one live block.
  */
-function splitEHFrame(g: Graph, elf: ElfObject): void {
+function splitEHFrame(g: Graph, elf: ElfObject, droppedFrames: readonly number[]): void {
   const sec = g.section('.eh_frame');
   if (!sec || sec.blocks.length !== 1) return;
   const whole = sec.blocks[0]!;
@@ -460,6 +516,10 @@ function splitEHFrame(g: Graph, elf: ElfObject): void {
     o += 4 + len;
   }
   if (o !== data.length || records.length === 0) {
+    if (droppedFrames.length > 0)
+      throw new LinkError(
+        `In ${g.name}, section .eh_frame+${hex(droppedFrames[0]!)}: unwind record refers to a discarded COMDAT section and .eh_frame cannot be split into records`,
+      );
     g.addAnonymousSymbol(whole, 0, 0, false, true);
     return;
   }
@@ -506,6 +566,12 @@ function splitEHFrame(g: Graph, elf: ElfObject): void {
     b.addEdge(K.NegDelta32, 4, recSym[cieIdx]!, 0);
     const pcBegin = b.edges.find((e) => e.offset === 8);
     if (pcBegin?.target.block) pcBegin.target.block.addEdge(K.KeepAlive, 0, recSym[i]!, 0);
+  }
+  if (droppedFrames.length > 0) {
+    // Unwind records of discarded COMDAT code go with it (lld drops such FDEs as well).
+    const drop = new Set(droppedFrames.map((off) => blocks[find(off)]!));
+    for (let i = sec.blocks.length - 1; i >= 0; i--) if (drop.has(sec.blocks[i]!)) sec.blocks.splice(i, 1);
+    g.defined = g.defined.filter((sym) => sym.block === null || !drop.has(sym.block));
   }
   const term = g.createContentBlock(sec, new Uint8Array(4), 4, 0);
   term.sectionOffset = data.length;

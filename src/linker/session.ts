@@ -6,7 +6,7 @@
  */
 import { K } from './aarch64/edges.ts';
 import { type Archive, isArchive, memberObjectName, readArchive } from './archive.ts';
-import { buildGraphFromObject } from './build.ts';
+import { buildGraphFromObject, ComdatTracker } from './build.ts';
 import { LinkError } from './errors.ts';
 import type { LinkGraph, Sym } from './graph.ts';
 import { type LinkedSymbol, type LinkPlugin, type LinkResult, link, type ResolvedSymbol } from './link.ts';
@@ -27,9 +27,10 @@ export interface ObjectInput {
 export function loadInputs(inputs: readonly ObjectInput[], predefined: Iterable<string> = []): LinkGraph[] {
   const graphs: LinkGraph[] = [];
   const archives: { archive: Archive; loaded: Set<number> }[] = [];
+  const comdat = new ComdatTracker();
   for (const i of inputs) {
     if (isArchive(i.bytes)) archives.push({ archive: readArchive(i.bytes, i.name), loaded: new Set() });
-    else graphs.push(buildGraphFromObject(i.bytes, i.name).graph);
+    else graphs.push(buildGraphFromObject(i.bytes, i.name, { comdat }).graph);
   }
   if (archives.length === 0) return graphs;
   const defined = new Set<string>(predefined);
@@ -51,7 +52,7 @@ export function loadInputs(inputs: readonly ObjectInput[], predefined: Iterable<
         if (idx === undefined || a.loaded.has(idx)) continue;
         a.loaded.add(idx);
         const m = a.archive.members[idx]!;
-        const g = buildGraphFromObject(m.bytes, memberObjectName(a.archive.file, m)).graph;
+        const g = buildGraphFromObject(m.bytes, memberObjectName(a.archive.file, m), { comdat }).graph;
         graphs.push(g);
         define(g);
         break;
