@@ -197,6 +197,7 @@ export function buildGraph(elf: ElfObject, options: BuildOptions = {}): Graph {
         // AArch64 mapping symbols ($x, $d) are never relocation targets worth keeping.
         if (isLocal && es.name.charCodeAt(0) === 36 && /^\$[xd](\.|$)/.test(es.name)) continue;
         sym = g.addDefinedSymbol(b, es.value, es.name, es.size, linkage, scope, callable);
+        if (es.type === STT_GNU_IFUNC) sym.ifunc = true;
       }
     }
     sym.visibility =

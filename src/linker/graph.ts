@@ -76,6 +76,8 @@ export class Sym {
   address = 0;
   /** Common symbol (became a zero-fill block). */
   common = false;
+  /** STT_GNU_IFUNC: the address is a resolver returning the implementation (IRELATIVE). */
+  ifunc = false;
   constructor(
     /** '' for anonymous symbols. */
     public name: string,

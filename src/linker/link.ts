@@ -3,7 +3,7 @@
  * allocate → post-allocation → resolve externals (async callback) → pre-fixup (GOT/PLT
  * optimisation) → fixup → post-fixup → finalize (copy to executor memory, permissions).
  */
-import { edgeKindName, isTPRelKind } from './aarch64/edges.ts';
+import { edgeKindName, isTPRelKind, K } from './aarch64/edges.ts';
 import { applyFixup, FixupViolation, readU32 } from './aarch64/fixup.ts';
 import { relocationName } from './aarch64/relocs.ts';
 import { buildGraphFromObject, isInitializerSection } from './build.ts';
@@ -40,6 +40,8 @@ export interface SymbolFlags {
   hidden: boolean;
   absolute: boolean;
   common: boolean;
+  /** STT_GNU_IFUNC: the address is the resolver's; callers must use the resolved function. */
+  ifunc?: boolean;
 }
 
 export interface ResolvedSymbol {
@@ -99,6 +101,13 @@ export interface LinkResult {
   /** The `.eh_frame` range to register, when present. */
   ehFrame?: { address: number; size: number };
   segments: { address: number; size: number; prot: number }[];
+  /**
+   * Words that must hold the result of calling an IFUNC resolver before the code runs (ELF
+   * R_AARCH64_IRELATIVE): GOT entries of IFUNC symbols (their stubs jump through them) and data
+   * pointers to them. Each word is linked with the resolver's address; `irelativeRela` turns the
+   * list into the `.rela.iplt` array glibc's static start-up applies.
+   */
+  irelative: { address: number; resolver: number }[];
   /** This graph's static TLS blocks (its `.tdata`/`.tbss` placed in the TLS layout). */
   tls: TlsBlock[];
   /** Frees the executor memory. */
@@ -121,6 +130,7 @@ function symbolFlags(s: Sym): SymbolFlags {
     hidden: s.scope === 'hidden',
     absolute: s.kind === 'absolute',
     common: s.common,
+    ...(s.ifunc ? { ifunc: true } : {}),
   };
 }
 
@@ -185,8 +195,10 @@ export async function link(
       const missing: string[] = [];
       for (const s of g.externals.values()) {
         const r = answer.get(s.name);
-        if (r) s.address = r.address;
-        else if (s.linkage === 'weak') s.address = 0;
+        if (r) {
+          s.address = r.address;
+          if (r.flags?.ifunc) s.ifunc = true;
+        } else if (s.linkage === 'weak') s.address = 0;
         else missing.push(s.name);
       }
       if (missing.length > 0) throw new LinkError(`In ${g.name}, symbols not found: [ ${missing.join(', ')} ]`);
@@ -194,7 +206,7 @@ export async function link(
 
     // Phase 3.
     await runPasses(config.preFixup, g);
-    fixupGraph(g, tls);
+    const irelative = fixupGraph(g, tls);
     await runPasses(config.postFixup, g);
     finalized = await inflight.finalize(layout.map((s) => s.working));
     const result: LinkResult = {
@@ -203,6 +215,7 @@ export async function link(
       initializers: collectInitializers(g),
       segments: layout.map((s) => ({ address: s.address, size: s.size, prot: s.prot })),
       tls: tlsBlocks,
+      irelative,
       free: () => finalized?.release(),
     };
     const eh = g.section('.eh_frame');
@@ -347,7 +360,8 @@ function placeTls(g: LinkGraph, tls: StaticTlsLayout): TlsBlock[] {
   return tls.blocks.slice(before);
 }
 
-function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): void {
+function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): { address: number; resolver: number }[] {
+  const irelative: { address: number; resolver: number }[] = [];
   let got = 0;
   const gotSec = g.section(GOT_SECTION);
   if (gotSec && gotSec.blocks.length > 0) got = gotSec.blocks[0]!.address;
@@ -361,6 +375,13 @@ function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): void {
         const e = edges[i]!;
         const t = e.target;
         let T = t.block !== null ? t.block.address + t.offset : t.address;
+        if (t.ifunc) {
+          if (e.kind === K.Pointer64) irelative.push({ address: base + e.offset, resolver: T + e.addend });
+          else if (e.kind !== K.KeepAlive)
+            throw new LinkError(
+              `In ${g.name}, section ${b.section.name}+${hex(b.sectionOffset + e.offset)}: ${edgeLabel(e)} to IFUNC ${targetLabel(t)} would use its resolver's address: reference it through the GOT, a call or a 64-bit pointer`,
+            );
+        }
         if (isTPRelKind(e.kind)) {
           const off = tls.tpOffsetOf(T);
           if (off === undefined)
@@ -378,6 +399,7 @@ function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): void {
       }
     }
   }
+  return irelative;
 }
 
 function fixupError(g: LinkGraph, b: Block, e: Edge, T: number, v: FixupViolation): LinkError {

@@ -135,7 +135,13 @@ export async function linkObjects(inputs: readonly ObjectInput[], options: Sessi
             const out = new Map<string, ResolvedSymbol>();
             for (const r of requests) {
               const hit = table.get(r.name);
-              if (hit) out.set(r.name, { address: hit.address });
+              if (hit)
+                out.set(
+                  r.name,
+                  'flags' in hit && hit.flags.ifunc
+                    ? { address: hit.address, flags: { ifunc: true } }
+                    : { address: hit.address },
+                );
               else if (options.phonyExternals) out.set(r.name, { address: 0 });
             }
             return out;

@@ -178,8 +178,14 @@ export class TableManagers {
             if (e.relType === R.PLT32 && !e.target.isDefined && e.target.kind !== 'absolute')
               e.target = this.stub(e.target);
             break;
+          case K.Page21:
+          case K.PageOffset12:
+          case K.ADRLiteral21:
+            // Taking an IFUNC's address: the stub stands for the function (lld's canonical PLT).
+            if (e.target.ifunc) e.target = this.stub(e.target);
+            break;
           case K.Branch26PCRel:
-            if (!e.target.isDefined) {
+            if (!e.target.isDefined || e.target.ifunc) {
               e.target = this.stub(e.target);
               e.kind = this.relaxable ? K.Branch26PCRelRelaxable : K.Branch26PCRel;
             }
