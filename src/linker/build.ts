@@ -4,7 +4,7 @@
  * into CIE/FDE blocks with keep-alive edges so dead-stripping drops unused unwind records.
  */
 import { K } from './aarch64/edges.ts';
-import { FixupViolation, insnCheck, pageOffset12Shift, readU32 } from './aarch64/fixup.ts';
+import { FixupViolation, insnCheck, pageOffset12Shift, readU32, readU32BE } from './aarch64/fixup.ts';
 import { R, relocationName } from './aarch64/relocs.ts';
 import {
   type ElfObject,
@@ -109,6 +109,7 @@ export function buildGraphFromObject(bytes: Uint8Array, file: string, options: B
 export function buildGraph(elf: ElfObject, options: BuildOptions = {}): Graph {
   const file = elf.file;
   const g = new LinkGraph(file);
+  g.bigEndian = elf.bigEndian;
   const blockByIndex: (Block | undefined)[] = new Array(elf.sections.length);
   const discarded = new Set<number>();
   if (options.comdat)
@@ -509,9 +510,10 @@ function splitEHFrame(g: Graph, elf: ElfObject, droppedFrames: readonly number[]
   const data = whole.content;
   if (!data) return;
   const records: [number, number][] = [];
+  const readData = g.bigEndian ? readU32BE : readU32;
   let o = 0;
   while (o + 4 <= data.length) {
-    const len = readU32(data, o);
+    const len = readData(data, o);
     if (len === 0 || len === 0xffffffff || o + 4 + len > data.length || len < 4) break;
     records.push([o, 4 + len]);
     o += 4 + len;
@@ -559,7 +561,7 @@ function splitEHFrame(g: Graph, elf: ElfObject, droppedFrames: readonly number[]
   for (let i = 0; i < records.length; i++) {
     const [start] = records[i]!;
     const b = blocks[i]!;
-    const ciePtr = readU32(data, start + 4);
+    const ciePtr = readData(data, start + 4);
     if (ciePtr === 0) continue; // CIE
     const cieOff = start + 4 - ciePtr;
     const cieIdx = starts.indexOf(cieOff);

@@ -109,6 +109,8 @@ export class LinkGraph {
   defined: Sym[] = [];
   readonly externals = new Map<string, Sym>();
   absolutes: Sym[] = [];
+  /** aarch64_be: data fixups are written big-endian (instructions are always little-endian). */
+  bigEndian = false;
   private blockOrdinal = 0;
 
   constructor(

@@ -4,7 +4,7 @@
  * optimisation) → fixup → post-fixup → finalize (copy to executor memory, permissions).
  */
 import { edgeKindName, isTPRelKind, K } from './aarch64/edges.ts';
-import { applyFixup, FixupViolation, readU32 } from './aarch64/fixup.ts';
+import { applyFixup, FixupViolation, readU32, readU32BE } from './aarch64/fixup.ts';
 import { relocationName } from './aarch64/relocs.ts';
 import { buildGraphFromObject, isInitializerSection } from './build.ts';
 import { hex, LinkError } from './errors.ts';
@@ -362,6 +362,7 @@ function placeTls(g: LinkGraph, tls: StaticTlsLayout): TlsBlock[] {
 
 function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): { address: number; resolver: number }[] {
   const irelative: { address: number; resolver: number }[] = [];
+  const be = g.bigEndian;
   let got = 0;
   const gotSec = g.section(GOT_SECTION);
   if (gotSec && gotSec.blocks.length > 0) got = gotSec.blocks[0]!.address;
@@ -391,7 +392,7 @@ function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): { address: number; reso
           T = off;
         }
         try {
-          applyFixup(e.kind, content, e.offset, base + e.offset, T, e.addend, got);
+          applyFixup(e.kind, content, e.offset, base + e.offset, T, e.addend, got, be);
         } catch (err) {
           if (err instanceof FixupViolation) throw fixupError(g, b, e, T, err);
           throw err;
@@ -434,7 +435,12 @@ function collectInitializers(g: LinkGraph): InitializerSection[] {
       const pointers: number[] = [];
       const c = b.content;
       if (c)
-        for (let o = 0; o + 8 <= c.length; o += 8) pointers.push(readU32(c, o) + readU32(c, o + 4) * 0x1_0000_0000);
+        for (let o = 0; o + 8 <= c.length; o += 8)
+          pointers.push(
+            g.bigEndian
+              ? readU32BE(c, o + 4) + readU32BE(c, o) * 0x1_0000_0000
+              : readU32(c, o) + readU32(c, o + 4) * 0x1_0000_0000,
+          );
       out.push({ section: sec.name, kind, priority, address: b.address, size: b.size, pointers });
     }
   }

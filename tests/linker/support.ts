@@ -52,8 +52,9 @@ export function asmCases(): AsmCase[] {
 }
 
 export function assemble(source: string, out: string): void {
+  const triple = /^# TRIPLE:(.*)$/m.exec(readFileSync(source, 'utf8'))?.[1]?.trim() ?? 'aarch64-unknown-linux-gnu';
   execFileSync('llvm-mc-16', [
-    '-triple=aarch64-unknown-linux-gnu',
+    `-triple=${triple}`,
     '-position-independent',
     '-filetype=obj',
     source,

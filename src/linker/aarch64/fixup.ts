@@ -173,6 +173,29 @@ export function insnCheck(I: number, ok: boolean, detail: string): void {
   if (!ok) throw new FixupViolation('insn', I, 0, 0, I, detail);
 }
 
+function readU32BE(d: Uint8Array, o: number): number {
+  return (
+    (((d[o] as number) << 24) | ((d[o + 1] as number) << 16) | ((d[o + 2] as number) << 8) | (d[o + 3] as number)) >>>
+    0
+  );
+}
+function writeU32BE(d: Uint8Array, o: number, v: number): void {
+  d[o] = (v >>> 24) & 0xff;
+  d[o + 1] = (v >>> 16) & 0xff;
+  d[o + 2] = (v >>> 8) & 0xff;
+  d[o + 3] = v & 0xff;
+}
+/** A 64-bit data word in the object's byte order. */
+function writeData64(d: Uint8Array, o: number, v: number, be: boolean): void {
+  if (be) {
+    writeU32BE(d, o, hi32(v));
+    writeU32BE(d, o + 4, lo32(v));
+  } else {
+    writeU32(d, o, lo32(v));
+    writeU32(d, o + 4, hi32(v));
+  }
+}
+
 function readU32(d: Uint8Array, o: number): number {
   return (
     ((d[o] as number) | ((d[o + 1] as number) << 8) | ((d[o + 2] as number) << 16) | ((d[o + 3] as number) << 24)) >>> 0
@@ -187,7 +210,8 @@ function writeU32(d: Uint8Array, o: number, v: number): void {
 
 /**
  * Applies one fixup to `content` at `offset`. P = fixup address, T = target address,
- * A = addend, got = start of the graph's GOT (GotPageOffset15 only).
+ * A = addend, got = start of the graph's GOT (GotPageOffset15 only), be = big-endian data
+ * (aarch64_be: data words are big-endian, instruction words little-endian).
  */
 export function applyFixup(
   kind: number,
@@ -197,6 +221,7 @@ export function applyFixup(
   T: number,
   A: number,
   got: number,
+  be = false,
 ): void {
   switch (kind) {
     case K.Branch26PCRel:
@@ -211,30 +236,26 @@ export function applyFixup(
     case K.PageOffset12Relaxable:
       writeU32(content, offset, fixPageOffset12(readU32(content, offset), T, A));
       return;
-    case K.Pointer64: {
-      const v = T + A;
-      writeU32(content, offset, lo32(v));
-      writeU32(content, offset + 4, hi32(v));
+    case K.Pointer64:
+      writeData64(content, offset, T + A, be);
       return;
-    }
     case K.Pointer32: {
       const v = T + A;
       if (v < 0 || v > 0xffffffff) range(v, 0, 0xffffffff);
-      writeU32(content, offset, v);
+      if (be) writeU32BE(content, offset, v);
+      else writeU32(content, offset, v);
       return;
     }
     case K.Delta64:
-    case K.NegDelta64: {
-      const v = kind === K.Delta64 ? T - P + A : P - T + A;
-      writeU32(content, offset, lo32(v));
-      writeU32(content, offset + 4, hi32(v));
+    case K.NegDelta64:
+      writeData64(content, offset, kind === K.Delta64 ? T - P + A : P - T + A, be);
       return;
-    }
     case K.Delta32:
     case K.NegDelta32: {
       const v = kind === K.Delta32 ? T - P + A : P - T + A;
       if (v < -0x80000000 || v > 0x7fffffff) range(v, -0x80000000, 0x7fffffff);
-      writeU32(content, offset, v >>> 0);
+      if (be) writeU32BE(content, offset, v >>> 0);
+      else writeU32(content, offset, v >>> 0);
       return;
     }
     case K.TestAndBranch14PCRel:
@@ -282,12 +303,9 @@ export function applyFixup(
     case K.TPRelLo12:
       writeU32(content, offset, fixPageOffset12(readU32(content, offset), T, A));
       return;
-    case K.TPOff64: {
-      const v = T + A;
-      writeU32(content, offset, lo32(v));
-      writeU32(content, offset + 4, hi32(v));
+    case K.TPOff64:
+      writeData64(content, offset, T + A, be);
       return;
-    }
     case K.GotPageOffset15:
       writeU32(content, offset, fixGotPageOffset15(readU32(content, offset), T, A, got));
       return;
@@ -298,4 +316,4 @@ export function applyFixup(
   }
 }
 
-export { readU32, writeU32 };
+export { readU32, readU32BE, writeU32 };
