@@ -232,7 +232,7 @@ export function buildGraph(elf: ElfObject, options: BuildOptions = {}): Graph {
       const kind = edgeKindFor(type);
       const where = () => `In ${file}, section ${target.name}+${hex(offset)}`;
       if (kind < 0) throw new LinkError(`${where()}: Unsupported aarch64 relocation:${type}: ${relocationName(type)}`);
-      const size = kind === K.Pointer64 || kind === K.Delta64 ? 8 : 4;
+      const size = kind === K.Pointer64 || kind === K.Delta64 ? 8 : kind === K.Pointer16 || kind === K.Delta16 ? 2 : 4;
       if (offset + size > b.size)
         throw new ElfFormatError(
           file,
@@ -262,7 +262,7 @@ export function buildGraph(elf: ElfObject, options: BuildOptions = {}): Graph {
           `${where()}: ${relocationName(type)} references symbol ${symIndex} '${es.name}' that is not linked (section ${es.shndx})`,
         );
       }
-      if (size === 4 && kind !== K.Pointer32 && kind !== K.Delta32) {
+      if (size === 4 && kind !== K.Pointer32 && kind !== K.Delta32 && kind !== K.RequestGOTAndTransformToDelta32) {
         try {
           checkInstruction(type, readU32(content, offset));
         } catch (e) {
@@ -361,6 +361,14 @@ function edgeKindFor(type: number): number {
       return K.CondBranch19PCRel;
     case R.ABS32:
       return K.Pointer32;
+    case R.ABS16:
+      return K.Pointer16;
+    case R.PREL16:
+      return K.Delta16;
+    case R.GOT_LD_PREL19:
+      return K.RequestGOTAndTransformToLDRLiteral19;
+    case R.GOTPCREL32:
+      return K.RequestGOTAndTransformToDelta32;
     case R.ABS64:
       return K.Pointer64;
     case R.PREL32:
@@ -464,6 +472,7 @@ function checkInstruction(type: number, I: number): void {
     case R.TLSIE_LD64_GOTTPREL_LO12_NC:
       insnCheck(I, (I & 0xffc00000) >>> 0 === 0xf9400000, 'target is not a 64-bit LDR (immediate) instruction');
       return;
+    case R.GOT_LD_PREL19:
     case R.TLSIE_LD_GOTTPREL_PREL19:
       insnCheck(I, (I & 0xff000000) >>> 0 === 0x58000000, 'target is not a 64-bit LDR (literal) instruction');
       return;

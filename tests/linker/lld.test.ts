@@ -193,4 +193,65 @@ describeWithOracles(['lld-22'], 'linker vs ld.lld-22 -static (relocations JITLin
       engine.close();
     }
   });
+
+  it('lld_got_relocations.o: GOT_LD_PREL19 and GOTPCREL32 reach GOT entries holding the same value; ABS16/PREL16 equal', async () => {
+    const c = asmCases().find((x) => x.name === 'lld_got_relocations')!;
+    const objPath = join(OBJ_DIR, 'lld_got_relocations.o');
+    const bytes = new Uint8Array(readFileSync(objPath));
+    const engine = await createEngine('ts');
+    try {
+      const session = await linkObjects([{ name: 'lld_got_relocations.o', bytes }], {
+        memoryManager: new EngineMemoryManager(engine, { slabAddress: 0x10000000 }),
+        absolutes: c.abs,
+      });
+      const g = session.results[0]!.graph;
+      const addr = (n: string) => g.section(n)!.blocks.reduce((m, b) => Math.min(m, b.address), Number.MAX_VALUE);
+      const dir = mkdtempSync(join(tmpdir(), 'orc-lld-got-'));
+      const out = join(dir, 'a.out');
+      const args = ['-static', '-e', 'main', '-o', out];
+      for (const s of ['.text', '.data']) args.push(`--section-start=${s}=0x${addr(s).toString(16)}`);
+      for (const [n, v] of c.abs) args.push(`--defsym=${n}=0x${v.toString(16)}`);
+      args.push(objPath);
+      const r = spawnSync('ld.lld-22', args, { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const exe = new Uint8Array(readFileSync(out));
+      const secs = sectionsOf(exe);
+      /** Bytes of lld's output at an address (any section with file contents). */
+      const lldRead = (a: number, n: number) => {
+        for (const [sa, so, sz] of secs.values())
+          if (a >= sa && a + n <= sa + sz && so !== 0) return exe.subarray(so + (a - sa), so + (a - sa) + n);
+        throw new Error(`0x${a.toString(16)} not in lld's output`);
+      };
+      const ourRead = (a: number, n: number) => engine.memRead(a, n);
+      const u64 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getBigUint64(0, true);
+      const elf = readElf(bytes, 'lld_got_relocations.o');
+      const seen: string[] = [];
+      for (const rel of elf.relocations) {
+        const name = elf.sections[rel.target]!.name;
+        for (let i = 0; i < rel.count; i++) {
+          const type = rel.types[i]!;
+          const P = addr(name) + rel.offsets[i]!;
+          seen.push(relocationName(type));
+          for (const read of [ourRead, lldRead]) {
+            if (type !== R.GOT_LD_PREL19 && type !== R.GOTPCREL32) continue;
+            const w = new DataView(read(P, 4).slice().buffer).getUint32(0, true);
+            if (type === R.GOT_LD_PREL19) {
+              const slot = P + ((((w >>> 5) & 0x7ffff) << 13) >> 11);
+              expect(u64(read(slot, 8))).toBe(BigInt(c.abs.get('ext')!));
+            } else if (type === R.GOTPCREL32) {
+              expect(u64(read(P + (w | 0), 8))).toBe(BigInt(c.abs.get('ext')!));
+            }
+          }
+          if (type === R.ABS16 || type === R.PREL16)
+            expect(Buffer.from(ourRead(P, 2)).toString('hex')).toBe(Buffer.from(lldRead(P, 2)).toString('hex'));
+        }
+      }
+      expect(seen.sort()).toEqual(
+        ['R_AARCH64_ABS16', 'R_AARCH64_GOTPCREL32', 'R_AARCH64_GOT_LD_PREL19', 'R_AARCH64_PREL16'].sort(),
+      );
+    } finally {
+      engine.close();
+    }
+  });
 });

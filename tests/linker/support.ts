@@ -52,15 +52,11 @@ export function asmCases(): AsmCase[] {
 }
 
 export function assemble(source: string, out: string): void {
-  const triple = /^# TRIPLE:(.*)$/m.exec(readFileSync(source, 'utf8'))?.[1]?.trim() ?? 'aarch64-unknown-linux-gnu';
-  execFileSync('llvm-mc-16', [
-    `-triple=${triple}`,
-    '-position-independent',
-    '-filetype=obj',
-    source,
-    '-o',
-    out,
-  ]);
+  const text = readFileSync(source, 'utf8');
+  const triple = /^# TRIPLE:(.*)$/m.exec(text)?.[1]?.trim() ?? 'aarch64-unknown-linux-gnu';
+  // LLVM 16's assembler lacks some relocation specifiers (e.g. @GOTPCREL): `# MC: llvm-mc-22`.
+  const mc = /^# MC:(.*)$/m.exec(text)?.[1]?.trim() ?? 'llvm-mc-16';
+  execFileSync(mc, [`-triple=${triple}`, '-position-independent', '-filetype=obj', source, '-o', out]);
 }
 
 export function llvmJitlink(obj: string, c: AsmCase, check: boolean): { status: number; stderr: string } {

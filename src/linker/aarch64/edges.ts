@@ -51,6 +51,14 @@ export const K = {
   RequestTLSIEGotAndTransformToPage21: 35,
   RequestTLSIEGotAndTransformToPageOffset12: 36,
   RequestTLSIEGotAndTransformToLDRLiteral19: 37,
+  /** 16-bit S+A, checked -2^15 <= X < 2^16 (ABS16). */
+  Pointer16: 38,
+  /** 16-bit S+A-P, checked -2^15 <= X < 2^16 (PREL16). */
+  Delta16: 39,
+  /** GOT_LD_PREL19: LDR (literal) of the target's GOT entry. */
+  RequestGOTAndTransformToLDRLiteral19: 40,
+  /** GOTPCREL32: 32-bit GOT-entry address minus P. */
+  RequestGOTAndTransformToDelta32: 41,
 } as const;
 
 /** Kinds whose target value is the TP offset of a thread-local symbol, not its address. */

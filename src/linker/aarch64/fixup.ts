@@ -175,8 +175,7 @@ export function insnCheck(I: number, ok: boolean, detail: string): void {
 
 function readU32BE(d: Uint8Array, o: number): number {
   return (
-    (((d[o] as number) << 24) | ((d[o + 1] as number) << 16) | ((d[o + 2] as number) << 8) | (d[o + 3] as number)) >>>
-    0
+    (((d[o] as number) << 24) | ((d[o + 1] as number) << 16) | ((d[o + 2] as number) << 8) | (d[o + 3] as number)) >>> 0
   );
 }
 function writeU32BE(d: Uint8Array, o: number, v: number): void {
@@ -244,6 +243,19 @@ export function applyFixup(
       if (v < 0 || v > 0xffffffff) range(v, 0, 0xffffffff);
       if (be) writeU32BE(content, offset, v);
       else writeU32(content, offset, v);
+      return;
+    }
+    case K.Pointer16:
+    case K.Delta16: {
+      const v = kind === K.Pointer16 ? T + A : T - P + A;
+      if (v < -0x8000 || v > 0xffff) range(v, -0x8000, 0xffff);
+      if (be) {
+        content[offset] = (v >>> 8) & 0xff;
+        content[offset + 1] = v & 0xff;
+      } else {
+        content[offset] = v & 0xff;
+        content[offset + 1] = (v >>> 8) & 0xff;
+      }
       return;
     }
     case K.Delta64:

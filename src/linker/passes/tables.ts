@@ -158,6 +158,12 @@ export class TableManagers {
             e.target = this.tlsDescEntry(e.target);
             e.kind = K.PageOffset12;
             break;
+          case K.RequestGOTAndTransformToLDRLiteral19:
+          case K.RequestGOTAndTransformToDelta32:
+            // GOT_LD_PREL19 / GOTPCREL32: the GOT entry's address, PC-relative (lld: G(S) + A - P).
+            e.kind = e.kind === K.RequestGOTAndTransformToLDRLiteral19 ? K.LDRLiteral19 : K.Delta32;
+            e.target = this.gotEntry(e.target);
+            break;
           case K.RequestTLSIEGotAndTransformToPage21:
           case K.RequestTLSIEGotAndTransformToPageOffset12:
           case K.RequestTLSIEGotAndTransformToLDRLiteral19:
