@@ -4,7 +4,7 @@
  * into CIE/FDE blocks with keep-alive edges so dead-stripping drops unused unwind records.
  */
 import { K } from './aarch64/edges.ts';
-import { FixupViolation, insnCheck, pageOffset12Shift, readU32 } from './aarch64/fixup.ts';
+import { FixupViolation, insnCheck, pageOffset12Shift, readU32, readU32BE } from './aarch64/fixup.ts';
 import { R, relocationName } from './aarch64/relocs.ts';
 import {
   type ElfObject,
@@ -71,19 +71,55 @@ export interface BuildResult {
   elf: ElfObject;
 }
 
-export function buildGraphFromObject(bytes: Uint8Array, file: string): BuildResult {
-  const elf = readElf(bytes, file);
-  return { graph: buildGraph(elf), elf };
+const GRP_COMDAT = 1;
+
+/**
+ * COMDAT group de-duplication across the objects of one link (as a static linker does): the
+ * first object that brings a group signature keeps its members; later objects' copies are
+ * discarded whole (their global definitions become references to the kept copy, their unwind
+ * records are dropped).
+ */
+export class ComdatTracker {
+  private readonly owners = new Map<string, string>();
+  /** True when `file` may keep group `signature` (it is the first to bring it, or already owns it). */
+  claim(signature: string, file: string): boolean {
+    const owner = this.owners.get(signature);
+    if (owner === undefined) {
+      this.owners.set(signature, file);
+      return true;
+    }
+    return owner === file;
+  }
+  /** Forgets the groups of `file` (its link was removed). */
+  release(file: string): void {
+    for (const [sig, f] of this.owners) if (f === file) this.owners.delete(sig);
+  }
 }
 
-export function buildGraph(elf: ElfObject): Graph {
+export interface BuildOptions {
+  /** COMDAT de-duplication shared by the objects of one link; without it every group is kept. */
+  comdat?: ComdatTracker;
+}
+
+export function buildGraphFromObject(bytes: Uint8Array, file: string, options: BuildOptions = {}): BuildResult {
+  const elf = readElf(bytes, file);
+  return { graph: buildGraph(elf, options), elf };
+}
+
+export function buildGraph(elf: ElfObject, options: BuildOptions = {}): Graph {
   const file = elf.file;
   const g = new LinkGraph(file);
+  g.bigEndian = elf.bigEndian;
   const blockByIndex: (Block | undefined)[] = new Array(elf.sections.length);
+  const discarded = new Set<number>();
+  if (options.comdat)
+    for (const grp of elf.groups)
+      if (grp.flags & GRP_COMDAT && !options.comdat.claim(grp.signature, file))
+        for (const m of grp.members) discarded.add(m);
 
   // Sections → one block each.
   for (const s of elf.sections) {
-    if (s.index === 0 || !(s.flags & SHF_ALLOC) || s.type === SHT_GROUP) continue;
+    if (s.index === 0 || !(s.flags & SHF_ALLOC) || s.type === SHT_GROUP || discarded.has(s.index)) continue;
     const prot = MEM_R | (s.flags & SHF_WRITE ? MEM_W : 0) | (s.flags & SHF_EXECINSTR ? MEM_X : 0);
     const sec = g.createSection(s.name, prot);
     sec.elfIndex = s.index;
@@ -101,6 +137,10 @@ export function buildGraph(elf: ElfObject): Graph {
   // Symbols.
   const syms: (Sym | null)[] = new Array(elf.symbols.length).fill(null);
   const globals = new Map<string, Sym>();
+  /** Local symbols of discarded COMDAT copies: unwind records naming them are dropped. */
+  const discardedSyms = new Set<number>();
+  /** Offsets in `.eh_frame` of records that refer to discarded code. */
+  const droppedFrames: number[] = [];
   let common: Section | undefined;
   for (let i = 1; i < elf.symbols.length; i++) {
     const es = elf.symbols[i]!;
@@ -136,7 +176,16 @@ export function buildGraph(elf: ElfObject): Graph {
       throw new ElfFormatError(file, `${field}.st_shndx`, `unsupported special section index ${hex(es.shndx)}`);
     } else {
       const b = blockByIndex[es.shndx];
-      if (!b) continue; // defined in a section we do not link (debug info, notes, ...)
+      if (!b && discarded.has(es.shndx) && !isLocal && es.name !== '') {
+        // A definition in a discarded COMDAT copy: refer to the kept one.
+        sym = g.addExternalSymbol(es.name, es.bind === STB_WEAK);
+        syms[i] = sym;
+        continue;
+      }
+      if (!b) {
+        if (discarded.has(es.shndx)) discardedSyms.add(i);
+        continue; // defined in a section we do not link (debug info, notes, discarded COMDAT, ...)
+      }
       if (es.value > b.size)
         throw new ElfFormatError(
           file,
@@ -149,6 +198,7 @@ export function buildGraph(elf: ElfObject): Graph {
         // AArch64 mapping symbols ($x, $d) are never relocation targets worth keeping.
         if (isLocal && es.name.charCodeAt(0) === 36 && /^\$[xd](\.|$)/.test(es.name)) continue;
         sym = g.addDefinedSymbol(b, es.value, es.name, es.size, linkage, scope, callable);
+        if (es.type === STT_GNU_IFUNC) sym.ifunc = true;
       }
     }
     sym.visibility =
@@ -182,7 +232,7 @@ export function buildGraph(elf: ElfObject): Graph {
       const kind = edgeKindFor(type);
       const where = () => `In ${file}, section ${target.name}+${hex(offset)}`;
       if (kind < 0) throw new LinkError(`${where()}: Unsupported aarch64 relocation:${type}: ${relocationName(type)}`);
-      const size = kind === K.Pointer64 || kind === K.Delta64 ? 8 : 4;
+      const size = kind === K.Pointer64 || kind === K.Delta64 ? 8 : kind === K.Pointer16 || kind === K.Delta16 ? 2 : 4;
       if (offset + size > b.size)
         throw new ElfFormatError(
           file,
@@ -196,15 +246,23 @@ export function buildGraph(elf: ElfObject): Graph {
           `relocation in zero-fill section '${target.name}'`,
         );
       const sym = syms[symIndex];
+      if (!sym && discardedSyms.has(symIndex) && target.name === '.eh_frame') {
+        droppedFrames.push(offset);
+        continue;
+      }
       if (!sym) {
         const es = elf.symbols[symIndex]!;
+        if (discardedSyms.has(symIndex))
+          throw new LinkError(
+            `${where()}: ${relocationName(type)} refers to '${es.name || `symbol ${symIndex}`}' in a discarded COMDAT section (section ${es.shndx})`,
+          );
         if (symIndex === 0)
           throw new ElfFormatError(file, `${relField}[${i}].r_info`, `${relocationName(type)} without a symbol`);
         throw new LinkError(
           `${where()}: ${relocationName(type)} references symbol ${symIndex} '${es.name}' that is not linked (section ${es.shndx})`,
         );
       }
-      if (size === 4 && kind !== K.Pointer32 && kind !== K.Delta32) {
+      if (size === 4 && kind !== K.Pointer32 && kind !== K.Delta32 && kind !== K.RequestGOTAndTransformToDelta32) {
         try {
           checkInstruction(type, readU32(content, offset));
         } catch (e) {
@@ -219,7 +277,7 @@ export function buildGraph(elf: ElfObject): Graph {
     }
   }
 
-  splitEHFrame(g, elf);
+  splitEHFrame(g, elf, droppedFrames);
   defineSectionRangeSymbols(g);
   return g;
 }
@@ -247,12 +305,70 @@ function edgeKindFor(type: number): number {
     case R.MOVW_UABS_G2_NC:
     case R.MOVW_UABS_G3:
       return K.MoveWide16;
+    case R.MOVW_UABS_G0:
+    case R.MOVW_UABS_G1:
+    case R.MOVW_UABS_G2:
+      return K.MoveWide16Checked;
+    case R.MOVW_SABS_G0:
+    case R.MOVW_SABS_G1:
+    case R.MOVW_SABS_G2:
+      return K.MoveWideSignedChecked;
+    case R.MOVW_PREL_G0:
+    case R.MOVW_PREL_G1:
+    case R.MOVW_PREL_G2:
+      return K.MoveWidePCRelChecked;
+    case R.MOVW_PREL_G0_NC:
+    case R.MOVW_PREL_G1_NC:
+    case R.MOVW_PREL_G2_NC:
+    case R.MOVW_PREL_G3:
+      return K.MoveWidePCRel;
+    case R.ADR_PREL_PG_HI21_NC:
+      return K.Page21NoCheck;
+    case R.PLT32:
+      return K.Delta32;
+    case R.TLSLE_MOVW_TPREL_G0:
+    case R.TLSLE_MOVW_TPREL_G1:
+    case R.TLSLE_MOVW_TPREL_G2:
+      return K.TPRelMoveWideChecked;
+    case R.TLSLE_MOVW_TPREL_G0_NC:
+    case R.TLSLE_MOVW_TPREL_G1_NC:
+      return K.TPRelMoveWide;
+    case R.TLSLE_ADD_TPREL_HI12:
+      return K.TPRelAddHi12;
+    case R.TLSLE_ADD_TPREL_LO12:
+    case R.TLSLE_LDST8_TPREL_LO12:
+    case R.TLSLE_LDST16_TPREL_LO12:
+    case R.TLSLE_LDST32_TPREL_LO12:
+    case R.TLSLE_LDST64_TPREL_LO12:
+    case R.TLSLE_LDST128_TPREL_LO12:
+      return K.TPRelLo12Checked;
+    case R.TLSLE_ADD_TPREL_LO12_NC:
+    case R.TLSLE_LDST8_TPREL_LO12_NC:
+    case R.TLSLE_LDST16_TPREL_LO12_NC:
+    case R.TLSLE_LDST32_TPREL_LO12_NC:
+    case R.TLSLE_LDST64_TPREL_LO12_NC:
+    case R.TLSLE_LDST128_TPREL_LO12_NC:
+      return K.TPRelLo12;
+    case R.TLSIE_ADR_GOTTPREL_PAGE21:
+      return K.RequestTLSIEGotAndTransformToPage21;
+    case R.TLSIE_LD64_GOTTPREL_LO12_NC:
+      return K.RequestTLSIEGotAndTransformToPageOffset12;
+    case R.TLSIE_LD_GOTTPREL_PREL19:
+      return K.RequestTLSIEGotAndTransformToLDRLiteral19;
     case R.TSTBR14:
       return K.TestAndBranch14PCRel;
     case R.CONDBR19:
       return K.CondBranch19PCRel;
     case R.ABS32:
       return K.Pointer32;
+    case R.ABS16:
+      return K.Pointer16;
+    case R.PREL16:
+      return K.Delta16;
+    case R.GOT_LD_PREL19:
+      return K.RequestGOTAndTransformToLDRLiteral19;
+    case R.GOTPCREL32:
+      return K.RequestGOTAndTransformToDelta32;
     case R.ABS64:
       return K.Pointer64;
     case R.PREL32:
@@ -281,6 +397,16 @@ const LDST_SHIFT: Record<number, [number, string]> = {
   [R.LDST32_ABS_LO12_NC]: [2, 'LDR/STR (32-bit)'],
   [R.LDST64_ABS_LO12_NC]: [3, 'LDR/STR (64-bit)'],
   [R.LDST128_ABS_LO12_NC]: [4, 'LDR/STR (128-bit)'],
+  [R.TLSLE_LDST8_TPREL_LO12]: [0, 'LDRB/STRB'],
+  [R.TLSLE_LDST8_TPREL_LO12_NC]: [0, 'LDRB/STRB'],
+  [R.TLSLE_LDST16_TPREL_LO12]: [1, 'LDRH/STRH'],
+  [R.TLSLE_LDST16_TPREL_LO12_NC]: [1, 'LDRH/STRH'],
+  [R.TLSLE_LDST32_TPREL_LO12]: [2, 'LDR/STR (32-bit)'],
+  [R.TLSLE_LDST32_TPREL_LO12_NC]: [2, 'LDR/STR (32-bit)'],
+  [R.TLSLE_LDST64_TPREL_LO12]: [3, 'LDR/STR (64-bit)'],
+  [R.TLSLE_LDST64_TPREL_LO12_NC]: [3, 'LDR/STR (64-bit)'],
+  [R.TLSLE_LDST128_TPREL_LO12]: [4, 'LDR/STR (128-bit)'],
+  [R.TLSLE_LDST128_TPREL_LO12_NC]: [4, 'LDR/STR (128-bit)'],
 };
 
 const MOVW_SHIFT: Record<number, number> = {
@@ -288,6 +414,28 @@ const MOVW_SHIFT: Record<number, number> = {
   [R.MOVW_UABS_G1_NC]: 1,
   [R.MOVW_UABS_G2_NC]: 2,
   [R.MOVW_UABS_G3]: 3,
+  [R.MOVW_UABS_G0]: 0,
+  [R.MOVW_UABS_G1]: 1,
+  [R.MOVW_UABS_G2]: 2,
+};
+
+/** Signed move-wide relocations: MOVN is allowed too (its opcode follows the value's sign). */
+const SIGNED_MOVW_SHIFT: Record<number, number> = {
+  [R.MOVW_SABS_G0]: 0,
+  [R.MOVW_SABS_G1]: 1,
+  [R.MOVW_SABS_G2]: 2,
+  [R.MOVW_PREL_G0]: 0,
+  [R.MOVW_PREL_G0_NC]: 0,
+  [R.MOVW_PREL_G1]: 1,
+  [R.MOVW_PREL_G1_NC]: 1,
+  [R.MOVW_PREL_G2]: 2,
+  [R.MOVW_PREL_G2_NC]: 2,
+  [R.MOVW_PREL_G3]: 3,
+  [R.TLSLE_MOVW_TPREL_G0]: 0,
+  [R.TLSLE_MOVW_TPREL_G0_NC]: 0,
+  [R.TLSLE_MOVW_TPREL_G1]: 1,
+  [R.TLSLE_MOVW_TPREL_G1_NC]: 1,
+  [R.TLSLE_MOVW_TPREL_G2]: 2,
 };
 
 /** Instruction-form checks done when the graph is built (ELF_aarch64.cpp). */
@@ -313,6 +461,21 @@ function checkInstruction(type: number, I: number): void {
     case R.JUMP26:
       insnCheck(I, (I & 0x7fffffff) >>> 0 === 0x14000000, 'target is not a B/BL instruction with a zero offset');
       return;
+    case R.TLSLE_ADD_TPREL_HI12:
+    case R.TLSLE_ADD_TPREL_LO12:
+    case R.TLSLE_ADD_TPREL_LO12_NC:
+      insnCheck(I, (I & 0x5f800000) >>> 0 === 0x11000000, 'target is not an ADD/ADDS (immediate) instruction');
+      return;
+    case R.TLSIE_ADR_GOTTPREL_PAGE21:
+      insnCheck(I, (I & 0x9f000000) >>> 0 === 0x90000000, 'target is not an ADRP instruction');
+      return;
+    case R.TLSIE_LD64_GOTTPREL_LO12_NC:
+      insnCheck(I, (I & 0xffc00000) >>> 0 === 0xf9400000, 'target is not a 64-bit LDR (immediate) instruction');
+      return;
+    case R.GOT_LD_PREL19:
+    case R.TLSIE_LD_GOTTPREL_PREL19:
+      insnCheck(I, (I & 0xff000000) >>> 0 === 0x58000000, 'target is not a 64-bit LDR (literal) instruction');
+      return;
     default:
       break;
   }
@@ -322,6 +485,15 @@ function checkInstruction(type: number, I: number): void {
       I,
       (I & 0x3b000000) >>> 0 === 0x39000000 && pageOffset12Shift(I) === ldst[0],
       `target is not an ${ldst[1]} (imm12) instruction`,
+    );
+    return;
+  }
+  const shw = SIGNED_MOVW_SHIFT[type];
+  if (shw !== undefined) {
+    insnCheck(
+      I,
+      (I & 0x1f9fffe0) >>> 0 === 0x12800000 && ((I >>> 29) & 3) !== 1 && ((I >>> 21) & 3) === shw,
+      `target is not a MOVN/MOVZ/MOVK (imm16, LSL #${shw * 16}) instruction with a zero immediate`,
     );
     return;
   }
@@ -340,21 +512,26 @@ function checkInstruction(type: number, I: number): void {
  * (so dropped records do not break CIE pointers) and the function it covers gets a KeepAlive
  * edge to the FDE. Appends a 4-byte null terminator. Malformed frames stay one live block.
  */
-function splitEHFrame(g: Graph, elf: ElfObject): void {
+function splitEHFrame(g: Graph, elf: ElfObject, droppedFrames: readonly number[]): void {
   const sec = g.section('.eh_frame');
   if (!sec || sec.blocks.length !== 1) return;
   const whole = sec.blocks[0]!;
   const data = whole.content;
   if (!data) return;
   const records: [number, number][] = [];
+  const readData = g.bigEndian ? readU32BE : readU32;
   let o = 0;
   while (o + 4 <= data.length) {
-    const len = readU32(data, o);
+    const len = readData(data, o);
     if (len === 0 || len === 0xffffffff || o + 4 + len > data.length || len < 4) break;
     records.push([o, 4 + len]);
     o += 4 + len;
   }
   if (o !== data.length || records.length === 0) {
+    if (droppedFrames.length > 0)
+      throw new LinkError(
+        `In ${g.name}, section .eh_frame+${hex(droppedFrames[0]!)}: unwind record refers to a discarded COMDAT section and .eh_frame cannot be split into records`,
+      );
     g.addAnonymousSymbol(whole, 0, 0, false, true);
     return;
   }
@@ -393,7 +570,7 @@ function splitEHFrame(g: Graph, elf: ElfObject): void {
   for (let i = 0; i < records.length; i++) {
     const [start] = records[i]!;
     const b = blocks[i]!;
-    const ciePtr = readU32(data, start + 4);
+    const ciePtr = readData(data, start + 4);
     if (ciePtr === 0) continue; // CIE
     const cieOff = start + 4 - ciePtr;
     const cieIdx = starts.indexOf(cieOff);
@@ -401,6 +578,12 @@ function splitEHFrame(g: Graph, elf: ElfObject): void {
     b.addEdge(K.NegDelta32, 4, recSym[cieIdx]!, 0);
     const pcBegin = b.edges.find((e) => e.offset === 8);
     if (pcBegin?.target.block) pcBegin.target.block.addEdge(K.KeepAlive, 0, recSym[i]!, 0);
+  }
+  if (droppedFrames.length > 0) {
+    // Unwind records of discarded COMDAT code go with it (lld drops such FDEs as well).
+    const drop = new Set(droppedFrames.map((off) => blocks[find(off)]!));
+    for (let i = sec.blocks.length - 1; i >= 0; i--) if (drop.has(sec.blocks[i]!)) sec.blocks.splice(i, 1);
+    g.defined = g.defined.filter((sym) => sym.block === null || !drop.has(sym.block));
   }
   const term = g.createContentBlock(sec, new Uint8Array(4), 4, 0);
   term.sectionOffset = data.length;

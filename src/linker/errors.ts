@@ -12,6 +12,22 @@ export class ElfFormatError extends Error {
   }
 }
 
+/**
+ * A malformed or unsupported static archive: names the archive, the member when the fault is
+ * inside one (`libfoo.a(bar.o)`), and the field.
+ */
+export class ArchiveFormatError extends Error {
+  override name = 'ArchiveFormatError';
+  constructor(
+    readonly archive: string,
+    readonly member: string | undefined,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`${member === undefined ? archive : `${archive}(${member})`}: malformed archive: ${field}: ${detail}`);
+  }
+}
+
 /** A link failure: unsupported relocation, range/alignment violation, missing symbol, ... */
 export class LinkError extends Error {
   override name = 'LinkError';

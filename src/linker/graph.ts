@@ -76,6 +76,8 @@ export class Sym {
   address = 0;
   /** Common symbol (became a zero-fill block). */
   common = false;
+  /** STT_GNU_IFUNC: the address is a resolver returning the implementation (IRELATIVE). */
+  ifunc = false;
   constructor(
     /** '' for anonymous symbols. */
     public name: string,
@@ -107,6 +109,8 @@ export class LinkGraph {
   defined: Sym[] = [];
   readonly externals = new Map<string, Sym>();
   absolutes: Sym[] = [];
+  /** aarch64_be: data fixups are written big-endian (instructions are always little-endian). */
+  bigEndian = false;
   private blockOrdinal = 0;
 
   constructor(

@@ -3,8 +3,8 @@
  * allocate → post-allocation → resolve externals (async callback) → pre-fixup (GOT/PLT
  * optimisation) → fixup → post-fixup → finalize (copy to executor memory, permissions).
  */
-import { edgeKindName } from './aarch64/edges.ts';
-import { applyFixup, FixupViolation, readU32 } from './aarch64/fixup.ts';
+import { edgeKindName, isTPRelKind, K } from './aarch64/edges.ts';
+import { applyFixup, FixupViolation, readU32, readU32BE } from './aarch64/fixup.ts';
 import { relocationName } from './aarch64/relocs.ts';
 import { buildGraphFromObject, isInitializerSection } from './build.ts';
 import { hex, LinkError } from './errors.ts';
@@ -13,6 +13,10 @@ import type { FinalizedAlloc, InFlightAlloc, JITLinkMemoryManager } from './memo
 import { optimizeGotAndStubs } from './passes/optimize.ts';
 import { markAllLive, markDefaultRoots, prune } from './passes/prune.ts';
 import { bindGlobalOffsetTable, entryLabels, GOT_SECTION, TableManagers } from './passes/tables.ts';
+import { StaticTlsLayout, type TlsBlock } from './tls.ts';
+
+const SHF_TLS = 0x400;
+const SHT_NOBITS = 8;
 
 export type Pass = (g: LinkGraph) => void | Promise<void>;
 
@@ -36,6 +40,8 @@ export interface SymbolFlags {
   hidden: boolean;
   absolute: boolean;
   common: boolean;
+  /** STT_GNU_IFUNC: the address is the resolver's; callers must use the resolved function. */
+  ifunc?: boolean;
 }
 
 export interface ResolvedSymbol {
@@ -62,6 +68,11 @@ export interface LinkOptions {
   deadStrip?: boolean;
   /** Extra live roots (by name). */
   liveRoots?: (sym: Sym) => boolean;
+  /**
+   * The process's static TLS layout, shared by its links (TLSLE/TLSIE need TP offsets). Default:
+   * a layout of this graph alone, as if it were a static executable.
+   */
+  tls?: StaticTlsLayout;
 }
 
 export interface LinkedSymbol {
@@ -90,6 +101,15 @@ export interface LinkResult {
   /** The `.eh_frame` range to register, when present. */
   ehFrame?: { address: number; size: number };
   segments: { address: number; size: number; prot: number }[];
+  /**
+   * Words that must hold the result of calling an IFUNC resolver before the code runs (ELF
+   * R_AARCH64_IRELATIVE): GOT entries of IFUNC symbols (their stubs jump through them) and data
+   * pointers to them. Each word is linked with the resolver's address; `irelativeRela` turns the
+   * list into the `.rela.iplt` array glibc's static start-up applies.
+   */
+  irelative: { address: number; resolver: number }[];
+  /** This graph's static TLS blocks (its `.tdata`/`.tbss` placed in the TLS layout). */
+  tls: TlsBlock[];
   /** Frees the executor memory. */
   free(): void;
 }
@@ -110,6 +130,7 @@ function symbolFlags(s: Sym): SymbolFlags {
     hidden: s.scope === 'hidden',
     absolute: s.kind === 'absolute',
     common: s.common,
+    ...(s.ifunc ? { ifunc: true } : {}),
   };
 }
 
@@ -160,6 +181,8 @@ export async function link(
   let finalized: FinalizedAlloc | undefined;
   try {
     assignAddresses(layout, inflight);
+    const tls = options.tls ?? new StaticTlsLayout();
+    const tlsBlocks = placeTls(g, tls);
     await runPasses(config.postAllocation, g);
     const defs = definitions(g);
     if (options.onResolved) await options.onResolved(defs);
@@ -172,8 +195,10 @@ export async function link(
       const missing: string[] = [];
       for (const s of g.externals.values()) {
         const r = answer.get(s.name);
-        if (r) s.address = r.address;
-        else if (s.linkage === 'weak') s.address = 0;
+        if (r) {
+          s.address = r.address;
+          if (r.flags?.ifunc) s.ifunc = true;
+        } else if (s.linkage === 'weak') s.address = 0;
         else missing.push(s.name);
       }
       if (missing.length > 0) throw new LinkError(`In ${g.name}, symbols not found: [ ${missing.join(', ')} ]`);
@@ -181,7 +206,7 @@ export async function link(
 
     // Phase 3.
     await runPasses(config.preFixup, g);
-    fixupGraph(g);
+    const irelative = fixupGraph(g, tls);
     await runPasses(config.postFixup, g);
     finalized = await inflight.finalize(layout.map((s) => s.working));
     const result: LinkResult = {
@@ -189,6 +214,8 @@ export async function link(
       symbols: defs,
       initializers: collectInitializers(g),
       segments: layout.map((s) => ({ address: s.address, size: s.size, prot: s.prot })),
+      tls: tlsBlocks,
+      irelative,
       free: () => finalized?.release(),
     };
     const eh = g.section('.eh_frame');
@@ -304,7 +331,38 @@ function targetLabel(s: Sym): string {
   return entryLabels.get(s) ?? `'${symbolLabel(s)}'`;
 }
 
-function fixupGraph(g: LinkGraph): void {
+/** Places the graph's SHF_TLS sections (initialised ones first, as in a PT_TLS segment). */
+function placeTls(g: LinkGraph, tls: StaticTlsLayout): TlsBlock[] {
+  const secs = g.sections.filter((s) => s.elfFlags & SHF_TLS && s.blocks.length > 0);
+  if (secs.length === 0) return [];
+  secs.sort((a, b) => Number(a.elfType === SHT_NOBITS) - Number(b.elfType === SHT_NOBITS) || a.ordinal - b.ordinal);
+  const items = secs.map((sec) => {
+    let start = Number.POSITIVE_INFINITY;
+    let end = 0;
+    let initEnd = 0;
+    let alignment = 1;
+    for (const b of sec.blocks) {
+      start = Math.min(start, b.address);
+      end = Math.max(end, b.address + b.size);
+      if (b.content !== null) initEnd = Math.max(initEnd, b.address + b.size);
+      alignment = Math.max(alignment, b.alignment);
+    }
+    return {
+      section: sec.name,
+      address: start,
+      size: end - start,
+      initSize: initEnd > 0 ? initEnd - start : 0,
+      alignment,
+    };
+  });
+  const before = tls.blocks.length;
+  tls.place(g.name, items);
+  return tls.blocks.slice(before);
+}
+
+function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): { address: number; resolver: number }[] {
+  const irelative: { address: number; resolver: number }[] = [];
+  const be = g.bigEndian;
   let got = 0;
   const gotSec = g.section(GOT_SECTION);
   if (gotSec && gotSec.blocks.length > 0) got = gotSec.blocks[0]!.address;
@@ -317,9 +375,24 @@ function fixupGraph(g: LinkGraph): void {
       for (let i = 0; i < edges.length; i++) {
         const e = edges[i]!;
         const t = e.target;
-        const T = t.block !== null ? t.block.address + t.offset : t.address;
+        let T = t.block !== null ? t.block.address + t.offset : t.address;
+        if (t.ifunc) {
+          if (e.kind === K.Pointer64) irelative.push({ address: base + e.offset, resolver: T + e.addend });
+          else if (e.kind !== K.KeepAlive)
+            throw new LinkError(
+              `In ${g.name}, section ${b.section.name}+${hex(b.sectionOffset + e.offset)}: ${edgeLabel(e)} to IFUNC ${targetLabel(t)} would use its resolver's address: reference it through the GOT, a call or a 64-bit pointer`,
+            );
+        }
+        if (isTPRelKind(e.kind)) {
+          const off = tls.tpOffsetOf(T);
+          if (off === undefined)
+            throw new LinkError(
+              `In ${g.name}, section ${b.section.name}+${hex(b.sectionOffset + e.offset)}: ${edgeLabel(e)} to ${targetLabel(t)}: target ${hex(T)} is not a thread-local (static TLS) object`,
+            );
+          T = off;
+        }
         try {
-          applyFixup(e.kind, content, e.offset, base + e.offset, T, e.addend, got);
+          applyFixup(e.kind, content, e.offset, base + e.offset, T, e.addend, got, be);
         } catch (err) {
           if (err instanceof FixupViolation) throw fixupError(g, b, e, T, err);
           throw err;
@@ -327,6 +400,7 @@ function fixupGraph(g: LinkGraph): void {
       }
     }
   }
+  return irelative;
 }
 
 function fixupError(g: LinkGraph, b: Block, e: Edge, T: number, v: FixupViolation): LinkError {
@@ -361,7 +435,12 @@ function collectInitializers(g: LinkGraph): InitializerSection[] {
       const pointers: number[] = [];
       const c = b.content;
       if (c)
-        for (let o = 0; o + 8 <= c.length; o += 8) pointers.push(readU32(c, o) + readU32(c, o + 4) * 0x1_0000_0000);
+        for (let o = 0; o + 8 <= c.length; o += 8)
+          pointers.push(
+            g.bigEndian
+              ? readU32BE(c, o + 4) + readU32BE(c, o) * 0x1_0000_0000
+              : readU32(c, o) + readU32(c, o + 4) * 0x1_0000_0000,
+          );
       out.push({ section: sec.name, kind, priority, address: b.address, size: b.size, pointers });
     }
   }

@@ -5,16 +5,61 @@
  * and tests; ORC's ObjectLinkingLayer calls `link()` directly instead.
  */
 import { K } from './aarch64/edges.ts';
-import { buildGraphFromObject } from './build.ts';
+import { type Archive, isArchive, memberObjectName, readArchive } from './archive.ts';
+import { buildGraphFromObject, ComdatTracker } from './build.ts';
 import { LinkError } from './errors.ts';
 import type { LinkGraph, Sym } from './graph.ts';
 import { type LinkedSymbol, type LinkPlugin, type LinkResult, link, type ResolvedSymbol } from './link.ts';
 import type { JITLinkMemoryManager } from './memory.ts';
 import { GOT_SECTION, STUBS_SECTION } from './passes/tables.ts';
 
+/** An object file or a static archive (recognised by its `!<arch>` magic). */
 export interface ObjectInput {
   name: string;
   bytes: Uint8Array;
+}
+
+/**
+ * Reads the inputs: objects become graphs; archive members become graphs when one of their
+ * symbols is referenced (as ORC's StaticLibraryDefinitionGenerator answers a lookup, weak
+ * references included), repeated until no archive defines a still-undefined name.
+ */
+export function loadInputs(inputs: readonly ObjectInput[], predefined: Iterable<string> = []): LinkGraph[] {
+  const graphs: LinkGraph[] = [];
+  const archives: { archive: Archive; loaded: Set<number> }[] = [];
+  const comdat = new ComdatTracker();
+  for (const i of inputs) {
+    if (isArchive(i.bytes)) archives.push({ archive: readArchive(i.bytes, i.name), loaded: new Set() });
+    else graphs.push(buildGraphFromObject(i.bytes, i.name, { comdat }).graph);
+  }
+  if (archives.length === 0) return graphs;
+  const defined = new Set<string>(predefined);
+  const define = (g: LinkGraph) => {
+    for (const s of g.defined) if (s.scope !== 'local' && s.name !== '') defined.add(s.name);
+    for (const s of g.absolutes) if (s.scope !== 'local' && s.name !== '') defined.add(s.name);
+  };
+  for (const g of graphs) define(g);
+  let scanned = 0;
+  const wanted: string[] = [];
+  let next = 0;
+  while (scanned < graphs.length) {
+    for (; scanned < graphs.length; scanned++) for (const n of graphs[scanned]!.externals.keys()) wanted.push(n);
+    while (next < wanted.length) {
+      const name = wanted[next++]!;
+      if (defined.has(name)) continue;
+      for (const a of archives) {
+        const idx = a.archive.symbols.get(name);
+        if (idx === undefined || a.loaded.has(idx)) continue;
+        a.loaded.add(idx);
+        const m = a.archive.members[idx]!;
+        const g = buildGraphFromObject(m.bytes, memberObjectName(a.archive.file, m), { comdat }).graph;
+        graphs.push(g);
+        define(g);
+        break;
+      }
+    }
+  }
+  return graphs;
 }
 
 export interface SessionOptions {
@@ -23,6 +68,8 @@ export interface SessionOptions {
   optimizeGotPlt?: boolean;
   deadStrip?: boolean;
   plugins?: LinkPlugin[];
+  /** Resolve every otherwise unresolved external to 0 (llvm-jitlink -phony-externals). */
+  phonyExternals?: boolean;
 }
 
 export interface SessionResult {
@@ -33,7 +80,7 @@ export interface SessionResult {
 }
 
 export async function linkObjects(inputs: readonly ObjectInput[], options: SessionOptions): Promise<SessionResult> {
-  const graphs = inputs.map((i) => buildGraphFromObject(i.bytes, i.name).graph);
+  const graphs = loadInputs(inputs, options.absolutes?.keys());
   const table = new Map<string, LinkedSymbol | { name: string; address: number }>();
   for (const [name, address] of options.absolutes ?? []) table.set(name, { name, address });
 
@@ -88,7 +135,14 @@ export async function linkObjects(inputs: readonly ObjectInput[], options: Sessi
             const out = new Map<string, ResolvedSymbol>();
             for (const r of requests) {
               const hit = table.get(r.name);
-              if (hit) out.set(r.name, { address: hit.address });
+              if (hit)
+                out.set(
+                  r.name,
+                  'flags' in hit && hit.flags.ifunc
+                    ? { address: hit.address, flags: { ifunc: true } }
+                    : { address: hit.address },
+                );
+              else if (options.phonyExternals) out.set(r.name, { address: 0 });
             }
             return out;
           },
@@ -150,8 +204,9 @@ export function collectLinkInfo(results: readonly LinkResult[], absolutes?: Map<
       for (const b of sec.blocks) if (b.address < start) start = b.address;
       file.sections.set(sec.name, start);
     }
+    // Initial-exec (TP offset) entries count as the symbol's GOT entry too.
     const gotTargetOf = (entry: Sym | undefined): Sym | undefined =>
-      entry?.block?.edges.find((e) => e.kind === K.Pointer64 && e.offset === 0)?.target;
+      entry?.block?.edges.find((e) => (e.kind === K.Pointer64 || e.kind === K.TPOff64) && e.offset === 0)?.target;
     for (const b of g.section(GOT_SECTION)?.blocks ?? []) {
       const t = gotTargetOf(g.defined.find((s) => s.block === b) ?? ({ block: b } as Sym));
       if (t && t.name !== '' && !file.got.has(t.name)) file.got.set(t.name, b.address);

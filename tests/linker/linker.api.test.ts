@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/emu/factory.ts';
 import { evaluateRule, extractRules } from '../../src/linker/check/checker.ts';
 import { LinkError } from '../../src/linker/errors.ts';
+import { irelativeRela } from '../../src/linker/irelative.ts';
 import { link } from '../../src/linker/link.ts';
 import { EngineMemoryManager } from '../../src/linker/memory.ts';
+import { StaticTlsLayout } from '../../src/linker/tls.ts';
 import { OBJ_DIR } from './support.ts';
 
 const obj = (n: string) => new Uint8Array(readFileSync(join(OBJ_DIR, `${n}.o`)));
@@ -53,14 +55,66 @@ describe('linker: link() API', () => {
     expect(engine.memRegions()).toEqual([]);
   });
 
+  it('IFUNC: the GOT entry and the data pointer are IRELATIVE words holding the resolver', async () => {
+    const engine = await createEngine('ts');
+    const r = await link(obj('ifunc'), 'ifunc.o', {
+      memoryManager: new EngineMemoryManager(engine, { slabAddress: 0x30000000 }),
+      resolve: () => new Map(),
+    });
+    const f = r.symbols.get('f')!;
+    expect(f.flags.ifunc).toBe(true);
+    const got = r.graph.section('$__GOT')?.blocks[0]?.address ?? -1;
+    const ptr = r.symbols.get('ptr_f')!.address;
+    expect([...r.irelative].sort((a, b) => a.address - b.address)).toEqual(
+      [
+        { address: got, resolver: f.address },
+        { address: ptr, resolver: f.address },
+      ].sort((a, b) => a.address - b.address),
+    );
+    const rela = new DataView(irelativeRela(r.irelative).buffer);
+    expect(rela.byteLength).toBe(48);
+    expect(Number(rela.getBigUint64(8, true))).toBe(1032);
+    expect(Number(rela.getBigUint64(16, true))).toBe(f.address);
+    r.free();
+    engine.close();
+  });
+
+  it('a shared static TLS layout places each graph after the previous one (TP offsets)', async () => {
+    const engine = await createEngine('ts');
+    const tls = new StaticTlsLayout();
+    const mm = new EngineMemoryManager(engine, { slabAddress: 0x40000000 });
+    const abs = new Map([
+      ['a16', { address: 1 }],
+      ['a32', { address: 1 }],
+      ['a48', { address: 1 }],
+      ['s17', { address: 1 }],
+      ['far', { address: 0x123456789000 }],
+      ['ext', { address: 0x40100000 }],
+    ]);
+    const one = await link(obj('tls_checked'), 'one.o', { memoryManager: mm, resolve: () => new Map(), tls });
+    const two = await link(obj('lld_relocations'), 'two.o', { memoryManager: mm, resolve: () => abs, tls });
+    expect(one.tls.map((b) => [b.section, b.tpOffset, b.size, b.initSize])).toEqual([
+      ['.tdata', 16, 16, 16],
+      ['.tbss', 32, 16, 0],
+    ]);
+    // two.o's block starts at the next 16-aligned offset after one.o's (48).
+    expect(two.tls.map((b) => [b.section, b.tpOffset])).toEqual([
+      ['.tdata', 48],
+      ['.tbss', 64],
+    ]);
+    expect(tls.size).toBe(64 + 0x12020);
+    expect(tls.tpOffsetOf(two.symbols.get('thi')!.address)).toBe(64 + 0x12010);
+    engine.close();
+  });
+
   it('unsupported relocations are a LinkError', async () => {
     const engine = await createEngine('ts');
-    const p = link(obj('err_unsupported_movw_g0'), 'x.o', {
+    const p = link(obj('err_unsupported_gottprel_g1'), 'x.o', {
       memoryManager: new EngineMemoryManager(engine),
       resolve: () => new Map(),
     });
     await expect(p).rejects.toBeInstanceOf(LinkError);
-    await expect(p).rejects.toThrow('Unsupported aarch64 relocation:263: R_AARCH64_MOVW_UABS_G0');
+    await expect(p).rejects.toThrow('Unsupported aarch64 relocation:539: R_AARCH64_TLSIE_MOVW_GOTTPREL_G1');
   });
 });
 

@@ -8,9 +8,13 @@ import {
   fixGotPageOffset15,
   fixImm19,
   fixMoveWide16,
+  fixMoveWide16Checked,
+  fixMoveWideSigned,
   fixPage21,
+  fixPage21NoCheck,
   fixPageOffset12,
   fixTestBranch14,
+  fixTPRelAddHi12,
   pageOf,
 } from '../../src/linker/aarch64/fixup.ts';
 
@@ -140,6 +144,90 @@ describe('linker: fixup formulas', () => {
         expect(BigInt((w >>> 5) & 0xffff)).toBe((v >> BigInt(16 * hw)) & 0xffffn);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  /** What MOVZ/MOVN/MOVK (64-bit) leave in the register, as a BigInt. */
+  function runMoves(words: number[]): bigint {
+    let x = 0n;
+    for (const w of words) {
+      const imm = BigInt((w >>> 5) & 0xffff) << BigInt(16 * ((w >>> 21) & 3));
+      const opc = (w >>> 29) & 3;
+      if (opc === 2) x = imm;
+      else if (opc === 0) x = ~imm & 0xffffffffffffffffn;
+      else {
+        const mask = 0xffffn << BigInt(16 * ((w >>> 21) & 3));
+        x = (x & ~mask) | imm;
+      }
+    }
+    return BigInt.asIntN(64, x);
+  }
+
+  it('signed move-wide (SABS/PREL/TPREL): MOVZ or MOVN for group g, then MOVKs, rebuild v; checked range is signed 16g+17 bits', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: -(2 ** 52), max: 2 ** 52 }),
+        fc.boolean(),
+        (g, raw, small) => {
+          const v = small ? raw % 2 ** (16 * g + 17) : raw;
+          const lim = 2 ** (16 * g + 16);
+          const first = outcome(() => fixMoveWideSigned((0xd2800000 | (g << 21)) >>> 0, v, true));
+          if (v < -lim || v >= lim) {
+            expect((first as FixupViolation).what).toBe('range');
+            return;
+          }
+          const words = [first as number];
+          for (let k = g - 1; k >= 0; k--) words.push(fixMoveWideSigned((0xf2800000 | (k << 21)) >>> 0, v, false));
+          expect(runMoves(words)).toBe(BigInt(v));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('MOVW_PREL_G3: bits [63:48] of the 64-bit value, always MOVZ (lld shifts the uint64)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), (v) => {
+        const w = fixMoveWideSigned(0xd2e00000, v, false);
+        expect((w >>> 29) & 3).toBe(2);
+        expect(BigInt((w >>> 5) & 0xffff)).toBe(BigInt.asUintN(64, BigInt(v)) >> 48n);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('MOVW_UABS_G0/G1/G2 (checked): range error exactly when T + A >= 2^(16g+16) or < 0', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: -(2 ** 20), max: 2 ** 52 }), (g, v) => {
+        const r = outcome(() => fixMoveWide16Checked((0xd2800000 | (g << 21)) >>> 0, v, 0));
+        if (v < 0 || v >= 2 ** (16 * g + 16)) expect((r as FixupViolation).what).toBe('range');
+        else expect(BigInt(((r as number) >>> 5) & 0xffff)).toBe((BigInt(v) >> BigInt(16 * g)) & 0xffffn);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('ADR_PREL_PG_HI21_NC: the page delta modulo 2^33, never a range error', () => {
+    fc.assert(
+      fc.property(addr, addr, (P, T) => {
+        const w = fixPage21NoCheck(0x90000000, P, T, 0);
+        const field = (((w >>> 5) & 0x7ffff) << 2) | ((w >>> 29) & 3);
+        const want = BigInt.asUintN(21, (BigInt(pageOf(T)) - BigInt(pageOf(P))) >> 12n);
+        expect(BigInt(field >>> 0)).toBe(want);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('TLSLE_ADD_TPREL_HI12: bits [23:12], range error exactly outside [0, 2^24)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -0x1000, max: 0x2000000 }), (v) => {
+        const r = outcome(() => fixTPRelAddHi12(0x91400000, v));
+        if (v < 0 || v > 0xffffff) expect((r as FixupViolation).what).toBe('range');
+        else expect(((r as number) >>> 10) & 0xfff).toBe(v >>> 12);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

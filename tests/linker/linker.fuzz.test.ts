@@ -72,7 +72,7 @@ describe('linker: ELF mutation fuzz', () => {
     const cases: [(b: Uint8Array) => Uint8Array, RegExp][] = [
       [(b) => b.slice(0, 10), /e_ident/],
       [set(4, 1), /EI_CLASS/],
-      [set(5, 2), /EI_DATA/],
+      [set(5, 3), /EI_DATA/],
       [set(18, 62), /e_machine/],
       [set(16, 2), /e_type/],
       [(b) => b.slice(0, b.length - 100), /section header|e_shoff|sh_offset/],

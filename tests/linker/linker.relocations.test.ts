@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LinkError } from '../../src/linker/errors.ts';
 import { describeWithOracles } from '../support/oracles.ts';
-import { ASM_DIR, asmCases, assemble, linkAndCheck, llvmJitlink, OBJ_DIR } from './support.ts';
+import { ASM_DIR, asmCases, assemble, linkAndCheck, llvmJitlink, llvmJitlink22, OBJ_DIR } from './support.ts';
 
 const cases = asmCases();
 const ok = cases.filter((c) => !c.error);
@@ -140,3 +140,32 @@ describeWithOracles(['llvm-mc', 'llvm-jitlink'], 'linker vs llvm-jitlink-16 (sam
     });
   }
 });
+
+describeWithOracles(
+  ['llvm-jitlink-22'],
+  'linker vs llvm-jitlink-22 (the relocation oracle; same rules, same slab)',
+  () => {
+    for (const c of cases) {
+      if (c.llvm22 === 'no') continue;
+      const what =
+        c.llvm22 === 'unsupported'
+          ? 'llvm-jitlink-22 rejects it as an unsupported relocation'
+          : c.error
+            ? 'llvm-jitlink-22 fails too'
+            : 'every rule holds in llvm-jitlink-22';
+      it(`${c.name}: ${what}`, () => {
+        const r = llvmJitlink22(join(OBJ_DIR, `${c.name}.o`), c, !c.error && c.llvm22 === 'yes');
+        if (c.llvm22 === 'unsupported') {
+          expect(r.stderr).toMatch(/Unsupported aarch64 relocation:\d+: R_AARCH64_/);
+          expect(r.status).not.toBe(0);
+        } else if (c.error) {
+          expect(r.stderr).not.toContain('Symbols not found');
+          expect(r.status).not.toBe(0);
+        } else {
+          expect(r.stderr).toBe('');
+          expect(r.status).toBe(0);
+        }
+      });
+    }
+  },
+);

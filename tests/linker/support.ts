@@ -16,6 +16,12 @@ export interface AsmCase {
   source: string;
   abs: Map<string, number>;
   llvm16: boolean;
+  /**
+   * llvm-jitlink-22: 'yes' = it agrees (rules hold, or the error case fails there too);
+   * 'unsupported' = it rejects the object with "Unsupported aarch64 relocation" (beyond JITLink);
+   * 'no' = not comparable (documented in the file).
+   */
+  llvm22: 'yes' | 'no' | 'unsupported';
   slab?: number;
   error?: string;
 }
@@ -38,6 +44,7 @@ export function asmCases(): AsmCase[] {
         source,
         abs,
         llvm16: header('LLVM16') === 'yes',
+        llvm22: (header('LLVM22') ?? 'no') as AsmCase['llvm22'],
         slab: slab ? Number(slab) : undefined,
         error: header('ERROR'),
       };
@@ -45,14 +52,11 @@ export function asmCases(): AsmCase[] {
 }
 
 export function assemble(source: string, out: string): void {
-  execFileSync('llvm-mc-16', [
-    '-triple=aarch64-unknown-linux-gnu',
-    '-position-independent',
-    '-filetype=obj',
-    source,
-    '-o',
-    out,
-  ]);
+  const text = readFileSync(source, 'utf8');
+  const triple = /^# TRIPLE:(.*)$/m.exec(text)?.[1]?.trim() ?? 'aarch64-unknown-linux-gnu';
+  // LLVM 16's assembler lacks some relocation specifiers (e.g. @GOTPCREL): `# MC: llvm-mc-22`.
+  const mc = /^# MC:(.*)$/m.exec(text)?.[1]?.trim() ?? 'llvm-mc-16';
+  execFileSync(mc, [`-triple=${triple}`, '-position-independent', '-filetype=obj', source, '-o', out]);
 }
 
 export function llvmJitlink(obj: string, c: AsmCase, check: boolean): { status: number; stderr: string } {
@@ -61,6 +65,21 @@ export function llvmJitlink(obj: string, c: AsmCase, check: boolean): { status: 
   if (check) args.push(`-check=${join(ASM_DIR, `${c.name}.s`)}`);
   args.push(obj);
   const r = spawnSync('llvm-jitlink-16', args, { encoding: 'utf8' });
+  return { status: r.status ?? -1, stderr: `${r.stdout}${r.stderr}` };
+}
+
+/** llvm-jitlink-22 -noexec on a slab at the case's address (as ours links), with its rules. */
+export function llvmJitlink22(obj: string, c: AsmCase, check: boolean): { status: number; stderr: string } {
+  const args = [
+    '-noexec',
+    '-slab-allocate=64Mb',
+    `-slab-address=0x${(c.slab ?? 0x10000000).toString(16)}`,
+    '-slab-page-size=4096',
+  ];
+  for (const [n, v] of c.abs) args.push(`-abs=${n}=0x${v.toString(16)}`);
+  if (check) args.push(`-check=${join(ASM_DIR, `${c.name}.s`)}`);
+  args.push(obj);
+  const r = spawnSync('llvm-jitlink-22', args, { encoding: 'utf8' });
   return { status: r.status ?? -1, stderr: `${r.stdout}${r.stderr}` };
 }
 

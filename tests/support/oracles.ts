@@ -15,6 +15,8 @@ export type OracleName =
   | 'clang'
   | 'lld'
   | 'llvm-jitlink'
+  | 'llvm-jitlink-22'
+  | 'lld-22'
   | 'chromium'
   | 'gdb-multiarch';
 
@@ -32,6 +34,10 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   clang: ['clang-16', 'clang-16'],
   lld: ['ld.lld-16', 'lld-16'],
   'llvm-jitlink': ['llvm-jitlink-16', 'llvm-16'],
+  // LLVM 22 (bookworm-security): the relocation oracle for what LLVM 16 lacks, and ld.lld-22
+  // for the relocations no JITLink links.
+  'llvm-jitlink-22': ['llvm-jitlink-22', 'llvm-22'],
+  'lld-22': ['ld.lld-22', 'lld-22'],
   // Not an oracle of semantics: the browser the web page test drives (tests/web).
   chromium: ['chromium', 'chromium'],
   // gdb's output shapes (tests/debug/gdb-shapes.test.ts) and the remote protocol (tests/gdb).

@@ -108,9 +108,91 @@ export function fixMoveWide16(I: number, T: number, A: number): number {
   return (I | (imm << 5)) >>> 0;
 }
 
+/**
+ * Bits [16g+31:16g] of an exact integer's 64-bit two's complement, as lld's `(uint32_t)(val >> 16g)`
+ * on a uint64: for g = 3 only 16 bits remain, so G3 never turns into MOVN.
+ */
+function shr16(v: number, g: number): number {
+  if (g === 0) return v | 0;
+  const s = Math.floor(v / 2 ** (16 * g)) | 0;
+  return g === 3 ? s & 0xffff : s;
+}
+
+/**
+ * lld's signed move-wide write: MOVK keeps its opcode and takes the 16 bits; MOVZ/MOVN become
+ * MOVZ for a non-negative group value and MOVN (inverted immediate) for a negative one, judged
+ * by bit 16 of the shifted value.
+ */
+export function writeSignedMoveWide(I: number, shifted: number): number {
+  let imm = shifted;
+  let insn = I;
+  if ((insn & (1 << 29)) === 0) {
+    if (imm & 0x10000) {
+      imm ^= 0xffff;
+      insn &= ~(1 << 30);
+    } else insn |= 1 << 30;
+  }
+  return (insn | ((imm & 0xffff) << 5)) >>> 0;
+}
+
+/** Move-wide group (hw field) of the instruction. */
+function moveGroup(I: number): number {
+  return (I >>> 21) & 3;
+}
+
+export function fixMoveWide16Checked(I: number, T: number, A: number): number {
+  const v = T + A;
+  const g = moveGroup(I);
+  const hi = 2 ** (16 * g + 16) - 1;
+  if (v < 0 || v > hi) range(v, 0, hi);
+  return fixMoveWide16(I, T, A);
+}
+
+/** Signed move-wide of `v`; `checked` limits v to signed 16g+17 bits (g = 0..2). */
+export function fixMoveWideSigned(I: number, v: number, checked: boolean): number {
+  const g = moveGroup(I);
+  if (checked) {
+    const lim = 2 ** (16 * g + 16);
+    if (v < -lim || v > lim - 1) range(v, -lim, lim - 1);
+  }
+  return writeSignedMoveWide(I, shr16(v, g));
+}
+
+export function fixPage21NoCheck(I: number, P: number, T: number, A: number): number {
+  const pages = (pageOf(T + A) - pageOf(P)) / 4096;
+  return (I | ((pages & 3) << 29) | (((pages >> 2) & 0x7ffff) << 5)) >>> 0;
+}
+
+export function fixTPRelAddHi12(I: number, v: number): number {
+  if (v < 0 || v > 0xffffff) range(v, 0, 0xffffff);
+  return (I | (((v >>> 12) & 0xfff) << 10)) >>> 0;
+}
+
 /** Checks an instruction has the form a relocation expects (at graph build time). */
 export function insnCheck(I: number, ok: boolean, detail: string): void {
   if (!ok) throw new FixupViolation('insn', I, 0, 0, I, detail);
+}
+
+function readU32BE(d: Uint8Array, o: number): number {
+  return (
+    (((d[o] as number) << 24) | ((d[o + 1] as number) << 16) | ((d[o + 2] as number) << 8) | (d[o + 3] as number)) >>> 0
+  );
+}
+function writeU32BE(d: Uint8Array, o: number, v: number): void {
+  d[o] = (v >>> 24) & 0xff;
+  d[o + 1] = (v >>> 16) & 0xff;
+  d[o + 2] = (v >>> 8) & 0xff;
+  d[o + 3] = v & 0xff;
+}
+/** A 64-bit data word in the object's byte order. */
+function writeData64(d: Uint8Array, o: number, v: number, be: boolean): void {
+  if (be) {
+    writeU32BE(d, o, hi32(v));
+    writeU32BE(d, o + 4, lo32(v));
+  } else {
+    writeU32(d, o, lo32(v));
+    writeU32(d, o + 4, hi32(v));
+  }
 }
 
 function readU32(d: Uint8Array, o: number): number {
@@ -127,7 +209,8 @@ function writeU32(d: Uint8Array, o: number, v: number): void {
 
 /**
  * Applies one fixup to `content` at `offset`. P = fixup address, T = target address,
- * A = addend, got = start of the graph's GOT (GotPageOffset15 only).
+ * A = addend, got = start of the graph's GOT (GotPageOffset15 only), be = big-endian data
+ * (aarch64_be: data words are big-endian, instruction words little-endian).
  */
 export function applyFixup(
   kind: number,
@@ -137,6 +220,7 @@ export function applyFixup(
   T: number,
   A: number,
   got: number,
+  be = false,
 ): void {
   switch (kind) {
     case K.Branch26PCRel:
@@ -151,30 +235,39 @@ export function applyFixup(
     case K.PageOffset12Relaxable:
       writeU32(content, offset, fixPageOffset12(readU32(content, offset), T, A));
       return;
-    case K.Pointer64: {
-      const v = T + A;
-      writeU32(content, offset, lo32(v));
-      writeU32(content, offset + 4, hi32(v));
+    case K.Pointer64:
+      writeData64(content, offset, T + A, be);
       return;
-    }
     case K.Pointer32: {
       const v = T + A;
       if (v < 0 || v > 0xffffffff) range(v, 0, 0xffffffff);
-      writeU32(content, offset, v);
+      if (be) writeU32BE(content, offset, v);
+      else writeU32(content, offset, v);
+      return;
+    }
+    case K.Pointer16:
+    case K.Delta16: {
+      const v = kind === K.Pointer16 ? T + A : T - P + A;
+      if (v < -0x8000 || v > 0xffff) range(v, -0x8000, 0xffff);
+      if (be) {
+        content[offset] = (v >>> 8) & 0xff;
+        content[offset + 1] = v & 0xff;
+      } else {
+        content[offset] = v & 0xff;
+        content[offset + 1] = (v >>> 8) & 0xff;
+      }
       return;
     }
     case K.Delta64:
-    case K.NegDelta64: {
-      const v = kind === K.Delta64 ? T - P + A : P - T + A;
-      writeU32(content, offset, lo32(v));
-      writeU32(content, offset + 4, hi32(v));
+    case K.NegDelta64:
+      writeData64(content, offset, kind === K.Delta64 ? T - P + A : P - T + A, be);
       return;
-    }
     case K.Delta32:
     case K.NegDelta32: {
       const v = kind === K.Delta32 ? T - P + A : P - T + A;
       if (v < -0x80000000 || v > 0x7fffffff) range(v, -0x80000000, 0x7fffffff);
-      writeU32(content, offset, v >>> 0);
+      if (be) writeU32BE(content, offset, v >>> 0);
+      else writeU32(content, offset, v >>> 0);
       return;
     }
     case K.TestAndBranch14PCRel:
@@ -190,6 +283,41 @@ export function applyFixup(
     case K.MoveWide16:
       writeU32(content, offset, fixMoveWide16(readU32(content, offset), T, A));
       return;
+    case K.MoveWide16Checked:
+      writeU32(content, offset, fixMoveWide16Checked(readU32(content, offset), T, A));
+      return;
+    case K.MoveWideSignedChecked:
+      writeU32(content, offset, fixMoveWideSigned(readU32(content, offset), T + A, true));
+      return;
+    case K.MoveWidePCRel:
+    case K.MoveWidePCRelChecked:
+      writeU32(
+        content,
+        offset,
+        fixMoveWideSigned(readU32(content, offset), T + A - P, kind === K.MoveWidePCRelChecked),
+      );
+      return;
+    case K.Page21NoCheck:
+      writeU32(content, offset, fixPage21NoCheck(readU32(content, offset), P, T, A));
+      return;
+    // TP-relative kinds: the caller passes the target's TP offset as T.
+    case K.TPRelMoveWide:
+    case K.TPRelMoveWideChecked:
+      writeU32(content, offset, fixMoveWideSigned(readU32(content, offset), T + A, kind === K.TPRelMoveWideChecked));
+      return;
+    case K.TPRelAddHi12:
+      writeU32(content, offset, fixTPRelAddHi12(readU32(content, offset), T + A));
+      return;
+    case K.TPRelLo12Checked:
+      if (T + A < 0 || T + A > 0xfff) range(T + A, 0, 0xfff);
+      writeU32(content, offset, fixPageOffset12(readU32(content, offset), T, A));
+      return;
+    case K.TPRelLo12:
+      writeU32(content, offset, fixPageOffset12(readU32(content, offset), T, A));
+      return;
+    case K.TPOff64:
+      writeData64(content, offset, T + A, be);
+      return;
     case K.GotPageOffset15:
       writeU32(content, offset, fixGotPageOffset15(readU32(content, offset), T, A, got));
       return;
@@ -200,4 +328,4 @@ export function applyFixup(
   }
 }
 
-export { readU32, writeU32 };
+export { readU32, readU32BE, writeU32 };

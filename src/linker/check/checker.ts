@@ -13,6 +13,8 @@ export interface CheckEnvironment {
   sectionAddress(file: string, section: string): number | undefined;
   /** Reads `size` bytes of linked memory (little-endian target). */
   read(address: number, size: number): Uint8Array | undefined;
+  /** Memory loads (`*{N}`) in big-endian byte order (aarch64_be); instructions stay little-endian. */
+  bigEndian?: boolean;
 }
 
 export interface Rule {
@@ -186,7 +188,8 @@ class Parser {
       const bytes = addr > BigInt(Number.MAX_SAFE_INTEGER) ? undefined : this.env.read(Number(addr), n);
       if (!bytes) throw new RuleEvalError(`cannot load ${n} bytes from 0x${addr.toString(16)}`);
       let v = 0n;
-      for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+      if (this.env.bigEndian) for (let i = 0; i < n; i++) v = (v << 8n) | BigInt(bytes[i]!);
+      else for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
       return v;
     }
     if (/[0-9]/.test(c)) return this.number();

@@ -15,6 +15,7 @@ export function checkEnvironment(
     stubAddress: (f, s) => info.files.get(f)?.stubs.get(s),
     gotAddress: (f, s) => info.files.get(f)?.got.get(s),
     sectionAddress: (f, s) => info.files.get(f)?.sections.get(s),
+    bigEndian: results.some((r) => r.graph.bigEndian),
     read(address, size) {
       try {
         return engine.memRead(address, size);

@@ -1,5 +1,5 @@
 /**
- * ELF64 little-endian AArch64 relocatable object reader. Validates everything it reads: any
+ * ELF64 AArch64 relocatable object reader (little-endian, and big-endian aarch64_be). Validates everything it reads: any
  * malformed input raises an `ElfFormatError` naming the file and the field, never a RangeError.
  */
 import { ElfFormatError, hex } from '../errors.ts';
@@ -100,6 +100,8 @@ export interface ElfGroup {
 
 export interface ElfObject {
   file: string;
+  /** ELFDATA2MSB (aarch64_be, BE8): data is big-endian, instructions stay little-endian. */
+  bigEndian: boolean;
   bytes: Uint8Array;
   sections: ElfSection[];
   symbols: ElfSymbol[];
@@ -113,6 +115,8 @@ const TWO32 = 0x1_0000_0000;
 
 class Reader {
   readonly dv: DataView;
+  /** Little-endian fields (false for aarch64_be objects). */
+  le = true;
   constructor(
     readonly file: string,
     readonly bytes: Uint8Array,
@@ -131,22 +135,32 @@ class Reader {
     return this.bytes[o] as number;
   }
   u16(o: number): number {
-    return this.dv.getUint16(o, true);
+    return this.dv.getUint16(o, this.le);
   }
   u32(o: number): number {
-    return this.dv.getUint32(o, true);
+    return this.dv.getUint32(o, this.le);
+  }
+  /** The high and low 32-bit halves of the 64-bit field at `o`. */
+  hi(o: number): number {
+    return this.le ? this.dv.getUint32(o + 4, true) : this.dv.getUint32(o, false);
+  }
+  lo(o: number): number {
+    return this.le ? this.dv.getUint32(o, true) : this.dv.getUint32(o + 4, false);
+  }
+  hiSigned(o: number): number {
+    return this.le ? this.dv.getInt32(o + 4, true) : this.dv.getInt32(o, false);
   }
   /** A u64 as a number; values above 2^53 are rejected (cannot be exact). */
   u64(o: number, field: string): number {
-    const lo = this.dv.getUint32(o, true);
-    const hi = this.dv.getUint32(o + 4, true);
+    const lo = this.lo(o);
+    const hi = this.hi(o);
     if (hi >= 0x200000) this.fail(field, `value 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} too large`);
     return hi * TWO32 + lo;
   }
   /** A signed i64 as a number (exact within ±2^53). */
   i64(o: number, field: string): number {
-    const lo = this.dv.getUint32(o, true);
-    const hi = this.dv.getInt32(o + 4, true);
+    const lo = this.lo(o);
+    const hi = this.hiSigned(o);
     if (hi >= 0x200000 || hi < -0x200000) this.fail(field, `value out of the supported range`);
     return hi * TWO32 + lo;
   }
@@ -190,11 +204,10 @@ export function readElf(bytes: Uint8Array, file: string): ElfObject {
   if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
     r.fail('e_ident', 'bad magic (not an ELF file)');
   if (bytes[4] !== 2) r.fail('e_ident[EI_CLASS]', `class ${bytes[4]} is not ELFCLASS64`);
-  if (bytes[5] !== 1)
-    r.fail(
-      'e_ident[EI_DATA]',
-      `data encoding ${bytes[5]} is not ELFDATA2LSB (only little-endian AArch64 is supported)`,
-    );
+  if (bytes[5] !== 1 && bytes[5] !== 2)
+    r.fail('e_ident[EI_DATA]', `data encoding ${bytes[5]} is neither ELFDATA2LSB nor ELFDATA2MSB`);
+  r.le = bytes[5] === 1;
+  const bigEndian = !r.le;
   if (bytes[6] !== 1) r.fail('e_ident[EI_VERSION]', `version ${bytes[6]} is not EV_CURRENT`);
   const type = r.u16(16);
   if (type !== ET_REL) r.fail('e_type', `type ${type} is not ET_REL (relocatable object)`);
@@ -208,7 +221,7 @@ export function readElf(bytes: Uint8Array, file: string): ElfObject {
   let shstrndx = r.u16(62);
   if (shoff === 0) {
     if (shnum !== 0) r.fail('e_shoff', 'zero with a non-zero e_shnum');
-    return { file, bytes, sections: [], symbols: [], firstGlobal: 0, relocations: [], groups: [] };
+    return { file, bigEndian, bytes, sections: [], symbols: [], firstGlobal: 0, relocations: [], groups: [] };
   }
   if (shentsize !== 64) r.fail('e_shentsize', `section header size ${shentsize} is not 64`);
   r.need(shoff, 64, 'e_shoff');
@@ -349,19 +362,19 @@ export function readElf(bytes: Uint8Array, file: string): ElfObject {
         symbols: new Uint32Array(count),
         addends: new Float64Array(count),
       };
-      const dv = r.dv;
       const nsyms = symbols.length;
       for (let i = 0, o = s.offset; i < count; i++, o += 24) {
-        const offLo = dv.getUint32(o, true);
-        const offHi = dv.getUint32(o + 4, true);
+        const offLo = r.lo(o);
+        const offHi = r.hi(o);
         if (offHi >= 0x200000) r.fail(`${f}[${i}].r_offset`, 'value too large');
         rel.offsets[i] = offHi * TWO32 + offLo;
-        rel.types[i] = dv.getUint32(o + 8, true);
-        const sym = dv.getUint32(o + 12, true);
+        // r_info: symbol in the high half, type in the low half (of the 64-bit field).
+        rel.types[i] = r.lo(o + 8);
+        const sym = r.hi(o + 8);
         if (sym >= nsyms) r.fail(`${f}[${i}].r_info`, `symbol index ${sym} out of range (${nsyms} symbols)`);
         rel.symbols[i] = sym;
-        const aLo = dv.getUint32(o + 16, true);
-        const aHi = dv.getInt32(o + 20, true);
+        const aLo = r.lo(o + 16);
+        const aHi = r.hiSigned(o + 16);
         if (aHi >= 0x200000 || aHi < -0x200000) r.fail(`${f}[${i}].r_addend`, 'value out of the supported range');
         rel.addends[i] = aHi * TWO32 + aLo;
       }
@@ -379,5 +392,5 @@ export function readElf(bytes: Uint8Array, file: string): ElfObject {
       groups.push({ section: s, flags: r.u32(s.offset), signature: (symbols[s.info] as ElfSymbol).name, members });
     }
   }
-  return { file, bytes, sections, symbols, firstGlobal, relocations, groups };
+  return { file, bigEndian, bytes, sections, symbols, firstGlobal, relocations, groups };
 }

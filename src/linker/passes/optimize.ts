@@ -37,6 +37,7 @@ export function optimizeGotAndStubs(g: LinkGraph): void {
         const gotEdge = stub.block.edges.find((x) => x.offset === 0);
         const ptr = gotEdge ? pointerEdge(gotEdge.target) : undefined;
         if (!ptr) continue;
+        if (ptr.target.ifunc) continue; // the GOT entry holds the resolved function, not T
         const T = ptr.target.addr + ptr.addend;
         const D = T - P + e.addend;
         if ((D & 3) === 0 && D >= -0x8000000 && D <= 0x7fffffc) {
@@ -66,7 +67,7 @@ export function optimizeGotAndStubs(g: LinkGraph): void {
       const rt = ldr & 31;
       if (rd !== rn) continue;
       const ptr = pointerEdge(e.target);
-      if (!ptr) continue;
+      if (!ptr || ptr.target.ifunc) continue;
       const T = ptr.target.addr + ptr.addend;
       const delta = T - P;
       if (delta < -0x100000000 || delta > 0xffffffff) continue;

@@ -5,7 +5,7 @@
  */
 import { K } from '../aarch64/edges.ts';
 import { readU32 } from '../aarch64/fixup.ts';
-import { relocationName } from '../aarch64/relocs.ts';
+import { R, relocationName } from '../aarch64/relocs.ts';
 import { hex, LinkError } from '../errors.ts';
 import { type Block, type LinkGraph, MEM_R, MEM_W, MEM_X, type Section, type Sym, symbolLabel } from '../graph.ts';
 
@@ -29,6 +29,7 @@ export class TableManagers {
   private readonly stubEntries = new Map<string | Sym, Sym>();
   private readonly tlsEntries = new Map<string | Sym, Sym>();
   private readonly tlsInfoEntries = new Map<string | Sym, Sym>();
+  private readonly tpOffEntries = new Map<string | Sym, Sym>();
 
   constructor(
     readonly g: LinkGraph,
@@ -76,6 +77,21 @@ export class TableManagers {
     const s = this.g.addAnonymousSymbol(b, 0, 12, true, true);
     entryLabels.set(s, `stub for '${symbolLabel(target)}'`);
     this.stubEntries.set(k, s);
+    return s;
+  }
+
+  /** An initial-exec GOT entry: the 64-bit TP offset of `target` (filled at fixup). */
+  gotTpOffEntry(target: Sym): Sym {
+    const k = key(target);
+    const hit = this.tpOffEntries.get(k);
+    if (hit) return hit;
+    this.got ??= this.g.createSection(GOT_SECTION, MEM_R | MEM_X);
+    const b = this.g.createContentBlock(this.got, new Uint8Array(8), 8);
+    b.addEdge(K.TPOff64, 0, target, 0);
+    const s = this.g.addAnonymousSymbol(b, 0, 8, false, true);
+    entryLabels.set(s, `TP-offset GOT entry for '${symbolLabel(target)}'`);
+    target.live = true;
+    this.tpOffEntries.set(k, s);
     return s;
   }
 
@@ -142,8 +158,40 @@ export class TableManagers {
             e.target = this.tlsDescEntry(e.target);
             e.kind = K.PageOffset12;
             break;
+          case K.RequestGOTAndTransformToLDRLiteral19:
+          case K.RequestGOTAndTransformToDelta32:
+            // GOT_LD_PREL19 / GOTPCREL32: the GOT entry's address, PC-relative (lld: G(S) + A - P).
+            e.kind = e.kind === K.RequestGOTAndTransformToLDRLiteral19 ? K.LDRLiteral19 : K.Delta32;
+            e.target = this.gotEntry(e.target);
+            break;
+          case K.RequestTLSIEGotAndTransformToPage21:
+          case K.RequestTLSIEGotAndTransformToPageOffset12:
+          case K.RequestTLSIEGotAndTransformToLDRLiteral19:
+            if (e.addend !== 0)
+              throw new LinkError(
+                `In ${this.g.name}, section ${b.section.name}+${hex(e.offset)}: ${relocationName(e.relType)} to '${symbolLabel(e.target)}': non-zero addend ${hex(e.addend)} on a GOT load`,
+              );
+            e.target = this.gotTpOffEntry(e.target);
+            e.kind =
+              e.kind === K.RequestTLSIEGotAndTransformToPage21
+                ? K.Page21
+                : e.kind === K.RequestTLSIEGotAndTransformToPageOffset12
+                  ? K.PageOffset12
+                  : K.LDRLiteral19;
+            break;
+          case K.Delta32:
+            // PLT32 to a symbol outside the graph goes through its stub (the JIT's PLT).
+            if (e.relType === R.PLT32 && !e.target.isDefined && e.target.kind !== 'absolute')
+              e.target = this.stub(e.target);
+            break;
+          case K.Page21:
+          case K.PageOffset12:
+          case K.ADRLiteral21:
+            // Taking an IFUNC's address: the stub stands for the function (lld's canonical PLT).
+            if (e.target.ifunc) e.target = this.stub(e.target);
+            break;
           case K.Branch26PCRel:
-            if (!e.target.isDefined) {
+            if (!e.target.isDefined || e.target.ifunc) {
               e.target = this.stub(e.target);
               e.kind = this.relaxable ? K.Branch26PCRelRelaxable : K.Branch26PCRel;
             }

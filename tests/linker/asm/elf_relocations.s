@@ -1,5 +1,6 @@
 # Every AArch64 ELF relocation that LLVM 16's JITLink supports, with jitlink-check rules.
 # LLVM16: yes
+# LLVM22: yes
 # Checked by `orc-sandbox link` and by `llvm-jitlink-16 -noexec` (the oracle for the rules).
 # External addresses are far (> 4 GiB) from any slab so the GOT/PLT optimisation leaves them alone.
 # ABS: external_data=0x1234deadbeef external_func=0x1234cafef00c

@@ -2,6 +2,7 @@
 # ABS: 
 # ERROR: R_AARCH64_CALL26 to 'main' misaligned
 # LLVM16: yes
+# LLVM22: yes
         .text
         .globl main
 main:

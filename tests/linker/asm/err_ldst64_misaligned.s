@@ -2,6 +2,7 @@
 # ABS: 
 # ERROR: R_AARCH64_LDST64_ABS_LO12_NC to 'd' misaligned
 # LLVM16: yes
+# LLVM22: yes
         .text
         .globl main
 main:

@@ -2,6 +2,7 @@
 # ABS: far=0x1234deadbeef
 # ERROR: R_AARCH64_PREL32 to 'far' out of range
 # LLVM16: yes
+# LLVM22: yes
         .data
         .globl d
 d:

@@ -1,5 +1,6 @@
 # What clang emits besides code: mergeable strings, init/fini arrays, __start_/__stop_ symbols,
 # LLVM16: no
+# LLVM22: no
 # .bss, COMMON, .eh_frame (CFI), notes, .comment, .llvm_addrsig; dead stripping of locals.
 # ABS: printf=0x1234000
 # jitlink-check: *{1}hello = 0x68

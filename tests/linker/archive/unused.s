@@ -1,0 +1,6 @@
+        .text
+        .globl  unused_fn
+        .p2align 2
+unused_fn:
+        b       nowhere
+        .size   unused_fn, 4
