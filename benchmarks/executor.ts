@@ -8,12 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createEngine, type EngineKind, PROT_READ, PROT_WRITE } from '../src/emu/engine.ts';
-import { DEFAULT_STACK } from '../src/orc/host/runner.ts';
+import { type EngineKind, PROT_READ, PROT_WRITE } from '../src/emu/engine.ts';
+import { createEngine } from '../src/emu/factory.ts';
+import { DEFAULT_STACK } from '../src/executor/host/runner.ts';
+import { type ExecutorProcessControl, InProcessEPC } from '../src/orc/epc/epc.ts';
+import { WorkerEPC } from '../src/orc/epc/worker-epc.ts';
 import { OrcSandbox } from '../src/orc/platform/sandbox.ts';
-import { type ExecutorProcessControl, InProcessEPC } from '../src/orc/remote/epc.ts';
-import { EpcSandbox } from '../src/orc/remote/session.ts';
-import { WorkerEPC } from '../src/orc/remote/worker-epc.ts';
+import { OrcSession } from '../src/orc/session/session.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -75,7 +76,7 @@ const modes: Record<string, () => Promise<Sample>> = {
   'in-process EPC (direct calls)': async () => {
     const epc = await InProcessEPC.create({ engine, stdout: quiet, stderr: quiet });
     try {
-      return await measure(new EpcSandbox({ epc }), epc);
+      return await measure(new OrcSession(epc), epc);
     } finally {
       await epc.close();
     }
@@ -83,7 +84,7 @@ const modes: Record<string, () => Promise<Sample>> = {
   'worker EPC (messages)': async () => {
     const epc = await WorkerEPC.start({ engine, stdout: quiet, stderr: quiet });
     try {
-      return await measure(new EpcSandbox({ epc }), epc);
+      return await measure(new OrcSession(epc), epc);
     } finally {
       await epc.close();
     }

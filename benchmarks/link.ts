@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createEngine } from '../src/emu/engine.ts';
+import { createEngine } from '../src/emu/factory.ts';
 import { EngineMemoryManager } from '../src/linker/memory.ts';
 import { linkObjects } from '../src/linker/session.ts';
 

@@ -4,8 +4,9 @@
  * also a (small) differential test.
  */
 import { performance } from 'node:perf_hooks';
-import { createEngine, type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../emu/engine.ts';
+import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../emu/engine.ts';
 import { EngineUnavailable } from '../emu/errors.ts';
+import { createEngine } from '../emu/factory.ts';
 import { CODE_BASE, DATA_BASE, KERNELS, type Kernel } from './kernels.ts';
 
 export interface BenchResult {

@@ -18,11 +18,12 @@
  * fields (`unit` says what `instructions`/`seconds` measure).
  */
 import { performance } from 'node:perf_hooks';
-import { createEngine, type EngineKind, PROT_READ, PROT_WRITE } from '../emu/engine.ts';
+import { type EngineKind, PROT_READ, PROT_WRITE } from '../emu/engine.ts';
 import { EngineUnavailable } from '../emu/errors.ts';
+import type { ExecutorRuntime } from '../executor/runtime.ts';
 import { bodyName } from '../orc/layers/lazy-object-linking-layer.ts';
 import { writeRelocatableObject } from '../orc/lazy/fuzz.ts';
-import { OrcSandbox } from '../orc/platform/sandbox.ts';
+import { type OrcSession, openSession } from '../orc/session/session.ts';
 
 export interface LazyBenchResult {
   name: string;
@@ -128,7 +129,9 @@ function quantile(xs: number[], q: number): number {
 }
 
 interface Sandbox {
-  sandbox: OrcSandbox;
+  sandbox: OrcSession;
+  /** The executor runtime in this thread (engine, parking executor). */
+  runtime: ExecutorRuntime;
   close(): void;
   /** Per reentry in order: instructions trampoline → body. */
   reentryInstructions: number[];
@@ -142,11 +145,11 @@ interface Sandbox {
  * without its per-block counting hook (counts are those of the ts engine: the code is the same).
  */
 async function makeSandbox(kind: EngineKind, trace: boolean): Promise<Sandbox> {
-  const engine = await createEngine(kind, trace ? {} : { countInstructions: false });
   const reentryInstructions: number[] = [];
   const resolveMicros: number[] = [];
-  const sandbox = await OrcSandbox.create({
-    engine,
+  const sandbox = await openSession({
+    engine: kind,
+    ...(trace ? {} : { engineOptions: { countInstructions: false } }),
     stdout: () => {},
     stderr: () => {},
     ...(trace
@@ -158,23 +161,24 @@ async function makeSandbox(kind: EngineKind, trace: boolean): Promise<Sandbox> {
       : {}),
   });
   let t0 = 0;
-  sandbox.lrm.listeners.push({
-    onLazyReexportCalled: () => {
+  sandbox.observe({
+    onLazyReentry: () => {
       t0 = performance.now();
     },
     onReentryResolved: () => {
       resolveMicros.push((performance.now() - t0) * 1000);
     },
   });
-  engine.memMap(STACK.base, STACK.size, PROT_READ | PROT_WRITE);
-  return { sandbox, close: () => engine.close(), reentryInstructions, resolveMicros };
+  const runtime = sandbox.local as ExecutorRuntime;
+  runtime.engine.memMap(STACK.base, STACK.size, PROT_READ | PROT_WRITE);
+  return { sandbox, runtime, close: () => void sandbox.close(), reentryInstructions, resolveMicros };
 }
 
 /** First calls of lz0 … lz(n-1) from the host; `skipFirst` drops the first sample (it links). */
 async function firstCalls(kind: EngineKind, objects: Uint8Array[], n: number, skipFirst: boolean) {
   const sb = await makeSandbox(kind, true);
   try {
-    const { sandbox } = sb;
+    const { sandbox, runtime } = sb;
     objects.forEach((o, i) => {
       sandbox.addObject(o, `lazy-bench-${i}.o`, { lazy: true });
     });
@@ -183,9 +187,9 @@ async function firstCalls(kind: EngineKind, objects: Uint8Array[], n: number, sk
     const callMicros: number[] = [];
     for (const name of names) {
       const addr = addrs.get(name)?.address as number;
-      sandbox.engine.setX(31, BigInt(STACK.base + STACK.size - 256));
+      runtime.engine.setX(31, BigInt(STACK.base + STACK.size - 256));
       const t0 = performance.now();
-      const r = await sandbox.executor.call(addr, [41]);
+      const r = await runtime.executor.call(addr, [41]);
       callMicros.push((performance.now() - t0) * 1000);
       if (r !== 42n) throw new Error(`lazy bench: ${name}(41) answered ${r}`);
     }
@@ -235,8 +239,8 @@ const loopInstructions = (n: number, stub: boolean) => 8 + n * (stub ? 10 : 7);
 async function stubCalls(kind: EngineKind, calls: number): Promise<LazyBenchResult> {
   const sb = await makeSandbox(kind, false);
   try {
-    const { sandbox } = sb;
-    const e = sandbox.engine;
+    const { sandbox, runtime } = sb;
+    const e = runtime.engine;
     sandbox.addObject(driverObject(), 'lazy-bench-driver.o');
     sandbox.addObject(functionsObject(0, 1), 'lazy-bench-fn.o', { lazy: true });
     const addrs = await sandbox.lookup(['loop_stub', 'loop_direct']);
@@ -246,7 +250,7 @@ async function stubCalls(kind: EngineKind, calls: number): Promise<LazyBenchResu
       e.setX(31, BigInt(STACK.base + STACK.size - 256));
       const i0 = e.instructionCount();
       const t0 = performance.now();
-      await sandbox.executor.call(fn, [n]);
+      await runtime.executor.call(fn, [n]);
       const seconds = (performance.now() - t0) / 1000;
       const counted = e.instructionCount() - i0;
       const expected = loopInstructions(n, fn === stub);
@@ -254,8 +258,8 @@ async function stubCalls(kind: EngineKind, calls: number): Promise<LazyBenchResu
         throw new Error(`lazy bench: loop ran ${counted} insns, expected ${expected}`);
       return { seconds, instructions: expected };
     };
-    sandbox.engine.setX(31, BigInt(STACK.base + STACK.size - 256));
-    await sandbox.executor.call(stub, [1]); // first call: reentry, links the body
+    e.setX(31, BigInt(STACK.base + STACK.size - 256));
+    await runtime.executor.call(stub, [1]); // first call: reentry, links the body
     await measure(stub, 1000); // warm-up (ts: block translation)
     await measure(direct, 1000);
     // Alternating rounds, best of each (the host is noisy; the minimum is the cost without interference).

@@ -136,12 +136,3 @@ export interface EngineOptions {
    */
   countInstructions?: boolean;
 }
-
-export async function createEngine(kind: EngineKind = 'ts', options: EngineOptions = {}): Promise<Engine> {
-  if (kind === 'ts') {
-    const { TsEngine } = await import('./ts/engine.ts');
-    return new TsEngine(options);
-  }
-  const { openUnicornEngine } = await import('./unicorn/engine.ts');
-  return openUnicornEngine(options);
-}

@@ -23,10 +23,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.ts';
-import { createEngine, type EngineKind } from '../../src/emu/engine.ts';
+import type { EngineKind } from '../../src/emu/engine.ts';
 import { EngineUnavailable } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
+import { ProcessHost } from '../../src/executor/host/process.ts';
 import { readElf } from '../../src/linker/elf/reader.ts';
-import { ProcessHost } from '../../src/orc/host/process.ts';
 import { CORPUS_DIR, type CorpusProgram, corpusPrograms } from '../programs/corpus.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 

@@ -11,8 +11,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.ts';
-import { createEngine, type EngineKind } from '../../src/emu/engine.ts';
+import type { EngineKind } from '../../src/emu/engine.ts';
 import { EngineUnavailable } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -2,18 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/emu/engine.ts';
+import type { ExecutorRuntime } from '../../src/executor/runtime.ts';
 import { runJITDispatchHandlerSync } from '../../src/orc/dispatch/index.ts';
+import { bodyName } from '../../src/orc/layers/lazy-object-linking-layer.ts';
+import { STUB_WORDS } from '../../src/orc/lazy/redirectable-symbols.ts';
+import { type OrcSession, openSession } from '../../src/orc/session/session.ts';
 import {
   SPSExecutorAddr,
   SPSExecutorSymbolDef,
   SPSExpected,
   spsDeserialize,
   spsSerialize,
-} from '../../src/orc/dispatch/sps.ts';
-import { bodyName } from '../../src/orc/layers/lazy-object-linking-layer.ts';
-import { STUB_WORDS } from '../../src/orc/lazy/redirectable-symbols.ts';
-import { OrcSandbox } from '../../src/orc/platform/sandbox.ts';
+} from '../../src/protocol/sps.ts';
 
 const objDir = fileURLToPath(new URL('./fixtures/obj/', import.meta.url));
 const obj = (n: string) => new Uint8Array(readFileSync(`${objDir}${n}`));
@@ -22,8 +22,9 @@ async function sandbox() {
   const linked: string[] = [];
   const out: string[] = [];
   const err: string[] = [];
-  const s = await OrcSandbox.create({
-    engine: await createEngine('ts'),
+  const s = await openSession({
+    syscalls: false,
+    faultsAsSignals: false,
     showLinkedFiles: (l) => linked.push(l.trim().replace(/^Linking /, '')),
     stdout: (b) => out.push(new TextDecoder().decode(b)),
     stderr: (b) => err.push(new TextDecoder().decode(b)),
@@ -31,30 +32,33 @@ async function sandbox() {
   return { s, linked, out, err };
 }
 
-const u64 = (s: OrcSandbox, a: number) => Number(new DataView(s.engine.memRead(a, 8).buffer).getBigUint64(0, true));
+/** The executor runtime in this thread (engine, parking executor). */
+const local = (s: OrcSession) => s.local as ExecutorRuntime;
+const u64 = (s: OrcSession, a: number) =>
+  Number(new DataView(local(s).engine.memRead(a, 8).buffer).getBigUint64(0, true));
 
-describe('lazy reexports via OrcSandbox', () => {
+describe('lazy reexports via OrcSession', () => {
   it('first call re-enters and links the body once; the pointer then holds the body; later calls never re-enter', async () => {
     const { s, linked } = await sandbox();
     s.addObject(obj('good.o'), 'good.o', { lazy: true });
     const stub = await s.lookupOne('good');
     expect(linked).toContain('<indirect stubs graph #1>');
     expect(linked).not.toContain('good.o');
-    const words = new DataView(s.engine.memRead(stub.address, 12).buffer);
+    const words = new DataView(local(s).engine.memRead(stub.address, 12).buffer);
     expect(words.getUint32(8, true)).toBe(STUB_WORDS[2]);
     const ptr = s.rsm.pointerAddress(s.main, 'good') as number;
     const tramp = s.lrm.trampolineOf(s.main, 'good') as number;
     expect(u64(s, ptr)).toBe(tramp);
-    expect(new DataView(s.engine.memRead(tramp, 4).buffer).getUint32(0, true)).toBe(0xa9bf7bfd);
-    s.engine.memMap(0x6f00_0000, 0x10000, 3);
-    s.engine.setX(31, 0x6f00_ff00);
+    expect(new DataView(local(s).engine.memRead(tramp, 4).buffer).getUint32(0, true)).toBe(0xa9bf7bfd);
+    local(s).engine.memMap(0x6f00_0000, 0x10000, 3);
+    local(s).engine.setX(31, 0x6f00_ff00);
     expect(await s.call(stub.address, [5])).toBe(105n);
     const body = s.main.getSymbol(bodyName('good'))?.address as number;
     expect(u64(s, ptr)).toBe(body);
     for (let i = 0; i < 3; i++) expect(await s.call(stub.address, [i])).toBe(BigInt(100 + i));
     expect(s.reentries).toHaveLength(1);
     expect(linked.filter((l) => l === 'good.o')).toHaveLength(1);
-    expect(s.executor.parks).toBe(1);
+    expect(local(s).executor.parks).toBe(1);
   });
 
   it('a body with an undefined symbol aborts the program (134) with the root cause; other lazy symbols still work', async () => {
@@ -68,7 +72,7 @@ describe('lazy reexports via OrcSandbox', () => {
     expect(err.join('')).toMatch(/^error resolving implementation for stub 0x[0-9a-f]+: .*this_symbol_is_nowhere/);
     // The session stays usable: good still works, bad fails the same way through the API.
     const good = await s.lookupOne('good');
-    s.engine.setX(31, 0x7fe0_0000);
+    local(s).engine.setX(31, 0x7fe0_0000);
     expect(await s.call(good.address, [7])).toBe(107n);
     const t = s.lrm.trampolineOf(s.main, 'bad') as number;
     await expect(s.lrm.resolveAsync(t)).rejects.toThrow(/this_symbol_is_nowhere/);

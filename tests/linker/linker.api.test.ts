@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/emu/engine.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { evaluateRule, extractRules } from '../../src/linker/check/checker.ts';
 import { LinkError } from '../../src/linker/errors.ts';
 import { link } from '../../src/linker/link.ts';

@@ -2,7 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEngine } from '../../src/emu/engine.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { checkFile } from '../../src/linker/check/checker.ts';
 import { checkEnvironment } from '../../src/linker/check/environment.ts';
 import { EngineMemoryManager } from '../../src/linker/memory.ts';

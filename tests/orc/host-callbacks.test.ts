@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.ts';
-import { createEngine, type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { EngineUnavailable } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import {
   type CallResult,
   HostCallError,
@@ -19,7 +20,7 @@ import {
   ProcessHost,
   ProgramExit,
   runProgram,
-} from '../../src/orc/host/index.ts';
+} from '../../src/executor/host/index.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));

@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createEngine, type Engine, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { type Engine, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { UndefinedInstruction, UnimplementedInstruction } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import {
   DoubleFree,
   InvalidPointer,
@@ -15,7 +16,7 @@ import {
   ProcessHost,
   ProgramExit,
   runProgram,
-} from '../../src/orc/host/index.ts';
+} from '../../src/executor/host/index.ts';
 
 const programs = JSON.parse(readFileSync(new URL('./fixtures/host-programs.json', import.meta.url), 'utf8')) as Record<
   string,

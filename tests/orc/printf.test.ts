@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatPrintf, type PrintfArgs, toBytes } from '../../src/orc/host/printf.ts';
+import { formatPrintf, type PrintfArgs, toBytes } from '../../src/executor/host/printf.ts';
 
 interface Vector {
   fmt: string;

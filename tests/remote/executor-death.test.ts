@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.ts';
 import { PROT_EXEC, PROT_READ } from '../../src/emu/engine.ts';
-import { ExecutorDiedError } from '../../src/orc/remote/protocol.ts';
-import { EpcSandbox } from '../../src/orc/remote/session.ts';
-import { WorkerEPC } from '../../src/orc/remote/worker-epc.ts';
+import { WorkerEPC } from '../../src/orc/epc/worker-epc.ts';
+import { OrcSession } from '../../src/orc/session/session.ts';
+import { ExecutorDiedError } from '../../src/protocol/epc.ts';
 
 const demo = fileURLToPath(new URL('../../examples/lazy-demo/obj/', import.meta.url));
 const obj = (n: string) => new Uint8Array(readFileSync(`${demo}${n}`));
@@ -27,7 +27,7 @@ async function demoSandbox() {
     stderr: () => {},
   });
   open.push(epc);
-  const sb = new EpcSandbox({ epc });
+  const sb = new OrcSession(epc);
   sb.addObject(obj('main.o'), 'main.o');
   for (const n of ['greet.o', 'math.o', 'data.o', 'rarely.o']) sb.addObject(obj(n), n, { lazy: true });
   return { epc, sb, out };
@@ -110,8 +110,8 @@ describe('executor death', () => {
         writeErr: (s) => {
           stderr += s;
         },
-        onExecutor: (e) => {
-          epc = e as WorkerEPC;
+        onSession: (s) => {
+          epc = s.epc as WorkerEPC;
         },
       },
     );

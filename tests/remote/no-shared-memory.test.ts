@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROT_READ } from '../../src/emu/engine.ts';
-import { type ExecutorProcessControl, InProcessEPC } from '../../src/orc/remote/epc.ts';
-import { EpcSandbox } from '../../src/orc/remote/session.ts';
-import { WorkerEPC } from '../../src/orc/remote/worker-epc.ts';
+import { type ExecutorProcessControl, InProcessEPC } from '../../src/orc/epc/epc.ts';
+import { WorkerEPC } from '../../src/orc/epc/worker-epc.ts';
+import { OrcSession } from '../../src/orc/session/session.ts';
 
 const demo = fileURLToPath(new URL('../../examples/lazy-demo/obj/', import.meta.url));
 const obj = (n: string) => new Uint8Array(readFileSync(`${demo}${n}`));
@@ -63,8 +63,8 @@ afterAll(() => {
   globalThis.SharedArrayBuffer = OriginalSAB;
 });
 
-async function runDemo(epc: ExecutorProcessControl): Promise<EpcSandbox> {
-  const sb = new EpcSandbox({ epc });
+async function runDemo(epc: ExecutorProcessControl): Promise<OrcSession> {
+  const sb = new OrcSession(epc);
   sb.addObject(obj('main.o'), 'main.o');
   for (const n of ['greet.o', 'math.o', 'data.o', 'rarely.o']) sb.addObject(obj(n), n, { lazy: true });
   const r = await sb.run('main');

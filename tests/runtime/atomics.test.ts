@@ -13,7 +13,8 @@ import {
   loadRuntimeObjects,
   outlineAtomicNames,
 } from '../../runtime-aarch64/index.ts';
-import { createEngine, type Engine, type EngineKind, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { type Engine, type EngineKind, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { link } from '../../src/linker/link.ts';
 import { EngineMemoryManager } from '../../src/linker/memory.ts';
 import { describeWithOracles } from '../support/oracles.ts';

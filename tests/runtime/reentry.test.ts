@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EngineKind, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
-import { runProgram } from '../../src/orc/host/index.ts';
+import { runProgram } from '../../src/executor/host/index.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 import { hex, makeWorld, type RuntimeWorld, readU64, readU128, u64le } from './support.ts';
 

@@ -12,7 +12,9 @@ import {
   readJitDispatchCall,
   writeJitDispatchResult,
 } from '../../runtime-aarch64/index.ts';
-import { createEngine, type Engine, type EngineKind } from '../../src/emu/engine.ts';
+import type { Engine, EngineKind } from '../../src/emu/engine.ts';
+import { createEngine } from '../../src/emu/factory.ts';
+import { ProcessHost } from '../../src/executor/host/index.ts';
 import { link } from '../../src/linker/link.ts';
 import { EngineMemoryManager } from '../../src/linker/memory.ts';
 import { linkObjects } from '../../src/linker/session.ts';
@@ -24,8 +26,7 @@ import {
   type SPSSymbolDef,
   spsDeserialize,
   spsSerialize,
-} from '../../src/orc/dispatch/sps.ts';
-import { ProcessHost } from '../../src/orc/host/index.ts';
+} from '../../src/protocol/sps.ts';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url);
 

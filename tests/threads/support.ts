@@ -1,10 +1,10 @@
-/** Runs the thread test programs (tests/threads/programs) in an OrcSandbox. */
+/** Runs the thread test programs (tests/threads/programs) in an OrcSession (in process). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createEngine, type EngineKind } from '../../src/emu/engine.ts';
-import type { ProgramResult } from '../../src/orc/host/runner.ts';
-import { OrcSandbox } from '../../src/orc/platform/sandbox.ts';
-import type { ThreadOptions } from '../../src/orc/threads/scheduler.ts';
+import type { EngineKind } from '../../src/emu/engine.ts';
+import type { ProgramResult } from '../../src/executor/host/runner.ts';
+import type { ThreadOptions } from '../../src/executor/threads/scheduler.ts';
+import { type OrcSession, openSession } from '../../src/orc/session/session.ts';
 
 export const objDir = fileURLToPath(new URL('./programs/obj/', import.meta.url));
 const cache = new Map<string, Uint8Array>();
@@ -18,7 +18,7 @@ export const obj = (name: string): Uint8Array => {
 };
 
 export interface Run {
-  sandbox: OrcSandbox;
+  sandbox: OrcSession;
   result: ProgramResult | undefined;
   error: Error | undefined;
   out: string;
@@ -42,8 +42,10 @@ export async function runThreads(
   let err = '';
   const linked: string[] = [];
   const switches: string[] = [];
-  const sandbox = await OrcSandbox.create({
-    engine: await createEngine(kind),
+  const sandbox = await openSession({
+    engine: kind,
+    syscalls: false,
+    faultsAsSignals: false,
     seed,
     stdout: (b) => {
       out += dec.decode(b);

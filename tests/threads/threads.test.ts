@@ -7,9 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { EngineKind } from '../../src/emu/engine.ts';
-import { createEngine } from '../../src/emu/engine.ts';
-import { OrcSandbox } from '../../src/orc/platform/sandbox.ts';
-import { ThreadDeadlock } from '../../src/orc/threads/scheduler.ts';
+import { ThreadDeadlock } from '../../src/executor/threads/scheduler.ts';
+import { openSession } from '../../src/orc/session/session.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 import { LAZY_INPUTS, LAZY_TOTAL, runThreads, WORK } from './support.ts';
 
@@ -75,7 +74,7 @@ function suite(kind: EngineKind): void {
       expect(r.linked.filter((l) => l === 'lazy-work.o')).toHaveLength(1);
       expect(r.sandbox.reentries).toHaveLength(4);
       expect(r.sandbox.reentries.every((e) => e.result.ok)).toBe(true);
-      expect(r.sandbox.executor.parks).toBe(4);
+      expect(r.sandbox.local?.executor.parks).toBe(4);
     });
   }
 }
@@ -110,13 +109,13 @@ describe('threads on the ts engine', () => {
     const dir = fileURLToPath(new URL('../../examples/lazy-demo/obj/', import.meta.url));
     const counts: number[] = [];
     for (const threads of [undefined, false] as const) {
-      const s = await OrcSandbox.create({ engine: await createEngine('ts'), stdout: () => {}, threads });
+      const s = await openSession({ stdout: () => {}, threads, syscalls: false, faultsAsSignals: false });
       for (const f of readdirSync(dir).sort())
         s.addObject(new Uint8Array(readFileSync(dir + f)), f, { lazy: f !== 'main.o' });
       const r = await s.run();
       expect(r.status).toBe(0);
       counts.push(r.instructions);
-      if (threads === undefined) expect(s.threads?.switches).toBe(0);
+      if (threads === undefined) expect(s.local?.threads?.switches).toBe(0);
     }
     expect(counts[0]).toBe(counts[1]);
   });

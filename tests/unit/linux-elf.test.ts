@@ -1,8 +1,8 @@
 /** Linux user mode: the executable loader's validation and the initial stack layout. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/emu/engine.ts';
 import { EmuError } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { ET_DYN, PT_INTERP, PT_LOAD, parseExecutable } from '../../src/emu/linux/elf.ts';
 import { ElfLoadError } from '../../src/emu/linux/errors.ts';
 import { AT, HWCAP, PIE_BASE } from '../../src/emu/linux/loader.ts';

@@ -4,8 +4,9 @@
  * directly with register values.
  */
 import { describe, expect, it } from 'vitest';
-import { createEngine, type Engine, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { type Engine, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { parseExecutable } from '../../src/emu/linux/elf.ts';
 import { execElfCaptured, LinuxProcess, MMAP_TOP } from '../../src/emu/linux/process.ts';
 import { SeededRandom } from '../../src/emu/linux/random.ts';

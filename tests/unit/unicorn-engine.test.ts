@@ -1,7 +1,8 @@
 /** The unicorn engine implements the Engine API, and agrees with the ts engine on a small program. */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createEngine, type Engine, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { type Engine, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { MemoryFault, UndefinedInstruction, UnhandledException } from '../../src/emu/errors.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const CODE = 0x10000;

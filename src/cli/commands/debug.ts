@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Debugger } from '../../debug/debugger.ts';
-import { createEngine, type EngineKind } from '../../emu/engine.ts';
+import type { EngineKind } from '../../emu/engine.ts';
+import { createEngine } from '../../emu/factory.ts';
 import { OrcSandbox } from '../../orc/platform/sandbox.ts';
 import { CliError, flag, intOption, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';

@@ -4,7 +4,7 @@
  * and evaluates jitlink-check rules. Exit 0 only when every rule holds.
  */
 import { readFileSync } from 'node:fs';
-import { createEngine } from '../../emu/engine.ts';
+import { createEngine } from '../../emu/factory.ts';
 import { checkFile } from '../../linker/check/checker.ts';
 import { checkEnvironment } from '../../linker/check/environment.ts';
 import { CheckError, ElfFormatError, LinkError } from '../../linker/errors.ts';

@@ -12,7 +12,7 @@
  * A run that reaches `maxInsns` throws `InstructionBudgetExceeded` (an emulator-side stop, not a
  * program status). Same bytes, arguments, stdin and seed: same instruction count and output.
  */
-import { createEngine, type Engine, type EngineKind } from '../engine.ts';
+import type { Engine, EngineKind } from '../engine.ts';
 import {
   AlignmentFault,
   InstructionBudgetExceeded,
@@ -21,6 +21,7 @@ import {
   UnhandledException,
   UnimplementedInstruction,
 } from '../errors.ts';
+import { createEngine } from '../factory.ts';
 import { type ElfExecutable, parseExecutable, USER_ADDRESS_LIMIT } from './elf.ts';
 import { buildInitialStack, type InitialStack, type LoadedImage, loadExecutable, mapStack } from './loader.ts';
 import { SeededRandom } from './random.ts';

@@ -14,7 +14,7 @@
  * `waitingOn`, so cycles through emitted symbols resolve). When that set is empty the symbol is
  * Ready. When a symbol fails, every symbol waiting on it fails with it.
  */
-import type { JITDispatchHandler, WrapperFunctionResult } from '../dispatch/wrapper.ts';
+import type { JITDispatchHandler, WrapperFunctionResult } from '../../protocol/wrapper.ts';
 import { type Task, TaskDispatcher } from './dispatcher.ts';
 import {
   DuplicateDefinition,

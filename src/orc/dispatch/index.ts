@@ -2,12 +2,13 @@
  * JIT dispatch: SPS serialization, wrapper-function handlers, and the handler table keyed by tag
  * addresses (kept on the ExecutionSession: `registerJITDispatchHandlers` / `runJITDispatchHandler`).
  */
+
+import type { JITDispatchHandler, WrapperFunctionResult } from '../../protocol/wrapper.ts';
 import type { ExecutionSession, JITDylib } from '../core/session.ts';
 import type { ExecutorAddr } from '../core/types.ts';
-import type { JITDispatchHandler, WrapperFunctionResult } from './wrapper.ts';
 
-export * from './sps.ts';
-export * from './wrapper.ts';
+export * from '../../protocol/sps.ts';
+export * from '../../protocol/wrapper.ts';
 
 /** Registers `tagName → handler` for the tags `jd` defines (others are skipped, as in ORC). */
 export function registerJITDispatchHandlers(

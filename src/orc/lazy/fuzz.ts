@@ -7,10 +7,12 @@
  * only on its first call (no reentry later), and afterwards its stub pointer holds the body.
  * Used by tests/lazy and `orc-sandbox fuzz-lazy`.
  */
-import { createEngine, type EngineKind, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
+
+import { type EngineKind, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
+import type { ExecutorRuntime } from '../../executor/runtime.ts';
 import { seededRandom } from '../core/dispatcher.ts';
 import { bodyName } from '../layers/lazy-object-linking-layer.ts';
-import { OrcSandbox } from '../platform/sandbox.ts';
+import { openSession } from '../session/session.ts';
 
 // ---- a minimal ELF64 AArch64 relocatable writer --------------------------------------------------
 
@@ -257,10 +259,12 @@ const STACK = { base: 0x6f00_0000, size: 0x10_0000 };
 
 /** Runs the case with the objects flagged in `lazyMask` lazy (all false = the eager reference). */
 export async function runCase(c: LazyFuzzCase, engineKind: EngineKind, lazyMask: boolean[]): Promise<LazyRunResult> {
-  const engine = await createEngine(engineKind);
   const linked = new Map<string, number>();
-  const sandbox = await OrcSandbox.create({
-    engine,
+  // As the API sees it: no syscalls, errors thrown (not signal statuses).
+  const sandbox = await openSession({
+    engine: engineKind,
+    syscalls: false,
+    faultsAsSignals: false,
     showLinkedFiles: (line) => {
       const name = line.replace(/^Linking /, '').trim();
       if (/^fz\d+\.o$/.test(name)) linked.set(name, (linked.get(name) ?? 0) + 1);
@@ -269,6 +273,8 @@ export async function runCase(c: LazyFuzzCase, engineKind: EngineKind, lazyMask:
   c.functions.forEach((_f, i) => {
     sandbox.addObject(functionObject(c, i), objName(i), { lazy: lazyMask[i] ?? false });
   });
+  const runtime = sandbox.local as ExecutorRuntime;
+  const engine = runtime.engine;
   engine.memMap(STACK.base, STACK.size, PROT_READ | PROT_WRITE);
   const observations: CallObservation[] = [];
   const called = new Set<number>();
@@ -286,7 +292,7 @@ export async function runCase(c: LazyFuzzCase, engineKind: EngineKind, lazyMask:
     }
     engine.setX(31, STACK.base + STACK.size - 256);
     let obs: CallObservation | undefined;
-    await sandbox.executor.call(addr, [], (e) => {
+    await runtime.executor.call(addr, [], (e) => {
       obs = {
         x0: e.getX(0),
         callee: Array.from({ length: 10 }, (_, k) => e.getX(19 + k)),
@@ -310,7 +316,7 @@ export async function runCase(c: LazyFuzzCase, engineKind: EngineKind, lazyMask:
     pointerAtBody.set(i, Number(v) === body.address);
   }
   const reentries = sandbox.reentries.map((r) => r.info?.name ?? '?');
-  engine.close();
+  await sandbox.close();
   return { observations, linked, reentries, pointerAtBody, linkedTooEarly };
 }
 

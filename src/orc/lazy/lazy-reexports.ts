@@ -10,6 +10,15 @@
  * Differences from upstream: an unknown trampoline answers its error and returns at once (upstream
  * goes on with an empty record); redirection never blocks (pointer addresses are cached).
  */
+
+import {
+  SPSExecutorAddr,
+  SPSExecutorSymbolDef,
+  SPSExpected,
+  type SPSExpectedValue,
+  type SPSSymbolDef,
+} from '../../protocol/sps.ts';
+import { type JITDispatchHandler, wrapAsyncHandler } from '../../protocol/wrapper.ts';
 import { FailedToMaterialize, OrcError } from '../core/errors.ts';
 import { MaterializationUnit } from '../core/materialization-unit.ts';
 import type { ExecutionSession, JITDylib, MaterializationResponsibility, ResourceManager } from '../core/session.ts';
@@ -23,14 +32,6 @@ import {
   SymbolState,
 } from '../core/types.ts';
 import type { SymbolAliasMap, SymbolAliasMapEntry } from '../core/units.ts';
-import {
-  SPSExecutorAddr,
-  SPSExecutorSymbolDef,
-  SPSExpected,
-  type SPSExpectedValue,
-  type SPSSymbolDef,
-} from '../dispatch/sps.ts';
-import { type JITDispatchHandler, wrapAsyncHandler } from '../dispatch/wrapper.ts';
 import type { RedirectableSymbolManager } from './redirectable-symbols.ts';
 import type { EmitTrampolinesFn } from './reentry-trampolines.ts';
 

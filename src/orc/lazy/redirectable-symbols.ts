@@ -28,10 +28,9 @@ export const stubPtrName = (name: string): string => `${name}$__stub_ptr`;
 export const initTargetName = (name: string): string => `${name}$__init_tgt`;
 
 /** One pointer write (executor address → new 64-bit value). */
-export interface PointerWrite {
-  address: ExecutorAddr;
-  value: ExecutorAddr;
-}
+import type { PointerWrite } from '../../protocol/epc.ts';
+
+export type { PointerWrite };
 
 /** Executor memory access for pointer writes (in process: engine.memWrite). */
 export interface MemoryAccess {

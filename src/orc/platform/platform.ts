@@ -1,4 +1,7 @@
 /**
+ * Legacy (kept only for OrcSandbox until the debugger and the web stepper use OrcSession; then
+ * deleted with it): the in-process Platform gate. The session's gate is the executor runtime's.
+ *
  * The `Platform` JITDylib: the executor runtime (runtime-aarch64's prebuilt objects), the alias
  * `__orc_rt_reenter` → `__orc_rt_sysv_resolve`, and `__orc_rt_jit_dispatch`, a host call gate.
  *
@@ -17,18 +20,17 @@ import {
 } from '../../../runtime-aarch64/index.ts';
 import type { Engine } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ } from '../../emu/engine.ts';
+import type { Executor } from '../../executor/executor.ts';
+import type { ProcessHost } from '../../executor/host/process.ts';
+import { RET_WORD } from '../../executor/host/process.ts';
+import { DEFAULT_PLATFORM_GATE_PAGE, JIT_DISPATCH_SYMBOL } from '../../protocol/epc.ts';
+import { outOfBandError, type WrapperFunctionResult } from '../../protocol/wrapper.ts';
 import type { ExecutionSession, JITDylib } from '../core/session.ts';
 import { JITSymbolFlags } from '../core/types.ts';
 import { absoluteSymbols, type SymbolAliasMap, symbolAliases } from '../core/units.ts';
-import { outOfBandError, type WrapperFunctionResult } from '../dispatch/wrapper.ts';
-import type { Executor } from '../executor/executor.ts';
-import type { ProcessHost } from '../host/process.ts';
-import { RET_WORD } from '../host/process.ts';
 import type { ObjectLinkingLayer } from '../layers/object-linking-layer.ts';
 
-export const JIT_DISPATCH_SYMBOL = '__orc_rt_jit_dispatch';
-/** One page of platform gates (after the Process host's gate and data regions). */
-export const DEFAULT_PLATFORM_GATE_PAGE = 0x0e20_0000;
+export { DEFAULT_PLATFORM_GATE_PAGE, JIT_DISPATCH_SYMBOL };
 
 /** One JIT dispatch call as seen by the gate (for traces and tests). */
 export interface DispatchEvent {

@@ -7,19 +7,20 @@
 
 import { loadRuntimeObjects, type RuntimeObject } from '../../../runtime-aarch64/index.ts';
 import type { Engine } from '../../emu/engine.ts';
+import { Executor } from '../../executor/executor.ts';
+import { ProcessHost, type ProcessHostOptions } from '../../executor/host/process.ts';
+import type { ProgramResult } from '../../executor/host/runner.ts';
+import type { ThreadOptions, ThreadScheduler } from '../../executor/threads/scheduler.ts';
 import { EngineMemoryManager } from '../../linker/memory.ts';
 import { ExecutionSession, type JITDylib } from '../core/session.ts';
 import { hexAddr } from '../core/types.ts';
-import { Executor } from '../executor/executor.ts';
-import { ProcessHost, type ProcessHostOptions } from '../host/process.ts';
-import type { ProgramResult } from '../host/runner.ts';
+import { absoluteSymbols } from '../core/units.ts';
 import { LazyObjectLinkingLayer } from '../layers/lazy-object-linking-layer.ts';
 import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-linking-layer.ts';
 import { type CallThroughInfo, LazyReexportsManager, type ReentryRecord } from '../lazy/lazy-reexports.ts';
 import { engineMemoryAccess, JITLinkRedirectableSymbolManager } from '../lazy/redirectable-symbols.ts';
 import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
-import { installThreads } from '../threads/install.ts';
-import type { ThreadOptions, ThreadScheduler } from '../threads/scheduler.ts';
+import { installThreads } from './install-threads.ts';
 import { LinkingSession } from './linking-session.ts';
 import { Platform } from './platform.ts';
 
@@ -100,7 +101,8 @@ export class OrcSandbox extends LinkingSession {
       ...(options.stdout ? { stdout: options.stdout } : {}),
       ...(options.stderr ? { stderr: options.stderr } : {}),
     });
-    this.processJD.define(this.host.definitionUnit());
+    this.host.install();
+    this.processJD.define(absoluteSymbols(new Map(this.host.symbols), '<process symbols>'));
     this.layer = new ObjectLinkingLayer(es, new EngineMemoryManager(engine));
     if (options.showLinkedFiles) this.layer.addPlugin(showLinkedFilesPlugin(options.showLinkedFiles));
     this.executor = new Executor(this.host);

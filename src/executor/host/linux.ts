@@ -10,10 +10,11 @@
  *   [mmapBottom, mmapTop). The defaults lie far above the JIT slab (0x1000_0000 up), the host heap
  *   (0x4000_0000) and the run stack (below 0x7ff0_0000).
  * * exit / exit_group end the run at once with that status (ProgramExit 'exit'; host atexit handlers
- *   do not run, as under Linux). read(0) reads the given stdin (by default the process's stdin,
- *   read when the program first asks for it).
+ *   do not run, as under Linux). read(0) reads the given stdin (bytes, or a reader called when the
+ *   program first asks; the CLI passes this process's stdin).
  * * The layer is an `intr` hook, which turns off the ts engine's block translation; with a sandbox
- *   it is installed only once a linked graph contains an `svc` instruction (or at once, `always`).
+ *   it is installed only once a linked graph contains an `svc` instruction (the controller's
+ *   svc detector, src/orc/session/svc-detector.ts, asks the executor for it).
  *   Syscalls run inside the hook (not deferred as in `exec`): on the unicorn engine the instruction
  *   count seen there lags by the instructions of the current start(), so the virtual clock is
  *   max(instruction count, previous reading + 1 ns) — exact on ts, always advancing on both.
@@ -22,8 +23,7 @@
  * reports (128 + signal: SIGSEGV 139, SIGTRAP 133, SIGILL 132, SIGBUS 135) with the precise reason
  * on stderr, as `orc-sandbox exec` does.
  */
-import { readFileSync } from 'node:fs';
-import { type Engine, INTNO_BRK, INTNO_HVC, INTNO_SVC, type MemRegion, PROT_EXEC } from '../../emu/engine.ts';
+import { type Engine, INTNO_BRK, INTNO_HVC, INTNO_SVC, type MemRegion } from '../../emu/engine.ts';
 import {
   AlignmentFault,
   MemoryFault,
@@ -35,7 +35,6 @@ import { USER_ADDRESS_LIMIT } from '../../emu/linux/elf.ts';
 import { SeededRandom } from '../../emu/linux/random.ts';
 import { ERRNO, LinuxKernel, SIGBUS, SIGILL, SIGNAL_NAMES, SIGSEGV, SIGTRAP, SYS } from '../../emu/linux/syscalls.ts';
 import { AddressSpace } from '../../emu/linux/vm.ts';
-import type { ObjectLinkingLayerPlugin } from '../layers/object-linking-layer.ts';
 import { ProgramExit } from './errors.ts';
 import type { ProcessHost } from './process.ts';
 import type { ProgramResult } from './runner.ts';
@@ -48,21 +47,13 @@ export const RUN_LINUX_LAYOUT = {
 };
 
 export interface LinuxSyscallOptions {
-  /** Bytes read(0) returns, or a function giving them on the first read (default: fd 0 of this process). */
+  /** Bytes read(0) returns, or a function giving them on the first read (default: end of file). */
   stdin?: Uint8Array | (() => Uint8Array) | undefined;
   /** Seed of getrandom (default 0). */
   seed?: number | undefined;
   /** One line per syscall. */
   trace?: ((line: string) => void) | undefined;
   layout?: Partial<typeof RUN_LINUX_LAYOUT>;
-  /** Install the hook now instead of when a linked graph first contains `svc`. */
-  always?: boolean;
-}
-
-/** What `installLinuxSyscalls` needs of a session (an OrcSandbox fits). */
-export interface SyscallTarget {
-  host: ProcessHost;
-  layer?: { addPlugin(p: ObjectLinkingLayerPlugin): unknown };
 }
 
 /** An address space that also sees what others mapped on the engine (JIT memory, stack, host heap). */
@@ -173,22 +164,13 @@ export class RunSyscalls {
   private readStdin(buf: bigint, count: bigint): number {
     if (this.stdinBytes === undefined) {
       const s = this.options.stdin;
-      this.stdinBytes = s === undefined ? readProcessStdin() : typeof s === 'function' ? s() : s;
+      this.stdinBytes = s === undefined ? new Uint8Array(0) : typeof s === 'function' ? s() : s;
     }
     const n = Math.min(Number(count > 0x7ffff000n ? 0x7ffff000n : count), this.stdinBytes.length - this.stdinPos);
     if (n <= 0) return 0;
     if (!this.kernel.writeUser(buf, this.stdinBytes.subarray(this.stdinPos, this.stdinPos + n))) return -ERRNO.EFAULT;
     this.stdinPos += n;
     return n;
-  }
-}
-
-/** This process's whole stdin (empty when it cannot be read); Node only. */
-export function readProcessStdin(): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(0));
-  } catch {
-    return new Uint8Array(0);
   }
 }
 
@@ -200,39 +182,6 @@ export function containsSvc(code: Uint8Array): boolean {
   const dv = new DataView(code.buffer, code.byteOffset, code.byteLength);
   for (let o = 0; o + 4 <= code.length; o += 4) if ((dv.getUint32(o, true) & SVC_MASK) >>> 0 === SVC_WORD) return true;
   return false;
-}
-
-/**
- * Gives a session Linux syscalls: at once (`always`, or no layer to watch), or when the layer first
- * links a graph whose executable content contains `svc`.
- */
-export function installLinuxSyscalls(target: SyscallTarget, options: LinuxSyscallOptions = {}): RunSyscalls {
-  const layer = new RunSyscalls(target.host, options);
-  if (options.always || !target.layer) return layer.install();
-  target.layer.addPlugin(svcDetectorPlugin(() => layer.install()));
-  return layer;
-}
-
-/**
- * A linking-layer plugin that calls `onFound` once, when the first linked graph whose executable
- * content contains `svc` is being linked (before its code can run). The out-of-process executor
- * (src/orc/remote) uses it in the controller to turn the executor's syscall layer on.
- */
-export function svcDetectorPlugin(onFound: () => void): ObjectLinkingLayerPlugin {
-  let found = false;
-  return {
-    modifyPassConfig(_mr, g) {
-      if (found) return;
-      for (const s of g.sections) {
-        if (!(s.prot & PROT_EXEC)) continue;
-        if (s.blocks.some((b) => b.content !== null && containsSvc(b.content))) {
-          found = true;
-          onFound();
-          return;
-        }
-      }
-    },
-  };
 }
 
 /** A fatal fault/trap as the signal a Linux process would get; undefined for other errors. */

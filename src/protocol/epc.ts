@@ -8,9 +8,23 @@
  * (the wrapper-function result: SPS bytes or an out-of-band error).
  */
 
-import type { WrapperFunctionResult } from '../dispatch/wrapper.ts';
-import type { ProgramResult } from '../host/runner.ts';
-import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
+import type { MemRegion } from '../emu/engine.ts';
+import type { ProgramResult } from '../executor/host/runner.ts';
+import type {
+  DebugRegisters,
+  DebugRegisterWrite,
+  DebugResume,
+  DebugRunOptions,
+  DebugStop,
+  DebugWatchpoint,
+} from './debug.ts';
+import type { WrapperFunctionResult } from './wrapper.ts';
+
+/** A stub pointer write (redirection): the 8-byte pointer at `address` becomes `value`. */
+export interface PointerWrite {
+  address: number;
+  value: number;
+}
 
 /** A symbol the executor defines (Process host functions, stdin/stdout/stderr, gates). */
 export interface ExecutorSymbol {
@@ -31,6 +45,8 @@ export interface ExecutorBootstrap {
   threadSymbols?: ExecutorSymbol[];
   /** The address of the `__orc_rt_jit_dispatch` gate. */
   jitDispatch: number;
+  /** Where a top-level call returns to (the executor's return sentinel gate). */
+  returnSentinel: number;
   /** Engine page size for segment placement. */
   pageSize: number;
   engine: string;
@@ -62,6 +78,8 @@ export interface RunProgramRequest {
    * message on the program's stderr (host/linux.ts programFault) instead of failing the request.
    */
   faultsAsSignals?: boolean | undefined;
+  /** A debugged run: breakpoints, steps, watchpoints and interrupts stop it (see src/protocol/debug.ts). */
+  debug?: DebugRunOptions | undefined;
 }
 
 /** The controller's answer to a JIT dispatch, plus an optional trace watch (see `--trace lazy`). */
@@ -102,6 +120,13 @@ export interface Ops {
   runProgram: { args: RunProgramRequest; value: ProgramResult };
   call: { args: { fn: number; args: bigint[] }; value: bigint };
   stats: { args: undefined; value: ExecutorStats };
+  readRegisters: { args: undefined; value: DebugRegisters };
+  writeRegisters: { args: DebugRegisterWrite[]; value: undefined };
+  memoryRegions: { args: undefined; value: MemRegion[] };
+  setBreakpoints: { args: number[]; value: undefined };
+  setWatchpoints: { args: DebugWatchpoint[]; value: undefined };
+  resume: { args: DebugResume; value: undefined };
+  interrupt: { args: undefined; value: undefined };
   /** Testing aid: the executor dies ('throw': an uncaught exception; 'exit': process.exit in the worker). */
   crash: { args: { mode: 'throw' | 'exit' }; value: undefined };
 }
@@ -124,7 +149,8 @@ export type ToController =
   | { t: 'res'; id: number; ok: false; error: SerializedError }
   | { t: 'dispatch'; id: number; tag: number; args: Uint8Array }
   | { t: 'out'; fd: 1 | 2; bytes: Uint8Array }
-  | { t: 'trace'; reached: TraceReached };
+  | { t: 'trace'; reached: TraceReached }
+  | { t: 'stop'; stop: DebugStop };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) return { name: e.name, message: e.message };
@@ -146,3 +172,8 @@ export class ExecutorDiedError extends Error {
     this.name = 'ExecutorDiedError';
   }
 }
+
+/** The Platform JITDylib's JIT dispatch gate symbol (defined at ExecutorBootstrap.jitDispatch). */
+export const JIT_DISPATCH_SYMBOL = '__orc_rt_jit_dispatch';
+/** One page of platform gates (after the Process host's gate and data regions). */
+export const DEFAULT_PLATFORM_GATE_PAGE = 0x0e20_0000;

@@ -7,12 +7,20 @@
  *     every operation is a message, and so is each JIT dispatch call coming back.
  * The session (./session.ts) uses only this interface: it never sees the engine.
  */
-import { createEngine, type Engine, type EngineKind } from '../../emu/engine.ts';
-import type { OutputSink } from '../host/process.ts';
-import type { ProgramResult } from '../host/runner.ts';
-import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
-import type { ThreadOptions } from '../threads/scheduler.ts';
-import { ExecutorRuntime } from './executor-runtime.ts';
+
+import type { Engine, EngineKind, EngineOptions, MemRegion } from '../../emu/engine.ts';
+import { createEngine } from '../../emu/factory.ts';
+import type { OutputSink } from '../../executor/host/process.ts';
+import type { ProgramResult } from '../../executor/host/runner.ts';
+import { ExecutorRuntime } from '../../executor/runtime.ts';
+import type { ThreadOptions } from '../../executor/threads/scheduler.ts';
+import type {
+  DebugRegisters,
+  DebugRegisterWrite,
+  DebugResume,
+  DebugStop,
+  DebugWatchpoint,
+} from '../../protocol/debug.ts';
 import type {
   DispatchReply,
   ExecutorBootstrap,
@@ -22,13 +30,16 @@ import type {
   RunProgramRequest,
   SegmentWrite,
   TraceReached,
-} from './protocol.ts';
+} from '../../protocol/epc.ts';
+import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
 
 export type ExecutorKind = 'in-process' | 'worker';
 export const EXECUTOR_KINDS: readonly ExecutorKind[] = ['in-process', 'worker'];
 
 /** The controller's JIT dispatch entry point (ExecutionSession.runJITDispatchHandler behind it). */
 export type DispatchHandler = (tag: number, args: Uint8Array) => Promise<DispatchReply>;
+/** The same, answering at once when the answer is ready (in process). */
+export type SyncDispatchHandler = (tag: number, args: Uint8Array) => DispatchReply | Promise<DispatchReply>;
 
 /** Traffic between controller and executor (messages for the worker; direct calls in process). */
 export interface EPCStats {
@@ -50,10 +61,15 @@ export interface ExecutorProcessControl {
   readonly bootstrap: ExecutorBootstrap;
   readonly stats: EPCStats;
 
-  /** Where JIT dispatch calls from the executor go (set once by the session). */
-  setDispatchHandler(h: DispatchHandler): void;
+  /**
+   * Where JIT dispatch calls from the executor go (set once by the session). `sync` (used in
+   * process only) may answer at once, so that a ready answer needs no park.
+   */
+  setDispatchHandler(h: DispatchHandler, sync?: SyncDispatchHandler): void;
   /** Where trace watches reached in the executor go. */
   setTraceHandler(h: (r: TraceReached) => void): void;
+  /** Where the stops of a debugged run go. */
+  setStopHandler(h: (s: DebugStop) => void): void;
 
   reserve(regions: Region[]): Promise<void>;
   finalize(writes: SegmentWrite[], protects: ProtectRegion[]): Promise<void>;
@@ -69,6 +85,17 @@ export interface ExecutorProcessControl {
   call(fn: number, args: readonly (bigint | number)[]): Promise<bigint>;
   executorStats(): Promise<ExecutorStats>;
 
+  // Debug primitives (src/protocol/debug.ts).
+  readRegisters(): Promise<DebugRegisters>;
+  writeRegisters(writes: DebugRegisterWrite[]): Promise<void>;
+  memoryRegions(): Promise<MemRegion[]>;
+  setBreakpoints(addresses: number[]): Promise<void>;
+  setWatchpoints(watchpoints: DebugWatchpoint[]): Promise<void>;
+  /** Resumes a stopped debugged run (answers once the executor took it). */
+  resume(mode: DebugResume): Promise<void>;
+  /** A running debugged run stops with reason 'interrupt' at its next poll point. */
+  interrupt(): Promise<void>;
+
   /** Stops the executor (idempotent); pending requests fail. */
   close(): Promise<void>;
 }
@@ -78,8 +105,10 @@ export interface ExecutorOptions {
   seed?: number | undefined;
   stdout?: OutputSink;
   stderr?: OutputSink;
-  /** What the program's read(0) syscalls see (default: this process's fd 0, read on first use). */
-  stdin?: Uint8Array | undefined;
+  /** What read(0) sees (see SessionOptions.stdin). */
+  stdin?: Uint8Array | (() => Uint8Array) | 'process' | undefined;
+  /** Engine tuning (jitThreshold, countInstructions). */
+  engineOptions?: Omit<EngineOptions, 'seed'>;
   /** Emulated pthreads in the executor (default: on, seeded by `seed`); false: single-threaded. */
   threads?: ThreadOptions | false;
 }
@@ -99,19 +128,26 @@ export class InProcessEPC implements ExecutorProcessControl {
   readonly bootstrap: ExecutorBootstrap;
   readonly runtime: ExecutorRuntime;
   private handler: DispatchHandler | null = null;
+  private syncHandler: SyncDispatchHandler | null = null;
   private trace: ((r: TraceReached) => void) | null = null;
+  private stop: ((s: DebugStop) => void) | null = null;
 
   private constructor(engine: Engine, options: ExecutorOptions) {
+    if (options.stdin === 'process')
+      throw new Error("stdin 'process' needs a worker executor; in process pass a reader function");
     this.runtime = new ExecutorRuntime({
       engine,
       stdout: options.stdout ?? ((b) => process.stdout.write(b)),
       stderr: options.stderr ?? ((b) => process.stderr.write(b)),
       dispatch: (tag, args) => {
         this.stats.dispatches++;
+        if (this.syncHandler) return this.syncHandler(tag, args);
         if (!this.handler) return Promise.resolve({ result: { ok: false, error: 'no JIT dispatch handler' } });
         return this.handler(tag, args);
       },
+      dispatchInThread: true,
       onTrace: (r) => this.trace?.(r),
+      onStop: (s) => this.stop?.(s),
       seed: options.seed,
       stdin: options.stdin,
       ...(options.threads === undefined ? {} : { threads: options.threads }),
@@ -120,7 +156,10 @@ export class InProcessEPC implements ExecutorProcessControl {
   }
 
   static async create(options: ExecutorOptions = {}): Promise<InProcessEPC> {
-    const engine = await createEngine(options.engine ?? 'ts', options.seed === undefined ? {} : { seed: options.seed });
+    const engine = await createEngine(options.engine ?? 'ts', {
+      ...options.engineOptions,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+    });
     return new InProcessEPC(engine, options);
   }
 
@@ -129,11 +168,36 @@ export class InProcessEPC implements ExecutorProcessControl {
     return new InProcessEPC(engine, options);
   }
 
-  setDispatchHandler(h: DispatchHandler): void {
+  setDispatchHandler(h: DispatchHandler, sync?: SyncDispatchHandler): void {
     this.handler = h;
+    this.syncHandler = sync ?? null;
   }
   setTraceHandler(h: (r: TraceReached) => void): void {
     this.trace = h;
+  }
+  setStopHandler(h: (s: DebugStop) => void): void {
+    this.stop = h;
+  }
+  readRegisters(): Promise<DebugRegisters> {
+    return this.count(() => this.runtime.debug.readRegisters());
+  }
+  writeRegisters(writes: DebugRegisterWrite[]): Promise<void> {
+    return this.count(() => this.runtime.debug.writeRegisters(writes));
+  }
+  memoryRegions(): Promise<MemRegion[]> {
+    return this.count(() => this.runtime.engine.memRegions());
+  }
+  setBreakpoints(addresses: number[]): Promise<void> {
+    return this.count(() => this.runtime.debug.setBreakpoints(addresses));
+  }
+  setWatchpoints(watchpoints: DebugWatchpoint[]): Promise<void> {
+    return this.count(() => this.runtime.debug.setWatchpoints(watchpoints));
+  }
+  resume(mode: DebugResume): Promise<void> {
+    return this.count(() => this.runtime.debug.resume(mode));
+  }
+  interrupt(): Promise<void> {
+    return this.count(() => this.runtime.debug.interrupt());
   }
 
   private count<T>(f: () => T): Promise<T> {

@@ -12,11 +12,16 @@
  * fail at once.
  */
 import { Worker } from 'node:worker_threads';
-import type { ProgramResult } from '../host/runner.ts';
-import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
-import type { ThreadOptions } from '../threads/scheduler.ts';
-import type { DispatchHandler, EPCStats, ExecutorOptions, ExecutorProcessControl } from './epc.ts';
-import { emptyStats } from './epc.ts';
+import type { MemRegion } from '../../emu/engine.ts';
+import type { ProgramResult } from '../../executor/host/runner.ts';
+import type { ThreadOptions } from '../../executor/threads/scheduler.ts';
+import type {
+  DebugRegisters,
+  DebugRegisterWrite,
+  DebugResume,
+  DebugStop,
+  DebugWatchpoint,
+} from '../../protocol/debug.ts';
 import {
   type DispatchReply,
   type ExecutorBootstrap,
@@ -33,7 +38,10 @@ import {
   type ToController,
   type ToExecutor,
   type TraceReached,
-} from './protocol.ts';
+} from '../../protocol/epc.ts';
+import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
+import type { DispatchHandler, EPCStats, ExecutorOptions, ExecutorProcessControl } from './epc.ts';
+import { emptyStats } from './epc.ts';
 
 export interface WorkerEPCOptions extends ExecutorOptions {
   /**
@@ -50,13 +58,19 @@ export interface WorkerEPCOptions extends ExecutorOptions {
   onMessage?: (direction: 'to-executor' | 'to-controller', message: unknown) => void;
 }
 
+/** stdin as the worker gets it: bytes, or 'process' (its fd 0, read on first use), or nothing. */
+function workerStdin(s: ExecutorOptions['stdin']): Uint8Array | 'process' | undefined {
+  if (typeof s === 'function') throw new Error('a stdin reader function cannot cross to a worker executor');
+  return s;
+}
+
 function cloneable(o: ThreadOptions): ThreadOptions {
   const { onSwitch: _, ...rest } = o;
   return rest;
 }
 
 /** Worker bootstrap: a .js file that registers tsx, then imports worker-entry.ts. */
-const BOOTSTRAP_URL = new URL('./worker-bootstrap.js', import.meta.url);
+const BOOTSTRAP_URL = new URL('../../executor/worker/bootstrap.js', import.meta.url);
 
 interface Pending {
   op: OpName;
@@ -88,6 +102,7 @@ export class WorkerEPC implements ExecutorProcessControl {
   private closing = false;
   private handler: DispatchHandler | null = null;
   private trace: ((r: TraceReached) => void) | null = null;
+  private stopHandler: ((s: DebugStop) => void) | null = null;
   private readonly stdout: (b: Uint8Array) => void;
   private readonly stderr: (b: Uint8Array) => void;
   private readonly deathListeners: ((e: ExecutorDiedError) => void)[] = [];
@@ -101,7 +116,8 @@ export class WorkerEPC implements ExecutorProcessControl {
         engine: options.engine ?? 'ts',
         seed: options.seed,
         auditSharedMemory: options.auditSharedMemory ?? false,
-        stdin: options.stdin,
+        stdin: workerStdin(options.stdin),
+        engineOptions: options.engineOptions,
         // Functions (onSwitch) do not cross: only the scheduler's numeric options go.
         threads:
           options.threads === undefined || options.threads === false ? options.threads : cloneable(options.threads),
@@ -139,6 +155,9 @@ export class WorkerEPC implements ExecutorProcessControl {
   }
   setTraceHandler(h: (r: TraceReached) => void): void {
     this.trace = h;
+  }
+  setStopHandler(h: (s: DebugStop) => void): void {
+    this.stopHandler = h;
   }
   /** Called once if the executor dies. */
   onDeath(f: (e: ExecutorDiedError) => void): void {
@@ -183,6 +202,27 @@ export class WorkerEPC implements ExecutorProcessControl {
   }
   executorStats(): Promise<ExecutorStats> {
     return this.request('stats', undefined);
+  }
+  readRegisters(): Promise<DebugRegisters> {
+    return this.request('readRegisters', undefined);
+  }
+  writeRegisters(writes: DebugRegisterWrite[]): Promise<void> {
+    return this.request('writeRegisters', writes);
+  }
+  memoryRegions(): Promise<MemRegion[]> {
+    return this.request('memoryRegions', undefined);
+  }
+  setBreakpoints(addresses: number[]): Promise<void> {
+    return this.request('setBreakpoints', addresses);
+  }
+  setWatchpoints(watchpoints: DebugWatchpoint[]): Promise<void> {
+    return this.request('setWatchpoints', watchpoints);
+  }
+  resume(mode: DebugResume): Promise<void> {
+    return this.request('resume', mode);
+  }
+  interrupt(): Promise<void> {
+    return this.request('interrupt', undefined);
   }
   /** Testing aid: asks the executor to crash. */
   crash(mode: 'throw' | 'exit'): Promise<void> {
@@ -271,6 +311,9 @@ export class WorkerEPC implements ExecutorProcessControl {
         return;
       case 'trace':
         this.trace?.(m.reached);
+        return;
+      case 'stop':
+        this.stopHandler?.(m.stop);
         return;
       case 'dispatch': {
         this.stats.dispatches++;

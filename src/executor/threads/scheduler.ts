@@ -23,8 +23,8 @@
 import type { Engine, EngineContext } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../emu/errors.ts';
-import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../core/types.ts';
-import type { CallScheduler, Executor, Resumption } from '../executor/executor.ts';
+import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../../protocol/symbols.ts';
+import type { CallScheduler, Executor, Resumption } from '../executor.ts';
 import { HostCallError, ProgramExit } from '../host/errors.ts';
 import { BLR_X16_WORD, type ProcessHost, RET_WORD } from '../host/process.ts';
 import { Prng } from './prng.ts';
@@ -95,6 +95,8 @@ export interface EmuThread {
   pc: number;
   /** x0 to write before it continues (a blocking call's answer). */
   x0: bigint | undefined;
+  /** The rest of a slice cut short by a debugged run's poll point. */
+  sliceLeft?: number | undefined;
   /** A JIT answer to apply before it continues. */
   resumption: Resumption | null;
   watch: { address: number; reached(n: number): void; from: number } | null;
@@ -143,6 +145,13 @@ export class ThreadScheduler implements CallScheduler {
   /** True once a second thread existed: from then on threads are preempted. */
   multi = false;
   private current: EmuThread | null = null;
+  /** The last slice was cut short by a debugged run's poll point (see Executor.pollInstructions). */
+  private polledSlice = false;
+
+  /** The emulated thread running now (1: the main thread). */
+  currentThreadId(): number {
+    return this.current?.id ?? 1;
+  }
   private switchRequested = false;
   private nextId = 2;
   private skippedNs = 0;
@@ -228,6 +237,9 @@ export class ThreadScheduler implements CallScheduler {
     try {
       for (;;) {
         const r = this.runSlice(t, clear);
+        const polled = this.polledSlice;
+        this.polledSlice = false;
+        if (r.reason !== 'count') t.sliceLeft = undefined;
         clear = this.multi && this.opts.clearExclusive;
         if (r.reason === 'until') {
           if (t.watch && r.pc === t.watch.address) {
@@ -244,6 +256,14 @@ export class ThreadScheduler implements CallScheduler {
           const deadline = host.instructionDeadline;
           if (deadline !== undefined && e.instructionCount() >= deadline)
             throw new InstructionBudgetExceeded(deadline, r.pc);
+          if (polled && this.executor.poll) {
+            // A debugged run's poll point, not a preemption: the same thread goes on with its slice.
+            await this.executor.poll();
+            t.pc = e.getPc();
+            clear = false;
+            continue;
+          }
+          t.sliceLeft = undefined;
           t.pc = r.pc; // preempted
         } else if (r.reason === 'parked') {
           if (this.switchRequested) {
@@ -302,7 +322,15 @@ export class ThreadScheduler implements CallScheduler {
       t.x0 = undefined;
     }
     if (clear) e.start(this.clrexAddress, this.clrexAddress + 4, { count: 1 });
-    let count = this.multi ? this.rng.range(this.opts.minSlice, this.opts.maxSlice) : Number.POSITIVE_INFINITY;
+    let count =
+      t.sliceLeft ?? (this.multi ? this.rng.range(this.opts.minSlice, this.opts.maxSlice) : Number.POSITIVE_INFINITY);
+    t.sliceLeft = undefined;
+    const poll = this.executor.pollInstructions;
+    if (poll !== undefined && poll < count) {
+      t.sliceLeft = count - poll;
+      count = poll;
+      this.polledSlice = true;
+    }
     const deadline = host.instructionDeadline;
     if (deadline !== undefined) {
       const left = deadline - e.instructionCount();

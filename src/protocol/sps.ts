@@ -13,7 +13,7 @@
  *   Expected<T>           bool hasValue, then T if true, else SPSString error message
  *   Error                 bool hasError, then SPSString message if true
  */
-import { checkExecutorAddr, type ExecutorAddr } from '../core/types.ts';
+import { checkExecutorAddr, type ExecutorAddr } from './symbols.ts';
 
 export class SPSError extends Error {
   override name = 'SPSError';

@@ -1,4 +1,3 @@
 /** Emulated POSIX threads: the deterministic scheduler and the pthread host functions. */
-export * from './install.ts';
 export * from './prng.ts';
 export * from './scheduler.ts';

@@ -12,18 +12,21 @@
  * function of the message order, never of host timing; the thread scheduler's virtual JIT latencies
  * (src/orc/threads) make the interleaving independent of when answers arrive.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEngine, type EngineKind } from '../../emu/engine.ts';
+import type { EngineKind, EngineOptions } from '../../emu/engine.ts';
+import { createEngine } from '../../emu/factory.ts';
+import type { DispatchReply, OpName, Ops, ToController, ToExecutor } from '../../protocol/epc.ts';
+import { serializeError } from '../../protocol/epc.ts';
+import { ExecutorRuntime } from '../runtime.ts';
 import type { ThreadOptions } from '../threads/scheduler.ts';
-import { ExecutorRuntime } from './executor-runtime.ts';
-import type { DispatchReply, OpName, Ops, ToController, ToExecutor } from './protocol.ts';
-import { serializeError } from './protocol.ts';
 
 interface WorkerData {
   engine: EngineKind;
   seed: number | undefined;
   auditSharedMemory: boolean;
-  stdin: Uint8Array | undefined;
+  stdin: Uint8Array | 'process' | undefined;
+  engineOptions: Omit<EngineOptions, 'seed'> | undefined;
   threads: ThreadOptions | false | undefined;
 }
 
@@ -44,7 +47,19 @@ if (data.auditSharedMemory) {
 
 const send = (m: ToController): void => port.postMessage(m);
 
-const engine = await createEngine(data.engine, data.seed === undefined ? {} : { seed: data.seed });
+/** This process's whole stdin, read on the program's first read (empty when it cannot be read). */
+function readProcessStdin(): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(0));
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
+const engine = await createEngine(data.engine, {
+  ...data.engineOptions,
+  ...(data.seed === undefined ? {} : { seed: data.seed }),
+});
 const waiting = new Map<number, (r: DispatchReply) => void>();
 let nextDispatch = 1;
 const runtime = new ExecutorRuntime({
@@ -59,8 +74,9 @@ const runtime = new ExecutorRuntime({
       send({ t: 'dispatch', id, tag, args });
     }),
   onTrace: (reached) => send({ t: 'trace', reached }),
+  onStop: (stop) => send({ t: 'stop', stop }),
   seed: data.seed,
-  stdin: data.stdin,
+  stdin: data.stdin === 'process' ? readProcessStdin : data.stdin,
   ...(data.threads === undefined ? {} : { threads: data.threads }),
 });
 
@@ -79,6 +95,13 @@ const handlers: { [K in OpName]: Handler<K> } = {
   runProgram: (req) => runtime.runProgram(req),
   call: (a) => runtime.call(a.fn, a.args),
   stats: () => ({ sharedArrayBuffers, parks: runtime.executor.parks }),
+  readRegisters: () => runtime.debug.readRegisters(),
+  writeRegisters: (w) => runtime.debug.writeRegisters(w),
+  memoryRegions: () => runtime.engine.memRegions(),
+  setBreakpoints: (a) => runtime.debug.setBreakpoints(a),
+  setWatchpoints: (w) => runtime.debug.setWatchpoints(w),
+  resume: (m) => runtime.debug.resume(m),
+  interrupt: () => runtime.debug.interrupt(),
   crash: (a) => {
     if (a.mode === 'exit') process.exit(3);
     setTimeout(() => {

@@ -7,9 +7,9 @@
 
 import { hex, LinkError } from '../../linker/errors.ts';
 import type { FinalizedAlloc, InFlightAlloc, JITLinkMemoryManager, SegmentRequest } from '../../linker/memory.ts';
+import type { Region } from '../../protocol/epc.ts';
 import type { MemoryAccess } from '../lazy/redirectable-symbols.ts';
 import type { ExecutorProcessControl } from './epc.ts';
-import type { Region } from './protocol.ts';
 
 export interface EPCMemoryManagerOptions {
   slabAddress?: number;

@@ -9,33 +9,45 @@
  * answer is never synchronous); from inside a host callback that cannot park it answers an
  * out-of-band error, as the in-process Platform does.
  */
-import { performance } from 'node:perf_hooks';
-import { readJitDispatchCall, writeJitDispatchResult } from '../../../runtime-aarch64/index.ts';
-import type { Engine } from '../../emu/engine.ts';
-import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
-import { outOfBandError } from '../dispatch/wrapper.ts';
-import { Executor, type Resumption } from '../executor/executor.ts';
-import { programFault, RunSyscalls } from '../host/linux.ts';
-import { type OutputSink, ProcessHost, RET_WORD } from '../host/process.ts';
-import { DEFAULT_STACK, type ProgramResult } from '../host/runner.ts';
-import { DEFAULT_PLATFORM_GATE_PAGE } from '../platform/platform.ts';
-import { type ThreadOptions, ThreadScheduler } from '../threads/scheduler.ts';
-import type {
-  DispatchReply,
-  ExecutorBootstrap,
-  ProtectRegion,
-  Region,
-  RunProgramRequest,
-  SegmentWrite,
-  TraceReached,
-} from './protocol.ts';
+import { readJitDispatchCall, writeJitDispatchResult } from '../../runtime-aarch64/index.ts';
+import type { Engine } from '../emu/engine.ts';
+import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../emu/engine.ts';
+
+import type { DebugRunOptions, DebugStop } from '../protocol/debug.ts';
+import {
+  DEFAULT_PLATFORM_GATE_PAGE,
+  type DispatchReply,
+  type ExecutorBootstrap,
+  type ProtectRegion,
+  type Region,
+  type RunProgramRequest,
+  type SegmentWrite,
+  type TraceReached,
+} from '../protocol/epc.ts';
+import { outOfBandError } from '../protocol/wrapper.ts';
+import { ExecutorDebug } from './debug.ts';
+import { Executor, type Resumption } from './executor.ts';
+import { programFault, RunSyscalls, signalOf } from './host/linux.ts';
+import { type OutputSink, ProcessHost, RET_WORD } from './host/process.ts';
+import { DEFAULT_STACK, type ProgramResult } from './host/runner.ts';
+import { type ThreadOptions, ThreadScheduler } from './threads/scheduler.ts';
 
 export interface ExecutorRuntimeOptions {
   engine: Engine;
   stdout: OutputSink;
   stderr: OutputSink;
-  /** Sends a JIT dispatch call (tag address, SPS argument bytes) to the controller. */
-  dispatch: (tag: number, args: Uint8Array) => Promise<DispatchReply>;
+  /**
+   * Sends a JIT dispatch call (tag address, SPS argument bytes) to the controller. An answer that
+   * is there at once (in process) is written at once; a promise parks the emulated thread.
+   */
+  dispatch: (tag: number, args: Uint8Array) => DispatchReply | Promise<DispatchReply>;
+  /**
+   * The controller runs in this thread (in-process EPC): dispatch is asked even where the thread
+   * cannot park (inside a host callback), and an answer that is there at once is used.
+   */
+  dispatchInThread?: boolean;
+  /** Receives the stops of a debugged run (src/protocol/debug.ts). */
+  onStop?: (stop: DebugStop) => void;
   /** Receives trace watches that were reached (see DispatchReply.watch). */
   onTrace?: (r: TraceReached) => void;
   gatePage?: number;
@@ -46,8 +58,8 @@ export interface ExecutorRuntimeOptions {
    * defaults to `seed`), or false for the single-thread executor without pthread functions.
    */
   threads?: ThreadOptions | false;
-  /** What read(0) syscalls see (default: this process's fd 0, read on first use). */
-  stdin?: Uint8Array | undefined;
+  /** What read(0) (host read() and the syscall) sees: bytes or a reader called on the first read (default: EOF). */
+  stdin?: Uint8Array | (() => Uint8Array) | undefined;
 }
 
 export class ExecutorRuntime {
@@ -65,10 +77,16 @@ export class ExecutorRuntime {
   readonly threads: ThreadScheduler | null;
   /** The Linux syscall layer, once the controller turned it on (see enableSyscalls). */
   syscalls: RunSyscalls | null = null;
+  /** Debug primitives (breakpoints, steps, watchpoints, registers). */
+  readonly debug: ExecutorDebug;
 
   constructor(private readonly options: ExecutorRuntimeOptions) {
     this.engine = options.engine;
-    this.host = new ProcessHost(options.engine, { stdout: options.stdout, stderr: options.stderr });
+    this.host = new ProcessHost(options.engine, {
+      stdout: options.stdout,
+      stderr: options.stderr,
+      ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    });
     this.executor = new Executor(this.host);
     this.gateAddress = options.gatePage ?? DEFAULT_PLATFORM_GATE_PAGE;
     if (options.threads === false) this.threads = null;
@@ -76,6 +94,26 @@ export class ExecutorRuntime {
       this.threads = new ThreadScheduler(this.host, this.executor, { seed: options.seed, ...options.threads });
       this.executor.scheduler = this.threads;
     }
+    const threads = this.threads;
+    this.debug = new ExecutorDebug(
+      {
+        engine: this.engine,
+        executor: this.executor,
+        isGate: (a) => this.isGate(a),
+        threadId: () => threads?.currentThreadId() ?? 1,
+      },
+      (stop) => options.onStop?.(stop),
+    );
+    this.executor.onStopped = (pc) => this.debug.onEngineStopped(pc);
+  }
+
+  /** Host call gates: the Process host's gate page, the dispatch gate, the thread functions' gates. */
+  isGate(address: number): boolean {
+    const layout = this.host.layout;
+    if (address >= layout.gateBase && address < layout.gateBase + layout.gateSize) return true;
+    if (address === this.gateAddress) return true;
+    const t = this.threads;
+    return t !== null && address >= t.gatePage && address < t.gatePage + PAGE_SIZE;
   }
 
   /** Installs the host functions and the dispatch gate; answers what the controller must know. */
@@ -97,6 +135,7 @@ export class ExecutorRuntime {
       processSymbols: wire(this.host.symbols),
       threadSymbols: wire(threadSymbols),
       jitDispatch: this.gateAddress,
+      returnSentinel: this.host.returnSentinel,
       pageSize: PAGE_SIZE,
       engine: e.kind,
     };
@@ -151,26 +190,54 @@ export class ExecutorRuntime {
    * `svc`, as installLinuxSyscalls does in process. Idempotent.
    */
   enableSyscalls(): void {
-    this.syscalls ??= new RunSyscalls(this.host, {
-      seed: this.options.seed,
-      ...(this.options.stdin === undefined ? {} : { stdin: this.options.stdin }),
-    });
+    this.syscalls ??= new RunSyscalls(this.host, { seed: this.options.seed, stdin: this.options.stdin });
     this.syscalls.install();
   }
 
   async runProgram(req: RunProgramRequest): Promise<ProgramResult> {
     this.bootstrap();
     this.host.atexitHandlers.push(...req.finalizers);
-    const run = this.executor.runProgram(req.entry, {
+    const debug = req.debug;
+    if (debug) this.startDebugRun(req.entry, debug);
+    let run = this.executor.runProgram(req.entry, {
       argv: req.argv,
       initializers: req.initializers,
       ...(req.maxInstructions === undefined ? {} : { maxInstructions: req.maxInstructions }),
     });
-    if (!req.faultsAsSignals) return run;
-    // As `run` does in process: a fatal fault/trap ends the run with 128 + signal, the reason on
-    // stderr (through the program's stderr stream, so it stays in order with the program's output).
+    if (debug)
+      // gdb stops at a fatal signal with the registers intact; resuming lets the program die.
+      run = run.catch(async (e: unknown) => {
+        const s = signalOf(e, this.engine);
+        if (s && this.debug.active)
+          await this.debug.stopAndWait({
+            reason: 'fault',
+            pc: this.engine.getPc(),
+            fault: { signal: s.signal, message: s.reason },
+          });
+        throw e;
+      });
+    // As `run` does: a fatal fault/trap ends the run with 128 + signal, the reason on stderr
+    // (through the program's stderr stream, so it stays in order with the program's output).
     const enc = new TextEncoder();
-    return run.catch(programFault(this.host, (s) => this.options.stderr(enc.encode(s))));
+    if (req.faultsAsSignals) run = run.catch(programFault(this.host, (s) => this.options.stderr(enc.encode(s))));
+    if (!debug) return run;
+    try {
+      const r = await run;
+      this.debug.end(r.status, this.engine.getPc());
+      return r;
+    } catch (e) {
+      this.debug.end(undefined, this.engine.getPc());
+      throw e;
+    } finally {
+      this.executor.pollInstructions = undefined;
+      this.executor.poll = null;
+    }
+  }
+
+  private startDebugRun(entry: number, o: DebugRunOptions): void {
+    this.debug.begin(entry, o.stopAtEntry ?? false);
+    this.executor.pollInstructions = o.pollInstructions ?? 1_000_000;
+    this.executor.poll = () => this.debug.poll();
   }
 
   /** Calls `fn` (x0 answered); before any program ran, on a fresh stack (DEFAULT_STACK). */
@@ -189,15 +256,24 @@ export class ExecutorRuntime {
     const heap = this.host.heap;
     const malloc = (n: number) => heap.alloc(n);
     this.dispatches++;
-    if (!this.executor.canPark()) {
+    const parkable = this.executor.canPark();
+    const unparkable = (): undefined => {
       const err = outOfBandError(
         'lazy reentry from inside a host callback (qsort, exit handlers) cannot wait for the JIT in this executor',
       );
       writeJitDispatchResult(engine, err, malloc);
       return undefined;
-    }
+    };
+    // A remote controller is asked only when the thread can wait for its answer.
+    if (!parkable && !this.options.dispatchInThread) return unparkable();
     const t0 = performance.now();
-    const p: Promise<Resumption> = this.options.dispatch(call.tag, call.args).then((reply) => {
+    const answer = this.options.dispatch(call.tag, call.args);
+    if (!(answer instanceof Promise) && (answer.watch === undefined || !parkable)) {
+      writeJitDispatchResult(engine, answer.result, malloc);
+      return undefined;
+    }
+    if (!parkable) return unparkable();
+    const p: Promise<Resumption> = Promise.resolve(answer).then((reply) => {
       this.dispatchMicros += Math.round((performance.now() - t0) * 1000);
       const w = reply.watch;
       const onTrace = this.options.onTrace;

@@ -12,11 +12,11 @@
  * use ProcessHost.callEmulated, a synchronous nested `start`: a park is impossible there, so gates
  * ask `canPark()` first and answer an error instead.
  */
-import type { Engine } from '../../emu/engine.ts';
-import { InstructionBudgetExceeded } from '../../emu/errors.ts';
-import { HostCallError, ProgramExit } from '../host/errors.ts';
-import type { ProcessHost } from '../host/process.ts';
-import { type ProgramResult, prepareProgramStack, type RunProgramOptions } from '../host/runner.ts';
+import type { Engine } from '../emu/engine.ts';
+import { InstructionBudgetExceeded } from '../emu/errors.ts';
+import { HostCallError, ProgramExit } from './host/errors.ts';
+import type { ProcessHost } from './host/process.ts';
+import { type ProgramResult, prepareProgramStack, type RunProgramOptions } from './host/runner.ts';
 
 /** What a parked call does when its answer is there. */
 export interface Resumption {
@@ -50,6 +50,12 @@ export class Executor {
    * below, switching between emulated threads; it parks several threads at once (see takePending).
    */
   scheduler: CallScheduler | null = null;
+  /**
+   * Debugged runs (src/executor/debug.ts): the loop looks at the controller's requests every
+   * `pollInstructions` (so an interrupt is seen) by awaiting `poll`; the program's result is the same.
+   */
+  pollInstructions: number | undefined = undefined;
+  poll: (() => Promise<void>) | null = null;
 
   constructor(readonly host: ProcessHost) {
     // Count nested host → emulated calls: a gate reached inside one cannot park.
@@ -112,10 +118,11 @@ export class Executor {
     e.setX(30, host.returnSentinel);
     const sentinel = host.returnSentinel;
     const budget = (): { count?: number } => {
-      if (host.instructionDeadline === undefined) return {};
+      const poll = this.pollInstructions;
+      if (host.instructionDeadline === undefined) return poll === undefined ? {} : { count: poll };
       const count = host.instructionDeadline - e.instructionCount();
       if (count <= 0) throw new InstructionBudgetExceeded(host.instructionDeadline, e.getPc());
-      return { count };
+      return { count: poll === undefined ? count : Math.min(count, poll) };
     };
     this.running++;
     try {
@@ -144,7 +151,15 @@ export class Executor {
           r = e.start(e.getPc(), sentinel, budget());
           continue;
         }
-        if (r.reason === 'count') throw new InstructionBudgetExceeded(host.instructionDeadline ?? 0, r.pc);
+        if (r.reason === 'count') {
+          const deadline = host.instructionDeadline;
+          if (this.poll && (deadline === undefined || e.instructionCount() < deadline)) {
+            await this.poll();
+            r = e.start(e.getPc(), sentinel, budget());
+            continue;
+          }
+          throw new InstructionBudgetExceeded(deadline ?? 0, r.pc);
+        }
         if (r.reason !== 'until') {
           throw new HostCallError(
             `call to emulated function 0x${fn.toString(16)} ended with '${r.reason}' at 0x${r.pc.toString(16)}`,

@@ -38,8 +38,7 @@
 import type { Engine } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../emu/errors.ts';
-import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../core/types.ts';
-import { absoluteSymbols } from '../core/units.ts';
+import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../../protocol/symbols.ts';
 import { HeapAllocator } from './allocator.ts';
 import { HostCallError, InvalidStream, ProgramExit } from './errors.ts';
 import { formatPrintf, type PrintfArgs } from './printf.ts';
@@ -228,12 +227,6 @@ export class ProcessHost {
       return undefined;
     });
     this.symbols.set(name, { address: addr, flags: JITSymbolFlags.Exported | JITSymbolFlags.Callable });
-  }
-
-  /** The Process JITDylib's definitions as a materialization unit. */
-  definitionUnit() {
-    this.install();
-    return absoluteSymbols(new Map(this.symbols), '<process symbols>');
   }
 
   symbol(name: string): ExecutorSymbolDef | undefined {

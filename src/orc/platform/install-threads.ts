@@ -1,9 +1,10 @@
 /** Wires a ThreadScheduler into an executor and the `Process` JITDylib. */
+
+import type { Executor } from '../../executor/executor.ts';
+import type { ProcessHost } from '../../executor/host/process.ts';
+import { type ThreadOptions, ThreadScheduler } from '../../executor/threads/scheduler.ts';
 import type { JITDylib } from '../core/session.ts';
 import { absoluteSymbols } from '../core/units.ts';
-import type { Executor } from '../executor/executor.ts';
-import type { ProcessHost } from '../host/process.ts';
-import { type ThreadOptions, ThreadScheduler } from './scheduler.ts';
 
 /**
  * Creates the scheduler, makes it run every executor call, and defines the pthread functions in

@@ -1,0 +1,185 @@
+/**
+ * The options of the run family (`run`, `debug`, and what `demo` passes on): one declarative table
+ * (every option with a one-line description, for --help and docs), one parser that turns argv into
+ * the session's options (src/orc/session/options.ts) plus the inputs, and one way to open the
+ * session from them. `debug` adds its own options (`--commands`) through `extra`.
+ */
+import { readFileSync } from 'node:fs';
+import type { EngineKind } from '../emu/engine.ts';
+import { EXECUTOR_KINDS, type ExecutorKind } from '../orc/epc/epc.ts';
+import type { SessionOptions } from '../orc/session/options.ts';
+import { type OrcSession, openSession } from '../orc/session/session.ts';
+import { formatLazyTrace } from '../orc/session/trace.ts';
+import { CliError, flag, intOption, type OptionSpec, parseArgs } from './args.ts';
+
+export interface RunOptionSpec extends OptionSpec {
+  /** One line for --help and the docs. */
+  description: string;
+  /** Placeholder of the value in usage lines. */
+  valueName?: string;
+}
+
+const TRACE_KINDS = ['lazy'] as const;
+
+/** The run family's options (`-lazy` marks the next input). */
+export const RUN_OPTIONS: Readonly<Record<string, RunOptionSpec>> = {
+  entry: { value: true, valueName: 'SYM', description: 'entry point symbol (default main)' },
+  engine: { value: true, valueName: 'ts|unicorn', description: 'emulator engine (default ts)' },
+  executor: {
+    value: true,
+    valueName: 'in-process|worker',
+    description: 'where the program runs: this thread (default) or a worker thread behind messages',
+  },
+  abs: {
+    value: true,
+    repeat: true,
+    valueName: 'name=addr',
+    description: 'define an absolute symbol in main (address below 2^52)',
+  },
+  'show-linked-files': { description: 'print `Linking <graph>` for every graph linked' },
+  trace: { value: true, repeat: true, valueName: 'lazy', description: 'trace lazy reentries on stderr' },
+  'max-insns': { value: true, valueName: 'N', description: 'instruction budget of the run' },
+  seed: { value: true, valueName: 'S', description: 'seed of the thread scheduler, getrandom and the session' },
+  noexec: { aliases: ['-noexec'], description: 'link the entry point and stop (nothing runs)' },
+  lazy: { aliases: ['-lazy'], description: 'link the next input lazily (callables on first call)' },
+};
+
+/** `[--entry SYM] [--engine ts|unicorn] …` for usage lines. */
+export function runOptionsUsage(table: Readonly<Record<string, RunOptionSpec>> = RUN_OPTIONS): string {
+  return Object.entries(table)
+    .filter(([name]) => name !== 'lazy')
+    .map(([name, s]) => `[--${name}${s.value ? ` ${s.valueName ?? 'V'}` : ''}]${s.repeat ? '…' : ''}`)
+    .join(' ');
+}
+
+export interface RunInput {
+  file: string;
+  /** Name in diagnostics and `Linking …` lines. */
+  name: string;
+  bytes: Uint8Array;
+  lazy: boolean;
+}
+
+export interface RunInvocation {
+  /** Session options (engine, executor, seed, maxInstructions, traceLazy, showLinkedFiles, stdin). */
+  session: SessionOptions;
+  inputs: RunInput[];
+  entry: string;
+  /** The program's argv: the first input, then what follows `--`. */
+  argv: string[];
+  abs: Map<string, number>;
+  noexec: boolean;
+  /** Values of the caller's extra options. */
+  extra: Map<string, string[]>;
+}
+
+export interface RunIo {
+  /** What the program reads on fd 0 (default: this process's stdin, read on first use). */
+  stdin?: Uint8Array | undefined;
+  /** Name of an input in diagnostics and `Linking …` lines (default: the path as given). */
+  displayName?: ((file: string) => string) | undefined;
+}
+
+/** This process's whole stdin (empty when it cannot be read). */
+export function readProcessStdin(): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(0));
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
+/** Parses a run-family command line; reads the inputs (CliError when one cannot be read). */
+export function parseRunInvocation(
+  argv: string[],
+  extra: Readonly<Record<string, RunOptionSpec>> = {},
+  io: RunIo = {},
+): RunInvocation {
+  const table = { ...RUN_OPTIONS, ...extra };
+  const p = parseArgs(argv, table, ['lazy']);
+  const entry = p.options.get('entry')?.[0] ?? 'main';
+  const engine = (p.options.get('engine')?.[0] ?? 'ts') as EngineKind;
+  if (engine !== 'ts' && engine !== 'unicorn') throw new CliError(`--engine must be ts or unicorn`);
+  const executor = (p.options.get('executor')?.[0] ?? 'in-process') as ExecutorKind;
+  if (!EXECUTOR_KINDS.includes(executor)) throw new CliError(`--executor must be ${EXECUTOR_KINDS.join(' or ')}`);
+  const seed = p.options.has('seed') ? intOption(p, 'seed', 0) : undefined;
+  const maxInstructions = p.options.has('max-insns') ? intOption(p, 'max-insns', 0) : undefined;
+  const traces = new Set<string>();
+  for (const t of p.options.get('trace') ?? []) {
+    for (const k of t.split(',')) {
+      if (!(TRACE_KINDS as readonly string[]).includes(k))
+        throw new CliError(`--trace: unknown kind '${k}' (supported: ${TRACE_KINDS.join(', ')})`);
+      traces.add(k);
+    }
+  }
+  if (p.positionals.length === 0) throw new CliError('give at least one object file');
+  const abs = new Map<string, number>();
+  for (const a of p.options.get('abs') ?? []) {
+    const m = /^([^=]+)=(0x[0-9a-fA-F]+|\d+)$/.exec(a);
+    if (!m) throw new CliError(`--abs expects name=address, got '${a}'`);
+    const v = Number(m[2]);
+    if (!Number.isSafeInteger(v) || v >= 2 ** 52) throw new CliError(`--abs address out of range: '${a}'`);
+    abs.set(m[1] as string, v);
+  }
+  const inputs = p.positionals.map(({ value: file, flags }) => {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(file));
+    } catch (e) {
+      throw new CliError(`cannot read '${file}': ${(e as Error).message}`);
+    }
+    return { file, name: io.displayName ? io.displayName(file) : file, bytes, lazy: flags.has('lazy') };
+  });
+  const extraValues = new Map<string, string[]>();
+  for (const name of Object.keys(extra)) {
+    const v = p.options.get(name);
+    if (v) extraValues.set(name, v);
+  }
+  return {
+    session: {
+      engine,
+      executor,
+      seed,
+      maxInstructions,
+      traceLazy: traces.has('lazy'),
+      showLinkedFiles: flag(p, 'show-linked-files'),
+      // A worker reads this process's fd 0 itself; in process the CLI hands a reader over.
+      stdin: io.stdin ?? (executor === 'worker' ? 'process' : readProcessStdin),
+    },
+    inputs,
+    entry,
+    argv: [p.positionals[0]?.value ?? 'a.out', ...p.rest],
+    abs,
+    noexec: flag(p, 'noexec'),
+    extra: extraValues,
+  };
+}
+
+export interface RunOutput {
+  /** Text on stdout (program output, `Linking …` lines). */
+  write: (s: string) => void;
+  /** Text on stderr (program stderr, `--trace lazy`, fault messages). */
+  writeErr: (s: string) => void;
+}
+
+/** Opens the session of an invocation (output decoded to text), defines --abs, adds the inputs. */
+export async function openRunSession(
+  inv: RunInvocation,
+  out: RunOutput,
+  more: Partial<SessionOptions> = {},
+): Promise<OrcSession> {
+  const dec1 = new TextDecoder();
+  const dec2 = new TextDecoder();
+  const s = inv.session;
+  const session = await openSession({
+    ...s,
+    stdout: (b) => out.write(dec1.decode(b, { stream: true })),
+    stderr: (b) => out.writeErr(dec2.decode(b, { stream: true })),
+    traceLazy: s.traceLazy ? (ev) => out.writeErr(formatLazyTrace(ev)) : false,
+    showLinkedFiles: s.showLinkedFiles ? out.write : false,
+    ...more,
+  });
+  session.defineAbsolutes(inv.abs);
+  for (const i of inv.inputs) session.addObject(i.bytes, i.name, { lazy: i.lazy });
+  return session;
+}

@@ -1,0 +1,165 @@
+/**
+ * The session's executor-level debug primitives, in process and in a worker (the same requests
+ * through the EPC): a breakpoint at main, registers there (argc in x0, pc), a single step,
+ * a read watchpoint on a data symbol, a fault that stops with the registers intact, and a debugged
+ * run without stops printing exactly what the plain run prints.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ExecutorKind } from '../../src/orc/epc/epc.ts';
+import { type OrcSession, openSession } from '../../src/orc/session/session.ts';
+import type { DebugStop } from '../../src/protocol/debug.ts';
+
+const demoDir = fileURLToPath(new URL('../../examples/lazy-demo/obj/', import.meta.url));
+const segvDir = fileURLToPath(new URL('../programs/obj/segv/', import.meta.url));
+const read = (dir: string, f: string) => new Uint8Array(readFileSync(`${dir}${f}`));
+
+async function demo(executor: ExecutorKind): Promise<{ s: OrcSession; out: () => string; stops: DebugStop[] }> {
+  let text = '';
+  const dec = new TextDecoder();
+  const s = await openSession({
+    executor,
+    stdout: (b) => {
+      text += dec.decode(b, { stream: true });
+    },
+    stderr: () => {},
+    stdin: new Uint8Array(0),
+  });
+  for (const f of ['main.o', 'greet.o', 'math.o', 'data.o', 'rarely.o'])
+    s.addObject(read(demoDir, f), f, { lazy: f !== 'main.o' });
+  const stops: DebugStop[] = [];
+  s.observe({ onStop: (st) => stops.push(st) });
+  return { s, out: () => text, stops };
+}
+
+/** Resolves with the next stop the session reports. */
+const nextStop = (s: OrcSession) =>
+  new Promise<DebugStop>((resolve) => {
+    const off = s.observe({
+      onStop: (st) => {
+        off();
+        resolve(st);
+      },
+    });
+  });
+
+for (const executor of ['in-process', 'worker'] as const) {
+  describe(`session debug primitives (${executor})`, () => {
+    it('breakpoint at main, registers, one step, continue to the end: same output as run', async () => {
+      const plain = await demo(executor);
+      const plainResult = await plain.s.run('main');
+      await plain.s.close();
+
+      const { s, out, stops } = await demo(executor);
+      try {
+        const main = await s.link('main');
+        await s.setBreakpoints([main]);
+        let stop = nextStop(s);
+        const run = s.run('main', { debug: {} });
+        let st = await stop;
+        expect(st).toMatchObject({ reason: 'breakpoint', pc: main, thread: 1 });
+        expect(s.stopped?.reason).toBe('breakpoint');
+        const regs = await s.readRegisters();
+        expect(regs.pc).toBe(main);
+        expect(regs.x[0]).toBe(1n); // argc
+        expect(regs.x).toHaveLength(31);
+        expect(regs.v).toHaveLength(32);
+        const word = new DataView((await s.readMemory(main, 4)).buffer).getUint32(0, true);
+        expect(word).not.toBe(0);
+
+        stop = nextStop(s);
+        await s.resume({ kind: 'step' });
+        st = await stop;
+        expect(st).toMatchObject({ reason: 'step', pc: main + 4 });
+        expect((await s.readRegisters()).pc).toBe(main + 4);
+
+        await s.writeRegisters([{ name: 'x9', value: 0x1234n }]);
+        expect((await s.readRegisters()).x[9]).toBe(0x1234n);
+
+        await s.setBreakpoints([]);
+        stop = nextStop(s);
+        await s.resume({ kind: 'continue' });
+        st = await stop;
+        expect(st).toMatchObject({ reason: 'exit', status: plainResult.status });
+        const r = await run;
+        expect(r.status).toBe(plainResult.status);
+        expect(out()).toBe(plain.out());
+        expect(stops.map((x) => x.reason)).toEqual(['breakpoint', 'step', 'exit']);
+        expect(s.stopped).toBeNull();
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('interrupt stops a running program at its next poll point; continue finishes it', async () => {
+      const { s, stops } = await demo(executor);
+      try {
+        const main = await s.link('main');
+        await s.setBreakpoints([main]);
+        let stop = nextStop(s);
+        const run = s.run('main', { debug: { pollInstructions: 50 } });
+        await stop;
+        await s.setBreakpoints([]);
+        stop = nextStop(s);
+        await s.resume();
+        await s.interrupt();
+        const st = await stop;
+        expect(st.reason).toBe('interrupt');
+        expect(st.instructions).toBeGreaterThan(stops[0]?.instructions ?? 0);
+        await s.resume();
+        expect((await run).status).toBe(0);
+        expect(stops.map((x) => x.reason)).toEqual(['breakpoint', 'interrupt', 'exit']);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('a read watchpoint on a data symbol stops at the access', async () => {
+      const { s } = await demo(executor);
+      try {
+        await s.link('main');
+        const counter = (await s.lookupOne('counter')).address;
+        await s.setWatchpoints([{ address: counter, size: 4, kind: 'read' }]);
+        const stop = nextStop(s);
+        const run = s.run('main', { debug: {} });
+        const st = await stop;
+        expect(st.reason).toBe('watchpoint');
+        expect(st.watch).toMatchObject({ address: counter, size: 4, access: 'read' });
+        await s.setWatchpoints([]);
+        await s.resume();
+        expect((await run).status).toBe(0);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('a fault stops with reason fault (registers intact); resuming ends the run with the signal status', async () => {
+      let err = '';
+      const s = await openSession({
+        executor,
+        stdout: () => {},
+        stderr: (b) => {
+          err += new TextDecoder().decode(b);
+        },
+        stdin: new Uint8Array(0),
+      });
+      try {
+        for (const f of readdirSync(segvDir).sort()) s.addObject(read(segvDir, f), f);
+        const stop = nextStop(s);
+        const run = s.run('main', { debug: {} });
+        const st = await stop;
+        expect(st.reason).toBe('fault');
+        expect(st.fault?.signal).toBe(11);
+        expect(st.fault?.message).toMatch(/^unmapped write fault at 0x0 \(size 4\)/);
+        expect((await s.readRegisters()).pc).toBe(st.pc);
+        expect(err).toBe('');
+        await s.resume();
+        expect((await run).status).toBe(139);
+        expect(err).toMatch(/^orc-sandbox run: program killed by SIGSEGV \(status 139\)/);
+      } finally {
+        await s.close();
+      }
+    });
+  });
+}
