@@ -1,0 +1,54 @@
+/**
+ * A fuzz-lazy campaign: fast-check draws cases from the structural generators, each runs through
+ * the session with every property checked (runner.ts); the first failure is shrunk structurally
+ * (fewer functions, calls, operations, smaller signatures and constants) and answered with its
+ * problems, so the caller can print the pseudo-source, write the objects and a replay file.
+ */
+import fc from 'fast-check';
+import type { EngineKind } from '../../emu/engine.ts';
+import type { Mutant } from './mutants.ts';
+import { caseArb, caseSize, type FuzzCase, normalize } from './program.ts';
+import { runCase } from './runner.ts';
+
+export interface CampaignOptions {
+  engine?: EngineKind;
+  mutant?: Mutant;
+  seed?: number;
+  cases?: number;
+  /** Shrink steps at most (fast-check's default is unbounded). */
+  maxShrinks?: number;
+}
+
+export interface CampaignResult {
+  casesRun: number;
+  /** 1-based index of the first failing case, undefined when every case passed. */
+  casesToFind?: number;
+  shrunk?: FuzzCase;
+  problems?: string[];
+  shrinks: number;
+  millis: number;
+}
+
+export async function campaign(o: CampaignOptions = {}): Promise<CampaignResult> {
+  const t0 = performance.now();
+  const opts = { engine: o.engine ?? 'ts', ...(o.mutant ? { mutant: o.mutant } : {}) };
+  let casesRun = 0;
+  let firstFailure: number | undefined;
+  const details = await fc.check(
+    fc.asyncProperty(caseArb, async (raw) => {
+      const shrinking = firstFailure !== undefined;
+      if (!shrinking) casesRun++;
+      const problems = await runCase(normalize(raw), opts);
+      if (problems.length > 0 && !shrinking) firstFailure = casesRun;
+      return problems.length === 0;
+    }),
+    { seed: o.seed ?? 1, numRuns: o.cases ?? 100, endOnFailure: false, ...(o.maxShrinks ? {} : {}) },
+  );
+  const millis = Math.round(performance.now() - t0);
+  if (!details.failed || !details.counterexample) return { casesRun, shrinks: 0, millis };
+  const shrunk = normalize(details.counterexample[0] as FuzzCase);
+  const problems = await runCase(shrunk, opts);
+  return { casesRun, casesToFind: firstFailure, shrunk, problems, shrinks: details.numShrinks, millis };
+}
+
+export { caseSize };
