@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { EngineKind } from '../../emu/engine.ts';
 import type { Mutant } from './mutants.ts';
-import { caseArb, caseSize, type FuzzCase, normalize } from './program.ts';
+import { caseArb, caseSize, deleteFunction, deleteOp, type FuzzCase, normalize } from './program.ts';
 import { runCase } from './runner.ts';
 
 export interface CampaignOptions {
@@ -15,8 +15,6 @@ export interface CampaignOptions {
   mutant?: Mutant;
   seed?: number;
   cases?: number;
-  /** Shrink steps at most (fast-check's default is unbounded). */
-  maxShrinks?: number;
 }
 
 export interface CampaignResult {
@@ -42,12 +40,32 @@ export async function campaign(o: CampaignOptions = {}): Promise<CampaignResult>
       if (problems.length > 0 && !shrinking) firstFailure = casesRun;
       return problems.length === 0;
     }),
-    { seed: o.seed ?? 1, numRuns: o.cases ?? 100, endOnFailure: false, ...(o.maxShrinks ? {} : {}) },
+    { seed: o.seed ?? 1, numRuns: o.cases ?? 100, endOnFailure: false },
   );
   const millis = Math.round(performance.now() - t0);
   if (!details.failed || !details.counterexample) return { casesRun, shrinks: 0, millis };
-  const shrunk = normalize(details.counterexample[0] as FuzzCase);
-  const problems = await runCase(shrunk, opts);
+  let shrunk = normalize(details.counterexample[0] as FuzzCase);
+  let problems = await runCase(shrunk, opts);
+  // Then delete whole functions and operations while it still fails (indices kept meaningful).
+  for (let changed = true; changed; ) {
+    changed = false;
+    const candidates = [
+      ...shrunk.program.fns.map((_f, x) => () => deleteFunction(shrunk, x)),
+      ...shrunk.ops.map((_o, k) => () => deleteOp(shrunk, k)),
+    ];
+    for (const make of candidates) {
+      const smaller = make();
+      if (smaller.program.fns.length === shrunk.program.fns.length && smaller.ops.length === shrunk.ops.length)
+        continue;
+      const pr = await runCase(smaller, opts);
+      if (pr.length > 0) {
+        shrunk = smaller;
+        problems = pr;
+        changed = true;
+        break;
+      }
+    }
+  }
   return { casesRun, casesToFind: firstFailure, shrunk, problems, shrinks: details.numShrinks, millis };
 }
 

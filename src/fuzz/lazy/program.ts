@@ -198,3 +198,43 @@ export const caseSize = (c: FuzzCase): { functions: number; operations: number }
   functions: c.program.fns.length,
   operations: c.ops.length,
 });
+
+/**
+ * The case without function `x`: calls to it are dropped, other callees and operation targets keep
+ * pointing at the same functions (fast-check's own array shrinking shifts indices, so a failure that
+ * needs f4 in a lazy object rarely survives removing f0; this step keeps meanings stable).
+ */
+export function deleteFunction(c: FuzzCase, x: number): FuzzCase {
+  const p = c.program;
+  const n = p.fns.length;
+  if (n <= 1) return c;
+  const remap = (j: number): number => (j > x ? j - 1 : j);
+  const fns: FnDef[] = [];
+  p.fns.forEach((f, i) => {
+    if (i === x) return;
+    const ni = remap(i);
+    const keep = (d: number): number | null => {
+      const callee = calleeOf(i, d, n);
+      if (callee === undefined || callee === x) return null;
+      return remap(callee) - ni - 1;
+    };
+    const calls = f.calls.flatMap((call) => {
+      const d = keep(call.d);
+      return d === null ? [] : [{ d, via: call.via }];
+    });
+    const tail = f.tail === null ? null : keep(f.tail);
+    fns.push({ k: f.k, sig: f.sig, calls, tail });
+  });
+  const objectOf = p.objectOf.filter((_o, i) => i !== x);
+  const ops: Op[] = c.ops.flatMap((op): Op[] => {
+    if (op.kind === 'call') return op.fn === x ? [] : [{ ...op, fn: remap(op.fn) }];
+    if (op.kind === 'redirect')
+      return op.fn === x || op.to === x ? [] : [{ ...op, fn: remap(op.fn), to: remap(op.to) }];
+    return [op];
+  });
+  return normalize({ program: { fns, objectOf, lazy: p.lazy }, ops });
+}
+
+/** The case without operation `k`. */
+export const deleteOp = (c: FuzzCase, k: number): FuzzCase =>
+  normalize({ program: c.program, ops: c.ops.filter((_o, i) => i !== k) });
