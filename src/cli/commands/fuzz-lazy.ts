@@ -12,7 +12,7 @@ import type { Command } from '../main.ts';
 export const command: Command = {
   summary: 'fuzz lazy linking: random programs, lazy vs eager link, results and preserved registers',
   usage:
-    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn] [--structural | --mutant NAME | --replay FILE | --list-mutants] [--out DIR]',
+    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn] [--structural | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants] [--out DIR]',
   async run(argv) {
     const p = parseArgs(argv, {
       cases: { value: true },
@@ -24,6 +24,7 @@ export const command: Command = {
       replay: { value: true },
       out: { value: true },
       'list-mutants': {},
+      seeds: { value: true },
     });
     const cases = intOption(p, 'cases', 50);
     const seed = intOption(p, 'seed', 1);
@@ -41,6 +42,7 @@ export const command: Command = {
           ...(replay !== undefined ? { replay } : {}),
           out: p.options.get('out')?.[0] ?? 'fuzz-lazy-out',
           listMutants: flag(p, 'list-mutants'),
+          seeds: intOption(p, 'seeds', 5),
         },
         (s) => process.stdout.write(s),
       );

@@ -20,6 +20,50 @@ export interface StructuralOptions {
   replay?: string;
   out: string;
   listMutants: boolean;
+  /** With mutant 'all': seeds per mutant (1..N). */
+  seeds?: number;
+}
+
+/** Cases to find and shrunk size of every mutant over seeds 1..N (the table in docs/fuzzing-lazy.md). */
+export async function measureMutants(
+  o: { engine: EngineKind; cases: number; seeds: number },
+  write: (s: string) => void,
+): Promise<number> {
+  write(
+    '| mutant | cases to find (seeds 1..N) | median | shrunk (functions/ops, worst) | first problem |\n|---|---|---|---|---|\n',
+  );
+  const medians: number[] = [];
+  let missed = 0;
+  for (const m of MUTANTS) {
+    const found: number[] = [];
+    let worst = { functions: 0, operations: 0 };
+    let first = '';
+    // An equivalent mutant gets one full-budget campaign (it cannot be found; the run shows it is not).
+    for (let seed = 1; seed <= (m.equivalent ? 1 : o.seeds); seed++) {
+      const r = await campaign({ engine: o.engine, seed, cases: o.cases, mutant: m });
+      if (!r.shrunk) continue;
+      found.push(r.casesToFind ?? 0);
+      const s = caseSize(r.shrunk);
+      if (s.functions + s.operations > worst.functions + worst.operations) worst = s;
+      first ||= (r.problems?.[0] ?? '').replace(/\|/g, '/').slice(0, 90);
+    }
+    const sorted = [...found].sort((a, b) => a - b);
+    const median = sorted.length === o.seeds ? (sorted[Math.floor((sorted.length - 1) / 2)] as number) : undefined;
+    if (median !== undefined) medians.push(median);
+    else if (!m.equivalent) missed++;
+    const cells = Array.from({ length: o.seeds }, (_, i) => {
+      const v = found[i];
+      return v === undefined ? `>${o.cases}` : String(v);
+    });
+    write(
+      `| ${m.name} | ${found.length === 0 && m.equivalent ? `not found in ${o.cases} (equivalent: ${m.equivalent})` : cells.join(', ')} | ${median ?? '–'} | ${found.length ? `${worst.functions}/${worst.operations}` : '–'} | ${first} |\n`,
+    );
+  }
+  const all = [...medians].sort((a, b) => a - b);
+  write(
+    `\n${MUTANTS.length} mutants, ${MUTANTS.filter((m) => m.equivalent).length} equivalent, ${missed} missed; median of medians ${all[Math.floor((all.length - 1) / 2)] ?? '–'}\n`,
+  );
+  return missed === 0 ? 0 : 1;
 }
 
 export async function runStructural(o: StructuralOptions, write: (s: string) => void): Promise<number> {
@@ -40,6 +84,7 @@ export async function runStructural(o: StructuralOptions, write: (s: string) => 
     );
     return problems.length === 0 ? 0 : 1;
   }
+  if (o.mutant === 'all') return measureMutants({ engine: o.engine, cases: o.cases, seeds: o.seeds ?? 5 }, write);
   const mutant = o.mutant ? findMutant(o.mutant) : undefined;
   const r = await campaign({ engine: o.engine, seed: o.seed, cases: o.cases, ...(mutant ? { mutant } : {}) });
   const rate = (r.casesRun / Math.max(r.millis / 1000, 1e-3)).toFixed(1);

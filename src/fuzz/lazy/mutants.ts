@@ -25,6 +25,8 @@ export interface Mutant {
   runtimeObjects?: () => RuntimeObject[];
   /** Patches this session's instances (never prototypes or modules): gone with the session. */
   install?: (session: OrcSession) => void;
+  /** Why no program can observe it in this system (kept in the catalogue, reported apart). */
+  equivalent?: string;
 }
 
 const NOP = 0xd503201f;
@@ -235,6 +237,8 @@ export const MUTANTS: Mutant[] = [
   {
     name: 'icache-no-invalidate',
     description: 'segment writes bypass the engine’s code invalidation (stale decoded blocks after memory reuse)',
+    equivalent:
+      'the EPC memory manager is a bump allocator (code addresses are never reused) and redirects write data pages, never code, so no generated program can execute a stale decoded block',
     install: (s) => {
       const runtime = s.local;
       if (!runtime) return;
