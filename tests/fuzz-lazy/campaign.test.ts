@@ -14,6 +14,7 @@ import { printCase } from '../../src/fuzz/lazy/print.ts';
 import { calleeOf, caseArb, caseSize, deleteFunction, normalize } from '../../src/fuzz/lazy/program.ts';
 import { readCaseFile, writeCaseDir } from '../../src/fuzz/lazy/replay.ts';
 import { runCase } from '../../src/fuzz/lazy/runner.ts';
+import { describeWithOracles } from '../support/oracles.ts';
 
 describe('fuzz-lazy structural campaign', () => {
   it('normalize is idempotent (a printed/replayed case is the case that ran)', () => {
@@ -84,5 +85,13 @@ describe('fuzz-lazy structural campaign', () => {
     expect(await runCase(back.case, { mutant })).toEqual(r.problems);
     expect(await runCase(back.case)).toEqual([]);
     expect(printCase(back.case)).toMatch(/^\/\/ obj0\.o \((lazy|eager)\)\nu64 f0\(/);
+  }, 60_000);
+});
+
+describeWithOracles(['unicorn'], 'fuzz-lazy structural campaign (unicorn)', () => {
+  it('passes drawn cases and finds a runtime mutant', async () => {
+    expect((await campaign({ engine: 'unicorn', seed: 5, cases: 3 })).problems ?? []).toEqual([]);
+    const r = await campaign({ engine: 'unicorn', seed: 1, cases: 5, mutant: findMutant('rt-no-restore-x0x1') });
+    expect(r.problems?.[0]).toMatch(/x0 0x[0-9a-f]+, the eager reference says 0x[0-9a-f]+/);
   }, 60_000);
 });

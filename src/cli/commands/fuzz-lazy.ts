@@ -36,6 +36,7 @@ export const command: Command = {
       return runStructural(
         {
           engine,
+          engineGiven: p.options.has('engine'),
           cases: intOption(p, 'cases', 200),
           seed,
           ...(mutant !== undefined ? { mutant } : {}),

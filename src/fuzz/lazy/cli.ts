@@ -14,6 +14,8 @@ import { runCase } from './runner.ts';
 
 export interface StructuralOptions {
   engine: EngineKind;
+  /** --engine was given (a replay otherwise uses the file's engine). */
+  engineGiven?: boolean;
   cases: number;
   seed: number;
   mutant?: string;
@@ -75,7 +77,7 @@ export async function runStructural(o: StructuralOptions, write: (s: string) => 
     const f = readCaseFile(o.replay);
     const mutantName = o.mutant ?? f.mutant;
     const mutant = mutantName ? findMutant(mutantName) : undefined;
-    const engine = o.engine ?? f.engine;
+    const engine = o.engineGiven ? o.engine : f.engine;
     write(printCase(f.case));
     const problems = await runCase(f.case, { engine, ...(mutant ? { mutant } : {}) });
     for (const p of problems) write(`  ${p}\n`);
