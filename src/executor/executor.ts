@@ -29,7 +29,7 @@ export interface Resumption {
   watch?: { address: number; reached(instructions: number): void };
 }
 
-/** Runs calls with several emulated threads (src/orc/threads/scheduler.ts). */
+/** Runs calls with several emulated threads (src/executor/threads/scheduler.ts). */
 export interface CallScheduler {
   call(fn: number, args: readonly (bigint | number)[], inspect?: (engine: Engine) => void): Promise<bigint>;
 }
@@ -46,7 +46,7 @@ export class Executor {
    */
   onStopped: ((pc: number) => Promise<void>) | null = null;
   /**
-   * Threads (src/orc/threads): a scheduler that runs every call instead of the single-thread loop
+   * Threads (src/executor/threads): a scheduler that runs every call instead of the single-thread loop
    * below, switching between emulated threads; it parks several threads at once (see takePending).
    */
   scheduler: CallScheduler | null = null;

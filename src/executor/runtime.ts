@@ -5,11 +5,12 @@
  * controller, which sends memory operations; JIT dispatch calls go back to the controller through
  * `dispatch` (a direct call in process, a message from a worker).
  *
- * The gate always parks the emulated thread until the controller's answer is there (a remote
- * answer is never synchronous); from inside a host callback that cannot park it answers an
- * out-of-band error, as the in-process Platform does.
+ * The gate parks the emulated thread until the controller's answer is there (a worker's answer is
+ * never synchronous; in process, `dispatchInThread`, an answer that is ready at once is written at
+ * once, as a local Platform would). From inside a host callback, which cannot park, it answers an
+ * out-of-band error unless the in-process answer was ready.
  */
-import { readJitDispatchCall, writeJitDispatchResult } from '../../runtime-aarch64/index.ts';
+import { readJitDispatchCall, writeJitDispatchResult } from '../../runtime-aarch64/abi.ts';
 import type { Engine } from '../emu/engine.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../emu/engine.ts';
 
@@ -54,7 +55,7 @@ export interface ExecutorRuntimeOptions {
   /** Seed of the thread scheduler and of getrandom (the CLI's --seed; default 0). */
   seed?: number | undefined;
   /**
-   * Emulated pthreads (src/orc/threads), as OrcSandbox installs them: scheduler options (its seed
+   * Emulated pthreads (src/executor/threads): scheduler options (its seed
    * defaults to `seed`), or false for the single-thread executor without pthread functions.
    */
   threads?: ThreadOptions | false;

@@ -39,7 +39,7 @@ export interface ExecutorBootstrap {
   /** The Process JITDylib's definitions (host functions and their data). */
   processSymbols: ExecutorSymbol[];
   /**
-   * The pthread functions of the executor's thread scheduler (src/orc/threads), defined in the
+   * The pthread functions of the executor's thread scheduler (src/executor/threads), defined in the
    * Process JITDylib as a second unit after `processSymbols`, as installThreads does in process.
    */
   threadSymbols?: ExecutorSymbol[];

@@ -81,12 +81,13 @@ describe('layering of src/', () => {
     expect(bad).toEqual([]);
   });
 
-  it('the executor side imports only src/emu, src/protocol, runtime-aarch64 and itself', () => {
-    const allowed = ['src/executor', 'src/emu', 'src/protocol', 'runtime-aarch64'];
+  it('the executor side imports only src/emu, src/protocol, runtime-aarch64/abi.ts and itself', () => {
+    // runtime-aarch64/abi.ts only: its index.ts reads the objects from disk (Node).
+    const allowed = ['src/executor', 'src/emu', 'src/protocol'];
     const bad = [...graph].flatMap(([f, deps]) =>
       under(f, 'src/executor')
         ? deps
-            .filter((d) => !isNodeBuiltin(d) && !allowed.some((a) => under(d, a)))
+            .filter((d) => !isNodeBuiltin(d) && !allowed.some((a) => under(d, a)) && d !== 'runtime-aarch64/abi.ts')
             // The worker's bootstrap registers tsx in the new thread (Node only, like the entry).
             .filter((d) => !(isWorkerEntry(f) && d === 'tsx/esm/api'))
             .map((d) => `${f} -> ${d}`)

@@ -7,7 +7,8 @@
  */
 
 import type { RuntimeObject } from '../../runtime-aarch64/abi.ts';
-import { createEngine, type Engine } from '../../src/emu/engine.ts';
+import type { Engine } from '../../src/emu/engine.ts';
+import { createEngine } from '../../src/emu/factory.ts';
 import { disassemble } from '../../src/emu/ts/isa/index.ts';
 import type { JITDylib } from '../../src/orc/core/session.ts';
 import { formatLazyTrace, OrcSandbox } from '../../src/orc/platform/sandbox.ts';

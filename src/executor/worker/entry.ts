@@ -10,7 +10,7 @@
  * reply resumes the program no later message (a stub pointer write, another reply) is applied until
  * the program waits again. Where a controller write lands relative to the program is therefore a
  * function of the message order, never of host timing; the thread scheduler's virtual JIT latencies
- * (src/orc/threads) make the interleaving independent of when answers arrive.
+ * (src/executor/threads) make the interleaving independent of when answers arrive.
  */
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
