@@ -15,7 +15,7 @@ import { loadRuntimeObjects, type RuntimeObject } from '../../../runtime-aarch64
 import { K } from '../../linker/aarch64/edges.ts';
 import type { Block, LinkGraph } from '../../linker/graph.ts';
 import type { ExecutorSymbolDef } from '../../orc/core/types.ts';
-import type { OrcSession } from '../../orc/session/session.ts';
+import type { OrcSession } from '../../orc/session/index.ts';
 
 export interface Mutant {
   name: string;

@@ -15,7 +15,7 @@ import { type EngineKind, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import type { ExecutorRuntime } from '../../executor/runtime.ts';
 import type { ResourceTracker } from '../../orc/core/session.ts';
 import { bodyName } from '../../orc/layers/lazy-object-linking-layer.ts';
-import { openSession } from '../../orc/session/session.ts';
+import { openSession } from '../../orc/session/index.ts';
 import { objectBytes } from './codegen.ts';
 import type { Mutant } from './mutants.ts';
 import { type FnDef, type FuzzCase, fnName, objName } from './program.ts';
