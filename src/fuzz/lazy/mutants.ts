@@ -204,6 +204,21 @@ export const MUTANTS: Mutant[] = [
     },
   },
   {
+    name: 'rsm-redirect-once',
+    description:
+      'redirect() skips aliases it has already re-pointed once (a stale "resolved" cache): hot swaps after the first call are lost',
+    install: (s) => {
+      const rsm = s.rsm;
+      const orig = rsm.redirect.bind(rsm);
+      const done = new Set<string>();
+      rsm.redirect = (jd, dests) => {
+        const fresh = new Map([...dests].filter(([name]) => !done.has(name)));
+        for (const name of dests.keys()) done.add(name);
+        if (fresh.size > 0) orig(jd, fresh);
+      };
+    },
+  },
+  {
     name: 'lrm-no-redirect',
     description: 'the LRM answers the body but does not redirect the alias (every call reenters)',
     install: (s) => {
