@@ -4,19 +4,49 @@
  * replays it (`--seed S --cases 1`).
  */
 import type { EngineKind } from '../../emu/engine.ts';
+import { runStructural } from '../../fuzz/lazy/cli.ts';
 import { checkCase, randomCase } from '../../orc/lazy/fuzz.ts';
-import { CliError, intOption, parseArgs } from '../args.ts';
+import { CliError, flag, intOption, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
 
 export const command: Command = {
   summary: 'fuzz lazy linking: random programs, lazy vs eager link, results and preserved registers',
-  usage: 'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn]',
+  usage:
+    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn] [--structural | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants] [--out DIR]',
   async run(argv) {
-    const p = parseArgs(argv, { cases: { value: true }, seed: { value: true }, engine: { value: true } });
+    const p = parseArgs(argv, {
+      cases: { value: true },
+      seed: { value: true },
+      engine: { value: true },
+      // Structural generators, mutants and replay files: src/fuzz/lazy (docs/fuzzing-lazy.md).
+      structural: {},
+      mutant: { value: true },
+      replay: { value: true },
+      out: { value: true },
+      'list-mutants': {},
+      seeds: { value: true },
+    });
     const cases = intOption(p, 'cases', 50);
     const seed = intOption(p, 'seed', 1);
     const engine = (p.options.get('engine')?.[0] ?? 'ts') as EngineKind;
     if (engine !== 'ts' && engine !== 'unicorn') throw new CliError('--engine must be ts or unicorn');
+    const mutant = p.options.get('mutant')?.[0];
+    const replay = p.options.get('replay')?.[0];
+    if (flag(p, 'structural') || flag(p, 'list-mutants') || mutant !== undefined || replay !== undefined)
+      return runStructural(
+        {
+          engine,
+          engineGiven: p.options.has('engine'),
+          cases: intOption(p, 'cases', 200),
+          seed,
+          ...(mutant !== undefined ? { mutant } : {}),
+          ...(replay !== undefined ? { replay } : {}),
+          out: p.options.get('out')?.[0] ?? 'fuzz-lazy-out',
+          listMutants: flag(p, 'list-mutants'),
+          seeds: intOption(p, 'seeds', 5),
+        },
+        (s) => process.stdout.write(s),
+      );
     let failures = 0;
     for (let i = 0; i < cases; i++) {
       const s = (seed + i) >>> 0;

@@ -1,7 +1,6 @@
 /**
- * What every sandbox session does the same way, whichever executor runs the code (in process:
- * OrcSandbox; in a worker: EpcSandbox): add objects eagerly or lazily, define absolutes, look
- * symbols up and link the entry point with the objects that have initializers.
+ * Legacy: the linking half of OrcSandbox (kept until the debugger and the web stepper use
+ * OrcSession, src/orc/session, which does the same itself; then deleted with OrcSandbox).
  */
 import type { ExecutionSession, JITDylib } from '../core/session.ts';
 import { type ExecutorSymbolDef, JITSymbolFlags, SymbolLookupFlags, type SymbolMap } from '../core/types.ts';

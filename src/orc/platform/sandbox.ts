@@ -1,8 +1,13 @@
 /**
- * A ready-to-use ORC session on an engine, as `orc-sandbox run` builds it: JITDylibs main →
+ * Legacy, kept only for src/debug/debugger.ts, src/cli/commands/debug.ts and web/src/stepper.ts
+ * until they use OrcSession (src/orc/session: `openSession`), the one session of run, demo, bench,
+ * fuzz and the tests; delete it then, with ./platform.ts, ./linking-session.ts and
+ * ./install-threads.ts.
+ *
+ * A ready-to-use ORC session on an engine, as `orc-sandbox run` built it: JITDylibs main →
  * Platform → Process, an ObjectLinkingLayer, the Platform runtime and JIT dispatch gate, lazy
  * linking (redirectable symbols, reentry trampolines, LazyReexportsManager, LazyObjectLinkingLayer)
- * and the parking executor. Used by the CLI (run, demo, fuzz-lazy) and the tests.
+ * and the parking executor.
  */
 
 import { loadRuntimeObjects, type RuntimeObject } from '../../../runtime-aarch64/index.ts';

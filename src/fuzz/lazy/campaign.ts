@@ -1,0 +1,72 @@
+/**
+ * A fuzz-lazy campaign: fast-check draws cases from the structural generators, each runs through
+ * the session with every property checked (runner.ts); the first failure is shrunk structurally
+ * (fewer functions, calls, operations, smaller signatures and constants) and answered with its
+ * problems, so the caller can print the pseudo-source, write the objects and a replay file.
+ */
+import fc from 'fast-check';
+import type { EngineKind } from '../../emu/engine.ts';
+import type { Mutant } from './mutants.ts';
+import { caseArb, caseSize, deleteFunction, deleteOp, type FuzzCase, normalize } from './program.ts';
+import { runCase } from './runner.ts';
+
+export interface CampaignOptions {
+  engine?: EngineKind;
+  mutant?: Mutant;
+  seed?: number;
+  cases?: number;
+}
+
+export interface CampaignResult {
+  casesRun: number;
+  /** 1-based index of the first failing case, undefined when every case passed. */
+  casesToFind?: number;
+  shrunk?: FuzzCase;
+  problems?: string[];
+  shrinks: number;
+  millis: number;
+}
+
+export async function campaign(o: CampaignOptions = {}): Promise<CampaignResult> {
+  const t0 = performance.now();
+  const opts = { engine: o.engine ?? 'ts', ...(o.mutant ? { mutant: o.mutant } : {}) };
+  let casesRun = 0;
+  let firstFailure: number | undefined;
+  const details = await fc.check(
+    fc.asyncProperty(caseArb, async (raw) => {
+      const shrinking = firstFailure !== undefined;
+      if (!shrinking) casesRun++;
+      const problems = await runCase(normalize(raw), opts);
+      if (problems.length > 0 && !shrinking) firstFailure = casesRun;
+      return problems.length === 0;
+    }),
+    { seed: o.seed ?? 1, numRuns: o.cases ?? 100, endOnFailure: false },
+  );
+  const millis = Math.round(performance.now() - t0);
+  if (!details.failed || !details.counterexample) return { casesRun, shrinks: 0, millis };
+  let shrunk = normalize(details.counterexample[0] as FuzzCase);
+  let problems = await runCase(shrunk, opts);
+  // Then delete whole functions and operations while it still fails (indices kept meaningful).
+  for (let changed = true; changed; ) {
+    changed = false;
+    const candidates = [
+      ...shrunk.program.fns.map((_f, x) => () => deleteFunction(shrunk, x)),
+      ...shrunk.ops.map((_o, k) => () => deleteOp(shrunk, k)),
+    ];
+    for (const make of candidates) {
+      const smaller = make();
+      if (smaller.program.fns.length === shrunk.program.fns.length && smaller.ops.length === shrunk.ops.length)
+        continue;
+      const pr = await runCase(smaller, opts);
+      if (pr.length > 0) {
+        shrunk = smaller;
+        problems = pr;
+        changed = true;
+        break;
+      }
+    }
+  }
+  return { casesRun, casesToFind: firstFailure, shrunk, problems, shrinks: details.numShrinks, millis };
+}
+
+export { caseSize };
