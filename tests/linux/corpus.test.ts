@@ -1,5 +1,5 @@
 /**
- * Our static glibc/libstdc++ programs (tests/linux-programs) under Linux user mode on both engines,
+ * Our static glibc/libstdc++ and musl programs (tests/linux-programs) under Linux user mode on both engines,
  * compared with qemu-aarch64 run on the same bytes, arguments, environment and stdin: stdout,
  * stderr and exit status must be identical. Covers stdio, C++ iostream and exceptions, pthreads
  * (mutex, condvar, barrier, TLS), signals (handlers, masks, siglongjmp out of SIGSEGV, EPIPE,
@@ -22,6 +22,12 @@ const CASES: { name: string; spec: () => RunSpec; engines: EngineKind[] }[] = [
   { name: 'signals', spec: () => ({ exe: join(PROGRAMS, 'signals.elf') }), engines: ['ts', 'unicorn'] },
   { name: 'forkpipe', spec: () => ({ exe: join(PROGRAMS, 'forkpipe.elf') }), engines: ['ts', 'unicorn'] },
   { name: 'stdin', spec: () => ({ exe: join(PROGRAMS, 'stdin.elf'), stdin: bigInput }), engines: ['ts'] },
+  // musl: its own pthread_create (clone flags), sigaction with SA_RESTORER, fork and stdio.
+  { name: 'hello-musl', spec: () => ({ exe: join(PROGRAMS, 'hello-musl.elf'), args: ['arg'] }), engines: ['ts'] },
+  { name: 'threads-musl', spec: () => ({ exe: join(PROGRAMS, 'threads-musl.elf') }), engines: ['ts', 'unicorn'] },
+  { name: 'signals-musl', spec: () => ({ exe: join(PROGRAMS, 'signals-musl.elf') }), engines: ['ts'] },
+  { name: 'forkpipe-musl', spec: () => ({ exe: join(PROGRAMS, 'forkpipe-musl.elf') }), engines: ['ts'] },
+  { name: 'stdin-musl', spec: () => ({ exe: join(PROGRAMS, 'stdin-musl.elf'), stdin: bigInput }), engines: ['ts'] },
 ];
 
 describeWithOracles(['qemu', 'unicorn'], 'linux-programs corpus vs qemu-aarch64', () => {
