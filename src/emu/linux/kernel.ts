@@ -569,12 +569,13 @@ export class LinuxSystem {
       if (err.pc !== undefined) e.setPc(err.pc);
       this.forceSignal(t, SIG.SIGBUS, { signo: SIG.SIGBUS, code: 1, addr: err.address }, err.message, err);
     } else if (err instanceof UndefinedInstruction) {
+      // si_code ILL_ILLOPN (2), as qemu-user reports it (Linux itself says ILL_ILLOPC).
       e.setPc(err.address);
-      this.forceSignal(t, SIG.SIGILL, { signo: SIG.SIGILL, code: 1, addr: err.address }, err.message, err);
+      this.forceSignal(t, SIG.SIGILL, { signo: SIG.SIGILL, code: 2, addr: err.address }, err.message, err);
     } else if (err instanceof UnimplementedInstruction) {
       e.setPc(err.address);
       const reason = `${err.message} (not implemented by the ${e.kind} engine)`;
-      this.forceSignal(t, SIG.SIGILL, { signo: SIG.SIGILL, code: 1, addr: err.address }, reason, err, true);
+      this.forceSignal(t, SIG.SIGILL, { signo: SIG.SIGILL, code: 2, addr: err.address }, reason, err, true);
     } else if (err instanceof UnhandledException) {
       const sig = err.intno === 7 ? SIG.SIGTRAP : SIG.SIGILL;
       this.forceSignal(t, sig, { signo: sig, code: 1 }, err.message, err);
