@@ -437,12 +437,17 @@ export class LinuxSystem {
         // Let host input arrive while other tasks keep running.
         return new Promise((resolve) => setTimeout(resolve, 0)).then(() => this.pollHost());
       }
-      const single = runnable.length === 1 && !this.multi && this.tasks.length === 1;
+      // One runnable task and nobody waiting on the host: no preemption is needed (every wake-up
+      // of another task comes from this task's own system calls), only a stop at the next timer.
       const t =
         runnable.length === 1 ? (runnable[0] as Task) : (runnable[this.sched.nextU32() % runnable.length] as Task);
-      const slice = single
-        ? undefined
-        : this.opts.minSlice + (this.sched.nextU32() % (this.opts.maxSlice - this.opts.minSlice + 1));
+      let slice: number | undefined;
+      if (runnable.length === 1 && !hostWaiting) {
+        const next = this.nextDeadline();
+        slice = next === undefined ? undefined : Math.max(1, next - this.clock);
+      } else {
+        slice = this.opts.minSlice + (this.sched.nextU32() % (this.opts.maxSlice - this.opts.minSlice + 1));
+      }
       this.runTask(t, slice);
       this.wakeDeadlines(false);
     }
@@ -457,6 +462,15 @@ export class LinuxSystem {
   /** Retries every task waiting on host input (cheap: a retry that finds nothing parks again). */
   private pollHost(): void {
     for (const t of [...this.tasks]) if (t.state === 'block' && (t.block?.hosts.length ?? 0) > 0) this.retry(t);
+  }
+
+  private nextDeadline(): number | undefined {
+    let earliest: number | undefined;
+    for (const t of this.tasks) {
+      const d = t.state === 'block' ? t.block?.deadline : undefined;
+      if (d !== undefined && (earliest === undefined || d < earliest)) earliest = d;
+    }
+    return earliest;
   }
 
   /** Ends timed waits whose deadline passed; with `jump`, first moves the clock to the earliest one. */
@@ -529,7 +543,7 @@ export class LinuxSystem {
         this.forceSignal(
           t,
           SIG.SIGILL,
-          { signo: SIG.SIGILL, code: 1 },
+          { signo: SIG.SIGILL, code: 2 },
           `undefined instruction or exception ${intno} near pc 0x${pc.toString(16)}`,
         );
       }
