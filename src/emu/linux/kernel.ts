@@ -67,6 +67,7 @@ import {
   defaultAction,
   FRAME_SIZE,
   restoreFrame,
+  SA_NOCLDWAIT,
   SA_NODEFER,
   SA_ONSTACK,
   SA_RESETHAND,
@@ -870,6 +871,13 @@ export class LinuxSystem {
     const parent = this.procs.get(p.ppid);
     if (!parent || parent.state !== 'alive') {
       this.reap(p);
+      return;
+    }
+    const chld = parent.actions[SIG.SIGCHLD] as SigAction;
+    if (chld.handler === SIG_IGN || (chld.flags & SA_NOCLDWAIT) !== 0) {
+      // POSIX: children of a parent that ignores SIGCHLD are reaped at once (wait4 sees ECHILD).
+      this.reap(p);
+      this.wake(parent.childKey);
       return;
     }
     const code = (p.wstatus & 0x7f) === 0 ? CLD_EXITED : CLD_KILLED;
@@ -2732,25 +2740,14 @@ function copyRegisters(from: Engine, to: Engine): void {
 
 /** Maps every mapping of `from` into `to` with the same protection, copying non-zero pages. */
 function copyMemory(from: AddressSpace, to: AddressSpace): void {
-  const runs = from.mappedRuns(0, Math.floor(from.limit / PAGE) * PAGE);
-  for (const run of runs) {
-    // Split the run where the protection changes.
-    let start = run.begin;
-    let prot = from.protAt(start) ?? 0;
-    for (let a = run.begin + PAGE; a <= run.end; a += PAGE) {
-      const pr = a < run.end ? (from.protAt(a) ?? 0) : -1;
-      if (pr !== prot) {
-        to.map(start, a - start, prot);
-        for (let c = start; c < a; c += 64 * PAGE) {
-          const n = Math.min(64 * PAGE, a - c);
-          const bytes = from.engine.memRead(c, n);
-          for (let o = 0; o < n; o += PAGE) {
-            const page = bytes.subarray(o, o + PAGE);
-            if (!isZero(page)) to.engine.memWrite(c + o, page);
-          }
-        }
-        start = a;
-        prot = pr;
+  for (const run of from.spans()) {
+    to.map(run.begin, run.end - run.begin, run.prot);
+    for (let c = run.begin; c < run.end; c += 64 * PAGE) {
+      const n = Math.min(64 * PAGE, run.end - c);
+      const bytes = from.engine.memRead(c, n);
+      for (let o = 0; o < n; o += PAGE) {
+        const page = bytes.subarray(o, o + PAGE);
+        if (!isZero(page)) to.engine.memWrite(c + o, page);
       }
     }
   }
