@@ -438,16 +438,23 @@ export class LinuxSystem {
         // Let host input arrive while other tasks keep running.
         return new Promise((resolve) => setTimeout(resolve, 0)).then(() => this.pollHost());
       }
-      // One runnable task and nobody waiting on the host: no preemption is needed (every wake-up
-      // of another task comes from this task's own system calls), only a stop at the next timer.
+      // Preemption matters only between threads of one process: they share memory, so one may
+      // spin on what another (runnable, or asleep until a timer) will write. Separate processes
+      // only meet through system calls, where every run stops anyway; they run unsliced, which
+      // also keeps the unicorn engine off its slow instruction-counting path.
       const t =
         runnable.length === 1 ? (runnable[0] as Task) : (runnable[this.sched.nextU32() % runnable.length] as Task);
       let slice: number | undefined;
-      if (runnable.length === 1 && !hostWaiting) {
-        const next = this.nextDeadline();
-        slice = next === undefined ? undefined : Math.max(1, next - this.clock);
-      } else {
+      const siblings = t.proc.tasks.filter((x) => x !== t && x.state !== 'dead');
+      if (siblings.some((x) => x.state === 'run')) {
         slice = this.opts.minSlice + (this.sched.nextU32() % (this.opts.maxSlice - this.opts.minSlice + 1));
+      } else {
+        let next: number | undefined;
+        for (const x of siblings) {
+          const d = x.block?.deadline;
+          if (d !== undefined && (next === undefined || d < next)) next = d;
+        }
+        slice = next === undefined ? undefined : Math.max(1, next - this.clock);
       }
       this.runTask(t, slice);
       this.wakeDeadlines(false);
@@ -463,15 +470,6 @@ export class LinuxSystem {
   /** Retries every task waiting on host input (cheap: a retry that finds nothing parks again). */
   private pollHost(): void {
     for (const t of [...this.tasks]) if (t.state === 'block' && (t.block?.hosts.length ?? 0) > 0) this.retry(t);
-  }
-
-  private nextDeadline(): number | undefined {
-    let earliest: number | undefined;
-    for (const t of this.tasks) {
-      const d = t.state === 'block' ? t.block?.deadline : undefined;
-      if (d !== undefined && (earliest === undefined || d < earliest)) earliest = d;
-    }
-    return earliest;
   }
 
   /** Ends timed waits whose deadline passed; with `jump`, first moves the clock to the earliest one. */
