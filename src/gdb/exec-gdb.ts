@@ -5,8 +5,9 @@
  */
 import { createEngine } from '../emu/factory.ts';
 import { parseExecutable } from '../emu/linux/elf.ts';
-import { type ExecOptions, LinuxProcess } from '../emu/linux/process.ts';
+import type { ExecOptions } from '../emu/linux/process.ts';
 import { SIGNAL_NAMES } from '../emu/linux/syscalls.ts';
+import { GdbProcess } from './gdb-process.ts';
 import { LinuxProcessTarget, type LinuxTargetOutcome } from './linux-target.ts';
 import { listenGdb, parseGdbAddress } from './tcp.ts';
 
@@ -41,7 +42,7 @@ export async function execElfUnderGdb(
   const engine =
     given ?? (await createEngine(options.engine === 'unicorn' ? 'unicorn' : 'ts', { seed: options.seed ?? 0 }));
   try {
-    const proc = new LinuxProcess(engine, exe, options);
+    const proc = new GdbProcess(engine, exe, options);
     const target = new LinuxProcessTarget(proc, { maxInsns: options.maxInsns });
     const listener = await listenGdb(target, address, { log: options.log });
     options.onListening?.(listener.host, listener.port);

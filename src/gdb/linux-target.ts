@@ -18,9 +18,9 @@ import {
   UnhandledException,
   UnimplementedInstruction,
 } from '../emu/errors.ts';
-import type { LinuxProcess } from '../emu/linux/process.ts';
 import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP } from '../emu/linux/syscalls.ts';
 import { AARCH64_REGISTERS } from './aarch64.ts';
+import type { GdbProcess } from './gdb-process.ts';
 import { type GdbTarget, GdbTargetError, type ResumeRequest, type StopEvent, type WatchKind } from './target.ts';
 
 const SIGINT = 2;
@@ -66,7 +66,7 @@ export class LinuxProcessTarget implements GdbTarget {
   outcome: LinuxTargetOutcome | undefined;
 
   constructor(
-    readonly process: LinuxProcess,
+    readonly process: GdbProcess,
     private readonly options: LinuxTargetOptions = {},
   ) {
     this.engine = process.engine;

@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { parseExecutable } from '../../src/emu/linux/elf.ts';
-import { LinuxProcess } from '../../src/emu/linux/process.ts';
 import { TARGET_XML } from '../../src/gdb/aarch64.ts';
+import { GdbProcess } from '../../src/gdb/gdb-process.ts';
 import { LinuxProcessTarget } from '../../src/gdb/linux-target.ts';
 import {
   checksum,
@@ -93,7 +93,7 @@ interface Harness {
 async function harness(file: string, maxInsns?: number): Promise<Harness> {
   const engine = await createEngine('ts');
   const exe = parseExecutable(new Uint8Array(readFileSync(file)), file);
-  const proc = new LinuxProcess(engine, exe, { args: ['bob'] });
+  const proc = new GdbProcess(engine, exe, { args: ['bob'] });
   const target = new LinuxProcessTarget(proc, { maxInsns });
   const sent: string[] = [];
   const session = new RspSession(target, { write: (d) => sent.push(d), close: () => {} });
@@ -223,7 +223,7 @@ describe('RSP over TCP', () => {
   it('listens on loopback, serves one debugger at a time, stops listening when the session ends', async () => {
     const engine = await createEngine('ts');
     const exe = parseExecutable(new Uint8Array(readFileSync(CLANG5)), CLANG5);
-    const target = new LinuxProcessTarget(new LinuxProcess(engine, exe, { args: ['bob'] }));
+    const target = new LinuxProcessTarget(new GdbProcess(engine, exe, { args: ['bob'] }));
     const listener = await listenGdb(target, parseGdbAddress('0'));
     expect(listener.host).toBe('127.0.0.1');
     const open = (): Promise<{ socket: Socket; data: () => string; closed: Promise<void> }> =>

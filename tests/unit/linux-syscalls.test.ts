@@ -38,7 +38,9 @@ describe('syscall layer through assembly programs', () => {
     const trace: string[] = [];
     const { engine, proc } = await setUp('syscalls', {
       seed: 99,
-      stdout: (b) => out.push(b),
+      stdout: (b) => {
+        out.push(b);
+      },
       traceSyscalls: (l) => trace.push(l),
     });
     const r = proc.run();
@@ -131,19 +133,24 @@ describe('syscall layer through assembly programs', () => {
 describe('syscall layer called directly', () => {
   async function kernel(stdin: Uint8Array = new Uint8Array(0)) {
     const out: Uint8Array[] = [];
-    const { engine, proc } = await setUp('spin', { stdin, stdout: (b) => out.push(b.slice()) });
+    const { engine, proc } = await setUp('spin', {
+      stdin,
+      stdout: (b) => {
+        out.push(b.slice());
+      },
+    });
     const k = proc.kernel;
-    const call = (nr: number, ...args: (number | bigint)[]) => {
-      const r = k.dispatch(
+    const call = (nr: number, ...args: (number | bigint)[]): number => {
+      const r = k.invoke(
         nr,
         args.map((a) => BigInt.asUintN(64, BigInt(a))),
       );
-      if (r === undefined) throw new Error(`syscall ${nr} not implemented`);
+      if (typeof r !== 'number') throw new Error(`syscall ${nr}: ${r ?? 'not implemented'}`);
       return r;
     };
     const mmapAnon = (addr: number, len: number, prot = 3, flags = 0x22) =>
       call(SYS.mmap, addr, len, prot, flags, -1, 0);
-    return { engine, k, call, mmapAnon, out };
+    return { engine, k, proc, call, mmapAnon, out };
   }
 
   it('mmap: non-fixed top-down, hint, MAP_FIXED replaces, MAP_FIXED_NOREPLACE refuses, errors', async () => {
@@ -180,9 +187,9 @@ describe('syscall layer called directly', () => {
   });
 
   it('brk grows, shrinks, and refuses to run into a mapping', async () => {
-    const { engine, k, call, mmapAnon } = await kernel();
+    const { engine, proc, call, mmapAnon } = await kernel();
     const b0 = call(SYS.brk, 0);
-    expect(b0).toBe(k.brkStart);
+    expect(b0).toBe(proc.proc.brkStart);
     expect(call(SYS.brk, b0 + 10)).toBe(b0 + 10);
     engine.memWrite(b0 + 9, new Uint8Array([7]));
     expect(call(SYS.brk, b0 + 5 * 4096)).toBe(b0 + 5 * 4096);
@@ -241,10 +248,11 @@ describe('syscall layer called directly', () => {
     expect(call(SYS.clock_gettime, 1, 0x10)).toBe(-ERRNO.EFAULT);
   });
 
-  it('exit stops the engine and records the status; other numbers are not implemented', async () => {
-    const { k, call } = await kernel();
-    expect(k.dispatch(56, [0n, 0n, 0n, 0n, 0n, 0n])).toBeUndefined(); // openat
-    call(SYS.exit, 0x1ff);
-    expect(k.termination).toEqual({ kind: 'exit', status: 0xff });
+  it('exit records the status; other numbers are not implemented', async () => {
+    const { k } = await kernel();
+    expect(k.invoke(1000, [0n, 0n, 0n, 0n, 0n, 0n])).toBeUndefined();
+    expect(k.invoke(56, [0n, 0x10n, 0n, 0n])).toBe(-ERRNO.EFAULT); // openat of an unmapped path
+    expect(k.invoke(SYS.exit, [0x1ffn])).toBe('noreturn');
+    expect(k.result).toEqual({ kind: 'exit', status: 0xff });
   });
 });

@@ -1,17 +1,36 @@
 /**
- * `orc-sandbox exec [--engine ts|unicorn] [--max-insns N] [--seed S] [--trace syscalls] <elf> [-- args…]`:
- * run a static AArch64 Linux executable in user mode. The exit status is the program's; a fatal
- * signal gives 128 + its number (SIGSEGV 139, SIGILL 132, SIGTRAP 133) with the reason on stderr.
- * Running out of --max-insns is reported as InstructionBudgetExceeded (status 1, as any error).
+ * `orc-sandbox exec [opts] <elf> [-- args…]`: run a static AArch64 Linux executable in user mode.
+ * The exit status is the program's; a fatal signal gives 128 + its number (SIGSEGV 139, SIGILL 132,
+ * SIGTRAP 133, SIGABRT 134, SIGPIPE 141) with the reason on stderr for faults. Running out of
+ * --max-insns is reported as InstructionBudgetExceeded (status 1, as any error).
+ *
+ * The guest sees no host file system except `--mount HOST:GUEST[:ro|rw]` directories (read-only
+ * unless `:rw`), plus virtual /dev/null, /dev/zero, /dev/urandom (seeded), /dev/tty and
+ * /proc/self/exe. Its environment is DEFAULT_ENV unless `--env K=V` (added, repeatable) or
+ * `--inherit-env` (the host's environment) say otherwise.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { EngineKind } from '../../emu/engine.ts';
+import { type Mount, parseMount } from '../../emu/linux/fs.ts';
+import { NodeHostFs, nodeOutput, nodeStdin } from '../../emu/linux/node-host.ts';
 import { execElf } from '../../emu/linux/process.ts';
-import { CliError, intOption, parseArgs } from '../args.ts';
+import { CliError, flag, intOption, parseArgs } from '../args.ts';
 import { execGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
 
-function readStdin(): Uint8Array {
+/** The environment a program gets by default: small and the same on every host. */
+export const DEFAULT_ENV = ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/', 'LANG=C', 'TERM=dumb'];
+
+function parseSize(text: string): number {
+  const m = /^(\d+)([kKmMgGtT]?)(i?[bB])?$/.exec(text);
+  if (!m) throw new CliError(`--memory-limit wants a size like 512M or 4G, got '${text}'`);
+  const mult: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+  return Number(m[1]) * (mult[(m[2] ?? '').toLowerCase()] as number);
+}
+
+/** All of this process's stdin at once (the gdb target runs without awaiting host input). */
+function readStdinBytes(): Uint8Array {
   if (process.stdin.isTTY) return new Uint8Array(0);
   try {
     return new Uint8Array(readFileSync(0));
@@ -21,15 +40,20 @@ function readStdin(): Uint8Array {
 }
 
 export const command: Command = {
-  summary: 'run a static AArch64 Linux ELF executable (user mode: loader, stack, syscalls)',
+  summary: 'run a static AArch64 Linux ELF executable (user mode: processes, threads, pipes, signals, mounts)',
   usage:
-    'orc-sandbox exec [--engine ts|unicorn] [--max-insns N] [--seed S] [--trace syscalls] [--gdb [HOST:]PORT] <elf> [-- args…]',
+    'orc-sandbox exec [--engine ts|unicorn] [--max-insns N] [--seed S] [--trace syscalls] [--mount HOST:GUEST[:ro|rw]]… [--env K=V]… [--inherit-env] [--memory-limit SIZE] [--cwd DIR] [--gdb [HOST:]PORT] <elf> [-- args…]',
   async run(argv) {
     const p = parseArgs(argv, {
       engine: { value: true },
       'max-insns': { value: true },
       seed: { value: true },
       trace: { value: true, repeat: true },
+      mount: { value: true, repeat: true },
+      env: { value: true, repeat: true },
+      'inherit-env': {},
+      'memory-limit': { value: true },
+      cwd: { value: true },
       gdb: { value: true },
     });
     const engine = (p.options.get('engine')?.[0] ?? 'ts') as EngineKind;
@@ -41,31 +65,81 @@ export const command: Command = {
     const file = (p.positionals[0] as { value: string }).value;
     const maxInsns = p.options.has('max-insns') ? intOption(p, 'max-insns', 0) : undefined;
     const seed = intOption(p, 'seed', 0);
+    const mounts: Mount[] = [];
+    for (const spec of p.options.get('mount') ?? []) {
+      let m: Mount;
+      try {
+        m = parseMount(spec);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      const host = resolve(m.host);
+      let isDir = false;
+      try {
+        isDir = statSync(host).isDirectory();
+      } catch {
+        throw new CliError(`--mount: '${m.host}' does not exist`);
+      }
+      if (!isDir) throw new CliError(`--mount: '${m.host}' is not a directory`);
+      mounts.push({ ...m, host });
+    }
+    const env = flag(p, 'inherit-env')
+      ? Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`)
+      : [...DEFAULT_ENV];
+    for (const kv of p.options.get('env') ?? []) {
+      if (!kv.includes('=')) throw new CliError(`--env wants K=V, got '${kv}'`);
+      const key = kv.slice(0, kv.indexOf('='));
+      const i = env.findIndex((e) => e.startsWith(`${key}=`));
+      if (i >= 0) env[i] = kv;
+      else env.push(kv);
+    }
+    const memoryLimit = p.options.has('memory-limit') ? parseSize(p.options.get('memory-limit')?.[0] ?? '') : undefined;
     let bytes: Uint8Array;
     try {
+      const st = statSync(file);
+      if (!st.isFile()) {
+        const what = st.isDirectory()
+          ? 'a directory'
+          : st.isCharacterDevice() || st.isBlockDevice()
+            ? 'a device'
+            : 'not a regular file';
+        throw new CliError(`cannot run '${file}': ${what}`);
+      }
       bytes = new Uint8Array(readFileSync(file));
     } catch (e) {
+      if (e instanceof CliError) throw e;
       throw new CliError(`cannot read '${file}': ${(e as Error).message}`);
     }
     const gdb = p.options.get('gdb')?.[0];
     if (gdb !== undefined)
-      return execGdb(bytes, file, gdb, { engine, args: p.rest, seed, maxInsns, stdin: readStdin(), traces });
-    const result = await execElf(bytes, file, {
-      engine,
-      args: p.rest,
-      seed,
-      maxInsns,
-      stdin: readStdin(),
-      stdout: (b) => process.stdout.write(b),
-      stderr: (b) => process.stderr.write(b),
-      traceSyscalls: traces.length > 0 ? (line) => process.stderr.write(`${line}\n`) : undefined,
-    });
-    const t = result.termination;
-    if (t.kind === 'signal') {
-      process.stderr.write(
-        `orc-sandbox exec: program killed by ${t.signalName} (status ${result.status}): ${t.reason}\n`,
-      );
+      return execGdb(bytes, file, gdb, { engine, args: p.rest, seed, maxInsns, stdin: readStdinBytes(), traces });
+    const stdin = nodeStdin(0);
+    try {
+      const result = await execElf(bytes, file, {
+        engine,
+        args: p.rest,
+        env,
+        seed,
+        maxInsns,
+        memoryLimit,
+        mounts,
+        hostFs: mounts.length > 0 ? new NodeHostFs() : undefined,
+        cwd: p.options.get('cwd')?.[0] ?? (mounts.length > 0 ? (mounts[0] as Mount).guest : '/'),
+        input: stdin,
+        stdout: nodeOutput(1),
+        stderr: nodeOutput(2),
+        traceSyscalls: traces.length > 0 ? (line) => process.stderr.write(`${line}\n`) : undefined,
+      });
+      const t = result.termination;
+      // Faults are explained; a signal the program sent itself (abort, SIGPIPE) is silent, as in a shell.
+      if (t.kind === 'signal' && !t.reason.startsWith('killed by')) {
+        process.stderr.write(
+          `orc-sandbox exec: program killed by ${t.signalName} (status ${result.status}): ${t.reason}\n`,
+        );
+      }
+      return result.status;
+    } finally {
+      stdin.close?.();
     }
-    return result.status;
   },
 };

@@ -1,57 +1,66 @@
 /**
  * Linux user mode: run a static AArch64 ELF executable on an engine, the way `orc-sandbox exec`
- * does. Output of write(1/2) goes to caller-supplied sinks; the result carries the exit status.
+ * does. The process model (threads, fork, pipes, signals, files through mounts) is `LinuxSystem`
+ * in kernel.ts; this file is the front: options, result and the exit status a shell reports.
  *
  * Exit status mapping (as a shell reports a process):
  *   exit(n) / exit_group(n)            → n & 0xff
- *   memory fault (unmapped/protection) → 139  (128 + SIGSEGV 11)
- *   undefined instruction, UDF, HVC    → 132  (128 + SIGILL 4)
- *   an instruction the engine does not implement yet → 132 as well (SIGILL, flagged `unimplemented`)
- *   BRK                                → 133  (128 + SIGTRAP 5)
- *   alignment fault (exclusives, sp)   → 135  (128 + SIGBUS 7)
+ *   a fatal signal                      → 128 + its number: SIGSEGV 139 (memory fault), SIGILL 132
+ *     (undefined or not-yet-implemented instruction, flagged `unimplemented`), SIGTRAP 133 (BRK),
+ *     SIGBUS 135 (alignment), SIGABRT 134 (abort()), SIGPIPE 141 (write to a closed pipe/stdout)
  * A run that reaches `maxInsns` throws `InstructionBudgetExceeded` (an emulator-side stop, not a
  * program status). Same bytes, arguments, stdin and seed: same instruction count and output.
  */
-import { type Engine, type EngineKind, INTNO_BRK, INTNO_HVC, INTNO_SVC } from '../engine.ts';
-import {
-  AlignmentFault,
-  InstructionBudgetExceeded,
-  MemoryFault,
-  UndefinedInstruction,
-  UnhandledException,
-  UnimplementedInstruction,
-} from '../errors.ts';
+import type { Engine, EngineKind, EngineOptions } from '../engine.ts';
 import { createEngine } from '../factory.ts';
-import { type ElfExecutable, parseExecutable, USER_ADDRESS_LIMIT } from './elf.ts';
-import { buildInitialStack, type InitialStack, type LoadedImage, loadExecutable, mapStack } from './loader.ts';
-import { SeededRandom } from './random.ts';
-import { LinuxKernel, type OutputSink, SIGBUS, SIGILL, SIGNAL_NAMES, SIGSEGV, SIGTRAP } from './syscalls.ts';
-import { AddressSpace } from './vm.ts';
+import { type ElfExecutable, parseExecutable } from './elf.ts';
+import type { Mount } from './fs.ts';
+import { bufferInput, type HostFs, type HostInput, type HostOutput, type OutputSink } from './host.ts';
+import {
+  DEFAULT_STACK_SIZE,
+  type Identity,
+  LinuxSystem,
+  MMAP_BOTTOM,
+  MMAP_TOP,
+  type Proc,
+  STACK_TOP,
+  type Termination,
+} from './kernel.ts';
+import type { InitialStack, LoadedImage } from './loader.ts';
+import { signalName } from './signals.ts';
 
-/** Exclusive top of the stack (Linux's TASK_SIZE with 48-bit virtual addresses). */
-export const STACK_TOP = USER_ADDRESS_LIMIT;
-export const DEFAULT_STACK_SIZE = 8 * 1024 * 1024;
-/** mmap allocates top-down below this address (a 128 MiB gap under the stack top). */
-export const MMAP_TOP = STACK_TOP - 128 * 1024 * 1024;
-export const MMAP_BOTTOM = 0x10000;
-/** A `until` address no program can reach (beyond the user address space). */
-const NEVER = 2 ** 52 - 4;
+export { DEFAULT_STACK_SIZE, MMAP_BOTTOM, MMAP_TOP, STACK_TOP };
 
 export interface ProcessOptions {
   /** Arguments after argv[0]. */
   args?: string[];
   /** argv[0]; defaults to the file name. */
   argv0?: string;
+  /** The guest path of the executable (/proc/self/exe, AT_EXECFN); defaults to argv0. */
+  guestPath?: string;
   env?: string[];
+  /** All of stdin at once (tests); `input` wins when both are given. */
   stdin?: Uint8Array;
-  stdout?: OutputSink;
-  stderr?: OutputSink;
+  /** A host stream for stdin (the CLI's process.stdin). */
+  input?: HostInput;
+  stdout?: OutputSink | HostOutput;
+  stderr?: OutputSink | HostOutput;
   seed?: number;
   /** Stop with InstructionBudgetExceeded after this many instructions (default: no limit). */
   maxInsns?: number;
   /** One line per syscall (`syscall name(args) = result`). */
   traceSyscalls?: (line: string) => void;
   stackSize?: number;
+  /** Host directories the guest sees (nothing else of the host file system is visible). */
+  mounts?: Mount[];
+  hostFs?: HostFs;
+  identity?: Partial<Identity>;
+  cwd?: string;
+  /** A fresh engine for fork/execve (default: a ts engine when the first one is ts). */
+  newEngine?: () => Engine;
+  minSlice?: number;
+  maxSlice?: number;
+  maxProcesses?: number;
 }
 
 export type ProcessTermination =
@@ -75,145 +84,127 @@ export interface ProcessResult {
   syscalls: number;
 }
 
+function asOutput(o: OutputSink | HostOutput | undefined): HostOutput {
+  if (o === undefined) return { write: () => undefined };
+  return typeof o === 'function' ? { write: o } : o;
+}
+
 /** A process set up on an engine, ready to run. */
 export class LinuxProcess {
-  readonly kernel: LinuxKernel;
-  readonly space: AddressSpace;
+  readonly kernel: LinuxSystem;
+  readonly proc: Proc;
   readonly image: LoadedImage;
   readonly stack: InitialStack;
-  private readonly startCount: number;
 
   constructor(
     readonly engine: Engine,
     readonly exe: ElfExecutable,
     readonly options: ProcessOptions = {},
   ) {
-    const seed = options.seed ?? 0;
-    const random = new SeededRandom(seed);
-    this.space = new AddressSpace(engine, USER_ADDRESS_LIMIT);
-    this.image = loadExecutable(this.space, exe);
-    const stackSize = options.stackSize ?? DEFAULT_STACK_SIZE;
-    const argv0 = options.argv0 ?? exe.file;
-    this.stack = buildInitialStack({
-      top: STACK_TOP,
-      argv: [argv0, ...(options.args ?? [])],
-      env: options.env ?? [],
-      execfn: argv0,
-      random: random.bytes(16),
-      image: this.image,
-      uid: 1000,
-      gid: 1000,
-    });
-    mapStack(this.space, STACK_TOP, stackSize, this.stack, this.image.executableStack);
-    const none: OutputSink = () => {};
-    this.kernel = new LinuxKernel(engine, this.space, {
-      stdin: options.stdin,
-      stdout: options.stdout ?? none,
-      stderr: options.stderr ?? none,
+    const newEngine =
+      options.newEngine ??
+      (() => {
+        throw new Error('fork/execve need a factory of engines (ProcessOptions.newEngine)');
+      });
+    this.kernel = new LinuxSystem({
+      newEngine,
+      stdin: options.input ?? bufferInput(options.stdin),
+      stdout: asOutput(options.stdout),
+      stderr: asOutput(options.stderr),
+      hostFs: options.hostFs,
+      mounts: options.mounts,
+      seed: options.seed ?? 0,
+      identity: options.identity,
+      maxInsns: options.maxInsns,
       trace: options.traceSyscalls,
-      random,
-      brk: this.image.brk,
-      mmapTop: MMAP_TOP - stackSize,
-      mmapBottom: MMAP_BOTTOM,
+      stackSize: options.stackSize,
+      minSlice: options.minSlice,
+      maxSlice: options.maxSlice,
+      maxProcesses: options.maxProcesses,
+      cwd: options.cwd,
     });
-    // SVC/BRK/HVC end start() (no interrupt hook), so the ts engine keeps translated code running.
-    engine.setExceptionStops([INTNO_SVC, INTNO_BRK, INTNO_HVC]);
-    engine.setX(31, BigInt(this.stack.sp));
-    for (let i = 0; i <= 30; i++) engine.setX(i, 0n);
-    engine.setPc(this.image.entry);
-    this.startCount = engine.instructionCount();
+    const argv0 = options.argv0 ?? exe.file;
+    // Linux's /proc/self/exe is always absolute: a relative argv0 is taken relative to the cwd.
+    const cwd = options.cwd ?? '/';
+    const guestPath =
+      options.guestPath ??
+      (argv0.startsWith('/') ? argv0 : `${cwd === '/' ? '' : cwd}/${argv0.replace(/^(\.\/)+/, '')}`);
+    this.proc = this.kernel.start(engine, exe, [argv0, ...(options.args ?? [])], options.env ?? [], guestPath);
+    this.image = this.kernel.lastImage as LoadedImage;
+    this.stack = this.kernel.lastStack as InitialStack;
   }
 
-  /** Runs to the end of the program. Throws InstructionBudgetExceeded when `maxInsns` runs out. */
+  /** Runs to the end, awaiting host input when the program waits for it. */
+  async runAsync(): Promise<ProcessResult> {
+    return this.finish(await this.kernel.run());
+  }
+
+  /** Runs to the end without awaiting (stdin must be all there). */
   run(): ProcessResult {
-    const engine = this.engine;
-    const budget = this.options.maxInsns;
-    let pc = this.image.entry;
-    for (;;) {
-      const used = engine.instructionCount() - this.startCount;
-      if (budget !== undefined && used >= budget) throw new InstructionBudgetExceeded(budget, pc);
-      let reason: string;
-      try {
-        const r =
-          budget === undefined
-            ? engine.start(pc, NEVER)
-            : engine.start(pc, NEVER, { count: Math.max(budget - used, 0) });
-        reason = r.reason;
-        pc = r.pc;
-        if (r.reason === 'exception') {
-          if (r.intno === INTNO_SVC) this.kernel.pending = true;
-          else this.kernel.onInterrupt(r.intno ?? INTNO_BRK);
-        }
-      } catch (e) {
-        const t = this.fromError(e);
-        if (t === undefined) throw e;
-        return this.finish(t);
-      }
-      if (this.kernel.pending) {
-        this.kernel.runPending();
-        pc = engine.getPc();
-        if (this.kernel.termination === undefined) continue;
-      }
-      const t = this.kernel.termination;
-      if (t !== undefined) {
-        if (t.kind === 'error') throw t.error;
-        if (t.kind === 'exit') return this.finish({ kind: 'exit', status: t.status });
-        return this.finish(signal(t.signal, t.reason, false));
-      }
-      if (reason === 'count') throw new InstructionBudgetExceeded(budget ?? 0, pc);
-      // 'stopped' without a termination (someone else stopped the engine) or 'until': go on.
-    }
+    return this.finish(this.kernel.runSync());
   }
 
-  private finish(termination: ProcessTermination): ProcessResult {
+  private finish(t: Termination): ProcessResult {
+    const termination: ProcessTermination =
+      t.kind === 'exit'
+        ? { kind: 'exit', status: t.status }
+        : {
+            kind: 'signal',
+            signal: t.signal,
+            signalName: signalName(t.signal),
+            reason: t.reason,
+            unimplemented: t.unimplemented,
+            ...(t.error ? { error: t.error } : {}),
+          };
     return {
-      status: termination.kind === 'exit' ? termination.status : 128 + termination.signal,
+      status: t.kind === 'exit' ? t.status : 128 + t.signal,
       termination,
-      instructions: this.engine.instructionCount() - this.startCount,
-      syscalls: this.kernel.syscallCount,
+      instructions: this.kernel.instructions,
+      syscalls: this.kernel.syscalls,
     };
   }
-
-  /** Errors of the engine that a real CPU would turn into a signal to the process. */
-  private fromError(e: unknown): ProcessTermination | undefined {
-    if (e instanceof MemoryFault) {
-      // The message is rebuilt from the fields: an engine may learn the pc after constructing it.
-      const pc = e.pc ?? this.engine.getPc();
-      const reason = `${e.kind} ${e.access} fault at 0x${e.address64.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`;
-      return { ...signal(SIGSEGV, reason, false), error: e };
-    }
-    if (e instanceof AlignmentFault) return { ...signal(SIGBUS, e.message, false), error: e };
-    if (e instanceof UndefinedInstruction) return { ...signal(SIGILL, e.message, false), error: e };
-    if (e instanceof UnimplementedInstruction)
-      return { ...signal(SIGILL, `${e.message} (not implemented by the ${this.engine.kind} engine)`, true), error: e };
-    if (e instanceof UnhandledException) {
-      const sig = e.intno === 7 ? SIGTRAP : SIGILL;
-      return { ...signal(sig, e.message, false), error: e };
-    }
-    return undefined;
-  }
-}
-
-function signal(sig: number, reason: string, unimplemented: boolean): Extract<ProcessTermination, { kind: 'signal' }> {
-  return { kind: 'signal', signal: sig, signalName: SIGNAL_NAMES[sig] ?? `signal ${sig}`, reason, unimplemented };
 }
 
 export interface ExecOptions extends ProcessOptions {
   engine?: EngineKind | Engine;
   /** See ParseOptions.maxImageBytes. */
   maxImageBytes?: number;
+  /** Bytes of guest memory the engine may back (passed to the engine; see EngineOptions). */
+  memoryLimit?: number;
+}
+
+/** A synchronous maker of engines of one kind (for fork and execve). */
+export async function engineFactory(
+  kind: EngineKind,
+  options: EngineOptions & { memoryLimit?: number },
+): Promise<() => Engine> {
+  if (kind === 'ts') {
+    const { TsEngine } = await import('../ts/engine.ts');
+    return () => new TsEngine(options);
+  }
+  const { openUnicornEngineSync } = await import('../unicorn/engine.ts');
+  return () => openUnicornEngineSync(options);
 }
 
 /** Parses, loads and runs an executable on a fresh engine (or the one given); closes what it opened. */
 export async function execElf(bytes: Uint8Array, file: string, options: ExecOptions = {}): Promise<ProcessResult> {
   const exe = parseExecutable(bytes, file, { maxImageBytes: options.maxImageBytes });
   const given = typeof options.engine === 'object' ? options.engine : undefined;
-  const engine =
-    given ?? (await createEngine((options.engine as EngineKind | undefined) ?? 'ts', { seed: options.seed ?? 0 }));
+  const kind: EngineKind = given ? given.kind : ((options.engine as EngineKind | undefined) ?? 'ts');
+  const engineOptions: EngineOptions & { memoryLimit?: number } = { seed: options.seed ?? 0 };
+  if (options.memoryLimit !== undefined) engineOptions.memoryLimit = options.memoryLimit;
+  const engine = given ?? (await createEngine(kind, engineOptions));
+  const newEngine = options.newEngine ?? (await engineFactory(kind, engineOptions));
+  let current = engine;
   try {
-    return new LinuxProcess(engine, exe, options).run();
+    const p = new LinuxProcess(engine, exe, { ...options, newEngine });
+    p.kernel.initEngineReplaced = (e) => {
+      current = e;
+    };
+    return await p.runAsync();
   } finally {
     if (!given) engine.close();
+    if (current !== engine) current.close();
   }
 }
 
@@ -232,8 +223,12 @@ export async function execElfCaptured(
   const err: Uint8Array[] = [];
   const r = await execElf(bytes, file, {
     ...options,
-    stdout: (b) => out.push(b.slice()),
-    stderr: (b) => err.push(b.slice()),
+    stdout: (b) => {
+      out.push(b.slice());
+    },
+    stderr: (b) => {
+      err.push(b.slice());
+    },
   });
   return { ...r, stdout: concat(out), stderr: concat(err) };
 }
