@@ -1,11 +1,38 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Test files that take seconds each (corpora against qemu, long properties, worker executors, the
+ * browser): `npm run test:quick` leaves them out for the edit loop; `npm test` runs everything.
+ */
+export const SLOW_TESTS = [
+  'tests/remote/corpus-worker.test.ts',
+  'tests/remote/parity.test.ts',
+  'tests/remote/threads-worker.test.ts',
+  'tests/property/random-words.test.ts',
+  'tests/e2e/exec-corpus.test.ts',
+  'tests/e2e/lazy-corpus.test.ts',
+  'tests/e2e/run-corpus.test.ts',
+  'tests/threads/threads.property.test.ts',
+  'tests/differential/fuzz-isa.test.ts',
+  'tests/differential/fuzz-isa-jit.test.ts',
+  'tests/differential/fuzz-campaign.test.ts',
+  'tests/web/page.test.ts',
+  'tests/orc/run.test.ts',
+];
+
+const quick = process.env.ORC_TEST_QUICK === '1';
 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    exclude: quick ? ['**/node_modules/**', ...SLOW_TESTS] : ['**/node_modules/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default'],
+    // Vitest's default is one fork fewer than the cores: a single fork on a 2-core machine.
+    maxWorkers: availableParallelism(),
+    globalSetup: ['tests/support/global-setup.ts'],
+    reporters: ['default', './tests/support/skip-summary.ts'],
   },
 });

@@ -1,8 +1,9 @@
 /**
  * The step-through page (web/): `npm run web` (dev server), `npm run web:build` (web/dist),
  * `orc-sandbox serve`. The sandbox runs in the browser; the one Node-only module on its import
- * graph (runtime-aarch64/index.ts, which reads the runtime objects from disk) and the native
- * Unicorn engine are swapped for browser stand-ins (src/shims/); the objects are fetched as assets.
+ * graph (runtime-aarch64/index.ts, which reads the runtime objects from disk), the native Unicorn
+ * engine and the worker executor are swapped for browser stand-ins (src/shims/); the objects are
+ * fetched as assets.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -21,6 +22,8 @@ export default defineConfig({
       { find: /^.*\/runtime-aarch64\/index\.ts$/, replacement: shim('runtime-objects.ts') },
       // Native Unicorn (koffi), behind createEngine's dynamic import: not loadable in a page.
       { find: /^.*\/unicorn\/engine\.ts$/, replacement: shim('unicorn-engine.ts') },
+      // The worker executor (node:worker_threads), behind openSession's dynamic import.
+      { find: /^.*\/epc\/worker-epc\.ts$/, replacement: shim('worker-epc.ts') },
     ],
   },
   server: { host: '127.0.0.1', fs: { allow: [repoDir] } },

@@ -1,7 +1,10 @@
 /**
  * `orc-sandbox` entry point: a table of subcommands, each in its own module under commands/,
- * loaded only when used (so `exec` does not pay for the linker, etc.).
+ * loaded only when used (so `disasm` does not pay for the linker, `exec` not for the ORC layer).
+ * `--help` and `--version` load no command module in the compiled build: the build writes every
+ * command's summary and usage, and the package version, to cli-manifest.json beside this file.
  */
+import { readFileSync } from 'node:fs';
 import { CliError } from './args.ts';
 
 export interface Command {
@@ -19,21 +22,62 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   exec: async () => (await import('./commands/exec.ts')).command,
   'fuzz-isa': async () => (await import('./commands/fuzz-isa.ts')).command,
   'fuzz-lazy': async () => (await import('./commands/fuzz-lazy.ts')).command,
+  'fuzz-merge': async () => (await import('./commands/fuzz-merge.ts')).command,
   link: async () => (await import('./commands/link.ts')).command,
   run: async () => (await import('./commands/run.ts')).command,
   serve: async () => (await import('./commands/serve.ts')).command,
 };
 
-async function help(): Promise<string> {
-  const lines = ['usage: orc-sandbox <command> [options]', '', 'commands:'];
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
+export interface CommandInfo {
+  name: string;
+  summary: string;
+  usage: string;
+}
+
+/** What cli-manifest.json holds (written by bin/build.js from describeCommands()). */
+export interface CliManifest {
+  version: string;
+  commands: CommandInfo[];
+}
+
+/** Loads every command module: for the build's manifest, and for help in a source checkout. */
+export async function describeCommands(): Promise<CommandInfo[]> {
+  const out: CommandInfo[] = [];
   for (const [name, load] of Object.entries(COMMANDS)) {
     try {
       const c = await load();
-      lines.push(`  ${name.padEnd(10)} ${c.summary}`);
-      lines.push(`  ${' '.repeat(10)} ${c.usage}`);
+      out.push({ name, summary: c.summary, usage: c.usage });
     } catch {
-      lines.push(`  ${name.padEnd(10)} (not available in this build)`);
+      out.push({ name, summary: '(not available in this build)', usage: '' });
     }
+  }
+  return out;
+}
+
+function readManifest(): CliManifest | null {
+  try {
+    return JSON.parse(readFileSync(new URL('./cli-manifest.json', import.meta.url), 'utf8')) as CliManifest;
+  } catch {
+    return null;
+  }
+}
+
+/** The package's version (package.json at the repository or package root). */
+export function packageVersion(): string {
+  const manifest = readManifest();
+  if (manifest) return manifest.version;
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function help(): Promise<string> {
+  const commands = readManifest()?.commands ?? (await describeCommands());
+  const lines = ['usage: orc-sandbox <command> [options]', '       orc-sandbox --version', '', 'commands:'];
+  for (const c of commands) {
+    lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+    if (c.usage) lines.push(`  ${' '.repeat(10)} ${c.usage}`);
   }
   lines.push('', "Run 'orc-sandbox <command> --help' for a command's options.");
   return lines.join('\n');
@@ -44,6 +88,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${await help()}\n`);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`orc-sandbox ${packageVersion()}\n`);
+    return 0;
   }
   const load = COMMANDS[name];
   if (!load) {
@@ -57,7 +105,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`orc-sandbox: command '${name}' is not available: ${(e as Error).message}\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const end = rest.indexOf('--');
+  const own = end < 0 ? rest : rest.slice(0, end);
+  if (own.includes('--help') || own.includes('-h')) {
     process.stdout.write(`${command.summary}\nusage: ${command.usage}\n`);
     return 0;
   }

@@ -1,12 +1,11 @@
 /**
- * The debugger's view of executor addresses: every symbol of every graph linked by the session's
- * ObjectLinkingLayer (collected by a post-allocation pass, so lazily linked bodies appear when they
- * link), the reentry trampolines (anonymous in their graphs; named here `<trampoline NAME>` after
+ * The debugger's view of executor addresses: every symbol of every graph linked by the session
+ * (reported by the session's observer API when a graph is linked, so lazily linked bodies appear
+ * before their first instruction runs), the reentry trampolines (anonymous in their graphs; named here `<trampoline NAME>` after
  * the lazy reexport they stand for), the host functions of the Process JITDylib (call gates) and
  * the Platform's JIT dispatch gate.
  */
 import { type LinkGraph, MEM_X } from '../linker/graph.ts';
-import type { ObjectLinkingLayerPlugin } from '../orc/layers/object-linking-layer.ts';
 
 export type DebugSymbolKind = 'code' | 'data' | 'stub' | 'pointer' | 'trampoline' | 'host' | 'other';
 
@@ -89,27 +88,23 @@ export class SymbolTable {
     return undefined;
   }
 
-  /** `sym+0x10` (or `sym`) for an address inside a known symbol. */
+  /** `sym+16` (or `sym`) for an address inside a known symbol: decimal offsets, as gdb prints them. */
   symbolize(address: number): string | undefined {
     const s = this.symbolAt(address);
     if (!s) return undefined;
     const off = address - s.address;
-    return off === 0 ? s.name : `${s.name}+0x${off.toString(16)}`;
+    return off === 0 ? s.name : `${s.name}+${off}`;
   }
 
-  /**
-   * An ObjectLinkingLayer plugin adding every graph's symbols once it is allocated. `jdOf` names
-   * the JITDylib of a graph's responsibility.
-   */
-  plugin(): ObjectLinkingLayerPlugin {
-    return {
-      modifyPassConfig: (mr, _g, config) => {
-        const jd = mr.getTargetJITDylib().name;
-        config.postAllocation.push((g: LinkGraph) => {
-          this.addGraph(g, jd);
-        });
-      },
-    };
+  /** Every symbol name (tab completion). */
+  names(): IterableIterator<string> {
+    return this.byName.keys();
+  }
+
+  clear(): void {
+    this.list.length = 0;
+    this.sorted = null;
+    this.byName.clear();
   }
 
   addGraph(g: LinkGraph, jd: string | undefined): void {

@@ -32,13 +32,20 @@ export interface MemRegion {
   perms: number;
 }
 
-export type StopReason = 'until' | 'count' | 'stopped' | 'parked';
+/**
+ * Why start() returned: `until` reached, `count` exhausted, stop() called, a host gate parked,
+ * an exception listed in setExceptionStops() raised (`exception`, see RunResult.intno), or a
+ * breakpoint reached (`breakpoint`: pc is the breakpoint's address, not yet executed).
+ */
+export type StopReason = 'until' | 'count' | 'stopped' | 'parked' | 'exception' | 'breakpoint';
 
 export interface RunResult {
   reason: StopReason;
   /** Instructions executed by this start() call. */
   instructions: number;
   pc: number;
+  /** Reason 'exception': the exception (INTNO_SVC, INTNO_BRK, INTNO_HVC). */
+  intno?: number;
 }
 
 export interface StartOptions {
@@ -119,6 +126,24 @@ export interface Engine {
   /** Instructions executed since the engine was opened (deterministic clock source). */
   instructionCount(): number;
 
+  /**
+   * Exceptions (INTNO_SVC, INTNO_BRK, INTNO_HVC) that end start() with reason 'exception' and
+   * `intno` instead of going to `intr` hooks: the cheap way out of emulation for a system call
+   * layer (the ts engine's translated code leaves through it; no hook is installed). pc is then
+   * what an `intr` hook would see: after an SVC/HVC (the preferred return address), at a BRK.
+   * An empty list restores hook delivery for all.
+   */
+  setExceptionStops(intnos: readonly number[]): void;
+
+  /**
+   * Breakpoints: reaching `address` ends start() with reason 'breakpoint' and pc = address,
+   * before the instruction there executes. A breakpoint at start()'s `begin` does not stop the
+   * first instruction of that run (so a debugger continues from a breakpoint by calling start()
+   * again). They cost nothing where they are not: the ts engine keeps translating code.
+   */
+  addBreakpoint(address: number): void;
+  removeBreakpoint(address: number): void;
+
   close(): void;
 }
 
@@ -135,4 +160,13 @@ export interface EngineOptions {
    * speed; `RunResult.instructions` is then NaN (benchmarks know their counts in closed form).
    */
   countInstructions?: boolean;
+  /**
+   * ts engine: bytes of guest memory that may be touched (written or executed; default 4 GiB).
+   * Mappings only reserve address space; the first touch beyond the limit raises OutOfMemory
+   * ('touch'), and memMap() of more than the limit raises OutOfMemory ('map'). The unicorn engine
+   * raises OutOfMemory ('map') when Unicorn cannot make a mapping.
+   */
+  memoryLimit?: number;
+  /** ts engine: most separate mappings before memMap() raises OutOfMemory (default 65530). */
+  maxMappings?: number;
 }

@@ -12,21 +12,75 @@ export class EmuError extends Error {
   override name = 'EmuError';
 }
 
-/** A guest access touched memory that is unmapped or lacks the needed permission. */
+/** A 64-bit address as a bigint, from an exact bigint or a number (truncated, wrapped at 2^64). */
+export function toAddress64(address: number | bigint): bigint {
+  if (typeof address === 'bigint') return BigInt.asUintN(64, address);
+  if (!Number.isFinite(address)) return 0n;
+  return BigInt.asUintN(64, BigInt(Math.trunc(address)));
+}
+
+/**
+ * A guest access touched memory that is unmapped or lacks the needed permission. `address64` is
+ * exact over the whole 64-bit range; `address` is the same value as a number, exact only below
+ * 2^53 (every mappable address is; beyond, use `address64`).
+ */
 export class MemoryFault extends EmuError {
   override name = 'MemoryFault';
+  address64: bigint;
+  readonly address: number;
   constructor(
     readonly access: AccessKind,
     readonly kind: FaultKind,
-    readonly address: number,
+    address: number | bigint,
     readonly size: number,
     /** Address of the instruction that made the access, when known. */
     public pc?: number,
   ) {
+    super('');
+    this.address64 = toAddress64(address);
+    this.address = typeof address === 'bigint' ? Number(this.address64) : address;
+    this.message = this.describe();
+  }
+
+  /** Replaces the address by its exact 64-bit value (the engine works it out after the fact). */
+  setExactAddress(address64: bigint): void {
+    this.address64 = BigInt.asUintN(64, address64);
+    this.message = this.describe();
+  }
+
+  private describe(): string {
+    return `${this.kind === 'unmapped' ? 'unmapped' : 'protection'} ${this.access} fault at ${hex(this.address64)} (size ${this.size})${
+      this.pc === undefined ? '' : ` by instruction at ${hex(this.pc)}`
+    }`;
+  }
+}
+
+/**
+ * Guest memory ran out: a mapping larger than the engine's memory limit (or beyond its number of
+ * mappings) was asked for ('map'), or a first touch of a reserved page would take the touched
+ * memory past the limit ('touch'). A Linux layer turns 'map' into -ENOMEM; 'touch' is fatal to
+ * the guest, as the kernel's OOM killer would be.
+ */
+export class OutOfMemory extends EmuError {
+  override name = 'OutOfMemory';
+  constructor(
+    readonly what: 'map' | 'touch',
+    /** The mapping's start ('map') or the touched address ('touch'). */
+    readonly address: number,
+    /** Bytes asked for ('map') or the page size ('touch'). */
+    readonly size: number,
+    /** The engine's limit of touched memory, in bytes. */
+    readonly limit: number,
+    /** Address of the instruction whose access touched the page, when known. */
+    public pc?: number,
+    detail?: string,
+  ) {
     super(
-      `${kind === 'unmapped' ? 'unmapped' : 'protection'} ${access} fault at ${hex(address)} (size ${size})${
-        pc === undefined ? '' : ` by instruction at ${hex(pc)}`
-      }`,
+      what === 'map'
+        ? `out of memory: cannot map 0x${size.toString(16)} bytes at ${hex(address)}${detail ? ` (${detail})` : ''}`
+        : `out of memory: touching ${hex(address)} would exceed the memory limit of ${limit} bytes${
+            pc === undefined ? '' : ` (instruction at ${hex(pc)})`
+          }`,
     );
   }
 }
@@ -37,6 +91,8 @@ export class MemoryFault extends EmuError {
  */
 export class AlignmentFault extends EmuError {
   override name = 'AlignmentFault';
+  /** Exact 64-bit address (see MemoryFault.address64). */
+  address64: bigint;
   constructor(
     readonly access: AccessKind,
     readonly address: number,
@@ -45,11 +101,20 @@ export class AlignmentFault extends EmuError {
     /** Address of the instruction that made the access. */
     public pc?: number,
   ) {
-    super(
-      `alignment fault: ${access} at ${hex(address)} needs ${alignment}-byte alignment${
-        pc === undefined ? '' : ` (instruction at ${hex(pc)})`
-      }`,
-    );
+    super('');
+    this.address64 = toAddress64(address);
+    this.message = this.describe();
+  }
+
+  setExactAddress(address64: bigint): void {
+    this.address64 = BigInt.asUintN(64, address64);
+    this.message = this.describe();
+  }
+
+  private describe(): string {
+    const at = Number.isNaN(this.address) && this.address64 === 0n ? 'unknown address' : hex(this.address64);
+    const align = this.alignment > 0 ? ` needs ${this.alignment}-byte alignment` : ' is misaligned';
+    return `alignment fault: ${this.access} at ${at}${align}${this.pc === undefined ? '' : ` (instruction at ${hex(this.pc)})`}`;
   }
 }
 

@@ -1,13 +1,19 @@
 /**
- * Sparse paged guest memory with permissions. Guest accesses go through small direct-mapped
- * TLBs (one per access kind) that only ever hold pages allowing that access, so the hot path is
- * a tag compare plus a DataView access. Pages carry the decoded-code cache of the ts engine so a
- * write into a page can drop exactly the code it invalidates.
+ * Guest memory as a kernel keeps it: mappings reserve address space (a sorted list of page
+ * intervals with permissions) and host memory is taken only for pages the guest or the host
+ * writes (or executes). Reads of a reserved, untouched page see one shared page of zeros. The
+ * touched pages are bounded by `limit` bytes: the first touch beyond it raises `OutOfMemory`, and
+ * so does a mapping larger than the limit, so no guest can make the host run out of memory.
+ *
+ * Guest accesses go through small direct-mapped TLBs (one per access kind) that only ever hold
+ * pages allowing that access, so the hot path is a tag compare plus a DataView access. Pages carry
+ * the decoded-code cache of the ts engine so a write into a page can drop exactly the code it
+ * invalidates.
  */
 
 import type { MemRegion } from './engine.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from './engine.ts';
-import { type AccessKind, EngineApiError, MemoryFault } from './errors.ts';
+import { type AccessKind, EngineApiError, MemoryFault, OutOfMemory } from './errors.ts';
 
 export const PAGE_SHIFT = 12;
 const PAGE_MASK = PAGE_SIZE - 1;
@@ -15,19 +21,46 @@ const TLB_SIZE = 256;
 const TLB_MASK = TLB_SIZE - 1;
 /** Highest mappable address + 1: addresses stay exact as doubles. */
 export const ADDRESS_LIMIT = 2 ** 52;
+/** Default limit of touched guest memory (bytes). */
+export const DEFAULT_MEMORY_LIMIT = 4 * 2 ** 30;
+/** Default limit of separate mappings (Linux's vm.max_map_count). */
+export const DEFAULT_MAX_MAPPINGS = 65530;
 
 export class Page {
-  readonly data = new Uint8Array(PAGE_SIZE);
-  readonly dv = new DataView(this.data.buffer);
+  readonly data: Uint8Array;
+  readonly dv: DataView;
   /** Decoded code cache of the ts engine, indexed by word offset; null when no code was decoded. */
   code: unknown[] | null = null;
-  constructor(public perms: number) {}
+  constructor(public perms: number) {
+    this.data = new Uint8Array(PAGE_SIZE);
+    this.dv = new DataView(this.data.buffer);
+  }
 }
 
 export type AccessObserver = (access: AccessKind, address: number, size: number, lo: number, hi: number) => void;
 
+export interface MemoryOptions {
+  /** Bytes of guest memory that may be touched (default 4 GiB). */
+  limit?: number;
+  /** Separate mappings (intervals after merging neighbours of equal permissions), default 65530. */
+  maxMappings?: number;
+}
+
+/** Bookkeeping work done so far (tests check the complexity of map/unmap with it). */
+export interface MemoryStats {
+  /** Binary-search probes plus interval slots moved by inserts and removals. */
+  steps: number;
+}
+
 export class Memory {
+  /** Touched pages (host memory taken), by page number. */
   readonly pages = new Map<number, Page>();
+  /** Reserved intervals [begin, end) in page numbers: sorted, disjoint, equal-perms neighbours merged. */
+  private readonly rBegin: number[] = [];
+  private readonly rEnd: number[] = [];
+  private readonly rPerms: number[] = [];
+  /** Shared page of zeros for reads of untouched pages (no write or fetch TLB ever holds it). */
+  private readonly zero = new Page(PROT_READ);
   private readonly rTag = new Float64Array(TLB_SIZE).fill(-1);
   private readonly rPage: (Page | undefined)[] = new Array(TLB_SIZE);
   private readonly wTag = new Float64Array(TLB_SIZE).fill(-1);
@@ -38,54 +71,104 @@ export class Memory {
   observer: AccessObserver | null = null;
   /** Called when a write drops decoded code of a page (engine flushes its own caches). */
   onCodeInvalidated: ((pageNumber: number) => void) | null = null;
+  /** Limit of touched memory, bytes. */
+  readonly limit: number;
+  private readonly limitPages: number;
+  readonly maxMappings: number;
+  readonly stats: MemoryStats = { steps: 0 };
+
+  constructor(options: MemoryOptions = {}) {
+    const limit = options.limit ?? DEFAULT_MEMORY_LIMIT;
+    if (!(limit >= 0)) throw new EngineApiError(`memory limit must be a non-negative number of bytes, not ${limit}`);
+    this.limit = limit;
+    this.limitPages = Math.floor(limit / PAGE_SIZE);
+    this.maxMappings = options.maxMappings ?? DEFAULT_MAX_MAPPINGS;
+  }
+
+  /** Bytes of host memory taken by touched guest pages. */
+  touchedBytes(): number {
+    return this.pages.size * PAGE_SIZE;
+  }
 
   // ---- host API -------------------------------------------------------------------------
 
   map(address: number, size: number, perms: number): void {
     checkRange(address, size, 'map');
     const first = address / PAGE_SIZE;
-    const count = size / PAGE_SIZE;
-    for (let i = 0; i < count; i++) {
-      if (this.pages.has(first + i)) {
-        throw new EngineApiError(`map: page 0x${((first + i) * PAGE_SIZE).toString(16)} is already mapped`);
-      }
+    const end = first + size / PAGE_SIZE;
+    const i = this.firstEndingAfter(first);
+    if (i < this.rBegin.length && (this.rBegin[i] as number) < end) {
+      const at = Math.max(this.rBegin[i] as number, first);
+      throw new EngineApiError(`map: page 0x${(at * PAGE_SIZE).toString(16)} is already mapped`);
     }
-    for (let i = 0; i < count; i++) this.pages.set(first + i, new Page(perms & 7));
-    this.flushTlb();
+    if (size > this.limit) {
+      throw new OutOfMemory('map', address, size, this.limit, undefined, `more than the limit of ${this.limit} bytes`);
+    }
+    const p = perms & 7;
+    const joinsLeft = i > 0 && this.rEnd[i - 1] === first && this.rPerms[i - 1] === p;
+    const joinsRight = i < this.rBegin.length && this.rBegin[i] === end && this.rPerms[i] === p;
+    if (!joinsLeft && !joinsRight && this.rBegin.length >= this.maxMappings) {
+      throw new OutOfMemory('map', address, size, this.limit, undefined, `more than ${this.maxMappings} mappings`);
+    }
+    this.insertInterval(i, first, end, p);
   }
 
   unmap(address: number, size: number): void {
     checkRange(address, size, 'unmap');
     const first = address / PAGE_SIZE;
-    const count = size / PAGE_SIZE;
-    this.requireMapped(first, count, 'unmap');
-    for (let i = 0; i < count; i++) this.pages.delete(first + i);
-    this.flushTlb();
+    const end = first + size / PAGE_SIZE;
+    this.requireMapped(first, end, 'unmap');
+    this.cut(first, end);
+    this.forPagesIn(first, end, (pn, page) => {
+      page.code = null;
+      this.pages.delete(pn);
+    });
+    this.flushTlbRange(first, end);
   }
 
   protect(address: number, size: number, perms: number): void {
     checkRange(address, size, 'protect');
     const first = address / PAGE_SIZE;
-    const count = size / PAGE_SIZE;
-    this.requireMapped(first, count, 'protect');
-    for (let i = 0; i < count; i++) (this.pages.get(first + i) as Page).perms = perms & 7;
-    this.flushTlb();
+    const end = first + size / PAGE_SIZE;
+    this.requireMapped(first, end, 'protect');
+    const p = perms & 7;
+    this.insertInterval(this.cut(first, end), first, end, p);
+    this.forPagesIn(first, end, (_pn, page) => {
+      page.perms = p;
+    });
+    this.flushTlbRange(first, end);
   }
 
   isMapped(address: number): boolean {
-    return this.pages.has(Math.floor(address / PAGE_SIZE));
+    return this.permsAt(address) !== undefined;
   }
 
   permsAt(address: number): number | undefined {
-    return this.pages.get(Math.floor(address / PAGE_SIZE))?.perms;
+    const pn = Math.floor(address / PAGE_SIZE);
+    const i = this.firstEndingAfter(pn);
+    if (i < this.rBegin.length && (this.rBegin[i] as number) <= pn) return this.rPerms[i];
+    return undefined;
+  }
+
+  /** Calls fn for every touched page in [first, end) (page numbers), walking the smaller side. */
+  forPagesIn(first: number, end: number, fn: (pn: number, page: Page) => void): void {
+    if (end - first <= this.pages.size) {
+      for (let pn = first; pn < end; pn++) {
+        const page = this.pages.get(pn);
+        if (page !== undefined) fn(pn, page);
+      }
+    } else {
+      for (const [pn, page] of [...this.pages]) if (pn >= first && pn < end) fn(pn, page);
+    }
   }
 
   read(address: number, size: number): Uint8Array {
+    this.requireHostRange(address, size, 'read');
     const out = new Uint8Array(size);
     let done = 0;
     while (done < size) {
       const a = address + done;
-      const page = this.hostPage(a, size);
+      const page = this.hostPage(a, size, false);
       const off = a & PAGE_MASK;
       const n = Math.min(size - done, PAGE_SIZE - off);
       out.set(page.data.subarray(off, off + n), done);
@@ -95,10 +178,11 @@ export class Memory {
   }
 
   write(address: number, data: Uint8Array): void {
+    this.requireHostRange(address, data.length, 'write');
     let done = 0;
     while (done < data.length) {
       const a = address + done;
-      const page = this.hostPage(a, data.length);
+      const page = this.hostPage(a, data.length, true);
       const off = a & PAGE_MASK;
       const n = Math.min(data.length - done, PAGE_SIZE - off);
       page.data.set(data.subarray(done, done + n), off);
@@ -108,15 +192,20 @@ export class Memory {
   }
 
   regions(): MemRegion[] {
-    const keys = [...this.pages.keys()].sort((a, b) => a - b);
     const out: MemRegion[] = [];
-    for (const k of keys) {
-      const perms = (this.pages.get(k) as Page).perms;
-      const last = out[out.length - 1];
-      if (last && last.end === k * PAGE_SIZE && last.perms === perms) last.end += PAGE_SIZE;
-      else out.push({ begin: k * PAGE_SIZE, end: (k + 1) * PAGE_SIZE, perms });
+    for (let i = 0; i < this.rBegin.length; i++) {
+      out.push({
+        begin: (this.rBegin[i] as number) * PAGE_SIZE,
+        end: (this.rEnd[i] as number) * PAGE_SIZE,
+        perms: this.rPerms[i] as number,
+      });
     }
     return out;
+  }
+
+  /** Number of mapping intervals (neighbours of equal permissions count once). */
+  mappingCount(): number {
+    return this.rBegin.length;
   }
 
   flushTlb(): void {
@@ -125,41 +214,67 @@ export class Memory {
     this.xTag.fill(-1);
   }
 
-  // ---- guest accesses (permission-checked, may throw MemoryFault) ----------------------------
+  // ---- guest accesses (permission-checked, may throw MemoryFault or OutOfMemory) -------------
 
   readPage(address: number, size: number): Page {
     const pn = Math.floor(address / PAGE_SIZE);
     const i = pn & TLB_MASK;
     if (this.rTag[i] === pn) return this.rPage[i] as Page;
-    const page = this.pages.get(pn);
-    if (page === undefined) throw new MemoryFault('read', 'unmapped', address, size);
-    if ((page.perms & PROT_READ) === 0) throw new MemoryFault('read', 'protection', address, size);
-    this.rTag[i] = pn;
-    this.rPage[i] = page;
-    return page;
+    return this.fill(pn, address, size, 'read');
   }
 
   writePage(address: number, size: number): Page {
     const pn = Math.floor(address / PAGE_SIZE);
     const i = pn & TLB_MASK;
     if (this.wTag[i] === pn) return this.wPage[i] as Page;
-    const page = this.pages.get(pn);
-    if (page === undefined) throw new MemoryFault('write', 'unmapped', address, size);
-    if ((page.perms & PROT_WRITE) === 0) throw new MemoryFault('write', 'protection', address, size);
-    this.wTag[i] = pn;
-    this.wPage[i] = page;
-    return page;
+    return this.fill(pn, address, size, 'write');
   }
 
   fetchPage(address: number): Page {
     const pn = Math.floor(address / PAGE_SIZE);
     const i = pn & TLB_MASK;
     if (this.xTag[i] === pn) return this.xPage[i] as Page;
-    const page = this.pages.get(pn);
-    if (page === undefined) throw new MemoryFault('fetch', 'unmapped', address, 4);
-    if ((page.perms & PROT_EXEC) === 0) throw new MemoryFault('fetch', 'protection', address, 4);
-    this.xTag[i] = pn;
-    this.xPage[i] = page;
+    return this.fill(pn, address, 4, 'fetch');
+  }
+
+  /** TLB miss: checks the access, touches the page when it is written or executed, caches it. */
+  private fill(pn: number, address: number, size: number, access: AccessKind): Page {
+    let page = this.pages.get(pn);
+    let perms: number;
+    if (page !== undefined) perms = page.perms;
+    else {
+      const p = this.permsAt(address);
+      if (p === undefined) throw new MemoryFault(access, 'unmapped', address, size);
+      perms = p;
+    }
+    const need = access === 'read' ? PROT_READ : access === 'write' ? PROT_WRITE : PROT_EXEC;
+    if ((perms & need) === 0) throw new MemoryFault(access, 'protection', address, size);
+    const i = pn & TLB_MASK;
+    if (access === 'read') {
+      const p = page ?? this.zero;
+      this.rTag[i] = pn;
+      this.rPage[i] = p;
+      return p;
+    }
+    page ??= this.touch(pn, perms);
+    if (access === 'write') {
+      this.wTag[i] = pn;
+      this.wPage[i] = page;
+    } else {
+      this.xTag[i] = pn;
+      this.xPage[i] = page;
+    }
+    return page;
+  }
+
+  /** Takes host memory for a reserved page (its first write or fetch). */
+  private touch(pn: number, perms: number): Page {
+    if (this.pages.size >= this.limitPages) throw new OutOfMemory('touch', pn * PAGE_SIZE, PAGE_SIZE, this.limit);
+    const page = new Page(perms);
+    this.pages.set(pn, page);
+    // The read TLB may still hold the shared zero page for it.
+    const i = pn & TLB_MASK;
+    if (this.rTag[i] === pn) this.rTag[i] = -1;
     return page;
   }
 
@@ -295,17 +410,113 @@ export class Memory {
     this.onCodeInvalidated?.(Math.floor(address / PAGE_SIZE));
   }
 
-  private hostPage(address: number, size: number): Page {
-    const page = this.pages.get(Math.floor(address / PAGE_SIZE));
-    if (page === undefined) throw new MemoryFault('read', 'unmapped', address, size);
-    return page;
+  /** Host accesses are all or nothing, as uc_mem_read/uc_mem_write: the fault names the start. */
+  private requireHostRange(address: number, size: number, access: AccessKind): void {
+    if (size <= 0) return;
+    const first = Math.floor(address / PAGE_SIZE);
+    const end = Math.floor((address + size - 1) / PAGE_SIZE) + 1;
+    let i = this.firstEndingAfter(first);
+    let at = first;
+    while (at < end) {
+      if (i >= this.rBegin.length || (this.rBegin[i] as number) > at) {
+        throw new MemoryFault(access, 'unmapped', address, size);
+      }
+      at = this.rEnd[i] as number;
+      i++;
+    }
   }
 
-  private requireMapped(first: number, count: number, what: string): void {
-    for (let i = 0; i < count; i++) {
-      if (!this.pages.has(first + i)) {
-        throw new EngineApiError(`${what}: page 0x${((first + i) * PAGE_SIZE).toString(16)} is not mapped`);
+  private hostPage(address: number, size: number, write: boolean): Page {
+    const pn = Math.floor(address / PAGE_SIZE);
+    const page = this.pages.get(pn);
+    if (page !== undefined) return page;
+    const perms = this.permsAt(address);
+    if (perms === undefined) throw new MemoryFault(write ? 'write' : 'read', 'unmapped', address, size);
+    return write ? this.touch(pn, perms) : this.zero;
+  }
+
+  /** Index of the first interval ending after page `pn` (binary search). */
+  private firstEndingAfter(pn: number): number {
+    const ends = this.rEnd;
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      this.stats.steps++;
+      if ((ends[mid] as number) <= pn) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Inserts [first, end) at index i (no overlap), merging neighbours of equal permissions. */
+  private insertInterval(i: number, first: number, end: number, p: number): void {
+    const left = i > 0 && this.rEnd[i - 1] === first && this.rPerms[i - 1] === p;
+    const right = i < this.rBegin.length && this.rBegin[i] === end && this.rPerms[i] === p;
+    if (left && right) {
+      this.rEnd[i - 1] = this.rEnd[i] as number;
+      this.removeIntervals(i, 1);
+    } else if (left) this.rEnd[i - 1] = end;
+    else if (right) this.rBegin[i] = first;
+    else this.addInterval(i, first, end, p);
+  }
+
+  private addInterval(i: number, first: number, end: number, p: number): void {
+    this.stats.steps += this.rBegin.length - i;
+    this.rBegin.splice(i, 0, first);
+    this.rEnd.splice(i, 0, end);
+    this.rPerms.splice(i, 0, p);
+  }
+
+  private removeIntervals(i: number, count: number): void {
+    this.stats.steps += this.rBegin.length - i;
+    this.rBegin.splice(i, count);
+    this.rEnd.splice(i, count);
+    this.rPerms.splice(i, count);
+  }
+
+  /** Removes [first, end) (all mapped) from the intervals; returns the index where it was. */
+  private cut(first: number, end: number): number {
+    let i = this.firstEndingAfter(first);
+    if ((this.rBegin[i] as number) < first) {
+      const e = this.rEnd[i] as number;
+      this.rEnd[i] = first;
+      i++;
+      if (e > end) {
+        // The cut lies inside one interval: its tail becomes a new one.
+        this.addInterval(i, end, e, this.rPerms[i - 1] as number);
+        return i;
       }
+    }
+    let j = i;
+    while (j < this.rBegin.length && (this.rEnd[j] as number) <= end) j++;
+    if (j < this.rBegin.length && (this.rBegin[j] as number) < end) this.rBegin[j] = end;
+    if (j > i) this.removeIntervals(i, j - i);
+    return i;
+  }
+
+  private requireMapped(first: number, end: number, what: string): void {
+    let i = this.firstEndingAfter(first);
+    let at = first;
+    while (at < end) {
+      if (i >= this.rBegin.length || (this.rBegin[i] as number) > at) {
+        throw new EngineApiError(`${what}: page 0x${(at * PAGE_SIZE).toString(16)} is not mapped`);
+      }
+      at = this.rEnd[i] as number;
+      i++;
+    }
+  }
+
+  private flushTlbRange(first: number, end: number): void {
+    if (end - first >= TLB_SIZE) {
+      this.flushTlb();
+      return;
+    }
+    for (let pn = first; pn < end; pn++) {
+      const i = pn & TLB_MASK;
+      if (this.rTag[i] === pn) this.rTag[i] = -1;
+      if (this.wTag[i] === pn) this.wTag[i] = -1;
+      if (this.xTag[i] === pn) this.xTag[i] = -1;
     }
   }
 }

@@ -15,7 +15,8 @@ export type OracleName =
   | 'clang'
   | 'lld'
   | 'llvm-jitlink'
-  | 'chromium';
+  | 'chromium'
+  | 'gdb-multiarch';
 
 export interface OracleStatus {
   name: OracleName;
@@ -33,6 +34,8 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   'llvm-jitlink': ['llvm-jitlink-16', 'llvm-16'],
   // Not an oracle of semantics: the browser the web page test drives (tests/web).
   chromium: ['chromium', 'chromium'],
+  // gdb's output shapes (tests/debug/gdb-shapes.test.ts) and the remote protocol (tests/gdb).
+  'gdb-multiarch': ['gdb-multiarch', 'gdb-multiarch'],
 };
 
 const cache = new Map<OracleName, OracleStatus>();

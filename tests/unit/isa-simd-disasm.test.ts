@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { InsnDef } from '../../src/emu/ts/decoder.ts';
 import { defs as cryptoDefs } from '../../src/emu/ts/isa/crypto.ts';
 import { disassemble, TABLE } from '../../src/emu/ts/isa/index.ts';
-import { defs as simdDefs } from '../../src/emu/ts/isa/simd.ts';
+import { defs as simdDefs } from '../../src/emu/ts/isa/simd/index.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const MINE = new Set<InsnDef>([...simdDefs, ...cryptoDefs]);

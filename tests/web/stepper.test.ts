@@ -29,16 +29,16 @@ describe('web stepper', () => {
   it('stops at main, then at each lazy event of the first greet() call', async () => {
     const s = await demo();
     expect(s.state).toBe('paused');
-    expect(s.symbolize(s.engine.getPc())).toBe('main');
+    expect(s.symbolize(s.pc)).toBe('main');
     expect(s.disassembly().filter((l) => l.current)).toHaveLength(1);
     expect(greet(s)?.targetLabel).toBe('trampoline');
     await s.resume('lazy');
     expect(s.why).toContain('call of stub greet');
-    expect(s.engine.getPc()).toBe(greet(s)?.stub);
+    expect(s.pc).toBe(greet(s)?.stub);
     await s.resume('lazy');
-    expect(s.engine.getPc()).toBe(greet(s)?.trampoline);
+    expect(s.pc).toBe(greet(s)?.trampoline);
     await s.resume('lazy');
-    expect(s.symbolize(s.engine.getPc())).toBe('greet$orc_fnbody');
+    expect(s.symbolize(s.pc)).toBe('greet$orc_fnbody');
     expect(greet(s)).toMatchObject({ resolved: true, targetLabel: 'greet$orc_fnbody' });
     expect(s.log.some((e) => e.kind === 'link' && e.text === 'Linking greet.o')).toBe(true);
     await s.resume('run');
@@ -50,17 +50,17 @@ describe('web stepper', () => {
     const s = await demo();
     const pcs: number[] = [];
     for (let i = 0; i < 40 && s.state === 'paused'; i++) {
-      const pc = s.engine.getPc();
-      const b = s.engine.memRead(pc, 4);
+      const pc = s.pc;
+      const b = await s.control.session.readMemory(pc, 4);
       const word = new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
       if ((word & 0xfc000000) >>> 0 === 0x94000000) {
         await s.resume('over');
-        expect(s.engine.getPc()).toBe(pc + 4);
+        expect(s.pc).toBe(pc + 4);
         expect(s.why).toBe('step over');
         return;
       }
       await s.resume('step');
-      pcs.push(s.engine.getPc());
+      pcs.push(s.pc);
       expect(s.previousRegs).toHaveLength(34);
     }
     throw new Error(`no bl within 40 steps of main: ${pcs.map((p) => p.toString(16)).join(' ')}`);

@@ -51,9 +51,9 @@ function appendLog(e: LogEntry): void {
 function renderStatus(s: Stepper): void {
   const status = $('status');
   status.dataset.state = s.state;
-  const pc = s.engine.getPc();
+  const pc = s.pc;
   const where = s.state === 'paused' ? ` at ${hex(pc)} ${s.symbolize(pc) ?? ''}` : '';
-  status.textContent = `${s.state}${where} — ${s.why} · ${s.engine.instructionCount()} instructions · stop #${s.stops}`;
+  status.textContent = `${s.state}${where} — ${s.why} · ${s.instructions} instructions · stop #${s.stops}`;
 }
 
 function renderDisasm(s: Stepper): void {
@@ -94,7 +94,7 @@ function renderRegs(s: Stepper): void {
 function renderStack(s: Stepper): void {
   const box = $('stack');
   box.replaceChildren();
-  const sp = s.engine.getX(31);
+  const sp = s.sp;
   for (const slot of s.stack(20)) {
     const off = BigInt(slot.address) - sp;
     box.append(

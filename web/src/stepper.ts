@@ -1,17 +1,18 @@
 /**
- * The page's model, free of DOM: an OrcSandbox on the `ts` engine that runs a program one stop at
- * a time. A code hook decides where to stop (engine.stop()); the executor then awaits
- * `onStopped`, which resolves when the user picks the next move (step, step over, continue to the
- * next lazy event, run). Everything the views show is read from the engine and the ORC tables at a
- * stop: registers, disassembly, stack, and the lazy stub table (alias → stub → pointer target).
+ * The page's model, free of DOM: the debug control layer (src/debug/control.ts, shared with the
+ * CLI debugger) driving a session on the `ts` engine, one stop at a time. The page's moves map to
+ * the control layer's actions (step: stepi, over: nexti, lazy: the next lazy-linking event, run:
+ * continue); stepping, symbolisation, the stub table and the event log are the control layer's.
+ * At each stop the views' data (registers, code around pc, the stack, the stub table) is read once
+ * through the session's debug primitives, so the views render synchronously.
  */
 
 import type { RuntimeObject } from '../../runtime-aarch64/abi.ts';
-import type { Engine } from '../../src/emu/engine.ts';
-import { createEngine } from '../../src/emu/factory.ts';
+import { type Action, DebugControl, type DebugEvent } from '../../src/debug/control.ts';
+import type { DebugSession } from '../../src/debug/target.ts';
 import { disassemble } from '../../src/emu/ts/isa/index.ts';
-import type { JITDylib } from '../../src/orc/core/session.ts';
-import { formatLazyTrace, OrcSandbox } from '../../src/orc/platform/sandbox.ts';
+import { openSession } from '../../src/orc/session/session.ts';
+import { formatLazyTrace } from '../../src/orc/session/trace.ts';
 
 export interface InputObject {
   name: string;
@@ -28,12 +29,6 @@ export interface LogEntry {
 
 export type Mode = 'step' | 'over' | 'lazy' | 'run';
 export type StepperState = 'paused' | 'running' | 'exited' | 'failed';
-
-export interface SymbolRange {
-  name: string;
-  address: number;
-  size: number;
-}
 
 export interface StubRow {
   alias: string;
@@ -53,7 +48,7 @@ export interface DisasmLine {
   address: number;
   word: number;
   text: string;
-  /** `sym` or `sym+0x10` when the address is inside a known symbol. */
+  /** `sym` or `sym+16` when the address is inside a known symbol. */
   label: string | undefined;
   /** Start of a symbol (print a heading). */
   symbolStart: string | undefined;
@@ -78,14 +73,21 @@ export interface StepperOptions {
 export const REG_NAMES = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp', 'pc', 'nzcv'] as const;
 
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
+/** Code read around pc at a stop (bytes before and after it). */
+const CODE_BEFORE = 4 * 16;
+const CODE_AFTER = 4 * 32;
+const STACK_SLOTS = 32;
 
-class Cancelled extends Error {
-  override name = 'Cancelled';
+interface Snapshot {
+  regs: bigint[];
+  pc: number;
+  sp: bigint;
+  code: { begin: number; bytes: Uint8Array };
+  stack: StackSlot[];
+  stubs: StubRow[];
 }
 
 export class Stepper {
-  readonly engine: Engine;
-  readonly sandbox: OrcSandbox;
   readonly log: LogEntry[] = [];
   state: StepperState = 'paused';
   /** Why the last stop happened (for the status line). */
@@ -95,58 +97,46 @@ export class Stepper {
   previousRegs: bigint[] = [];
   /** Number of stops so far. */
   stops = 0;
-
-  private readonly symbols: SymbolRange[] = [];
-  private sorted = true;
-  private readonly lazyRows: { jd: JITDylib; alias: string; body: string; trampoline: number }[] = [];
-  private readonly trampolines = new Map<number, string>();
-  private mode: Mode = 'step';
-  private skipFirst = false;
-  private overTarget: { address: number; sp: bigint } | undefined;
-  /** Addresses that count as lazy events when reached: resolved bodies waiting for their first instruction. */
-  private readonly pendingBodies = new Set<number>();
-  private release: ((v: undefined) => void) | null = null;
-  private abort: ((e: Error) => void) | null = null;
-  private paused: (() => void) | null = null;
+  /** Instructions executed so far (at the last stop or the end). */
+  instructions = 0;
+  private snap: Snapshot | null = null;
   private started = false;
-  private readonly decoder = new TextDecoder();
 
   private constructor(
-    engine: Engine,
-    sandbox: OrcSandbox,
+    readonly control: DebugControl,
     private readonly options: StepperOptions,
-  ) {
-    this.engine = engine;
-    this.sandbox = sandbox;
-  }
+  ) {}
 
   static async create(options: StepperOptions): Promise<Stepper> {
-    const engine = await createEngine('ts');
     let self: Stepper | undefined;
-    const out =
-      (kind: LogKind) =>
-      (b: Uint8Array): void =>
-        self?.emit(kind, self.decoder.decode(b).replace(/\n$/, ''));
-    const sandbox = await OrcSandbox.create({
-      engine,
-      runtimeObjects: options.runtimeObjects,
-      stdout: out('stdout'),
-      stderr: out('stderr'),
-      showLinkedFiles: (line) => self?.emit('link', line.trimEnd()),
-      traceLazy: (ev) =>
-        self?.emit(
-          'lazy',
-          formatLazyTrace(ev)
-            .replace(/^\[lazy\] /, '')
-            .trimEnd(),
-        ),
-      reportError: (e) => self?.emit('error', e.message),
+    const dec = new TextDecoder();
+    const emit = (kind: LogKind, text: string) => self?.emit(kind, text);
+    const open = async (): Promise<DebugSession> => {
+      const s = await openSession({
+        engine: 'ts',
+        runtimeObjects: options.runtimeObjects,
+        stdin: new Uint8Array(),
+        stdout: (b) => emit('stdout', dec.decode(b).replace(/\n$/, '')),
+        stderr: (b) => emit('stderr', dec.decode(b).replace(/\n$/, '')),
+        showLinkedFiles: (line) => emit('link', line.trimEnd()),
+        traceLazy: (ev) =>
+          emit(
+            'lazy',
+            formatLazyTrace(ev)
+              .replace(/^\[lazy\] /, '')
+              .trimEnd(),
+          ),
+      });
+      for (const o of options.objects) s.addObject(o.bytes, o.name, { lazy: o.lazy });
+      return s;
+    };
+    const control = await DebugControl.create({
+      open,
+      entry: options.entry ?? 'main',
+      argv: options.argv ?? ['lazy-demo'],
     });
-    const s = new Stepper(engine, sandbox, options);
-    self = s;
-    s.install();
-    for (const o of options.objects) sandbox.addObject(o.bytes, o.name, { lazy: o.lazy });
-    return s;
+    self = new Stepper(control, options);
+    return self;
   }
 
   private emit(kind: LogKind, text: string): void {
@@ -155,121 +145,12 @@ export class Stepper {
     this.options.onLog?.(e);
   }
 
-  private install(): void {
-    const sb = this.sandbox;
-    sb.layer.addPlugin({
-      notifyEmitted: (_mr, result) => {
-        for (const s of result.graph.defined) {
-          if (s.name === '' || s.addr === 0) continue;
-          this.symbols.push({ name: s.name, address: s.addr, size: s.size });
-        }
-        this.sorted = false;
-      },
-    });
-    sb.lrm.listeners.push({
-      onLazyReexportsCreated: (jd, _key, reexports) => {
-        for (const r of reexports) {
-          this.lazyRows.push({ jd, alias: r.alias, body: r.body, trampoline: r.trampoline });
-          this.trampolines.set(r.trampoline, `<reentry trampoline: ${r.alias}>`);
-        }
-      },
-      onReentryResolved: (r) => {
-        if (r.result.ok) this.pendingBodies.add(r.result.address);
-      },
-    });
-    sb.executor.onStopped = (pc) =>
-      new Promise<undefined>((resolve, reject) => {
-        this.release = resolve;
-        this.abort = reject;
-        this.stopped(pc);
-      });
-    this.engine.hookAdd('code', (address) => {
-      if (this.skipFirst) {
-        this.skipFirst = false;
-        return;
-      }
-      // Never stop inside a nested host → emulated call (the executor could not wait there).
-      if (!sb.executor.canPark()) return;
-      const why = this.shouldStop(address);
-      if (why !== undefined) {
-        this.why = why;
-        this.engine.stop();
-      }
-    });
-  }
-
-  private shouldStop(address: number): string | undefined {
-    const bodyReached = this.pendingBodies.delete(address);
-    switch (this.mode) {
-      case 'step':
-        return bodyReached ? 'lazy body reached' : 'step';
-      case 'over': {
-        const t = this.overTarget;
-        if (t === undefined) return 'step';
-        if (address === t.address && this.engine.getX(31) >= t.sp) return 'step over';
-        return undefined;
-      }
-      case 'lazy': {
-        if (bodyReached) return `lazy: first instruction of ${this.symbolize(address) ?? hex(address)}`;
-        const stub = this.lazyRows.find((r) => r.trampoline === address);
-        if (stub) return `lazy: reentry trampoline of ${stub.alias} (first call)`;
-        const row = this.stubRows().find((r) => r.stub === address && !r.resolved);
-        if (row) return `lazy: call of stub ${row.alias} (pointer → trampoline)`;
-        return undefined;
-      }
-      case 'run':
-        return undefined;
-    }
-  }
-
-  private stopped(pc: number): void {
-    this.stops++;
-    this.state = 'paused';
-    // Plain single steps are not logged (the views show them); every other stop is.
-    if (this.why !== 'step') this.emit('stop', `stopped at ${hex(pc)} ${this.symbolize(pc) ?? ''} (${this.why})`);
-    const p = this.paused;
-    this.paused = null;
-    p?.();
-  }
-
   /** Starts the program (links the entry); resolves at the first stop (the entry's first instruction). */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.mode = 'step';
     this.why = 'program start';
-    await this.until(() => {
-      this.state = 'running';
-      void this.sandbox
-        .run(this.options.entry ?? 'main', { argv: this.options.argv ?? ['lazy-demo'] })
-        .then(
-          (r) => {
-            this.exitStatus = r.status;
-            this.state = 'exited';
-            this.why = `exited with status ${r.status}`;
-            this.emit('info', `program exited with status ${r.status} (${r.reason}, ${r.instructions} instructions)`);
-          },
-          (e: unknown) => {
-            if (e instanceof Cancelled) return;
-            this.state = 'failed';
-            this.why = `failed: ${(e as Error).message}`;
-            this.emit('error', `${(e as Error).name}: ${(e as Error).message}`);
-          },
-        )
-        .finally(() => {
-          const p = this.paused;
-          this.paused = null;
-          p?.();
-        });
-    });
-  }
-
-  private until(go: () => void): Promise<void> {
-    return new Promise((resolve) => {
-      this.paused = resolve;
-      this.previousRegs = this.started && this.stops > 0 ? this.registers() : [];
-      go();
-    });
+    await this.act({ kind: 'stepi', count: 1 });
   }
 
   /** Resumes in `mode`; resolves at the next stop or when the program ends. */
@@ -278,112 +159,171 @@ export class Stepper {
       await this.start();
       if (mode === 'step') return;
     }
-    if (this.state !== 'paused' || !this.release) return;
-    this.mode = mode;
-    this.overTarget = undefined;
-    if (mode === 'over') {
-      const pc = this.engine.getPc();
-      const word = this.readWord(pc);
-      // bl / blr: stop at the return address with the stack back where it was.
-      if (word !== undefined && ((word & 0xfc000000) >>> 0 === 0x94000000 || (word & 0xfffffc1f) >>> 0 === 0xd63f0000))
-        this.overTarget = { address: pc + 4, sp: this.engine.getX(31) };
+    if (this.state !== 'paused') return;
+    const action: Action =
+      mode === 'step'
+        ? { kind: 'stepi', count: 1 }
+        : mode === 'over'
+          ? { kind: 'nexti', count: 1 }
+          : mode === 'lazy'
+            ? { kind: 'lazy' }
+            : { kind: 'continue' };
+    await this.act(action, mode);
+  }
+
+  private async act(action: Action, mode?: Mode): Promise<void> {
+    this.previousRegs = this.snap?.regs ?? [];
+    this.state = 'running';
+    let ev: DebugEvent;
+    try {
+      ev = await this.control.go(action);
+    } catch (e) {
+      this.fail(e as Error);
+      return;
     }
-    const release = this.release;
-    this.release = null;
-    this.abort = null;
-    await this.until(() => {
-      this.state = 'running';
-      this.skipFirst = true;
-      release(undefined);
+    await this.stopped(ev, mode);
+  }
+
+  private fail(e: Error): void {
+    this.state = 'failed';
+    this.why = `failed: ${e.message}`;
+    this.emit('error', `${e.name}: ${e.message}`);
+  }
+
+  private async stopped(ev: DebugEvent, mode: Mode | undefined): Promise<void> {
+    if (ev.kind === 'exit') {
+      this.state = 'exited';
+      this.instructions = ev.result.instructions;
+      this.exitStatus = ev.result.status;
+      this.why = `exited with status ${ev.result.status}`;
+      this.emit('info', `program exited with status ${ev.result.status} (${ev.result.reason})`);
+      return;
+    }
+    if (ev.kind === 'error') return this.fail(ev.error);
+    if (ev.kind === 'killed') {
+      this.state = 'exited';
+      this.why = 'killed';
+      return;
+    }
+    this.instructions = ev.instructions;
+    const r = ev.reason;
+    this.why =
+      r.kind === 'entry'
+        ? 'program start'
+        : r.kind === 'lazy'
+          ? `lazy: ${r.what}`
+          : r.kind === 'fault'
+            ? `fault: ${r.message}`
+            : r.kind === 'breakpoint'
+              ? `breakpoint ${r.bp.id}`
+              : mode === 'over'
+                ? 'step over'
+                : 'step';
+    try {
+      await this.snapshot();
+    } catch (e) {
+      return this.fail(e as Error);
+    }
+    this.stops++;
+    this.state = 'paused';
+    // Plain single steps are not logged (the views show them); every other stop is.
+    if (this.why !== 'step') this.emit('stop', `stopped at ${hex(ev.pc)} ${this.symbolize(ev.pc) ?? ''} (${this.why})`);
+  }
+
+  private async snapshot(): Promise<void> {
+    const c = this.control;
+    const r = await c.registers();
+    const regs = [
+      ...r.x.slice(0, 31).map((v) => BigInt.asUintN(64, v)),
+      BigInt.asUintN(64, r.sp),
+      BigInt(r.pc),
+      BigInt(r.nzcv),
+    ];
+    const region = (await c.session.memoryRegions()).find((m) => r.pc >= m.begin && r.pc < m.end);
+    const begin = Math.max(region?.begin ?? 0, r.pc - CODE_BEFORE);
+    const code = { begin, bytes: await readMapped(c, begin, r.pc + CODE_AFTER - begin, r.pc) };
+    const sp = Number(r.sp);
+    const stackBytes = await readMapped(c, sp, 8 * STACK_SLOTS);
+    const stack: StackSlot[] = [];
+    const dv = new DataView(stackBytes.buffer, stackBytes.byteOffset, stackBytes.length);
+    for (let i = 0; i + 8 <= stackBytes.length; i += 8) {
+      const value = dv.getBigUint64(i, true);
+      const label = value > 0n && value < 2n ** 48n ? this.symbolize(Number(value)) : undefined;
+      stack.push({ address: sp + i, value, label });
+    }
+    const stubs = (await c.stubTable()).map((row) => {
+      const target = row.target;
+      return {
+        alias: row.info.name,
+        body: row.info.bodyName,
+        jd: row.info.jd.name,
+        stub: row.stub,
+        pointer: row.pointer,
+        trampoline: row.trampoline,
+        target,
+        targetLabel:
+          target === undefined
+            ? '(not allocated)'
+            : target === row.trampoline
+              ? 'trampoline'
+              : (this.symbolize(target) ?? hex(target)),
+        resolved: row.resolved,
+      };
     });
+    this.snap = { regs, pc: r.pc, sp: r.sp, code, stack, stubs };
   }
 
-  /** Abandons a paused run (Reset): the run's promise settles with an ignored Cancelled error. */
+  /** Abandons the program (Reset). */
   dispose(): void {
-    const abort = this.abort;
-    this.release = null;
-    this.abort = null;
-    abort?.(new Cancelled('reset'));
+    void this.control.close().catch(() => {});
   }
 
-  // ---- views -----------------------------------------------------------------------------
+  // ---- views (the data of the last stop) ------------------------------------------------------
+
+  /** pc at the last stop. */
+  get pc(): number {
+    return this.snap?.pc ?? 0;
+  }
+
+  /** sp at the last stop. */
+  get sp(): bigint {
+    return this.snap?.sp ?? 0n;
+  }
 
   registers(): bigint[] {
-    const e = this.engine;
-    const regs: bigint[] = [];
-    for (let i = 0; i < 31; i++) regs.push(e.getX(i));
-    regs.push(e.getX(31), BigInt(e.getPc()), e.regRead('nzcv'));
-    return regs;
+    return this.snap?.regs ?? [];
   }
 
-  private sortSymbols(): void {
-    if (this.sorted) return;
-    this.symbols.sort((a, b) => a.address - b.address || b.size - a.size);
-    this.sorted = true;
-  }
-
-  /** Host functions (Process JITDylib) by address. */
-  private hostSymbol(address: number): string | undefined {
-    for (const name of this.sandbox.processJD.symbolNames()) {
-      const s = this.sandbox.processJD.getSymbol(name);
-      if (s && s.address === address) return name;
-    }
-    return undefined;
-  }
-
-  /** `name` or `name+0x…` for an address inside a linked symbol, a trampoline or a host function. */
+  /** `name` or `name+16` for an address inside a linked symbol, a trampoline or a host function. */
   symbolize(address: number): string | undefined {
-    const t = this.trampolines.get(address) ?? this.trampolines.get(address - 4);
-    if (t !== undefined) return this.trampolines.has(address) ? t : `${t}+0x4`;
-    const best = this.containing(address);
-    if (best) return address === best.address ? best.name : `${best.name}+${hex(address - best.address)}`;
-    if (address === this.sandbox.host.returnSentinel) return '<return to host>';
-    return this.hostSymbol(address);
-  }
-
-  /** The innermost linked symbol containing `address`. */
-  private containing(address: number): SymbolRange | undefined {
-    this.sortSymbols();
-    let best: SymbolRange | undefined;
-    for (const s of this.symbols) {
-      if (s.address > address) break;
-      if (address < s.address + Math.max(s.size, 1) && (best === undefined || s.address >= best.address)) best = s;
-    }
-    return best;
+    return this.control.symbolize(address);
   }
 
   private symbolStart(address: number): string | undefined {
-    if (this.trampolines.has(address)) return this.trampolines.get(address);
-    this.sortSymbols();
-    const names = this.symbols.filter((s) => s.address === address && s.size > 0).map((s) => s.name);
-    return names.length > 0 ? names.join(' = ') : undefined;
+    const names = this.control.symbols
+      .all()
+      .filter((s) => s.address === address && s.size > 0)
+      .map((s) => s.name);
+    return names.length > 0 ? [...new Set(names)].join(' = ') : undefined;
   }
 
-  private readWord(address: number): number | undefined {
-    try {
-      const b = this.engine.memRead(address, 4);
-      return ((b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24)) >>> 0;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Instructions around pc: `before` lines above (when mapped), `after` below. */
+  /** Instructions around pc: `before` lines above (when mapped, from the function's start), `after` below. */
   disassembly(before = 8, after = 16): DisasmLine[] {
-    const pc = this.engine.getPc();
+    const s = this.snap;
+    if (!s) return [];
+    const pc = s.pc;
+    const fn = this.control.symbols.symbolAt(pc);
+    const first = Math.max(pc - 4 * before, fn && fn.address <= pc ? fn.address : pc - 4 * before, s.code.begin);
     const lines: DisasmLine[] = [];
-    const ctx = { symbolize: (a: number) => this.symbolize(a) };
-    // Start at the function's first instruction when it is close (no padding of the page before it).
-    const start = this.trampolines.has(pc - 4) ? pc - 4 : (this.containing(pc)?.address ?? pc - 4 * before);
-    const first = Math.max(pc - 4 * before, start);
+    const dv = new DataView(s.code.bytes.buffer, s.code.bytes.byteOffset, s.code.bytes.length);
     for (let a = first; a < pc + 4 * after; a += 4) {
-      if (a < 0) continue;
-      const word = this.readWord(a);
-      if (word === undefined) continue;
+      const off = a - s.code.begin;
+      if (off < 0 || off + 4 > s.code.bytes.length) continue;
+      const word = dv.getUint32(off, true);
       lines.push({
         address: a,
         word,
-        text: disassemble(word, a, ctx),
+        text: disassemble(word, a, { symbolize: this.control.symbolize }),
         label: this.symbolize(a),
         symbolStart: this.symbolStart(a),
         current: a === pc,
@@ -394,55 +334,20 @@ export class Stepper {
 
   /** 8-byte slots from sp upwards. */
   stack(count = 16): StackSlot[] {
-    const sp = Number(this.engine.getX(31));
-    const slots: StackSlot[] = [];
-    for (let i = 0; i < count; i++) {
-      const a = sp + 8 * i;
-      let value: bigint;
-      try {
-        const b = this.engine.memRead(a, 8);
-        value = new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
-      } catch {
-        break;
-      }
-      const label = value > 0n && value < 2n ** 48n ? this.symbolize(Number(value)) : undefined;
-      slots.push({ address: a, value, label });
-    }
-    return slots;
+    return (this.snap?.stack ?? []).slice(0, count);
   }
 
   /** The lazy reexports: alias → stub → pointer → target (trampoline until the first call, then the body). */
   stubRows(): StubRow[] {
-    return this.lazyRows.map((r) => {
-      const stub = r.jd.getSymbol(r.alias)?.address || undefined;
-      const pointer = this.sandbox.rsm.pointerAddress(r.jd, r.alias);
-      let target: number | undefined;
-      if (pointer !== undefined) {
-        try {
-          const b = this.engine.memRead(pointer, 8);
-          target = Number(new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true));
-        } catch {
-          target = undefined;
-        }
-      }
-      const resolved = target !== undefined && target !== r.trampoline;
-      const targetLabel =
-        target === undefined
-          ? '(not allocated)'
-          : target === r.trampoline
-            ? 'trampoline'
-            : (this.symbolize(target) ?? hex(target));
-      return {
-        alias: r.alias,
-        body: r.body,
-        jd: r.jd.name,
-        stub,
-        pointer,
-        trampoline: r.trampoline,
-        target,
-        targetLabel,
-        resolved,
-      };
-    });
+    return this.snap?.stubs ?? [];
   }
+}
+
+/** The part of [address, address + size) inside the mapping that holds `anchor` (code around pc, the stack). */
+async function readMapped(c: DebugControl, address: number, size: number, anchor = address): Promise<Uint8Array> {
+  const region = (await c.session.memoryRegions()).find((r) => anchor >= r.begin && anchor < r.end);
+  if (!region) return new Uint8Array();
+  const begin = Math.max(address, region.begin);
+  const end = Math.min(address + size, region.end);
+  return end > begin ? c.session.readMemory(begin, end - begin) : new Uint8Array();
 }

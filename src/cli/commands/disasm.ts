@@ -1,20 +1,104 @@
-/** `orc-sandbox disasm WORD…`: disassemble instruction words with the engine's own table. */
-import { disassemble } from '../../emu/ts/isa/index.ts';
+/**
+ * `orc-sandbox disasm WORD…` disassembles instruction words (1 to 8 hex digits each, `0x` optional)
+ * with the ts engine's own decode table; `disasm --file OBJ` disassembles the executable sections of
+ * an ELF64 AArch64 object with its symbols as labels and branch targets, in llvm-objdump -d's layout.
+ */
+import { readFileSync } from 'node:fs';
+import type { DisasmContext } from '../../emu/ts/decoder.ts';
 import { CliError, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
 
+const WORD = /^(?:0x)?([0-9a-f]{1,8})$/i;
+
+export function parseWord(text: string): number {
+  const m = WORD.exec(text);
+  if (!m) {
+    const hint = /\.(o|elf|a|so)$/.test(text) ? `; to disassemble a file use --file ${text}` : '';
+    throw new CliError(`'${text}' is not an instruction word: give 1 to 8 hex digits (e.g. d503201f)${hint}`);
+  }
+  return Number.parseInt(m[1] as string, 16) >>> 0;
+}
+
+const hex16 = (v: number): string => v.toString(16).padStart(16, '0');
+
+/** llvm-objdump's line: right-aligned address, the word as hex, the text with a tab after the mnemonic. */
+export function objdumpLine(address: number, word: number, text: string): string {
+  const sp = text.indexOf(' ');
+  const insn = sp < 0 ? text : `${text.slice(0, sp)}\t${text.slice(sp + 1)}`;
+  return `${address.toString(16).padStart(8)}: ${word.toString(16).padStart(8, '0')}     \t${insn}`;
+}
+
+/** Disassembles every executable section of an ELF64 AArch64 relocatable object. */
+export async function disassembleObject(file: string): Promise<string> {
+  const { readElf, SHF_EXECINSTR, SHT_PROGBITS, STT_FUNC, STT_NOTYPE } = await import('../../linker/elf/reader.ts');
+  const { disassemble } = await import('../../emu/ts/isa/index.ts');
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let obj: ReturnType<typeof readElf>;
+  try {
+    obj = readElf(bytes, file);
+  } catch (e) {
+    throw new CliError((e as Error).message.split('\n')[0] as string);
+  }
+  const out = ['', `${file}:\tfile format elf64-littleaarch64`];
+  for (const sec of obj.sections) {
+    if (sec.type !== SHT_PROGBITS || (sec.flags & SHF_EXECINSTR) === 0 || sec.size === 0) continue;
+    // Labels: named function and untyped symbols of the section (not the $x/$d mapping symbols).
+    const labels = obj.symbols
+      .filter(
+        (s) =>
+          s.shndx === sec.index &&
+          s.name !== '' &&
+          !s.name.startsWith('$') &&
+          (s.type === STT_FUNC || s.type === STT_NOTYPE),
+      )
+      .sort((a, b) => a.value - b.value || a.index - b.index);
+    const at = new Map<number, string>();
+    for (const s of labels) if (!at.has(s.value)) at.set(s.value, s.name);
+    const symbolize = (address: number): string | undefined => {
+      let best: { name: string; value: number } | undefined;
+      for (const s of labels) if (s.value <= address && (!best || s.value > best.value)) best = s;
+      if (!best) return address < sec.size ? sec.name : undefined;
+      return address === best.value ? best.name : `${best.name}+0x${(address - best.value).toString(16)}`;
+    };
+    const ctx: DisasmContext = { symbolize };
+    out.push('', `Disassembly of section ${sec.name}:`);
+    if (!at.has(0)) out.push('', `${hex16(0)} <${sec.name}>:`);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset + sec.offset, sec.size);
+    for (let off = 0; off + 4 <= sec.size; off += 4) {
+      const name = at.get(off);
+      if (name !== undefined) out.push('', `${hex16(off)} <${name}>:`);
+      const word = dv.getUint32(off, true);
+      out.push(objdumpLine(off, word, disassemble(word, off, ctx)));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
 export const command: Command = {
-  summary: 'disassemble 32-bit instruction words (hex) with the ts engine decoder',
-  usage: 'orc-sandbox disasm [--address A] WORD…',
+  summary: 'disassemble instruction words (1-8 hex digits) or an object file (--file) with the ts engine decoder',
+  usage: 'orc-sandbox disasm [--address A] WORD… | orc-sandbox disasm --file OBJ',
   async run(argv) {
-    const p = parseArgs(argv, { address: { value: true } });
-    let address = Number(p.options.get('address')?.[0] ?? 0);
-    if (!Number.isSafeInteger(address)) throw new CliError('--address expects an integer');
-    if (p.positionals.length === 0) throw new CliError('give at least one instruction word');
-    for (const { value } of p.positionals) {
-      const word = Number.parseInt(value.replace(/^0x/i, ''), 16);
-      if (!Number.isFinite(word) || word < 0 || word > 0xffffffff)
-        throw new CliError(`bad instruction word '${value}'`);
+    const p = parseArgs(argv, { address: { value: true }, file: { value: true } });
+    const file = p.options.get('file')?.[0];
+    if (file !== undefined) {
+      if (p.positionals.length > 0 || p.options.has('address'))
+        throw new CliError('--file takes no instruction words and no --address');
+      process.stdout.write(await disassembleObject(file));
+      return 0;
+    }
+    const addressText = p.options.get('address')?.[0] ?? '0';
+    let address = Number(addressText);
+    if (!Number.isSafeInteger(address) || address < 0 || address % 4 !== 0)
+      throw new CliError(`--address expects a non-negative multiple of 4 (e.g. 0x400000), got '${addressText}'`);
+    if (p.positionals.length === 0) throw new CliError('give at least one instruction word (hex), or --file OBJ');
+    const words = p.positionals.map(({ value }) => parseWord(value));
+    const { disassemble } = await import('../../emu/ts/isa/index.ts');
+    for (const word of words) {
       process.stdout.write(`${address.toString(16).padStart(8, ' ')}: ${disassemble(word, address)}\n`);
       address += 4;
     }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { EngineKind } from '../../emu/engine.ts';
 import { execElf } from '../../emu/linux/process.ts';
 import { CliError, intOption, parseArgs } from '../args.ts';
+import { execGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
 
 function readStdin(): Uint8Array {
@@ -21,13 +22,15 @@ function readStdin(): Uint8Array {
 
 export const command: Command = {
   summary: 'run a static AArch64 Linux ELF executable (user mode: loader, stack, syscalls)',
-  usage: 'orc-sandbox exec [--engine ts|unicorn] [--max-insns N] [--seed S] [--trace syscalls] <elf> [-- args…]',
+  usage:
+    'orc-sandbox exec [--engine ts|unicorn] [--max-insns N] [--seed S] [--trace syscalls] [--gdb [HOST:]PORT] <elf> [-- args…]',
   async run(argv) {
     const p = parseArgs(argv, {
       engine: { value: true },
       'max-insns': { value: true },
       seed: { value: true },
       trace: { value: true, repeat: true },
+      gdb: { value: true },
     });
     const engine = (p.options.get('engine')?.[0] ?? 'ts') as EngineKind;
     if (engine !== 'ts' && engine !== 'unicorn') throw new CliError(`--engine must be ts or unicorn, got '${engine}'`);
@@ -44,6 +47,9 @@ export const command: Command = {
     } catch (e) {
       throw new CliError(`cannot read '${file}': ${(e as Error).message}`);
     }
+    const gdb = p.options.get('gdb')?.[0];
+    if (gdb !== undefined)
+      return execGdb(bytes, file, gdb, { engine, args: p.rest, seed, maxInsns, stdin: readStdin(), traces });
     const result = await execElf(bytes, file, {
       engine,
       args: p.rest,

@@ -6,7 +6,7 @@ import type { Command } from '../main.ts';
 export const command: Command = {
   summary: 'differential ISA fuzzing: ts engine vs unicorn engine, one instruction per case',
   usage:
-    'orc-sandbox fuzz-isa [--cases N] [--seed S] [--class C] [--json] [--failures K] [--jit] | --replay SEED:INDEX [--class C] [--jit]',
+    'orc-sandbox fuzz-isa [--cases N] [--seed S] [--class C] [--jit] [--failures K] [--jobs N] [--shard K/N] [--out FILE] [--json] | --replay SEED:INDEX [--class C] [--jit]',
   async run(argv) {
     const p = parseArgs(argv, {
       cases: { value: true },
@@ -16,6 +16,9 @@ export const command: Command = {
       failures: { value: true },
       replay: { value: true },
       jit: {},
+      jobs: { value: true },
+      shard: { value: true },
+      out: { value: true },
     });
     if (p.positionals.length > 0) throw new CliError(`unexpected argument '${p.positionals[0]?.value}'`);
     const fz = await import('../../fuzz/isa/fuzzer.ts');
@@ -57,22 +60,41 @@ export const command: Command = {
     const cases = intOption(p, 'cases', 2000);
     const seed = intOption(p, 'seed', 1);
     const keep = intOption(p, 'failures', json ? 10 : 20);
-    const report = await fz.fuzz({ cases, seed, cls, keepFailures: keep, jit });
+    const campaign = await import('../../fuzz/campaign.ts');
+    const jobs = p.options.has('jobs') ? intOption(p, 'jobs', 1) : campaign.defaultJobs();
+    if (jobs < 1) throw new CliError('--jobs expects at least 1');
+    const shardText = p.options.get('shard')?.[0];
+    let shard: import('../../fuzz/campaign.ts').Shard | undefined;
+    try {
+      shard = shardText === undefined ? undefined : campaign.parseShard(shardText);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const out = p.options.get('out')?.[0];
+    const { runIsaCampaign } = await import('../../fuzz/isa/campaign.ts');
+    const { result, report } = await runIsaCampaign({
+      params: { seed, cases, cls: cls ?? null, jit, keepFailures: keep },
+      jobs,
+      shard,
+    });
+    const fileText = `${JSON.stringify(campaign.toJson(result))}\n`;
+    if (out !== undefined) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(out, fileText);
+    }
     if (json) {
-      const out = {
-        cases: report.cases,
-        mismatches: report.mismatches,
-        invalid: report.invalid,
-        excluded: report.excluded,
-        attempts: report.attempts,
-        seed: report.seed,
-        kinds: report.kinds,
-        classes: report.classes,
-        failures: report.failures.map((f) => ({ ...f, word: `0x${f.word.toString(16).padStart(8, '0')}` })),
-      };
-      process.stdout.write(`${JSON.stringify(out)}\n`);
+      process.stdout.write(fileText);
     } else {
-      process.stdout.write(`${fz.formatReport(report)}\n`);
+      const run = result.runs[0] as import('../../fuzz/campaign.ts').CampaignRun;
+      const part = shard
+        ? `shard ${run.shard}: ${run.slices} of ${result.campaign.slices} slices`
+        : `${run.slices} slices`;
+      process.stdout.write(
+        `${fz.formatReport(report)}\n` +
+          `  ${part}, ${run.jobs} threads, ${run.seconds.toFixed(2)} s, ${run.casesPerSecondPerCore} cases/s per core` +
+          ` (${(run.cases / Math.max(run.cpuSeconds, 1e-3)).toFixed(0)} per CPU-second)\n` +
+          (out !== undefined ? `  result written to ${out} (combine shards with orc-sandbox fuzz-merge)\n` : ''),
+      );
     }
     return report.mismatches === 0 ? 0 : 1;
   },

@@ -12,7 +12,7 @@
  * A run that reaches `maxInsns` throws `InstructionBudgetExceeded` (an emulator-side stop, not a
  * program status). Same bytes, arguments, stdin and seed: same instruction count and output.
  */
-import type { Engine, EngineKind } from '../engine.ts';
+import { type Engine, type EngineKind, INTNO_BRK, INTNO_HVC, INTNO_SVC } from '../engine.ts';
 import {
   AlignmentFault,
   InstructionBudgetExceeded,
@@ -116,7 +116,8 @@ export class LinuxProcess {
       mmapTop: MMAP_TOP - stackSize,
       mmapBottom: MMAP_BOTTOM,
     });
-    this.kernel.attach({ deferred: true });
+    // SVC/BRK/HVC end start() (no interrupt hook), so the ts engine keeps translated code running.
+    engine.setExceptionStops([INTNO_SVC, INTNO_BRK, INTNO_HVC]);
     engine.setX(31, BigInt(this.stack.sp));
     for (let i = 0; i <= 30; i++) engine.setX(i, 0n);
     engine.setPc(this.image.entry);
@@ -139,6 +140,10 @@ export class LinuxProcess {
             : engine.start(pc, NEVER, { count: Math.max(budget - used, 0) });
         reason = r.reason;
         pc = r.pc;
+        if (r.reason === 'exception') {
+          if (r.intno === INTNO_SVC) this.kernel.pending = true;
+          else this.kernel.onInterrupt(r.intno ?? INTNO_BRK);
+        }
       } catch (e) {
         const t = this.fromError(e);
         if (t === undefined) throw e;
@@ -174,7 +179,7 @@ export class LinuxProcess {
     if (e instanceof MemoryFault) {
       // The message is rebuilt from the fields: an engine may learn the pc after constructing it.
       const pc = e.pc ?? this.engine.getPc();
-      const reason = `${e.kind} ${e.access} fault at 0x${e.address.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`;
+      const reason = `${e.kind} ${e.access} fault at 0x${e.address64.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`;
       return { ...signal(SIGSEGV, reason, false), error: e };
     }
     if (e instanceof AlignmentFault) return { ...signal(SIGBUS, e.message, false), error: e };

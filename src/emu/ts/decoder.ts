@@ -6,10 +6,33 @@
  * Pattern syntax: tokens from bit 31 down to bit 0, separated by spaces. A token is either a
  * run of literal bits (`0`, `1`, or `x` for "any") or a field `name:width`. Widths add up to 32.
  * A field that appears twice is an error; split fields get two names (e.g. immlo/immhi).
+ *
+ * Field names are checked twice, so that a misspelt name cannot silently read `undefined`:
+ * - at compile time, entries written with `insn({...})` see their fields typed by the pattern
+ *   (`FieldsOf`), so `f.rnn` on a pattern that declares `rn` is a type error;
+ * - at table construction, `DecodeTable` runs every entry's `when`, `disasm` and `exec` on
+ *   sample words with a fields object that throws `FieldError` for any name the pattern does not
+ *   declare (this also covers patterns built at run time and helpers that take the fields).
  */
 import type { Op } from './state.ts';
 
 export type Fields = Record<string, number>;
+
+type FieldToken<T extends string> = T extends `${infer N}:${string}` ? N : never;
+/** Names a pattern declares; interpolated literal bits (`${bitsOf(op, 5)}`) contribute none. */
+export type FieldNames<P extends string> = P extends `${infer H} ${infer R}`
+  ? FieldToken<H> | FieldNames<R>
+  : FieldToken<P>;
+/**
+ * The fields of an encoding, typed by its pattern when the pattern is known to the compiler. A
+ * pattern chosen among several literals gives a union, so only fields every alternative
+ * declares can be read without narrowing.
+ */
+export type FieldsOf<P extends string> = string extends P
+  ? Fields
+  : P extends string
+    ? { readonly [K in FieldNames<P>]: number }
+    : never;
 
 export type IsaClass =
   | 'dp-imm'
@@ -51,6 +74,34 @@ export interface InsnDef {
   disasm: (f: Fields, address: number, ctx?: DisasmContext) => string;
   /** Builds the op for this instance; `address` is the instruction's own address. */
   exec?: (f: Fields, address: number) => Op;
+}
+
+/** An entry whose field uses are typed by its own pattern (see `insn`). */
+export interface InsnSpec<P extends string> extends Omit<InsnDef, 'pattern' | 'when' | 'disasm' | 'exec'> {
+  pattern: P;
+  when?: (f: FieldsOf<P>) => boolean;
+  disasm: (f: FieldsOf<P>, address: number, ctx?: DisasmContext) => string;
+  exec?: (f: FieldsOf<P>, address: number) => Op;
+}
+
+/**
+ * Declares a table entry; the compiler infers the pattern's field names from the (template)
+ * literal, so semantics and disassembly may only read declared fields. Identity at run time.
+ */
+export function insn<P extends string>(spec: InsnSpec<P>): InsnDef {
+  return spec as unknown as InsnDef;
+}
+
+/** A table entry reads a field its pattern does not declare. */
+export class FieldError extends Error {
+  constructor(
+    readonly id: string,
+    readonly field: string,
+    readonly pattern: string,
+  ) {
+    super(`${id}: field '${field}' is not declared by its pattern '${pattern}'`);
+    this.name = 'FieldError';
+  }
 }
 
 export interface CompiledDef extends InsnDef {
@@ -104,6 +155,75 @@ export function extractFields(def: CompiledDef, word: number): Fields {
   return f;
 }
 
+/** Fields of `word` that throw `FieldError` when a name the pattern lacks is read. */
+function strictFields(def: CompiledDef, word: number): Fields {
+  return new Proxy(extractFields(def, word), {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !(key in target)) throw new FieldError(def.id, key, def.pattern);
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
+const PROBE_SAMPLES = 16;
+const PROBE_ACCEPTED = 2;
+/** Entries whose `when` is narrow get more random words, so their disasm/exec run at least once. */
+const PROBE_MAX_SAMPLES = 1024;
+const probeContext: DisasmContext = { symbolize: () => undefined };
+
+/** A 32-bit mixer (mulberry32's output step), for reproducible sample words. */
+function mix32(x: number): number {
+  let z = Math.imul(x ^ (x >>> 15), x | 1);
+  z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+  return (z ^ (z >>> 14)) >>> 0;
+}
+
+/**
+ * Runs `when`, `disasm` and `exec` of an entry on sample words of its pattern (free bits all
+ * clear, all set, then pseudo-random), reading the fields through `strictFields`. Any other
+ * error is the entry's own business (e.g. a reserved value) and is ignored here; only field
+ * names are checked. `disasm`/`exec` run only on words `when` accepts, as the decoder does.
+ * Returns on how many words they ran.
+ */
+export function checkFieldUse(def: CompiledDef): number {
+  const free = ~def.mask >>> 0;
+  let seed = 0x9e3779b9;
+  let accepted = 0;
+  for (let i = 0; i < PROBE_MAX_SAMPLES && accepted < PROBE_ACCEPTED; i++) {
+    if (i >= PROBE_SAMPLES && accepted > 0) break;
+    let bits = 0;
+    if (i === 1) bits = free;
+    else if (i > 1) {
+      seed = (seed + 0x6d2b79f5) | 0;
+      bits = mix32(seed);
+      // Every other word is sparse (about one bit in four), for `when`s that want zero fields.
+      if (i & 1) bits &= mix32(seed ^ 0x5bd1e995) & mix32(seed ^ 0x1b873593);
+    }
+    const word = (def.value | (bits & free)) >>> 0;
+    try {
+      // The strict (Proxy) view costs; `when` gets it on the two fixed words and on every word
+      // it accepts, which is where a misspelt name in it would show.
+      if (def.when && !def.when(i < 2 ? strictFields(def, word) : extractFields(def, word))) continue;
+      if (def.when && i >= 2) def.when(strictFields(def, word));
+    } catch (e) {
+      if (e instanceof FieldError) throw e;
+      continue;
+    }
+    accepted++;
+    for (const run of [
+      () => def.disasm(strictFields(def, word), 0x1000, probeContext),
+      () => def.exec?.(strictFields(def, word), 0x1000),
+    ]) {
+      try {
+        run();
+      } catch (e) {
+        if (e instanceof FieldError) throw e;
+      }
+    }
+  }
+  return accepted;
+}
+
 /**
  * Table indexed by bits 31..24 of the word: each entry sits in every bucket its pattern allows,
  * in table order, so the first match in a bucket is the first match in the whole table.
@@ -118,6 +238,7 @@ export class DecodeTable {
       if (ids.has(d.id)) throw new Error(`duplicate instruction id ${d.id}`);
       ids.add(d.id);
       const c = compilePattern(d);
+      checkFieldUse(c);
       this.defs.push(c);
       const m = c.mask >>> 24;
       const v = c.value >>> 24;

@@ -23,8 +23,10 @@ import type {
 import { INTNO_BRK, INTNO_HVC, INTNO_SVC, INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
 import {
   type AccessKind,
+  AlignmentFault,
   EngineApiError,
   MemoryFault,
+  OutOfMemory,
   UndefinedInstruction,
   UnhandledException,
   UnimplementedInstruction,
@@ -36,6 +38,8 @@ import { type CompiledBlock, compileRegion, type RegionBlock, staticSuccessors }
 import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR } from './state.ts';
 
 const MAX_BLOCK = 64;
+/** Largest budget handed to a translated region: a small integer (see CompiledBlock). */
+const JIT_BUDGET = 0x3fffffff;
 /** Size limits of a translated region (blocks, instructions). */
 const MAX_REGION_BLOCKS = 32;
 const MAX_REGION_INSNS = 512;
@@ -53,6 +57,8 @@ interface Block {
   readonly fallthrough: boolean;
   /** Set for host call gate blocks. */
   readonly gate?: HostGateFn;
+  /** The block starts at a breakpoint (never translated, never inside another's region). */
+  readonly bp?: boolean;
   /** Last two successors (chaining), valid while `gen` equals the engine's code generation. */
   succA?: Block;
   succB?: Block;
@@ -86,18 +92,29 @@ export function decode(word: number): Decoded | null {
 
 export class TsEngine implements Engine {
   readonly kind = 'ts' as const;
-  readonly mem = new Memory();
-  readonly cpu = new CpuState(this.mem);
+  readonly mem: Memory;
+  readonly cpu: CpuState;
   private readonly gates = new Map<number, HostGateFn>();
+  private readonly bps = new Set<number>();
+  /** Bit INTNO_x set: that exception ends start() with reason 'exception'. */
+  private exceptionStops = 0;
+  /** The exception that ended the current run (-1: none). */
+  private exceptionHit = -1;
+  /** Scratch state for working out exact fault addresses (see exactAddress). */
+  private probe: CpuState | undefined;
   private hooks: HookEntry[] = [];
   private nextHookId = 1;
   private stopRequested = false;
   private parked = false;
   private closed = false;
   private readonly jitThreshold: number;
+  /** Regions translated to JavaScript so far (tests and benchmarks check the tier is used). */
+  translatedRegions = 0;
 
   constructor(options: EngineOptions = {}) {
     this.jitThreshold = options.jitThreshold ?? 16;
+    this.mem = new Memory({ limit: options.memoryLimit, maxMappings: options.maxMappings });
+    this.cpu = new CpuState(this.mem);
     this.mem.onCodeInvalidated = () => {
       this.codeGen++;
     };
@@ -134,10 +151,9 @@ export class TsEngine implements Engine {
 
   private dropCodeIn(address: number, size: number): void {
     this.codeGen++;
-    for (let a = address; a < address + size; a += PAGE_SIZE) {
-      const page = this.mem.pages.get(a / PAGE_SIZE);
-      if (page) page.code = null;
-    }
+    this.mem.forPagesIn(address / PAGE_SIZE, (address + size) / PAGE_SIZE, (_pn, page) => {
+      page.code = null;
+    });
   }
 
   // ---- registers ------------------------------------------------------------------------
@@ -213,6 +229,34 @@ export class TsEngine implements Engine {
     this.dropCodeIn(address - (address % PAGE_SIZE), PAGE_SIZE);
   }
 
+  // ---- exception stops and breakpoints -------------------------------------------------------
+
+  setExceptionStops(intnos: readonly number[]): void {
+    let mask = 0;
+    for (const n of intnos) {
+      if (n !== INTNO_SVC && n !== INTNO_BRK && n !== INTNO_HVC) {
+        throw new EngineApiError(`exception ${n} cannot end a run (only SVC 2, BRK 7 and HVC 11 can)`);
+      }
+      mask |= 1 << n;
+    }
+    this.exceptionStops = mask;
+  }
+
+  addBreakpoint(address: number): void {
+    if (!Number.isSafeInteger(address) || address < 0 || address % 4 !== 0) {
+      throw new EngineApiError(`breakpoint address ${address} is not a 4-aligned address`);
+    }
+    if (this.bps.has(address)) return;
+    this.bps.add(address);
+    // Blocks and regions of that page were built without it: decode them again.
+    this.dropCodeIn(address - (address % PAGE_SIZE), PAGE_SIZE);
+  }
+
+  removeBreakpoint(address: number): void {
+    if (!this.bps.delete(address)) return;
+    this.dropCodeIn(address - (address % PAGE_SIZE), PAGE_SIZE);
+  }
+
   // ---- execution ------------------------------------------------------------------------
 
   stop(): void {
@@ -229,13 +273,18 @@ export class TsEngine implements Engine {
     const limit = options.count !== undefined && options.count > 0 ? options.count : Number.POSITIVE_INFINITY;
     const startCount = s.icount;
     s.pc = begin;
+    s.until = until >= 0 && until < 2 ** 53 ? until : -1;
     this.stopRequested = false;
     this.parked = false;
+    this.exceptionHit = -1;
     const codeHooks = this.hooksOf('code');
     const blockHooks = this.hooksOf('block');
     const singleStep = codeHooks.length > 0;
-    // Translated blocks run without per-instruction hooks, so any hook disables them.
-    const jitOn = this.hooks.length === 0 && this.jitThreshold !== Number.POSITIVE_INFINITY;
+    // Translated blocks run without per-instruction or per-access hooks, so those disable them.
+    // Interrupt and invalid-memory hooks run where translated code has left with exact state.
+    const jitOn =
+      this.jitThreshold !== Number.POSITIVE_INFINITY &&
+      this.hooks.every((h) => h.type === 'intr' || h.type === 'mem-invalid');
     // In single-step mode, block hooks fire where a basic block starts: the entry, and after
     // a terminator (branch, exception, gate).
     let atBlockStart = true;
@@ -272,6 +321,7 @@ export class TsEngine implements Engine {
         throw e;
       }
       prev = block;
+      if (block.bp === true && !(pc === begin && s.icount === startCount)) return this.result('breakpoint', startCount);
       if (block.gate) {
         for (const h of blockHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
         for (const h of codeHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
@@ -299,18 +349,15 @@ export class TsEngine implements Engine {
         if (jit && left >= block.ops.length && !(until > pc && until < block.end)) {
           let done: number;
           try {
-            done = jit(s, left, until);
+            done = jit(s, left < JIT_BUDGET ? left : JIT_BUDGET);
           } catch (e) {
             s.icount += s.jn;
             s.pc = s.k;
-            if (e instanceof MemoryFault) {
-              e.pc = s.pc;
-              if (this.onInvalid(e, s.pc)) continue;
-            }
+            if (this.onFault(e)) continue;
             throw e;
           }
           s.icount += done;
-          if (s.excKind !== EXC_NONE) this.raise();
+          if (s.excKind !== EXC_NONE && this.raise()) return this.result('exception', startCount);
           continue;
         }
       }
@@ -350,16 +397,13 @@ export class TsEngine implements Engine {
       } catch (e) {
         s.icount += i;
         s.pc = pc + 4 * i;
-        if (e instanceof MemoryFault) {
-          e.pc = s.pc;
-          if (this.onInvalid(e, s.pc)) continue;
-        }
+        if (this.onFault(e)) continue;
         throw e;
       }
       s.icount += n;
       // Partial runs never reach the block's terminator, so pc is rebuilt from the op index.
       if (partial || block.fallthrough) s.pc = pc + 4 * n;
-      if (s.excKind !== EXC_NONE) this.raise();
+      if (s.excKind !== EXC_NONE && this.raise()) return this.result('exception', startCount);
     }
   }
 
@@ -406,7 +450,7 @@ export class TsEngine implements Engine {
         }
       }
       const ops = block.ops;
-      if (block.gate || left < ops.length || (until > pc && until < block.end)) return null;
+      if (block.gate || block.bp === true || left < ops.length || (until > pc && until < block.end)) return null;
       prev = block;
       let jit = block.jit;
       if (jit === undefined && ++block.hits > this.jitThreshold) {
@@ -416,14 +460,11 @@ export class TsEngine implements Engine {
       if (jit) {
         let done: number;
         try {
-          done = jit(s, left, until);
+          done = jit(s, left < JIT_BUDGET ? left : JIT_BUDGET);
         } catch (e) {
           s.icount += s.jn;
           s.pc = s.k;
-          if (e instanceof MemoryFault) {
-            e.pc = s.pc;
-            if (this.onInvalid(e, s.pc)) return null;
-          }
+          if (this.onFault(e)) return null;
           throw e;
         }
         s.icount += done;
@@ -435,21 +476,97 @@ export class TsEngine implements Engine {
         } catch (e) {
           s.icount += i;
           s.pc = pc + 4 * i;
-          if (e instanceof MemoryFault) {
-            e.pc = s.pc;
-            if (this.onInvalid(e, s.pc)) return null;
-          }
+          if (this.onFault(e)) return null;
           throw e;
         }
         s.icount += n;
         if (block.fallthrough) s.pc = block.end;
       }
-      if (s.excKind !== EXC_NONE) this.raise();
+      if (s.excKind !== EXC_NONE && this.raise()) return this.result('exception', startCount);
     }
   }
 
   private result(reason: RunResult['reason'], startCount: number): RunResult {
-    return { reason, instructions: this.cpu.icount - startCount, pc: this.cpu.pc };
+    const r: RunResult = { reason, instructions: this.cpu.icount - startCount, pc: this.cpu.pc };
+    if (reason === 'exception') r.intno = this.exceptionHit;
+    return r;
+  }
+
+  /**
+   * An error left an op with s.pc at the faulting instruction: completes the typed error (pc,
+   * exact address) and returns true when a mem-invalid hook handled it (retry at s.pc).
+   */
+  private onFault(e: unknown): boolean {
+    const pc = this.cpu.pc;
+    if (e instanceof MemoryFault) {
+      e.pc = pc;
+      if (!Number.isSafeInteger(e.address)) {
+        const exact = this.exactAddress(pc);
+        if (exact !== undefined) e.setExactAddress(exact);
+      }
+      return this.onInvalid(e, pc);
+    }
+    if (e instanceof AlignmentFault) {
+      e.pc ??= pc;
+      if (!Number.isSafeInteger(e.address)) {
+        const exact = this.exactAddress(pc);
+        if (exact !== undefined) e.setExactAddress(exact);
+      }
+    } else if (e instanceof OutOfMemory) e.pc ??= pc;
+    return false;
+  }
+
+  /**
+   * The exact 64-bit address of the first access of the instruction at `pc`, for faults whose
+   * address (a double) is beyond 2^53. Addresses are affine in the registers mod 2^64, so the
+   * instruction is run again on scratch state over an empty memory (its first access faults at once
+   * and reports the address): once with every register's high half set to a small constant, so the
+   * address stays exact, and once per register with that half changed, which gives the register's
+   * coefficient. Slow, and only ever taken for such faults.
+   */
+  private exactAddress(pc: number): bigint | undefined {
+    let op: Op;
+    try {
+      const word = this.mem.fetch32(pc);
+      const d = decodeWord(word);
+      if (d === null || !d.def.exec) return undefined;
+      op = d.def.exec(d.fields, pc);
+    } catch {
+      return undefined;
+    }
+    const s = this.cpu;
+    this.probe ??= new CpuState(new Memory({ limit: 0 }));
+    const p = this.probe;
+    const BASE = 1024;
+    const probeWith = (reg: number): number | undefined => {
+      p.xlo.set(s.xlo);
+      p.xhi.fill(BASE);
+      p.xhi[ZR] = 0;
+      p.xlo[ZR] = 0;
+      if (reg >= 0) p.xhi[reg] = 2 * BASE;
+      p.vb.set(s.vb);
+      p.pc = pc;
+      p.exclAddr = -1;
+      try {
+        op(p);
+      } catch (e) {
+        if (e instanceof MemoryFault || e instanceof AlignmentFault) return e.address;
+      }
+      return undefined;
+    };
+    const a0 = probeWith(-1);
+    if (a0 === undefined || !Number.isSafeInteger(a0)) return undefined;
+    let exact = BigInt(a0);
+    for (let r = 0; r <= SP; r++) {
+      const hi = (s.xhi[r] as number) >>> 0;
+      if (hi === BASE) continue;
+      const a1 = probeWith(r);
+      if (a1 === undefined || !Number.isSafeInteger(a1)) return undefined;
+      const c = (a1 - a0) / (BASE * 4294967296);
+      if (!Number.isInteger(c)) return undefined;
+      exact += BigInt(c) * BigInt(hi - BASE) * 4294967296n;
+    }
+    return BigInt.asUintN(64, exact);
   }
 
   /** Unicorn semantics: a mem-invalid hook that returns true gets the access retried. */
@@ -464,18 +581,24 @@ export class TsEngine implements Engine {
     return handled;
   }
 
-  private raise(): void {
+  /** Delivers the pending exception; true when it ends the run (setExceptionStops). */
+  private raise(): boolean {
     const s = this.cpu;
     const kind = s.excKind;
     s.excKind = EXC_NONE;
     const intno =
       kind === EXC_SVC ? INTNO_SVC : kind === EXC_BRK ? INTNO_BRK : kind === EXC_HVC ? INTNO_HVC : INTNO_UDEF;
+    if ((this.exceptionStops & (1 << intno)) !== 0) {
+      this.exceptionHit = intno;
+      return true;
+    }
     const hooks = this.hooksOf('intr');
     if (hooks.length === 0 || kind === EXC_UDF) {
       const at = kind === EXC_SVC || kind === EXC_HVC ? s.pc - 4 : s.pc;
       if (hooks.length === 0) throw new UnhandledException(intno, at);
     }
     for (const h of hooks) (h.fn as InterruptHook)(intno);
+    return false;
   }
 
   private getBlock(pc: number): Block {
@@ -537,6 +660,7 @@ export class TsEngine implements Engine {
         blocks.push({ address: t, decoded, ops: nb.ops, fallthrough: nb.fallthrough });
       }
     }
+    this.translatedRegions++;
     return compileRegion({ blocks, guard: page });
   }
 
@@ -544,11 +668,20 @@ export class TsEngine implements Engine {
     const gate = this.gates.get(pc);
     if (gate)
       return { address: pc, end: pc + 4, ops: [], fallthrough: false, gate, hits: 0, jit: null, gen: this.codeGen };
+    if (this.bps.has(pc)) {
+      // Interpreted (jit null), so reaching it always goes through the dispatcher's check.
+      const inner = this.buildOps(pc);
+      return { ...inner, bp: true, jit: null };
+    }
+    return this.buildOps(pc);
+  }
+
+  private buildOps(pc: number): Block {
     const ops: Op[] = [];
     const pageEnd = pc - (pc % PAGE_SIZE) + PAGE_SIZE;
     let a = pc;
     while (a < pageEnd && ops.length < MAX_BLOCK) {
-      if (a !== pc && this.gates.has(a)) break;
+      if (a !== pc && (this.gates.has(a) || this.bps.has(a))) break;
       const word = this.mem.fetch32(a);
       const d = decodeWord(word);
       if (d === null) {

@@ -51,6 +51,8 @@ export class CpuState {
   /** Set by exception-raising instructions (SVC/BRK/HVC/UDF). */
   excKind = EXC_NONE;
   excImm = 0;
+  /** The current run's `until` address (-1: none), read by translated regions. */
+  until = -1;
   /** Compiled blocks: index of the op being run and instructions done in earlier loop trips. */
   k = 0;
   jn = 0;

@@ -49,7 +49,7 @@ import type {
   RunResult,
   StartOptions,
 } from '../engine.ts';
-import { INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
+import { INTNO_BRK, INTNO_HVC, INTNO_SVC, INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
 import {
   type AccessKind,
   AlignmentFault,
@@ -57,9 +57,11 @@ import {
   EngineUnavailable,
   type FaultKind,
   MemoryFault,
+  OutOfMemory,
   UndefinedInstruction,
   UnhandledException,
 } from '../errors.ts';
+import { DEFAULT_MEMORY_LIMIT } from '../memory.ts';
 import { decodeWord, disassemble } from '../ts/isa/index.ts';
 
 // ---- the subset of koffi we use (typed locally: koffi is an optional dependency) ----------------
@@ -154,6 +156,8 @@ interface Native {
   memMap: NativeFn;
   memUnmap: NativeFn;
   memProtect: NativeFn;
+  /** uc_mem_map_ptr plus libc's mmap/madvise/munmap (null where libc cannot be loaded). */
+  arena: ArenaNative | null;
   memRead: NativeFn;
   memWrite: NativeFn;
   memRegions: NativeFn;
@@ -179,7 +183,29 @@ interface Native {
   regionArray: (n: number) => KoffiType;
 }
 
+interface ArenaNative {
+  mapPtr: NativeFn;
+  mmap: NativeFn;
+  madvise: NativeFn;
+  munmap: NativeFn;
+}
+
 let native: Native | null = null;
+
+function loadArena(koffi: Koffi, lib: KoffiLib): ArenaNative | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const libc = koffi.load('libc.so.6');
+    return {
+      mapPtr: lib.func('int uc_mem_map_ptr(void *uc, uint64_t address, size_t size, uint32_t perms, uintptr_t ptr)'),
+      mmap: libc.func('uintptr_t mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, intptr_t off)'),
+      madvise: libc.func('int madvise(uintptr_t addr, size_t len, int advice)'),
+      munmap: libc.func('int munmap(uintptr_t addr, size_t len)'),
+    };
+  } catch {
+    return null;
+  }
+}
 
 const INSTALL_HINT =
   'the unicorn engine needs native Unicorn 2 and the npm package koffi: `apt-get install libunicorn2` and `npm install koffi`';
@@ -233,6 +259,7 @@ function loadNative(): Native {
       memMap: lib.func('int uc_mem_map(void *uc, uint64_t address, size_t size, uint32_t perms)'),
       memUnmap: lib.func('int uc_mem_unmap(void *uc, uint64_t address, size_t size)'),
       memProtect: lib.func('int uc_mem_protect(void *uc, uint64_t address, size_t size, uint32_t perms)'),
+      arena: loadArena(koffi, lib),
       memRead: lib.func('int uc_mem_read(void *uc, uint64_t address, _Out_ uint8_t *bytes, size_t size)'),
       memWrite: lib.func('int uc_mem_write(void *uc, uint64_t address, const uint8_t *bytes, size_t size)'),
       memRegions: lib.func('int uc_mem_regions(void *uc, _Out_ void **regions, _Out_ uint32_t *count)'),
@@ -290,6 +317,8 @@ interface LastFault {
   access: AccessKind;
   kind: FaultKind;
   address: number;
+  /** Exact (Unicorn reports 64-bit addresses). */
+  address64: bigint;
   size: number;
 }
 
@@ -327,6 +356,16 @@ export class UnicornEngine implements Engine {
   private hookError: unknown = null;
   private lastFault: LastFault | null = null;
   private exception: { intno: number; pc: number } | null = null;
+  /** Bit INTNO_x set: that exception ends start() with reason 'exception' (setExceptionStops). */
+  private exceptionStops = 0;
+  /** The stop exception that ended the current run (-1: none). */
+  private exceptionHit = -1;
+  /** Breakpoints: one code hook bounded to each address. */
+  private readonly bps = new Map<number, HookEntry>();
+  /** The breakpoint reached by the current run (-1: none). */
+  private bpHit = -1;
+  /** A breakpoint at start()'s `begin` lets the run's first instruction execute. */
+  private bpSkip = -1;
 
   /** False: no counting block hook (native speed); `instructions` in results is then NaN. */
   private readonly counting: boolean;
@@ -334,6 +373,7 @@ export class UnicornEngine implements Engine {
   constructor(n: Native, options: EngineOptions = {}) {
     this.n = n;
     this.counting = options.countInstructions !== false;
+    this.memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     const out: unknown[] = [null];
     this.check(n.open(UC_ARCH_ARM64, UC_MODE_ARM, out), 'uc_open');
     this.uc = out[0];
@@ -381,7 +421,7 @@ export class UnicornEngine implements Engine {
 
     const invalidCb = this.register(
       (_uc: never, type: never, address: never, size: never, value: never) =>
-        this.onInvalid(type as number, Number(address as bigint), size as number, value as bigint),
+        this.onInvalid(type as number, BigInt.asUintN(64, BigInt(address as bigint)), size as number, value as bigint),
       this.n.invalidCb,
     );
     this.internal.push({
@@ -476,12 +516,54 @@ export class UnicornEngine implements Engine {
   memMap(address: number, size: number, perms: number): void {
     this.live();
     checkPages(address, size, 'map');
+    if (size > this.memoryLimit) {
+      throw new OutOfMemory(
+        'map',
+        address,
+        size,
+        this.memoryLimit,
+        undefined,
+        `more than the limit of ${this.memoryLimit} bytes`,
+      );
+    }
     this.regionsCache = null;
     this.mappingsCache = null;
-    this.check(
-      this.n.memMap(this.uc, BigInt(address), size, perms & 7),
-      `map 0x${address.toString(16)}+0x${size.toString(16)}`,
-    );
+    if (this.n.arena === null) {
+      this.mapPlain(address, size, perms);
+      return;
+    }
+    let [i, j] = this.window(address, address + size, false);
+    if (i < j) {
+      const r = this.ucMaps[i] as MemRegion;
+      throw new EngineApiError(
+        `map 0x${address.toString(16)}+0x${size.toString(16)}: overlaps a mapping at 0x${Math.max(r.begin, address).toString(16)}`,
+      );
+    }
+    // Merging re-maps the neighbour, which costs Unicorn time in proportion to its size: only
+    // when regions run short, and only with neighbours no larger than the new region (a binary counter: every page is
+    // re-mapped a logarithmic number of times).
+    const m: MemRegion = { begin: address, end: address + size, perms: perms & 7 };
+    if (this.ucMaps.length >= MERGE_FROM_REGIONS) {
+      const chunk = Math.floor(address / ARENA_CHUNK);
+      const fits = (r: MemRegion | undefined): r is MemRegion =>
+        r !== undefined &&
+        r.perms === m.perms &&
+        Math.floor(r.begin / ARENA_CHUNK) === chunk &&
+        Math.floor((r.end - 1) / ARENA_CHUNK) === chunk &&
+        r.end - r.begin <= m.end - m.begin;
+      for (;;) {
+        const left = this.ucMaps[i - 1];
+        const right = this.ucMaps[j];
+        if (fits(left) && left.end === m.begin) {
+          m.begin = left.begin;
+          i--;
+        } else if (fits(right) && right.begin === m.end) {
+          m.end = right.end;
+          j++;
+        } else break;
+      }
+    }
+    this.rewrite(i, j, [m], address, size);
   }
 
   memUnmap(address: number, size: number): void {
@@ -489,10 +571,23 @@ export class UnicornEngine implements Engine {
     checkPages(address, size, 'unmap');
     this.regionsCache = null;
     this.mappingsCache = null;
-    this.check(
-      this.n.memUnmap(this.uc, BigInt(address), size),
-      `unmap 0x${address.toString(16)}+0x${size.toString(16)}`,
-    );
+    if (this.n.arena === null) {
+      this.check(
+        this.n.memUnmap(this.uc, BigInt(address), size),
+        `unmap 0x${address.toString(16)}+0x${size.toString(16)}`,
+      );
+      return;
+    }
+    const [i, j] = this.window(address, address + size, false);
+    this.requireCovered(i, j, address, size, 'unmap');
+    const next: MemRegion[] = [];
+    for (const r of this.ucMaps.slice(i, j)) {
+      if (r.begin < address) next.push({ begin: r.begin, end: Math.min(r.end, address), perms: r.perms });
+      if (r.end > address + size) next.push({ begin: Math.max(r.begin, address + size), end: r.end, perms: r.perms });
+    }
+    this.rewrite(i, j, next, address, size);
+    // The host pages go back to the system, and a later mapping there reads zeros.
+    this.forChunks(address, size, (host, len) => this.n.arena?.madvise(host, len, MADV_DONTNEED));
   }
 
   memProtect(address: number, size: number, perms: number): void {
@@ -500,10 +595,147 @@ export class UnicornEngine implements Engine {
     checkPages(address, size, 'protect');
     this.regionsCache = null;
     this.mappingsCache = null;
-    this.check(
-      this.n.memProtect(this.uc, BigInt(address), size, perms & 7),
-      `protect 0x${address.toString(16)}+0x${size.toString(16)}`,
-    );
+    if (this.n.arena === null) {
+      this.check(
+        this.n.memProtect(this.uc, BigInt(address), size, perms & 7),
+        `protect 0x${address.toString(16)}+0x${size.toString(16)}`,
+      );
+      return;
+    }
+    const [i, j] = this.window(address, address + size, false);
+    this.requireCovered(i, j, address, size, 'protect');
+    const next: MemRegion[] = [];
+    for (const r of this.ucMaps.slice(i, j)) {
+      if (r.begin < address) next.push({ begin: r.begin, end: Math.min(r.end, address), perms: r.perms });
+      const b = Math.max(r.begin, address);
+      const e = Math.min(r.end, address + size);
+      if (b < e) next.push({ begin: b, end: e, perms: perms & 7 });
+      if (r.end > address + size) next.push({ begin: Math.max(r.begin, address + size), end: r.end, perms: r.perms });
+    }
+    this.rewrite(i, j, next, address, size);
+  }
+
+  /** Without the arena (no libc): plain uc_mem_map, bounded so Unicorn never hits its assertion. */
+  private mapPlain(address: number, size: number, perms: number): void {
+    if (this.mappings().length >= MAX_UC_REGIONS) {
+      throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, `more than ${MAX_UC_REGIONS} mappings`);
+    }
+    const err = this.n.memMap(this.uc, BigInt(address), size, perms & 7);
+    if (err === UC_ERR_NOMEM)
+      throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, 'unicorn: no memory');
+    this.check(err, `map 0x${address.toString(16)}+0x${size.toString(16)}`);
+  }
+
+  /**
+   * Unicorn's regions, mirrored (arena mode): sorted, each inside one host chunk. Unicorn cannot
+   * hold more than about a thousand regions (QEMU's phys_section_add assertion aborts the host),
+   * so neighbours of equal permissions are merged: the union is mapped again over the same host
+   * memory (uc_mem_map_ptr), which keeps the contents without copying.
+   */
+  private ucMaps: MemRegion[] = [];
+  /** Host reservations backing the guest's 1 GiB chunks (uintptr by chunk number). */
+  private readonly chunks = new Map<number, number>();
+  private readonly memoryLimit: number;
+
+  /** Indices [i, j) of the ucMaps overlapping [begin, end) (and touching it, with `touching`). */
+  private window(begin: number, end: number, touching: boolean): [number, number] {
+    const m = this.ucMaps;
+    let lo = 0;
+    let hi = m.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = (m[mid] as MemRegion).end;
+      if (e < begin || (!touching && e === begin)) lo = mid + 1;
+      else hi = mid;
+    }
+    let j = lo;
+    while (j < m.length && ((m[j] as MemRegion).begin < end || (touching && (m[j] as MemRegion).begin === end))) j++;
+    return [lo, j];
+  }
+
+  private requireCovered(i: number, j: number, address: number, size: number, what: string): void {
+    let at = address;
+    for (let k = i; k < j && at < address + size; k++) {
+      const r = this.ucMaps[k] as MemRegion;
+      if (r.end <= at) continue;
+      if (r.begin > at) break;
+      at = r.end;
+    }
+    if (at < address + size) {
+      throw new EngineApiError(
+        `${what} 0x${address.toString(16)}+0x${size.toString(16)}: 0x${at.toString(16)} is not mapped`,
+      );
+    }
+  }
+
+  /** Replaces ucMaps[i, j) by `next` (merged and cut at chunk boundaries) in Unicorn too. */
+  private rewrite(i: number, j: number, next: MemRegion[], address: number, size: number): void {
+    const merged: MemRegion[] = [];
+    for (const r of next) {
+      const last = merged[merged.length - 1];
+      if (last && last.end === r.begin && last.perms === r.perms) last.end = r.end;
+      else merged.push({ ...r });
+    }
+    const pieces: MemRegion[] = [];
+    for (const r of merged) {
+      for (let b = r.begin; b < r.end; ) {
+        const e = Math.min(r.end, (Math.floor(b / ARENA_CHUNK) + 1) * ARENA_CHUNK);
+        pieces.push({ begin: b, end: e, perms: r.perms });
+        b = e;
+      }
+    }
+    if (this.ucMaps.length - (j - i) + pieces.length > MAX_UC_REGIONS) {
+      throw new OutOfMemory(
+        'map',
+        address,
+        size,
+        this.memoryLimit,
+        undefined,
+        `more than ${MAX_UC_REGIONS} unicorn regions`,
+      );
+    }
+    const hosts = pieces.map((p) => this.hostAddress(p.begin, address, size));
+    const arena = this.n.arena as ArenaNative;
+    for (let k = i; k < j; k++) {
+      const r = this.ucMaps[k] as MemRegion;
+      this.check(this.n.memUnmap(this.uc, BigInt(r.begin), r.end - r.begin), `unmap 0x${r.begin.toString(16)}`);
+    }
+    pieces.forEach((p, k) => {
+      this.check(
+        arena.mapPtr(this.uc, BigInt(p.begin), p.end - p.begin, p.perms, hosts[k]),
+        `map 0x${p.begin.toString(16)}+0x${(p.end - p.begin).toString(16)}`,
+      );
+    });
+    this.ucMaps.splice(i, j - i, ...pieces);
+  }
+
+  /** Host address of guest `at` (reserving its chunk: address space only, no memory yet). */
+  private hostAddress(at: number, address: number, size: number): number {
+    const chunk = Math.floor(at / ARENA_CHUNK);
+    let base = this.chunks.get(chunk);
+    if (base === undefined) {
+      if (this.chunks.size >= MAX_ARENA_CHUNKS) {
+        throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, 'guest address space spread too wide');
+      }
+      const arena = this.n.arena as ArenaNative;
+      const r = arena.mmap(0, ARENA_CHUNK, 3, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (typeof r !== 'number' || r <= 0 || r >= 2 ** 53) {
+        throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, 'host mmap failed');
+      }
+      base = r;
+      this.chunks.set(chunk, base);
+    }
+    return base + (at - chunk * ARENA_CHUNK);
+  }
+
+  private forChunks(address: number, size: number, fn: (host: number, len: number) => void): void {
+    for (let b = address; b < address + size; ) {
+      const chunk = Math.floor(b / ARENA_CHUNK);
+      const e = Math.min(address + size, (chunk + 1) * ARENA_CHUNK);
+      const base = this.chunks.get(chunk);
+      if (base !== undefined) fn(base + (b - chunk * ARENA_CHUNK), e - b);
+      b = e;
+    }
   }
 
   memRead(address: number, size: number): Uint8Array {
@@ -783,7 +1015,8 @@ export class UnicornEngine implements Engine {
     }
   }
 
-  private onInvalid(type: number, address: number, size: number, value: bigint): boolean {
+  private onInvalid(type: number, address64: bigint, size: number, value: bigint): boolean {
+    const address = Number(address64);
     const access: AccessKind =
       type === UC_MEM_READ_UNMAPPED || type === UC_MEM_READ_PROT
         ? 'read'
@@ -794,7 +1027,7 @@ export class UnicornEngine implements Engine {
       type === UC_MEM_READ_UNMAPPED || type === UC_MEM_WRITE_UNMAPPED || type === UC_MEM_FETCH_UNMAPPED
         ? 'unmapped'
         : 'protection';
-    this.lastFault = { access, kind, address, size };
+    this.lastFault = { access, kind, address, address64, size };
     let handled = false;
     for (const h of this.invalidHooks) {
       const r = this.guard(() => h.fn(access, kind, address, size, BigInt.asUintN(64, BigInt(value))));
@@ -806,7 +1039,13 @@ export class UnicornEngine implements Engine {
 
   private onInterrupt(intno: number): void {
     const pc = Number(this.readU64(REG_PC));
-    if (this.intrHooks.length === 0) {
+    if ((this.exceptionStops & (1 << intno)) !== 0) {
+      this.exceptionHit = intno;
+      this.n.emuStop(this.uc);
+      return;
+    }
+    // A data abort reaching here is an alignment fault (see start()): never a hook's business.
+    if (this.intrHooks.length === 0 || intno === EXCP_DATA_ABORT) {
       this.exception = { intno, pc };
       this.n.emuStop(this.uc);
       return;
@@ -817,6 +1056,50 @@ export class UnicornEngine implements Engine {
       this.exception = { intno, pc };
       this.n.emuStop(this.uc);
     }
+  }
+
+  // ---- exception stops and breakpoints ---------------------------------------------------------
+
+  setExceptionStops(intnos: readonly number[]): void {
+    this.live();
+    let mask = 0;
+    for (const n of intnos) {
+      if (n !== INTNO_SVC && n !== INTNO_BRK && n !== INTNO_HVC) {
+        throw new EngineApiError(`exception ${n} cannot end a run (only SVC 2, BRK 7 and HVC 11 can)`);
+      }
+      mask |= 1 << n;
+    }
+    this.exceptionStops = mask;
+  }
+
+  addBreakpoint(address: number): void {
+    this.live();
+    if (!Number.isSafeInteger(address) || address < 0 || address % 4 !== 0) {
+      throw new EngineApiError(`breakpoint address ${address} is not a 4-aligned address`);
+    }
+    if (this.bps.has(address)) return;
+    // A code hook bounded to the one address: the rest of the program runs hook-free.
+    const cb = this.register((_uc: never, at: never) => {
+      const a = Number(at as bigint);
+      if (a !== address) return;
+      if (a === this.bpSkip) {
+        this.bpSkip = -1;
+        return;
+      }
+      this.bpHit = a;
+      this.n.emuStop(this.uc);
+    }, this.n.codeCb);
+    const handle = this.addNative('code', UC_HOOK_CODE, cb, address, address);
+    this.bps.set(address, { id: 0, handle, callback: cb, begin: address, end: address });
+    this.flushCode(address, address);
+  }
+
+  removeBreakpoint(address: number): void {
+    this.live();
+    const entry = this.bps.get(address);
+    if (!entry) return;
+    this.bps.delete(address);
+    this.dropNative(entry);
   }
 
   // ---- host call gates ------------------------------------------------------------------------
@@ -906,6 +1189,9 @@ export class UnicornEngine implements Engine {
     this.hookError = null;
     this.lastFault = null;
     this.exception = null;
+    this.exceptionHit = -1;
+    this.bpHit = -1;
+    this.bpSkip = this.bps.has(begin) ? begin : -1;
     this.blockInsns = 0;
     this.lastBlockStart = -1;
     this.lastBlockEnd = -1;
@@ -946,14 +1232,24 @@ export class UnicornEngine implements Engine {
       if (intno === EXCP_DATA_ABORT) {
         // Unmapped/protection faults arrive as UC_ERR_* codes; a data abort exception here is an
         // alignment fault (exclusives, LDXP/STXP). Unicorn does not expose the fault address.
-        const store = /^st/i.test(disassemble(this.wordAt(at), at));
-        throw new AlignmentFault(store ? 'write' : 'read', Number.NaN, 0, at);
+        const word = this.wordAt(at);
+        const store = /^st/i.test(disassemble(word, at));
+        const fault = new AlignmentFault(store ? 'write' : 'read', Number.NaN, 0, at);
+        // Exclusives and acquire/release address [Xn|SP] without offset: the base is the address.
+        const d = decodeWord(word);
+        const rn = d?.fields.rn;
+        if (d !== null && typeof rn === 'number' && d.def.cls === 'ldst-excl') {
+          fault.setExactAddress(this.getX(rn));
+        }
+        throw fault;
       }
       // SVC and HVC report the address after the instruction, as the preferred return address.
       const svcLike = intno === 2 || intno === 11;
       throw new UnhandledException(intno, svcLike ? at - 4 : at);
     }
     if (err !== 0) throw this.translateError(err as number, pc);
+    if (this.exceptionHit >= 0) return { reason: 'exception', instructions: insns, pc, intno: this.exceptionHit };
+    if (this.bpHit >= 0) return { reason: 'breakpoint', instructions: insns, pc };
     if (this.parked) return { reason: 'parked', instructions: insns, pc };
     if (this.stopRequested) return { reason: 'stopped', instructions: insns, pc };
     if (pc === until) return { reason: 'until', instructions: insns, pc };
@@ -1011,9 +1307,8 @@ export class UnicornEngine implements Engine {
           err === UC_ERR_READ_UNMAPPED || err === UC_ERR_WRITE_UNMAPPED || err === UC_ERR_FETCH_UNMAPPED
             ? 'unmapped'
             : 'protection';
-        const address = f?.address ?? pc;
         const size = f?.size ?? (access === 'fetch' ? 4 : 0);
-        return new MemoryFault(access, kind, address, size, access === 'fetch' ? undefined : pc);
+        return new MemoryFault(access, kind, f?.address64 ?? pc, size, access === 'fetch' ? undefined : pc);
       }
       case UC_ERR_INSN_INVALID:
         return new UndefinedInstruction(this.wordAt(pc), pc);
@@ -1066,16 +1361,41 @@ export class UnicornEngine implements Engine {
   close(): void {
     if (this.closed) return;
     for (const cell of [...this.contexts]) this.freeContext(cell);
-    const all = [...this.internal, ...this.hooks.values(), ...[...this.gates.values()].map((g) => g.entry)];
+    const all = [
+      ...this.internal,
+      ...this.hooks.values(),
+      ...[...this.gates.values()].map((g) => g.entry),
+      ...this.bps.values(),
+    ];
     for (const h of all) this.n.hookDel(this.uc, h.handle);
     this.n.close(this.uc);
     for (const h of all) this.n.koffi.unregister(h.callback);
+    for (const base of this.chunks.values()) this.n.arena?.munmap(base, ARENA_CHUNK);
+    this.chunks.clear();
+    this.ucMaps = [];
     this.hooks.clear();
     this.gates.clear();
     this.closed = true;
     this.uc = null;
   }
 }
+
+/** Guest address space is backed by host reservations of this size (MAP_NORESERVE). */
+const ARENA_CHUNK = 2 ** 30;
+/** Host address space the arena may reserve: 4 TiB. */
+const MAX_ARENA_CHUNKS = 4096;
+/**
+ * Unicorn regions kept at most. Unicorn 2.0.1 aborts the host (QEMU's phys_section_add assertion)
+ * at about 1020 separate mappings (4 of its 4096 sections each).
+ */
+const MAX_UC_REGIONS = 960;
+/** Below this many regions, mappings stay separate (cheapest for Unicorn to unmap later). */
+const MERGE_FROM_REGIONS = 8;
+const UC_ERR_NOMEM = 1;
+const MAP_PRIVATE = 0x02;
+const MAP_ANONYMOUS = 0x20;
+const MAP_NORESERVE = 0x4000;
+const MADV_DONTNEED = 4;
 
 /** QEMU's EXCP_DATA_ABORT, as passed to interrupt hooks. */
 const EXCP_DATA_ABORT = 4;

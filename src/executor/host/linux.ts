@@ -12,7 +12,7 @@
  * * exit / exit_group end the run at once with that status (ProgramExit 'exit'; host atexit handlers
  *   do not run, as under Linux). read(0) reads the given stdin (bytes, or a reader called when the
  *   program first asks; the CLI passes this process's stdin).
- * * The layer is an `intr` hook, which turns off the ts engine's block translation; with a sandbox
+ * * The layer is an `intr` hook (the ts engine keeps its translation tier with it); with a sandbox
  *   it is installed only once a linked graph contains an `svc` instruction (the controller's
  *   svc detector, src/orc/session/svc-detector.ts, asks the executor for it).
  *   Syscalls run inside the hook (not deferred as in `exec`): on the unicorn engine the instruction
@@ -190,7 +190,7 @@ export function signalOf(e: unknown, engine: Engine): { signal: number; reason: 
     const pc = e.pc ?? engine.getPc();
     return {
       signal: SIGSEGV,
-      reason: `${e.kind} ${e.access} fault at 0x${e.address.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`,
+      reason: `${e.kind} ${e.access} fault at 0x${e.address64.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`,
     };
   }
   if (e instanceof AlignmentFault) return { signal: SIGBUS, reason: e.message };

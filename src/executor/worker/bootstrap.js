@@ -1,6 +1,23 @@
-// Entry of the executor worker thread: registers tsx (this thread does not inherit the parent's
-// loader hooks), then loads the TypeScript entry. Works under `node bin/orc-sandbox.js` and vitest.
-import { register } from 'tsx/esm/api';
+// Entry of the executor worker thread. Compiled (dist/), the entry is plain JavaScript beside this
+// file. From the sources (vitest, tsx), the checkout's dist/ is used when it is fresh (bin/stale.js),
+// since the worker starts ~0.3 s faster than through tsx; otherwise tsx is registered first (this
+// thread does not inherit the parent's loader hooks). ORC_SANDBOX_USE_SOURCES=1 forces the sources.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./entry.ts');
+const beside = new URL('./entry.js', import.meta.url);
+const built = new URL('../../../dist/src/executor/worker/entry.js', import.meta.url);
+const stale = new URL('../../../bin/stale.js', import.meta.url);
+const fresh = async () =>
+  process.env.ORC_SANDBOX_USE_SOURCES !== '1' &&
+  existsSync(built) &&
+  existsSync(stale) &&
+  !(await import(stale.href)).isStale();
+if (existsSync(beside)) {
+  await import(beside.href);
+} else if (await fresh()) {
+  await import(built.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./entry.ts');
+}

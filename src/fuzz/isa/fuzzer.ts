@@ -24,6 +24,7 @@ import {
 import type { CompiledDef, IsaClass } from '../../emu/ts/decoder.ts';
 import { TsEngine } from '../../emu/ts/engine.ts';
 import { disassemble, TABLE } from '../../emu/ts/isa/index.ts';
+import { keepFirstFailures, sliceCaseIndex, sliceCount, sliceQuota } from '../campaign.ts';
 import { type CaseInput, deviationFor, type Observation } from './deviations.ts';
 import { excludedBy } from './exclusions.ts';
 import { caseRng, Rng } from './prng.ts';
@@ -455,12 +456,21 @@ export async function fuzz(options: FuzzOptions, bench?: FuzzBench): Promise<Fuz
   }
 }
 
-export function runCampaign(bench: FuzzBench, options: FuzzOptions): FuzzReport {
-  const classes = classesFor(options.cls);
-  const keep = options.keepFailures ?? 20;
-  const maxAttempts = options.maxAttempts ?? 40 * options.cases + 1000;
+/**
+ * A campaign is cut into slices (src/fuzz/campaign.ts) of about this many cases: slice s runs the
+ * case indices s, s + S, … until it has its quota of cases. Up to this many cases a campaign is one
+ * slice, which runs indices 0, 1, 2, … as an unsliced campaign would.
+ */
+export const CASES_PER_SLICE = 250;
+
+/** The slice count of a campaign: depends on its case count and classes only. */
+export function campaignSlices(options: Pick<FuzzOptions, 'cases' | 'cls'>): number {
+  return sliceCount(options.cases, CASES_PER_SLICE, classesFor(options.cls).length);
+}
+
+function emptyReport(seed: number, classes: readonly FuzzClass[]): FuzzReport {
   const report: FuzzReport = {
-    seed: options.seed,
+    seed,
     cases: 0,
     mismatches: 0,
     invalid: 0,
@@ -471,10 +481,21 @@ export function runCampaign(bench: FuzzBench, options: FuzzOptions): FuzzReport 
     failures: [],
   };
   for (const c of classes) report.classes[c] = { cases: 0, mismatches: 0, invalid: 0 };
-  let index = 0;
-  while (report.cases < options.cases && index < maxAttempts) {
-    const r = runCase(bench, options.seed, index, classes);
-    index++;
+  return report;
+}
+
+/** Runs slice `slice` of the campaign: its share of the cases and of the attempt budget. */
+export function runSlice(bench: FuzzBench, options: FuzzOptions, slice: number): FuzzReport {
+  const classes = classesFor(options.cls);
+  const slices = campaignSlices(options);
+  const keep = options.keepFailures ?? 20;
+  const quota = sliceQuota(options.cases, slices, slice);
+  const maxAttempts = sliceQuota(options.maxAttempts ?? 40 * options.cases + 1000, slices, slice);
+  const report = emptyReport(options.seed, classes);
+  let k = 0;
+  while (report.cases < quota && k < maxAttempts) {
+    const r = runCase(bench, options.seed, sliceCaseIndex(slices, slice, k), classes);
+    k++;
     if (r.excluded) {
       report.excluded++;
       continue;
@@ -494,8 +515,39 @@ export function runCampaign(bench: FuzzBench, options: FuzzOptions): FuzzReport 
       if (report.failures.length < keep) report.failures.push(r.mismatch);
     }
   }
-  report.attempts = index;
+  report.attempts = k;
   return report;
+}
+
+/** Adds slice reports up (failures: the first `keep` by case index). */
+export function combineReports(seed: number, cls: FuzzClass | undefined, parts: readonly FuzzReport[], keep: number) {
+  const report = emptyReport(seed, classesFor(cls));
+  for (const p of parts) {
+    report.cases += p.cases;
+    report.mismatches += p.mismatches;
+    report.invalid += p.invalid;
+    report.excluded += p.excluded;
+    report.attempts += p.attempts;
+    for (const k of Object.keys(report.kinds) as MismatchKind[]) report.kinds[k] += p.kinds[k];
+    for (const [c, st] of Object.entries(p.classes)) {
+      const mine = report.classes[c] as ClassStats;
+      mine.cases += st.cases;
+      mine.mismatches += st.mismatches;
+      mine.invalid += st.invalid;
+    }
+  }
+  report.failures = keepFirstFailures(
+    parts.map((p) => p.failures),
+    keep,
+  );
+  return report;
+}
+
+/** The whole campaign on one bench, slice after slice (the same totals as any sharded run). */
+export function runCampaign(bench: FuzzBench, options: FuzzOptions): FuzzReport {
+  const parts: FuzzReport[] = [];
+  for (let s = 0; s < campaignSlices(options); s++) parts.push(runSlice(bench, options, s));
+  return combineReports(options.seed, options.cls, parts, options.keepFailures ?? 20);
 }
 
 // ---- text output --------------------------------------------------------------------------------

@@ -310,8 +310,10 @@ export class ObjectLinkingLayer implements ResourceManager {
       const list = this.inits.get(jd) ?? [];
       for (const init of linked.initializers) list.push({ order, init });
       this.inits.set(jd, list);
-      mr.notifyEmitted([{ symbols: [...mr.getSymbols().keys()], dependencies: deps }]);
+      // Plugins first, then the responsibility (as LLVM's ObjectLinkingLayer::notifyEmitted): an
+      // observer hears of the graph before the lookups waiting for it resume.
       for (const pl of this.plugins) pl.notifyEmitted?.(mr, linked);
+      mr.notifyEmitted([{ symbols: [...mr.getSymbols().keys()], dependencies: deps }]);
     } catch (e) {
       const err = new ObjectLinkingFailed(objectName, e instanceof Error ? e : new Error(String(e)));
       if (result && !mr.isDone) {

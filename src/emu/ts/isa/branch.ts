@@ -2,15 +2,11 @@
  * Branches: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR, BLR, RET. Targets of immediate branches are
  * computed at decode time; each condition code gets its own closure.
  */
-import type { DisasmContext, Fields, InsnDef } from '../decoder.ts';
+import { type DisasmContext, type InsnDef, insn } from '../decoder.ts';
 import type { Op } from '../state.ts';
 import { rz } from './alu.ts';
 import { COND, imm, rr, signExtend, target, xr } from './fmt.ts';
 import { addrOf, setXNum, TWO32 } from './util.ts';
-
-function u(f: Fields, k: string): number {
-  return f[k] as number;
-}
 
 /** Branch target, wrapped into [0, 2^64) like the hardware would (only matters below 0). */
 function wrap(t: number): number {
@@ -89,27 +85,27 @@ function bcond(cond: number, t: number, nx: number): Op {
 }
 
 export const defs: InsnDef[] = [
-  {
+  insn({
     id: 'B',
     cls: 'branch',
     pattern: '000101 imm26:26',
     flow: 'branch',
-    disasm: (f, a, ctx) => `b ${tgt(a + signExtend(u(f, 'imm26'), 26) * 4, ctx)}`,
+    disasm: (f, a, ctx) => `b ${tgt(a + signExtend(f.imm26, 26) * 4, ctx)}`,
     exec: (f, a) => {
-      const t = wrap(a + signExtend(u(f, 'imm26'), 26) * 4);
+      const t = wrap(a + signExtend(f.imm26, 26) * 4);
       return (s) => {
         s.pc = t;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'BL',
     cls: 'branch',
     pattern: '100101 imm26:26',
     flow: 'branch',
-    disasm: (f, a, ctx) => `bl ${tgt(a + signExtend(u(f, 'imm26'), 26) * 4, ctx)}`,
+    disasm: (f, a, ctx) => `bl ${tgt(a + signExtend(f.imm26, 26) * 4, ctx)}`,
     exec: (f, a) => {
-      const t = wrap(a + signExtend(u(f, 'imm26'), 26) * 4);
+      const t = wrap(a + signExtend(f.imm26, 26) * 4);
       const lo = ((a + 4) % TWO32) | 0;
       const hi = Math.floor((a + 4) / TWO32) | 0;
       return (s) => {
@@ -118,25 +114,25 @@ export const defs: InsnDef[] = [
         s.pc = t;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'B_cond',
     cls: 'branch',
     pattern: '0101010 0 imm19:19 0 cond:4',
     flow: 'branch',
-    disasm: (f, a, ctx) => `b.${COND[u(f, 'cond')]} ${tgt(a + signExtend(u(f, 'imm19'), 19) * 4, ctx)}`,
-    exec: (f, a) => bcond(u(f, 'cond'), wrap(a + signExtend(u(f, 'imm19'), 19) * 4), a + 4),
-  },
-  {
+    disasm: (f, a, ctx) => `b.${COND[f.cond]} ${tgt(a + signExtend(f.imm19, 19) * 4, ctx)}`,
+    exec: (f, a) => bcond(f.cond, wrap(a + signExtend(f.imm19, 19) * 4), a + 4),
+  }),
+  insn({
     id: 'CBZ',
     cls: 'branch',
     pattern: 'sf:1 011010 0 imm19:19 rt:5',
     flow: 'branch',
-    disasm: (f, a, ctx) => `cbz ${rr(u(f, 'sf'), u(f, 'rt'))}, ${tgt(a + signExtend(u(f, 'imm19'), 19) * 4, ctx)}`,
+    disasm: (f, a, ctx) => `cbz ${rr(f.sf, f.rt)}, ${tgt(a + signExtend(f.imm19, 19) * 4, ctx)}`,
     exec: (f, a) => {
-      const t = wrap(a + signExtend(u(f, 'imm19'), 19) * 4);
+      const t = wrap(a + signExtend(f.imm19, 19) * 4);
       const nx = a + 4;
-      const r = rz(u(f, 'rt'));
+      const r = rz(f.rt);
       if (f.sf) {
         return (s) => {
           s.pc = ((s.xlo[r] as number) | (s.xhi[r] as number)) === 0 ? t : nx;
@@ -146,17 +142,17 @@ export const defs: InsnDef[] = [
         s.pc = s.xlo[r] === 0 ? t : nx;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'CBNZ',
     cls: 'branch',
     pattern: 'sf:1 011010 1 imm19:19 rt:5',
     flow: 'branch',
-    disasm: (f, a, ctx) => `cbnz ${rr(u(f, 'sf'), u(f, 'rt'))}, ${tgt(a + signExtend(u(f, 'imm19'), 19) * 4, ctx)}`,
+    disasm: (f, a, ctx) => `cbnz ${rr(f.sf, f.rt)}, ${tgt(a + signExtend(f.imm19, 19) * 4, ctx)}`,
     exec: (f, a) => {
-      const t = wrap(a + signExtend(u(f, 'imm19'), 19) * 4);
+      const t = wrap(a + signExtend(f.imm19, 19) * 4);
       const nx = a + 4;
-      const r = rz(u(f, 'rt'));
+      const r = rz(f.rt);
       if (f.sf) {
         return (s) => {
           s.pc = ((s.xlo[r] as number) | (s.xhi[r] as number)) !== 0 ? t : nx;
@@ -166,63 +162,64 @@ export const defs: InsnDef[] = [
         s.pc = s.xlo[r] !== 0 ? t : nx;
       };
     },
-  },
+  }),
   ...(['TBZ', 'TBNZ'] as const).map(
-    (id, op): InsnDef => ({
-      id,
-      cls: 'branch',
-      pattern: `b5:1 011011 ${op} b40:5 imm14:14 rt:5`,
-      flow: 'branch',
-      disasm: (f, a, ctx) => {
-        const bit = (u(f, 'b5') << 5) | u(f, 'b40');
-        const t = a + signExtend(u(f, 'imm14'), 14) * 4;
-        return `${id.toLowerCase()} ${rr(u(f, 'b5'), u(f, 'rt'))}, ${imm(bit)}, ${tgt(t, ctx)}`;
-      },
-      exec: (f, a) => {
-        const t = wrap(a + signExtend(u(f, 'imm14'), 14) * 4);
-        const nx = a + 4;
-        const r = rz(u(f, 'rt'));
-        const mask = 1 << u(f, 'b40');
-        if (f.b5) {
+    (id, op): InsnDef =>
+      insn({
+        id,
+        cls: 'branch',
+        pattern: `b5:1 011011 ${op} b40:5 imm14:14 rt:5`,
+        flow: 'branch',
+        disasm: (f, a, ctx) => {
+          const bit = (f.b5 << 5) | f.b40;
+          const t = a + signExtend(f.imm14, 14) * 4;
+          return `${id.toLowerCase()} ${rr(f.b5, f.rt)}, ${imm(bit)}, ${tgt(t, ctx)}`;
+        },
+        exec: (f, a) => {
+          const t = wrap(a + signExtend(f.imm14, 14) * 4);
+          const nx = a + 4;
+          const r = rz(f.rt);
+          const mask = 1 << f.b40;
+          if (f.b5) {
+            return op === 0
+              ? (s) => {
+                  s.pc = ((s.xhi[r] as number) & mask) === 0 ? t : nx;
+                }
+              : (s) => {
+                  s.pc = ((s.xhi[r] as number) & mask) !== 0 ? t : nx;
+                };
+          }
           return op === 0
             ? (s) => {
-                s.pc = ((s.xhi[r] as number) & mask) === 0 ? t : nx;
+                s.pc = ((s.xlo[r] as number) & mask) === 0 ? t : nx;
               }
             : (s) => {
-                s.pc = ((s.xhi[r] as number) & mask) !== 0 ? t : nx;
+                s.pc = ((s.xlo[r] as number) & mask) !== 0 ? t : nx;
               };
-        }
-        return op === 0
-          ? (s) => {
-              s.pc = ((s.xlo[r] as number) & mask) === 0 ? t : nx;
-            }
-          : (s) => {
-              s.pc = ((s.xlo[r] as number) & mask) !== 0 ? t : nx;
-            };
-      },
-    }),
+        },
+      }),
   ),
-  {
+  insn({
     id: 'BR',
     cls: 'branch',
     pattern: '1101011 0000 11111 000000 rn:5 00000',
     flow: 'branch',
-    disasm: (f) => `br ${xr(u(f, 'rn'))}`,
+    disasm: (f) => `br ${xr(f.rn)}`,
     exec: (f) => {
-      const n = rz(u(f, 'rn'));
+      const n = rz(f.rn);
       return (s) => {
         s.pc = addrOf(s, n);
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'BLR',
     cls: 'branch',
     pattern: '1101011 0001 11111 000000 rn:5 00000',
     flow: 'branch',
-    disasm: (f) => `blr ${xr(u(f, 'rn'))}`,
+    disasm: (f) => `blr ${xr(f.rn)}`,
     exec: (f, a) => {
-      const n = rz(u(f, 'rn'));
+      const n = rz(f.rn);
       const ret = a + 4;
       return (s) => {
         const t = addrOf(s, n); // read before x30 is written (blr x30)
@@ -230,20 +227,20 @@ export const defs: InsnDef[] = [
         s.pc = t;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'RET',
     cls: 'branch',
     pattern: '1101011 0010 11111 000000 rn:5 00000',
     flow: 'branch',
-    disasm: (f) => (f.rn === 30 ? 'ret' : `ret ${xr(u(f, 'rn'))}`),
+    disasm: (f) => (f.rn === 30 ? 'ret' : `ret ${xr(f.rn)}`),
     exec: (f) => {
-      const n = rz(u(f, 'rn'));
+      const n = rz(f.rn);
       return (s) => {
         s.pc = addrOf(s, n);
       };
     },
-  },
+  }),
 ];
 
 export { TWO32 };

@@ -2,10 +2,8 @@
  * Cryptographic extension (AES, SHA-1, SHA-256, 64-bit PMULL) and CRC32/CRC32C, as on an
  * ARMv8.0-A core with the Crypto and CRC extensions (Unicorn's default Cortex-A72).
  */
-import type { Fields, InsnDef } from '../decoder.ts';
+import { type Fields, type InsnDef, insn } from '../decoder.ts';
 import type { CpuState, Op } from '../state.ts';
-
-const x = (f: Fields, k: string): number => f[k] as number;
 
 // ---- AES ------------------------------------------------------------------------------------
 
@@ -99,7 +97,7 @@ function storeWords(s: CpuState, r: number, at: number): void {
 
 function sha1Op(fn: (a: number, b: number, c: number) => number): (f: Fields) => Op {
   return (f) => {
-    const [d, n, m] = [x(f, 'rd'), x(f, 'rn'), x(f, 'rm')];
+    const [d, n, m] = [f.rd, f.rn, f.rm];
     return (s) => {
       let x0 = s.vi[d << 2] as number;
       let x1 = s.vi[(d << 2) + 1] as number;
@@ -201,17 +199,18 @@ export const defs: InsnDef[] = [
       ['aesimc', 7],
     ] as [string, number][]
   ).map(
-    ([name, op]): InsnDef => ({
-      id: name.toUpperCase(),
-      cls: 'crypto',
-      pattern: `01001110 00 10100 ${op.toString(2).padStart(5, '0')} 10 rn:5 rd:5`,
-      disasm: (f) => `${name} ${v16(x(f, 'rd'))}, ${v16(x(f, 'rn'))}`,
-      exec: (f) => {
-        const [d, n] = [x(f, 'rd'), x(f, 'rn')];
-        if (op < 6) return (s) => aesRound(s, d, n, op === 5);
-        return (s) => mixColumns(s, d, n, op === 7);
-      },
-    }),
+    ([name, op]): InsnDef =>
+      insn({
+        id: name.toUpperCase(),
+        cls: 'crypto',
+        pattern: `01001110 00 10100 ${op.toString(2).padStart(5, '0')} 10 rn:5 rd:5`,
+        disasm: (f) => `${name} ${v16(f.rd)}, ${v16(f.rn)}`,
+        exec: (f) => {
+          const [d, n] = [f.rd, f.rn];
+          if (op < 6) return (s) => aesRound(s, d, n, op === 5);
+          return (s) => mixColumns(s, d, n, op === 7);
+        },
+      }),
   ),
   ...(
     [
@@ -220,21 +219,22 @@ export const defs: InsnDef[] = [
       ['sha1m', 2, majority],
     ] as [string, number, (a: number, b: number, c: number) => number][]
   ).map(
-    ([name, op, fn]): InsnDef => ({
-      id: name.toUpperCase(),
-      cls: 'crypto',
-      pattern: `01011110 00 0 rm:5 0 ${op.toString(2).padStart(3, '0')} 00 rn:5 rd:5`,
-      disasm: (f) => `${name} q${x(f, 'rd')}, s${x(f, 'rn')}, ${v4s(x(f, 'rm'))}`,
-      exec: sha1Op(fn),
-    }),
+    ([name, op, fn]): InsnDef =>
+      insn({
+        id: name.toUpperCase(),
+        cls: 'crypto',
+        pattern: `01011110 00 0 rm:5 0 ${op.toString(2).padStart(3, '0')} 00 rn:5 rd:5`,
+        disasm: (f) => `${name} q${f.rd}, s${f.rn}, ${v4s(f.rm)}`,
+        exec: sha1Op(fn),
+      }),
   ),
-  {
+  insn({
     id: 'SHA1SU0',
     cls: 'crypto',
     pattern: '01011110 00 0 rm:5 0 011 00 rn:5 rd:5',
-    disasm: (f) => `sha1su0 ${v4s(x(f, 'rd'))}, ${v4s(x(f, 'rn'))}, ${v4s(x(f, 'rm'))}`,
+    disasm: (f) => `sha1su0 ${v4s(f.rd)}, ${v4s(f.rn)}, ${v4s(f.rm)}`,
     exec: (f) => {
-      const [d, n, m] = [x(f, 'rd'), x(f, 'rn'), x(f, 'rm')];
+      const [d, n, m] = [f.rd, f.rn, f.rm];
       return (s) => {
         loadWords(s, d, 0);
         loadWords(s, n, 4);
@@ -243,32 +243,33 @@ export const defs: InsnDef[] = [
         for (let i = 0; i < 4; i++) s.vi[(d << 2) + i] = (W[2 + i] as number) ^ (W[i] as number) ^ (W[8 + i] as number);
       };
     },
-  },
+  }),
   ...(
     [
       ['sha256h', 4],
       ['sha256h2', 5],
     ] as [string, number][]
   ).map(
-    ([name, op]): InsnDef => ({
-      id: name.toUpperCase(),
-      cls: 'crypto',
-      pattern: `01011110 00 0 rm:5 0 ${op.toString(2)} 00 rn:5 rd:5`,
-      disasm: (f) => `${name} q${x(f, 'rd')}, q${x(f, 'rn')}, ${v4s(x(f, 'rm'))}`,
-      exec: (f) => {
-        const [d, n, m] = [x(f, 'rd'), x(f, 'rn'), x(f, 'rm')];
-        if (op === 4) return (s) => sha256Hash(s, d, n, m, d, true);
-        return (s) => sha256Hash(s, n, d, m, d, false);
-      },
-    }),
+    ([name, op]): InsnDef =>
+      insn({
+        id: name.toUpperCase(),
+        cls: 'crypto',
+        pattern: `01011110 00 0 rm:5 0 ${op.toString(2)} 00 rn:5 rd:5`,
+        disasm: (f) => `${name} q${f.rd}, q${f.rn}, ${v4s(f.rm)}`,
+        exec: (f) => {
+          const [d, n, m] = [f.rd, f.rn, f.rm];
+          if (op === 4) return (s) => sha256Hash(s, d, n, m, d, true);
+          return (s) => sha256Hash(s, n, d, m, d, false);
+        },
+      }),
   ),
-  {
+  insn({
     id: 'SHA256SU1',
     cls: 'crypto',
     pattern: '01011110 00 0 rm:5 0 110 00 rn:5 rd:5',
-    disasm: (f) => `sha256su1 ${v4s(x(f, 'rd'))}, ${v4s(x(f, 'rn'))}, ${v4s(x(f, 'rm'))}`,
+    disasm: (f) => `sha256su1 ${v4s(f.rd)}, ${v4s(f.rn)}, ${v4s(f.rm)}`,
     exec: (f) => {
-      const [d, n, m] = [x(f, 'rd'), x(f, 'rn'), x(f, 'rm')];
+      const [d, n, m] = [f.rd, f.rn, f.rm];
       return (s) => {
         loadWords(s, d, 0);
         loadWords(s, n, 4);
@@ -281,14 +282,14 @@ export const defs: InsnDef[] = [
         for (let i = 0; i < 4; i++) s.vi[(d << 2) + i] = R4[i] as number;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'SHA1H',
     cls: 'crypto',
     pattern: '01011110 00 10100 00000 10 rn:5 rd:5',
-    disasm: (f) => `sha1h s${x(f, 'rd')}, s${x(f, 'rn')}`,
+    disasm: (f) => `sha1h s${f.rd}, s${f.rn}`,
     exec: (f) => {
-      const [d, n] = [x(f, 'rd'), x(f, 'rn')];
+      const [d, n] = [f.rd, f.rn];
       return (s) => {
         const v = rol(s.vi[n << 2] as number, 30);
         const o = d << 2;
@@ -298,14 +299,14 @@ export const defs: InsnDef[] = [
         s.vi[o + 3] = 0;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'SHA1SU1',
     cls: 'crypto',
     pattern: '01011110 00 10100 00001 10 rn:5 rd:5',
-    disasm: (f) => `sha1su1 ${v4s(x(f, 'rd'))}, ${v4s(x(f, 'rn'))}`,
+    disasm: (f) => `sha1su1 ${v4s(f.rd)}, ${v4s(f.rn)}`,
     exec: (f) => {
-      const [d, n] = [x(f, 'rd'), x(f, 'rn')];
+      const [d, n] = [f.rd, f.rn];
       return (s) => {
         loadWords(s, d, 0);
         loadWords(s, n, 4);
@@ -321,14 +322,14 @@ export const defs: InsnDef[] = [
         s.vi[o + 3] = rol(t3, 1) ^ rol(t0, 2);
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'SHA256SU0',
     cls: 'crypto',
     pattern: '01011110 00 10100 00010 10 rn:5 rd:5',
-    disasm: (f) => `sha256su0 ${v4s(x(f, 'rd'))}, ${v4s(x(f, 'rn'))}`,
+    disasm: (f) => `sha256su0 ${v4s(f.rd)}, ${v4s(f.rn)}`,
     exec: (f) => {
-      const [d, n] = [x(f, 'rd'), x(f, 'rn')];
+      const [d, n] = [f.rd, f.rn];
       return (s) => {
         loadWords(s, d, 0);
         loadWords(s, n, 4);
@@ -339,15 +340,14 @@ export const defs: InsnDef[] = [
         }
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'PMULL_1q',
     cls: 'crypto',
     pattern: '0 q:1 0 01110 11 1 rm:5 1110 00 rn:5 rd:5',
-    disasm: (f) =>
-      `pmull${f.q ? '2' : ''} v${x(f, 'rd')}.1q, v${x(f, 'rn')}.${f.q ? '2d' : '1d'}, v${x(f, 'rm')}.${f.q ? '2d' : '1d'}`,
+    disasm: (f) => `pmull${f.q ? '2' : ''} v${f.rd}.1q, v${f.rn}.${f.q ? '2d' : '1d'}, v${f.rm}.${f.q ? '2d' : '1d'}`,
     exec: (f) => {
-      const [d, n, m] = [x(f, 'rd'), x(f, 'rn'), x(f, 'rm')];
+      const [d, n, m] = [f.rd, f.rn, f.rm];
       const off = f.q ? 2 : 0;
       return (s) => {
         const vi = s.vi;
@@ -363,24 +363,24 @@ export const defs: InsnDef[] = [
         for (let i = 0; i < 4; i++) vi[(d << 2) + i] = P[i] as number;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'CRC32',
     cls: 'crc',
     pattern: 'sf:1 0 0 11010110 rm:5 010 c:1 sz:2 rn:5 rd:5',
     when: (f) => (f.sf === 1) === (f.sz === 3),
     disasm: (f) => {
-      const z = x(f, 'sz');
+      const z = f.sz;
       const w = (r: number): string => (r === 31 ? 'wzr' : `w${r}`);
-      const m = z === 3 ? (f.rm === 31 ? 'xzr' : `x${f.rm}`) : w(x(f, 'rm'));
-      return `crc32${f.c ? 'c' : ''}${'bhwx'[z]} ${w(x(f, 'rd'))}, ${w(x(f, 'rn'))}, ${m}`;
+      const m = z === 3 ? (f.rm === 31 ? 'xzr' : `x${f.rm}`) : w(f.rm);
+      return `crc32${f.c ? 'c' : ''}${'bhwx'[z]} ${w(f.rd)}, ${w(f.rn)}, ${m}`;
     },
     exec: (f) => {
-      const z = x(f, 'sz');
+      const z = f.sz;
       const t = f.c ? CRC32C : CRC32;
-      const n = f.rn === 31 ? 32 : x(f, 'rn');
-      const m = f.rm === 31 ? 32 : x(f, 'rm');
-      const d = f.rd === 31 ? 33 : x(f, 'rd');
+      const n = f.rn === 31 ? 32 : f.rn;
+      const m = f.rm === 31 ? 32 : f.rm;
+      const d = f.rd === 31 ? 33 : f.rd;
       const nb = 1 << Math.min(z, 2);
       return (s) => {
         let crc = crcBytes(t, s.xlo[n] as number, s.xlo[m] as number, nb);
@@ -389,5 +389,5 @@ export const defs: InsnDef[] = [
         s.xhi[d] = 0;
       };
     },
-  },
+  }),
 ];

@@ -2,7 +2,7 @@
  * Data processing (immediate): PC-relative addressing, add/subtract, logical, move wide,
  * bitfield and extract. ARMv8.0-A only (the v8.5 tag forms ADDG/SUBG are left undefined).
  */
-import type { Fields, InsnDef } from '../decoder.ts';
+import { type Fields, type InsnDef, insn } from '../decoder.ts';
 import type { CpuState, Op } from '../state.ts';
 import {
   adds32,
@@ -24,10 +24,6 @@ import { imm, rr, signExtend, target, wr, xr } from './fmt.ts';
 
 const MASK64 = 0xffffffffffffffffn;
 
-function u(f: Fields, k: string): number {
-  return f[k] as number;
-}
-
 // ---- PC-relative -----------------------------------------------------------------------------
 
 function pcRel(value: number, rd: number): Op {
@@ -40,28 +36,28 @@ function pcRel(value: number, rd: number): Op {
 }
 
 function adrImm(f: Fields): number {
-  return signExtend((u(f, 'immhi') << 2) | u(f, 'immlo'), 21);
+  return signExtend((f.immhi << 2) | f.immlo, 21);
 }
 
 const pcrel: InsnDef[] = [
-  {
+  insn({
     id: 'ADR',
     cls: 'dp-imm',
     pattern: '0 immlo:2 10000 immhi:19 rd:5',
-    disasm: (f) => `adr ${xr(u(f, 'rd'))}, ${imm(adrImm(f))}`,
-    exec: (f, a) => pcRel(a + adrImm(f), u(f, 'rd')),
-  },
-  {
+    disasm: (f) => `adr ${xr(f.rd)}, ${imm(adrImm(f))}`,
+    exec: (f, a) => pcRel(a + adrImm(f), f.rd),
+  }),
+  insn({
     id: 'ADRP',
     cls: 'dp-imm',
     pattern: '1 immlo:2 10000 immhi:19 rd:5',
     disasm: (f, a, ctx) => {
       const t = a - (a % 4096) + adrImm(f) * 4096;
       const text = t < 0 ? `0x${(BigInt(t) & MASK64).toString(16)}` : target(t, ctx?.symbolize);
-      return `adrp ${xr(u(f, 'rd'))}, ${text}`;
+      return `adrp ${xr(f.rd)}, ${text}`;
     },
-    exec: (f, a) => pcRel(adrpTarget(f, a), u(f, 'rd')),
-  },
+    exec: (f, a) => pcRel(adrpTarget(f, a), f.rd),
+  }),
 ];
 
 function adrpTarget(f: Fields, a: number): number {
@@ -72,16 +68,16 @@ function adrpTarget(f: Fields, a: number): number {
 // ---- add/subtract (immediate) ------------------------------------------------------------------
 
 function addImmText(f: Fields): string {
-  const k = u(f, 'imm12');
+  const k = f.imm12;
   return f.sh ? `${imm(k)}, lsl #12 // =${imm(k * 4096).slice(1)}` : imm(k);
 }
 
 function addSubImmExec(f: Fields, sub: boolean, setFlags: boolean): Op {
-  const sf = u(f, 'sf');
-  const n = u(f, 'rn'); // 31 = SP
-  const rd = u(f, 'rd');
+  const sf = f.sf;
+  const n = f.rn; // 31 = SP
+  const rd = f.rd;
   const d = setFlags ? wz(rd) : rd; // 31 = SP unless flags are set
-  const k = u(f, 'imm12') * (f.sh ? 4096 : 1);
+  const k = f.imm12 * (f.sh ? 4096 : 1);
   if (sf) {
     if (!setFlags) {
       if (!sub) {
@@ -132,61 +128,61 @@ function addSubImmExec(f: Fields, sub: boolean, setFlags: boolean): Op {
 }
 
 const addSubImm: InsnDef[] = [
-  {
+  insn({
     id: 'ADD_imm',
     cls: 'dp-imm',
     pattern: 'sf:1 0 0 100010 sh:1 imm12:12 rn:5 rd:5',
     disasm: (f) => {
-      const sf = u(f, 'sf');
-      const d = rr(sf, u(f, 'rd'), true);
-      const n = rr(sf, u(f, 'rn'), true);
+      const sf = f.sf;
+      const d = rr(sf, f.rd, true);
+      const n = rr(sf, f.rn, true);
       if (!f.sh && f.imm12 === 0 && (f.rd === 31 || f.rn === 31)) return `mov ${d}, ${n}`;
       return `add ${d}, ${n}, ${addImmText(f)}`;
     },
     exec: (f) => addSubImmExec(f, false, false),
-  },
-  {
+  }),
+  insn({
     id: 'ADDS_imm',
     cls: 'dp-imm',
     pattern: 'sf:1 0 1 100010 sh:1 imm12:12 rn:5 rd:5',
     disasm: (f) => {
-      const sf = u(f, 'sf');
-      const n = rr(sf, u(f, 'rn'), true);
+      const sf = f.sf;
+      const n = rr(sf, f.rn, true);
       if (f.rd === 31) return `cmn ${n}, ${addImmText(f)}`;
-      return `adds ${rr(sf, u(f, 'rd'))}, ${n}, ${addImmText(f)}`;
+      return `adds ${rr(sf, f.rd)}, ${n}, ${addImmText(f)}`;
     },
     exec: (f) => addSubImmExec(f, false, true),
-  },
-  {
+  }),
+  insn({
     id: 'SUB_imm',
     cls: 'dp-imm',
     pattern: 'sf:1 1 0 100010 sh:1 imm12:12 rn:5 rd:5',
     disasm: (f) => {
-      const sf = u(f, 'sf');
-      return `sub ${rr(sf, u(f, 'rd'), true)}, ${rr(sf, u(f, 'rn'), true)}, ${addImmText(f)}`;
+      const sf = f.sf;
+      return `sub ${rr(sf, f.rd, true)}, ${rr(sf, f.rn, true)}, ${addImmText(f)}`;
     },
     exec: (f) => addSubImmExec(f, true, false),
-  },
-  {
+  }),
+  insn({
     id: 'SUBS_imm',
     cls: 'dp-imm',
     pattern: 'sf:1 1 1 100010 sh:1 imm12:12 rn:5 rd:5',
     disasm: (f) => {
-      const sf = u(f, 'sf');
-      const n = rr(sf, u(f, 'rn'), true);
+      const sf = f.sf;
+      const n = rr(sf, f.rn, true);
       if (f.rd === 31) return `cmp ${n}, ${addImmText(f)}`;
-      return `subs ${rr(sf, u(f, 'rd'))}, ${n}, ${addImmText(f)}`;
+      return `subs ${rr(sf, f.rd)}, ${n}, ${addImmText(f)}`;
     },
     exec: (f) => addSubImmExec(f, true, true),
-  },
+  }),
 ];
 
 // ---- logical (immediate) -----------------------------------------------------------------------
 
 function logicalMask(f: Fields): [number, number] | null {
-  const sf = u(f, 'sf');
+  const sf = f.sf;
   if (!sf && f.N) return null;
-  const m = decodeBitMasks(u(f, 'N'), u(f, 'imms'), u(f, 'immr'), true, sf ? 64 : 32);
+  const m = decodeBitMasks(f.N, f.imms, f.immr, true, sf ? 64 : 32);
   return m === null ? null : [m[0], m[1]];
 }
 
@@ -219,8 +215,8 @@ function logicalImmExec(f: Fields, opc: number): Op {
   const m = logicalMask(f) as [number, number];
   const mlo = m[0];
   const mhi = m[1];
-  const n = rz(u(f, 'rn'));
-  const rd = u(f, 'rd');
+  const n = rz(f.rn);
+  const rd = f.rd;
   const d = opc === 3 ? wz(rd) : rd; // AND/ORR/EOR may write SP
   if (f.sf) {
     switch (opc) {
@@ -277,22 +273,23 @@ function logicalImmExec(f: Fields, opc: number): Op {
 
 const LOGIC_NAMES = ['and', 'orr', 'eor', 'ands'];
 
-const logicalImm: InsnDef[] = LOGIC_NAMES.map((name, opc) => ({
-  id: `${name.toUpperCase()}_imm`,
-  cls: 'dp-imm' as const,
-  pattern: `sf:1 ${opc.toString(2).padStart(2, '0')} 100100 N:1 immr:6 imms:6 rn:5 rd:5`,
-  when: (f: Fields) => logicalMask(f) !== null,
-  disasm: (f: Fields) => {
-    const sf = u(f, 'sf');
-    const width = sf ? 64 : 32;
-    const v = maskValue(f);
-    if (opc === 1 && f.rn === 31 && !isAnyMovWide(v, width))
-      return `mov ${rr(sf, u(f, 'rd'), true)}, ${movImm(v, width)}`;
-    if (opc === 3 && f.rd === 31) return `tst ${rr(sf, u(f, 'rn'))}, ${imm(v)}`;
-    return `${name} ${rr(sf, u(f, 'rd'), opc !== 3)}, ${rr(sf, u(f, 'rn'))}, ${imm(v)}`;
-  },
-  exec: (f: Fields) => logicalImmExec(f, opc),
-}));
+const logicalImm: InsnDef[] = LOGIC_NAMES.map((name, opc) =>
+  insn({
+    id: `${name.toUpperCase()}_imm`,
+    cls: 'dp-imm' as const,
+    pattern: `sf:1 ${opc.toString(2).padStart(2, '0')} 100100 N:1 immr:6 imms:6 rn:5 rd:5`,
+    when: (f: Fields) => logicalMask(f) !== null,
+    disasm: (f: Fields) => {
+      const sf = f.sf;
+      const width = sf ? 64 : 32;
+      const v = maskValue(f);
+      if (opc === 1 && f.rn === 31 && !isAnyMovWide(v, width)) return `mov ${rr(sf, f.rd, true)}, ${movImm(v, width)}`;
+      if (opc === 3 && f.rd === 31) return `tst ${rr(sf, f.rn)}, ${imm(v)}`;
+      return `${name} ${rr(sf, f.rd, opc !== 3)}, ${rr(sf, f.rn)}, ${imm(v)}`;
+    },
+    exec: (f: Fields) => logicalImmExec(f, opc),
+  }),
+);
 
 // ---- move wide ---------------------------------------------------------------------------------
 
@@ -303,24 +300,24 @@ function isMovz(v: bigint, shift: number, width: number): boolean {
 }
 
 const moveWide: InsnDef[] = [
-  {
+  insn({
     id: 'MOVN',
     cls: 'dp-imm',
     pattern: 'sf:1 00 100101 hw:2 imm16:16 rd:5',
-    when: (f) => f.sf === 1 || u(f, 'hw') < 2,
+    when: (f) => f.sf === 1 || f.hw < 2,
     disasm: (f) => {
-      const sf = u(f, 'sf');
+      const sf = f.sf;
       const width = sf ? 64 : 32;
-      const shift = 16 * u(f, 'hw');
-      const v = ~(BigInt(u(f, 'imm16')) << BigInt(shift)) & (sf ? MASK64 : 0xffffffffn);
+      const shift = 16 * f.hw;
+      const v = ~(BigInt(f.imm16) << BigInt(shift)) & (sf ? MASK64 : 0xffffffffn);
       const inv = ~v & (sf ? MASK64 : 0xffffffffn);
-      if (!isAnyMovz(v, width) && isMovz(inv, shift, width)) return `mov ${rr(sf, u(f, 'rd'))}, ${movImm(v, width)}`;
-      return `movn ${rr(sf, u(f, 'rd'))}, ${imm(u(f, 'imm16'))}${shift ? `, lsl #${shift}` : ''}`;
+      if (!isAnyMovz(v, width) && isMovz(inv, shift, width)) return `mov ${rr(sf, f.rd)}, ${movImm(v, width)}`;
+      return `movn ${rr(sf, f.rd)}, ${imm(f.imm16)}${shift ? `, lsl #${shift}` : ''}`;
     },
     exec: (f) => {
-      const d = wz(u(f, 'rd'));
-      const hw = u(f, 'hw');
-      const v = u(f, 'imm16');
+      const d = wz(f.rd);
+      const hw = f.hw;
+      const v = f.imm16;
       const lo = ~(hw === 0 ? v : hw === 1 ? v << 16 : 0);
       const hi = f.sf ? ~(hw === 2 ? v : hw === 3 ? v << 16 : 0) : 0;
       return (s) => {
@@ -328,24 +325,24 @@ const moveWide: InsnDef[] = [
         s.xhi[d] = hi;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'MOVZ',
     cls: 'dp-imm',
     pattern: 'sf:1 10 100101 hw:2 imm16:16 rd:5',
-    when: (f) => f.sf === 1 || u(f, 'hw') < 2,
+    when: (f) => f.sf === 1 || f.hw < 2,
     disasm: (f) => {
-      const sf = u(f, 'sf');
+      const sf = f.sf;
       const width = sf ? 64 : 32;
-      const shift = 16 * u(f, 'hw');
-      const v = BigInt(u(f, 'imm16')) << BigInt(shift);
-      if (isMovz(v, shift, width)) return `mov ${rr(sf, u(f, 'rd'))}, ${movImm(v, width)}`;
-      return `movz ${rr(sf, u(f, 'rd'))}, ${imm(u(f, 'imm16'))}${shift ? `, lsl #${shift}` : ''}`;
+      const shift = 16 * f.hw;
+      const v = BigInt(f.imm16) << BigInt(shift);
+      if (isMovz(v, shift, width)) return `mov ${rr(sf, f.rd)}, ${movImm(v, width)}`;
+      return `movz ${rr(sf, f.rd)}, ${imm(f.imm16)}${shift ? `, lsl #${shift}` : ''}`;
     },
     exec: (f) => {
-      const d = wz(u(f, 'rd'));
-      const hw = u(f, 'hw');
-      const v = u(f, 'imm16');
+      const d = wz(f.rd);
+      const hw = f.hw;
+      const v = f.imm16;
       const lo = hw === 0 ? v : hw === 1 ? v << 16 : 0;
       const hi = hw === 2 ? v : hw === 3 ? v << 16 : 0;
       return (s) => {
@@ -353,21 +350,21 @@ const moveWide: InsnDef[] = [
         s.xhi[d] = hi;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'MOVK',
     cls: 'dp-imm',
     pattern: 'sf:1 11 100101 hw:2 imm16:16 rd:5',
-    when: (f) => f.sf === 1 || u(f, 'hw') < 2,
+    when: (f) => f.sf === 1 || f.hw < 2,
     disasm: (f) => {
-      const shift = 16 * u(f, 'hw');
-      return `movk ${rr(u(f, 'sf'), u(f, 'rd'))}, ${imm(u(f, 'imm16'))}${shift ? `, lsl #${shift}` : ''}`;
+      const shift = 16 * f.hw;
+      return `movk ${rr(f.sf, f.rd)}, ${imm(f.imm16)}${shift ? `, lsl #${shift}` : ''}`;
     },
     exec: (f) => {
-      const d = wz(u(f, 'rd'));
-      const hw = u(f, 'hw');
-      const v = u(f, 'imm16');
-      const sf = u(f, 'sf');
+      const d = wz(f.rd);
+      const hw = f.hw;
+      const v = f.imm16;
+      const sf = f.sf;
       switch (hw) {
         case 0:
           return sf
@@ -397,33 +394,33 @@ const moveWide: InsnDef[] = [
           };
       }
     },
-  },
+  }),
 ];
 
 // ---- bitfield ----------------------------------------------------------------------------------
 
 function bitfieldValid(f: Fields): boolean {
-  const sf = u(f, 'sf');
+  const sf = f.sf;
   if (f.N !== sf) return false;
-  if (!sf && (u(f, 'immr') >= 32 || u(f, 'imms') >= 32)) return false;
+  if (!sf && (f.immr >= 32 || f.imms >= 32)) return false;
   return true;
 }
 
 /** Preferred disassembly of SBFM (opc 0), BFM (1), UBFM (2), following llvm-objdump. */
 function bitfieldText(f: Fields, opc: number): string {
-  const sf = u(f, 'sf');
+  const sf = f.sf;
   const size = sf ? 64 : 32;
-  const immr = u(f, 'immr');
-  const imms = u(f, 'imms');
-  const d = rr(sf, u(f, 'rd'));
-  const n = rr(sf, u(f, 'rn'));
+  const immr = f.immr;
+  const imms = f.imms;
+  const d = rr(sf, f.rd);
+  const n = rr(sf, f.rn);
   if (opc === 1) {
     if (imms < immr) return `bfi ${d}, ${n}, #${size - immr}, #${imms + 1}`;
     return `bfxil ${d}, ${n}, #${immr}, #${imms - immr + 1}`;
   }
   const signed = opc === 0;
   if (immr === 0) {
-    const src = wr(u(f, 'rn'));
+    const src = wr(f.rn);
     if (imms === 7 && (signed || !sf)) return `${signed ? 'sxtb' : 'uxtb'} ${d}, ${src}`;
     if (imms === 15 && (signed || !sf)) return `${signed ? 'sxth' : 'uxth'} ${d}, ${src}`;
     if (imms === 31 && signed && sf) return `sxtw ${d}, ${src}`;
@@ -435,12 +432,12 @@ function bitfieldText(f: Fields, opc: number): string {
 }
 
 function bitfieldExec(f: Fields, opc: number): Op {
-  const sf = u(f, 'sf');
+  const sf = f.sf;
   const size = sf ? 64 : 32;
-  const immr = u(f, 'immr');
-  const imms = u(f, 'imms');
-  const n = rz(u(f, 'rn'));
-  const d = wz(u(f, 'rd'));
+  const immr = f.immr;
+  const imms = f.imms;
+  const n = rz(f.rn);
+  const d = wz(f.rd);
   // Fast paths for the shift aliases.
   if (opc === 2 && imms + 1 === immr && imms !== size - 1) {
     const k = size - immr;
@@ -480,7 +477,7 @@ function bitfieldExec(f: Fields, opc: number): Op {
     };
   }
   // General case, straight from the ARM ARM pseudocode.
-  const m = decodeBitMasks(u(f, 'N'), imms, immr, false, size) as [number, number, number, number];
+  const m = decodeBitMasks(f.N, imms, immr, false, size) as [number, number, number, number];
   const [wlo, whi, tlo, thi] = m;
   if (sf) {
     const sbit = imms; // bit of the source replicated by SBFM
@@ -540,34 +537,36 @@ function bitfieldExec(f: Fields, opc: number): Op {
   };
 }
 
-const bitfield: InsnDef[] = ['SBFM', 'BFM', 'UBFM'].map((id, opc) => ({
-  id,
-  cls: 'dp-imm' as const,
-  pattern: `sf:1 ${opc.toString(2).padStart(2, '0')} 100110 N:1 immr:6 imms:6 rn:5 rd:5`,
-  when: bitfieldValid,
-  disasm: (f: Fields) => bitfieldText(f, opc),
-  exec: (f: Fields) => bitfieldExec(f, opc),
-}));
+const bitfield: InsnDef[] = ['SBFM', 'BFM', 'UBFM'].map((id, opc) =>
+  insn({
+    id,
+    cls: 'dp-imm' as const,
+    pattern: `sf:1 ${opc.toString(2).padStart(2, '0')} 100110 N:1 immr:6 imms:6 rn:5 rd:5`,
+    when: bitfieldValid,
+    disasm: (f: Fields) => bitfieldText(f, opc),
+    exec: (f: Fields) => bitfieldExec(f, opc),
+  }),
+);
 
 // ---- extract -----------------------------------------------------------------------------------
 
 const extract: InsnDef[] = [
-  {
+  insn({
     id: 'EXTR',
     cls: 'dp-imm',
     pattern: 'sf:1 00 100111 N:1 0 rm:5 imms:6 rn:5 rd:5',
-    when: (f) => f.N === f.sf && (f.sf === 1 || u(f, 'imms') < 32),
+    when: (f) => f.N === f.sf && (f.sf === 1 || f.imms < 32),
     disasm: (f) => {
-      const sf = u(f, 'sf');
+      const sf = f.sf;
       const name = f.rn === f.rm ? 'ror' : 'extr';
-      const regs = f.rn === f.rm ? `${rr(sf, u(f, 'rn'))}` : `${rr(sf, u(f, 'rn'))}, ${rr(sf, u(f, 'rm'))}`;
-      return `${name} ${rr(sf, u(f, 'rd'))}, ${regs}, ${imm(u(f, 'imms'))}`;
+      const regs = f.rn === f.rm ? `${rr(sf, f.rn)}` : `${rr(sf, f.rn)}, ${rr(sf, f.rm)}`;
+      return `${name} ${rr(sf, f.rd)}, ${regs}, ${imm(f.imms)}`;
     },
     exec: (f) => {
-      const n = rz(u(f, 'rn'));
-      const m = rz(u(f, 'rm'));
-      const d = wz(u(f, 'rd'));
-      const k = u(f, 'imms');
+      const n = rz(f.rn);
+      const m = rz(f.rm);
+      const d = wz(f.rd);
+      const k = f.imms;
       if (!f.sf) {
         if (k === 0) {
           return (s) => {
@@ -611,7 +610,7 @@ const extract: InsnDef[] = [
         s.xhi[d] = (nlo >>> j) | (nhi << (32 - j));
       };
     },
-  },
+  }),
 ];
 
 export const defs: InsnDef[] = [...pcrel, ...addSubImm, ...logicalImm, ...moveWide, ...bitfield, ...extract];

@@ -7,7 +7,7 @@
  * Hot forms (no shift, common aliases) get dedicated closures; the rest share generic ones
  * whose switches depend only on values fixed at decode time.
  */
-import type { Fields, InsnDef } from '../decoder.ts';
+import { type Fields, type InsnDef, insn } from '../decoder.ts';
 import type { CpuState, Op } from '../state.ts';
 import {
   adds32,
@@ -44,35 +44,31 @@ import {
 } from './alu.ts';
 import { COND, EXTEND, imm, rr, SHIFT, wr, xr } from './fmt.ts';
 
-function u(f: Fields, k: string): number {
-  return f[k] as number;
-}
-
 function bits(v: number, width: number): string {
   return v.toString(2).padStart(width, '0');
 }
 
 /** `, lsl #3` suffix of a shifted register operand (omitted for LSL #0). */
 function shiftText(f: Fields): string {
-  const t = u(f, 'shift');
-  const k = u(f, 'imm6');
+  const t = f.shift;
+  const k = f.imm6;
   return t === 0 && k === 0 ? '' : `, ${SHIFT[t]} #${k}`;
 }
 
 function validShift(f: Fields): boolean {
-  return f.sf === 1 || u(f, 'imm6') < 32;
+  return f.sf === 1 || f.imm6 < 32;
 }
 
 // ---- logical (shifted register) ----------------------------------------------------------------
 
 /** opc: 0 AND, 1 ORR, 2 EOR, 3 ANDS; inv: the second operand is inverted (BIC/ORN/EON/BICS). */
 function logicalRegExec(f: Fields, opc: number, inv: boolean): Op {
-  const sf = u(f, 'sf');
-  const n = rz(u(f, 'rn'));
-  const m = rz(u(f, 'rm'));
-  const d = wz(u(f, 'rd'));
-  const t = u(f, 'shift');
-  const k = u(f, 'imm6');
+  const sf = f.sf;
+  const n = rz(f.rn);
+  const m = rz(f.rm);
+  const d = wz(f.rd);
+  const t = f.shift;
+  const k = f.imm6;
   const plain = k === 0 && !inv;
   if (sf && plain) {
     switch (opc) {
@@ -178,35 +174,40 @@ const LOGICAL: [id: string, opc: number, inv: boolean][] = [
   ['BICS', 3, true],
 ];
 
-const logicalReg: InsnDef[] = LOGICAL.map(([id, opc, inv]) => ({
-  id: `${id}_reg`,
-  cls: 'dp-reg' as const,
-  pattern: `sf:1 ${bits(opc, 2)} 01010 shift:2 ${inv ? 1 : 0} rm:5 imm6:6 rn:5 rd:5`,
-  when: validShift,
-  disasm: (f: Fields) => {
-    const sf = u(f, 'sf');
-    const d = rr(sf, u(f, 'rd'));
-    const n = rr(sf, u(f, 'rn'));
-    const m = rr(sf, u(f, 'rm'));
-    const sh = shiftText(f);
-    if (id === 'ORR' && f.rn === 31 && f.imm6 === 0 && f.shift === 0) return `mov ${d}, ${m}`;
-    if (id === 'ORN' && f.rn === 31) return `mvn ${d}, ${m}${sh}`;
-    if (id === 'ANDS' && f.rd === 31) return `tst ${n}, ${m}${sh}`;
-    return `${id.toLowerCase()} ${d}, ${n}, ${m}${sh}`;
-  },
-  exec: (f: Fields) => logicalRegExec(f, opc, inv),
-}));
+const logicalReg: InsnDef[] = LOGICAL.map(([id, opc, inv]) =>
+  insn({
+    id: `${id}_reg`,
+    cls: 'dp-reg' as const,
+    pattern: `sf:1 ${bits(opc, 2)} 01010 shift:2 ${inv ? 1 : 0} rm:5 imm6:6 rn:5 rd:5`,
+    when: validShift,
+    disasm: (f: Fields) => {
+      const sf = f.sf;
+      const d = rr(sf, f.rd);
+      const n = rr(sf, f.rn);
+      const m = rr(sf, f.rm);
+      const sh = shiftText(f);
+      if (id === 'ORR' && f.rn === 31 && f.imm6 === 0 && f.shift === 0) return `mov ${d}, ${m}`;
+      if (id === 'ORN' && f.rn === 31) return `mvn ${d}, ${m}${sh}`;
+      if (id === 'ANDS' && f.rd === 31) return `tst ${n}, ${m}${sh}`;
+      return `${id.toLowerCase()} ${d}, ${n}, ${m}${sh}`;
+    },
+    exec: (f: Fields) => logicalRegExec(f, opc, inv),
+  }),
+);
 
 // ---- add/subtract (shifted and extended register) ----------------------------------------------
+// The shifted and the extended forms build the same closure around a different operand helper;
+// they stay two functions so each closure calls one helper directly (these are among the most
+// executed ops), instead of going through a function-valued parameter.
 
 function addSubShiftedExec(f: Fields, sub: boolean, setf: boolean): Op {
-  const sf = u(f, 'sf');
-  const n = rz(u(f, 'rn'));
-  const m = rz(u(f, 'rm'));
-  const rd = u(f, 'rd');
+  const sf = f.sf;
+  const n = rz(f.rn);
+  const m = rz(f.rm);
+  const rd = f.rd;
   const d = wz(rd);
-  const t = u(f, 'shift');
-  const k = u(f, 'imm6');
+  const t = f.shift;
+  const k = f.imm6;
   if (k === 0) {
     if (sf) {
       if (!setf && !sub) {
@@ -288,12 +289,12 @@ function addSubShiftedExec(f: Fields, sub: boolean, setf: boolean): Op {
 }
 
 function addSubExtExec(f: Fields, sub: boolean, setf: boolean): Op {
-  const sf = u(f, 'sf');
-  const n = u(f, 'rn'); // 31 = SP
-  const m = rz(u(f, 'rm'));
-  const d = setf ? wz(u(f, 'rd')) : u(f, 'rd'); // 31 = SP unless flags are set
-  const opt = u(f, 'option');
-  const k = u(f, 'imm3');
+  const sf = f.sf;
+  const n = f.rn; // 31 = SP
+  const m = rz(f.rm);
+  const d = setf ? wz(f.rd) : f.rd; // 31 = SP unless flags are set
+  const opt = f.option;
+  const k = f.imm3;
   const x = sub ? -1 : 0;
   const cin = sub ? 1 : 0;
   if (sf) {
@@ -325,69 +326,73 @@ const ADDSUB: [id: string, sub: boolean, setf: boolean][] = [
   ['SUBS', true, true],
 ];
 
-const addSubShifted: InsnDef[] = ADDSUB.map(([id, sub, setf]) => ({
-  id: `${id}_reg`,
-  cls: 'dp-reg' as const,
-  pattern: `sf:1 ${sub ? 1 : 0} ${setf ? 1 : 0} 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5`,
-  when: (f: Fields) => f.shift !== 3 && validShift(f),
-  disasm: (f: Fields) => {
-    const sf = u(f, 'sf');
-    const d = rr(sf, u(f, 'rd'));
-    const n = rr(sf, u(f, 'rn'));
-    const m = rr(sf, u(f, 'rm'));
-    const sh = shiftText(f);
-    if (setf && f.rd === 31) return `${sub ? 'cmp' : 'cmn'} ${n}, ${m}${sh}`;
-    if (sub && f.rn === 31) return `${setf ? 'negs' : 'neg'} ${d}, ${m}${sh}`;
-    return `${id.toLowerCase()} ${d}, ${n}, ${m}${sh}`;
-  },
-  exec: (f: Fields) => addSubShiftedExec(f, sub, setf),
-}));
+const addSubShifted: InsnDef[] = ADDSUB.map(([id, sub, setf]) =>
+  insn({
+    id: `${id}_reg`,
+    cls: 'dp-reg' as const,
+    pattern: `sf:1 ${sub ? 1 : 0} ${setf ? 1 : 0} 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5`,
+    when: (f: Fields) => f.shift !== 3 && validShift(f),
+    disasm: (f: Fields) => {
+      const sf = f.sf;
+      const d = rr(sf, f.rd);
+      const n = rr(sf, f.rn);
+      const m = rr(sf, f.rm);
+      const sh = shiftText(f);
+      if (setf && f.rd === 31) return `${sub ? 'cmp' : 'cmn'} ${n}, ${m}${sh}`;
+      if (sub && f.rn === 31) return `${setf ? 'negs' : 'neg'} ${d}, ${m}${sh}`;
+      return `${id.toLowerCase()} ${d}, ${n}, ${m}${sh}`;
+    },
+    exec: (f: Fields) => addSubShiftedExec(f, sub, setf),
+  }),
+);
 
 function extText(f: Fields, setf: boolean): string {
-  const sf = u(f, 'sf');
-  const opt = u(f, 'option');
-  const k = u(f, 'imm3');
+  const sf = f.sf;
+  const opt = f.option;
+  const k = f.imm3;
   const spInvolved = f.rn === 31 || (!setf && f.rd === 31);
   if (spInvolved && opt === (sf ? 3 : 2)) return k ? `, lsl #${k}` : '';
   return `, ${EXTEND[opt]}${k ? ` #${k}` : ''}`;
 }
 
-const addSubExt: InsnDef[] = ADDSUB.map(([id, sub, setf]) => ({
-  id: `${id}_ext`,
-  cls: 'dp-reg' as const,
-  pattern: `sf:1 ${sub ? 1 : 0} ${setf ? 1 : 0} 01011 00 1 rm:5 option:3 imm3:3 rn:5 rd:5`,
-  when: (f: Fields) => u(f, 'imm3') <= 4,
-  disasm: (f: Fields) => {
-    const sf = u(f, 'sf');
-    const d = rr(sf, u(f, 'rd'), !setf);
-    const n = rr(sf, u(f, 'rn'), true);
-    const m = sf && (u(f, 'option') & 3) === 3 ? xr(u(f, 'rm')) : wr(u(f, 'rm'));
-    const ext = extText(f, setf);
-    if (setf && f.rd === 31) return `${sub ? 'cmp' : 'cmn'} ${n}, ${m}${ext}`;
-    return `${id.toLowerCase()} ${d}, ${n}, ${m}${ext}`;
-  },
-  exec: (f: Fields) => addSubExtExec(f, sub, setf),
-}));
+const addSubExt: InsnDef[] = ADDSUB.map(([id, sub, setf]) =>
+  insn({
+    id: `${id}_ext`,
+    cls: 'dp-reg' as const,
+    pattern: `sf:1 ${sub ? 1 : 0} ${setf ? 1 : 0} 01011 00 1 rm:5 option:3 imm3:3 rn:5 rd:5`,
+    when: (f: Fields) => f.imm3 <= 4,
+    disasm: (f: Fields) => {
+      const sf = f.sf;
+      const d = rr(sf, f.rd, !setf);
+      const n = rr(sf, f.rn, true);
+      const m = sf && (f.option & 3) === 3 ? xr(f.rm) : wr(f.rm);
+      const ext = extText(f, setf);
+      if (setf && f.rd === 31) return `${sub ? 'cmp' : 'cmn'} ${n}, ${m}${ext}`;
+      return `${id.toLowerCase()} ${d}, ${n}, ${m}${ext}`;
+    },
+    exec: (f: Fields) => addSubExtExec(f, sub, setf),
+  }),
+);
 
 // ---- add/subtract with carry -------------------------------------------------------------------
 
 const carry: InsnDef[] = ADDSUB.map(([name, sub, setf]) => {
   const id = name.replace('ADD', 'ADC').replace('SUB', 'SBC');
-  return {
+  return insn({
     id,
     cls: 'dp-reg' as const,
     pattern: `sf:1 ${sub ? 1 : 0} ${setf ? 1 : 0} 11010000 rm:5 000000 rn:5 rd:5`,
     disasm: (f: Fields) => {
-      const sf = u(f, 'sf');
-      const d = rr(sf, u(f, 'rd'));
-      const m = rr(sf, u(f, 'rm'));
+      const sf = f.sf;
+      const d = rr(sf, f.rd);
+      const m = rr(sf, f.rm);
       if (sub && f.rn === 31) return `${setf ? 'ngcs' : 'ngc'} ${d}, ${m}`;
-      return `${id.toLowerCase()} ${d}, ${rr(sf, u(f, 'rn'))}, ${m}`;
+      return `${id.toLowerCase()} ${d}, ${rr(sf, f.rn)}, ${m}`;
     },
     exec: (f: Fields): Op => {
-      const n = rz(u(f, 'rn'));
-      const m = rz(u(f, 'rm'));
-      const d = wz(u(f, 'rd'));
+      const n = rz(f.rn);
+      const m = rz(f.rm);
+      const d = wz(f.rd);
       const x = sub ? -1 : 0;
       if (f.sf) {
         if (setf) {
@@ -420,18 +425,18 @@ const carry: InsnDef[] = ADDSUB.map(([name, sub, setf]) => {
         s.xhi[d] = 0;
       };
     },
-  };
+  });
 });
 
 // ---- conditional compare -----------------------------------------------------------------------
 
 function condCompareExec(f: Fields, sub: boolean, immediate: boolean): Op {
-  const sf = u(f, 'sf');
-  const n = rz(u(f, 'rn'));
-  const m = immediate ? 0 : rz(u(f, 'rm'));
-  const k = immediate ? u(f, 'imm5') : 0;
-  const cond = u(f, 'cond');
-  const nzcv = u(f, 'nzcv');
+  const sf = f.sf;
+  const n = rz(f.rn);
+  const m = immediate ? 0 : rz(f.rm);
+  const k = immediate ? f.imm5 : 0;
+  const cond = f.cond;
+  const nzcv = f.nzcv;
   const fn = (nzcv >>> 3) & 1;
   const fz = (nzcv >>> 2) & 1;
   const fc = (nzcv >>> 1) & 1;
@@ -470,32 +475,34 @@ for (const [name, sub] of [
   ['CCMN', false],
   ['CCMP', true],
 ] as const) {
-  condCompare.push({
-    id: `${name}_reg`,
-    cls: 'dp-reg',
-    pattern: `sf:1 ${sub ? 1 : 0} 1 11010010 rm:5 cond:4 0 0 rn:5 0 nzcv:4`,
-    disasm: (f) =>
-      `${name.toLowerCase()} ${rr(u(f, 'sf'), u(f, 'rn'))}, ${rr(u(f, 'sf'), u(f, 'rm'))}, ${imm(u(f, 'nzcv'))}, ${COND[u(f, 'cond')]}`,
-    exec: (f) => condCompareExec(f, sub, false),
-  });
-  condCompare.push({
-    id: `${name}_imm`,
-    cls: 'dp-reg',
-    pattern: `sf:1 ${sub ? 1 : 0} 1 11010010 imm5:5 cond:4 1 0 rn:5 0 nzcv:4`,
-    disasm: (f) =>
-      `${name.toLowerCase()} ${rr(u(f, 'sf'), u(f, 'rn'))}, ${imm(u(f, 'imm5'))}, ${imm(u(f, 'nzcv'))}, ${COND[u(f, 'cond')]}`,
-    exec: (f) => condCompareExec(f, sub, true),
-  });
+  condCompare.push(
+    insn({
+      id: `${name}_reg`,
+      cls: 'dp-reg',
+      pattern: `sf:1 ${sub ? 1 : 0} 1 11010010 rm:5 cond:4 0 0 rn:5 0 nzcv:4`,
+      disasm: (f) => `${name.toLowerCase()} ${rr(f.sf, f.rn)}, ${rr(f.sf, f.rm)}, ${imm(f.nzcv)}, ${COND[f.cond]}`,
+      exec: (f) => condCompareExec(f, sub, false),
+    }),
+  );
+  condCompare.push(
+    insn({
+      id: `${name}_imm`,
+      cls: 'dp-reg',
+      pattern: `sf:1 ${sub ? 1 : 0} 1 11010010 imm5:5 cond:4 1 0 rn:5 0 nzcv:4`,
+      disasm: (f) => `${name.toLowerCase()} ${rr(f.sf, f.rn)}, ${imm(f.imm5)}, ${imm(f.nzcv)}, ${COND[f.cond]}`,
+      exec: (f) => condCompareExec(f, sub, true),
+    }),
+  );
 }
 
 // ---- conditional select ------------------------------------------------------------------------
 
 /** kind: 0 CSEL, 1 CSINC, 2 CSINV, 3 CSNEG. */
 function condSelectExec(f: Fields, kind: number): Op {
-  const n = rz(u(f, 'rn'));
-  const m = rz(u(f, 'rm'));
-  const d = wz(u(f, 'rd'));
-  const cond = u(f, 'cond');
+  const n = rz(f.rn);
+  const m = rz(f.rm);
+  const d = wz(f.rd);
+  const cond = f.cond;
   if (cond >= 14) {
     // AL/NV: always the first operand.
     if (f.sf) {
@@ -569,27 +576,29 @@ const CSEL: [id: string, op: number, o2: number][] = [
   ['CSNEG', 1, 1],
 ];
 
-const condSelect: InsnDef[] = CSEL.map(([id, op, o2], kind) => ({
-  id,
-  cls: 'dp-reg' as const,
-  pattern: `sf:1 ${op} 0 11010100 rm:5 cond:4 0 ${o2} rn:5 rd:5`,
-  disasm: (f: Fields) => {
-    const sf = u(f, 'sf');
-    const d = rr(sf, u(f, 'rd'));
-    const n = rr(sf, u(f, 'rn'));
-    const m = rr(sf, u(f, 'rm'));
-    const cond = u(f, 'cond');
-    const inv = COND[cond ^ 1];
-    if (kind !== 0 && cond < 14) {
-      if (kind !== 3 && f.rn === 31 && f.rm === 31) return `${kind === 1 ? 'cset' : 'csetm'} ${d}, ${inv}`;
-      if (f.rn === f.rm && (kind === 3 || f.rn !== 31)) {
-        return `${['', 'cinc', 'cinv', 'cneg'][kind]} ${d}, ${n}, ${inv}`;
+const condSelect: InsnDef[] = CSEL.map(([id, op, o2], kind) =>
+  insn({
+    id,
+    cls: 'dp-reg' as const,
+    pattern: `sf:1 ${op} 0 11010100 rm:5 cond:4 0 ${o2} rn:5 rd:5`,
+    disasm: (f: Fields) => {
+      const sf = f.sf;
+      const d = rr(sf, f.rd);
+      const n = rr(sf, f.rn);
+      const m = rr(sf, f.rm);
+      const cond = f.cond;
+      const inv = COND[cond ^ 1];
+      if (kind !== 0 && cond < 14) {
+        if (kind !== 3 && f.rn === 31 && f.rm === 31) return `${kind === 1 ? 'cset' : 'csetm'} ${d}, ${inv}`;
+        if (f.rn === f.rm && (kind === 3 || f.rn !== 31)) {
+          return `${['', 'cinc', 'cinv', 'cneg'][kind]} ${d}, ${n}, ${inv}`;
+        }
       }
-    }
-    return `${id.toLowerCase()} ${d}, ${n}, ${m}, ${COND[cond]}`;
-  },
-  exec: (f: Fields) => condSelectExec(f, kind),
-}));
+      return `${id.toLowerCase()} ${d}, ${n}, ${m}, ${COND[cond]}`;
+    },
+    exec: (f: Fields) => condSelectExec(f, kind),
+  }),
+);
 
 // ---- data processing (1 source) ----------------------------------------------------------------
 
@@ -603,8 +612,8 @@ const ONE_SOURCE: [id: string, opcode: number][] = [
 ];
 
 function oneSourceExec(f: Fields, opcode: number): Op {
-  const n = rz(u(f, 'rn'));
-  const d = wz(u(f, 'rd'));
+  const n = rz(f.rn);
+  const d = wz(f.rd);
   if (f.sf) {
     switch (opcode) {
       case 0:
@@ -670,19 +679,21 @@ function oneSourceExec(f: Fields, opcode: number): Op {
   }
 }
 
-const oneSource: InsnDef[] = ONE_SOURCE.map(([id, opcode]) => ({
-  id,
-  cls: 'dp-reg' as const,
-  pattern: `sf:1 1 0 11010110 00000 ${bits(opcode, 6)} rn:5 rd:5`,
-  // REV32 is 64-bit only; REV with opcode 2 is the 32-bit REV, opcode 3 the 64-bit one.
-  when: opcode === 2 || opcode === 3 ? (f: Fields) => opcode === 2 || f.sf === 1 : undefined,
-  disasm: (f: Fields) => {
-    const sf = u(f, 'sf');
-    const name = opcode === 2 ? (sf ? 'rev32' : 'rev') : id.toLowerCase();
-    return `${name} ${rr(sf, u(f, 'rd'))}, ${rr(sf, u(f, 'rn'))}`;
-  },
-  exec: (f: Fields) => oneSourceExec(f, opcode),
-}));
+const oneSource: InsnDef[] = ONE_SOURCE.map(([id, opcode]) =>
+  insn({
+    id,
+    cls: 'dp-reg' as const,
+    pattern: `sf:1 1 0 11010110 00000 ${bits(opcode, 6)} rn:5 rd:5`,
+    // REV32 is 64-bit only; REV with opcode 2 is the 32-bit REV, opcode 3 the 64-bit one.
+    when: opcode === 2 || opcode === 3 ? (f: Fields) => opcode === 2 || f.sf === 1 : undefined,
+    disasm: (f: Fields) => {
+      const sf = f.sf;
+      const name = opcode === 2 ? (sf ? 'rev32' : 'rev') : id.toLowerCase();
+      return `${name} ${rr(sf, f.rd)}, ${rr(sf, f.rn)}`;
+    },
+    exec: (f: Fields) => oneSourceExec(f, opcode),
+  }),
+);
 
 // ---- data processing (2 source) ----------------------------------------------------------------
 
@@ -696,9 +707,9 @@ const TWO_SOURCE: [id: string, opcode: number, text: string][] = [
 ];
 
 function twoSourceExec(f: Fields, opcode: number): Op {
-  const n = rz(u(f, 'rn'));
-  const m = rz(u(f, 'rm'));
-  const d = wz(u(f, 'rd'));
+  const n = rz(f.rn);
+  const m = rz(f.rm);
+  const d = wz(f.rd);
   if (f.sf) {
     switch (opcode) {
       case 2:
@@ -767,24 +778,26 @@ function twoSourceExec(f: Fields, opcode: number): Op {
   }
 }
 
-const twoSource: InsnDef[] = TWO_SOURCE.map(([id, opcode, text]) => ({
-  id,
-  cls: 'dp-reg' as const,
-  pattern: `sf:1 0 0 11010110 rm:5 ${bits(opcode, 6)} rn:5 rd:5`,
-  disasm: (f: Fields) => {
-    const sf = u(f, 'sf');
-    return `${text} ${rr(sf, u(f, 'rd'))}, ${rr(sf, u(f, 'rn'))}, ${rr(sf, u(f, 'rm'))}`;
-  },
-  exec: (f: Fields) => twoSourceExec(f, opcode),
-}));
+const twoSource: InsnDef[] = TWO_SOURCE.map(([id, opcode, text]) =>
+  insn({
+    id,
+    cls: 'dp-reg' as const,
+    pattern: `sf:1 0 0 11010110 rm:5 ${bits(opcode, 6)} rn:5 rd:5`,
+    disasm: (f: Fields) => {
+      const sf = f.sf;
+      return `${text} ${rr(sf, f.rd)}, ${rr(sf, f.rn)}, ${rr(sf, f.rm)}`;
+    },
+    exec: (f: Fields) => twoSourceExec(f, opcode),
+  }),
+);
 
 // ---- data processing (3 source) ----------------------------------------------------------------
 
 function maddExec(f: Fields, sub: boolean): Op {
-  const n = rz(u(f, 'rn'));
-  const m = rz(u(f, 'rm'));
-  const a = rz(u(f, 'ra'));
-  const d = wz(u(f, 'rd'));
+  const n = rz(f.rn);
+  const m = rz(f.rm);
+  const a = rz(f.ra);
+  const d = wz(f.rd);
   if (!f.sf) {
     if (a === rz(31) && !sub) {
       return (s) => {
@@ -831,10 +844,10 @@ function maddExec(f: Fields, sub: boolean): Op {
 
 /** SMADDL/SMSUBL/UMADDL/UMSUBL: 32x32 → 64 product added to or subtracted from Xa. */
 function longMulExec(f: Fields, signed: boolean, sub: boolean): Op {
-  const n = rz(u(f, 'rn'));
-  const m = rz(u(f, 'rm'));
-  const a = rz(u(f, 'ra'));
-  const d = wz(u(f, 'rd'));
+  const n = rz(f.rn);
+  const m = rz(f.rm);
+  const a = rz(f.ra);
+  const d = wz(f.rd);
   if (signed) {
     return (s) => {
       const x = s.xlo[n] as number;
@@ -874,22 +887,24 @@ const THREE_SOURCE: [id: string, op31: number, o0: number, alias: string][] = [
   ['UMSUBL', 5, 1, 'umnegl'],
 ];
 
-const threeSource: InsnDef[] = THREE_SOURCE.map(([id, op31, o0, alias]) => ({
-  id,
-  cls: 'dp-reg' as const,
-  pattern: `sf:1 00 11011 ${bits(op31, 3)} rm:5 ${o0} ra:5 rn:5 rd:5`,
-  when: op31 === 0 ? undefined : (f: Fields) => f.sf === 1,
-  disasm: (f: Fields) => {
-    const sf = u(f, 'sf');
-    const long = op31 !== 0;
-    const src = (r: number) => (long ? wr(r) : rr(sf, r));
-    const d = rr(sf, u(f, 'rd'));
-    const ops = `${d}, ${src(u(f, 'rn'))}, ${src(u(f, 'rm'))}`;
-    if (f.ra === 31) return `${alias} ${ops}`;
-    return `${id.toLowerCase()} ${ops}, ${rr(sf, u(f, 'ra'))}`;
-  },
-  exec: (f: Fields) => (op31 === 0 ? maddExec(f, o0 === 1) : longMulExec(f, op31 === 1, o0 === 1)),
-}));
+const threeSource: InsnDef[] = THREE_SOURCE.map(([id, op31, o0, alias]) =>
+  insn({
+    id,
+    cls: 'dp-reg' as const,
+    pattern: `sf:1 00 11011 ${bits(op31, 3)} rm:5 ${o0} ra:5 rn:5 rd:5`,
+    when: op31 === 0 ? undefined : (f: Fields) => f.sf === 1,
+    disasm: (f: Fields) => {
+      const sf = f.sf;
+      const long = op31 !== 0;
+      const src = (r: number) => (long ? wr(r) : rr(sf, r));
+      const d = rr(sf, f.rd);
+      const ops = `${d}, ${src(f.rn)}, ${src(f.rm)}`;
+      if (f.ra === 31) return `${alias} ${ops}`;
+      return `${id.toLowerCase()} ${ops}, ${rr(sf, f.ra)}`;
+    },
+    exec: (f: Fields) => (op31 === 0 ? maddExec(f, o0 === 1) : longMulExec(f, op31 === 1, o0 === 1)),
+  }),
+);
 
 // SMULH/UMULH: Ra is "should be 11111"; like QEMU we ignore it when executing.
 const mulHigh: InsnDef[] = (
@@ -897,22 +912,24 @@ const mulHigh: InsnDef[] = (
     ['SMULH', 2],
     ['UMULH', 6],
   ] as const
-).map(([id, op31]) => ({
-  id,
-  cls: 'dp-reg' as const,
-  pattern: `1 00 11011 ${bits(op31, 3)} rm:5 0 ra:5 rn:5 rd:5`,
-  disasm: (f: Fields) => `${id.toLowerCase()} ${xr(u(f, 'rd'))}, ${xr(u(f, 'rn'))}, ${xr(u(f, 'rm'))}`,
-  exec: (f: Fields): Op => {
-    const n = rz(u(f, 'rn'));
-    const m = rz(u(f, 'rm'));
-    const d = wz(u(f, 'rd'));
-    const fn = op31 === 2 ? smulh64 : umulh64;
-    return (s) => {
-      s.xlo[d] = fn(s.xlo[n] as number, s.xhi[n] as number, s.xlo[m] as number, s.xhi[m] as number);
-      s.xhi[d] = R.hi;
-    };
-  },
-}));
+).map(([id, op31]) =>
+  insn({
+    id,
+    cls: 'dp-reg' as const,
+    pattern: `1 00 11011 ${bits(op31, 3)} rm:5 0 ra:5 rn:5 rd:5`,
+    disasm: (f: Fields) => `${id.toLowerCase()} ${xr(f.rd)}, ${xr(f.rn)}, ${xr(f.rm)}`,
+    exec: (f: Fields): Op => {
+      const n = rz(f.rn);
+      const m = rz(f.rm);
+      const d = wz(f.rd);
+      const fn = op31 === 2 ? smulh64 : umulh64;
+      return (s) => {
+        s.xlo[d] = fn(s.xlo[n] as number, s.xhi[n] as number, s.xlo[m] as number, s.xhi[m] as number);
+        s.xhi[d] = R.hi;
+      };
+    },
+  }),
+);
 
 export const defs: InsnDef[] = [
   ...logicalReg,

@@ -5,7 +5,7 @@
  * arithmetic, v8.3 FJCVTZS and v8.5 FRINT32/64 encodings are left undefined.
  * Semantics live in ../fpu.ts; this file decodes, disassembles and moves register bits.
  */
-import type { Fields, InsnDef } from '../decoder.ts';
+import { type Fields, type InsnDef, insn } from '../decoder.ts';
 import * as fpu from '../fpu.ts';
 import { type CpuState, type Op, ZR, ZR_W } from '../state.ts';
 import { COND, imm, rr } from './fmt.ts';
@@ -223,7 +223,7 @@ function dp2Op(op: number, dbl: boolean, d: number, n: number, m: number): Op {
 
 export const defs: InsnDef[] = [
   // ---- FMOV between general and FP registers ----
-  {
+  insn({
     id: 'FMOV_ws',
     cls: 'fp',
     pattern: '0 0 0 11110 00 1 00 110 000000 rn:5 rd:5',
@@ -236,8 +236,8 @@ export const defs: InsnDef[] = [
         s.xhi[d] = 0;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'FMOV_sw',
     cls: 'fp',
     pattern: '0 0 0 11110 00 1 00 111 000000 rn:5 rd:5',
@@ -247,8 +247,8 @@ export const defs: InsnDef[] = [
       const n = rnX(f);
       return (s) => wrS(s, d, s.xlo[n] as number);
     },
-  },
-  {
+  }),
+  insn({
     id: 'FMOV_xd',
     cls: 'fp',
     pattern: '1 0 0 11110 01 1 00 110 000000 rn:5 rd:5',
@@ -261,8 +261,8 @@ export const defs: InsnDef[] = [
         s.xhi[d] = s.vi[i + 1] as number;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'FMOV_dx',
     cls: 'fp',
     pattern: '1 0 0 11110 01 1 00 111 000000 rn:5 rd:5',
@@ -272,8 +272,8 @@ export const defs: InsnDef[] = [
       const n = rnX(f);
       return (s) => wrD(s, d, s.xlo[n] as number, s.xhi[n] as number);
     },
-  },
-  {
+  }),
+  insn({
     id: 'FMOV_xv1',
     cls: 'fp',
     pattern: '1 0 0 11110 10 1 01 110 000000 rn:5 rd:5',
@@ -286,8 +286,8 @@ export const defs: InsnDef[] = [
         s.xhi[d] = s.vi[i + 1] as number;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'FMOV_v1x',
     cls: 'fp',
     pattern: '1 0 0 11110 10 1 01 111 000000 rn:5 rd:5',
@@ -300,25 +300,25 @@ export const defs: InsnDef[] = [
         s.vi[i + 1] = s.xhi[n] as number;
       };
     },
-  },
+  }),
   // ---- conversions to and from general registers ----
-  {
+  insn({
     id: 'FCVT_to_int',
     cls: 'fp',
     pattern: 'sf:1 0 0 11110 0 ft:1 1 rmode:2 00 u:1 000000 rn:5 rd:5',
     disasm: (f) =>
       `fcvt${FROUND[f.rmode as number]}${f.u ? 'u' : 's'} ${rr(f.sf as number, f.rd as number)}, ${fpr(f.ft as number, f.rn as number)}`,
     exec: (f) => cvtToIntOp(f, f.rmode as number, 0),
-  },
-  {
+  }),
+  insn({
     id: 'FCVTA_to_int',
     cls: 'fp',
     pattern: 'sf:1 0 0 11110 0 ft:1 1 00 10 u:1 000000 rn:5 rd:5',
     disasm: (f) =>
       `fcvta${f.u ? 'u' : 's'} ${rr(f.sf as number, f.rd as number)}, ${fpr(f.ft as number, f.rn as number)}`,
     exec: (f) => cvtToIntOp(f, RA, 0),
-  },
-  {
+  }),
+  insn({
     id: 'FCVTZ_fixed',
     cls: 'fp',
     pattern: 'sf:1 0 0 11110 0 ft:1 0 11 00 u:1 scale:6 rn:5 rd:5',
@@ -326,16 +326,16 @@ export const defs: InsnDef[] = [
     disasm: (f) =>
       `fcvtz${f.u ? 'u' : 's'} ${rr(f.sf as number, f.rd as number)}, ${fpr(f.ft as number, f.rn as number)}, ${imm(64 - (f.scale as number))}`,
     exec: (f) => cvtToIntOp(f, RZ, 64 - (f.scale as number)),
-  },
-  {
+  }),
+  insn({
     id: 'CVTF_from_int',
     cls: 'fp',
     pattern: 'sf:1 0 0 11110 0 ft:1 1 00 01 u:1 000000 rn:5 rd:5',
     disasm: (f) =>
       `${f.u ? 'u' : 's'}cvtf ${fpr(f.ft as number, f.rd as number)}, ${rr(f.sf as number, f.rn as number)}`,
     exec: (f) => cvtFromIntOp(f, 0),
-  },
-  {
+  }),
+  insn({
     id: 'CVTF_fixed',
     cls: 'fp',
     pattern: 'sf:1 0 0 11110 0 ft:1 0 00 01 u:1 scale:6 rn:5 rd:5',
@@ -343,17 +343,17 @@ export const defs: InsnDef[] = [
     disasm: (f) =>
       `${f.u ? 'u' : 's'}cvtf ${fpr(f.ft as number, f.rd as number)}, ${rr(f.sf as number, f.rn as number)}, ${imm(64 - (f.scale as number))}`,
     exec: (f) => cvtFromIntOp(f, 64 - (f.scale as number)),
-  },
+  }),
   // ---- data processing, one source ----
-  {
+  insn({
     id: 'FP_DP1',
     cls: 'fp',
     pattern: '0 0 0 11110 0 ft:1 1 0000 op:2 10000 rn:5 rd:5',
     disasm: (f) =>
       `${DP1[f.op as number]} ${fpr(f.ft as number, f.rd as number)}, ${fpr(f.ft as number, f.rn as number)}`,
     exec: (f) => dp1Op(f.op as number, f.ft === 1, f.rd as number, f.rn as number),
-  },
-  {
+  }),
+  insn({
     id: 'FCVT_prec',
     cls: 'fp',
     pattern: '0 0 0 11110 ft:2 1 0001 opc:2 10000 rn:5 rd:5',
@@ -384,8 +384,8 @@ export const defs: InsnDef[] = [
           };
       }
     },
-  },
-  {
+  }),
+  insn({
     id: 'FRINT',
     cls: 'fp',
     pattern: '0 0 0 11110 0 ft:1 1 001 rm:3 10000 rn:5 rd:5',
@@ -412,9 +412,9 @@ export const defs: InsnDef[] = [
         wrD(s, d, lo, out.hi);
       };
     },
-  },
+  }),
   // ---- compares, conditional compare, conditional select ----
-  {
+  insn({
     id: 'FCMP',
     cls: 'fp',
     pattern: '0 0 0 11110 0 ft:1 1 rm:5 00 1000 rn:5 e:1 z:1 000',
@@ -443,8 +443,8 @@ export const defs: InsnDef[] = [
         );
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'FCCMP',
     cls: 'fp',
     pattern: '0 0 0 11110 0 ft:1 1 rm:5 cond:4 01 rn:5 e:1 nzcv:4',
@@ -469,8 +469,8 @@ export const defs: InsnDef[] = [
         );
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'FCSEL',
     cls: 'fp',
     pattern: '0 0 0 11110 0 ft:1 1 rm:5 cond:4 11 rn:5 rd:5',
@@ -488,9 +488,9 @@ export const defs: InsnDef[] = [
             wrD(s, d, s.vi[k] as number, s.vi[k + 1] as number);
           };
     },
-  },
+  }),
   // ---- data processing, two sources ----
-  {
+  insn({
     id: 'FP_DP2',
     cls: 'fp',
     pattern: '0 0 0 11110 0 ft:1 1 rm:5 op:4 10 rn:5 rd:5',
@@ -498,9 +498,9 @@ export const defs: InsnDef[] = [
     disasm: (f) =>
       `${DP2[f.op as number]} ${fpr(f.ft as number, f.rd as number)}, ${fpr(f.ft as number, f.rn as number)}, ${fpr(f.ft as number, f.rm as number)}`,
     exec: (f) => dp2Op(f.op as number, f.ft === 1, f.rd as number, f.rn as number, f.rm as number),
-  },
+  }),
   // ---- immediate ----
-  {
+  insn({
     id: 'FMOV_imm',
     cls: 'fp',
     pattern: '0 0 0 11110 0 ft:1 1 imm8:8 100 00000 rd:5',
@@ -517,9 +517,9 @@ export const defs: InsnDef[] = [
       const hi = w[1] as number;
       return (s) => wrD(s, d, lo, hi);
     },
-  },
+  }),
   // ---- data processing, three sources (fused) ----
-  {
+  insn({
     id: 'FP_DP3',
     cls: 'fp',
     pattern: '0 0 0 11111 0 ft:1 o1:1 rm:5 o0:1 ra:5 rn:5 rd:5',
@@ -554,7 +554,7 @@ export const defs: InsnDef[] = [
         wrD(s, d, lo, out.hi);
       };
     },
-  },
+  }),
 ];
 
 function cvtToIntOp(f: Fields, rounding: number, fbits: number): Op {

@@ -17,7 +17,7 @@
  * has an exact address); writeback is computed on the int32 halves, so it wraps exactly at 2^64.
  */
 import { AlignmentFault } from '../../errors.ts';
-import type { Fields, InsnDef } from '../decoder.ts';
+import { type Fields, type InsnDef, insn } from '../decoder.ts';
 import { type CpuState, type Op, SP, ZR, ZR_W } from '../state.ts';
 import { imm, signExtend, target, wr, xr } from './fmt.ts';
 
@@ -411,17 +411,16 @@ function literalOp(k: number, t: number, a: number): Op {
 type Mode = 'uimm' | 'unscaled' | 'post' | 'unpriv' | 'pre';
 
 function immDef(id: string, mode: Mode, idx: string): InsnDef {
-  const pattern =
-    mode === 'uimm'
-      ? 'size:2 111 v:1 01 opc:2 imm12:12 rn:5 rt:5'
-      : `size:2 111 v:1 00 opc:2 0 imm9:9 ${idx} rn:5 rt:5`;
   const infix = mode === 'unscaled' ? 'ur' : mode === 'unpriv' ? 'tr' : 'r';
   const offOf = (f: Fields, k: number): number =>
     mode === 'uimm' ? (f.imm12 as number) * 2 ** (KINFO[k] as KindInfo).scale : signExtend(f.imm9 as number, 9);
-  return {
+  return insn({
     id,
     cls: 'ldst',
-    pattern,
+    pattern:
+      mode === 'uimm'
+        ? 'size:2 111 v:1 01 opc:2 imm12:12 rn:5 rt:5'
+        : `size:2 111 v:1 00 opc:2 0 imm9:9 ${idx} rn:5 rt:5`,
     when: (f) => {
       const k = kindF(f);
       if (k < 0) return false;
@@ -445,13 +444,13 @@ function immDef(id: string, mode: Mode, idx: string): InsnDef {
       if (mode === 'pre') return accessOp(k, t, n, off, true, off, -1, 0, 0);
       return accessOp(k, t, n, off, false, 0, -1, 0, 0);
     },
-  };
+  });
 }
 
 const RPRFOP: Record<number, string> = { 0: 'pldkeep', 1: 'pstkeep', 4: 'pldstrm', 5: 'pststrm' };
 const EXT_NAMES: Record<number, string> = { 2: 'uxtw', 3: 'lsl', 6: 'sxtw', 7: 'sxtx' };
 
-const regOffsetDef: InsnDef = {
+const regOffsetDef: InsnDef = insn({
   id: 'LDST_reg',
   cls: 'ldst',
   pattern: 'size:2 111 v:1 00 opc:2 1 rm:5 option:3 S:1 10 rn:5 rt:5',
@@ -479,14 +478,14 @@ const regOffsetDef: InsnDef = {
     const sh = f.S ? (KINFO[k] as KindInfo).scale : 0;
     return accessOp(k, gprT(k, rt(f)), n, 0, false, 0, m, f.option as number, sh);
   },
-};
+});
 
 const LIT_KINDS = [
   [K_LDRB + 2, K_LDRB + 3, K_LDRSBX + 2, K_PRFM],
   [K_LDB + 2, K_LDB + 3, K_LDQ, -1],
 ];
 
-const literalDef: InsnDef = {
+const literalDef: InsnDef = insn({
   id: 'LDR_lit',
   cls: 'ldst',
   pattern: 'opc:2 011 v:1 00 imm19:19 rt:5',
@@ -500,7 +499,7 @@ const literalDef: InsnDef = {
     const k = (LIT_KINDS[f.v as number] as number[])[f.opc as number] as number;
     return literalOp(k, rt(f), litTarget(a, f.imm19 as number));
   },
-};
+});
 
 // ---- pairs ---------------------------------------------------------------------------------------
 
@@ -666,7 +665,7 @@ function loadVec(s: CpuState, a: number, t: number, words: number): void {
 
 function pairDef(id: string, idx: string, mode: 'nt' | 'post' | 'off' | 'pre'): InsnDef {
   const offOf = (f: Fields, pk: number): number => signExtend(f.imm7 as number, 7) * 2 ** (PSCALE[pk] as number);
-  return {
+  return insn({
     id,
     cls: 'ldst-pair',
     pattern: `opc:2 101 v:1 0 ${idx} L:1 imm7:7 rt2:5 rn:5 rt:5`,
@@ -693,7 +692,7 @@ function pairDef(id: string, idx: string, mode: 'nt' | 'post' | 'off' | 'pre'): 
       if (mode === 'pre') return pairOp(pk, ld, t, t2, n, off, true, off);
       return pairOp(pk, ld, t, t2, n, off, false, 0);
     },
-  };
+  });
 }
 
 // ---- exclusives, acquire/release -----------------------------------------------------------------
@@ -849,52 +848,52 @@ const stR = (r: number): number => (r === 31 ? ZR : r);
 const baseReg = (f: Fields): number => (f.rn === 31 ? SP : (f.rn as number));
 
 const exclDefs: InsnDef[] = [
-  {
+  insn({
     id: 'STXR',
     cls: 'ldst-excl',
     pattern: 'size:2 001000 000 rs:5 o0:1 xxxxx rn:5 rt:5',
     disasm: (f) =>
       `st${f.o0 ? 'l' : ''}xr${SZ_SFX[f.size as number]} ${wr(f.rs as number)}, ${szReg(f.size as number, rt(f))}, [${base(f.rn as number)}]`,
     exec: (f, a) => stxrOp(f.size as number, ldW(f.rs as number), stR(rt(f)), baseReg(f), a),
-  },
-  {
+  }),
+  insn({
     id: 'LDXR',
     cls: 'ldst-excl',
     pattern: 'size:2 001000 010 xxxxx o0:1 xxxxx rn:5 rt:5',
     disasm: (f) =>
       `ld${f.o0 ? 'a' : ''}xr${SZ_SFX[f.size as number]} ${szReg(f.size as number, rt(f))}, [${base(f.rn as number)}]`,
     exec: (f, a) => ldxrOp(f.size as number, ldW(rt(f)), baseReg(f), a),
-  },
-  {
+  }),
+  insn({
     id: 'STXP',
     cls: 'ldst-excl',
     pattern: '1 sz:1 001000 001 rs:5 o0:1 rt2:5 rn:5 rt:5',
     disasm: (f) =>
       `st${f.o0 ? 'l' : ''}xp ${wr(f.rs as number)}, ${szReg(2 + (f.sz as number), rt(f))}, ${szReg(2 + (f.sz as number), f.rt2 as number)}, [${base(f.rn as number)}]`,
     exec: (f, a) => stxpOp(f.sz as number, ldW(f.rs as number), stR(rt(f)), stR(f.rt2 as number), baseReg(f), a),
-  },
-  {
+  }),
+  insn({
     id: 'LDXP',
     cls: 'ldst-excl',
     pattern: '1 sz:1 001000 011 xxxxx o0:1 rt2:5 rn:5 rt:5',
     disasm: (f) =>
       `ld${f.o0 ? 'a' : ''}xp ${szReg(2 + (f.sz as number), rt(f))}, ${szReg(2 + (f.sz as number), f.rt2 as number)}, [${base(f.rn as number)}]`,
     exec: (f, a) => ldxpOp(f.sz as number, ldW(rt(f)), ldW(f.rt2 as number), baseReg(f), a),
-  },
-  {
+  }),
+  insn({
     id: 'STLR',
     cls: 'ldst-excl',
     pattern: 'size:2 001000 100 xxxxx 1 xxxxx rn:5 rt:5',
     disasm: (f) => `stlr${SZ_SFX[f.size as number]} ${szReg(f.size as number, rt(f))}, [${base(f.rn as number)}]`,
     exec: (f) => accessOp(K_STRB + (f.size as number), stR(rt(f)), baseReg(f), 0, false, 0, -1, 0, 0),
-  },
-  {
+  }),
+  insn({
     id: 'LDAR',
     cls: 'ldst-excl',
     pattern: 'size:2 001000 110 xxxxx 1 xxxxx rn:5 rt:5',
     disasm: (f) => `ldar${SZ_SFX[f.size as number]} ${szReg(f.size as number, rt(f))}, [${base(f.rn as number)}]`,
     exec: (f) => accessOp(K_LDRB + (f.size as number), ldW(rt(f)), baseReg(f), 0, false, 0, -1, 0, 0),
-  },
+  }),
 ];
 
 export const defs: InsnDef[] = [

@@ -6,7 +6,7 @@
  * buffer first, then writes Vd, so overlapping registers read their old values.
  * Patterns are exact (no catch-alls): this table precedes the integer AdvSIMD table.
  */
-import type { Fields, InsnDef } from '../decoder.ts';
+import { type Fields, type InsnDef, insn } from '../decoder.ts';
 import * as fpu from '../fpu.ts';
 import type { CpuState, Op } from '../state.ts';
 import { imm } from './fmt.ts';
@@ -476,7 +476,7 @@ const elemReg = (f: Fields) => ((f.m as number) << 4) | (f.rm as number);
 
 export const defs: InsnDef[] = [
   // ---- three same ----
-  {
+  insn({
     id: 'SIMD_FP_3SAME',
     cls: 'simd',
     pattern: '0 q:1 u:1 01110 a:1 sz:1 1 rm:5 11 op:3 1 rn:5 rd:5',
@@ -496,8 +496,8 @@ export const defs: InsnDef[] = [
       }
       return f.sz ? op64(2, d, n, m, bin64(kind)) : op32(f.q ? 4 : 2, d, n, m, bin32(kind));
     },
-  },
-  {
+  }),
+  insn({
     id: 'SIMD_FP_3SAME_scalar',
     cls: 'simd',
     pattern: '01 u:1 11110 a:1 sz:1 1 rm:5 11 op:3 1 rn:5 rd:5',
@@ -513,9 +513,9 @@ export const defs: InsnDef[] = [
       const m = f.rm as number;
       return f.sz ? op64(1, d, n, m, bin64(kind)) : op32(1, d, n, m, bin32(kind));
     },
-  },
+  }),
   // ---- two-register misc ----
-  {
+  insn({
     id: 'SIMD_FP_MISC',
     cls: 'simd',
     pattern: '0 q:1 u:1 01110 a:1 sz:1 10000 op:5 10 rn:5 rd:5',
@@ -531,8 +531,8 @@ export const defs: InsnDef[] = [
       const n = f.rn as number;
       return f.sz ? op64(2, d, n, n, un64(k)) : op32(f.q ? 4 : 2, d, n, n, un32(k));
     },
-  },
-  {
+  }),
+  insn({
     id: 'SIMD_FP_MISC_scalar',
     cls: 'simd',
     pattern: '01 u:1 11110 a:1 sz:1 10000 op:5 10 rn:5 rd:5',
@@ -548,8 +548,8 @@ export const defs: InsnDef[] = [
       const n = f.rn as number;
       return f.sz ? op64(1, d, n, n, un64(k)) : op32(1, d, n, n, un32(k));
     },
-  },
-  {
+  }),
+  insn({
     id: 'FCVTN',
     cls: 'simd',
     pattern: '0 q:1 u:1 01110 0 sz:1 10000 10110 10 rn:5 rd:5',
@@ -600,8 +600,8 @@ export const defs: InsnDef[] = [
         }
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'FCVTXN_scalar',
     cls: 'simd',
     pattern: '01 1 11110 0 1 10000 10110 10 rn:5 rd:5',
@@ -619,8 +619,8 @@ export const defs: InsnDef[] = [
         vi[di + 3] = 0;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'FCVTL',
     cls: 'simd',
     pattern: '0 q:1 0 01110 0 sz:1 10000 10111 10 rn:5 rd:5',
@@ -650,9 +650,9 @@ export const defs: InsnDef[] = [
         s.vi.set(T, d << 2);
       };
     },
-  },
+  }),
   // ---- pairwise scalar, across lanes ----
-  {
+  insn({
     id: 'SIMD_FP_PAIR_scalar',
     cls: 'simd',
     pattern: '01 1 11110 a:1 sz:1 11000 op:5 10 rn:5 rd:5',
@@ -680,8 +680,8 @@ export const defs: InsnDef[] = [
       }
       return pair32(1, d, n, n, bin32(base));
     },
-  },
-  {
+  }),
+  insn({
     id: 'SIMD_FP_ACROSS',
     cls: 'simd',
     pattern: '0 1 1 01110 a:1 0 11000 op:5 10 rn:5 rd:5',
@@ -701,9 +701,9 @@ export const defs: InsnDef[] = [
         vi[di + 3] = 0;
       };
     },
-  },
+  }),
   // ---- by element ----
-  {
+  insn({
     id: 'SIMD_FP_ELEM',
     cls: 'simd',
     pattern: '0 q:1 u:1 01111 1 sz:1 l:1 m:1 rm:4 op:4 h:1 0 rn:5 rd:5',
@@ -722,8 +722,8 @@ export const defs: InsnDef[] = [
       const idx = elemIndex(f);
       return f.sz ? op64(2, d, n, m, bin64(kind), idx) : op32(f.q ? 4 : 2, d, n, m, bin32(kind), idx);
     },
-  },
-  {
+  }),
+  insn({
     id: 'SIMD_FP_ELEM_scalar',
     cls: 'simd',
     pattern: '01 u:1 11111 1 sz:1 l:1 m:1 rm:4 op:4 h:1 0 rn:5 rd:5',
@@ -741,9 +741,9 @@ export const defs: InsnDef[] = [
       const idx = elemIndex(f);
       return f.sz ? op64(1, d, n, m, bin64(kind), idx) : op32(1, d, n, m, bin32(kind), idx);
     },
-  },
+  }),
   // ---- fixed-point conversions by immediate ----
-  {
+  insn({
     id: 'SIMD_FP_CVT_fixed',
     cls: 'simd',
     pattern: '0 q:1 u:1 011110 immh:4 immb:3 op:5 1 rn:5 rd:5',
@@ -759,8 +759,8 @@ export const defs: InsnDef[] = [
       const n = f.rn as number;
       return (f.immh as number) >= 8 ? op64(2, d, n, n, un64(k, fb)) : op32(f.q ? 4 : 2, d, n, n, un32(k, fb));
     },
-  },
-  {
+  }),
+  insn({
     id: 'SIMD_FP_CVT_fixed_scalar',
     cls: 'simd',
     pattern: '01 u:1 111110 immh:4 immb:3 op:5 1 rn:5 rd:5',
@@ -776,9 +776,9 @@ export const defs: InsnDef[] = [
       const n = f.rn as number;
       return (f.immh as number) >= 8 ? op64(1, d, n, n, un64(k, fb)) : op32(1, d, n, n, un32(k, fb));
     },
-  },
+  }),
   // ---- FMOV (vector, immediate) ----
-  {
+  insn({
     id: 'FMOV_vec_imm',
     cls: 'simd',
     pattern: '0 q:1 op:1 0111100000 abc:3 1111 01 defgh:5 rd:5',
@@ -802,7 +802,7 @@ export const defs: InsnDef[] = [
       }
       return (s) => s.vi.set(w, di);
     },
-  },
+  }),
 ];
 
 function pairName(f: Fields): string {

@@ -7,7 +7,7 @@
  * interleave element-sized accesses. Loads of 64-bit arrangements clear the upper halves of the
  * registers after all elements are loaded; single-lane loads keep the other lanes.
  */
-import type { Fields, InsnDef } from '../decoder.ts';
+import { type Fields, type InsnDef, insn } from '../decoder.ts';
 import type { CpuState, Op } from '../state.ts';
 import { SP } from '../state.ts';
 import { xr } from './fmt.ts';
@@ -186,7 +186,7 @@ function multOp(f: Fields): Op {
 }
 
 function multDef(id: string, p: string): InsnDef {
-  return {
+  return insn({
     id,
     cls: 'simd-ldst',
     pattern: `0 q:1 001100 ${p} L:1 0 rm:5 opcode:4 size:2 rn:5 rt:5`,
@@ -200,7 +200,7 @@ function multDef(id: string, p: string): InsnDef {
       return `${f.L ? 'ld' : 'st'}${selem} ${listText(regs, arr)}, [${xr(f.rn as number, true)}]${postText(post, total, f.rm as number)}`;
     },
     exec: (f) => multOp({ ...f, p: p === '1' ? 1 : 0 }),
-  };
+  });
 }
 
 // ---- single structure (one lane, or replicate) --------------------------------------------------
@@ -297,7 +297,7 @@ function singleOp(f: Fields, p: number): Op {
 }
 
 function singleDef(id: string, p: string, replicate: boolean): InsnDef {
-  return {
+  return insn({
     id,
     cls: 'simd-ldst',
     pattern: `0 q:1 001101 ${p} L:1 R:1 rm:5 opcode:3 S:1 size:2 rn:5 rt:5`,
@@ -319,7 +319,7 @@ function singleDef(id: string, p: string, replicate: boolean): InsnDef {
       return `${f.L ? 'ld' : 'st'}${selem} ${listText(regs, ELEM[scale] as string)}[${index}], ${addr}`;
     },
     exec: (f) => singleOp(f, p === '1' ? 1 : 0),
-  };
+  });
 }
 
 export const defs: InsnDef[] = [

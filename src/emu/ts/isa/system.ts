@@ -13,15 +13,11 @@
  */
 
 import { UndefinedInstruction } from '../../errors.ts';
-import type { Fields, InsnDef } from '../decoder.ts';
+import { type Fields, type InsnDef, insn } from '../decoder.ts';
 import { EXC_BRK, EXC_SVC, type Op } from '../state.ts';
 import { rz, wz } from './alu.ts';
 import { imm, xr } from './fmt.ts';
 import { addrOf, TWO32 } from './util.ts';
-
-function u(f: Fields, k: string): number {
-  return f[k] as number;
-}
 
 /** Rebuilds the word of a pattern from its fields (patterns here have no 'x' bits). */
 function reencode(pattern: string, f: Fields): number {
@@ -60,44 +56,44 @@ const P_HLT = '11010100 010 imm16:16 000 00';
 const P_UDF = '0000000000000000 imm16:16';
 
 const exceptions: InsnDef[] = [
-  {
+  insn({
     id: 'SVC',
     cls: 'system',
     pattern: P_SVC,
     flow: 'alone',
-    disasm: (f) => `svc ${excImm(u(f, 'imm16'))}`,
+    disasm: (f) => `svc ${excImm(f.imm16)}`,
     exec: (f, a) => {
-      const k = u(f, 'imm16');
+      const k = f.imm16;
       return (s) => {
         s.excKind = EXC_SVC;
         s.excImm = k;
         s.pc = a + 4;
       };
     },
-  },
-  {
+  }),
+  insn({
     id: 'HVC',
     cls: 'system',
     pattern: P_HVC,
-    disasm: (f) => `hvc ${excImm(u(f, 'imm16'))}`,
+    disasm: (f) => `hvc ${excImm(f.imm16)}`,
     exec: undefinedAtEl0(P_HVC),
-  },
-  {
+  }),
+  insn({
     id: 'SMC',
     cls: 'system',
     pattern: P_SMC,
-    disasm: (f) => `smc ${excImm(u(f, 'imm16'))}`,
+    disasm: (f) => `smc ${excImm(f.imm16)}`,
     exec: undefinedAtEl0(P_SMC),
-  },
+  }),
   {
     // Like QEMU/Unicorn, the exception is reported with pc at the brk itself.
     id: 'BRK',
     cls: 'system',
     pattern: P_BRK,
     flow: 'alone',
-    disasm: (f) => `brk ${excImm(u(f, 'imm16'))}`,
+    disasm: (f) => `brk ${excImm(f.imm16)}`,
     exec: (f, a) => {
-      const k = u(f, 'imm16');
+      const k = f.imm16;
       return (s) => {
         s.excKind = EXC_BRK;
         s.excImm = k;
@@ -105,20 +101,20 @@ const exceptions: InsnDef[] = [
       };
     },
   },
-  {
+  insn({
     id: 'HLT',
     cls: 'system',
     pattern: P_HLT,
-    disasm: (f) => `hlt ${excImm(u(f, 'imm16'))}`,
+    disasm: (f) => `hlt ${excImm(f.imm16)}`,
     exec: undefinedAtEl0(P_HLT),
-  },
-  {
+  }),
+  insn({
     id: 'UDF',
     cls: 'system',
     pattern: P_UDF,
-    disasm: (f) => `udf ${imm(u(f, 'imm16'))}`,
+    disasm: (f) => `udf ${imm(f.imm16)}`,
     exec: undefinedAtEl0(P_UDF),
-  },
+  }),
 ];
 
 // ---- hints and barriers ------------------------------------------------------------------------
@@ -173,13 +169,13 @@ const BARRIER: Record<number, string> = {
 const nop: Op = () => {};
 
 const hintsAndBarriers: InsnDef[] = [
-  {
+  insn({
     id: 'NOP',
     cls: 'system',
     pattern: '11010101000000110010 0000 000 11111',
     disasm: () => 'nop',
     exec: () => nop,
-  },
+  }),
   {
     // ARMv8.0: every hint encoding without an implemented meaning executes as NOP; WFE/WFI/YIELD/
     // SEV/SEVL have no observable effect in a single-threaded emulation, and the PAuth/BTI hints
@@ -188,47 +184,47 @@ const hintsAndBarriers: InsnDef[] = [
     cls: 'system',
     pattern: '11010101000000110010 crm:4 op2:3 11111',
     disasm: (f) => {
-      const k = (u(f, 'crm') << 3) | u(f, 'op2');
+      const k = (f.crm << 3) | f.op2;
       return HINTS[k] ?? `hint ${imm(k)}`;
     },
     exec: () => nop,
   },
-  {
+  insn({
     id: 'CLREX',
     cls: 'system',
     pattern: '11010101000000110011 crm:4 010 11111',
-    disasm: (f) => (f.crm === 15 ? 'clrex' : `clrex ${imm(u(f, 'crm'))}`),
+    disasm: (f) => (f.crm === 15 ? 'clrex' : `clrex ${imm(f.crm)}`),
     exec: () => (s) => {
       s.exclAddr = -1;
     },
-  },
-  {
+  }),
+  insn({
     id: 'DSB',
     cls: 'system',
     pattern: '11010101000000110011 crm:4 100 11111',
     disasm: (f) => {
-      const k = u(f, 'crm');
+      const k = f.crm;
       if (k === 0) return 'ssbb';
       if (k === 4) return 'pssbb';
       if (k === 12) return 'dfb';
       return `dsb ${BARRIER[k] ?? `#${k}`}`;
     },
     exec: () => nop,
-  },
-  {
+  }),
+  insn({
     id: 'DMB',
     cls: 'system',
     pattern: '11010101000000110011 crm:4 101 11111',
-    disasm: (f) => `dmb ${BARRIER[u(f, 'crm')] ?? `#${u(f, 'crm')}`}`,
+    disasm: (f) => `dmb ${BARRIER[f.crm] ?? `#${f.crm}`}`,
     exec: () => nop,
-  },
-  {
+  }),
+  insn({
     id: 'ISB',
     cls: 'system',
     pattern: '11010101000000110011 crm:4 110 11111',
-    disasm: (f) => (f.crm === 15 ? 'isb' : `isb #${u(f, 'crm')}`),
+    disasm: (f) => (f.crm === 15 ? 'isb' : `isb #${f.crm}`),
     exec: () => nop,
-  },
+  }),
 ];
 
 // ---- PSTATE (MSR immediate): nothing of ARMv8.0 is allowed at EL0 ----------------------------
@@ -253,18 +249,18 @@ const pstate: InsnDef[] = [
     id: 'FLAGM',
     cls: 'system',
     pattern: P_FLAGM,
-    when: (f) => u(f, 'op2') < 3,
-    disasm: (f) => ['cfinv', 'xaflag', 'axflag'][u(f, 'op2')] as string,
+    when: (f) => f.op2 < 3,
+    disasm: (f) => ['cfinv', 'xaflag', 'axflag'][f.op2] as string,
     exec: undefinedAtEl0(P_FLAGM),
   },
-  {
+  insn({
     id: 'MSR_imm',
     cls: 'system',
     pattern: P_PSTATE,
-    when: (f) => PSTATE[(u(f, 'op1') << 3) | u(f, 'op2')] !== undefined,
-    disasm: (f) => `msr ${PSTATE[(u(f, 'op1') << 3) | u(f, 'op2')]}, ${imm(u(f, 'crm'))}`,
+    when: (f) => PSTATE[(f.op1 << 3) | f.op2] !== undefined,
+    disasm: (f) => `msr ${PSTATE[(f.op1 << 3) | f.op2]}, ${imm(f.crm)}`,
     exec: undefinedAtEl0(P_PSTATE),
-  },
+  }),
 ];
 
 // ---- system registers --------------------------------------------------------------------------
@@ -275,7 +271,7 @@ function key(op0: number, op1: number, crn: number, crm: number, op2: number): n
 }
 
 function fieldKey(f: Fields): number {
-  return key(2 + u(f, 'o0'), u(f, 'op1'), u(f, 'crn'), u(f, 'crm'), u(f, 'op2'));
+  return key(2 + f.o0, f.op1, f.crn, f.crm, f.op2);
 }
 
 const K_NZCV = key(3, 3, 4, 2, 0);
@@ -381,7 +377,7 @@ const P_MSR = '1101010100 0 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5';
 
 /** MRS of a generic-timer count: value = instructions retired before this one. */
 function counterRead(f: Fields, a: number): Op {
-  const d = wz(u(f, 'rt'));
+  const d = wz(f.rt);
   const next = a + 4;
   return (s) => {
     const c = s.icount;
@@ -393,7 +389,7 @@ function counterRead(f: Fields, a: number): Op {
 
 function mrsExec(f: Fields, a: number): Op {
   const k = fieldKey(f);
-  const d = wz(u(f, 'rt'));
+  const d = wz(f.rt);
   switch (k) {
     case K_NZCV:
       return (s) => {
@@ -427,7 +423,7 @@ function mrsExec(f: Fields, a: number): Op {
 
 function msrExec(f: Fields, a: number): Op {
   const k = fieldKey(f);
-  const t = rz(u(f, 'rt'));
+  const t = rz(f.rt);
   switch (k) {
     case K_NZCV:
       return (s) => {
@@ -455,36 +451,36 @@ function msrExec(f: Fields, a: number): Op {
 }
 
 const sysregs: InsnDef[] = [
-  {
+  insn({
     id: 'MRS_CNTVCT',
     cls: 'system',
     pattern: '1101010100 1 1 1 011 1110 0000 010 rt:5',
     flow: 'alone',
-    disasm: (f) => `mrs ${xr(u(f, 'rt'))}, CNTVCT_EL0`,
+    disasm: (f) => `mrs ${xr(f.rt)}, CNTVCT_EL0`,
     exec: counterRead,
-  },
-  {
+  }),
+  insn({
     id: 'MRS_CNTPCT',
     cls: 'system',
     pattern: '1101010100 1 1 1 011 1110 0000 001 rt:5',
     flow: 'alone',
-    disasm: (f) => `mrs ${xr(u(f, 'rt'))}, CNTPCT_EL0`,
+    disasm: (f) => `mrs ${xr(f.rt)}, CNTPCT_EL0`,
     exec: counterRead,
-  },
-  {
+  }),
+  insn({
     id: 'MRS',
     cls: 'system',
     pattern: P_MRS,
-    disasm: (f) => `mrs ${xr(u(f, 'rt'))}, ${sysregText(fieldKey(f), false)}`,
+    disasm: (f) => `mrs ${xr(f.rt)}, ${sysregText(fieldKey(f), false)}`,
     exec: mrsExec,
-  },
-  {
+  }),
+  insn({
     id: 'MSR_reg',
     cls: 'system',
     pattern: P_MSR,
-    disasm: (f) => `msr ${sysregText(fieldKey(f), true)}, ${xr(u(f, 'rt'))}`,
+    disasm: (f) => `msr ${sysregText(fieldKey(f), true)}, ${xr(f.rt)}`,
     exec: msrExec,
-  },
+  }),
 ];
 
 // ---- cache maintenance (SYS) -------------------------------------------------------------------
@@ -503,14 +499,14 @@ const SYS_OPS: Record<number, [id: string, text: string]> = {
 const cacheOps: InsnDef[] = Object.entries(SYS_OPS).map(([k, [id, text]]) => {
   const v = Number(k);
   const bits = (v >>> 0).toString(2).padStart(14, '0');
-  return {
+  return insn({
     id,
     cls: 'system' as const,
     pattern: `1101010100 0 01 ${bits} rt:5`,
-    disasm: (f: Fields) => `${text}, ${xr(u(f, 'rt'))}`,
+    disasm: (f: Fields) => `${text}, ${xr(f.rt)}`,
     exec: (f: Fields): Op => {
       if (id !== DC_ZVA) return nop;
-      const t = rz(u(f, 'rt'));
+      const t = rz(f.rt);
       return (s) => {
         const addr = addrOf(s, t);
         const base = addr - (addr % 64);
@@ -518,7 +514,7 @@ const cacheOps: InsnDef[] = Object.entries(SYS_OPS).map(([k, [id, text]]) => {
         for (let i = 0; i < 64; i += 8) m.st64(base + i, 0, 0);
       };
     },
-  };
+  });
 });
 
 export const defs: InsnDef[] = [...exceptions, ...hintsAndBarriers, ...pstate, ...sysregs, ...cacheOps];

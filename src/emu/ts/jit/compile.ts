@@ -22,10 +22,12 @@ import type { CpuState, Op } from '../state.ts';
 import { helpers, SNIPPETS, type SnippetHelpers } from './snippets.ts';
 
 /**
- * Runs whole blocks from `s.pc` while at most `budget` instructions retire; stops before `until`
- * (when it is a block start or inside a block). Sets `s.pc`; returns the instructions retired.
+ * Runs whole blocks from `s.pc` while at most `budget` instructions retire; stops before
+ * `s.until` (when it is a block start or inside a block). Sets `s.pc`; returns the instructions
+ * retired. `budget` is a small integer and `until` travels in the state, so calls pass no
+ * heap numbers (boxing a double per call would allocate in the hot loop).
  */
-export type CompiledBlock = (s: CpuState, budget: number, until: number) => number;
+export type CompiledBlock = (s: CpuState, budget: number) => number;
 
 /** The page whose decoded code the region was built from (`code` is dropped on writes). */
 export interface CodeGuard {
@@ -83,8 +85,8 @@ export function regionSource(blocks: RegionBlock[]): { src: string; ops: Op[] } 
     );
   }
   const src = [
-    'return function region(s,budget,until){',
-    'const xl=s.xlo,xh=s.xhi,mem=s.mem,vi=s.vi,vf=s.vf64,vs=s.vf32;',
+    'return function region(s,budget){',
+    'const xl=s.xlo,xh=s.xhi,mem=s.mem,vi=s.vi,vf=s.vf64,vs=s.vf32,until=s.until;',
     'let n=0,pc=s.pc;',
     'L:for(;;){',
     'if(pc===until||P.code!==C)break;',

@@ -1,0 +1,36 @@
+/**
+ * A campaign worker thread: opens the tool's slice runner once (workerData: module and params),
+ * then runs the slices the main thread sends one at a time (see runSlices in campaign.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SliceModule, SliceRunner, WorkerMessage } from './campaign.ts';
+
+const port = parentPort;
+if (!port) throw new Error('campaign-worker.ts runs as a worker thread');
+const { module, params } = workerData as { module: string; params: unknown };
+const post = (m: WorkerMessage<unknown>): void => port.postMessage(m);
+const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+let runner: SliceRunner<unknown> | null = null;
+try {
+  const mod = (await import(module)) as SliceModule<unknown, unknown>;
+  runner = await mod.openSliceRunner(params);
+  post({ type: 'ready' });
+} catch (e) {
+  post({ type: 'error', message: `cannot open the slice runner: ${describe(e)}` });
+}
+
+port.on('message', async (m: { type: 'slice'; slice: number } | { type: 'close' }) => {
+  if (!runner) return;
+  if (m.type === 'close') {
+    await runner.close();
+    post({ type: 'closed' });
+    port.close();
+    return;
+  }
+  try {
+    post({ type: 'result', slice: m.slice, result: await runner.runSlice(m.slice) });
+  } catch (e) {
+    post({ type: 'error', message: `slice ${m.slice}: ${describe(e)}` });
+  }
+});

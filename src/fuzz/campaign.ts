@@ -1,0 +1,354 @@
+/**
+ * Fuzz campaigns that scale out: a campaign (a tool, its parameters and a seed) is cut into a fixed
+ * number of slices that depends only on the campaign, never on how it is run. Slice s owns the case
+ * indices s, s + S, s + 2S, … and a quota of the campaign's cases, so
+ *   - worker threads (`--jobs N`) take whole slices from a queue,
+ *   - shards (`--shard K/N`, one per machine of a job array) take the slices s with s mod N = K - 1,
+ *   - `fuzz-merge` adds the shards' result files up,
+ * and every way of running the campaign gives the same totals, failure for failure. No coordinator:
+ * a CI matrix, a Kubernetes indexed Job or a Slurm array only has to pass K and N.
+ *
+ * Tool-neutral: a tool supplies a module exporting `openSliceRunner(params)` (run in each worker)
+ * and counts that add up (numbers, nested records of numbers). fuzz-isa uses it (src/fuzz/isa/
+ * campaign.ts); fuzz-lazy can in the same way.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+export const CAMPAIGN_FORMAT = 'orc-sandbox-campaign/1';
+
+export class CampaignError extends Error {
+  override name = 'CampaignError';
+}
+
+// ---- slices and shards ----------------------------------------------------------------------------
+
+/** One shard of N (K is 1-based, as `--shard 1/4` … `--shard 4/4`). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count)
+    throw new CampaignError(`--shard expects K/N with 1 <= K <= N (e.g. 1/4), got '${text}'`);
+  return { index, count };
+}
+
+export const formatShard = (s: Shard): string => `${s.index}/${s.count}`;
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * The number of slices of a campaign of `total` cases: about `perSlice` cases each (at least one
+ * slice), coprime with `cycle` so that indices s, s + S, … still visit every residue mod `cycle`
+ * (fuzz-isa picks the encoding class as index mod the number of classes).
+ */
+export function sliceCount(total: number, perSlice: number, cycle = 1): number {
+  let s = Math.max(1, Math.ceil(total / perSlice));
+  while (gcd(s, cycle) !== 1) s++;
+  return s;
+}
+
+/** Slice s's share of `total` (the first total mod S slices take one more). */
+export function sliceQuota(total: number, slices: number, s: number): number {
+  return Math.floor(total / slices) + (s < total % slices ? 1 : 0);
+}
+
+/** The k-th case index of slice s. */
+export const sliceCaseIndex = (slices: number, s: number, k: number): number => s + k * slices;
+
+/** The slices a shard runs (all of them without a shard). */
+export function shardSlices(slices: number, shard?: Shard): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < slices; s++) if (!shard || s % shard.count === shard.index - 1) out.push(s);
+  return out;
+}
+
+/** `--jobs` default: one worker thread per core. */
+export const defaultJobs = (): number => availableParallelism();
+
+// ---- running slices on worker threads -------------------------------------------------------------
+
+/** What a tool's slice module returns from `openSliceRunner(params)`, once per thread. */
+export interface SliceRunner<R> {
+  runSlice(slice: number): R | Promise<R>;
+  close(): void | Promise<void>;
+}
+
+export interface SliceModule<P, R> {
+  openSliceRunner(params: P): Promise<SliceRunner<R>>;
+}
+
+export interface RunSlicesOptions<P> {
+  /** URL (href) of the tool's slice module (import.meta.url-relative, .ts in sources, .js in dist). */
+  module: string;
+  params: P;
+  slices: readonly number[];
+  /** Worker threads; 1 runs the slices on this thread. */
+  jobs: number;
+}
+
+/** A sibling module's URL with this build's extension (`.ts` from the sources, `.js` compiled). */
+export function siblingModule(base: string, name: string): string {
+  const ext = base.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`${name}${ext}`, base).href;
+}
+
+const BOOTSTRAP = new URL('./worker-bootstrap.js', import.meta.url);
+
+/** Runs `slices` with `jobs` threads and returns their results in the order of `slices`. */
+export async function runSlices<P, R>(o: RunSlicesOptions<P>): Promise<R[]> {
+  const results = new Map<number, R>();
+  const jobs = Math.max(1, Math.min(o.jobs, o.slices.length));
+  if (jobs === 1 || o.slices.length === 0) {
+    const mod = (await import(o.module)) as SliceModule<P, R>;
+    const runner = await mod.openSliceRunner(o.params);
+    try {
+      for (const s of o.slices) results.set(s, await runner.runSlice(s));
+    } finally {
+      await runner.close();
+    }
+    return o.slices.map((s) => results.get(s) as R);
+  }
+  const queue = [...o.slices];
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let running = jobs;
+      let failed = false;
+      const fail = (e: Error): void => {
+        if (failed) return;
+        failed = true;
+        reject(e);
+      };
+      for (let j = 0; j < jobs; j++) {
+        const w = new Worker(BOOTSTRAP, { workerData: { module: o.module, params: o.params } });
+        workers.push(w);
+        const next = (): void => {
+          const s = queue.shift();
+          if (s === undefined) {
+            w.postMessage({ type: 'close' });
+            return;
+          }
+          w.postMessage({ type: 'slice', slice: s });
+        };
+        w.on('message', (m: WorkerMessage<R>) => {
+          if (m.type === 'ready') next();
+          else if (m.type === 'result') {
+            results.set(m.slice, m.result);
+            next();
+          } else if (m.type === 'error') fail(new CampaignError(`worker ${j}: ${m.message}`));
+          else if (m.type === 'closed') {
+            running--;
+            if (running === 0) resolve();
+          }
+        });
+        w.on('error', (e) => fail(e));
+        w.on('exit', (code) => {
+          if (code !== 0) fail(new CampaignError(`worker ${j} exited with status ${code}`));
+        });
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return o.slices.map((s) => results.get(s) as R);
+}
+
+export type WorkerMessage<R> =
+  | { type: 'ready' }
+  | { type: 'result'; slice: number; result: R }
+  | { type: 'error'; message: string }
+  | { type: 'closed' };
+
+// ---- result files -----------------------------------------------------------------------------------
+
+/** Counts that add up when results are merged. */
+export interface Counts {
+  [name: string]: number | Counts;
+}
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A failure, found at one case index; failures are kept in index order. */
+export interface IndexedFailure {
+  index: number;
+  [key: string]: Json;
+}
+
+/** One execution that contributed to a result (a shard, or the whole campaign). */
+export interface CampaignRun {
+  shard: string;
+  jobs: number;
+  slices: number;
+  cases: number;
+  seconds: number;
+  /** CPU time of the whole process (all threads): unlike `seconds`, independent of other load. */
+  cpuSeconds: number;
+  /** Wall-clock cases per second divided by the threads. */
+  casesPerSecondPerCore: number;
+}
+
+export interface CampaignParams {
+  seed: number;
+  /** Slice count: fixed by the campaign (see sliceCount). */
+  slices: number;
+  /** How many failures a result keeps (the first ones by case index). */
+  keepFailures: number;
+  [key: string]: Json;
+}
+
+export interface CampaignResult {
+  format: typeof CAMPAIGN_FORMAT;
+  tool: string;
+  campaign: CampaignParams;
+  /** The slices this result covers (sorted). */
+  sliceSet: number[];
+  totals: Counts;
+  failures: IndexedFailure[];
+  runs: CampaignRun[];
+}
+
+const ENVELOPE = ['format', 'tool', 'campaign', 'slices', 'complete', 'missingSlices', 'failures', 'runs'];
+
+/**
+ * The file (and `--json`) form: the totals at the top level next to the envelope, e.g.
+ * `{"format","tool","campaign","slices":[…],"complete":true,"cases":…,"mismatches":…,"classes":{…},"failures":[…],"runs":[…]}`.
+ */
+export function toJson(r: CampaignResult): Record<string, Json> {
+  const missing = missingSlices(r);
+  return {
+    format: r.format,
+    tool: r.tool,
+    campaign: r.campaign,
+    slices: r.sliceSet,
+    complete: missing.length === 0,
+    missingSlices: missing,
+    ...(r.totals as Record<string, Json>),
+    failures: r.failures,
+    runs: r.runs as unknown as Json,
+  };
+}
+
+function isCounts(v: unknown): v is Counts {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  return Object.values(v).every((x) => typeof x === 'number' || isCounts(x));
+}
+
+/** Reads a result file's JSON; `where` names the file in errors. */
+export function fromJson(value: unknown, where: string): CampaignResult {
+  const o = value as Record<string, unknown>;
+  const bad = (what: string): never => {
+    throw new CampaignError(`${where}: not a campaign result (${what})`);
+  };
+  if (typeof o !== 'object' || o === null) bad('not an object');
+  if (o.format !== CAMPAIGN_FORMAT) bad(`format is ${JSON.stringify(o.format)}, expected "${CAMPAIGN_FORMAT}"`);
+  if (typeof o.tool !== 'string') bad('no tool');
+  const c = o.campaign as CampaignParams;
+  if (typeof c !== 'object' || c === null || !Number.isSafeInteger(c.slices) || !Number.isSafeInteger(c.keepFailures))
+    bad('campaign lacks slices or keepFailures');
+  const slices = o.slices;
+  if (!Array.isArray(slices) || !slices.every((s) => Number.isSafeInteger(s) && s >= 0 && s < c.slices))
+    bad('slices is not a list of slice numbers of this campaign');
+  if (!Array.isArray(o.failures) || !o.failures.every((f) => Number.isSafeInteger((f as IndexedFailure)?.index)))
+    bad('failures lack case indices');
+  if (!Array.isArray(o.runs)) bad('no runs');
+  const totals: Counts = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (ENVELOPE.includes(k)) continue;
+    if (typeof v !== 'number' && !isCounts(v)) bad(`'${k}' is not a count`);
+    totals[k] = v as number | Counts;
+  }
+  return {
+    format: CAMPAIGN_FORMAT,
+    tool: o.tool as string,
+    campaign: c,
+    sliceSet: [...(slices as number[])].sort((a, b) => a - b),
+    totals,
+    failures: o.failures as IndexedFailure[],
+    runs: o.runs as CampaignRun[],
+  };
+}
+
+export function addCounts(a: Counts, b: Counts): Counts {
+  const out: Counts = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const x = out[k];
+    if (x === undefined) out[k] = typeof v === 'number' ? v : addCounts({}, v);
+    else if (typeof x === 'number' && typeof v === 'number') out[k] = x + v;
+    else if (typeof x === 'object' && typeof v === 'object') out[k] = addCounts(x, v);
+    else throw new CampaignError(`count '${k}' is a number in one result and a record in another`);
+  }
+  return out;
+}
+
+/** The first `keep` failures by case index. */
+export function keepFirstFailures<F extends { index: number }>(lists: readonly F[][], keep: number): F[] {
+  return lists
+    .flat()
+    .sort((a, b) => a.index - b.index)
+    .slice(0, keep);
+}
+
+export function missingSlices(r: CampaignResult): number[] {
+  const have = new Set(r.sliceSet);
+  const out: number[] = [];
+  for (let s = 0; s < r.campaign.slices; s++) if (!have.has(s)) out.push(s);
+  return out;
+}
+
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+
+/**
+ * Combines results of one campaign (disjoint slice sets, e.g. the shards of a job array) into the
+ * result the whole campaign would have given.
+ */
+export function mergeResults(results: readonly { result: CampaignResult; where: string }[]): CampaignResult {
+  const first = results[0];
+  if (!first) throw new CampaignError('nothing to merge');
+  const owner = new Map<number, string>();
+  for (const { result, where } of results) {
+    if (result.tool !== first.result.tool)
+      throw new CampaignError(`${where} is a ${result.tool} result, ${first.where} a ${first.result.tool} result`);
+    if (canonical(result.campaign) !== canonical(first.result.campaign))
+      throw new CampaignError(
+        `${where} is from another campaign than ${first.where}: ${canonical(result.campaign)} vs ${canonical(first.result.campaign)}`,
+      );
+    for (const s of result.sliceSet) {
+      const other = owner.get(s);
+      if (other !== undefined) throw new CampaignError(`slice ${s} is in both ${other} and ${where}`);
+      owner.set(s, where);
+    }
+  }
+  let totals: Counts = {};
+  for (const { result } of results) totals = addCounts(totals, result.totals);
+  return {
+    format: CAMPAIGN_FORMAT,
+    tool: first.result.tool,
+    campaign: first.result.campaign,
+    sliceSet: [...owner.keys()].sort((a, b) => a - b),
+    totals,
+    failures: keepFirstFailures(
+      results.map((r) => r.result.failures),
+      first.result.campaign.keepFailures,
+    ),
+    runs: results.flatMap((r) => r.result.runs),
+  };
+}
+
+/** Cases per second per core of a run that took `seconds` on `jobs` threads. */
+export function throughput(cases: number, seconds: number, jobs: number): number {
+  return seconds > 0 ? Math.round((cases / seconds / Math.max(1, jobs)) * 10) / 10 : 0;
+}
