@@ -3,7 +3,7 @@
  * port (as qemu-user's -g), serve it, and end with the program's status. After a detach (or the
  * debugger going away) the program runs on to its end without breakpoints.
  */
-import { createEngine } from '../emu/engine.ts';
+import { createEngine } from '../emu/factory.ts';
 import { parseExecutable } from '../emu/linux/elf.ts';
 import { type ExecOptions, LinuxProcess } from '../emu/linux/process.ts';
 import { SIGNAL_NAMES } from '../emu/linux/syscalls.ts';
