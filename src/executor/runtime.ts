@@ -127,8 +127,8 @@ export class ExecutorRuntime {
     new DataView(slot.buffer).setUint32(0, RET_WORD, true);
     e.memWrite(this.gateAddress, slot);
     e.addHostGate(this.gateAddress, (eng) => this.onDispatchGate(eng));
-    // The pthread functions join the Process JITDylib's definitions (as installThreads does in
-    // process); a name the host already defines keeps the host's definition.
+    // The pthread functions join the Process JITDylib's definitions (the session defines them
+    // after the host's); a name the host already defines keeps the host's definition.
     const threadSymbols = [...(this.threads?.symbols ?? [])].filter(([name]) => this.host.symbol(name) === undefined);
     const wire = (defs: Iterable<[string, { address: number; flags: number }]>) =>
       [...defs].map(([name, d]) => ({ name, address: d.address, flags: d.flags }));

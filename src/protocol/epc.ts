@@ -40,7 +40,7 @@ export interface ExecutorBootstrap {
   processSymbols: ExecutorSymbol[];
   /**
    * The pthread functions of the executor's thread scheduler (src/executor/threads), defined in the
-   * Process JITDylib as a second unit after `processSymbols`, as installThreads does in process.
+   * Process JITDylib as a second unit after `processSymbols`.
    */
   threadSymbols?: ExecutorSymbol[];
   /** The address of the `__orc_rt_jit_dispatch` gate. */
