@@ -23,9 +23,23 @@ const hex16 = (v: number): string => v.toString(16).padStart(16, '0');
 
 /** llvm-objdump's line: right-aligned address, the word as hex, the text with a tab after the mnemonic. */
 export function objdumpLine(address: number, word: number, text: string): string {
-  const sp = text.indexOf(' ');
-  const insn = sp < 0 ? text : `${text.slice(0, sp)}\t${text.slice(sp + 1)}`;
-  return `${address.toString(16).padStart(8)}: ${word.toString(16).padStart(8, '0')}     \t${insn}`;
+  const at = text.indexOf(' // ');
+  const body = at < 0 ? text : text.slice(0, at);
+  const sp = body.indexOf(' ');
+  const insn = sp < 0 ? body : `${body.slice(0, sp)}\t${body.slice(sp + 1)}`;
+  const line = `${address.toString(16).padStart(8)}: ${word.toString(16).padStart(8, '0')}     \t${insn}`;
+  if (at < 0) return line;
+  // llvm-objdump starts a comment at column 56 (tabs expanded to 8), at least one space after the operands.
+  const column = visualColumn(line);
+  return `${line}${' '.repeat(Math.max(1, COMMENT_COLUMN - column))}${text.slice(at + 1)}`;
+}
+
+const COMMENT_COLUMN = 56;
+
+function visualColumn(s: string): number {
+  let c = 0;
+  for (const ch of s) c = ch === '\t' ? c + 8 - (c % 8) : c + 1;
+  return c;
 }
 
 /** Disassembles every executable section of an ELF64 AArch64 relocatable object. */
@@ -44,7 +58,8 @@ export async function disassembleObject(file: string): Promise<string> {
   } catch (e) {
     throw new CliError((e as Error).message.split('\n')[0] as string);
   }
-  const out = ['', `${file}:\tfile format elf64-littleaarch64`];
+  // EI_DATA: 2 is big-endian (aarch64_be); its instructions are still little-endian words.
+  const out = ['', `${file}:\tfile format elf64-${bytes[5] === 2 ? 'big' : 'little'}aarch64`];
   for (const sec of obj.sections) {
     if (sec.type !== SHT_PROGBITS || (sec.flags & SHF_EXECINSTR) === 0 || sec.size === 0) continue;
     // Labels: named function and untyped symbols of the section (not the $x/$d mapping symbols).
