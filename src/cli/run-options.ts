@@ -42,6 +42,11 @@ export const RUN_OPTIONS: Readonly<Record<string, RunOptionSpec>> = {
   'max-insns': { value: true, valueName: 'N', description: 'instruction budget of the run' },
   seed: { value: true, valueName: 'S', description: 'seed of the thread scheduler, getrandom and the session' },
   noexec: { aliases: ['-noexec'], description: 'link the entry point and stop (nothing runs)' },
+  gdb: {
+    value: true,
+    valueName: '[HOST:]PORT',
+    description: 'stop before the entry point and serve gdb (target remote) on HOST:PORT (0: any port)',
+  },
   lazy: {
     aliases: ['-lazy'],
     description: 'link the next input lazily (callables on first call; an archive: its members)',
@@ -132,6 +137,8 @@ export interface RunInvocation {
   argv: string[];
   abs: Map<string, number>;
   noexec: boolean;
+  /** `--gdb [HOST:]PORT`: serve gdb's remote protocol instead of running freely. */
+  gdb: string | undefined;
   /** Values of the caller's extra options. */
   extra: Map<string, string[]>;
 }
@@ -222,6 +229,7 @@ export function parseRunInvocation(
     argv: [inputs[0]?.file ?? 'a.out', ...p.rest],
     abs,
     noexec: flag(p, 'noexec'),
+    gdb: p.options.get('gdb')?.[0],
     extra: extraValues,
   };
 }
