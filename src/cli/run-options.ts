@@ -4,9 +4,10 @@
  * the session's options (src/orc/session/options.ts) plus the inputs, and one way to open the
  * session from them. `debug` adds its own options (`--commands`) through `extra`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { EngineKind } from '../emu/engine.ts';
 import { EXECUTOR_KINDS, type ExecutorKind } from '../orc/epc/epc.ts';
+import { StaticLibraryDefinitionGenerator } from '../orc/layers/static-library-generator.ts';
 import type { SessionOptions } from '../orc/session/options.ts';
 import { type OrcSession, openSession } from '../orc/session/session.ts';
 import { formatLazyTrace } from '../orc/session/trace.ts';
@@ -41,14 +42,79 @@ export const RUN_OPTIONS: Readonly<Record<string, RunOptionSpec>> = {
   'max-insns': { value: true, valueName: 'N', description: 'instruction budget of the run' },
   seed: { value: true, valueName: 'S', description: 'seed of the thread scheduler, getrandom and the session' },
   noexec: { aliases: ['-noexec'], description: 'link the entry point and stop (nothing runs)' },
-  lazy: { aliases: ['-lazy'], description: 'link the next input lazily (callables on first call)' },
+  gdb: {
+    value: true,
+    valueName: '[HOST:]PORT',
+    description: 'stop before the entry point and serve gdb (target remote) on HOST:PORT (0: any port)',
+  },
+  lazy: {
+    aliases: ['-lazy'],
+    description: 'link the next input lazily (callables on first call; an archive: its members)',
+  },
+  L: {
+    value: true,
+    repeat: true,
+    aliases: ['-L'],
+    valueName: 'DIR',
+    description: 'search DIR for -lNAME (as lib<NAME>.a, directories in the order given)',
+  },
 };
+
+/** Marks a `-lNAME` among the positionals (NUL cannot occur in a path). */
+const LIB = '\u0000l:';
+
+/** The 8-byte magic of a System V / GNU archive (`!<arch>\n`). */
+const AR_MAGIC = [0x21, 0x3c, 0x61, 0x72, 0x63, 0x68, 0x3e, 0x0a];
+
+/** Whether `bytes` is a static archive (decided by content, as llvm-jitlink does). */
+export function isArchive(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && AR_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * Rewrites llvm-jitlink's attached spellings the shared parser does not know (`-lNAME`, `-l NAME`,
+ * `-LDIR`) into a library marker and `-L DIR`, keeping each library's place among the inputs.
+ * Known options (e.g. `-lazy`) pass through untouched.
+ */
+function rewriteLibraryArgs(argv: readonly string[], known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const key = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (known.has(key)) out.push(a);
+    else if (a === '-l') {
+      const v = argv[++i];
+      if (v === undefined) throw new CliError("option '-l' needs a library name");
+      out.push(`${LIB}${v}`);
+    } else if (/^-l[^=]/.test(a) || a.startsWith('-l=')) out.push(`${LIB}${a.slice(a[2] === '=' ? 3 : 2)}`);
+    else if (/^-L[^=]/.test(a)) out.push('-L', a.slice(2));
+    else out.push(a);
+  }
+  return out;
+}
+
+/** `-lNAME` → the first `DIR/lib<NAME>.a` along the `-L` directories (static archives only). */
+function findLibrary(name: string, dirs: readonly string[]): string {
+  for (const d of dirs) {
+    // Spelled as llvm-jitlink does (`-L .` names `./libfoo.a`), so `Linking …` lines agree.
+    const p = d.endsWith('/') ? `${d}lib${name}.a` : `${d}/lib${name}.a`;
+    if (existsSync(p)) return p;
+  }
+  throw new CliError(
+    `library 'lib${name}.a' not found in the -L search path (${dirs.length > 0 ? dirs.join(', ') : 'empty'})`,
+  );
+}
 
 /** `[--entry SYM] [--engine ts|unicorn] …` for usage lines. */
 export function runOptionsUsage(table: Readonly<Record<string, RunOptionSpec>> = RUN_OPTIONS): string {
   return Object.entries(table)
-    .filter(([name]) => name !== 'lazy')
+    .filter(([name]) => name !== 'lazy' && name !== 'L')
     .map(([name, s]) => `[--${name}${s.value ? ` ${s.valueName ?? 'V'}` : ''}]${s.repeat ? '…' : ''}`)
+    .concat(table.L ? ['[-L DIR]…'] : [])
     .join(' ');
 }
 
@@ -58,6 +124,8 @@ export interface RunInput {
   name: string;
   bytes: Uint8Array;
   lazy: boolean;
+  /** A static archive (`.a` input or `-lNAME`): added as a definition generator of `main`. */
+  archive: boolean;
 }
 
 export interface RunInvocation {
@@ -69,6 +137,8 @@ export interface RunInvocation {
   argv: string[];
   abs: Map<string, number>;
   noexec: boolean;
+  /** `--gdb [HOST:]PORT`: serve gdb's remote protocol instead of running freely. */
+  gdb: string | undefined;
   /** Values of the caller's extra options. */
   extra: Map<string, string[]>;
 }
@@ -96,7 +166,13 @@ export function parseRunInvocation(
   io: RunIo = {},
 ): RunInvocation {
   const table = { ...RUN_OPTIONS, ...extra };
-  const p = parseArgs(argv, table, ['lazy']);
+  const known = new Set<string>();
+  for (const [name, spec] of Object.entries(table)) {
+    known.add(`--${name}`);
+    for (const a of spec.aliases ?? []) known.add(a);
+  }
+  const p = parseArgs(rewriteLibraryArgs(argv, known), table, ['lazy']);
+  const libDirs = p.options.get('L') ?? [];
   const entry = p.options.get('entry')?.[0] ?? 'main';
   const engine = (p.options.get('engine')?.[0] ?? 'ts') as EngineKind;
   if (engine !== 'ts' && engine !== 'unicorn') throw new CliError(`--engine must be ts or unicorn`);
@@ -121,14 +197,16 @@ export function parseRunInvocation(
     if (!Number.isSafeInteger(v) || v >= 2 ** 52) throw new CliError(`--abs address out of range: '${a}'`);
     abs.set(m[1] as string, v);
   }
-  const inputs = p.positionals.map(({ value: file, flags }) => {
+  const inputs = p.positionals.map(({ value, flags }) => {
+    const file = value.startsWith(LIB) ? findLibrary(value.slice(LIB.length), libDirs) : value;
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(readFileSync(file));
     } catch (e) {
       throw new CliError(`cannot read '${file}': ${(e as Error).message}`);
     }
-    return { file, name: io.displayName ? io.displayName(file) : file, bytes, lazy: flags.has('lazy') };
+    const name = io.displayName ? io.displayName(file) : file;
+    return { file, name, bytes, lazy: flags.has('lazy'), archive: isArchive(bytes) };
   });
   const extraValues = new Map<string, string[]>();
   for (const name of Object.keys(extra)) {
@@ -148,9 +226,10 @@ export function parseRunInvocation(
     },
     inputs,
     entry,
-    argv: [p.positionals[0]?.value ?? 'a.out', ...p.rest],
+    argv: [inputs[0]?.file ?? 'a.out', ...p.rest],
     abs,
     noexec: flag(p, 'noexec'),
+    gdb: p.options.get('gdb')?.[0],
     extra: extraValues,
   };
 }
@@ -180,6 +259,15 @@ export async function openRunSession(
     ...more,
   });
   session.defineAbsolutes(inv.abs);
-  for (const i of inv.inputs) session.addObject(i.bytes, i.name, { lazy: i.lazy });
+  for (const i of inv.inputs) {
+    if (!i.archive) {
+      session.addObject(i.bytes, i.name, { lazy: i.lazy });
+      continue;
+    }
+    // A malformed archive is refused here (ArchiveFormatError names archive and member), before
+    // anything runs; its members are linked only when a lookup in main asks for their symbols.
+    const layer = i.lazy ? session.lazyLayer : session.layer;
+    session.main.addGenerator(StaticLibraryDefinitionGenerator.fromBytes(layer, i.bytes, i.name));
+  }
   return session;
 }

@@ -12,6 +12,7 @@ import { complete } from '../../debug/commands.ts';
 import { DebugControl } from '../../debug/control.ts';
 import { Debugger } from '../../debug/debugger.ts';
 import { CliError } from '../args.ts';
+import { runSessionUnderGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
 import { openRunSession, parseRunInvocation, RUN_OPTIONS, readProcessStdin, runOptionsUsage } from '../run-options.ts';
 
@@ -54,6 +55,15 @@ export async function debugCommand(argv: string[], io: DebugCliOptions = {}): Pr
     inv.session.stdin = inv.session.executor === 'worker' ? 'process' : readProcessStdin;
   const out = io.programStdout ?? write;
   const open = () => openRunSession(inv, { write: out, writeErr });
+  // --gdb: gdb is the debugger (the prompt and --commands are not used).
+  if (inv.gdb !== undefined) {
+    const session = await open();
+    try {
+      return await runSessionUnderGdb(session, inv.entry, inv.argv, inv.gdb, writeErr);
+    } finally {
+      await session.close();
+    }
+  }
   const control = await DebugControl.create({
     open,
     entry: inv.entry,

@@ -6,6 +6,7 @@
  */
 import type { OrcSession } from '../../orc/session/session.ts';
 import { ExecutorDiedError } from '../../protocol/epc.ts';
+import { runSessionUnderGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
 import { openRunSession, parseRunInvocation, RUN_OPTIONS, runOptionsUsage } from '../run-options.ts';
 
@@ -32,6 +33,7 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
       await session.link(inv.entry);
       return 0;
     }
+    if (inv.gdb !== undefined) return await runSessionUnderGdb(session, inv.entry, inv.argv, inv.gdb, writeErr);
     const result = await session.run(inv.entry, { argv: inv.argv });
     return result.status;
   } catch (e) {
