@@ -96,7 +96,13 @@ export interface Engine {
   memRegions(): MemRegion[];
 
   regRead(name: RegName): bigint;
-  regWrite(name: RegName, value: bigint): void;
+  /**
+   * Writes a register: a bigint, or an integer number of magnitude below 2^53 (a negative value is
+   * its two's complement; bits beyond the register's width are dropped). regRead returns bigint.
+   * @throws EngineApiError for an unknown register or a number that is not a safe integer (the
+   *   register is unchanged).
+   */
+  regWrite(name: RegName, value: bigint | number): void;
   /** Fast GPR access for host functions: index 0..30, 31 = SP. */
   getX(index: number): bigint;
   setX(index: number, value: bigint | number): void;

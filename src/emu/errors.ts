@@ -177,3 +177,20 @@ export class EngineUnavailable extends EmuError {
 }
 
 export { hex };
+
+/**
+ * A register value given as a number or a bigint, as the bigint the engines store. A number must
+ * be an integer no larger in magnitude than 2^53 - 1 (beyond, a number is already rounded: pass a
+ * bigint); a negative number or bigint stands for its two's complement in the register's width.
+ * @throws EngineApiError naming the register and the value otherwise.
+ */
+export function toRegisterValue(name: string, value: number | bigint): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  throw new EngineApiError(
+    `regWrite('${name}', ${String(value)}): a register value is a bigint or an integer number of magnitude below 2^53`,
+  );
+}
+
+/** An address or size for a message: hex when it is an integer, else as given (NaN, 1.5…). */
+export const addressText = (v: number): string => (!Number.isInteger(v) ? String(v) : v < 0 ? `-${hex(-v)}` : hex(v));

@@ -13,7 +13,7 @@
 
 import type { MemRegion } from './engine.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from './engine.ts';
-import { type AccessKind, EngineApiError, MemoryFault, OutOfMemory } from './errors.ts';
+import { type AccessKind, addressText, EngineApiError, MemoryFault, OutOfMemory } from './errors.ts';
 
 export const PAGE_SHIFT = 12;
 const PAGE_MASK = PAGE_SIZE - 1;
@@ -523,7 +523,7 @@ export class Memory {
 
 function checkRange(address: number, size: number, what: string): void {
   if (!Number.isSafeInteger(address) || !Number.isSafeInteger(size) || address < 0 || size <= 0) {
-    throw new EngineApiError(`${what}: invalid range address=${address} size=${size}`);
+    throw new EngineApiError(`${what}: invalid range address=${addressText(address)} size=${addressText(size)}`);
   }
   if (address % PAGE_SIZE !== 0 || size % PAGE_SIZE !== 0) {
     throw new EngineApiError(

@@ -24,9 +24,11 @@ import { INTNO_BRK, INTNO_HVC, INTNO_SVC, INTNO_UDEF, PAGE_SIZE } from '../engin
 import {
   type AccessKind,
   AlignmentFault,
+  addressText,
   EngineApiError,
   MemoryFault,
   OutOfMemory,
+  toRegisterValue,
   UndefinedInstruction,
   UnhandledException,
   UnimplementedInstruction,
@@ -161,8 +163,8 @@ export class TsEngine implements Engine {
   regRead(name: RegName): bigint {
     return readReg(this.cpu, name);
   }
-  regWrite(name: RegName, value: bigint): void {
-    writeReg(this.cpu, name, value);
+  regWrite(name: RegName, value: bigint | number): void {
+    writeReg(this.cpu, name, toRegisterValue(name, value));
   }
   getX(index: number): bigint {
     return this.cpu.getX(index);
@@ -244,7 +246,7 @@ export class TsEngine implements Engine {
 
   addBreakpoint(address: number): void {
     if (!Number.isSafeInteger(address) || address < 0 || address % 4 !== 0) {
-      throw new EngineApiError(`breakpoint address ${address} is not a 4-aligned address`);
+      throw new EngineApiError(`breakpoint address ${addressText(address)} is not a 4-aligned address`);
     }
     if (this.bps.has(address)) return;
     this.bps.add(address);

@@ -53,11 +53,13 @@ import { INTNO_BRK, INTNO_HVC, INTNO_SVC, INTNO_UDEF, PAGE_SIZE } from '../engin
 import {
   type AccessKind,
   AlignmentFault,
+  addressText,
   EngineApiError,
   EngineUnavailable,
   type FaultKind,
   MemoryFault,
   OutOfMemory,
+  toRegisterValue,
   UndefinedInstruction,
   UnhandledException,
 } from '../errors.ts';
@@ -831,9 +833,10 @@ export class UnicornEngine implements Engine {
     return bytes === 16 ? q : q & ((1n << BigInt(8 * bytes)) - 1n);
   }
 
-  regWrite(name: RegName, value: bigint): void {
+  regWrite(name: RegName, value: bigint | number): void {
     this.live();
-    const v64 = value & U64;
+    const v = toRegisterValue(name, value);
+    const v64 = v & U64;
     switch (name) {
       case 'pc':
         this.writeU64(REG_PC, v64);
@@ -878,7 +881,7 @@ export class UnicornEngine implements Engine {
     const bytes = VEC_BYTES[c as string];
     if (bytes === undefined) throw new EngineApiError(`unknown register '${name}'`);
     // As the ts engine: writing a narrower view zeroes the rest of the vector register.
-    this.writeQ(vecIndex(name), value & (bytes === 16 ? U128 : (1n << BigInt(8 * bytes)) - 1n));
+    this.writeQ(vecIndex(name), v & (bytes === 16 ? U128 : (1n << BigInt(8 * bytes)) - 1n));
   }
 
   getX(index: number): bigint {
@@ -1075,7 +1078,7 @@ export class UnicornEngine implements Engine {
   addBreakpoint(address: number): void {
     this.live();
     if (!Number.isSafeInteger(address) || address < 0 || address % 4 !== 0) {
-      throw new EngineApiError(`breakpoint address ${address} is not a 4-aligned address`);
+      throw new EngineApiError(`breakpoint address ${addressText(address)} is not a 4-aligned address`);
     }
     if (this.bps.has(address)) return;
     // A code hook bounded to the one address: the rest of the program runs hook-free.
@@ -1420,7 +1423,7 @@ function gprIndex(name: string): number {
 
 function checkPages(address: number, size: number, what: string): void {
   if (!Number.isSafeInteger(address) || !Number.isSafeInteger(size) || address < 0 || size <= 0) {
-    throw new EngineApiError(`${what}: invalid range address=${address} size=${size}`);
+    throw new EngineApiError(`${what}: invalid range address=${addressText(address)} size=${addressText(size)}`);
   }
   if (address % PAGE_SIZE !== 0 || size % PAGE_SIZE !== 0) {
     throw new EngineApiError(
