@@ -30,6 +30,7 @@ import {
   EmuError,
   InstructionBudgetExceeded,
   MemoryFault,
+  OutOfMemory,
   UndefinedInstruction,
   UnhandledException,
   UnimplementedInstruction,
@@ -579,7 +580,10 @@ export class LinuxSystem {
 
   private onFault(t: Task, err: unknown): void {
     const e = t.proc.engine;
-    if (err instanceof MemoryFault) {
+    if (err instanceof OutOfMemory) {
+      // A touch past --memory-limit: the process dies as under Linux's OOM killer (SIGKILL, 137).
+      this.killProc(t.proc, SIG.SIGKILL, err.message, err);
+    } else if (err instanceof MemoryFault) {
       const pc = err.pc ?? e.getPc();
       e.setPc(pc);
       const reason = `${err.kind} ${err.access} fault at 0x${err.address64.toString(16)} (size ${err.size}) by instruction at 0x${pc.toString(16)}`;
@@ -2496,7 +2500,14 @@ export class LinuxSystem {
     const a = Number(addr);
     const len = pageUp(Number(length));
     if (!p.space.isFullyMapped(a, len)) return -E.ENOMEM;
-    p.space.protect(a, len, prot & 7);
+    try {
+      p.space.protect(a, len, prot & 7);
+    } catch (err) {
+      // A split the engine cannot hold (Unicorn's region table): Linux's answer past
+      // vm.max_map_count is ENOMEM too.
+      if (err instanceof EmuError) return -E.ENOMEM;
+      throw err;
+    }
     return 0;
   }
 
