@@ -591,7 +591,8 @@ export class LinuxSystem {
       this.forceSignal(t, SIG.SIGSEGV, { signo: SIG.SIGSEGV, code, addr: err.address }, reason, err);
     } else if (err instanceof AlignmentFault) {
       if (err.pc !== undefined) e.setPc(err.pc);
-      this.forceSignal(t, SIG.SIGBUS, { signo: SIG.SIGBUS, code: 1, addr: err.address }, err.message, err);
+      // address64: Unicorn knows the exclusive's address only there (address is NaN).
+      this.forceSignal(t, SIG.SIGBUS, { signo: SIG.SIGBUS, code: 1, addr: Number(err.address64) }, err.message, err);
     } else if (err instanceof UndefinedInstruction) {
       // si_code ILL_ILLOPN (2), as qemu-user reports it (Linux itself says ILL_ILLOPC).
       e.setPc(err.address);
