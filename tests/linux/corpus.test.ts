@@ -20,8 +20,7 @@ const CASES: { name: string; spec: () => RunSpec; engines: EngineKind[] }[] = [
   { name: 'cxx', spec: () => ({ exe: join(PROGRAMS, 'cxx.elf') }), engines: ['ts', 'unicorn'] },
   { name: 'threads', spec: () => ({ exe: join(PROGRAMS, 'threads.elf') }), engines: ['ts', 'unicorn'] },
   { name: 'signals', spec: () => ({ exe: join(PROGRAMS, 'signals.elf') }), engines: ['ts', 'unicorn'] },
-  // unicorn: an unaligned exclusive is SIGILL there until the engine raises alignment faults.
-  { name: 'faults', spec: () => ({ exe: join(PROGRAMS, 'faults.elf') }), engines: ['ts'] },
+  { name: 'faults', spec: () => ({ exe: join(PROGRAMS, 'faults.elf') }), engines: ['ts', 'unicorn'] },
   { name: 'forkpipe', spec: () => ({ exe: join(PROGRAMS, 'forkpipe.elf') }), engines: ['ts', 'unicorn'] },
   { name: 'stdin', spec: () => ({ exe: join(PROGRAMS, 'stdin.elf'), stdin: bigInput }), engines: ['ts'] },
   // musl: its own pthread_create (clone flags), sigaction with SA_RESTORER, fork and stdio.

@@ -15,6 +15,7 @@ import type { HostInput } from '../../src/emu/linux/host.ts';
 import { GuestDeadlock } from '../../src/emu/linux/kernel.ts';
 import { NodeHostFs } from '../../src/emu/linux/node-host.ts';
 import { execElf, execElfCaptured } from '../../src/emu/linux/process.ts';
+import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 import { HERE, PROGRAMS } from './support.ts';
 
@@ -135,6 +136,24 @@ describe('processes, streams and limits', () => {
     expect(text(r.stdout)).toBe('forked 19, then EAGAIN\n');
     expect(r.status).toBe(0);
   }, 60_000);
+
+  it('system calls leave through the exception exit: no intr hook runs, the ts translation tier stays on', async () => {
+    const engine = new TsEngine({ seed: 0 });
+    let interrupts = 0;
+    engine.hookAdd('intr', () => {
+      interrupts++;
+    });
+    try {
+      const lines = `${Array.from({ length: 3000 }, (_, i) => `line ${i}`).join('\n')}\n`;
+      const r = await execElfCaptured(program('stdin'), 'stdin', { engine, stdin: new TextEncoder().encode(lines) });
+      expect(text(r.stdout)).toMatch(/^lines=3000 bytes=\d+ sum=\d+\n$/);
+      expect(r.status).toBe(0);
+      expect(interrupts).toBe(0);
+      expect(engine.translatedRegions).toBeGreaterThan(0);
+    } finally {
+      engine.close();
+    }
+  });
 
   it('a deadlock names every thread and what it waits for', async () => {
     const p = execElfCaptured(program('deadlock'), 'deadlock');

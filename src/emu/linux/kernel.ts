@@ -15,12 +15,22 @@
  * run); with several, the next task and its slice length come from a PRNG seeded with the run's
  * seed. Host input timing can only change how many bytes one read() answers.
  */
-import { type Engine, INTNO_BRK, INTNO_SVC, PROT_EXEC, PROT_READ, PROT_WRITE, type RegName } from '../engine.ts';
+import {
+  type Engine,
+  INTNO_BRK,
+  INTNO_HVC,
+  INTNO_SVC,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+  type RegName,
+} from '../engine.ts';
 import {
   AlignmentFault,
   EmuError,
   InstructionBudgetExceeded,
   MemoryFault,
+  OutOfMemory,
   UndefinedInstruction,
   UnhandledException,
   UnimplementedInstruction,
@@ -99,6 +109,8 @@ export const MONOTONIC_BASE_SECONDS = 1000;
 const NS = 1_000_000_000;
 /** A `until` address no program can reach (beyond the user address space). */
 const NEVER = 2 ** 52 - 4;
+/** The exceptions a run stops at: svc (a system call), brk (SIGTRAP), hvc (SIGILL, as in user mode). */
+const EXCEPTION_STOPS = [INTNO_SVC, INTNO_BRK, INTNO_HVC] as const;
 const U64 = (1n << 64n) - 1n;
 
 /** Identity of the first process (all configurable; defaults: an unprivileged user). */
@@ -206,8 +218,6 @@ export class Proc {
   /** Key tasks wait on in wait4 (children changed state). */
   readonly childKey = {};
   readonly futexes = new Map<number, Task[]>();
-  svcPending = false;
-  trap: number | undefined;
   sigtramp = 0;
   brkStart = 0;
   brkCur = 0;
@@ -360,13 +370,12 @@ export class LinuxSystem {
     return p;
   }
 
+  /**
+   * System calls and traps end start() through the engine's exception exit (no interrupt hook):
+   * translated code stays translated, and the call runs outside the engine.
+   */
   private hookEngine(p: Proc): void {
-    p.engine.hookAdd('intr', (intno) => {
-      // Never touch guest state from inside the engine: note the event, stop, handle it outside.
-      if (intno === INTNO_SVC) p.svcPending = true;
-      else p.trap = intno;
-      p.engine.stop();
-    });
+    p.engine.setExceptionStops(EXCEPTION_STOPS);
   }
 
   private loadImage(p: Proc, exe: ElfExecutable, argv: string[], env: string[], execfn: string): LoadedImage {
@@ -508,9 +517,11 @@ export class LinuxSystem {
     const before = e.instructionCount();
     let fault: unknown;
     let reason = '';
+    let intno: number | undefined;
     try {
       const r = count === undefined ? e.start(e.getPc(), NEVER) : e.start(e.getPc(), NEVER, { count });
       reason = r.reason;
+      intno = r.intno;
     } catch (err) {
       fault = err;
     }
@@ -521,22 +532,19 @@ export class LinuxSystem {
       this.onFault(t, fault);
       return;
     }
-    if (p.svcPending) {
-      p.svcPending = false;
-      this.syscall(t);
-      return;
-    }
-    if (p.trap !== undefined) {
-      const intno = p.trap;
-      p.trap = undefined;
+    if (reason === 'exception') {
+      if (intno === INTNO_SVC) {
+        this.syscall(t);
+        return;
+      }
       const pc = e.getPc();
       if (intno === INTNO_BRK) {
-        // qemu reports the brk's own address; the hook leaves pc after it on some engines.
+        // pc is the brk's own address, as qemu reports it and as the signal frame must hold.
         this.forceSignal(
           t,
           SIG.SIGTRAP,
           { signo: SIG.SIGTRAP, code: 1 },
-          `breakpoint instruction (brk) before pc 0x${pc.toString(16)}`,
+          `breakpoint instruction (brk) at pc 0x${pc.toString(16)}`,
         );
       } else {
         this.forceSignal(
@@ -572,7 +580,10 @@ export class LinuxSystem {
 
   private onFault(t: Task, err: unknown): void {
     const e = t.proc.engine;
-    if (err instanceof MemoryFault) {
+    if (err instanceof OutOfMemory) {
+      // A touch past --memory-limit: the process dies as under Linux's OOM killer (SIGKILL, 137).
+      this.killProc(t.proc, SIG.SIGKILL, err.message, err);
+    } else if (err instanceof MemoryFault) {
       const pc = err.pc ?? e.getPc();
       e.setPc(pc);
       const reason = `${err.kind} ${err.access} fault at 0x${err.address64.toString(16)} (size ${err.size}) by instruction at 0x${pc.toString(16)}`;
@@ -580,7 +591,8 @@ export class LinuxSystem {
       this.forceSignal(t, SIG.SIGSEGV, { signo: SIG.SIGSEGV, code, addr: err.address }, reason, err);
     } else if (err instanceof AlignmentFault) {
       if (err.pc !== undefined) e.setPc(err.pc);
-      this.forceSignal(t, SIG.SIGBUS, { signo: SIG.SIGBUS, code: 1, addr: err.address }, err.message, err);
+      // address64: Unicorn knows the exclusive's address only there (address is NaN).
+      this.forceSignal(t, SIG.SIGBUS, { signo: SIG.SIGBUS, code: 1, addr: Number(err.address64) }, err.message, err);
     } else if (err instanceof UndefinedInstruction) {
       // si_code ILL_ILLOPN (2), as qemu-user reports it (Linux itself says ILL_ILLOPC).
       e.setPc(err.address);
@@ -2489,7 +2501,14 @@ export class LinuxSystem {
     const a = Number(addr);
     const len = pageUp(Number(length));
     if (!p.space.isFullyMapped(a, len)) return -E.ENOMEM;
-    p.space.protect(a, len, prot & 7);
+    try {
+      p.space.protect(a, len, prot & 7);
+    } catch (err) {
+      // A split the engine cannot hold (Unicorn's region table): Linux's answer past
+      // vm.max_map_count is ENOMEM too.
+      if (err instanceof EmuError) return -E.ENOMEM;
+      throw err;
+    }
     return 0;
   }
 
