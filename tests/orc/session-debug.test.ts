@@ -2,11 +2,13 @@
  * The session's executor-level debug primitives, in process and in a worker (the same requests
  * through the EPC): a breakpoint at main, registers there (argc in x0, pc), a single step,
  * a read watchpoint on a data symbol, a fault that stops with the registers intact, and a debugged
- * run without stops printing exactly what the plain run prints.
+ * run without stops printing exactly what the plain run prints. Breakpoints are engine breakpoints:
+ * a never-hit one leaves the ts engine's translation tier on.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { TsEngine } from '../../src/emu/ts/engine.ts';
 import type { ExecutorKind } from '../../src/orc/epc/epc.ts';
 import { type OrcSession, openSession } from '../../src/orc/session/session.ts';
 import type { DebugStop } from '../../src/protocol/debug.ts';
@@ -163,3 +165,30 @@ for (const executor of ['in-process', 'worker'] as const) {
     });
   });
 }
+
+describe('breakpoints and the ts translation tier', () => {
+  it('a never-hit breakpoint leaves the ts engine translating the hot code (fib) as without it', async () => {
+    const regions: number[] = [];
+    for (const withBreakpoint of [false, true]) {
+      const { s, out } = await demo('in-process');
+      try {
+        await s.link('main');
+        // rarely() is never called: its lazy reexport is executable code the program never reaches.
+        const rarely = (await s.lookupOne('rarely')).address;
+        if (withBreakpoint) await s.setBreakpoints([rarely]);
+        const engine = s.local?.engine;
+        expect(engine).toBeInstanceOf(TsEngine);
+        const run = s.run('main', { debug: {} });
+        expect((await run).status).toBe(0);
+        expect(out()).toContain('main: fib(25)=75025');
+        expect(s.stopped).toBeNull();
+        regions.push((engine as TsEngine).translatedRegions);
+      } finally {
+        await s.close();
+      }
+    }
+    // A code hook anywhere (the former breakpoints) turns translation off: 0 regions.
+    expect(regions[1]).toBeGreaterThan(0);
+    expect(regions[1]).toBe(regions[0]);
+  });
+});
