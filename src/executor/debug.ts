@@ -48,6 +48,8 @@ export class ExecutorDebug {
   /** The pc the program resumed from (-1: none yet): its breakpoint is skipped once. */
   private resumedAt = -1;
   private gateRan = false;
+  /** The current breakpoint stop came from breakpointAtBegin (nothing ran, not even a gate). */
+  private stopBeforeRun = false;
   private interruptRequested = false;
 
   constructor(
@@ -115,7 +117,8 @@ export class ExecutorDebug {
     const resumed = this.resumedAt;
     this.resumedAt = -1;
     if (!this.active || pc === resumed) return false;
-    return (this.breakpoints.has(pc) || pc === this.entry) && this.target.executor.canPark();
+    this.stopBeforeRun = (this.breakpoints.has(pc) || pc === this.entry) && this.target.executor.canPark();
+    return this.stopBeforeRun;
   }
 
   /** Reports a stop and waits for resume (fault and exit stops come from the runtime). */
@@ -184,6 +187,8 @@ export class ExecutorDebug {
   onEngineStopped(pc: number, reason: 'stopped' | 'breakpoint'): Promise<void> {
     let s = this.pending;
     this.pending = null;
+    const beforeRun = this.stopBeforeRun;
+    this.stopBeforeRun = false;
     if (reason === 'breakpoint') {
       // Inside a host → emulated callback nothing can wait: run on (the engine skips it at begin).
       if (!this.active || !this.target.executor.canPark()) return Promise.resolve();
@@ -195,7 +200,7 @@ export class ExecutorDebug {
       s = { reason: 'breakpoint' };
     }
     this.dropStepHook();
-    this.gateRan = this.engine.kind === 'unicorn' && this.target.isGate(pc);
+    this.gateRan = this.engine.kind === 'unicorn' && this.target.isGate(pc) && !beforeRun;
     return this.stopAndWait({ ...s, pc });
   }
 
