@@ -1,11 +1,17 @@
 /**
  * The executor's debug primitives (src/protocol/debug.ts): breakpoint and watchpoint sets, resume
  * (continue / step), stops reported to the controller, register and memory access. Engine-agnostic:
- * breakpoints are code hooks limited to their address (the ts translation tier stays on elsewhere),
- * steps a code hook that exists only while stepping, watchpoints memory hooks on their range.
+ * breakpoints are engine breakpoints (engine.addBreakpoint: on ts only the block at the address is
+ * kept out of translation, so the translation tier stays on for the rest of the program), installed
+ * only while a debugged run is on; steps are a code hook that exists only while stepping;
+ * watchpoints memory hooks on their range.
  *
- * A hook asks for a stop with engine.stop() (before the hooked instruction runs); the parking
- * executor's loop then awaits `onEngineStopped`, which reports the stop and waits for `resume`.
+ * A breakpoint ends engine.start with reason 'breakpoint'; a hook asks for a stop with engine.stop()
+ * (before the hooked instruction runs). The parking executor's loop then awaits `onEngineStopped`,
+ * which reports the stop and waits for `resume`. The engine never stops at start()'s own begin, so
+ * the loop asks `breakpointAtBegin` before each run: that is where a breakpoint at the pc resumed
+ * from is skipped once, and where one at a run's first instruction (a function's entry, a lazy body,
+ * a thread resumed where it was preempted) still stops.
  * Host call gates (printf, the JIT dispatch, pthread functions) behave as one instruction.
  */
 import { type Engine, type HookHandle, PAGE_SIZE, PROT_EXEC } from '../emu/engine.ts';
@@ -28,16 +34,22 @@ const REG_NUMBERS = Array.from({ length: 31 }, (_, i) => i);
 export class ExecutorDebug {
   /** A debugged run is on: hooks stop the program (otherwise they do nothing). */
   active = false;
-  private readonly breakpoints = new Map<number, HookHandle>();
+  private readonly breakpoints = new Set<number>();
+  /** The engine holds the breakpoints (plus the entry, while `entry` is set): during a debugged run. */
+  private installed = false;
   private watchHooks: HookHandle[] = [];
   private stepHook: HookHandle | null = null;
   private stepSeen = 0;
   private stepCount = 1;
-  private entryHook: HookHandle | null = null;
+  /** stopAtEntry: the entry until the first stop (-1: none). */
+  private entry = -1;
   private pending: PendingStop | null = null;
   private waiter: (() => void) | null = null;
-  private skipPc = -1;
+  /** The pc the program resumed from (-1: none yet): its breakpoint is skipped once. */
+  private resumedAt = -1;
   private gateRan = false;
+  /** The current breakpoint stop came from breakpointAtBegin (nothing ran, not even a gate). */
+  private stopBeforeRun = false;
   private interruptRequested = false;
 
   constructor(
@@ -55,18 +67,18 @@ export class ExecutorDebug {
   }
 
   setBreakpoints(addresses: readonly number[]): void {
-    const want = new Set(addresses);
-    for (const [a, h] of this.breakpoints) {
+    // An address no instruction starts at (not 4-aligned) can never be reached; the engine takes
+    // only instruction addresses.
+    const want = new Set(addresses.filter((a) => Number.isSafeInteger(a) && a >= 0 && a % 4 === 0));
+    for (const a of [...this.breakpoints]) {
       if (want.has(a)) continue;
-      this.engine.hookDel(h);
       this.breakpoints.delete(a);
+      if (this.installed && a !== this.entry) this.engine.removeBreakpoint(a);
     }
     for (const a of want) {
       if (this.breakpoints.has(a)) continue;
-      this.breakpoints.set(
-        a,
-        this.engine.hookAdd('code', (addr) => this.onBreakpoint(addr), { begin: a, end: a }),
-      );
+      this.breakpoints.add(a);
+      if (this.installed) this.engine.addBreakpoint(a);
     }
   }
 
@@ -91,14 +103,22 @@ export class ExecutorDebug {
   begin(entry: number, stopAtEntry: boolean): void {
     this.active = true;
     this.interruptRequested = false;
-    if (stopAtEntry)
-      this.entryHook = this.engine.hookAdd(
-        'code',
-        () => {
-          if (this.entryHook) this.request({ reason: 'breakpoint' });
-        },
-        { begin: entry, end: entry },
-      );
+    this.resumedAt = -1;
+    this.installed = true;
+    for (const a of this.breakpoints) this.engine.addBreakpoint(a);
+    if (stopAtEntry) {
+      this.entry = entry;
+      this.engine.addBreakpoint(entry);
+    }
+  }
+
+  /** The executor's question before each run (Executor.breakpointAtBegin). */
+  breakpointAtBegin(pc: number): boolean {
+    const resumed = this.resumedAt;
+    this.resumedAt = -1;
+    if (!this.active || pc === resumed) return false;
+    this.stopBeforeRun = (this.breakpoints.has(pc) || pc === this.entry) && this.target.executor.canPark();
+    return this.stopBeforeRun;
   }
 
   /** Reports a stop and waits for resume (fault and exit stops come from the runtime). */
@@ -112,6 +132,10 @@ export class ExecutorDebug {
   end(status: number | undefined, pc: number): void {
     this.dropStepHook();
     this.dropEntryHook();
+    if (this.installed) {
+      this.installed = false;
+      for (const a of this.breakpoints) this.engine.removeBreakpoint(a);
+    }
     if (this.active && status !== undefined)
       this.emit({
         reason: 'exit',
@@ -133,8 +157,7 @@ export class ExecutorDebug {
       this.gateRan = false;
       e.setPc(Number(e.getX(30)));
     }
-    const pc = e.getPc();
-    this.skipPc = this.breakpoints.has(pc) || this.entryHook ? pc : -1;
+    this.resumedAt = e.getPc();
     this.dropEntryHook();
     if (mode.kind === 'step') {
       this.stepSeen = 0;
@@ -157,13 +180,27 @@ export class ExecutorDebug {
     await this.stopAndWait({ reason: 'interrupt', pc: this.engine.getPc() });
   }
 
-  /** The executor's loop saw reason 'stopped' (a hook called engine.stop()). */
-  onEngineStopped(pc: number): Promise<void> {
-    const s = this.pending;
+  /**
+   * The executor's loop saw reason 'breakpoint' (an engine breakpoint, or breakpointAtBegin) or
+   * 'stopped' (a hook called engine.stop()).
+   */
+  onEngineStopped(pc: number, reason: 'stopped' | 'breakpoint'): Promise<void> {
+    let s = this.pending;
     this.pending = null;
-    if (s === null) return Promise.resolve();
+    const beforeRun = this.stopBeforeRun;
+    this.stopBeforeRun = false;
+    if (reason === 'breakpoint') {
+      // Inside a host → emulated callback nothing can wait: run on (the engine skips it at begin).
+      if (!this.active || !this.target.executor.canPark()) return Promise.resolve();
+      s = { reason: 'breakpoint' };
+    } else if (s === null) return Promise.resolve();
+    else if (s.reason === 'step' && (this.breakpoints.has(pc) || pc === this.entry)) {
+      // A step that lands on a breakpoint reports the breakpoint (Unicorn may run the step's code
+      // hook first and stop before the breakpoint's).
+      s = { reason: 'breakpoint' };
+    }
     this.dropStepHook();
-    this.gateRan = this.engine.kind === 'unicorn' && this.target.isGate(pc);
+    this.gateRan = this.engine.kind === 'unicorn' && this.target.isGate(pc) && !beforeRun;
     return this.stopAndWait({ ...s, pc });
   }
 
@@ -198,16 +235,6 @@ export class ExecutorDebug {
     }
   }
 
-  private onBreakpoint(addr: number): void {
-    if (!this.active) return;
-    if (addr === this.skipPc) {
-      this.skipPc = -1;
-      return;
-    }
-    if (!this.target.executor.canPark()) return; // inside a host → emulated callback: cannot wait
-    this.request({ reason: 'breakpoint' });
-  }
-
   private onStep(addr: number): void {
     if (this.target.isGate(addr)) return;
     this.stepSeen++;
@@ -215,7 +242,7 @@ export class ExecutorDebug {
   }
 
   private request(s: PendingStop): void {
-    if (this.pending === null || s.reason === 'breakpoint' || s.reason === 'watchpoint') this.pending = s;
+    if (this.pending === null || s.reason === 'watchpoint') this.pending = s;
     this.engine.stop();
   }
 
@@ -227,10 +254,9 @@ export class ExecutorDebug {
   }
 
   private dropEntryHook(): void {
-    if (this.entryHook) {
-      this.engine.hookDel(this.entryHook);
-      this.entryHook = null;
-    }
+    if (this.entry < 0) return;
+    if (this.installed && !this.breakpoints.has(this.entry)) this.engine.removeBreakpoint(this.entry);
+    this.entry = -1;
   }
 
   /**

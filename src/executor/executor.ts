@@ -12,7 +12,7 @@
  * use ProcessHost.callEmulated, a synchronous nested `start`: a park is impossible there, so gates
  * ask `canPark()` first and answer an error instead.
  */
-import type { Engine } from '../emu/engine.ts';
+import type { Engine, RunResult, StartOptions } from '../emu/engine.ts';
 import { InstructionBudgetExceeded } from '../emu/errors.ts';
 import { HostCallError, ProgramExit } from './host/errors.ts';
 import type { ProcessHost } from './host/process.ts';
@@ -41,10 +41,18 @@ export class Executor {
   /** Number of parks so far. */
   parks = 0;
   /**
-   * Debugger hook (src/debug): when a run ends with 'stopped' (a hook called engine.stop()), the
-   * loop awaits this instead of failing, then resumes at the engine's pc. Null: 'stopped' is an error.
+   * Debugger hook (src/executor/debug.ts): when a run ends with 'stopped' (a hook called
+   * engine.stop()) or 'breakpoint' (an engine breakpoint), the loop awaits this instead of failing,
+   * then resumes at the engine's pc. Null: either reason is an error.
    */
-  onStopped: ((pc: number) => Promise<void>) | null = null;
+  onStopped: ((pc: number, reason: 'stopped' | 'breakpoint') => Promise<void>) | null = null;
+  /**
+   * Debugger hook: true when a run about to begin at `pc` must first stop at a breakpoint there.
+   * The engine never stops at start()'s own begin, which is right when resuming from a stop there
+   * but not when a run begins at a breakpoint for another reason (a function's entry, the return
+   * address of a parked call, a lazy body, a thread resumed where it was preempted).
+   */
+  breakpointAtBegin: ((pc: number) => boolean) | null = null;
   /**
    * Threads (src/executor/threads): a scheduler that runs every call instead of the single-thread loop
    * below, switching between emulated threads; it parks several threads at once (see takePending).
@@ -105,6 +113,18 @@ export class Executor {
   }
 
   /**
+   * engine.start for the run loops (this one and the scheduler's): reports a breakpoint at `begin`
+   * (see breakpointAtBegin) as the engine reports one elsewhere, without running anything.
+   */
+  start(begin: number, until: number, options: StartOptions): RunResult {
+    if (this.breakpointAtBegin?.(begin)) {
+      this.engine.setPc(begin); // as a stop inside engine.start leaves it
+      return { reason: 'breakpoint', instructions: 0, pc: begin };
+    }
+    return this.engine.start(begin, until, options);
+  }
+
+  /**
    * Calls the emulated function at `fn` with integer arguments; returns x0. Parks as needed.
    * `inspect` sees the engine right after the return (before the caller's context is restored).
    */
@@ -125,37 +145,41 @@ export class Executor {
       return { count: poll === undefined ? count : Math.min(count, poll) };
     };
     this.running++;
+    // A parked call's watch (the lazy body) stays the run's end until reached, across debugger
+    // stops and poll points.
+    let watch: { address: number; reached(instructions: number): void; from: number } | null = null;
+    const until = (): number => (watch === null ? sentinel : watch.address);
     try {
-      let r = e.start(fn, sentinel, budget());
+      let r = this.start(fn, sentinel, budget());
       for (;;) {
+        if (r.reason === 'until' && watch !== null && r.pc === watch.address) {
+          watch.reached(e.instructionCount() - watch.from);
+          watch = null;
+          r = this.start(r.pc, sentinel, budget());
+          continue;
+        }
         if (r.reason === 'parked') {
           const p = this.pending;
           this.pending = null;
           if (!p) throw new HostCallError(`the engine parked at 0x${r.pc.toString(16)} without a pending answer`);
           const resumption = await p;
           resumption.apply(e);
-          const lr = Number(e.getX(30));
-          if (resumption.watch) {
-            const before = e.instructionCount();
-            const w = e.start(lr, resumption.watch.address, budget());
-            if (w.reason === 'until') {
-              resumption.watch.reached(e.instructionCount() - before);
-              r = e.start(resumption.watch.address, sentinel, budget());
-            } else r = w;
-          } else r = e.start(lr, sentinel, budget());
+          if (resumption.watch) watch = { ...resumption.watch, from: e.instructionCount() };
+          r = this.start(Number(e.getX(30)), until(), budget());
           continue;
         }
-        if (r.reason === 'stopped' && this.onStopped) {
-          // A debugger stopped the engine (engine.stop() from a hook): wait for it, then go on at pc.
-          await this.onStopped(r.pc);
-          r = e.start(e.getPc(), sentinel, budget());
+        if ((r.reason === 'stopped' || r.reason === 'breakpoint') && this.onStopped) {
+          // A debugger stopped the engine (a breakpoint, or engine.stop() from a hook): wait for
+          // it, then go on at pc.
+          await this.onStopped(r.pc, r.reason);
+          r = this.start(e.getPc(), until(), budget());
           continue;
         }
         if (r.reason === 'count') {
           const deadline = host.instructionDeadline;
           if (this.poll && (deadline === undefined || e.instructionCount() < deadline)) {
             await this.poll();
-            r = e.start(e.getPc(), sentinel, budget());
+            r = this.start(e.getPc(), until(), budget());
             continue;
           }
           throw new InstructionBudgetExceeded(deadline ?? 0, r.pc);

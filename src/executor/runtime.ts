@@ -105,7 +105,8 @@ export class ExecutorRuntime {
       },
       (stop) => options.onStop?.(stop),
     );
-    this.executor.onStopped = (pc) => this.debug.onEngineStopped(pc);
+    this.executor.onStopped = (pc, reason) => this.debug.onEngineStopped(pc, reason);
+    this.executor.breakpointAtBegin = (pc) => this.debug.breakpointAtBegin(pc);
   }
 
   /** Host call gates: the Process host's gate page, the dispatch gate, the thread functions' gates. */

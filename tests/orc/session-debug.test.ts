@@ -2,16 +2,20 @@
  * The session's executor-level debug primitives, in process and in a worker (the same requests
  * through the EPC): a breakpoint at main, registers there (argc in x0, pc), a single step,
  * a read watchpoint on a data symbol, a fault that stops with the registers intact, and a debugged
- * run without stops printing exactly what the plain run prints.
+ * run without stops printing exactly what the plain run prints. Breakpoints are engine breakpoints:
+ * a never-hit one leaves the ts engine's translation tier on.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { TsEngine } from '../../src/emu/ts/engine.ts';
+import { readElf } from '../../src/linker/elf/reader.ts';
 import type { ExecutorKind } from '../../src/orc/epc/epc.ts';
 import { type OrcSession, openSession } from '../../src/orc/session/session.ts';
 import type { DebugStop } from '../../src/protocol/debug.ts';
 
 const demoDir = fileURLToPath(new URL('../../examples/lazy-demo/obj/', import.meta.url));
+const threadsDir = fileURLToPath(new URL('../threads/programs/obj/', import.meta.url));
 const segvDir = fileURLToPath(new URL('../programs/obj/segv/', import.meta.url));
 const read = (dir: string, f: string) => new Uint8Array(readFileSync(`${dir}${f}`));
 
@@ -115,6 +119,64 @@ for (const executor of ['in-process', 'worker'] as const) {
       }
     });
 
+    it('a breakpoint at a thread function stops once in each thread that begins there, with that thread', async () => {
+      const open = async () => {
+        let text = '';
+        const s = await openSession({
+          executor,
+          stdout: (b) => {
+            text += new TextDecoder().decode(b);
+          },
+          stderr: () => {},
+          stdin: new Uint8Array(0),
+        });
+        s.addObject(read(threadsDir, 'counter.o'), 'counter.o');
+        return { s, out: () => text };
+      };
+      const plain = await open();
+      const plainResult = await plain.s.run('main');
+      await plain.s.close();
+      expect(plainResult.status).toBe(0);
+
+      const { s, out } = await open();
+      try {
+        const main = await s.link('main');
+        // worker is static: main's address plus its offset from main in the object's .text.
+        const elf = readElf(read(threadsDir, 'counter.o'), 'counter.o');
+        const sym = (name: string) => elf.symbols.find((x) => x.name === name);
+        const [mainSym, workerSym] = [sym('main'), sym('worker')];
+        expect(workerSym?.shndx).toBe(mainSym?.shndx);
+        const worker = main + (workerSym?.value ?? Number.NaN) - (mainSym?.value ?? 0);
+        await s.setBreakpoints([worker]);
+        const stops: DebugStop[] = [];
+        const args: bigint[] = [];
+        let stop = nextStop(s);
+        const run = s.run('main', { debug: {} });
+        for (;;) {
+          const st = await stop;
+          stops.push(st);
+          if (st.reason === 'exit') break;
+          expect(st).toMatchObject({ reason: 'breakpoint', pc: worker });
+          const regs = await s.readRegisters();
+          expect(regs.pc).toBe(worker);
+          args.push(regs.x[0] as bigint);
+          stop = nextStop(s);
+          await s.resume({ kind: 'continue' });
+        }
+        expect((await run).status).toBe(plainResult.status);
+        expect(out()).toBe(plain.out());
+        const hits = stops.filter((x) => x.reason === 'breakpoint');
+        expect(hits).toHaveLength(4);
+        expect(new Set(hits.map((x) => x.thread)).size).toBe(4);
+        expect(hits.every((x) => x.thread !== 1)).toBe(true);
+        expect([...args].sort()).toEqual([0n, 1n, 2n, 3n]);
+        for (let i = 1; i < hits.length; i++)
+          expect(hits[i]?.instructions).toBeGreaterThan(hits[i - 1]?.instructions ?? 0);
+      } finally {
+        await s.close();
+      }
+    });
+
     it('a read watchpoint on a data symbol stops at the access', async () => {
       const { s } = await demo(executor);
       try {
@@ -163,3 +225,30 @@ for (const executor of ['in-process', 'worker'] as const) {
     });
   });
 }
+
+describe('breakpoints and the ts translation tier', () => {
+  it('a never-hit breakpoint leaves the ts engine translating the hot code (fib) as without it', async () => {
+    const regions: number[] = [];
+    for (const withBreakpoint of [false, true]) {
+      const { s, out } = await demo('in-process');
+      try {
+        await s.link('main');
+        // rarely() is never called: its lazy reexport is executable code the program never reaches.
+        const rarely = (await s.lookupOne('rarely')).address;
+        if (withBreakpoint) await s.setBreakpoints([rarely]);
+        const engine = s.local?.engine;
+        expect(engine).toBeInstanceOf(TsEngine);
+        const run = s.run('main', { debug: {} });
+        expect((await run).status).toBe(0);
+        expect(out()).toContain('main: fib(25)=75025');
+        expect(s.stopped).toBeNull();
+        regions.push((engine as TsEngine).translatedRegions);
+      } finally {
+        await s.close();
+      }
+    }
+    // A code hook anywhere (the former breakpoints) turns translation off: 0 regions.
+    expect(regions[1]).toBeGreaterThan(0);
+    expect(regions[1]).toBe(regions[0]);
+  });
+});

@@ -389,7 +389,13 @@ export class ProcessHost {
       count = this.instructionDeadline - e.instructionCount();
       if (count <= 0) throw new InstructionBudgetExceeded(this.instructionDeadline, fn);
     }
-    const r = e.start(fn, this.returnSentinel, count === undefined ? {} : { count });
+    let r = e.start(fn, this.returnSentinel, count === undefined ? {} : { count });
+    // A debugger's breakpoint cannot stop a nested call (nothing can wait here): run on through it.
+    while (r.reason === 'breakpoint') {
+      const left = this.instructionDeadline === undefined ? undefined : this.instructionDeadline - e.instructionCount();
+      if (left !== undefined && left <= 0) throw new InstructionBudgetExceeded(this.instructionDeadline ?? 0, r.pc);
+      r = e.start(r.pc, this.returnSentinel, left === undefined ? {} : { count: left });
+    }
     if (r.reason === 'count') throw new InstructionBudgetExceeded(this.instructionDeadline ?? 0, r.pc);
     if (r.reason !== 'until') {
       throw new HostCallError(

@@ -277,8 +277,8 @@ export class ThreadScheduler implements CallScheduler {
             const latency = this.multi ? this.rng.range(this.opts.minJitLatency, this.opts.maxJitLatency) : 0;
             this.block(t, { kind: 'jit', promise: p, readyAt: e.instructionCount() + latency });
           }
-        } else if (r.reason === 'stopped' && this.executor.onStopped) {
-          await this.executor.onStopped(r.pc);
+        } else if ((r.reason === 'stopped' || r.reason === 'breakpoint') && this.executor.onStopped) {
+          await this.executor.onStopped(r.pc, r.reason);
           t.pc = e.getPc();
           clear = false;
           continue;
@@ -338,7 +338,8 @@ export class ThreadScheduler implements CallScheduler {
       count = Math.min(count, left);
     }
     const until = t.watch?.address ?? host.returnSentinel;
-    return e.start(t.pc, until, Number.isFinite(count) ? { count } : {});
+    // Through the executor: a thread that begins or resumes at a breakpoint stops there first.
+    return this.executor.start(t.pc, until, Number.isFinite(count) ? { count } : {});
   }
 
   /** Makes `t` live: restores its context or sets up its first registers. */
