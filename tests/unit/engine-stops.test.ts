@@ -17,18 +17,10 @@ import { AlignmentFault, EngineApiError, UnhandledException } from '../../src/em
 import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { oracle } from '../support/oracles.ts';
+import { words } from '../support/words.ts';
 
 const CODE = 0x10000;
 const DATA = 0x20000;
-
-function words(...ws: number[]): Uint8Array {
-  const b = new Uint8Array(ws.length * 4);
-  const dv = new DataView(b.buffer);
-  ws.forEach((w, i) => {
-    dv.setUint32(i * 4, w >>> 0, true);
-  });
-  return b;
-}
 
 // x0 = 0; loop 1000 times { x0 += x1; svc #0 every 100th trip }; brk #0
 const PROGRAM = words(

@@ -14,17 +14,9 @@ import { type AlignmentFault, EngineApiError, MemoryFault, OutOfMemory } from '.
 import { createEngine } from '../../src/emu/factory.ts';
 import { Memory } from '../../src/emu/memory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
+import { words } from '../support/words.ts';
 
 const CODE = 0x10000;
-
-function words(...ws: number[]): Uint8Array {
-  const b = new Uint8Array(ws.length * 4);
-  const dv = new DataView(b.buffer);
-  ws.forEach((w, i) => {
-    dv.setUint32(i * 4, w >>> 0, true);
-  });
-  return b;
-}
 
 /** Runs `body` in a fresh node process and returns what it printed as JSON. */
 function inChild(body: string): Record<string, number> {

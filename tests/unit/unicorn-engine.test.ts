@@ -4,18 +4,10 @@ import { type Engine, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engi
 import { MemoryFault, UndefinedInstruction, UnhandledException } from '../../src/emu/errors.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { describeWithOracles } from '../support/oracles.ts';
+import { words } from '../support/words.ts';
 
 const CODE = 0x10000;
 const DATA = 0x20000;
-
-function words(...ws: number[]): Uint8Array {
-  const b = new Uint8Array(ws.length * 4);
-  const dv = new DataView(b.buffer);
-  ws.forEach((w, i) => {
-    dv.setUint32(i * 4, w >>> 0, true);
-  });
-  return b;
-}
 
 // sum = 0; for (i = 10; i != 0; i--) { sum += i; mem[DATA + 8*i] = sum }; bl f; (f: x2 = x0 + 1; ret)
 const PROGRAM = words(
