@@ -9,13 +9,13 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithOracles } from '../support/oracles.ts';
+import { freePort } from '../support/ports.ts';
 import { blocks, session } from './support.ts';
 
 const SVC = fileURLToPath(new URL('./fixtures/svc-libc/obj/', import.meta.url));
@@ -50,18 +50,6 @@ const COMMANDS = [
   'delete',
   'continue',
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** One command's output reduced to its shape. */
 function shape(command: string, text: string, ours: boolean): string {

@@ -6,7 +6,6 @@
  * Needs `chromium` (apt-get install chromium): skipped with the reason outside CI, failing in CI.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithOracles, oracle } from '../support/oracles.ts';
+import { freePort } from '../support/ports.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG_FILE = join(REPO, 'web/vite.config.ts');
@@ -27,18 +27,6 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-sync',
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describeWithOracles(['chromium'], 'web page: step through the first lazy call in chromium', () => {
   let outDir = '';
