@@ -21,7 +21,11 @@ const objs = readdirSync(dir)
   .map((f) => join(dir, f));
 
 async function measure(label: string, breakAt: string | undefined): Promise<void> {
-  const inv = parseRunInvocation(['--engine', engine, '--executor', executor, ...objs], {}, { stdin: new Uint8Array() });
+  const inv = parseRunInvocation(
+    ['--engine', engine, '--executor', executor, ...objs],
+    {},
+    { stdin: new Uint8Array() },
+  );
   const control = await DebugControl.create({
     open: () => openRunSession(inv, { write: () => {}, writeErr: () => {} }),
     entry: inv.entry,
