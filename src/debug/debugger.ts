@@ -100,9 +100,12 @@ export class Debugger {
     this.write(s.endsWith('\n') ? s : `${s}\n`);
   }
 
-  /** The program's exit status once it has exited (a fault: 128 + signal). */
+  /**
+   * The program's exit status once it has exited (a fault: 128 + signal); 1 when the run ended in
+   * an error (an instruction budget exhausted, a failed link), as `run` ends then.
+   */
   get exitStatus(): number | undefined {
-    return this.control.exitStatus;
+    return this.control.last?.kind === 'error' ? 1 : this.control.exitStatus;
   }
 
   /** Executes one command line; answers false for `quit`. Errors print a message, never throw. */

@@ -402,3 +402,23 @@ describe('debug: lazy-demo', () => {
     expect(b[10]).toBe('The program is not being run.\n');
   });
 });
+
+describe('debug: run options', () => {
+  const inputs = [`${SVC}mlc.o`, `${SVC}main.o`, '-lazy', `${SVC}greet.o`, '-lazy', `${SVC}math.o`];
+  it('--max-insns ends the run as run does (status 1), --noexec only links, --trace lazy traces', async () => {
+    const budget = await session(['--max-insns', '500', ...inputs], ['continue']);
+    expect(budget.status).toBe(1);
+    expect(budget.text).toMatch(
+      /\[program terminated: InstructionBudgetExceeded: instruction budget of 500 exhausted at pc 0x[0-9a-f]+\]\n$/,
+    );
+    const noexec = await session(['--noexec', '--show-linked-files', ...inputs], ['continue']);
+    expect(noexec.status).toBe(0);
+    expect(noexec.text).not.toContain('(orc)');
+    expect(noexec.text).toContain('Linking main.o\n');
+    const trace = await session(['--trace', 'lazy', '--seed', '3', ...inputs], ['continue']);
+    expect(trace.status).toBe(7);
+    expect(trace.text).toMatch(
+      /^\[lazy\] trampoline 0x[0-9a-f]+: greet -> greet\$orc_fnbody \(JITDylib main\) resolved /m,
+    );
+  });
+});
