@@ -12,6 +12,22 @@ export class EmuError extends Error {
   override name = 'EmuError';
 }
 
+/**
+ * An error the guest program caused (a fault, an undefined instruction, an exhausted budget), as
+ * opposed to a misuse of the API. It carries no host stack: the host frames say nothing about the
+ * guest (the message names its address), and capturing them dominated the cost of a faulting
+ * instruction (fuzzers and random-word tests raise millions).
+ */
+export class GuestError extends EmuError {
+  override name = 'GuestError';
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** A 64-bit address as a bigint, from an exact bigint or a number (truncated, wrapped at 2^64). */
 export function toAddress64(address: number | bigint): bigint {
   if (typeof address === 'bigint') return BigInt.asUintN(64, address);
@@ -24,7 +40,7 @@ export function toAddress64(address: number | bigint): bigint {
  * exact over the whole 64-bit range; `address` is the same value as a number, exact only below
  * 2^53 (every mappable address is; beyond, use `address64`).
  */
-export class MemoryFault extends EmuError {
+export class MemoryFault extends GuestError {
   override name = 'MemoryFault';
   address64: bigint;
   readonly address: number;
@@ -61,7 +77,7 @@ export class MemoryFault extends EmuError {
  * memory past the limit ('touch'). A Linux layer turns 'map' into -ENOMEM; 'touch' is fatal to
  * the guest, as the kernel's OOM killer would be.
  */
-export class OutOfMemory extends EmuError {
+export class OutOfMemory extends GuestError {
   override name = 'OutOfMemory';
   constructor(
     readonly what: 'map' | 'touch',
@@ -89,7 +105,7 @@ export class OutOfMemory extends EmuError {
  * An access that needs natural alignment (load/store exclusive) was misaligned. Unicorn/QEMU raise
  * a data abort there (EXCP_DATA_ABORT, interrupt number 4) with the pc left at the instruction.
  */
-export class AlignmentFault extends EmuError {
+export class AlignmentFault extends GuestError {
   override name = 'AlignmentFault';
   /** Exact 64-bit address (see MemoryFault.address64). */
   address64: bigint;
@@ -119,7 +135,7 @@ export class AlignmentFault extends EmuError {
 }
 
 /** No encoding in the table matches the word: UNDEFINED on this CPU (or not known to us). */
-export class UndefinedInstruction extends EmuError {
+export class UndefinedInstruction extends GuestError {
   override name = 'UndefinedInstruction';
   constructor(
     readonly word: number,
@@ -130,7 +146,7 @@ export class UndefinedInstruction extends EmuError {
 }
 
 /** The word decodes (we can disassemble it) but the engine has no semantics for it. */
-export class UnimplementedInstruction extends EmuError {
+export class UnimplementedInstruction extends GuestError {
   override name = 'UnimplementedInstruction';
   constructor(
     readonly word: number,
@@ -145,7 +161,7 @@ export class UnimplementedInstruction extends EmuError {
 }
 
 /** An exception (SVC/BRK/HVC/UDF) was raised and no interrupt hook handled it. */
-export class UnhandledException extends EmuError {
+export class UnhandledException extends GuestError {
   override name = 'UnhandledException';
   constructor(
     readonly intno: number,
@@ -156,7 +172,7 @@ export class UnhandledException extends EmuError {
 }
 
 /** The instruction budget given to a run was exhausted (runaway loop protection). */
-export class InstructionBudgetExceeded extends EmuError {
+export class InstructionBudgetExceeded extends GuestError {
   override name = 'InstructionBudgetExceeded';
   constructor(
     readonly budget: number,
