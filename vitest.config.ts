@@ -2,8 +2,9 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Test files that take seconds each (corpora against qemu, long properties, worker executors, the
- * browser): `npm run test:quick` leaves them out for the edit loop; `npm test` runs everything.
+ * Test files that take more than ~4.5 s each on a quiet 2-core machine (corpora against qemu, long
+ * properties, worker executors, the browser, gdb): `npm run test:quick` leaves them out for the
+ * edit loop (the rest takes about a minute); `npm test` runs everything.
  */
 export const SLOW_TESTS = [
   'tests/remote/corpus-worker.test.ts',
@@ -19,6 +20,22 @@ export const SLOW_TESTS = [
   'tests/differential/fuzz-campaign.test.ts',
   'tests/web/page.test.ts',
   'tests/orc/run.test.ts',
+  'tests/debug/parity.test.ts',
+  'tests/linux/corpus.test.ts',
+  'tests/linux/debian.test.ts',
+  'tests/unit/isa-fp-props.test.ts',
+  'tests/runtime/atomics.test.ts',
+  'tests/gdb/gdb-multiarch.test.ts',
+  'tests/fuzz-lazy/campaign.test.ts',
+  'tests/linker/archive.test.ts',
+  'tests/unit/jit-tiers.test.ts',
+  'tests/threads/threads.test.ts',
+  'tests/orc/session-debug.test.ts',
+  'tests/linux/hostile.test.ts',
+  'tests/linker/linker.relocations.test.ts',
+  'tests/linux/kernel.test.ts',
+  'tests/lazy/lazy-link.test.ts',
+  'tests/debug/interactive.test.ts',
 ];
 
 const quick = process.env.ORC_TEST_QUICK === '1';
