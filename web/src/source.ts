@@ -1,0 +1,70 @@
+/**
+ * Source lines for the page: the DWARF of every object the session links (our reader,
+ * src/dwarf), relocated with the addresses the link gave the object's sections, and the C
+ * sources the page has (the demo's, bundled; the user's, loaded with their objects), matched by
+ * file name.
+ */
+
+import { DwarfInfo, type FunctionInfo, type SourceLocation } from '../../src/dwarf/index.ts';
+import type { LinkGraph } from '../../src/linker/graph.ts';
+
+export interface LinkedDwarf {
+  /** The object's name (its graph's). */
+  name: string;
+  info: DwarfInfo;
+}
+
+const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+export class SourceMap {
+  private readonly linked: LinkedDwarf[] = [];
+  /** Objects whose DWARF could not be read (name: reason); the page says so instead of failing. */
+  readonly problems: string[] = [];
+
+  constructor(
+    /** C sources by file name (`greet.c`). */
+    private readonly sources: ReadonlyMap<string, string>,
+  ) {}
+
+  /** Reads the DWARF of an object the session just linked; `graph` places its sections. */
+  addLinked(name: string, bytes: Uint8Array, graph: LinkGraph): void {
+    const placed = new Map<number, number>();
+    for (const s of graph.sections) {
+      if (s.elfIndex < 0) continue;
+      // A section's address: any of its placed blocks, less that block's offset in the section.
+      const b = s.blocks.find((x) => x.address !== 0);
+      if (b) placed.set(s.elfIndex, b.address - b.sectionOffset);
+    }
+    try {
+      const info = DwarfInfo.fromElf(bytes, name, { sectionAddress: (s) => placed.get(s.index) });
+      if (info.linePrograms.length > 0 || info.units.length > 0) this.linked.push({ name, info });
+    } catch (e) {
+      this.problems.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+
+  get objects(): readonly LinkedDwarf[] {
+    return this.linked;
+  }
+
+  lineAt(address: number): SourceLocation | undefined {
+    for (const d of this.linked) {
+      const loc = d.info.addressToLine(address);
+      if (loc && loc.line > 0) return loc;
+    }
+    return undefined;
+  }
+
+  functionAt(address: number): FunctionInfo | undefined {
+    for (const d of this.linked) {
+      const f = d.info.functionAt(address);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  /** The text of a source file by its DWARF path (matched on the file name). */
+  text(path: string): string | undefined {
+    return this.sources.get(baseName(path));
+  }
+}
