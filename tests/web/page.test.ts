@@ -70,7 +70,12 @@ describeWithOracles(
       const vite = await import('vite');
       outDir = mkdtempSync(join(tmpdir(), 'orc-web-dist-'));
       workDir = mkdtempSync(join(tmpdir(), 'orc-web-own-'));
-      await vite.build({ configFile: CONFIG_FILE, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+      // Not minified: the page's behaviour is what is tested, and minifying doubles the build time.
+      await vite.build({
+        configFile: CONFIG_FILE,
+        logLevel: 'warn',
+        build: { outDir, emptyOutDir: true, minify: false, reportCompressedSize: false },
+      });
       const port = await freePort();
       server = await vite.preview({
         configFile: CONFIG_FILE,
@@ -88,7 +93,7 @@ describeWithOracles(
         viewport: { width: 1400, height: 1000 },
       });
       mkdirSync(ARTIFACTS, { recursive: true });
-    }, 60_000);
+    }, 120_000);
 
     afterAll(async () => {
       await context?.close();
@@ -305,7 +310,7 @@ describeWithOracles(
       expect(await text(page, '#output')).toContain('main: fib(25)=75025');
       await page.close();
       expect(pageErrors).toEqual([]);
-    }, 40_000);
+    }, 90_000);
 
     it('fits 800 px without horizontal overflow; help overlay on ?', async () => {
       const page = await open('#objects=main,greet,math,data,rarely&lazy=greet,math,data,rarely&phase=9');
@@ -409,6 +414,6 @@ describeWithOracles(
       expect(await text(page, '#output')).toContain('main: fib(25)=75025');
       await page.close();
       expect(pageErrors).toEqual([]);
-    }, 30_000);
+    }, 60_000);
   },
 );

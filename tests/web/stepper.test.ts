@@ -5,7 +5,9 @@
  * (the stub reached without a `bl`), manual moves in the middle of the walk, and the object list.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRuntimeObjects } from '../../runtime-aarch64/index.ts';
 import { addObjects, demoSelection, formatHash, type PageObject, parseHash } from '../../web/src/inputs.ts';
@@ -160,6 +162,37 @@ describeWithOracles(['llvm-objdump'], 'web stepper: source lines', () => {
       expect(v?.lines?.[(v?.line ?? 0) - 1]).toBeDefined();
     }
     expect(callLine).toBe(15);
+  });
+});
+
+describeWithOracles(['llvm-mc'], 'web stepper: data inside a function', () => {
+  it('shows a literal pool word as .word (its $d mapping symbol), although it decodes as ret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orc-web-lit-'));
+    try {
+      writeFileSync(
+        join(dir, 'lit.s'),
+        '  .text\n  .globl main\n  .type main, %function\nmain:\n  ldr w0, 1f\n  sub w0, w0, w0\n  ret\n1:\n  .word 0xd65f03c0\n  .size main, .-main\n',
+      );
+      execFileSync(oracle('llvm-mc').detail, [
+        '-triple=aarch64-linux-gnu',
+        '-filetype=obj',
+        '-o',
+        join(dir, 'lit.o'),
+        join(dir, 'lit.s'),
+      ]);
+      const s = await open([{ name: 'lit.o', lazy: false, bytes: new Uint8Array(readFileSync(join(dir, 'lit.o'))) }]);
+      const lines = s.disassembly().map((l) => [l.text, l.data]);
+      expect(lines).toEqual([
+        [expect.stringMatching(/^ldr w0, 0x[0-9a-f]+ <main\+12>$/), false],
+        ['sub w0, w0, w0', false],
+        ['ret', false],
+        ['.word 0xd65f03c0', true],
+      ]);
+      await s.resume('run');
+      expect(s.exitStatus).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,10 +2,12 @@
  * Source lines for the page: the DWARF of every object the session links (our reader,
  * src/dwarf), relocated with the addresses the link gave the object's sections, and the C
  * sources the page has (the demo's, bundled; the user's, loaded with their objects), matched by
- * file name.
+ * file name; and the AArch64 mapping symbols (`$x` code, `$d` data) of those objects, so data
+ * inside a function (literal pools) is shown as data.
  */
 
 import { DwarfInfo, type FunctionInfo, type SourceLocation } from '../../src/dwarf/index.ts';
+import { readElf } from '../../src/linker/elf/reader.ts';
 import type { LinkGraph } from '../../src/linker/graph.ts';
 
 export interface LinkedDwarf {
@@ -18,6 +20,8 @@ const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 
 export class SourceMap {
   private readonly linked: LinkedDwarf[] = [];
+  /** Mapping symbols at their load addresses, by address: true where data begins, false where code does. */
+  private mapping: { address: number; data: boolean }[] = [];
   /** Objects whose DWARF could not be read (name: reason); the page says so instead of failing. */
   readonly problems: string[] = [];
 
@@ -34,6 +38,16 @@ export class SourceMap {
       // A section's address: any of its placed blocks, less that block's offset in the section.
       const b = s.blocks.find((x) => x.address !== 0);
       if (b) placed.set(s.elfIndex, b.address - b.sectionOffset);
+    }
+    try {
+      for (const sym of readElf(bytes, name).symbols) {
+        const m = /^\$([xd])(?:\.|$)/.exec(sym.name);
+        const base = placed.get(sym.shndx);
+        if (m && base !== undefined) this.mapping.push({ address: base + sym.value, data: m[1] === 'd' });
+      }
+      this.mapping.sort((a, b) => a.address - b.address);
+    } catch {
+      // Not readable as an object: the link would have failed first; no mapping symbols then.
     }
     try {
       const info = DwarfInfo.fromElf(bytes, name, { sectionAddress: (s) => placed.get(s.index) });
@@ -61,6 +75,22 @@ export class SourceMap {
       if (f) return f;
     }
     return undefined;
+  }
+
+  /** True when the object's mapping symbols mark `address` as data (`$d`). */
+  isData(address: number): boolean {
+    let lo = 0;
+    let hi = this.mapping.length - 1;
+    let found: { address: number; data: boolean } | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.mapping[mid] as { address: number; data: boolean };
+      if (m.address <= address) {
+        found = m;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found?.data ?? false;
   }
 
   /** The text of a source file by its DWARF path (matched on the file name). */

@@ -558,7 +558,11 @@ export class Stepper {
       const text = disassemble(word, a, { symbolize: this.control.symbolize });
       // Data among the code (pointer and data symbols, undecodable words) is shown as data.
       const data =
-        sym?.kind === 'data' || sym?.kind === 'pointer' || text.startsWith('.inst') || text.startsWith('udf');
+        this.sources.isData(a) ||
+        sym?.kind === 'data' ||
+        sym?.kind === 'pointer' ||
+        text.startsWith('.inst') ||
+        text.startsWith('udf');
       const loc = this.sources.lineAt(a);
       const line = loc ? `${loc.file.slice(loc.file.lastIndexOf('/') + 1)}:${loc.line}` : '';
       lines.push({
