@@ -400,6 +400,15 @@ describeWithOracles(
       await page.click('#btn-demo');
       await page.waitForSelector('#objects li[data-name="main.o"]');
       await idle(page);
+      // Removing data.o leaves main.o's references undefined: the page says so, and + data.o mends it.
+      await page.click('#objects li[data-name="data.o"] button.remove');
+      await page.waitForSelector('body[data-busy="false"] #status[data-state="failed"]');
+      expect(await text(page, '#phase-title')).toBe('The program cannot go on');
+      expect(await text(page, '#phase-text')).toContain('Symbols not found: [ counter, motto ]');
+      expect(await page.locator('#demo-missing button').allInnerTexts()).toEqual(['+ data.o']);
+      await page.click('#demo-missing button');
+      await page.waitForSelector('body[data-busy="false"] #status[data-state="paused"]');
+      expect(await text(page, '#phase-title')).toBe('Program start');
       writeFileSync(join(workDir, 'prog.o'), readFileSync(join(DEMO, 'obj/main.o')));
       await page.setInputFiles('#file-input', [join(workDir, 'prog.o')]);
       await page.waitForSelector('#objects li[data-name="prog.o"]');

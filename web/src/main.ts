@@ -104,10 +104,14 @@ function renderNarrative(s: Stepper): void {
   art.dataset.phaseId = p.id;
   art.dataset.phaseIndex = String(p.index);
   const exited = s.state === 'exited' || s.state === 'failed';
-  $('phase-title').textContent = p.step > 0 ? `${p.step}. ${p.title}` : p.title;
+  const failed = s.state === 'failed';
+  art.dataset.failed = String(failed);
+  $('phase-title').textContent = failed ? 'The program cannot go on' : p.step > 0 ? `${p.step}. ${p.title}` : p.title;
   const text = $('phase-text');
   text.replaceChildren();
-  for (const para of p.text) {
+  for (const para of failed
+    ? [s.why, 'Change the objects below (add the missing ones, or the demo objects) and it starts again.']
+    : p.text) {
     const e = el('p');
     // `code` spans: the instructions quoted in the text.
     para.split(/(`[^`]+`)/).forEach((part) => {
@@ -116,7 +120,7 @@ function renderNarrative(s: Stepper): void {
     });
     text.append(e);
   }
-  if (exited) text.append(el('p', 'note', `The program ${s.why}.`));
+  if (exited && !failed) text.append(el('p', 'note', `The program ${s.why}.`));
   else if (s.tour.next === 'done' && p.id !== 'done')
     text.append(el('p', 'note', 'The walk is over: Run (r) finishes the program; Reset (R) starts again.'));
   const steps = $('phase-steps');
