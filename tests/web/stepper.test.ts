@@ -51,6 +51,8 @@ describe('web stepper', () => {
       expect(s.state).toBe('paused');
       ids.push(s.phase.id);
       where.push(s.symbolize(s.pc) ?? '?');
+      // No data in any code the walk goes through (the runtime's, the stubs, the bodies).
+      expect(s.disassembly().filter((l) => l.data)).toEqual([]);
     }
     expect(ids).toEqual([
       'call',

@@ -20,8 +20,11 @@ const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 
 export class SourceMap {
   private readonly linked: LinkedDwarf[] = [];
-  /** Mapping symbols at their load addresses, by address: true where data begins, false where code does. */
-  private mapping: { address: number; data: boolean }[] = [];
+  /**
+   * Placed sections of the objects with mapping symbols: [begin, end) and the symbols at their
+   * load addresses, by address (data: where data begins; else where code does).
+   */
+  private readonly mapped: { begin: number; end: number; marks: { address: number; data: boolean }[] }[] = [];
   /** Objects whose DWARF could not be read (name: reason); the page says so instead of failing. */
   readonly problems: string[] = [];
 
@@ -40,12 +43,21 @@ export class SourceMap {
       if (b) placed.set(s.elfIndex, b.address - b.sectionOffset);
     }
     try {
-      for (const sym of readElf(bytes, name).symbols) {
+      const elf = readElf(bytes, name);
+      const bySection = new Map<number, { address: number; data: boolean }[]>();
+      for (const sym of elf.symbols) {
         const m = /^\$([xd])(?:\.|$)/.exec(sym.name);
         const base = placed.get(sym.shndx);
-        if (m && base !== undefined) this.mapping.push({ address: base + sym.value, data: m[1] === 'd' });
+        if (!m || base === undefined) continue;
+        const marks = bySection.get(sym.shndx) ?? [];
+        marks.push({ address: base + sym.value, data: m[1] === 'd' });
+        bySection.set(sym.shndx, marks);
       }
-      this.mapping.sort((a, b) => a.address - b.address);
+      for (const [index, marks] of bySection) {
+        const begin = placed.get(index) as number;
+        const size = elf.sections[index]?.size ?? 0;
+        this.mapped.push({ begin, end: begin + size, marks: marks.sort((a, b) => a.address - b.address) });
+      }
     } catch {
       // Not readable as an object: the link would have failed first; no mapping symbols then.
     }
@@ -79,16 +91,12 @@ export class SourceMap {
 
   /** True when the object's mapping symbols mark `address` as data (`$d`). */
   isData(address: number): boolean {
-    let lo = 0;
-    let hi = this.mapping.length - 1;
+    const section = this.mapped.find((m) => address >= m.begin && address < m.end);
+    if (!section) return false;
     let found: { address: number; data: boolean } | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const m = this.mapping[mid] as { address: number; data: boolean };
-      if (m.address <= address) {
-        found = m;
-        lo = mid + 1;
-      } else hi = mid - 1;
+    for (const mark of section.marks) {
+      if (mark.address > address) break;
+      found = mark;
     }
     return found?.data ?? false;
   }
