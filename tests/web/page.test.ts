@@ -166,6 +166,9 @@ describeWithOracles(
         const b = await text(page, '#phase-text');
         for (const re of body) expect(b).toMatch(re);
         const h = await highlighted(page);
+        // Function-bounded code, all of it instructions (the walk goes through no data).
+        expect(await page.locator('#disasm .row.current').count()).toBe(1);
+        expect(await page.locator('#disasm .row.data').count()).toBe(0);
         seen.push({ id, title: t, line: h.line, caller: h.caller });
         await page.screenshot({ path: join(ARTIFACTS, `phase-${String(seen.length).padStart(2, '0')}-${id}.png`) });
         return h;
