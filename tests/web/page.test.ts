@@ -244,7 +244,8 @@ describeWithOracles(
 
       await inCall(
         await phase('redirect', '9. Stub pointer redirected to greet$orc_fnbody', [
-          /greet\$__stub_ptr \(0x[0-9a-f]+\) := 0x[0-9a-f]+ <greet\$orc_fnbody>/,
+          /greet\$__stub_ptr \(0x[0-9a-f]+\) := 0x([0-9a-f]+) <greet\$orc_fnbody>/,
+          /x1 = 11 bytes at x0 = 0x[0-9a-f]+ \(01( [0-9a-f]{2}){10}: ok, address 0x[0-9a-f]+\)/,
         ]),
       );
       expect(await greetRow(page)).toBe('greet$orc_fnbody');

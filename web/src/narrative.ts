@@ -111,6 +111,14 @@ export function registerRanges(names: readonly string[]): string {
   return out.join(', ');
 }
 
+/** The resolve handler's SPS answer: byte 1 (ok) then the address, little-endian. */
+function answerText(b: Uint8Array): string {
+  if (b[0] !== 1 || b.length < 9) return b[0] === 0 ? ': an error' : '';
+  let v = 0;
+  for (let i = 8; i >= 1; i--) v = v * 256 + (b[i] as number);
+  return `: ok, address ${hex(v)}`;
+}
+
 interface Position {
   pc: number;
   word: number;
@@ -730,7 +738,7 @@ export class Tour {
         mine
           ? `The host wrote the stub pointer: ${text.join('; ')}. From now on ${t.alias}'s stub jumps straight to the body.`
           : 'The host wrote no pointer for this stub.',
-        `The gate's answer, in x0/x1: x1 = ${size} bytes at x0 = ${hex(this.x(p, 0))}${answer ? ` (${[...answer].map((b) => b.toString(16).padStart(2, '0')).join(' ')}: ok, then the address)` : ''}; the routine jumps to that address once it has restored the registers.`,
+        `The gate's answer, in x0/x1: x1 = ${size} bytes at x0 = ${hex(this.x(p, 0))}${answer ? ` (${[...answer].map((b) => b.toString(16).padStart(2, '0')).join(' ')}${answerText(answer)})` : ''}; the routine jumps to the address once it has restored the registers.`,
       ],
     };
   }
