@@ -101,6 +101,8 @@ function suite(engine: EngineKind): void {
       const t = Number(r.x[30]) - 8;
       const info = s.lrm.callThrough(t);
       expect(info?.name).toBe('many_int');
+      // x16 still holds the stub's pointer value (the trampoline): the trampoline's BL is direct.
+      expect(Number(r.x[16])).toBe(t);
       const entrySp = Number(r.sp);
       const pair = await s.readMemory(entrySp, 16);
       const callerFp = u64(pair, 0);
