@@ -57,7 +57,7 @@ export async function openSession(options: SessionOptions = {}): Promise<OrcSess
   ) {
     // Node: read the archive (a path) and the C++ fallback object before the executor starts.
     const { loadOrcRuntime } = await import('../platform/orc-rt-node.ts');
-    const { archive, fallback } = loadOrcRuntime(options.orcRuntime);
+    const { archive, fallback } = await loadOrcRuntime(options.orcRuntime);
     options = {
       ...options,
       orcRuntime: archive,
