@@ -7,7 +7,9 @@
  *   x30 = trampoline + 8 and the trampoline's (x29, x30) pair on the stack; `__orc_rt_resolve`
  *   entered with x0 = trampoline; after it returns (+0x7c) x0 = the body; at `ret x17` (+0xf8)
  *   x17 = the body, SP back to the caller's and x30 = the caller's return address;
- * - the debugged run then prints exactly what the plain run prints.
+ * - the debugged run then prints exactly what the plain run prints;
+ * - single-stepping the first call visits every one of the routine's 63 instructions in order,
+ *   `bl` into `__orc_rt_resolve` after the 31st and `ret x17` into the body after the last.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +66,42 @@ const nextStop = (s: OrcSession) =>
 const u64 = (b: Uint8Array, o: number) => new DataView(b.buffer, b.byteOffset).getBigUint64(o, true);
 
 function suite(engine: EngineKind): void {
+  it('single-stepping a first call executes all 63 instructions of __orc_rt_sysv_reenter in order', async () => {
+    const { s } = await open(engine);
+    try {
+      await s.link('main');
+      const reenter = (await s.lookupOne('__orc_rt_sysv_reenter', s.platformJD)).address;
+      const resolve = (await s.lookupOne('__orc_rt_resolve', s.platformJD)).address;
+      const body = (await s.lookupOne('many_int$orc_fnbody')).address;
+      await s.setBreakpoints([reenter]);
+      let stop = nextStop(s);
+      const run = s.run('main', { debug: {} });
+      expect((await stop).pc).toBe(reenter);
+      await s.setBreakpoints([reenter + 0x7c]);
+      const step = async () => {
+        stop = nextStop(s);
+        await s.resume({ kind: 'step' });
+        return (await stop).pc;
+      };
+      const pcs: number[] = [reenter];
+      for (let i = 0; i < 31; i++) pcs.push(await step());
+      // Saves and `sub x0, x30, #8`, then the `bl` lands in __orc_rt_resolve.
+      expect(pcs).toEqual([...Array.from({ length: 31 }, (_, i) => reenter + 4 * i), resolve]);
+      stop = nextStop(s);
+      await s.resume({ kind: 'continue' });
+      expect((await stop).pc).toBe(reenter + 0x7c);
+      await s.setBreakpoints([]);
+      const tail: number[] = [reenter + 0x7c];
+      for (let i = 0; i < 32; i++) tail.push(await step());
+      // `mov x17, x0`, the restores, `ret x17` into the body.
+      expect(tail).toEqual([...Array.from({ length: 32 }, (_, i) => reenter + 0x7c + 4 * i), body]);
+      await s.resume({ kind: 'continue' });
+      expect((await run).status).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('the linked __orc_rt_sysv_reenter is the archive bytes; breakpoints in it see LLVM protocol registers', async () => {
     const plain = await open(engine);
     const plainResult = await plain.s.run('main');
