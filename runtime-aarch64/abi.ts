@@ -15,6 +15,15 @@ export interface RuntimeObject {
 /** The committed objects, in a link order where each one's runtime references are already defined. */
 export const RUNTIME_OBJECT_NAMES = ['resolve.o', 'sysv_resolve.o', 'atomics.o'] as const;
 
+/**
+ * With LLVM's own runtime (`--orc-runtime`): the C++ ABI / fortified-libc entry points its members
+ * need beyond the host-function libc (searched after the Process JITDylib; src/orc/platform/orc-rt.ts).
+ */
+export const ORC_RT_FALLBACK_OBJECT_NAMES = ['cxx_fallback.o'] as const;
+
+/** With LLVM's own runtime, the objects of ours that stay in the Platform JITDylib (outline atomics). */
+export const ORC_RT_KEPT_OBJECT_NAMES: readonly string[] = ['atomics.o'];
+
 /** Symbols the runtime defines that the ORC side refers to by name. */
 export const RUNTIME_SYMBOLS = {
   /** The reentry routine; the Platform JITDylib aliases `__orc_rt_reenter` to it. */

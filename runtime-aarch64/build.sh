@@ -18,3 +18,7 @@ done
   -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-addrsig -fno-ident -ffixed-x18 \
   -fPIC -mgeneral-regs-only -std=c11 -Wall -Wextra -Werror \
   -c -o "$out/resolve.o" resolve.c
+"$CLANG" --target=aarch64-linux-gnu -O2 -ffreestanding -fno-builtin -fno-stack-protector \
+  -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-addrsig -fno-ident -ffixed-x18 \
+  -fPIC -mgeneral-regs-only -std=c11 -Wall -Wextra -Werror \
+  -c -o "$out/cxx_fallback.o" cxx_fallback.c

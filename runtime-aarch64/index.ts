@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RUNTIME_OBJECT_NAMES, type RuntimeObject } from './abi.ts';
+import { ORC_RT_FALLBACK_OBJECT_NAMES, RUNTIME_OBJECT_NAMES, type RuntimeObject } from './abi.ts';
 
 export * from './abi.ts';
 
@@ -25,6 +25,14 @@ export function runtimeObjectPaths(): string[] {
 /** Reads the prebuilt runtime objects (Node only). */
 export function loadRuntimeObjects(): RuntimeObject[] {
   return RUNTIME_OBJECT_NAMES.map((name) => ({
+    name,
+    bytes: new Uint8Array(readFileSync(`${RUNTIME_OBJ_DIR}${name}`)),
+  }));
+}
+
+/** Reads cxx_fallback.o, the C++ fallback for LLVM's runtime (Node only). */
+export function loadOrcRtFallbackObjects(): RuntimeObject[] {
+  return ORC_RT_FALLBACK_OBJECT_NAMES.map((name) => ({
     name,
     bytes: new Uint8Array(readFileSync(`${RUNTIME_OBJ_DIR}${name}`)),
   }));

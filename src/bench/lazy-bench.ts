@@ -13,6 +13,10 @@
  *    calls the function M times through its lazy name (stub → pointer → body) and, for reference,
  *    M times through the body's name directly; reported per call (instructions, ns) and the
  *    difference (the stub's cost).
+ *  * with `orcRuntime` (LLVM's liborc_rt-aarch64.a): `lazy-resolve-redirect-llvm-rt` and
+ *    `lazy-resolve-link-llvm-rt`, the same first calls entering LLVM's `__orc_rt_sysv_reenter` /
+ *    `__orc_rt_resolve` instead of our routine, with `ratioToOurs` = their first-call time over ours
+ *    measured in the same run (and `reentryInstructionsOurs`).
  *
  * Each entry keeps the `bench --json` shape {name, engine, instructions, seconds, mips} and adds
  * fields (`unit` says what `instructions`/`seconds` measure).
@@ -23,6 +27,7 @@ import { EngineUnavailable } from '../emu/errors.ts';
 import type { ExecutorRuntime } from '../executor/runtime.ts';
 import { bodyName } from '../orc/layers/lazy-object-linking-layer.ts';
 import { writeRelocatableObject } from '../orc/lazy/fuzz.ts';
+import type { SessionOptions } from '../orc/session/options.ts';
 import { type OrcSession, openSession } from '../orc/session/session.ts';
 
 export interface LazyBenchResult {
@@ -52,12 +57,18 @@ export interface LazyBenchResult {
   directNsPerCall?: number;
   stubInstructions?: number;
   stubNs?: number;
+  /** `-llvm-rt` rows: median first-call time with LLVM's runtime over ours (same run, same engine). */
+  ratioToOurs?: number;
+  /** `-llvm-rt` rows: our runtime's reentry instructions, for comparison. */
+  reentryInstructionsOurs?: number;
 }
 
 export interface LazyBenchOptions {
   engines?: EngineKind[];
   /** Lazy functions per resolve benchmark (default 200). */
   functions?: number;
+  /** LLVM's ORC runtime archive (path or bytes): adds the `-llvm-rt` rows. */
+  orcRuntime?: SessionOptions['orcRuntime'];
   /** Calls per steady-state loop (default 200 000). */
   calls?: number;
   log?: (line: string) => void;
@@ -144,11 +155,16 @@ interface Sandbox {
  * trampolines plus a stop at the body). Off for the steady-state loop, and there Unicorn also runs
  * without its per-block counting hook (counts are those of the ts engine: the code is the same).
  */
-async function makeSandbox(kind: EngineKind, trace: boolean): Promise<Sandbox> {
+async function makeSandbox(
+  kind: EngineKind,
+  trace: boolean,
+  orcRuntime?: SessionOptions['orcRuntime'],
+): Promise<Sandbox> {
   const reentryInstructions: number[] = [];
   const resolveMicros: number[] = [];
   const sandbox = await openSession({
     engine: kind,
+    ...(orcRuntime !== undefined ? { orcRuntime } : {}),
     ...(trace ? {} : { engineOptions: { countInstructions: false } }),
     stdout: () => {},
     stderr: () => {},
@@ -175,8 +191,14 @@ async function makeSandbox(kind: EngineKind, trace: boolean): Promise<Sandbox> {
 }
 
 /** First calls of lz0 … lz(n-1) from the host; `skipFirst` drops the first sample (it links). */
-async function firstCalls(kind: EngineKind, objects: Uint8Array[], n: number, skipFirst: boolean) {
-  const sb = await makeSandbox(kind, true);
+async function firstCalls(
+  kind: EngineKind,
+  objects: Uint8Array[],
+  n: number,
+  skipFirst: boolean,
+  orcRuntime?: SessionOptions['orcRuntime'],
+) {
+  const sb = await makeSandbox(kind, true, orcRuntime);
   try {
     const { sandbox, runtime } = sb;
     objects.forEach((o, i) => {
@@ -327,6 +349,36 @@ export async function runLazyBenchmarks(options: LazyBenchOptions = {}): Promise
         ),
       );
       results.push(await stubCalls(kind, calls));
+      if (options.orcRuntime !== undefined) {
+        // Alternating rounds (LLVM's, ours, LLVM's), the better median of each side: the host is
+        // noisy and warms up as it goes, so one pass in a fixed order would favour whichever runs last.
+        const rt = options.orcRuntime;
+        const linkObjects = () => Array.from({ length: n }, (_, i) => functionsObject(i, 1));
+        const kinds = [
+          [
+            'lazy-resolve-redirect',
+            () => [functionsObject(0, n)],
+            true,
+            'first call of a lazy function whose object is already linked',
+          ],
+          ['lazy-resolve-link', linkObjects, false, 'first call of a lazy function that links its object'],
+        ] as const;
+        for (const [base, objects, skipFirst, what] of kinds) {
+          const ours = [results.find((r) => r.name === base && r.engine === kind) as LazyBenchResult];
+          const llvm: LazyBenchResult[] = [];
+          const unit = `${what}, through LLVM's liborc_rt (${n})`;
+          llvm.push(resolveEntry(`${base}-llvm-rt`, kind, unit, await firstCalls(kind, objects(), n, skipFirst, rt)));
+          ours.push(resolveEntry(base, kind, '', await firstCalls(kind, objects(), n, skipFirst)));
+          llvm.push(resolveEntry(`${base}-llvm-rt`, kind, unit, await firstCalls(kind, objects(), n, skipFirst, rt)));
+          const best = (rows: LazyBenchResult[]) =>
+            rows.reduce((x, y) => ((y.firstCallMicros as number) < (x.firstCallMicros as number) ? y : x));
+          const row = best(llvm);
+          const ourBest = best(ours);
+          row.ratioToOurs = round((row.firstCallMicros as number) / (ourBest.firstCallMicros as number));
+          row.reentryInstructionsOurs = ourBest.reentryInstructions as number;
+          results.push(row);
+        }
+      }
     } catch (e) {
       if (e instanceof EngineUnavailable) {
         log(`lazy: ${kind} engine unavailable: ${e.message}`);
@@ -339,14 +391,17 @@ export async function runLazyBenchmarks(options: LazyBenchOptions = {}): Promise
 }
 
 export function formatLazyTable(results: LazyBenchResult[]): string {
+  const w = results.some((x) => x.ratioToOurs !== undefined) ? 30 : 23;
   const lines = [
-    `${'lazy benchmark'.padEnd(23)} ${'engine'.padEnd(8)} ${'resolve us (p10-p90)'.padEnd(32)}${'insns'.padStart(7)}  first call us`,
+    `${'lazy benchmark'.padEnd(w)} ${'engine'.padEnd(8)} ${'resolve us (p10-p90)'.padEnd(32)}${'insns'.padStart(7)}  first call us`,
   ];
   for (const r of results.filter((x) => x.resolveMicros !== undefined)) {
-    const head = `${r.name.padEnd(23)} ${r.engine.padEnd(8)} ${String(r.resolveMicros).padStart(9)}`;
+    const head = `${r.name.padEnd(w)} ${r.engine.padEnd(8)} ${String(r.resolveMicros).padStart(9)}`;
     const spread = `(${r.resolveMicrosP10}-${r.resolveMicrosP90})`;
+    const ratio =
+      r.ratioToOurs === undefined ? '' : `  = ${r.ratioToOurs}x ours (ours: ${r.reentryInstructionsOurs} insns)`;
     lines.push(
-      `${head} ${spread.padEnd(22)}${String(r.reentryInstructions).padStart(7)}  ${String(r.firstCallMicros).padStart(13)}`,
+      `${head} ${spread.padEnd(22)}${String(r.reentryInstructions).padStart(7)}  ${String(r.firstCallMicros).padStart(13)}${ratio}`,
     );
   }
   lines.push('steady state            engine   insns/call  ns/call   direct insns  direct ns   stub insns  stub ns');

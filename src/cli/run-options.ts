@@ -51,6 +51,12 @@ export const RUN_OPTIONS: Readonly<Record<string, RunOptionSpec>> = {
     aliases: ['-lazy'],
     description: 'link the next input lazily (callables on first call; an archive: its members)',
   },
+  'orc-runtime': {
+    value: true,
+    aliases: ['-orc-runtime'],
+    valueName: 'PATH',
+    description: "LLVM's ORC runtime archive (liborc_rt-aarch64.a) as the Platform runtime instead of ours",
+  },
   L: {
     value: true,
     repeat: true,
@@ -208,6 +214,16 @@ export function parseRunInvocation(
     const name = io.displayName ? io.displayName(file) : file;
     return { file, name, bytes, lazy: flags.has('lazy'), archive: isArchive(bytes) };
   });
+  const orcRuntimePath = p.options.get('orc-runtime')?.[0];
+  let orcRuntime: SessionOptions['orcRuntime'];
+  if (orcRuntimePath !== undefined) {
+    try {
+      orcRuntime = { name: orcRuntimePath, bytes: new Uint8Array(readFileSync(orcRuntimePath)) };
+    } catch (e) {
+      throw new CliError(`cannot read the ORC runtime '${orcRuntimePath}': ${(e as Error).message}`);
+    }
+    if (!isArchive(orcRuntime.bytes)) throw new CliError(`--orc-runtime: '${orcRuntimePath}' is not a static archive`);
+  }
   const extraValues = new Map<string, string[]>();
   for (const name of Object.keys(extra)) {
     const v = p.options.get(name);
@@ -223,6 +239,7 @@ export function parseRunInvocation(
       showLinkedFiles: flag(p, 'show-linked-files'),
       // A worker reads this process's fd 0 itself; in process the CLI hands a reader over.
       stdin: io.stdin ?? (executor === 'worker' ? 'process' : readProcessStdin),
+      ...(orcRuntime ? { orcRuntime } : {}),
     },
     inputs,
     entry,

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   loadRuntimeObjects,
+  ORC_RT_FALLBACK_OBJECT_NAMES,
   outlineAtomicNames,
   RUNTIME_BUILD_SCRIPT,
   RUNTIME_HOST_IMPORTS,
@@ -66,7 +67,10 @@ function rebuildAndCompare(script: string, committedDir: string, names: readonly
 
 describeWithOracles(['clang', 'llvm-mc'], 'runtime objects are reproducible', () => {
   it('runtime-aarch64/build.sh rebuilds obj/*.o byte for byte', () => {
-    rebuildAndCompare(RUNTIME_BUILD_SCRIPT, RUNTIME_OBJ_DIR, RUNTIME_OBJECT_NAMES);
+    rebuildAndCompare(RUNTIME_BUILD_SCRIPT, RUNTIME_OBJ_DIR, [
+      ...RUNTIME_OBJECT_NAMES,
+      ...ORC_RT_FALLBACK_OBJECT_NAMES,
+    ]);
   });
 
   it('tests/runtime/fixtures/build.sh rebuilds the test program byte for byte', () => {

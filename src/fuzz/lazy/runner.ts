@@ -15,7 +15,7 @@ import { type EngineKind, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import type { ExecutorRuntime } from '../../executor/runtime.ts';
 import type { ResourceTracker } from '../../orc/core/session.ts';
 import { bodyName } from '../../orc/layers/lazy-object-linking-layer.ts';
-import { openSession } from '../../orc/session/index.ts';
+import { openSession, type SessionOptions } from '../../orc/session/index.ts';
 import { objectBytes } from './codegen.ts';
 import type { Mutant } from './mutants.ts';
 import { type FnDef, type FuzzCase, fnName, objName } from './program.ts';
@@ -28,6 +28,8 @@ export interface RunOptions {
   poison?: boolean;
   /** Instruction budget of one call (default 200k: generated calls take a few thousand). */
   maxInstructions?: number;
+  /** LLVM's ORC runtime archive instead of ours (`--orc-runtime`; docs/orc-runtime.md). */
+  orcRuntime?: SessionOptions['orcRuntime'];
 }
 
 const STACK = { base: 0x6f00_0000, size: 0x1_0000 };
@@ -47,6 +49,7 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
     stderr: () => {},
     reportError: () => {},
     ...(mutant?.runtimeObjects ? { runtimeObjects: mutant.runtimeObjects() } : {}),
+    ...(options.orcRuntime !== undefined ? { orcRuntime: options.orcRuntime } : {}),
   });
   try {
     const runtime = session.local as ExecutorRuntime;

@@ -7,6 +7,7 @@ import type { RuntimeObject } from '../../../runtime-aarch64/index.ts';
 import type { EngineKind, EngineOptions } from '../../emu/engine.ts';
 import type { ThreadOptions } from '../../executor/threads/scheduler.ts';
 import type { ExecutorKind } from '../epc/epc.ts';
+import type { OrcRuntimeArchive } from '../platform/orc-rt.ts';
 import type { LazyTraceEvent } from './trace.ts';
 
 /** Where program output goes (raw bytes, in program order). */
@@ -45,6 +46,14 @@ export interface SessionOptions {
   showLinkedFiles?: boolean | ((line: string) => void);
   /** Runtime objects of the Platform JITDylib (default: runtime-aarch64's prebuilt ones). */
   runtimeObjects?: RuntimeObject[];
+  /**
+   * LLVM's ORC runtime archive (llvm-jitlink's `-orc-runtime`, e.g. Debian's liborc_rt-aarch64.a):
+   * a path (Node) or its bytes. Lazy reexports then enter LLVM's `__orc_rt_sysv_reenter` and
+   * `__orc_rt_resolve` instead of runtime-aarch64's routine (docs/orc-runtime.md). Default: ours.
+   */
+  orcRuntime?: string | OrcRuntimeArchive;
+  /** C++ fallback objects for `orcRuntime` (default: runtime-aarch64's cxx_fallback.o; the page passes its own). */
+  orcRuntimeFallbackObjects?: RuntimeObject[];
   /** Where session errors go (default: kept in es.reportedErrors). */
   reportError?: (e: Error) => void;
   /** Worker executor tuning (tests): timeouts, shared-memory audit, message spy. */

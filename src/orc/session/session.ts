@@ -9,7 +9,7 @@
  * Open it with `openSession(options)`; every default is `orc-sandbox run`'s behaviour.
  * Consumers observe it with `observe(observer)` (src/orc/session/observer.ts).
  */
-import { loadRuntimeObjects, PLATFORM_ALIASES } from '../../../runtime-aarch64/index.ts';
+import { loadRuntimeObjects, ORC_RT_KEPT_OBJECT_NAMES, PLATFORM_ALIASES } from '../../../runtime-aarch64/index.ts';
 import type { EngineKind, MemRegion } from '../../emu/engine.ts';
 import type { ProgramResult } from '../../executor/host/runner.ts';
 import type { ExecutorRuntime } from '../../executor/runtime.ts';
@@ -33,6 +33,7 @@ import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-link
 import { LazyReexportsManager, type ReentryRecord } from '../lazy/lazy-reexports.ts';
 import { JITLinkRedirectableSymbolManager, type MemoryAccess } from '../lazy/redirectable-symbols.ts';
 import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
+import { installLlvmOrcRuntime, type LlvmOrcRuntime } from '../platform/orc-rt.ts';
 import { ObserverList, type SessionObserver } from './observer.ts';
 import type { SessionOptions } from './options.ts';
 import { svcDetectorPlugin } from './svc-detector.ts';
@@ -50,6 +51,19 @@ const defaultSink = (fd: 1 | 2) => {
 
 /** Opens a session (the executor first: in process, or a worker thread). */
 export async function openSession(options: SessionOptions = {}): Promise<OrcSession> {
+  if (
+    options.orcRuntime !== undefined &&
+    (typeof options.orcRuntime === 'string' || !options.orcRuntimeFallbackObjects)
+  ) {
+    // Node: read the archive (a path) and the C++ fallback object before the executor starts.
+    const { loadOrcRuntime } = await import('../platform/orc-rt-node.ts');
+    const { archive, fallback } = await loadOrcRuntime(options.orcRuntime);
+    options = {
+      ...options,
+      orcRuntime: archive,
+      orcRuntimeFallbackObjects: options.orcRuntimeFallbackObjects ?? fallback,
+    };
+  }
   const observers = new ObserverList();
   const stdout = options.stdout ?? defaultSink(1);
   const stderr = options.stderr ?? defaultSink(2);
@@ -89,6 +103,8 @@ export class OrcSession {
   readonly trampolines: JITLinkReentryTrampolines;
   readonly lrm: LazyReexportsManager;
   readonly lazyLayer: LazyObjectLinkingLayer;
+  /** LLVM's ORC runtime when `orcRuntime` was given (its archive generator), else undefined. */
+  readonly llvmOrcRuntime: LlvmOrcRuntime | undefined;
   /** Every reentry resolved so far (success or not). */
   readonly reentries: ReentryRecord[] = [];
   /** JIT dispatch calls answered. */
@@ -149,27 +165,42 @@ export class OrcSession {
     if (options.syscalls ?? true)
       this.layer.addPlugin(svcDetectorPlugin(() => void epc.enableSyscalls().catch(report)));
 
-    // The Platform JITDylib: the runtime objects, its aliases, and the executor's dispatch gate.
-    const runtime = (options.runtimeObjects ?? loadRuntimeObjects()).map((o) => ({
-      name: `${RUNTIME_NAME_PREFIX}${o.name}`,
-      bytes: o.bytes,
-    }));
-    for (const obj of runtime) this.layer.add(this.platformJD, obj.bytes, obj.name);
-    const aliases: SymbolAliasMap = new Map();
-    for (const [alias, target] of PLATFORM_ALIASES)
-      aliases.set(alias, { aliasee: target, flags: JITSymbolFlags.Exported | JITSymbolFlags.Callable });
-    this.platformJD.define(symbolAliases(aliases));
-    this.platformJD.define(
-      absoluteSymbols(
-        {
-          [JIT_DISPATCH_SYMBOL]: {
-            address: boot.jitDispatch,
-            flags: JITSymbolFlags.Exported | JITSymbolFlags.Callable,
+    // The Platform JITDylib: the runtime (ours, or LLVM's archive), its aliases, and the executor's dispatch gate.
+    const ownRuntime = options.runtimeObjects ?? loadRuntimeObjects();
+    const orcRuntime = options.orcRuntime;
+    if (orcRuntime !== undefined) {
+      if (typeof orcRuntime === 'string')
+        throw new TypeError('OrcSession: orcRuntime must be bytes here (openSession reads a path)');
+      this.llvmOrcRuntime = installLlvmOrcRuntime({
+        es,
+        layer: this.layer,
+        platformJD: this.platformJD,
+        processJD: this.processJD,
+        archive: orcRuntime,
+        dispatchGate: boot.jitDispatch,
+        extraObjects: ownRuntime.filter((o) => ORC_RT_KEPT_OBJECT_NAMES.includes(o.name)),
+        fallbackObjects: options.orcRuntimeFallbackObjects ?? [],
+        namePrefix: RUNTIME_NAME_PREFIX,
+      });
+    } else {
+      this.llvmOrcRuntime = undefined;
+      for (const o of ownRuntime) this.layer.add(this.platformJD, o.bytes, `${RUNTIME_NAME_PREFIX}${o.name}`);
+      const aliases: SymbolAliasMap = new Map();
+      for (const [alias, target] of PLATFORM_ALIASES)
+        aliases.set(alias, { aliasee: target, flags: JITSymbolFlags.Exported | JITSymbolFlags.Callable });
+      this.platformJD.define(symbolAliases(aliases));
+      this.platformJD.define(
+        absoluteSymbols(
+          {
+            [JIT_DISPATCH_SYMBOL]: {
+              address: boot.jitDispatch,
+              flags: JITSymbolFlags.Exported | JITSymbolFlags.Callable,
+            },
           },
-        },
-        '<platform host gates>',
-      ),
-    );
+          '<platform host gates>',
+        ),
+      );
+    }
     epc.setDispatchHandler(
       (tag, args) =>
         new Promise<WrapperFunctionResult>((resolve) => {
