@@ -113,6 +113,7 @@ export class JitLoaderGdb {
     return [
       { name: JIT_REGISTER_CODE_SYMBOL, address: REGISTER_CODE, flags: fn },
       { name: JIT_NOTIFY_SYMBOL, address: NOTIFY, flags: fn },
+      { name: '__orc_rt_jit_debug_next', address: NEXT_GATE, flags: fn },
       { name: JIT_DESCRIPTOR_SYMBOL, address: JIT_LOADER.descriptor, flags: JITSymbolFlags.Exported },
       { name: JIT_PENDING_SYMBOL, address: JIT_LOADER.pending, flags: JITSymbolFlags.Exported },
     ];

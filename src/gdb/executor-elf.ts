@@ -56,7 +56,15 @@ class StringTable {
 
 /** Builds the file (deterministic: same symbols, same bytes). */
 export function buildExecutorElf(symbols: readonly ExecutorElfSymbol[]): Uint8Array {
-  const sorted = [...symbols].sort((a, b) => a.address - b.address || a.name.localeCompare(b.name));
+  const sorted = [...symbols]
+    .sort((a, b) => a.address - b.address || a.name.localeCompare(b.name))
+    .map((s, i, all) => {
+      if (s.size !== undefined) return s;
+      // A function runs up to the next function (gates are 4-byte slots), within 256 bytes.
+      const next = all.slice(i + 1).find((n) => n.callable === s.callable && n.address > s.address);
+      const gap = next ? next.address - s.address : 4;
+      return { ...s, size: s.callable ? Math.min(gap, 0x100) : 8 };
+    });
   interface Region {
     begin: number;
     end: number;
