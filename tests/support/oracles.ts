@@ -12,6 +12,7 @@ export type OracleName =
   | 'qemu'
   | 'llvm-mc'
   | 'llvm-objdump'
+  | 'llvm-dwarfdump'
   | 'clang'
   | 'lld'
   | 'llvm-jitlink'
@@ -31,6 +32,7 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   qemu: ['qemu-aarch64', 'qemu-user'],
   'llvm-mc': ['llvm-mc-16', 'llvm-16'],
   'llvm-objdump': ['llvm-objdump-16', 'llvm-16'],
+  'llvm-dwarfdump': ['llvm-dwarfdump-16', 'llvm-16'],
   clang: ['clang-16', 'clang-16'],
   lld: ['ld.lld-16', 'lld-16'],
   'llvm-jitlink': ['llvm-jitlink-16', 'llvm-16'],
