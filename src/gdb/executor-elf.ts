@@ -121,7 +121,7 @@ export function buildExecutorElf(symbols: readonly ExecutorElfSymbol[]): Uint8Ar
   dv.setUint32(20, 1, true);
   dv.setBigUint64(40, BigInt(shoff), true);
   dv.setUint16(52, 64, true);
-  dv.setUint16(56, 56, true); // e_phentsize (no program headers)
+  dv.setUint16(54, 56, true); // e_phentsize (no program headers)
   dv.setUint16(58, 64, true);
   dv.setUint16(60, shnum, true);
   dv.setUint16(62, shnum - 1, true); // .shstrtab is the last

@@ -19,7 +19,8 @@ export type OracleName =
   | 'llvm-jitlink-22'
   | 'lld-22'
   | 'chromium'
-  | 'gdb-multiarch';
+  | 'gdb-multiarch'
+  | 'lldb';
 
 export interface OracleStatus {
   name: OracleName;
@@ -44,6 +45,8 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   chromium: ['chromium', 'chromium'],
   // gdb's output shapes (tests/debug/gdb-shapes.test.ts) and the remote protocol (tests/gdb).
   'gdb-multiarch': ['gdb-multiarch', 'gdb-multiarch'],
+  // A second debugger on run --gdb (tests/gdb/lldb.test.ts).
+  lldb: ['lldb-16', 'lldb-16'],
 };
 
 const cache = new Map<OracleName, OracleStatus>();
