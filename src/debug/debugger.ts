@@ -344,9 +344,12 @@ export class Debugger {
       this.out(`No line number information available for address ${c.addrText(address)}`);
       return;
     }
-    this.out(
-      `Line ${l.line} of "${l.file}" starts at address ${c.addrText(l.start)} and ends at ${c.addrText(l.end)}.`,
-    );
+    // As gdb: the row's range, symbolised by the DWARF function (gdb knows the body as `tally`).
+    const at = (a: number): string => {
+      const f = l.function;
+      return f && a >= f.lowPc && a < f.highPc ? `${hex(a)} <${f.name}+${a - f.lowPc}>` : c.addrText(a);
+    };
+    this.out(`Line ${l.line} of "${l.file}" starts at address ${at(l.rowStart)} and ends at ${at(l.rowEnd)}.`);
   }
 
   private async location(spec: string): Promise<number> {

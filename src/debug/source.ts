@@ -12,6 +12,9 @@ export interface LineInfo extends SourceLocation {
   /** Where this line's code containing the address begins and ends ([start, end)). */
   start: number;
   end: number;
+  /** The line-table row at the address ([rowStart, rowEnd)). */
+  rowStart: number;
+  rowEnd: number;
   /** The function (DW_TAG_subprogram) around the address, when known. */
   function: FunctionInfo | undefined;
 }

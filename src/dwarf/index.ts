@@ -162,9 +162,11 @@ export class DwarfInfo {
    * The run of rows of one source line around `address`: [start, end) where the line's code
    * containing `address` begins and ends (what gdb's `info line` and source-level stepping use).
    * `start` is the first row of the run, `end` the address of the next row of another line (or the
-   * end of the sequence).
+   * end of the sequence); `rowStart`/`rowEnd` bound the single row at `address`.
    */
-  lineRange(address: number): (SourceLocation & { start: number; end: number }) | undefined {
+  lineRange(
+    address: number,
+  ): (SourceLocation & { start: number; end: number; rowStart: number; rowEnd: number }) | undefined {
     const seqs = this.sequences;
     for (let i = seqs.length - 1; i >= 0; i--) {
       const s = seqs[i]!;
@@ -183,7 +185,14 @@ export class DwarfInfo {
       let next = at + 1;
       while (next < rows.length && same(rows[next]!)) next++;
       const end = next < rows.length ? rows[next]!.address : s.end;
+      // The row itself (gdb's `info line` range: up to the next row at another address).
+      let after = at + 1;
+      while (after < rows.length && rows[after]!.address === row.address) after++;
+      let rowStart = at;
+      while (rowStart > 0 && rows[rowStart - 1]!.address === row.address) rowStart--;
       return {
+        rowStart: rows[rowStart]!.address,
+        rowEnd: after < rows.length ? rows[after]!.address : s.end,
         file: s.table.paths[row.file] ?? '',
         line: row.line,
         column: row.column,
