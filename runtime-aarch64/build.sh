@@ -1,7 +1,8 @@
 #!/bin/sh
 # Rebuilds the committed runtime objects runtime-aarch64/obj/*.o from runtime-aarch64/src.
 # Needs clang-16 (C) and llvm-mc-16 (assembly). Output is deterministic: sources are named by
-# relative path, no .comment/.llvm_addrsig sections, no debug info. Usage:
+# relative path, no .comment/.llvm_addrsig sections, no debug info (resolve.o and sysv_resolve.o
+# carry .eh_frame, so that a debugger unwinds through the reentry path to the caller). Usage:
 #   runtime-aarch64/build.sh [OUTDIR]      (default: runtime-aarch64/obj)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +16,7 @@ for s in sysv_resolve.S atomics.S; do
   "$LLVM_MC" -triple=aarch64-linux-gnu -filetype=obj -o "$out/${s%.S}.o" "$s"
 done
 "$CLANG" --target=aarch64-linux-gnu -O2 -ffreestanding -fno-builtin -fno-stack-protector \
-  -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-addrsig -fno-ident -ffixed-x18 \
+  -fasynchronous-unwind-tables -fno-addrsig -fno-ident -ffixed-x18 \
   -fPIC -mgeneral-regs-only -std=c11 -Wall -Wextra -Werror \
   -c -o "$out/resolve.o" resolve.c
 "$CLANG" --target=aarch64-linux-gnu -O2 -ffreestanding -fno-builtin -fno-stack-protector \

@@ -20,13 +20,23 @@
 // Clobbered on the way to the body: x16, x17 (x17 = body address), x30 is the caller's again,
 // NZCV and FPSR may change inside the resolver. x18 is not touched (the C part is built with
 // -ffixed-x18). Everything else is restored bit for bit.
+//
+// Call frame information (.eh_frame) lets a debugger unwind from inside the resolver to the
+// original caller: the CFA is the caller's SP at its call to the stub (sp + 16 on entry), the
+// caller's x29/x30 are the pair the trampoline pushed, and the return address column is that x30,
+// so the trampoline (which is no frame of its own) is skipped, as the body's return will skip it.
 
         .text
         .globl  __orc_rt_sysv_resolve
         .type   __orc_rt_sysv_resolve, %function
         .p2align 2
 __orc_rt_sysv_resolve:
+        .cfi_startproc
+        .cfi_def_cfa sp, 16
+        .cfi_offset x29, -16
+        .cfi_offset x30, -8
         sub     sp, sp, #720
+        .cfi_def_cfa_offset 736
         stp     x0, x1, [sp, #0]
         stp     x2, x3, [sp, #16]
         stp     x4, x5, [sp, #32]
@@ -58,6 +68,7 @@ __orc_rt_sysv_resolve:
         stp     q30, q31, [sp, #688]
 
         add     x29, sp, #720           // frame record {caller x29, caller x30} pushed by T
+        .cfi_def_cfa x29, 16
         sub     x0, x30, #8             // x30 = T + 8  ->  x0 = T
         bl      __orc_rt_resolve_implementation
         mov     x17, x0                 // the body (returns only on success; aborts otherwise)
@@ -92,8 +103,13 @@ __orc_rt_sysv_resolve:
         ldp     x25, x26, [sp, #176]
         ldp     x27, x28, [sp, #192]
         add     sp, sp, #720            // drop our frame
+        .cfi_def_cfa sp, 16
         ldp     x29, x30, [sp], #16     // pop the caller's frame pointer and return address
+        .cfi_def_cfa_offset 0
+        .cfi_restore x29
+        .cfi_restore x30
         br      x17                     // tail-call the body
+        .cfi_endproc
         .size   __orc_rt_sysv_resolve, . - __orc_rt_sysv_resolve
 
         .section .note.GNU-stack,"",%progbits

@@ -237,6 +237,8 @@ export function parseRunInvocation(
       maxInstructions,
       traceLazy: traces.has('lazy'),
       showLinkedFiles: flag(p, 'show-linked-files'),
+      // Under gdb, linked objects are registered through the GDB JIT interface.
+      ...(p.options.has('gdb') ? { debuggerSupport: true } : {}),
       // A worker reads this process's fd 0 itself; in process the CLI hands a reader over.
       stdin: io.stdin ?? (executor === 'worker' ? 'process' : readProcessStdin),
       ...(orcRuntime ? { orcRuntime } : {}),

@@ -10,7 +10,10 @@ export type CommandName =
   | 'delete'
   | 'continue'
   | 'step'
+  | 'stepi'
   | 'next'
+  | 'nexti'
+  | 'list'
   | 'finish'
   | 'until'
   | 'advance'
@@ -47,8 +50,19 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   { name: 'tbreak', args: 'SYMBOL|*ADDR', help: 'a breakpoint deleted when first hit' },
   { name: 'delete', args: '[N…]', help: 'delete breakpoints/watchpoints N (all without N)' },
   { name: 'continue', args: '', help: 'run until a breakpoint, a watchpoint or the end of the program' },
-  { name: 'step', args: '[N]', help: 'execute N instructions (stepi; no line information here)' },
-  { name: 'next', args: '[N]', help: 'N instructions, stepping over bl/blr calls (nexti)' },
+  {
+    name: 'step',
+    args: '[N]',
+    help: 'N source lines, into calls (through a lazy stub into the body); stepi without line info',
+  },
+  { name: 'stepi', args: '[N]', help: 'execute N instructions' },
+  { name: 'next', args: '[N]', help: 'N source lines, stepping over calls; nexti without line info' },
+  { name: 'nexti', args: '[N]', help: 'N instructions, stepping over bl/blr calls' },
+  {
+    name: 'list',
+    args: '[FUNC|FILE:LINE|LINE]',
+    help: 'source lines around the stop, a function or a line; again: the next ten',
+  },
   { name: 'finish', args: '', help: 'run until the current function returns; shows x0' },
   { name: 'until', args: '[LOCATION]', help: 'next, but never back into a loop; or run to LOCATION in this frame' },
   { name: 'advance', args: 'LOCATION', help: 'run to LOCATION (or until the current function returns)' },
@@ -88,11 +102,10 @@ export const SHORT_FORMS: Readonly<Record<string, CommandName>> = {
   cont: 'continue',
   fg: 'continue',
   s: 'step',
-  si: 'step',
-  stepi: 'step',
+  si: 'stepi',
   n: 'next',
-  ni: 'next',
-  nexti: 'next',
+  ni: 'nexti',
+  l: 'list',
   fin: 'finish',
   u: 'until',
   adv: 'advance',
@@ -121,6 +134,7 @@ export const INFO_SUBCOMMANDS = [
   'symbol',
   'sharedlibrary',
   'display',
+  'line',
 ] as const;
 export type InfoSubcommand = (typeof INFO_SUBCOMMANDS)[number];
 const INFO_SHORT: Readonly<Record<string, InfoSubcommand>> = {

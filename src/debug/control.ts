@@ -17,6 +17,7 @@ import type { ProgramResult } from '../executor/host/runner.ts';
 import type { JITDylib } from '../orc/core/session.ts';
 import type { CallThroughInfo } from '../orc/lazy/lazy-reexports.ts';
 import { angled, type EvalContext, type Expr, ExprError, evaluate, parseExpr, type Value } from './expr.ts';
+import { SourceIndex } from './source.ts';
 import { type DebugSymbol, SymbolTable, trampolineName } from './symbols.ts';
 import type { DebugRegisters, DebugSession, DebugStop } from './target.ts';
 
@@ -125,6 +126,8 @@ const u64 = (b: Uint8Array, at = 0): bigint => new DataView(b.buffer, b.byteOffs
 
 export class DebugControl {
   readonly symbols = new SymbolTable();
+  /** Source lines of the linked objects that carry DWARF. */
+  readonly sources = new SourceIndex();
   readonly breakpoints: Breakpoint[] = [];
   readonly events: LazyEvent[] = [];
   /** The value history of print ($1, $2, …). */
@@ -195,10 +198,18 @@ export class DebugControl {
     this.result = undefined;
     this.last = undefined;
     this.killed = false;
+    this.sources.clear();
     this.symbols.onAdded((s) => this.armPending(s));
     this.addHostSymbols();
+    const objects = new WeakMap<object, Uint8Array>();
+    session.layer?.addPlugin({ notifyMaterializing: (_mr, g, bytes) => objects.set(g, bytes) });
     this.unobserve = session.observe({
       onObjectLinked: ({ name, jd, result }) => {
+        const bytes = objects.get(result.graph);
+        if (bytes) {
+          this.sources.add(name, bytes, result.graph);
+          this.armPendingLines();
+        }
         this.symbols.addGraph(result.graph, jd.name);
         this.event('link', name);
         this.emit('onLinked', name);
@@ -405,6 +416,8 @@ export class DebugControl {
   async resolveLocation(spec: string): Promise<number | undefined> {
     const t = spec.trim();
     if (t === '') throw new DebugError('Argument required (a location: SYMBOL or *ADDRESS).');
+    const fileLine = this.lineLocation(t);
+    if (fileLine !== null) return fileLine;
     if (/^[A-Za-z_.$][\w.$@]*$/.test(t) && !t.startsWith('$')) {
       const a = this.addressOfName(t);
       if (a !== undefined) return a;
@@ -421,6 +434,16 @@ export class DebugControl {
     });
     if (v.type.k === 'novalue') throw new DebugError(`'${expr}' has no value here`);
     return Number(BigInt.asUintN(53, (v as { v: bigint }).v));
+  }
+
+  /**
+   * FILE:LINE → where the line's code begins (undefined while no linked object has it: a pending
+   * location, armed when an object with that line links); null when `spec` is not FILE:LINE.
+   */
+  lineLocation(spec: string): number | undefined | null {
+    const m = /^([^\s:*]+\.[A-Za-z]+):(\d+)$/.exec(spec);
+    if (!m) return null;
+    return this.sources.lineAddresses(m[1] as string, Number(m[2]))[0];
   }
 
   // ---- breakpoints ---------------------------------------------------------------------------------
@@ -515,6 +538,18 @@ export class DebugControl {
       bp.address = s.address;
       this.emit('onArmed', bp, s);
       // Ordered before the executor resumes (the observer runs before the reentry is answered).
+      void this.syncBreakpoints();
+    }
+  }
+
+  /** Pending FILE:LINE breakpoints whose line is in an object just linked. */
+  private armPendingLines(): void {
+    for (const bp of this.breakpoints) {
+      if (bp.address !== undefined || bp.type !== 'breakpoint') continue;
+      const a = this.lineLocation(bp.spec);
+      if (a === null || a === undefined) continue;
+      bp.address = a;
+      this.emit('onArmed', bp, this.symbols.symbolAt(a));
       void this.syncBreakpoints();
     }
   }

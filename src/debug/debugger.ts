@@ -47,6 +47,8 @@ export interface DebuggerOptions {
   write: (s: string) => void;
   /** argv[0] and arguments, for `Starting program:`. */
   argv?: string[];
+  /** Reads a source file named by the DWARF (relative paths from the working directory); undefined if unreadable. */
+  readSource?: (path: string) => string | undefined;
 }
 
 interface Display {
@@ -151,10 +153,17 @@ export class Debugger {
         await this.go({ kind: 'continue' });
         return true;
       case 'step':
-        await this.go({ kind: 'stepi', count: countArg(a, 1, 'step') });
-        return true;
       case 'next':
-        await this.go({ kind: 'nexti', count: countArg(a, 1, 'next') });
+        await this.sourceStep(cmd.name === 'next', countArg(a, 1, cmd.name));
+        return true;
+      case 'stepi':
+        await this.go({ kind: 'stepi', count: countArg(a, 1, 'stepi') });
+        return true;
+      case 'nexti':
+        await this.go({ kind: 'nexti', count: countArg(a, 1, 'nexti') });
+        return true;
+      case 'list':
+        this.cmdList(cmd.rest);
         return true;
       case 'finish': {
         c.requireStopped();
@@ -162,7 +171,7 @@ export class Debugger {
         const pc = (frames[0] as { pc: number }).pc;
         const ret = frames[1];
         if (ret && ret.pc !== c.session.bootstrap.returnSentinel)
-          this.out(`Run till exit from #0  ${hex16(pc)} in ${c.functionName(pc)} ()`);
+          this.out(`Run till exit from #0  ${this.frameLine(pc)}`);
         await this.go({ kind: 'finish' });
         return true;
       }
@@ -229,6 +238,120 @@ export class Debugger {
     }
   }
 
+  /**
+   * Source-level step/next: instruction steps (nexti for next) until pc is at the start of another
+   * line, or of the same line in another frame. Code without lines on the way (a lazy call's stub,
+   * trampoline, reentry routine and JIT dispatch) is stepped through, so `step` at a lazy call ends
+   * on the body's first line after its prologue. Without line info at pc: stepi/nexti.
+   */
+  private async sourceStep(over: boolean, count: number): Promise<void> {
+    const c = this.control;
+    c.requireStopped();
+    const kind = over ? 'nexti' : 'stepi';
+    for (let n = 0; n < count; n++) {
+      let regs = await c.registers();
+      const first = c.sources.line(regs.pc);
+      if (!first) {
+        await this.go({ kind, count: count - n });
+        return;
+      }
+      let range = { file: first.file, line: first.line, sp: Number(regs.sp) };
+      let ev: DebugEvent | undefined;
+      for (let i = 0; i < 1_000_000; i++) {
+        ev = await c.go({ kind, count: 1 });
+        if (ev.kind !== 'stop' || ev.reason.kind !== 'step') break;
+        const l = c.sources.line(ev.pc);
+        if (!l) continue;
+        regs = await c.registers();
+        const sp = Number(regs.sp);
+        const same = l.file === range.file && l.line === range.line && sp === range.sp;
+        if (ev.pc === l.start && !same) {
+          // A function's first line is its prologue: gdb stops after it.
+          if (l.function && ev.pc === l.function.lowPc && l.end < l.function.highPc) {
+            range = { file: l.file, line: l.line, sp };
+            continue;
+          }
+          break;
+        }
+        // Back in the middle of a line (a return into the caller): finish that line.
+        if (ev.pc !== l.start && !same) range = { file: l.file, line: l.line, sp };
+      }
+      if (!ev) return;
+      if (ev.kind !== 'stop' || ev.reason.kind !== 'step' || n === count - 1) {
+        // As gdb: a step that stays in the function shows only the new line.
+        const l = ev.kind === 'stop' ? c.sources.line(ev.pc) : undefined;
+        this.lineOnly = ev.kind === 'stop' && ev.reason.kind === 'step' && l?.function === first.function;
+        await this.report(ev);
+        this.lineOnly = false;
+        if (ev.kind !== 'stop' || ev.reason.kind !== 'step') return;
+      }
+    }
+  }
+
+  /** list: ten source lines (around a line, a function, the stop; again: the next ten). */
+  private cmdList(spec: string): void {
+    const c = this.control;
+    let file: string | undefined;
+    let from: number;
+    const center = (line: number): number => Math.max(1, line - 5);
+    if (spec === '') {
+      if (!this.listing) {
+        const f = c.sources.functionNamed(c.entry);
+        if (!f?.file || f.line === undefined)
+          throw new CommandError('No symbol table is loaded.  Use the "file" command.');
+        this.listing = { file: f.file, next: center(f.line) };
+      }
+      file = this.listing.file;
+      from = this.listing.next;
+    } else {
+      const m = /^(?:(.+):)?(\d+)$/.exec(spec);
+      if (m) {
+        file = m[1] === undefined ? this.listing?.file : c.sources.fileNamed(m[1]);
+        if (!file) throw new CommandError(`No source file named ${m[1] ?? '(none)'}.`);
+        from = center(Number(m[2]));
+      } else {
+        const f = c.sources.functionNamed(spec.replace(/^\*/, ''));
+        if (!f?.file || f.line === undefined) throw new CommandError(`Function "${spec}" not defined.`);
+        file = f.file;
+        from = center(f.line);
+      }
+    }
+    const lines = this.sourceLines(file);
+    if (!lines) {
+      this.out(`${from}\tin ${file}`);
+      this.listing = { file, next: from + 10 };
+      return;
+    }
+    if (from > lines.length)
+      throw new CommandError(`Line number ${from} out of range; "${file}" has ${lines.length} lines.`);
+    const out: string[] = [];
+    for (let i = from; i < from + 10 && i <= lines.length; i++) out.push(`${i}\t${lines[i - 1]}`);
+    this.out(out.join('\n'));
+    this.listing = { file, next: from + 10 };
+  }
+
+  /** info line [LOCATION]: where a line's code starts and ends. */
+  private async cmdInfoLine(spec: string): Promise<void> {
+    const c = this.control;
+    let address: number | undefined;
+    if (spec === '') {
+      c.requireStopped();
+      address = (await c.registers()).pc;
+    } else address = await c.resolveLocation(spec);
+    if (address === undefined) throw new CommandError(`'${spec}' has no address yet (not linked).`);
+    const l = c.sources.line(address);
+    if (!l) {
+      this.out(`No line number information available for address ${c.addrText(address)}`);
+      return;
+    }
+    // As gdb: the row's range, symbolised by the DWARF function (gdb knows the body as `tally`).
+    const at = (a: number): string => {
+      const f = l.function;
+      return f && a >= f.lowPc && a < f.highPc ? `${hex(a)} <${f.name}+${a - f.lowPc}>` : c.addrText(a);
+    };
+    this.out(`Line ${l.line} of "${l.file}" starts at address ${at(l.rowStart)} and ends at ${at(l.rowEnd)}.`);
+  }
+
   private async location(spec: string): Promise<number> {
     const a = await this.control.resolveLocation(spec);
     if (a === undefined) throw new CommandError(`'${spec}' has no address yet (not linked).`);
@@ -269,9 +392,38 @@ export class Debugger {
 
   // ---- stops ---------------------------------------------------------------------------------------
 
+  /** gdb's frame line: `NAME () at FILE:LINE` at the start of a line, `0x… in NAME () at FILE:LINE` inside one. */
   private frameLine(pc: number): string {
-    return `${hex16(pc)} in ${this.control.functionName(pc)} ()`;
+    const l = this.control.sources.line(pc);
+    if (!l) return `${hex16(pc)} in ${this.control.functionName(pc)} ()`;
+    const name = l.function?.name ?? this.control.functionName(pc);
+    return `${l.start === pc ? '' : `${hex16(pc)} in `}${name} () at ${l.file}:${l.line}`;
   }
+
+  private readonly sourceCache = new Map<string, string[] | null>();
+
+  /** The lines of a source file (1-based: index 0 is line 1), null when it cannot be read. */
+  private sourceLines(path: string): string[] | null {
+    let lines = this.sourceCache.get(path);
+    if (lines === undefined) {
+      const text = this.options.readSource?.(path);
+      lines = text === undefined ? null : text.replace(/\n$/, '').split('\n');
+      this.sourceCache.set(path, lines);
+    }
+    return lines;
+  }
+
+  /** `LINE\tTEXT` as gdb prints the current line, or `LINE\tin FILE` when the file is not readable. */
+  private sourceLine(file: string, line: number): string {
+    const text = this.sourceLines(file)?.[line - 1];
+    return text === undefined ? `${line}\tin ${file}` : `${line}\t${text}`;
+  }
+
+  /** The next stop report shows only the source line (a step within one function). */
+  private lineOnly = false;
+
+  /** Where `list` continues (file and next line), and the last listed range. */
+  private listing: { file: string; next: number } | undefined;
 
   async report(ev: DebugEvent): Promise<void> {
     const c = this.control;
@@ -328,10 +480,15 @@ export class Debugger {
         this.out(`${this.frameLine(pc)}\nlazy: ${r.what}`);
         break;
       default:
-        this.out(this.frameLine(pc));
+        if (!this.lineOnly || !c.sources.line(pc)) this.out(this.frameLine(pc));
     }
-    // The current instruction, unless a `display/i $pc` shows it anyway.
-    if (!this.displays.some((d) => d.format?.endsWith('i') && d.expr.replace(/\s/g, '') === '$pc'))
+    const here = c.sources.line(pc);
+    if (here) {
+      // As gdb: the source line (the instruction only with display/i $pc).
+      this.out(this.sourceLine(here.file, here.line));
+      this.listing = { file: here.file, next: Math.max(1, here.line - 5) };
+    } else if (!this.displays.some((d) => d.format?.endsWith('i') && d.expr.replace(/\s/g, '') === '$pc'))
+      // The current instruction, unless a `display/i $pc` shows it anyway.
       this.out(await c.insnLine(pc, true));
     if (r.kind === 'finish') {
       const x0 = (await c.registers()).x[0] ?? 0n;
@@ -645,9 +802,12 @@ export class Debugger {
     const lines = (await c.backtrace()).map((f, i) => {
       const ret = i > 0 && f.pc !== sentinel;
       const s = c.symbols.symbolAt(ret ? f.pc - 4 : f.pc);
-      const name = s?.name ?? '??';
-      const from = s ? ` from ${s.kind === 'host' ? '<host>' : s.graph}` : '';
-      return `#${i}  ${hex16(f.pc)} in ${name} ()${from}${f.note ? `  [${f.note}]` : ''}`;
+      // A caller's line is the call's (the instruction before the return address).
+      const l = c.sources.line(ret ? f.pc - 4 : f.pc);
+      const name = l?.function?.name ?? s?.name ?? '??';
+      const where = l ? ` at ${l.file}:${l.line}` : s ? ` from ${s.kind === 'host' ? '<host>' : s.graph}` : '';
+      const addr = i === 0 && l && l.start === f.pc ? '' : `${hex16(f.pc)} in `;
+      return `#${i}  ${addr}${name} ()${where}${f.note ? `  [${f.note}]` : ''}`;
     });
     this.out(lines.join('\n'));
   }
@@ -677,6 +837,9 @@ export class Debugger {
         return;
       case 'sharedlibrary':
         this.out(this.sharedLibraries());
+        return;
+      case 'line':
+        await this.cmdInfoLine(a.slice(1).join(' '));
         return;
       case 'symbol': {
         const what = a.slice(1).join(' ');

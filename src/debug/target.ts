@@ -9,6 +9,7 @@
 
 import type { ProgramResult } from '../executor/host/runner.ts';
 import type { JITDylib } from '../orc/core/session.ts';
+import type { ObjectLinkingLayerPlugin } from '../orc/layers/object-linking-layer.ts';
 import type { CallThroughInfo, ReentryRecord } from '../orc/lazy/lazy-reexports.ts';
 import type { SessionObserver } from '../orc/session/observer.ts';
 import type { DebugRegisters, DebugResume, DebugRunOptions, DebugStop, DebugWatchpoint } from '../protocol/debug.ts';
@@ -31,6 +32,8 @@ export interface DebugSession {
     readonly processSymbols: readonly { name: string; address: number }[];
   };
   readonly reentries: readonly ReentryRecord[];
+  /** The object linking layer, for its plugin hooks (the debugger reads each linked object's DWARF). */
+  readonly layer?: { addPlugin(p: ObjectLinkingLayerPlugin): unknown };
 
   observe(o: SessionObserver): () => void;
   link(entry?: string): Promise<number>;

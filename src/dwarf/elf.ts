@@ -19,6 +19,8 @@ const SHN_ABS = 0xfff1;
 const R_AARCH64_NONE = 0;
 const R_AARCH64_ABS64 = 257;
 const R_AARCH64_ABS32 = 258;
+const R_AARCH64_PREL64 = 260;
+const R_AARCH64_PREL32 = 261;
 
 export interface ElfSectionInfo {
   index: number;
@@ -35,7 +37,7 @@ export interface DebugSections {
   file: string;
   relocatable: boolean;
   sections: ElfSectionInfo[];
-  /** Contents of the sections whose names start with `.debug_`, relocated for objects. */
+  /** Contents of the sections whose names start with `.debug_` (and `.eh_frame`), relocated for objects. */
   debug: Map<string, Uint8Array>;
   /** Function symbols (name, address, size) with their section index. */
   functions: { name: string; address: number; size: number; section: number }[];
@@ -161,8 +163,10 @@ export function readDebugSections(bytes: Uint8Array, file: string, options: Read
   }
 
   const debug = new Map<string, Uint8Array>();
+  // .eh_frame too: a debug object carries its call frame information relocated, like its DWARF.
+  const relocated = (name: string): boolean => name.startsWith('.debug_') || name === '.eh_frame';
   for (const s of sections) {
-    if (!s.name.startsWith('.debug_') || s.type === SHT_NOBITS) continue;
+    if (!relocated(s.name) || s.type === SHT_NOBITS) continue;
     debug.set(
       s.name,
       relocatable ? bytes.slice(s.offset, s.offset + s.size) : bytes.subarray(s.offset, s.offset + s.size),
@@ -172,7 +176,7 @@ export function readDebugSections(bytes: Uint8Array, file: string, options: Read
     raw.forEach((r, i) => {
       if (r.type !== SHT_RELA) return;
       const target = sections[r.info];
-      if (!target || !target.name.startsWith('.debug_')) return;
+      if (!target || !relocated(target.name)) return;
       const data = debug.get(target.name);
       if (!data) return;
       const relName = sections[i]!.name;
@@ -208,7 +212,15 @@ export function readDebugSections(bytes: Uint8Array, file: string, options: Read
           if (offset + 4 > data.length) relFail(`r_offset 0x${offset.toString(16)} outside ${target.name}`);
           if (value < -0x8000_0000 || value > 0xffff_ffff) relFail(`ABS32 value 0x${value.toString(16)} out of range`);
           dv.setUint32(offset, value >>> 0, true);
-        } else relFail(`relocation type ${info} is not supported in debug sections (ABS32, ABS64)`);
+        } else if (info === R_AARCH64_PREL32 || info === R_AARCH64_PREL64) {
+          const size = info === R_AARCH64_PREL32 ? 4 : 8;
+          if (offset + size > data.length) relFail(`r_offset 0x${offset.toString(16)} outside ${target.name}`);
+          const rel = value - (loadAddress(r.info) + offset);
+          if (size === 4) {
+            if (rel < -0x8000_0000 || rel > 0x7fff_ffff) relFail(`PREL32 value ${rel} out of range`);
+            dv.setInt32(offset, rel, true);
+          } else dv.setBigInt64(offset, BigInt(rel), true);
+        } else relFail(`relocation type ${info} is not supported in debug sections (ABS32, ABS64, PREL32, PREL64)`);
       }
     });
   }

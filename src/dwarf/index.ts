@@ -158,6 +158,51 @@ export class DwarfInfo {
     return { row: rows[a]!, table: found.table };
   }
 
+  /**
+   * The run of rows of one source line around `address`: [start, end) where the line's code
+   * containing `address` begins and ends (what gdb's `info line` and source-level stepping use).
+   * `start` is the first row of the run, `end` the address of the next row of another line (or the
+   * end of the sequence); `rowStart`/`rowEnd` bound the single row at `address`.
+   */
+  lineRange(
+    address: number,
+  ): (SourceLocation & { start: number; end: number; rowStart: number; rowEnd: number }) | undefined {
+    const seqs = this.sequences;
+    for (let i = seqs.length - 1; i >= 0; i--) {
+      const s = seqs[i]!;
+      if (address < s.start || address >= s.end) continue;
+      const rows = s.rows;
+      let at = -1;
+      for (let k = 0; k < rows.length; k++) {
+        if (rows[k]!.address > address) break;
+        at = k;
+      }
+      if (at < 0) return undefined;
+      const row = rows[at]!;
+      const same = (r: LineRow): boolean => r.line === row.line && r.file === row.file && !r.endSequence;
+      let first = at;
+      while (first > 0 && same(rows[first - 1]!)) first--;
+      let next = at + 1;
+      while (next < rows.length && same(rows[next]!)) next++;
+      const end = next < rows.length ? rows[next]!.address : s.end;
+      // The row itself (gdb's `info line` range: up to the next row at another address).
+      let after = at + 1;
+      while (after < rows.length && rows[after]!.address === row.address) after++;
+      let rowStart = at;
+      while (rowStart > 0 && rows[rowStart - 1]!.address === row.address) rowStart--;
+      return {
+        rowStart: rows[rowStart]!.address,
+        rowEnd: after < rows.length ? rows[after]!.address : s.end,
+        file: s.table.paths[row.file] ?? '',
+        line: row.line,
+        column: row.column,
+        start: rows[first]!.address,
+        end,
+      };
+    }
+    return undefined;
+  }
+
   addressToLine(address: number): SourceLocation | undefined {
     const hit = this.rowAt(address);
     if (!hit) return undefined;

@@ -31,6 +31,7 @@ import { Executor, type Resumption } from './executor.ts';
 import { programFault, RunSyscalls, signalOf } from './host/linux.ts';
 import { type OutputSink, ProcessHost, RET_WORD } from './host/process.ts';
 import { DEFAULT_STACK, type ProgramResult } from './host/runner.ts';
+import { JitLoaderGdb } from './jit-loader-gdb.ts';
 import { type ThreadOptions, ThreadScheduler } from './threads/scheduler.ts';
 
 export interface ExecutorRuntimeOptions {
@@ -80,6 +81,8 @@ export class ExecutorRuntime {
   syscalls: RunSyscalls | null = null;
   /** Debug primitives (breakpoints, steps, watchpoints, registers). */
   readonly debug: ExecutorDebug;
+  /** The GDB JIT interface's descriptor and `__jit_debug_register_code` (jit-loader-gdb.ts). */
+  readonly jitLoader: JitLoaderGdb;
 
   constructor(private readonly options: ExecutorRuntimeOptions) {
     this.engine = options.engine;
@@ -96,6 +99,7 @@ export class ExecutorRuntime {
       this.executor.scheduler = this.threads;
     }
     const threads = this.threads;
+    this.jitLoader = new JitLoaderGdb(this.engine);
     this.debug = new ExecutorDebug(
       {
         engine: this.engine,
@@ -113,7 +117,7 @@ export class ExecutorRuntime {
   isGate(address: number): boolean {
     const layout = this.host.layout;
     if (address >= layout.gateBase && address < layout.gateBase + layout.gateSize) return true;
-    if (address === this.gateAddress) return true;
+    if (address === this.gateAddress || this.jitLoader.isGate(address)) return true;
     const t = this.threads;
     return t !== null && address >= t.gatePage && address < t.gatePage + PAGE_SIZE;
   }
@@ -128,13 +132,14 @@ export class ExecutorRuntime {
     new DataView(slot.buffer).setUint32(0, RET_WORD, true);
     e.memWrite(this.gateAddress, slot);
     e.addHostGate(this.gateAddress, (eng) => this.onDispatchGate(eng));
+    this.jitLoader.install();
     // The pthread functions join the Process JITDylib's definitions (the session defines them
     // after the host's); a name the host already defines keeps the host's definition.
     const threadSymbols = [...(this.threads?.symbols ?? [])].filter(([name]) => this.host.symbol(name) === undefined);
     const wire = (defs: Iterable<[string, { address: number; flags: number }]>) =>
       [...defs].map(([name, d]) => ({ name, address: d.address, flags: d.flags }));
     this.bootstrapped = {
-      processSymbols: wire(this.host.symbols),
+      processSymbols: [...wire(this.host.symbols), ...this.jitLoader.symbols],
       threadSymbols: wire(threadSymbols),
       jitDispatch: this.gateAddress,
       returnSentinel: this.host.returnSentinel,
@@ -272,6 +277,7 @@ export class ExecutorRuntime {
     const answer = this.options.dispatch(call.tag, call.args);
     if (!(answer instanceof Promise) && (answer.watch === undefined || !parkable)) {
       writeJitDispatchResult(engine, answer.result, malloc);
+      if (parkable) this.jitLoader.redirectReturn(engine);
       return undefined;
     }
     if (!parkable) return unparkable();
@@ -280,7 +286,10 @@ export class ExecutorRuntime {
       const w = reply.watch;
       const onTrace = this.options.onTrace;
       return {
-        apply: (e: Engine) => writeJitDispatchResult(e, reply.result, malloc),
+        apply: (e: Engine) => {
+          writeJitDispatchResult(e, reply.result, malloc);
+          this.jitLoader.redirectReturn(e);
+        },
         ...(w && onTrace
           ? {
               watch: {

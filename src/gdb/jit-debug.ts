@@ -44,7 +44,7 @@ export function buildDebugObject(object: Uint8Array, file: string, options: Debu
     if (relocated && relocated.length === s.size) out.set(relocated, s.offset);
     // The debug relocations are applied: make them R_AARCH64_NONE so no reader applies them again
     // (bfd, under gdb, would relocate non-allocated sections against addresses of its own choosing).
-    if (s.type === 4 && s.name.startsWith('.rela.debug_'))
+    if (s.type === 4 && (s.name.startsWith('.rela.debug_') || s.name === '.rela.eh_frame'))
       for (let at = s.offset; at + 24 <= s.offset + s.size; at += 24) dv.setUint32(at + 8, 0, true);
   }
   return out;

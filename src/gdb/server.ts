@@ -227,6 +227,7 @@ export class RspSession {
           'QStartNoAckMode+',
           'qXfer:features:read+',
           ...(this.target.auxv ? ['qXfer:auxv:read+'] : []),
+          ...(this.target.execFile?.() ? ['qXfer:exec-file:read+'] : []),
           'swbreak+',
           'vContSupported+',
         ].join(';');
@@ -259,8 +260,11 @@ export class RspSession {
 
   private async xfer(p: string): Promise<string> {
     // qXfer:object:read:annex:offset,length
-    const m = /^qXfer:([a-z]+):read:([^:]*):([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
-    if (!m) return p.startsWith('qXfer:features:') || p.startsWith('qXfer:auxv:') ? E_MALFORMED : '';
+    const m = /^qXfer:([a-z-]+):read:([^:]*):([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
+    if (!m)
+      return p.startsWith('qXfer:features:') || p.startsWith('qXfer:auxv:') || p.startsWith('qXfer:exec-file:')
+        ? E_MALFORMED
+        : '';
     const [, object, annex, off, len] = m as unknown as [string, string, string, string, string];
     let data: string;
     if (object === 'features') {
@@ -268,6 +272,10 @@ export class RspSession {
       data = TARGET_XML;
     } else if (object === 'auxv' && this.target.auxv) {
       data = bytesToLatin1(await this.target.auxv());
+    } else if (object === 'exec-file') {
+      const file = this.target.execFile?.();
+      if (!file) return '';
+      data = file.path;
     } else return '';
     const offset = parseHexNumber(off, 'offset');
     const length = Math.min(parseHexNumber(len, 'length'), PACKET_SIZE / 2);
@@ -285,8 +293,64 @@ export class RspSession {
       return 'OK';
     }
     if (p === 'vMustReplyEmpty') return '';
+    if (p.startsWith('vFile:')) return this.hostIo(p.slice(6));
     return '';
   }
+
+  /**
+   * Host I/O (vFile), read-only and limited to the target's exec file: what gdb needs to load it
+   * through its default sysroot `target:`. Other paths get ENOENT; replies are `F<result>[,errno]`.
+   */
+  private hostIo(p: string): string {
+    const colon = p.indexOf(':');
+    const op = colon < 0 ? p : p.slice(0, colon);
+    const args = colon < 0 ? [] : p.slice(colon + 1).split(',');
+    const file = this.target.execFile?.();
+    const ENOENT = 2;
+    const EBADF = 9;
+    switch (op) {
+      case 'setfs':
+        return 'F0';
+      case 'open': {
+        const path = bytesToLatin1(hexToBytes(args[0] ?? ''));
+        if (!file || path !== file.path) return `F-1,${ENOENT.toString(16)}`;
+        const fd = this.nextFd++;
+        this.openFiles.set(fd, file.bytes);
+        return `F${fd.toString(16)}`;
+      }
+      case 'close': {
+        const fd = parseHexNumber(args[0] ?? '', 'file descriptor');
+        return this.openFiles.delete(fd) ? 'F0' : `F-1,${EBADF.toString(16)}`;
+      }
+      case 'pread': {
+        const bytes = this.openFiles.get(parseHexNumber(args[0] ?? '', 'file descriptor'));
+        if (!bytes) return `F-1,${EBADF.toString(16)}`;
+        const count = Math.min(parseHexNumber(args[1] ?? '', 'count'), PACKET_SIZE / 4);
+        const offset = parseHexNumber(args[2] ?? '', 'offset');
+        const chunk = bytes.subarray(Math.min(offset, bytes.length), Math.min(offset + count, bytes.length));
+        return `F${chunk.length.toString(16)};${escapeBinary(bytesToLatin1(chunk))}`;
+      }
+      case 'fstat': {
+        const bytes = this.openFiles.get(parseHexNumber(args[0] ?? '', 'file descriptor'));
+        if (!bytes) return `F-1,${EBADF.toString(16)}`;
+        // gdb's fileio struct stat: big-endian u32 dev, ino, mode, nlink, uid, gid, rdev, u64 size,
+        // blksize, blocks, u32 atime, mtime, ctime.
+        const st = new Uint8Array(64);
+        const dv = new DataView(st.buffer);
+        dv.setUint32(8, 0o100444);
+        dv.setUint32(12, 1);
+        dv.setBigUint64(28, BigInt(bytes.length));
+        dv.setBigUint64(36, 4096n);
+        dv.setBigUint64(44, BigInt(Math.ceil(bytes.length / 512)));
+        return `F${st.length.toString(16)};${escapeBinary(bytesToLatin1(st))}`;
+      }
+      default:
+        return '';
+    }
+  }
+
+  private readonly openFiles = new Map<number, Uint8Array>();
+  private nextFd = 3;
 
   /**
    * vCont;action[:thread]… — the first action that applies to a thread wins. Stepping one thread

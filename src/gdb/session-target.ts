@@ -9,6 +9,7 @@
  * here as sets and sent whole, as the session takes them.
  */
 import { AARCH64_REGISTERS } from './aarch64.ts';
+import { buildExecutorElf } from './executor-elf.ts';
 import { type GdbTarget, GdbTargetError, type ResumeRequest, type StopEvent, type WatchKind } from './target.ts';
 
 export interface SessionStop {
@@ -43,7 +44,17 @@ export interface SessionDebugPrimitives {
   resume(mode: { kind: 'continue' } | { kind: 'step'; count?: number }): Promise<void>;
   interrupt(): Promise<void>;
   observe(observer: { onStop?(stop: SessionStop): void }): () => void;
+  /** The executor's fixed symbols (host functions, JIT dispatch gate, the GDB JIT interface). */
+  readonly bootstrap?: {
+    processSymbols: readonly { name: string; address: number; flags: number }[];
+    threadSymbols?: readonly { name: string; address: number; flags: number }[] | undefined;
+    jitDispatch: number;
+  };
 }
+
+/** Where gdb is told the session's executor file lives (served over vFile, never on disk). */
+export const EXECUTOR_FILE_PATH = '/orc-sandbox/executor';
+const CALLABLE = 1 << 5;
 
 const SIGINT = 2;
 const SIGTRAP = 5;
@@ -74,6 +85,7 @@ export class SessionGdbTarget implements GdbTarget {
   private readonly unsubscribe: () => void;
   /** The signal of the last fault, so that the end of the run it causes reads as a kill (X). */
   private faultSignal = 0;
+  private executorFile: { path: string; bytes: Uint8Array } | undefined;
 
   constructor(
     private readonly session: SessionDebugPrimitives,
@@ -102,6 +114,25 @@ export class SessionGdbTarget implements GdbTarget {
       this.registers = undefined;
       return stop;
     });
+  }
+
+  /**
+   * The executor's symbols as an ELF file (executor-elf.ts): gdb loads it as the exec file and finds
+   * `__jit_debug_register_code` / `__jit_debug_descriptor` in it.
+   */
+  execFile(): { path: string; bytes: Uint8Array } | undefined {
+    const boot = this.session.bootstrap;
+    if (!boot) return undefined;
+    if (!this.executorFile) {
+      const symbols = [...boot.processSymbols, ...(boot.threadSymbols ?? [])].map((s) => ({
+        name: s.name,
+        address: s.address,
+        callable: (s.flags & CALLABLE) !== 0,
+      }));
+      symbols.push({ name: '__orc_rt_jit_dispatch', address: boot.jitDispatch, callable: true });
+      this.executorFile = { path: EXECUTOR_FILE_PATH, bytes: buildExecutorElf(symbols) };
+    }
+    return this.executorFile;
   }
 
   detachObserver(): void {

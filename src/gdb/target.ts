@@ -67,4 +67,9 @@ export interface GdbTarget {
   kill(): MaybePromise<void>;
   /** The ELF auxiliary vector as the program sees it (qXfer:auxv:read), when there is one. */
   auxv?(): MaybePromise<Uint8Array>;
+  /**
+   * The program's file as gdb should load it (qXfer:exec-file:read names it, vFile serves its
+   * bytes), when gdb cannot be given it otherwise: the session's executor file (executor-elf.ts).
+   */
+  execFile?(): { path: string; bytes: Uint8Array } | undefined;
 }

@@ -394,7 +394,7 @@ describe('debug: lazy-demo', () => {
     expect(b[2]).toBe('x/0: the count must be between 1 and 4096\n');
     expect(b[3]).toBe('The program is not being run.\n');
     expect(b[4]).toBe('Undefined command: "frobnicate".  Try "help".\n');
-    expect(b[5]).toBe('Ambiguous command "st": step, start, stubs.\n');
+    expect(b[5]).toBe('Ambiguous command "st": step, stepi, start, stubs.\n');
     expect(b[6]).toBe('No breakpoint number 9.\n');
     expect(b[7]).toBe('No symbol matches 0x5.\n');
     expect(b[8]).toMatch(/\[Inferior 1 \(process 1\) exited normally\]\n$/);

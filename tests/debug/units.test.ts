@@ -184,8 +184,10 @@ describe('commands', () => {
   it("gdb's names, short forms and unique prefixes", () => {
     expect(resolveCommandName('r')).toBe('run');
     expect(resolveCommandName('tb')).toBe('tbreak');
-    expect(resolveCommandName('si')).toBe('step');
-    expect(resolveCommandName('ni')).toBe('next');
+    expect(resolveCommandName('si')).toBe('stepi');
+    expect(resolveCommandName('ni')).toBe('nexti');
+    expect(resolveCommandName('stepi')).toBe('stepi');
+    expect(resolveCommandName('l')).toBe('list');
     expect(resolveCommandName('u')).toBe('until');
     expect(resolveCommandName('p')).toBe('print');
     expect(resolveCommandName('disas')).toBe('disassemble');

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readDebugSections } from '../../src/dwarf/elf.ts';
 import { DwarfInfo } from '../../src/dwarf/index.ts';
+import { jitLoaderCode } from '../../src/executor/jit-loader-gdb.ts';
 import {
   buildDebugObject,
   JIT_CODE_ENTRY_SIZE,
@@ -143,5 +144,37 @@ describe('JIT descriptor list', () => {
     expect(desc()).toEqual([1, JIT_UNREGISTER_FN, b.address, a.address]);
     expect(u64(a.address + 8)).toBe(0);
     expect(registry.registered).toEqual([a]);
+  });
+});
+
+describeWithOracles(['llvm-mc', 'llvm-objdump'], "the executor's JIT loader code", () => {
+  it('is what llvm-mc-16 assembles from its listing', () => {
+    const asm = [
+      '__jit_debug_register_code: ret',
+      'nop',
+      'notify_from_gate: mov x30, x17',
+      'notify: stp x29, x30, [sp, #-16]!',
+      'mov x29, sp',
+      '1: bl next',
+      'cbz x16, 2f',
+      'bl __jit_debug_register_code',
+      'b 1b',
+      '2: ldp x29, x30, [sp], #16',
+      'ret',
+      'nop',
+      'nop',
+      'nop',
+      'nop',
+      'nop',
+      'next: ret',
+    ].join('\n');
+    const obj = join(tmp, 'loader.o');
+    execFileSync('llvm-mc-16', ['-triple=aarch64-linux-gnu', '-filetype=obj', '-o', obj], { input: asm });
+    const listing = execFileSync('llvm-objdump-16', ['-d', obj], { encoding: 'utf8' });
+    const words = [...listing.matchAll(/^\s+[0-9a-f]+: ([0-9a-f]{8})\s/gm)].map((m) =>
+      Number.parseInt(m[1] as string, 16),
+    );
+    expect(words.length).toBe(17);
+    expect([...jitLoaderCode()]).toEqual(words);
   });
 });

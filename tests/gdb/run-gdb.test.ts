@@ -2,7 +2,8 @@
  * `orc-sandbox run --gdb`: gdb-multiarch in batch mode against the session's debug primitives, on
  * the lazily linked objects of examples/lazy-demo. The program stops before main; a breakpoint on
  * greet's body (linked only at greet's first call) is hit with the body's address in pc and the
- * first argument in x0; the run then ends with the program's own status.
+ * first argument in x0; the run then ends with the program's own status. (Source-level debugging
+ * of lazily linked -g objects through the GDB JIT interface: jit-interface.test.ts.)
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -79,11 +80,12 @@ describeWithOracles(['gdb-multiarch'], 'run --gdb with gdb-multiarch', () => {
       expect(gdbOut).toBeDefined();
       const out = await gdbOut!;
       expect(stderr).toMatch(/^orc-sandbox: waiting for gdb on 127\.0\.0\.1:\d+\n$/);
-      // The entry stop: before main's first instruction.
+      // The entry stop: before main's first instruction. The objects (built without -g) are named
+      // by their symbol tables, registered through the GDB JIT interface.
       expect(out).toContain(
-        `0x${main.toString(16).padStart(16, '0')} in ?? ()\nBreakpoint 1 at 0x${body.toString(16)}`,
+        `0x${main.toString(16).padStart(16, '0')} in main ()\nBreakpoint 1 at 0x${body.toString(16)}`,
       );
-      expect(out).toContain(`Breakpoint 1, 0x${body.toString(16).padStart(16, '0')} in ?? ()`);
+      expect(out).toContain(`Breakpoint 1, 0x${body.toString(16).padStart(16, '0')} in greet ()`);
       expect(out).toContain(`$1 = 0x${body.toString(16)}`);
       expect(out).toMatch(/x0 +0x[0-9a-f]+ +\d+/);
       expect(out).toMatch(/:\s+"lazy world"/);

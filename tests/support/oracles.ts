@@ -12,13 +12,15 @@ export type OracleName =
   | 'qemu'
   | 'llvm-mc'
   | 'llvm-objdump'
+  | 'llvm-dwarfdump'
   | 'clang'
   | 'lld'
   | 'llvm-jitlink'
   | 'llvm-jitlink-22'
   | 'lld-22'
   | 'chromium'
-  | 'gdb-multiarch';
+  | 'gdb-multiarch'
+  | 'lldb';
 
 export interface OracleStatus {
   name: OracleName;
@@ -31,6 +33,7 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   qemu: ['qemu-aarch64', 'qemu-user'],
   'llvm-mc': ['llvm-mc-16', 'llvm-16'],
   'llvm-objdump': ['llvm-objdump-16', 'llvm-16'],
+  'llvm-dwarfdump': ['llvm-dwarfdump-16', 'llvm-16'],
   clang: ['clang-16', 'clang-16'],
   lld: ['ld.lld-16', 'lld-16'],
   'llvm-jitlink': ['llvm-jitlink-16', 'llvm-16'],
@@ -42,6 +45,8 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   chromium: ['chromium', 'chromium'],
   // gdb's output shapes (tests/debug/gdb-shapes.test.ts) and the remote protocol (tests/gdb).
   'gdb-multiarch': ['gdb-multiarch', 'gdb-multiarch'],
+  // A second debugger on run --gdb (tests/gdb/lldb.test.ts).
+  lldb: ['lldb-16', 'lldb-16'],
 };
 
 const cache = new Map<OracleName, OracleStatus>();

@@ -70,7 +70,17 @@ export async function debugCommand(argv: string[], io: DebugCliOptions = {}): Pr
     argv: inv.argv,
     maxInstructions: inv.session.maxInstructions,
   });
-  const dbg = new Debugger(control, { write, argv: inv.argv });
+  const dbg = new Debugger(control, {
+    write,
+    argv: inv.argv,
+    readSource: (path) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
   try {
     await control.link();
     if (inv.noexec) return 0;

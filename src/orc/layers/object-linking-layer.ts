@@ -42,6 +42,8 @@ import {
 } from '../core/types.ts';
 
 export interface ObjectLinkingLayerPlugin {
+  /** The graph of a relocatable object is about to be linked (LLVM's notifyMaterializing: debug objects). */
+  notifyMaterializing?(mr: MaterializationResponsibility, g: LinkGraph, objectBytes: Uint8Array): void;
   /** Adds passes for the graph being linked for `mr`. */
   modifyPassConfig?(mr: MaterializationResponsibility, g: LinkGraph, config: PassConfiguration): void;
   notifyEmitted?(mr: MaterializationResponsibility, result: LinkResult): void;
@@ -218,6 +220,7 @@ export class ObjectLinkingLayer implements ResourceManager {
       mr.failMaterialization(err);
       return;
     }
+    for (const pl of this.plugins) pl.notifyMaterializing?.(mr, g, bytes);
     this.emitLinkGraph(mr, g);
   }
 

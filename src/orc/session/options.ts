@@ -44,6 +44,12 @@ export interface SessionOptions {
   traceLazy?: boolean | ((ev: LazyTraceEvent) => void);
   /** `--show-linked-files`: true prints `Linking <graph>` on `stdout`; a function receives the lines. */
   showLinkedFiles?: boolean | ((line: string) => void);
+  /**
+   * The GDB JIT interface (llvm-jitlink -debugger-support): every linked object's debug object is
+   * registered through `__jit_debug_descriptor` / `__jit_debug_register_code` in the executor
+   * (default false; `run --gdb` and `debug --gdb` turn it on).
+   */
+  debuggerSupport?: boolean;
   /** Runtime objects of the Platform JITDylib (default: runtime-aarch64's prebuilt ones). */
   runtimeObjects?: RuntimeObject[];
   /**

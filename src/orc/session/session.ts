@@ -12,6 +12,7 @@
 import { loadRuntimeObjects, ORC_RT_KEPT_OBJECT_NAMES, PLATFORM_ALIASES } from '../../../runtime-aarch64/index.ts';
 import type { EngineKind, MemRegion } from '../../emu/engine.ts';
 import type { ProgramResult } from '../../executor/host/runner.ts';
+import { JIT_NOTIFY_SYMBOL } from '../../executor/jit-loader-gdb.ts';
 import type { ExecutorRuntime } from '../../executor/runtime.ts';
 import type {
   DebugRegisters,
@@ -33,6 +34,7 @@ import { ObjectLinkingLayer, showLinkedFilesPlugin } from '../layers/object-link
 import { LazyReexportsManager, type ReentryRecord } from '../lazy/lazy-reexports.ts';
 import { JITLinkRedirectableSymbolManager, type MemoryAccess } from '../lazy/redirectable-symbols.ts';
 import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
+import { type GdbJitRegistration, gdbJitRegistrationPlugin } from '../platform/gdb-jit-registration.ts';
 import { installLlvmOrcRuntime, type LlvmOrcRuntime } from '../platform/orc-rt.ts';
 import { ObserverList, type SessionObserver } from './observer.ts';
 import type { SessionOptions } from './options.ts';
@@ -112,6 +114,8 @@ export class OrcSession {
   /** The current stop of a debugged run (null while running or when no debugged run is on). */
   stopped: DebugStop | null = null;
   private watchHook: ((r: WrapperFunctionResult) => DispatchReply['watch']) | null = null;
+  /** The GDB JIT interface's registrations (options.debuggerSupport), null when off. */
+  readonly gdbJit: GdbJitRegistration | null = null;
   private readonly options: SessionOptions;
   private readonly observers: ObserverList;
 
@@ -161,6 +165,10 @@ export class OrcSession {
           this.observers.emit('onObjectLinked', { name: result.graph.name, jd: mr.getTargetJITDylib(), result });
       },
     });
+    if (options.debuggerSupport) {
+      this.gdbJit = gdbJitRegistrationPlugin(epc, { reportError: report });
+      this.layer.addPlugin(this.gdbJit.plugin);
+    }
     // The request goes before the graph's finalize request (one ordered channel).
     if (options.syscalls ?? true)
       this.layer.addPlugin(svcDetectorPlugin(() => void epc.enableSyscalls().catch(report)));
@@ -356,10 +364,13 @@ export class OrcSession {
   ): Promise<ProgramResult> {
     const entryAddr = await this.link(entry);
     const inits = this.layer.getInitializers(this.main);
+    // With the GDB JIT interface, the objects linked so far are published first, by emulated code.
+    const notify = this.gdbJit ? this.bootstrap.processSymbols.find((s) => s.name === JIT_NOTIFY_SYMBOL) : undefined;
     const result = await this.epc.runProgram({
       entry: entryAddr,
       argv: options.argv ?? ['a.out'],
       initializers: [
+        ...(notify ? [notify.address] : []),
         ...inits.filter((i) => i.kind === 'preinit').flatMap((i) => i.pointers),
         ...inits.filter((i) => i.kind === 'init').flatMap((i) => i.pointers),
       ],
