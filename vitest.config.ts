@@ -36,6 +36,8 @@ export const SLOW_TESTS = [
   'tests/linux/kernel.test.ts',
   'tests/lazy/lazy-link.test.ts',
   'tests/debug/interactive.test.ts',
+  'tests/orc-rt/parity.test.ts',
+  'tests/orc-rt/anchor.test.ts',
 ];
 
 const quick = process.env.ORC_TEST_QUICK === '1';
