@@ -299,6 +299,7 @@ export class ExecutorRuntime {
                   onTrace({
                     trampoline: w.trampoline,
                     instructions: t === undefined ? undefined : this.engine.instructionCount() - t,
+                    returnAddress: Number(this.engine.getX(30)),
                   });
                 },
               },

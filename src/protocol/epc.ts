@@ -93,6 +93,8 @@ export interface TraceReached {
   trampoline: number;
   /** Instructions from the trampoline's first instruction to the watched address (undefined: not seen). */
   instructions: number | undefined;
+  /** x30 at the watched address (a lazy body's first instruction: the caller's return address). */
+  returnAddress?: number;
 }
 
 export interface ExecutorStats {

@@ -8,6 +8,7 @@
  * found (`[x30]`); the inferior's name; how finish shows the returned value.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.ts';
@@ -96,4 +97,32 @@ describeWithOracles(['gdb-multiarch'], 'source lines in orc-sandbox debug, again
     expect(ours[6]![1]).toBe('main () at ./src/main.c:9\n9\t  for (int i = 1; i <= 3; i++)\n'); // step out
     expect(ours[1]![1]).toMatch(/^Line 6 of "\.\/src\/tally\.c" starts at address 0x[0-9a-f]+ <tally\+16> and ends at/);
   }, 90_000);
+
+  it('--trace lazy names the source line of each lazy call (in process and in a worker)', async () => {
+    const source = readFileSync(`${DIR}src/main.c`, 'utf8').split('\n');
+    const lineOf = (text: string): number => source.findIndex((l) => l.includes(text)) + 1;
+    for (const executor of ['in-process', 'worker']) {
+      let stderr = '';
+      const status = await runCommand(['--executor', executor, '--trace', 'lazy', ...INPUTS], {
+        write: () => {},
+        writeErr: (s) => {
+          stderr += s;
+        },
+        stdin: new Uint8Array(0),
+      });
+      expect(status).toBe(2);
+      const lines = stderr.trim().split('\n');
+      expect(lines.length).toBe(2);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^\\[lazy\\] trampoline 0x[0-9a-f]+: tally -> tally\\$orc_fnbody .*, called from \\./src/main\\.c:${lineOf('tally(i)')}$`,
+        ),
+      );
+      expect(lines[1]).toMatch(
+        new RegExp(
+          `^\\[lazy\\] trampoline 0x[0-9a-f]+: label -> label\\$orc_fnbody .*, called from \\./src/main\\.c:${lineOf('label(total)')}$`,
+        ),
+      );
+    }
+  }, 60_000);
 });

@@ -143,4 +143,20 @@ describeWithOracles(['gdb-multiarch', 'llvm-dwarfdump'], 'gdb-multiarch and the 
     );
     expect(status).toBe(2);
   }, 90_000);
+
+  it("next over a lazy function's first call links it and stops at the next line", async () => {
+    const { out, stdout, status } = await underGdb('ts', [
+      'break main.c:11',
+      'continue',
+      'next',
+      'info symbol label',
+      'continue',
+    ]);
+    expect(out).toMatch(/^Breakpoint 1, main \(\) at \.\/src\/main\.c:11\n11\t {2}printf/m);
+    // Linked on the way: label now names the body (the stub is label$orc_stub).
+    expect(out).toMatch(/^12\t {2}return total % 7;$/m);
+    expect(out).toMatch(/^label in section \.text of <in-memory@0x[0-9a-f]+>$/m);
+    expect(stdout).toBe(STDOUT);
+    expect(status).toBe(2);
+  }, 90_000);
 });

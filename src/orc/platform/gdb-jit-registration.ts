@@ -13,6 +13,7 @@
  * the entry pending.
  */
 import { JIT_ENTRY_ALLOCATION, JIT_ENTRY_PENDING_LINK, JIT_LOADER } from '../../executor/jit-loader-gdb.ts';
+import { buildExecutorElf, type ExecutorElfSymbol } from '../../gdb/executor-elf.ts';
 import { buildDebugObject } from '../../gdb/jit-debug.ts';
 import type { LinkGraph } from '../../linker/graph.ts';
 import type { ExecutorProcessControl } from '../epc/epc.ts';
@@ -50,6 +51,33 @@ function linkedContents(g: LinkGraph, elfIndex: number, base: number, size: numb
   for (const b of s.blocks) {
     const at = b.address - base;
     if (b.content !== null && at >= 0 && at + b.size <= size) out.set(b.content.subarray(0, b.size), at);
+  }
+  return out;
+}
+
+/**
+ * The symbols of an in-memory graph as a debugger should see them. Stubs are named `NAME$orc_stub`,
+ * not NAME: `break NAME` must wait for the body (a pending breakpoint), not stop at the stub.
+ */
+export function inMemoryGraphSymbols(g: LinkGraph): ExecutorElfSymbol[] {
+  const out: ExecutorElfSymbol[] = [];
+  for (const s of g.defined) {
+    if (!s.block || s.block.address === 0) continue;
+    if (s.name === '') {
+      if (s.callable)
+        out.push({
+          name: `__orc_reentry_trampoline_${s.addr.toString(16)}`,
+          address: s.addr,
+          callable: true,
+          size: s.size || 8,
+        });
+      continue;
+    }
+    out.push(
+      s.callable
+        ? { name: `${s.name}$orc_stub`, address: s.addr, callable: true, size: s.size || 12 }
+        : { name: s.name, address: s.addr, callable: false, size: s.size || 8 },
+    );
   }
   return out;
 }
@@ -101,7 +129,13 @@ export function gdbJitRegistrationPlugin(
     notifyEmitted: (_mr, result) => {
       const g = result.graph;
       const bytes = objects.get(g);
-      if (!bytes) return;
+      if (!bytes) {
+        // An in-memory graph (stubs, reentry trampolines): symbols only, so that a debugger knows
+        // these functions' bounds (gdb's `next` over a lazy call's first call steps into the stub).
+        const symbols = inMemoryGraphSymbols(g);
+        if (symbols.length > 0) register(g.name, buildExecutorElf(symbols));
+        return;
+      }
       objects.delete(g);
       let debugObject: Uint8Array;
       try {

@@ -36,6 +36,7 @@ import { JITLinkRedirectableSymbolManager, type MemoryAccess } from '../lazy/red
 import { JITLinkReentryTrampolines } from '../lazy/reentry-trampolines.ts';
 import { type GdbJitRegistration, gdbJitRegistrationPlugin } from '../platform/gdb-jit-registration.ts';
 import { installLlvmOrcRuntime, type LlvmOrcRuntime } from '../platform/orc-rt.ts';
+import { sourceLinesPlugin } from '../platform/source-lines.ts';
 import { ObserverList, type SessionObserver } from './observer.ts';
 import type { SessionOptions } from './options.ts';
 import { svcDetectorPlugin } from './svc-detector.ts';
@@ -436,6 +437,9 @@ export class OrcSession {
 
   private installLazyTrace(sink: (ev: LazyTraceEvent) => void): void {
     const watched = new Map<number, ReentryRecord[]>();
+    // The line of each lazy call, from the DWARF of the caller's object (when it has some).
+    const lines = sourceLinesPlugin();
+    this.layer.addPlugin(lines.plugin);
     // Reentries resolved but not yet answered, oldest first (several threads may wait at once).
     const resolved: ReentryRecord[] = [];
     this.lrm.listeners.push({
@@ -467,12 +471,14 @@ export class OrcSession {
     this.epc.setTraceHandler((reached) => {
       const r = watched.get(reached.trampoline)?.shift();
       if (!r) return;
+      const ret = reached.returnAddress;
       sink({
         trampoline: r.trampoline,
         info: r.info,
         result: r.result,
         instructions: reached.instructions,
         hostMicros: r.hostMicros,
+        caller: ret === undefined ? undefined : lines.locate(ret - 4),
       });
     });
   }

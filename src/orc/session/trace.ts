@@ -10,6 +10,8 @@ export interface LazyTraceEvent {
   /** Emulated instructions from the trampoline's first instruction to the body's first (success only). */
   instructions: number | undefined;
   hostMicros: number;
+  /** The source line of the call (`./src/main.c:10`), when the caller's object has DWARF. */
+  caller?: string | undefined;
 }
 
 /** Prefix of the runtime objects' names in diagnostics and `Linking …` lines. */
@@ -19,5 +21,6 @@ export function formatLazyTrace(ev: LazyTraceEvent): string {
   const who = ev.info ? `${ev.info.name} -> ${ev.info.bodyName} (JITDylib ${ev.info.jd.name})` : '<unknown trampoline>';
   const what = ev.result.ok ? `resolved ${hexAddr(ev.result.address)}` : `failed: ${ev.result.error}`;
   const insns = ev.instructions === undefined ? '' : `, ${ev.instructions} insns in reentry`;
-  return `[lazy] trampoline ${hexAddr(ev.trampoline)}: ${who} ${what}${insns}, host ${ev.hostMicros} us\n`;
+  const from = ev.caller === undefined ? '' : `, called from ${ev.caller}`;
+  return `[lazy] trampoline ${hexAddr(ev.trampoline)}: ${who} ${what}${insns}, host ${ev.hostMicros} us${from}\n`;
 }
