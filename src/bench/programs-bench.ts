@@ -14,7 +14,7 @@
  * for the same mode (the same code runs); qemu's is the ts engine's `exec` count.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -50,6 +50,8 @@ export function repoRoot(): string | undefined {
 
 interface Suite {
   name: string;
+  /** Removes what building the suite left behind (CoreMark's temporary build). */
+  cleanup?: () => void;
   elf: string;
   objects: { path: string; lazy: boolean }[];
   args: string[];
@@ -100,6 +102,7 @@ export function coremarkSuite(sourceDir: string, iterations: number): Suite {
   const lazy = new Set(['core_list_join.o', 'core_matrix.o', 'core_state.o']);
   return {
     name: 'coremark',
+    cleanup: () => rmSync(out, { recursive: true, force: true }),
     elf: join(out, 'coremark.elf'),
     objects: ordered.map((f) => ({ path: join(objDir, f), lazy: lazy.has(f) })),
     args: ['0x0', '0x0', '0x66', String(iterations)],

@@ -65,7 +65,12 @@ export const command: Command = {
       else programs.push(...runSuite(suite, { engines, log }));
     }
     if (coremarkDir !== undefined && wants('coremark')) {
-      programs.push(...runSuite(coremarkSuite(coremarkDir, coremarkIterations), { engines, log }));
+      const suite = coremarkSuite(coremarkDir, coremarkIterations);
+      try {
+        programs.push(...runSuite(suite, { engines, log }));
+      } finally {
+        suite.cleanup?.();
+      }
     }
     const startup: StartupRow[] = wants('startup') ? measureStartup(startupRounds) : [];
     if (json) {
