@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './programs-bench.ts';
 
 export interface StartupCase {
   name: string;
@@ -24,7 +24,8 @@ export interface StartupRow {
   target?: number;
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The checkout's root, from src/bench (tsx) or dist/src/bench (the compiled command).
+const ROOT = `${repoRoot() ?? process.cwd()}/`;
 const BIN = `${ROOT}bin/orc-sandbox.js`;
 
 /** The cases of issue 13: --help, disasm, exec hello, the demo. */

@@ -53,6 +53,7 @@ PROGRAMS=(
   "segv:-O2:exec"
   "trap:-O2:exec"
   "pie:-O2:pie"
+  "workloads:-O2:exec"
 )
 
 mkdir -p "$OUT/bin" "$OUT/obj" "$OUT/asm/bin" "$OUT/expected"

@@ -1,12 +1,26 @@
-/** `orc-sandbox bench [--json]`: engine speed as MIPS and ratios against native Unicorn. */
+/**
+ * `orc-sandbox bench [--json]`: engine speed as MIPS and ratios against native Unicorn: the kernels
+ * (src/bench/kernels.ts), lazy linking, whole programs under exec / run / run with lazy objects
+ * (src/bench/programs-bench.ts, with qemu-aarch64 in the same table), CoreMark with `--coremark
+ * DIR`, and start-up as ratios to `node -e 0`.
+ */
 import { formatTable, runEngineBenchmarks } from '../../bench/engine-bench.ts';
 import { formatLazyTable, runLazyBenchmarks } from '../../bench/lazy-bench.ts';
-import { CliError, flag, parseArgs } from '../args.ts';
+import {
+  coremarkSuite,
+  formatProgramTable,
+  type ProgramRow,
+  programsSuite,
+  runSuite,
+} from '../../bench/programs-bench.ts';
+import { formatStartup, measureStartup, type StartupRow } from '../../bench/startup.ts';
+import { CliError, flag, intOption, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
 
 export const command: Command = {
-  summary: 'run the engine benchmarks on the ts and unicorn engines (MIPS, ts/unicorn ratio)',
-  usage: 'orc-sandbox bench [--json] [--scale F] [--only NAME]… [--engine ts|unicorn]… [--no-lazy]',
+  summary: 'benchmarks: kernels, lazy linking, programs and CoreMark under exec/run, start-up (MIPS, RSS, ratios)',
+  usage:
+    'orc-sandbox bench [--json] [--scale F] [--only NAME]… [--engine ts|unicorn]… [--no-lazy] [--rounds N] [--coremark DIR] [--coremark-iterations N] [--startup-rounds N]',
   async run(argv) {
     const p = parseArgs(argv, {
       json: {},
@@ -14,6 +28,10 @@ export const command: Command = {
       only: { value: true, repeat: true },
       engine: { value: true, repeat: true },
       'no-lazy': {},
+      rounds: { value: true },
+      coremark: { value: true },
+      'coremark-iterations': { value: true },
+      'startup-rounds': { value: true },
     });
     const scale = Number(p.options.get('scale')?.[0] ?? 1);
     if (!(scale > 0)) throw new CliError('--scale expects a positive number');
@@ -22,20 +40,41 @@ export const command: Command = {
       return e;
     });
     const json = flag(p, 'json');
-    const results = await runEngineBenchmarks({
-      scale,
-      engines,
-      only: p.options.get('only'),
-      log: (line) => process.stderr.write(`${line}\n`),
-    });
-    // Lazy linking (src/bench/lazy-bench.ts): extra entries named lazy-*, with added fields.
+    const log = (line: string) => process.stderr.write(`${line}\n`);
     const only = p.options.get('only');
+    const wants = (name: string) => !only || only.includes(name);
+    const rounds = p.options.has('rounds') ? intOption(p, 'rounds', 1) : Math.max(1, Math.round(20 * scale));
+    const coremarkDir = p.options.get('coremark')?.[0];
+    const coremarkIterations = p.options.has('coremark-iterations')
+      ? intOption(p, 'coremark-iterations', 1)
+      : Math.max(1, Math.round(300 * scale));
+    const startupRounds = p.options.has('startup-rounds') ? intOption(p, 'startup-rounds', 1) : 5;
+
+    const kernelNames = only?.filter((n) => !['programs', 'coremark', 'startup'].includes(n) && !n.startsWith('lazy'));
+    const results =
+      only && kernelNames?.length === 0 ? [] : await runEngineBenchmarks({ scale, engines, only: kernelNames, log });
+    // Lazy linking (src/bench/lazy-bench.ts): extra entries named lazy-*, with added fields.
     const lazy =
       flag(p, 'no-lazy') || (only && !only.some((n) => n.startsWith('lazy')))
         ? []
-        : await runLazyBenchmarks({ engines, log: (line) => process.stderr.write(`${line}\n`) });
+        : await runLazyBenchmarks({ engines, log });
+    const programs: ProgramRow[] = [];
+    if (wants('programs')) {
+      const suite = programsSuite(rounds);
+      if (suite === undefined) log('programs: tests/programs is not here (a source checkout has it); skipped');
+      else programs.push(...runSuite(suite, { engines, log }));
+    }
+    if (coremarkDir !== undefined && wants('coremark')) {
+      const suite = coremarkSuite(coremarkDir, coremarkIterations);
+      try {
+        programs.push(...runSuite(suite, { engines, log }));
+      } finally {
+        suite.cleanup?.();
+      }
+    }
+    const startup: StartupRow[] = wants('startup') ? measureStartup(startupRounds) : [];
     if (json) {
-      const benchmarks = [
+      const benchmarks: object[] = [
         ...results.map(({ name, engine, instructions, seconds, mips }) => ({
           name,
           engine,
@@ -44,11 +83,17 @@ export const command: Command = {
           mips,
         })),
         ...lazy,
+        ...programs,
       ];
+      if (startup.length > 0) benchmarks.push({ name: 'startup', engine: 'node', cases: startup });
       process.stdout.write(`${JSON.stringify({ benchmarks })}\n`);
     } else {
-      process.stdout.write(`${formatTable(results)}\n`);
-      if (lazy.length > 0) process.stdout.write(`\n${formatLazyTable(lazy)}\n`);
+      const parts: string[] = [];
+      if (results.length > 0) parts.push(formatTable(results));
+      if (lazy.length > 0) parts.push(formatLazyTable(lazy));
+      if (programs.length > 0) parts.push(formatProgramTable(programs));
+      if (startup.length > 0) parts.push(formatStartup(startup));
+      process.stdout.write(`${parts.join('\n\n')}\n`);
     }
     return 0;
   },

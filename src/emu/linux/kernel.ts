@@ -525,7 +525,9 @@ export class LinuxSystem {
     } catch (err) {
       fault = err;
     }
-    const ran = e.instructionCount() - before;
+    // An engine that does not count (unicorn with countInstructions: false) advances no virtual time.
+    const counted = e.instructionCount() - before;
+    const ran = Number.isFinite(counted) ? counted : 0;
     this.instructions += ran;
     this.clock += ran;
     if (fault !== undefined) {

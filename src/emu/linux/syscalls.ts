@@ -450,7 +450,9 @@ export class LinuxKernel {
 
   /** Nanoseconds of virtual time: the instruction count. */
   virtualNanoseconds(): bigint {
-    return BigInt(this.engine.instructionCount());
+    const n = this.engine.instructionCount();
+    // An engine that does not count (unicorn with countInstructions: false) keeps time still.
+    return BigInt(Number.isFinite(n) ? n : 0);
   }
 
   private sysClockGettime(clock: number, tp: bigint): number {

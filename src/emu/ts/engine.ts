@@ -42,9 +42,24 @@ import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR
 const MAX_BLOCK = 64;
 /** Largest budget handed to a translated region: a small integer (see CompiledBlock). */
 const JIT_BUDGET = 0x3fffffff;
-/** Size limits of a translated region (blocks, instructions). */
-const MAX_REGION_BLOCKS = 32;
-const MAX_REGION_INSNS = 512;
+/**
+ * Size limits of a translated region (blocks, instructions). One block: V8 compiles a region
+ * function of many blocks far more slowly (and recompiles it when a case it never ran before
+ * deoptimizes), which cost more than the dispatcher saves: on the programs benchmark, crc ran at
+ * 62 MIPS with 32-block regions and 111 with one, matrix 9 and 33, the bytecode loop 62 and 57.
+ */
+const MAX_REGION_BLOCKS = 1;
+const MAX_REGION_INSNS = 64;
+/**
+ * By default translation starts after this many instructions of the engine. Each region is a new
+ * JavaScript function that runs slower than the interpreter's ops (shared, long optimized) until V8
+ * has optimized it, so translating loses on short programs and wins on long ones: recursion.elf
+ * (2.9 M instructions) took 0.33 s interpreted, 0.43-0.55 s translated from the start and 0.30 s
+ * with this warm-up; the programs benchmark at 36 M instructions ran at 19 MIPS interpreted, 13
+ * translated from the start, 21 with the warm-up, and at 215 M at 27, 33 and 39 MIPS. An explicit
+ * jitThreshold (tests, the fuzzer, the kernels benchmark) starts at once.
+ */
+const JIT_WARMUP_INSNS = 30_000_000;
 
 interface Block {
   readonly address: number;
@@ -110,11 +125,14 @@ export class TsEngine implements Engine {
   private parked = false;
   private closed = false;
   private readonly jitThreshold: number;
+  /** Blocks count towards jitThreshold once the engine has run this many instructions. */
+  private readonly jitWarmup: number;
   /** Regions translated to JavaScript so far (tests and benchmarks check the tier is used). */
   translatedRegions = 0;
 
   constructor(options: EngineOptions = {}) {
     this.jitThreshold = options.jitThreshold ?? 16;
+    this.jitWarmup = options.jitThreshold === undefined ? JIT_WARMUP_INSNS : 0;
     this.mem = new Memory({ limit: options.memoryLimit, maxMappings: options.maxMappings });
     this.cpu = new CpuState(this.mem);
     this.mem.onCodeInvalidated = () => {
@@ -344,7 +362,7 @@ export class TsEngine implements Engine {
       }
       if (jitOn && block.jit !== null) {
         let jit: CompiledBlock | null | undefined = block.jit;
-        if (jit === undefined && ++block.hits > this.jitThreshold) {
+        if (jit === undefined && s.icount >= this.jitWarmup && ++block.hits > this.jitThreshold) {
           jit = this.translate(block);
           block.jit = jit;
         }
@@ -455,7 +473,7 @@ export class TsEngine implements Engine {
       if (block.gate || block.bp === true || left < ops.length || (until > pc && until < block.end)) return null;
       prev = block;
       let jit = block.jit;
-      if (jit === undefined && ++block.hits > this.jitThreshold) {
+      if (jit === undefined && s.icount >= this.jitWarmup && ++block.hits > this.jitThreshold) {
         jit = this.translate(block);
         block.jit = jit;
       }

@@ -1,0 +1,112 @@
+/**
+ * One measured run of the programs benchmark (src/bench/programs-bench.ts), in a process of its
+ * own so that its peak RSS is the run's: `node program-child.js '<ProgramRunSpec JSON>'` prints one
+ * JSON line (ProgramRunResult) on stdout. The run takes the CLI's code path: `exec` is execElf
+ * (what `orc-sandbox exec` calls), `run` is runCommand's sequence (parseRunInvocation,
+ * openRunSession, session.run). The one difference: native Unicorn runs without its counting block
+ * hook (`countInstructions: false`), as the benchmark measures the engine, not the hook.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Engine, EngineKind } from '../emu/engine.ts';
+import { createEngine } from '../emu/factory.ts';
+import { execElf } from '../emu/linux/process.ts';
+
+export interface ProgramRunSpec {
+  mode: 'exec' | 'run' | 'run-lazy';
+  engine: EngineKind;
+  /** exec: the static executable. */
+  elf: string;
+  /** run: the objects in link order (main's first); `lazy` ones are linked after -lazy. */
+  objects: { path: string; lazy: boolean }[];
+  args: string[];
+}
+
+export interface ProgramRunResult {
+  status: number;
+  stdout: string;
+  /** null for Unicorn, which runs without counting. */
+  instructions: number | null;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMB: number;
+  /** ts engine: regions translated to JavaScript. */
+  translatedRegions?: number;
+}
+
+async function runOnce(spec: ProgramRunSpec): Promise<ProgramRunResult> {
+  let stdout = '';
+  const dec = new TextDecoder();
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  let status: number;
+  let instructions: number;
+  let engine: Engine | undefined;
+  const engineOptions = spec.engine === 'unicorn' ? { countInstructions: false } : {};
+  if (spec.mode === 'exec') {
+    engine = await createEngine(spec.engine, { seed: 0, ...engineOptions });
+    try {
+      const r = await execElf(new Uint8Array(readFileSync(spec.elf)), spec.elf, {
+        engine,
+        args: spec.args,
+        env: [],
+        seed: 0,
+        stdout: (b) => {
+          stdout += dec.decode(b, { stream: true });
+        },
+        stderr: () => {},
+      });
+      status = r.status;
+      instructions = r.instructions;
+    } finally {
+      engine.close();
+    }
+  } else {
+    const { openRunSession, parseRunInvocation } = await import('../cli/run-options.ts');
+    const argv = [
+      '--engine',
+      spec.engine,
+      ...spec.objects.flatMap((o) => (o.lazy ? ['-lazy', o.path] : [o.path])),
+      '--',
+      ...spec.args,
+    ];
+    const inv = parseRunInvocation(argv, {}, { stdin: new Uint8Array(0) });
+    const session = await openRunSession(
+      inv,
+      {
+        write: (s) => {
+          stdout += s;
+        },
+        writeErr: () => {},
+      },
+      spec.engine === 'unicorn' ? { engineOptions } : {},
+    );
+    try {
+      const r = await session.run(inv.entry, { argv: inv.argv });
+      status = r.status;
+      instructions = r.instructions;
+      engine = (session.local as { engine?: Engine } | undefined)?.engine;
+    } finally {
+      await session.close();
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const result: ProgramRunResult = {
+    status,
+    stdout,
+    instructions: spec.engine === 'unicorn' ? null : instructions,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
+  };
+  const regions = (engine as { translatedRegions?: number } | undefined)?.translatedRegions;
+  if (regions !== undefined) result.translatedRegions = regions;
+  return result;
+}
+
+const arg = process.argv[2];
+if (arg !== undefined && process.argv[1] !== undefined && /program-child\.[jt]s$/.test(process.argv[1])) {
+  const r = await runOnce(JSON.parse(arg) as ProgramRunSpec);
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+}
