@@ -5,6 +5,7 @@
  * applets and shell scripts with pipes, $(…), loops, `read` from stdin, traps and kill.
  * Without the artifacts: skipped with a message (failing in CI, which fetches them).
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineKind } from '../../src/emu/engine.ts';
@@ -111,4 +112,16 @@ describe('Debian busybox: identity and the confinement of mounts', () => {
     const o = await runOurs({ exe: join(DEBIAN, 'busybox'), argv0: 'busybox', args: ['id'] }, 'ts');
     expect(o.stdout).toBe('uid=1000 gid=1000 groups=1000\n');
   });
+
+  it.runIf(available)(
+    'nproc: one CPU by default on every host, --nproc N as asked, the host count as qemu',
+    async () => {
+      const spec: RunSpec = { exe: join(DEBIAN, 'busybox'), argv0: 'busybox', args: ['nproc'] };
+      expect((await runOurs(spec, 'ts')).stdout).toBe('1\n');
+      expect((await runOurs({ ...spec, cpus: 100 }, 'ts')).stdout).toBe('100\n');
+      const q = runQemu(spec);
+      const o = await runOurs({ ...spec, cpus: availableParallelism() }, 'ts');
+      expect({ stdout: o.stdout, stderr: o.stderr, status: o.status }).toEqual(q);
+    },
+  );
 });
