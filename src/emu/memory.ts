@@ -14,6 +14,7 @@
 import type { MemRegion } from './engine.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from './engine.ts';
 import { type AccessKind, addressText, EngineApiError, MemoryFault, OutOfMemory } from './errors.ts';
+import { IntervalMap } from './intervals.ts';
 
 export const PAGE_SHIFT = 12;
 const PAGE_MASK = PAGE_SIZE - 1;
@@ -48,17 +49,15 @@ export interface MemoryOptions {
 
 /** Bookkeeping work done so far (tests check the complexity of map/unmap with it). */
 export interface MemoryStats {
-  /** Binary-search probes plus interval slots moved by inserts and removals. */
+  /** Binary-search probes plus chunk splices (IntervalMap: each moves a bounded number of slots). */
   steps: number;
 }
 
 export class Memory {
   /** Touched pages (host memory taken), by page number. */
   readonly pages = new Map<number, Page>();
-  /** Reserved intervals [begin, end) in page numbers: sorted, disjoint, equal-perms neighbours merged. */
-  private readonly rBegin: number[] = [];
-  private readonly rEnd: number[] = [];
-  private readonly rPerms: number[] = [];
+  /** Reserved intervals [begin, end) in page numbers with their permissions (equal neighbours merged). */
+  private readonly reserved = new IntervalMap();
   /** Shared page of zeros for reads of untouched pages (no write or fetch TLB ever holds it). */
   private readonly zero = new Page(PROT_READ);
   private readonly rTag = new Float64Array(TLB_SIZE).fill(-1);
@@ -75,7 +74,7 @@ export class Memory {
   readonly limit: number;
   private readonly limitPages: number;
   readonly maxMappings: number;
-  readonly stats: MemoryStats = { steps: 0 };
+  readonly stats: MemoryStats = this.reserved.stats;
 
   constructor(options: MemoryOptions = {}) {
     const limit = options.limit ?? DEFAULT_MEMORY_LIMIT;
@@ -96,21 +95,20 @@ export class Memory {
     checkRange(address, size, 'map');
     const first = address / PAGE_SIZE;
     const end = first + size / PAGE_SIZE;
-    const i = this.firstEndingAfter(first);
-    if (i < this.rBegin.length && (this.rBegin[i] as number) < end) {
-      const at = Math.max(this.rBegin[i] as number, first);
-      throw new EngineApiError(`map: page 0x${(at * PAGE_SIZE).toString(16)} is already mapped`);
-    }
+    let taken = -1;
+    this.reserved.forEachIn(first, end, (b) => {
+      taken = Math.max(b, first);
+      return false;
+    });
+    if (taken >= 0) throw new EngineApiError(`map: page 0x${(taken * PAGE_SIZE).toString(16)} is already mapped`);
     if (size > this.limit) {
       throw new OutOfMemory('map', address, size, this.limit, undefined, `more than the limit of ${this.limit} bytes`);
     }
     const p = perms & 7;
-    const joinsLeft = i > 0 && this.rEnd[i - 1] === first && this.rPerms[i - 1] === p;
-    const joinsRight = i < this.rBegin.length && this.rBegin[i] === end && this.rPerms[i] === p;
-    if (!joinsLeft && !joinsRight && this.rBegin.length >= this.maxMappings) {
+    if (this.reserved.size >= this.maxMappings && this.reserved.wouldAdd(first, end, p)) {
       throw new OutOfMemory('map', address, size, this.limit, undefined, `more than ${this.maxMappings} mappings`);
     }
-    this.insertInterval(i, first, end, p);
+    this.reserved.set(first, end, p);
   }
 
   unmap(address: number, size: number): void {
@@ -118,7 +116,7 @@ export class Memory {
     const first = address / PAGE_SIZE;
     const end = first + size / PAGE_SIZE;
     this.requireMapped(first, end, 'unmap');
-    this.cut(first, end);
+    this.reserved.remove(first, end);
     this.forPagesIn(first, end, (pn, page) => {
       page.code = null;
       this.pages.delete(pn);
@@ -132,7 +130,7 @@ export class Memory {
     const end = first + size / PAGE_SIZE;
     this.requireMapped(first, end, 'protect');
     const p = perms & 7;
-    this.insertInterval(this.cut(first, end), first, end, p);
+    this.reserved.set(first, end, p);
     this.forPagesIn(first, end, (_pn, page) => {
       page.perms = p;
     });
@@ -144,10 +142,7 @@ export class Memory {
   }
 
   permsAt(address: number): number | undefined {
-    const pn = Math.floor(address / PAGE_SIZE);
-    const i = this.firstEndingAfter(pn);
-    if (i < this.rBegin.length && (this.rBegin[i] as number) <= pn) return this.rPerms[i];
-    return undefined;
+    return this.reserved.get(Math.floor(address / PAGE_SIZE));
   }
 
   /** Calls fn for every touched page in [first, end) (page numbers), walking the smaller side. */
@@ -193,19 +188,15 @@ export class Memory {
 
   regions(): MemRegion[] {
     const out: MemRegion[] = [];
-    for (let i = 0; i < this.rBegin.length; i++) {
-      out.push({
-        begin: (this.rBegin[i] as number) * PAGE_SIZE,
-        end: (this.rEnd[i] as number) * PAGE_SIZE,
-        perms: this.rPerms[i] as number,
-      });
-    }
+    this.reserved.forEach((b, e, perms) => {
+      out.push({ begin: b * PAGE_SIZE, end: e * PAGE_SIZE, perms });
+    });
     return out;
   }
 
   /** Number of mapping intervals (neighbours of equal permissions count once). */
   mappingCount(): number {
-    return this.rBegin.length;
+    return this.reserved.size;
   }
 
   flushTlb(): void {
@@ -415,15 +406,7 @@ export class Memory {
     if (size <= 0) return;
     const first = Math.floor(address / PAGE_SIZE);
     const end = Math.floor((address + size - 1) / PAGE_SIZE) + 1;
-    let i = this.firstEndingAfter(first);
-    let at = first;
-    while (at < end) {
-      if (i >= this.rBegin.length || (this.rBegin[i] as number) > at) {
-        throw new MemoryFault(access, 'unmapped', address, size);
-      }
-      at = this.rEnd[i] as number;
-      i++;
-    }
+    if (!this.reserved.covers(first, end)) throw new MemoryFault(access, 'unmapped', address, size);
   }
 
   private hostPage(address: number, size: number, write: boolean): Page {
@@ -435,76 +418,9 @@ export class Memory {
     return write ? this.touch(pn, perms) : this.zero;
   }
 
-  /** Index of the first interval ending after page `pn` (binary search). */
-  private firstEndingAfter(pn: number): number {
-    const ends = this.rEnd;
-    let lo = 0;
-    let hi = ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      this.stats.steps++;
-      if ((ends[mid] as number) <= pn) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Inserts [first, end) at index i (no overlap), merging neighbours of equal permissions. */
-  private insertInterval(i: number, first: number, end: number, p: number): void {
-    const left = i > 0 && this.rEnd[i - 1] === first && this.rPerms[i - 1] === p;
-    const right = i < this.rBegin.length && this.rBegin[i] === end && this.rPerms[i] === p;
-    if (left && right) {
-      this.rEnd[i - 1] = this.rEnd[i] as number;
-      this.removeIntervals(i, 1);
-    } else if (left) this.rEnd[i - 1] = end;
-    else if (right) this.rBegin[i] = first;
-    else this.addInterval(i, first, end, p);
-  }
-
-  private addInterval(i: number, first: number, end: number, p: number): void {
-    this.stats.steps += this.rBegin.length - i;
-    this.rBegin.splice(i, 0, first);
-    this.rEnd.splice(i, 0, end);
-    this.rPerms.splice(i, 0, p);
-  }
-
-  private removeIntervals(i: number, count: number): void {
-    this.stats.steps += this.rBegin.length - i;
-    this.rBegin.splice(i, count);
-    this.rEnd.splice(i, count);
-    this.rPerms.splice(i, count);
-  }
-
-  /** Removes [first, end) (all mapped) from the intervals; returns the index where it was. */
-  private cut(first: number, end: number): number {
-    let i = this.firstEndingAfter(first);
-    if ((this.rBegin[i] as number) < first) {
-      const e = this.rEnd[i] as number;
-      this.rEnd[i] = first;
-      i++;
-      if (e > end) {
-        // The cut lies inside one interval: its tail becomes a new one.
-        this.addInterval(i, end, e, this.rPerms[i - 1] as number);
-        return i;
-      }
-    }
-    let j = i;
-    while (j < this.rBegin.length && (this.rEnd[j] as number) <= end) j++;
-    if (j < this.rBegin.length && (this.rBegin[j] as number) < end) this.rBegin[j] = end;
-    if (j > i) this.removeIntervals(i, j - i);
-    return i;
-  }
-
   private requireMapped(first: number, end: number, what: string): void {
-    let i = this.firstEndingAfter(first);
-    let at = first;
-    while (at < end) {
-      if (i >= this.rBegin.length || (this.rBegin[i] as number) > at) {
-        throw new EngineApiError(`${what}: page 0x${(at * PAGE_SIZE).toString(16)} is not mapped`);
-      }
-      at = this.rEnd[i] as number;
-      i++;
-    }
+    const at = this.reserved.firstGap(first, end);
+    if (at < end) throw new EngineApiError(`${what}: page 0x${(at * PAGE_SIZE).toString(16)} is not mapped`);
   }
 
   private flushTlbRange(first: number, end: number): void {

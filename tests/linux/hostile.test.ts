@@ -3,7 +3,8 @@
  * abort. Against qemu-aarch64 where qemu's answer is Linux's: 20,000 mappings made and removed,
  * `mmap(1 << 40)` is ENOMEM, an unaligned exclusive without a handler is SIGBUS (135). Against
  * fixed semantics where qemu would pass the host's answer through: a touch past --memory-limit
- * kills the process with SIGKILL (137, as the OOM killer), with host memory bounded by the limit;
+ * kills the process with SIGKILL (137, as the OOM killer), with host memory bounded by the limit
+ * (both engines);
  * a fork bomb stops at the process limit with EAGAIN (kernel.test.ts; never run under qemu).
  */
 import { spawnSync } from 'node:child_process';
@@ -45,32 +46,33 @@ describeWithOracles(['qemu', 'unicorn'], 'hostile guests', () => {
     });
   }
 
-  it('touching past --memory-limit 64M is SIGKILL (137) with host memory bounded (ts, own process)', () => {
-    // A child node measures its own peak RSS around the run, so the host cost is the guest's.
-    const script = `
+  for (const engine of ENGINES)
+    it(`touching past --memory-limit 64M is SIGKILL (137) with host memory bounded (${engine}, own process)`, () => {
+      // A child node measures its own peak RSS around the run, so the host cost is the guest's.
+      const script = `
       import { readFileSync } from 'node:fs';
       import { execElfCaptured } from ${JSON.stringify(join(HERE, '..', '..', 'src', 'emu', 'linux', 'process.ts'))};
       const base = process.memoryUsage().rss;
       const r = await execElfCaptured(new Uint8Array(readFileSync(${JSON.stringify(HOSTILE)})), 'hostile',
-        { engine: 'ts', args: ['touch', '256'], memoryLimit: 64 << 20 });
+        { engine: ${JSON.stringify(engine)}, args: ['touch', '256'], memoryLimit: 64 << 20 });
       const grown = process.resourceUsage().maxRSS * 1024 - base;
       console.log(JSON.stringify({ status: r.status, termination: r.termination, stdout: new TextDecoder().decode(r.stdout), grown }));
     `;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      cwd: join(HERE, '..', '..'),
-    });
-    expect(r.stderr).toBe('');
-    const out = JSON.parse(r.stdout) as {
-      status: number;
-      termination: { signal?: number };
-      stdout: string;
-      grown: number;
-    };
-    expect(out.status).toBe(137);
-    expect(out.termination.signal).toBe(9);
-    expect(out.stdout).toBe('');
-    // 256 MiB touched without the limit would grow the host by more than that.
-    expect(out.grown).toBeLessThan(110 << 20);
-  }, 60_000);
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        cwd: join(HERE, '..', '..'),
+      });
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout) as {
+        status: number;
+        termination: { signal?: number };
+        stdout: string;
+        grown: number;
+      };
+      expect(out.status).toBe(137);
+      expect(out.termination.signal).toBe(9);
+      expect(out.stdout).toBe('');
+      // 256 MiB touched without the limit would grow the host by more than that.
+      expect(out.grown).toBeLessThan(110 << 20);
+    }, 60_000);
 });

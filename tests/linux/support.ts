@@ -35,6 +35,8 @@ export interface RunSpec {
   mounts?: string[];
   cwd?: string;
   seed?: number;
+  /** CPUs our guest is told it has (qemu reports the host's). */
+  cpus?: number;
 }
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -50,6 +52,7 @@ export async function runOurs(spec: RunSpec, engine: EngineKind): Promise<Outcom
     mounts,
     hostFs: mounts.length > 0 ? new NodeHostFs() : undefined,
     cwd: spec.cwd,
+    cpus: spec.cpus,
   });
   return { stdout: text(r.stdout), stderr: text(r.stderr), status: r.status, instructions: r.instructions };
 }

@@ -148,10 +148,12 @@ describe('mapping bookkeeping', () => {
     for (let i = 0; i < 20000; i++) m.map(0x10000000 + i * 0x2000, 0x1000, PROT_READ); // gaps: no merging
     const up = m.stats.steps;
     expect(m.mappingCount()).toBe(20000);
-    expect(up).toBeLessThan(20000 * 20);
+    // Two binary searches (is it free? where does it go?) of about log2(20000) probes each, plus
+    // bounded chunk splices: linear bookkeeping would cost thousands of steps per mapping.
+    expect(up).toBeLessThan(20000 * 40);
     for (let i = 0; i < 20000; i++) m.map(0x7f0000000 - (i + 1) * 0x1000, 0x1000, PROT_READ | PROT_WRITE);
     expect(m.mappingCount()).toBe(20001); // top-down neighbours merge into one mapping
-    expect(m.stats.steps - up).toBeLessThan(20000 * 20);
+    expect(m.stats.steps - up).toBeLessThan(20000 * 40);
     expect(m.permsAt(0x10000000 + 19999 * 0x2000)).toBe(PROT_READ);
     expect(m.permsAt(0x10000000 + 19999 * 0x2000 + 0x1000)).toBeUndefined();
   });

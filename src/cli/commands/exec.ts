@@ -7,12 +7,14 @@
  * The guest sees no host file system except `--mount HOST:GUEST[:ro|rw]` directories (read-only
  * unless `:rw`), plus virtual /dev/null, /dev/zero, /dev/urandom (seeded), /dev/tty and
  * /proc/self/exe. Its environment is DEFAULT_ENV unless `--env K=V` (added, repeatable) or
- * `--inherit-env` (the host's environment) say otherwise.
+ * `--inherit-env` (the host's environment) say otherwise. `--nproc N` is the CPU count it is told
+ * (sched_getaffinity, `nproc`): 1 by default on every host, where qemu-user reports the host's.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EngineKind } from '../../emu/engine.ts';
 import { type Mount, parseMount } from '../../emu/linux/fs.ts';
+import { DEFAULT_CPUS, MAX_CPUS } from '../../emu/linux/kernel.ts';
 import { NodeHostFs, nodeOutput, nodeStdin } from '../../emu/linux/node-host.ts';
 import { execElf } from '../../emu/linux/process.ts';
 import { CliError, flag, intOption, parseArgs } from '../args.ts';
@@ -42,7 +44,7 @@ function readStdinBytes(): Uint8Array {
 export const command: Command = {
   summary: 'run a static AArch64 Linux ELF executable (user mode: processes, threads, pipes, signals, mounts)',
   usage:
-    'orc-sandbox exec [--engine ts|unicorn] [--max-insns N] [--seed S] [--trace syscalls] [--mount HOST:GUEST[:ro|rw]]… [--env K=V]… [--inherit-env] [--memory-limit SIZE] [--cwd DIR] [--gdb [HOST:]PORT] <elf> [-- args…]',
+    'orc-sandbox exec [--engine ts|unicorn] [--max-insns N] [--seed S] [--trace syscalls] [--mount HOST:GUEST[:ro|rw]]… [--env K=V]… [--inherit-env] [--memory-limit SIZE] [--nproc N] [--cwd DIR] [--gdb [HOST:]PORT] <elf> [-- args…]',
   async run(argv) {
     const p = parseArgs(argv, {
       engine: { value: true },
@@ -53,6 +55,7 @@ export const command: Command = {
       env: { value: true, repeat: true },
       'inherit-env': {},
       'memory-limit': { value: true },
+      nproc: { value: true },
       cwd: { value: true },
       gdb: { value: true },
     });
@@ -93,6 +96,9 @@ export const command: Command = {
       if (i >= 0) env[i] = kv;
       else env.push(kv);
     }
+    const cpus = p.options.has('nproc') ? intOption(p, 'nproc', DEFAULT_CPUS) : undefined;
+    if (cpus !== undefined && (cpus < 1 || cpus > MAX_CPUS))
+      throw new CliError(`--nproc wants a CPU count from 1 to ${MAX_CPUS}, got ${cpus}`);
     const memoryLimit = p.options.has('memory-limit') ? parseSize(p.options.get('memory-limit')?.[0] ?? '') : undefined;
     let bytes: Uint8Array;
     try {
@@ -122,6 +128,7 @@ export const command: Command = {
         seed,
         maxInsns,
         memoryLimit,
+        cpus,
         mounts,
         hostFs: mounts.length > 0 ? new NodeHostFs() : undefined,
         cwd: p.options.get('cwd')?.[0] ?? (mounts.length > 0 ? (mounts[0] as Mount).guest : '/'),

@@ -268,7 +268,7 @@ export class GuestFs {
     if (loc.kind === 'host') {
       const list = (this.host as HostFs).readdir(loc.hostPath);
       if (typeof list === 'number') return list;
-      for (const n of list.sort()) {
+      for (const n of list) {
         const st = (this.host as HostFs).lstat(`${loc.hostPath}/${n}`);
         const t = typeof st === 'number' ? DT.UNKNOWN : dtOf(st.type);
         out.push({ name: n, ino: typeof st === 'number' ? 0 : st.ino, type: t });

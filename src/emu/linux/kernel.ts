@@ -37,7 +37,7 @@ import {
 } from '../errors.ts';
 import { type ElfExecutable, parseExecutable, USER_ADDRESS_LIMIT } from './elf.ts';
 import { E, ERRNO_NAMES } from './errno.ts';
-import { ElfLoadError } from './errors.ts';
+import { ElfLoadError, ProcessSetupError } from './errors.ts';
 import {
   DeviceNode,
   type FileNode,
@@ -145,7 +145,17 @@ export interface SystemOptions {
   maxThreads?: number;
   /** Initial working directory (default "/"). */
   cwd?: string;
+  /**
+   * CPUs the guest is told it has (sched_getaffinity, hence nproc and glibc's get_nprocs), 1 to
+   * 1024; default DEFAULT_CPUS. Tasks still run one at a time on the seeded scheduler, so the
+   * answer is a fixed choice, never the host's (same inputs, same output on every host).
+   */
+  cpus?: number;
 }
+
+/** CPUs reported by default: one, what the scheduler really gives (qemu-user reports the host's). */
+export const DEFAULT_CPUS = 1;
+export const MAX_CPUS = 1024;
 
 /** Every task blocked with nothing that could wake one. */
 export class GuestDeadlock extends EmuError {
@@ -272,7 +282,9 @@ export class LinuxSystem {
   private yieldRequested = false;
   /** Set when a thread exists besides the first: from then on tasks run in slices. */
   multi = false;
-  private readonly opts: Required<Pick<SystemOptions, 'minSlice' | 'maxSlice' | 'maxProcesses' | 'maxThreads'>>;
+  private readonly opts: Required<
+    Pick<SystemOptions, 'minSlice' | 'maxSlice' | 'maxProcesses' | 'maxThreads' | 'cpus'>
+  >;
 
   constructor(readonly options: SystemOptions) {
     const seed = options.seed ?? 0;
@@ -285,7 +297,12 @@ export class LinuxSystem {
       maxSlice: options.maxSlice ?? 20000,
       maxProcesses: options.maxProcesses ?? 64,
       maxThreads: options.maxThreads ?? 256,
+      cpus: options.cpus ?? DEFAULT_CPUS,
     };
+    const cpus = this.opts.cpus;
+    if (!Number.isInteger(cpus) || cpus < 1 || cpus > MAX_CPUS) {
+      throw new ProcessSetupError(`cpus must be an integer from 1 to ${MAX_CPUS}, not ${cpus}`);
+    }
     const owner = { uid: this.identity.uid, gid: this.identity.gid };
     this.fs = new GuestFs(options.mounts ?? [], options.hostFs, owner);
     this.stdinNode = new HostInputNode(options.stdin, owner);
@@ -1289,11 +1306,14 @@ export class LinuxSystem {
       case 169:
         return this.sysGettimeofday(p, a0, a1);
       case 123: {
+        // As Linux: the buffer must hold nr_cpu_ids bits in whole longs; it gets that many bytes.
         const size = Number(a1 & 0xffffffffn);
-        if (size < 8 || size % 8 !== 0) return -E.EINVAL;
-        const mask = new Uint8Array(8);
-        mask[0] = 1;
-        return this.writeUser(p, a2, mask) ? 8 : -E.EFAULT;
+        const cpus = this.opts.cpus;
+        const bytes = Math.ceil(cpus / 64) * 8;
+        if (size * 8 < cpus || size % 8 !== 0) return -E.EINVAL;
+        const mask = new Uint8Array(bytes);
+        for (let c = 0; c < cpus; c++) mask[c >> 3] = (mask[c >> 3] as number) | (1 << (c & 7));
+        return this.writeUser(p, a2, mask) ? bytes : -E.EFAULT;
       }
       case 122:
         return 0;

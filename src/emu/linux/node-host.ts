@@ -213,11 +213,18 @@ export class NodeHostFs implements HostFs {
       return code(e);
     }
   }
+  /** Entries in the host's own order (readdir(3), as qemu-user passes it through; not sorted). */
   readdir(path: string): string[] | number {
+    let dir: fs.Dir | undefined;
     try {
-      return fs.readdirSync(path);
+      dir = fs.opendirSync(path);
+      const names: string[] = [];
+      for (let d = dir.readSync(); d !== null; d = dir.readSync()) names.push(d.name);
+      return names;
     } catch (e) {
       return code(e);
+    } finally {
+      dir?.closeSync();
     }
   }
   readlink(path: string): string | number {

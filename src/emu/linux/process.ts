@@ -61,6 +61,8 @@ export interface ProcessOptions {
   minSlice?: number;
   maxSlice?: number;
   maxProcesses?: number;
+  /** CPUs the guest is told it has (SystemOptions.cpus; default 1). */
+  cpus?: number;
 }
 
 export type ProcessTermination =
@@ -122,6 +124,7 @@ export class LinuxProcess {
       maxSlice: options.maxSlice,
       maxProcesses: options.maxProcesses,
       cwd: options.cwd,
+      cpus: options.cpus,
     });
     const argv0 = options.argv0 ?? exe.file;
     // Linux's /proc/self/exe is always absolute: a relative argv0 is taken relative to the cwd.

@@ -3,11 +3,12 @@
  * It mirrors every mapping it makes into the engine, so syscalls (brk, mmap, munmap, mprotect)
  * can answer like Linux without asking the engine for its region list on each call.
  *
- * Kept as a sorted list of disjoint runs, adjacent runs of the same protection merged (as Linux
- * merges VMAs): lookups are binary searches and a top-down allocation walks a few runs, so
- * thousands of mmaps stay cheap.
+ * Kept as an IntervalMap of disjoint runs, adjacent runs of the same protection merged (as Linux
+ * merges VMAs): lookups and updates are a few binary searches over bounded chunks and a top-down
+ * allocation walks a few runs, so tens of thousands of mmaps stay cheap.
  */
 import { type Engine, PAGE_SIZE } from '../engine.ts';
+import { IntervalMap } from '../intervals.ts';
 
 export const PAGE = PAGE_SIZE;
 
@@ -24,8 +25,8 @@ export interface ProtSpan extends Span {
 }
 
 export class AddressSpace {
-  /** Disjoint runs sorted by begin; adjacent runs have different protections. */
-  private runs: ProtSpan[] = [];
+  /** Mapped runs and their protection (adjacent runs of equal protection merged). */
+  private readonly runs = new IntervalMap();
   /** See findFreeTopDown. */
   private searchCache: { top: number; size: number; below: number } | undefined;
 
@@ -35,76 +36,45 @@ export class AddressSpace {
     readonly limit: number,
   ) {}
 
-  /** Index of the last run with begin <= address, or -1. */
-  private indexAt(address: number): number {
-    let lo = 0;
-    let hi = this.runs.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.runs[mid] as ProtSpan).begin <= address) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
-  }
-
   isMapped(address: number): boolean {
-    return this.protAt(address) !== undefined;
+    return this.runs.get(address) !== undefined;
   }
 
   protAt(address: number): number | undefined {
-    const i = this.indexAt(address);
-    if (i < 0) return undefined;
-    const r = this.runs[i] as ProtSpan;
-    return address < r.end ? r.prot : undefined;
+    return this.runs.get(address);
   }
 
   /** Every mapped run with its protection, in address order (a copy). */
   spans(): ProtSpan[] {
-    return this.runs.map((r) => ({ ...r }));
+    const out: ProtSpan[] = [];
+    this.runs.forEach((begin, end, prot) => {
+      out.push({ begin, end, prot });
+    });
+    return out;
   }
 
   /** True when no page of [address, address+size) is mapped. */
   isFree(address: number, size: number): boolean {
     if (address < 0 || address + size > this.limit) return false;
-    const end = address + size;
-    let i = this.indexAt(address);
-    if (i < 0) i = 0;
-    for (; i < this.runs.length; i++) {
-      const r = this.runs[i] as ProtSpan;
-      if (r.begin >= end) break;
-      if (r.end > address) return false;
-    }
-    return true;
+    return this.runs.isFree(address, address + size);
   }
 
   /** True when every page of [address, address+size) is mapped. */
   isFullyMapped(address: number, size: number): boolean {
-    const end = address + size;
-    let at = address;
-    let i = this.indexAt(address);
-    if (i < 0) return size === 0;
-    for (; i < this.runs.length && at < end; i++) {
-      const r = this.runs[i] as ProtSpan;
-      if (r.begin > at) return false;
-      if (r.end > at) at = r.end;
-    }
-    return at >= end;
+    return this.runs.covers(address, address + size);
   }
 
   /** Maps page-aligned [address, address+size), which must be free. */
   map(address: number, size: number, prot: number): void {
     if (size === 0) return;
     this.engine.memMap(address, size, prot);
-    this.insert({ begin: address, end: address + size, prot });
+    this.runs.set(address, address + size, prot);
   }
 
   /** Unmaps whatever is mapped inside page-aligned [address, address+size). */
   unmap(address: number, size: number): void {
     for (const run of this.mappedRuns(address, size)) this.engine.memUnmap(run.begin, run.end - run.begin);
-    this.carve(address, address + size);
+    this.runs.remove(address, address + size);
     this.searchCache = undefined;
   }
 
@@ -112,26 +82,21 @@ export class AddressSpace {
   protect(address: number, size: number, prot: number): void {
     if (size === 0) return;
     this.engine.memProtect(address, size, prot);
-    this.carve(address, address + size);
-    this.insert({ begin: address, end: address + size, prot });
+    this.runs.set(address, address + size, prot);
   }
 
   /** Maximal runs of mapped pages inside [address, address+size), in address order. */
   mappedRuns(address: number, size: number): Span[] {
     const end = address + size;
     const out: Span[] = [];
-    let i = this.indexAt(address);
-    if (i < 0) i = 0;
-    for (; i < this.runs.length; i++) {
-      const r = this.runs[i] as ProtSpan;
-      if (r.begin >= end) break;
-      if (r.end <= address) continue;
-      const b = Math.max(r.begin, address);
-      const e = Math.min(r.end, end);
+    this.runs.forEachIn(address, end, (rb, re) => {
+      const b = Math.max(rb, address);
+      const e = Math.min(re, end);
       const last = out[out.length - 1];
       if (last && last.end === b) last.end = e;
       else out.push({ begin: b, end: e });
-    }
+      return true;
+    });
     return out;
   }
 
@@ -153,48 +118,22 @@ export class AddressSpace {
 
   private searchDown(size: number, from: number, bottom: number): number | undefined {
     let gapEnd = from;
-    for (let i = this.indexAt(from - 1); i >= 0; i--) {
-      const r = this.runs[i] as ProtSpan;
-      if (r.end <= gapEnd && gapEnd - r.end >= size && gapEnd - size >= bottom) return gapEnd - size;
-      gapEnd = Math.min(gapEnd, r.begin);
-      if (gapEnd - size < bottom) return undefined;
-    }
-    return gapEnd - size >= bottom ? gapEnd - size : undefined;
-  }
-
-  /** Removes [begin, end) from the run list (splitting runs at its edges). */
-  private carve(begin: number, end: number): void {
-    const kept: ProtSpan[] = [];
-    let first = this.indexAt(begin);
-    if (first < 0) first = 0;
-    let last = first;
-    for (; last < this.runs.length; last++) {
-      const r = this.runs[last] as ProtSpan;
-      if (r.begin >= end) break;
-      if (r.end <= begin) {
-        kept.push(r);
-        continue;
+    let found: number | undefined;
+    let failed = false;
+    this.runs.forEachDown(from, (begin, end) => {
+      if (end <= gapEnd && gapEnd - end >= size && gapEnd - size >= bottom) {
+        found = gapEnd - size;
+        return false;
       }
-      if (r.begin < begin) kept.push({ begin: r.begin, end: begin, prot: r.prot });
-      if (r.end > end) kept.push({ begin: end, end: r.end, prot: r.prot });
-    }
-    this.runs.splice(first, last - first, ...kept);
-  }
-
-  /** Inserts a run over free space, merging with same-protection neighbours. */
-  private insert(run: ProtSpan): void {
-    let i = this.indexAt(run.begin) + 1;
-    const prev = this.runs[i - 1];
-    if (prev && prev.end === run.begin && prev.prot === run.prot) {
-      run.begin = prev.begin;
-      i--;
-      this.runs.splice(i, 1);
-    }
-    const next = this.runs[i];
-    if (next && next.begin === run.end && next.prot === run.prot) {
-      run.end = next.end;
-      this.runs.splice(i, 1);
-    }
-    this.runs.splice(i, 0, run);
+      gapEnd = Math.min(gapEnd, begin);
+      if (gapEnd - size < bottom) {
+        failed = true;
+        return false;
+      }
+      return true;
+    });
+    if (found !== undefined) return found;
+    if (failed) return undefined;
+    return gapEnd - size >= bottom ? gapEnd - size : undefined;
   }
 }

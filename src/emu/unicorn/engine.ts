@@ -63,7 +63,8 @@ import {
   UndefinedInstruction,
   UnhandledException,
 } from '../errors.ts';
-import { DEFAULT_MEMORY_LIMIT } from '../memory.ts';
+import { IntervalMap } from '../intervals.ts';
+import { DEFAULT_MAX_MAPPINGS, DEFAULT_MEMORY_LIMIT } from '../memory.ts';
 import { decodeWord, disassemble } from '../ts/isa/index.ts';
 
 // ---- the subset of koffi we use (typed locally: koffi is an optional dependency) ----------------
@@ -187,6 +188,8 @@ interface Native {
 
 interface ArenaNative {
   mapPtr: NativeFn;
+  /** memcpy into host memory (a write the invalid-memory hook lets through). */
+  poke: NativeFn;
   mmap: NativeFn;
   madvise: NativeFn;
   munmap: NativeFn;
@@ -201,6 +204,7 @@ function loadArena(koffi: Koffi, lib: KoffiLib): ArenaNative | null {
     return {
       mapPtr: lib.func('int uc_mem_map_ptr(void *uc, uint64_t address, size_t size, uint32_t perms, uintptr_t ptr)'),
       mmap: libc.func('uintptr_t mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, intptr_t off)'),
+      poke: libc.func('uintptr_t memcpy(uintptr_t dst, const uint8_t *src, size_t n)'),
       madvise: libc.func('int madvise(uintptr_t addr, size_t len, int advice)'),
       munmap: libc.func('int munmap(uintptr_t addr, size_t len)'),
     };
@@ -529,43 +533,29 @@ export class UnicornEngine implements Engine {
       );
     }
     this.regionsCache = null;
-    this.mappingsCache = null;
     if (this.n.arena === null) {
+      this.mappingsCache = null;
       this.mapPlain(address, size, perms);
       return;
     }
-    let [i, j] = this.window(address, address + size, false);
-    if (i < j) {
-      const r = this.ucMaps[i] as MemRegion;
+    if (!this.guest.isFree(address, address + size)) {
+      const at = Math.max(address, this.firstMapped(address, address + size));
       throw new EngineApiError(
-        `map 0x${address.toString(16)}+0x${size.toString(16)}: overlaps a mapping at 0x${Math.max(r.begin, address).toString(16)}`,
+        `map 0x${address.toString(16)}+0x${size.toString(16)}: overlaps a mapping at 0x${at.toString(16)}`,
       );
     }
-    // Merging re-maps the neighbour, which costs Unicorn time in proportion to its size: only
-    // when regions run short, and only with neighbours no larger than the new region (a binary counter: every page is
-    // re-mapped a logarithmic number of times).
-    const m: MemRegion = { begin: address, end: address + size, perms: perms & 7 };
-    if (this.ucMaps.length >= MERGE_FROM_REGIONS) {
-      const chunk = Math.floor(address / ARENA_CHUNK);
-      const fits = (r: MemRegion | undefined): r is MemRegion =>
-        r !== undefined &&
-        r.perms === m.perms &&
-        Math.floor(r.begin / ARENA_CHUNK) === chunk &&
-        Math.floor((r.end - 1) / ARENA_CHUNK) === chunk &&
-        r.end - r.begin <= m.end - m.begin;
-      for (;;) {
-        const left = this.ucMaps[i - 1];
-        const right = this.ucMaps[j];
-        if (fits(left) && left.end === m.begin) {
-          m.begin = left.begin;
-          i--;
-        } else if (fits(right) && right.begin === m.end) {
-          m.end = right.end;
-          j++;
-        } else break;
-      }
+    if (this.guest.size >= DEFAULT_MAX_MAPPINGS && this.guest.wouldAdd(address, address + size, perms & 7)) {
+      throw new OutOfMemory(
+        'map',
+        address,
+        size,
+        this.memoryLimit,
+        undefined,
+        `more than ${DEFAULT_MAX_MAPPINGS} mappings`,
+      );
     }
-    this.rewrite(i, j, [m], address, size);
+    // Address space only: Unicorn sees the pages when they are first touched (activate).
+    this.guest.set(address, address + size, perms & 7);
   }
 
   memUnmap(address: number, size: number): void {
@@ -580,14 +570,15 @@ export class UnicornEngine implements Engine {
       );
       return;
     }
-    const [i, j] = this.window(address, address + size, false);
-    this.requireCovered(i, j, address, size, 'unmap');
-    const next: MemRegion[] = [];
-    for (const r of this.ucMaps.slice(i, j)) {
-      if (r.begin < address) next.push({ begin: r.begin, end: Math.min(r.end, address), perms: r.perms });
-      if (r.end > address + size) next.push({ begin: Math.max(r.begin, address + size), end: r.end, perms: r.perms });
-    }
-    this.rewrite(i, j, next, address, size);
+    this.requireGuest(address, size, 'unmap');
+    const end = address + size;
+    this.active.forEachIn(address, end, (b, e) => {
+      this.touched -= Math.min(e, end) - Math.max(b, address);
+      return true;
+    });
+    this.guest.remove(address, end);
+    this.active.remove(address, end);
+    this.refresh(address, end);
     // The host pages go back to the system, and a later mapping there reads zeros.
     this.forChunks(address, size, (host, len) => this.n.arena?.madvise(host, len, MADV_DONTNEED));
   }
@@ -604,17 +595,9 @@ export class UnicornEngine implements Engine {
       );
       return;
     }
-    const [i, j] = this.window(address, address + size, false);
-    this.requireCovered(i, j, address, size, 'protect');
-    const next: MemRegion[] = [];
-    for (const r of this.ucMaps.slice(i, j)) {
-      if (r.begin < address) next.push({ begin: r.begin, end: Math.min(r.end, address), perms: r.perms });
-      const b = Math.max(r.begin, address);
-      const e = Math.min(r.end, address + size);
-      if (b < e) next.push({ begin: b, end: e, perms: perms & 7 });
-      if (r.end > address + size) next.push({ begin: Math.max(r.begin, address + size), end: r.end, perms: r.perms });
-    }
-    this.rewrite(i, j, next, address, size);
+    this.requireGuest(address, size, 'protect');
+    this.guest.set(address, address + size, perms & 7);
+    this.refresh(address, address + size);
   }
 
   /** Without the arena (no libc): plain uc_mem_map, bounded so Unicorn never hits its assertion. */
@@ -628,87 +611,293 @@ export class UnicornEngine implements Engine {
     this.check(err, `map 0x${address.toString(16)}+0x${size.toString(16)}`);
   }
 
-  /**
-   * Unicorn's regions, mirrored (arena mode): sorted, each inside one host chunk. Unicorn cannot
-   * hold more than about a thousand regions (QEMU's phys_section_add assertion aborts the host),
-   * so neighbours of equal permissions are merged: the union is mapped again over the same host
-   * memory (uc_mem_map_ptr), which keeps the contents without copying.
+  /*
+   * Arena mode (libc available). Three views of guest memory:
+   *  - `guest`: every mapping with its permissions (what the program sees; memRegions);
+   *  - `active`: the mapped pages touched so far (first access by the guest, or a host write), in
+   *    ACTIVATE-byte granules; their total (`touched`) is bounded by memoryLimit, so a guest that
+   *    touches too much gets OutOfMemory('touch') and host memory stays bounded (MAP_NORESERVE
+   *    reservations take host pages only where written);
+   *  - `ucMaps`: Unicorn's regions, over active pages only, each inside one host chunk
+   *    (uc_mem_map_ptr), at most MAX_UC_REGIONS (Unicorn 2.0.1 aborts the host near 1020).
+   * A Unicorn region is exact (one run of equal permissions) while regions are plentiful. Past
+   * SOFT_UC_REGIONS they are coarsened: neighbouring runs (and the gaps between them) share one
+   * region whose Unicorn permissions are the AND of theirs (a gap counts as none). Unicorn then
+   * refuses some accesses the guest may make; the invalid-memory hook checks them against `guest`
+   * and lets them proceed (a permitted write is done by the hook itself, straight into host
+   * memory) or reports the fault, with the kind (unmapped or protection) the guest table says. So
+   * 20,000 mappings of mixed protections hold in a few hundred regions, slower only where coarse.
    */
   private ucMaps: MemRegion[] = [];
+  private readonly guest = new IntervalMap();
+  private readonly active = new IntervalMap();
+  /** Bytes of active (touched) guest memory. */
+  private touched = 0;
+  /** Set inside a hook when regions run short: the run stops, maintain() runs, the run resumes. */
+  private maintenanceDue = false;
   /** Host reservations backing the guest's 1 GiB chunks (uintptr by chunk number). */
   private readonly chunks = new Map<number, number>();
   private readonly memoryLimit: number;
 
-  /** Indices [i, j) of the ucMaps overlapping [begin, end) (and touching it, with `touching`). */
-  private window(begin: number, end: number, touching: boolean): [number, number] {
+  /** Bytes of guest memory touched so far (what memoryLimit bounds). */
+  touchedBytes(): number {
+    return this.n.arena === null ? Number.NaN : this.touched;
+  }
+
+  private firstMapped(begin: number, end: number): number {
+    let at = end;
+    this.guest.forEachIn(begin, end, (b) => {
+      at = b;
+      return false;
+    });
+    return at;
+  }
+
+  private requireGuest(address: number, size: number, what: string): void {
+    const gap = this.guest.firstGap(address, address + size);
+    if (gap < address + size) {
+      throw new EngineApiError(
+        `${what} 0x${address.toString(16)}+0x${size.toString(16)}: 0x${gap.toString(16)} is not mapped`,
+      );
+    }
+  }
+
+  /** Exact Unicorn pieces for [begin, end): runs of active pages of equal guest permissions. */
+  private exactPieces(begin: number, end: number, out: MemRegion[]): void {
+    this.active.forEachIn(begin, end, (ab, ae) => {
+      const lo = Math.max(ab, begin);
+      const hi = Math.min(ae, end);
+      this.guest.forEachIn(lo, hi, (gb, ge, perms) => {
+        let b = Math.max(gb, lo);
+        const e = Math.min(ge, hi);
+        while (b < e) {
+          const cut = Math.min(e, (Math.floor(b / ARENA_CHUNK) + 1) * ARENA_CHUNK);
+          const last = out[out.length - 1];
+          if (
+            last &&
+            last.end === b &&
+            last.perms === perms &&
+            Math.floor((last.end - 1) / ARENA_CHUNK) === Math.floor(b / ARENA_CHUNK)
+          )
+            last.end = cut;
+          else out.push({ begin: b, end: cut, perms });
+          b = cut;
+        }
+        return true;
+      });
+      return true;
+    });
+  }
+
+  /** Index of the first ucMap ending after x. */
+  private ucIndex(x: number): number {
     const m = this.ucMaps;
     let lo = 0;
     let hi = m.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const e = (m[mid] as MemRegion).end;
-      if (e < begin || (!touching && e === begin)) lo = mid + 1;
+      if ((m[mid] as MemRegion).end <= x) lo = mid + 1;
       else hi = mid;
     }
-    let j = lo;
-    while (j < m.length && ((m[j] as MemRegion).begin < end || (touching && (m[j] as MemRegion).begin === end))) j++;
-    return [lo, j];
+    return lo;
   }
 
-  private requireCovered(i: number, j: number, address: number, size: number, what: string): void {
-    let at = address;
-    for (let k = i; k < j && at < address + size; k++) {
-      const r = this.ucMaps[k] as MemRegion;
-      if (r.end <= at) continue;
-      if (r.begin > at) break;
-      at = r.end;
-    }
-    if (at < address + size) {
-      throw new EngineApiError(
-        `${what} 0x${address.toString(16)}+0x${size.toString(16)}: 0x${at.toString(16)} is not mapped`,
-      );
-    }
+  private ucUnmap(r: MemRegion): void {
+    this.check(this.n.memUnmap(this.uc, BigInt(r.begin), r.end - r.begin), `unmap 0x${r.begin.toString(16)}`);
   }
 
-  /** Replaces ucMaps[i, j) by `next` (merged and cut at chunk boundaries) in Unicorn too. */
-  private rewrite(i: number, j: number, next: MemRegion[], address: number, size: number): void {
-    const merged: MemRegion[] = [];
-    for (const r of next) {
-      const last = merged[merged.length - 1];
-      if (last && last.end === r.begin && last.perms === r.perms) last.end = r.end;
-      else merged.push({ ...r });
-    }
-    const pieces: MemRegion[] = [];
-    for (const r of merged) {
-      for (let b = r.begin; b < r.end; ) {
-        const e = Math.min(r.end, (Math.floor(b / ARENA_CHUNK) + 1) * ARENA_CHUNK);
-        pieces.push({ begin: b, end: e, perms: r.perms });
-        b = e;
+  private ucMap(r: MemRegion): void {
+    const host = this.hostAddress(r.begin, r.begin, r.end - r.begin);
+    const arena = this.n.arena as ArenaNative;
+    this.check(
+      arena.mapPtr(this.uc, BigInt(r.begin), r.end - r.begin, r.perms, host),
+      `map 0x${r.begin.toString(16)}+0x${(r.end - r.begin).toString(16)}`,
+    );
+  }
+
+  /**
+   * After guest/active changed inside [begin, end) (unmap, protect; outside a run), the Unicorn
+   * regions overlapping it must not allow more than the tables do. While regions are few they are
+   * made again exactly; once crowded, a region only has its permissions lowered when it must (a
+   * coarse region already refusing everything costs no Unicorn call: the hook decides).
+   */
+  private refresh(begin: number, end: number): void {
+    this.mappingsCache = null;
+    const i = this.ucIndex(begin);
+    let j = i;
+    while (j < this.ucMaps.length && (this.ucMaps[j] as MemRegion).begin < end) j++;
+    if (i === j) return;
+    const old = this.ucMaps.slice(i, j);
+    const next: MemRegion[] = [];
+    let changed = false;
+    for (const r of old) {
+      if (this.ucMaps.length <= CROWDED_UC_REGIONS) {
+        const pieces: MemRegion[] = [];
+        this.exactPieces(r.begin, r.end, pieces);
+        next.push(...pieces);
+        changed = true;
+      } else {
+        const perms = this.andPerms(r.begin, r.end);
+        if ((perms & r.perms) !== r.perms) {
+          next.push({ begin: r.begin, end: r.end, perms: perms & r.perms });
+          changed = true;
+        } else next.push(r);
       }
     }
-    if (this.ucMaps.length - (j - i) + pieces.length > MAX_UC_REGIONS) {
+    if (!changed) return;
+    for (const r of old) if (!next.includes(r)) this.ucUnmap(r);
+    for (const r of next) if (!old.includes(r)) this.ucMap(r);
+    this.ucMaps.splice(i, j - i, ...next);
+    if (this.ucMaps.length > SOFT_UC_REGIONS) this.maintain();
+  }
+
+  /** What every page of [begin, end) allows: the AND of their guest permissions, 0 if one is untouched or unmapped. */
+  private andPerms(begin: number, end: number): number {
+    const pieces: MemRegion[] = [];
+    this.exactPieces(begin, end, pieces);
+    let perms = 7;
+    let at = begin;
+    for (const p of pieces) {
+      if (p.begin !== at) return 0;
+      perms &= p.perms;
+      at = p.end;
+    }
+    return at === end ? perms : 0;
+  }
+
+  /** The parts of [begin, end) no Unicorn region covers. */
+  private uncovered(begin: number, end: number): [number, number][] {
+    const out: [number, number][] = [];
+    let at = begin;
+    for (let k = this.ucIndex(begin); k < this.ucMaps.length && at < end; k++) {
+      const r = this.ucMaps[k] as MemRegion;
+      if (r.begin >= end) break;
+      if (r.begin > at) out.push([at, r.begin]);
+      at = Math.max(at, r.end);
+    }
+    if (at < end) out.push([at, end]);
+    return out;
+  }
+
+  /**
+   * Activates the granules of [address, address+size) that are mapped and not yet active: counts
+   * them against the limit and gives the parts no region covers Unicorn regions (exact runs while
+   * regions are few; once crowded, one region over the whole granule, refusing what any page of it
+   * refuses, so later mappings and touches there cost no Unicorn call). `inRun`: called from a
+   * hook, where regions are only added (removing one under a running block is not safe) and a
+   * maintenance stop is asked for when they run short.
+   */
+  private activate(address: number, size: number, inRun: boolean, pc?: number): void {
+    const lo = address - (address % ACTIVATE);
+    const end = address + size;
+    const hi = end % ACTIVATE === 0 ? end : end - (end % ACTIVATE) + ACTIVATE;
+    const fresh: [number, number][] = [];
+    let bytes = 0;
+    this.guest.forEachIn(lo, hi, (gb, ge) => {
+      const b = Math.max(gb, lo);
+      const e = Math.min(ge, hi);
+      let at = b;
+      this.active.forEachIn(b, e, (ab, ae) => {
+        if (ab > at) fresh.push([at, ab]);
+        at = Math.max(at, ae);
+        return true;
+      });
+      if (at < e) fresh.push([at, e]);
+      return true;
+    });
+    for (const [b, e] of fresh) bytes += e - b;
+    if (bytes === 0) return;
+    if (this.touched + bytes > this.memoryLimit) {
+      throw new OutOfMemory('touch', address - (address % PAGE_SIZE), PAGE_SIZE, this.memoryLimit, pc);
+    }
+    for (const [b, e] of fresh) this.active.set(b, e, 1);
+    this.touched += bytes;
+    this.mappingsCache = null;
+    const regions: MemRegion[] = [];
+    if (this.ucMaps.length < CROWDED_UC_REGIONS) {
+      for (const [b, e] of fresh) for (const [ub, ue] of this.uncovered(b, e)) this.exactPieces(ub, ue, regions);
+    } else {
+      for (const [ub, ue] of this.uncovered(lo, hi)) regions.push({ begin: ub, end: ue, perms: this.andPerms(ub, ue) });
+    }
+    if (this.ucMaps.length + regions.length > MAX_UC_REGIONS) {
+      if (!inRun) {
+        this.maintain();
+        return;
+      }
       throw new OutOfMemory(
-        'map',
-        address,
-        size,
+        'touch',
+        address - (address % PAGE_SIZE),
+        PAGE_SIZE,
         this.memoryLimit,
-        undefined,
+        pc,
         `more than ${MAX_UC_REGIONS} unicorn regions`,
       );
     }
-    const hosts = pieces.map((p) => this.hostAddress(p.begin, address, size));
-    const arena = this.n.arena as ArenaNative;
-    for (let k = i; k < j; k++) {
-      const r = this.ucMaps[k] as MemRegion;
-      this.check(this.n.memUnmap(this.uc, BigInt(r.begin), r.end - r.begin), `unmap 0x${r.begin.toString(16)}`);
+    for (const p of regions) {
+      this.ucMap(p);
+      this.ucMaps.splice(this.ucIndex(p.begin), 0, p);
     }
-    pieces.forEach((p, k) => {
-      this.check(
-        arena.mapPtr(this.uc, BigInt(p.begin), p.end - p.begin, p.perms, hosts[k]),
-        `map 0x${p.begin.toString(16)}+0x${(p.end - p.begin).toString(16)}`,
-      );
+    if (this.ucMaps.length > SOFT_UC_REGIONS) {
+      if (inRun) {
+        this.maintenanceDue = true;
+        this.n.emuStop(this.uc);
+      } else this.maintain();
+    }
+  }
+
+  /**
+   * Rebuilds every Unicorn region from the tables (outside a run): exact runs, then, while they
+   * are more than TARGET_UC_REGIONS, the runs smaller than a window W that start in one W-aligned
+   * window share one region over that whole window (clipped by big runs), refusing what any page
+   * of it refuses; W doubles until they fit. Unchanged regions stay mapped.
+   */
+  private maintain(): void {
+    this.maintenanceDue = false;
+    this.mappingsCache = null;
+    const exact: MemRegion[] = [];
+    this.active.forEach((b, e) => {
+      this.exactPieces(b, e, exact);
     });
-    this.ucMaps.splice(i, j - i, ...pieces);
+    let next = exact;
+    for (let w = ACTIVATE; next.length > TARGET_UC_REGIONS && w <= ARENA_CHUNK; w *= 2) {
+      // Items: a big run (kept exact) or a window (its first and last small run).
+      const items: { big: boolean; begin: number; end: number; perms: number; window: number }[] = [];
+      for (const p of exact) {
+        const last = items[items.length - 1];
+        const window = Math.floor(p.begin / w);
+        if (p.end - p.begin >= w) items.push({ big: true, ...p, window });
+        else if (last !== undefined && !last.big && last.window === window) last.end = p.end;
+        else items.push({ big: false, ...p, window });
+      }
+      next = [];
+      for (let k = 0; k < items.length; k++) {
+        const it = items[k] as (typeof items)[number];
+        if (it.big) {
+          next.push({ begin: it.begin, end: it.end, perms: it.perms });
+          continue;
+        }
+        const prevEnd = next.length > 0 ? (next[next.length - 1] as MemRegion).end : 0;
+        const following = items[k + 1];
+        const begin = Math.max(it.window * w, prevEnd);
+        const end = Math.min((it.window + 1) * w, following !== undefined ? following.begin : Number.POSITIVE_INFINITY);
+        next.push({ begin, end, perms: this.andPerms(begin, end) });
+      }
+    }
+    const same = (a: MemRegion, b: MemRegion) => a.begin === b.begin && a.end === b.end && a.perms === b.perms;
+    const keep = new Set<MemRegion>();
+    const oldByBegin = new Map(this.ucMaps.map((r) => [r.begin, r]));
+    const added: MemRegion[] = [];
+    for (const r of next) {
+      const o = oldByBegin.get(r.begin);
+      if (o !== undefined && same(o, r)) keep.add(o);
+      else added.push(r);
+    }
+    for (const r of this.ucMaps) if (!keep.has(r)) this.ucUnmap(r);
+    for (const r of added) this.ucMap(r);
+    this.ucMaps = next.map((r) => {
+      const o = oldByBegin.get(r.begin);
+      return o !== undefined && keep.has(o) ? o : r;
+    });
   }
 
   /** Host address of guest `at` (reserving its chunk: address space only, no memory yet). */
@@ -717,12 +906,19 @@ export class UnicornEngine implements Engine {
     let base = this.chunks.get(chunk);
     if (base === undefined) {
       if (this.chunks.size >= MAX_ARENA_CHUNKS) {
-        throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, 'guest address space spread too wide');
+        throw new OutOfMemory(
+          'touch',
+          address,
+          size,
+          this.memoryLimit,
+          undefined,
+          'guest address space spread too wide',
+        );
       }
       const arena = this.n.arena as ArenaNative;
       const r = arena.mmap(0, ARENA_CHUNK, 3, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
       if (typeof r !== 'number' || r <= 0 || r >= 2 ** 53) {
-        throw new OutOfMemory('map', address, size, this.memoryLimit, undefined, 'host mmap failed');
+        throw new OutOfMemory('touch', address, size, this.memoryLimit, undefined, 'host mmap failed');
       }
       base = r;
       this.chunks.set(chunk, base);
@@ -744,6 +940,22 @@ export class UnicornEngine implements Engine {
     this.live();
     const out = new Uint8Array(size);
     if (size === 0) return out;
+    if (this.n.arena !== null) {
+      if (!Number.isSafeInteger(address) || address < 0 || !this.guest.covers(address, address + size)) {
+        throw new MemoryFault('read', 'unmapped', address, size);
+      }
+      // Pages never touched read as zeros without being touched.
+      const end = address + size;
+      this.active.forEachIn(address, end, (b, e) => {
+        const lo = Math.max(b, address);
+        const hi = Math.min(e, end);
+        const part = out.subarray(lo - address, hi - address);
+        if (this.n.memRead(this.uc, BigInt(lo), part, hi - lo) !== 0)
+          throw new MemoryFault('read', 'unmapped', lo, hi - lo);
+        return true;
+      });
+      return out;
+    }
     if (this.n.memRead(this.uc, BigInt(address), out, size) !== 0) {
       throw new MemoryFault('read', 'unmapped', address, size);
     }
@@ -753,6 +965,12 @@ export class UnicornEngine implements Engine {
   memWrite(address: number, data: Uint8Array): void {
     this.live();
     if (data.length === 0) return;
+    if (this.n.arena !== null) {
+      if (!Number.isSafeInteger(address) || address < 0 || !this.guest.covers(address, address + data.length)) {
+        throw new MemoryFault('write', 'unmapped', address, data.length);
+      }
+      this.activate(address, data.length, this.running);
+    }
     if (this.n.memWrite(this.uc, BigInt(address), data, data.length) !== 0) {
       throw new MemoryFault('write', 'unmapped', address, data.length);
     }
@@ -785,6 +1003,14 @@ export class UnicornEngine implements Engine {
   memRegions(): MemRegion[] {
     this.live();
     if (this.regionsCache) return this.regionsCache.map((r) => ({ ...r }));
+    if (this.n.arena !== null) {
+      const out: MemRegion[] = [];
+      this.guest.forEach((begin, end, perms) => {
+        out.push({ begin, end, perms });
+      });
+      this.regionsCache = out.map((r) => ({ ...r }));
+      return out;
+    }
     const regions = this.mappings();
     if (regions.length === 0) return [];
     const out: MemRegion[] = [];
@@ -1026,19 +1252,81 @@ export class UnicornEngine implements Engine {
         : type === UC_MEM_WRITE_UNMAPPED || type === UC_MEM_WRITE_PROT
           ? 'write'
           : 'fetch';
-    const kind: FaultKind =
+    let kind: FaultKind =
       type === UC_MEM_READ_UNMAPPED || type === UC_MEM_WRITE_UNMAPPED || type === UC_MEM_FETCH_UNMAPPED
         ? 'unmapped'
         : 'protection';
-    this.lastFault = { access, kind, address, address64, size };
+    let at = address;
+    let at64 = address64;
+    if (this.n.arena !== null && this.hookError === null) {
+      // Unicorn refused: an untouched page, a coarse region, or a real fault. The guest table decides.
+      const verdict = this.guestVerdict(access, address, Math.max(size, 1));
+      if (verdict === null) return this.letThrough(kind === 'protection', access, address, size, value);
+      kind = verdict.kind;
+      if (verdict.at !== address) {
+        at = verdict.at;
+        at64 = BigInt(verdict.at);
+      }
+    }
+    this.lastFault = { access, kind, address: at, address64: at64, size };
     let handled = false;
     for (const h of this.invalidHooks) {
       const r = this.guard(() => h.fn(access, kind, address, size, BigInt.asUintN(64, BigInt(value))));
       if (r === true) handled = true;
     }
     if (handled) this.lastFault = null;
+    // A hook that mapped the page (memMap only reserves): Unicorn must find a region on its retry.
+    if (handled && this.n.arena !== null && this.guestVerdict(access, address, Math.max(size, 1)) === null) {
+      return this.letThrough(kind === 'protection', access, address, size, value);
+    }
     return handled;
   }
+
+  /** Null when the guest may make the access, else the kind of fault and the first address refused. */
+  private guestVerdict(access: AccessKind, address: number, size: number): { kind: FaultKind; at: number } | null {
+    const need = access === 'read' ? 1 : access === 'write' ? 2 : 4;
+    const last = address + size - 1;
+    for (let page = address - (address % PAGE_SIZE); page <= last; page += PAGE_SIZE) {
+      const perms = this.guest.get(page);
+      const at = Math.max(page, address);
+      if (perms === undefined) return { kind: 'unmapped', at };
+      if ((perms & need) === 0) return { kind: 'protection', at };
+    }
+    return null;
+  }
+
+  /**
+   * The guest may make an access Unicorn refused: its pages are activated (counted against the
+   * limit) and, when Unicorn refused it for a coarse region's permissions, a write is done here,
+   * straight into host memory (Unicorn may not do it itself after a handled protection fault).
+   */
+  private letThrough(protection: boolean, access: AccessKind, address: number, size: number, value: bigint): boolean {
+    try {
+      this.activate(address, Math.max(size, 1), true);
+    } catch (e) {
+      if (this.hookError === null) this.hookError = e;
+      this.n.emuStop(this.uc);
+      return false;
+    }
+    if (protection && access === 'write' && size > 0 && size <= 8) {
+      const bytes = this.pokeBuf;
+      let v = BigInt.asUintN(64, BigInt(value));
+      for (let k = 0; k < size; k++) {
+        bytes[k] = Number(v & 0xffn);
+        v >>= 8n;
+      }
+      const arena = this.n.arena as ArenaNative;
+      for (let k = 0; k < size; ) {
+        const a = address + k;
+        const n = Math.min(size - k, PAGE_SIZE - (a % PAGE_SIZE));
+        arena.poke(this.hostAddress(a, a, n), bytes.subarray(k, k + n), n);
+        k += n;
+      }
+    }
+    return true;
+  }
+
+  private readonly pokeBuf = new Uint8Array(8);
 
   private onInterrupt(intno: number): void {
     const pc = Number(this.readU64(REG_PC));
@@ -1207,19 +1495,45 @@ export class UnicornEngine implements Engine {
     const mode = count > 0 ? 'counted' : 'plain';
     if (this.translated !== 'none' && this.translated !== mode) this.flushCode();
     this.translated = mode;
-    this.running = true;
     let err: unknown;
-    try {
-      err = this.n.emuStart(this.uc, BigInt(begin), BigInt(until), 0n, count);
-    } finally {
-      this.running = false;
-      for (const cb of this.pendingUnregister) this.n.koffi.unregister(cb);
-      this.pendingUnregister = [];
+    // Instructions of earlier segments (a run that stopped for region maintenance and resumed).
+    let carried = 0;
+    let from = begin;
+    for (;;) {
+      this.running = true;
+      this.maintenanceDue = false;
+      try {
+        err = this.n.emuStart(this.uc, BigInt(from), BigInt(until), 0n, count > 0 ? count - carried : 0);
+      } finally {
+        this.running = false;
+        for (const cb of this.pendingUnregister) this.n.koffi.unregister(cb);
+        this.pendingUnregister = [];
+      }
+      if (!this.maintenanceDue) break;
+      this.maintain();
+      // The stop was ours (activations filled Unicorn's regions) and lands between blocks: resume,
+      // unless something else ended the run at the same time.
+      const ended =
+        err !== 0 ||
+        this.hookError !== null ||
+        this.exception !== null ||
+        this.exceptionHit >= 0 ||
+        this.bpHit >= 0 ||
+        this.parked ||
+        this.stopRequested;
+      const at = Number(this.readU64(REG_PC));
+      const done = this.blockInsns;
+      if (ended || at === until || (count > 0 && carried + done >= count)) break;
+      carried += done;
+      this.blockInsns = 0;
+      this.lastBlockStart = -1;
+      this.lastBlockEnd = -1;
+      from = at;
     }
     let pc = Number(this.readU64(REG_PC));
     const lf = this.lastFault as LastFault | null;
     if (err !== 0 && lf && lf.access !== 'fetch') pc = this.preciseFaultPc(pc);
-    let insns = this.counting ? this.blockInsns : Number.NaN;
+    let insns = this.counting ? carried + this.blockInsns : Number.NaN;
     if (pc >= this.lastBlockStart && pc < this.lastBlockEnd) insns -= (this.lastBlockEnd - pc) >>> 2;
     if (this.parked) insns += 1; // the gate counts as executed, as in the ts engine
     if (count > 0 && insns > count) insns = count;
@@ -1306,10 +1620,12 @@ export class UnicornEngine implements Engine {
             : err === UC_ERR_WRITE_UNMAPPED || err === UC_ERR_WRITE_PROT
               ? 'write'
               : 'fetch';
+        // The hook knows better (arena mode): Unicorn's code says what its regions refused.
         const kind: FaultKind =
-          err === UC_ERR_READ_UNMAPPED || err === UC_ERR_WRITE_UNMAPPED || err === UC_ERR_FETCH_UNMAPPED
+          f?.kind ??
+          (err === UC_ERR_READ_UNMAPPED || err === UC_ERR_WRITE_UNMAPPED || err === UC_ERR_FETCH_UNMAPPED
             ? 'unmapped'
-            : 'protection';
+            : 'protection');
         const size = f?.size ?? (access === 'fetch' ? 4 : 0);
         return new MemoryFault(access, kind, f?.address64 ?? pc, size, access === 'fetch' ? undefined : pc);
       }
@@ -1392,8 +1708,17 @@ const MAX_ARENA_CHUNKS = 4096;
  * at about 1020 separate mappings (4 of its 4096 sections each).
  */
 const MAX_UC_REGIONS = 960;
-/** Below this many regions, mappings stay separate (cheapest for Unicorn to unmap later). */
-const MERGE_FROM_REGIONS = 8;
+/**
+ * Unicorn's map/unmap cost grows faster than the number of regions (about 0.05 ms at 10, 0.5 ms at
+ * 100, 5 ms at 300 for an unmap+map), so regions are kept few: from CROWDED on, first touches
+ * make one region per granule; past SOFT, maintain() coarsens them down to TARGET (the gap up to
+ * MAX covers what one run can activate before it stops for maintenance).
+ */
+const CROWDED_UC_REGIONS = 48;
+const SOFT_UC_REGIONS = 96;
+const TARGET_UC_REGIONS = 32;
+/** Granule of activation (first touch): bytes counted against memoryLimit and given a region at once. */
+const ACTIVATE = 64 * 1024;
 const UC_ERR_NOMEM = 1;
 const MAP_PRIVATE = 0x02;
 const MAP_ANONYMOUS = 0x20;
