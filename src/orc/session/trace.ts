@@ -15,9 +15,14 @@ export interface LazyTraceEvent {
 /** Prefix of the runtime objects' names in diagnostics and `Linking …` lines. */
 export const RUNTIME_NAME_PREFIX = 'orc-rt/';
 
-export function formatLazyTrace(ev: LazyTraceEvent): string {
+/**
+ * One `[lazy]` line. Host time is left out unless `hostTimes` (`--trace-times`): without it the
+ * trace depends only on the program, its inputs and the seed, so two runs print the same bytes.
+ */
+export function formatLazyTrace(ev: LazyTraceEvent, hostTimes = false): string {
   const who = ev.info ? `${ev.info.name} -> ${ev.info.bodyName} (JITDylib ${ev.info.jd.name})` : '<unknown trampoline>';
   const what = ev.result.ok ? `resolved ${hexAddr(ev.result.address)}` : `failed: ${ev.result.error}`;
   const insns = ev.instructions === undefined ? '' : `, ${ev.instructions} insns in reentry`;
-  return `[lazy] trampoline ${hexAddr(ev.trampoline)}: ${who} ${what}${insns}, host ${ev.hostMicros} us\n`;
+  const host = hostTimes ? `, host ${ev.hostMicros} us` : '';
+  return `[lazy] trampoline ${hexAddr(ev.trampoline)}: ${who} ${what}${insns}${host}\n`;
 }
