@@ -5,26 +5,51 @@
  */
 import type { AccessKind, FaultKind } from './errors.ts';
 
+/**
+ * Page permission: no access (a guard page). Permissions combine as bit masks: `PROT_READ | PROT_WRITE`.
+ */
 export const PROT_NONE = 0;
+/** Page permission: guest loads may read the page. */
 export const PROT_READ = 1;
+/** Page permission: guest stores may write the page. */
 export const PROT_WRITE = 2;
+/** Page permission: the page may be fetched and executed. */
 export const PROT_EXEC = 4;
+/** Page permission: read, write and execute (`PROT_READ | PROT_WRITE | PROT_EXEC`). */
 export const PROT_ALL = 7;
+/** Granule of memMap/memProtect/memUnmap: addresses and sizes are multiples of 4096. */
 export const PAGE_SIZE = 4096;
 
 /** Unicorn/QEMU exception numbers passed to interrupt hooks. */
 export const INTNO_UDEF = 1;
+/** Exception number of `svc #imm` (a system call), as Unicorn reports it to `intr` hooks. */
 export const INTNO_SVC = 2;
+/** Exception number of `brk #imm` (a software breakpoint), as Unicorn reports it. */
 export const INTNO_BRK = 7;
+/** Exception number of `hvc #imm`, as Unicorn reports it. */
 export const INTNO_HVC = 11;
 
+/**
+ * Which engine: 'ts' (pure TypeScript, always available) or 'unicorn' (libunicorn2 through koffi).
+ */
 export type EngineKind = 'ts' | 'unicorn';
 
+/**
+ * A general-purpose register name: x0–x30, w0–w30 (low 32 bits), sp/wsp, pc, lr (x30), fp (x29), xzr/wzr.
+ */
 export type GprName = `x${number}` | `w${number}` | 'sp' | 'wsp' | 'pc' | 'lr' | 'fp' | 'xzr' | 'wzr';
+/**
+ * A system register name the engines expose: nzcv (flags in bits 31–28), fpcr, fpsr, tpidr_el0.
+ */
 export type SysRegName = 'nzcv' | 'fpcr' | 'fpsr' | 'tpidr_el0';
+/**
+ * A SIMD/FP register name: q0–q31 (128 bits) and its views v (= q), d (64), s (32), h (16), b (8 bits).
+ */
 export type VecName = `q${number}` | `v${number}` | `d${number}` | `s${number}` | `h${number}` | `b${number}`;
+/** Any register name regRead/regWrite accept. */
 export type RegName = GprName | SysRegName | VecName;
 
+/** One mapped region as memRegions() lists it. */
 export interface MemRegion {
   begin: number;
   /** Exclusive end. */
@@ -39,6 +64,7 @@ export interface MemRegion {
  */
 export type StopReason = 'until' | 'count' | 'stopped' | 'parked' | 'exception' | 'breakpoint';
 
+/** What start() answers: why it returned, how many instructions ran, and where pc is. */
 export interface RunResult {
   reason: StopReason;
   /** Instructions executed by this start() call. */
@@ -48,12 +74,19 @@ export interface RunResult {
   intno?: number;
 }
 
+/** Options of start(). */
 export interface StartOptions {
   /** Stop after this many instructions (Unicorn's `count`); the run returns reason 'count'. */
   count?: number;
 }
 
+/**
+ * A `code` hook (before each instruction: address, 4) or `block` hook (at each basic block's start: address, block size).
+ */
 export type CodeHook = (address: number, size: number) => void;
+/**
+ * A memory access hook: the access kind, address, size in bytes, and the value (stores: the value written; loads: the value read for `mem-read-after`, 0n for `mem-read`).
+ */
 export type MemHook = (access: AccessKind, address: number, size: number, value: bigint) => void;
 /** Return true when the fault was handled (e.g. the page got mapped) and the access should be retried. */
 export type MemInvalidHook = (
@@ -63,14 +96,21 @@ export type MemInvalidHook = (
   size: number,
   value: bigint,
 ) => boolean;
+/**
+ * An `intr` hook: called with the exception number (INTNO_SVC, INTNO_BRK, INTNO_HVC, INTNO_UDEF); pc is already past an svc/hvc.
+ */
 export type InterruptHook = (intno: number) => void;
 
+/**
+ * Address range a code/block/memory hook is limited to (inclusive bounds; default: everything).
+ */
 export interface HookRange {
   begin?: number;
   /** Inclusive end, as in Unicorn. */
   end?: number;
 }
 
+/** What hookAdd returns; pass it to hookDel. */
 export interface HookHandle {
   readonly id: number;
 }
@@ -83,6 +123,20 @@ export interface EngineContext {
   readonly kind: EngineKind;
 }
 
+/**
+ * A Unicorn-style AArch64 CPU: guest memory, registers, hooks and start/stop. Both engines (ts and
+ * unicorn) implement it with the same results; the ts engine is the pure-TypeScript one.
+ *
+ * @example
+ * ```ts
+ * const e = await createEngine('ts');
+ * e.memMap(0x10000, 0x1000, PROT_ALL);
+ * e.memWrite(0x10000, new Uint8Array(new Uint32Array([0xd28000a0, 0x91001c00]).buffer)); // movz x0,#5; add x0,x0,#7
+ * const r = e.start(0x10000, 0x10008); // { reason: 'until', instructions: 2, pc: 0x10008 }
+ * e.regRead('x0'); // 12n
+ * e.close();
+ * ```
+ */
 export interface Engine {
   readonly kind: EngineKind;
 
@@ -153,6 +207,7 @@ export interface Engine {
   close(): void;
 }
 
+/** Options of createEngine(). */
 export interface EngineOptions {
   /** Seed for anything the engine randomises (nothing today; kept for determinism contracts). */
   seed?: number;

@@ -18,6 +18,15 @@ export const RUNTIME_NAME_PREFIX = 'orc-rt/';
 /**
  * One `[lazy]` line. Host time is left out unless `hostTimes` (`--trace-times`): without it the
  * trace depends only on the program, its inputs and the seed, so two runs print the same bytes.
+ *
+ * @param ev - the reentry (trampoline, reexport, outcome, instructions, host time).
+ * @param hostTimes - add the host microseconds spent in the reentry (default false).
+ * @returns the line, newline included.
+ * @example
+ * ```ts
+ * const s = await openSession({ traceLazy: (ev) => process.stderr.write(formatLazyTrace(ev)) });
+ * // [lazy] trampoline 0x0000000010007000: greet -> greet$orc_fnbody (JITDylib main) resolved 0x0000000010011000, 129 insns in reentry
+ * ```
  */
 export function formatLazyTrace(ev: LazyTraceEvent, hostTimes = false): string {
   const who = ev.info ? `${ev.info.name} -> ${ev.info.bodyName} (JITDylib ${ev.info.jd.name})` : '<unknown trampoline>';
