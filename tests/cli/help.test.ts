@@ -99,3 +99,14 @@ it('docs/cli.md is generated from the definitions (run `npm run docs:cli` after 
       );
   }
 });
+
+it('docs/libc-fallbacks.md lists what the Process JITDylib of a session defines', async () => {
+  const { fallbackSymbols, libcMarkdown } = await import('../../src/cli/libc-doc.ts');
+  const symbols = await fallbackSymbols();
+  expect(symbols.functions).toContain('printf');
+  expect(symbols.functions).toContain('malloc');
+  expect(symbols.data).toEqual(['stdin', 'stdout', 'stderr']);
+  expect(symbols.threads).toContain('pthread_create');
+  const committed = readFileSync(new URL('../../docs/libc-fallbacks.md', import.meta.url), 'utf8');
+  expect(committed).toBe(libcMarkdown(symbols));
+});

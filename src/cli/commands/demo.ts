@@ -1,6 +1,6 @@
 /**
  * `orc-sandbox demo` (what `npm start` runs): the lazy-linking demo of examples/lazy-demo, run as
- *   orc-sandbox run --show-linked-files --trace lazy main.o -lazy greet.o -lazy math.o -lazy data.o -lazy rarely.o
+ *   npx orc-sandbox run --show-linked-files --trace lazy main.o -lazy greet.o -lazy math.o -lazy data.o -lazy rarely.o
  * from the committed objects (no compiler needed), followed by an explanation computed from the
  * session's observer events of this very run (what was linked when, which stubs were redirected).
  */
@@ -125,7 +125,7 @@ export async function demoCommand(argv: string[], io: RunCliOptions = {}): Promi
     throw new CliError(`unexpected argument '${p.positionals[0]?.value}' (arguments for the program go after --)`);
   const engine = p.options.get('engine')?.[0] ?? 'ts';
   const inputs = DEMO_INPUTS.flatMap((i) => (i.lazy ? ['-lazy', `${OBJ_DIR}${i.file}`] : [`${OBJ_DIR}${i.file}`]));
-  const cmdline = `orc-sandbox run --show-linked-files --trace lazy ${DEMO_INPUTS.map((i) => `${i.lazy ? '-lazy ' : ''}${i.file}`).join(' ')}`;
+  const cmdline = `npx orc-sandbox run --show-linked-files --trace lazy ${DEMO_INPUTS.map((i) => `${i.lazy ? '-lazy ' : ''}${i.file}`).join(' ')}`;
   const args = p.rest.length > 0 ? ` -- ${p.rest.join(' ')}` : '';
   write(`$ ${cmdline}${engine === 'ts' ? '' : ` --engine ${engine}`}${args}\n`);
   let events: DemoEvents | undefined;
