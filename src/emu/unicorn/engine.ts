@@ -49,7 +49,19 @@ import type {
   RunResult,
   StartOptions,
 } from '../engine.ts';
-import { INTNO_BRK, INTNO_HVC, INTNO_SVC, INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
+import {
+  INTNO_BRK,
+  INTNO_HVC,
+  INTNO_SVC,
+  INTNO_UDEF,
+  type InsnHook,
+  type InsnHookOptions,
+  invalidHookSees,
+  MEM_INVALID_HOOK_TYPES,
+  type MemHookType,
+  type MemInvalidHookType,
+  PAGE_SIZE,
+} from '../engine.ts';
 import {
   type AccessKind,
   AlignmentFault,
@@ -111,9 +123,12 @@ const UC_HOOK_BLOCK = 1 << 3;
 const UC_HOOK_MEM_INVALID = 0x3f0; // read/write/fetch x unmapped/prot
 const UC_HOOK_MEM_READ = 1 << 10;
 const UC_HOOK_MEM_WRITE = 1 << 11;
+const UC_HOOK_MEM_FETCH = 1 << 12;
+const UC_HOOK_MEM_READ_AFTER = 1 << 13;
 
 const UC_MEM_READ = 16;
 const UC_MEM_WRITE = 17;
+const UC_MEM_READ_AFTER = 25;
 const UC_MEM_READ_UNMAPPED = 19;
 const UC_MEM_WRITE_UNMAPPED = 20;
 const UC_MEM_FETCH_UNMAPPED = 21;
@@ -336,7 +351,10 @@ export class UnicornEngine implements Engine {
   private nextHookId = 1;
   private readonly internal: HookEntry[] = [];
   private readonly gates = new Map<number, { fn: HostGateFn; entry: HookEntry }>();
-  private invalidHooks: { id: number; fn: MemInvalidHook }[] = [];
+  private invalidHooks: { id: number; type: string; fn: MemInvalidHook }[] = [];
+  private svcHooks: { id: number; fn: InsnHook; begin: number; end: number }[] = [];
+  /** A fetch-protection fault a hook handled: start() resumes at pc (see onInvalid). */
+  private fetchRetry = false;
   private intrHooks: { id: number; fn: InterruptHook }[] = [];
   private readonly contexts = new Set<ContextCell>();
   private readonly finalizer = new FinalizationRegistry<ContextCell>((cell) => this.freeContext(cell));
@@ -907,10 +925,11 @@ export class UnicornEngine implements Engine {
   // ---- hooks ----------------------------------------------------------------------------------
 
   hookAdd(type: 'code' | 'block', fn: CodeHook, range?: HookRange): HookHandle;
-  hookAdd(type: 'mem-read' | 'mem-write', fn: MemHook, range?: HookRange): HookHandle;
-  hookAdd(type: 'mem-invalid', fn: MemInvalidHook): HookHandle;
+  hookAdd(type: MemHookType, fn: MemHook, range?: HookRange): HookHandle;
+  hookAdd(type: MemInvalidHookType, fn: MemInvalidHook): HookHandle;
   hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
-  hookAdd(type: string, fn: unknown, range?: HookRange): HookHandle {
+  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions): HookHandle;
+  hookAdd(type: string, fn: unknown, range?: HookRange | InsnHookOptions): HookHandle {
     this.live();
     const id = this.nextHookId++;
     // Unicorn: begin > end means "everywhere".
@@ -931,13 +950,17 @@ export class UnicornEngine implements Engine {
       const handle = this.addNative('code', type === 'code' ? UC_HOOK_CODE : UC_HOOK_BLOCK, cb, begin, end);
       this.hooks.set(id, { id, handle, callback: cb, begin, end });
       this.flushCode(begin, end);
-    } else if (type === 'mem-read' || type === 'mem-write') {
+    } else if (type === 'mem-read' || type === 'mem-write' || type === 'mem-read-after' || type === 'mem-fetch') {
       const user = fn as MemHook;
       const cb = this.register(
         (_uc: never, kind: never, address: never, size: never, value: never) =>
           this.guard(() =>
             user(
-              (kind as number) === UC_MEM_READ ? 'read' : (kind as number) === UC_MEM_WRITE ? 'write' : 'fetch',
+              (kind as number) === UC_MEM_READ || (kind as number) === UC_MEM_READ_AFTER
+                ? 'read'
+                : (kind as number) === UC_MEM_WRITE
+                  ? 'write'
+                  : 'fetch',
               Number(address as bigint),
               size as number,
               BigInt.asUintN(64, BigInt(value as bigint)),
@@ -945,11 +968,27 @@ export class UnicornEngine implements Engine {
           ),
         this.n.memCb,
       );
-      const handle = this.addNative('mem', type === 'mem-read' ? UC_HOOK_MEM_READ : UC_HOOK_MEM_WRITE, cb, begin, end);
+      const ucType =
+        type === 'mem-read'
+          ? UC_HOOK_MEM_READ
+          : type === 'mem-write'
+            ? UC_HOOK_MEM_WRITE
+            : type === 'mem-read-after'
+              ? UC_HOOK_MEM_READ_AFTER
+              : UC_HOOK_MEM_FETCH;
+      const handle = this.addNative('mem', ucType, cb, begin, end);
       this.hooks.set(id, { id, handle, callback: cb, begin, end });
       this.flushCode(begin, end);
-    } else if (type === 'mem-invalid') {
-      this.invalidHooks = [...this.invalidHooks, { id, fn: fn as MemInvalidHook }];
+    } else if (type in MEM_INVALID_HOOK_TYPES) {
+      // One native UC_HOOK_MEM_INVALID hook serves them all; onInvalid picks by access and kind.
+      this.invalidHooks = [...this.invalidHooks, { id, type, fn: fn as MemInvalidHook }];
+    } else if (type === 'insn') {
+      const insn = (range as InsnHookOptions | undefined)?.insn;
+      if (insn !== 'svc') throw new EngineApiError(`'insn' hooks take { insn: 'svc' }, got ${String(insn)}`);
+      // Unicorn has no UC_HOOK_INSN for SVC on AArch64: it arrives as interrupt 2 (onInterrupt).
+      const lo = range?.begin ?? 0;
+      const hi = range?.end ?? Number.MAX_SAFE_INTEGER;
+      this.svcHooks = [...this.svcHooks, { id, fn: fn as InsnHook, begin: lo, end: hi }];
     } else if (type === 'intr') {
       this.intrHooks = [...this.intrHooks, { id, fn: fn as InterruptHook }];
     } else {
@@ -968,6 +1007,7 @@ export class UnicornEngine implements Engine {
     }
     this.invalidHooks = this.invalidHooks.filter((h) => h.id !== handle.id);
     this.intrHooks = this.intrHooks.filter((h) => h.id !== handle.id);
+    this.svcHooks = this.svcHooks.filter((h) => h.id !== handle.id);
   }
 
   /**
@@ -1033,10 +1073,17 @@ export class UnicornEngine implements Engine {
     this.lastFault = { access, kind, address, address64, size };
     let handled = false;
     for (const h of this.invalidHooks) {
+      if (!invalidHookSees(h.type, access, kind)) continue;
       const r = this.guard(() => h.fn(access, kind, address, size, BigInt.asUintN(64, BigInt(value))));
       if (r === true) handled = true;
     }
     if (handled) this.lastFault = null;
+    if (handled && access === 'fetch' && kind === 'protection') {
+      // Unicorn 2.0.1 crashes the process when it retries a fetch whose page a hook re-protected
+      // or remapped: let it stop with the fault instead, and start() resumes at the same pc.
+      this.fetchRetry = true;
+      return false;
+    }
     return handled;
   }
 
@@ -1046,6 +1093,14 @@ export class UnicornEngine implements Engine {
       this.exceptionHit = intno;
       this.n.emuStop(this.uc);
       return;
+    }
+    if (intno === INTNO_SVC && this.svcHooks.length > 0) {
+      const at = pc - 4;
+      const svc = this.svcHooks.filter((h) => at >= h.begin && at <= h.end);
+      if (svc.length > 0) {
+        for (const h of svc) this.guard(() => h.fn(at));
+        return;
+      }
     }
     // A data abort reaching here is an alignment fault (see start()): never a hook's business.
     if (this.intrHooks.length === 0 || intno === EXCP_DATA_ABORT) {
@@ -1195,6 +1250,7 @@ export class UnicornEngine implements Engine {
     this.exceptionHit = -1;
     this.bpHit = -1;
     this.bpSkip = this.bps.has(begin) ? begin : -1;
+    this.fetchRetry = false;
     this.blockInsns = 0;
     this.lastBlockStart = -1;
     this.lastBlockEnd = -1;
@@ -1228,6 +1284,10 @@ export class UnicornEngine implements Engine {
       const e = this.hookError;
       this.hookError = null;
       throw e;
+    }
+    if (err === UC_ERR_FETCH_PROT && this.fetchRetry) {
+      const rest = this.start(pc, until, count > 0 ? { count: count - insns } : {});
+      return { ...rest, instructions: insns + rest.instructions };
     }
     if (this.exception) {
       const { intno, pc: at } = this.exception;
