@@ -153,9 +153,28 @@ export function invalidHookSees(type: string, access: AccessKind, kind: FaultKin
  */
 export type InsnHook = (address: number) => void;
 
+/** What an `mrs` insn hook is told: the instruction's address, its destination and system register. */
+export interface MrsHookInfo {
+  address: number;
+  /** Destination register index (0..30; 31 is xzr). */
+  rt: number;
+  op0: number;
+  op1: number;
+  crn: number;
+  crm: number;
+  op2: number;
+}
+
+/**
+ * An `mrs` instruction hook (UC_HOOK_INSN with UC_ARM64_INS_MRS): called before each `mrs`.
+ * Returning true means the hook emulated it (it wrote register `rt` itself, e.g. with setX) and
+ * the instruction is skipped; false or nothing lets the `mrs` execute normally.
+ */
+export type MrsHook = (info: MrsHookInfo) => boolean | undefined;
+
 /** Options of an 'insn' hook: which instruction, and optionally an address range. */
 export interface InsnHookOptions extends HookRange {
-  insn: 'svc';
+  insn: 'svc' | 'mrs';
 }
 
 /**
@@ -251,10 +270,11 @@ export interface Engine {
   /**
    * Adds a hook, Unicorn-style. Kinds: 'code' (before each instruction), 'block' (at each basic
    * block), MemHookType (guest loads/stores/fetches), MemInvalidHookType (faults; true = handled,
-   * retry), 'intr' (exceptions: svc, brk, hvc, undefined instructions), 'insn' with `{ insn: 'svc' }`.
+   * retry), 'intr' (exceptions: svc, brk, hvc, undefined instructions), 'insn' with `{ insn: 'svc' }`
+   * (InsnHook) or `{ insn: 'mrs' }` (MrsHook).
    * `range` limits code, block, memory and insn hooks to addresses begin..end (inclusive).
-   * Tiers (ts engine): 'code', 'block' and MemHookType hooks make it run in its interpreter (no
-   * translated JavaScript) while installed; 'intr', 'insn' (svc) and MemInvalidHookType hooks keep
+   * Tiers (ts engine): 'code', 'block', MemHookType and 'insn' mrs hooks make it run in its
+   * interpreter (no translated JavaScript) while installed; 'intr', 'insn' svc and MemInvalidHookType hooks keep
    * the translation tier (translated code leaves it with exact state before calling them). The unicorn
    * engine flushes translated blocks of the hook's range so the hook is seen at once.
    * Hooks added or deleted inside a hook take effect at the next start().
@@ -264,7 +284,8 @@ export interface Engine {
   hookAdd(type: MemHookType, fn: MemHook, range?: HookRange): HookHandle;
   hookAdd(type: MemInvalidHookType, fn: MemInvalidHook): HookHandle;
   hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
-  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions): HookHandle;
+  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions & { insn: 'svc' }): HookHandle;
+  hookAdd(type: 'insn', fn: MrsHook, options: InsnHookOptions & { insn: 'mrs' }): HookHandle;
   /** Removes a hook (an unknown or already removed handle is ignored). */
   hookDel(handle: HookHandle): void;
 

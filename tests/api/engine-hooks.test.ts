@@ -2,7 +2,7 @@
  * Unicorn's hook kinds on both engines: memory hooks by kind (read: before, value 0; read-after:
  * the loaded value; write: before the permission check, the stored value; fetch: never for a
  * successful fetch, as native Unicorn 2), invalid-access hooks by access and fault kind (true: the
- * fault is handled and the access retried), and `insn` hooks on svc. The ts engine's call sequence
+ * fault is handled and the access retried), and `insn` hooks on svc and mrs. The ts engine's call sequence
  * is asserted as concrete lines; the oracle test requires native Unicorn to produce the same.
  */
 import { expect, it } from 'vitest';
@@ -97,6 +97,37 @@ async function fetchScenario(kind: EngineKind): Promise<string[]> {
   return log;
 }
 
+/** mrs tpidr_el0 / nzcv / fpcr: the hook emulates nzcv (writes x1, skips it), lets the others run. */
+async function mrsScenario(kind: EngineKind): Promise<string[]> {
+  const e = await createEngine(kind);
+  const log: string[] = [];
+  try {
+    e.memMap(0x10000, 0x1000, PROT_ALL);
+    e.memWrite(0x10000, code([0xd53bd040, 0xd53b4201, 0xd53b4402, 0xd53bd043]));
+    e.regWrite('tpidr_el0', 0x77);
+    e.regWrite('nzcv', 0x6000_0000);
+    e.hookAdd(
+      'insn',
+      (i) => {
+        log.push(`mrs at 0x${i.address.toString(16)} x${i.rt} s${i.op0}_${i.op1}_c${i.crn}_c${i.crm}_${i.op2}`);
+        if (i.crn === 4 && i.crm === 2) {
+          e.setX(i.rt, 0x1234);
+          return true;
+        }
+        return false;
+      },
+      { insn: 'mrs', begin: 0x10000, end: 0x10008 },
+    );
+    const r = e.start(0x10000, 0x10010);
+    log.push(
+      `end ${r.reason} ${r.instructions} x0=${e.regRead('x0')} x1=${e.regRead('x1')} x2=${e.regRead('x2')} x3=${e.regRead('x3')}`,
+    );
+  } finally {
+    e.close();
+  }
+  return log;
+}
+
 const EXPECTED_ALL = [
   'mem-write write 0x20000 8 0x1234',
   'mem-read read 0x20000 8 0x0',
@@ -125,6 +156,15 @@ it('ts engine: memory hooks by kind, invalid hooks by kind with retry, svc insn 
     'mem-fetch-unmapped fetch unmapped 0x50000 4',
     'mem-fetch-prot fetch protection 0x60000 4',
     'ends until/until x9=9 x10=7',
+  ]);
+});
+
+it('mrs insn hooks: see each mrs in their range with its fields; true skips it (ts engine)', async () => {
+  expect(await mrsScenario('ts')).toEqual([
+    'mrs at 0x10000 x0 s3_3_c13_c0_2',
+    'mrs at 0x10004 x1 s3_3_c4_c2_0',
+    'mrs at 0x10008 x2 s3_3_c4_c4_0',
+    'end until 4 x0=119 x1=4660 x2=0 x3=119',
   ]);
 });
 
@@ -159,6 +199,8 @@ it('bad hook requests are typed errors; which hooks keep the ts translation tier
   try {
     expect(() => e.hookAdd('mem-everything' as 'mem-read', () => {})).toThrow(EngineApiError);
     expect(() => e.hookAdd('insn', () => {}, { insn: 'hvc' as 'svc' })).toThrow(EngineApiError);
+    // mrs hooks look at every instruction: the interpreter (checked below with the loop).
+    const mrs = e.hookAdd('insn', () => false, { insn: 'mrs' });
     e.memMap(0x10000, 0x1000, PROT_ALL);
     // mov x0,#100; subs x0,x0,#1; b.ne -4
     e.memWrite(0x10000, code([0xd2800c80, 0xf1000400, 0x54ffffe1]));
@@ -168,6 +210,8 @@ it('bad hook requests are typed errors; which hooks keep the ts translation tier
       e.start(0x10000, 0x1000c);
       return e.translatedRegions;
     };
+    expect(run()).toBe(0);
+    e.hookDel(mrs);
     const keep = [
       e.hookAdd('insn', () => {}, { insn: 'svc' }),
       e.hookAdd('mem-read-unmapped', () => false),
@@ -188,6 +232,9 @@ describeWithOracles(['unicorn'], 'hook call sequences: ts engine vs native Unico
   it('the same memory, invalid-access and svc hook calls in the same order', async () => {
     expect(await memoryScenario('unicorn', true)).toEqual(await memoryScenario('ts', true));
     expect(await memoryScenario('unicorn', false)).toEqual(await memoryScenario('ts', false));
+  });
+  it('the same mrs hook calls and results', async () => {
+    expect(await mrsScenario('unicorn')).toEqual(await mrsScenario('ts'));
   });
   it('the same fetch-unmapped and fetch-protection handling (mem-fetch: never for a good fetch)', async () => {
     expect(await fetchScenario('unicorn')).toEqual(await fetchScenario('ts'));

@@ -31,6 +31,8 @@ import {
   MEM_INVALID_HOOK_TYPES,
   type MemHookType,
   type MemInvalidHookType,
+  type MrsHook,
+  type MrsHookInfo,
   PAGE_SIZE,
 } from '../engine.ts';
 import {
@@ -203,7 +205,8 @@ export class TsEngine implements Engine {
   hookAdd(type: MemHookType, fn: MemHook, range?: HookRange): HookHandle;
   hookAdd(type: MemInvalidHookType, fn: MemInvalidHook): HookHandle;
   hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
-  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions): HookHandle;
+  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions & { insn: 'svc' }): HookHandle;
+  hookAdd(type: 'insn', fn: MrsHook, options: InsnHookOptions & { insn: 'mrs' }): HookHandle;
   hookAdd(type: string, fn: unknown, range?: HookRange | InsnHookOptions): HookHandle {
     const known =
       type === 'code' ||
@@ -214,13 +217,16 @@ export class TsEngine implements Engine {
       type === 'mem-read-after' ||
       type === 'mem-fetch' ||
       type in MEM_INVALID_HOOK_TYPES;
+    let kind = type;
     if (type === 'insn') {
       const insn = (range as InsnHookOptions | undefined)?.insn;
-      if (insn !== 'svc') throw new EngineApiError(`'insn' hooks take { insn: 'svc' }, got ${String(insn)}`);
+      if (insn !== 'svc' && insn !== 'mrs')
+        throw new EngineApiError(`'insn' hooks take { insn: 'svc' | 'mrs' }, got ${String(insn)}`);
+      kind = insn === 'svc' ? 'insn' : 'insn-mrs';
     } else if (!known) throw new EngineApiError(`unknown hook type '${type}'`);
     const begin = range?.begin ?? 0;
     const end = range?.end ?? Number.MAX_SAFE_INTEGER;
-    const entry: HookEntry = { id: this.nextHookId++, type, fn, begin, end };
+    const entry: HookEntry = { id: this.nextHookId++, type: kind, fn, begin, end };
     this.hooks.push(entry);
     this.refreshObserver();
     return { id: entry.id };
@@ -330,7 +336,9 @@ export class TsEngine implements Engine {
     this.exceptionHit = -1;
     const codeHooks = this.hooksOf('code');
     const blockHooks = this.hooksOf('block');
-    const singleStep = codeHooks.length > 0;
+    const mrsHooks = this.hooksOf('insn-mrs');
+    // mrs hooks look at each instruction before it runs: one instruction at a time, as code hooks.
+    const singleStep = codeHooks.length > 0 || mrsHooks.length > 0;
     // Translated blocks run without per-instruction or per-access hooks, so those disable them.
     // Interrupt and invalid-memory hooks run where translated code has left with exact state.
     const jitOn =
@@ -443,6 +451,12 @@ export class TsEngine implements Engine {
           for (const h of codeHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
           if (this.stopRequested) return this.result('stopped', startCount);
           if (s.pc !== pc) continue; // a hook redirected execution
+          if (mrsHooks.length > 0 && this.mrsHandled(mrsHooks, pc)) {
+            s.icount += 1;
+            s.pc = pc + 4;
+            atBlockStart = block.ops.length === 1 && !block.fallthrough;
+            continue;
+          }
         }
         for (; i < n; i++) (ops[i] as Op)(s);
       } catch (e) {
@@ -618,6 +632,24 @@ export class TsEngine implements Engine {
       exact += BigInt(c) * BigInt(hi - BASE) * 4294967296n;
     }
     return BigInt.asUintN(64, exact);
+  }
+
+  /** Calls the mrs hooks when the word at pc is an MRS; true when one emulated it (skip it). */
+  private mrsHandled(hooks: readonly HookEntry[], pc: number): boolean {
+    const w = this.mem.fetch32(pc);
+    if ((w & 0xfff00000) >>> 0 !== 0xd5300000) return false;
+    const info: MrsHookInfo = {
+      address: pc,
+      rt: w & 31,
+      op0: 2 + ((w >>> 19) & 1),
+      op1: (w >>> 16) & 7,
+      crn: (w >>> 12) & 15,
+      crm: (w >>> 8) & 15,
+      op2: (w >>> 5) & 7,
+    };
+    let handled = false;
+    for (const h of hooks) if (pc >= h.begin && pc <= h.end && (h.fn as MrsHook)(info) === true) handled = true;
+    return handled;
   }
 
   /** Unicorn semantics: an invalid-access hook that returns true gets the access retried. */

@@ -60,6 +60,7 @@ import {
   MEM_INVALID_HOOK_TYPES,
   type MemHookType,
   type MemInvalidHookType,
+  type MrsHook,
   PAGE_SIZE,
 } from '../engine.ts';
 import {
@@ -125,6 +126,8 @@ const UC_HOOK_MEM_READ = 1 << 10;
 const UC_HOOK_MEM_WRITE = 1 << 11;
 const UC_HOOK_MEM_FETCH = 1 << 12;
 const UC_HOOK_MEM_READ_AFTER = 1 << 13;
+const UC_HOOK_INSN = 1 << 1;
+const UC_ARM64_INS_MRS = 1;
 
 const UC_MEM_READ = 16;
 const UC_MEM_WRITE = 17;
@@ -197,6 +200,9 @@ interface Native {
   memCb: KoffiType;
   invalidCb: KoffiType;
   intrCb: KoffiType;
+  insnSysCb: KoffiType;
+  cpReg: KoffiType;
+  hookAddInsn: NativeFn;
   regionArray: (n: number) => KoffiType;
 }
 
@@ -255,6 +261,16 @@ function loadNative(): Native {
     'bool orc_uc_invalid_cb(void *uc, int type, uint64_t address, int size, int64_t value, void *user)',
   );
   const intrCb = koffi.proto('void orc_uc_intr_cb(void *uc, uint32_t intno, void *user)');
+  // uc_cb_insn_sys_t: (uc, destination uc_arm64_reg, const uc_arm64_cp_reg *, user) -> 1 = skip it.
+  const insnSysCb = koffi.proto('uint32_t orc_uc_insn_sys_cb(void *uc, int reg, void *cp, void *user)');
+  const cpReg = koffi.struct('orc_uc_arm64_cp_reg', {
+    crn: 'uint32_t',
+    crm: 'uint32_t',
+    op0: 'uint32_t',
+    op1: 'uint32_t',
+    op2: 'uint32_t',
+    val: 'uint64_t',
+  });
   const region = koffi.struct('orc_uc_mem_region', { begin: 'uint64_t', end: 'uint64_t', perms: 'uint32_t' });
   const hookAdd = (cb: KoffiType): NativeFn =>
     (lib as KoffiLib).func('uc_hook_add', 'int', [
@@ -289,6 +305,7 @@ function loadNative(): Native {
       hookAddMem: hookAdd(memCb),
       hookAddInvalid: hookAdd(invalidCb),
       hookAddIntr: hookAdd(intrCb),
+      hookAddInsn: hookAdd(insnSysCb),
       hookDel: lib.func('int uc_hook_del(void *uc, size_t hh)'),
       ctl: lib.func('int uc_ctl(void *uc, int control, ...)'),
       contextAlloc: lib.func('int uc_context_alloc(void *uc, _Out_ void **context)'),
@@ -299,6 +316,8 @@ function loadNative(): Native {
       memCb,
       invalidCb,
       intrCb,
+      insnSysCb,
+      cpReg,
       regionArray: (n) => koffi.array(region, n),
     };
   } catch (e) {
@@ -928,7 +947,8 @@ export class UnicornEngine implements Engine {
   hookAdd(type: MemHookType, fn: MemHook, range?: HookRange): HookHandle;
   hookAdd(type: MemInvalidHookType, fn: MemInvalidHook): HookHandle;
   hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
-  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions): HookHandle;
+  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions & { insn: 'svc' }): HookHandle;
+  hookAdd(type: 'insn', fn: MrsHook, options: InsnHookOptions & { insn: 'mrs' }): HookHandle;
   hookAdd(type: string, fn: unknown, range?: HookRange | InsnHookOptions): HookHandle {
     this.live();
     const id = this.nextHookId++;
@@ -982,9 +1002,34 @@ export class UnicornEngine implements Engine {
     } else if (type in MEM_INVALID_HOOK_TYPES) {
       // One native UC_HOOK_MEM_INVALID hook serves them all; onInvalid picks by access and kind.
       this.invalidHooks = [...this.invalidHooks, { id, type, fn: fn as MemInvalidHook }];
+    } else if (type === 'insn' && (range as InsnHookOptions | undefined)?.insn === 'mrs') {
+      const user = fn as MrsHook;
+      const cb = this.register((_uc: never, reg: never, cp: never) => {
+        const pc = Number(this.readU64(REG_PC));
+        if (pc < begin && begin <= end) return 0;
+        if (begin <= end && pc > end) return 0;
+        const r = reg as number;
+        const rt = r >= REG_X0 && r <= REG_X0 + 28 ? r - REG_X0 : r === REG_X29 ? 29 : r === REG_X30 ? 30 : 31;
+        const c = this.n.koffi.decode(cp, this.n.cpReg) as {
+          crn: number;
+          crm: number;
+          op0: number;
+          op1: number;
+          op2: number;
+        };
+        const info = { address: pc, rt, op0: c.op0, op1: c.op1, crn: c.crn, crm: c.crm, op2: c.op2 };
+        return this.guard(() => user(info)) === true ? 1 : 0;
+      }, this.n.insnSysCb);
+      const out = [0];
+      this.check(
+        this.n.hookAddInsn(this.uc, out, UC_HOOK_INSN, cb, null, BigInt(1), BigInt(0), 'int', UC_ARM64_INS_MRS),
+        'uc_hook_add',
+      );
+      this.hooks.set(id, { id, handle: out[0] as number, callback: cb, begin, end });
+      this.flushCode(begin, end);
     } else if (type === 'insn') {
       const insn = (range as InsnHookOptions | undefined)?.insn;
-      if (insn !== 'svc') throw new EngineApiError(`'insn' hooks take { insn: 'svc' }, got ${String(insn)}`);
+      if (insn !== 'svc') throw new EngineApiError(`'insn' hooks take { insn: 'svc' | 'mrs' }, got ${String(insn)}`);
       // Unicorn has no UC_HOOK_INSN for SVC on AArch64: it arrives as interrupt 2 (onInterrupt).
       const lo = range?.begin ?? 0;
       const hi = range?.end ?? Number.MAX_SAFE_INTEGER;
