@@ -5,6 +5,8 @@
 //   node bin/build.js            JavaScript only (esbuild, one output file per source file)
 //   node bin/build.js --types    also the .d.ts declarations (tsc), for the package
 //   node bin/build.js --if-stale build only when a source is newer than the last build
+//   node bin/build.js --web      also the step-through page (Vite) into dist/web-page/, which
+//                                `orc-sandbox serve` serves without Vite (the package ships it)
 //
 // dist/ mirrors the repository root (dist/src/…, dist/runtime-aarch64/…), so a module's
 // `new URL('../../../examples/…', import.meta.url)` means the same relative place in both trees;
@@ -128,11 +130,28 @@ export async function buildJs() {
   const manifest = { version, commands: await describeCommands() };
   writeFileSync(join(out, 'src/cli/cli-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(out, 'build-stamp.json'), `${JSON.stringify({ sourcesNewest, files: files.join('\n') })}\n`);
+  // The page is built separately (--web, minutes of Vite); a JavaScript-only rebuild keeps it.
+  if (existsSync(join(DIST, PAGE_DIR))) cpSync(join(DIST, PAGE_DIR), join(out, PAGE_DIR), { recursive: true });
   const old = `${DIST}.old-${process.pid}`;
   if (existsSync(DIST)) renameSync(DIST, old);
   renameSync(out, DIST);
   rmSync(old, { recursive: true, force: true });
   return { files: files.length, ms: performance.now() - started };
+}
+
+/** Where `--web` puts the built page (src/cli/commands/serve.ts looks for it there). */
+const PAGE_DIR = 'web-page';
+
+/** The step-through page, built with web/vite.config.ts into dist/web-page/. */
+export async function buildWeb() {
+  const started = performance.now();
+  const vite = await import('vite');
+  await vite.build({
+    configFile: join(ROOT, 'web', 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: join(DIST, PAGE_DIR), emptyOutDir: true },
+  });
+  return { ms: performance.now() - started };
 }
 
 export function buildTypes() {
@@ -147,4 +166,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const r = await buildJs();
   if (args.includes('--types')) buildTypes();
   process.stderr.write(`orc-sandbox: compiled ${r.files} files into dist/ in ${Math.round(r.ms)} ms\n`);
+  if (args.includes('--web')) {
+    const w = await buildWeb();
+    process.stderr.write(`orc-sandbox: built the web page into dist/${PAGE_DIR}/ in ${Math.round(w.ms)} ms\n`);
+  }
 }

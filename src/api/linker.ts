@@ -14,6 +14,7 @@ export {
   type Rule,
   type RuleOutcome,
 } from '../linker/check/checker.ts';
+export { checkEnvironment } from '../linker/check/environment.ts';
 export { ArchiveFormatError, CheckError, ElfFormatError, LinkError } from '../linker/errors.ts';
 export {
   type LinkedSymbol,
@@ -25,6 +26,11 @@ export {
   type Pass,
   type PassConfiguration,
 } from '../linker/link.ts';
+export {
+  EngineMemoryManager,
+  type EngineMemoryManagerOptions,
+  type JITLinkMemoryManager,
+} from '../linker/memory.ts';
 export {
   collectLinkInfo,
   type LinkInfo,

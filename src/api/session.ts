@@ -29,6 +29,20 @@ export interface SandboxObject {
  *
  * @throws whatever `addObject` throws for a malformed object (a typed ELF/linker error naming the
  *   object); the session is closed first, so no executor (worker) is left behind.
+ *
+ * @param objects - the objects in link order, each with its name and whether it links lazily.
+ * @param options - the session's options (seed, engine, executor, output sinks, …).
+ * @returns the open session; run it, then close() it.
+ * @example
+ * ```ts
+ * import { openSessionWithObjects } from 'orc-sandbox';
+ * const s = await openSessionWithObjects([
+ *   { name: 'main.o', bytes: mainBytes },
+ *   { name: 'math.o', bytes: mathBytes, lazy: true },
+ * ], { seed: 7 });
+ * const { status, instructions } = await s.run('main');
+ * await s.close();
+ * ```
  */
 export async function openSessionWithObjects(
   objects: readonly SandboxObject[],
@@ -66,6 +80,14 @@ export interface StubState {
  * Every lazy reexport of the session with its stub pointer read from executor memory, sorted by
  * name. Valid after `link`/`run` (before the first link there are no reexports: the result is
  * empty) and after the run ended (the executor keeps its memory until `close`).
+ *
+ * @param session - a session that has linked (or run) its program.
+ * @returns one row per lazy reexport: its stub pointer and whether it targets the body yet.
+ * @example
+ * ```ts
+ * await s.run('main');
+ * const called = (await stubStates(s)).filter((st) => st.resolved).map((st) => st.name); // e.g. ['fib', 'greet']
+ * ```
  */
 export async function stubStates(session: OrcSession): Promise<StubState[]> {
   const rows: StubState[] = [];

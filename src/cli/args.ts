@@ -4,7 +4,19 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+/**
+ * One command-line option. Every command declares its options as one table of these
+ * (`Record<name, OptionSpec>`, the name is the long spelling without `--`); the same table drives
+ * the parser (parseArgs), `--help` and docs/cli.md (src/cli/help.ts), so an option cannot be
+ * parsed without being described. To add an option: add an entry to the command's table with a
+ * `description` (and `valueName` when it takes a value), read it from `Parsed.options`, and run
+ * `npm run docs:cli` to regenerate docs/cli.md (tests/cli/help.test.ts fails until you do).
+ */
 export interface OptionSpec {
+  /** One line for --help and docs/cli.md: what the option does, its default. */
+  description: string;
+  /** Placeholder of the value in help and usage lines (e.g. `N`, `FILE`); implies nothing. */
+  valueName?: string;
   /** Takes a value (`--seed 3` or `--seed=3`). */
   value?: boolean;
   /** May be given several times (values collected in order). */
@@ -12,6 +24,9 @@ export interface OptionSpec {
   /** Other spellings, e.g. `-lazy` for `--lazy`. */
   aliases?: string[];
 }
+
+/** A command's option table (see OptionSpec). */
+export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
 export interface Parsed {
   options: Map<string, string[]>;
@@ -25,7 +40,7 @@ export interface Parsed {
  * Parses argv against `spec`. Flags listed in `positionalMarkers` apply to the next positional
  * only (llvm-jitlink's `-lazy` semantics).
  */
-export function parseArgs(argv: string[], spec: Record<string, OptionSpec>, positionalMarkers: string[] = []): Parsed {
+export function parseArgs(argv: string[], spec: OptionTable, positionalMarkers: string[] = []): Parsed {
   const byName = new Map<string, string>();
   for (const [name, s] of Object.entries(spec)) {
     byName.set(`--${name}`, name);

@@ -5,11 +5,28 @@
  * command's summary and usage, and the package version, to cli-manifest.json beside this file.
  */
 import { readFileSync } from 'node:fs';
-import { CliError } from './args.ts';
+import { CliError, type OptionTable } from './args.ts';
+import { commandHelp } from './help.ts';
 
+/** One example of a command line, as a user types it after `npm install orc-sandbox`. */
+export interface CommandExample {
+  command: string;
+  explanation: string;
+}
+
+/**
+ * A subcommand. `options` is the one table its parser, its `--help` and docs/cli.md all use
+ * (see OptionSpec in args.ts for how to add an option).
+ */
 export interface Command {
+  /** One line: what the command does. */
   summary: string;
+  /** Synopsis, one form per line, starting with `orc-sandbox NAME`. */
   usage: string;
+  /** Paragraphs after the synopsis: operands, exit status, what the output means. */
+  description?: string;
+  options: OptionTable;
+  examples: readonly CommandExample[];
   run(argv: string[]): Promise<number>;
 }
 
@@ -40,6 +57,13 @@ export interface CommandInfo {
 export interface CliManifest {
   version: string;
   commands: CommandInfo[];
+}
+
+/** Every command's definition, in COMMAND_NAMES order (docs/cli.md; throws when one cannot load). */
+export async function loadCommands(): Promise<{ name: string; command: Command }[]> {
+  const out: { name: string; command: Command }[] = [];
+  for (const [name, load] of Object.entries(COMMANDS)) out.push({ name, command: await load() });
+  return out;
 }
 
 /** Loads every command module: for the build's manifest, and for help in a source checkout. */
@@ -75,11 +99,12 @@ export function packageVersion(): string {
 async function help(): Promise<string> {
   const commands = readManifest()?.commands ?? (await describeCommands());
   const lines = ['usage: orc-sandbox <command> [options]', '       orc-sandbox --version', '', 'commands:'];
-  for (const c of commands) {
-    lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
-    if (c.usage) lines.push(`  ${' '.repeat(10)} ${c.usage}`);
-  }
-  lines.push('', "Run 'orc-sandbox <command> --help' for a command's options.");
+  for (const c of commands) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  lines.push(
+    '',
+    "Run 'orc-sandbox <command> --help' for a command's options and examples (all of them: docs/cli.md).",
+    'Start with: npx orc-sandbox demo',
+  );
   return lines.join('\n');
 }
 
@@ -108,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
   const end = rest.indexOf('--');
   const own = end < 0 ? rest : rest.slice(0, end);
   if (own.includes('--help') || own.includes('-h')) {
-    process.stdout.write(`${command.summary}\nusage: ${command.usage}\n`);
+    process.stdout.write(commandHelp(name, command));
     return 0;
   }
   try {

@@ -13,12 +13,8 @@ import { type OrcSession, openSession } from '../orc/session/session.ts';
 import { formatLazyTrace } from '../orc/session/trace.ts';
 import { CliError, flag, intOption, type OptionSpec, parseArgs } from './args.ts';
 
-export interface RunOptionSpec extends OptionSpec {
-  /** One line for --help and the docs. */
-  description: string;
-  /** Placeholder of the value in usage lines. */
-  valueName?: string;
-}
+/** An option of the run family: the common OptionSpec (description and valueName included). */
+export type RunOptionSpec = OptionSpec;
 
 const TRACE_KINDS = ['lazy'] as const;
 
@@ -38,7 +34,15 @@ export const RUN_OPTIONS: Readonly<Record<string, RunOptionSpec>> = {
     description: 'define an absolute symbol in main (address below 2^52)',
   },
   'show-linked-files': { description: 'print `Linking <graph>` for every graph linked' },
-  trace: { value: true, repeat: true, valueName: 'lazy', description: 'trace lazy reentries on stderr' },
+  trace: {
+    value: true,
+    repeat: true,
+    valueName: 'lazy',
+    description: 'trace lazy reentries on stderr, one [lazy] line each (deterministic: no host timings)',
+  },
+  'trace-times': {
+    description: 'add the host time spent in each lazy reentry to --trace lazy lines (varies run to run)',
+  },
   'max-insns': { value: true, valueName: 'N', description: 'instruction budget of the run' },
   seed: { value: true, valueName: 'S', description: 'seed of the thread scheduler, getrandom and the session' },
   noexec: { aliases: ['-noexec'], description: 'link the entry point and stop (nothing runs)' },
@@ -147,6 +151,8 @@ export interface RunInvocation {
   gdb: string | undefined;
   /** Values of the caller's extra options. */
   extra: Map<string, string[]>;
+  /** `--trace-times`: host microseconds in `--trace lazy` lines. */
+  traceTimes: boolean;
 }
 
 export interface RunIo {
@@ -194,6 +200,7 @@ export function parseRunInvocation(
       traces.add(k);
     }
   }
+  if (flag(p, 'trace-times') && !traces.has('lazy')) throw new CliError('--trace-times needs --trace lazy');
   if (p.positionals.length === 0) throw new CliError('give at least one object file');
   const abs = new Map<string, number>();
   for (const a of p.options.get('abs') ?? []) {
@@ -250,6 +257,7 @@ export function parseRunInvocation(
     noexec: flag(p, 'noexec'),
     gdb: p.options.get('gdb')?.[0],
     extra: extraValues,
+    traceTimes: flag(p, 'trace-times'),
   };
 }
 
@@ -273,7 +281,7 @@ export async function openRunSession(
     ...s,
     stdout: (b) => out.write(dec1.decode(b, { stream: true })),
     stderr: (b) => out.writeErr(dec2.decode(b, { stream: true })),
-    traceLazy: s.traceLazy ? (ev) => out.writeErr(formatLazyTrace(ev)) : false,
+    traceLazy: s.traceLazy ? (ev) => out.writeErr(formatLazyTrace(ev, inv.traceTimes)) : false,
     showLinkedFiles: s.showLinkedFiles ? out.write : false,
     ...more,
   });

@@ -28,10 +28,14 @@ const MOV_X29_SP = 0x910003fd;
 export const SUB_X0_X30_8 = 0xd10023c0;
 const REENTRY_NOTE = "reentry routine: its x29 points at the caller's pair pushed by the trampoline";
 
+/**
+ * A debugger request that cannot be done now (no program running, unknown symbol, bad expression); the message says why.
+ */
 export class DebugError extends Error {
   override name = 'DebugError';
 }
 
+/** A breakpoint or watchpoint of a DebugControl (pending until its symbol is linked). */
 export interface Breakpoint {
   id: number;
   type: 'breakpoint' | 'watchpoint';
@@ -45,6 +49,9 @@ export interface Breakpoint {
   watch?: { kind: 'write' | 'read' | 'access'; size: number; old: bigint | undefined };
 }
 
+/**
+ * Why a DebugControl stop happened (exported as DebugStopReason): a breakpoint, watchpoint, step, lazy event, fault, …
+ */
 export type StopReason =
   | { kind: 'breakpoint'; bp: Breakpoint }
   | { kind: 'watchpoint'; bp: Breakpoint; access: 'read' | 'write'; old: bigint | undefined; value: bigint }
@@ -56,6 +63,7 @@ export type StopReason =
   | { kind: 'interrupt' }
   | { kind: 'fault'; signal: number; message: string };
 
+/** What DebugControl.go() answers: a stop, the program's exit, a kill, or an error. */
 export type DebugEvent =
   /** instructions: executed by the engine so far (the executor's count at the stop). */
   | { kind: 'stop'; reason: StopReason; pc: number; thread: number; instructions: number }
@@ -63,17 +71,22 @@ export type DebugEvent =
   | { kind: 'killed' }
   | { kind: 'error'; error: Error };
 
+/**
+ * One entry of the lazy-linking event log (stub creation, reentry, lookup, link, redirect, resume).
+ */
 export interface LazyEvent {
   seq: number;
   kind: 'create' | 'reentry' | 'lookup' | 'link' | 'redirect' | 'resume' | 'fail';
   text: string;
 }
 
+/** One frame of a backtrace: its pc and, for the reentry routine, a note. */
 export interface Frame {
   pc: number;
   note?: string;
 }
 
+/** One lazy reexport's stub: trampoline, stub, pointer and what the pointer targets now. */
 export interface StubRow {
   info: CallThroughInfo;
   trampoline: number;
@@ -84,6 +97,7 @@ export interface StubRow {
   resolved: boolean;
 }
 
+/** Callbacks of DebugControl.observe (stops, lazy events, breakpoints armed, graphs linked). */
 export interface ControlObserver {
   onStop?(ev: DebugEvent): void;
   onLazyEvent?(ev: LazyEvent): void;
@@ -93,6 +107,7 @@ export interface ControlObserver {
   onLinked?(graph: string): void;
 }
 
+/** How DebugControl.create opens and runs the program. */
 export interface ControlOptions {
   /** Opens a fresh session with the program's inputs added (called again by `run` to restart). */
   open: () => Promise<DebugSession>;
@@ -101,7 +116,14 @@ export interface ControlOptions {
   maxInstructions?: number | undefined;
 }
 
-/** gdb-level resumptions. */
+/**
+ * gdb-level resumptions.
+ *
+ * @example
+ * ```ts
+ * await control.go({ kind: 'stepi', count: 3 });
+ * ```
+ */
 export type Action =
   | { kind: 'continue' }
   | { kind: 'stepi'; count: number }
@@ -124,6 +146,23 @@ const isCall = (w: number | undefined): boolean =>
   w !== undefined && ((w & 0xfc000000) >>> 0 === 0x94000000 || (w & 0xfffffc1f) >>> 0 === 0xd63f0000);
 const u64 = (b: Uint8Array, at = 0): bigint => new DataView(b.buffer, b.byteOffset + at, 8).getBigUint64(0, true);
 
+/**
+ * The debugger's engine (what `orc-sandbox debug` drives): breakpoints by symbol or address
+ * (pending until the symbol links), watchpoints, stepping (stepi/nexti/finish/until/advance),
+ * continue to the next lazy-linking event, registers, memory, backtraces and the lazy stub table,
+ * over a session opened by `options.open` (reopened by restart()).
+ *
+ * @example
+ * ```ts
+ * import { DebugControl } from 'orc-sandbox/debug';
+ * import { openSessionWithObjects } from 'orc-sandbox';
+ * const control = await DebugControl.create({ open: () => openSessionWithObjects(objects), entry: 'main' });
+ * await control.addBreakpoint('greet');
+ * const ev = await control.go({ kind: 'continue' }); // { kind: 'stop', reason: { kind: 'breakpoint', … }, pc, … }
+ * console.log((await control.registers()).x[0]);
+ * await control.close();
+ * ```
+ */
 export class DebugControl {
   readonly symbols = new SymbolTable();
   /** Source lines of the linked objects that carry DWARF. */
@@ -1074,7 +1113,17 @@ function isStop(r: DebugStop | ProgramResult | Error | undefined): r is DebugSto
   return r !== undefined && !(r instanceof Error) && 'reason' in r && 'pc' in r && 'thread' in r;
 }
 
-/** A register as an expression value, with gdb's types ($x0 long, $w0 int, $sp void *, $pc code pointer). */
+/**
+ * A register as an expression value, with gdb's types ($x0 long, $w0 int, $sp void *, $pc code pointer).
+ *
+ * @param regs - the registers of a stop (DebugControl.registers()).
+ * @param name - x0–x30, w0–w30, sp, pc, lr, fp, nzcv, q0–q31/d/s (as gdb's $names, without $).
+ * @returns the value with its gdb type, or undefined for an unknown name.
+ * @example
+ * ```ts
+ * const v = registerValue(await control.registers(), 'x0'); // { type: { k: 'int', t: 'long' }, v: 12n }
+ * ```
+ */
 export function registerValue(regs: DebugRegisters, name: string): Value | undefined {
   const x = /^x(\d+)$/.exec(name);
   if (x && Number(x[1]) <= 30)

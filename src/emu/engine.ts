@@ -5,26 +5,51 @@
  */
 import type { AccessKind, FaultKind } from './errors.ts';
 
+/**
+ * Page permission: no access (a guard page). Permissions combine as bit masks: `PROT_READ | PROT_WRITE`.
+ */
 export const PROT_NONE = 0;
+/** Page permission: guest loads may read the page. */
 export const PROT_READ = 1;
+/** Page permission: guest stores may write the page. */
 export const PROT_WRITE = 2;
+/** Page permission: the page may be fetched and executed. */
 export const PROT_EXEC = 4;
+/** Page permission: read, write and execute (`PROT_READ | PROT_WRITE | PROT_EXEC`). */
 export const PROT_ALL = 7;
+/** Granule of memMap/memProtect/memUnmap: addresses and sizes are multiples of 4096. */
 export const PAGE_SIZE = 4096;
 
 /** Unicorn/QEMU exception numbers passed to interrupt hooks. */
 export const INTNO_UDEF = 1;
+/** Exception number of `svc #imm` (a system call), as Unicorn reports it to `intr` hooks. */
 export const INTNO_SVC = 2;
+/** Exception number of `brk #imm` (a software breakpoint), as Unicorn reports it. */
 export const INTNO_BRK = 7;
+/** Exception number of `hvc #imm`, as Unicorn reports it. */
 export const INTNO_HVC = 11;
 
+/**
+ * Which engine: 'ts' (pure TypeScript, always available) or 'unicorn' (libunicorn2 through koffi).
+ */
 export type EngineKind = 'ts' | 'unicorn';
 
+/**
+ * A general-purpose register name: x0–x30, w0–w30 (low 32 bits), sp/wsp, pc, lr (x30), fp (x29), xzr/wzr.
+ */
 export type GprName = `x${number}` | `w${number}` | 'sp' | 'wsp' | 'pc' | 'lr' | 'fp' | 'xzr' | 'wzr';
+/**
+ * A system register name the engines expose: nzcv (flags in bits 31–28), fpcr, fpsr, tpidr_el0.
+ */
 export type SysRegName = 'nzcv' | 'fpcr' | 'fpsr' | 'tpidr_el0';
+/**
+ * A SIMD/FP register name: q0–q31 (128 bits) and its views v (= q), d (64), s (32), h (16), b (8 bits).
+ */
 export type VecName = `q${number}` | `v${number}` | `d${number}` | `s${number}` | `h${number}` | `b${number}`;
+/** Any register name regRead/regWrite accept. */
 export type RegName = GprName | SysRegName | VecName;
 
+/** One mapped region as memRegions() lists it. */
 export interface MemRegion {
   begin: number;
   /** Exclusive end. */
@@ -39,6 +64,7 @@ export interface MemRegion {
  */
 export type StopReason = 'until' | 'count' | 'stopped' | 'parked' | 'exception' | 'breakpoint';
 
+/** What start() answers: why it returned, how many instructions ran, and where pc is. */
 export interface RunResult {
   reason: StopReason;
   /** Instructions executed by this start() call. */
@@ -48,12 +74,19 @@ export interface RunResult {
   intno?: number;
 }
 
+/** Options of start(). */
 export interface StartOptions {
   /** Stop after this many instructions (Unicorn's `count`); the run returns reason 'count'. */
   count?: number;
 }
 
+/**
+ * A `code` hook (before each instruction: address, 4) or `block` hook (at each basic block's start: address, block size).
+ */
 export type CodeHook = (address: number, size: number) => void;
+/**
+ * A memory access hook: the access kind, address, size in bytes, and the value (stores: the value written; loads: the value read for `mem-read-after`, 0n for `mem-read`).
+ */
 export type MemHook = (access: AccessKind, address: number, size: number, value: bigint) => void;
 /** Return true when the fault was handled (e.g. the page got mapped) and the access should be retried. */
 export type MemInvalidHook = (
@@ -63,14 +96,97 @@ export type MemInvalidHook = (
   size: number,
   value: bigint,
 ) => boolean;
+/**
+ * An `intr` hook: called with the exception number (INTNO_SVC, INTNO_BRK, INTNO_HVC, INTNO_UDEF); pc is already past an svc/hvc.
+ */
 export type InterruptHook = (intno: number) => void;
 
+/**
+ * Memory access hooks by kind, as native Unicorn 2 calls them (tests/api/engine-hooks.test.ts
+ * compares the call sequences): 'mem-read' (UC_HOOK_MEM_READ) before a load, value 0n;
+ * 'mem-read-after' (UC_HOOK_MEM_READ_AFTER) after it, value: what was loaded; 'mem-write'
+ * (UC_HOOK_MEM_WRITE) before the store's permission check (a store that faults is reported too),
+ * value: what is stored; 'mem-fetch' (UC_HOOK_MEM_FETCH) is accepted but, as in Unicorn 2, never
+ * called for a successful fetch (use 'code' hooks). Guest accesses only; memRead/memWrite call none.
+ */
+export type MemHookType = 'mem-read' | 'mem-write' | 'mem-read-after' | 'mem-fetch';
+
+/**
+ * Invalid-access hooks: 'mem-invalid' for every kind (UC_HOOK_MEM_INVALID), or one access and
+ * fault kind (UC_HOOK_MEM_READ_UNMAPPED … UC_HOOK_MEM_FETCH_PROT). A hook that returns true has
+ * handled the fault (typically by mapping or re-protecting the page) and the access is retried, as
+ * in Unicorn; when none returns true the run ends with MemoryFault.
+ */
+export type MemInvalidHookType =
+  | 'mem-invalid'
+  | 'mem-read-unmapped'
+  | 'mem-write-unmapped'
+  | 'mem-fetch-unmapped'
+  | 'mem-read-prot'
+  | 'mem-write-prot'
+  | 'mem-fetch-prot';
+
+/** Every MemInvalidHookType with the access and fault kind it stands for (undefined: any). */
+export const MEM_INVALID_HOOK_TYPES: Readonly<Record<MemInvalidHookType, { access?: AccessKind; kind?: FaultKind }>> = {
+  'mem-invalid': {},
+  'mem-read-unmapped': { access: 'read', kind: 'unmapped' },
+  'mem-write-unmapped': { access: 'write', kind: 'unmapped' },
+  'mem-fetch-unmapped': { access: 'fetch', kind: 'unmapped' },
+  'mem-read-prot': { access: 'read', kind: 'protection' },
+  'mem-write-prot': { access: 'write', kind: 'protection' },
+  'mem-fetch-prot': { access: 'fetch', kind: 'protection' },
+};
+
+/** Whether an invalid-access hook of `type` sees a fault of this access and kind. */
+export function invalidHookSees(type: string, access: AccessKind, kind: FaultKind): boolean {
+  const f = MEM_INVALID_HOOK_TYPES[type as MemInvalidHookType];
+  return (
+    f !== undefined && (f.access === undefined || f.access === access) && (f.kind === undefined || f.kind === kind)
+  );
+}
+
+/**
+ * An instruction hook (UC_HOOK_INSN style): `svc` is called for each `svc #imm` with `address` the
+ * svc's own address and pc already past it (as an `intr` hook sees it); the svc is then done (no
+ * `intr` hook runs for it, and no UnhandledException). Exception stops (setExceptionStops) take
+ * precedence over it.
+ */
+export type InsnHook = (address: number) => void;
+
+/** What an `mrs` insn hook is told: the instruction's address, its destination and system register. */
+export interface MrsHookInfo {
+  address: number;
+  /** Destination register index (0..30; 31 is xzr). */
+  rt: number;
+  op0: number;
+  op1: number;
+  crn: number;
+  crm: number;
+  op2: number;
+}
+
+/**
+ * An `mrs` instruction hook (UC_HOOK_INSN with UC_ARM64_INS_MRS): called before each `mrs`.
+ * Returning true means the hook emulated it (it wrote register `rt` itself, e.g. with setX) and
+ * the instruction is skipped; false or nothing lets the `mrs` execute normally.
+ */
+export type MrsHook = (info: MrsHookInfo) => boolean | undefined;
+
+/** Options of an 'insn' hook: which instruction, and optionally an address range. */
+export interface InsnHookOptions extends HookRange {
+  insn: 'svc' | 'mrs';
+}
+
+/**
+ * Address range a code/block/memory hook is limited to (inclusive bounds; default: everything).
+ */
 export interface HookRange {
   begin?: number;
   /** Inclusive end, as in Unicorn. */
   end?: number;
 }
 
+/** What hookAdd returns; pass it to hookDel. */
 export interface HookHandle {
   readonly id: number;
 }
@@ -83,18 +199,57 @@ export interface EngineContext {
   readonly kind: EngineKind;
 }
 
+/**
+ * A Unicorn-style AArch64 CPU: guest memory, registers, hooks and start/stop. Both engines (ts and
+ * unicorn) implement it with the same results; the ts engine is the pure-TypeScript one.
+ *
+ * @example
+ * ```ts
+ * const e = await createEngine('ts');
+ * e.memMap(0x10000, 0x1000, PROT_ALL);
+ * e.memWrite(0x10000, new Uint8Array(new Uint32Array([0xd28000a0, 0x91001c00]).buffer)); // movz x0,#5; add x0,x0,#7
+ * const r = e.start(0x10000, 0x10008); // { reason: 'until', instructions: 2, pc: 0x10008 }
+ * e.regRead('x0'); // 12n
+ * e.close();
+ * ```
+ */
 export interface Engine {
   readonly kind: EngineKind;
 
+  /**
+   * Maps `size` bytes at `address` (both multiples of PAGE_SIZE), zero-filled, with `perms`.
+   * @throws EngineApiError for an unaligned or out-of-range request or a page already mapped;
+   *   OutOfMemory beyond the memory limit. After an error nothing of the request is mapped.
+   */
   memMap(address: number, size: number, perms: number): void;
+  /**
+   * Unmaps pages (they may span several mappings); translated code of those pages is dropped.
+   * @throws EngineApiError for an unaligned range or a page that is not mapped; memory is unchanged.
+   */
   memUnmap(address: number, size: number): void;
+  /**
+   * Changes the permissions of mapped pages (contents kept).
+   * @throws EngineApiError for an unaligned range or a page that is not mapped; permissions unchanged.
+   */
   memProtect(address: number, size: number, perms: number): void;
-  /** Host-side read, ignores permissions (as uc_mem_read). */
+  /**
+   * Host-side read, ignores permissions (as uc_mem_read); calls no hook.
+   * @throws MemoryFault ('unmapped') when a byte of the range is not mapped (nothing is returned).
+   */
   memRead(address: number, size: number): Uint8Array;
-  /** Host-side write, ignores permissions, invalidates decoded code in touched pages. */
+  /**
+   * Host-side write, ignores permissions, invalidates decoded and translated code in touched pages;
+   * calls no hook.
+   * @throws MemoryFault ('unmapped') when a byte of the range is not mapped; nothing is written.
+   */
   memWrite(address: number, data: Uint8Array): void;
+  /** The mapped regions, sorted, adjacent pages of equal permissions merged. Never throws. */
   memRegions(): MemRegion[];
 
+  /**
+   * Reads a register as an unsigned bigint (w/s/h/b views: their low bits; q/v: 128 bits).
+   * @throws EngineApiError for an unknown register name.
+   */
   regRead(name: RegName): bigint;
   /**
    * Writes a register: a bigint, or an integer number of magnitude below 2^53 (a negative value is
@@ -103,16 +258,35 @@ export interface Engine {
    *   register is unchanged).
    */
   regWrite(name: RegName, value: bigint | number): void;
-  /** Fast GPR access for host functions: index 0..30, 31 = SP. */
+  /** Fast GPR read for host functions: index 0..30, 31 = SP (no validation: hot path). */
   getX(index: number): bigint;
+  /** Fast GPR write for host functions (index as getX; a number is taken as regWrite takes it). */
   setX(index: number, value: bigint | number): void;
+  /** The program counter as a number. */
   getPc(): number;
+  /** Sets the program counter (start() sets it to `begin` anyway). */
   setPc(pc: number): void;
 
+  /**
+   * Adds a hook, Unicorn-style. Kinds: 'code' (before each instruction), 'block' (at each basic
+   * block), MemHookType (guest loads/stores/fetches), MemInvalidHookType (faults; true = handled,
+   * retry), 'intr' (exceptions: svc, brk, hvc, undefined instructions), 'insn' with `{ insn: 'svc' }`
+   * (InsnHook) or `{ insn: 'mrs' }` (MrsHook).
+   * `range` limits code, block, memory and insn hooks to addresses begin..end (inclusive).
+   * Tiers (ts engine): 'code', 'block', MemHookType and 'insn' mrs hooks make it run in its
+   * interpreter (no translated JavaScript) while installed; 'intr', 'insn' svc and MemInvalidHookType hooks keep
+   * the translation tier (translated code leaves it with exact state before calling them). The unicorn
+   * engine flushes translated blocks of the hook's range so the hook is seen at once.
+   * Hooks added or deleted inside a hook take effect at the next start().
+   * @throws EngineApiError for an unknown kind (nothing is installed).
+   */
   hookAdd(type: 'code' | 'block', fn: CodeHook, range?: HookRange): HookHandle;
-  hookAdd(type: 'mem-read' | 'mem-write', fn: MemHook, range?: HookRange): HookHandle;
-  hookAdd(type: 'mem-invalid', fn: MemInvalidHook): HookHandle;
+  hookAdd(type: MemHookType, fn: MemHook, range?: HookRange): HookHandle;
+  hookAdd(type: MemInvalidHookType, fn: MemInvalidHook): HookHandle;
   hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
+  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions & { insn: 'svc' }): HookHandle;
+  hookAdd(type: 'insn', fn: MrsHook, options: InsnHookOptions & { insn: 'mrs' }): HookHandle;
+  /** Removes a hook (an unknown or already removed handle is ignored). */
   hookDel(handle: HookHandle): void;
 
   /**
@@ -120,13 +294,29 @@ export interface Engine {
    * (the engine maps nothing itself; the slot must be mapped executable and hold `ret`).
    */
   addHostGate(address: number, fn: HostGateFn): void;
+  /** Removes the gate at `address` (none there: nothing happens). */
   removeHostGate(address: number): void;
 
-  /** Run from `begin` until pc == `until` (not executed), a stop(), a park, or `count`. */
+  /**
+   * Runs from `begin` until pc == `until` (not executed), a stop(), a park, an exception stop, a
+   * breakpoint, or `count` instructions.
+   * @throws MemoryFault (an access no invalid-access hook handled), AlignmentFault,
+   *   UndefinedInstruction/UnimplementedInstruction, UnhandledException (an exception no hook
+   *   took), OutOfMemory ('touch'), an error thrown by a hook (as is), EngineApiError (closed, or
+   *   start() from inside a hook). After an error pc is the faulting instruction's address (not
+   *   executed: for a data fault its registers are as before it; every earlier instruction has
+   *   completed) and instructionCount() counts the completed ones.
+   */
   start(begin: number, until: number, options?: StartOptions): RunResult;
+  /** Makes the running start() return 'stopped' after the current instruction (a hook calls it). */
   stop(): void;
 
+  /** Saves the CPU registers (not memory) to restore later on the same engine. */
   contextSave(): EngineContext;
+  /**
+   * Restores registers saved by contextSave() of this engine.
+   * @throws EngineApiError for a context of another engine kind (registers unchanged).
+   */
   contextRestore(context: EngineContext): void;
 
   /** Instructions executed since the engine was opened (deterministic clock source). */
@@ -148,11 +338,17 @@ export interface Engine {
    * again). They cost nothing where they are not: the ts engine keeps translating code.
    */
   addBreakpoint(address: number): void;
+  /** Removes a breakpoint (none there: nothing happens). */
   removeBreakpoint(address: number): void;
 
+  /**
+   * Releases the engine (the unicorn engine's native memory). Afterwards start() throws
+   * EngineApiError ('engine is closed'; the unicorn engine: every method).
+   */
   close(): void;
 }
 
+/** Options of createEngine(). */
 export interface EngineOptions {
   /** Seed for anything the engine randomises (nothing today; kept for determinism contracts). */
   seed?: number;

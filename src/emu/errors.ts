@@ -3,11 +3,18 @@
  * (CLI, ORC runtime, fuzzer) can report it precisely without parsing message text.
  */
 
+/** The kind of a guest memory access: a load, a store, or an instruction fetch. */
 export type AccessKind = 'read' | 'write' | 'fetch';
+/**
+ * Why an access faulted: nothing is mapped there ('unmapped'), or the page lacks the permission ('protection').
+ */
 export type FaultKind = 'unmapped' | 'protection';
 
 const hex = (v: number | bigint): string => `0x${v.toString(16)}`;
 
+/**
+ * Base class of the engines' typed errors (catch it to catch any of them); `name` says which one.
+ */
 export class EmuError extends Error {
   override name = 'EmuError';
 }

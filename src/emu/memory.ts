@@ -325,8 +325,9 @@ export class Memory {
   }
 
   st8(address: number, value: number): void {
-    const page = this.writePage(address, 1);
+    // The write hook runs before the permission check, as Unicorn's (it sees stores that fault).
     if (this.observer !== null) this.observer('write', address, 1, value & 0xff, 0);
+    const page = this.writePage(address, 1);
     page.data[address & PAGE_MASK] = value;
     if (page.code !== null) this.dropCode(page, address);
   }
@@ -334,14 +335,14 @@ export class Memory {
   st16(address: number, value: number): void {
     const off = address & PAGE_MASK;
     if (off <= PAGE_SIZE - 2) {
-      const page = this.writePage(address, 2);
       if (this.observer !== null) this.observer('write', address, 2, value & 0xffff, 0);
+      const page = this.writePage(address, 2);
       page.dv.setUint16(off, value, true);
       if (page.code !== null) this.dropCode(page, address);
     } else {
       // As QEMU/Unicorn: bytes in the first page are written before a fault in the second.
-      this.writePage(address, 2);
       if (this.observer !== null) this.observer('write', address, 2, value & 0xffff, 0);
+      this.writePage(address, 2);
       this.st8Raw(address, value);
       this.st8Raw(address + 1, value >>> 8);
     }
@@ -350,14 +351,14 @@ export class Memory {
   st32(address: number, value: number): void {
     const off = address & PAGE_MASK;
     if (off <= PAGE_SIZE - 4) {
-      const page = this.writePage(address, 4);
       if (this.observer !== null) this.observer('write', address, 4, value | 0, 0);
+      const page = this.writePage(address, 4);
       page.dv.setInt32(off, value, true);
       if (page.code !== null) this.dropCode(page, address);
     } else {
       // As QEMU/Unicorn: bytes in the first page are written before a fault in the second.
-      this.writePage(address, 4);
       if (this.observer !== null) this.observer('write', address, 4, value | 0, 0);
+      this.writePage(address, 4);
       for (let k = 0; k < 4; k++) this.st8Raw(address + k, value >>> (8 * k));
     }
   }
@@ -365,15 +366,15 @@ export class Memory {
   st64(address: number, lo: number, hi: number): void {
     const off = address & PAGE_MASK;
     if (off <= PAGE_SIZE - 8) {
-      const page = this.writePage(address, 8);
       if (this.observer !== null) this.observer('write', address, 8, lo | 0, hi | 0);
+      const page = this.writePage(address, 8);
       page.dv.setInt32(off, lo, true);
       page.dv.setInt32(off + 4, hi, true);
       if (page.code !== null) this.dropCode(page, address);
     } else {
       // As QEMU/Unicorn: bytes in the first page are written before a fault in the second.
-      this.writePage(address, 8);
       if (this.observer !== null) this.observer('write', address, 8, lo | 0, hi | 0);
+      this.writePage(address, 8);
       for (let k = 0; k < 4; k++) this.st8Raw(address + k, lo >>> (8 * k));
       for (let k = 0; k < 4; k++) this.st8Raw(address + 4 + k, hi >>> (8 * k));
     }

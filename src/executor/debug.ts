@@ -95,7 +95,7 @@ export class ExecutorDebug {
         });
       };
       if (w.kind !== 'read') this.watchHooks.push(this.engine.hookAdd('mem-write', hook, range));
-      if (w.kind !== 'write') this.watchHooks.push(this.engine.hookAdd('mem-read', hook, range));
+      if (w.kind !== 'write') this.watchHooks.push(this.engine.hookAdd('mem-read-after', hook, range));
     }
   }
 

@@ -17,6 +17,9 @@ import { Worker } from 'node:worker_threads';
 
 export const CAMPAIGN_FORMAT = 'orc-sandbox-campaign/1';
 
+/**
+ * A campaign that cannot run or merge (bad shard text, result files of different campaigns, a malformed result file).
+ */
 export class CampaignError extends Error {
   override name = 'CampaignError';
 }
@@ -29,6 +32,17 @@ export interface Shard {
   count: number;
 }
 
+/**
+ * Parses `K/N` (`--shard 2/4`): shard K of N, 1-based.
+ *
+ * @param text - the shard text.
+ * @returns the shard.
+ * @throws CampaignError unless 1 <= K <= N.
+ * @example
+ * ```ts
+ * parseShard('2/4'); // { index: 2, count: 4 }
+ * ```
+ */
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const index = Number(m?.[1]);

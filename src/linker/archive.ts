@@ -8,6 +8,7 @@
 import { readElf, SHN_UNDEF, STB_GLOBAL, STB_GNU_UNIQUE, STB_WEAK } from './elf/reader.ts';
 import { ArchiveFormatError, hex } from './errors.ts';
 
+/** One object member of a static archive. */
 export interface ArchiveMember {
   /** Index among the archive's object members (special members excluded). */
   index: number;
@@ -19,6 +20,7 @@ export interface ArchiveMember {
   bytes: Uint8Array;
 }
 
+/** A parsed static archive (`ar` format): its object members and its symbol index. */
 export interface Archive {
   file: string;
   members: ArchiveMember[];
@@ -31,6 +33,7 @@ export interface Archive {
   index: 'gnu' | 'gnu64' | 'bsd' | 'members';
 }
 
+/** The 8 bytes every System V / GNU static archive starts with. */
 export const ARCHIVE_MAGIC = '!<arch>\n';
 const THIN_MAGIC = '!<thin>\n';
 const HEADER_SIZE = 60;

@@ -66,6 +66,7 @@ export function isInitializerSection(name: string, type: number): boolean {
   );
 }
 
+/** What buildGraphFromObject returns: the link graph and the parsed ELF object it came from. */
 export interface BuildResult {
   graph: Graph;
   elf: ElfObject;
@@ -96,11 +97,29 @@ export class ComdatTracker {
   }
 }
 
+/** Options of buildGraphFromObject. */
 export interface BuildOptions {
   /** COMDAT de-duplication shared by the objects of one link; without it every group is kept. */
   comdat?: ComdatTracker;
 }
 
+/**
+ * Parses an AArch64 ELF relocatable object into a link graph (sections → blocks, symbols, relocation
+ * edges), as JITLink's ELFLinkGraphBuilder does; nothing is allocated or linked yet.
+ *
+ * @param bytes - the object file's bytes.
+ * @param file - its name in diagnostics and in the graph.
+ * @param options - COMDAT de-duplication shared with other objects of the same link.
+ * @returns the graph and the parsed ELF.
+ * @throws ElfFormatError (malformed or not ELF64 AArch64, naming the file and what is wrong),
+ *   LinkError (an unsupported relocation).
+ * @example
+ * ```ts
+ * import { buildGraphFromObject } from 'orc-sandbox/linker';
+ * const { graph } = buildGraphFromObject(bytes, 'main.o');
+ * console.log(graph.defined.map((s) => s.name));
+ * ```
+ */
 export function buildGraphFromObject(bytes: Uint8Array, file: string, options: BuildOptions = {}): BuildResult {
   const elf = readElf(bytes, file);
   return { graph: buildGraph(elf, options), elf };

@@ -18,8 +18,10 @@ import { StaticTlsLayout, type TlsBlock } from './tls.ts';
 const SHF_TLS = 0x400;
 const SHT_NOBITS = 8;
 
+/** A link pass: inspects or rewrites the graph at one point of the pipeline (may be async). */
 export type Pass = (g: LinkGraph) => void | Promise<void>;
 
+/** The link pipeline's pass lists, in the order JITLink runs them (plugins append to them). */
 export interface PassConfiguration {
   prePrune: Pass[];
   postPrune: Pass[];
@@ -28,6 +30,7 @@ export interface PassConfiguration {
   postFixup: Pass[];
 }
 
+/** Hooks into every graph's link (as JITLink's ObjectLinkingLayer plugins). */
 export interface LinkPlugin {
   /** Adds passes for this graph (e.g. ORC's renamer, symbol-claiming, init registration). */
   modifyPassConfig?(g: LinkGraph, config: PassConfiguration): void;
@@ -55,6 +58,7 @@ export interface ExternalRequest {
   weak: boolean;
 }
 
+/** How link() allocates, resolves externals and optimises. */
 export interface LinkOptions {
   memoryManager: JITLinkMemoryManager;
   /** Resolves the graph's live external symbols (async-capable: ORC looks them up). */
@@ -75,6 +79,7 @@ export interface LinkOptions {
   tls?: StaticTlsLayout;
 }
 
+/** A definition after linking: its final address, size and flags. */
 export interface LinkedSymbol {
   name: string;
   address: number;
@@ -93,6 +98,7 @@ export interface InitializerSection {
   pointers: number[];
 }
 
+/** One linked graph: its symbols, initializers, segments and what must be freed. */
 export interface LinkResult {
   graph: LinkGraph;
   /** Non-local definitions by name. */
@@ -114,6 +120,16 @@ export interface LinkResult {
   free(): void;
 }
 
+/**
+ * An empty pass configuration (every list empty), to fill in a plugin or a test.
+ *
+ * @returns a fresh PassConfiguration.
+ * @example
+ * ```ts
+ * const config = newPassConfiguration();
+ * config.postFixup.push((g) => console.log(g.name));
+ * ```
+ */
 export function newPassConfiguration(): PassConfiguration {
   return { prePrune: [], postPrune: [], postAllocation: [], preFixup: [], postFixup: [] };
 }
@@ -134,7 +150,23 @@ function symbolFlags(s: Sym): SymbolFlags {
   };
 }
 
-/** Links one object (bytes) or an already built graph. */
+/**
+ * Links one object (bytes) or an already built graph.
+ *
+ * Runs JITLink's pipeline on the graph: prune, allocate, resolve externals, fix up, finalize.
+ *
+ * @param input - the object's bytes, or a graph from buildGraphFromObject.
+ * @param nameOrOptions - the object's name (with bytes), or the options (with a graph).
+ * @param maybe - the options, when the first argument is bytes.
+ * @returns the linked graph's result.
+ * @throws LinkError (undefined symbol, relocation out of range, …, naming graph and symbol),
+ *   ElfFormatError for malformed bytes.
+ * @example
+ * ```ts
+ * const r = await link(bytes, 'main.o', { memoryManager: new EngineMemoryManager(engine), resolve: () => new Map() });
+ * console.log(r.symbols.get('main')?.address);
+ * ```
+ */
 export async function link(
   input: Uint8Array | LinkGraph,
   nameOrOptions: string | LinkOptions,

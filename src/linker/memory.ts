@@ -30,11 +30,15 @@ export interface InFlightAlloc {
   abandon(): void;
 }
 
+/**
+ * Where link() gets memory for a graph's segments (JITLink's JITLinkMemoryManager); EngineMemoryManager is the one for an engine.
+ */
 export interface JITLinkMemoryManager {
   readonly pageSize: number;
   allocate(graphName: string, segments: readonly SegmentRequest[]): InFlightAlloc | Promise<InFlightAlloc>;
 }
 
+/** Where EngineMemoryManager places segments. */
 export interface EngineMemoryManagerOptions {
   /** First address of the slab (page aligned). Default 0x10000000. */
   slabAddress?: number;
@@ -48,6 +52,23 @@ function alignUp(v: number, a: number): number {
   return Math.ceil(v / a) * a;
 }
 
+/**
+ * A JITLink memory manager that places segments in an engine's memory, from one slab (default at
+ * 0x10000000), mapping pages with the segments' permissions when a graph is finalized.
+ *
+ * @throws LinkError from the constructor for a page size that is not a multiple of 4096, and from
+ *   allocation when the slab is exhausted.
+ * @example
+ * ```ts
+ * import { createEngine } from 'orc-sandbox/engine';
+ * import { EngineMemoryManager, linkObjects } from 'orc-sandbox/linker';
+ * const engine = await createEngine('ts');
+ * const linked = await linkObjects([{ name: 'main.o', bytes: mainBytes }, { name: 'libm.a', bytes: archiveBytes }], {
+ *   memoryManager: new EngineMemoryManager(engine),
+ * });
+ * const mainAddr = linked.symbols.get('main')?.address;
+ * ```
+ */
 export class EngineMemoryManager implements JITLinkMemoryManager {
   readonly pageSize: number;
   private cursor: number;

@@ -23,6 +23,15 @@ export interface ObjectInput {
  * Reads the inputs: objects become graphs; archive members become graphs when one of their
  * symbols is referenced (as ORC's StaticLibraryDefinitionGenerator answers a lookup, weak
  * references included), repeated until no archive defines a still-undefined name.
+ *
+ * @param inputs - objects and archives, in command-line order.
+ * @param predefined - names already defined elsewhere (e.g. absolutes): archives do not load members for them.
+ * @returns the graphs to link (objects, then the archive members they pulled in).
+ * @throws ElfFormatError, ArchiveFormatError for malformed input (naming file and member).
+ * @example
+ * ```ts
+ * const graphs = loadInputs([{ name: 'main.o', bytes }, { name: 'libutil.a', bytes: lib }]);
+ * ```
  */
 export function loadInputs(inputs: readonly ObjectInput[], predefined: Iterable<string> = []): LinkGraph[] {
   const graphs: LinkGraph[] = [];
@@ -62,6 +71,7 @@ export function loadInputs(inputs: readonly ObjectInput[], predefined: Iterable<
   return graphs;
 }
 
+/** Options of linkObjects (exported as LinkObjectsOptions). */
 export interface SessionOptions {
   memoryManager: JITLinkMemoryManager;
   absolutes?: Map<string, number>;
@@ -72,6 +82,7 @@ export interface SessionOptions {
   phonyExternals?: boolean;
 }
 
+/** What linkObjects returns (exported as LinkObjectsResult). */
 export interface SessionResult {
   results: LinkResult[];
   /** Every exported/hidden definition of every object, plus the absolutes. */
@@ -79,6 +90,26 @@ export interface SessionResult {
   free(): void;
 }
 
+/**
+ * Links objects and static archives together into one memory manager, as llvm-jitlink -noexec does:
+ * archive members load when referenced, symbols resolve across the inputs and `absolutes`.
+ *
+ * @param inputs - objects and archives (by content), in order.
+ * @param options - the memory manager, absolute symbols, GOT/PLT optimisation, dead stripping, plugins.
+ * @returns every graph's result and the combined symbol table; free() releases the memory.
+ * @throws LinkError (undefined symbols, duplicate definitions, relocation overflow), ElfFormatError,
+ *   ArchiveFormatError.
+ * @example
+ * ```ts
+ * import { createEngine } from 'orc-sandbox/engine';
+ * import { EngineMemoryManager, linkObjects } from 'orc-sandbox/linker';
+ * const engine = await createEngine('ts');
+ * const linked = await linkObjects([{ name: 'main.o', bytes: mainBytes }, { name: 'libm.a', bytes: archiveBytes }], {
+ *   memoryManager: new EngineMemoryManager(engine),
+ * });
+ * const mainAddr = linked.symbols.get('main')?.address;
+ * ```
+ */
 export async function linkObjects(inputs: readonly ObjectInput[], options: SessionOptions): Promise<SessionResult> {
   const graphs = loadInputs(inputs, options.absolutes?.keys());
   const table = new Map<string, LinkedSymbol | { name: string; address: number }>();
@@ -184,6 +215,18 @@ function basename(p: string): string {
   return i >= 0 ? p.slice(i + 1) : p;
 }
 
+/**
+ * Symbol, GOT, stub and section addresses of linked graphs, per file (llvm-jitlink's per-file info).
+ *
+ * @param results - the link results.
+ * @param absolutes - absolute symbols of the link.
+ * @returns the addresses by name and by file.
+ * @example
+ * ```ts
+ * const info = collectLinkInfo(linked.results);
+ * console.log(info.files.get('main.o')?.got);
+ * ```
+ */
 export function collectLinkInfo(results: readonly LinkResult[], absolutes?: Map<string, number>): LinkInfo {
   const info: LinkInfo = { symbols: new Map(), files: new Map() };
   // Exported definitions first so they win over same-named locals of other files.

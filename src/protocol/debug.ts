@@ -8,6 +8,9 @@
 /** Why the program stopped (gdb's stop reasons, plus the end of the program). */
 export type DebugStopReason = 'breakpoint' | 'step' | 'watchpoint' | 'interrupt' | 'fault' | 'exit';
 
+/**
+ * Where and why a debugged run stopped (what session observers' onStop and `resume` report).
+ */
 export interface DebugStop {
   reason: DebugStopReason;
   /** pc of the instruction about to run (fault: of the faulting instruction; exit: last pc). */
@@ -24,6 +27,7 @@ export interface DebugStop {
   status?: number | undefined;
 }
 
+/** A data watchpoint of a debugged run: the range watched and which accesses stop. */
 export interface DebugWatchpoint {
   address: number;
   /** Bytes watched (1..8 as gdb's hardware watchpoints; larger ranges work too). */

@@ -42,7 +42,7 @@ for (const engine of ['ts', 'unicorn'] as const) {
       );
     });
 
-    it('--trace lazy reports every reentry once (trampoline, alias, body, address, insns, host time)', () => {
+    it('--trace lazy reports every reentry once (trampoline, alias, body, address, insns; no host time)', () => {
       const r = run(['--engine', engine, '--trace', 'lazy', ...LAZY_LINK_ALL]);
       expect(r.status).toBe(84);
       const lines = r.stderr.trim().split('\n');
@@ -50,7 +50,7 @@ for (const engine of ['ts', 'unicorn'] as const) {
       for (const [i, name] of ['bar', 'baz', 'foo'].entries()) {
         expect(lines[i]).toMatch(
           new RegExp(
-            `^\\[lazy\\] trampoline 0x[0-9a-f]{16}: ${name} -> ${name}\\$orc_fnbody \\(JITDylib main\\) resolved 0x[0-9a-f]{16}, \\d+ insns in reentry, host \\d+ us$`,
+            `^\\[lazy\\] trampoline 0x[0-9a-f]{16}: ${name} -> ${name}\\$orc_fnbody \\(JITDylib main\\) resolved 0x[0-9a-f]{16}, \\d+ insns in reentry$`,
           ),
         );
       }

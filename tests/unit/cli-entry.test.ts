@@ -1,6 +1,6 @@
 /**
  * The command's entry: `--help` (from the build's manifest when compiled, without loading the
- * command modules) lists every command with the summary and usage its module defines, and
+ * command modules) lists every command with the summary its module defines, and
  * `--version` prints package.json's version.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [join(ROOT, 'bin/orc-sandbox.js'), ...args], { encoding: 'utf8' });
 
-it('--help lists every command with its own summary and usage', async () => {
+it('--help lists every command with its own summary', async () => {
   const r = cli('--help');
   expect(r.status).toBe(0);
   const commands = await describeCommands();
@@ -22,7 +22,6 @@ it('--help lists every command with its own summary and usage', async () => {
   for (const c of commands) {
     expect(c.summary).not.toBe('(not available in this build)');
     expect(r.stdout).toContain(`  ${c.name.padEnd(10)} ${c.summary}\n`);
-    expect(r.stdout).toContain(c.usage);
   }
 });
 
@@ -34,7 +33,7 @@ it('--version prints the package version', () => {
   expect(r.stdout).toBe(`orc-sandbox ${version}\n`);
 });
 
-it("a command's --help prints its summary and usage; after -- it belongs to the program", async () => {
+it("a command's --help prints its summary, usage and options; after -- it belongs to the program", async () => {
   let out = '';
   const write = process.stdout.write;
   process.stdout.write = ((s: string) => {
@@ -46,7 +45,9 @@ it("a command's --help prints its summary and usage; after -- it belongs to the 
   } finally {
     process.stdout.write = write;
   }
-  expect(out).toMatch(/^disassemble .*\nusage: orc-sandbox disasm/);
+  expect(out).toMatch(
+    /^orc-sandbox disasm: disassemble .*\n\nusage: orc-sandbox disasm .*\n[\s\S]*\noptions:\n {2}--address A /,
+  );
   out = '';
   process.stdout.write = ((s: string) => {
     out += s;

@@ -14,25 +14,77 @@ import {
   runSuite,
 } from '../../bench/programs-bench.ts';
 import { formatStartup, measureStartup, type StartupRow } from '../../bench/startup.ts';
-import { CliError, flag, intOption, parseArgs } from '../args.ts';
+import { CliError, flag, intOption, type OptionTable, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
+
+const OPTIONS: OptionTable = {
+  json: { description: 'print one JSON object {benchmarks: [...]} on stdout instead of the tables' },
+  scale: {
+    value: true,
+    valueName: 'F',
+    description: "multiply every kernel's iteration count by F (default 1; 0.1 for a quick look)",
+  },
+  only: {
+    value: true,
+    repeat: true,
+    valueName: 'NAME',
+    description: 'run only NAME: a kernel (int-loop, mem-loop, branch-loop, fp-loop, …), lazy* for the lazy rows, programs, coremark or startup',
+  },
+  engine: {
+    value: true,
+    repeat: true,
+    valueName: 'ts|unicorn',
+    description: 'measure only this engine (default both; the ratio column needs both)',
+  },
+  'no-lazy': { description: 'skip the lazy-linking benchmarks (stub calls, reentry cost)' },
+  rounds: {
+    value: true,
+    valueName: 'N',
+    description: 'rounds of each workload in the programs rows (more rounds: longer, steadier runs)',
+  },
+  coremark: {
+    value: true,
+    valueName: 'DIR',
+    description: 'build EEMBC CoreMark from the source checkout DIR with our port and add coremark-* rows',
+  },
+  'coremark-iterations': {
+    value: true,
+    valueName: 'N',
+    description: 'CoreMark iterations for the coremark-* rows',
+  },
+  'startup-rounds': {
+    value: true,
+    valueName: 'N',
+    description: 'runs per command in the startup row (the median is reported; default 5)',
+  },
+};
 
 export const command: Command = {
   summary: 'benchmarks: kernels, lazy linking, programs and CoreMark under exec/run, start-up (MIPS, RSS, ratios)',
   usage:
     'orc-sandbox bench [--json] [--scale F] [--only NAME]… [--engine ts|unicorn]… [--no-lazy] [--rounds N] [--coremark DIR] [--coremark-iterations N] [--startup-rounds N]',
+  description: `Each kernel (integer, memory, branch and floating-point loops) runs on each engine; the table
+shows instructions, seconds, MIPS and the ts/unicorn ratio. The lazy rows measure stub calls and
+reentries; the programs rows run tests/programs' workloads under exec, run and run with lazy
+objects (each in a child process on the CLI's code path, qemu-aarch64 in the same table, peak RSS);
+--coremark DIR builds EEMBC CoreMark from a source checkout you provide (git clone
+https://github.com/eembc/coremark) with our freestanding port; the startup row gives start-up
+times as ratios to \`node -e 0\`. Progress goes to stderr. The unicorn engine needs the optional
+koffi package and libunicorn2.`,
+  options: OPTIONS,
+  examples: [
+    { command: 'npx orc-sandbox bench --scale 0.1', explanation: 'a quick run of every benchmark on both engines' },
+    {
+      command: 'npx orc-sandbox bench --engine ts --only int-loop --json',
+      explanation: 'one kernel on the ts engine, as JSON',
+    },
+    {
+      command: 'npx orc-sandbox bench --only programs --only coremark --coremark ../coremark --json',
+      explanation: 'the workloads and CoreMark under exec and run, with qemu-aarch64 and RSS',
+    },
+  ],
   async run(argv) {
-    const p = parseArgs(argv, {
-      json: {},
-      scale: { value: true },
-      only: { value: true, repeat: true },
-      engine: { value: true, repeat: true },
-      'no-lazy': {},
-      rounds: { value: true },
-      coremark: { value: true },
-      'coremark-iterations': { value: true },
-      'startup-rounds': { value: true },
-    });
+    const p = parseArgs(argv, OPTIONS);
     const scale = Number(p.options.get('scale')?.[0] ?? 1);
     if (!(scale > 0)) throw new CliError('--scale expects a positive number');
     const engines = (p.options.get('engine') ?? ['ts', 'unicorn']).map((e) => {

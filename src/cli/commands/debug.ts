@@ -14,7 +14,23 @@ import { Debugger } from '../../debug/debugger.ts';
 import { CliError } from '../args.ts';
 import { runSessionUnderGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
-import { openRunSession, parseRunInvocation, RUN_OPTIONS, readProcessStdin, runOptionsUsage } from '../run-options.ts';
+import {
+  openRunSession,
+  parseRunInvocation,
+  RUN_OPTIONS,
+  type RunOptionSpec,
+  readProcessStdin,
+} from '../run-options.ts';
+
+/** debug's own options, beside the run family's. */
+const DEBUG_OPTIONS: Readonly<Record<string, RunOptionSpec>> = {
+  commands: {
+    value: true,
+    valueName: 'FILE',
+    description:
+      'run the debugger commands of FILE (one a line, # comments) and print a transcript instead of prompting',
+  },
+};
 
 export interface DebugCliOptions {
   /** Where transcript, debugger and (by default) program stdout go (default process.stdout). */
@@ -36,11 +52,10 @@ export interface DebugCliOptions {
 export async function debugCommand(argv: string[], io: DebugCliOptions = {}): Promise<number> {
   const write = io.write ?? ((s: string) => process.stdout.write(s));
   const writeErr = io.writeErr ?? ((s: string) => process.stderr.write(s));
-  const inv = parseRunInvocation(
-    argv,
-    { commands: { value: true, valueName: 'FILE', description: 'run the commands of FILE, print a transcript' } },
-    { displayName: io.displayName, stdin: io.stdin ?? new Uint8Array() },
-  );
+  const inv = parseRunInvocation(argv, DEBUG_OPTIONS, {
+    displayName: io.displayName,
+    stdin: io.stdin ?? new Uint8Array(),
+  });
   let script: string[] | undefined = io.commands;
   const commandsFile = inv.extra.get('commands')?.[0];
   if (commandsFile !== undefined) {
@@ -168,6 +183,24 @@ async function interactive(
 
 export const command: Command = {
   summary: 'run like `run`, under a gdb-like debugger (breakpoints, watchpoints, stepping, stubs, lazy events)',
-  usage: `orc-sandbox debug ${runOptionsUsage(RUN_OPTIONS)} [--commands FILE] main.o [-lazy] a.o … [-- args]`,
+  usage: 'orc-sandbox debug [run options] [--commands FILE] main.o [-lazy] a.o … [-- args]',
+  description: `Links the inputs as run does and opens a (orc) prompt: breakpoints, watchpoints, stepping,
+registers and memory, stub states and lazy-link events ('help' lists the commands; Ctrl-C stops the
+running program). With --gdb, gdb-multiarch is the debugger instead. See docs/debugger.md.`,
+  options: { ...RUN_OPTIONS, ...DEBUG_OPTIONS },
+  examples: [
+    {
+      command: 'npx orc-sandbox debug main.o -lazy greet.o',
+      explanation: "interactive: try 'break greet', 'run', 'bt', 'stubs'",
+    },
+    {
+      command: 'npx orc-sandbox debug --commands script.txt main.o -lazy greet.o',
+      explanation: 'run the commands of script.txt and print the transcript',
+    },
+    {
+      command: 'npx orc-sandbox debug --gdb 1234 main.o -lazy greet.o',
+      explanation: 'then in gdb-multiarch: target remote :1234',
+    },
+  ],
   run: (argv) => debugCommand(argv),
 };

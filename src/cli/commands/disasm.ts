@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DisasmContext } from '../../emu/ts/decoder.ts';
-import { CliError, parseArgs } from '../args.ts';
+import { CliError, type OptionTable, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
 
 const WORD = /^(?:0x)?([0-9a-f]{1,8})$/i;
@@ -94,11 +94,37 @@ export async function disassembleObject(file: string): Promise<string> {
   return `${out.join('\n')}\n`;
 }
 
+const OPTIONS: OptionTable = {
+  address: {
+    value: true,
+    valueName: 'A',
+    description:
+      'address of the first word (default 0; a multiple of 4, decimal or 0x hex): PC-relative targets use it',
+  },
+  file: {
+    value: true,
+    valueName: 'OBJ',
+    description: 'disassemble the executable sections of the ELF64 AArch64 object OBJ, as llvm-objdump -d prints them',
+  },
+};
+
 export const command: Command = {
   summary: 'disassemble instruction words (1-8 hex digits) or an object file (--file) with the ts engine decoder',
-  usage: 'orc-sandbox disasm [--address A] WORD… | orc-sandbox disasm --file OBJ',
+  usage: 'orc-sandbox disasm [--address A] WORD…\norc-sandbox disasm --file OBJ',
+  description: `Each WORD is one 32-bit instruction as 1 to 8 hex digits (0x optional), printed as
+"address: text". Anything else is refused with a one-line error. --file prints the object's
+executable sections with its symbols as labels and branch targets, in llvm-objdump -d's layout.`,
+  options: OPTIONS,
+  examples: [
+    { command: 'npx orc-sandbox disasm d503201f', explanation: 'prints "0: nop"' },
+    {
+      command: 'npx orc-sandbox disasm --address 0x400000 94000002 d65f03c0',
+      explanation: 'a bl whose target is computed from 0x400000, then a ret',
+    },
+    { command: 'npx orc-sandbox disasm --file main.o', explanation: 'the whole .text of main.o with its symbols' },
+  ],
   async run(argv) {
-    const p = parseArgs(argv, { address: { value: true }, file: { value: true } });
+    const p = parseArgs(argv, OPTIONS);
     const file = p.options.get('file')?.[0];
     if (file !== undefined) {
       if (p.positionals.length > 0 || p.options.has('address'))

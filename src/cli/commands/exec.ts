@@ -17,7 +17,7 @@ import { type Mount, parseMount } from '../../emu/linux/fs.ts';
 import { DEFAULT_CPUS, MAX_CPUS } from '../../emu/linux/kernel.ts';
 import { NodeHostFs, nodeOutput, nodeStdin } from '../../emu/linux/node-host.ts';
 import { execElf } from '../../emu/linux/process.ts';
-import { CliError, flag, intOption, parseArgs } from '../args.ts';
+import { CliError, flag, intOption, type OptionTable, parseArgs } from '../args.ts';
 import { execGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
 
@@ -41,24 +41,76 @@ function readStdinBytes(): Uint8Array {
   }
 }
 
+const OPTIONS: OptionTable = {
+  engine: { value: true, valueName: 'ts|unicorn', description: 'emulator engine (default ts)' },
+  'max-insns': {
+    value: true,
+    valueName: 'N',
+    description: 'instruction budget over all threads; running out ends with InstructionBudgetExceeded (status 1)',
+  },
+  seed: {
+    value: true,
+    valueName: 'S',
+    description: 'seed of the thread scheduler, /dev/urandom and getrandom (default 0): same seed, same run',
+  },
+  trace: { value: true, repeat: true, valueName: 'syscalls', description: 'print every system call on stderr' },
+  mount: {
+    value: true,
+    repeat: true,
+    valueName: 'HOST:GUEST[:ro|rw]',
+    description:
+      'show host directory HOST at GUEST in the guest (read-only unless :rw); nothing else of the host is visible',
+  },
+  env: {
+    value: true,
+    repeat: true,
+    valueName: 'K=V',
+    description: `set K in the guest's environment (default environment: ${DEFAULT_ENV.join(' ')})`,
+  },
+  'inherit-env': { description: "start from this process's environment instead of the small default one" },
+  'memory-limit': {
+    value: true,
+    valueName: 'SIZE',
+    description: 'guest memory the program may map and touch, e.g. 512M or 4G (default 4G)',
+  },
+  nproc: {
+    value: true,
+    valueName: 'N',
+    description: `the CPU count the guest is told (sched_getaffinity, nproc; 1 to ${MAX_CPUS}, default ${DEFAULT_CPUS} on every host: the scheduler runs one task at a time)`,
+  },
+  cwd: {
+    value: true,
+    valueName: 'DIR',
+    description: "the guest's working directory (default: the first mount's GUEST, else /)",
+  },
+  gdb: {
+    value: true,
+    valueName: '[HOST:]PORT',
+    description: 'stop at the entry point and serve gdb (target remote) on HOST:PORT (0: any port)',
+  },
+};
+
 export const command: Command = {
   summary: 'run a static AArch64 Linux ELF executable (user mode: processes, threads, pipes, signals, mounts)',
-  usage:
-    'orc-sandbox exec [--engine ts|unicorn] [--max-insns N] [--seed S] [--trace syscalls] [--mount HOST:GUEST[:ro|rw]]… [--env K=V]… [--inherit-env] [--memory-limit SIZE] [--nproc N] [--cwd DIR] [--gdb [HOST:]PORT] <elf> [-- args…]',
+  usage: 'orc-sandbox exec [options] <elf> [-- args…]',
+  description: `Runs the executable in emulated Linux user mode; program arguments go after --. The exit status is
+the program's; a fatal signal gives 128 + its number (SIGSEGV 139, SIGILL 132, SIGABRT 134) with the
+reason on stderr for faults. The guest sees only --mount directories plus /dev/null, /dev/zero,
+/dev/urandom (seeded), /dev/tty and /proc/self/exe.`,
+  options: OPTIONS,
+  examples: [
+    { command: 'npx orc-sandbox exec ./hello -- world', explanation: 'run ./hello with argv[1] = world' },
+    {
+      command: 'npx orc-sandbox exec --mount .:/work:rw --cwd /work --seed 3 ./tool',
+      explanation: 'give the program the current directory (writable) as /work, with scheduler seed 3',
+    },
+    {
+      command: 'npx orc-sandbox exec --trace syscalls --max-insns 1000000 ./prog',
+      explanation: 'print its system calls and stop after a million instructions',
+    },
+  ],
   async run(argv) {
-    const p = parseArgs(argv, {
-      engine: { value: true },
-      'max-insns': { value: true },
-      seed: { value: true },
-      trace: { value: true, repeat: true },
-      mount: { value: true, repeat: true },
-      env: { value: true, repeat: true },
-      'inherit-env': {},
-      'memory-limit': { value: true },
-      nproc: { value: true },
-      cwd: { value: true },
-      gdb: { value: true },
-    });
+    const p = parseArgs(argv, OPTIONS);
     const engine = (p.options.get('engine')?.[0] ?? 'ts') as EngineKind;
     if (engine !== 'ts' && engine !== 'unicorn') throw new CliError(`--engine must be ts or unicorn, got '${engine}'`);
     const traces = p.options.get('trace') ?? [];

@@ -1,25 +1,60 @@
 /** `orc-sandbox fuzz-isa`: differential fuzzing of the ts engine against the unicorn engine. */
 import type { FuzzClass } from '../../fuzz/isa/fuzzer.ts';
-import { CliError, flag, intOption, parseArgs } from '../args.ts';
+import { CliError, flag, intOption, type OptionTable, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
+
+const OPTIONS: OptionTable = {
+  cases: { value: true, valueName: 'N', description: 'number of cases (instructions) to try (default 2000)' },
+  seed: { value: true, valueName: 'S', description: 'campaign seed (default 1): the same seed tries the same cases' },
+  class: {
+    value: true,
+    valueName: 'C',
+    description:
+      'draw words only from class C: dp-imm, dp-reg, branch, system, ldst, ldst-pair, ldst-excl, fp, simd, simd-ldst, crypto, crc, or random (any 32-bit word)',
+  },
+  jit: {
+    description:
+      "run every case through the ts engine's translation tier (translate at once) instead of its interpreter",
+  },
+  failures: {
+    value: true,
+    valueName: 'K',
+    description: 'keep and print at most K mismatching cases (default 20, 10 with --json); the count covers all',
+  },
+  jobs: { value: true, valueName: 'N', description: 'worker threads (default: the number of cores)' },
+  shard: {
+    value: true,
+    valueName: 'K/N',
+    description: 'run only shard K of N of the campaign (combine the --out files with fuzz-merge)',
+  },
+  out: { value: true, valueName: 'FILE', description: 'write the result (JSON) to FILE' },
+  json: { description: 'print the result as JSON instead of the text report' },
+  replay: {
+    value: true,
+    valueName: 'SEED:INDEX',
+    description: "rerun one case (as a failure report names it) and print both engines' states",
+  },
+};
 
 export const command: Command = {
   summary: 'differential ISA fuzzing: ts engine vs unicorn engine, one instruction per case',
   usage:
-    'orc-sandbox fuzz-isa [--cases N] [--seed S] [--class C] [--jit] [--failures K] [--jobs N] [--shard K/N] [--out FILE] [--json] | --replay SEED:INDEX [--class C] [--jit]',
+    'orc-sandbox fuzz-isa [--cases N] [--seed S] [--class C] [--jit] [--failures K] [--jobs N] [--shard K/N] [--out FILE] [--json]\norc-sandbox fuzz-isa --replay SEED:INDEX [--class C] [--jit]',
+  description: `Each case is one instruction word, run from the same random registers and memory on the ts engine
+and on native Unicorn (the oracle); any difference in registers, flags, memory or exception is a
+mismatch, printed with the replay command. Exit status 1 when a mismatch was found. Needs the
+optional koffi package and libunicorn2.`,
+  options: OPTIONS,
+  examples: [
+    { command: 'npx orc-sandbox fuzz-isa --cases 5000 --seed 7', explanation: '5000 random cases of every class' },
+    {
+      command: 'npx orc-sandbox fuzz-isa --class fp --jit --failures 5',
+      explanation: 'floating-point words through the translation tier, at most 5 failures shown',
+    },
+    { command: 'npx orc-sandbox fuzz-isa --replay 7:1234', explanation: 'rerun case 1234 of seed 7' },
+  ],
   async run(argv) {
-    const p = parseArgs(argv, {
-      cases: { value: true },
-      seed: { value: true },
-      class: { value: true },
-      json: {},
-      failures: { value: true },
-      replay: { value: true },
-      jit: {},
-      jobs: { value: true },
-      shard: { value: true },
-      out: { value: true },
-    });
+    const p = parseArgs(argv, OPTIONS);
     if (p.positionals.length > 0) throw new CliError(`unexpected argument '${p.positionals[0]?.value}'`);
     const fz = await import('../../fuzz/isa/fuzzer.ts');
     const clsName = p.options.get('class')?.[0];

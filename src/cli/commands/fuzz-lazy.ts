@@ -6,26 +6,58 @@
 import type { EngineKind } from '../../emu/engine.ts';
 import { runStructural } from '../../fuzz/lazy/cli.ts';
 import { checkCase, randomCase } from '../../orc/lazy/fuzz.ts';
-import { CliError, flag, intOption, parseArgs } from '../args.ts';
+import { CliError, flag, intOption, type OptionTable, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
+
+const OPTIONS: OptionTable = {
+  cases: {
+    value: true,
+    valueName: 'N',
+    description: 'number of random programs (default 50; 200 with --structural or --mutant)',
+  },
+  seed: {
+    value: true,
+    valueName: 'S',
+    description: 'first seed (default 1); a failure prints the seed that replays it',
+  },
+  engine: { value: true, valueName: 'ts|unicorn', description: 'emulator engine (default ts)' },
+  // Structural generators, mutants and replay files: src/fuzz/lazy (docs/fuzzing-lazy.md).
+  structural: {
+    description: 'fuzz the redirection machinery with shrinking structural programs (calls, redirects, removals)',
+  },
+  mutant: {
+    value: true,
+    valueName: 'NAME|all',
+    description: 'run with a deliberately planted bug NAME (all: each in turn) to measure that the fuzzer finds it',
+  },
+  seeds: { value: true, valueName: 'N', description: 'with --mutant all: seeds per mutant (default 5)' },
+  replay: { value: true, valueName: 'FILE', description: 'rerun the case saved in FILE (case.json of a failure)' },
+  out: {
+    value: true,
+    valueName: 'DIR',
+    description: 'where structural failures are saved: case.json, case.c, objN.o (default fuzz-lazy-out)',
+  },
+  'list-mutants': { description: 'list the planted-bug mutants and exit' },
+};
 
 export const command: Command = {
   summary: 'fuzz lazy linking: random programs, lazy vs eager link, results and preserved registers',
   usage:
-    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn] [--structural | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants] [--out DIR]',
+    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn]\norc-sandbox fuzz-lazy --structural | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants [--out DIR] …',
+  description: `Generates random programs of several objects, links each lazily and eagerly, and compares results
+and the registers the ABI preserves. Exit status 1 on a failure (the report ends with the command
+that replays it). The structural mode and mutants are described in docs/fuzzing-lazy.md.`,
+  options: OPTIONS,
+  examples: [
+    { command: 'npx orc-sandbox fuzz-lazy --cases 200 --seed 5', explanation: '200 seeded programs on the ts engine' },
+    {
+      command: 'npx orc-sandbox fuzz-lazy --structural --cases 100 --out /tmp/fz',
+      explanation: 'structural fuzzing; a failure is shrunk and saved under /tmp/fz',
+    },
+    { command: 'npx orc-sandbox fuzz-lazy --list-mutants', explanation: 'the planted bugs --mutant knows' },
+  ],
   async run(argv) {
-    const p = parseArgs(argv, {
-      cases: { value: true },
-      seed: { value: true },
-      engine: { value: true },
-      // Structural generators, mutants and replay files: src/fuzz/lazy (docs/fuzzing-lazy.md).
-      structural: {},
-      mutant: { value: true },
-      replay: { value: true },
-      out: { value: true },
-      'list-mutants': {},
-      seeds: { value: true },
-    });
+    const p = parseArgs(argv, OPTIONS);
     const cases = intOption(p, 'cases', 50);
     const seed = intOption(p, 'seed', 1);
     const engine = (p.options.get('engine')?.[0] ?? 'ts') as EngineKind;

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CampaignResult } from '../../fuzz/campaign.ts';
-import { CliError, flag, parseArgs } from '../args.ts';
+import { CliError, flag, type OptionTable, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
 
 /** Text output for the tools that have their own; others get the generic summary. */
@@ -31,11 +31,26 @@ function summary(r: CampaignResult, missing: number[]): string {
   return lines.join('\n');
 }
 
+const OPTIONS: OptionTable = {
+  out: { value: true, valueName: 'FILE', description: 'also write the merged result (JSON) to FILE' },
+  json: { description: 'print the merged result as JSON instead of the text report' },
+};
+
 export const command: Command = {
   summary: "combine fuzz campaign shards' result files (fuzz-isa --shard K/N --out F) into one result",
   usage: 'orc-sandbox fuzz-merge [--out FILE] [--json] RESULT.json…',
+  description: `Reads the result files that campaign shards wrote (fuzz-isa --shard K/N --out FILE), checks
+they belong to one campaign, and prints the combined report. Exit status 0 when no shard found a
+mismatch, 1 when one did, 2 when slices of the campaign are missing.`,
+  options: OPTIONS,
+  examples: [
+    {
+      command: 'npx orc-sandbox fuzz-merge --out all.json shard1.json shard2.json',
+      explanation: 'combine two shards of `fuzz-isa --shard K/2` and keep the merged result',
+    },
+  ],
   async run(argv) {
-    const p = parseArgs(argv, { out: { value: true }, json: {} });
+    const p = parseArgs(argv, OPTIONS);
     if (p.positionals.length === 0) throw new CliError('give the result files to merge');
     const campaign = await import('../../fuzz/campaign.ts');
     const inputs = p.positionals.map(({ value: file }) => {

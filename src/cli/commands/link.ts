@@ -16,7 +16,7 @@ import type { LinkGraph } from '../../linker/graph.ts';
 import type { LinkResult } from '../../linker/link.ts';
 import { EngineMemoryManager } from '../../linker/memory.ts';
 import { collectLinkInfo, linkObjects, type ObjectInput } from '../../linker/session.ts';
-import { CliError, flag, parseArgs } from '../args.ts';
+import { CliError, flag, type OptionTable, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
 
 function parseAddress(v: string, what: string): number {
@@ -137,29 +137,100 @@ export function showAddrs(results: readonly LinkResult[], absolutes: ReadonlyMap
   return `${out.join('\n')}\n`;
 }
 
+const OPTIONS: OptionTable = {
+  noexec: { aliases: ['-noexec'], description: 'link only (required: this command never runs the code; use run)' },
+  check: {
+    value: true,
+    repeat: true,
+    aliases: ['-check'],
+    valueName: 'FILE',
+    description: 'evaluate the jitlink-check rules in FILE against the linked memory (exit 1 if one fails)',
+  },
+  'check-name': {
+    value: true,
+    aliases: ['-check-name'],
+    valueName: 'NAME',
+    description: 'the rule prefix to look for in check files: lines `# NAME: expr` (default jitlink-check)',
+  },
+  abs: {
+    value: true,
+    repeat: true,
+    aliases: ['-abs'],
+    valueName: 'name=addr',
+    description: 'define an absolute symbol (decimal or 0x hex address)',
+  },
+  'phony-externals': {
+    aliases: ['-phony-externals'],
+    description: 'resolve every undefined external symbol to address 0 instead of failing the link',
+  },
+  entry: { value: true, aliases: ['-entry'], valueName: 'SYM', description: 'fail (status 1) unless SYM is defined' },
+  'show-addrs': {
+    aliases: ['-show-addrs'],
+    description: "print every symbol's, section's, GOT and stub entry's address",
+  },
+  'show-graphs': {
+    value: true,
+    repeat: true,
+    aliases: ['-show-graphs'],
+    valueName: 'REGEX',
+    description: 'print the link graph (blocks, symbols, edges) after fixups of every graph whose name matches REGEX',
+  },
+  'show-linked-files': {
+    aliases: ['-show-linked-files'],
+    description: 'print `Linking <graph>` for every graph linked',
+  },
+  'no-got-plt-opt': {
+    description: 'keep GOT loads and stub calls even when the target is in range (no GOT/PLT relaxation)',
+  },
+  'no-dead-strip': { description: 'keep blocks no live symbol reaches (default: strip them, as JITLink does)' },
+  'slab-allocate': {
+    value: true,
+    aliases: ['-slab-allocate'],
+    valueName: 'SIZE',
+    description: 'allocate from one slab of SIZE (a number with a Kb, Mb or Gb suffix; default Kb), as llvm-jitlink',
+  },
+  'slab-address': {
+    value: true,
+    aliases: ['-slab-address'],
+    valueName: 'A',
+    description: `link at address A (default ${DEFAULT_SLAB}, host-like so range decisions match llvm-jitlink's)`,
+  },
+  'slab-page-size': {
+    value: true,
+    aliases: ['-slab-page-size'],
+    valueName: 'N',
+    description: 'page size in bytes the slab aligns sections to (default 4096)',
+  },
+  'library-path': {
+    value: true,
+    repeat: true,
+    aliases: ['-L'],
+    valueName: 'DIR',
+    description: 'search DIR for -lNAME (as libNAME.a, in the order given; -LDIR also works)',
+  },
+};
+
 export const command: Command = {
   summary: 'link ELF64 AArch64 objects and archives JITLink-style and evaluate jitlink-check rules',
-  usage:
-    'orc-sandbox link --noexec [--check FILE]… [--check-name NAME] [--abs name=addr]… [--phony-externals] [--entry SYM] [--show-addrs] [--show-graphs REGEX] [--show-linked-files] [--no-got-plt-opt] [--no-dead-strip] [--slab-allocate SIZE] [--slab-address A] [--slab-page-size N] [-L DIR]… <objects, archives, -lNAME…> [--args …]',
+  usage: 'orc-sandbox link --noexec [options] <objects, archives, -lNAME…> [--args …]',
+  description: `Links like llvm-jitlink -noexec (its single-dash spellings are accepted) into emulated memory
+and evaluates jitlink-check rules. -lNAME (or -l NAME) links lib<NAME>.a from the -L directories;
+everything after --args is ignored (llvm-jitlink's program arguments). Exit 0 only when the link
+succeeds and every rule holds.`,
+  options: OPTIONS,
+  examples: [
+    {
+      command: 'npx orc-sandbox link --noexec --check rules.s main.o helper.o',
+      explanation: 'link two objects and check the `# jitlink-check:` lines of rules.s',
+    },
+    {
+      command: 'npx orc-sandbox link --noexec --show-addrs --abs external=0x1000 -L lib -lutil main.o',
+      explanation: 'define one absolute symbol, pull members from lib/libutil.a, print all addresses',
+    },
+  ],
   async run(argvIn) {
     const { argv } = preprocess(argvIn);
-    const p = parseArgs(argv, {
-      noexec: { aliases: ['-noexec'] },
-      check: { value: true, repeat: true, aliases: ['-check'] },
-      'check-name': { value: true, aliases: ['-check-name'] },
-      abs: { value: true, repeat: true, aliases: ['-abs'] },
-      'phony-externals': { aliases: ['-phony-externals'] },
-      entry: { value: true, aliases: ['-entry'] },
-      'show-addrs': { aliases: ['-show-addrs'] },
-      'show-graphs': { value: true, repeat: true, aliases: ['-show-graphs'] },
-      'show-linked-files': { aliases: ['-show-linked-files'] },
-      'no-got-plt-opt': {},
-      'no-dead-strip': {},
-      'slab-allocate': { value: true, aliases: ['-slab-allocate'] },
-      'slab-address': { value: true, aliases: ['-slab-address'] },
-      'slab-page-size': { value: true, aliases: ['-slab-page-size'] },
-      'library-path': { value: true, repeat: true, aliases: ['-L'] },
-    });
+    const p = parseArgs(argv, OPTIONS);
     if (!flag(p, 'noexec'))
       throw new CliError("only '--noexec' linking is supported here (use 'orc-sandbox run' to execute)");
     if (p.positionals.length === 0) throw new CliError('give at least one object file');

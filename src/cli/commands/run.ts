@@ -8,7 +8,7 @@ import type { OrcSession } from '../../orc/session/session.ts';
 import { ExecutorDiedError } from '../../protocol/epc.ts';
 import { runSessionUnderGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
-import { openRunSession, parseRunInvocation, RUN_OPTIONS, runOptionsUsage } from '../run-options.ts';
+import { openRunSession, parseRunInvocation, RUN_OPTIONS } from '../run-options.ts';
 
 export interface RunCliOptions {
   write?: (s: string) => void;
@@ -51,6 +51,26 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
 
 export const command: Command = {
   summary: 'link objects with the ORC layer (lazily after -lazy) and run them on the emulator',
-  usage: `orc-sandbox run ${runOptionsUsage(RUN_OPTIONS)} main.o [-lazy] a.o … [-- args]`,
+  usage: 'orc-sandbox run [options] main.o [-lazy] a.o … [lib.a] [-lNAME]… [-- args]',
+  description: `Inputs are ELF64 AArch64 relocatable objects and static archives, linked into JITDylib main in
+the order given; -lazy before an input links it lazily (each function becomes a stub whose first
+call links the object). The entry point gets argv = [first input, args after --]. The exit status
+is the program's; a fault gives 128 + signal with the reason on stderr. libc functions the inputs
+do not define come from the emulated runtime (see docs/libc-fallbacks.md).`,
+  options: RUN_OPTIONS,
+  examples: [
+    {
+      command: 'npx orc-sandbox run main.o -lazy greet.o -lazy math.o -- hello',
+      explanation: 'link main.o now, greet.o and math.o on first call; argv[1] = hello',
+    },
+    {
+      command: 'npx orc-sandbox run --show-linked-files --trace lazy --seed 3 main.o -lazy util.o',
+      explanation: 'show what gets linked and each lazy reentry (same seed, same bytes)',
+    },
+    {
+      command: 'npx orc-sandbox run --engine unicorn --max-insns 1000000 main.o -L lib -lutil',
+      explanation: 'on native Unicorn, with lib/libutil.a as an archive, at most a million instructions',
+    },
+  ],
   run: (argv) => runCommand(argv),
 };

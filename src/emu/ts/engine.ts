@@ -20,7 +20,21 @@ import type {
   RunResult,
   StartOptions,
 } from '../engine.ts';
-import { INTNO_BRK, INTNO_HVC, INTNO_SVC, INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
+import {
+  INTNO_BRK,
+  INTNO_HVC,
+  INTNO_SVC,
+  INTNO_UDEF,
+  type InsnHook,
+  type InsnHookOptions,
+  invalidHookSees,
+  MEM_INVALID_HOOK_TYPES,
+  type MemHookType,
+  type MemInvalidHookType,
+  type MrsHook,
+  type MrsHookInfo,
+  PAGE_SIZE,
+} from '../engine.ts';
 import {
   type AccessKind,
   AlignmentFault,
@@ -120,6 +134,12 @@ export class TsEngine implements Engine {
   /** Scratch state for working out exact fault addresses (see exactAddress). */
   private probe: CpuState | undefined;
   private hooks: HookEntry[] = [];
+  /** The last guest store the memory observer saw (its value goes to invalid hooks; -1: none). */
+  private lastStoreAddress = -1;
+  private lastStoreLo = 0;
+  private lastStoreHi = 0;
+  /** Address of a store whose fault a hook handled: its retry is not reported again (-1: none). */
+  private retriedStore = -1;
   private nextHookId = 1;
   private stopRequested = false;
   private parked = false;
@@ -200,13 +220,31 @@ export class TsEngine implements Engine {
   // ---- hooks ----------------------------------------------------------------------------
 
   hookAdd(type: 'code' | 'block', fn: CodeHook, range?: HookRange): HookHandle;
-  hookAdd(type: 'mem-read' | 'mem-write', fn: MemHook, range?: HookRange): HookHandle;
-  hookAdd(type: 'mem-invalid', fn: MemInvalidHook): HookHandle;
+  hookAdd(type: MemHookType, fn: MemHook, range?: HookRange): HookHandle;
+  hookAdd(type: MemInvalidHookType, fn: MemInvalidHook): HookHandle;
   hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
-  hookAdd(type: string, fn: unknown, range?: HookRange): HookHandle {
+  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions & { insn: 'svc' }): HookHandle;
+  hookAdd(type: 'insn', fn: MrsHook, options: InsnHookOptions & { insn: 'mrs' }): HookHandle;
+  hookAdd(type: string, fn: unknown, range?: HookRange | InsnHookOptions): HookHandle {
+    const known =
+      type === 'code' ||
+      type === 'block' ||
+      type === 'intr' ||
+      type === 'mem-read' ||
+      type === 'mem-write' ||
+      type === 'mem-read-after' ||
+      type === 'mem-fetch' ||
+      type in MEM_INVALID_HOOK_TYPES;
+    let kind = type;
+    if (type === 'insn') {
+      const insn = (range as InsnHookOptions | undefined)?.insn;
+      if (insn !== 'svc' && insn !== 'mrs')
+        throw new EngineApiError(`'insn' hooks take { insn: 'svc' | 'mrs' }, got ${String(insn)}`);
+      kind = insn === 'svc' ? 'insn' : 'insn-mrs';
+    } else if (!known) throw new EngineApiError(`unknown hook type '${type}'`);
     const begin = range?.begin ?? 0;
     const end = range?.end ?? Number.MAX_SAFE_INTEGER;
-    const entry: HookEntry = { id: this.nextHookId++, type, fn, begin, end };
+    const entry: HookEntry = { id: this.nextHookId++, type: kind, fn, begin, end };
     this.hooks.push(entry);
     this.refreshObserver();
     return { id: entry.id };
@@ -222,18 +260,35 @@ export class TsEngine implements Engine {
   }
 
   private refreshObserver(): void {
-    const reads = this.hooksOf('mem-read');
+    // The memory reports a load after it read the value: 'mem-read' then 'mem-read-after', in the
+    // order Unicorn calls them for one access (its read hook runs first).
+    const reads = this.hooks.filter((h) => h.type === 'mem-read' || h.type === 'mem-read-after');
     const writes = this.hooksOf('mem-write');
-    if (reads.length === 0 && writes.length === 0) {
+    // Invalid-access hooks need the value of a faulting store (Unicorn passes it): track stores.
+    const invalid = this.hooks.some((h) => h.type in MEM_INVALID_HOOK_TYPES);
+    if (reads.length === 0 && writes.length === 0 && !invalid) {
       this.mem.observer = null;
+      this.lastStoreAddress = -1;
       return;
     }
     this.mem.observer = (access: AccessKind, address, size, lo, hi) => {
       const list = access === 'read' ? reads : writes;
+      if (access === 'write') {
+        // A store retried after an invalid-access hook handled its fault was already reported.
+        if (this.retriedStore === address) {
+          this.retriedStore = -1;
+          return;
+        }
+        this.lastStoreAddress = address;
+        this.lastStoreLo = lo;
+        this.lastStoreHi = hi;
+      }
       if (list.length === 0) return;
       const value = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
       for (const h of list) {
-        if (address >= h.begin && address <= h.end) (h.fn as MemHook)(access, address, size, value);
+        // Unicorn's read hook runs before the load and reports 0; read-after reports the value.
+        if (address >= h.begin && address <= h.end)
+          (h.fn as MemHook)(access, address, size, h.type === 'mem-read' ? 0n : value);
       }
     };
   }
@@ -299,12 +354,14 @@ export class TsEngine implements Engine {
     this.exceptionHit = -1;
     const codeHooks = this.hooksOf('code');
     const blockHooks = this.hooksOf('block');
-    const singleStep = codeHooks.length > 0;
+    const mrsHooks = this.hooksOf('insn-mrs');
+    // mrs hooks look at each instruction before it runs: one instruction at a time, as code hooks.
+    const singleStep = codeHooks.length > 0 || mrsHooks.length > 0;
     // Translated blocks run without per-instruction or per-access hooks, so those disable them.
     // Interrupt and invalid-memory hooks run where translated code has left with exact state.
     const jitOn =
       this.jitThreshold !== Number.POSITIVE_INFINITY &&
-      this.hooks.every((h) => h.type === 'intr' || h.type === 'mem-invalid');
+      this.hooks.every((h) => h.type === 'intr' || h.type === 'insn' || h.type in MEM_INVALID_HOOK_TYPES);
     // In single-step mode, block hooks fire where a basic block starts: the entry, and after
     // a terminator (branch, exception, gate).
     let atBlockStart = true;
@@ -412,6 +469,12 @@ export class TsEngine implements Engine {
           for (const h of codeHooks) if (pc >= h.begin && pc <= h.end) (h.fn as CodeHook)(pc, 4);
           if (this.stopRequested) return this.result('stopped', startCount);
           if (s.pc !== pc) continue; // a hook redirected execution
+          if (mrsHooks.length > 0 && this.mrsHandled(mrsHooks, pc)) {
+            s.icount += 1;
+            s.pc = pc + 4;
+            atBlockStart = block.ops.length === 1 && !block.fallthrough;
+            continue;
+          }
         }
         for (; i < n; i++) (ops[i] as Op)(s);
       } catch (e) {
@@ -589,14 +652,36 @@ export class TsEngine implements Engine {
     return BigInt.asUintN(64, exact);
   }
 
-  /** Unicorn semantics: a mem-invalid hook that returns true gets the access retried. */
+  /** Calls the mrs hooks when the word at pc is an MRS; true when one emulated it (skip it). */
+  private mrsHandled(hooks: readonly HookEntry[], pc: number): boolean {
+    const w = this.mem.fetch32(pc);
+    if ((w & 0xfff00000) >>> 0 !== 0xd5300000) return false;
+    const info: MrsHookInfo = {
+      address: pc,
+      rt: w & 31,
+      op0: 2 + ((w >>> 19) & 1),
+      op1: (w >>> 16) & 7,
+      crn: (w >>> 12) & 15,
+      crm: (w >>> 8) & 15,
+      op2: (w >>> 5) & 7,
+    };
+    let handled = false;
+    for (const h of hooks) if (pc >= h.begin && pc <= h.end && (h.fn as MrsHook)(info) === true) handled = true;
+    return handled;
+  }
+
+  /** Unicorn semantics: an invalid-access hook that returns true gets the access retried. */
   private onInvalid(fault: MemoryFault, pc: number): boolean {
-    const hooks = this.hooksOf('mem-invalid');
+    const hooks = this.hooks.filter((h) => invalidHookSees(h.type, fault.access, fault.kind));
     if (hooks.length === 0) return false;
     let handled = false;
+    // As Unicorn: a faulting store's hooks see the value being stored, a load's 0.
+    const store = fault.access === 'write' && this.lastStoreAddress === fault.address;
+    const value = store ? (BigInt(this.lastStoreHi >>> 0) << 32n) | BigInt(this.lastStoreLo >>> 0) : 0n;
     for (const h of hooks) {
-      if ((h.fn as MemInvalidHook)(fault.access, fault.kind, fault.address, fault.size, 0n)) handled = true;
+      if ((h.fn as MemInvalidHook)(fault.access, fault.kind, fault.address, fault.size, value)) handled = true;
     }
+    if (handled && store && this.mem.observer !== null) this.retriedStore = fault.address;
     this.cpu.pc = pc;
     return handled;
   }
@@ -611,6 +696,14 @@ export class TsEngine implements Engine {
     if ((this.exceptionStops & (1 << intno)) !== 0) {
       this.exceptionHit = intno;
       return true;
+    }
+    if (kind === EXC_SVC) {
+      const at = s.pc - 4;
+      const svc = this.hooks.filter((h) => h.type === 'insn' && at >= h.begin && at <= h.end);
+      if (svc.length > 0) {
+        for (const h of svc) (h.fn as InsnHook)(at);
+        return false;
+      }
     }
     const hooks = this.hooksOf('intr');
     if (hooks.length === 0 || kind === EXC_UDF) {

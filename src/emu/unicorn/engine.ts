@@ -49,7 +49,20 @@ import type {
   RunResult,
   StartOptions,
 } from '../engine.ts';
-import { INTNO_BRK, INTNO_HVC, INTNO_SVC, INTNO_UDEF, PAGE_SIZE } from '../engine.ts';
+import {
+  INTNO_BRK,
+  INTNO_HVC,
+  INTNO_SVC,
+  INTNO_UDEF,
+  type InsnHook,
+  type InsnHookOptions,
+  invalidHookSees,
+  MEM_INVALID_HOOK_TYPES,
+  type MemHookType,
+  type MemInvalidHookType,
+  type MrsHook,
+  PAGE_SIZE,
+} from '../engine.ts';
 import {
   type AccessKind,
   AlignmentFault,
@@ -112,9 +125,14 @@ const UC_HOOK_BLOCK = 1 << 3;
 const UC_HOOK_MEM_INVALID = 0x3f0; // read/write/fetch x unmapped/prot
 const UC_HOOK_MEM_READ = 1 << 10;
 const UC_HOOK_MEM_WRITE = 1 << 11;
+const UC_HOOK_MEM_FETCH = 1 << 12;
+const UC_HOOK_MEM_READ_AFTER = 1 << 13;
+const UC_HOOK_INSN = 1 << 1;
+const UC_ARM64_INS_MRS = 1;
 
 const UC_MEM_READ = 16;
 const UC_MEM_WRITE = 17;
+const UC_MEM_READ_AFTER = 25;
 const UC_MEM_READ_UNMAPPED = 19;
 const UC_MEM_WRITE_UNMAPPED = 20;
 const UC_MEM_FETCH_UNMAPPED = 21;
@@ -183,6 +201,9 @@ interface Native {
   memCb: KoffiType;
   invalidCb: KoffiType;
   intrCb: KoffiType;
+  insnSysCb: KoffiType;
+  cpReg: KoffiType;
+  hookAddInsn: NativeFn;
   regionArray: (n: number) => KoffiType;
 }
 
@@ -244,6 +265,16 @@ function loadNative(): Native {
     'bool orc_uc_invalid_cb(void *uc, int type, uint64_t address, int size, int64_t value, void *user)',
   );
   const intrCb = koffi.proto('void orc_uc_intr_cb(void *uc, uint32_t intno, void *user)');
+  // uc_cb_insn_sys_t: (uc, destination uc_arm64_reg, const uc_arm64_cp_reg *, user) -> 1 = skip it.
+  const insnSysCb = koffi.proto('uint32_t orc_uc_insn_sys_cb(void *uc, int reg, void *cp, void *user)');
+  const cpReg = koffi.struct('orc_uc_arm64_cp_reg', {
+    crn: 'uint32_t',
+    crm: 'uint32_t',
+    op0: 'uint32_t',
+    op1: 'uint32_t',
+    op2: 'uint32_t',
+    val: 'uint64_t',
+  });
   const region = koffi.struct('orc_uc_mem_region', { begin: 'uint64_t', end: 'uint64_t', perms: 'uint32_t' });
   const hookAdd = (cb: KoffiType): NativeFn =>
     (lib as KoffiLib).func('uc_hook_add', 'int', [
@@ -278,6 +309,7 @@ function loadNative(): Native {
       hookAddMem: hookAdd(memCb),
       hookAddInvalid: hookAdd(invalidCb),
       hookAddIntr: hookAdd(intrCb),
+      hookAddInsn: hookAdd(insnSysCb),
       hookDel: lib.func('int uc_hook_del(void *uc, size_t hh)'),
       ctl: lib.func('int uc_ctl(void *uc, int control, ...)'),
       contextAlloc: lib.func('int uc_context_alloc(void *uc, _Out_ void **context)'),
@@ -288,6 +320,8 @@ function loadNative(): Native {
       memCb,
       invalidCb,
       intrCb,
+      insnSysCb,
+      cpReg,
       regionArray: (n) => koffi.array(region, n),
     };
   } catch (e) {
@@ -340,7 +374,10 @@ export class UnicornEngine implements Engine {
   private nextHookId = 1;
   private readonly internal: HookEntry[] = [];
   private readonly gates = new Map<number, { fn: HostGateFn; entry: HookEntry }>();
-  private invalidHooks: { id: number; fn: MemInvalidHook }[] = [];
+  private invalidHooks: { id: number; type: string; fn: MemInvalidHook }[] = [];
+  private svcHooks: { id: number; fn: InsnHook; begin: number; end: number }[] = [];
+  /** A fetch-protection fault a hook handled: start() resumes at pc (see onInvalid). */
+  private fetchRetry = false;
   private intrHooks: { id: number; fn: InterruptHook }[] = [];
   private readonly contexts = new Set<ContextCell>();
   private readonly finalizer = new FinalizationRegistry<ContextCell>((cell) => this.freeContext(cell));
@@ -1133,10 +1170,12 @@ export class UnicornEngine implements Engine {
   // ---- hooks ----------------------------------------------------------------------------------
 
   hookAdd(type: 'code' | 'block', fn: CodeHook, range?: HookRange): HookHandle;
-  hookAdd(type: 'mem-read' | 'mem-write', fn: MemHook, range?: HookRange): HookHandle;
-  hookAdd(type: 'mem-invalid', fn: MemInvalidHook): HookHandle;
+  hookAdd(type: MemHookType, fn: MemHook, range?: HookRange): HookHandle;
+  hookAdd(type: MemInvalidHookType, fn: MemInvalidHook): HookHandle;
   hookAdd(type: 'intr', fn: InterruptHook): HookHandle;
-  hookAdd(type: string, fn: unknown, range?: HookRange): HookHandle {
+  hookAdd(type: 'insn', fn: InsnHook, options: InsnHookOptions & { insn: 'svc' }): HookHandle;
+  hookAdd(type: 'insn', fn: MrsHook, options: InsnHookOptions & { insn: 'mrs' }): HookHandle;
+  hookAdd(type: string, fn: unknown, range?: HookRange | InsnHookOptions): HookHandle {
     this.live();
     const id = this.nextHookId++;
     // Unicorn: begin > end means "everywhere".
@@ -1157,13 +1196,17 @@ export class UnicornEngine implements Engine {
       const handle = this.addNative('code', type === 'code' ? UC_HOOK_CODE : UC_HOOK_BLOCK, cb, begin, end);
       this.hooks.set(id, { id, handle, callback: cb, begin, end });
       this.flushCode(begin, end);
-    } else if (type === 'mem-read' || type === 'mem-write') {
+    } else if (type === 'mem-read' || type === 'mem-write' || type === 'mem-read-after' || type === 'mem-fetch') {
       const user = fn as MemHook;
       const cb = this.register(
         (_uc: never, kind: never, address: never, size: never, value: never) =>
           this.guard(() =>
             user(
-              (kind as number) === UC_MEM_READ ? 'read' : (kind as number) === UC_MEM_WRITE ? 'write' : 'fetch',
+              (kind as number) === UC_MEM_READ || (kind as number) === UC_MEM_READ_AFTER
+                ? 'read'
+                : (kind as number) === UC_MEM_WRITE
+                  ? 'write'
+                  : 'fetch',
               Number(address as bigint),
               size as number,
               BigInt.asUintN(64, BigInt(value as bigint)),
@@ -1171,11 +1214,52 @@ export class UnicornEngine implements Engine {
           ),
         this.n.memCb,
       );
-      const handle = this.addNative('mem', type === 'mem-read' ? UC_HOOK_MEM_READ : UC_HOOK_MEM_WRITE, cb, begin, end);
+      const ucType =
+        type === 'mem-read'
+          ? UC_HOOK_MEM_READ
+          : type === 'mem-write'
+            ? UC_HOOK_MEM_WRITE
+            : type === 'mem-read-after'
+              ? UC_HOOK_MEM_READ_AFTER
+              : UC_HOOK_MEM_FETCH;
+      const handle = this.addNative('mem', ucType, cb, begin, end);
       this.hooks.set(id, { id, handle, callback: cb, begin, end });
       this.flushCode(begin, end);
-    } else if (type === 'mem-invalid') {
-      this.invalidHooks = [...this.invalidHooks, { id, fn: fn as MemInvalidHook }];
+    } else if (type in MEM_INVALID_HOOK_TYPES) {
+      // One native UC_HOOK_MEM_INVALID hook serves them all; onInvalid picks by access and kind.
+      this.invalidHooks = [...this.invalidHooks, { id, type, fn: fn as MemInvalidHook }];
+    } else if (type === 'insn' && (range as InsnHookOptions | undefined)?.insn === 'mrs') {
+      const user = fn as MrsHook;
+      const cb = this.register((_uc: never, reg: never, cp: never) => {
+        const pc = Number(this.readU64(REG_PC));
+        if (pc < begin && begin <= end) return 0;
+        if (begin <= end && pc > end) return 0;
+        const r = reg as number;
+        const rt = r >= REG_X0 && r <= REG_X0 + 28 ? r - REG_X0 : r === REG_X29 ? 29 : r === REG_X30 ? 30 : 31;
+        const c = this.n.koffi.decode(cp, this.n.cpReg) as {
+          crn: number;
+          crm: number;
+          op0: number;
+          op1: number;
+          op2: number;
+        };
+        const info = { address: pc, rt, op0: c.op0, op1: c.op1, crn: c.crn, crm: c.crm, op2: c.op2 };
+        return this.guard(() => user(info)) === true ? 1 : 0;
+      }, this.n.insnSysCb);
+      const out = [0];
+      this.check(
+        this.n.hookAddInsn(this.uc, out, UC_HOOK_INSN, cb, null, BigInt(1), BigInt(0), 'int', UC_ARM64_INS_MRS),
+        'uc_hook_add',
+      );
+      this.hooks.set(id, { id, handle: out[0] as number, callback: cb, begin, end });
+      this.flushCode(begin, end);
+    } else if (type === 'insn') {
+      const insn = (range as InsnHookOptions | undefined)?.insn;
+      if (insn !== 'svc') throw new EngineApiError(`'insn' hooks take { insn: 'svc' | 'mrs' }, got ${String(insn)}`);
+      // Unicorn has no UC_HOOK_INSN for SVC on AArch64: it arrives as interrupt 2 (onInterrupt).
+      const lo = range?.begin ?? 0;
+      const hi = range?.end ?? Number.MAX_SAFE_INTEGER;
+      this.svcHooks = [...this.svcHooks, { id, fn: fn as InsnHook, begin: lo, end: hi }];
     } else if (type === 'intr') {
       this.intrHooks = [...this.intrHooks, { id, fn: fn as InterruptHook }];
     } else {
@@ -1194,6 +1278,7 @@ export class UnicornEngine implements Engine {
     }
     this.invalidHooks = this.invalidHooks.filter((h) => h.id !== handle.id);
     this.intrHooks = this.intrHooks.filter((h) => h.id !== handle.id);
+    this.svcHooks = this.svcHooks.filter((h) => h.id !== handle.id);
   }
 
   /**
@@ -1271,10 +1356,17 @@ export class UnicornEngine implements Engine {
     this.lastFault = { access, kind, address: at, address64: at64, size };
     let handled = false;
     for (const h of this.invalidHooks) {
+      if (!invalidHookSees(h.type, access, kind)) continue;
       const r = this.guard(() => h.fn(access, kind, address, size, BigInt.asUintN(64, BigInt(value))));
       if (r === true) handled = true;
     }
     if (handled) this.lastFault = null;
+    if (handled && access === 'fetch' && kind === 'protection') {
+      // Unicorn 2.0.1 crashes the process when it retries a fetch whose page a hook re-protected
+      // or remapped: let it stop with the fault instead, and start() resumes at the same pc.
+      this.fetchRetry = true;
+      return false;
+    }
     // A hook that mapped the page (memMap only reserves): Unicorn must find a region on its retry.
     if (handled && this.n.arena !== null && this.guestVerdict(access, address, Math.max(size, 1)) === null) {
       return this.letThrough(kind === 'protection', access, address, size, value);
@@ -1334,6 +1426,14 @@ export class UnicornEngine implements Engine {
       this.exceptionHit = intno;
       this.n.emuStop(this.uc);
       return;
+    }
+    if (intno === INTNO_SVC && this.svcHooks.length > 0) {
+      const at = pc - 4;
+      const svc = this.svcHooks.filter((h) => at >= h.begin && at <= h.end);
+      if (svc.length > 0) {
+        for (const h of svc) this.guard(() => h.fn(at));
+        return;
+      }
     }
     // A data abort reaching here is an alignment fault (see start()): never a hook's business.
     if (this.intrHooks.length === 0 || intno === EXCP_DATA_ABORT) {
@@ -1483,6 +1583,7 @@ export class UnicornEngine implements Engine {
     this.exceptionHit = -1;
     this.bpHit = -1;
     this.bpSkip = this.bps.has(begin) ? begin : -1;
+    this.fetchRetry = false;
     this.blockInsns = 0;
     this.lastBlockStart = -1;
     this.lastBlockEnd = -1;
@@ -1542,6 +1643,10 @@ export class UnicornEngine implements Engine {
       const e = this.hookError;
       this.hookError = null;
       throw e;
+    }
+    if (err === UC_ERR_FETCH_PROT && this.fetchRetry) {
+      const rest = this.start(pc, until, count > 0 ? { count: count - insns } : {});
+      return { ...rest, instructions: insns + rest.instructions };
     }
     if (this.exception) {
       const { intno, pc: at } = this.exception;

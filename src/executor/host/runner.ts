@@ -20,6 +20,7 @@ export interface RunProgramOptions {
   maxInstructions?: number;
 }
 
+/** How a program run ended: its exit status, why, and the instructions it executed. */
 export interface ProgramResult {
   status: number;
   /** 'signal': a fatal fault/trap, status 128 + signal number (see host/linux.ts). */

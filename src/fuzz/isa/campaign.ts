@@ -57,13 +57,34 @@ export async function openSliceRunner(params: IsaCampaignParams): Promise<SliceR
   };
 }
 
+/**
+ * One run of an ISA campaign: its parameters, the worker threads, and optionally the shard to run.
+ */
 export interface IsaCampaignRun {
   params: IsaCampaignParams;
   jobs: number;
   shard?: Shard;
 }
 
-/** Runs the campaign (or one shard of it) on `jobs` threads. */
+/**
+ * Runs the campaign (or one shard of it) on `jobs` threads.
+ *
+ * Each case is one random instruction word run on the ts engine and on native Unicorn from the same
+ * state; differences are mismatches.
+ *
+ * @param run - campaign parameters (seed, cases, class, jit, failures kept), threads, shard.
+ * @returns the result (what `--out` writes, mergeable across shards) and the report.
+ * @throws EngineUnavailable when native Unicorn is missing; CampaignError for a bad shard.
+ * @example
+ * ```ts
+ * import { runIsaCampaign } from 'orc-sandbox/fuzz';
+ * const { report } = await runIsaCampaign({
+ *   params: { seed: 1, cases: 2000, cls: null, jit: false, keepFailures: 10 },
+ *   jobs: 2,
+ * });
+ * console.log(report.mismatches);
+ * ```
+ */
 export async function runIsaCampaign(run: IsaCampaignRun): Promise<{ result: CampaignResult; report: FuzzReport }> {
   const { params } = run;
   const slices = campaignSlices(optionsOf(params));

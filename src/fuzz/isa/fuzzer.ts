@@ -44,7 +44,9 @@ export const ISA_CLASSES = [
   'crc',
 ] as const satisfies readonly IsaClass[];
 
+/** An instruction class fuzz-isa draws words from (`random`: any 32-bit word). */
 export type FuzzClass = IsaClass | 'random';
+/** Every class `--class` accepts, in campaign order. */
 export const FUZZ_CLASSES: readonly FuzzClass[] = [...ISA_CLASSES, 'random'];
 
 /** High enough that every B/BL target (±128 MiB) stays a small positive address. */

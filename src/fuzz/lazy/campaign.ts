@@ -10,6 +10,9 @@ import type { Mutant } from './mutants.ts';
 import { caseArb, caseSize, deleteFunction, deleteOp, type FuzzCase, normalize } from './program.ts';
 import { runCase } from './runner.ts';
 
+/**
+ * Options of a lazy-linking campaign (exported as LazyCampaignOptions): engine, planted mutant, seed, cases.
+ */
 export interface CampaignOptions {
   engine?: EngineKind;
   mutant?: Mutant;
@@ -17,6 +20,9 @@ export interface CampaignOptions {
   cases?: number;
 }
 
+/**
+ * What a lazy-linking campaign found (exported as LazyCampaignResult): cases run, the first failure shrunk, its problems.
+ */
 export interface CampaignResult {
   casesRun: number;
   /** 1-based index of the first failing case, undefined when every case passed. */
@@ -27,6 +33,20 @@ export interface CampaignResult {
   millis: number;
 }
 
+/**
+ * Runs a lazy-linking campaign (exported as lazyCampaign): random structural programs of several
+ * objects, some lazy, with calls, redirects and removals, each checked against its model; the first
+ * failing case is shrunk.
+ *
+ * @param o - engine (default ts), seed (default 1), cases (default 200), a planted mutant.
+ * @returns the count of cases run and, on failure, the shrunk case and its problems.
+ * @example
+ * ```ts
+ * import { lazyCampaign } from 'orc-sandbox/fuzz';
+ * const r = await lazyCampaign({ seed: 3, cases: 50 });
+ * if (r.shrunk) console.log(r.problems);
+ * ```
+ */
 export async function campaign(o: CampaignOptions = {}): Promise<CampaignResult> {
   const t0 = performance.now();
   const opts = { engine: o.engine ?? 'ts', ...(o.mutant ? { mutant: o.mutant } : {}) };

@@ -46,6 +46,9 @@ export type Op =
   | { kind: 'remove'; obj: number }
   | { kind: 'readd'; obj: number };
 
+/**
+ * A generated lazy-linking case (exported as LazyFuzzCase): the program (functions in objects) and the operations run on it.
+ */
 export interface FuzzCase {
   program: Program;
   ops: Op[];

@@ -21,6 +21,7 @@ import type { Mutant } from './mutants.ts';
 import { type FnDef, type FuzzCase, fnName, objName } from './program.ts';
 import { hostCall, Model } from './semantics.ts';
 
+/** Options of runLazyCase (exported as LazyCaseRunOptions). */
 export interface RunOptions {
   engine?: EngineKind;
   mutant?: Mutant;
@@ -36,6 +37,21 @@ const STACK = { base: 0x6f00_0000, size: 0x1_0000 };
 const M64 = (1n << 64n) - 1n;
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
+/**
+ * Runs one lazy-linking case (exported as runLazyCase) through a session and checks every
+ * property: results equal the model's, preserved registers survive reentry, stubs point where they
+ * should.
+ *
+ * @param c - the case (from a campaign or a replay file).
+ * @param options - engine, planted mutant, register poisoning, instruction budget.
+ * @returns the problems found (empty: the case passed).
+ * @example
+ * ```ts
+ * import { lazyCampaign, runLazyCase } from 'orc-sandbox/fuzz';
+ * const r = await lazyCampaign({ cases: 20 });
+ * if (r.shrunk) console.log(await runLazyCase(r.shrunk, { engine: 'ts' }));
+ * ```
+ */
 export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<string[]> {
   const p = c.program;
   const problems: string[] = [];

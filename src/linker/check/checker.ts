@@ -5,6 +5,9 @@
 import { CheckError } from '../errors.ts';
 import { decodeOperands, OperandDecodeError } from './operands.ts';
 
+/**
+ * What jitlink-check rules can ask about the link: symbol, stub, GOT and section addresses, memory (checkEnvironment builds one).
+ */
 export interface CheckEnvironment {
   /** Executor address of a symbol, or undefined. */
   symbolAddress(name: string): number | bigint | undefined;
@@ -17,6 +20,7 @@ export interface CheckEnvironment {
   bigEndian?: boolean;
 }
 
+/** One `# jitlink-check:` rule: its expression text and the line it starts on. */
 export interface Rule {
   text: string;
   /** 1-based line of the rule's first line in its file. */
@@ -25,7 +29,17 @@ export interface Rule {
 
 const MASK64 = (1n << 64n) - 1n;
 
-/** Extracts `# jitlink-check:` rules (or `# <name>:`), joining lines that end in `\`. */
+/**
+ * Extracts `# jitlink-check:` rules (or `# <name>:`), joining lines that end in `\`.
+ *
+ * @param text - the check file's text (often the assembly source the object came from).
+ * @param name - the rule prefix (llvm-jitlink -check-name; default jitlink-check).
+ * @returns the rules in file order (continued lines joined).
+ * @example
+ * ```ts
+ * extractRules('# jitlink-check: *{8}ptr = foo\n'); // [{ text: '*{8}ptr = foo', line: 1 }]
+ * ```
+ */
 export function extractRules(text: string, name = 'jitlink-check'): Rule[] {
   const prefix = `# ${name}:`;
   const rules: Rule[] = [];
@@ -270,6 +284,7 @@ class Parser {
   }
 }
 
+/** The result of one rule: ok, or the failure message in llvm-jitlink's wording. */
 export interface RuleOutcome {
   rule: Rule;
   ok: boolean;
@@ -277,6 +292,20 @@ export interface RuleOutcome {
   message?: string;
 }
 
+/**
+ * Evaluates one rule (`lhs = rhs`, RuntimeDyldChecker's grammar: decode_operand, stub_addr,
+ * got_addr, section_addr, `*{N}addr` loads, arithmetic) in unsigned 64-bit arithmetic.
+ *
+ * @param rule - the rule (from extractRules).
+ * @param env - the linked program's addresses and memory.
+ * @returns ok, or not ok with the message llvm-jitlink would print (a malformed expression is a
+ *   failed rule, not a throw).
+ * @example
+ * ```ts
+ * const outcome = evaluateRule({ text: 'main = 0x10000000', line: 1 }, env);
+ * if (!outcome.ok) console.log(outcome.message);
+ * ```
+ */
 export function evaluateRule(rule: Rule, env: CheckEnvironment): RuleOutcome {
   const text = rule.text;
   const eq = text.indexOf('=');
@@ -303,7 +332,21 @@ export function evaluateRule(rule: Rule, env: CheckEnvironment): RuleOutcome {
   }
 }
 
-/** Runs every rule of a file; a file without rules is an error. */
+/**
+ * Runs every rule of a file; a file without rules is an error.
+ *
+ * @param text - the check file's text.
+ * @param file - its name, for the error.
+ * @param env - the linked program (checkEnvironment(results, engine)).
+ * @param name - the rule prefix (default jitlink-check).
+ * @returns one outcome per rule.
+ * @throws CheckError when the file holds no rule.
+ * @example
+ * ```ts
+ * const env = checkEnvironment(linked.results, engine);
+ * const failed = checkFile(readFileSync('rules.s', 'utf8'), 'rules.s', env).filter((o) => !o.ok);
+ * ```
+ */
 export function checkFile(text: string, file: string, env: CheckEnvironment, name = 'jitlink-check'): RuleOutcome[] {
   const rules = extractRules(text, name);
   if (rules.length === 0) throw new CheckError(`${file}: no '# ${name}:' rules found`);

@@ -4,6 +4,19 @@ import type { LinkResult } from '../link.ts';
 import { collectLinkInfo, type LinkInfo } from '../session.ts';
 import type { CheckEnvironment } from './checker.ts';
 
+/**
+ * The jitlink-check environment of linked graphs: their symbols, GOT entries, stubs and sections,
+ * and the engine's memory.
+ *
+ * @param results - the link results (linkObjects(...).results).
+ * @param engine - the engine whose memory they were linked into.
+ * @param absolutes - absolute symbols defined for the link.
+ * @returns the environment evaluateRule and checkFile read.
+ * @example
+ * ```ts
+ * const outcomes = checkFile(rulesText, 'rules.s', checkEnvironment(linked.results, engine));
+ * ```
+ */
 export function checkEnvironment(
   results: readonly LinkResult[],
   engine: Engine,

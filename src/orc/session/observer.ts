@@ -11,6 +11,17 @@ import type { JITDylib } from '../core/session.ts';
 import type { CallThroughInfo, ReentryRecord } from '../lazy/lazy-reexports.ts';
 import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
 
+/**
+ * Callbacks of session.observe(): linking, lazy reexports, reentries, stub pointer writes, output,
+ * stops and exit; all optional, called synchronously in event order.
+ *
+ * @example
+ * ```ts
+ * const off = session.observe({ onObjectLinked: ({ name }) => console.log('linked', name) });
+ * await session.run('main');
+ * off();
+ * ```
+ */
 export interface SessionObserver {
   /** A graph was linked and its memory finalized in the executor (name: the graph's, e.g. `greet.o`). */
   onObjectLinked?(ev: { name: string; jd: JITDylib; result: LinkResult }): void;
@@ -33,7 +44,16 @@ export interface SessionObserver {
   onExit?(result: ProgramResult): void;
 }
 
-/** A list of observers that is itself an observer (each event goes to every subscriber). */
+/**
+ * A list of observers that is itself an observer (each event goes to every subscriber).
+ *
+ * @example
+ * ```ts
+ * const list = new ObserverList();
+ * const off = list.add({ onExit: (r) => console.log(r.status) });
+ * off();
+ * ```
+ */
 export class ObserverList {
   private readonly list: SessionObserver[] = [];
 

@@ -13,6 +13,9 @@ import type { LazyTraceEvent } from './trace.ts';
 /** Where program output goes (raw bytes, in program order). */
 export type OutputSink = (bytes: Uint8Array) => void;
 
+/**
+ * Options of openSession: engine, executor (in process or worker), seed, instruction budget, output sinks, stdin, traces, sysroot/runtime. Every default is `orc-sandbox run`'s.
+ */
 export interface SessionOptions {
   /** Engine (default 'ts'). */
   engine?: EngineKind;

@@ -52,7 +52,26 @@ const defaultSink = (fd: 1 | 2) => {
   };
 };
 
-/** Opens a session (the executor first: in process, or a worker thread). */
+/**
+ * Opens a session (the executor first: in process, or a worker thread).
+ *
+ * The session has LLVM ORC's shape: an ExecutionSession with JITDylibs main, Platform and Process,
+ * an ObjectLinkingLayer and a lazy layer whose stubs link an object on its first call, and the
+ * emulated ORC runtime; the program runs on the chosen engine in the chosen executor.
+ *
+ * @param options - engine, executor, seed, limits, output sinks (see SessionOptions).
+ * @returns the open session; close() it when done (a worker executor is a thread).
+ * @throws EngineUnavailable for engine 'unicorn' without koffi/libunicorn2.
+ * @example
+ * ```ts
+ * import { openSession } from 'orc-sandbox/session';
+ * const s = await openSession({ seed: 1, stdout: (b) => process.stdout.write(b) });
+ * s.addObject(mainBytes, 'main.o');
+ * s.addObject(mathBytes, 'math.o', { lazy: true }); // linked on the first call into it
+ * const r = await s.run('main', { argv: ['main'] }); // { status, reason, instructions }
+ * await s.close();
+ * ```
+ */
 export async function openSession(options: SessionOptions = {}): Promise<OrcSession> {
   if (
     options.orcRuntime !== undefined &&
@@ -96,6 +115,21 @@ export async function openSession(options: SessionOptions = {}): Promise<OrcSess
   return new OrcSession(epc, options, observers);
 }
 
+/**
+ * A sandbox session (from openSession): add objects (eager or lazy), link and run an entry point,
+ * observe linking and lazy-linking events, read executor memory, debug. One program run per
+ * session; close() releases the executor.
+ *
+ * @example
+ * ```ts
+ * import { openSession } from 'orc-sandbox/session';
+ * const s = await openSession({ seed: 1, stdout: (b) => process.stdout.write(b) });
+ * s.addObject(mainBytes, 'main.o');
+ * s.addObject(mathBytes, 'math.o', { lazy: true }); // linked on the first call into it
+ * const r = await s.run('main', { argv: ['main'] }); // { status, reason, instructions }
+ * await s.close();
+ * ```
+ */
 export class OrcSession {
   readonly es: ExecutionSession;
   readonly main: JITDylib;

@@ -17,10 +17,24 @@ export interface LazyTraceEvent {
 /** Prefix of the runtime objects' names in diagnostics and `Linking …` lines. */
 export const RUNTIME_NAME_PREFIX = 'orc-rt/';
 
-export function formatLazyTrace(ev: LazyTraceEvent): string {
+/**
+ * One `[lazy]` line. Host time is left out unless `hostTimes` (`--trace-times`): without it the
+ * trace depends only on the program, its inputs and the seed, so two runs print the same bytes.
+ *
+ * @param ev - the reentry (trampoline, reexport, outcome, instructions, host time).
+ * @param hostTimes - add the host microseconds spent in the reentry (default false).
+ * @returns the line, newline included.
+ * @example
+ * ```ts
+ * const s = await openSession({ traceLazy: (ev) => process.stderr.write(formatLazyTrace(ev)) });
+ * // [lazy] trampoline 0x0000000010007000: greet -> greet$orc_fnbody (JITDylib main) resolved 0x0000000010011000, 129 insns in reentry
+ * ```
+ */
+export function formatLazyTrace(ev: LazyTraceEvent, hostTimes = false): string {
   const who = ev.info ? `${ev.info.name} -> ${ev.info.bodyName} (JITDylib ${ev.info.jd.name})` : '<unknown trampoline>';
   const what = ev.result.ok ? `resolved ${hexAddr(ev.result.address)}` : `failed: ${ev.result.error}`;
   const insns = ev.instructions === undefined ? '' : `, ${ev.instructions} insns in reentry`;
+  const host = hostTimes ? `, host ${ev.hostMicros} us` : '';
   const from = ev.caller === undefined ? '' : `, called from ${ev.caller}`;
-  return `[lazy] trampoline ${hexAddr(ev.trampoline)}: ${who} ${what}${insns}, host ${ev.hostMicros} us${from}\n`;
+  return `[lazy] trampoline ${hexAddr(ev.trampoline)}: ${who} ${what}${insns}${host}${from}\n`;
 }
