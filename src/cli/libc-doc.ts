@@ -21,9 +21,11 @@ export async function fallbackSymbols(): Promise<FallbackSymbols> {
   const session = await openSession({ stdout: () => {}, stderr: () => {} });
   try {
     const boot = session.epc.bootstrap;
+    // The GDB JIT interface's symbols live in the Process JITDylib too, but are no libc.
+    const libc = boot.processSymbols.filter((s) => !/^__(jit_debug|orc_rt)_/.test(s.name));
     return {
-      functions: boot.processSymbols.filter((s) => isCallable(s.flags)).map((s) => s.name),
-      data: boot.processSymbols.filter((s) => !isCallable(s.flags)).map((s) => s.name),
+      functions: libc.filter((s) => isCallable(s.flags)).map((s) => s.name),
+      data: libc.filter((s) => !isCallable(s.flags)).map((s) => s.name),
       threads: (boot.threadSymbols ?? []).map((s) => s.name),
     };
   } finally {
