@@ -91,7 +91,7 @@ describe('fuzz-lazy structural campaign', () => {
 describeWithOracles(['unicorn'], 'fuzz-lazy structural campaign (unicorn)', () => {
   it('passes drawn cases and finds a runtime mutant', async () => {
     expect((await campaign({ engine: 'unicorn', seed: 5, cases: 3 })).problems ?? []).toEqual([]);
-    const r = await campaign({ engine: 'unicorn', seed: 1, cases: 5, mutant: findMutant('rt-no-restore-x0x1') });
-    expect(r.problems?.[0]).toMatch(/x0 0x[0-9a-f]+, the eager reference says 0x[0-9a-f]+/);
+    const r = await campaign({ engine: 'unicorn', seed: 1, cases: 30, mutant: findMutant('rt-no-restore-x0x1') });
+    expect(r.problems?.[0]).toMatch(/(x0|result|struct via x8) 0x[0-9a-f]+, the eager reference says 0x[0-9a-f]+/);
   }, 60_000);
 });
