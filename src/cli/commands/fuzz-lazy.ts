@@ -4,6 +4,7 @@
  * replays it (`--seed S --cases 1`).
  */
 import type { EngineKind } from '../../emu/engine.ts';
+import { parseShard, type Shard } from '../../fuzz/campaign.ts';
 import { runStructural } from '../../fuzz/lazy/cli.ts';
 import { checkCase, randomCase } from '../../orc/lazy/fuzz.ts';
 import { CliError, flag, intOption, parseArgs } from '../args.ts';
@@ -12,7 +13,7 @@ import type { Command } from '../main.ts';
 export const command: Command = {
   summary: 'fuzz lazy linking: random programs, lazy vs eager link, results and preserved registers',
   usage:
-    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn] [--structural | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants] [--out DIR]',
+    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn] [--structural [--jobs N] [--shard K/N] [--out FILE] | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants] [--case-dir DIR] [--orc-runtime PATH]',
   async run(argv) {
     const p = parseArgs(argv, {
       cases: { value: true },
@@ -23,6 +24,10 @@ export const command: Command = {
       mutant: { value: true },
       replay: { value: true },
       out: { value: true },
+      'case-dir': { value: true },
+      jobs: { value: true },
+      shard: { value: true },
+      'orc-runtime': { value: true },
       'list-mutants': {},
       seeds: { value: true },
     });
@@ -32,7 +37,21 @@ export const command: Command = {
     if (engine !== 'ts' && engine !== 'unicorn') throw new CliError('--engine must be ts or unicorn');
     const mutant = p.options.get('mutant')?.[0];
     const replay = p.options.get('replay')?.[0];
-    if (flag(p, 'structural') || flag(p, 'list-mutants') || mutant !== undefined || replay !== undefined)
+    const structural = flag(p, 'structural') || flag(p, 'list-mutants') || mutant !== undefined || replay !== undefined;
+    for (const o of ['out', 'jobs', 'shard', 'case-dir', 'orc-runtime'])
+      if (!structural && p.options.has(o)) throw new CliError(`--${o} needs --structural, --mutant or --replay`);
+    let shard: Shard | undefined;
+    const shardText = p.options.get('shard')?.[0];
+    try {
+      shard = shardText === undefined ? undefined : parseShard(shardText);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const jobs = p.options.has('jobs') ? intOption(p, 'jobs', 1) : 1;
+    if (jobs < 1) throw new CliError('--jobs expects at least 1');
+    const out = p.options.get('out')?.[0];
+    const orcRuntime = p.options.get('orc-runtime')?.[0];
+    if (structural)
       return runStructural(
         {
           engine,
@@ -41,7 +60,11 @@ export const command: Command = {
           seed,
           ...(mutant !== undefined ? { mutant } : {}),
           ...(replay !== undefined ? { replay } : {}),
-          out: p.options.get('out')?.[0] ?? 'fuzz-lazy-out',
+          caseDir: p.options.get('case-dir')?.[0] ?? 'fuzz-lazy-out',
+          ...(out !== undefined ? { out } : {}),
+          jobs,
+          ...(shard ? { shard } : {}),
+          ...(orcRuntime !== undefined ? { orcRuntime } : {}),
           listMutants: flag(p, 'list-mutants'),
           seeds: intOption(p, 'seeds', 5),
         },

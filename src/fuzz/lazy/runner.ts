@@ -45,6 +45,8 @@ export interface RunOptions {
   maxInstructions?: number;
   /** Runtime objects in place of runtime-aarch64's (a mutant's own take precedence). */
   runtimeObjects?: RuntimeObject[];
+  /** An ORC runtime archive for openSession's `orcRuntime` option (objects.ts checks the build has it). */
+  orcRuntime?: string;
   /** Counts operation kinds and reentry-routine instructions into this record. */
   coverage?: Coverage;
 }
@@ -101,6 +103,8 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
     },
     reportError: () => {},
     ...(runtimeObjects ? { runtimeObjects } : {}),
+    // Not in SessionOptions until the real-process issue lands (objects.ts refuses it before then).
+    ...((options.orcRuntime && !mutant?.runtimeObjects ? { orcRuntime: options.orcRuntime } : {}) as object),
   });
   try {
     const runtime = session.local as ExecutorRuntime;
