@@ -103,6 +103,12 @@ export const MUTANTS: Mutant[] = [
   rt('rt-no-save-q0q1', 'stp q0, q1 lost', 0xad0687e0, NOP),
   rt('rt-no-save-x2x3', 'stp x2, x3 lost', 0xa9010fe2, NOP),
   rt('rt-restore-q2q3-from-q0-slot', 'ldp q2, q3 reads the q0/q1 slot (frame offset typo)', 0xad478fe2, 0xad4687e2),
+  rt(
+    'rt-restore-q8q9-from-q10-slot',
+    'ldp q8, q9 reads the q10/q11 slot: the callee-saved d8/d9 come back with d10/d11’s values',
+    0xad4aa7e8,
+    0xad4ba7e8,
+  ),
   rt('rt-restore-x2x3-from-x0-slot', 'ldp x2, x3 reads the x0/x1 slot', 0xa9410fe2, 0xa9400fe2),
   rt('rt-trampoline-x30-4', 'the trampoline is recovered as x30 − 4 instead of x30 − 8', 0xd10023c0, 0xd10013c0),
   rt('rt-trampoline-x30', 'the trampoline is recovered as x30 (the offset forgotten)', 0xd10023c0, 0xaa1e03e0),
@@ -253,6 +259,19 @@ export const MUTANTS: Mutant[] = [
       const orig = lrm.resolve.bind(lrm);
       lrm.resolve = (t, send) =>
         orig(t, (r) => send(r.ok ? { ok: true, value: { ...r.value, address: t } as ExecutorSymbolDef } : r));
+    },
+  },
+  // ---- the executor's dispatch gate (host side of the reentry) -------------------------------------
+  {
+    name: 'gate-clobbers-fpcr',
+    description:
+      'the dispatch gate switches FPCR to round-toward-zero for its own arithmetic and does not restore it (FPCR is callee-saved by the AAPCS64)',
+    install: (s) => {
+      s.observe({
+        onLazyReentry: () => {
+          s.local?.engine.regWrite('fpcr', 3n << 22n);
+        },
+      });
     },
   },
   // ---- failures and concurrency: only the fault and thread operations can find these -------------

@@ -114,6 +114,7 @@ const sigArb: fc.Arbitrary<FnSig> = fc
 export function lowerSig(params: readonly Param[], variadic: number, sret: boolean): FnSig {
   let ngrn = 0;
   let nsrn = 0;
+  let ints = 0;
   let stack = 0;
   const fps: FpKind[] = [];
   const kept: Param[] = [];
@@ -125,16 +126,20 @@ export function lowerSig(params: readonly Param[], variadic: number, sret: boole
   for (const p of params) {
     let ok = true;
     if (p === 'i') {
-      if (ngrn < 8) ngrn++;
-      else ok = toStack(1);
+      if (ngrn < 8) {
+        ngrn++;
+        ints++;
+      } else ok = toStack(1);
     } else if (p === 'd' || p === 'q') {
       if (nsrn < 8) {
         fps.push(p);
         nsrn++;
       } else ok = p === 'd' && toStack(1);
     } else if (p === 's') {
-      if (ngrn + 2 <= 8) ngrn += 2;
-      else {
+      if (ngrn + 2 <= 8) {
+        ngrn += 2;
+        ints += 2;
+      } else {
         ok = toStack(2);
         if (ok) ngrn = 8;
       }
@@ -151,7 +156,7 @@ export function lowerSig(params: readonly Param[], variadic: number, sret: boole
     if (ok) kept.push(p);
   }
   return {
-    ints: ngrn,
+    ints,
     fps,
     stack,
     params: kept,

@@ -33,7 +33,7 @@ import { type Coverage, emptyCoverage, type RunOptions, runCase } from './runner
 
 export const TOOL = 'fuzz-lazy';
 /** Cases per slice: small enough that 2–8 threads stay busy on a few hundred cases. */
-const PER_SLICE = 8;
+const PER_SLICE = 4;
 
 export interface LazyCampaignParams {
   seed: number;
