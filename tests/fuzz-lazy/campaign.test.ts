@@ -62,7 +62,13 @@ describe('fuzz-lazy structural campaign', () => {
     expect(MUTANTS.length).toBeGreaterThanOrEqual(30);
   });
 
-  for (const name of ['rt-no-restore-x0x1', 'rt-pop-32', 'stub-ptr-init-missing', 'lrm-no-redirect']) {
+  for (const name of [
+    'rt-no-restore-x0x1',
+    'rt-pop-32',
+    'stub-ptr-init-missing',
+    'lrm-no-redirect',
+    'gate-clobbers-fpcr',
+  ]) {
     it(`finds and shrinks mutant ${name}`, async () => {
       const r = await campaign({ seed: 1, cases: 30, mutant: findMutant(name) });
       expect(r.shrunk, `${name} not found in 30 cases`).toBeDefined();
