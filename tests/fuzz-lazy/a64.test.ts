@@ -45,6 +45,13 @@ const insnArb: fc.Arbitrary<Insn> = fc.oneof(
   fc
     .tuple(fc.integer({ min: 0, max: 31 }), r, fc.integer({ min: 0, max: 4095 }))
     .map(([t, n, i]) => A.ldrD(t, n, 8 * i)),
+  fc
+    .tuple(fc.integer({ min: 0, max: 31 }), r, fc.integer({ min: 0, max: 4095 }))
+    .map(([t, n, i]) => A.strQ(t, n, 16 * i)),
+  fc
+    .tuple(fc.integer({ min: 0, max: 31 }), r, fc.integer({ min: 0, max: 4095 }))
+    .map(([t, n, i]) => A.ldrQ(t, n, 16 * i)),
+  fc.tuple(r, r).map(([d, m]) => A.mvn(d, m)),
   r.map((d) => A.adrp(d)),
   r.map((n) => A.blr(n)),
   r.map((n) => A.br(n)),

@@ -28,7 +28,8 @@ const OPTIONS: OptionTable = {
     value: true,
     repeat: true,
     valueName: 'NAME',
-    description: 'run only NAME: a kernel (int-loop, mem-loop, branch-loop, fp-loop, …), lazy* for the lazy rows, programs, coremark or startup',
+    description:
+      'run only NAME: a kernel (int-loop, mem-loop, branch-loop, fp-loop, …), lazy* for the lazy rows, programs, coremark or startup',
   },
   engine: {
     value: true,

@@ -4,6 +4,7 @@
  * replays it (`--seed S --cases 1`).
  */
 import type { EngineKind } from '../../emu/engine.ts';
+import { parseShard, type Shard } from '../../fuzz/campaign.ts';
 import { runStructural } from '../../fuzz/lazy/cli.ts';
 import { checkCase, randomCase } from '../../orc/lazy/fuzz.ts';
 import { CliError, flag, intOption, type OptionTable, parseArgs } from '../args.ts';
@@ -34,8 +35,29 @@ const OPTIONS: OptionTable = {
   replay: { value: true, valueName: 'FILE', description: 'rerun the case saved in FILE (case.json of a failure)' },
   out: {
     value: true,
+    valueName: 'FILE',
+    description: 'with --structural: write a JSON line per case (seed, sizes, operations, time) and the result last',
+  },
+  'case-dir': {
+    value: true,
     valueName: 'DIR',
     description: 'where structural failures are saved: case.json, case.c, objN.o (default fuzz-lazy-out)',
+  },
+  jobs: {
+    value: true,
+    valueName: 'N',
+    description: 'with --structural: worker threads (default: the cores); results equal --jobs 1',
+  },
+  shard: {
+    value: true,
+    valueName: 'K/N',
+    description: 'with --structural: run only the K-th of N deterministic parts of the case space (docs/fuzzing.md)',
+  },
+  'orc-runtime': {
+    value: true,
+    valueName: 'PATH',
+    description:
+      "fuzz another runtime: LLVM's liborc_rt-aarch64.a (or an archive, .o or folder of objects) in place of ours",
   },
   'list-mutants': { description: 'list the planted-bug mutants and exit' },
 };
@@ -43,7 +65,7 @@ const OPTIONS: OptionTable = {
 export const command: Command = {
   summary: 'fuzz lazy linking: random programs, lazy vs eager link, results and preserved registers',
   usage:
-    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn]\norc-sandbox fuzz-lazy --structural | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants [--out DIR] …',
+    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn] [--structural [--jobs N] [--shard K/N] [--out FILE] | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants] [--case-dir DIR] [--orc-runtime PATH]',
   description: `Generates random programs of several objects, links each lazily and eagerly, and compares results
 and the registers the ABI preserves. Exit status 1 on a failure (the report ends with the command
 that replays it). The structural mode and mutants are described in docs/fuzzing-lazy.md.`,
@@ -51,10 +73,14 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
   examples: [
     { command: 'npx orc-sandbox fuzz-lazy --cases 200 --seed 5', explanation: '200 seeded programs on the ts engine' },
     {
-      command: 'npx orc-sandbox fuzz-lazy --structural --cases 100 --out /tmp/fz',
-      explanation: 'structural fuzzing; a failure is shrunk and saved under /tmp/fz',
+      command: 'npx orc-sandbox fuzz-lazy --structural --cases 100 --case-dir /tmp/fz --out fz.jsonl',
+      explanation: 'structural fuzzing, a JSON line per case; a failure is shrunk and saved under /tmp/fz',
     },
     { command: 'npx orc-sandbox fuzz-lazy --list-mutants', explanation: 'the planted bugs --mutant knows' },
+    {
+      command: 'npx orc-sandbox fuzz-lazy --structural --jobs 2 --shard 1/4 --out shard1.jsonl',
+      explanation: 'the first of four shards on two threads; fuzz-merge combines the shards',
+    },
   ],
   async run(argv) {
     const p = parseArgs(argv, OPTIONS);
@@ -64,7 +90,21 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
     if (engine !== 'ts' && engine !== 'unicorn') throw new CliError('--engine must be ts or unicorn');
     const mutant = p.options.get('mutant')?.[0];
     const replay = p.options.get('replay')?.[0];
-    if (flag(p, 'structural') || flag(p, 'list-mutants') || mutant !== undefined || replay !== undefined)
+    const structural = flag(p, 'structural') || flag(p, 'list-mutants') || mutant !== undefined || replay !== undefined;
+    for (const o of ['out', 'jobs', 'shard', 'case-dir', 'orc-runtime'])
+      if (!structural && p.options.has(o)) throw new CliError(`--${o} needs --structural, --mutant or --replay`);
+    let shard: Shard | undefined;
+    const shardText = p.options.get('shard')?.[0];
+    try {
+      shard = shardText === undefined ? undefined : parseShard(shardText);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const jobs = p.options.has('jobs') ? intOption(p, 'jobs', 1) : 1;
+    if (jobs < 1) throw new CliError('--jobs expects at least 1');
+    const out = p.options.get('out')?.[0];
+    const orcRuntime = p.options.get('orc-runtime')?.[0];
+    if (structural)
       return runStructural(
         {
           engine,
@@ -73,7 +113,11 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
           seed,
           ...(mutant !== undefined ? { mutant } : {}),
           ...(replay !== undefined ? { replay } : {}),
-          out: p.options.get('out')?.[0] ?? 'fuzz-lazy-out',
+          caseDir: p.options.get('case-dir')?.[0] ?? 'fuzz-lazy-out',
+          ...(out !== undefined ? { out } : {}),
+          jobs,
+          ...(shard ? { shard } : {}),
+          ...(orcRuntime !== undefined ? { orcRuntime } : {}),
           listMutants: flag(p, 'list-mutants'),
           seeds: intOption(p, 'seeds', 5),
         },

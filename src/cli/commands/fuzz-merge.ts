@@ -12,7 +12,19 @@ import type { Command } from '../main.ts';
 /** Text output for the tools that have their own; others get the generic summary. */
 const FORMATTERS: Record<string, () => Promise<(r: CampaignResult) => string>> = {
   'fuzz-isa': async () => (await import('../../fuzz/isa/campaign.ts')).formatResult,
+  'fuzz-lazy': async () => (await import('../../fuzz/lazy/slices.ts')).formatLazyResult,
 };
+
+/** A result file, or JSON lines whose last line is the result (fuzz-lazy --out: per-case lines first). */
+function parseResultText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const last = text.trimEnd().split('\n').pop();
+    if (last === undefined || text.trim().indexOf('\n') < 0) throw e;
+    return JSON.parse(last);
+  }
+}
 
 function summary(r: CampaignResult, missing: number[]): string {
   const flat: string[] = [];
@@ -62,7 +74,7 @@ mismatch, 1 when one did, 2 when slices of the campaign are missing.`,
       }
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        value = parseResultText(text);
       } catch (e) {
         throw new CliError(`${file}: not JSON: ${(e as Error).message}`);
       }

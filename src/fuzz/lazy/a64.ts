@@ -98,6 +98,19 @@ export const A = {
       0xfd400000 | (chk(imm / 8, 0, 4095, 'ldr offset') << 10) | (reg(n) << 5) | reg(t),
       `ldr d${t}, [${xn(n)}, #${imm}]`,
     ),
+  /** str qt, [xn, #imm] (imm a multiple of 16) */
+  strQ: (t: number, n: number, imm: number): Insn =>
+    I(
+      0x3d800000 | (chk(imm / 16, 0, 4095, 'str offset') << 10) | (reg(n) << 5) | reg(t),
+      `str q${t}, [${xn(n)}, #${imm}]`,
+    ),
+  ldrQ: (t: number, n: number, imm: number): Insn =>
+    I(
+      0x3dc00000 | (chk(imm / 16, 0, 4095, 'ldr offset') << 10) | (reg(n) << 5) | reg(t),
+      `ldr q${t}, [${xn(n)}, #${imm}]`,
+    ),
+  /** mvn xd, xm (orn xd, xzr, xm). */
+  mvn: (d: number, m: number): Insn => I(0xaa2003e0 | (reg(m) << 16) | reg(d), `mvn ${xz(d)}, ${xz(m)}`),
   /** adrp xd, 0 (the page comes from an R_AARCH64_ADR_PREL_PG_HI21 relocation). */
   adrp: (d: number): Insn => I(0x90000000 | reg(d), `adrp ${xz(d)}, 0`),
   /** bl / b with a zero displacement (filled by CALL26 / JUMP26). */

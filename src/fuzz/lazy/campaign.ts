@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { EngineKind } from '../../emu/engine.ts';
 import type { Mutant } from './mutants.ts';
 import { caseArb, caseSize, deleteFunction, deleteOp, type FuzzCase, normalize } from './program.ts';
-import { runCase } from './runner.ts';
+import { type RunOptions, runCase } from './runner.ts';
 
 /**
  * Options of a lazy-linking campaign (exported as LazyCampaignOptions): engine, planted mutant, seed, cases.
@@ -16,6 +16,9 @@ import { runCase } from './runner.ts';
 export interface CampaignOptions {
   engine?: EngineKind;
   mutant?: Mutant;
+  /** Runtime objects in place of runtime-aarch64's (`--orc-runtime`). */
+  runtimeObjects?: RunOptions['runtimeObjects'];
+  orcRuntime?: RunOptions['orcRuntime'];
   seed?: number;
   cases?: number;
 }
@@ -49,7 +52,12 @@ export interface CampaignResult {
  */
 export async function campaign(o: CampaignOptions = {}): Promise<CampaignResult> {
   const t0 = performance.now();
-  const opts = { engine: o.engine ?? 'ts', ...(o.mutant ? { mutant: o.mutant } : {}) };
+  const opts: RunOptions = {
+    engine: o.engine ?? 'ts',
+    ...(o.mutant ? { mutant: o.mutant } : {}),
+    ...(o.runtimeObjects ? { runtimeObjects: o.runtimeObjects } : {}),
+    ...(o.orcRuntime ? { orcRuntime: o.orcRuntime } : {}),
+  };
   let casesRun = 0;
   let firstFailure: number | undefined;
   const details = await fc.check(
@@ -64,9 +72,21 @@ export async function campaign(o: CampaignOptions = {}): Promise<CampaignResult>
   );
   const millis = Math.round(performance.now() - t0);
   if (!details.failed || !details.counterexample) return { casesRun, shrinks: 0, millis };
-  let shrunk = normalize(details.counterexample[0] as FuzzCase);
+  const s = await shrinkCase(normalize(details.counterexample[0] as FuzzCase), opts);
+  return {
+    casesRun,
+    casesToFind: firstFailure,
+    shrunk: s.shrunk,
+    problems: s.problems,
+    shrinks: details.numShrinks,
+    millis,
+  };
+}
+
+/** Deletes whole functions and operations while the case still fails (indices kept meaningful). */
+export async function shrinkCase(c: FuzzCase, opts: RunOptions): Promise<{ shrunk: FuzzCase; problems: string[] }> {
+  let shrunk = c;
   let problems = await runCase(shrunk, opts);
-  // Then delete whole functions and operations while it still fails (indices kept meaningful).
   for (let changed = true; changed; ) {
     changed = false;
     const candidates = [
@@ -86,7 +106,7 @@ export async function campaign(o: CampaignOptions = {}): Promise<CampaignResult>
       }
     }
   }
-  return { casesRun, casesToFind: firstFailure, shrunk, problems, shrinks: details.numShrinks, millis };
+  return { shrunk, problems };
 }
 
 export { caseSize };

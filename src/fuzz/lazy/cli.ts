@@ -3,14 +3,18 @@
  * | --list-mutants`: runs a campaign (optionally against one mutant), prints the shrunk failure as
  * pseudo-source, writes its objects and replay file under --out, and prints the replay command.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineKind } from '../../emu/engine.ts';
+import { type CampaignRun, type Shard, toJson } from '../campaign.ts';
 import { campaign } from './campaign.ts';
 import { findMutant, MUTANTS } from './mutants.ts';
+import { runtimeSessionOptions } from './objects.ts';
 import { printCase } from './print.ts';
 import { caseSize } from './program.ts';
 import { readCaseFile, writeCaseDir } from './replay.ts';
-import { runCase } from './runner.ts';
+import { type RunOptions, runCase } from './runner.ts';
+import { formatLazyResult, runLazyCampaign } from './slices.ts';
 
 export interface StructuralOptions {
   engine: EngineKind;
@@ -20,7 +24,14 @@ export interface StructuralOptions {
   seed: number;
   mutant?: string;
   replay?: string;
-  out: string;
+  /** Directory for a shrunk failure's case.json, case.c and objects (--case-dir). */
+  caseDir: string;
+  /** --out FILE: JSON lines, one per case, then the campaign result (fuzz-merge reads it). */
+  out?: string;
+  jobs?: number;
+  shard?: Shard;
+  /** --orc-runtime PATH (objects.ts). */
+  orcRuntime?: string;
   listMutants: boolean;
   /** With mutant 'all': seeds per mutant (1..N). */
   seeds?: number;
@@ -73,13 +84,14 @@ export async function runStructural(o: StructuralOptions, write: (s: string) => 
     for (const m of MUTANTS) write(`${m.name.padEnd(30)} ${m.description}\n`);
     return 0;
   }
+  const runtime: Partial<RunOptions> = o.orcRuntime ? runtimeSessionOptions(o.orcRuntime) : {};
   if (o.replay) {
     const f = readCaseFile(o.replay);
     const mutantName = o.mutant ?? f.mutant;
     const mutant = mutantName ? findMutant(mutantName) : undefined;
     const engine = o.engineGiven ? o.engine : f.engine;
     write(printCase(f.case));
-    const problems = await runCase(f.case, { engine, ...(mutant ? { mutant } : {}) });
+    const problems = await runCase(f.case, { engine, ...runtime, ...(mutant ? { mutant } : {}) });
     for (const p of problems) write(`  ${p}\n`);
     write(
       `fuzz-lazy replay on ${engine}${mutantName ? ` (mutant ${mutantName})` : ''}: ${problems.length === 0 ? 'pass' : 'FAIL'}\n`,
@@ -87,15 +99,16 @@ export async function runStructural(o: StructuralOptions, write: (s: string) => 
     return problems.length === 0 ? 0 : 1;
   }
   if (o.mutant === 'all') return measureMutants({ engine: o.engine, cases: o.cases, seeds: o.seeds ?? 5 }, write);
-  const mutant = o.mutant ? findMutant(o.mutant) : undefined;
-  const r = await campaign({ engine: o.engine, seed: o.seed, cases: o.cases, ...(mutant ? { mutant } : {}) });
+  if (!o.mutant) return runSliced(o, write);
+  const mutant = findMutant(o.mutant);
+  const r = await campaign({ engine: o.engine, seed: o.seed, cases: o.cases, mutant, ...runtime });
   const rate = (r.casesRun / Math.max(r.millis / 1000, 1e-3)).toFixed(1);
   const label = `${o.engine}${o.mutant ? `, mutant ${o.mutant}` : ''}, seed ${o.seed}`;
   if (!r.shrunk) {
     write(`fuzz-lazy: ${r.casesRun} cases passed (${label}; ${rate} cases/s)\n`);
     return 0;
   }
-  const dir = join(o.out, `${o.mutant ?? 'case'}-seed${o.seed}`);
+  const dir = join(o.caseDir, `${o.mutant ?? 'case'}-seed${o.seed}`);
   const file = writeCaseDir(dir, r.shrunk, o.engine, o.mutant);
   const size = caseSize(r.shrunk);
   write(
@@ -103,6 +116,49 @@ export async function runStructural(o: StructuralOptions, write: (s: string) => 
   );
   write(printCase(r.shrunk));
   for (const p of r.problems ?? []) write(`  ${p}\n`);
+  write(`objects and case: ${dir}\nreplay: orc-sandbox fuzz-lazy --replay ${file}\n`);
+  return 1;
+}
+
+/**
+ * The structural campaign as slices (src/fuzz/campaign.ts): --jobs worker threads, --shard K/N,
+ * --out FILE with one JSON line per case and the campaign result as the last line (fuzz-merge
+ * combines shards' files); prints the summary table and the throughput; a failure's shrunk case
+ * goes to --case-dir with its replay command.
+ */
+async function runSliced(o: StructuralOptions, write: (s: string) => void): Promise<number> {
+  const { result, lines } = await runLazyCampaign({
+    params: {
+      seed: o.seed,
+      cases: o.cases,
+      engine: o.engine,
+      mutant: null,
+      orcRuntime: o.orcRuntime ?? null,
+      keepFailures: 5,
+    },
+    jobs: o.jobs ?? 1,
+    ...(o.shard ? { shard: o.shard } : {}),
+  });
+  if (o.out !== undefined)
+    writeFileSync(o.out, `${[...lines, toJson(result)].map((l) => JSON.stringify(l)).join('\n')}\n`);
+  write(`${formatLazyResult(result)}\n`);
+  const run = result.runs[0] as CampaignRun;
+  write(
+    `  ${run.shard === 'all' ? `${run.slices} slices` : `shard ${run.shard}: ${run.slices} of ${result.campaign.slices} slices`}, ${run.jobs} threads, ${run.seconds.toFixed(2)} s, ` +
+      `${run.casesPerSecondPerCore} cases/s per core (${(run.cases / Math.max(run.cpuSeconds, 1e-3)).toFixed(1)} per CPU-second)\n` +
+      (o.out !== undefined
+        ? `  ${lines.length} case lines and the result written to ${o.out} (combine shards with orc-sandbox fuzz-merge)\n`
+        : ''),
+  );
+  const first = result.failures[0];
+  if (!first) return 0;
+  const shrunk = first.shrunk as unknown as Parameters<typeof printCase>[0];
+  const dir = join(o.caseDir, `case-seed${o.seed}-${first.index}`);
+  const file = writeCaseDir(dir, shrunk, o.engine);
+  const size = caseSize(shrunk);
+  write(`first failure: case ${first.index}, shrunk to ${size.functions} functions, ${size.operations} operations\n`);
+  write(printCase(shrunk));
+  for (const p of (first.problems as string[]) ?? []) write(`  ${p}\n`);
   write(`objects and case: ${dir}\nreplay: orc-sandbox fuzz-lazy --replay ${file}\n`);
   return 1;
 }

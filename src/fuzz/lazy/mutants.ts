@@ -93,10 +93,22 @@ export const MUTANTS: Mutant[] = [
   rt('rt-no-restore-x2x3', 'ldp x2, x3 lost', 0xa9410fe2, NOP),
   rt('rt-no-restore-x4x5', 'ldp x4, x5 lost', 0xa94217e4, NOP),
   rt('rt-no-restore-x6x7', 'ldp x6, x7 lost', 0xa9431fe6, NOP),
+  rt(
+    'rt-no-restore-x8x9',
+    'ldp x8, x9 lost: the indirect result register (x8) of a struct-returning body arrives clobbered',
+    0xa94427e8,
+    NOP,
+  ),
   rt('rt-no-save-x0x1', 'stp x0, x1 lost: the restore reloads stale stack contents', 0xa90007e0, NOP),
   rt('rt-no-save-q0q1', 'stp q0, q1 lost', 0xad0687e0, NOP),
   rt('rt-no-save-x2x3', 'stp x2, x3 lost', 0xa9010fe2, NOP),
   rt('rt-restore-q2q3-from-q0-slot', 'ldp q2, q3 reads the q0/q1 slot (frame offset typo)', 0xad478fe2, 0xad4687e2),
+  rt(
+    'rt-restore-q8q9-from-q10-slot',
+    'ldp q8, q9 reads the q10/q11 slot: the callee-saved d8/d9 come back with d10/d11’s values',
+    0xad4aa7e8,
+    0xad4ba7e8,
+  ),
   rt('rt-restore-x2x3-from-x0-slot', 'ldp x2, x3 reads the x0/x1 slot', 0xa9410fe2, 0xa9400fe2),
   rt('rt-trampoline-x30-4', 'the trampoline is recovered as x30 − 4 instead of x30 − 8', 0xd10023c0, 0xd10013c0),
   rt('rt-trampoline-x30', 'the trampoline is recovered as x30 (the offset forgotten)', 0xd10023c0, 0xaa1e03e0),
@@ -249,11 +261,90 @@ export const MUTANTS: Mutant[] = [
         orig(t, (r) => send(r.ok ? { ok: true, value: { ...r.value, address: t } as ExecutorSymbolDef } : r));
     },
   },
+  // ---- the executor's dispatch gate (host side of the reentry) -------------------------------------
+  {
+    name: 'gate-clobbers-fpcr',
+    description:
+      'the dispatch gate switches FPCR to round-toward-zero for its own arithmetic and does not restore it (FPCR is callee-saved by the AAPCS64)',
+    install: (s) => {
+      s.observe({
+        onLazyReentry: () => {
+          s.local?.engine.regWrite('fpcr', 3n << 22n);
+        },
+      });
+    },
+  },
+  // ---- failures and concurrency: only the fault and thread operations can find these -------------
+  {
+    name: 'lrm-reject-concurrent',
+    description:
+      'the LRM refuses a reentry of a trampoline whose resolution is still in flight ("already resolving") instead of waiting for it: the second thread of a concurrent first call aborts',
+    install: (s) => {
+      const lrm = s.lrm;
+      const orig = lrm.resolve.bind(lrm);
+      const inFlight = new Set<number>();
+      lrm.resolve = (t, send) => {
+        if (inFlight.has(t)) {
+          send({ ok: false, error: `reentry 0x${t.toString(16)} is already being resolved` });
+          return;
+        }
+        inFlight.add(t);
+        orig(t, (r) => {
+          inFlight.delete(t);
+          send(r);
+        });
+      };
+    },
+  },
+  {
+    name: 'lrm-redirect-overwrites',
+    description:
+      'a first-call resolution redirects the alias unconditionally when it finishes, overwriting a hot swap issued meanwhile by another thread (LLVM’s LazyReexportsManager::resolve does this)',
+    install: (s) => {
+      (s.rsm as { redirectCount?: unknown }).redirectCount = undefined;
+    },
+  },
+  {
+    name: 'lrm-failure-sticky',
+    description:
+      'a failed resolution is cached by alias name and survives the tracker: after remove + re-add the alias keeps failing with the old error (the symbol stays poisoned)',
+    install: (s) => {
+      const lrm = s.lrm;
+      const orig = lrm.resolve.bind(lrm);
+      const failed = new Map<string, string>();
+      lrm.resolve = (t, send) => {
+        const name = lrm.callThroughs.get(t)?.name;
+        const cached = name === undefined ? undefined : failed.get(name);
+        if (cached !== undefined) {
+          const info = lrm.callThroughs.get(t);
+          for (const l of lrm.listeners) l.onLazyReexportCalled?.(info as NonNullable<typeof info>);
+          for (const l of lrm.listeners)
+            l.onReentryResolved?.({ trampoline: t, info, result: { ok: false, error: cached }, hostMicros: 0 });
+          send({ ok: false, error: cached });
+          return;
+        }
+        orig(t, (r) => {
+          if (!r.ok && name !== undefined) failed.set(name, r.error);
+          send(r);
+        });
+      };
+    },
+  },
+  {
+    name: 'lrm-error-no-cause',
+    description:
+      'the LRM answers a failed lookup with a generic message and drops the root cause (the user sees "failed to materialize" without why)',
+    install: (s) => {
+      const lrm = s.lrm;
+      const orig = lrm.resolve.bind(lrm);
+      lrm.resolve = (t, send) =>
+        orig(t, (r) => send(r.ok ? r : { ok: false, error: `failed to materialize the body of 0x${t.toString(16)}` }));
+    },
+  },
   {
     name: 'icache-no-invalidate',
-    description: 'segment writes bypass the engine’s code invalidation (stale decoded blocks after memory reuse)',
-    equivalent:
-      'the EPC memory manager is a bump allocator (code addresses are never reused) and redirects write data pages, never code, so no generated program can execute a stale decoded block',
+    description:
+      'executor memory writes bypass the engine’s code invalidation: a patched body keeps running its stale decoded block',
     install: (s) => {
       const runtime = s.local;
       if (!runtime) return;

@@ -1,8 +1,11 @@
 /**
- * Generated programs as values: functions with typed signatures (integers in x0–x7, doubles or
- * 128-bit vectors in v0–v7, integers on the stack), grouped into objects (lazy or eager), calling
- * each other directly (`bl`), by tail call (`b`) or through pointers stored in `.data` (ABS64), plus
- * a schedule of operations (call, redirect, remove a tracker, re-add it).
+ * Generated programs as values: functions with typed signatures (integers, doubles, 128-bit
+ * vectors, 16-byte structs, HFAs of doubles, variadic tails, structs returned through x8), lowered
+ * to registers and stack slots by the AAPCS64 rules, grouped into objects (lazy or eager), calling
+ * each other directly (`bl`), by tail call (`b`), through pointers stored in `.data` (ABS64) or
+ * through a host function that calls back into guest code; plus a schedule of operations (call,
+ * redirect, remove a tracker, re-add it, concurrent first calls on N threads with a scheduler seed
+ * and a redirect racing them, an injected link failure, a code patch).
  *
  * Every field is a plain number/array so fast-check shrinks it structurally. Callees and operation
  * targets are stored as offsets that `normalize` maps onto the current function list, so any
@@ -11,17 +14,29 @@
 import fc from 'fast-check';
 
 export type FpKind = 'd' | 'q';
-export type CallVia = 'direct' | 'pointer';
+/** `host`: through a host function that calls the callee back (integer-only signatures). */
+export type CallVia = 'direct' | 'pointer' | 'host';
+/**
+ * A source-level parameter: `i` u64, `d` double, `q` 128-bit vector, `s` struct {u64, u64}
+ * (two x registers, or two stack slots once fewer than two are left), `h2`–`h4` an HFA of 2–4
+ * doubles (consecutive v registers, or stack slots once too few are left).
+ */
+export type Param = 'i' | 'd' | 'q' | 's' | 'h2' | 'h3' | 'h4';
 
 export interface FnSig {
   /** Integer arguments in x0.. (0–8). */
   ints: number;
   /** Floating-point/vector arguments in v0.. ('d': 64-bit double bits, 'q': the full 128 bits). */
   fps: FpKind[];
-  /** Integer arguments on the stack (0–2). */
+  /** 8-byte argument slots on the stack (0–4). */
   stack: number;
+  /** The parameters the registers/slots above were lowered from (absent: plain integers/fps). */
+  params?: Param[];
+  /** The last `variadic` params are variadic (`...`); AAPCS64 (Linux) passes them as named ones. */
+  variadic?: number;
+  /** Returns a 24-byte struct through the indirect result register x8. */
+  sret?: boolean;
 }
-
 export interface FnDef {
   /** 32-bit constant mixed into the result (tells bodies apart). */
   k: number;
@@ -44,7 +59,19 @@ export type Op =
   | { kind: 'call'; fn: number; seed: number }
   | { kind: 'redirect'; fn: number; to: number }
   | { kind: 'remove'; obj: number }
-  | { kind: 'readd'; obj: number };
+  | { kind: 'readd'; obj: number }
+  /**
+   * `seeds.length` (2–4) threads call `fn` at once under the scheduler seed `sched`; with `to`
+   * not null the JIT redirects `fn` to the body of `to` at the `at`-th context switch.
+   */
+  | { kind: 'concurrent'; fn: number; seeds: number[]; sched: number; to: number | null; at: number }
+  /** The next link of object `obj` fails (an injected materialization error). */
+  | { kind: 'fail'; obj: number }
+  /** Rewrites the constant of the linked body `fn` in executor memory (a code write). */
+  | { kind: 'patch'; fn: number; k: number };
+
+export type OpKind = Op['kind'];
+export const OP_KINDS: OpKind[] = ['call', 'redirect', 'remove', 'readd', 'concurrent', 'fail', 'patch'];
 
 /**
  * A generated lazy-linking case (exported as LazyFuzzCase): the program (functions in objects) and the operations run on it.
@@ -56,22 +83,95 @@ export interface FuzzCase {
 
 export const MAX_FNS = 6;
 export const MAX_OBJECTS = 4;
+export const MAX_STACK_SLOTS = 4;
+export const MAX_THREADS = 4;
 
 export const fnName = (i: number): string => `f${i}`;
 export const objName = (o: number): string => `obj${o}.o`;
 
 // ---- arbitraries ----------------------------------------------------------------------------------
 
-const sigArb: fc.Arbitrary<FnSig> = fc.record({
-  ints: fc.integer({ min: 0, max: 8 }),
-  fps: fc.array(fc.constantFrom<FpKind>('d', 'q'), { maxLength: 8 }),
-  stack: fc.integer({ min: 0, max: 2 }),
-});
+const paramArb: fc.Arbitrary<Param> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<Param>('i') },
+  { weight: 2, arbitrary: fc.constant<Param>('d') },
+  { weight: 2, arbitrary: fc.constant<Param>('q') },
+  { weight: 1, arbitrary: fc.constant<Param>('s') },
+  { weight: 1, arbitrary: fc.constantFrom<Param>('h2', 'h3', 'h4') },
+);
+
+const sigArb: fc.Arbitrary<FnSig> = fc
+  .record({
+    params: fc.array(paramArb, { maxLength: 16 }),
+    variadic: fc.nat(3),
+    sret: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  })
+  .map(({ params, variadic, sret }) => lowerSig(params, variadic, sret));
+
+/**
+ * AAPCS64 parameter passing (the subset the generator uses): integers and 16-byte structs take the
+ * next x registers, doubles/vectors/HFAs the next v registers; a struct or HFA that does not fit
+ * entirely goes to the stack and closes its register class (NGRN/NSRN = 8); 8-byte stack slots in
+ * parameter order. Vectors are never put on the stack and at most MAX_STACK_SLOTS slots are used:
+ * parameters beyond that are dropped, so `params` always describes exactly the lowered signature.
+ */
+export function lowerSig(params: readonly Param[], variadic: number, sret: boolean): FnSig {
+  let ngrn = 0;
+  let nsrn = 0;
+  let ints = 0;
+  let stack = 0;
+  const fps: FpKind[] = [];
+  const kept: Param[] = [];
+  const toStack = (n: number): boolean => {
+    if (stack + n > MAX_STACK_SLOTS) return false;
+    stack += n;
+    return true;
+  };
+  for (const p of params) {
+    let ok = true;
+    if (p === 'i') {
+      if (ngrn < 8) {
+        ngrn++;
+        ints++;
+      } else ok = toStack(1);
+    } else if (p === 'd' || p === 'q') {
+      if (nsrn < 8) {
+        fps.push(p);
+        nsrn++;
+      } else ok = p === 'd' && toStack(1);
+    } else if (p === 's') {
+      if (ngrn + 2 <= 8) {
+        ngrn += 2;
+        ints += 2;
+      } else {
+        ok = toStack(2);
+        if (ok) ngrn = 8;
+      }
+    } else {
+      const n = Number(p.slice(1));
+      if (nsrn + n <= 8) {
+        for (let j = 0; j < n; j++) fps.push('d');
+        nsrn += n;
+      } else {
+        ok = toStack(n);
+        if (ok) nsrn = 8;
+      }
+    }
+    if (ok) kept.push(p);
+  }
+  return {
+    ints,
+    fps,
+    stack,
+    params: kept,
+    variadic: Math.min(variadic, kept.length),
+    ...(sret ? { sret: true } : {}),
+  };
+}
 
 const rawFnArb = fc.record({
   k: fc.integer({ min: 0, max: 0xffffffff }),
   sig: fc.nat(2),
-  calls: fc.array(fc.record({ d: fc.nat(MAX_FNS), via: fc.constantFrom<CallVia>('direct', 'pointer') }), {
+  calls: fc.array(fc.record({ d: fc.nat(MAX_FNS), via: fc.constantFrom<CallVia>('direct', 'pointer', 'host') }), {
     maxLength: 3,
   }),
   tail: fc.option(fc.nat(MAX_FNS), { nil: null }),
@@ -97,8 +197,28 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('redirect' as const), fn: fc.nat(MAX_FNS - 1), to: fc.nat(MAX_FNS - 1) }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), obj: fc.nat(MAX_OBJECTS - 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), obj: fc.nat(MAX_OBJECTS - 1) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('readd' as const), obj: fc.nat(MAX_OBJECTS - 1) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('concurrent' as const),
+      fn: fc.nat(MAX_FNS - 1),
+      seeds: fc.array(fc.nat(), { minLength: 2, maxLength: MAX_THREADS }),
+      sched: fc.nat(),
+      to: fc.option(fc.nat(MAX_FNS - 1), { nil: null }),
+      at: fc.nat(12),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('fail' as const), obj: fc.nat(MAX_OBJECTS - 1) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('patch' as const),
+      fn: fc.nat(MAX_FNS - 1),
+      k: fc.integer({ min: 0, max: 0xffffffff }),
+    }),
+  },
 );
 
 export const caseArb: fc.Arbitrary<FuzzCase> = fc.record({
@@ -109,7 +229,14 @@ export const caseArb: fc.Arbitrary<FuzzCase> = fc.record({
 // ---- normalization --------------------------------------------------------------------------------
 
 const sameSig = (a: FnSig, b: FnSig): boolean =>
-  a.ints === b.ints && a.stack === b.stack && a.fps.length === b.fps.length && a.fps.every((k, i) => k === b.fps[i]);
+  a.ints === b.ints &&
+  a.stack === b.stack &&
+  !!a.sret === !!b.sret &&
+  a.fps.length === b.fps.length &&
+  a.fps.every((k, i) => k === b.fps[i]);
+
+/** A host function can call it back: integer arguments in registers only, result in x0. */
+export const hostCallable = (s: FnSig): boolean => s.fps.length === 0 && s.stack === 0 && !s.sret;
 
 export { sameSig };
 
@@ -129,14 +256,38 @@ export function normalize(c: FuzzCase): FuzzCase {
   const used = [...new Set(rawObj)].sort((a, b) => a - b);
   const objectOf = rawObj.map((o) => used.indexOf(o));
   const lazy = used.map((o) => c.program.lazy[o] ?? false);
+  const sigs = c.program.fns.map((f) => normalizeSig(f.sig));
   const fns: FnDef[] = c.program.fns.map((f, i) => {
-    const calls = i + 1 < n ? f.calls.map((x) => ({ d: x.d % (n - i - 1), via: x.via })) : [];
+    const sig = sigs[i] as FnSig;
+    const calls =
+      i + 1 < n
+        ? f.calls.map((x) => {
+            const d = x.d % (n - i - 1);
+            const via = x.via === 'host' && !hostCallable(sigs[i + 1 + d] as FnSig) ? 'pointer' : x.via;
+            return { d, via };
+          })
+        : [];
     let tail = f.tail === null || i + 1 >= n ? null : f.tail % (n - i - 1);
-    if (tail !== null && (c.program.fns[i + 1 + tail] as FnDef).sig.stack > 0) tail = null;
-    return { k: f.k >>> 0, sig: { ints: f.sig.ints, fps: [...f.sig.fps], stack: f.sig.stack }, calls, tail };
+    if (tail !== null) {
+      // A tail call passes no stack arguments and hands its own x8 on: the result kinds must agree.
+      const t = sigs[i + 1 + tail] as FnSig;
+      if (t.stack > 0 || !!t.sret !== !!sig.sret) tail = null;
+    }
+    return { k: f.k >>> 0, sig, calls, tail };
   });
   const program: Program = { fns, objectOf, lazy };
   return { program, ops: validOps(program, c.ops) };
+}
+
+/** A signature in normal form: lowered again from its params (or the plain counts clamped). */
+export function normalizeSig(sig: FnSig): FnSig {
+  if (sig.params) return lowerSig(sig.params, sig.variadic ?? 0, !!sig.sret);
+  return {
+    ints: Math.min(8, sig.ints),
+    fps: sig.fps.slice(0, 8),
+    stack: Math.min(MAX_STACK_SLOTS, sig.stack),
+    ...(sig.sret ? { sret: true } : {}),
+  };
 }
 
 /** Functions of other objects that reference object `o` statically (calls, tail calls, pointers). */
@@ -152,15 +303,29 @@ export function referencedFromOutside(p: Program, o: number): boolean {
 
 /**
  * Keeps the operations that make sense where they stand: calls and redirects of present functions,
- * redirects of lazy functions to a body of the same signature and no lower index, removal of a present object that
- * nothing outside it references (statically, or by a redirect), re-adding a removed object.
+ * redirects of lazy functions to a body of the same signature and no lower index, removal of a
+ * present object that nothing outside it references (statically, or by a redirect), re-adding a
+ * removed object, a fault in a present lazy object, a patch of a present function, and concurrent
+ * calls while no object carries a fault (an abort in one thread ends the whole program).
  */
 export function validOps(p: Program, ops: Op[]): Op[] {
   const n = p.fns.length;
   const nObj = p.lazy.length;
   const present = p.lazy.map(() => true);
+  /** An object given a fault, until its tracker is removed (it may be poisoned). */
+  const faulty = p.lazy.map(() => false);
   const binding = p.fns.map((_f, i) => i);
   const out: Op[] = [];
+  // One scheduler per case: the first concurrent operation's seed; later ones continue its stream.
+  let sched: number | undefined;
+  const redirectOk = (fn: number, to: number): boolean => {
+    const of = p.objectOf[fn] as number;
+    const ot = p.objectOf[to] as number;
+    // Bodies only call higher-numbered names; redirecting a name only to a body numbered at
+    // least as high keeps every dynamic call graph acyclic (no unbounded recursion).
+    if (to < fn || !p.lazy[of] || !present[of] || !present[ot]) return false;
+    return sameSig((p.fns[fn] as FnDef).sig, (p.fns[to] as FnDef).sig);
+  };
   for (const raw of ops) {
     if (raw.kind === 'call') {
       const fn = raw.fn % n;
@@ -169,12 +334,8 @@ export function validOps(p: Program, ops: Op[]): Op[] {
     } else if (raw.kind === 'redirect') {
       const fn = raw.fn % n;
       const to = raw.to % n;
-      const of = p.objectOf[fn] as number;
-      const ot = p.objectOf[to] as number;
-      // Bodies only call higher-numbered names; redirecting a name only to a body numbered at
-      // least as high keeps every dynamic call graph acyclic (no unbounded recursion).
-      if (to < fn || !p.lazy[of] || !present[of] || !present[ot]) continue;
-      if (!sameSig((p.fns[fn] as FnDef).sig, (p.fns[to] as FnDef).sig)) continue;
+      if (!redirectOk(fn, to)) continue;
+      // Even a redirect whose target fails to link counts: removing the target stays forbidden.
       binding[fn] = to;
       out.push({ kind: 'redirect', fn, to });
     } else if (raw.kind === 'remove') {
@@ -182,15 +343,35 @@ export function validOps(p: Program, ops: Op[]): Op[] {
       if (!present[obj] || referencedFromOutside(p, obj)) continue;
       if (binding.some((b, i) => p.objectOf[i] !== obj && p.objectOf[b] === obj)) continue;
       present[obj] = false;
+      faulty[obj] = false;
       binding.forEach((_b, i) => {
         if (p.objectOf[i] === obj) binding[i] = i;
       });
       out.push({ kind: 'remove', obj });
-    } else {
+    } else if (raw.kind === 'readd') {
       const obj = raw.obj % nObj;
       if (present[obj]) continue;
       present[obj] = true;
       out.push({ kind: 'readd', obj });
+    } else if (raw.kind === 'fail') {
+      const obj = raw.obj % nObj;
+      if (!present[obj] || !p.lazy[obj] || faulty[obj]) continue;
+      faulty[obj] = true;
+      out.push({ kind: 'fail', obj });
+    } else if (raw.kind === 'patch') {
+      const fn = raw.fn % n;
+      if (!present[p.objectOf[fn] as number]) continue;
+      out.push({ kind: 'patch', fn, k: raw.k >>> 0 });
+    } else {
+      const fn = raw.fn % n;
+      if (!present[p.objectOf[fn] as number] || faulty.some((f) => f)) continue;
+      const seeds = raw.seeds.slice(0, MAX_THREADS).map((x) => x >>> 0);
+      if (seeds.length < 2) continue;
+      let to = raw.to === null ? null : raw.to % n;
+      if (to !== null && (to === fn || !redirectOk(fn, to))) to = null;
+      if (to !== null) binding[fn] = to;
+      sched ??= raw.sched >>> 0;
+      out.push({ kind: 'concurrent', fn, seeds, sched, to, at: to === null ? 0 : raw.at % 13 });
     }
   }
   return out;
@@ -233,6 +414,11 @@ export function deleteFunction(c: FuzzCase, x: number): FuzzCase {
     if (op.kind === 'call') return op.fn === x ? [] : [{ ...op, fn: remap(op.fn) }];
     if (op.kind === 'redirect')
       return op.fn === x || op.to === x ? [] : [{ ...op, fn: remap(op.fn), to: remap(op.to) }];
+    if (op.kind === 'patch') return op.fn === x ? [] : [{ ...op, fn: remap(op.fn) }];
+    if (op.kind === 'concurrent') {
+      if (op.fn === x) return [];
+      return [{ ...op, fn: remap(op.fn), to: op.to === null || op.to === x ? null : remap(op.to) }];
+    }
     return [op];
   });
   return normalize({ program: { fns, objectOf, lazy: p.lazy }, ops });

@@ -10,11 +10,12 @@
 
 import { type EngineKind, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import type { ExecutorRuntime } from '../../executor/runtime.ts';
+import { R, writeElfObject } from '../../fuzz/lazy/elf.ts';
 import { seededRandom } from '../core/dispatcher.ts';
 import { bodyName } from '../layers/lazy-object-linking-layer.ts';
 import { openSession } from '../session/session.ts';
 
-// ---- a minimal ELF64 AArch64 relocatable writer --------------------------------------------------
+// ---- objects: the structural fuzzer's ELF writer (src/fuzz/lazy/elf.ts) ---------------------------
 
 export interface ObjectSpec {
   text: Uint8Array;
@@ -24,112 +25,15 @@ export interface ObjectSpec {
   calls: { offset: number; target: string }[];
 }
 
-const R_AARCH64_CALL26 = 283;
-
+/** A relocatable object with `.text` and CALL26 relocations only (also used by the lazy benchmark). */
 export function writeRelocatableObject(spec: ObjectSpec): Uint8Array {
-  const strtab: number[] = [0];
-  const strOff = new Map<string, number>();
-  const str = (s: string): number => {
-    const hit = strOff.get(s);
-    if (hit !== undefined) return hit;
-    const o = strtab.length;
-    for (const c of new TextEncoder().encode(s)) strtab.push(c);
-    strtab.push(0);
-    strOff.set(s, o);
-    return o;
-  };
-  // Symbols: null, then globals (defined first, then undefined).
-  const syms: { name: number; info: number; shndx: number; value: number; size: number }[] = [
-    { name: 0, info: 0, shndx: 0, value: 0, size: 0 },
-  ];
-  const symIndex = new Map<string, number>();
-  for (const d of spec.defs) {
-    symIndex.set(d.name, syms.length);
-    syms.push({ name: str(d.name), info: (1 << 4) | 2, shndx: 1, value: d.offset, size: d.size });
-  }
-  for (const c of spec.calls) {
-    if (symIndex.has(c.target)) continue;
-    symIndex.set(c.target, syms.length);
-    syms.push({ name: str(c.target), info: 1 << 4, shndx: 0, value: 0, size: 0 });
-  }
-  const shstr: number[] = [0];
-  const shName = (s: string): number => {
-    const o = shstr.length;
-    for (const c of new TextEncoder().encode(s)) shstr.push(c);
-    shstr.push(0);
-    return o;
-  };
-  const names = ['.text', '.rela.text', '.symtab', '.strtab', '.shstrtab'].map(shName);
-  const rela = new Uint8Array(24 * spec.calls.length);
-  const rdv = new DataView(rela.buffer);
-  spec.calls.forEach((c, i) => {
-    rdv.setBigUint64(24 * i, BigInt(c.offset), true);
-    rdv.setBigUint64(24 * i + 8, (BigInt(symIndex.get(c.target) as number) << 32n) | BigInt(R_AARCH64_CALL26), true);
-    rdv.setBigInt64(24 * i + 16, 0n, true);
+  return writeElfObject({
+    text: spec.text,
+    defs: spec.defs,
+    textRelocs: spec.calls.map((c) => ({ offset: c.offset, type: R.CALL26, target: c.target, addend: 0 })),
+    data: new Uint8Array(0),
+    dataRelocs: [],
   });
-  const symtab = new Uint8Array(24 * syms.length);
-  const sdv = new DataView(symtab.buffer);
-  syms.forEach((s, i) => {
-    sdv.setUint32(24 * i, s.name, true);
-    sdv.setUint8(24 * i + 4, s.info);
-    sdv.setUint16(24 * i + 6, s.shndx, true);
-    sdv.setBigUint64(24 * i + 8, BigInt(s.value), true);
-    sdv.setBigUint64(24 * i + 16, BigInt(s.size), true);
-  });
-  const parts = [spec.text, rela, symtab, new Uint8Array(strtab), new Uint8Array(shstr)];
-  const offsets: number[] = [];
-  let off = 64;
-  for (const p of parts) {
-    off = (off + 7) & ~7;
-    offsets.push(off);
-    off += p.length;
-  }
-  const shoff = (off + 7) & ~7;
-  const total = shoff + 64 * 6;
-  const out = new Uint8Array(total);
-  const dv = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0], 0);
-  dv.setUint16(16, 1, true); // ET_REL
-  dv.setUint16(18, 183, true); // EM_AARCH64
-  dv.setUint32(20, 1, true);
-  dv.setBigUint64(40, BigInt(shoff), true);
-  dv.setUint16(52, 64, true);
-  dv.setUint16(58, 64, true);
-  dv.setUint16(60, 6, true);
-  dv.setUint16(62, 5, true);
-  parts.forEach((p, i) => {
-    out.set(p, offsets[i] as number);
-  });
-  const sh = (
-    i: number,
-    name: number,
-    type: number,
-    flags: number,
-    o: number,
-    size: number,
-    link: number,
-    info: number,
-    align: number,
-    entsize: number,
-  ) => {
-    const b = shoff + 64 * i;
-    dv.setUint32(b, name, true);
-    dv.setUint32(b + 4, type, true);
-    dv.setBigUint64(b + 8, BigInt(flags), true);
-    dv.setBigUint64(b + 24, BigInt(o), true);
-    dv.setBigUint64(b + 32, BigInt(size), true);
-    dv.setUint32(b + 40, link, true);
-    dv.setUint32(b + 44, info, true);
-    dv.setBigUint64(b + 48, BigInt(align), true);
-    dv.setBigUint64(b + 56, BigInt(entsize), true);
-  };
-  const o = offsets as [number, number, number, number, number];
-  sh(1, names[0] as number, 1, 6, o[0], spec.text.length, 0, 0, 4, 0);
-  sh(2, names[1] as number, 4, 0x40, o[1], rela.length, 3, 1, 8, 24);
-  sh(3, names[2] as number, 2, 0, o[2], symtab.length, 4, 1, 8, 24);
-  sh(4, names[3] as number, 3, 0, o[3], strtab.length, 0, 0, 1, 0);
-  sh(5, names[4] as number, 3, 0, o[4], shstr.length, 0, 0, 1, 0);
-  return out;
 }
 
 // ---- generated functions --------------------------------------------------------------------------

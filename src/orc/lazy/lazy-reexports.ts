@@ -174,7 +174,12 @@ export class LazyReexportsManager implements ResourceManager {
         }
         const body = r.value.get(info.bodyName) as ExecutorSymbolDef;
         try {
-          this.rsm.redirect(info.jd, new Map([[info.name, body]]));
+          // The pointer leaves the trampoline once: if anything redirected the alias already (an
+          // earlier resolution, or a hot swap by another thread while this call was on its way
+          // through the trampoline), that write is newer than this call and stays. LLVM's resolve
+          // redirects unconditionally and would undo the hot swap.
+          if ((this.rsm.redirectCount?.(info.jd, info.name) ?? 0) === 0)
+            this.rsm.redirect(info.jd, new Map([[info.name, body]]));
         } catch (e) {
           finish({ ok: false, error: (e as Error).message });
           return;

@@ -41,6 +41,12 @@ export interface MemoryAccess {
 export interface RedirectionManager {
   /** Points each stub `name` of `jd` at its new definition (one batched write). Throws on unknown names. */
   redirect(jd: JITDylib, newDests: SymbolMap): void;
+  /**
+   * How many times stub `name` of `jd` was redirected so far (0: its pointer still holds its initial
+   * target). The LazyReexportsManager redirects a resolved first call only while it is 0, so a
+   * resolution that finishes after a hot swap by another thread does not overwrite it.
+   */
+  redirectCount?(jd: JITDylib, name: string): number;
 }
 
 /** Creates redirectable symbols. */
@@ -114,6 +120,8 @@ export class JITLinkRedirectableSymbolManager implements RedirectableSymbolManag
   private graphCounter = 0;
   /** jd → stub name → its pointer's executor address. */
   private readonly ptrAddrs = new Map<JITDylib, Map<string, ExecutorAddr>>();
+  /** Pointer address → redirects written to it (see redirectCount). */
+  private readonly writesTo = new Map<ExecutorAddr, number>();
   /** resource key → the stubs it owns. */
   private readonly byKey = new Map<number, PtrRecord[]>();
 
@@ -176,6 +184,11 @@ export class JITLinkRedirectableSymbolManager implements RedirectableSymbolManag
     return this.ptrAddrs.get(jd)?.get(name);
   }
 
+  redirectCount(jd: JITDylib, name: string): number {
+    const a = this.ptrAddrs.get(jd)?.get(name);
+    return a === undefined ? 0 : (this.writesTo.get(a) ?? 0);
+  }
+
   redirect(jd: JITDylib, newDests: SymbolMap): void {
     const table = this.ptrAddrs.get(jd);
     const writes: PointerWrite[] = [];
@@ -187,11 +200,16 @@ export class JITLinkRedirectableSymbolManager implements RedirectableSymbolManag
     }
     if (missing.length > 0)
       throw new OrcError(`cannot redirect: no redirectable symbol [ ${missing.join(', ')} ] in JITDylib '${jd.name}'`);
+    for (const w of writes) this.writesTo.set(w.address, (this.writesTo.get(w.address) ?? 0) + 1);
     this.memory.writePointers(writes);
   }
 
   handleRemoveResources(_jd: JITDylib, key: number): Error | undefined {
-    for (const r of this.byKey.get(key) ?? []) this.ptrAddrs.get(r.jd)?.delete(r.name);
+    for (const r of this.byKey.get(key) ?? []) {
+      const a = this.ptrAddrs.get(r.jd)?.get(r.name);
+      if (a !== undefined) this.writesTo.delete(a);
+      this.ptrAddrs.get(r.jd)?.delete(r.name);
+    }
     this.byKey.delete(key);
     return undefined;
   }
