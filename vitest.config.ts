@@ -38,6 +38,9 @@ export const SLOW_TESTS = [
   'tests/debug/interactive.test.ts',
   'tests/orc-rt/parity.test.ts',
   'tests/orc-rt/anchor.test.ts',
+  'tests/programs/programs-bench.test.ts',
+  'tests/gdb/jit-interface.test.ts',
+  'tests/gdb/lldb.test.ts',
 ];
 
 const quick = process.env.ORC_TEST_QUICK === '1';
