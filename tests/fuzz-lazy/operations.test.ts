@@ -166,10 +166,9 @@ describeWithOracles(['unicorn'], 'fuzz-lazy operations (unicorn)', () => {
     expect(await runCase(race, { engine: 'unicorn' })).toEqual([]);
   }, 30_000);
 
-  // Found by fuzz-lazy: the unicorn engine's memWrite keeps Unicorn's translated blocks of the
-  // written code (src/emu/unicorn/engine.ts flushes them only for hook changes), so a patched body
-  // runs its old code. This test starts failing — remove `.fails` then — once memWrite flushes.
-  it.fails('a patched body runs its new code (known gap: memWrite does not drop translations)', async () => {
+  // Found by fuzz-lazy: the unicorn engine's memWrite kept Unicorn's translated blocks of the
+  // written code, so a patched body ran its old code; memWrite now drops them on executable pages.
+  it('a patched body runs its new code', async () => {
     const c = normalize({
       program: { fns: [fn(0x1111)], objectOf: [0], lazy: [false] },
       ops: [

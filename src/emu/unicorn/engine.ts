@@ -62,6 +62,7 @@ import {
   type MemInvalidHookType,
   type MrsHook,
   PAGE_SIZE,
+  PROT_EXEC,
 } from '../engine.ts';
 import {
   type AccessKind,
@@ -1011,6 +1012,22 @@ export class UnicornEngine implements Engine {
     if (this.n.memWrite(this.uc, BigInt(address), data, data.length) !== 0) {
       throw new MemoryFault('write', 'unmapped', address, data.length);
     }
+    // Unicorn keeps the blocks it translated from the old bytes (its uc_mem_write does not look at
+    // its code cache): patched code (a JIT rewriting a linked body, a debugger's poke) must drop them.
+    if (this.translated !== 'none' && this.mayHoldCode(address, address + data.length)) {
+      this.flushCode(address, address + data.length - 1);
+    }
+  }
+
+  /** Whether [lo, hi) overlaps an executable guest mapping (always true without the guest table). */
+  private mayHoldCode(lo: number, hi: number): boolean {
+    if (this.n.arena === null) return true;
+    let exec = false;
+    this.guest.forEachIn(lo, hi, (_b, _e, perms) => {
+      if ((perms & PROT_EXEC) !== 0) exec = true;
+      return !exec;
+    });
+    return exec;
   }
 
   private regionsCache: MemRegion[] | null = null;
