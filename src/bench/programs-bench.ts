@@ -2,7 +2,8 @@
  * Benchmarks of whole programs on the paths users run: `exec` of a static executable, `run` of
  * its objects (eager) and `run` with the workload objects lazy, on the ts engine and on native
  * Unicorn (no counting hook), and qemu-aarch64 on the same executable. Each run is a child process
- * (src/bench/program-child.ts), so its peak RSS is its own; every run's output must equal
+ * (src/cli/bench-program-child.ts: it takes the CLI's code path, so it lives with the CLI), so its
+ * peak RSS is its own; every run's output must equal
  * qemu-aarch64's (CoreMark: the checksum lines), so a benchmark is also a differential test.
  *
  * Suites: `programs` (tests/programs/src/workloads, committed) and `coremark` (EEMBC CoreMark built
@@ -20,7 +21,30 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { EngineKind } from '../emu/engine.ts';
-import type { ProgramRunResult, ProgramRunSpec } from './program-child.ts';
+
+/** One measured run, as the child process (src/cli/bench-program-child.ts) takes it. */
+export interface ProgramRunSpec {
+  mode: 'exec' | 'run' | 'run-lazy';
+  engine: EngineKind;
+  /** exec: the static executable. */
+  elf: string;
+  /** run: the objects in link order (main's first); `lazy` ones are linked after -lazy. */
+  objects: { path: string; lazy: boolean }[];
+  args: string[];
+}
+
+/** What the child prints: one JSON line. */
+export interface ProgramRunResult {
+  status: number;
+  stdout: string;
+  /** null for Unicorn, which runs without counting. */
+  instructions: number | null;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMB: number;
+  /** ts engine: regions translated to JavaScript. */
+  translatedRegions?: number;
+}
 
 export type ProgramEngine = EngineKind | 'qemu';
 
@@ -117,7 +141,7 @@ export function coremarkSuite(sourceDir: string, iterations: number): Suite {
 function childCommand(): { exe: string; args: string[] } {
   const self = fileURLToPath(import.meta.url);
   const fromSources = self.endsWith('.ts');
-  const child = join(dirname(self), fromSources ? 'program-child.ts' : 'program-child.js');
+  const child = join(dirname(self), '..', 'cli', fromSources ? 'bench-program-child.ts' : 'bench-program-child.js');
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof'));
   const hasTsx = execArgv.some((a) => a.includes('tsx'));
   return { exe: process.execPath, args: [...(fromSources && !hasTsx ? ['--import', 'tsx'] : []), ...execArgv, child] };

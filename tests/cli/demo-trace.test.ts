@@ -94,7 +94,7 @@ it('--trace lazy: two runs print byte-identical traces, without host timings', a
   expect(lines).toHaveLength(3);
   for (const l of lines)
     expect(l).toMatch(
-      /^\[lazy\] trampoline 0x[0-9a-f]{16}: \w+ -> \w+\$orc_fnbody \(JITDylib main\) resolved 0x[0-9a-f]{16}, \d+ insns in reentry$/,
+      /^\[lazy\] trampoline 0x[0-9a-f]{16}: \w+ -> \w+\$orc_fnbody \(JITDylib main\) resolved 0x[0-9a-f]{16}, \d+ insns in reentry, called from examples\/lazy-demo\/src\/main\.c:\d+$/,
     );
 });
 
@@ -102,7 +102,8 @@ it('--trace-times adds the host time of each reentry; without --trace lazy it is
   const t = await traced(['--trace-times']);
   const lines = t.trim().split('\n');
   expect(lines).toHaveLength(3);
-  for (const l of lines) expect(l).toMatch(/, \d+ insns in reentry, host \d+ us$/);
+  for (const l of lines)
+    expect(l).toMatch(/, \d+ insns in reentry, called from examples\/lazy-demo\/src\/main\.c:\d+, host \d+ us$/);
   await expect(runCommand(['--trace-times', `${OBJ}main.o`], { stdin: new Uint8Array() })).rejects.toThrow(
     '--trace-times needs --trace lazy',
   );

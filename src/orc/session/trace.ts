@@ -36,5 +36,5 @@ export function formatLazyTrace(ev: LazyTraceEvent, hostTimes = false): string {
   const insns = ev.instructions === undefined ? '' : `, ${ev.instructions} insns in reentry`;
   const host = hostTimes ? `, host ${ev.hostMicros} us` : '';
   const from = ev.caller === undefined ? '' : `, called from ${ev.caller}`;
-  return `[lazy] trampoline ${hexAddr(ev.trampoline)}: ${who} ${what}${insns}${host}${from}\n`;
+  return `[lazy] trampoline ${hexAddr(ev.trampoline)}: ${who} ${what}${insns}${from}${host}\n`;
 }

@@ -1,6 +1,6 @@
 /**
  * One measured run of the programs benchmark (src/bench/programs-bench.ts), in a process of its
- * own so that its peak RSS is the run's: `node program-child.js '<ProgramRunSpec JSON>'` prints one
+ * own so that its peak RSS is the run's: `node bench-program-child.js '<ProgramRunSpec JSON>'` prints one
  * JSON line (ProgramRunResult) on stdout. The run takes the CLI's code path: `exec` is execElf
  * (what `orc-sandbox exec` calls), `run` is runCommand's sequence (parseRunInvocation,
  * openRunSession, session.run). The one difference: native Unicorn runs without its counting block
@@ -8,31 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Engine, EngineKind } from '../emu/engine.ts';
+import type { ProgramRunResult, ProgramRunSpec } from '../bench/programs-bench.ts';
+import type { Engine } from '../emu/engine.ts';
 import { createEngine } from '../emu/factory.ts';
 import { execElf } from '../emu/linux/process.ts';
-
-export interface ProgramRunSpec {
-  mode: 'exec' | 'run' | 'run-lazy';
-  engine: EngineKind;
-  /** exec: the static executable. */
-  elf: string;
-  /** run: the objects in link order (main's first); `lazy` ones are linked after -lazy. */
-  objects: { path: string; lazy: boolean }[];
-  args: string[];
-}
-
-export interface ProgramRunResult {
-  status: number;
-  stdout: string;
-  /** null for Unicorn, which runs without counting. */
-  instructions: number | null;
-  seconds: number;
-  cpuSeconds: number;
-  maxRssMB: number;
-  /** ts engine: regions translated to JavaScript. */
-  translatedRegions?: number;
-}
 
 async function runOnce(spec: ProgramRunSpec): Promise<ProgramRunResult> {
   let stdout = '';
@@ -62,7 +41,7 @@ async function runOnce(spec: ProgramRunSpec): Promise<ProgramRunResult> {
       engine.close();
     }
   } else {
-    const { openRunSession, parseRunInvocation } = await import('../cli/run-options.ts');
+    const { openRunSession, parseRunInvocation } = await import('./run-options.ts');
     const argv = [
       '--engine',
       spec.engine,
@@ -106,7 +85,7 @@ async function runOnce(spec: ProgramRunSpec): Promise<ProgramRunResult> {
 }
 
 const arg = process.argv[2];
-if (arg !== undefined && process.argv[1] !== undefined && /program-child\.[jt]s$/.test(process.argv[1])) {
+if (arg !== undefined && process.argv[1] !== undefined && /bench-program-child\.[jt]s$/.test(process.argv[1])) {
   const r = await runOnce(JSON.parse(arg) as ProgramRunSpec);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }
