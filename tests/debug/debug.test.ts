@@ -331,13 +331,13 @@ describe('debug: lazy-demo', () => {
       'Num     Type           Disp Enb Address            What\n1       breakpoint     keep y   <PENDING>          greet$orc_fnbody\n',
     );
     expect(b[2]?.[1]).toMatch(
-      /^main: counter=42, motto="link what you call, when you call it"\nBreakpoint 1 \(greet\$orc_fnbody\) armed at 0x[0-9a-f]+ \(greet\.o\)\n\nBreakpoint 1, 0x[0-9a-f]{16} in greet\$orc_fnbody \(\)\n/,
+      /^main: counter=42, motto="link what you call, when you call it"\nBreakpoint 1 \(greet\$orc_fnbody\) armed at 0x[0-9a-f]+ \((.*\/)?greet\.o\)\n\nBreakpoint 1, greet \(\) at (.*\/)?greet\.c:8\n8\t {2}counter\+\+;\n/,
     );
     expect(b[3]?.[1]).toMatch(
-      /^#0 {2}0x[0-9a-f]{16} in greet\$orc_fnbody \(\) from greet\.o\n#1 {2}0x[0-9a-f]{16} in main \(\) from main\.o/,
+      /^#0 {2}greet \(\) at (.*\/)?greet\.c:8\n#1 {2}0x[0-9a-f]{16} in main \(\) at (.*\/)?main\.c:14/,
     );
     expect(b[4]?.[1]).toMatch(
-      /Run till exit .*\ngreet: hello, lazy world! \(call 1, counter=43\)\n0x[0-9a-f]{16} in main \(\)\n/,
+      /Run till exit .*\ngreet: hello, lazy world! \(call 1, counter=43\)\nmain \(\) at (.*\/)?main\.c:15\n15\t {2}greet\("again"\);\n/,
     );
     const ev = b[5]?.[1] as string;
     for (const o of [
@@ -367,7 +367,7 @@ describe('debug: lazy-demo', () => {
       expect(lines[1]).toMatch(
         /^#1 .* in __orc_rt_sysv_resolve \(\) from orc-rt\/sysv_resolve\.o {2}\[.*reentry routine/,
       );
-      expect(lines[2]).toMatch(/^#2 .* in main \(\) from main\.o$/);
+      expect(lines[2]).toMatch(/^#2 .* in main \(\) at (.*\/)?main\.c:14$/);
       expect(lines[3]).toMatch(/^#3 .* in <return to host> \(\) from <host>$/);
     }
   });
