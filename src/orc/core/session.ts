@@ -1003,17 +1003,25 @@ export class ExecutionSession {
       const e = jd.table.get(n);
       if (e && e.mr === mr) emitting.add(e);
     }
-    const direct = new Map<SymbolEntry, Set<SymbolEntry>>();
+    // Every symbol of a dependence group has the same direct dependencies: they are kept (and
+    // their transitive closure computed) once per group, not once per symbol. A library's objects
+    // emit hundreds of symbols each while depending on each other in cycles, and the per-symbol
+    // walk made emission quadratic in the number of symbols waiting.
+    const groupOf = new Map<SymbolEntry, Set<SymbolEntry>>();
+    const noDeps = new Set<SymbolEntry>();
     const bad: SymbolDependenceNames = new Map();
     const badSyms: string[] = [];
     const roots: Error[] = [];
     for (const g of groups) {
       const gsyms = [...g.symbols];
       let groupBad = false;
+      const entries: SymbolEntry[] = [];
       for (const s of gsyms) {
         const e = jd.table.get(s);
         if (!e || !emitting.has(e)) throw new UnexpectedSymbolDefinitions(mr.definer, [s]);
+        entries.push(e);
       }
+      const deps = new Set<SymbolEntry>();
       for (const [djd, names] of g.dependencies) {
         for (const dn of names) {
           const d = djd.table.get(dn);
@@ -1024,15 +1032,16 @@ export class ExecutionSession {
             continue;
           }
           if (d.state === SymbolState.Ready) continue;
-          for (const s of gsyms) {
-            const e = jd.table.get(s) as SymbolEntry;
-            let set = direct.get(e);
-            if (!set) {
-              set = new Set();
-              direct.set(e, set);
-            }
-            set.add(d);
-          }
+          deps.add(d);
+        }
+      }
+      for (const e of entries) {
+        const prev = groupOf.get(e);
+        if (prev === undefined) groupOf.set(e, deps);
+        else if (prev !== deps) {
+          // A symbol in several groups: the union of their dependencies.
+          const u = new Set([...prev, ...deps]);
+          groupOf.set(e, u);
         }
       }
       if (groupBad) badSyms.push(...gsyms);
@@ -1046,45 +1055,67 @@ export class ExecutionSession {
         distinctErrors(roots),
       );
 
-    // Transitive closure: what each emitting symbol waits for among not-yet-emitted symbols.
-    const waits = new Map<SymbolEntry, Set<SymbolEntry>>();
-    for (const e of emitting) {
+    // Transitive closure: what each emitting symbol waits for among not-yet-emitted symbols
+    // (computed once per distinct dependency set).
+    const closures = new Map<Set<SymbolEntry>, Set<SymbolEntry>>();
+    const closureOf = (direct: Set<SymbolEntry>): Set<SymbolEntry> => {
+      const hit = closures.get(direct);
+      if (hit) return hit;
       const out = new Set<SymbolEntry>();
-      const seen = new Set<SymbolEntry>();
-      const stack: SymbolEntry[] = [e];
+      const seen = new Set<SymbolEntry | Set<SymbolEntry>>([direct]);
+      const stack: Iterable<SymbolEntry>[] = [direct];
       while (stack.length > 0) {
-        const n = stack.pop() as SymbolEntry;
-        if (seen.has(n)) continue;
-        seen.add(n);
-        const next = emitting.has(n) ? (direct.get(n) ?? []) : (n.waitingOn ?? []);
-        for (const m of next) {
-          if (m.state === SymbolState.Ready) continue;
-          if (emitting.has(m) || m.waitingOn !== null) stack.push(m);
+        for (const m of stack.pop() as Iterable<SymbolEntry>) {
+          if (m.state === SymbolState.Ready || seen.has(m)) continue;
+          seen.add(m);
+          if (emitting.has(m)) {
+            const d = groupOf.get(m) ?? noDeps;
+            if (!seen.has(d)) {
+              seen.add(d);
+              stack.push(d);
+            }
+          } else if (m.waitingOn !== null) stack.push(m.waitingOn);
           else out.add(m);
         }
       }
-      waits.set(e, out);
-    }
+      closures.set(direct, out);
+      return out;
+    };
+    const waits = new Map<SymbolEntry, Set<SymbolEntry>>();
+    for (const e of emitting) waits.set(e, closureOf(groupOf.get(e) ?? noDeps));
     for (const e of emitting) {
       const w = waits.get(e) as Set<SymbolEntry>;
       e.state = SymbolState.Emitted;
       e.mr = null;
-      e.waitingOn = w;
+      e.waitingOn = new Set(w);
       for (const x of w) x.dependants.add(e);
     }
-    const ready: SymbolEntry[] = [];
+    // Symbols emitted earlier that waited on these now wait on what these wait on; each distinct
+    // closure is merged into a waiter once.
+    const merges = new Map<SymbolEntry, Set<Set<SymbolEntry>>>();
     for (const e of emitting) {
       const w = waits.get(e) as Set<SymbolEntry>;
-      for (const x of [...e.dependants]) {
+      for (const x of e.dependants) {
         if (x.waitingOn === null) continue;
         x.waitingOn.delete(e);
-        for (const m of w) {
-          x.waitingOn.add(m);
-          m.dependants.add(x);
+        let ws = merges.get(x);
+        if (!ws) {
+          ws = new Set();
+          merges.set(x, ws);
         }
-        if (x.waitingOn.size === 0) ready.push(x);
+        ws.add(w);
       }
       e.dependants.clear();
+    }
+    const ready: SymbolEntry[] = [];
+    for (const [x, ws] of merges) {
+      const xw = x.waitingOn as Set<SymbolEntry>;
+      for (const w of ws)
+        for (const m of w) {
+          xw.add(m);
+          m.dependants.add(x);
+        }
+      if (xw.size === 0) ready.push(x);
     }
     for (const e of emitting) notifyQueries(e);
     for (const e of emitting) if ((waits.get(e) as Set<SymbolEntry>).size === 0) ready.push(e);

@@ -42,6 +42,7 @@ import { K } from '../../linker/aarch64/edges.ts';
 import { type Block, type LinkGraph, MEM_R, MEM_W, MEM_X, type Sym } from '../../linker/graph.ts';
 import { irelativeRela } from '../../linker/irelative.ts';
 import type { LinkResult } from '../../linker/link.ts';
+import { TLSINFO_SECTION } from '../../linker/passes/tables.ts';
 import { StaticTlsLayout, TCB_SIZE } from '../../linker/tls.ts';
 import { JITSymbolFlags } from '../core/types.ts';
 import { absoluteSymbols } from '../core/units.ts';
@@ -88,6 +89,13 @@ const POINTER_SETS = ['__libc_atexit', '__libc_subfreeres'] as const;
 const USER_ADDRESS_END = 2 ** 48;
 
 const RET_WORD = 0xd65f03c0;
+/**
+ * `__tlsdesc_resolver` for static TLS: x0 = the descriptor {resolver, info}; info[1] holds the TP
+ * offset (see tlsdescOffsets); answer it in x0, every other register untouched (TLSDESC ABI).
+ * `ldr x0, [x0, #8]; ldr x0, [x0, #8]; ret`
+ */
+const TLSDESC_RESOLVER_WORDS = [0xf9400400, 0xf9400400, RET_WORD];
+const TLSDESC_RESOLVER_OFFSET = 0x10;
 const PT = { LOAD: 1, PHDR: 6, TLS: 7, GNU_STACK: 0x6474e551 } as const;
 const PF = { X: 1, W: 2, R: 4 } as const;
 const PHENT = 56;
@@ -133,13 +141,18 @@ export class SysrootProcess {
     session.layer.addPlugin({
       modifyPassConfig: (_mr, _g, config) => {
         config.prePrune.push((gr) => canonicalIfuncStubs(gr));
+        config.postFixup.push((gr) => tlsdescOffsets(gr, p.tls));
       },
       notifyEmitted: (_mr, result) => p.onLinked(result),
     });
     const b = p.base;
     await session.epc.reserve([{ address: b, size: STARTUP_REGION.size }]);
-    const code = new Uint8Array(4);
-    new DataView(code.buffer).setUint32(0, RET_WORD, true);
+    const code = new Uint8Array(TLSDESC_RESOLVER_OFFSET + 4 * TLSDESC_RESOLVER_WORDS.length);
+    const cdv = new DataView(code.buffer);
+    cdv.setUint32(0, RET_WORD, true);
+    TLSDESC_RESOLVER_WORDS.forEach((w, i) => {
+      cdv.setUint32(TLSDESC_RESOLVER_OFFSET + 4 * i, w, true);
+    });
     await session.epc.finalize(
       [{ address: b + AT.code, bytes: code }],
       [{ address: b + AT.code, size: 0x1000, prot: 1 | 4 }],
@@ -159,6 +172,7 @@ export class SysrootProcess {
       __fini_array_end: { address: b + AT.fini + 8 * AT.finiCap, flags: data },
       _init: { address: b + AT.code, flags: fn },
       _fini: { address: b + AT.code, flags: fn },
+      __tlsdesc_resolver: { address: b + AT.code + TLSDESC_RESOLVER_OFFSET, flags: fn },
       _end: { address: end, flags: data },
       end: { address: end, flags: data },
       _edata: { address: end, flags: data },
@@ -406,6 +420,26 @@ function elfHeaders(entry: number, phdrs: readonly number[][]): Uint8Array {
     dv.setBigUint64(o + 48, BigInt(align as number), true);
   });
   return out;
+}
+
+/**
+ * TLS descriptors' info words hold the variable's template address after fixup; static TLS answers
+ * its TP offset, which the layout knows now (the resolver then only loads it).
+ */
+export function tlsdescOffsets(g: LinkGraph, tls: StaticTlsLayout): void {
+  const sec = g.section(TLSINFO_SECTION);
+  for (const blk of sec?.blocks ?? []) {
+    const c = blk.content;
+    if (!c || c.length < 16) continue;
+    const dv = new DataView(c.buffer, c.byteOffset, c.byteLength);
+    const template = Number(dv.getBigUint64(8, true));
+    const off = tls.tpOffsetOf(template);
+    if (off === undefined)
+      throw new SysrootLinkError(
+        `In ${g.name}: TLS descriptor for 0x${template.toString(16)}, which is not in the static TLS layout`,
+      );
+    dv.setBigUint64(8, BigInt(off), true);
+  }
 }
 
 /** adrp x16, <word>; ldr x16, [x16, <word>]; br x16 */
