@@ -18,7 +18,8 @@ export type OracleName =
   | 'llvm-jitlink-22'
   | 'lld-22'
   | 'chromium'
-  | 'gdb-multiarch';
+  | 'gdb-multiarch'
+  | 'aarch64-g++';
 
 export interface OracleStatus {
   name: OracleName;
@@ -42,6 +43,10 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   chromium: ['chromium', 'chromium'],
   // gdb's output shapes (tests/debug/gdb-shapes.test.ts) and the remote protocol (tests/gdb).
   'gdb-multiarch': ['gdb-multiarch', 'gdb-multiarch'],
+  // The AArch64 cross toolchain and its sysroot /usr/aarch64-linux-gnu (libc6-dev-arm64-cross,
+  // libstdc++-12-dev-arm64-cross, libgcc-12-dev-arm64-cross come with it): `run --sysroot`
+  // and the static reference builds (tests/sysroot).
+  'aarch64-g++': ['aarch64-linux-gnu-g++', 'g++-aarch64-linux-gnu'],
 };
 
 const cache = new Map<OracleName, OracleStatus>();
