@@ -24,6 +24,7 @@ import {
   SysrootError,
   sysrootProcessOf,
 } from '../orc/sysroot/index.ts';
+import { JITSymbolFlags } from '../protocol/symbols.ts';
 import { CliError, flag, intOption, type OptionSpec, parseArgs } from './args.ts';
 
 export interface RunOptionSpec extends OptionSpec {
@@ -425,7 +426,13 @@ export async function runInvocation(
   writeErr: (s: string) => void,
 ): Promise<ProgramResult> {
   const sr = inv.sysroot;
-  if (!sr) return session.run(inv.entry, { argv: inv.argv });
+  if (!sr) {
+    try {
+      return await session.run(inv.entry, { argv: inv.argv });
+    } catch (e) {
+      throw withFallbackHint(e, session);
+    }
+  }
   const proc = sysrootProcessOf(session);
   if (!proc) throw new Error('the session was not opened with --sysroot (openRunSession)');
   return runSysrootProgram(session, proc, {
@@ -438,4 +445,23 @@ export async function runInvocation(
     seed: inv.session.seed,
     ...(sr.traceSyscalls ? { traceSyscalls: (line: string) => writeErr(`${line}\n`) } : {}),
   });
+}
+
+/**
+ * Without --sysroot the C library is the host-function fallback (a few dozen functions written in
+ * TypeScript). When a link misses names, the error says which functions the fallback has and
+ * that --sysroot links the real library.
+ */
+export function withFallbackHint(e: unknown, session: OrcSession): unknown {
+  if (!(e instanceof Error)) return e;
+  const m = /Symbols not found: \[ ([^\]]*) \]/.exec(e.message);
+  if (!m) return e;
+  const host = session.bootstrap.processSymbols
+    .filter((x) => (x.flags & JITSymbolFlags.Callable) !== 0)
+    .map((x) => x.name)
+    .sort();
+  const hint = `\nWithout --sysroot, libc comes from the host-function fallback, which has only: ${host.join(', ')}.\nMissing C library functions? --sysroot /usr/aarch64-linux-gnu links the real AArch64 C runtime (glibc's libc.a, libm.a; libstdc++).`;
+  const out = new Error(e.message + hint);
+  out.name = e.name;
+  return out;
 }

@@ -84,3 +84,13 @@ it('--sysroot names what is missing', async () => {
     "--sysroot: '/nonexistent-sysroot' does not exist",
   );
 });
+
+it('without --sysroot, a missing libc function names the fallback functions and --sysroot', async () => {
+  const err = await runSandbox([obj('cmain.o'), obj('clib.o')]).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  expect(err?.message).toMatch(/Symbols not found: \[ [^\]]*strtod/);
+  expect(err?.message).toContain('host-function fallback, which has only: _exit, abort, abs,');
+  expect(err?.message).toContain('--sysroot /usr/aarch64-linux-gnu links the real AArch64 C runtime');
+});
