@@ -120,6 +120,11 @@ class SymbolEntry {
   waitingOn: Set<SymbolEntry> | null = null;
   /** Emitted symbols waiting for this one. */
   readonly dependants = new Set<SymbolEntry>();
+  /**
+   * Symbols emitted with this one that wait for exactly the same symbols: they share its
+   * `waitingOn` set, are not registered as dependants themselves, and become Ready with it.
+   */
+  followers: SymbolEntry[] | null = null;
 
   constructor(
     readonly jd: JITDylib,
@@ -1083,12 +1088,22 @@ export class ExecutionSession {
     };
     const waits = new Map<SymbolEntry, Set<SymbolEntry>>();
     for (const e of emitting) waits.set(e, closureOf(groupOf.get(e) ?? noDeps));
+    // One representative per distinct closure carries the wait; the others follow it.
+    const reps = new Map<Set<SymbolEntry>, SymbolEntry>();
     for (const e of emitting) {
       const w = waits.get(e) as Set<SymbolEntry>;
       e.state = SymbolState.Emitted;
       e.mr = null;
-      e.waitingOn = new Set(w);
-      for (const x of w) x.dependants.add(e);
+      const rep = reps.get(w);
+      if (rep === undefined || w.size === 0) {
+        reps.set(w, e);
+        e.waitingOn = new Set(w);
+        for (const x of w) x.dependants.add(e);
+      } else {
+        e.waitingOn = rep.waitingOn;
+        rep.followers ??= [];
+        rep.followers.push(e);
+      }
     }
     // Symbols emitted earlier that waited on these now wait on what these wait on; each distinct
     // closure is merged into a waiter once.
@@ -1119,11 +1134,15 @@ export class ExecutionSession {
     }
     for (const e of emitting) notifyQueries(e);
     for (const e of emitting) if ((waits.get(e) as Set<SymbolEntry>).size === 0) ready.push(e);
-    for (const e of ready) {
-      if (e.state === SymbolState.Ready || e.hasError) continue;
-      e.state = SymbolState.Ready;
-      e.waitingOn = null;
-      notifyQueries(e);
+    for (const r of ready) {
+      const group = r.followers ? [r, ...r.followers] : [r];
+      r.followers = null;
+      for (const e of group) {
+        if (e.state === SymbolState.Ready || e.hasError) continue;
+        e.state = SymbolState.Ready;
+        e.waitingOn = null;
+        notifyQueries(e);
+      }
     }
   }
 
@@ -1132,7 +1151,11 @@ export class ExecutionSession {
     const failed = new Set<SymbolEntry>();
     for (const f of entries) {
       failed.add(f);
-      for (const x of f.dependants) failed.add(x);
+      for (const y of f.followers ?? []) failed.add(y);
+      for (const x of f.dependants) {
+        failed.add(x);
+        for (const y of x.followers ?? []) failed.add(y);
+      }
     }
     const names: SymbolDependenceNames = new Map();
     const queries = new Set<AsynchronousSymbolQuery>();
@@ -1145,6 +1168,7 @@ export class ExecutionSession {
       addName(names, g.jd.name, g.name);
       if (g.waitingOn) for (const w of g.waitingOn) w.dependants.delete(g);
       g.waitingOn = null;
+      g.followers = null;
       g.dependants.clear();
       for (const q of g.pending) queries.add(q);
       g.pending = [];
@@ -1179,6 +1203,9 @@ export class ExecutionSession {
       if (r.waitingOn) for (const w of r.waitingOn) w.dependants.delete(r);
       r.waitingOn = null;
       for (const x of r.dependants) if (!removedSet.has(x)) orphans.push(x);
+      // Followers left behind wait through this entry: they cannot become Ready any more.
+      for (const y of r.followers ?? []) if (!removedSet.has(y)) orphans.push(y);
+      r.followers = null;
       r.dependants.clear();
     }
     jd.trackerMRs.delete(rt);
