@@ -39,6 +39,7 @@
  * their initializers do not run, and an IFUNC they define is an error.
  */
 import { K } from '../../linker/aarch64/edges.ts';
+import { readElf, STB_LOCAL } from '../../linker/elf/reader.ts';
 import { type Block, type LinkGraph, MEM_R, MEM_W, MEM_X, type Sym } from '../../linker/graph.ts';
 import { irelativeRela } from '../../linker/irelative.ts';
 import type { LinkResult } from '../../linker/link.ts';
@@ -140,7 +141,10 @@ export class SysrootProcess {
     session.layer.tls = p.tls;
     session.layer.addPlugin({
       modifyPassConfig: (_mr, _g, config) => {
-        config.prePrune.push((gr) => canonicalIfuncStubs(gr));
+        config.prePrune.push((gr) => {
+          canonicalIfuncStubs(gr);
+          contiguousEhFrame(gr);
+        });
         config.postFixup.push((gr) => tlsdescOffsets(gr, p.tls));
       },
       notifyEmitted: (_mr, result) => p.onLinked(result),
@@ -202,8 +206,12 @@ export class SysrootProcess {
    * Adds objects of the C runtime with `__start_SET`/`__stop_SET` left out of their interface: the
    * layer then links those names as references, to the process-wide definitions above.
    */
+  /** Bytes of the runtime's objects by graph name (the unwinder's private list is found in them). */
+  private readonly objectBytes = new Map<string, Uint8Array>();
+
   readonly adder: ObjectAdder = {
     add: (target, bytes, name) => {
+      this.objectBytes.set(name, bytes);
       const iface = objectInterface(bytes, name);
       for (const n of [...iface.symbols.keys()])
         if (n.startsWith('__start_') || n.startsWith('__stop_')) iface.symbols.delete(n);
@@ -239,11 +247,11 @@ export class SysrootProcess {
   private onLinked(result: LinkResult): void {
     this.linked.push(result);
     const g = result.graph;
-    if (!this.unwinder) {
-      const unseen = g.defined.find((s) => s.name === 'unseen_objects' && s.scope === 'local');
-      const any = g.defined.find((s) => s.name === 'any_objects_registered' && s.scope === 'local');
-      if (unseen && any && g.findDefined('__register_frame_info'))
-        this.unwinder = { unseen: unseen.addr, any: any.addr };
+    if (!this.unwinder && g.findDefined('__register_frame_info')) {
+      const bytes = this.objectBytes.get(g.name);
+      const unseen = bytes && localDataAddress(g, bytes, 'unseen_objects');
+      const any = bytes && localDataAddress(g, bytes, 'any_objects_registered');
+      if (unseen !== undefined && any !== undefined) this.unwinder = { unseen, any };
     }
     if (this.started) {
       const p = this.patchLate(result).catch((e: Error) => this.report(e));
@@ -384,6 +392,21 @@ export class SysrootProcess {
   }
 }
 
+/**
+ * The linked address of a local data symbol (the graph keeps no local names): its section and
+ * offset from the object's symbol table, then the block of that section covering the offset.
+ */
+function localDataAddress(g: LinkGraph, bytes: Uint8Array, name: string): number | undefined {
+  const elf = readElf(bytes, g.name);
+  const sym = elf.symbols.find((x) => x.name === name && x.bind === STB_LOCAL);
+  const sec = sym && elf.sections[sym.shndx];
+  if (!sym || !sec) return undefined;
+  for (const b of g.section(sec.name)?.blocks ?? [])
+    if (sym.value >= b.sectionOffset && sym.value < b.sectionOffset + b.size)
+      return b.address + sym.value - b.sectionOffset;
+  return undefined;
+}
+
 /** 64-bit little-endian words. */
 function words64(values: readonly number[]): Uint8Array {
   const out = new Uint8Array(values.length * 8);
@@ -439,6 +462,18 @@ export function tlsdescOffsets(g: LinkGraph, tls: StaticTlsLayout): void {
         `In ${g.name}: TLS descriptor for 0x${template.toString(16)}, which is not in the static TLS layout`,
       );
     dv.setBigUint64(8, BigInt(off), true);
+  }
+}
+
+/**
+ * `.eh_frame` records are split into blocks; they must stay contiguous (4-byte aligned, as a
+ * static linker lays them out), because the unwinder walks them one after the other and a gap of
+ * zero bytes reads as the terminator.
+ */
+export function contiguousEhFrame(g: LinkGraph): void {
+  for (const b of g.section('.eh_frame')?.blocks ?? []) {
+    b.alignment = 4;
+    b.alignmentOffset = 0;
   }
 }
 
