@@ -455,7 +455,8 @@ export async function runInvocation(
 export function withFallbackHint(e: unknown, session: OrcSession): unknown {
   if (!(e instanceof Error)) return e;
   const m = /Symbols not found: \[ ([^\]]*) \]/.exec(e.message);
-  if (!m) return e;
+  // Only for names a C library would define (not linker-defined ones such as __ehdr_start).
+  if (!m || !(m[1] as string).split(', ').some((n) => /^[a-zA-Z]/.test(n))) return e;
   const host = session.bootstrap.processSymbols
     .filter((x) => (x.flags & JITSymbolFlags.Callable) !== 0)
     .map((x) => x.name)
