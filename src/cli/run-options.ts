@@ -4,13 +4,27 @@
  * the session's options (src/orc/session/options.ts) plus the inputs, and one way to open the
  * session from them. `debug` adds its own options (`--commands`) through `extra`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { EngineKind } from '../emu/engine.ts';
+import { type Mount, parseMount } from '../emu/linux/fs.ts';
+import { NodeHostFs } from '../emu/linux/node-host.ts';
+import type { ProgramResult } from '../executor/host/runner.ts';
+import { readArchive } from '../linker/archive.ts';
 import { EXECUTOR_KINDS, type ExecutorKind } from '../orc/epc/epc.ts';
 import { StaticLibraryDefinitionGenerator } from '../orc/layers/static-library-generator.ts';
 import type { SessionOptions } from '../orc/session/options.ts';
 import { type OrcSession, openSession } from '../orc/session/session.ts';
 import { formatLazyTrace } from '../orc/session/trace.ts';
+import {
+  attachSysroot,
+  findSysrootFiles,
+  readSysroot,
+  runSysrootProgram,
+  SysrootError,
+  sysrootProcessOf,
+} from '../orc/sysroot/index.ts';
+import { JITSymbolFlags } from '../protocol/symbols.ts';
 import { CliError, flag, intOption, type OptionSpec, parseArgs } from './args.ts';
 
 /** An option of the run family: the common OptionSpec (description and valueName included). */
@@ -68,7 +82,81 @@ export const RUN_OPTIONS: Readonly<Record<string, RunOptionSpec>> = {
     valueName: 'DIR',
     description: 'search DIR for -lNAME (as lib<NAME>.a, directories in the order given)',
   },
+  sysroot: {
+    value: true,
+    valueName: 'DIR',
+    description:
+      "link against DIR's C runtime (crt1.o, libc.a, libm.a; libstdc++/libgcc from its GCC folder) and start at _start as a Linux process",
+  },
+  env: {
+    value: true,
+    repeat: true,
+    valueName: 'K=V',
+    description: 'with --sysroot: set an environment variable (default environment as exec)',
+  },
+  'inherit-env': { description: "with --sysroot: start from this process's environment" },
+  mount: {
+    value: true,
+    repeat: true,
+    valueName: 'HOST:GUEST[:ro|rw]',
+    description:
+      'with --sysroot: show host directory HOST at GUEST to the program (nothing else of the host is visible)',
+  },
+  cwd: {
+    value: true,
+    valueName: 'DIR',
+    description: 'with --sysroot: initial working directory (default / or the first mount)',
+  },
+  'trace-syscalls': { description: 'with --sysroot: one line per system call on stderr' },
 };
+
+/** The environment a program gets by default (as `exec`): small and the same on every host. */
+export const DEFAULT_PROGRAM_ENV = ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/', 'LANG=C', 'TERM=dumb'];
+
+/** `--env K=V` values over a base environment (a later K replaces an earlier one). */
+export function programEnvironment(base: readonly string[], settings: readonly string[]): string[] {
+  const env = [...base];
+  for (const kv of settings) {
+    if (!kv.includes('=')) throw new CliError(`--env wants K=V, got '${kv}'`);
+    const key = kv.slice(0, kv.indexOf('='));
+    const i = env.findIndex((e) => e.startsWith(`${key}=`));
+    if (i >= 0) env[i] = kv;
+    else env.push(kv);
+  }
+  return env;
+}
+
+/** `--mount HOST:GUEST[:ro|rw]` specs, checked (HOST must be a directory), HOST made absolute. */
+export function parseMountOptions(specs: readonly string[]): Mount[] {
+  const mounts: Mount[] = [];
+  for (const spec of specs) {
+    let m: Mount;
+    try {
+      m = parseMount(spec);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const host = resolvePath(m.host);
+    let isDir = false;
+    try {
+      isDir = statSync(host).isDirectory();
+    } catch {
+      throw new CliError(`--mount: '${m.host}' does not exist`);
+    }
+    if (!isDir) throw new CliError(`--mount: '${m.host}' is not a directory`);
+    mounts.push({ ...m, host });
+  }
+  return mounts;
+}
+
+/** What `run --sysroot` needs beyond the session: the runtime's files and the process's Linux. */
+export interface SysrootInvocation {
+  dir: string;
+  env: string[];
+  mounts: Mount[];
+  cwd: string | undefined;
+  traceSyscalls: boolean;
+}
 
 /** Marks a `-lNAME` among the positionals (NUL cannot occur in a path). */
 const LIB = '\u0000l:';
@@ -153,6 +241,8 @@ export interface RunInvocation {
   extra: Map<string, string[]>;
   /** `--trace-times`: host microseconds in `--trace lazy` lines. */
   traceTimes: boolean;
+  /** `--sysroot DIR` and the process options that go with it. */
+  sysroot?: SysrootInvocation | undefined;
 }
 
 export interface RunIo {
@@ -231,6 +321,25 @@ export function parseRunInvocation(
     }
     if (!isArchive(orcRuntime.bytes)) throw new CliError(`--orc-runtime: '${orcRuntimePath}' is not a static archive`);
   }
+  const sysrootDir = p.options.get('sysroot')?.[0];
+  let sysroot: SysrootInvocation | undefined;
+  if (sysrootDir !== undefined) {
+    if (executor !== 'in-process') throw new CliError('--sysroot runs the program in process (--executor in-process)');
+    const mounts = parseMountOptions(p.options.get('mount') ?? []);
+    sysroot = {
+      dir: sysrootDir,
+      env: programEnvironment(
+        flag(p, 'inherit-env') ? Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`) : DEFAULT_PROGRAM_ENV,
+        p.options.get('env') ?? [],
+      ),
+      mounts,
+      cwd: p.options.get('cwd')?.[0] ?? (mounts.length > 0 ? (mounts[0] as Mount).guest : undefined),
+      traceSyscalls: flag(p, 'trace-syscalls'),
+    };
+  } else {
+    for (const o of ['env', 'inherit-env', 'mount', 'cwd', 'trace-syscalls'])
+      if (p.options.has(o)) throw new CliError(`--${o} needs --sysroot (the process model of a sysroot program)`);
+  }
   const extraValues = new Map<string, string[]>();
   for (const name of Object.keys(extra)) {
     const v = p.options.get(name);
@@ -249,15 +358,18 @@ export function parseRunInvocation(
       // A worker reads this process's fd 0 itself; in process the CLI hands a reader over.
       stdin: io.stdin ?? (executor === 'worker' ? 'process' : readProcessStdin),
       ...(orcRuntime ? { orcRuntime } : {}),
+      // A sysroot program's `svc`s go to its Linux process, not to the host-function layer.
+      ...(sysroot ? { syscalls: false } : {}),
     },
     inputs,
-    entry,
+    entry: sysroot && !p.options.has('entry') ? '_start' : entry,
     argv: [inputs[0]?.file ?? 'a.out', ...p.rest],
     abs,
     noexec: flag(p, 'noexec'),
     gdb: p.options.get('gdb')?.[0],
     extra: extraValues,
     traceTimes: flag(p, 'trace-times'),
+    sysroot,
   };
 }
 
@@ -286,15 +398,98 @@ export async function openRunSession(
     ...more,
   });
   session.defineAbsolutes(inv.abs);
+  let sysroot: Awaited<ReturnType<typeof attachSysroot>> | undefined;
+  let sysrootBytes: ReturnType<typeof readSysroot> | undefined;
+  if (inv.sysroot) {
+    try {
+      sysrootBytes = readSysroot(findSysrootFiles(inv.sysroot.dir));
+    } catch (e) {
+      await session.close();
+      if (e instanceof SysrootError) throw new CliError(e.message);
+      throw e;
+    }
+    sysroot = await attachSysroot(session, sysrootBytes);
+  }
+  const groupArchives: { name: string; bytes: Uint8Array }[] = [];
   for (const i of inv.inputs) {
     if (!i.archive) {
       session.addObject(i.bytes, i.name, { lazy: i.lazy });
       continue;
     }
+    if (sysroot && !i.lazy) {
+      // Searched with the C runtime's archives as one group, members chosen as a static link would.
+      readArchive(i.bytes, i.name);
+      groupArchives.push(i);
+      continue;
+    }
     // A malformed archive is refused here (ArchiveFormatError names archive and member), before
     // anything runs; its members are linked only when a lookup in main asks for their symbols.
     const layer = i.lazy ? session.lazyLayer : session.layer;
-    session.main.addGenerator(StaticLibraryDefinitionGenerator.fromBytes(layer, i.bytes, i.name));
+    session.main.addGenerator(
+      StaticLibraryDefinitionGenerator.fromBytes(
+        layer,
+        i.bytes,
+        i.name,
+        inv.sysroot ? { loadForWeakReferences: false } : {},
+      ),
+    );
   }
+  if (sysroot && sysrootBytes)
+    sysroot.addRuntimeLibraries(
+      sysrootBytes,
+      inv.inputs.filter((i) => !i.archive),
+      groupArchives,
+    );
   return session;
+}
+
+/**
+ * Runs the invocation's program in its session: `entry(argc, argv, envp)` with the host-function
+ * libc, or with `--sysroot` the linked C runtime started at `_start` as a Linux process.
+ */
+export async function runInvocation(
+  session: OrcSession,
+  inv: RunInvocation,
+  writeErr: (s: string) => void,
+): Promise<ProgramResult> {
+  const sr = inv.sysroot;
+  if (!sr) {
+    try {
+      return await session.run(inv.entry, { argv: inv.argv });
+    } catch (e) {
+      throw withFallbackHint(e, session);
+    }
+  }
+  const proc = sysrootProcessOf(session);
+  if (!proc) throw new Error('the session was not opened with --sysroot (openRunSession)');
+  return runSysrootProgram(session, proc, {
+    argv: inv.argv,
+    env: sr.env,
+    mounts: sr.mounts,
+    ...(sr.mounts.length > 0 ? { hostFs: new NodeHostFs() } : {}),
+    ...(sr.cwd ? { cwd: sr.cwd } : {}),
+    maxInstructions: inv.session.maxInstructions,
+    seed: inv.session.seed,
+    ...(sr.traceSyscalls ? { traceSyscalls: (line: string) => writeErr(`${line}\n`) } : {}),
+  });
+}
+
+/**
+ * Without --sysroot the C library is the host-function fallback (a few dozen functions written in
+ * TypeScript). When a link misses names, the error says which functions the fallback has and
+ * that --sysroot links the real library.
+ */
+export function withFallbackHint(e: unknown, session: OrcSession): unknown {
+  if (!(e instanceof Error)) return e;
+  const m = /Symbols not found: \[ ([^\]]*) \]/.exec(e.message);
+  // Only for names a C library would define (not linker-defined ones such as __ehdr_start).
+  if (!m || !(m[1] as string).split(', ').some((n) => /^[a-zA-Z]/.test(n))) return e;
+  const host = session.bootstrap.processSymbols
+    .filter((x) => (x.flags & JITSymbolFlags.Callable) !== 0)
+    .map((x) => x.name)
+    .sort();
+  const hint = `\nWithout --sysroot, libc comes from the host-function fallback, which has only: ${host.join(', ')}.\nMissing C library functions? --sysroot /usr/aarch64-linux-gnu links the real AArch64 C runtime (glibc's libc.a, libm.a; libstdc++).`;
+  const out = new Error(e.message + hint);
+  out.name = e.name;
+  return out;
 }

@@ -415,7 +415,11 @@ function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): { address: number; reso
               `In ${g.name}, section ${b.section.name}+${hex(b.sectionOffset + e.offset)}: ${edgeLabel(e)} to IFUNC ${targetLabel(t)} would use its resolver's address: reference it through the GOT, a call or a 64-bit pointer`,
             );
         }
-        if (isTPRelKind(e.kind)) {
+        if (isTPRelKind(e.kind) && t.isExternal && t.linkage === 'weak' && T === 0) {
+          // An unresolved weak thread-local reference: offset 0, as ld.lld links it (the code
+          // tests another symbol before it touches the variable, e.g. glibc's locale categories).
+          T = 0;
+        } else if (isTPRelKind(e.kind)) {
           const off = tls.tpOffsetOf(T);
           if (off === undefined)
             throw new LinkError(

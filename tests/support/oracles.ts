@@ -20,7 +20,8 @@ export type OracleName =
   | 'lld-22'
   | 'chromium'
   | 'gdb-multiarch'
-  | 'lldb';
+  | 'lldb'
+  | 'aarch64-g++';
 
 export interface OracleStatus {
   name: OracleName;
@@ -47,6 +48,10 @@ const COMMANDS: Record<Exclude<OracleName, 'unicorn'>, [string, string]> = {
   'gdb-multiarch': ['gdb-multiarch', 'gdb-multiarch'],
   // A second debugger on run --gdb (tests/gdb/lldb.test.ts).
   lldb: ['lldb-16', 'lldb-16'],
+  // The AArch64 cross toolchain and its sysroot /usr/aarch64-linux-gnu (libc6-dev-arm64-cross,
+  // libstdc++-12-dev-arm64-cross, libgcc-12-dev-arm64-cross come with it): `run --sysroot`
+  // and the static reference builds (tests/sysroot).
+  'aarch64-g++': ['aarch64-linux-gnu-g++', 'g++-aarch64-linux-gnu'],
 };
 
 const cache = new Map<OracleName, OracleStatus>();

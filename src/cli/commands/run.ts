@@ -8,7 +8,7 @@ import type { OrcSession } from '../../orc/session/session.ts';
 import { ExecutorDiedError } from '../../protocol/epc.ts';
 import { runSessionUnderGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
-import { openRunSession, parseRunInvocation, RUN_OPTIONS } from '../run-options.ts';
+import { openRunSession, parseRunInvocation, RUN_OPTIONS, runInvocation } from '../run-options.ts';
 
 export interface RunCliOptions {
   write?: (s: string) => void;
@@ -34,7 +34,7 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
       return 0;
     }
     if (inv.gdb !== undefined) return await runSessionUnderGdb(session, inv.entry, inv.argv, inv.gdb, writeErr);
-    const result = await session.run(inv.entry, { argv: inv.argv });
+    const result = await runInvocation(session, inv, writeErr);
     return result.status;
   } catch (e) {
     const epc = session?.epc as { died?: ExecutorDiedError | null } | undefined;

@@ -151,6 +151,13 @@ export interface SystemOptions {
    * answer is a fixed choice, never the host's (same inputs, same output on every host).
    */
   cpus?: number;
+  /**
+   * A host call gate parked the engine (start() ended with 'parked'; the run path's lazy first
+   * call waits for the JIT): resolves once the answer is written and pc is where the task goes on.
+   * The whole system waits for it (a JIT answer comes quickly, and real timing never decides
+   * the interleaving).
+   */
+  onParked?: (engine: Engine) => Promise<void>;
 }
 
 /** CPUs reported by default: one, what the scheduler really gives (qemu-user reports the host's). */
@@ -280,6 +287,8 @@ export class LinuxSystem {
   private readonly stderrNode: HostOutputNode;
   private slices = 0;
   private yieldRequested = false;
+  /** A host gate parked the engine during the last runTask (see SystemOptions.onParked). */
+  private parkedWait: Promise<void> | undefined;
   /** Set when a thread exists besides the first: from then on tasks run in slices. */
   multi = false;
   private readonly opts: Required<
@@ -483,6 +492,12 @@ export class LinuxSystem {
         slice = next === undefined ? undefined : Math.max(1, next - this.clock);
       }
       this.runTask(t, slice);
+      const parked = this.parkedWait;
+      if (parked !== undefined) {
+        this.parkedWait = undefined;
+        if (!canAwait) throw new EmuError('a host gate parked, which a synchronous run cannot await');
+        return parked;
+      }
       this.wakeDeadlines(false);
     }
   }
@@ -549,6 +564,13 @@ export class LinuxSystem {
     this.clock += ran;
     if (fault !== undefined) {
       this.onFault(t, fault);
+      return;
+    }
+    if (reason === 'parked') {
+      const wait = this.options.onParked?.(e);
+      if (wait === undefined)
+        throw new EmuError(`a host gate parked at 0x${e.getPc().toString(16)} and nothing waits for its answer`);
+      this.parkedWait = wait;
       return;
     }
     if (reason === 'exception') {

@@ -57,7 +57,7 @@ export interface LinuxSyscallOptions {
 }
 
 /** An address space that also sees what others mapped on the engine (JIT memory, stack, host heap). */
-class SharedAddressSpace extends AddressSpace {
+export class SharedAddressSpace extends AddressSpace {
   private regions: MemRegion[] | null = null;
 
   /** Forget the cached engine map (its mappings change between syscalls). */

@@ -120,6 +120,11 @@ class SymbolEntry {
   waitingOn: Set<SymbolEntry> | null = null;
   /** Emitted symbols waiting for this one. */
   readonly dependants = new Set<SymbolEntry>();
+  /**
+   * Symbols emitted with this one that wait for exactly the same symbols: they share its
+   * `waitingOn` set, are not registered as dependants themselves, and become Ready with it.
+   */
+  followers: SymbolEntry[] | null = null;
 
   constructor(
     readonly jd: JITDylib,
@@ -1003,17 +1008,25 @@ export class ExecutionSession {
       const e = jd.table.get(n);
       if (e && e.mr === mr) emitting.add(e);
     }
-    const direct = new Map<SymbolEntry, Set<SymbolEntry>>();
+    // Every symbol of a dependence group has the same direct dependencies: they are kept (and
+    // their transitive closure computed) once per group, not once per symbol. A library's objects
+    // emit hundreds of symbols each while depending on each other in cycles, and the per-symbol
+    // walk made emission quadratic in the number of symbols waiting.
+    const groupOf = new Map<SymbolEntry, Set<SymbolEntry>>();
+    const noDeps = new Set<SymbolEntry>();
     const bad: SymbolDependenceNames = new Map();
     const badSyms: string[] = [];
     const roots: Error[] = [];
     for (const g of groups) {
       const gsyms = [...g.symbols];
       let groupBad = false;
+      const entries: SymbolEntry[] = [];
       for (const s of gsyms) {
         const e = jd.table.get(s);
         if (!e || !emitting.has(e)) throw new UnexpectedSymbolDefinitions(mr.definer, [s]);
+        entries.push(e);
       }
+      const deps = new Set<SymbolEntry>();
       for (const [djd, names] of g.dependencies) {
         for (const dn of names) {
           const d = djd.table.get(dn);
@@ -1024,15 +1037,16 @@ export class ExecutionSession {
             continue;
           }
           if (d.state === SymbolState.Ready) continue;
-          for (const s of gsyms) {
-            const e = jd.table.get(s) as SymbolEntry;
-            let set = direct.get(e);
-            if (!set) {
-              set = new Set();
-              direct.set(e, set);
-            }
-            set.add(d);
-          }
+          deps.add(d);
+        }
+      }
+      for (const e of entries) {
+        const prev = groupOf.get(e);
+        if (prev === undefined) groupOf.set(e, deps);
+        else if (prev !== deps) {
+          // A symbol in several groups: the union of their dependencies.
+          const u = new Set([...prev, ...deps]);
+          groupOf.set(e, u);
         }
       }
       if (groupBad) badSyms.push(...gsyms);
@@ -1046,53 +1060,89 @@ export class ExecutionSession {
         distinctErrors(roots),
       );
 
-    // Transitive closure: what each emitting symbol waits for among not-yet-emitted symbols.
-    const waits = new Map<SymbolEntry, Set<SymbolEntry>>();
-    for (const e of emitting) {
+    // Transitive closure: what each emitting symbol waits for among not-yet-emitted symbols
+    // (computed once per distinct dependency set).
+    const closures = new Map<Set<SymbolEntry>, Set<SymbolEntry>>();
+    const closureOf = (direct: Set<SymbolEntry>): Set<SymbolEntry> => {
+      const hit = closures.get(direct);
+      if (hit) return hit;
       const out = new Set<SymbolEntry>();
-      const seen = new Set<SymbolEntry>();
-      const stack: SymbolEntry[] = [e];
+      const seen = new Set<SymbolEntry | Set<SymbolEntry>>([direct]);
+      const stack: Iterable<SymbolEntry>[] = [direct];
       while (stack.length > 0) {
-        const n = stack.pop() as SymbolEntry;
-        if (seen.has(n)) continue;
-        seen.add(n);
-        const next = emitting.has(n) ? (direct.get(n) ?? []) : (n.waitingOn ?? []);
-        for (const m of next) {
-          if (m.state === SymbolState.Ready) continue;
-          if (emitting.has(m) || m.waitingOn !== null) stack.push(m);
+        for (const m of stack.pop() as Iterable<SymbolEntry>) {
+          if (m.state === SymbolState.Ready || seen.has(m)) continue;
+          seen.add(m);
+          if (emitting.has(m)) {
+            const d = groupOf.get(m) ?? noDeps;
+            if (!seen.has(d)) {
+              seen.add(d);
+              stack.push(d);
+            }
+          } else if (m.waitingOn !== null) stack.push(m.waitingOn);
           else out.add(m);
         }
       }
-      waits.set(e, out);
-    }
+      closures.set(direct, out);
+      return out;
+    };
+    const waits = new Map<SymbolEntry, Set<SymbolEntry>>();
+    for (const e of emitting) waits.set(e, closureOf(groupOf.get(e) ?? noDeps));
+    // One representative per distinct closure carries the wait; the others follow it.
+    const reps = new Map<Set<SymbolEntry>, SymbolEntry>();
     for (const e of emitting) {
       const w = waits.get(e) as Set<SymbolEntry>;
       e.state = SymbolState.Emitted;
       e.mr = null;
-      e.waitingOn = w;
-      for (const x of w) x.dependants.add(e);
+      const rep = reps.get(w);
+      if (rep === undefined || w.size === 0) {
+        reps.set(w, e);
+        e.waitingOn = new Set(w);
+        for (const x of w) x.dependants.add(e);
+      } else {
+        e.waitingOn = rep.waitingOn;
+        rep.followers ??= [];
+        rep.followers.push(e);
+      }
     }
-    const ready: SymbolEntry[] = [];
+    // Symbols emitted earlier that waited on these now wait on what these wait on; each distinct
+    // closure is merged into a waiter once.
+    const merges = new Map<SymbolEntry, Set<Set<SymbolEntry>>>();
     for (const e of emitting) {
       const w = waits.get(e) as Set<SymbolEntry>;
-      for (const x of [...e.dependants]) {
+      for (const x of e.dependants) {
         if (x.waitingOn === null) continue;
         x.waitingOn.delete(e);
-        for (const m of w) {
-          x.waitingOn.add(m);
-          m.dependants.add(x);
+        let ws = merges.get(x);
+        if (!ws) {
+          ws = new Set();
+          merges.set(x, ws);
         }
-        if (x.waitingOn.size === 0) ready.push(x);
+        ws.add(w);
       }
       e.dependants.clear();
     }
+    const ready: SymbolEntry[] = [];
+    for (const [x, ws] of merges) {
+      const xw = x.waitingOn as Set<SymbolEntry>;
+      for (const w of ws)
+        for (const m of w) {
+          xw.add(m);
+          m.dependants.add(x);
+        }
+      if (xw.size === 0) ready.push(x);
+    }
     for (const e of emitting) notifyQueries(e);
     for (const e of emitting) if ((waits.get(e) as Set<SymbolEntry>).size === 0) ready.push(e);
-    for (const e of ready) {
-      if (e.state === SymbolState.Ready || e.hasError) continue;
-      e.state = SymbolState.Ready;
-      e.waitingOn = null;
-      notifyQueries(e);
+    for (const r of ready) {
+      const group = r.followers ? [r, ...r.followers] : [r];
+      r.followers = null;
+      for (const e of group) {
+        if (e.state === SymbolState.Ready || e.hasError) continue;
+        e.state = SymbolState.Ready;
+        e.waitingOn = null;
+        notifyQueries(e);
+      }
     }
   }
 
@@ -1101,7 +1151,11 @@ export class ExecutionSession {
     const failed = new Set<SymbolEntry>();
     for (const f of entries) {
       failed.add(f);
-      for (const x of f.dependants) failed.add(x);
+      for (const y of f.followers ?? []) failed.add(y);
+      for (const x of f.dependants) {
+        failed.add(x);
+        for (const y of x.followers ?? []) failed.add(y);
+      }
     }
     const names: SymbolDependenceNames = new Map();
     const queries = new Set<AsynchronousSymbolQuery>();
@@ -1114,6 +1168,7 @@ export class ExecutionSession {
       addName(names, g.jd.name, g.name);
       if (g.waitingOn) for (const w of g.waitingOn) w.dependants.delete(g);
       g.waitingOn = null;
+      g.followers = null;
       g.dependants.clear();
       for (const q of g.pending) queries.add(q);
       g.pending = [];
@@ -1148,6 +1203,9 @@ export class ExecutionSession {
       if (r.waitingOn) for (const w of r.waitingOn) w.dependants.delete(r);
       r.waitingOn = null;
       for (const x of r.dependants) if (!removedSet.has(x)) orphans.push(x);
+      // Followers left behind wait through this entry: they cannot become Ready any more.
+      for (const y of r.followers ?? []) if (!removedSet.has(y)) orphans.push(y);
+      r.followers = null;
       r.dependants.clear();
     }
     jd.trackerMRs.delete(rt);

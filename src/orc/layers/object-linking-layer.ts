@@ -22,6 +22,7 @@ import {
   type ResolvedSymbol,
 } from '../../linker/link.ts';
 import type { JITLinkMemoryManager } from '../../linker/memory.ts';
+import type { StaticTlsLayout } from '../../linker/tls.ts';
 import { OrcError } from '../core/errors.ts';
 import { MaterializationUnit } from '../core/materialization-unit.ts';
 import type {
@@ -151,6 +152,11 @@ export class ObjectLinkingLayer implements ResourceManager {
   private readonly allocs = new Map<number, LinkResult[]>();
   private readonly inits = new Map<JITDylib, { order: number; init: InitializerSection }[]>();
   private linkCounter = 0;
+  /**
+   * The process's static TLS layout shared by every graph this layer links (TLSLE/TLSIE offsets
+   * across objects, e.g. a libc's); undefined: each graph is laid out alone.
+   */
+  tls: StaticTlsLayout | undefined;
   /** Links still in flight (await `whenIdle()` before inspecting results). */
   private inFlight = new Set<Promise<void>>();
 
@@ -263,6 +269,7 @@ export class ObjectLinkingLayer implements ResourceManager {
         memoryManager: this.memoryManager,
         plugins,
         optimizeGotPlt: this.options.optimizeGotPlt ?? true,
+        ...(this.tls ? { tls: this.tls } : {}),
         onResolved: (defs) => {
           const m: SymbolMap = new Map();
           for (const [name, d] of defs) {

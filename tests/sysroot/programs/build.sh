@@ -1,0 +1,15 @@
+#!/bin/sh
+# Rebuilds tests/sysroot/programs/obj/*.o from src/ (clang-16 against the Debian arm64 cross
+# sysroot). The objects are committed; the tests build the static reference executables themselves.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+CLANG=${CLANG:-clang-16}
+SYSROOT=${SYSROOT:-/usr/aarch64-linux-gnu}
+mkdir -p "$here/obj"
+cd "$here/src"
+for f in *.c; do
+  "$CLANG" --target=aarch64-linux-gnu --sysroot="$SYSROOT" -O2 -fno-ident -c -o "$here/obj/${f%.c}.o" "$f"
+done
+for f in *.cpp; do
+  "${CLANG%clang-16}clang++-16" --target=aarch64-linux-gnu --sysroot="$SYSROOT" -O2 -fno-ident -c -o "$here/obj/${f%.cpp}.o" "$f"
+done
