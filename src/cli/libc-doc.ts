@@ -16,13 +16,18 @@ export interface FallbackSymbols {
   threads: string[];
 }
 
+/**
+ * Whether a Process JITDylib definition belongs to the fallback C library: the GDB JIT interface's
+ * symbols (`__jit_debug_*`, `__orc_rt_*`) live there too, but are no libc.
+ */
+export const isLibcFallback = (name: string): boolean => !/^__(jit_debug|orc_rt)_/.test(name);
+
 /** Opens a session (ts engine, in process) and reads its Process JITDylib's definitions. */
 export async function fallbackSymbols(): Promise<FallbackSymbols> {
   const session = await openSession({ stdout: () => {}, stderr: () => {} });
   try {
     const boot = session.epc.bootstrap;
-    // The GDB JIT interface's symbols live in the Process JITDylib too, but are no libc.
-    const libc = boot.processSymbols.filter((s) => !/^__(jit_debug|orc_rt)_/.test(s.name));
+    const libc = boot.processSymbols.filter((s) => isLibcFallback(s.name));
     return {
       functions: libc.filter((s) => isCallable(s.flags)).map((s) => s.name),
       data: libc.filter((s) => !isCallable(s.flags)).map((s) => s.name),

@@ -4,6 +4,7 @@
  * the session's options (src/orc/session/options.ts) plus the inputs, and one way to open the
  * session from them. `debug` adds its own options (`--commands`) through `extra`.
  */
+
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { EngineKind } from '../emu/engine.ts';
@@ -26,6 +27,7 @@ import {
 } from '../orc/sysroot/index.ts';
 import { JITSymbolFlags } from '../protocol/symbols.ts';
 import { CliError, flag, intOption, type OptionSpec, parseArgs } from './args.ts';
+import { isLibcFallback } from './libc-doc.ts';
 
 /** An option of the run family: the common OptionSpec (description and valueName included). */
 export type RunOptionSpec = OptionSpec;
@@ -485,7 +487,7 @@ export function withFallbackHint(e: unknown, session: OrcSession): unknown {
   // Only for names a C library would define (not linker-defined ones such as __ehdr_start).
   if (!m || !(m[1] as string).split(', ').some((n) => /^[a-zA-Z]/.test(n))) return e;
   const host = session.bootstrap.processSymbols
-    .filter((x) => (x.flags & JITSymbolFlags.Callable) !== 0)
+    .filter((x) => (x.flags & JITSymbolFlags.Callable) !== 0 && isLibcFallback(x.name))
     .map((x) => x.name)
     .sort();
   const hint = `\nWithout --sysroot, libc comes from the host-function fallback, which has only: ${host.join(', ')}.\nMissing C library functions? --sysroot /usr/aarch64-linux-gnu links the real AArch64 C runtime (glibc's libc.a, libm.a; libstdc++).`;
