@@ -93,8 +93,8 @@ interface Harness {
 async function harness(file: string, maxInsns?: number): Promise<Harness> {
   const engine = await createEngine('ts');
   const exe = parseExecutable(new Uint8Array(readFileSync(file)), file);
-  const proc = new GdbProcess(engine, exe, { args: ['bob'] });
-  const target = new LinuxProcessTarget(proc, { maxInsns });
+  const proc = new GdbProcess(engine, exe, { args: ['bob'], maxInsns });
+  const target = new LinuxProcessTarget(proc);
   const sent: string[] = [];
   const session = new RspSession(target, { write: (d) => sent.push(d), close: () => {} });
   const reader = new RspReader();
