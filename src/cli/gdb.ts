@@ -3,22 +3,17 @@
  * (as `exec` does without a debugger) and maps a bad address to a usage error. ORC_GDB_LOG=1 in
  * the environment logs every packet on stderr.
  */
-import type { EngineKind } from '../emu/engine.ts';
-import { execElfUnderGdb, signalName } from '../gdb/exec-gdb.ts';
+import { execElfUnderGdb, type GdbExecOptions, signalName } from '../gdb/exec-gdb.ts';
 import { type SessionDebugPrimitives, SessionGdbTarget } from '../gdb/session-target.ts';
 import { GdbAddressError, type GdbListener, listenGdb, parseGdbAddress } from '../gdb/tcp.ts';
 import { CliError } from './args.ts';
 
-export interface ExecGdbCliOptions {
-  engine: EngineKind;
-  args: string[];
-  seed: number;
-  maxInsns: number | undefined;
-  stdin: Uint8Array;
+export type ExecGdbCliOptions = Omit<GdbExecOptions, 'gdb' | 'onListening' | 'log' | 'traceSyscalls'> & {
   /** --trace values (only 'syscalls' exists). */
   traces: string[];
-}
+};
 
+/** `exec --gdb`: the same options as plain `exec` (mounts, env, limits, stdin and output streams). */
 export async function execGdb(bytes: Uint8Array, file: string, spec: string, o: ExecGdbCliOptions): Promise<number> {
   try {
     const { traces, ...rest } = o;
@@ -26,12 +21,11 @@ export async function execGdb(bytes: Uint8Array, file: string, spec: string, o: 
       ...rest,
       gdb: spec,
       traceSyscalls: traces.length > 0 ? (line) => process.stderr.write(`${line}\n`) : undefined,
-      stdout: (b) => process.stdout.write(b),
-      stderr: (b) => process.stderr.write(b),
       log: process.env.ORC_GDB_LOG ? (line) => process.stderr.write(`[gdb] ${line}\n`) : undefined,
       onListening: (host, port) => process.stderr.write(`orc-sandbox: waiting for gdb on ${host}:${port}\n`),
     });
-    if (r.outcome.kind === 'signal')
+    // As plain exec: faults are explained; a signal the program sent itself is silent.
+    if (r.outcome.kind === 'signal' && !r.outcome.reason.startsWith('killed by SIG'))
       process.stderr.write(
         `orc-sandbox exec: program killed by ${signalName(r.outcome.signal)} (status ${r.status}): ${r.outcome.reason}\n`,
       );

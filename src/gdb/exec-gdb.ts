@@ -1,12 +1,14 @@
 /**
- * `orc-sandbox exec --gdb [HOST:]PORT`: load a static executable, wait for one debugger on the
- * port (as qemu-user's -g), serve it, and end with the program's status. After a detach (or the
- * debugger going away) the program runs on to its end without breakpoints.
+ * `orc-sandbox exec --gdb [HOST:]PORT`: load a static executable on the same Linux user mode as
+ * plain `exec` (LinuxSystem: threads, fork, pipes, signals, mounts, the same options), wait for one
+ * debugger on the port (as qemu-user's -g), serve it, and end with the program's status. After a
+ * detach (or the debugger going away) the program runs on to its end without breakpoints.
  */
+import type { Engine, EngineKind } from '../emu/engine.ts';
 import { createEngine } from '../emu/factory.ts';
 import { parseExecutable } from '../emu/linux/elf.ts';
-import type { ExecOptions } from '../emu/linux/process.ts';
-import { SIGNAL_NAMES } from '../emu/linux/syscalls.ts';
+import { type ExecOptions, engineFactory } from '../emu/linux/process.ts';
+import { signalName } from '../emu/linux/signals.ts';
 import { GdbProcess } from './gdb-process.ts';
 import { LinuxProcessTarget, type LinuxTargetOutcome } from './linux-target.ts';
 import { listenGdb, parseGdbAddress } from './tcp.ts';
@@ -25,11 +27,7 @@ export interface GdbExecResult {
   outcome: LinuxTargetOutcome;
 }
 
-const SIGNAL_EXTRA: Record<number, string> = { 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 24: 'SIGXCPU' };
-
-export function signalName(signal: number): string {
-  return SIGNAL_NAMES[signal] ?? SIGNAL_EXTRA[signal] ?? `signal ${signal}`;
-}
+export { signalName };
 
 export async function execElfUnderGdb(
   bytes: Uint8Array,
@@ -39,11 +37,18 @@ export async function execElfUnderGdb(
   const address = parseGdbAddress(options.gdb);
   const exe = parseExecutable(bytes, file, { maxImageBytes: options.maxImageBytes });
   const given = typeof options.engine === 'object' ? options.engine : undefined;
-  const engine =
-    given ?? (await createEngine(options.engine === 'unicorn' ? 'unicorn' : 'ts', { seed: options.seed ?? 0 }));
+  const kind: EngineKind = given ? given.kind : ((options.engine as EngineKind | undefined) ?? 'ts');
+  const engineOptions: { seed: number; memoryLimit?: number } = { seed: options.seed ?? 0 };
+  if (options.memoryLimit !== undefined) engineOptions.memoryLimit = options.memoryLimit;
+  const engine = given ?? (await createEngine(kind, engineOptions));
+  const newEngine = options.newEngine ?? (await engineFactory(kind, engineOptions));
+  let current: Engine = engine;
   try {
-    const proc = new GdbProcess(engine, exe, options);
-    const target = new LinuxProcessTarget(proc, { maxInsns: options.maxInsns });
+    const proc = new GdbProcess(engine, exe, { ...options, newEngine });
+    proc.kernel.initEngineReplaced = (e) => {
+      current = e;
+    };
+    const target = new LinuxProcessTarget(proc);
     const listener = await listenGdb(target, address, { log: options.log });
     options.onListening?.(listener.host, listener.port);
     await listener.session;
@@ -54,5 +59,6 @@ export async function execElfUnderGdb(
     return { status: outcome.kind === 'exit' ? outcome.status : 128 + outcome.signal, outcome };
   } finally {
     if (!given) engine.close();
+    if (current !== engine) current.close();
   }
 }

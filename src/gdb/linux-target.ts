@@ -1,35 +1,28 @@
 /**
- * A GdbTarget over a Linux user-mode process (src/emu/linux) on either engine: what
- * `orc-sandbox exec --gdb` debugs, as qemu-user's -g does.
+ * A GdbTarget over a Linux user-mode process (LinuxSystem, src/emu/linux) on either engine: what
+ * `orc-sandbox exec --gdb` debugs, as qemu-user's -g does. The program runs exactly as under plain
+ * `exec` (same scheduler, threads, fork, pipes, signals); the debugger sees the threads of the
+ * first process (gdb thread id = Linux tid) and stops them all together (all-stop).
  *
- * Execution control uses only the Engine interface. Breakpoints are ranged code hooks that stop
- * the engine before the instruction runs. Watchpoints are memory hooks that record the access
- * plus, while any watchpoint exists, a code hook on every instruction that stops before the
- * instruction after the access (gdb wants to see the access done). Steps are runs with
- * `count: 1`. Continues run in slices so the event loop can deliver gdb's Ctrl-C between them.
- * Faults stop with the signal Linux would send; passing that signal on (gdb's default for
- * SIGSEGV) ends the process with it.
+ * Breakpoints are engine breakpoints (the ts engine keeps translating code); since a run never
+ * stops at its first instruction, the kernel asks before every run of a debugged task whether its
+ * pc is a breakpoint (KernelDebugHooks.beforeRun). Watchpoints are memory hooks that record the
+ * access plus, while any exists, a code hook that stops before the next instruction. A step runs
+ * one instruction of one thread; a step into a blocking system call runs the other tasks until
+ * that thread can go on. Faults stop with their signal; passing it on delivers it (handler, or
+ * the process dies), as the kernel would have. Other signals are delivered without a stop.
  */
 import type { Engine, HookHandle } from '../emu/engine.ts';
-import {
-  AlignmentFault,
-  MemoryFault,
-  UndefinedInstruction,
-  UnhandledException,
-  UnimplementedInstruction,
-} from '../emu/errors.ts';
-import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP } from '../emu/linux/syscalls.ts';
+import { InstructionBudgetExceeded } from '../emu/errors.ts';
+import type { KernelDebugHooks, Task } from '../emu/linux/kernel.ts';
+import { SIG } from '../emu/linux/signals.ts';
 import { AARCH64_REGISTERS } from './aarch64.ts';
 import type { GdbProcess } from './gdb-process.ts';
 import { type GdbTarget, GdbTargetError, type ResumeRequest, type StopEvent, type WatchKind } from './target.ts';
 
-const SIGINT = 2;
-const SIGKILL = 9;
 /** What Linux sends when RLIMIT_CPU runs out: the analogue of the instruction budget. */
 const SIGXCPU = 24;
-const NEVER = 2 ** 52 - 4;
-/** Instructions per slice of a continue: between slices gdb's interrupt gets a chance. */
-const SLICE = 500_000;
+const PAGE = 4096;
 
 interface Watchpoint {
   address: number;
@@ -44,48 +37,121 @@ export type LinuxTargetOutcome =
   | { kind: 'signal'; signal: number; reason: string }
   | { kind: 'error'; error: Error };
 
-export interface LinuxTargetOptions {
-  /** Instruction budget; running out stops with SIGXCPU. */
-  maxInsns?: number;
-}
-
 export class LinuxProcessTarget implements GdbTarget {
-  private readonly engine: Engine;
-  private readonly thread: number;
-  private readonly breakpoints = new Map<number, HookHandle>();
+  private readonly breakpoints = new Set<number>();
   private readonly watchpoints: Watchpoint[] = [];
   private watchGate: HookHandle | undefined;
+  /** The engine the breakpoints and watchpoints are on (execve replaces the process's engine). */
+  private hooked: Engine;
   private interruptRequested = false;
-  /** Breakpoint address to ignore once: the one the thread is resuming from. */
-  private skipAt = -1;
-  private hitBreakpoint = -1;
+  private wakeInterrupt: (() => void) | undefined;
+  /** The thread that may run past the breakpoint at its pc once (the one the debugger resumes). */
+  private passOnce: { t: Task; pc: number } | undefined;
+  /** A stepping thread that blocked in a system call: the loop pauses when it can go on. */
+  private waitFor: Task | undefined;
+  private stepping: Task | undefined;
   private hitWatch: { kind: WatchKind; address: number } | undefined;
-  /** A signal the process got and the debugger has not yet decided about. */
-  private pendingSignal: { signal: number; reason: string } | undefined;
-  private readonly startCount: number;
+  private stop: StopEvent | undefined;
+  private lastThread = 0;
+  private budgetSpent = false;
   outcome: LinuxTargetOutcome | undefined;
 
-  constructor(
-    readonly process: GdbProcess,
-    private readonly options: LinuxTargetOptions = {},
-  ) {
-    this.engine = process.engine;
-    this.thread = process.kernel.pid;
-    this.startCount = this.engine.instructionCount();
+  /** The process's `maxInsns` (ExecOptions) is the budget: running out stops with SIGXCPU. */
+  constructor(readonly process: GdbProcess) {
+    this.hooked = process.engine;
+    this.lastThread = process.proc.pid;
+    const hooks: KernelDebugHooks = {
+      beforeRun: (t, pc) => this.beforeRun(t, pc),
+      afterRun: (t, reason) => this.afterRun(t, reason),
+      onFault: (t, sig) => {
+        this.stop = { kind: 'signal', signal: sig, thread: t.tid };
+        return true;
+      },
+    };
+    process.kernel.debug = hooks;
+  }
+
+  private get kernel() {
+    return this.process.kernel;
+  }
+
+  private tasks(): Task[] {
+    const p = this.process.proc;
+    return p.state === 'alive' ? p.tasks.filter((t) => t.state !== 'dead') : [];
   }
 
   threads(): number[] {
-    return this.outcome ? [] : [this.thread];
+    return this.outcome ? [] : this.tasks().map((t) => t.tid);
   }
 
-  private checkThread(thread: number): boolean {
-    return thread === this.thread && this.outcome === undefined;
+  private task(thread: number): Task | undefined {
+    if (this.outcome) return undefined;
+    return this.tasks().find((t) => t.tid === thread);
+  }
+
+  /** The engine with `thread`'s registers on it, or undefined for an unknown thread. */
+  private live(thread: number): Engine | undefined {
+    const t = this.task(thread);
+    if (!t) return undefined;
+    this.kernel.debugLive(t);
+    return t.proc.engine;
+  }
+
+  private beforeRun(t: Task, pc: number): boolean {
+    if (this.process.engine !== this.hooked) this.rehook();
+    if (this.stepping === t) return false;
+    if (this.waitFor === t) {
+      this.waitFor = undefined;
+      this.stop = { kind: 'signal', signal: SIG.SIGTRAP, thread: t.tid };
+      return true;
+    }
+    if (this.interruptRequested) {
+      this.stop = { kind: 'signal', signal: SIG.SIGINT, thread: t.tid };
+      return true;
+    }
+    if (this.breakpoints.has(pc)) {
+      if (this.passOnce?.t === t && this.passOnce.pc === pc) {
+        this.passOnce = undefined;
+        return false;
+      }
+      this.stop = { kind: 'signal', signal: SIG.SIGTRAP, thread: t.tid, breakpoint: true };
+      return true;
+    }
+    if (this.passOnce?.t === t) this.passOnce = undefined;
+    return false;
+  }
+
+  private afterRun(t: Task, reason: string): boolean {
+    if (this.stepping === t) return false;
+    if (this.hitWatch) {
+      this.stop = { kind: 'signal', signal: SIG.SIGTRAP, thread: t.tid, watch: this.hitWatch };
+      return true;
+    }
+    if (reason === 'breakpoint') {
+      this.stop = { kind: 'signal', signal: SIG.SIGTRAP, thread: t.tid, breakpoint: true };
+      return true;
+    }
+    if (this.interruptRequested) {
+      this.stop = { kind: 'signal', signal: SIG.SIGINT, thread: t.tid };
+      return true;
+    }
+    return false;
+  }
+
+  /** execve gave the process a new engine: the debugger's breakpoints and watchpoints move there. */
+  private rehook(): void {
+    const watches = this.watchpoints.splice(0);
+    if (this.watchGate) this.hooked.hookDel(this.watchGate);
+    this.watchGate = undefined;
+    this.hooked = this.process.engine;
+    for (const a of this.breakpoints) this.hooked.addBreakpoint(a);
+    for (const w of watches) this.insertWatchpoint(w.address, w.length, w.kind);
   }
 
   readRegister(thread: number, regnum: number): Uint8Array | undefined {
     const r = AARCH64_REGISTERS[regnum];
-    if (!r || !this.checkThread(thread)) return undefined;
-    const e = this.engine;
+    const e = r ? this.live(thread) : undefined;
+    if (!r || !e) return undefined;
     let v: bigint;
     switch (r.kind) {
       case 'x':
@@ -123,10 +189,11 @@ export class LinuxProcessTarget implements GdbTarget {
 
   writeRegister(thread: number, regnum: number, value: Uint8Array): boolean {
     const r = AARCH64_REGISTERS[regnum];
-    if (!r || !this.checkThread(thread) || value.length !== r.bytes) return false;
+    if (!r || value.length !== r.bytes) return false;
+    const e = this.live(thread);
+    if (!e) return false;
     let v = 0n;
     for (let i = value.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(value[i] as number);
-    const e = this.engine;
     switch (r.kind) {
       case 'x':
         e.setX(r.index, v);
@@ -156,16 +223,14 @@ export class LinuxProcessTarget implements GdbTarget {
     return true;
   }
 
-  /** Length of the mapped run starting at `address`, up to `length`. */
+  /** Length of the mapped run (any protection) starting at `address`, up to `length`. */
   private mappedLength(address: number, length: number): number {
-    const regions = this.engine.memRegions().sort((a, b) => a.begin - b.begin);
+    const space = this.process.proc.space;
     let at = address;
     const end = address + length;
-    for (const r of regions) {
-      if (r.end <= at) continue;
-      if (r.begin > at) break;
-      at = Math.min(r.end, end);
-      if (at >= end) break;
+    while (at < end) {
+      if (space.protAt(at - (at % PAGE)) === undefined) break;
+      at = Math.min(end, at - (at % PAGE) + PAGE);
     }
     return at - address;
   }
@@ -173,46 +238,37 @@ export class LinuxProcessTarget implements GdbTarget {
   readMemory(address: number, length: number): Uint8Array {
     if (this.outcome) return new Uint8Array(0);
     const n = this.mappedLength(address, length);
-    return n === 0 ? new Uint8Array(0) : this.engine.memRead(address, n);
+    return n === 0 ? new Uint8Array(0) : this.process.engine.memRead(address, n);
   }
 
   writeMemory(address: number, data: Uint8Array): void {
     if (this.outcome) throw new GdbTargetError('the process has ended');
     if (this.mappedLength(address, data.length) !== data.length)
       throw new GdbTargetError(`memory at 0x${address.toString(16)} (${data.length} bytes) is not mapped`);
-    this.engine.memWrite(address, data);
+    this.process.engine.memWrite(address, data);
   }
 
   insertBreakpoint(address: number): void {
+    if (address % 4 !== 0) throw new GdbTargetError(`breakpoint at 0x${address.toString(16)} is not 4-aligned`);
     if (this.breakpoints.has(address)) return;
-    const h = this.engine.hookAdd('code', (a) => this.onBreakpoint(a), { begin: address, end: address });
-    this.breakpoints.set(address, h);
+    this.breakpoints.add(address);
+    this.hooked.addBreakpoint(address);
   }
 
   removeBreakpoint(address: number): void {
-    const h = this.breakpoints.get(address);
-    if (!h) return;
-    this.engine.hookDel(h);
-    this.breakpoints.delete(address);
-  }
-
-  private onBreakpoint(address: number): void {
-    if (address === this.skipAt) {
-      this.skipAt = -1;
-      return;
-    }
-    this.hitBreakpoint = address;
-    this.engine.stop();
+    if (!this.breakpoints.delete(address)) return;
+    this.hooked.removeBreakpoint(address);
   }
 
   insertWatchpoint(address: number, length: number, kind: WatchKind): void {
+    const engine = this.hooked;
     const types: ('mem-read' | 'mem-write')[] =
       kind === 'write' ? ['mem-write'] : kind === 'read' ? ['mem-read'] : ['mem-read', 'mem-write'];
     const end = address + length;
     // Engines match a hook on the access's first byte: widen the range by the widest access (16).
     const range = { begin: Math.max(0, address - 15), end: end - 1 };
     const hooks = types.map((t) =>
-      this.engine.hookAdd(
+      engine.hookAdd(
         t,
         (_access, a, size) => {
           if (a < end && a + size > address && this.hitWatch === undefined) this.hitWatch = { kind, address };
@@ -221,29 +277,33 @@ export class LinuxProcessTarget implements GdbTarget {
       ),
     );
     this.watchpoints.push({ address, length, kind, hooks });
-    this.watchGate ??= this.engine.hookAdd('code', () => {
-      if (this.hitWatch !== undefined) this.engine.stop();
+    this.watchGate ??= engine.hookAdd('code', () => {
+      if (this.hitWatch !== undefined) engine.stop();
     });
   }
 
   removeWatchpoint(address: number, length: number, kind: WatchKind): void {
     const i = this.watchpoints.findIndex((w) => w.address === address && w.length === length && w.kind === kind);
     if (i < 0) return;
-    for (const h of this.watchpoints[i]!.hooks) this.engine.hookDel(h);
+    for (const h of this.watchpoints[i]!.hooks) this.hooked.hookDel(h);
     this.watchpoints.splice(i, 1);
     if (this.watchpoints.length === 0 && this.watchGate) {
-      this.engine.hookDel(this.watchGate);
+      this.hooked.hookDel(this.watchGate);
       this.watchGate = undefined;
     }
   }
 
   interrupt(): void {
     this.interruptRequested = true;
-    this.engine.stop();
+    this.wakeInterrupt?.();
   }
 
   kill(): void {
-    if (!this.outcome) this.outcome = { kind: 'signal', signal: SIGKILL, reason: 'killed by the debugger' };
+    if (this.outcome) return;
+    this.outcome = { kind: 'signal', signal: SIG.SIGKILL, reason: 'killed by the debugger' };
+    this.kernel.killProc(this.process.proc, SIG.SIGKILL, 'killed by the debugger');
+    this.kernel.debug = undefined;
+    this.kernel.advance(); // the result is set: this only ends the other processes
   }
 
   auxv(): Uint8Array {
@@ -259,77 +319,100 @@ export class LinuxProcessTarget implements GdbTarget {
 
   /** Removes every breakpoint and watchpoint (before running on without a debugger). */
   clearAll(): void {
-    for (const a of [...this.breakpoints.keys()]) this.removeBreakpoint(a);
+    for (const a of [...this.breakpoints]) this.removeBreakpoint(a);
     for (const w of [...this.watchpoints]) this.removeWatchpoint(w.address, w.length, w.kind);
   }
 
   async resume(request: ResumeRequest): Promise<StopEvent> {
     if (this.outcome) return this.ended();
-    if (request.signal) {
-      // No signal handlers exist in this process: every delivered signal is fatal, as by default.
-      const reason = this.pendingSignal?.signal === request.signal ? this.pendingSignal.reason : 'signal from debugger';
-      this.outcome = { kind: 'signal', signal: request.signal, reason };
+    const k = this.kernel;
+    if (this.budgetSpent) {
+      this.outcome = {
+        kind: 'signal',
+        signal: SIGXCPU,
+        reason: `instruction budget of ${k.options.maxInsns} exhausted`,
+      };
       return this.ended();
     }
-    this.pendingSignal = undefined;
+    const tasks = this.tasks();
+    const t = tasks.find((x) => x.tid === request.thread) ?? tasks.find((x) => x.tid === this.lastThread) ?? tasks[0];
+    const held = k.heldFault;
+    if (held) {
+      if (request.signal === held.sig) k.deliverHeldFault();
+      else k.dropHeldFault();
+    }
+    if (request.signal && request.signal !== held?.sig && t)
+      k.sendSignal(t.proc, request.signal, { signo: request.signal, code: 0 }, t);
+    if (k.result) return this.finish();
     this.interruptRequested = false;
-    const pc = this.engine.getPc();
-    this.skipAt = this.breakpoints.has(pc) ? pc : -1;
-    for (;;) {
-      const stop = this.runSlice(request.mode === 'step' ? 1 : SLICE);
-      if (stop) return stop;
-      if (request.mode === 'step') return this.signalStop(SIGTRAP);
-      // Let the event loop run: gdb's Ctrl-C arrives as socket data.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.outcome) return this.ended();
-      if (this.interruptRequested) return this.signalStop(SIGINT);
-    }
-  }
-
-  /** Runs up to `count` instructions; a stop event, or undefined when the count ran out quietly. */
-  private runSlice(count: number): StopEvent | undefined {
-    const engine = this.engine;
-    const budget = this.options.maxInsns;
-    const used = engine.instructionCount() - this.startCount;
-    if (budget !== undefined && used >= budget) return this.fatal(SIGXCPU, `instruction budget of ${budget} exhausted`);
-    const n = budget === undefined ? count : Math.min(count, budget - used);
-    this.hitBreakpoint = -1;
     this.hitWatch = undefined;
-    try {
-      engine.start(engine.getPc(), NEVER, { count: n });
-    } catch (e) {
-      return this.fromError(e);
+    this.stop = undefined;
+    this.waitFor = undefined;
+    if (t) {
+      k.debugLive(t);
+      const pc = t.proc.engine.getPc();
+      this.passOnce = this.breakpoints.has(pc) ? { t, pc } : undefined;
     }
-    this.skipAt = -1;
-    const kernel = this.process.kernel;
-    if (kernel.pending) kernel.runPending();
-    const t = kernel.termination;
-    if (t !== undefined) {
-      if (t.kind === 'exit') {
-        this.outcome = { kind: 'exit', status: t.status };
-        return this.ended();
+    if (request.mode === 'step' && t) {
+      this.stepping = t;
+      try {
+        k.debugStep(t);
+      } catch (e) {
+        return this.fromError(e);
+      } finally {
+        this.stepping = undefined;
       }
-      if (t.kind === 'error') {
-        this.outcome = { kind: 'error', error: t.error instanceof Error ? t.error : new Error(String(t.error)) };
-        return this.ended();
-      }
-      // The kernel decided on a signal (brk, undefined instruction): let the debugger see it first.
-      kernel.termination = undefined;
-      return this.fatal(t.signal, t.reason);
+      this.passOnce = undefined;
+      if (k.result) return this.finish();
+      if (this.stop) return this.report(this.stop);
+      if (t.state === 'run') return this.report({ kind: 'signal', signal: SIG.SIGTRAP, thread: t.tid });
+      // It blocked in a system call: the others run until it can go on.
+      this.waitFor = t;
     }
-    if (this.hitWatch) return { kind: 'signal', signal: SIGTRAP, thread: this.thread, watch: this.hitWatch };
-    if (this.hitBreakpoint >= 0) return { kind: 'signal', signal: SIGTRAP, thread: this.thread, breakpoint: true };
-    if (this.interruptRequested) return this.signalStop(SIGINT);
-    return undefined;
+    return this.runLoop();
   }
 
-  private signalStop(signal: number): StopEvent {
-    return { kind: 'signal', signal, thread: this.thread };
+  private async runLoop(): Promise<StopEvent> {
+    const k = this.kernel;
+    for (;;) {
+      let w: ReturnType<typeof k.advance>;
+      try {
+        w = k.advance();
+      } catch (e) {
+        return this.fromError(e);
+      }
+      if (w === undefined) return this.finish();
+      if (w === 'paused') return this.report(this.stop ?? this.mainStop(SIG.SIGTRAP));
+      const interrupted = new Promise<void>((resolve) => {
+        this.wakeInterrupt = resolve;
+      });
+      await Promise.race([w, interrupted]);
+      this.wakeInterrupt = undefined;
+      if (this.outcome) return this.ended();
+      if (this.interruptRequested) return this.report(this.mainStop(SIG.SIGINT));
+    }
   }
 
-  private fatal(signal: number, reason: string): StopEvent {
-    this.pendingSignal = { signal, reason };
-    return this.signalStop(signal);
+  private mainStop(signal: number): StopEvent {
+    const p = this.process.proc;
+    const t = p.live && p.live.state !== 'dead' ? p.live : this.tasks()[0];
+    return { kind: 'signal', signal, thread: t?.tid ?? p.pid };
+  }
+
+  private report(stop: StopEvent): StopEvent {
+    if (stop.kind === 'signal') this.lastThread = stop.thread;
+    this.interruptRequested = false;
+    return stop;
+  }
+
+  /** The kernel's result is set: the process has ended. */
+  private finish(): StopEvent {
+    const r = this.kernel.result;
+    if (!this.outcome && r) {
+      this.outcome =
+        r.kind === 'exit' ? { kind: 'exit', status: r.status } : { kind: 'signal', signal: r.signal, reason: r.reason };
+    }
+    return this.ended();
   }
 
   private ended(): StopEvent {
@@ -338,32 +421,39 @@ export class LinuxProcessTarget implements GdbTarget {
     return { kind: 'killed', signal: o.kind === 'signal' ? o.signal : 6 };
   }
 
-  /** Engine errors a CPU turns into signals; anything else ends the session as an internal error. */
   private fromError(e: unknown): StopEvent {
-    if (e instanceof MemoryFault) {
-      const pc = e.pc ?? this.engine.getPc();
-      this.engine.setPc(pc);
-      return this.fatal(
-        SIGSEGV,
-        `${e.kind} ${e.access} fault at 0x${e.address.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`,
-      );
+    if (e instanceof InstructionBudgetExceeded) {
+      this.budgetSpent = true;
+      return this.report(this.mainStop(SIGXCPU));
     }
-    if (e instanceof AlignmentFault) return this.fatal(SIGBUS, e.message);
-    if (e instanceof UndefinedInstruction) return this.fatal(SIGILL, e.message);
-    if (e instanceof UnimplementedInstruction)
-      return this.fatal(SIGILL, `${e.message} (not implemented by the ${this.engine.kind} engine)`);
-    if (e instanceof UnhandledException) return this.fatal(e.intno === 7 ? SIGTRAP : SIGILL, e.message);
     this.outcome = { kind: 'error', error: e instanceof Error ? e : new Error(String(e)) };
     return this.ended();
   }
 
-  /** Runs to the end without a debugger (after detach); signals are delivered. */
+  /** Runs to the end without a debugger (after detach): signals are delivered as without one. */
   async runToEnd(): Promise<LinuxTargetOutcome> {
     this.clearAll();
-    while (!this.outcome) {
-      const stop = await this.resume({ mode: 'continue', signal: this.pendingSignal?.signal ?? 0 });
-      if (stop.kind !== 'signal') break;
+    return this.outcome ?? (await this.runFree());
+  }
+
+  private async runFree(): Promise<LinuxTargetOutcome> {
+    const k = this.kernel;
+    const spent: LinuxTargetOutcome = {
+      kind: 'signal',
+      signal: SIGXCPU,
+      reason: `instruction budget of ${k.options.maxInsns} exhausted`,
+    };
+    if (this.budgetSpent) return spent;
+    k.debug = undefined;
+    if (k.heldFault) k.deliverHeldFault();
+    try {
+      const r = await k.run();
+      return r.kind === 'exit'
+        ? { kind: 'exit', status: r.status }
+        : { kind: 'signal', signal: r.signal, reason: r.reason };
+    } catch (e) {
+      if (e instanceof InstructionBudgetExceeded) return spent;
+      return { kind: 'error', error: e instanceof Error ? e : new Error(String(e)) };
     }
-    return this.outcome as LinuxTargetOutcome;
   }
 }

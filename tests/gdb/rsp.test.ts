@@ -93,8 +93,8 @@ interface Harness {
 async function harness(file: string, maxInsns?: number): Promise<Harness> {
   const engine = await createEngine('ts');
   const exe = parseExecutable(new Uint8Array(readFileSync(file)), file);
-  const proc = new GdbProcess(engine, exe, { args: ['bob'] });
-  const target = new LinuxProcessTarget(proc, { maxInsns });
+  const proc = new GdbProcess(engine, exe, { args: ['bob'], maxInsns });
+  const target = new LinuxProcessTarget(proc);
   const sent: string[] = [];
   const session = new RspSession(target, { write: (d) => sent.push(d), close: () => {} });
   const reader = new RspReader();
@@ -217,6 +217,41 @@ describe('RSP session on a Linux process (ts engine)', () => {
     expect(await h.ask('C0b')).toBe('X0b');
     expect(await h.session.done).toEqual<SessionEnd>({ kind: 'killed', signal: 11 });
   });
+});
+
+describe('RSP session on a threaded Linux process (ts engine)', () => {
+  it('threads are gdb threads: qfThreadInfo, T packets with thread:, Hg selects per-thread registers', async () => {
+    const h = await harness(join(ROOT, 'tests', 'linux-programs', 'bin', 'threads.elf'));
+    expect(await h.ask('qfThreadInfo')).toBe('m64');
+    const adder = 0x4008f0;
+    expect(await h.ask(`Z0,${adder.toString(16)},4`)).toBe('OK');
+    const seen = new Map<number, bigint>();
+    for (let i = 0; i < 4; i++) {
+      const stop = (await h.ask('c')) as string;
+      const m = /^T05.*;thread:([0-9a-f]+);swbreak:;$/.exec(stop);
+      expect(m).not.toBeNull();
+      const tid = Number.parseInt(m?.[1] as string, 16);
+      expect(tid).toBeGreaterThan(100);
+      expect(seen.has(tid)).toBe(false);
+      expect(await h.ask(`Hg${tid.toString(16)}`)).toBe('OK');
+      expect(u64((await h.ask('p20')) as string)).toBe(BigInt(adder));
+      seen.set(tid, u64((await h.ask('p0')) as string)); // adder's argument
+      // The main thread is elsewhere, with its own registers.
+      expect(await h.ask('Hg64')).toBe('OK');
+      expect(u64((await h.ask('p20')) as string)).not.toBe(BigInt(adder));
+      // gdb steps the stopped thread over its breakpoint before continuing.
+      expect(await h.ask(`z0,${adder.toString(16)},4`)).toBe('OK');
+      expect(await h.ask(`vCont;s:${tid.toString(16)}`)).toMatch(new RegExp(`^T05.*;thread:${tid.toString(16)};$`));
+      expect(await h.ask(`Z0,${adder.toString(16)},4`)).toBe('OK');
+    }
+    expect([...seen.values()].sort()).toEqual([0n, 1n, 2n, 3n]);
+    const list = ((await h.ask('qfThreadInfo')) as string).slice(1).split(',');
+    expect(list.map((t) => Number.parseInt(t, 16)).sort()).toEqual([100, ...seen.keys()].sort());
+    expect(await h.ask('qsThreadInfo')).toBe('l');
+    expect(await h.ask('Hg3e7')).toBe('E02');
+    expect(await h.ask(`z0,${adder.toString(16)},4`)).toBe('OK');
+    expect(await h.ask('c')).toBe('W00');
+  }, 20_000);
 });
 
 describe('RSP over TCP', () => {

@@ -31,16 +31,6 @@ function parseSize(text: string): number {
   return Number(m[1]) * (mult[(m[2] ?? '').toLowerCase()] as number);
 }
 
-/** All of this process's stdin at once (the gdb target runs without awaiting host input). */
-function readStdinBytes(): Uint8Array {
-  if (process.stdin.isTTY) return new Uint8Array(0);
-  try {
-    return new Uint8Array(readFileSync(0));
-  } catch {
-    return new Uint8Array(0);
-  }
-}
-
 const OPTIONS: OptionTable = {
   engine: { value: true, valueName: 'ts|unicorn', description: 'emulator engine (default ts)' },
   'max-insns': {
@@ -169,11 +159,9 @@ reason on stderr for faults. The guest sees only --mount directories plus /dev/n
       throw new CliError(`cannot read '${file}': ${(e as Error).message}`);
     }
     const gdb = p.options.get('gdb')?.[0];
-    if (gdb !== undefined)
-      return execGdb(bytes, file, gdb, { engine, args: p.rest, seed, maxInsns, stdin: readStdinBytes(), traces });
     const stdin = nodeStdin(0);
     try {
-      const result = await execElf(bytes, file, {
+      const options = {
         engine,
         args: p.rest,
         env,
@@ -187,6 +175,11 @@ reason on stderr for faults. The guest sees only --mount directories plus /dev/n
         input: stdin,
         stdout: nodeOutput(1),
         stderr: nodeOutput(2),
+      };
+      // Under gdb the program runs on the same Linux user mode with the same options.
+      if (gdb !== undefined) return await execGdb(bytes, file, gdb, { ...options, traces });
+      const result = await execElf(bytes, file, {
+        ...options,
         traceSyscalls: traces.length > 0 ? (line) => process.stderr.write(`${line}\n`) : undefined,
       });
       const t = result.termination;

@@ -174,6 +174,31 @@ export class GuestDeadlock extends EmuError {
   }
 }
 
+/**
+ * A debugger's view of the run loop (`exec --gdb`). Only tasks of the first process consult it;
+ * forked children run undebugged (as under qemu-user's gdb stub).
+ */
+export interface KernelDebugHooks {
+  /** Before `t` runs from `pc` (its registers live): true pauses the loop instead. */
+  beforeRun(t: Task, pc: number): boolean;
+  /** After a run of `t` ended with `reason` ('breakpoint', 'stopped', 'count', …): true pauses. */
+  afterRun(t: Task, reason: string): boolean;
+  /** A synchronous signal (fault, trap) for `t`: true holds it for the debugger and pauses. */
+  onFault(t: Task, sig: number, reason: string): boolean;
+}
+
+/** Longest single engine run while a debugger is attached: the loop yields between (Ctrl-C). */
+const DEBUG_SLICE = 1_000_000;
+
+interface HeldFault {
+  t: Task;
+  sig: number;
+  info: SigInfo;
+  reason: string;
+  error: unknown;
+  unimplemented: boolean;
+}
+
 export type Termination =
   | { kind: 'exit'; status: number }
   | { kind: 'signal'; signal: number; reason: string; unimplemented: boolean; error?: Error };
@@ -289,6 +314,14 @@ export class LinuxSystem {
   private yieldRequested = false;
   /** A host gate parked the engine during the last runTask (see SystemOptions.onParked). */
   private parkedWait: Promise<void> | undefined;
+  /** exec --gdb: see KernelDebugHooks (undefined: the loop never pauses). */
+  debug: KernelDebugHooks | undefined;
+  private pauseRequested = false;
+  private hostYieldRequested = false;
+  /** A run cut short by the debugger: that task resumes first with the rest of its slice. */
+  private unfinished: { t: Task; left: number | undefined } | undefined;
+  /** A fault the debugger holds (KernelDebugHooks.onFault); deliverHeldFault/dropHeldFault decide. */
+  heldFault: HeldFault | undefined;
   /** Set when a thread exists besides the first: from then on tasks run in slices. */
   multi = false;
   private readonly opts: Required<
@@ -439,23 +472,32 @@ export class LinuxSystem {
     for (;;) {
       const w = this.step(true);
       if (w === undefined) return this.result as Termination;
-      await w;
+      if (w !== 'paused') await w;
     }
   }
 
   /** Runs to the end without ever awaiting; throws if a task needs host input not yet there. */
   runSync(): Termination {
-    const w = this.step(false);
+    let w = this.step(false);
+    while (w === 'paused') w = this.step(false);
     if (w !== undefined) throw new EmuError('the program waits for host input, which a synchronous run cannot await');
     return this.result as Termination;
   }
 
   /** Runs until done (undefined) or until the host must be awaited (the promise). */
-  private step(canAwait: boolean): Promise<void> | undefined {
+  private step(canAwait: boolean): Promise<void> | undefined | 'paused' {
     for (;;) {
       if (this.result) {
         this.finishAll();
         return undefined;
+      }
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        return 'paused';
+      }
+      if (this.hostYieldRequested) {
+        this.hostYieldRequested = false;
+        if (canAwait) return new Promise((resolve) => setTimeout(resolve, 0));
       }
       const runnable = this.tasks.filter((t) => t.state === 'run');
       const hostWaiting = this.tasks.some((t) => t.state === 'block' && (t.block?.hosts.length ?? 0) > 0);
@@ -477,6 +519,14 @@ export class LinuxSystem {
       // spin on what another (runnable, or asleep until a timer) will write. Separate processes
       // only meet through system calls, where every run stops anyway; they run unsliced, which
       // also keeps the unicorn engine off its slow instruction-counting path.
+      const u = this.unfinished;
+      this.unfinished = undefined;
+      if (u && u.t.state === 'run' && runnable.includes(u.t)) {
+        // The rest of a run the debugger cut short: the interleaving stays that of a plain run.
+        this.runTask(u.t, u.left);
+        this.wakeDeadlines(false);
+        continue;
+      }
       const t =
         runnable.length === 1 ? (runnable[0] as Task) : (runnable[this.sched.nextU32() % runnable.length] as Task);
       let slice: number | undefined;
@@ -539,12 +589,23 @@ export class LinuxSystem {
     this.deliverSignals(t);
     if (t.state !== 'run' || this.result) return;
     const e = p.engine;
+    const dbg = p === this.init ? this.debug : undefined;
+    if (dbg?.beforeRun(t, e.getPc())) {
+      this.unfinished = { t, left: slice };
+      this.pauseRequested = true;
+      return;
+    }
     const budget = this.options.maxInsns;
     let count = slice;
     if (budget !== undefined) {
       const left = budget - this.instructions;
       if (left <= 0) throw new InstructionBudgetExceeded(budget, e.getPc());
       count = count === undefined ? left : Math.min(count, left);
+    }
+    let capped = false;
+    if (this.debug && (count === undefined || count > DEBUG_SLICE)) {
+      count = DEBUG_SLICE;
+      capped = true;
     }
     const before = e.instructionCount();
     let fault: unknown;
@@ -600,6 +661,51 @@ export class LinuxSystem {
     if (reason === 'count' && budget !== undefined && this.instructions >= budget) {
       throw new InstructionBudgetExceeded(budget, e.getPc());
     }
+    if (this.debug) {
+      const cut = reason === 'stopped' || reason === 'breakpoint' || (capped && reason === 'count');
+      if (cut) {
+        const left = slice === undefined ? undefined : slice - ran;
+        if (left === undefined || left > 0) this.unfinished = { t, left };
+      }
+      if (dbg?.afterRun(t, reason)) this.pauseRequested = true;
+      else if (capped && reason === 'count') this.hostYieldRequested = true;
+    }
+  }
+
+  // ---- debugger (exec --gdb) ------------------------------------------------------------------
+
+  /**
+   * Runs the loop until the end (undefined), a debugger pause ('paused') or until host input
+   * must be awaited (the promise; call again after it).
+   */
+  advance(): Promise<void> | undefined | 'paused' {
+    return this.step(true);
+  }
+
+  /** Puts `t`'s registers on its engine (a parked call's answer applied), for a debugger to read. */
+  debugLive(t: Task): void {
+    this.makeLive(t);
+  }
+
+  /** Runs one instruction of `t` (its system call too, when that is an svc), as a debugger's step. */
+  debugStep(t: Task): void {
+    const u = this.unfinished;
+    this.runTask(t, 1);
+    this.wakeDeadlines(false);
+    this.pauseRequested = false;
+    if (u && u.t === t && this.unfinished === u && u.left !== undefined) u.left = Math.max(1, u.left - 1);
+  }
+
+  /** The held fault goes to the program: its handler, or the process dies of it. */
+  deliverHeldFault(): void {
+    const h = this.heldFault;
+    this.heldFault = undefined;
+    if (h && h.t.state !== 'dead') this.forceSignal(h.t, h.sig, h.info, h.reason, h.error, h.unimplemented, true);
+  }
+
+  /** The debugger discarded the held fault: the instruction runs again. */
+  dropHeldFault(): void {
+    this.heldFault = undefined;
   }
 
   /** Puts `t`'s registers on its engine, and applies a parked call's answer. */
@@ -661,7 +767,13 @@ export class LinuxSystem {
     reason: string,
     error?: unknown,
     unimplemented = false,
+    fromDebugger = false,
   ): void {
+    if (!fromDebugger && t.proc === this.init && this.debug?.onFault(t, sig, reason)) {
+      this.heldFault = { t, sig, info, reason, error, unimplemented };
+      this.pauseRequested = true;
+      return;
+    }
     const act = t.proc.actions[sig] as SigAction;
     const blocked = (t.sigmask & bit(sig)) !== 0n;
     if (act.handler > SIG_IGN && !blocked) {
