@@ -917,7 +917,11 @@ export class UnicornEngine implements Engine {
         const prevEnd = next.length > 0 ? (next[next.length - 1] as MemRegion).end : 0;
         const following = items[k + 1];
         const begin = Math.max(it.window * w, prevEnd);
-        const end = Math.min((it.window + 1) * w, following !== undefined ? following.begin : Number.POSITIVE_INFINITY);
+        // A small run may start in its window and end past it: the region still covers all of it.
+        const end = Math.max(
+          it.end,
+          Math.min((it.window + 1) * w, following !== undefined ? following.begin : Number.POSITIVE_INFINITY),
+        );
         next.push({ begin, end, perms: this.andPerms(begin, end) });
       }
     }
