@@ -1012,8 +1012,17 @@ export class UnicornEngine implements Engine {
         throw new MemoryFault('write', 'unmapped', address, data.length);
       }
       this.activate(address, data.length, this.running);
-    }
-    if (this.n.memWrite(this.uc, BigInt(address), data, data.length) !== 0) {
+      // Straight into the host memory behind Unicorn's regions: uc_mem_write on a region Unicorn
+      // holds read-only (code, or a coarse region) makes it writable and read-only again, and each
+      // change rebuilds QEMU's whole memory map (~0.1 ms a write, more with more regions).
+      const arena = this.n.arena as ArenaNative;
+      const end = address + data.length;
+      for (let b = address; b < end; ) {
+        const e = Math.min(end, (Math.floor(b / ARENA_CHUNK) + 1) * ARENA_CHUNK);
+        arena.poke(this.hostAddress(b, address, data.length), data.subarray(b - address, e - address), e - b);
+        b = e;
+      }
+    } else if (this.n.memWrite(this.uc, BigInt(address), data, data.length) !== 0) {
       throw new MemoryFault('write', 'unmapped', address, data.length);
     }
     // Unicorn keeps the blocks it translated from the old bytes (its uc_mem_write does not look at
