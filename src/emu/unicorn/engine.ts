@@ -492,6 +492,7 @@ export class UnicornEngine implements Engine {
     dv.setUint32(12, 0xd503201f, true); // nop (the ERET target, never executed)
     this.memWrite(SCRATCH, code);
     this.writeU64(xReg(1), BigInt(SCRATCH + 12));
+    if (this.n.arena !== null) this.sync();
     const err = this.n.emuStart(this.uc, BigInt(SCRATCH), BigInt(SCRATCH + 12), 0n, 0);
     this.check(err, 'switching to EL0');
     const pstate = this.readU64(REG_PSTATE);
@@ -761,6 +762,43 @@ export class UnicornEngine implements Engine {
    */
   private refresh(begin: number, end: number): void {
     this.mappingsCache = null;
+    if (!this.running) {
+      this.pendingRefresh.push([begin, end]);
+      return;
+    }
+    this.refreshNow(begin, end);
+  }
+
+  /**
+   * Host-side changes (a linker's reserve, writes, protects) only update the tables; Unicorn's
+   * regions follow when Unicorn next looks at memory (sync: a run, a read, a flush), so a segment
+   * mapped, written and protected costs one region change instead of four (each one rebuilds
+   * QEMU's whole memory map).
+   */
+  private pendingRefresh: [number, number][] = [];
+  private pendingActivations: { lo: number; hi: number; fresh: [number, number][]; address: number }[] = [];
+  /** Counts maintain() calls: a sync stops replaying once one has rebuilt every region. */
+  private maintenances = 0;
+
+  private sync(): void {
+    if (this.pendingRefresh.length === 0 && this.pendingActivations.length === 0) return;
+    const refreshes = this.pendingRefresh;
+    const activations = this.pendingActivations;
+    this.pendingRefresh = [];
+    this.pendingActivations = [];
+    const before = this.maintenances;
+    for (const [b, e] of refreshes) {
+      this.refreshNow(b, e);
+      if (this.maintenances !== before) return;
+    }
+    for (const a of activations) {
+      this.mapFresh(a.lo, a.hi, a.fresh, false, a.address);
+      if (this.maintenances !== before) return;
+    }
+  }
+
+  private refreshNow(begin: number, end: number): void {
+    this.mappingsCache = null;
     const i = this.ucIndex(begin);
     let j = i;
     while (j < this.ucMaps.length && (this.ucMaps[j] as MemRegion).begin < end) j++;
@@ -851,6 +889,22 @@ export class UnicornEngine implements Engine {
     for (const [b, e] of fresh) this.active.set(b, e, 1);
     this.touched += bytes;
     this.mappingsCache = null;
+    if (!inRun) {
+      this.pendingActivations.push({ lo, hi, fresh, address });
+      return;
+    }
+    this.mapFresh(lo, hi, fresh, inRun, address, pc);
+  }
+
+  /** Gives the fresh (just activated) parts of granules [lo, hi) Unicorn regions. */
+  private mapFresh(
+    lo: number,
+    hi: number,
+    fresh: [number, number][],
+    inRun: boolean,
+    address: number,
+    pc?: number,
+  ): void {
     const regions: MemRegion[] = [];
     if (this.ucMaps.length < CROWDED_UC_REGIONS) {
       for (const [b, e] of fresh) for (const [ub, ue] of this.uncovered(b, e)) this.exactPieces(ub, ue, regions);
@@ -891,6 +945,9 @@ export class UnicornEngine implements Engine {
    */
   private maintain(): void {
     this.maintenanceDue = false;
+    this.maintenances++;
+    this.pendingRefresh = [];
+    this.pendingActivations = [];
     this.mappingsCache = null;
     const exact: MemRegion[] = [];
     this.active.forEach((b, e) => {
@@ -917,7 +974,11 @@ export class UnicornEngine implements Engine {
         const prevEnd = next.length > 0 ? (next[next.length - 1] as MemRegion).end : 0;
         const following = items[k + 1];
         const begin = Math.max(it.window * w, prevEnd);
-        const end = Math.min((it.window + 1) * w, following !== undefined ? following.begin : Number.POSITIVE_INFINITY);
+        // A small run may start in its window and end past it: the region still covers all of it.
+        const end = Math.max(
+          it.end,
+          Math.min((it.window + 1) * w, following !== undefined ? following.begin : Number.POSITIVE_INFINITY),
+        );
         next.push({ begin, end, perms: this.andPerms(begin, end) });
       }
     }
@@ -982,6 +1043,7 @@ export class UnicornEngine implements Engine {
       if (!Number.isSafeInteger(address) || address < 0 || !this.guest.covers(address, address + size)) {
         throw new MemoryFault('read', 'unmapped', address, size);
       }
+      this.sync();
       // Pages never touched read as zeros without being touched.
       const end = address + size;
       this.active.forEachIn(address, end, (b, e) => {
@@ -1008,8 +1070,17 @@ export class UnicornEngine implements Engine {
         throw new MemoryFault('write', 'unmapped', address, data.length);
       }
       this.activate(address, data.length, this.running);
-    }
-    if (this.n.memWrite(this.uc, BigInt(address), data, data.length) !== 0) {
+      // Straight into the host memory behind Unicorn's regions: uc_mem_write on a region Unicorn
+      // holds read-only (code, or a coarse region) makes it writable and read-only again, and each
+      // change rebuilds QEMU's whole memory map (~0.1 ms a write, more with more regions).
+      const arena = this.n.arena as ArenaNative;
+      const end = address + data.length;
+      for (let b = address; b < end; ) {
+        const e = Math.min(end, (Math.floor(b / ARENA_CHUNK) + 1) * ARENA_CHUNK);
+        arena.poke(this.hostAddress(b, address, data.length), data.subarray(b - address, e - address), e - b);
+        b = e;
+      }
+    } else if (this.n.memWrite(this.uc, BigInt(address), data, data.length) !== 0) {
       throw new MemoryFault('write', 'unmapped', address, data.length);
     }
     // Unicorn keeps the blocks it translated from the old bytes (its uc_mem_write does not look at
@@ -1036,6 +1107,7 @@ export class UnicornEngine implements Engine {
 
   /** Unicorn's own regions (one per mapping, not merged), sorted; cached like memRegions(). */
   private mappings(): MemRegion[] {
+    this.sync();
     if (this.mappingsCache) return this.mappingsCache;
     const ptr: unknown[] = [null];
     const count = [0];
@@ -1617,6 +1689,7 @@ export class UnicornEngine implements Engine {
     // Instructions of earlier segments (a run that stopped for region maintenance and resumed).
     let carried = 0;
     let from = begin;
+    this.sync();
     for (;;) {
       this.running = true;
       this.maintenanceDue = false;
