@@ -31,7 +31,11 @@ const OPTIONS: OptionTable = {
     valueName: 'NAME|all',
     description: 'run with a deliberately planted bug NAME (all: each in turn) to measure that the fuzzer finds it',
   },
-  seeds: { value: true, valueName: 'N', description: 'with --mutant all: seeds per mutant (default 5)' },
+  seeds: {
+    value: true,
+    valueName: 'N',
+    description: 'with --mutant all (default 5) or --mutant NAME: measure seeds 1..N and print the table row(s)',
+  },
   replay: { value: true, valueName: 'FILE', description: 'rerun the case saved in FILE (case.json of a failure)' },
   out: {
     value: true,
@@ -119,7 +123,7 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
           ...(shard ? { shard } : {}),
           ...(orcRuntime !== undefined ? { orcRuntime } : {}),
           listMutants: flag(p, 'list-mutants'),
-          seeds: intOption(p, 'seeds', 5),
+          ...(p.options.has('seeds') ? { seeds: intOption(p, 'seeds', 5) } : {}),
         },
         (s) => process.stdout.write(s),
       );

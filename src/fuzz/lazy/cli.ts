@@ -39,15 +39,16 @@ export interface StructuralOptions {
 
 /** Cases to find and shrunk size of every mutant over seeds 1..N (the table in docs/fuzzing-lazy.md). */
 export async function measureMutants(
-  o: { engine: EngineKind; cases: number; seeds: number },
+  o: { engine: EngineKind; cases: number; seeds: number; only?: string },
   write: (s: string) => void,
 ): Promise<number> {
+  const mutants = o.only ? [findMutant(o.only)] : MUTANTS;
   write(
     '| mutant | cases to find (seeds 1..N) | median | shrunk (functions/ops, worst) | first problem |\n|---|---|---|---|---|\n',
   );
   const medians: number[] = [];
   let missed = 0;
-  for (const m of MUTANTS) {
+  for (const m of mutants) {
     const found: number[] = [];
     let worst = { functions: 0, operations: 0 };
     let first = '';
@@ -74,7 +75,7 @@ export async function measureMutants(
   }
   const all = [...medians].sort((a, b) => a - b);
   write(
-    `\n${MUTANTS.length} mutants, ${MUTANTS.filter((m) => m.equivalent).length} equivalent, ${missed} missed; median of medians ${all[Math.floor((all.length - 1) / 2)] ?? '–'}\n`,
+    `\n${mutants.length} mutants, ${mutants.filter((m) => m.equivalent).length} equivalent, ${missed} missed; median of medians ${all[Math.floor((all.length - 1) / 2)] ?? '–'}\n`,
   );
   return missed === 0 ? 0 : 1;
 }
@@ -99,6 +100,9 @@ export async function runStructural(o: StructuralOptions, write: (s: string) => 
     return problems.length === 0 ? 0 : 1;
   }
   if (o.mutant === 'all') return measureMutants({ engine: o.engine, cases: o.cases, seeds: o.seeds ?? 5 }, write);
+  // One mutant's table row over seeds 1..N (re-measuring a row of docs/fuzzing-lazy.md).
+  if (o.mutant && o.seeds !== undefined)
+    return measureMutants({ engine: o.engine, cases: o.cases, seeds: o.seeds, only: o.mutant }, write);
   if (!o.mutant) return runSliced(o, write);
   const mutant = findMutant(o.mutant);
   const r = await campaign({ engine: o.engine, seed: o.seed, cases: o.cases, mutant, ...runtime });
