@@ -47,6 +47,13 @@ export function printCase(c: FuzzCase): string {
   const p = c.program;
   const n = p.fns.length;
   const out: string[] = [];
+  for (const uo of p.user?.objects ?? [])
+    out.push(
+      `// ${uo.name} (user object, ${uo.lazy ? 'lazy' : 'eager'}): ${(p.user?.fns ?? [])
+        .filter((f) => p.user?.objects[f.obj] === uo)
+        .map((f) => `u64 ${f.name}(${Array.from({ length: f.ints }, () => 'u64').join(', ')})`)
+        .join('; ')}`,
+    );
   p.lazy.forEach((lazy, o) => {
     out.push(`// ${objName(o)} (${lazy ? 'lazy' : 'eager'})`);
     p.fns.forEach((f, i) => {
@@ -54,13 +61,16 @@ export function printCase(c: FuzzCase): string {
       out.push(`${signature(f, i)} {`);
       out.push(`  u64 acc = mix(${hex(f.k)}, args); double keep = acc; // d8`);
       f.calls.forEach((call, site) => {
-        const cal = calleeOf(i, call.d, n) as number;
+        const user = call.u === undefined ? undefined : p.user?.fns[call.u];
+        const name = user
+          ? `${user.name} /* user ${p.user?.objects[user.obj]?.name} */`
+          : fnName(calleeOf(i, call.d, n) as number);
         const how =
           call.via === 'direct'
-            ? `${fnName(cal)}`
+            ? name
             : call.via === 'pointer'
-              ? `(*ptr_${fnName(i)}_${site} /* .data = &${fnName(cal)} */)`
-              : `host_apply(&${fnName(cal)}, /* host calls back */`;
+              ? `(*ptr_${fnName(i)}_${site} /* .data = &${name} */)`
+              : `host_apply(&${name}, /* host calls back */`;
         out.push(`  acc = step(acc, ${how}(args(acc, ${site})), keep);`);
       });
       if (f.tail !== null) {
