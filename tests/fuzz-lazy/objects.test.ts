@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { campaign } from '../../src/fuzz/lazy/campaign.ts';
 import { findMutant } from '../../src/fuzz/lazy/mutants.ts';
 import { normalize, userCaseArb } from '../../src/fuzz/lazy/program.ts';
 import { runCase } from '../../src/fuzz/lazy/runner.ts';
@@ -73,6 +74,12 @@ describe('fuzz-lazy --objects', () => {
     expect([...modes].sort()).toEqual([false, true]);
   }, 120_000);
 
+  it('a short campaign with --objects passes on ts', async () => {
+    const r = await campaign({ engine: 'ts', seed: 3, cases: 8, user: { objects, reference } });
+    expect(r.problems ?? []).toEqual([]);
+    expect(r.casesRun).toBe(8);
+  }, 120_000);
+
   it('a mutant is still found when user objects are mixed in (rt-no-restore-x0x1)', async () => {
     const mutant = findMutant('rt-no-restore-x0x1');
     let found = 0;
@@ -86,6 +93,12 @@ describe('fuzz-lazy --objects', () => {
 describeWithOracles(['unicorn'], 'fuzz-lazy --objects (unicorn)', () => {
   const reference = new UserReference(objects, 'unicorn');
   afterAll(() => reference.close());
+  it('a short campaign with --objects passes on unicorn', async () => {
+    const r = await campaign({ engine: 'unicorn', seed: 3, cases: 8, user: { objects, reference } });
+    expect(r.problems ?? []).toEqual([]);
+    expect(r.casesRun).toBe(8);
+  }, 120_000);
+
   it('drawn cases with user objects pass on the unicorn engine', async () => {
     let run = 0;
     for (const c of draw(13, 12)) {

@@ -5,7 +5,7 @@
  * schedule with the results the eager reference expects.
  */
 import { calleeOf, type FnDef, type FuzzCase, fnName, objName, type Param } from './program.ts';
-import { applyOp, faultCause, hostCall, Model } from './semantics.ts';
+import { applyOp, type Expected, faultCause, hostCall, Model, NeedUserValue } from './semantics.ts';
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
@@ -43,7 +43,7 @@ function signature(f: FnDef, i: number): string {
   return `${ret} ${fnName(i)}(${params.join(', ')}) ${lowered}`;
 }
 
-export function printCase(c: FuzzCase): string {
+export function printCase(c: FuzzCase, userValue?: (name: string, ints: bigint[]) => bigint): string {
   const p = c.program;
   const n = p.fns.length;
   const out: string[] = [];
@@ -81,9 +81,16 @@ export function printCase(c: FuzzCase): string {
     });
   });
   out.push('', '// schedule (expected values from the eager reference)');
-  const m = new Model(p);
+  const m = new Model(p, userValue);
   for (const op of c.ops) {
-    const exp = applyOp(m, p, op);
+    let exp: Expected;
+    try {
+      exp = applyOp(m, p, op);
+    } catch (e) {
+      // A user function's value the reference session was not asked for: print the operation only.
+      if (!(e instanceof NeedUserValue)) throw e;
+      exp = { results: [] };
+    }
     const fails = exp.failure === undefined ? '' : `   // aborts (134): ${faultCause(exp.failure)}`;
     if (op.kind === 'call') {
       const f = p.fns[op.fn] as FnDef;
