@@ -38,8 +38,7 @@ function signature(f: FnDef, i: number): string {
       ...f.sig.fps.map((k, j) => (k === 'd' ? `double v${j}` : `v128 v${j}`)),
       ...Array.from({ length: f.sig.stack }, (_, j) => `u64 s${j}`),
     ];
-  const lowered =
-    `/* x0-x${f.sig.ints - 1}`.replace('x0-x-1', 'no x') + `, ${f.sig.fps.length} v, ${f.sig.stack} stack slots */`;
+  const lowered = `${`/* x0-x${f.sig.ints - 1}`.replace('x0-x-1', 'no x')}, ${f.sig.fps.length} v, ${f.sig.stack} stack slots */`;
   return `${ret} ${fnName(i)}(${params.join(', ')}) ${lowered}`;
 }
 
