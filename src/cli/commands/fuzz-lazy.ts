@@ -31,7 +31,17 @@ const OPTIONS: OptionTable = {
     valueName: 'NAME|all',
     description: 'run with a deliberately planted bug NAME (all: each in turn) to measure that the fuzzer finds it',
   },
-  seeds: { value: true, valueName: 'N', description: 'with --mutant all: seeds per mutant (default 5)' },
+  seeds: {
+    value: true,
+    valueName: 'N',
+    description: 'with --mutant all (default 5) or --mutant NAME: measure seeds 1..N and print the table row(s)',
+  },
+  objects: {
+    value: true,
+    valueName: 'DIR',
+    description:
+      "mix users' objects into generated programs as callees: each NAME.o with a NAME.o.json declaring pure u64 f(u64 x n) functions",
+  },
   replay: { value: true, valueName: 'FILE', description: 'rerun the case saved in FILE (case.json of a failure)' },
   out: {
     value: true,
@@ -65,7 +75,7 @@ const OPTIONS: OptionTable = {
 export const command: Command = {
   summary: 'fuzz lazy linking: random programs, lazy vs eager link, results and preserved registers',
   usage:
-    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn] [--structural [--jobs N] [--shard K/N] [--out FILE] | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants] [--case-dir DIR] [--orc-runtime PATH]',
+    'orc-sandbox fuzz-lazy [--cases N] [--seed S] [--engine ts|unicorn] [--structural [--jobs N] [--shard K/N] [--out FILE] | --mutant NAME|all [--seeds N] | --replay FILE | --list-mutants] [--case-dir DIR] [--orc-runtime PATH] [--objects DIR]',
   description: `Generates random programs of several objects, links each lazily and eagerly, and compares results
 and the registers the ABI preserves. Exit status 1 on a failure (the report ends with the command
 that replays it). The structural mode and mutants are described in docs/fuzzing-lazy.md.`,
@@ -90,7 +100,12 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
     if (engine !== 'ts' && engine !== 'unicorn') throw new CliError('--engine must be ts or unicorn');
     const mutant = p.options.get('mutant')?.[0];
     const replay = p.options.get('replay')?.[0];
-    const structural = flag(p, 'structural') || flag(p, 'list-mutants') || mutant !== undefined || replay !== undefined;
+    const structural =
+      flag(p, 'structural') ||
+      flag(p, 'list-mutants') ||
+      mutant !== undefined ||
+      replay !== undefined ||
+      p.options.has('objects');
     for (const o of ['out', 'jobs', 'shard', 'case-dir', 'orc-runtime'])
       if (!structural && p.options.has(o)) throw new CliError(`--${o} needs --structural, --mutant or --replay`);
     let shard: Shard | undefined;
@@ -104,6 +119,7 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
     if (jobs < 1) throw new CliError('--jobs expects at least 1');
     const out = p.options.get('out')?.[0];
     const orcRuntime = p.options.get('orc-runtime')?.[0];
+    const objects = p.options.get('objects')?.[0];
     if (structural)
       return runStructural(
         {
@@ -118,8 +134,9 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
           jobs,
           ...(shard ? { shard } : {}),
           ...(orcRuntime !== undefined ? { orcRuntime } : {}),
+          ...(objects !== undefined ? { objects } : {}),
           listMutants: flag(p, 'list-mutants'),
-          seeds: intOption(p, 'seeds', 5),
+          ...(p.options.has('seeds') ? { seeds: intOption(p, 'seeds', 5) } : {}),
         },
         (s) => process.stdout.write(s),
       );

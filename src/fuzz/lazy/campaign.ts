@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { EngineKind } from '../../emu/engine.ts';
 import type { Mutant } from './mutants.ts';
-import { caseArb, caseSize, deleteFunction, deleteOp, type FuzzCase, normalize } from './program.ts';
+import { caseArb, caseSize, deleteFunction, deleteOp, type FuzzCase, normalize, userCaseArb } from './program.ts';
 import { type RunOptions, runCase } from './runner.ts';
 
 /**
@@ -19,6 +19,8 @@ export interface CampaignOptions {
   /** Runtime objects in place of runtime-aarch64's (`--orc-runtime`). */
   runtimeObjects?: RunOptions['runtimeObjects'];
   orcRuntime?: RunOptions['orcRuntime'];
+  /** Users' objects mixed in as callees (`--objects`). */
+  user?: RunOptions['user'];
   seed?: number;
   cases?: number;
 }
@@ -57,11 +59,18 @@ export async function campaign(o: CampaignOptions = {}): Promise<CampaignResult>
     ...(o.mutant ? { mutant: o.mutant } : {}),
     ...(o.runtimeObjects ? { runtimeObjects: o.runtimeObjects } : {}),
     ...(o.orcRuntime ? { orcRuntime: o.orcRuntime } : {}),
+    ...(o.user ? { user: o.user } : {}),
   };
+  const arb = o.user
+    ? userCaseArb(
+        o.user.objects.fns,
+        o.user.objects.objects.map((x) => x.name),
+      )
+    : caseArb;
   let casesRun = 0;
   let firstFailure: number | undefined;
   const details = await fc.check(
-    fc.asyncProperty(caseArb, async (raw) => {
+    fc.asyncProperty(arb, async (raw) => {
       const shrinking = firstFailure !== undefined;
       if (!shrinking) casesRun++;
       const problems = await runCase(normalize(raw), opts);

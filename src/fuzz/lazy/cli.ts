@@ -15,6 +15,7 @@ import { caseSize } from './program.ts';
 import { readCaseFile, writeCaseDir } from './replay.ts';
 import { type RunOptions, runCase } from './runner.ts';
 import { formatLazyResult, runLazyCampaign } from './slices.ts';
+import { loadUserObjects, UserReference } from './user-objects.ts';
 
 export interface StructuralOptions {
   engine: EngineKind;
@@ -32,6 +33,8 @@ export interface StructuralOptions {
   shard?: Shard;
   /** --orc-runtime PATH (objects.ts). */
   orcRuntime?: string;
+  /** --objects DIR (user-objects.ts). */
+  objects?: string;
   listMutants: boolean;
   /** With mutant 'all': seeds per mutant (1..N). */
   seeds?: number;
@@ -39,15 +42,16 @@ export interface StructuralOptions {
 
 /** Cases to find and shrunk size of every mutant over seeds 1..N (the table in docs/fuzzing-lazy.md). */
 export async function measureMutants(
-  o: { engine: EngineKind; cases: number; seeds: number },
+  o: { engine: EngineKind; cases: number; seeds: number; only?: string },
   write: (s: string) => void,
 ): Promise<number> {
+  const mutants = o.only ? [findMutant(o.only)] : MUTANTS;
   write(
     '| mutant | cases to find (seeds 1..N) | median | shrunk (functions/ops, worst) | first problem |\n|---|---|---|---|---|\n',
   );
   const medians: number[] = [];
   let missed = 0;
-  for (const m of MUTANTS) {
+  for (const m of mutants) {
     const found: number[] = [];
     let worst = { functions: 0, operations: 0 };
     let first = '';
@@ -74,7 +78,7 @@ export async function measureMutants(
   }
   const all = [...medians].sort((a, b) => a - b);
   write(
-    `\n${MUTANTS.length} mutants, ${MUTANTS.filter((m) => m.equivalent).length} equivalent, ${missed} missed; median of medians ${all[Math.floor((all.length - 1) / 2)] ?? '–'}\n`,
+    `\n${mutants.length} mutants, ${mutants.filter((m) => m.equivalent).length} equivalent, ${missed} missed; median of medians ${all[Math.floor((all.length - 1) / 2)] ?? '–'}\n`,
   );
   return missed === 0 ? 0 : 1;
 }
@@ -85,12 +89,16 @@ export async function runStructural(o: StructuralOptions, write: (s: string) => 
     return 0;
   }
   const runtime: Partial<RunOptions> = o.orcRuntime ? runtimeSessionOptions(o.orcRuntime) : {};
+  if (o.objects) {
+    const objects = loadUserObjects(o.objects);
+    runtime.user = { objects, reference: new UserReference(objects, o.engine) };
+  }
   if (o.replay) {
     const f = readCaseFile(o.replay);
     const mutantName = o.mutant ?? f.mutant;
     const mutant = mutantName ? findMutant(mutantName) : undefined;
     const engine = o.engineGiven ? o.engine : f.engine;
-    write(printCase(f.case));
+    write(printCase(f.case, runtime.user?.reference.values.get));
     const problems = await runCase(f.case, { engine, ...runtime, ...(mutant ? { mutant } : {}) });
     for (const p of problems) write(`  ${p}\n`);
     write(
@@ -99,6 +107,9 @@ export async function runStructural(o: StructuralOptions, write: (s: string) => 
     return problems.length === 0 ? 0 : 1;
   }
   if (o.mutant === 'all') return measureMutants({ engine: o.engine, cases: o.cases, seeds: o.seeds ?? 5 }, write);
+  // One mutant's table row over seeds 1..N (re-measuring a row of docs/fuzzing-lazy.md).
+  if (o.mutant && o.seeds !== undefined)
+    return measureMutants({ engine: o.engine, cases: o.cases, seeds: o.seeds, only: o.mutant }, write);
   if (!o.mutant) return runSliced(o, write);
   const mutant = findMutant(o.mutant);
   const r = await campaign({ engine: o.engine, seed: o.seed, cases: o.cases, mutant, ...runtime });
@@ -114,9 +125,11 @@ export async function runStructural(o: StructuralOptions, write: (s: string) => 
   write(
     `fuzz-lazy: FAIL at case ${r.casesToFind} (${label}); shrunk in ${r.shrinks} steps to ${size.functions} functions, ${size.operations} operations\n`,
   );
-  write(printCase(r.shrunk));
+  write(printCase(r.shrunk, runtime.user?.reference.values.get));
   for (const p of r.problems ?? []) write(`  ${p}\n`);
-  write(`objects and case: ${dir}\nreplay: orc-sandbox fuzz-lazy --replay ${file}\n`);
+  write(
+    `objects and case: ${dir}\nreplay: orc-sandbox fuzz-lazy --replay ${file}${o.objects ? ` --objects ${o.objects}` : ''}\n`,
+  );
   return 1;
 }
 
@@ -134,6 +147,7 @@ async function runSliced(o: StructuralOptions, write: (s: string) => void): Prom
       engine: o.engine,
       mutant: null,
       orcRuntime: o.orcRuntime ?? null,
+      objects: o.objects ?? null,
       keepFailures: 5,
     },
     jobs: o.jobs ?? 1,
@@ -159,6 +173,8 @@ async function runSliced(o: StructuralOptions, write: (s: string) => void): Prom
   write(`first failure: case ${first.index}, shrunk to ${size.functions} functions, ${size.operations} operations\n`);
   write(printCase(shrunk));
   for (const p of (first.problems as string[]) ?? []) write(`  ${p}\n`);
-  write(`objects and case: ${dir}\nreplay: orc-sandbox fuzz-lazy --replay ${file}\n`);
+  write(
+    `objects and case: ${dir}\nreplay: orc-sandbox fuzz-lazy --replay ${file}${o.objects ? ` --objects ${o.objects}` : ''}\n`,
+  );
   return 1;
 }

@@ -74,6 +74,21 @@ function emitFunction(e: Emitter, p: Program, i: number): void {
     put(e, A.ldr(reg, reg, 0));
   };
   f.calls.forEach((call, site) => {
+    const user = call.u === undefined ? undefined : p.user?.fns[call.u];
+    if (user) {
+      // A user's function (`--objects`): integer arguments only, result in x0.
+      emitArgs(e, { k: 0, sig: { ints: user.ints, fps: [], stack: 0 }, calls: [], tail: null }, site);
+      if (call.via === 'direct') {
+        e.relocs.push({ offset: 4 * e.words.length, type: R.CALL26, target: user.name, addend: 0 });
+        put(e, A.bl());
+      } else {
+        pointerSlot(user.name, 9);
+        if (call.via === 'host') pointerSlot(HOST_APPLY, 10);
+        put(e, A.blr(call.via === 'host' ? 10 : 9));
+      }
+      put(e, A.eor(19, 19, 0), A.ror(19, 19, ROT), A.fmovXD(9, 8), A.add(19, 19, 9));
+      return;
+    }
     const c = calleeOf(i, call.d, n) as number;
     const callee = p.fns[c] as FnDef;
     const area = argArea(callee.sig.stack);

@@ -5,7 +5,7 @@
  * schedule with the results the eager reference expects.
  */
 import { calleeOf, type FnDef, type FuzzCase, fnName, objName, type Param } from './program.ts';
-import { applyOp, faultCause, hostCall, Model } from './semantics.ts';
+import { applyOp, type Expected, faultCause, hostCall, Model, NeedUserValue } from './semantics.ts';
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
@@ -38,15 +38,21 @@ function signature(f: FnDef, i: number): string {
       ...f.sig.fps.map((k, j) => (k === 'd' ? `double v${j}` : `v128 v${j}`)),
       ...Array.from({ length: f.sig.stack }, (_, j) => `u64 s${j}`),
     ];
-  const lowered =
-    `/* x0-x${f.sig.ints - 1}`.replace('x0-x-1', 'no x') + `, ${f.sig.fps.length} v, ${f.sig.stack} stack slots */`;
+  const lowered = `${`/* x0-x${f.sig.ints - 1}`.replace('x0-x-1', 'no x')}, ${f.sig.fps.length} v, ${f.sig.stack} stack slots */`;
   return `${ret} ${fnName(i)}(${params.join(', ')}) ${lowered}`;
 }
 
-export function printCase(c: FuzzCase): string {
+export function printCase(c: FuzzCase, userValue?: (name: string, ints: bigint[]) => bigint): string {
   const p = c.program;
   const n = p.fns.length;
   const out: string[] = [];
+  for (const uo of p.user?.objects ?? [])
+    out.push(
+      `// ${uo.name} (user object, ${uo.lazy ? 'lazy' : 'eager'}): ${(p.user?.fns ?? [])
+        .filter((f) => p.user?.objects[f.obj] === uo)
+        .map((f) => `u64 ${f.name}(${Array.from({ length: f.ints }, () => 'u64').join(', ')})`)
+        .join('; ')}`,
+    );
   p.lazy.forEach((lazy, o) => {
     out.push(`// ${objName(o)} (${lazy ? 'lazy' : 'eager'})`);
     p.fns.forEach((f, i) => {
@@ -54,13 +60,16 @@ export function printCase(c: FuzzCase): string {
       out.push(`${signature(f, i)} {`);
       out.push(`  u64 acc = mix(${hex(f.k)}, args); double keep = acc; // d8`);
       f.calls.forEach((call, site) => {
-        const cal = calleeOf(i, call.d, n) as number;
+        const user = call.u === undefined ? undefined : p.user?.fns[call.u];
+        const name = user
+          ? `${user.name} /* user ${p.user?.objects[user.obj]?.name} */`
+          : fnName(calleeOf(i, call.d, n) as number);
         const how =
           call.via === 'direct'
-            ? `${fnName(cal)}`
+            ? name
             : call.via === 'pointer'
-              ? `(*ptr_${fnName(i)}_${site} /* .data = &${fnName(cal)} */)`
-              : `host_apply(&${fnName(cal)}, /* host calls back */`;
+              ? `(*ptr_${fnName(i)}_${site} /* .data = &${name} */)`
+              : `host_apply(&${name}, /* host calls back */`;
         out.push(`  acc = step(acc, ${how}(args(acc, ${site})), keep);`);
       });
       if (f.tail !== null) {
@@ -71,9 +80,16 @@ export function printCase(c: FuzzCase): string {
     });
   });
   out.push('', '// schedule (expected values from the eager reference)');
-  const m = new Model(p);
+  const m = new Model(p, userValue);
   for (const op of c.ops) {
-    const exp = applyOp(m, p, op);
+    let exp: Expected;
+    try {
+      exp = applyOp(m, p, op);
+    } catch (e) {
+      // A user function's value the reference session was not asked for: print the operation only.
+      if (!(e instanceof NeedUserValue)) throw e;
+      exp = { results: [] };
+    }
     const fails = exp.failure === undefined ? '' : `   // aborts (134): ${faultCause(exp.failure)}`;
     if (op.kind === 'call') {
       const f = p.fns[op.fn] as FnDef;

@@ -41,8 +41,11 @@ export interface FnDef {
   /** 32-bit constant mixed into the result (tells bodies apart). */
   k: number;
   sig: FnSig;
-  /** Callee = this index + 1 + d (mod the functions after this one): a call graph without cycles. */
-  calls: { d: number; via: CallVia }[];
+  /**
+   * Callee = this index + 1 + d (mod the functions after this one): a call graph without cycles;
+   * with `u`, the user function `u` of `Program.user` instead (`--objects`).
+   */
+  calls: { d: number; via: CallVia; u?: number }[];
   /** Tail call (`b`) to index + 1 + d, or null. */
   tail: number | null;
 }
@@ -53,6 +56,21 @@ export interface Program {
   objectOf: number[];
   /** Per object: added lazily? */
   lazy: boolean[];
+  /** Users' own objects mixed in as callees (`--objects DIR`, user-objects.ts). */
+  user?: UserPart;
+}
+
+/** A user's exported pure function `u64 name(u64 × ints)`, defined in user object `obj`. */
+export interface UserFn {
+  name: string;
+  ints: number;
+  obj: number;
+}
+/** The users' functions a program may call and how their objects are added. */
+export interface UserPart {
+  fns: UserFn[];
+  /** Per user object (its file name, e.g. `userfns.o`): added lazily? */
+  objects: { name: string; lazy: boolean }[];
 }
 
 export type Op =
@@ -221,10 +239,95 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-export const caseArb: fc.Arbitrary<FuzzCase> = fc.record({
-  program: programArb,
-  ops: fc.array(opArb, { minLength: 1, maxLength: 8 }),
-});
+/**
+ * A fault-and-retry sequence on the object of function `fn`: inject a link failure, call (fails),
+ * remove the tracker, re-add it, call again (must link). Independent operations make this exact
+ * five-step sequence on one object rare (a mutant that keeps a failure across trackers was missed
+ * by 3 of 5 seeds in 2 000 cases), so the generator draws it as one unit. It expands to ordinary
+ * operations, so printing, replaying and deletion shrinking see a flat schedule.
+ */
+const retryArb = fc.record({ kind: fc.constant('retry' as const), fn: fc.nat(MAX_FNS - 1), seed: fc.nat() });
+type RawStep = Op | { kind: 'retry'; fn: number; seed: number };
+
+const expandRetry = (p: Program, step: RawStep): Op[] => {
+  if (step.kind !== 'retry') return [step];
+  const n = Math.max(1, p.fns.length);
+  const nObj = Math.max(1, p.lazy.length);
+  // The object index normalize() will give fn's object (objects without functions are dropped).
+  const raw = Array.from({ length: n }, (_, i) => (p.objectOf[i] ?? 0) % nObj);
+  const used = [...new Set(raw)].sort((a, b) => a - b);
+  // Prefer a function in a lazy object: only lazy objects take injected failures.
+  const lazyFns = raw.map((_o, i) => i).filter((i) => p.lazy[raw[i] as number]);
+  const fn = lazyFns.length > 0 ? (lazyFns[step.fn % lazyFns.length] as number) : step.fn % n;
+  const obj = used.indexOf(raw[fn] as number);
+  return [
+    { kind: 'fail', obj },
+    { kind: 'call', fn, seed: step.seed },
+    { kind: 'remove', obj },
+    { kind: 'readd', obj },
+    { kind: 'call', fn, seed: step.seed },
+  ];
+};
+
+export const caseArb: fc.Arbitrary<FuzzCase> = fc
+  .record({
+    program: programArb,
+    ops: fc.array(
+      fc.oneof(
+        { weight: 14, arbitrary: opArb as fc.Arbitrary<RawStep> },
+        { weight: 1, arbitrary: retryArb as fc.Arbitrary<RawStep> },
+      ),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    ),
+  })
+  .map(({ program, ops }) => ({ program, ops: ops.flatMap((step) => expandRetry(program, step)) }));
+
+/**
+ * Cases that also call the users' functions `fns` (of `objects` objects): calls of generated bodies
+ * are turned into calls of user functions (direct, through a pointer, through a host callback),
+ * and each user object is added lazily or eagerly. Everything drawn is a plain value, so it shrinks.
+ */
+export function userCaseArb(fns: readonly UserFn[], objects: readonly string[]): fc.Arbitrary<FuzzCase> {
+  if (fns.length === 0) return caseArb;
+  return fc
+    .record({
+      c: caseArb,
+      // One entry per generated call site, in order: null keeps the generated callee.
+      picks: fc.array(fc.option(fc.nat(fns.length - 1), { nil: null, freq: 2 }), { maxLength: 3 * MAX_FNS }),
+      // Calls of user functions that functions without calls get (a leaf calls a user function).
+      leaf: fc.array(
+        fc.record({ u: fc.nat(fns.length - 1), via: fc.constantFrom<CallVia>('direct', 'pointer', 'host') }),
+        {
+          minLength: MAX_FNS,
+          maxLength: MAX_FNS,
+        },
+      ),
+      lazy: fc.array(fc.boolean(), { minLength: objects.length, maxLength: objects.length }),
+    })
+    .map(({ c, picks, leaf, lazy }) => {
+      let site = 0;
+      const fnsOut = c.program.fns.map((f, i) => {
+        const calls = f.calls.map((call) => {
+          const u = picks[site++];
+          return u === null || u === undefined ? call : { ...call, u };
+        });
+        const l = leaf[i];
+        if (calls.length === 0 && l) calls.push({ d: 0, via: l.via, u: l.u });
+        return { ...f, calls };
+      });
+      return {
+        program: {
+          ...c.program,
+          fns: fnsOut,
+          user: { fns: [...fns], objects: objects.map((name, o) => ({ name, lazy: lazy[o] ?? false })) },
+        },
+        ops: c.ops,
+      };
+    });
+}
 
 // ---- normalization --------------------------------------------------------------------------------
 
@@ -259,14 +362,15 @@ export function normalize(c: FuzzCase): FuzzCase {
   const sigs = c.program.fns.map((f) => normalizeSig(f.sig));
   const fns: FnDef[] = c.program.fns.map((f, i) => {
     const sig = sigs[i] as FnSig;
-    const calls =
-      i + 1 < n
-        ? f.calls.map((x) => {
-            const d = x.d % (n - i - 1);
-            const via = x.via === 'host' && !hostCallable(sigs[i + 1 + d] as FnSig) ? 'pointer' : x.via;
-            return { d, via };
-          })
-        : [];
+    const users = c.program.user?.fns.length ?? 0;
+    const calls = f.calls.flatMap((x) => {
+      // A user function takes integers in registers only: every way of calling it works.
+      if (x.u !== undefined && users > 0) return [{ d: 0, via: x.via, u: x.u % users }];
+      if (i + 1 >= n) return [];
+      const d = x.d % (n - i - 1);
+      const via = x.via === 'host' && !hostCallable(sigs[i + 1 + d] as FnSig) ? 'pointer' : x.via;
+      return [{ d, via }];
+    });
     let tail = f.tail === null || i + 1 >= n ? null : f.tail % (n - i - 1);
     if (tail !== null) {
       // A tail call passes no stack arguments and hands its own x8 on: the result kinds must agree.
@@ -275,7 +379,7 @@ export function normalize(c: FuzzCase): FuzzCase {
     }
     return { k: f.k >>> 0, sig, calls, tail };
   });
-  const program: Program = { fns, objectOf, lazy };
+  const program: Program = { fns, objectOf, lazy, ...(c.program.user ? { user: c.program.user } : {}) };
   return { program, ops: validOps(program, c.ops) };
 }
 
@@ -295,7 +399,7 @@ export function referencedFromOutside(p: Program, o: number): boolean {
   const n = p.fns.length;
   return p.fns.some((f, i) => {
     if (p.objectOf[i] === o) return false;
-    const targets = f.calls.map((x) => calleeOf(i, x.d, n));
+    const targets = f.calls.filter((x) => x.u === undefined).map((x) => calleeOf(i, x.d, n));
     if (f.tail !== null) targets.push(calleeOf(i, f.tail, n));
     return targets.some((t) => t !== undefined && p.objectOf[t] === o);
   });
@@ -403,6 +507,7 @@ export function deleteFunction(c: FuzzCase, x: number): FuzzCase {
       return remap(callee) - ni - 1;
     };
     const calls = f.calls.flatMap((call) => {
+      if (call.u !== undefined) return [call];
       const d = keep(call.d);
       return d === null ? [] : [{ d, via: call.via }];
     });
@@ -421,7 +526,7 @@ export function deleteFunction(c: FuzzCase, x: number): FuzzCase {
     }
     return [op];
   });
-  return normalize({ program: { fns, objectOf, lazy: p.lazy }, ops });
+  return normalize({ program: { fns, objectOf, lazy: p.lazy, ...(p.user ? { user: p.user } : {}) }, ops });
 }
 
 /** The case without operation `k`. */

@@ -33,8 +33,9 @@ import { openSession, type SessionOptions } from '../../orc/session/index.ts';
 import { constantWords, HOST_APPLY, objectBytes, PATCH_OFFSET } from './codegen.ts';
 import type { Mutant } from './mutants.ts';
 import { type FnDef, type FuzzCase, fnName, type Op, objName } from './program.ts';
-import { applyOp, type Expected, faultCause, hostCall, Model } from './semantics.ts';
+import { applyOp, type Expected, faultCause, hostCall, Model, NeedUserValue } from './semantics.ts';
 import { B, BLOCK_SIZE, HARNESS, harnessCode, T } from './threads.ts';
+import type { UserObjects, UserReference } from './user-objects.ts';
 
 /** Options of runLazyCase (exported as LazyCaseRunOptions). */
 export interface RunOptions {
@@ -48,6 +49,8 @@ export interface RunOptions {
   runtimeObjects?: RuntimeObject[];
   /** LLVM's ORC runtime archive instead of ours (`--orc-runtime`; docs/orc-runtime.md). */
   orcRuntime?: SessionOptions['orcRuntime'];
+  /** Users' objects (`--objects`) and their eager reference session; needed when the case calls them. */
+  user?: { objects: UserObjects; reference: UserReference };
   /** Counts operation kinds and reentry-routine instructions into this record. */
   coverage?: Coverage;
 }
@@ -185,6 +188,8 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
       onObjectLinked: ({ name }) => {
         const o = objIndex.get(name);
         if (o !== undefined) linkCount[o] = (linkCount[o] ?? 0) + 1;
+        const u = userLinks.get(name);
+        if (u !== undefined) userLinks.set(name, u + 1);
         hookRoutine();
       },
       onLazyReexportsCreated: () => hookRoutine(),
@@ -223,7 +228,22 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
     p.lazy.forEach((_l, o) => {
       add(o);
     });
-    const model = new Model(p);
+    // Users' objects: each under its own tracker, lazily or eagerly as the case says.
+    const userLinks = new Map<string, number>();
+    if (p.user) {
+      const user = options.user;
+      if (!user) throw new Error("the case calls users' functions: run it with --objects DIR");
+      for (const uo of p.user.objects) {
+        const bytes = user.objects.objects.find((x) => x.name === uo.name)?.bytes;
+        if (!bytes) throw new Error(`--objects: the case needs ${uo.name}, which the directory lacks`);
+        userLinks.set(uo.name, 0);
+        const rt = session.main.createResourceTracker();
+        if (uo.lazy) session.lazyLayer.add(rt, bytes, uo.name);
+        else session.layer.add(rt, bytes, uo.name);
+      }
+    }
+    const nameOf = (i: number): string => (i >= 0 ? fnName(i) : (p.user?.fns[-1 - i]?.name ?? `?user${i}`));
+    const model = new Model(p, options.user?.reference.values.get);
     const budget = options.maxInstructions ?? 200_000;
     const sp = STACK.base + STACK.size - 256;
 
@@ -257,13 +277,34 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
             `before ${where}: ${objName(o)} (lazy) ${n > 0 ? 'linked before its first call' : 'not linked after its first call'}`,
           );
       });
+      p.user?.objects.forEach((uo, k) => {
+        const n = userLinks.get(uo.name) ?? 0;
+        if (n > 1) problems.push(`before ${where}: user object ${uo.name} linked ${n} times`);
+        if (uo.lazy && n > 0 !== model.userLinked[k])
+          problems.push(
+            `before ${where}: user object ${uo.name} (lazy) ${n > 0 ? 'linked before its first call' : 'not linked after its first call'}`,
+          );
+      });
       if (problems.length > 0) break;
       reentries.length = 0;
       stderrText = '';
       const patchable =
         op.kind === 'patch' && !(p.lazy[p.objectOf[op.fn] as number] && !model.linked[p.objectOf[op.fn] as number]);
       const pre = op.kind === 'concurrent' && op.to !== null ? model.clone() : undefined;
-      const exp = applyOp(model, p, op);
+      // The model is synchronous: a user function's value it lacks is fetched from the reference
+      // session, then the operation is applied again from the state before it.
+      const before = p.user ? model.clone() : undefined;
+      let exp: Expected;
+      for (;;) {
+        try {
+          exp = applyOp(model, p, op);
+          break;
+        } catch (e) {
+          if (!(e instanceof NeedUserValue) || !before || !options.user) throw e;
+          await options.user.reference.value(e.callee, e.ints);
+          model.assign(before);
+        }
+      }
       try {
         if (op.kind === 'call') {
           context = '';
@@ -312,7 +353,7 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
         break;
       }
       if (op.kind === 'fail') continue;
-      const want = model.reentered.map(fnName).sort();
+      const want = model.reentered.map(nameOf).sort();
       const got = [...reentries].sort();
       if (op.kind === 'concurrent') {
         // Several threads may each reach a trampoline before the first resolution redirects it.
@@ -496,7 +537,7 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
         };
         const a = settle(true);
         const b = settle(false);
-        model.assign(a.reentered.map(fnName).sort().join(', ') === seen ? a : b);
+        model.assign(a.reentered.map(nameOf).sort().join(', ') === seen ? a : b);
       }
       if (op.to !== null) {
         // The alias must end at the redirect's body, whatever first-call resolution raced it.

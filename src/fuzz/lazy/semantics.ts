@@ -5,7 +5,28 @@
  * redirects/removals applied at the same points. It also predicts the lazy machinery's visible
  * effects: which lazy objects are linked before each operation and which reexports reenter the JIT.
  */
-import { calleeOf, type FnDef, type FnSig, type FuzzCase, type Op, type Program } from './program.ts';
+import { calleeOf, type FnDef, type FnSig, type FuzzCase, type Op, type Program, type UserFn } from './program.ts';
+
+/** The reference has no value yet for a user function's arguments: ask the reference session, retry. */
+export class NeedUserValue extends Error {
+  constructor(
+    readonly callee: string,
+    readonly ints: bigint[],
+  ) {
+    super(`no reference value of ${callee}(${ints.map((v) => `0x${v.toString(16)}`).join(', ')}) yet`);
+  }
+}
+
+/** Memoized values of users' pure functions, keyed by `name(args…)`. */
+export class UserValues {
+  readonly memo = new Map<string, bigint>();
+  static key = (name: string, ints: readonly bigint[]): string => `${name}(${ints.join(',')})`;
+  get = (name: string, ints: bigint[]): bigint => {
+    const v = this.memo.get(UserValues.key(name, ints));
+    if (v === undefined) throw new NeedUserValue(name, ints);
+    return v;
+  };
+}
 
 const M = (1n << 64n) - 1n;
 export const ROT = 7;
@@ -97,10 +118,21 @@ export class Model {
   poisoned: boolean[];
   /** Per body: its constant after code patches (undefined: the generated one). */
   kOver: (number | undefined)[];
-  /** Reexports that reentered during the current operation. */
+  /** Reexports that reentered during the current operation (user function u: -1 - u). */
   reentered: number[] = [];
+  /** Per user function (`--objects`): stub pointer still at its trampoline? */
+  userAtTrampoline: boolean[];
+  /** Per user object: linked? */
+  userLinked: boolean[];
 
-  constructor(readonly p: Program) {
+  constructor(
+    readonly p: Program,
+    readonly userValue: (name: string, ints: bigint[]) => bigint = (name, ints) => {
+      throw new NeedUserValue(name, ints);
+    },
+  ) {
+    this.userAtTrampoline = (p.user?.fns ?? []).map(() => true);
+    this.userLinked = (p.user?.objects ?? []).map(() => false);
     this.n = p.fns.length;
     this.binding = p.fns.map((_f, i) => i);
     this.atTrampoline = p.fns.map(() => true);
@@ -112,7 +144,9 @@ export class Model {
   }
 
   clone(): Model {
-    const m = new Model(this.p);
+    const m = new Model(this.p, this.userValue);
+    m.userAtTrampoline = [...this.userAtTrampoline];
+    m.userLinked = [...this.userLinked];
     m.binding = [...this.binding];
     m.atTrampoline = [...this.atTrampoline];
     m.present = [...this.present];
@@ -126,6 +160,8 @@ export class Model {
 
   /** Takes over another model's state (the reference settled on an observed interleaving). */
   assign(o: Model): void {
+    this.userAtTrampoline = [...o.userAtTrampoline];
+    this.userLinked = [...o.userLinked];
     this.binding = [...o.binding];
     this.atTrampoline = [...o.atTrampoline];
     this.present = [...o.present];
@@ -202,6 +238,14 @@ export class Model {
     for (const x of args.stack) acc = ror(acc ^ x, ROT);
     const d8 = acc;
     f.calls.forEach((call, site) => {
+      const user = call.u === undefined ? undefined : this.p.user?.fns[call.u];
+      if (user && call.u !== undefined) {
+        const a = siteArgs(acc, { k: 0, sig: { ints: user.ints, fps: [], stack: 0 }, calls: [], tail: null }, site);
+        const r = this.callUser(call.u, a.ints);
+        acc = ror(acc ^ r, ROT);
+        acc = (acc + d8) & M;
+        return;
+      }
       const c = calleeOf(b, call.d, this.n) as number;
       const r = this.callName(c, o, siteArgs(acc, this.p.fns[c] as FnDef, site), depth + 1);
       acc = ror(acc ^ r, ROT);
@@ -213,6 +257,22 @@ export class Model {
       return this.tailName(c, o, siteArgs(acc, this.p.fns[c] as FnDef, f.calls.length), depth + 1);
     }
     return acc;
+  }
+
+  /**
+   * A call of user function `u` (always from another object): a lazy user object reenters on the
+   * first call through its stub. Its value comes from `userValue` (the eager reference session's
+   * answers), which throws NeedUserValue for arguments not asked yet.
+   */
+  private callUser(u: number, ints: bigint[]): bigint {
+    const uf = this.p.user?.fns[u] as UserFn;
+    const lazy = this.p.user?.objects[uf.obj]?.lazy ?? false;
+    if (lazy && this.userAtTrampoline[u]) {
+      this.reentered.push(-1 - u);
+      this.userAtTrampoline[u] = false;
+    }
+    this.userLinked[uf.obj] = true;
+    return this.userValue(uf.name, ints);
   }
 
   private tailName(c: number, fromObj: number, args: Args, depth: number): bigint {

@@ -28,8 +28,9 @@ import {
 } from '../campaign.ts';
 import { shrinkCase } from './campaign.ts';
 import { findMutant } from './mutants.ts';
-import { caseArb, caseSize, type FuzzCase, normalize } from './program.ts';
+import { caseArb, caseSize, type FuzzCase, normalize, userCaseArb } from './program.ts';
 import { type Coverage, emptyCoverage, type RunOptions, runCase } from './runner.ts';
+import type { UserObjects } from './user-objects.ts';
 
 export const TOOL = 'fuzz-lazy';
 /** Cases per slice: small enough that 2–8 threads stay busy on a few hundred cases. */
@@ -42,6 +43,8 @@ export interface LazyCampaignParams {
   mutant: string | null;
   /** Runtime archive/objects path (`--orc-runtime`), or null for runtime-aarch64's. */
   orcRuntime: string | null;
+  /** Users' objects directory (`--objects`), or null. */
+  objects?: string | null;
   keepFailures: number;
 }
 
@@ -50,8 +53,14 @@ export const caseSeed = (seed: number, index: number): number =>
   (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) >>> 0;
 
 /** Case `index` of the campaign (normalized). */
-export function campaignCase(seed: number, index: number): FuzzCase {
-  return normalize(fc.sample(caseArb, { seed: caseSeed(seed, index), numRuns: 1 })[0] as FuzzCase);
+export function campaignCase(seed: number, index: number, user?: UserObjects): FuzzCase {
+  const arb = user
+    ? userCaseArb(
+        user.fns,
+        user.objects.map((o) => o.name),
+      )
+    : caseArb;
+  return normalize(fc.sample(arb, { seed: caseSeed(seed, index), numRuns: 1 })[0] as FuzzCase);
 }
 
 export interface CaseLine {
@@ -80,6 +89,11 @@ async function runOptionsOf(p: LazyCampaignParams): Promise<RunOptions> {
     const { runtimeSessionOptions } = await import('./objects.ts');
     Object.assign(opts, runtimeSessionOptions(p.orcRuntime));
   }
+  if (p.objects) {
+    const { loadUserObjects, UserReference } = await import('./user-objects.ts');
+    const objects = loadUserObjects(p.objects);
+    opts.user = { objects, reference: new UserReference(objects, p.engine) };
+  }
   return opts;
 }
 
@@ -97,7 +111,7 @@ export async function openSliceRunner(params: LazyCampaignParams): Promise<Slice
       const quota = sliceQuota(params.cases, slices, slice);
       for (let k = 0; k < quota; k++) {
         const index = sliceCaseIndex(slices, slice, k);
-        const c = campaignCase(params.seed, index);
+        const c = campaignCase(params.seed, index, opts.user?.objects);
         const ops: Record<string, number> = {};
         for (const op of c.ops) ops[op.kind] = (ops[op.kind] ?? 0) + 1;
         const t0 = performance.now();
@@ -144,7 +158,7 @@ export async function openSliceRunner(params: LazyCampaignParams): Promise<Slice
         lines,
       };
     },
-    close: () => {},
+    close: () => opts.user?.reference.close(),
   };
 }
 
