@@ -56,11 +56,13 @@ describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot: Lua 5.4', () => {
   });
 });
 
+const SQLITE_LIBS = ['-lpthread', '-ldl', '-lm'];
+
 describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot: SQLite 3', () => {
   describeWithSysrootLib('libsqlite3.a', 'Debian libsqlite3.a, members lazy', () => {
     let reference: Outcome;
     beforeAll(() => {
-      reference = runQemu(staticBuild('sqlite', 'sqlite-main.o', 'libsqlite3.a', ['-lpthread', '-ldl', '-lm']), []);
+      reference = runQemu(staticBuild('sqlite', 'sqlite-main.o', 'libsqlite3.a', SQLITE_LIBS), []);
     });
 
     it('the static build prints what the SQL says', () => {
@@ -74,7 +76,8 @@ describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot: SQLite 3', () => {
       expect(reference.stdout.endsWith('prepared: kiwi 60\nclose=0\n')).toBe(true);
     });
 
-    // libc.a and libm.a come with --sysroot (glibc 2.34+ has libpthread and libdl in libc).
+    // The static link's -l flags, found in the sysroot's library folders as the compiler driver
+    // finds them (glibc 2.34+ keeps libpthread.a and libdl.a as empty archives).
     for (const engine of ['ts', 'unicorn'] as const)
       it(`${engine}: stdout, stderr and status equal qemu's`, async () => {
         const r = await runSandbox([
@@ -85,6 +88,7 @@ describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot: SQLite 3', () => {
           obj('sqlite-main.o'),
           '-lazy',
           join(SYSROOT_LIBS, 'libsqlite3.a'),
+          ...SQLITE_LIBS,
         ]);
         expect(r).toEqual(reference);
       }, 120_000);
