@@ -23,6 +23,7 @@ import {
   readSysroot,
   runSysrootProgram,
   SysrootError,
+  sysrootLibraryDirs,
   sysrootProcessOf,
 } from '../orc/sysroot/index.ts';
 import { JITSymbolFlags } from '../protocol/symbols.ts';
@@ -276,7 +277,9 @@ export function parseRunInvocation(
     for (const a of spec.aliases ?? []) known.add(a);
   }
   const p = parseArgs(rewriteLibraryArgs(argv, known), table, ['lazy']);
-  const libDirs = p.options.get('L') ?? [];
+  const sysrootDir = p.options.get('sysroot')?.[0];
+  // As the compiler driver with --sysroot: -lNAME also finds the sysroot's libpthread.a, libdl.a, …
+  const libDirs = [...(p.options.get('L') ?? []), ...(sysrootDir !== undefined ? sysrootLibraryDirs(sysrootDir) : [])];
   const entry = p.options.get('entry')?.[0] ?? 'main';
   const engine = (p.options.get('engine')?.[0] ?? 'ts') as EngineKind;
   if (engine !== 'ts' && engine !== 'unicorn') throw new CliError(`--engine must be ts or unicorn`);
@@ -323,7 +326,6 @@ export function parseRunInvocation(
     }
     if (!isArchive(orcRuntime.bytes)) throw new CliError(`--orc-runtime: '${orcRuntimePath}' is not a static archive`);
   }
-  const sysrootDir = p.options.get('sysroot')?.[0];
   let sysroot: SysrootInvocation | undefined;
   if (sysrootDir !== undefined) {
     if (executor !== 'in-process') throw new CliError('--sysroot runs the program in process (--executor in-process)');

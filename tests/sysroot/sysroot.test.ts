@@ -5,44 +5,13 @@
  * aarch64-linux-gnu-gcc and run under qemu-aarch64 (stdout, stderr and status must be identical),
  * eager and with an object linked lazily, on both engines.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { runCommand } from '../../src/cli/commands/run.ts';
 import { describeWithOracles } from '../support/oracles.ts';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const obj = (n: string) => join(here, 'programs', 'obj', n);
-const SYSROOT = '/usr/aarch64-linux-gnu';
-
-interface Outcome {
-  stdout: string;
-  stderr: string;
-  status: number;
-}
-
-async function runSandbox(args: string[]): Promise<Outcome> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCommand(args, {
-    write: (s) => {
-      stdout += s;
-    },
-    writeErr: (s) => {
-      stderr += s;
-    },
-    stdin: new Uint8Array(0),
-  });
-  return { stdout, stderr, status };
-}
-
-function runQemu(exe: string, args: string[]): Outcome {
-  const r = spawnSync('qemu-aarch64', [exe, ...args], { encoding: 'utf8', input: '' });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
-}
+import { type Outcome, obj, runQemu, runSandbox, SYSROOT } from './support.ts';
 
 describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot: C on glibc', () => {
   let reference: Outcome;

@@ -66,14 +66,19 @@ export function findGccDir(dir: string): string | undefined {
   return undefined;
 }
 
-export function findSysrootFiles(dir: string, gccDir?: string): SysrootFiles {
-  if (!existsSync(dir)) throw new SysrootError(`--sysroot: '${dir}' does not exist`);
-  const libDirs = [
+/** The sysroot's library folders that exist, in the order a static link searches them. */
+export function sysrootLibraryDirs(dir: string): string[] {
+  return [
     join(dir, 'lib'),
     join(dir, 'usr', 'lib'),
     join(dir, 'lib', SYSROOT_TRIPLE),
     join(dir, 'usr', 'lib', SYSROOT_TRIPLE),
   ].filter((d) => existsSync(d));
+}
+
+export function findSysrootFiles(dir: string, gccDir?: string): SysrootFiles {
+  if (!existsSync(dir)) throw new SysrootError(`--sysroot: '${dir}' does not exist`);
+  const libDirs = sysrootLibraryDirs(dir);
   const inLib = (name: string): string | undefined => {
     for (const d of libDirs) if (existsSync(join(d, name))) return join(d, name);
     return undefined;

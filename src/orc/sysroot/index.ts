@@ -18,6 +18,7 @@ export {
   type SysrootBytes,
   SysrootError,
   type SysrootFiles,
+  sysrootLibraryDirs,
 } from './files.ts';
 export { canonicalIfuncStubs, STARTUP_REGION, SysrootLinkError, SysrootProcess } from './process.ts';
 
