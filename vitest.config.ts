@@ -41,6 +41,10 @@ export const SLOW_TESTS = [
   'tests/programs/programs-bench.test.ts',
   'tests/gdb/jit-interface.test.ts',
   'tests/gdb/lldb.test.ts',
+  'tests/sysroot/sysroot.test.ts',
+  'tests/sysroot/libraries.test.ts',
+  'tests/fuzz-lazy/objects.test.ts',
+  'tests/gdb/threads.test.ts',
 ];
 
 const quick = process.env.ORC_TEST_QUICK === '1';
