@@ -11,18 +11,19 @@
  * (sched_getaffinity, `nproc`): 1 by default on every host, where qemu-user reports the host's.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { EngineKind } from '../../emu/engine.ts';
-import { type Mount, parseMount } from '../../emu/linux/fs.ts';
+import type { Mount } from '../../emu/linux/fs.ts';
 import { DEFAULT_CPUS, MAX_CPUS } from '../../emu/linux/kernel.ts';
 import { NodeHostFs, nodeOutput, nodeStdin } from '../../emu/linux/node-host.ts';
 import { execElf } from '../../emu/linux/process.ts';
 import { CliError, flag, intOption, type OptionTable, parseArgs } from '../args.ts';
 import { execGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
+import { DEFAULT_PROGRAM_ENV, parseMountOptions, programEnvironment } from '../run-options.ts';
 
 /** The environment a program gets by default: small and the same on every host. */
-export const DEFAULT_ENV = ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/', 'LANG=C', 'TERM=dumb'];
+/** The guest's environment unless --env/--inherit-env say otherwise (run --sysroot's too). */
+export const DEFAULT_ENV = DEFAULT_PROGRAM_ENV;
 
 function parseSize(text: string): number {
   const m = /^(\d+)([kKmMgGtT]?)(i?[bB])?$/.exec(text);
@@ -110,34 +111,11 @@ reason on stderr for faults. The guest sees only --mount directories plus /dev/n
     const file = (p.positionals[0] as { value: string }).value;
     const maxInsns = p.options.has('max-insns') ? intOption(p, 'max-insns', 0) : undefined;
     const seed = intOption(p, 'seed', 0);
-    const mounts: Mount[] = [];
-    for (const spec of p.options.get('mount') ?? []) {
-      let m: Mount;
-      try {
-        m = parseMount(spec);
-      } catch (e) {
-        throw new CliError((e as Error).message);
-      }
-      const host = resolve(m.host);
-      let isDir = false;
-      try {
-        isDir = statSync(host).isDirectory();
-      } catch {
-        throw new CliError(`--mount: '${m.host}' does not exist`);
-      }
-      if (!isDir) throw new CliError(`--mount: '${m.host}' is not a directory`);
-      mounts.push({ ...m, host });
-    }
-    const env = flag(p, 'inherit-env')
-      ? Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`)
-      : [...DEFAULT_ENV];
-    for (const kv of p.options.get('env') ?? []) {
-      if (!kv.includes('=')) throw new CliError(`--env wants K=V, got '${kv}'`);
-      const key = kv.slice(0, kv.indexOf('='));
-      const i = env.findIndex((e) => e.startsWith(`${key}=`));
-      if (i >= 0) env[i] = kv;
-      else env.push(kv);
-    }
+    const mounts = parseMountOptions(p.options.get('mount') ?? []);
+    const env = programEnvironment(
+      flag(p, 'inherit-env') ? Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`) : DEFAULT_ENV,
+      p.options.get('env') ?? [],
+    );
     const cpus = p.options.has('nproc') ? intOption(p, 'nproc', DEFAULT_CPUS) : undefined;
     if (cpus !== undefined && (cpus < 1 || cpus > MAX_CPUS))
       throw new CliError(`--nproc wants a CPU count from 1 to ${MAX_CPUS}, got ${cpus}`);
