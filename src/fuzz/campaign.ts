@@ -362,6 +362,36 @@ export function mergeResults(results: readonly { result: CampaignResult; where: 
   };
 }
 
+/**
+ * Runs a campaign's (or shard's) slices with runSlices and times them: the slice results in slice
+ * order and the run's record for CampaignResult.runs (`casesOf` counts the cases of the results).
+ */
+export async function runTimedSlices<P, R>(
+  o: RunSlicesOptions<P>,
+  shard: Shard | undefined,
+  casesOf: (parts: R[]) => number,
+): Promise<{ parts: R[]; run: CampaignRun }> {
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const parts = await runSlices<P, R>(o);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const jobs = Math.max(1, Math.min(o.jobs, o.slices.length));
+  const cases = casesOf(parts);
+  return {
+    parts,
+    run: {
+      shard: shard ? formatShard(shard) : 'all',
+      jobs,
+      slices: o.slices.length,
+      cases,
+      seconds: Math.round(seconds * 1000) / 1000,
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
+      casesPerSecondPerCore: throughput(cases, seconds, jobs),
+    },
+  };
+}
+
 /** Cases per second per core of a run that took `seconds` on `jobs` threads. */
 export function throughput(cases: number, seconds: number, jobs: number): number {
   return seconds > 0 ? Math.round((cases / seconds / Math.max(1, jobs)) * 10) / 10 : 0;

@@ -6,15 +6,13 @@ import {
   CAMPAIGN_FORMAT,
   type CampaignResult,
   type Counts,
-  formatShard,
   type IndexedFailure,
   type Json,
-  runSlices,
+  runTimedSlices,
   type Shard,
   type SliceRunner,
   shardSlices,
   siblingModule,
-  throughput,
 } from '../campaign.ts';
 import {
   campaignSlices,
@@ -89,18 +87,16 @@ export async function runIsaCampaign(run: IsaCampaignRun): Promise<{ result: Cam
   const { params } = run;
   const slices = campaignSlices(optionsOf(params));
   const mine = shardSlices(slices, run.shard);
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  const parts = await runSlices<IsaCampaignParams, FuzzReport>({
-    module: siblingModule(import.meta.url, './campaign'),
-    params,
-    slices: mine,
-    jobs: run.jobs,
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStarted);
-  const report = combineReports(params.seed, params.cls ?? undefined, parts, params.keepFailures);
-  const jobs = Math.max(1, Math.min(run.jobs, mine.length));
+  let report: FuzzReport | undefined;
+  const { run: record } = await runTimedSlices<IsaCampaignParams, FuzzReport>(
+    { module: siblingModule(import.meta.url, './campaign'), params, slices: mine, jobs: run.jobs },
+    run.shard,
+    (parts) => {
+      report = combineReports(params.seed, params.cls ?? undefined, parts, params.keepFailures);
+      return report.cases;
+    },
+  );
+  if (report === undefined) throw new Error('unreachable: runTimedSlices counts the cases');
   const result: CampaignResult = {
     format: CAMPAIGN_FORMAT,
     tool: TOOL,
@@ -108,17 +104,7 @@ export async function runIsaCampaign(run: IsaCampaignRun): Promise<{ result: Cam
     sliceSet: mine,
     totals: totalsOf(report),
     failures: report.failures.map(failureJson),
-    runs: [
-      {
-        shard: run.shard ? formatShard(run.shard) : 'all',
-        jobs,
-        slices: mine.length,
-        cases: report.cases,
-        seconds: Math.round(seconds * 1000) / 1000,
-        cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
-        casesPerSecondPerCore: throughput(report.cases, seconds, jobs),
-      },
-    ],
+    runs: [record],
   };
   return { result, report };
 }

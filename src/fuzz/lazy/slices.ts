@@ -9,14 +9,14 @@
 import fc from 'fast-check';
 import type { EngineKind } from '../../emu/engine.ts';
 import {
+  addCounts,
   CAMPAIGN_FORMAT,
   type CampaignResult,
   type Counts,
-  formatShard,
   type IndexedFailure,
   type Json,
   keepFirstFailures,
-  runSlices,
+  runTimedSlices,
   type Shard,
   type SliceRunner,
   shardSlices,
@@ -24,7 +24,6 @@ import {
   sliceCaseIndex,
   sliceCount,
   sliceQuota,
-  throughput,
 } from '../campaign.ts';
 import { shrinkCase } from './campaign.ts';
 import { findMutant } from './mutants.ts';
@@ -173,21 +172,15 @@ export async function runLazyCampaign(run: LazyCampaignRun): Promise<{ result: C
   const { params } = run;
   const slices = sliceCount(params.cases, PER_SLICE);
   const mine = shardSlices(slices, run.shard);
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  const parts = await runSlices<LazyCampaignParams, SliceResult>({
-    module: siblingModule(import.meta.url, './slices'),
-    params,
-    slices: mine,
-    jobs: run.jobs,
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStarted);
-  const { addCounts } = await import('../campaign.ts');
   let totals: Counts = {};
-  for (const p of parts) totals = addCounts(totals, p.totals);
-  const cases = typeof totals.cases === 'number' ? totals.cases : 0;
-  const jobs = Math.max(1, Math.min(run.jobs, mine.length));
+  const { parts, run: record } = await runTimedSlices<LazyCampaignParams, SliceResult>(
+    { module: siblingModule(import.meta.url, './slices'), params, slices: mine, jobs: run.jobs },
+    run.shard,
+    (ps) => {
+      for (const p of ps) totals = addCounts(totals, p.totals);
+      return typeof totals.cases === 'number' ? totals.cases : 0;
+    },
+  );
   const result: CampaignResult = {
     format: CAMPAIGN_FORMAT,
     tool: TOOL,
@@ -198,17 +191,7 @@ export async function runLazyCampaign(run: LazyCampaignRun): Promise<{ result: C
       parts.map((p) => p.failures),
       params.keepFailures,
     ),
-    runs: [
-      {
-        shard: run.shard ? formatShard(run.shard) : 'all',
-        jobs,
-        slices: mine.length,
-        cases,
-        seconds: Math.round(seconds * 1000) / 1000,
-        cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
-        casesPerSecondPerCore: throughput(cases, seconds, jobs),
-      },
-    ],
+    runs: [record],
   };
   const lines = parts.flatMap((p) => p.lines).sort((a, b) => a.index - b.index);
   return { result, lines };
