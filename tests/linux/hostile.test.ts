@@ -75,7 +75,8 @@ describeWithOracles(['qemu', 'unicorn'], 'hostile guests', () => {
       expect(out.status).toBe(137);
       expect(out.termination.signal).toBe(9);
       expect(out.stdout).toBe('');
-      // 256 MiB touched without the limit would grow the host by more than that.
-      expect(out.grown).toBeLessThan(110 << 20);
+      // 256 MiB touched without the limit would grow the host by more than that; with it, the
+      // guest's 64 MiB plus the run's garbage (67–150 MiB measured: V8 collects when it likes).
+      expect(out.grown).toBeLessThan(200 << 20);
     }, 60_000);
 });
