@@ -8,9 +8,9 @@
  * hit sees exactly five threads. The program's output and status are those of a plain run.
  */
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithOracles, oracle } from '../support/oracles.ts';
-import { ROOT, runGdb, startQemu, startSandbox } from './support.ts';
+import { ROOT, runGdb, startSandbox } from './support.ts';
 
 const ELF = join(ROOT, 'tests', 'linux-programs', 'bin', 'threads.elf');
 const STDOUT = 'counter=8000 joined=604\nconsumed total=5050\nmain tls=0\n';
@@ -35,24 +35,18 @@ function tables(out: string): { id: number; current: boolean; frame: string }[][
 
 describeWithOracles(['gdb-multiarch', 'qemu'], 'exec --gdb on a pthreads program', () => {
   const FIRST = ['break adder', 'continue', 'info threads', 'delete', 'continue'];
-  let qemuFirst: { id: number; current: boolean; frame: string }[] = [];
-  beforeAll(async () => {
-    const q = await startQemu(ELF, []);
-    const out = await runGdb(q.port, ELF, FIRST);
-    const r = await q.done;
-    expect(r.stdout).toBe(STDOUT);
-    qemuFirst = tables(out)[0] ?? [];
-    expect(out).toMatch(HIT);
-  }, 60_000);
+  // qemu 7.2's gdb stub is not a reliable reference with several threads: in repeated runs it
+  // hung, or reported "[New Thread 1.N] No threads. Remote connection closed" and ended, before
+  // the first stop in adder. The table's shape below is the one it gives when it works.
 
   for (const engine of engines) {
-    it(`info threads at the first stop in adder: as qemu-aarch64 -g (${engine})`, async () => {
+    it(`info threads at the first stop in adder (${engine})`, async () => {
       const s = await startSandbox(engine, ELF, []);
       const out = await runGdb(s.port, ELF, FIRST);
       const r = await s.done;
       const ours = tables(out)[0] ?? [];
       // Both: thread 1 is the main thread elsewhere, the current thread is a new one in adder.
-      for (const rows of [qemuFirst, ours]) {
+      for (const rows of [ours]) {
         expect(rows.length).toBeGreaterThanOrEqual(2);
         expect(rows[0]).toMatchObject({ id: 1, current: false });
         expect(rows[0]?.frame).not.toContain('in adder ()');
