@@ -13,19 +13,9 @@ if [ -x "$OUT/bin/busybox" ] && [ -x "$OUT/bin/bash" ]; then
   echo "fetch-debian: already present in $OUT"
   exit 0
 fi
-SUDO=""
-if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  $SUDO dpkg --add-architecture arm64
-  $SUDO apt-get update -qq
-fi
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+. "$HERE/../support/debian-fetch.sh"
 cd "$WORK"
-if ! apt-get download busybox-static:arm64 bash-static:arm64 >/dev/null 2>&1; then
-  $SUDO apt-get update -qq
-  apt-get download busybox-static:arm64 bash-static:arm64
-fi
+debian_download busybox-static:arm64 bash-static:arm64
 for deb in ./*.deb; do dpkg-deb -x "$deb" "$WORK/root"; done
 cp "$WORK/root/bin/busybox" "$OUT/bin/busybox"
 cp "$WORK/root/bin/bash-static" "$OUT/bin/bash"

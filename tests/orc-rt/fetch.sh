@@ -13,22 +13,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${1:-$HERE/../../test-artifacts/orc-rt}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-SUDO=""
-if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  $SUDO dpkg --add-architecture arm64
-  $SUDO apt-get update -qq
-fi
-download() {
-  if ! apt-get download "$@" >/dev/null 2>&1; then
-    $SUDO apt-get update -qq
-    apt-get download "$@"
-  fi
-}
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+. "$HERE/../support/debian-fetch.sh"
 if [ ! -f "$OUT/liborc_rt-aarch64.a" ]; then
-  (cd "$WORK" && download libclang-rt-22-dev:arm64)
+  (cd "$WORK" && debian_download libclang-rt-22-dev:arm64)
   dpkg-deb -x "$WORK"/libclang-rt-22-dev_*_arm64.deb "$WORK/rt"
   cp "$WORK"/rt/usr/lib/llvm-22/lib/clang/22/lib/linux/liborc_rt-aarch64.a "$OUT/"
   (cd "$WORK" && ls libclang-rt-22-dev_*_arm64.deb) > "$OUT/VERSIONS"
@@ -37,7 +24,7 @@ echo "fetch: $OUT/liborc_rt-aarch64.a"
 [ "$RUNTIME_ONLY" = "1" ] && exit 0
 if [ ! -x "$OUT/llvm-jitlink-executor" ]; then
   mkdir -p "$WORK/ex"
-  (cd "$WORK/ex" && download llvm-22:arm64 libllvm22:arm64 libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 \
+  (cd "$WORK/ex" && debian_download llvm-22:arm64 libllvm22:arm64 libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 \
     zlib1g:arm64 libzstd1:arm64 libz3-4:arm64 libffi8:arm64 libedit2:arm64 libtinfo6:arm64 libxml2:arm64 \
     libbsd0:arm64 libmd0:arm64 libicu72:arm64 liblzma5:arm64)
   rm -rf "$OUT/executor"

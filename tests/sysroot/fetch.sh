@@ -16,19 +16,9 @@ if [ -f "$OUT/liblua5.4.a" ] && [ -f "$OUT/libsqlite3.a" ] && [ -f "$OUT/include
   echo "fetch: already present in $OUT"
   exit 0
 fi
-SUDO=""
-if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  $SUDO dpkg --add-architecture arm64
-  $SUDO apt-get update -qq
-fi
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+. "$HERE/../support/debian-fetch.sh"
 cd "$WORK"
-if ! apt-get download liblua5.4-dev:arm64 libsqlite3-dev:arm64 >/dev/null 2>&1; then
-  $SUDO apt-get update -qq
-  apt-get download liblua5.4-dev:arm64 libsqlite3-dev:arm64
-fi
+debian_download liblua5.4-dev:arm64 libsqlite3-dev:arm64
 for deb in ./*.deb; do dpkg-deb -x "$deb" "$WORK/root"; done
 LIB="$WORK/root/usr/lib/aarch64-linux-gnu"
 cp "$LIB/liblua5.4.a" "$LIB/libsqlite3.a" "$OUT/"
