@@ -15,6 +15,22 @@ import { registerRanges } from '../../web/src/narrative.ts';
 import { type InputObject, Stepper } from '../../web/src/stepper.ts';
 import { describeWithOracles, oracle } from '../support/oracles.ts';
 
+/** The phases from the stub's pointer load to the second call's body, as the page must show them. */
+const FROM_POINTER = [
+  'pointer',
+  'trampoline',
+  'reenter',
+  'saved',
+  'dispatch',
+  'link',
+  'redirect',
+  'restored',
+  'body',
+  'call2',
+  'stub2',
+  'body2',
+];
+
 const DEMO_DIR = new URL('../../examples/lazy-demo/', import.meta.url);
 const DEMO: [string, boolean][] = [
   ['main.o', false],
@@ -54,22 +70,7 @@ describe('web stepper', () => {
       // No data in any code the walk goes through (the runtime's, the stubs, the bodies).
       expect(s.disassembly().filter((l) => l.data)).toEqual([]);
     }
-    expect(ids).toEqual([
-      'call',
-      'stub',
-      'pointer',
-      'trampoline',
-      'reenter',
-      'saved',
-      'dispatch',
-      'link',
-      'redirect',
-      'restored',
-      'body',
-      'call2',
-      'stub2',
-      'body2',
-    ]);
+    expect(ids).toEqual(['call', 'stub', ...FROM_POINTER]);
     expect(where.slice(1, 5)).toEqual(['greet', 'greet+8', '<trampoline greet>', '__orc_rt_sysv_resolve']);
     expect(where.slice(10)).toEqual(['greet$orc_fnbody', where[11], 'greet+8', 'greet$orc_fnbody']);
     expect(s.onlyPhases).toBe(true);
@@ -218,20 +219,7 @@ describe('web stepper: a first call through a function pointer', () => {
       await s.nextPhase();
       ids.push(s.phase.id);
     }
-    expect(ids).toEqual([
-      'pointer',
-      'trampoline',
-      'reenter',
-      'saved',
-      'dispatch',
-      'link',
-      'redirect',
-      'restored',
-      'body',
-      'call2',
-      'stub2',
-      'body2',
-    ]);
+    expect(ids).toEqual(FROM_POINTER);
     // No DWARF in these objects: no source line, and the page says nothing false about one.
     expect(s.source()).toBeUndefined();
     await s.resume('run');
