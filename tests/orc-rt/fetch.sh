@@ -12,7 +12,7 @@ if [ "${1:-}" = "--runtime-only" ]; then RUNTIME_ONLY=1; shift; fi
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${1:-$HERE/../../test-artifacts/orc-rt}"
 mkdir -p "$OUT"
-OUT="$(cd "$OUT" && pwd)"
+OUT="$(cd "$OUT" && pwd -P)"  # physical: the wrapper below keeps this path
 . "$HERE/../support/debian-fetch.sh"
 if [ ! -f "$OUT/liborc_rt-aarch64.a" ]; then
   (cd "$WORK" && debian_download libclang-rt-22-dev:arm64)

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/cli/commands/run.ts';
+import { runCli as runRemoteCli } from '../remote/support.ts';
 import { inCI } from '../support/oracles.ts';
 
 export const ORC_RT_DIR = fileURLToPath(new URL('../../test-artifacts/orc-rt/', import.meta.url));
@@ -31,11 +31,9 @@ export function describeWithArtifact(file: string, title: string, body: () => vo
   describe.skip(`${title} [skipped: ${why}]`, body);
 }
 
-export interface Outcome {
-  stdout: string;
-  stderr: string;
-  status: number;
-}
+import type { Outcome } from '../remote/support.ts';
+
+export type { Outcome };
 
 /** The inputs of a lazy program: main.o eager, every other object `-lazy` (absolute paths). */
 export function lazyInputs(dir: string): string[] {
@@ -45,25 +43,9 @@ export function lazyInputs(dir: string): string[] {
   return [join(dir, 'main.o'), ...others.flatMap((o) => ['-lazy', join(dir, o)])];
 }
 
-/** `orc-sandbox run …` through the CLI's code path (a thrown error: status 1, message on stderr). */
-export async function runCli(args: string[]): Promise<Outcome> {
-  let stdout = '';
-  let stderr = '';
-  let status: number;
-  try {
-    status = await runCommand(args, {
-      write: (s) => {
-        stdout += s;
-      },
-      writeErr: (s) => {
-        stderr += s;
-      },
-      stdin: new Uint8Array(0),
-      displayName: (f) => (f.startsWith(SCENARIO_DIR) ? f.slice(SCENARIO_DIR.length) : f),
-    });
-  } catch (e) {
-    stderr += `orc-sandbox run: ${(e as Error).name}: ${(e as Error).message}\n`;
-    status = 1;
-  }
-  return { stdout, stderr, status };
+/** `orc-sandbox run …` through the CLI's code path, with scenario paths shown relative. */
+export function runCli(args: string[]): Promise<Outcome> {
+  return runRemoteCli(args, {
+    displayName: (f) => (f.startsWith(SCENARIO_DIR) ? f.slice(SCENARIO_DIR.length) : f),
+  });
 }
