@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { cliMarkdown, commandHelp, optionSpelling } from '../../src/cli/help.ts';
-import { COMMAND_NAMES, loadCommands, main } from '../../src/cli/main.ts';
+import { COMMAND_NAMES, loadCommands } from '../../src/cli/main.ts';
+import { mainCapturingStdout } from '../support/stdout.ts';
 
 const commands = await loadCommands();
 
@@ -61,18 +62,9 @@ it.each(commands)('$name --help describes every option and gives examples', asyn
     expect(known.has(token), `${name} usage names ${token}`).toBe(true);
   }
   // What the command line prints is that text.
-  let out = '';
-  const write = process.stdout.write;
-  process.stdout.write = ((s: string) => {
-    out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    expect(await main([name, '--help'])).toBe(0);
-  } finally {
-    process.stdout.write = write;
-  }
-  expect(out).toBe(text);
+  const printed = await mainCapturingStdout([name, '--help']);
+  expect(printed.status).toBe(0);
+  expect(printed.out).toBe(text);
 });
 
 it('the options the issue found undescribed now have descriptions', () => {

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { COMMAND_NAMES, describeCommands, main, packageVersion } from '../../src/cli/main.ts';
+import { COMMAND_NAMES, describeCommands, packageVersion } from '../../src/cli/main.ts';
+import { mainCapturingStdout } from '../support/stdout.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const cli = (...args: string[]) =>
@@ -34,29 +35,12 @@ it('--version prints the package version', () => {
 });
 
 it("a command's --help prints its summary, usage and options; after -- it belongs to the program", async () => {
-  let out = '';
-  const write = process.stdout.write;
-  process.stdout.write = ((s: string) => {
-    out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    expect(await main(['disasm', '--help'])).toBe(0);
-  } finally {
-    process.stdout.write = write;
-  }
-  expect(out).toMatch(
+  const help = await mainCapturingStdout(['disasm', '--help']);
+  expect(help.status).toBe(0);
+  expect(help.out).toMatch(
     /^orc-sandbox disasm: disassemble .*\n\nusage: orc-sandbox disasm .*\n[\s\S]*\noptions:\n {2}--address A /,
   );
-  out = '';
-  process.stdout.write = ((s: string) => {
-    out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    expect(await main(['disasm', 'd503201f', '--', '--help'])).toBe(0);
-  } finally {
-    process.stdout.write = write;
-  }
-  expect(out).toBe('       0: nop\n');
+  const word = await mainCapturingStdout(['disasm', 'd503201f', '--', '--help']);
+  expect(word.status).toBe(0);
+  expect(word.out).toBe('       0: nop\n');
 });
