@@ -8,12 +8,47 @@ import { type Engine, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../src/emu/errors.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { parseExecutable } from '../../src/emu/linux/elf.ts';
+import { E as ERRNO } from '../../src/emu/linux/errno.ts';
 import { execElfCaptured, LinuxProcess, MMAP_TOP } from '../../src/emu/linux/process.ts';
 import { SeededRandom } from '../../src/emu/linux/random.ts';
-import { ERRNO, SYS } from '../../src/emu/linux/syscalls.ts';
+import { syscallName } from '../../src/emu/linux/sysnames.ts';
 import { asmProgram } from '../programs/corpus.ts';
 
+/** AArch64 (asm-generic) system call numbers the tests use. */
+const SYS = {
+  ioctl: 29,
+  pipe2: 59,
+  read: 63,
+  write: 64,
+  writev: 66,
+  fstat: 80,
+  exit: 93,
+  exit_group: 94,
+  set_tid_address: 96,
+  set_robust_list: 99,
+  nanosleep: 101,
+  clock_gettime: 113,
+  kill: 129,
+  rt_sigaction: 134,
+  rt_sigprocmask: 135,
+  uname: 160,
+  getpid: 172,
+  getuid: 174,
+  gettid: 178,
+  brk: 214,
+  munmap: 215,
+  clone: 220,
+  execve: 221,
+  mmap: 222,
+  mprotect: 226,
+  getrandom: 278,
+} as const;
+
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+it('the numbers above are those of the trace table', () => {
+  for (const [name, nr] of Object.entries(SYS)) expect(syscallName(nr)).toBe(name);
+});
 const s64 = (v: bigint) => BigInt.asIntN(64, v);
 
 async function setUp(name: string, options: ConstructorParameters<typeof LinuxProcess>[2] = {}) {

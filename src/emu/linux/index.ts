@@ -25,4 +25,3 @@ export {
   type ProcessTermination,
 } from './process.ts';
 export { SIG, signalName } from './signals.ts';
-export { ERRNO, LinuxKernel, SYS, UNAME } from './syscalls.ts';

@@ -399,16 +399,23 @@ export class LinuxSystem {
     guestPath: string,
     space?: AddressSpace,
   ): Proc {
+    const p = this.createInit(engine, space ?? new AddressSpace(engine, USER_ADDRESS_LIMIT), guestPath, exe.bytes);
+    this.hookEngine(p);
+    this.loadImage(p, exe, argv, env, argv[0] ?? guestPath);
+    return p;
+  }
+
+  /** The first process on `engine`, with the standard streams and one task; nothing loaded. */
+  private createInit(engine: Engine, space: AddressSpace, guestPath: string, exeBytes: Uint8Array): Proc {
     const id = this.identity;
-    const sp = space ?? new AddressSpace(engine, USER_ADDRESS_LIMIT);
     const p = new Proc(
       id.pid,
       id.ppid,
       id.pid,
       id.pid,
       engine,
-      sp,
-      { path: guestPath, bytes: exe.bytes },
+      space,
+      { path: guestPath, bytes: exeBytes },
       this.options.cwd ?? '/',
     );
     this.init = p;
@@ -424,9 +431,79 @@ export class LinuxSystem {
     p.tasks.push(t);
     this.tasks.push(t);
     p.live = t;
-    this.hookEngine(p);
-    this.loadImage(p, exe, argv, env, argv[0] ?? guestPath);
     return p;
+  }
+
+  // ---- embedded: the engine driven by another run loop (`run` without --sysroot) ---------------
+
+  /** Set by adopt(): the engine's run loop is not this kernel's (see embeddedSyscall). */
+  private embedded = false;
+  /** The engine's instruction count when adopt() took it (the virtual clock starts there). */
+  private embeddedBase = 0;
+
+  /**
+   * Makes `engine` the first process without loading an image or taking over its run loop:
+   * `orc-sandbox run` without --sysroot drives the engine with the executor's loop (host libc
+   * functions, its pthreads, lazy reentry, the debugger) and hands each `svc` to
+   * embeddedSyscall() from an interrupt hook. The program break starts at `brk`; mmap searches
+   * top-down from `mmapTop`.
+   */
+  adopt(engine: Engine, space: AddressSpace, o: { guestPath: string; brk: number; mmapTop: number }): Proc {
+    const p = this.createInit(engine, space, o.guestPath, new Uint8Array(0));
+    p.brkStart = o.brk;
+    p.brkCur = o.brk;
+    p.mmapTop = o.mmapTop;
+    p.name = (o.guestPath.split('/').pop() ?? '').slice(0, 15);
+    this.embedded = true;
+    const n = engine.instructionCount();
+    this.embeddedBase = Number.isFinite(n) ? n : 0;
+    return p;
+  }
+
+  /**
+   * Runs the system call of the adopted process's task, called from an interrupt hook right after
+   * its `svc` (registers live on the engine), then delivers its pending signals (a handler's frame
+   * is set up on the engine). Answers the termination when the process ended (exit, exit_group, a
+   * fatal signal), else undefined and the engine goes on at its pc.
+   *
+   * Only this task exists: clone (threads, fork) and execve are not implemented here (ENOSYS),
+   * since no loop of this kernel would run another task. A call that blocks waits on the virtual
+   * clock (nanosleep, futex and poll timeouts); one that nothing could ever wake (an empty pipe
+   * whose only writer is the task itself) is a GuestDeadlock.
+   *
+   * Clock: the instructions the engine executed since adopt(), and at least 1 ns more at every
+   * call (on the unicorn engine the count seen inside a hook lags by the current start()).
+   */
+  embeddedSyscall(): Termination | undefined {
+    const p = this.init;
+    const t = p.tasks[0] as Task;
+    const e = p.engine;
+    if (!this.embedded) throw new EmuError('embeddedSyscall: the process was not adopted');
+    if (this.result) return this.result;
+    const n = e.instructionCount() - this.embeddedBase;
+    const now = Number.isFinite(n) ? n : 0;
+    this.clock = now > this.clock ? now : this.clock + 1;
+    this.instructions = Math.max(this.instructions, now);
+    this.current = t;
+    this.syscall(t);
+    for (let guard = 0; !this.result && t.state !== 'dead'; guard++) {
+      if (t.state === 'block') {
+        if (guard > 1_000_000 || !this.wakeDeadlines(true))
+          throw new GuestDeadlock([{ pid: p.pid, tid: t.tid, waitsFor: t.block?.why ?? t.state }]);
+        continue;
+      }
+      if (t.complete !== undefined) {
+        this.makeLive(t);
+        break;
+      }
+      if (!t.retrying) break;
+      // Woken to run its call again: pc is back on the svc.
+      e.setPc(e.getPc() + 4);
+      this.syscall(t);
+    }
+    if (!this.result && t.state === 'run') this.deliverSignals(t);
+    if (this.result) this.finishAll();
+    return this.result;
   }
 
   /**
@@ -1304,11 +1381,11 @@ export class LinuxSystem {
       case 100:
         return this.writeU64(p, a1, t.robustList) && this.writeU64(p, a2, 24n) ? 0 : -E.EFAULT;
       case 220:
-        return this.sysClone(t, a0, a1, a2, a3, a4);
+        return this.embedded ? undefined : this.sysClone(t, a0, a1, a2, a3, a4);
       case 435:
         return -E.ENOSYS; // clone3: glibc falls back to clone
       case 221:
-        return this.sysExecve(t, a0, a1, a2);
+        return this.embedded ? undefined : this.sysExecve(t, a0, a1, a2);
       case 260:
         return this.sysWait4(t, int32(a0), a1, int32(a2), a3);
       case 129:

@@ -57,3 +57,17 @@ export class ProgramExit extends Error {
     super(reason === 'abort' ? 'program aborted (status 134)' : `program exited with status ${status}`);
   }
 }
+
+/**
+ * The program was killed by a signal the Linux layer delivered (kill/tgkill to itself, abort()
+ * through tgkill, SIGPIPE): status 128 + signal, as a shell reports it.
+ */
+export class ProgramKilled extends Error {
+  override name = 'ProgramKilled';
+  constructor(
+    readonly signal: number,
+    readonly reason: string,
+  ) {
+    super(`program killed by signal ${signal}: ${reason}`);
+  }
+}

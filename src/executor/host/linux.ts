@@ -1,41 +1,47 @@
 /**
- * Linux system calls and fatal signals for programs linked by `orc-sandbox run`.
+ * Linux system calls and fatal signals for programs linked by `orc-sandbox run` without --sysroot.
  *
  * Objects that issue raw `svc #0` calls (the corpus runtime's write, read, exit_group, brk, mmap…)
- * get the Linux syscall layer of `src/emu/linux` on the session's engine:
+ * get the kernel of `exec`, LinuxSystem (src/emu/linux/kernel.ts), adopting the session's engine
+ * (`adopt`): the same system calls, errno values, fd table (pipes, dup, fcntl, /dev/null…),
+ * identities, virtual clock, signals (kill/tgkill to itself, handlers with real frames, SIGPIPE)
+ * and exit statuses. What differs is the run loop: the executor's (host libc functions, its
+ * pthreads, lazy reentry, the debugger) drives the engine, so the kernel has one task and
+ * clone/execve are ENOSYS here (`run --sysroot` is a whole LinuxSystem process, linux-process.ts).
  *
  * * The kernel's address space knows every mapping of the engine (JIT segments, the stack, the host
  *   heap and gates), so a write(1, buf, n) from any of them works, and it owns two areas nobody
- *   else maps: the program break from `brk` (grows up) and a top-down mmap area
- *   [mmapBottom, mmapTop). The defaults lie far above the JIT slab (0x1000_0000 up), the host heap
+ *   else maps: the program break from `brk` (grows up) and the top-down mmap area below
+ *   `mmapTop`. The defaults lie far above the JIT slab (0x1000_0000 up), the host heap
  *   (0x4000_0000) and the run stack (below 0x7ff0_0000).
  * * exit / exit_group end the run at once with that status (ProgramExit 'exit'; host atexit handlers
- *   do not run, as under Linux). read(0) reads the given stdin (bytes, or a reader called when the
- *   program first asks; the CLI passes this process's stdin).
+ *   do not run, as under Linux); a fatal signal ends it with 128 + signal (ProgramKilled). read(0)
+ *   reads the host's stdin cursor, shared with the host libc's read/fgets/getchar.
  * * The layer is an `intr` hook (the ts engine keeps its translation tier with it); with a sandbox
  *   it is installed only once a linked graph contains an `svc` instruction (the controller's
- *   svc detector, src/orc/session/svc-detector.ts, asks the executor for it).
- *   Syscalls run inside the hook (not deferred as in `exec`): on the unicorn engine the instruction
- *   count seen there lags by the instructions of the current start(), so the virtual clock is
- *   max(instruction count, previous reading + 1 ns) — exact on ts, always advancing on both.
+ *   svc detector, src/orc/session/svc-detector.ts, asks the executor for it). Calls run inside
+ *   the hook (LinuxSystem.embeddedSyscall).
  *
  * Fatal faults and traps: `programFault` turns the engine's typed errors into the status a shell
- * reports (128 + signal: SIGSEGV 139, SIGTRAP 133, SIGILL 132, SIGBUS 135) with the precise reason
- * on stderr, as `orc-sandbox exec` does.
+ * reports (128 + signal: SIGSEGV 139, SIGTRAP 133, SIGILL 132, SIGBUS 135, SIGKILL 137 past the
+ * memory limit) with the precise reason on stderr, as `orc-sandbox exec` does.
  */
 import { type Engine, INTNO_BRK, INTNO_HVC, INTNO_SVC, type MemRegion } from '../../emu/engine.ts';
 import {
   AlignmentFault,
+  EmuError,
   MemoryFault,
+  OutOfMemory,
   UndefinedInstruction,
   UnhandledException,
   UnimplementedInstruction,
 } from '../../emu/errors.ts';
 import { USER_ADDRESS_LIMIT } from '../../emu/linux/elf.ts';
-import { SeededRandom } from '../../emu/linux/random.ts';
-import { ERRNO, LinuxKernel, SIGBUS, SIGILL, SIGNAL_NAMES, SIGSEGV, SIGTRAP, SYS } from '../../emu/linux/syscalls.ts';
+import type { HostInput } from '../../emu/linux/host.ts';
+import { LinuxSystem } from '../../emu/linux/kernel.ts';
+import { SIG, signalName } from '../../emu/linux/signals.ts';
 import { AddressSpace } from '../../emu/linux/vm.ts';
-import { ProgramExit } from './errors.ts';
+import { ProgramExit, ProgramKilled } from './errors.ts';
 import type { ProcessHost } from './process.ts';
 import type { ProgramResult } from './runner.ts';
 
@@ -54,6 +60,8 @@ export interface LinuxSyscallOptions {
   /** One line per syscall. */
   trace?: ((line: string) => void) | undefined;
   layout?: Partial<typeof RUN_LINUX_LAYOUT>;
+  /** The program's path in the guest (/proc/self/exe's target; default /a.out). */
+  guestPath?: string;
 }
 
 /** An address space that also sees what others mapped on the engine (JIT memory, stack, host heap). */
@@ -95,39 +103,36 @@ export class SharedAddressSpace extends AddressSpace {
   }
 }
 
-/** The kernel with a virtual clock that advances on every reading (see the file comment). */
-class RunKernel extends LinuxKernel {
-  private lastNs = -1n;
-  override virtualNanoseconds(): bigint {
-    const now = super.virtualNanoseconds();
-    this.lastNs = now > this.lastNs ? now : this.lastNs + 1n;
-    return this.lastNs;
-  }
-}
-
-/** The Linux layer of one session. */
+/** The Linux layer of one session: the kernel of `exec` (LinuxSystem) adopting the session's engine. */
 export class RunSyscalls {
-  readonly kernel: LinuxKernel;
+  readonly kernel: LinuxSystem;
   readonly space: SharedAddressSpace;
   installed = false;
-  private stdinBytes: Uint8Array | undefined;
-  private stdinPos = 0;
 
   constructor(
     readonly host: ProcessHost,
-    private readonly options: LinuxSyscallOptions = {},
+    options: LinuxSyscallOptions = {},
   ) {
     const layout = { ...RUN_LINUX_LAYOUT, ...options.layout };
+    const stdin = options.stdin;
+    if (stdin !== undefined && host.stdin === undefined) host.stdin = stdin;
     this.space = new SharedAddressSpace(host.engine, USER_ADDRESS_LIMIT);
-    this.kernel = new RunKernel(host.engine, this.space, {
+    this.kernel = new LinuxSystem({
+      newEngine: () => {
+        throw new EmuError('run without --sysroot has one process: no engine for another');
+      },
+      // The host's stdin cursor: read(0) and the host libc's fgets/getchar/read share one stream.
+      stdin: hostStdin(host),
       // Through the host's sinks, so printf (host) and write(1) (syscall) share one ordered stream.
-      stdout: (b) => host.stdout(b),
-      stderr: (b) => host.stderr(b),
-      trace: options.trace,
-      random: new SeededRandom(options.seed ?? 0),
+      stdout: { write: (b) => host.stdout(b) },
+      stderr: { write: (b) => host.stderr(b) },
+      seed: options.seed ?? 0,
+      ...(options.trace ? { trace: options.trace } : {}),
+    });
+    this.kernel.adopt(host.engine, this.space, {
+      guestPath: options.guestPath ?? '/a.out',
       brk: layout.brk,
       mmapTop: layout.mmapTop,
-      mmapBottom: layout.mmapBottom,
     });
   }
 
@@ -146,32 +151,26 @@ export class RunSyscalls {
       const pc = e.getPc();
       throw new UnhandledException(intno, intno === INTNO_HVC ? pc - 4 : pc);
     }
-    const nr = Number(e.getX(8) & 0xffffffffn);
-    if (nr === SYS.exit || nr === SYS.exit_group) {
-      this.options.trace?.(`syscall ${nr === SYS.exit ? 'exit' : 'exit_group'}(0x${e.getX(0).toString(16)}) = ?`);
-      throw new ProgramExit(Number(e.getX(0) & 0xffn), 'exit');
-    }
     this.space.refresh();
-    if (nr === SYS.read && Number(BigInt.asIntN(32, e.getX(0))) === 0) {
-      e.setX(0, BigInt.asUintN(64, BigInt(this.readStdin(e.getX(1), e.getX(2)))));
-      return;
-    }
-    this.kernel.syscall();
-    const t = this.kernel.termination;
-    if (t?.kind === 'error') throw t.error;
+    const t = this.kernel.embeddedSyscall();
+    this.space.refresh();
+    if (t === undefined) return;
+    if (t.kind === 'exit') throw new ProgramExit(t.status, 'exit');
+    throw new ProgramKilled(t.signal, t.reason);
   }
+}
 
-  private readStdin(buf: bigint, count: bigint): number {
-    if (this.stdinBytes === undefined) {
-      const s = this.options.stdin;
-      this.stdinBytes = s === undefined ? new Uint8Array(0) : typeof s === 'function' ? s() : s;
-    }
-    const n = Math.min(Number(count > 0x7ffff000n ? 0x7ffff000n : count), this.stdinBytes.length - this.stdinPos);
-    if (n <= 0) return 0;
-    if (!this.kernel.writeUser(buf, this.stdinBytes.subarray(this.stdinPos, this.stdinPos + n))) return -ERRNO.EFAULT;
-    this.stdinPos += n;
-    return n;
-  }
+/** The host's stdin (ProcessHost.readStdin) as the kernel's input: all there, never 'again'. */
+function hostStdin(host: ProcessHost): HostInput {
+  return {
+    read: (max) => {
+      if (max <= 0) return new Uint8Array(0);
+      const b = host.readStdin(max);
+      return b.length === 0 ? null : b;
+    },
+    status: () => (host.stdinLeft() > 0 ? 'data' : 'eof'),
+    readable: () => Promise.resolve(),
+  };
 }
 
 const SVC_MASK = 0xffe0001f;
@@ -186,21 +185,24 @@ export function containsSvc(code: Uint8Array): boolean {
 
 /** A fatal fault/trap as the signal a Linux process would get; undefined for other errors. */
 export function signalOf(e: unknown, engine: Engine): { signal: number; reason: string } | undefined {
+  if (e instanceof ProgramKilled) return { signal: e.signal, reason: e.reason };
+  // A touch past the engine's memory limit: SIGKILL, as `exec` reports it (Linux's OOM killer).
+  if (e instanceof OutOfMemory) return { signal: SIG.SIGKILL, reason: e.message };
   if (e instanceof MemoryFault) {
     const pc = e.pc ?? engine.getPc();
     return {
-      signal: SIGSEGV,
+      signal: SIG.SIGSEGV,
       reason: `${e.kind} ${e.access} fault at 0x${e.address64.toString(16)} (size ${e.size}) by instruction at 0x${pc.toString(16)}`,
     };
   }
-  if (e instanceof AlignmentFault) return { signal: SIGBUS, reason: e.message };
-  if (e instanceof UndefinedInstruction) return { signal: SIGILL, reason: e.message };
+  if (e instanceof AlignmentFault) return { signal: SIG.SIGBUS, reason: e.message };
+  if (e instanceof UndefinedInstruction) return { signal: SIG.SIGILL, reason: e.message };
   if (e instanceof UnimplementedInstruction)
-    return { signal: SIGILL, reason: `${e.message} (not implemented by the ${engine.kind} engine)` };
+    return { signal: SIG.SIGILL, reason: `${e.message} (not implemented by the ${engine.kind} engine)` };
   if (e instanceof UnhandledException) {
     if (e.intno === INTNO_BRK)
-      return { signal: SIGTRAP, reason: `breakpoint instruction (brk) at 0x${e.address.toString(16)}` };
-    return { signal: SIGILL, reason: e.message };
+      return { signal: SIG.SIGTRAP, reason: `breakpoint instruction (brk) at 0x${e.address.toString(16)}` };
+    return { signal: SIG.SIGILL, reason: e.message };
   }
   return undefined;
 }
@@ -220,8 +222,7 @@ export function programFault(
     if (!s) throw e;
     host.resetPendingCalls();
     const status = 128 + s.signal;
-    const name = SIGNAL_NAMES[s.signal] ?? `signal ${s.signal}`;
-    writeErr(`orc-sandbox run: program killed by ${name} (status ${status}): ${s.reason}\n`);
+    writeErr(`orc-sandbox run: program killed by ${signalName(s.signal)} (status ${status}): ${s.reason}\n`);
     return { status, reason: 'signal', instructions: Number.NaN, signal: s.signal, signalReason: s.reason };
   };
 }

@@ -463,15 +463,25 @@ export class ProcessHost {
 
   /** Up to `max` bytes of the program's stdin not read yet (empty at end of input). */
   readStdin(max: number): Uint8Array {
+    const bytes = this.stdinSource();
+    const n = Math.max(0, Math.min(max, bytes.length - this.stdinPos));
+    const out = bytes.subarray(this.stdinPos, this.stdinPos + n);
+    this.stdinPos += n;
+    return out;
+  }
+
+  /** Bytes of stdin not read yet (reads the source if nobody asked before). */
+  stdinLeft(): number {
+    return this.stdinSource().length - this.stdinPos;
+  }
+
+  private stdinSource(): Uint8Array {
     if (this.stdinBytes === undefined) {
       const s = this.stdin;
       // No input unless one is given: this module also runs in browsers (the CLI passes its stdin).
       this.stdinBytes = s === undefined ? new Uint8Array(0) : typeof s === 'function' ? s() : s;
     }
-    const n = Math.max(0, Math.min(max, this.stdinBytes.length - this.stdinPos));
-    const out = this.stdinBytes.subarray(this.stdinPos, this.stdinPos + n);
-    this.stdinPos += n;
-    return out;
+    return this.stdinBytes;
   }
 
   private format(c: HostCall, fmtArg: number, named: number): Uint8Array {
