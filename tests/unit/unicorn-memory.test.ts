@@ -79,6 +79,40 @@ describeWithOracles(['unicorn'], 'unicorn engine memory beyond its region limit'
     expect(results[0]).toContain('fault read unmapped 0x40007000');
   }, 120_000);
 
+  it('a page read through a coarse region, then unmapped or made PROT_NONE, faults again (no stale TLB entry)', async () => {
+    // Unicorn checks region permissions only when it fills its TLB: a page the invalid-memory hook
+    // let through stayed readable after munmap/mprotect while its region was left unchanged.
+    const results: Outcome[][] = [];
+    for (const kind of ['ts', 'unicorn'] as const) {
+      const e = await createEngine(kind);
+      engines.push(e);
+      e.memMap(CODE, 0x1000, PROT_ALL);
+      e.memWrite(CODE, ACCESS);
+      const page = (i: number) => BASE + i * 0x2000;
+      // 400 pages with gaps, alternating R and RW, each touched by the guest: coarse regions.
+      for (let i = 0; i < 400; i++) e.memMap(page(i), 0x1000, i & 1 ? PROT_READ | PROT_WRITE : PROT_READ);
+      const out: Outcome[] = [];
+      for (let i = 0; i < 400; i++) out.push(probe(e, page(i)));
+      // Each page is read just before its change, so Unicorn's TLB holds it.
+      for (const [i, change] of [
+        [200, () => e.memUnmap(page(200), 0x1000)],
+        [201, () => e.memProtect(page(201), 0x1000, 0)],
+        [203, () => e.memProtect(page(203), 0x1000, PROT_READ)],
+      ] as const) {
+        out.push(probe(e, page(i)));
+        change();
+        out.push(probe(e, page(i)));
+      }
+      results.push(out);
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0]?.filter((_, k) => k >= 400 && k % 2 === 1)).toEqual([
+      `fault read unmapped 0x${(BASE + 200 * 0x2000).toString(16)}`,
+      `fault read protection 0x${(BASE + 201 * 0x2000).toString(16)}`,
+      `fault write protection 0x${(BASE + 203 * 0x2000 + 8).toString(16)}`,
+    ]);
+  });
+
   it('a touch past memoryLimit is OutOfMemory("touch") on both engines, host writes included', async () => {
     for (const kind of ['ts', 'unicorn'] as const) {
       const e = await createEngine(kind, { memoryLimit: 2 << 20 });

@@ -615,9 +615,11 @@ export class UnicornEngine implements Engine {
       this.touched -= Math.min(e, end) - Math.max(b, address);
       return true;
     });
+    const exec = this.mayHoldCode(address, end);
     this.guest.remove(address, end);
     this.active.remove(address, end);
     this.refresh(address, end);
+    this.revoked(address, end, exec);
     // The host pages go back to the system, and a later mapping there reads zeros.
     this.forChunks(address, size, (host, len) => this.n.arena?.madvise(host, len, MADV_DONTNEED));
   }
@@ -635,8 +637,23 @@ export class UnicornEngine implements Engine {
       return;
     }
     this.requireGuest(address, size, 'protect');
+    const exec = (perms & PROT_EXEC) === 0 && this.mayHoldCode(address, address + size);
     this.guest.set(address, address + size, perms & 7);
     this.refresh(address, address + size);
+    this.revoked(address, address + size, exec);
+  }
+
+  /**
+   * Guest permissions in [begin, end) may have dropped. Unicorn checks its region permissions (and
+   * calls the invalid-memory hook) only when it fills its TLB for a page, and keeps translated
+   * blocks without looking at permissions again: a page the hook let through (a coarse region) or
+   * a region left unchanged would stay usable. So the TLB is emptied (TLBI VMALLE1 through the
+   * system-register API: one call, no change to the memory map) and, where executable pages lost
+   * their right to run, the blocks translated from them are dropped.
+   */
+  private revoked(begin: number, end: number, exec: boolean): void {
+    this.writeCpReg(8, 7, 1, 0, 0, 0n);
+    if (exec && this.translated !== 'none') this.flushCode(begin, end - 1);
   }
 
   /** Without the arena (no libc): plain uc_mem_map, bounded so Unicorn never hits its assertion. */
@@ -667,7 +684,7 @@ export class UnicornEngine implements Engine {
    * memory) or reports the fault, with the kind (unmapped or protection) the guest table says. So
    * 20,000 mappings of mixed protections hold in a few hundred regions, slower only where coarse.
    */
-  private ucMaps: MemRegion[] = [];
+  private ucMaps: UcRegion[] = [];
   private readonly guest = new IntervalMap();
   private readonly active = new IntervalMap();
   /** Bytes of active (touched) guest memory. */
@@ -797,28 +814,43 @@ export class UnicornEngine implements Engine {
     }
   }
 
+  /**
+   * Guest permissions or activity changed inside [begin, end) only, so a region overlapping it was
+   * already right outside it: only the changed part is examined (O(runs in the range), whatever
+   * the region covers). A region still refusing at least what the changed part refuses stays as
+   * it is; one allowing more is cut exactly (an exact region, while regions are few) or has its
+   * permissions lowered (the hook then decides); one left without active pages is removed.
+   */
   private refreshNow(begin: number, end: number): void {
     this.mappingsCache = null;
     const i = this.ucIndex(begin);
     let j = i;
-    while (j < this.ucMaps.length && (this.ucMaps[j] as MemRegion).begin < end) j++;
+    while (j < this.ucMaps.length && (this.ucMaps[j] as UcRegion).begin < end) j++;
     if (i === j) return;
     const old = this.ucMaps.slice(i, j);
-    const next: MemRegion[] = [];
+    const next: UcRegion[] = [];
     let changed = false;
     for (const r of old) {
-      if (this.ucMaps.length <= CROWDED_UC_REGIONS) {
-        const pieces: MemRegion[] = [];
-        this.exactPieces(r.begin, r.end, pieces);
-        next.push(...pieces);
-        changed = true;
-      } else {
-        const perms = this.andPerms(r.begin, r.end);
-        if ((perms & r.perms) !== r.perms) {
-          next.push({ begin: r.begin, end: r.end, perms: perms & r.perms });
-          changed = true;
-        } else next.push(r);
+      const lo = Math.max(r.begin, begin);
+      const hi = Math.min(r.end, end);
+      const allowed = this.andPerms(lo, hi);
+      if ((allowed & r.perms) === r.perms) {
+        next.push(r);
+        continue;
       }
+      changed = true;
+      if (r.exact) {
+        const middle: MemRegion[] = [];
+        this.exactPieces(lo, hi, middle);
+        if (this.ucMaps.length + middle.length + 1 <= CROWDED_UC_REGIONS) {
+          if (r.begin < lo) next.push({ begin: r.begin, end: lo, perms: r.perms, exact: true });
+          for (const p of middle) next.push({ ...p, exact: true });
+          if (hi < r.end) next.push({ begin: hi, end: r.end, perms: r.perms, exact: true });
+          continue;
+        }
+      }
+      if (this.active.isFree(r.begin, r.end)) continue;
+      next.push({ begin: r.begin, end: r.end, perms: r.perms & allowed, exact: false });
     }
     if (!changed) return;
     for (const r of old) if (!next.includes(r)) this.ucUnmap(r);
@@ -905,11 +937,14 @@ export class UnicornEngine implements Engine {
     address: number,
     pc?: number,
   ): void {
-    const regions: MemRegion[] = [];
+    const regions: UcRegion[] = [];
     if (this.ucMaps.length < CROWDED_UC_REGIONS) {
-      for (const [b, e] of fresh) for (const [ub, ue] of this.uncovered(b, e)) this.exactPieces(ub, ue, regions);
+      const pieces: MemRegion[] = [];
+      for (const [b, e] of fresh) for (const [ub, ue] of this.uncovered(b, e)) this.exactPieces(ub, ue, pieces);
+      for (const p of pieces) regions.push({ ...p, exact: true });
     } else {
-      for (const [ub, ue] of this.uncovered(lo, hi)) regions.push({ begin: ub, end: ue, perms: this.andPerms(ub, ue) });
+      for (const [ub, ue] of this.uncovered(lo, hi))
+        regions.push({ begin: ub, end: ue, perms: this.andPerms(ub, ue), exact: false });
     }
     if (this.ucMaps.length + regions.length > MAX_UC_REGIONS) {
       if (!inRun) {
@@ -953,7 +988,7 @@ export class UnicornEngine implements Engine {
     this.active.forEach((b, e) => {
       this.exactPieces(b, e, exact);
     });
-    let next = exact;
+    let next: UcRegion[] = exact.map((p) => ({ ...p, exact: true }));
     for (let w = ACTIVATE; next.length > TARGET_UC_REGIONS && w <= ARENA_CHUNK; w *= 2) {
       // Items: a big run (kept exact) or a window (its first and last small run).
       const items: { big: boolean; begin: number; end: number; perms: number; window: number }[] = [];
@@ -968,7 +1003,7 @@ export class UnicornEngine implements Engine {
       for (let k = 0; k < items.length; k++) {
         const it = items[k] as (typeof items)[number];
         if (it.big) {
-          next.push({ begin: it.begin, end: it.end, perms: it.perms });
+          next.push({ begin: it.begin, end: it.end, perms: it.perms, exact: true });
           continue;
         }
         const prevEnd = next.length > 0 ? (next[next.length - 1] as MemRegion).end : 0;
@@ -979,13 +1014,13 @@ export class UnicornEngine implements Engine {
           it.end,
           Math.min((it.window + 1) * w, following !== undefined ? following.begin : Number.POSITIVE_INFINITY),
         );
-        next.push({ begin, end, perms: this.andPerms(begin, end) });
+        next.push({ begin, end, perms: this.andPerms(begin, end), exact: false });
       }
     }
-    const same = (a: MemRegion, b: MemRegion) => a.begin === b.begin && a.end === b.end && a.perms === b.perms;
-    const keep = new Set<MemRegion>();
+    const same = (a: UcRegion, b: UcRegion) => a.begin === b.begin && a.end === b.end && a.perms === b.perms;
+    const keep = new Set<UcRegion>();
     const oldByBegin = new Map(this.ucMaps.map((r) => [r.begin, r]));
-    const added: MemRegion[] = [];
+    const added: UcRegion[] = [];
     for (const r of next) {
       const o = oldByBegin.get(r.begin);
       if (o !== undefined && same(o, r)) keep.add(o);
@@ -995,7 +1030,11 @@ export class UnicornEngine implements Engine {
     for (const r of added) this.ucMap(r);
     this.ucMaps = next.map((r) => {
       const o = oldByBegin.get(r.begin);
-      return o !== undefined && keep.has(o) ? o : r;
+      if (o !== undefined && keep.has(o)) {
+        o.exact = r.exact;
+        return o;
+      }
+      return r;
     });
   }
 
@@ -1919,6 +1958,11 @@ const MAP_PRIVATE = 0x02;
 const MAP_ANONYMOUS = 0x20;
 const MAP_NORESERVE = 0x4000;
 const MADV_DONTNEED = 4;
+
+/** A Unicorn region; exact: one run of active pages of equal guest permissions, which it has. */
+interface UcRegion extends MemRegion {
+  exact: boolean;
+}
 
 /** QEMU's EXCP_DATA_ABORT, as passed to interrupt hooks. */
 const EXCP_DATA_ABORT = 4;
