@@ -50,12 +50,10 @@ import {
 import { Memory } from '../memory.ts';
 import type { Decoded } from './decoder.ts';
 import { decodeWord } from './isa/index.ts';
-import { type CompiledBlock, compileRegion, type RegionBlock, staticSuccessors } from './jit/compile.ts';
+import { type CompiledBlock, compileRegion, type Links, type RegionBlock, staticSuccessors } from './jit/compile.ts';
 import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR } from './state.ts';
 
 const MAX_BLOCK = 64;
-/** Largest budget handed to a translated region: a small integer (see CompiledBlock). */
-const JIT_BUDGET = 0x3fffffff;
 /**
  * Size limits of a translated region (blocks, instructions). One block: V8 compiles a region
  * function of many blocks far more slowly (and recompiles it when a case it never ran before
@@ -81,6 +79,8 @@ interface Block {
   hits: number;
   /** Translated form: undefined = not yet tried, null = not translatable. */
   jit: CompiledBlock | null | undefined;
+  /** The translated form's successor links. */
+  links?: Links;
   /** Address after the last instruction. */
   readonly end: number;
   readonly ops: Op[];
@@ -349,6 +349,7 @@ export class TsEngine implements Engine {
     const startCount = s.icount;
     s.pc = begin;
     s.until = until >= 0 && until < 2 ** 53 ? until : -1;
+    s.ilim = startCount + limit;
     this.stopRequested = false;
     this.parked = false;
     this.exceptionHit = -1;
@@ -421,19 +422,16 @@ export class TsEngine implements Engine {
         let jit: CompiledBlock | null | undefined = block.jit;
         if (jit === undefined && s.icount >= this.jitWarmup && ++block.hits > this.jitThreshold) {
           jit = this.translate(block);
-          block.jit = jit;
         }
         if (jit && left >= block.ops.length && !(until > pc && until < block.end)) {
-          let done: number;
           try {
-            done = jit(s, left < JIT_BUDGET ? left : JIT_BUDGET);
+            jit(s);
           } catch (e) {
             s.icount += s.jn;
             s.pc = s.k;
             if (this.onFault(e)) continue;
             throw e;
           }
-          s.icount += done;
           if (s.excKind !== EXC_NONE && this.raise()) return this.result('exception', startCount);
           continue;
         }
@@ -491,13 +489,16 @@ export class TsEngine implements Engine {
   }
 
   /**
-   * The loop for runs without hooks: whole blocks back to back, translated once hot, chained
-   * through successor links. Returns null when the block at `s.pc` needs the general loop
-   * (host gate, a partial block because of `until` or the budget).
+   * The loop for runs without hooks: whole blocks back to back, translated once hot. Interpreted
+   * blocks are chained through successor links; translated ones run in a trampoline, each
+   * returning its linked successor, and come back here only for a block not linked yet (which
+   * this loop then links), an exception, or a stop condition. Returns null when the block at
+   * `s.pc` needs the general loop (host gate, a partial block because of `until` or the budget).
    */
   private runFast(until: number, limit: number, startCount: number): RunResult | null {
     const s = this.cpu;
     let prev: Block | undefined;
+    s.lk = null;
     for (;;) {
       const pc = s.pc;
       if (pc === until) return this.result('until', startCount);
@@ -538,20 +539,35 @@ export class TsEngine implements Engine {
       let jit = block.jit;
       if (jit === undefined && s.icount >= this.jitWarmup && ++block.hits > this.jitThreshold) {
         jit = this.translate(block);
-        block.jit = jit;
       }
       if (jit) {
-        let done: number;
+        // The last translated block that ran continues here from now on.
+        const k = s.lk as Links | null;
+        if (k !== null) {
+          if (k.a === pc) k.fa = jit;
+          else {
+            k.b = k.a;
+            k.fb = k.fa;
+            k.a = pc;
+            k.fa = jit;
+          }
+          s.lk = null;
+        }
         try {
-          done = jit(s, left < JIT_BUDGET ? left : JIT_BUDGET);
+          let f: CompiledBlock | null = jit;
+          do f = f(s);
+          while (f !== null);
         } catch (e) {
           s.icount += s.jn;
           s.pc = s.k;
+          s.lk = null;
           if (this.onFault(e)) return null;
           throw e;
         }
-        s.icount += done;
+        // Interpreted blocks do not link to whatever comes next.
+        prev = undefined;
       } else {
+        s.lk = null;
         const n = ops.length;
         let i = 0;
         try {
@@ -748,7 +764,10 @@ export class TsEngine implements Engine {
    */
   private translate(block: Block): CompiledBlock | null {
     const first = this.decodeBlock(block);
-    if (first === null) return null;
+    if (first === null) {
+      block.jit = null;
+      return null;
+    }
     const page = this.mem.fetchPage(block.address);
     const pageBase = block.address - (block.address % PAGE_SIZE);
     const blocks: RegionBlock[] = [
@@ -774,7 +793,10 @@ export class TsEngine implements Engine {
       }
     }
     this.translatedRegions++;
-    return compileRegion({ blocks, guard: page });
+    const { fn, links } = compileRegion({ blocks, guard: page });
+    block.jit = fn;
+    block.links = links;
+    return fn;
   }
 
   private buildBlock(pc: number): Block {

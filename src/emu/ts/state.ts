@@ -5,6 +5,7 @@
  * Decoders map a register field of 31 to SP, ZR (read) or ZR_W (write) as the encoding says.
  */
 import type { Memory } from '../memory.ts';
+import type { Links } from './jit/compile.ts';
 
 export const SP = 31;
 export const ZR = 32;
@@ -53,9 +54,16 @@ export class CpuState {
   excImm = 0;
   /** The current run's `until` address (-1: none), read by translated regions. */
   until = -1;
-  /** Compiled blocks: index of the op being run and instructions done in earlier loop trips. */
+  /** The current run's instruction limit as an `icount` value (Infinity: none). */
+  ilim = Number.POSITIVE_INFINITY;
+  /**
+   * Translated blocks: the address of the instruction being run and the instructions the block
+   * retired before it (exact state when it throws).
+   */
   k = 0;
   jn = 0;
+  /** Links of the last translated block that retired instructions (the dispatcher fills them). */
+  lk: Links | null = null;
   constructor(readonly mem: Memory) {}
 
   getX(i: number): bigint {
