@@ -13,9 +13,12 @@
  *
  * A lazy first call parks the engine at the JIT dispatch gate; the kernel's loop hands the park to
  * `onParked` (SystemOptions), which waits for the controller's answer and goes on at the gate's
- * return address.
+ * return address. A `--trace lazy` watch on the answer (the lazy body's address) is a one-shot
+ * block hook there, taken only by the thread that parked (its TPIDR_EL0), as the executor's own
+ * loop stops at the body. `afterAnswer` then sees every thread of the process while all of them
+ * wait (the sysroot process brings late-linked TLS to each thread and runs late initializers).
  */
-import type { Engine } from '../../emu/engine.ts';
+import type { Engine, HookHandle } from '../../emu/engine.ts';
 import type { ElfExecutable } from '../../emu/linux/elf.ts';
 import { ET_EXEC, USER_ADDRESS_LIMIT } from '../../emu/linux/elf.ts';
 import type { Mount } from '../../emu/linux/fs.ts';
@@ -54,6 +57,28 @@ export interface LinuxProcessOptions {
   trace?: (line: string) => void;
   /** Engines for fork/execve (same kind as the session's). */
   newEngine: () => Engine;
+  /** Once the initial stack is built, before the first instruction runs. */
+  onStart?: (start: ProcessStart) => void | Promise<void>;
+  /**
+   * After a parked call's answer is written and pc is at the gate's return address, before any
+   * thread goes on.
+   */
+  afterAnswer?: (call: AnsweredCall) => void | Promise<void>;
+}
+
+/** Where the initial stack put argc, argv and envp (what glibc passes to initializers). */
+export interface ProcessStart {
+  argc: number;
+  argv: number;
+  envp: number;
+}
+
+/** The thread whose parked call was just answered, and the other threads of its process. */
+export interface AnsweredCall {
+  /** The engine, holding the calling thread's registers. */
+  engine: Engine;
+  /** TPIDR_EL0 of every live thread of the process, the calling thread's first. */
+  threadPointers(): number[];
 }
 
 /** stdin bytes, or a reader called on the first read, as a HostInput. */
@@ -79,6 +104,33 @@ export async function runLinuxProcess(
   image: LinuxImage,
   options: LinuxProcessOptions,
 ): Promise<ProgramResult & { syscalls: number }> {
+  // `--trace lazy` watches: one-shot block hooks at lazy bodies (deleted at the next park or at
+  // the end: deleting a hook from inside it is not safe on every engine).
+  const watches: { hook: HookHandle; done: boolean }[] = [];
+  const dropWatches = (all: boolean): void => {
+    for (let i = watches.length - 1; i >= 0; i--) {
+      const w = watches[i] as { hook: HookHandle; done: boolean };
+      if (!all && !w.done) continue;
+      engine.hookDel(w.hook);
+      watches.splice(i, 1);
+    }
+  };
+  let proc: ReturnType<LinuxSystem['start']> | undefined;
+  const threadPointers = (e: Engine): number[] => {
+    const out = [Number(e.regRead('tpidr_el0'))];
+    const others = (proc?.tasks ?? []).filter((t) => t.state !== 'dead' && t.ctx !== null);
+    if (others.length === 0) return out;
+    const live = e.contextSave();
+    try {
+      for (const t of others) {
+        e.contextRestore(t.ctx as NonNullable<typeof t.ctx>);
+        out.push(Number(e.regRead('tpidr_el0')));
+      }
+    } finally {
+      e.contextRestore(live);
+    }
+    return out;
+  };
   const kernel = new LinuxSystem({
     newEngine: options.newEngine,
     stdin: inputOf(options.stdin),
@@ -93,10 +145,28 @@ export async function runLinuxProcess(
     onParked: async (e) => {
       const pending = executor.takePending();
       if (!pending) throw new Error(`the engine parked at 0x${e.getPc().toString(16)} without a pending answer`);
+      dropWatches(false);
       const resumption = await pending;
       resumption.apply(e);
       // The gate behaves as its `ret`.
       e.setPc(Number(e.getX(30)));
+      const watch = resumption.watch;
+      if (watch) {
+        const tp = e.regRead('tpidr_el0');
+        const from = e.instructionCount();
+        const w = { hook: { id: -1 } as HookHandle, done: false };
+        w.hook = e.hookAdd(
+          'block',
+          () => {
+            if (w.done || e.regRead('tpidr_el0') !== tp) return;
+            w.done = true;
+            watch.reached(e.instructionCount() - from);
+          },
+          { begin: watch.address, end: watch.address },
+        );
+        watches.push(w);
+      }
+      await options.afterAnswer?.({ engine: e, threadPointers: () => threadPointers(e) });
     },
   });
   const exe: ElfExecutable = {
@@ -121,16 +191,24 @@ export async function runLinuxProcess(
     options.guestPath ?? (argv0.startsWith('/') ? argv0 : `${cwd === '/' ? '' : cwd}/${argv0.replace(/^(\.\/)+/, '')}`);
   const space = new SharedAddressSpace(engine, USER_ADDRESS_LIMIT);
   const start = engine.instructionCount();
-  const proc = kernel.start(engine, exe, options.argv, options.env, guestPath, space);
+  const p = kernel.start(engine, exe, options.argv, options.env, guestPath, space);
+  proc = p;
   // The image maps nothing of its own: the program break lies where `run`'s brk area always was.
-  proc.brkStart = RUN_LINUX_LAYOUT.brk;
-  proc.brkCur = RUN_LINUX_LAYOUT.brk;
+  p.brkStart = RUN_LINUX_LAYOUT.brk;
+  p.brkCur = RUN_LINUX_LAYOUT.brk;
+  if (options.onStart) {
+    const sp = Number(engine.regRead('sp'));
+    const word = engine.memRead(sp, 8);
+    const argc = Number(new DataView(word.buffer, word.byteOffset, 8).getBigUint64(0, true));
+    await options.onStart({ argc, argv: sp + 8, envp: sp + 8 * (argc + 2) });
+  }
   executor.enterLoop();
   let t: Awaited<ReturnType<LinuxSystem['run']>>;
   try {
     t = await kernel.run();
   } finally {
     executor.leaveLoop();
+    dropWatches(true);
   }
   const instructions = engine.instructionCount() - start;
   if (t.kind === 'exit') return { status: t.status, reason: 'exit', instructions, syscalls: kernel.syscalls };
