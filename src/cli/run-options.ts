@@ -328,7 +328,6 @@ export function parseRunInvocation(
   }
   let sysroot: SysrootInvocation | undefined;
   if (sysrootDir !== undefined) {
-    if (executor !== 'in-process') throw new CliError('--sysroot runs the program in process (--executor in-process)');
     const mounts = parseMountOptions(p.options.get('mount') ?? []);
     sysroot = {
       dir: sysrootDir,

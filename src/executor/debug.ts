@@ -13,10 +13,16 @@
  * from is skipped once, and where one at a run's first instruction (a function's entry, a lazy body,
  * a thread resumed where it was preempted) still stops.
  * Host call gates (printf, the JIT dispatch, pthread functions) behave as one instruction.
+ *
+ * A Linux-process run (`run --sysroot`) has the kernel's loop instead of the executor's: the same
+ * primitives reach it through KernelDebugHooks (linuxProcessDebug), and a fault stops with its
+ * signal before the kernel delivers it (to the program's handler, or the process dies of it).
  */
 import { type Engine, type HookHandle, PAGE_SIZE, PROT_EXEC } from '../emu/engine.ts';
+import type { LinuxSystem } from '../emu/linux/kernel.ts';
 import type { DebugRegisters, DebugRegisterWrite, DebugResume, DebugStop, DebugWatchpoint } from '../protocol/debug.ts';
 import type { Executor } from './executor.ts';
+import type { LinuxProcessDebug } from './host/linux-process.ts';
 
 type PendingStop = Pick<DebugStop, 'reason' | 'watch'>;
 
@@ -202,6 +208,52 @@ export class ExecutorDebug {
     this.dropStepHook();
     this.gateRan = this.engine.kind === 'unicorn' && this.target.isGate(pc) && !beforeRun;
     return this.stopAndWait({ ...s, pc });
+  }
+
+  /**
+   * The kernel-loop side of a debugged Linux-process run (begin() first): the loop asks before each
+   * run of a task (breakpoints at the pc it resumes at, the entry stop), after a run that ended on
+   * a breakpoint or a hook's engine.stop() (steps, watchpoints), and on a synchronous signal.
+   */
+  linuxProcessDebug(): LinuxProcessDebug {
+    let pause:
+      | { kind: 'engine'; reason: 'breakpoint' | 'stopped' }
+      | { kind: 'fault'; signal: number; message: string }
+      | null = null;
+    return {
+      hooks: {
+        beforeRun: (_t, pc) => {
+          if (!this.breakpointAtBegin(pc)) return false;
+          pause = { kind: 'engine', reason: 'breakpoint' };
+          return true;
+        },
+        afterRun: (_t, reason) => {
+          if (reason !== 'breakpoint' && reason !== 'stopped') return false;
+          pause = { kind: 'engine', reason };
+          return true;
+        },
+        onFault: (_t, signal, message) => {
+          if (!this.active) return false;
+          pause = { kind: 'fault', signal, message };
+          return true;
+        },
+      },
+      paused: async (kernel: LinuxSystem) => {
+        const p = pause;
+        pause = null;
+        if (p === null) return;
+        const pc = this.engine.getPc();
+        if (p.kind === 'engine') {
+          await this.onEngineStopped(pc, p.reason);
+          return;
+        }
+        this.dropStepHook();
+        await this.stopAndWait({ reason: 'fault', pc, fault: { signal: p.signal, message: p.message } });
+        // As under gdb: the program gets the signal (its handler, or it dies of it).
+        kernel.deliverHeldFault();
+      },
+      poll: () => this.poll(),
+    };
   }
 
   readRegisters(): DebugRegisters {

@@ -137,6 +137,15 @@ export class JitLoaderGdb {
   }
 
   /**
+   * Where a program that starts at its entry with nothing after (a Linux process at `_start`)
+   * starts instead while entries are pending: the notify routine, which returns (x30) to the entry
+   * with the stack and argument registers as they were. Undefined when nothing is pending.
+   */
+  startAddress(): number | undefined {
+    return this.hasPending() ? NOTIFY : undefined;
+  }
+
+  /**
    * At a JIT dispatch gate's return (result registers written, pc about to become x30): when
    * something is pending, return through `__orc_rt_jit_debug_notify` instead.
    */

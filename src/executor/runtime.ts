@@ -13,14 +13,19 @@
 import { readJitDispatchCall, writeJitDispatchResult } from '../../runtime-aarch64/abi.ts';
 import type { Engine } from '../emu/engine.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../emu/engine.ts';
+import type { HostFs } from '../emu/linux/host.ts';
+import type { LinuxSystem } from '../emu/linux/kernel.ts';
+import { engineFactory } from '../emu/linux/process.ts';
 
 import type { DebugRunOptions, DebugStop } from '../protocol/debug.ts';
 import {
   DEFAULT_PLATFORM_GATE_PAGE,
   type DispatchReply,
   type ExecutorBootstrap,
+  type LinuxProcessResult,
   type ProtectRegion,
   type Region,
+  type RunLinuxProcessRequest,
   type RunProgramRequest,
   type SegmentWrite,
   type TraceReached,
@@ -29,6 +34,7 @@ import { outOfBandError } from '../protocol/wrapper.ts';
 import { ExecutorDebug } from './debug.ts';
 import { Executor, type Resumption } from './executor.ts';
 import { programFault, RunSyscalls, signalOf } from './host/linux.ts';
+import { runLinuxProcess } from './host/linux-process.ts';
 import { type OutputSink, ProcessHost, RET_WORD } from './host/process.ts';
 import { DEFAULT_STACK, type ProgramResult } from './host/runner.ts';
 import { JitLoaderGdb } from './jit-loader-gdb.ts';
@@ -83,6 +89,8 @@ export class ExecutorRuntime {
   readonly debug: ExecutorDebug;
   /** The GDB JIT interface's descriptor and `__jit_debug_register_code` (jit-loader-gdb.ts). */
   readonly jitLoader: JitLoaderGdb;
+  /** The kernel of a Linux-process run while it runs (its current task is the debugger's thread). */
+  private linux: LinuxSystem | undefined;
 
   constructor(private readonly options: ExecutorRuntimeOptions) {
     this.engine = options.engine;
@@ -105,7 +113,7 @@ export class ExecutorRuntime {
         engine: this.engine,
         executor: this.executor,
         isGate: (a) => this.isGate(a),
-        threadId: () => threads?.currentThreadId() ?? 1,
+        threadId: () => this.linux?.current?.tid ?? threads?.currentThreadId() ?? 1,
       },
       (stop) => options.onStop?.(stop),
     );
@@ -238,6 +246,52 @@ export class ExecutorRuntime {
     } finally {
       this.executor.pollInstructions = undefined;
       this.executor.poll = null;
+    }
+  }
+
+  /**
+   * Runs the image the controller linked as a Linux process on this executor's engine
+   * (host/linux-process.ts): the program's own start-up code from its entry, system calls on the
+   * Linux layer, lazy first calls parked at the dispatch gate until the controller answers. With
+   * the GDB JIT interface's entries pending, the notify routine runs first and returns to the entry.
+   * `local` carries what cannot cross a worker boundary (the host file system, the trace sink).
+   */
+  async runLinuxProcess(
+    req: RunLinuxProcessRequest,
+    local: { hostFs?: HostFs | undefined; trace?: ((line: string) => void) | undefined } = {},
+  ): Promise<LinuxProcessResult> {
+    this.bootstrap();
+    const newEngine = await engineFactory(this.engine.kind, {});
+    const debug = req.debug;
+    if (debug) this.debug.begin(req.image.entry, debug.stopAtEntry ?? false);
+    const host = this.host;
+    try {
+      const r = await runLinuxProcess(this.engine, this.executor, req.image, {
+        argv: req.argv,
+        env: req.env,
+        stdin: host.stdin,
+        stdout: (b) => host.stdout(b),
+        stderr: (b) => host.stderr(b),
+        newEngine,
+        ...(req.mounts ? { mounts: req.mounts } : {}),
+        ...(local.hostFs ? { hostFs: local.hostFs } : {}),
+        ...(req.cwd ? { cwd: req.cwd } : {}),
+        ...(req.maxInstructions === undefined ? {} : { maxInstructions: req.maxInstructions }),
+        ...(local.trace ? { trace: local.trace } : {}),
+        ...(req.seed === undefined ? {} : { seed: req.seed }),
+        startThrough: this.jitLoader.startAddress(),
+        debug: debug ? this.debug.linuxProcessDebug() : undefined,
+        onKernel: (k) => {
+          this.linux = k;
+        },
+      });
+      if (debug) this.debug.end(r.status, this.engine.getPc());
+      return r;
+    } catch (e) {
+      if (debug) this.debug.end(undefined, this.engine.getPc());
+      throw e;
+    } finally {
+      this.linux = undefined;
     }
   }
 

@@ -82,6 +82,39 @@ export interface RunProgramRequest {
   debug?: DebugRunOptions | undefined;
 }
 
+/**
+ * A JIT'd program started as a Linux process (`run --sysroot`): the executor runs the image the
+ * controller linked and described (entry, program headers) on the Linux layer of `exec`
+ * (src/executor/host/linux-process.ts), with the session's engine, gates and JIT dispatch.
+ */
+export interface RunLinuxProcessRequest {
+  image: {
+    /** The ELF entry point (`_start`). */
+    entry: number;
+    /** Executor address of the program header table (AT_PHDR) and its entry count. */
+    phdr: number;
+    phnum: number;
+    /** An ELF header + program headers: what /proc/self/exe reads. */
+    fileBytes?: Uint8Array | undefined;
+  };
+  argv: string[];
+  env: string[];
+  /** Host directories shown to the program (through the executor's host file system). */
+  mounts?: { host: string; guest: string; writable: boolean }[] | undefined;
+  cwd?: string | undefined;
+  seed?: number | undefined;
+  maxInstructions?: number | undefined;
+  /** One `syscall` message (worker) or trace call (in process) per system call. */
+  traceSyscalls?: boolean | undefined;
+  /** A debugged run: breakpoints, steps, watchpoints, faults and interrupts stop it. */
+  debug?: DebugRunOptions | undefined;
+}
+
+/** How a Linux-process run ended: the program's status (128 + signal when a signal ended it). */
+export interface LinuxProcessResult extends ProgramResult {
+  syscalls: number;
+}
+
 /** The controller's answer to a JIT dispatch, plus an optional trace watch (see `--trace lazy`). */
 export interface DispatchReply {
   result: WrapperFunctionResult;
@@ -120,6 +153,7 @@ export interface Ops {
   /** Turns on the executor's Linux syscall layer (raw `svc #0`), before code using it is finalized. */
   enableSyscalls: { args: undefined; value: undefined };
   runProgram: { args: RunProgramRequest; value: ProgramResult };
+  runLinuxProcess: { args: RunLinuxProcessRequest; value: LinuxProcessResult };
   call: { args: { fn: number; args: bigint[] }; value: bigint };
   stats: { args: undefined; value: ExecutorStats };
   readRegisters: { args: undefined; value: DebugRegisters };
@@ -152,6 +186,7 @@ export type ToController =
   | { t: 'dispatch'; id: number; tag: number; args: Uint8Array }
   | { t: 'out'; fd: 1 | 2; bytes: Uint8Array }
   | { t: 'trace'; reached: TraceReached }
+  | { t: 'syscall'; line: string }
   | { t: 'stop'; stop: DebugStop };
 
 export function serializeError(e: unknown): SerializedError {

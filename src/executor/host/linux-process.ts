@@ -17,13 +17,18 @@
  * block hook there, taken only by the thread that parked (its TPIDR_EL0), as the executor's own
  * loop stops at the body. `afterAnswer` then sees every thread of the process while all of them
  * wait (the sysroot process brings late-linked TLS to each thread and runs late initializers).
+ * The controller may be in this thread or across a worker boundary: only the answer's arrival is
+ * awaited, never its timing.
+ *
+ * A debugged run (`debug`, `run --gdb`) installs the debugger's KernelDebugHooks: the loop pauses
+ * where a hook says so and awaits the debugger (`LinuxProcessDebug.paused`) before it goes on.
  */
 import type { Engine, HookHandle } from '../../emu/engine.ts';
 import type { ElfExecutable } from '../../emu/linux/elf.ts';
 import { ET_EXEC, USER_ADDRESS_LIMIT } from '../../emu/linux/elf.ts';
 import type { Mount } from '../../emu/linux/fs.ts';
 import { bufferInput, type HostFs, type HostInput } from '../../emu/linux/host.ts';
-import { LinuxSystem } from '../../emu/linux/kernel.ts';
+import { type KernelDebugHooks, LinuxSystem } from '../../emu/linux/kernel.ts';
 import { signalName } from '../../emu/linux/signals.ts';
 import type { Executor } from '../executor.ts';
 import { RUN_LINUX_LAYOUT, SharedAddressSpace } from './linux.ts';
@@ -64,6 +69,15 @@ export interface LinuxProcessOptions {
    * thread goes on.
    */
   afterAnswer?: (call: AnsweredCall) => void | Promise<void>;
+  /**
+   * Where the first instruction runs instead of the entry: code that returns (x30) to the entry
+   * with the initial registers and stack intact (the GDB JIT interface's notify routine).
+   */
+  startThrough?: number | undefined;
+  /** A debugged run: the kernel's loop stops where the debugger says. */
+  debug?: LinuxProcessDebug | undefined;
+  /** Sees the kernel once it exists (the debugger names the running task's thread). */
+  onKernel?: ((kernel: LinuxSystem) => void) | undefined;
 }
 
 /** Where the initial stack put argc, argv and envp (what glibc passes to initializers). */
@@ -79,6 +93,16 @@ export interface AnsweredCall {
   engine: Engine;
   /** TPIDR_EL0 of every live thread of the process, the calling thread's first. */
   threadPointers(): number[];
+}
+
+/** A debugger of a Linux-process run (ExecutorDebug.linuxProcessDebug). */
+export interface LinuxProcessDebug {
+  /** Installed on the kernel: a hook answering true pauses the loop. */
+  hooks: KernelDebugHooks;
+  /** The loop paused: report the stop and wait until the debugger resumes. */
+  paused(kernel: LinuxSystem): Promise<void>;
+  /** Between two engine runs that waited for the host (interrupt requests are seen here). */
+  poll(): Promise<void>;
 }
 
 /** stdin bytes, or a reader called on the first read, as a HostInput. */
@@ -169,6 +193,7 @@ export async function runLinuxProcess(
       await options.afterAnswer?.({ engine: e, threadPointers: () => threadPointers(e) });
     },
   });
+  options.onKernel?.(kernel);
   const exe: ElfExecutable = {
     file: options.argv[0] ?? 'a.out',
     bytes: image.fileBytes ?? new Uint8Array(0),
@@ -202,14 +227,30 @@ export async function runLinuxProcess(
     const argc = Number(new DataView(word.buffer, word.byteOffset, 8).getBigUint64(0, true));
     await options.onStart({ argc, argv: sp + 8, envp: sp + 8 * (argc + 2) });
   }
+  if (options.startThrough !== undefined) {
+    engine.setX(30, BigInt(image.entry));
+    engine.setPc(options.startThrough);
+  }
+  const debug = options.debug;
+  if (debug) kernel.debug = debug.hooks;
   executor.enterLoop();
-  let t: Awaited<ReturnType<LinuxSystem['run']>>;
   try {
-    t = await kernel.run();
+    for (;;) {
+      const w = kernel.advance();
+      if (w === undefined) break;
+      if (w === 'paused') {
+        if (debug) await debug.paused(kernel);
+        continue;
+      }
+      await w;
+      if (debug) await debug.poll();
+    }
   } finally {
     executor.leaveLoop();
     dropWatches(true);
+    kernel.debug = undefined;
   }
+  const t = kernel.result as NonNullable<LinuxSystem['result']>;
   const instructions = engine.instructionCount() - start;
   if (t.kind === 'exit') return { status: t.status, reason: 'exit', instructions, syscalls: kernel.syscalls };
   const status = 128 + t.signal;

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineKind, EngineOptions } from '../../emu/engine.ts';
 import { createEngine } from '../../emu/factory.ts';
+import { NodeHostFs } from '../../emu/linux/node-host.ts';
 import type { DispatchReply, OpName, Ops, ToController, ToExecutor } from '../../protocol/epc.ts';
 import { serializeError } from '../../protocol/epc.ts';
 import { ExecutorRuntime } from '../runtime.ts';
@@ -93,6 +94,13 @@ const handlers: { [K in OpName]: Handler<K> } = {
   traceTrampolines: (a) => runtime.traceTrampolines(a.begin, a.end),
   enableSyscalls: () => runtime.enableSyscalls(),
   runProgram: (req) => runtime.runProgram(req),
+  // The host file system is this process's (the worker reads it itself); trace lines go back in
+  // order with the program's output.
+  runLinuxProcess: (req) =>
+    runtime.runLinuxProcess(req, {
+      hostFs: req.mounts && req.mounts.length > 0 ? new NodeHostFs() : undefined,
+      trace: req.traceSyscalls ? (line) => send({ t: 'syscall', line }) : undefined,
+    }),
   call: (a) => runtime.call(a.fn, a.args),
   stats: () => ({ sharedArrayBuffers, parks: runtime.executor.parks }),
   readRegisters: () => runtime.debug.readRegisters(),

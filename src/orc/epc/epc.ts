@@ -10,6 +10,7 @@
 
 import type { Engine, EngineKind, EngineOptions, MemRegion } from '../../emu/engine.ts';
 import { createEngine } from '../../emu/factory.ts';
+import type { HostFs } from '../../emu/linux/host.ts';
 import type { OutputSink } from '../../executor/host/process.ts';
 import type { ProgramResult } from '../../executor/host/runner.ts';
 import { ExecutorRuntime } from '../../executor/runtime.ts';
@@ -25,8 +26,10 @@ import type {
   DispatchReply,
   ExecutorBootstrap,
   ExecutorStats,
+  LinuxProcessResult,
   ProtectRegion,
   Region,
+  RunLinuxProcessRequest,
   RunProgramRequest,
   SegmentWrite,
   TraceReached,
@@ -82,6 +85,18 @@ export interface ExecutorProcessControl {
   enableSyscalls(): Promise<void>;
 
   runProgram(req: RunProgramRequest): Promise<ProgramResult>;
+  /**
+   * Runs a linked image as a Linux process (`run --sysroot`). `host.hostFs` is the host file system
+   * the mounts read (in a worker: that thread's own node:fs when mounts are given); `host.trace`
+   * gets one line per system call when `req.traceSyscalls` is set.
+   */
+  runLinuxProcess(req: RunLinuxProcessRequest, host?: LinuxProcessHost): Promise<LinuxProcessResult>;
+  /**
+   * Adds a barrier every JIT dispatch answer waits for before the executor gets it: work the
+   * answer must not overtake (a sysroot process patches its unwinder's list and TLS for the graphs
+   * a lazy call linked). The barrier answers undefined when nothing is pending.
+   */
+  addDispatchBarrier(barrier: () => Promise<void> | undefined): void;
   call(fn: number, args: readonly (bigint | number)[]): Promise<bigint>;
   executorStats(): Promise<ExecutorStats>;
 
@@ -98,6 +113,29 @@ export interface ExecutorProcessControl {
 
   /** Stops the executor (idempotent); pending requests fail. */
   close(): Promise<void>;
+}
+
+/** What a Linux-process run uses of the controller's host (see runLinuxProcess). */
+export interface LinuxProcessHost {
+  hostFs?: HostFs | undefined;
+  trace?: ((line: string) => void) | undefined;
+}
+
+/**
+ * The answer once every barrier is passed (barriers asked again after each wait: passing one may
+ * start more work); the answer itself, at once, when it is there and no barrier waits.
+ */
+export function afterBarriers<T>(
+  barriers: readonly (() => Promise<void> | undefined)[],
+  answer: T | Promise<T>,
+): T | Promise<T> {
+  if (barriers.length === 0) return answer;
+  const pending = (): Promise<void>[] => barriers.map((b) => b()).filter((p) => p !== undefined);
+  if (!(answer instanceof Promise) && pending().length === 0) return answer;
+  return Promise.resolve(answer).then(async (a) => {
+    for (let p = pending(); p.length > 0; p = pending()) await Promise.all(p);
+    return a;
+  });
 }
 
 export interface ExecutorOptions {
@@ -131,6 +169,7 @@ export class InProcessEPC implements ExecutorProcessControl {
   private syncHandler: SyncDispatchHandler | null = null;
   private trace: ((r: TraceReached) => void) | null = null;
   private stop: ((s: DebugStop) => void) | null = null;
+  private readonly barriers: (() => Promise<void> | undefined)[] = [];
 
   private constructor(engine: Engine, options: ExecutorOptions) {
     if (options.stdin === 'process')
@@ -141,9 +180,9 @@ export class InProcessEPC implements ExecutorProcessControl {
       stderr: options.stderr ?? ((b) => process.stderr.write(b)),
       dispatch: (tag, args) => {
         this.stats.dispatches++;
-        if (this.syncHandler) return this.syncHandler(tag, args);
+        if (this.syncHandler) return afterBarriers(this.barriers, this.syncHandler(tag, args));
         if (!this.handler) return Promise.resolve({ result: { ok: false, error: 'no JIT dispatch handler' } });
-        return this.handler(tag, args);
+        return afterBarriers(this.barriers, this.handler(tag, args));
       },
       dispatchInThread: true,
       onTrace: (r) => this.trace?.(r),
@@ -236,6 +275,16 @@ export class InProcessEPC implements ExecutorProcessControl {
   runProgram(req: RunProgramRequest): Promise<ProgramResult> {
     this.stats.requests++;
     return this.runtime.runProgram(req);
+  }
+  runLinuxProcess(req: RunLinuxProcessRequest, host: LinuxProcessHost = {}): Promise<LinuxProcessResult> {
+    this.stats.requests++;
+    return this.runtime.runLinuxProcess(req, {
+      hostFs: host.hostFs,
+      trace: req.traceSyscalls ? host.trace : undefined,
+    });
+  }
+  addDispatchBarrier(barrier: () => Promise<void> | undefined): void {
+    this.barriers.push(barrier);
   }
   call(fn: number, args: readonly (bigint | number)[]): Promise<bigint> {
     this.stats.requests++;

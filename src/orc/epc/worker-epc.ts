@@ -27,11 +27,13 @@ import {
   type ExecutorBootstrap,
   ExecutorDiedError,
   type ExecutorStats,
+  type LinuxProcessResult,
   type OpName,
   type Ops,
   type ProtectRegion,
   type Region,
   RemoteExecutorError,
+  type RunLinuxProcessRequest,
   type RunProgramRequest,
   type SegmentWrite,
   serializeError,
@@ -40,8 +42,8 @@ import {
   type TraceReached,
 } from '../../protocol/epc.ts';
 import type { PointerWrite } from '../lazy/redirectable-symbols.ts';
-import type { DispatchHandler, EPCStats, ExecutorOptions, ExecutorProcessControl } from './epc.ts';
-import { emptyStats } from './epc.ts';
+import type { DispatchHandler, EPCStats, ExecutorOptions, ExecutorProcessControl, LinuxProcessHost } from './epc.ts';
+import { afterBarriers, emptyStats } from './epc.ts';
 
 export interface WorkerEPCOptions extends ExecutorOptions {
   /**
@@ -103,6 +105,8 @@ export class WorkerEPC implements ExecutorProcessControl {
   private handler: DispatchHandler | null = null;
   private trace: ((r: TraceReached) => void) | null = null;
   private stopHandler: ((s: DebugStop) => void) | null = null;
+  private syscallTrace: ((line: string) => void) | null = null;
+  private readonly barriers: (() => Promise<void> | undefined)[] = [];
   private readonly stdout: (b: Uint8Array) => void;
   private readonly stderr: (b: Uint8Array) => void;
   private readonly deathListeners: ((e: ExecutorDiedError) => void)[] = [];
@@ -197,6 +201,21 @@ export class WorkerEPC implements ExecutorProcessControl {
   runProgram(req: RunProgramRequest): Promise<ProgramResult> {
     return this.request('runProgram', req);
   }
+  /**
+   * The worker runs the process with its own node:fs for the mounts (`host.hostFs` only says that
+   * mounts read the host) and sends trace lines back as messages, in order with the output.
+   */
+  async runLinuxProcess(req: RunLinuxProcessRequest, host: LinuxProcessHost = {}): Promise<LinuxProcessResult> {
+    this.syscallTrace = req.traceSyscalls ? (host.trace ?? null) : null;
+    try {
+      return await this.request('runLinuxProcess', req);
+    } finally {
+      this.syscallTrace = null;
+    }
+  }
+  addDispatchBarrier(barrier: () => Promise<void> | undefined): void {
+    this.barriers.push(barrier);
+  }
   call(fn: number, args: readonly (bigint | number)[]): Promise<bigint> {
     return this.request('call', { fn, args: args.map((a) => BigInt(a)) });
   }
@@ -254,7 +273,7 @@ export class WorkerEPC implements ExecutorProcessControl {
     if (this.closing) return Promise.reject(new ExecutorDiedError('the executor was closed'));
     const id = this.nextId++;
     this.stats.requests++;
-    const isRun = op === 'runProgram' || op === 'call';
+    const isRun = op === 'runProgram' || op === 'runLinuxProcess' || op === 'call';
     const timeout = isRun
       ? this.options.runTimeoutMs
       : op === 'bootstrap'
@@ -315,6 +334,9 @@ export class WorkerEPC implements ExecutorProcessControl {
       case 'stop':
         this.stopHandler?.(m.stop);
         return;
+      case 'syscall':
+        this.syscallTrace?.(m.line);
+        return;
       case 'dispatch': {
         this.stats.dispatches++;
         const answer = (reply: DispatchReply) => {
@@ -324,7 +346,7 @@ export class WorkerEPC implements ExecutorProcessControl {
           answer({ result: { ok: false, error: 'no JIT dispatch handler' } });
           return;
         }
-        this.handler(m.tag, m.args).then(answer, (e) =>
+        Promise.resolve(afterBarriers(this.barriers, this.handler(m.tag, m.args))).then(answer, (e) =>
           answer({ result: { ok: false, error: serializeError(e).message } }),
         );
         return;

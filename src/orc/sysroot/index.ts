@@ -4,9 +4,8 @@
  */
 import type { Mount } from '../../emu/linux/fs.ts';
 import type { HostFs } from '../../emu/linux/host.ts';
-import { engineFactory } from '../../emu/linux/process.ts';
-import { runLinuxProcess } from '../../executor/host/linux-process.ts';
 import type { ProgramResult } from '../../executor/host/runner.ts';
+import type { DebugRunOptions } from '../../protocol/debug.ts';
 import type { OrcSession } from '../session/session.ts';
 import type { SysrootBytes } from './files.ts';
 import { SysrootProcess } from './process.ts';
@@ -32,6 +31,8 @@ export interface SysrootRunOptions {
   seed?: number | undefined;
   /** One line per system call (`--trace syscalls`). */
   traceSyscalls?: (line: string) => void;
+  /** A debugged run (stops reach the session's observers, as with OrcSession.run). */
+  debug?: DebugRunOptions | undefined;
 }
 
 const processes = new WeakMap<OrcSession, SysrootProcess>();
@@ -50,32 +51,30 @@ export function sysrootProcessOf(session: OrcSession): SysrootProcess | undefine
 
 /**
  * Links the program (`_start` and what it needs), writes the start-up data and runs it as a Linux
- * process in the session's executor (in process only: the kernel runs next to the engine).
+ * process in the session's executor (in this thread or a worker: the kernel runs next to the
+ * engine, src/executor/host/linux-process.ts).
  */
 export async function runSysrootProgram(
   session: OrcSession,
   proc: SysrootProcess,
   options: SysrootRunOptions,
 ): Promise<ProgramResult> {
-  const rt = session.local;
-  if (!rt) throw new Error('--sysroot runs the program in process (use --executor in-process)');
   const info = await proc.link();
-  const newEngine = await engineFactory(session.engineKind, {});
-  const host = rt.host;
-  const result = await runLinuxProcess(rt.engine, rt.executor, info, {
-    argv: options.argv,
-    env: options.env,
-    stdin: host.stdin,
-    stdout: (b) => host.stdout(b),
-    stderr: (b) => host.stderr(b),
-    newEngine,
-    ...(options.mounts ? { mounts: options.mounts } : {}),
-    ...(options.hostFs ? { hostFs: options.hostFs } : {}),
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-    ...(options.maxInstructions === undefined ? {} : { maxInstructions: options.maxInstructions }),
-    ...(options.traceSyscalls ? { trace: options.traceSyscalls } : {}),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-  });
+  const result = await session.epc.runLinuxProcess(
+    {
+      image: info,
+      argv: options.argv,
+      env: options.env,
+      ...(options.mounts ? { mounts: options.mounts } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      maxInstructions: options.maxInstructions,
+      seed: options.seed,
+      traceSyscalls: options.traceSyscalls !== undefined,
+      ...(options.debug ? { debug: options.debug } : {}),
+    },
+    { hostFs: options.hostFs, trace: options.traceSyscalls },
+  );
   await proc.whenPatched();
+  session.stopped = null;
   return { status: result.status, reason: result.reason, instructions: result.instructions };
 }

@@ -139,6 +139,9 @@ export class SysrootProcess {
   static async attach(session: OrcSession, sysroot: SysrootBytes): Promise<SysrootProcess> {
     const p = new SysrootProcess(session);
     session.layer.tls = p.tls;
+    // A lazy call's answer waits for the patches of what it linked (unwinder list, TLS): across a
+    // worker boundary the answer would otherwise reach the program before the patch's writes.
+    session.epc.addDispatchBarrier(() => (p.lateWork.length > 0 ? p.whenPatched() : undefined));
     session.layer.addPlugin({
       modifyPassConfig: (_mr, _g, config) => {
         config.prePrune.push((gr) => {
