@@ -3,7 +3,8 @@
  * from an llvm-project tree) against `orc-sandbox link`, as lit would run their RUN lines with only
  * the executable name changed: `llvm-jitlink` → `orc-sandbox link` (or, with --tool, LLVM's own
  * llvm-jitlink-22 for comparison), `llvm-mc` → llvm-mc-22, `yaml2obj` → yaml2obj-22,
- * `FileCheck` → FileCheck-22/-14, and lit's `not` as a shell function. Tests that REQUIRE a
+ * `FileCheck` → FileCheck-22 (llvm-22-tools; else FileCheck or FileCheck-14), `not` → llvm-22's
+ * (or a shell function of the same meaning). Tests that REQUIRE a
  * feature such as `asserts` (LLVM's -debug-only output) are UNSUPPORTED, as lit reports them for a
  * release build such as Debian's llvm-jitlink-22.
  *
@@ -52,7 +53,7 @@ export function runLines(text: string): string[] {
   return out;
 }
 
-/** lit's `not`: success when the command fails; `not --crash`: success when it dies of a signal. */
+/** lit's `not` (fallback): success when the command fails; `not --crash`: when it dies of a signal. */
 const NOT = 'not() { if [ "$1" = --crash ]; then shift; "$@"; [ $? -ge 128 ]; else "$@"; [ $? -ne 0 ]; fi; }';
 
 /** lit features a release llvm-jitlink on an x86-64 Linux host has (REQUIRES lines are checked against them). */
@@ -84,7 +85,10 @@ export function runLlvmTests(dir: string, options: RunLlvmTestsOptions = {}): Ll
   const yaml2obj = which('yaml2obj-22', 'yaml2obj');
   const fileCheck = which('FileCheck-22', 'FileCheck', 'FileCheck-14');
   const link = options.tool ?? `${process.execPath} ${join(ROOT, 'bin/orc-sandbox.js')} link`;
+  // LLVM's own `not` when llvm-22-tools is installed; otherwise the shell function NOT.
+  const not = which('/usr/lib/llvm-22/bin/not') ?? 'not';
   const tools: [string, string | undefined][] = [
+    ['not', not],
     ['llvm-mc', mc],
     ['yaml2obj', yaml2obj],
     ['FileCheck', fileCheck],
