@@ -211,7 +211,9 @@ export function buildGraph(elf: ElfObject, options: BuildOptions = {}): Graph {
           `${field}.st_value`,
           `offset ${hex(es.value)} beyond section '${b.section.name}' (${hex(b.size)} bytes)`,
         );
-      if (es.type === STT_SECTION) {
+      // A section symbol is anonymous unless the object names it (as yaml2obj-made objects can):
+      // JITLink then defines it under that name, and LLVM's tests refer to it.
+      if (es.type === STT_SECTION && es.name === '') {
         sym = g.addAnonymousSymbol(b, es.value);
       } else {
         // AArch64 mapping symbols ($x, $d) are never relocation targets worth keeping.
@@ -559,7 +561,11 @@ function splitEHFrame(g: Graph, elf: ElfObject, droppedFrames: readonly number[]
   const starts = records.map((r) => r[0]);
   const blocks: Block[] = [];
   for (const [start, size] of records) {
-    const nb = g.createContentBlock(sec, data.slice(start, start + size), whole.alignment, 0);
+    // Each record keeps its offset modulo the section's alignment (as JITLink's block split does):
+    // laid out in order the records stay contiguous, with no zero gap that an unwinder would read
+    // as the table's terminator.
+    const offset = (whole.alignmentOffset + start) % whole.alignment;
+    const nb = g.createContentBlock(sec, data.slice(start, start + size), whole.alignment, offset);
     nb.sectionOffset = start;
     blocks.push(nb);
   }

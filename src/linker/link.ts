@@ -77,6 +77,11 @@ export interface LinkOptions {
    * a layout of this graph alone, as if it were a static executable.
    */
   tls?: StaticTlsLayout;
+  /**
+   * Order of the segments in memory (default `code-first`). `read-only-first` is llvm-jitlink's
+   * layout, which LLVM's tests assume where they compare addresses across sections.
+   */
+  segmentOrder?: SegmentOrder;
 }
 
 /** A definition after linking: its final address, size and flags. */
@@ -205,7 +210,7 @@ export async function link(
   await runPasses(config.prePrune, g);
   prune(g);
   await runPasses(config.postPrune, g);
-  const layout = layoutSegments(g);
+  const layout = layoutSegments(g, SEGMENT_ORDERS[options.segmentOrder ?? 'code-first']);
   const inflight = await options.memoryManager.allocate(
     g.name,
     layout.map((s) => ({ prot: s.prot, size: s.size, alignment: s.alignment })),
@@ -287,9 +292,16 @@ interface SegmentLayout {
   offsets: number[];
 }
 
-const SEGMENT_ORDER = [MEM_R | MEM_X, MEM_R | MEM_W, MEM_R];
+/** Segment order by protection: `code-first` is ours; `read-only-first` is JITLink's. */
+export type SegmentOrder = 'code-first' | 'read-only-first';
 
-function layoutSegments(g: LinkGraph): SegmentLayout[] {
+const SEGMENT_ORDERS: Record<SegmentOrder, readonly number[]> = {
+  'code-first': [MEM_R | MEM_X, MEM_R | MEM_W, MEM_R],
+  // JITLink's allocation groups sort by their protection bits: R, RW, RX.
+  'read-only-first': [MEM_R, MEM_R | MEM_W, MEM_R | MEM_X],
+};
+
+function layoutSegments(g: LinkGraph, order: readonly number[]): SegmentLayout[] {
   const byProt = new Map<number, Block[]>();
   for (const sec of g.sections) {
     if (sec.blocks.length === 0) continue;
@@ -300,10 +312,7 @@ function layoutSegments(g: LinkGraph): SegmentLayout[] {
     }
     for (const b of sec.blocks) list.push(b);
   }
-  const prots = [
-    ...SEGMENT_ORDER.filter((p) => byProt.has(p)),
-    ...[...byProt.keys()].filter((p) => !SEGMENT_ORDER.includes(p)).sort(),
-  ];
+  const prots = [...order.filter((p) => byProt.has(p)), ...[...byProt.keys()].filter((p) => !order.includes(p)).sort()];
   const out: SegmentLayout[] = [];
   for (const prot of prots) {
     const blocks = byProt.get(prot)!;
@@ -442,9 +451,10 @@ function fixupGraph(g: LinkGraph, tls: StaticTlsLayout): { address: number; reso
 function fixupError(g: LinkGraph, b: Block, e: Edge, T: number, v: FixupViolation): LinkError {
   const where = `In ${g.name}, section ${b.section.name}+${hex(b.sectionOffset + e.offset)}`;
   const what = `${edgeLabel(e)} to ${targetLabel(e.target)}`;
+  // The second sentence is JITLink's wording, which LLVM's tests match (ELF_R_AARCH64_ABS32.yaml).
   if (v.what === 'range')
     return new LinkError(
-      `${where}: ${what} out of range: ${hex(v.value)} not in [${hex(v.lo)}, ${hex(v.hi)}] (target ${hex(T)}, fixup at ${hex(b.address + e.offset)})`,
+      `${where}: ${what} out of range: ${hex(v.value)} not in [${hex(v.lo)}, ${hex(v.hi)}]; relocation target ${hex(T)} (${symbolLabel(e.target)}) is out of range of ${edgeKindName(e.kind)} fixup at address ${hex(b.address + e.offset)}`,
     );
   if (v.what === 'align')
     return new LinkError(

@@ -9,7 +9,14 @@ import { type Archive, isArchive, memberObjectName, readArchive } from './archiv
 import { buildGraphFromObject, ComdatTracker } from './build.ts';
 import { LinkError } from './errors.ts';
 import type { LinkGraph, Sym } from './graph.ts';
-import { type LinkedSymbol, type LinkPlugin, type LinkResult, link, type ResolvedSymbol } from './link.ts';
+import {
+  type LinkedSymbol,
+  type LinkPlugin,
+  type LinkResult,
+  link,
+  type ResolvedSymbol,
+  type SegmentOrder,
+} from './link.ts';
 import type { JITLinkMemoryManager } from './memory.ts';
 import { GOT_SECTION, STUBS_SECTION } from './passes/tables.ts';
 
@@ -80,6 +87,8 @@ export interface SessionOptions {
   plugins?: LinkPlugin[];
   /** Resolve every otherwise unresolved external to 0 (llvm-jitlink -phony-externals). */
   phonyExternals?: boolean;
+  /** Segment order of every graph (LinkOptions.segmentOrder). */
+  segmentOrder?: SegmentOrder;
 }
 
 /** What linkObjects returns (exported as LinkObjectsResult). */
@@ -155,6 +164,7 @@ export async function linkObjects(inputs: readonly ObjectInput[], options: Sessi
           memoryManager: options.memoryManager,
           optimizeGotPlt: options.optimizeGotPlt,
           deadStrip: options.deadStrip,
+          segmentOrder: options.segmentOrder,
           plugins: options.plugins,
           onResolved(defs) {
             for (const [name, d] of defs) if (!table.has(name)) table.set(name, d);

@@ -271,6 +271,9 @@ succeeds and every rule holds.`,
           optimizeGotPlt: !flag(p, 'no-got-plt-opt'),
           deadStrip: !flag(p, 'no-dead-strip'),
           phonyExternals: flag(p, 'phony-externals'),
+          // llvm-jitlink's layout (read-only, read-write, then code): rules that compare
+          // addresses across sections hold as they do there.
+          segmentOrder: 'read-only-first',
           plugins: [
             {
               modifyPassConfig(g: LinkGraph, config) {

@@ -1,14 +1,18 @@
 /**
- * Runs LLVM's JITLink AArch64 ELF tests (llvm/test/ExecutionEngine/JITLink/AArch64/ELF_*.s from
- * an llvm-project checkout) against `orc-sandbox link`, as lit would run their RUN lines with only
- * the executable name changed: `llvm-jitlink` → `orc-sandbox link`, `llvm-mc` → llvm-mc-22,
- * `FileCheck` → FileCheck-22/-14. Tests that REQUIRE `asserts` (LLVM's -debug-only output) are
- * UNSUPPORTED, as lit reports them for a release build such as Debian's llvm-jitlink-22.
+ * Runs LLVM's JITLink AArch64 ELF tests (llvm/test/ExecutionEngine/JITLink/AArch64/ELF_*.{s,test,yaml}
+ * from an llvm-project tree) against `orc-sandbox link`, as lit would run their RUN lines with only
+ * the executable name changed: `llvm-jitlink` → `orc-sandbox link` (or, with --tool, LLVM's own
+ * llvm-jitlink-22 for comparison), `llvm-mc` → llvm-mc-22, `yaml2obj` → yaml2obj-22,
+ * `FileCheck` → FileCheck-22 (llvm-22-tools; else FileCheck or FileCheck-14), `not` → llvm-22's
+ * (or a shell function of the same meaning). Tests that REQUIRE a
+ * feature such as `asserts` (LLVM's -debug-only output) are UNSUPPORTED, as lit reports them for a
+ * release build such as Debian's llvm-jitlink-22.
  *
- *   npx tsx tests/linker/llvm-tests/run.ts DIR [--json]
+ *   npx tsx tests/linker/llvm-tests/run.ts DIR [--tool llvm-jitlink-22] [--json]
  *
- * The LLVM test files are third-party and not committed (CI cannot reach GitHub); our own
- * equivalents live in tests/linker/asm. tests/linker/llvm-tests.test.ts runs this when
+ * The LLVM test files are third-party and not committed: fetch-debian.sh extracts LLVM 22's from
+ * Debian's llvm-toolchain-22 source (what CI can reach), fetch.sh downloads main's from GitHub.
+ * Our own equivalents live in tests/linker/asm. tests/linker/llvm-tests.test.ts runs this when
  * LLVM_JITLINK_AARCH64_TESTS names such a folder.
  */
 import { spawnSync } from 'node:child_process';
@@ -49,43 +53,73 @@ export function runLines(text: string): string[] {
   return out;
 }
 
-export function runLlvmTests(dir: string): LlvmTestResult[] {
+/** lit's `not` (fallback): success when the command fails; `not --crash`: when it dies of a signal. */
+const NOT = 'not() { if [ "$1" = --crash ]; then shift; "$@"; [ $? -ge 128 ]; else "$@"; [ $? -ne 0 ]; fi; }';
+
+/** lit features a release llvm-jitlink on an x86-64 Linux host has (REQUIRES lines are checked against them). */
+const FEATURES = new Set(['aarch64-registered-target', 'system-linux', 'shell']);
+
+function requirementsMet(text: string): string | undefined {
+  for (const m of text.matchAll(/^\s*(?:#|\/\/|;)\s*REQUIRES:(.*)$/gm)) {
+    for (const clause of m[1]!.split(',')) {
+      // A clause is an && of ||-alternatives; lit's full boolean grammar is not needed for these files.
+      const met = clause.split('&&').every((conj) =>
+        conj.split('||').some((alt) => {
+          const f = alt.trim().replace(/[()]/g, '');
+          return f.startsWith('!') ? !FEATURES.has(f.slice(1)) : FEATURES.has(f);
+        }),
+      );
+      if (!met) return clause.trim();
+    }
+  }
+  return undefined;
+}
+
+export interface RunLlvmTestsOptions {
+  /** The command that replaces `llvm-jitlink` (default: `orc-sandbox link` of this checkout). */
+  tool?: string;
+}
+
+export function runLlvmTests(dir: string, options: RunLlvmTestsOptions = {}): LlvmTestResult[] {
   const mc = which('llvm-mc-22', 'llvm-mc');
+  const yaml2obj = which('yaml2obj-22', 'yaml2obj');
   const fileCheck = which('FileCheck-22', 'FileCheck', 'FileCheck-14');
-  const link = `${process.execPath} ${join(ROOT, 'bin/orc-sandbox.js')} link`;
+  const link = options.tool ?? `${process.execPath} ${join(ROOT, 'bin/orc-sandbox.js')} link`;
+  // LLVM's own `not` when llvm-22-tools is installed; otherwise the shell function NOT.
+  const not = which('/usr/lib/llvm-22/bin/not') ?? 'not';
+  const tools: [string, string | undefined][] = [
+    ['not', not],
+    ['llvm-mc', mc],
+    ['yaml2obj', yaml2obj],
+    ['FileCheck', fileCheck],
+    ['llvm-jitlink', link],
+  ];
   const results: LlvmTestResult[] = [];
   for (const f of readdirSync(dir)
-    .filter((n) => /^ELF_.*\.s$/.test(n))
+    .filter((n) => /^ELF_.*\.(s|test|yaml)$/.test(n))
     .sort()) {
     const path = join(dir, f);
     const text = readFileSync(path, 'utf8');
-    const requires = [...text.matchAll(/^\s*#\s*REQUIRES:(.*)$/gm)].flatMap((m) =>
-      m[1]!.split(',').map((x) => x.trim()),
-    );
-    if (requires.includes('asserts')) {
-      results.push({ name: f, status: 'UNSUPPORTED', detail: 'REQUIRES: asserts (LLVM -debug-only output)' });
+    const unmet = requirementsMet(text);
+    if (unmet) {
+      results.push({ name: f, status: 'UNSUPPORTED', detail: `REQUIRES: ${unmet}` });
       continue;
     }
     const t = join(mkdtempSync(join(tmpdir(), 'llvm-jitlink-test-')), 't');
     let failed = '';
     for (const run of runLines(text)) {
-      if (!mc) {
-        failed = 'llvm-mc-22 not found';
-        break;
-      }
-      let cmd = run
-        .replaceAll('%s', path)
-        .replaceAll('%t', t)
-        .replace(/(^|[\s|;&(])llvm-mc(?=\s)/g, `$1${mc}`)
-        .replace(/(^|[\s|;&(])llvm-jitlink(?=\s)/g, `$1${link}`);
-      if (/(^|[\s|])FileCheck(?=\s)/.test(cmd)) {
-        if (!fileCheck) {
-          failed = 'FileCheck not found';
+      let cmd = run.replaceAll('%s', path).replaceAll('%t', t);
+      for (const [name, exe] of tools) {
+        const use = new RegExp(`(^|[\\s|;&(])${name}(?=\\s)`, 'g');
+        if (!use.test(cmd)) continue;
+        if (!exe) {
+          failed = `${name} not found`;
           break;
         }
-        cmd = cmd.replace(/(^|[\s|])FileCheck(?=\s)/g, `$1${fileCheck}`);
+        cmd = cmd.replace(use, `$1${exe}`);
       }
-      const r = spawnSync('bash', ['-o', 'pipefail', '-c', cmd], { encoding: 'utf8' });
+      if (failed) break;
+      const r = spawnSync('bash', ['-o', 'pipefail', '-c', `${NOT}\n${cmd}`], { encoding: 'utf8' });
       if (r.status !== 0) {
         failed = `${run}\n  → exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 6).join('\n    ')}`;
         break;
@@ -99,10 +133,13 @@ export function runLlvmTests(dir: string): LlvmTestResult[] {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dir = process.argv[2] ?? process.env.LLVM_JITLINK_AARCH64_TESTS;
   if (!dir) {
-    process.stderr.write('usage: run.ts DIR (llvm-project/llvm/test/ExecutionEngine/JITLink/AArch64)\n');
+    process.stderr.write(
+      'usage: run.ts DIR [--tool CMD] [--json]   (DIR: llvm/test/ExecutionEngine/JITLink/AArch64)\n',
+    );
     process.exit(2);
   }
-  const results = runLlvmTests(dir);
+  const toolAt = process.argv.indexOf('--tool');
+  const results = runLlvmTests(dir, toolAt > 0 ? { tool: process.argv[toolAt + 1] } : {});
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(results)}\n`);
   else for (const r of results) process.stdout.write(`${r.status}: ${r.name}${r.detail ? `\n  ${r.detail}` : ''}\n`);
   process.exit(results.some((r) => r.status === 'FAIL') ? 1 : 0);

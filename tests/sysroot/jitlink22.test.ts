@@ -1,0 +1,131 @@
+/**
+ * `run --sysroot` against the real ORC stack: `llvm-jitlink-22 -lazy -orc-runtime=liborc_rt-aarch64.a
+ * -oop-executor=<Debian's arm64 llvm-jitlink-executor under qemu-aarch64>` on the same objects and
+ * archives. There the JIT'd code resolves libc/libm from the executor process (Debian's dynamic
+ * arm64 glibc 2.36); ours links the sysroot's static glibc. Both use LLVM's unmodified ORC runtime.
+ *
+ * Which of the tests/sysroot programs llvm-jitlink-22 runs (checked below, so a change shows):
+ * - C (cmain.o, clib.o lazy): runs. Two differences that are llvm-jitlink's, not the program's:
+ *   its ELFNix platform aliases `atexit`/`__cxa_atexit` to the ORC runtime's, whose handlers only
+ *   run when the JITDylib is deinitialized, which llvm-jitlink never does, so "atexit handler ran"
+ *   is missing from its output; and with -oop-executor it passes the -args list as the whole argv
+ *   (no program name), so we pass the program name ourselves.
+ * - SQLite (sqlite-main.o, libsqlite3.a members lazy): runs, output identical.
+ * - C++ (cxxmain.o, cxxlib.o): cannot run, the thread_local accesses are non-PIC local-exec TLS:
+ *   `llvm-jitlink error: Unsupported aarch64 relocation:549: R_AARCH64_TLSLE_ADD_TPREL_HI12`
+ *   (eager and lazy alike).
+ * - Lua (lua-main.o, liblua5.4.a): cannot run, Debian builds Lua's internal functions (LUAI_FUNC)
+ *   with visibility("internal"), which JITLink's ELF reader rejects:
+ *   `llvm-jitlink error: Unrecognized symbol visibility 1 for luaE_setdebt`
+ *   (lazily: the stub of lua_newstate dies in `__orc_rt_resolve`, "Failed to materialize symbols").
+ * The two that run are compared on both engines, with --orc-runtime (the anchor's runtime); our
+ * default runtime is compared with the static builds under qemu in sysroot.test.ts/libraries.test.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARM64_EXECUTOR, describeWithArtifact, ORC_RT_ARCHIVE } from '../orc-rt/support.ts';
+import { describeWithOracles } from '../support/oracles.ts';
+import { describeWithSysrootLib, type Outcome, obj, runSandbox, SYSROOT, SYSROOT_LIBS } from './support.ts';
+
+/** llvm-jitlink-22 with the qemu'd executor (spawnSync waits until the executor closes stdout too). */
+function jitlink22(inputs: string[]): Outcome {
+  const r = spawnSync(
+    'llvm-jitlink-22',
+    [`-oop-executor=${ARM64_EXECUTOR}`, `-orc-runtime=${ORC_RT_ARCHIVE}`, ...inputs],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
+}
+
+const ENGINES = ['ts', 'unicorn'] as const;
+
+describeWithArtifact('llvm-jitlink-executor', 'run --sysroot agrees with llvm-jitlink-22 -lazy', () => {
+  describeWithOracles(['llvm-jitlink-22', 'qemu', 'aarch64-g++'], 'llvm-jitlink-22 with the arm64 executor', () => {
+    describe('C: stdio, strtod, libm, qsort, setjmp (clib.o lazy)', () => {
+      let anchor: Outcome;
+      beforeAll(() => {
+        anchor = jitlink22([obj('cmain.o'), '-lazy', obj('clib.o'), '-args', 'cmain', 'xyz']);
+      });
+
+      it('llvm-jitlink-22 runs it (and drops the atexit handler)', () => {
+        expect(anchor.status).toBe(5);
+        expect(anchor.stderr).toBe('to stderr\n');
+        expect(anchor.stdout).toMatch(/^hello from glibc, constructed=42 argc=2 argv\[1\]=xyz\n/);
+        expect(anchor.stdout).toContain('strtod(0x1p-2) = 0.25');
+        expect(anchor.stdout.endsWith('longjmp returned 7\nsnprintf-003.1-z len=16\n')).toBe(true);
+        expect(anchor.stdout).not.toContain('atexit');
+      });
+
+      for (const engine of ENGINES)
+        it(`${engine}, --orc-runtime: llvm-jitlink-22's output plus the atexit line`, async () => {
+          const ours = await runSandbox([
+            '--engine',
+            engine,
+            '--sysroot',
+            SYSROOT,
+            '--orc-runtime',
+            ORC_RT_ARCHIVE,
+            obj('cmain.o'),
+            '-lazy',
+            obj('clib.o'),
+            '--',
+            'xyz',
+          ]);
+          expect(ours).toEqual({ ...anchor, stdout: `${anchor.stdout}atexit handler ran\n` });
+        }, 180_000);
+    });
+
+    describeWithSysrootLib('libsqlite3.a', 'SQLite: libsqlite3.a members lazy', () => {
+      let anchor: Outcome;
+      beforeAll(() => {
+        anchor = jitlink22([obj('sqlite-main.o'), '-lazy', join(SYSROOT_LIBS, 'libsqlite3.a')]);
+      });
+
+      it('llvm-jitlink-22 runs it', () => {
+        expect(anchor.status).toBe(0);
+        expect(anchor.stderr).toBe('');
+        expect(anchor.stdout).toMatch(/^sqlite 3\.\d+\.\d+\nchanges=7 last_rowid=7\n/);
+        expect(anchor.stdout).toContain('cte: s=55 squares=1,4,9,16,25,36,49,64,81,100\n');
+        expect(anchor.stdout.endsWith('prepared: kiwi 60\nclose=0\n')).toBe(true);
+      });
+
+      for (const engine of ENGINES)
+        it(`${engine}, --orc-runtime: identical stdout, stderr and status`, async () => {
+          const ours = await runSandbox([
+            '--engine',
+            engine,
+            '--sysroot',
+            SYSROOT,
+            '--orc-runtime',
+            ORC_RT_ARCHIVE,
+            obj('sqlite-main.o'),
+            '-lazy',
+            join(SYSROOT_LIBS, 'libsqlite3.a'),
+            '-lpthread',
+            '-ldl',
+            '-lm',
+          ]);
+          expect(ours).toEqual(anchor);
+        }, 180_000);
+    });
+
+    // The programs llvm-jitlink-22 cannot run: its errors, checked so that the header stays true.
+    it('C++: rejected for its local-exec TLS relocations', () => {
+      const r = jitlink22([obj('cxxmain.o'), '-lazy', obj('cxxlib.o')]);
+      expect(r.stderr).toContain(
+        'llvm-jitlink error: Unsupported aarch64 relocation:549: R_AARCH64_TLSLE_ADD_TPREL_HI12',
+      );
+      expect(r.status).toBe(1);
+    }, 120_000);
+
+    describeWithSysrootLib('liblua5.4.a', 'Lua', () => {
+      it('rejected for the internal visibility of its LUAI_FUNC symbols', () => {
+        const r = jitlink22([obj('lua-main.o'), join(SYSROOT_LIBS, 'liblua5.4.a')]);
+        expect(r.stderr).toMatch(/^llvm-jitlink error: Unrecognized symbol visibility 1 for \w+\n/);
+        expect(r.stdout).toBe('');
+        expect(r.status).toBe(1);
+      }, 120_000);
+    });
+  });
+});
