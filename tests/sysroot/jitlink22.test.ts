@@ -6,23 +6,31 @@
  *
  * Which of the tests/sysroot programs llvm-jitlink-22 runs (checked below, so a change shows):
  * - C (cmain.o, clib.o lazy): runs. Two differences that are llvm-jitlink's, not the program's:
- *   its ELFNix platform aliases `atexit`/`__cxa_atexit` to the ORC runtime's, whose handlers only
- *   run when the JITDylib is deinitialized, which llvm-jitlink never does, so "atexit handler ran"
- *   is missing from its output; and with -oop-executor it passes the -args list as the whole argv
- *   (no program name), so we pass the program name ourselves.
+ *   its ELFNix platform aliases `atexit` to the ORC runtime's `__orc_rt_elfnix_atexit` (glibc's
+ *   atexit lives in libc_nonshared.a, not in the executor's libc.so.6), and the registered handler
+ *   never runs before the executor exits (status 0), so "atexit handler ran" is missing from its
+ *   output; and with -oop-executor it passes the -args list as the whole argv (no program name:
+ *   without -args, main gets argc=0), so we pass the program name ourselves.
  * - SQLite (sqlite-main.o, libsqlite3.a members lazy): runs, output identical.
  * - C++ (cxxmain.o, cxxlib.o): cannot run, the thread_local accesses are non-PIC local-exec TLS:
  *   `llvm-jitlink error: Unsupported aarch64 relocation:549: R_AARCH64_TLSLE_ADD_TPREL_HI12`
- *   (eager and lazy alike).
+ *   (eager and lazy alike). The same sources built with -fPIC (TLS descriptors) run there: the
+ *   program's whole output is identical (exceptions thrown through the lazy body, static
+ *   constructors and the destructor, thread_local), then the executor dies of SIGABRT while it
+ *   shuts down ("qemu: uncaught target signal 6 (Aborted)", "llvm-jitlink-22: disconnecting",
+ *   status 1), after the program has ended; we compare stdout, and our status is the program's 0.
  * - Lua (lua-main.o, liblua5.4.a): cannot run, Debian builds Lua's internal functions (LUAI_FUNC)
  *   with visibility("internal"), which JITLink's ELF reader rejects:
  *   `llvm-jitlink error: Unrecognized symbol visibility 1 for luaE_setdebt`
  *   (lazily: the stub of lua_newstate dies in `__orc_rt_resolve`, "Failed to materialize symbols").
- * The two that run are compared on both engines, with --orc-runtime (the anchor's runtime); our
+ * The three that run are compared on both engines, with --orc-runtime (the anchor's runtime); our
  * default runtime is compared with the static builds under qemu in sysroot.test.ts/libraries.test.ts.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARM64_EXECUTOR, describeWithArtifact, ORC_RT_ARCHIVE } from '../orc-rt/support.ts';
 import { describeWithOracles } from '../support/oracles.ts';
@@ -39,6 +47,7 @@ function jitlink22(inputs: string[]): Outcome {
 }
 
 const ENGINES = ['ts', 'unicorn'] as const;
+const SOURCES = fileURLToPath(new URL('programs/src/', import.meta.url));
 
 describeWithArtifact('llvm-jitlink-executor', 'run --sysroot agrees with llvm-jitlink-22 -lazy', () => {
   describeWithOracles(['llvm-jitlink-22', 'qemu', 'aarch64-g++'], 'llvm-jitlink-22 with the arm64 executor', () => {
@@ -107,6 +116,55 @@ describeWithArtifact('llvm-jitlink-executor', 'run --sysroot agrees with llvm-ji
             '-lm',
           ]);
           expect(ours).toEqual(anchor);
+        }, 180_000);
+    });
+
+    describeWithOracles(['clang'], 'C++ built with -fPIC: string, map, iostream, exceptions, thread_local', () => {
+      let pic: { main: string; lib: string };
+      let anchor: Outcome;
+      beforeAll(() => {
+        const dir = mkdtempSync(join(tmpdir(), 'jitlink22-cxx-'));
+        pic = { main: join(dir, 'cxxmain-pic.o'), lib: join(dir, 'cxxlib-pic.o') };
+        for (const [src, out] of [
+          ['cxxmain.cpp', pic.main],
+          ['cxxlib.cpp', pic.lib],
+        ] as const)
+          execFileSync('clang++-16', [
+            '--target=aarch64-linux-gnu',
+            `--sysroot=${SYSROOT}`,
+            '-O2',
+            '-fPIC',
+            '-fno-ident',
+            '-c',
+            '-o',
+            out,
+            join(SOURCES, src),
+          ]);
+        anchor = jitlink22([pic.main, '-lazy', pic.lib, '-args', 'cxx']);
+      });
+
+      it('llvm-jitlink-22 runs it to the end, then its executor aborts while shutting down', () => {
+        expect(anchor.stdout).toMatch(/^construct global-in-main\nconstruct registry in lib\napple=3 fig=1 pear=2 \n/);
+        expect(anchor.stdout).toContain('caught domain_error: division by zero in cxxlib\n');
+        expect(anchor.stdout).toContain('thread_local: 123 tl_main=106 tl_local_uses=11\n');
+        expect(anchor.stdout.endsWith('destruct global-in-main\n')).toBe(true);
+        expect(anchor.stderr).toContain('llvm-jitlink-22: disconnecting');
+      });
+
+      for (const engine of ENGINES)
+        it(`${engine}, --orc-runtime: identical stdout, status 0`, async () => {
+          const ours = await runSandbox([
+            '--engine',
+            engine,
+            '--sysroot',
+            SYSROOT,
+            '--orc-runtime',
+            ORC_RT_ARCHIVE,
+            pic.main,
+            '-lazy',
+            pic.lib,
+          ]);
+          expect(ours).toEqual({ stdout: anchor.stdout, stderr: '', status: 0 });
         }, 180_000);
     });
 
