@@ -18,8 +18,11 @@
  *
  * Instruction counts are exact and derived cheaply: one internal block hook adds each translated
  * block's size; when a run ends inside a block (fault, count, stop from a code hook) the part of
- * the last block after the final pc is subtracted. No per-instruction hook is installed unless
- * the caller adds code hooks or asks for `count` (Unicorn then counts itself).
+ * the last block after the final pc is subtracted. That hook is a few machine instructions written
+ * at load time (x86-64 and AArch64 hosts; see BlockCounterNative), so counting runs at Unicorn's
+ * own speed; elsewhere it is a JavaScript callback. No per-instruction hook is installed unless
+ * the caller adds code hooks or asks for `count` (Unicorn then counts itself); host gates and
+ * breakpoints are code hooks bounded to their one address.
  *
  * Known limits of Unicorn 2.0.1 handled here:
  *  - Blocks translated before a hook is added/deleted (or before/after a counted run) do not see
