@@ -75,6 +75,8 @@ export async function runSysrootProgram(
     ...(options.maxInstructions === undefined ? {} : { maxInstructions: options.maxInstructions }),
     ...(options.traceSyscalls ? { trace: options.traceSyscalls } : {}),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    onStart: (start) => proc.onStart(start),
+    afterAnswer: (call) => proc.afterAnswer(call),
   });
   await proc.whenPatched();
   return { status: result.status, reason: result.reason, instructions: result.instructions };
