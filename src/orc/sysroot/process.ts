@@ -56,8 +56,11 @@
  * stdio's vtable check (glibc's IO_validate_vtable: a FILE's jump table must lie between
  * `__start___libc_IO_vtables` and `__stop___libc_IO_vtables`, else "Fatal error: glibc detected an
  * invalid stdio handle") is satisfied as in a static link: every graph's `__libc_IO_vtables`
- * blocks are placed in one area of the start-up region (IO_VTABLES) that those symbols bound, so
- * the check accepts glibc's jump tables and nothing else.
+ * blocks are moved (after allocation, before fixup, so every reference sees the new address) into
+ * one area of the start-up region that those symbols bound. The range test passes for glibc's
+ * jump tables without calling `_IO_vtable_check`, and a pointer outside the area reaches it (a
+ * static glibc 2.36 program always links dlopen, through gettext's gconv, so it then returns, as
+ * in the static build).
  */
 
 import type { AnsweredCall, ProcessStart } from '../../executor/host/linux-process.ts';
@@ -111,10 +114,9 @@ const LATE_TLS_SLACK = 0x400;
  * Symbol sets glibc reaches through `__start_SET`/`__stop_SET` (a static linker concatenates each
  * such section of every object). Pointer sets become one array in the start-up region, filled from
  * every graph's section of that name: `__libc_atexit` (`_IO_cleanup`, which flushes stdio at exit),
- * `__libc_subfreeres`. `__libc_IO_vtables` spans the whole user address space: each graph keeps
- * its vtables, so glibc's "is this vtable in the section" check must accept all of them (as glibc
- * itself does once static dlopen is possible). `__libc_freeres_ptrs` (only walked by
- * `__libc_freeres` under memory checkers) is empty.
+ * `__libc_subfreeres`. `__libc_IO_vtables` is the start-up region's vtable area, where every
+ * graph's blocks of that section are moved (see the file comment). `__libc_freeres_ptrs` (only
+ * walked by `__libc_freeres` under memory checkers) is empty.
  */
 const POINTER_SETS = ['__libc_atexit', '__libc_subfreeres'] as const;
 const IO_VTABLES = '__libc_IO_vtables';
