@@ -53,8 +53,12 @@ describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot: objects linked afte
     });
   });
 
-  for (const engine of ['ts', 'unicorn'] as const)
-    it(`${engine}: constructor, destructor and TLS on every thread equal qemu's`, async () => {
+  for (const [engine, lazyArchive] of [
+    ['ts', false],
+    ['unicorn', false],
+    ['ts', true],
+  ] as const)
+    it(`${engine}${lazyArchive ? ', -lazy liblate.a' : ''}: constructor, destructor and TLS on every thread equal qemu's`, async () => {
       const linked: string[] = [];
       let started = false;
       const r = await runSandbox(
@@ -66,6 +70,7 @@ describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot: objects linked afte
           obj('latemain.o'),
           '-lazy',
           obj('lateuse.o'),
+          ...(lazyArchive ? ['-lazy'] : []),
           obj('liblate.a'),
           '--',
           'a',

@@ -37,8 +37,8 @@
  * Objects linked after start-up (lazy bodies, library members first needed by them) behave as if
  * the static link had included them from the start, as far as a program can tell:
  * * TLS: PT_TLS reserves, beyond the start-up graphs' blocks, the TLS of every object a static
- *   link would take that is not linked yet (the selected archive members, the user's objects) plus
- *   LATE_TLS_SLACK, so every thread's static TLS area has room for them (glibc sizes each thread's
+ *   link would take that is not linked yet (the selected archive members, the user's objects, the
+ *   members of `-lazy` archives) plus LATE_TLS_SLACK, so every thread's static TLS area has room for them (glibc sizes each thread's
  *   area by PT_TLS p_memsz). A late block's initial bytes go into the PT_TLS image (threads created
  *   later copy it, as glibc's `_dl_allocate_tls_init` does) and into the area of every live thread
  *   of the process (TPIDR_EL0 + offset), before any thread goes on. A late graph whose TLS does
@@ -65,6 +65,7 @@
 
 import type { AnsweredCall, ProcessStart } from '../../executor/host/linux-process.ts';
 import { K } from '../../linker/aarch64/edges.ts';
+import { memberObjectName, readArchive } from '../../linker/archive.ts';
 import { readElf, STB_LOCAL } from '../../linker/elf/reader.ts';
 import { type Block, type LinkGraph, MEM_R, MEM_W, MEM_X, type Sym } from '../../linker/graph.ts';
 import { irelativeRela } from '../../linker/irelative.ts';
@@ -196,6 +197,7 @@ export class SysrootProcess {
   private finiUsed = 0;
   /** What a static link would still take when the program starts (their TLS is reserved). */
   private generator: StaticLinkGenerator | undefined;
+  /** The user's objects and the members of `-lazy` archives (their TLS is reserved too). */
   private userObjects: readonly { name: string; bytes: Uint8Array }[] = [];
   private readonly base = STARTUP_REGION.base;
   private registeredFrames = 0;
@@ -317,6 +319,7 @@ export class SysrootProcess {
     sysroot: SysrootBytes,
     objects: readonly { name: string; bytes: Uint8Array }[],
     archives: readonly { name: string; bytes: Uint8Array }[] = [],
+    lazyArchives: readonly { name: string; bytes: Uint8Array }[] = [],
   ): StaticLinkGenerator {
     const s = this.session;
     this.adder.add(s.main, sysroot.crtend.bytes, sysroot.crtend.name);
@@ -328,7 +331,15 @@ export class SysrootProcess {
     );
     s.main.addGenerator(gen);
     this.generator = gen;
-    this.userObjects = objects;
+    // Members of `-lazy` archives link on demand outside the group: all of them count (an upper
+    // bound of what a static link would take from them).
+    this.userObjects = [
+      ...objects,
+      ...lazyArchives.flatMap((a) => {
+        const ar = readArchive(a.bytes, a.name);
+        return ar.members.map((m) => ({ name: memberObjectName(ar.file, m), bytes: m.bytes }));
+      }),
+    ];
     return gen;
   }
 
