@@ -1,11 +1,13 @@
 /**
  * `run --sysroot`: what is linked after start-up behaves as the static link would have it.
  *
- * * Late objects (tests/sysroot/programs/src/late*.c): liblate.a's member is first needed by a
- *   lazily linked body, after a thread was created. Its constructor must have run (with argc,
+ * * Late objects (tests/sysroot/programs/src/late*.c, latecxx*.cpp): liblate.a's member is first
+ *   needed by a lazily linked body, after a thread was created. Its constructor must have run (with argc,
  *   argv, envp) before that body, its thread-local data must be initialised in the thread that
  *   existed, in the main thread and in a thread created later, and its destructor runs at exit.
- *   Oracle: the static build under qemu-aarch64 (stdout, stderr, status).
+ *   liblatecxx.a's C++ member (a static object, a thread_local with a dynamic initializer, an
+ *   exception) is needed by a lazy body only. Oracle: the static builds under qemu-aarch64
+ *   (stdout, stderr, status).
  * * glibc's stdio vtable check (fileio*.c, iocheck.c): the jump tables of every linked graph lie
  *   between __start___libc_IO_vtables and __stop___libc_IO_vtables, so glibc's range test passes
  *   for them without reaching _IO_vtable_check (counted by a block hook there), and a FILE whose
@@ -88,6 +90,46 @@ describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot: objects linked afte
       // The member really was linked after start-up (after main's graph, by the lazy body).
       expect(linked.some((n) => n.endsWith('liblate.a[0](late.o)'))).toBe(true);
     }, 120_000);
+});
+
+describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot: a C++ member linked after start-up', () => {
+  let reference: Outcome;
+  beforeAll(() => {
+    const exe = join(mkdtempSync(join(tmpdir(), 'sysroot-latecxx-')), 'latecxx.elf');
+    execFileSync('aarch64-linux-gnu-g++', [
+      '-static',
+      '-o',
+      exe,
+      ...['latecxxmain.o', 'latecxxuse.o', 'liblatecxx.a'].map(obj),
+    ]);
+    reference = qemu(exe, []);
+  });
+
+  it('the static build prints what the sources say', () => {
+    expect(reference).toEqual({
+      stdout:
+        'use(late-registry:8:tl-42+)\nuse(late-registry:9:tl-42++)\nthread: use(late-registry:10:tl-42+)\n' +
+        'caught: negative in late member\n',
+      stderr: '',
+      status: 0,
+    });
+  });
+
+  // The static object is constructed before the lazy body runs (else its name prints empty).
+  for (const engine of ['ts', 'unicorn'] as const)
+    it(`${engine}: static object, thread_local and exception of the late member equal qemu's`, async () => {
+      const r = await runSandbox([
+        '--engine',
+        engine,
+        '--sysroot',
+        SYSROOT,
+        obj('latecxxmain.o'),
+        '-lazy',
+        obj('latecxxuse.o'),
+        obj('liblatecxx.a'),
+      ]);
+      expect(r).toEqual(reference);
+    }, 180_000);
 });
 
 interface VtableRun extends Outcome {
