@@ -442,6 +442,7 @@ export async function openRunSession(
       sysrootBytes,
       inv.inputs.filter((i) => !i.archive),
       groupArchives,
+      inv.inputs.filter((i) => i.archive && i.lazy),
     );
   return session;
 }

@@ -34,7 +34,7 @@ import { outOfBandError } from '../protocol/wrapper.ts';
 import { ExecutorDebug } from './debug.ts';
 import { Executor, type Resumption } from './executor.ts';
 import { programFault, RunSyscalls, signalOf } from './host/linux.ts';
-import { runLinuxProcess } from './host/linux-process.ts';
+import { type LinuxProcessOptions, runLinuxProcess } from './host/linux-process.ts';
 import { type OutputSink, ProcessHost, RET_WORD } from './host/process.ts';
 import { DEFAULT_STACK, type ProgramResult } from './host/runner.ts';
 import { JitLoaderGdb } from './jit-loader-gdb.ts';
@@ -256,9 +256,20 @@ export class ExecutorRuntime {
    * the GDB JIT interface's entries pending, the notify routine runs first and returns to the entry.
    * `local` carries what cannot cross a worker boundary (the host file system, the trace sink).
    */
+  /** TPIDR_EL0 of every live thread of the running Linux process (none: empty). */
+  linuxThreadPointers(): number[] {
+    return this.threadPointersOfProcess?.() ?? [];
+  }
+  private threadPointersOfProcess: (() => number[]) | undefined;
+
   async runLinuxProcess(
     req: RunLinuxProcessRequest,
-    local: { hostFs?: HostFs | undefined; trace?: ((line: string) => void) | undefined } = {},
+    local: {
+      hostFs?: HostFs | undefined;
+      trace?: ((line: string) => void) | undefined;
+      onStart?: LinuxProcessOptions['onStart'];
+      afterAnswer?: LinuxProcessOptions['afterAnswer'];
+    } = {},
   ): Promise<LinuxProcessResult> {
     this.bootstrap();
     const newEngine = await engineFactory(this.engine.kind, {});
@@ -279,10 +290,15 @@ export class ExecutorRuntime {
         ...(req.maxInstructions === undefined ? {} : { maxInstructions: req.maxInstructions }),
         ...(local.trace ? { trace: local.trace } : {}),
         ...(req.seed === undefined ? {} : { seed: req.seed }),
+        ...(local.onStart ? { onStart: local.onStart } : {}),
+        ...(local.afterAnswer ? { afterAnswer: local.afterAnswer } : {}),
         startThrough: this.jitLoader.startAddress(),
         debug: debug ? this.debug.linuxProcessDebug() : undefined,
         onKernel: (k) => {
           this.linux = k;
+        },
+        onThreadPointers: (tp) => {
+          this.threadPointersOfProcess = tp;
         },
       });
       if (debug) this.debug.end(r.status, this.engine.getPc());
@@ -292,6 +308,7 @@ export class ExecutorRuntime {
       throw e;
     } finally {
       this.linux = undefined;
+      this.threadPointersOfProcess = undefined;
     }
   }
 

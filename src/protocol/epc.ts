@@ -152,6 +152,7 @@ export interface Ops {
   traceTrampolines: { args: { begin: number; end: number }; value: undefined };
   /** Turns on the executor's Linux syscall layer (raw `svc #0`), before code using it is finalized. */
   enableSyscalls: { args: undefined; value: undefined };
+  linuxThreadPointers: { args: undefined; value: number[] };
   runProgram: { args: RunProgramRequest; value: ProgramResult };
   runLinuxProcess: { args: RunLinuxProcessRequest; value: LinuxProcessResult };
   call: { args: { fn: number; args: bigint[] }; value: bigint };

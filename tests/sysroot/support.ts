@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.ts';
+import type { OrcSession } from '../../src/orc/session/session.ts';
 import { inCI } from '../support/oracles.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,7 +23,7 @@ export interface Outcome {
   status: number;
 }
 
-export async function runSandbox(args: string[]): Promise<Outcome> {
+export async function runSandbox(args: string[], onSession?: (session: OrcSession) => void): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
   const status = await runCommand(args, {
@@ -33,6 +34,7 @@ export async function runSandbox(args: string[]): Promise<Outcome> {
       stderr += s;
     },
     stdin: new Uint8Array(0),
+    ...(onSession ? { onSession } : {}),
   });
   return { stdout, stderr, status };
 }

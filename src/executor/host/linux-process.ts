@@ -78,6 +78,11 @@ export interface LinuxProcessOptions {
   debug?: LinuxProcessDebug | undefined;
   /** Sees the kernel once it exists (the debugger names the running task's thread). */
   onKernel?: ((kernel: LinuxSystem) => void) | undefined;
+  /**
+   * Gets, once the process exists, what answers TPIDR_EL0 of every live thread (the one the
+   * engine holds first): for a controller across a worker boundary (ExecutorRuntime).
+   */
+  onThreadPointers?: ((threadPointers: () => number[]) => void) | undefined;
 }
 
 /** Where the initial stack put argc, argv and envp (what glibc passes to initializers). */
@@ -194,6 +199,7 @@ export async function runLinuxProcess(
     },
   });
   options.onKernel?.(kernel);
+  options.onThreadPointers?.(() => threadPointers(engine));
   const exe: ElfExecutable = {
     file: options.argv[0] ?? 'a.out',
     bytes: image.fileBytes ?? new Uint8Array(0),

@@ -93,6 +93,7 @@ const handlers: { [K in OpName]: Handler<K> } = {
   writeMemory: (w) => runtime.writeMemory(w),
   traceTrampolines: (a) => runtime.traceTrampolines(a.begin, a.end),
   enableSyscalls: () => runtime.enableSyscalls(),
+  linuxThreadPointers: () => runtime.linuxThreadPointers(),
   runProgram: (req) => runtime.runProgram(req),
   // The host file system is this process's (the worker reads it itself); trace lines go back in
   // order with the program's output.

@@ -11,6 +11,7 @@
 import type { Engine, EngineKind, EngineOptions, MemRegion } from '../../emu/engine.ts';
 import { createEngine } from '../../emu/factory.ts';
 import type { HostFs } from '../../emu/linux/host.ts';
+import type { LinuxProcessOptions } from '../../executor/host/linux-process.ts';
 import type { OutputSink } from '../../executor/host/process.ts';
 import type { ProgramResult } from '../../executor/host/runner.ts';
 import { ExecutorRuntime } from '../../executor/runtime.ts';
@@ -97,6 +98,11 @@ export interface ExecutorProcessControl {
    * a lazy call linked). The barrier answers undefined when nothing is pending.
    */
   addDispatchBarrier(barrier: () => Promise<void> | undefined): void;
+  /**
+   * TPIDR_EL0 of every live thread of the running Linux process (runLinuxProcess), the thread
+   * the engine holds (a parked caller) first; empty when none runs.
+   */
+  linuxThreadPointers(): Promise<number[]>;
   call(fn: number, args: readonly (bigint | number)[]): Promise<bigint>;
   executorStats(): Promise<ExecutorStats>;
 
@@ -119,6 +125,10 @@ export interface ExecutorProcessControl {
 export interface LinuxProcessHost {
   hostFs?: HostFs | undefined;
   trace?: ((line: string) => void) | undefined;
+  /** In-process executors only (they see the engine): see LinuxProcessOptions.onStart. */
+  onStart?: LinuxProcessOptions['onStart'];
+  /** In-process executors only: see LinuxProcessOptions.afterAnswer. */
+  afterAnswer?: LinuxProcessOptions['afterAnswer'];
 }
 
 /**
@@ -281,10 +291,15 @@ export class InProcessEPC implements ExecutorProcessControl {
     return this.runtime.runLinuxProcess(req, {
       hostFs: host.hostFs,
       trace: req.traceSyscalls ? host.trace : undefined,
+      onStart: host.onStart,
+      afterAnswer: host.afterAnswer,
     });
   }
   addDispatchBarrier(barrier: () => Promise<void> | undefined): void {
     this.barriers.push(barrier);
+  }
+  linuxThreadPointers(): Promise<number[]> {
+    return this.count(() => this.runtime.linuxThreadPointers());
   }
   call(fn: number, args: readonly (bigint | number)[]): Promise<bigint> {
     this.stats.requests++;

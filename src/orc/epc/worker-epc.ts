@@ -198,6 +198,9 @@ export class WorkerEPC implements ExecutorProcessControl {
   enableSyscalls(): Promise<void> {
     return this.request('enableSyscalls', undefined);
   }
+  linuxThreadPointers(): Promise<number[]> {
+    return this.request('linuxThreadPointers', undefined);
+  }
   runProgram(req: RunProgramRequest): Promise<ProgramResult> {
     return this.request('runProgram', req);
   }

@@ -115,6 +115,21 @@ export class StaticLinkGenerator implements DefinitionGenerator {
     return new StaticLinkGenerator(adder, parsed, definedBy);
   }
 
+  /** The bytes and graph names of the members selected by the static-link rules. */
+  selectedMembers(): { name: string; bytes: Uint8Array }[] {
+    const seen = new Set<string>();
+    const out: { name: string; bytes: Uint8Array }[] = [];
+    for (const r of this.definedBy.values()) {
+      const key = `${r.archive}:${r.member}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const archive = this.archives[r.archive] as Archive;
+      const m = archive.members[r.member];
+      if (m) out.push({ name: memberObjectName(archive.file, m), bytes: m.bytes });
+    }
+    return out;
+  }
+
   /** Members selected by the static-link rules (not necessarily linked yet). */
   get selected(): number {
     return new Set([...this.definedBy.values()].map((r) => `${r.archive}:${r.member}`)).size;

@@ -4,6 +4,7 @@
  */
 import type { Mount } from '../../emu/linux/fs.ts';
 import type { HostFs } from '../../emu/linux/host.ts';
+import type { AnsweredCall, ProcessStart } from '../../executor/host/linux-process.ts';
 import type { ProgramResult } from '../../executor/host/runner.ts';
 import type { DebugRunOptions } from '../../protocol/debug.ts';
 import type { OrcSession } from '../session/session.ts';
@@ -59,6 +60,7 @@ export async function runSysrootProgram(
   proc: SysrootProcess,
   options: SysrootRunOptions,
 ): Promise<ProgramResult> {
+  proc.lateHooks = session.epc.kind === 'in-process';
   const info = await proc.link();
   const result = await session.epc.runLinuxProcess(
     {
@@ -72,7 +74,18 @@ export async function runSysrootProgram(
       traceSyscalls: options.traceSyscalls !== undefined,
       ...(options.debug ? { debug: options.debug } : {}),
     },
-    { hostFs: options.hostFs, trace: options.traceSyscalls },
+    {
+      hostFs: options.hostFs,
+      trace: options.traceSyscalls,
+      // Late TLS and initializers act on the executor's threads and registers: the in-process
+      // executor hands them over; a worker's refuses such late graphs (SysrootProcess.lateHooks).
+      ...(session.epc.kind === 'in-process'
+        ? {
+            onStart: (start: ProcessStart) => proc.onStart(start),
+            afterAnswer: (call: AnsweredCall) => proc.afterAnswer(call),
+          }
+        : {}),
+    },
   );
   await proc.whenPatched();
   session.stopped = null;

@@ -34,11 +34,38 @@
  * in memory, for graphs linked before start-up and for lazily linked ones alike (their link
  * happens while the program waits at the JIT, so the list is not being walked).
  *
- * Objects linked after start-up (lazy bodies, library members first needed by them): their TLS
- * blocks are copied into the calling thread's TLS area (other existing threads do not get them),
- * their initializers do not run, and an IFUNC they define is an error.
+ * Objects linked after start-up (lazy bodies, library members first needed by them) behave as if
+ * the static link had included them from the start, as far as a program can tell:
+ * * TLS: PT_TLS reserves, beyond the start-up graphs' blocks, the TLS of every object a static
+ *   link would take that is not linked yet (the selected archive members, the user's objects, the
+ *   members of `-lazy` archives) plus LATE_TLS_SLACK, so every thread's static TLS area has room for them (glibc sizes each thread's
+ *   area by PT_TLS p_memsz). A late block's initial bytes go into the PT_TLS image (threads created
+ *   later copy it, as glibc's `_dl_allocate_tls_init` does) and into the area of every live thread
+ *   of the process (TPIDR_EL0 + offset), before any thread goes on. A late graph whose TLS does
+ *   not fit the reserve fails to link (SysrootLinkError, naming it and the sizes).
+ * * Initializers: a static link runs every `.preinit_array`/`.init_array` entry before `main`; a
+ *   late graph's entries run when its link completes, on the thread whose lazy call linked it,
+ *   before that call's body runs (and before any other thread goes on): preinit then init, by
+ *   priority, then link order, with (argc, argv, envp) as glibc's `call_init` passes them. So code
+ *   never sees an object of a late graph unconstructed; what differs from the static build is only
+ *   when a constructor's side effects (output) happen. `.fini_array` entries of late graphs join
+ *   the process's array after the start-up ones, so at exit they run first (reverse order of
+ *   construction, as a static link's order would be for constructors run in this order).
+ * * An IFUNC a late graph defines is an error (glibc resolved IFUNCs at start-up).
+ *
+ * stdio's vtable check (glibc's IO_validate_vtable: a FILE's jump table must lie between
+ * `__start___libc_IO_vtables` and `__stop___libc_IO_vtables`, else "Fatal error: glibc detected an
+ * invalid stdio handle") is satisfied as in a static link: every graph's `__libc_IO_vtables`
+ * blocks are moved (after allocation, before fixup, so every reference sees the new address) into
+ * one area of the start-up region that those symbols bound. The range test passes for glibc's
+ * jump tables without calling `_IO_vtable_check`, and a pointer outside the area reaches it (a
+ * static glibc 2.36 program always links dlopen, through gettext's gconv, so it then returns, as
+ * in the static build).
  */
+
+import type { AnsweredCall, ProcessStart } from '../../executor/host/linux-process.ts';
 import { K } from '../../linker/aarch64/edges.ts';
+import { memberObjectName, readArchive } from '../../linker/archive.ts';
 import { readElf, STB_LOCAL } from '../../linker/elf/reader.ts';
 import { type Block, type LinkGraph, MEM_R, MEM_W, MEM_X, type Sym } from '../../linker/graph.ts';
 import { irelativeRela } from '../../linker/irelative.ts';
@@ -73,21 +100,27 @@ const AT = {
   tlsMax: 0x80000,
   sets: 0xe000,
   setCap: 64,
-  objects: 0x90000,
+  vtables: 0x90000,
+  vtablesEnd: 0x98000,
+  lateInits: 0x98000,
+  lateInitsEnd: 0xa0000,
+  objects: 0xa0000,
   objectsEnd: 0x10_0000,
 } as const;
+
+/** TLS reserved beyond what the objects a static link would take need (late `-lazy` archives). */
+const LATE_TLS_SLACK = 0x400;
 
 /**
  * Symbol sets glibc reaches through `__start_SET`/`__stop_SET` (a static linker concatenates each
  * such section of every object). Pointer sets become one array in the start-up region, filled from
  * every graph's section of that name: `__libc_atexit` (`_IO_cleanup`, which flushes stdio at exit),
- * `__libc_subfreeres`. `__libc_IO_vtables` spans the whole user address space: each graph keeps
- * its vtables, so glibc's "is this vtable in the section" check must accept all of them (as glibc
- * itself does once static dlopen is possible). `__libc_freeres_ptrs` (only walked by
- * `__libc_freeres` under memory checkers) is empty.
+ * `__libc_subfreeres`. `__libc_IO_vtables` is the start-up region's vtable area, where every
+ * graph's blocks of that section are moved (see the file comment). `__libc_freeres_ptrs` (only
+ * walked by `__libc_freeres` under memory checkers) is empty.
  */
 const POINTER_SETS = ['__libc_atexit', '__libc_subfreeres'] as const;
-const USER_ADDRESS_END = 2 ** 48;
+const IO_VTABLES = '__libc_IO_vtables';
 
 const RET_WORD = 0xd65f03c0;
 /**
@@ -97,6 +130,35 @@ const RET_WORD = 0xd65f03c0;
  */
 const TLSDESC_RESOLVER_WORDS = [0xf9400400, 0xf9400400, RET_WORD];
 const TLSDESC_RESOLVER_OFFSET = 0x10;
+/**
+ * Runs a late graph's initializers where a parked lazy call returns from the JIT dispatch gate (a
+ * C call: x0/x1 hold its result, x9 is free). x9 = a list {argc, argv, envp, fn…, 0}; each fn is
+ * called with (argc, argv, envp); then x0/x1 are restored and it returns to x30 (the gate's return
+ * address, untouched).
+ *   stp x29, x30, [sp, #-48]!; mov x29, sp; stp x0, x1, [sp, #16]; stp x19, x20, [sp, #32]
+ *   mov x19, x9; add x20, x9, #24
+ * 1: ldr x16, [x20], #8; cbz x16, 2f; ldp x0, x1, [x19]; ldr x2, [x19, #16]; blr x16; b 1b
+ * 2: ldp x19, x20, [sp, #32]; ldp x0, x1, [sp, #16]; ldp x29, x30, [sp], #48; ret
+ */
+const INIT_RUNNER_WORDS = [
+  0xa9bd7bfd,
+  0x910003fd,
+  0xa90107e0,
+  0xa90253f3,
+  0xaa0903f3,
+  0x91006134,
+  0xf8408690,
+  0xb40000b0,
+  0xa9400660,
+  0xf9400a62,
+  0xd63f0200,
+  0x17fffffb,
+  0xa94253f3,
+  0xa94107e0,
+  0xa8c37bfd,
+  RET_WORD,
+];
+const INIT_RUNNER_OFFSET = 0x40;
 const PT = { LOAD: 1, PHDR: 6, TLS: 7, GNU_STACK: 0x6474e551 } as const;
 const PF = { X: 1, W: 2, R: 4 } as const;
 const PHENT = 56;
@@ -123,6 +185,25 @@ export class SysrootProcess {
   readonly tls = new StaticTlsLayout();
   /** The program has started (later links are patched into the running process). */
   started = false;
+  /** Bytes of TLS (after the TCB) every thread's static area holds: PT_TLS p_memsz. */
+  tlsCapacity = 0;
+  /**
+   * Whether the executor runs onStart/afterAnswer (the in-process one does): without them a graph
+   * linked after start-up gets its TLS from a dispatch barrier and may not bring initializers.
+   */
+  lateHooks = true;
+  /** Graphs linked after start-up whose TLS and initializers are not yet applied. */
+  private readonly late: LinkResult[] = [];
+  /** Where the initial stack holds argc, argv, envp (set when the process starts). */
+  private start: ProcessStart | undefined;
+  private nextVtable = STARTUP_REGION.base + AT.vtables;
+  private nextInitList = STARTUP_REGION.base + AT.lateInits;
+  /** Used `.fini_array` slots (start-up entries first, late ones after). */
+  private finiUsed = 0;
+  /** What a static link would still take when the program starts (their TLS is reserved). */
+  private generator: StaticLinkGenerator | undefined;
+  /** The user's objects and the members of `-lazy` archives (their TLS is reserved too). */
+  private userObjects: readonly { name: string; bytes: Uint8Array }[] = [];
   private readonly base = STARTUP_REGION.base;
   private registeredFrames = 0;
   private unwinder: { unseen: number; any: number } | undefined;
@@ -141,24 +222,50 @@ export class SysrootProcess {
     session.layer.tls = p.tls;
     // A lazy call's answer waits for the patches of what it linked (unwinder list, TLS): across a
     // worker boundary the answer would otherwise reach the program before the patch's writes.
-    session.epc.addDispatchBarrier(() => (p.lateWork.length > 0 ? p.whenPatched() : undefined));
+    session.epc.addDispatchBarrier(
+      () => p.applyLateBeforeAnswer() ?? (p.lateWork.length > 0 ? p.whenPatched() : undefined),
+    );
     session.layer.addPlugin({
       modifyPassConfig: (_mr, _g, config) => {
         config.prePrune.push((gr) => {
+          if (p.started && gr.defined.some((x) => x.ifunc))
+            throw new SysrootLinkError(
+              `${gr.name} is linked after start-up and defines an IFUNC: glibc resolved IFUNCs at start-up`,
+            );
+          if (p.started && !p.lateHooks) {
+            const needs = gr.sections.find(
+              (sec) => sec.blocks.length > 0 && /^\.(preinit_array|init_array|ctors)\b/.test(sec.name),
+            );
+            if (needs)
+              throw new SysrootLinkError(
+                `${gr.name} is linked after start-up and has ${needs.name}: initializers of late-linked objects need the in-process executor (link it eagerly, or drop --executor worker)`,
+              );
+          }
           canonicalIfuncStubs(gr);
           contiguousEhFrame(gr);
         });
-        config.postFixup.push((gr) => tlsdescOffsets(gr, p.tls));
+        let vtables: Block[] = [];
+        config.postAllocation.push((gr) => {
+          p.checkLateTls(gr);
+          vtables = p.placeVtables(gr);
+        });
+        config.postFixup.push(async (gr) => {
+          tlsdescOffsets(gr, p.tls);
+          for (const blk of vtables) if (blk.content) await session.writeMemory(blk.address, blk.content);
+        });
       },
       notifyEmitted: (_mr, result) => p.onLinked(result),
     });
     const b = p.base;
     await session.epc.reserve([{ address: b, size: STARTUP_REGION.size }]);
-    const code = new Uint8Array(TLSDESC_RESOLVER_OFFSET + 4 * TLSDESC_RESOLVER_WORDS.length);
+    const code = new Uint8Array(INIT_RUNNER_OFFSET + 4 * INIT_RUNNER_WORDS.length);
     const cdv = new DataView(code.buffer);
     cdv.setUint32(0, RET_WORD, true);
     TLSDESC_RESOLVER_WORDS.forEach((w, i) => {
       cdv.setUint32(TLSDESC_RESOLVER_OFFSET + 4 * i, w, true);
+    });
+    INIT_RUNNER_WORDS.forEach((w, i) => {
+      cdv.setUint32(INIT_RUNNER_OFFSET + 4 * i, w, true);
     });
     await session.epc.finalize(
       [{ address: b + AT.code, bytes: code }],
@@ -185,8 +292,8 @@ export class SysrootProcess {
       _edata: { address: end, flags: data },
       edata: { address: end, flags: data },
       __bss_start: { address: end, flags: data },
-      __start___libc_IO_vtables: { address: 0, flags: data },
-      __stop___libc_IO_vtables: { address: USER_ADDRESS_END, flags: data },
+      __start___libc_IO_vtables: { address: b + AT.vtables, flags: data },
+      __stop___libc_IO_vtables: { address: b + AT.vtablesEnd, flags: data },
       __start___libc_freeres_ptrs: { address: end, flags: data },
       __stop___libc_freeres_ptrs: { address: end, flags: data },
     };
@@ -231,6 +338,7 @@ export class SysrootProcess {
     sysroot: SysrootBytes,
     objects: readonly { name: string; bytes: Uint8Array }[],
     archives: readonly { name: string; bytes: Uint8Array }[] = [],
+    lazyArchives: readonly { name: string; bytes: Uint8Array }[] = [],
   ): StaticLinkGenerator {
     const s = this.session;
     this.adder.add(s.main, sysroot.crtend.bytes, sysroot.crtend.name);
@@ -241,6 +349,16 @@ export class SysrootProcess {
       this.predefined,
     );
     s.main.addGenerator(gen);
+    this.generator = gen;
+    // Members of `-lazy` archives link on demand outside the group: all of them count (an upper
+    // bound of what a static link would take from them).
+    this.userObjects = [
+      ...objects,
+      ...lazyArchives.flatMap((a) => {
+        const ar = readArchive(a.bytes, a.name);
+        return ar.members.map((m) => ({ name: memberObjectName(ar.file, m), bytes: m.bytes }));
+      }),
+    ];
     return gen;
   }
 
@@ -257,9 +375,110 @@ export class SysrootProcess {
       if (unseen !== undefined && any !== undefined) this.unwinder = { unseen, any };
     }
     if (this.started) {
-      const p = this.patchLate(result).catch((e: Error) => this.report(e));
+      this.late.push(result);
+      const p = this.registerFrames().catch((e: Error) => this.report(e));
       this.lateWork.push(p);
     }
+  }
+
+  /** Moves the graph's stdio vtables into the area `__start/__stop___libc_IO_vtables` bound. */
+  placeVtables(g: LinkGraph): Block[] {
+    const blocks = g.section(IO_VTABLES)?.blocks ?? [];
+    for (const blk of blocks) {
+      const a = Math.max(1, blk.alignment);
+      let at = Math.ceil((this.nextVtable - blk.alignmentOffset) / a) * a + blk.alignmentOffset;
+      if (at < this.nextVtable) at += a;
+      if (at + blk.size > this.base + AT.vtablesEnd)
+        throw new SysrootLinkError(
+          `In ${g.name}: ${IO_VTABLES} exceeds its ${AT.vtablesEnd - AT.vtables} bytes in the start-up region`,
+        );
+      blk.address = at;
+      this.nextVtable = at + blk.size;
+    }
+    return blocks;
+  }
+
+  /** After start-up, a graph's TLS must fit what every thread's area reserved. */
+  checkLateTls(g: LinkGraph): void {
+    if (!this.started) return;
+    const used = this.tls.size - TCB_SIZE;
+    if (used > this.tlsCapacity)
+      throw new SysrootLinkError(
+        `${g.name} is linked after start-up and its thread-local data needs ${used} bytes of static TLS; every thread reserved ${this.tlsCapacity}`,
+      );
+    if (this.tls.alignment > 16)
+      throw new SysrootLinkError(`${g.name}: thread-local data aligned to ${this.tls.alignment} bytes (at most 16)`);
+  }
+
+  /** The process started: where its initial stack holds argc, argv and envp. */
+  onStart(start: ProcessStart): void {
+    this.start = start;
+  }
+
+  /**
+   * A parked lazy call was answered: the graphs linked for it get their TLS in every thread and
+   * the PT_TLS image, their `.fini_array` entries join the process's, and the calling thread runs
+   * their initializers before it goes on (see the file comment).
+   */
+  async afterAnswer(call: AnsweredCall): Promise<void> {
+    const inits = await this.applyLate(() => Promise.resolve(call.threadPointers()));
+    if (inits.length === 0) return;
+    const b = this.base;
+    const start = this.start ?? { argc: 0, argv: 0, envp: 0 };
+    const list = words64([start.argc, start.argv, start.envp, ...inits, 0]);
+    const at = this.nextInitList;
+    if (at + list.length > b + AT.lateInitsEnd)
+      throw new SysrootLinkError('the initializers of late-linked objects exceed their area in the start-up region');
+    this.nextInitList += list.length;
+    await this.session.writeMemory(at, list);
+    const e = call.engine;
+    e.setX(9, BigInt(at));
+    e.setPc(b + AT.code + INIT_RUNNER_OFFSET);
+  }
+
+  /**
+   * Without the executor's afterAnswer (a worker), a dispatch barrier applies what a lazy call
+   * linked before the answer leaves: TLS through the executor's thread list, fini entries in
+   * memory (initializers are refused at link time: they need the calling thread's registers).
+   */
+  private applyLateBeforeAnswer(): Promise<void> | undefined {
+    if (this.lateHooks || !this.started || (this.late.length === 0 && this.lateWork.length === 0)) return undefined;
+    return this.applyLate(() => this.session.epc.linuxThreadPointers()).then((inits) => {
+      if (inits.length > 0) throw new SysrootLinkError('late initializers need the in-process executor');
+    });
+  }
+
+  /**
+   * The graphs linked since the last call: their TLS blocks go into the PT_TLS image and every
+   * live thread's area, their fini entries join the process's; answers their initializers in order.
+   */
+  private async applyLate(threadPointers: () => Promise<number[]>): Promise<number[]> {
+    await this.whenPatched();
+    const batch = this.late.splice(0);
+    if (batch.length === 0) return [];
+    const s = this.session;
+    const b = this.base;
+    const blocks = batch.flatMap((r) => r.tls);
+    if (blocks.length > 0) {
+      const threads = (await threadPointers()).filter((tp) => tp !== 0);
+      for (const blk of blocks) {
+        const image = new Uint8Array(blk.size);
+        if (blk.initSize > 0) image.set(await s.readMemory(blk.address, blk.initSize));
+        await s.writeMemory(b + AT.tls + blk.tpOffset - TCB_SIZE, image);
+        for (const tp of threads) await s.writeMemory(tp + blk.tpOffset, image);
+      }
+    }
+    const sections = batch.flatMap((r, order) => r.initializers.map((i) => ({ ...i, order })));
+    const rank = { preinit: 0, init: 1, fini: 2 } as const;
+    sections.sort((x, y) => rank[x.kind] - rank[y.kind] || x.priority - y.priority || x.order - y.order);
+    const fini = sections.filter((i) => i.kind === 'fini').flatMap((i) => i.pointers);
+    if (fini.length > 0) {
+      if (this.finiUsed + fini.length > AT.finiCap)
+        throw new SysrootLinkError(`${this.finiUsed + fini.length} fini functions exceed the capacity ${AT.finiCap}`);
+      await s.writeMemory(b + AT.fini + 8 * this.finiUsed, words64(fini));
+      this.finiUsed += fini.length;
+    }
+    return sections.filter((i) => i.kind !== 'fini').flatMap((i) => i.pointers);
   }
 
   /** Waits for patches of graphs linked after start-up. */
@@ -293,11 +512,10 @@ export class SysrootProcess {
     const arr = (kind: 'preinit' | 'init' | 'fini', at: number, cap: number) => {
       const ptrs = inits.filter((i) => i.kind === kind).flatMap((i) => i.pointers);
       if (ptrs.length > cap) throw new SysrootLinkError(`${ptrs.length} ${kind} functions exceed the capacity ${cap}`);
-      // Unused slots: the empty function. Fini entries run last to first, so pad in front.
-      const all =
-        kind === 'fini'
-          ? [...Array<number>(cap - ptrs.length).fill(b + AT.code), ...ptrs]
-          : [...ptrs, ...Array<number>(cap - ptrs.length).fill(b + AT.code)];
+      // Unused slots: the empty function. Fini entries run last to first: late graphs' entries,
+      // written after these, run before them.
+      const all = [...ptrs, ...Array<number>(cap - ptrs.length).fill(b + AT.code)];
+      if (kind === 'fini') this.finiUsed = ptrs.length;
       writes.push({ address: b + at, bytes: words64(all) });
     };
     arr('preinit', AT.preinit, AT.preinitCap);
@@ -318,8 +536,9 @@ export class SysrootProcess {
       writes.push({ address: b + AT.sets + i * 8 * AT.setCap, bytes: words64(all) });
     }
 
-    // TLS image.
-    const tlsSize = this.tls.size - TCB_SIZE;
+    // TLS image: the start-up graphs' blocks, then room for the objects still to come.
+    const tlsSize = this.tls.size - TCB_SIZE + this.lateTlsReserve();
+    this.tlsCapacity = tlsSize;
     const phdrs: number[][] = [];
     phdrs.push([PT.PHDR, PF.R, AT.phdr, b + AT.phdr, 0, 0, 8]); // sizes filled below
     phdrs.push([PT.LOAD, PF.R | PF.W | PF.X, 0, 0x1000, 0, 0x7fff_ffff_f000, 0x1000]);
@@ -374,25 +593,46 @@ export class SysrootProcess {
     }
   }
 
-  /** A graph linked while the program runs (a lazy body or what it pulled in). */
-  private async patchLate(r: LinkResult): Promise<void> {
-    const s = this.session;
-    if (r.irelative.length > 0)
-      throw new SysrootLinkError(
-        `${r.graph.name} was linked after start-up and defines or references an IFUNC (${r.irelative.length} IRELATIVE words): glibc resolved IFUNCs at start-up`,
-      );
-    if (r.tls.length > 0) {
-      const regs = await s.readRegisters();
-      const tp = Number(regs.tpidr_el0);
-      for (const blk of r.tls) {
-        const bytes = blk.initSize > 0 ? await s.readMemory(blk.address, blk.initSize) : new Uint8Array(0);
-        const image = new Uint8Array(blk.size);
-        image.set(bytes);
-        if (tp !== 0) await s.writeMemory(tp + blk.tpOffset, image);
-      }
-    }
-    await this.registerFrames();
+  /**
+   * Static TLS to reserve at start-up for objects a static link would take that are not linked
+   * yet: each one's TLS sections as one block (aligned as the layout places it), plus slack.
+   */
+  private lateTlsReserve(): number {
+    const linked = new Set(this.linked.map((r) => r.graph.name));
+    let reserve = LATE_TLS_SLACK;
+    const add = (bytes: Uint8Array, name: string) => {
+      if (!linked.has(name)) reserve += tlsFootprint(bytes);
+    };
+    for (const o of this.userObjects) add(o.bytes, o.name);
+    for (const m of this.generator?.selectedMembers() ?? []) add(m.bytes, m.name);
+    return Math.ceil(reserve / 16) * 16;
   }
+}
+
+const SHF_TLS = 0x400;
+
+/** Bytes a graph of this object adds to the static TLS layout at most (sizes plus alignment). */
+export function tlsFootprint(bytes: Uint8Array): number {
+  // Section headers only (ELF64 little-endian; the layer has read these objects already): this
+  // runs over every selected archive member.
+  if (bytes.length < 64) return 0;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shoff = Number(dv.getBigUint64(40, true));
+  const shentsize = dv.getUint16(58, true);
+  const shnum = dv.getUint16(60, true);
+  let size = 0;
+  let align = 1;
+  for (let i = 0; i < shnum; i++) {
+    const o = shoff + i * shentsize;
+    if (o + 64 > bytes.length) break;
+    const flags = Number(dv.getBigUint64(o + 8, true));
+    const secSize = Number(dv.getBigUint64(o + 32, true));
+    if (!(flags & SHF_TLS) || secSize === 0) continue;
+    const a = Math.max(1, Number(dv.getBigUint64(o + 48, true)));
+    align = Math.max(align, a);
+    size = Math.ceil(size / a) * a + secSize;
+  }
+  return size === 0 ? 0 : size + align;
 }
 
 /**
