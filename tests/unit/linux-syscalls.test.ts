@@ -423,6 +423,10 @@ function runPathSuite(kind: EngineKind): void {
     const a = await runPath();
     expect(() => a.sys(SYS.exit_group, 0x103)).toThrow(ProgramExit);
     expect(a.trace[a.trace.length - 1]).toBe('syscall exit_group(0x103) = ?');
+    // Code the session runs afterwards meets a new process; the break goes on where it was.
+    expect(a.sys(SYS.brk, RUN_LINUX_LAYOUT.brk + 0x1000)).toBe(RUN_LINUX_LAYOUT.brk + 0x1000);
+    expect(() => a.sys(SYS.exit, 4)).toThrow(expect.objectContaining({ name: 'ProgramExit', status: 4 }));
+    expect([a.sys(SYS.getpid), a.sys(SYS.brk, 0)]).toEqual([100, RUN_LINUX_LAYOUT.brk + 0x1000]);
     const b = await runPath();
     let caught: unknown;
     try {
