@@ -3,8 +3,8 @@
  * MOVZ/ADD/SVC/B/RET (so they do not depend on the rest of the ISA) and by calling the layer
  * directly with register values.
  */
-import { describe, expect, it } from 'vitest';
-import { type Engine, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Engine, type EngineKind, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../src/emu/errors.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { parseExecutable } from '../../src/emu/linux/elf.ts';
@@ -12,7 +12,11 @@ import { E as ERRNO } from '../../src/emu/linux/errno.ts';
 import { execElfCaptured, LinuxProcess, MMAP_TOP } from '../../src/emu/linux/process.ts';
 import { SeededRandom } from '../../src/emu/linux/random.ts';
 import { syscallName } from '../../src/emu/linux/sysnames.ts';
+import { ProgramExit, ProgramKilled } from '../../src/executor/host/errors.ts';
+import { programFault, RUN_LINUX_LAYOUT, RunSyscalls } from '../../src/executor/host/linux.ts';
+import { ProcessHost } from '../../src/executor/host/process.ts';
 import { asmProgram } from '../programs/corpus.ts';
+import { describeWithOracles } from '../support/oracles.ts';
 
 /** AArch64 (asm-generic) system call numbers the tests use. */
 const SYS = {
@@ -291,3 +295,174 @@ describe('syscall layer called directly', () => {
     expect(k.result).toEqual({ kind: 'exit', status: 0xff });
   });
 });
+
+/** The `run` path's Linux layer on `kind`, driven by small hand-assembled calls. */
+function runPathSuite(kind: EngineKind): void {
+  const engines: Engine[] = [];
+  afterEach(() => {
+    for (const e of engines.splice(0)) e.close();
+  });
+  const CODE = 0x1000_0000;
+  const DATA = 0x1001_0000;
+  const STACK_TOP = 0x1010_0000;
+  const movz = (d: number, imm: number, shift = 0) => (0xd2800000 | ((shift / 16) << 21) | (imm << 5) | d) >>> 0;
+  const movk = (d: number, imm: number, shift: number) => (0xf2800000 | ((shift / 16) << 21) | (imm << 5) | d) >>> 0;
+  const SVC = 0xd4000001;
+  const RET = 0xd65f03c0;
+  const MOV_X8_X7 = 0xaa0703e8; // orr x8, xzr, x7
+  const MSG = DATA + 0x800;
+  /** sys(a0…a5, nr): `mov x8, x7; svc #0; ret` called with x7 = nr. */
+  const SYS_STUB = CODE;
+  /** A SIGUSR1 handler: write(1, MSG, 8), then return to the kernel's sigreturn trampoline. */
+  const HANDLER = CODE + 0x100;
+  const words = (ws: number[]) => {
+    const b = new Uint8Array(ws.length * 4);
+    const dv = new DataView(b.buffer);
+    ws.forEach((w, i) => {
+      dv.setUint32(i * 4, w, true);
+    });
+    return b;
+  };
+
+  async function runPath(stdin = '') {
+    const engine = await createEngine(kind);
+    engines.push(engine);
+    let out = '';
+    let err = '';
+    const trace: string[] = [];
+    const host = new ProcessHost(engine, {
+      stdout: (b) => {
+        out += text(b);
+      },
+      stderr: (b) => {
+        err += text(b);
+      },
+      stdin: new TextEncoder().encode(stdin),
+    }).install();
+    engine.memMap(CODE, 0x1000, PROT_READ | PROT_EXEC);
+    engine.memWrite(SYS_STUB, words([MOV_X8_X7, SVC, RET]));
+    engine.memWrite(
+      HANDLER,
+      words([movz(0, 1), movz(1, MSG & 0xffff), movk(1, MSG >>> 16, 16), movz(2, 8), movz(8, SYS.write), SVC, RET]),
+    );
+    engine.memMap(DATA, 0x1000, PROT_READ | PROT_WRITE);
+    engine.memWrite(MSG, new TextEncoder().encode('handled\n'));
+    engine.memMap(STACK_TOP - 0x10000, 0x10000, PROT_READ | PROT_WRITE);
+    engine.setX(31, BigInt(STACK_TOP - 64));
+    const layer = new RunSyscalls(host, { seed: 7, trace: (l) => trace.push(l) }).install();
+    const sys = (nr: number, ...args: (number | bigint)[]): number => {
+      const a = [...args, 0, 0, 0, 0, 0, 0].slice(0, 6).map((v) => BigInt.asUintN(64, BigInt(v)));
+      return Number(BigInt.asIntN(64, host.callEmulated(SYS_STUB, [...a, 0n, BigInt(nr)])));
+    };
+    return { engine, host, layer, sys, trace, out: () => out, err: () => err };
+  }
+
+  it('identities, pipes, dup, and read(0) sharing the host libc stdin cursor', async () => {
+    const { engine, host, sys, out, trace } = await runPath('hello world');
+    expect([sys(SYS.getpid), sys(SYS.gettid), sys(SYS.getuid)]).toEqual([100, 100, 1000]);
+    expect(sys(SYS.pipe2, DATA, 0)).toBe(0);
+    const fds = new DataView(engine.memRead(DATA, 8).buffer);
+    expect([fds.getInt32(0, true), fds.getInt32(4, true)]).toEqual([3, 4]);
+    expect(sys(SYS.write, 4, MSG, 7)).toBe(7);
+    expect(sys(SYS.read, 3, DATA + 0x100, 100)).toBe(7);
+    expect(text(engine.memRead(DATA + 0x100, 7))).toBe('handled');
+    expect(sys(23 /* dup */, 1)).toBe(5);
+    expect(sys(SYS.write, 5, MSG, 8)).toBe(8);
+    expect(out()).toBe('handled\n');
+    expect(text(host.readStdin(6))).toBe('hello ');
+    expect(sys(SYS.read, 0, DATA + 0x200, 3)).toBe(3);
+    expect(text(engine.memRead(DATA + 0x200, 3))).toBe('wor');
+    expect(text(host.readStdin(100))).toBe('ld');
+    expect(sys(SYS.read, 0, DATA + 0x200, 3)).toBe(0);
+    expect(trace).toContain('syscall pipe2(0x10010000, 0x0) = 0');
+    expect(trace).toContain('syscall dup(0x1) = 5');
+  });
+
+  it('brk and mmap in the run areas, ENOMEM past the memory limit, ENOSYS for clone and execve', async () => {
+    const { sys, trace } = await runPath();
+    expect(sys(SYS.brk, 0)).toBe(RUN_LINUX_LAYOUT.brk);
+    expect(sys(SYS.brk, RUN_LINUX_LAYOUT.brk + 0x2000)).toBe(RUN_LINUX_LAYOUT.brk + 0x2000);
+    expect(sys(SYS.mmap, 0, 0x3000, 3, 0x22, -1, 0)).toBe(RUN_LINUX_LAYOUT.mmapTop - 0x3000);
+    expect(sys(SYS.mmap, 0, 2 ** 40, 3, 0x22, -1, 0)).toBe(-ERRNO.ENOMEM);
+    expect(trace).toContain('syscall mmap(0x0, 0x3000, 0x3, 0x22, -1, 0x0) = 0x3fffffd000');
+    expect(sys(SYS.clone, 0x11, 0, 0, 0, 0)).toBe(-ERRNO.ENOSYS);
+    expect(sys(SYS.execve, MSG, 0, 0)).toBe(-ERRNO.ENOSYS);
+    expect(trace).toContain('syscall clone(0x11, 0x0, 0x0, 0x0, 0x0, 0x0) = -ENOSYS (unimplemented)');
+  });
+
+  it('nanosleep advances the virtual clock; clock_gettime reads it', async () => {
+    const { engine, sys } = await runPath();
+    const ts = new DataView(new ArrayBuffer(16));
+    ts.setBigInt64(0, 2n, true);
+    ts.setBigInt64(8, 250_000_000n, true);
+    engine.memWrite(DATA, new Uint8Array(ts.buffer));
+    expect(sys(SYS.nanosleep, DATA, 0)).toBe(0);
+    expect(sys(SYS.clock_gettime, 1, DATA + 0x40)).toBe(0);
+    const now = new DataView(engine.memRead(DATA + 0x40, 16).buffer);
+    expect(now.getBigInt64(0, true)).toBe(1002n);
+    const ns = Number(now.getBigInt64(8, true));
+    expect(ns).toBeGreaterThan(250_000_000);
+    expect(ns).toBeLessThan(250_000_100);
+  });
+
+  it('a signal sent to itself runs its handler on a real frame, then the call returns', async () => {
+    const { engine, sys, out } = await runPath();
+    // struct sigaction: handler, flags, restorer, mask (no SA_RESTORER: the kernel's trampoline).
+    const act = new DataView(new ArrayBuffer(32));
+    act.setBigUint64(0, BigInt(HANDLER), true);
+    engine.memWrite(DATA, new Uint8Array(act.buffer));
+    expect(sys(SYS.rt_sigaction, 10, DATA, 0, 8)).toBe(0);
+    const sp = engine.getX(31);
+    expect(sys(SYS.kill, 100, 10)).toBe(0);
+    expect(out()).toBe('handled\n');
+    expect(engine.getX(31)).toBe(sp);
+    expect(sys(SYS.getpid)).toBe(100);
+  });
+
+  it('exit_group ends the run with its status; a fatal signal with 128 + signal', async () => {
+    const a = await runPath();
+    expect(() => a.sys(SYS.exit_group, 0x103)).toThrow(ProgramExit);
+    expect(a.trace[a.trace.length - 1]).toBe('syscall exit_group(0x103) = ?');
+    // Code the session runs afterwards meets a new process; the break goes on where it was.
+    expect(a.sys(SYS.brk, RUN_LINUX_LAYOUT.brk + 0x1000)).toBe(RUN_LINUX_LAYOUT.brk + 0x1000);
+    expect(() => a.sys(SYS.exit, 4)).toThrow(expect.objectContaining({ name: 'ProgramExit', status: 4 }));
+    expect([a.sys(SYS.getpid), a.sys(SYS.brk, 0)]).toEqual([100, RUN_LINUX_LAYOUT.brk + 0x1000]);
+    const b = await runPath();
+    let caught: unknown;
+    try {
+      b.sys(SYS.kill, 100, 15);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ProgramKilled);
+    expect(caught).toMatchObject({ signal: 15, reason: 'killed by SIGTERM' });
+    const lines: string[] = [];
+    expect(programFault(b.host, (s) => lines.push(s))(caught)).toMatchObject({ status: 143, reason: 'signal' });
+    expect(lines).toEqual(['orc-sandbox run: program killed by SIGTERM (status 143): killed by SIGTERM\n']);
+  });
+
+  it('a write to a pipe without readers is EPIPE and SIGPIPE (141)', async () => {
+    const { engine, sys } = await runPath();
+    expect(sys(SYS.pipe2, DATA, 0)).toBe(0);
+    const fds = new DataView(engine.memRead(DATA, 8).buffer);
+    expect(sys(57 /* close */, fds.getInt32(0, true))).toBe(0);
+    expect(() => sys(SYS.write, fds.getInt32(4, true), MSG, 1)).toThrow(
+      expect.objectContaining({ name: 'ProgramKilled', signal: 13 }),
+    );
+  });
+
+  it('a read nothing could ever wake is a GuestDeadlock naming the thread', async () => {
+    const { sys } = await runPath();
+    expect(sys(SYS.pipe2, DATA, 0)).toBe(0);
+    expect(() => sys(SYS.read, 3, DATA + 0x100, 1)).toThrow(
+      /deadlock: every thread is blocked\n {2}process 100 thread 100: /,
+    );
+  });
+}
+
+describe('run without --sysroot: the kernel of exec adopting the session engine (ts)', () => runPathSuite('ts'));
+describeWithOracles(
+  ['unicorn'],
+  'run without --sysroot: the kernel of exec adopting the session engine (unicorn)',
+  () => runPathSuite('unicorn'),
+);

@@ -488,9 +488,12 @@ export class LinuxSystem {
     this.syscall(t);
     for (let guard = 0; !this.result && t.state !== 'dead'; guard++) {
       if (t.state === 'block') {
-        if (guard > 1_000_000 || !this.wakeDeadlines(true))
-          throw new GuestDeadlock([{ pid: p.pid, tid: t.tid, waitsFor: t.block?.why ?? t.state }]);
-        continue;
+        if (guard <= 1_000_000 && this.wakeDeadlines(true)) continue;
+        const waitsFor = t.block?.why ?? t.state;
+        // pc back after the svc: an engine must not run it again while the error leaves the hook.
+        this.unpark(t);
+        e.setPc(e.getPc() + 4);
+        throw new GuestDeadlock([{ pid: p.pid, tid: t.tid, waitsFor }]);
       }
       if (t.complete !== undefined) {
         this.makeLive(t);

@@ -105,19 +105,27 @@ export class SharedAddressSpace extends AddressSpace {
 
 /** The Linux layer of one session: the kernel of `exec` (LinuxSystem) adopting the session's engine. */
 export class RunSyscalls {
-  readonly kernel: LinuxSystem;
+  /** The kernel; a fresh one (same address space and break) once a program ended in it. */
+  kernel: LinuxSystem;
   readonly space: SharedAddressSpace;
   installed = false;
+  private readonly layout: typeof RUN_LINUX_LAYOUT;
 
   constructor(
     readonly host: ProcessHost,
-    options: LinuxSyscallOptions = {},
+    private readonly options: LinuxSyscallOptions = {},
   ) {
-    const layout = { ...RUN_LINUX_LAYOUT, ...options.layout };
+    this.layout = { ...RUN_LINUX_LAYOUT, ...options.layout };
     const stdin = options.stdin;
     if (stdin !== undefined && host.stdin === undefined) host.stdin = stdin;
     this.space = new SharedAddressSpace(host.engine, USER_ADDRESS_LIMIT);
-    this.kernel = new LinuxSystem({
+    this.kernel = this.boot(this.layout.brk);
+  }
+
+  /** A kernel adopting the engine; the program break continues at `brk`. */
+  private boot(brk: number): LinuxSystem {
+    const host = this.host;
+    const kernel = new LinuxSystem({
       newEngine: () => {
         throw new EmuError('run without --sysroot has one process: no engine for another');
       },
@@ -126,14 +134,16 @@ export class RunSyscalls {
       // Through the host's sinks, so printf (host) and write(1) (syscall) share one ordered stream.
       stdout: { write: (b) => host.stdout(b) },
       stderr: { write: (b) => host.stderr(b) },
-      seed: options.seed ?? 0,
-      ...(options.trace ? { trace: options.trace } : {}),
+      seed: this.options.seed ?? 0,
+      ...(this.options.trace ? { trace: this.options.trace } : {}),
     });
-    this.kernel.adopt(host.engine, this.space, {
-      guestPath: options.guestPath ?? '/a.out',
-      brk: layout.brk,
-      mmapTop: layout.mmapTop,
+    const proc = kernel.adopt(host.engine, this.space, {
+      guestPath: this.options.guestPath ?? '/a.out',
+      brk: this.layout.brk,
+      mmapTop: this.layout.mmapTop,
     });
+    proc.brkCur = brk;
+    return kernel;
   }
 
   /** Adds the `intr` hook to the engine (idempotent). */
@@ -155,6 +165,8 @@ export class RunSyscalls {
     const t = this.kernel.embeddedSyscall();
     this.space.refresh();
     if (t === undefined) return;
+    // The session may run code again (another run, a call): it meets a new process.
+    this.kernel = this.boot(this.kernel.init.brkCur);
     if (t.kind === 'exit') throw new ProgramExit(t.status, 'exit');
     throw new ProgramKilled(t.signal, t.reason);
   }
