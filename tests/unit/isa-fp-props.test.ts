@@ -25,6 +25,7 @@ import {
   fdiv64,
   ffma32,
   ffma64,
+  ffma64lane,
   fmul32,
   fmul64,
   fromInt32,
@@ -223,6 +224,32 @@ describe('fast paths equal the reference path (all rounding modes, FZ, DN)', () 
         },
       ),
       { numRuns: RUNS },
+    );
+  });
+  it('fma double on the fast path: full-width operands of near magnitudes, zero addends and factors, lanes', () => {
+    // Full 53-bit significands of similar exponents make both TwoSum errors non-zero (the case
+    // decided without the generic path unless the sum is a tie), and zeros take the short cuts.
+    const near = fc
+      .tuple(fc.boolean(), fc.integer({ min: 1015, max: 1031 }), u52)
+      .map(([sg, e, m]) => (sg ? 1n << 63n : 0n) | (BigInt(e) << 52n) | m);
+    const operand = fc.oneof(near, near, fc.constantFrom(0n, 0x8000000000000000n));
+    const lane = new Int32Array(2);
+    fc.assert(
+      fc.property(operand, operand, operand, fpcr, fc.boolean(), (a, b, d, c, neg) => {
+        const ref = withFpcr(c, () => genFma(FD, a, neg ? b ^ (1n << 63n) : b, d, s));
+        expect(
+          withFpcr(c, () => r64(ffma64(s, hi(a), lo(a), hi(b) ^ (neg ? 0x80000000 : 0), lo(b), hi(d), lo(d)))),
+        ).toEqual(ref);
+        // The lane form (vector FMLA/FMLS) reads V0..V2 as doubles.
+        const vi = s.vi;
+        vi.set([lo(a), hi(a), 0, 0, lo(b), hi(b), 0, 0, lo(d), hi(d), 0, 0]);
+        const got = withFpcr(c, () => {
+          ffma64lane(s, lane, 0, 0, 2, 4, neg);
+          return (BigInt((lane[1] as number) >>> 0) << 32n) | BigInt((lane[0] as number) >>> 0);
+        });
+        expect(got).toEqual(ref);
+      }),
+      { numRuns: RUNS * 3 },
     );
   });
   it('sqrt, compare, round to integral', () => {

@@ -954,6 +954,67 @@ export function fsqrt64(s: CpuState, hi: number, lo: number): number {
   return n64(genSqrt(FD, b64(hi, lo), s));
 }
 
+/** Result of fmaCore: the round-to-nearest result and the sign of (exact - result), 0 if exact. */
+const FMA = new Float64Array(2);
+
+/**
+ * Fused z + x*y on doubles when it is decidable without the generic path: x and y normal (or
+ * one of them zero with z normal: the result is z), z normal or zero, the result normal. Leaves
+ * the round-to-nearest result in FMA[0] and the direction of its error in FMA[1]; false: use the
+ * generic path. With p + e = x*y (Dekker), s1 + t = z + p and u + w = t + e (TwoSums), the exact
+ * value is s1 + u + w, and r = fl(s1 + u) with error c. When the TwoSum of z and p was inexact,
+ * |u| stays within a few ulps of s1, so s1 + u and the midpoints next to r lie on a grid of
+ * ulp(u) while |w| <= ulp(u)/2: w cannot move the value across a midpoint or r when c is not 0;
+ * c = 0 and ties (|c| a power of two) take the generic path.
+ */
+function fmaCore(z: number, x: number, y: number): boolean {
+  const ax = Math.abs(x);
+  const ay = Math.abs(y);
+  const az = Math.abs(z);
+  if (!(ax >= MIN64 && ax < LIM_HI && ay >= MIN64 && ay < LIM_HI)) {
+    // 0 * finite normal-or-zero + normal z = z exactly (no flags; zero operands are not flushed).
+    if ((x === 0 || y === 0) && az >= MIN64 && az <= MAX64 && (ax === 0 || ax >= MIN64) && (ay === 0 || ay >= MIN64)) {
+      if (ax <= MAX64 && ay <= MAX64) {
+        FMA[0] = z;
+        FMA[1] = 0;
+        return true;
+      }
+    }
+    return false;
+  }
+  const p = x * y;
+  const ap = Math.abs(p);
+  if (!(ap > LIM_LO && ap < LIM_HI)) return false;
+  const e = prodErr(x, y, p);
+  if (z === 0) {
+    // A zero addend leaves the product: x*y is not zero here, so the sign of z does not matter.
+    FMA[0] = p;
+    FMA[1] = e;
+    return true;
+  }
+  if (!(az >= MIN64 && az < LIM_HI)) return false;
+  const s1 = z + p;
+  let bb = s1 - z;
+  const t = z - (s1 - bb) + (p - bb);
+  const u = t + e;
+  bb = u - t;
+  const w = t - (u - bb) + (e - bb);
+  const r = s1 + u;
+  const ar = Math.abs(r);
+  if (!(ar > MIN64 && ar < MAX64)) return false;
+  bb = r - s1;
+  const c = s1 - (r - bb) + (u - bb);
+  if (w !== 0) {
+    // Exact sum on a double, or a tie: left to the generic path (rare).
+    if (c === 0) return false;
+    SF64[0] = c;
+    if (((SI[1] as number) & 0xfffff) === 0 && SI[0] === 0) return false;
+  }
+  FMA[0] = r;
+  FMA[1] = c;
+  return true;
+}
+
 /** Fused a + n*m (double). */
 export function ffma64(
   s: CpuState,
@@ -964,31 +1025,48 @@ export function ffma64(
   mhi: number,
   mlo: number,
 ): number {
-  if (normal64(ahi) && normal64(nhi) && normal64(mhi)) {
-    const z = f64(ahi, alo);
-    const x = f64(nhi, nlo);
-    const y = f64(mhi, mlo);
-    const p = x * y;
-    const ap = Math.abs(p);
-    if (ap > LIM_LO && ap < LIM_HI && Math.abs(x) < LIM_HI && Math.abs(y) < LIM_HI && Math.abs(z) < LIM_HI) {
-      const e = prodErr(x, y, p);
-      const s1 = z + p;
-      let bb = s1 - z;
-      const t = z - (s1 - bb) + (p - bb);
-      const u = t + e;
-      bb = u - t;
-      const uerr = t - (u - bb) + (e - bb);
-      if (uerr === 0) {
-        const r = s1 + u;
-        const ar = Math.abs(r);
-        if (ar > MIN64 && ar < MAX64) {
-          bb = r - s1;
-          return fin64(s, r, s1 - (r - bb) + (u - bb));
-        }
-      }
+  if (fmaCore(f64(ahi, alo), f64(nhi, nlo), f64(mhi, mlo))) return fin64(s, FMA[0] as number, FMA[1] as number);
+  return n64(genFma(FD, b64(ahi, alo), b64(nhi, nlo), b64(mhi, mlo), s));
+}
+
+/**
+ * Lane form for vector FMLA/FMLS on doubles: z + x*y with the operands' D-lane indices into
+ * s.vf64 (x negated when negN); the result's bits go to res[k], res[k + 1] (lo, hi).
+ */
+export function ffma64lane(
+  s: CpuState,
+  res: Int32Array,
+  k: number,
+  zi: number,
+  xi: number,
+  yi: number,
+  negN: boolean,
+): void {
+  const vf = s.vf64;
+  const z = vf[zi] as number;
+  const x = vf[xi] as number;
+  const y = vf[yi] as number;
+  if (fmaCore(z, negN ? -x : x, y)) {
+    const c = FMA[1] as number;
+    if (c === 0 || ((s.fpcr >>> 22) & 3) === RN) {
+      if (c !== 0) s.fpsr |= IXC;
+      SF64[0] = FMA[0] as number;
+      res[k] = SI[0] as number;
+      res[k + 1] = SI[1] as number;
+      return;
     }
   }
-  return n64(genFma(FD, b64(ahi, alo), b64(nhi, nlo), b64(mhi, mlo), s));
+  const vi = s.vi;
+  res[k] = ffma64(
+    s,
+    vi[2 * zi + 1] as number,
+    vi[2 * zi] as number,
+    (vi[2 * xi + 1] as number) ^ (negN ? 0x80000000 : 0),
+    vi[2 * xi] as number,
+    vi[2 * yi + 1] as number,
+    vi[2 * yi] as number,
+  );
+  res[k + 1] = out.hi;
 }
 
 // ---- register-file forms (translation tier and scalar ops) -------------------------------------
@@ -1104,46 +1182,32 @@ export function fdiv64v(s: CpuState, d: number, n: number, m: number): void {
 
 /** D[d] = (D[a] ^ negA) + (D[n] ^ negN) * D[m], fused (negA/negN: 0 or 0x80000000). */
 export function ffma64v(s: CpuState, d: number, a: number, n: number, m: number, negA: number, negN: number): void {
+  const vf = s.vf64;
+  const z = vf[a << 1] as number;
+  const x = vf[n << 1] as number;
+  if (fmaCore(negA !== 0 ? -z : z, negN !== 0 ? -x : x, vf[m << 1] as number)) {
+    const c = FMA[1] as number;
+    if (c === 0 || ((s.fpcr >>> 22) & 3) === RN) {
+      if (c !== 0) s.fpsr |= IXC;
+      vf[d << 1] = FMA[0] as number;
+      s.vi[(d << 2) + 2] = 0;
+      s.vi[(d << 2) + 3] = 0;
+      return;
+    }
+  }
   const vi = s.vi;
   const ka = a << 2;
   const i = n << 2;
   const j = m << 2;
-  const ahi = vi[ka + 1] as number;
-  const nhi = vi[i + 1] as number;
-  const mhi = vi[j + 1] as number;
-  if (normal64(ahi) && normal64(nhi) && normal64(mhi)) {
-    const vf = s.vf64;
-    const z = negA !== 0 ? -(vf[a << 1] as number) : (vf[a << 1] as number);
-    const x = negN !== 0 ? -(vf[n << 1] as number) : (vf[n << 1] as number);
-    const y = vf[m << 1] as number;
-    const p = x * y;
-    const ap = Math.abs(p);
-    if (ap > LIM_LO && ap < LIM_HI && Math.abs(x) < LIM_HI && Math.abs(y) < LIM_HI && Math.abs(z) < LIM_HI) {
-      const e = prodErr(x, y, p);
-      const s1 = z + p;
-      let bb = s1 - z;
-      const t = z - (s1 - bb) + (p - bb);
-      const u = t + e;
-      bb = u - t;
-      const uerr = t - (u - bb) + (e - bb);
-      if (uerr === 0) {
-        const r = s1 + u;
-        const ar = Math.abs(r);
-        if (ar > MIN64 && ar < MAX64) {
-          bb = r - s1;
-          const c = s1 - (r - bb) + (u - bb);
-          if (c === 0 || ((s.fpcr >>> 22) & 3) === RN) {
-            if (c !== 0) s.fpsr |= IXC;
-            vf[d << 1] = r;
-            vi[(d << 2) + 2] = 0;
-            vi[(d << 2) + 3] = 0;
-            return;
-          }
-        }
-      }
-    }
-  }
-  const lo = ffma64(s, ahi ^ negA, vi[ka] as number, nhi ^ negN, vi[i] as number, mhi, vi[j] as number);
+  const lo = ffma64(
+    s,
+    (vi[ka + 1] as number) ^ negA,
+    vi[ka] as number,
+    (vi[i + 1] as number) ^ negN,
+    vi[i] as number,
+    vi[j + 1] as number,
+    vi[j] as number,
+  );
   putD(vi, d << 2, lo, out.hi);
 }
 
