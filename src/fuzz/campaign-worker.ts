@@ -1,9 +1,9 @@
 /**
  * A campaign worker thread: opens the tool's slice runner once (workerData: module and params),
- * then runs the slices the main thread sends one at a time (see runSlices in campaign.ts).
+ * then runs the slices the main thread sends, one at a time (see runSlices in campaign.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SliceModule, SliceRunner, WorkerMessage } from './campaign.ts';
+import { type SliceModule, type SliceRunner, threadCpuSeconds, type WorkerMessage } from './campaign.ts';
 
 const port = parentPort;
 if (!port) throw new Error('campaign-worker.ts runs as a worker thread');
@@ -20,12 +20,19 @@ try {
   post({ type: 'error', message: `cannot open the slice runner: ${describe(e)}` });
 }
 
-port.on('message', async (m: { type: 'slice'; slice: number } | { type: 'close' }) => {
+// One slice at a time, in the order sent: the main thread sends the next ones ahead (runSlices).
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (m: { type: 'slice'; slice: number } | { type: 'close' }) => {
+  chain = chain.then(() => handle(m));
+});
+
+async function handle(m: { type: 'slice'; slice: number } | { type: 'close' }): Promise<void> {
   if (!runner) return;
   if (m.type === 'close') {
     await runner.close();
-    post({ type: 'closed' });
-    port.close();
+    const cpuSeconds = threadCpuSeconds();
+    post({ type: 'closed', ...(cpuSeconds !== undefined ? { cpuSeconds } : {}) });
+    port?.close();
     return;
   }
   try {
@@ -33,4 +40,4 @@ port.on('message', async (m: { type: 'slice'; slice: number } | { type: 'close' 
   } catch (e) {
     post({ type: 'error', message: `slice ${m.slice}: ${describe(e)}` });
   }
-});
+}

@@ -126,8 +126,8 @@ optional koffi package and libunicorn2.`,
         : `${run.slices} slices`;
       process.stdout.write(
         `${fz.formatReport(report)}\n` +
-          `  ${part}, ${run.jobs} threads, ${run.seconds.toFixed(2)} s, ${run.casesPerSecondPerCore} cases/s per core` +
-          ` (${(run.cases / Math.max(run.cpuSeconds, 1e-3)).toFixed(0)} per CPU-second)\n` +
+          `  ${part}, ${run.jobs} threads, ${run.seconds.toFixed(2)} s, ${run.casesPerSecondPerCore} cases/s per core\n` +
+          `  ${campaign.describeCpu(run)}\n` +
           (out !== undefined ? `  result written to ${out} (combine shards with orc-sandbox fuzz-merge)\n` : ''),
       );
     }

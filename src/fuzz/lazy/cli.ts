@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineKind } from '../../emu/engine.ts';
-import { type CampaignRun, type Shard, toJson } from '../campaign.ts';
+import { type CampaignRun, describeCpu, type Shard, toJson } from '../campaign.ts';
 import { campaign } from './campaign.ts';
 import { findMutant, MUTANTS } from './mutants.ts';
 import { runtimeSessionOptions } from './objects.ts';
@@ -159,7 +159,7 @@ async function runSliced(o: StructuralOptions, write: (s: string) => void): Prom
   const run = result.runs[0] as CampaignRun;
   write(
     `  ${run.shard === 'all' ? `${run.slices} slices` : `shard ${run.shard}: ${run.slices} of ${result.campaign.slices} slices`}, ${run.jobs} threads, ${run.seconds.toFixed(2)} s, ` +
-      `${run.casesPerSecondPerCore} cases/s per core (${(run.cases / Math.max(run.cpuSeconds, 1e-3)).toFixed(1)} per CPU-second)\n` +
+      `${run.casesPerSecondPerCore} cases/s per core\n  ${describeCpu(run)}\n` +
       (o.out !== undefined
         ? `  ${lines.length} case lines and the result written to ${o.out} (combine shards with orc-sandbox fuzz-merge)\n`
         : ''),

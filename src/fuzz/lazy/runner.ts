@@ -21,7 +21,7 @@
  * clobbers every caller-saved register there, as any ABI-conforming callee may: a runtime that does
  * not save/restore what it must is caught even though the host handler itself touches nothing.
  */
-import type { RuntimeObject } from '../../../runtime-aarch64/index.ts';
+import { loadRuntimeObjects, type RuntimeObject } from '../../../runtime-aarch64/index.ts';
 import { type EngineKind, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import type { HostGenerator } from '../../executor/host/process.ts';
 import type { ExecutorRuntime } from '../../executor/runtime.ts';
@@ -49,6 +49,8 @@ export interface RunOptions {
   runtimeObjects?: RuntimeObject[];
   /** LLVM's ORC runtime archive instead of ours (`--orc-runtime`; docs/orc-runtime.md). */
   orcRuntime?: SessionOptions['orcRuntime'];
+  /** C++ fallback objects for `orcRuntime` (default: read by openSession on each case). */
+  orcRuntimeFallbackObjects?: SessionOptions['orcRuntimeFallbackObjects'];
   /** Users' objects (`--objects`) and their eager reference session; needed when the case calls them. */
   user?: { objects: UserObjects; reference: UserReference };
   /** Counts operation kinds and reentry-routine instructions into this record. */
@@ -81,6 +83,23 @@ const bump = (r: Record<string, number>, k: string, n = 1): void => {
   r[k] = (r[k] ?? 0) + n;
 };
 
+// The runtime objects, read once per thread rather than once per case: the linker copies what it
+// links out of them (never writes to them), so every session of the thread can share the bytes.
+let ownRuntimeObjects: RuntimeObject[] | undefined;
+const ownRuntime = (): RuntimeObject[] => {
+  ownRuntimeObjects ??= loadRuntimeObjects();
+  return ownRuntimeObjects;
+};
+const mutantRuntimes = new WeakMap<Mutant, RuntimeObject[]>();
+function mutantRuntime(m: Mutant): RuntimeObject[] | undefined {
+  let objects = mutantRuntimes.get(m);
+  if (!objects && m.runtimeObjects) {
+    objects = m.runtimeObjects();
+    mutantRuntimes.set(m, objects);
+  }
+  return objects;
+}
+
 /** Scheduler tuning: short slices and latencies, so first calls of short bodies really overlap. */
 const SCHED = { minSlice: 2, maxSlice: 64, minJitLatency: 8, maxJitLatency: 256 };
 
@@ -107,7 +126,7 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
   let onSwitch: (() => void) | undefined;
   let stderrText = '';
   const dec = new TextDecoder();
-  const runtimeObjects = mutant?.runtimeObjects?.() ?? options.runtimeObjects;
+  const runtimeObjects = mutant?.runtimeObjects ? mutantRuntime(mutant) : (options.runtimeObjects ?? ownRuntime());
   const session = await openSession({
     engine: options.engine ?? 'ts',
     syscalls: false,
@@ -122,7 +141,14 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
     },
     reportError: () => {},
     ...(runtimeObjects ? { runtimeObjects } : {}),
-    ...(options.orcRuntime !== undefined && !mutant?.runtimeObjects ? { orcRuntime: options.orcRuntime } : {}),
+    ...(options.orcRuntime !== undefined && !mutant?.runtimeObjects
+      ? {
+          orcRuntime: options.orcRuntime,
+          ...(options.orcRuntimeFallbackObjects
+            ? { orcRuntimeFallbackObjects: options.orcRuntimeFallbackObjects }
+            : {}),
+        }
+      : {}),
   });
   try {
     const runtime = session.local as ExecutorRuntime;

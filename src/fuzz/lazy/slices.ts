@@ -87,6 +87,13 @@ async function runOptionsOf(p: LazyCampaignParams): Promise<RunOptions> {
   if (p.orcRuntime) {
     const { runtimeSessionOptions } = await import('./objects.ts');
     Object.assign(opts, runtimeSessionOptions(p.orcRuntime));
+    if (typeof opts.orcRuntime === 'string') {
+      // Read the archive once per thread, not once per case.
+      const { loadOrcRuntime } = await import('../../orc/platform/orc-rt-node.ts');
+      const { archive, fallback } = await loadOrcRuntime(opts.orcRuntime);
+      opts.orcRuntime = archive;
+      opts.orcRuntimeFallbackObjects = fallback;
+    }
   }
   if (p.objects) {
     const { loadUserObjects, UserReference } = await import('./user-objects.ts');
