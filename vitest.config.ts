@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './tests/support/sequencer.ts';
 
 /**
  * Test files that take more than ~4.5 s each on a quiet 2-core machine (corpora against qemu, long
@@ -62,6 +63,8 @@ export default defineConfig({
     isolate: false,
     // Vitest's default is one fork fewer than the cores: a single fork on a 2-core machine.
     maxWorkers: availableParallelism(),
+    // Longest files first (tests/support/file-costs.json) so the two forks finish together.
+    sequence: { sequencer: LongestFirstSequencer },
     globalSetup: ['tests/support/global-setup.ts'],
     reporters: ['default', './tests/support/skip-summary.ts'],
   },

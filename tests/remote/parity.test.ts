@@ -3,20 +3,36 @@
  * the same stdout, stderr and exit status as the in-process executor: the lazy demo and the
  * tests/lazy fixtures, on ts and (with the oracle) unicorn. In process is the same session over an
  * in-process EPC (direct calls); the worker's goes through messages.
+ *
+ * Each case runs `run`'s code path (runCommand) in this process, for both executors; the first
+ * case and the option check also run the real `orc-sandbox` command, whose output must equal the
+ * in-process call's (one process start costs about 0.4 s of CPU, 32 of them were a quarter of this
+ * file's time).
  */
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeWithOracles } from '../support/oracles.ts';
+import { runCli } from './support.ts';
 
 const bin = fileURLToPath(new URL('../../bin/orc-sandbox.js', import.meta.url));
 const lazyObjs = fileURLToPath(new URL('../lazy/fixtures/obj/', import.meta.url));
 const demoObjs = fileURLToPath(new URL('../../examples/lazy-demo/obj/', import.meta.url));
 
-function run(cwd: string, args: string[]) {
+type Outcome = { status: number | null; stdout: string; stderr: string };
+
+/** The real command, objects named relative to `cwd`. */
+function runProcess(cwd: string, args: string[]): Outcome {
   const r = spawnSync(process.execPath, [bin, 'run', ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
   // Host time differs between runs.
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/host \d+ us/g, 'host N us') };
+}
+
+/** runCommand in this process; objects by absolute path, shown as the command in `cwd` shows them. */
+async function runInProcess(cwd: string, args: string[]): Promise<Outcome> {
+  const inputs = args.map((a) => (a.endsWith('.o') ? join(cwd, a) : a));
+  return runCli(inputs, { displayName: (f) => (f.startsWith(cwd) ? f.slice(cwd.length) : f) });
 }
 
 const DEMO = [
@@ -68,13 +84,18 @@ const CASES: { name: string; cwd: string; args: string[]; status?: number }[] = 
 
 for (const engine of ['ts', 'unicorn'] as const) {
   const body = () => {
-    for (const c of CASES) {
-      it(`${c.name}: worker == in-process`, () => {
+    for (const [i, c] of CASES.entries()) {
+      it(`${c.name}: worker == in-process`, async () => {
         const args = ['--engine', engine, ...c.args];
-        const inProcess = run(c.cwd, ['--executor', 'in-process', ...args]);
-        const worker = run(c.cwd, ['--executor', 'worker', ...args]);
+        const inProcess = await runInProcess(c.cwd, ['--executor', 'in-process', ...args]);
+        const worker = await runInProcess(c.cwd, ['--executor', 'worker', ...args]);
         if (c.status !== undefined) expect(inProcess.status).toBe(c.status);
         expect(worker).toEqual(inProcess);
+        if (i === 0) {
+          // The command itself, both executors: what the in-process call gave.
+          expect(runProcess(c.cwd, ['--executor', 'in-process', ...args])).toEqual(inProcess);
+          expect(runProcess(c.cwd, ['--executor', 'worker', ...args])).toEqual(inProcess);
+        }
       });
     }
   };
@@ -84,7 +105,7 @@ for (const engine of ['ts', 'unicorn'] as const) {
 
 describe('--executor option', () => {
   it('rejects an unknown executor', () => {
-    const r = run(demoObjs, ['--executor', 'remote', 'main.o']);
+    const r = runProcess(demoObjs, ['--executor', 'remote', 'main.o']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--executor must be in-process or worker/);
   });
