@@ -5,7 +5,6 @@
  * Decoders map a register field of 31 to SP, ZR (read) or ZR_W (write) as the encoding says.
  */
 import type { Memory } from '../memory.ts';
-import type { Links } from './jit/compile.ts';
 
 export const SP = 31;
 export const ZR = 32;
@@ -62,8 +61,11 @@ export class CpuState {
    */
   k = 0;
   jn = 0;
-  /** Links of the last translated block that retired instructions (the dispatcher fills them). */
-  lk: Links | null = null;
+  /**
+   * Links of the last translated block that retired instructions (the dispatcher fills them): a
+   * jit/compile.ts `Links`, held as an opaque object so the state does not depend on the translator.
+   */
+  lk: object | null = null;
   constructor(readonly mem: Memory) {}
 
   getX(i: number): bigint {
