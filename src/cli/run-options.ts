@@ -11,6 +11,7 @@ import type { EngineKind } from '../emu/engine.ts';
 import { type Mount, parseMount } from '../emu/linux/fs.ts';
 import { NodeHostFs } from '../emu/linux/node-host.ts';
 import type { ProgramResult } from '../executor/host/runner.ts';
+import type { DebugRunOptions } from '../protocol/debug.ts';
 import { readArchive } from '../linker/archive.ts';
 import { EXECUTOR_KINDS, type ExecutorKind } from '../orc/epc/epc.ts';
 import { StaticLibraryDefinitionGenerator } from '../orc/layers/static-library-generator.ts';
@@ -454,11 +455,12 @@ export async function runInvocation(
   session: OrcSession,
   inv: RunInvocation,
   writeErr: (s: string) => void,
+  debug?: DebugRunOptions,
 ): Promise<ProgramResult> {
   const sr = inv.sysroot;
   if (!sr) {
     try {
-      return await session.run(inv.entry, { argv: inv.argv });
+      return await session.run(inv.entry, { argv: inv.argv, ...(debug ? { debug } : {}) });
     } catch (e) {
       throw withFallbackHint(e, session);
     }
@@ -474,6 +476,7 @@ export async function runInvocation(
     maxInstructions: inv.session.maxInstructions,
     seed: inv.session.seed,
     ...(sr.traceSyscalls ? { traceSyscalls: (line: string) => writeErr(`${line}\n`) } : {}),
+    ...(debug ? { debug } : {}),
   });
 }
 
