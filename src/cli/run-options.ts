@@ -11,7 +11,6 @@ import type { EngineKind } from '../emu/engine.ts';
 import { type Mount, parseMount } from '../emu/linux/fs.ts';
 import { NodeHostFs } from '../emu/linux/node-host.ts';
 import type { ProgramResult } from '../executor/host/runner.ts';
-import type { DebugRunOptions } from '../protocol/debug.ts';
 import { readArchive } from '../linker/archive.ts';
 import { EXECUTOR_KINDS, type ExecutorKind } from '../orc/epc/epc.ts';
 import { StaticLibraryDefinitionGenerator } from '../orc/layers/static-library-generator.ts';
@@ -27,6 +26,7 @@ import {
   sysrootLibraryDirs,
   sysrootProcessOf,
 } from '../orc/sysroot/index.ts';
+import type { DebugRunOptions } from '../protocol/debug.ts';
 import { JITSymbolFlags } from '../protocol/symbols.ts';
 import { CliError, flag, intOption, type OptionSpec, parseArgs } from './args.ts';
 import { isLibcFallback } from './libc-doc.ts';

@@ -675,9 +675,9 @@ export class DebugControl {
             debug: { stopAtEntry },
           })
     ).then(
-        (r) => r,
-        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-      );
+      (r) => r,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
     return this.settle(await Promise.race([stop, this.runDone]));
   }
 

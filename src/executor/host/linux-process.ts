@@ -19,14 +19,14 @@
  * A debugged run (`debug`, `run --gdb`) installs the debugger's KernelDebugHooks: the loop pauses
  * where a hook says so and awaits the debugger (`LinuxProcessDebug.paused`) before it goes on.
  */
-import type { Engine } from '../../emu/engine.ts';
+import type { Engine, HookHandle } from '../../emu/engine.ts';
 import type { ElfExecutable } from '../../emu/linux/elf.ts';
 import { ET_EXEC, USER_ADDRESS_LIMIT } from '../../emu/linux/elf.ts';
 import type { Mount } from '../../emu/linux/fs.ts';
 import { bufferInput, type HostFs, type HostInput } from '../../emu/linux/host.ts';
 import { type KernelDebugHooks, LinuxSystem } from '../../emu/linux/kernel.ts';
 import { signalName } from '../../emu/linux/signals.ts';
-import type { Executor } from '../executor.ts';
+import type { Executor, Resumption } from '../executor.ts';
 import { RUN_LINUX_LAYOUT, SharedAddressSpace } from './linux.ts';
 import type { OutputSink } from './process.ts';
 import type { ProgramResult } from './runner.ts';
@@ -102,6 +102,26 @@ export async function runLinuxProcess(
   image: LinuxImage,
   options: LinuxProcessOptions,
 ): Promise<ProgramResult & { syscalls: number }> {
+  // Trace watches of parked calls (`--trace lazy`: the lazy body's first instruction), per address
+  // the resumptions still waiting for it, oldest first.
+  const watches = new Map<number, { hook: HookHandle; waiting: { reached(n: number): void; from: number }[] }>();
+  const watch = (e: Engine, w: NonNullable<Resumption['watch']>): void => {
+    const entry = { reached: (n: number) => w.reached(n), from: e.instructionCount() };
+    const known = watches.get(w.address);
+    if (known) {
+      known.waiting.push(entry);
+      return;
+    }
+    const hook = engine.hookAdd(
+      'block',
+      (address) => {
+        const next = watches.get(address)?.waiting.shift();
+        next?.reached(engine.instructionCount() - next.from);
+      },
+      { begin: w.address, end: w.address },
+    );
+    watches.set(w.address, { hook, waiting: [entry] });
+  };
   const kernel = new LinuxSystem({
     newEngine: options.newEngine,
     stdin: inputOf(options.stdin),
@@ -118,6 +138,7 @@ export async function runLinuxProcess(
       if (!pending) throw new Error(`the engine parked at 0x${e.getPc().toString(16)} without a pending answer`);
       const resumption = await pending;
       resumption.apply(e);
+      if (resumption.watch) watch(e, resumption.watch);
       // The gate behaves as its `ret`.
       e.setPc(Number(e.getX(30)));
     },
@@ -170,6 +191,7 @@ export async function runLinuxProcess(
   } finally {
     executor.leaveLoop();
     kernel.debug = undefined;
+    for (const w of watches.values()) engine.hookDel(w.hook);
   }
   const t = kernel.result as NonNullable<LinuxSystem['result']>;
   const instructions = engine.instructionCount() - start;
