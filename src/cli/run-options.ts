@@ -90,7 +90,7 @@ export const RUN_OPTIONS: Readonly<Record<string, RunOptionSpec>> = {
     value: true,
     valueName: 'DIR',
     description:
-      "link against DIR's C runtime (crt1.o, libc.a, libm.a; libstdc++/libgcc from its GCC folder) and start at _start as a Linux process",
+      "link against DIR's C runtime (crt1.o, libc.a, libm.a; libstdc++/libgcc from its GCC folder) and start at _start as a Linux process (either executor; debug and --gdb too)",
   },
   env: {
     value: true,

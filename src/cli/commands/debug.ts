@@ -204,6 +204,10 @@ running program). With --gdb, gdb-multiarch is the debugger instead. See docs/de
       explanation: 'run the commands of script.txt and print the transcript',
     },
     {
+      command: 'npx orc-sandbox debug --sysroot /usr/aarch64-linux-gnu main.o -lazy lib.o',
+      explanation: "a program on the sysroot's glibc, started at _start: 'break f', 'run', 'bt'",
+    },
+    {
       command: 'npx orc-sandbox debug --gdb 1234 main.o -lazy greet.o',
       explanation: 'then in gdb-multiarch: target remote :1234',
     },
