@@ -46,7 +46,8 @@ export interface GdbRunSession extends SessionDebugPrimitives {
  * `run --gdb [HOST:]PORT` and `debug --gdb …`: starts the program stopped before its entry point's
  * first instruction, serves gdb's remote protocol over the session's debug primitives, and answers
  * the program's exit status. gdb's detach lets the program run on without breakpoints; its kill
- * ends the session (status 128 + SIGKILL, as a shell reports a killed process).
+ * ends the session (status 128 + SIGKILL, as a shell reports a killed process). `start` runs the
+ * program another way than `session.run(entry)` (`--sysroot`: a Linux process from `_start`).
  */
 export async function runSessionUnderGdb(
   session: GdbRunSession,
@@ -54,6 +55,7 @@ export async function runSessionUnderGdb(
   argv: string[],
   spec: string,
   writeErr: (s: string) => void,
+  start?: (debug: { stopAtEntry: boolean }) => Promise<{ status: number }>,
 ): Promise<number> {
   let address: ReturnType<typeof parseGdbAddress>;
   try {
@@ -65,7 +67,7 @@ export async function runSessionUnderGdb(
   const target = new SessionGdbTarget(session);
   try {
     const entryStop = target.nextStop();
-    const running = session.run(entry, { argv, debug: { stopAtEntry: true } });
+    const running = start ? start({ stopAtEntry: true }) : session.run(entry, { argv, debug: { stopAtEntry: true } });
     // A link error ends the run before any stop: let it surface instead of waiting forever.
     const first = await Promise.race([entryStop, running.then(() => undefined)]);
     if (first === undefined) return (await running).status;

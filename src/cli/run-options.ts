@@ -26,6 +26,7 @@ import {
   sysrootLibraryDirs,
   sysrootProcessOf,
 } from '../orc/sysroot/index.ts';
+import type { DebugRunOptions } from '../protocol/debug.ts';
 import { JITSymbolFlags } from '../protocol/symbols.ts';
 import { CliError, flag, intOption, type OptionSpec, parseArgs } from './args.ts';
 import { isLibcFallback } from './libc-doc.ts';
@@ -89,7 +90,7 @@ export const RUN_OPTIONS: Readonly<Record<string, RunOptionSpec>> = {
     value: true,
     valueName: 'DIR',
     description:
-      "link against DIR's C runtime (crt1.o, libc.a, libm.a; libstdc++/libgcc from its GCC folder) and start at _start as a Linux process",
+      "link against DIR's C runtime (crt1.o, libc.a, libm.a; libstdc++/libgcc from its GCC folder) and start at _start as a Linux process (either executor; debug and --gdb too)",
   },
   env: {
     value: true,
@@ -455,11 +456,12 @@ export async function runInvocation(
   session: OrcSession,
   inv: RunInvocation,
   writeErr: (s: string) => void,
+  debug?: DebugRunOptions,
 ): Promise<ProgramResult> {
   const sr = inv.sysroot;
   if (!sr) {
     try {
-      return await session.run(inv.entry, { argv: inv.argv });
+      return await session.run(inv.entry, { argv: inv.argv, ...(debug ? { debug } : {}) });
     } catch (e) {
       throw withFallbackHint(e, session);
     }
@@ -475,6 +477,7 @@ export async function runInvocation(
     maxInstructions: inv.session.maxInstructions,
     seed: inv.session.seed,
     ...(sr.traceSyscalls ? { traceSyscalls: (line: string) => writeErr(`${line}\n`) } : {}),
+    ...(debug ? { debug } : {}),
   });
 }
 

@@ -19,7 +19,7 @@ import type { CallThroughInfo } from '../orc/lazy/lazy-reexports.ts';
 import { angled, type EvalContext, type Expr, ExprError, evaluate, parseExpr, type Value } from './expr.ts';
 import { SourceIndex } from './source.ts';
 import { type DebugSymbol, SymbolTable, trampolineName } from './symbols.ts';
-import type { DebugRegisters, DebugSession, DebugStop } from './target.ts';
+import type { DebugRegisters, DebugRunOptions, DebugSession, DebugStop } from './target.ts';
 
 export const SYSV_RESOLVE = '__orc_rt_sysv_resolve';
 /** Frame size of __orc_rt_sysv_resolve (runtime-aarch64/README.md): the trampoline's pair is at sp + 720. */
@@ -114,6 +114,11 @@ export interface ControlOptions {
   entry?: string;
   argv?: string[];
   maxInstructions?: number | undefined;
+  /**
+   * Runs the program instead of `session.run(entry, …)` (the stops reach the session's observers
+   * the same way): `debug --sysroot` starts a Linux process at `_start`.
+   */
+  run?: (session: DebugSession, debug: DebugRunOptions) => Promise<ProgramResult>;
 }
 
 /**
@@ -660,16 +665,19 @@ export class DebugControl {
     this.state = 'running';
     this.killed = false;
     const stop = this.nextStop();
-    this.runDone = this.session
-      .run(this.entry, {
-        argv: this.options.argv ?? ['a.out'],
-        maxInstructions: this.options.maxInstructions,
-        debug: { stopAtEntry },
-      })
-      .then(
-        (r) => r,
-        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-      );
+    const run = this.options.run;
+    this.runDone = (
+      run
+        ? run(this.session, { stopAtEntry })
+        : this.session.run(this.entry, {
+            argv: this.options.argv ?? ['a.out'],
+            maxInstructions: this.options.maxInstructions,
+            debug: { stopAtEntry },
+          })
+    ).then(
+      (r) => r,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
     return this.settle(await Promise.race([stop, this.runDone]));
   }
 

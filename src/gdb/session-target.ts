@@ -58,6 +58,8 @@ const CALLABLE = 1 << 5;
 
 const SIGINT = 2;
 const SIGTRAP = 5;
+/** Bytes fetched per memory request while stopped (aligned; clipped to the mapping). */
+const READ_CHUNK = 0x4000;
 
 function toBytes(value: bigint, size: number): Uint8Array {
   const out = new Uint8Array(size);
@@ -86,6 +88,14 @@ export class SessionGdbTarget implements GdbTarget {
   /** The signal of the last fault, so that the end of the run it causes reads as a kill (X). */
   private faultSignal = 0;
   private executorFile: { path: string; bytes: Uint8Array } | undefined;
+  /**
+   * While stopped, memory changes only through gdb's own writes: the map and the chunks read are
+   * kept until the program runs again (gdb reads each JIT object registered through the GDB JIT
+   * interface in dozens of small pieces, several times; a worker executor answers each request
+   * with a message round trip).
+   */
+  private regionCache: Promise<{ begin: number; end: number; perms: number }[]> | undefined;
+  private readonly chunks = new Map<number, Promise<Uint8Array>>();
 
   constructor(
     private readonly session: SessionDebugPrimitives,
@@ -112,6 +122,7 @@ export class SessionGdbTarget implements GdbTarget {
     return p.then((stop) => {
       this.stop = stop;
       this.registers = undefined;
+      this.forgetMemory();
       return stop;
     });
   }
@@ -174,8 +185,18 @@ export class SessionGdbTarget implements GdbTarget {
     return true;
   }
 
+  private forgetMemory(): void {
+    this.regionCache = undefined;
+    this.chunks.clear();
+  }
+
+  private regions(): Promise<{ begin: number; end: number; perms: number }[]> {
+    this.regionCache ??= this.session.memoryRegions().then((rs) => rs.sort((a, b) => a.begin - b.begin));
+    return this.regionCache;
+  }
+
   private async mappedLength(address: number, length: number): Promise<number> {
-    const regions = (await this.session.memoryRegions()).sort((a, b) => a.begin - b.begin);
+    const regions = await this.regions();
     let at = address;
     const end = address + length;
     for (const r of regions) {
@@ -189,12 +210,37 @@ export class SessionGdbTarget implements GdbTarget {
 
   async readMemory(address: number, length: number): Promise<Uint8Array> {
     const n = await this.mappedLength(address, length);
-    return n === 0 ? new Uint8Array(0) : this.session.readMemory(address, n);
+    if (n === 0) return new Uint8Array(0);
+    if (!this.stop || this.stop.reason === 'exit') return this.session.readMemory(address, n);
+    const out = new Uint8Array(n);
+    for (let at = address; at < address + n; ) {
+      const base = at - (at % READ_CHUNK);
+      const chunk = await this.chunk(base);
+      const take = Math.min(address + n, base + chunk.length) - at;
+      if (take <= 0) return this.session.readMemory(address, n);
+      out.set(chunk.subarray(at - base, at - base + take), at - address);
+      at += take;
+    }
+    return out;
+  }
+
+  /** The mapped bytes from `base` to the end of its chunk (or of the mapping, if sooner). */
+  private chunk(base: number): Promise<Uint8Array> {
+    let c = this.chunks.get(base);
+    if (!c) {
+      c = (async () => {
+        const mapped = await this.mappedLength(base, READ_CHUNK);
+        return mapped === 0 ? new Uint8Array(0) : this.session.readMemory(base, mapped);
+      })();
+      this.chunks.set(base, c);
+    }
+    return c;
   }
 
   async writeMemory(address: number, data: Uint8Array): Promise<void> {
     if ((await this.mappedLength(address, data.length)) !== data.length)
       throw new GdbTargetError(`memory at 0x${address.toString(16)} (${data.length} bytes) is not mapped`);
+    this.chunks.clear();
     await this.session.writeMemory(address, data);
   }
 
@@ -224,6 +270,7 @@ export class SessionGdbTarget implements GdbTarget {
     // A fault stop ends the run on any resume (the session delivers the signal): report it so.
     if (this.stop?.reason === 'fault') this.faultSignal = this.stop.fault?.signal ?? 0;
     const next = this.nextStop();
+    this.forgetMemory();
     await this.session.resume(request.mode === 'step' ? { kind: 'step', count: 1 } : { kind: 'continue' });
     return this.toEvent(await next);
   }

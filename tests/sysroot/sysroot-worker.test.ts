@@ -53,7 +53,7 @@ describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot --executor worker: C
 // C++ (libstdc++, exceptions, thread_local) in the worker: first-*.o; cxxmain.o/cxxlib.o would
 // cover the same paths at three times the cost.
 describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot --executor worker: C++ on libstdc++', () => {
-  it('first calls that throw and read TLS, a mounted file, --trace-syscalls: worker = in-process = qemu', async () => {
+  it('first calls that throw and read TLS, a mounted file, --trace-syscalls, --trace lazy: worker = in-process = qemu', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sysroot-worker-first-'));
     const exe = join(dir, 'first.elf');
     const objects = ['first-main.o', 'first-throw.o', 'first-tls.o'].map(first);
@@ -71,6 +71,8 @@ describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot --executor worker: C
       '--executor',
       executor,
       '--trace-syscalls',
+      '--trace',
+      'lazy',
       '--mount',
       `${dir}:${dir}`,
       '--sysroot',
@@ -87,7 +89,14 @@ describeWithOracles(['qemu', 'aarch64-g++'], 'run --sysroot --executor worker: C
     const inProcess = await runSandbox(args('in-process'));
     expect(worker.stdout).toBe(reference.stdout);
     expect(worker.status).toBe(4);
-    // The trace: one line per system call, in order with the program's own stderr.
+    // Each lazy first call, with the reentry's instruction count measured up to the body.
+    for (const f of ['_Z4boomi', '_Z4bumpv'])
+      expect(worker.stderr).toMatch(
+        new RegExp(
+          `\\[lazy\\] trampoline 0x[0-9a-f]+: ${f} -> ${f}\\$orc_fnbody \\(JITDylib main\\) resolved 0x[0-9a-f]+, 129 insns in reentry\n`,
+        ),
+      );
+    // The syscall trace: one line per system call, in order with the program's own stderr.
     expect(worker.stderr).toMatch(/^syscall |\nsyscall /);
     expect(worker.stderr).toContain(`openat(`);
     expect(worker.stderr).toMatch(/\ndone\n[\s\S]*exit_group\(0x4\)/);

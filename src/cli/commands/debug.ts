@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { complete } from '../../debug/commands.ts';
 import { DebugControl } from '../../debug/control.ts';
 import { Debugger } from '../../debug/debugger.ts';
+import type { OrcSession } from '../../orc/session/session.ts';
 import { CliError } from '../args.ts';
 import { runSessionUnderGdb } from '../gdb.ts';
 import type { Command } from '../main.ts';
@@ -20,6 +21,7 @@ import {
   RUN_OPTIONS,
   type RunOptionSpec,
   readProcessStdin,
+  runInvocation,
 } from '../run-options.ts';
 
 /** debug's own options, beside the run family's. */
@@ -74,7 +76,9 @@ export async function debugCommand(argv: string[], io: DebugCliOptions = {}): Pr
   if (inv.gdb !== undefined) {
     const session = await open();
     try {
-      return await runSessionUnderGdb(session, inv.entry, inv.argv, inv.gdb, writeErr);
+      return await runSessionUnderGdb(session, inv.entry, inv.argv, inv.gdb, writeErr, (debug) =>
+        runInvocation(session, inv, writeErr, debug),
+      );
     } finally {
       await session.close();
     }
@@ -84,6 +88,8 @@ export async function debugCommand(argv: string[], io: DebugCliOptions = {}): Pr
     entry: inv.entry,
     argv: inv.argv,
     maxInstructions: inv.session.maxInstructions,
+    // --sysroot: the program is a Linux process started at _start (its C runtime's start-up).
+    ...(inv.sysroot ? { run: (session, debug) => runInvocation(session as OrcSession, inv, writeErr, debug) } : {}),
   });
   const dbg = new Debugger(control, {
     write,
@@ -196,6 +202,10 @@ running program). With --gdb, gdb-multiarch is the debugger instead. See docs/de
     {
       command: 'npx orc-sandbox debug --commands script.txt main.o -lazy greet.o',
       explanation: 'run the commands of script.txt and print the transcript',
+    },
+    {
+      command: 'npx orc-sandbox debug --sysroot /usr/aarch64-linux-gnu main.o -lazy lib.o',
+      explanation: "a program on the sysroot's glibc, started at _start: 'break f', 'run', 'bt'",
     },
     {
       command: 'npx orc-sandbox debug --gdb 1234 main.o -lazy greet.o',

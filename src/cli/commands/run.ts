@@ -33,7 +33,12 @@ export async function runCommand(argv: string[], io: RunCliOptions = {}): Promis
       await session.link(inv.entry);
       return 0;
     }
-    if (inv.gdb !== undefined) return await runSessionUnderGdb(session, inv.entry, inv.argv, inv.gdb, writeErr);
+    if (inv.gdb !== undefined) {
+      const s = session;
+      return await runSessionUnderGdb(s, inv.entry, inv.argv, inv.gdb, writeErr, (debug) =>
+        runInvocation(s, inv, writeErr, debug),
+      );
+    }
     const result = await runInvocation(session, inv, writeErr);
     return result.status;
   } catch (e) {

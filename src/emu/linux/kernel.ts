@@ -604,6 +604,8 @@ export class LinuxSystem {
       if (u && u.t.state === 'run' && runnable.includes(u.t)) {
         // The rest of a run the debugger cut short: the interleaving stays that of a plain run.
         this.runTask(u.t, u.left);
+        const parked = this.takeParked(canAwait);
+        if (parked !== undefined) return parked;
         this.wakeDeadlines(false);
         continue;
       }
@@ -622,14 +624,19 @@ export class LinuxSystem {
         slice = next === undefined ? undefined : Math.max(1, next - this.clock);
       }
       this.runTask(t, slice);
-      const parked = this.parkedWait;
-      if (parked !== undefined) {
-        this.parkedWait = undefined;
-        if (!canAwait) throw new EmuError('a host gate parked, which a synchronous run cannot await');
-        return parked;
-      }
+      const parked = this.takeParked(canAwait);
+      if (parked !== undefined) return parked;
       this.wakeDeadlines(false);
     }
+  }
+
+  /** The wait of a host gate that parked during the last runTask (the loop must await it). */
+  private takeParked(canAwait: boolean): Promise<void> | undefined {
+    const parked = this.parkedWait;
+    if (parked === undefined) return undefined;
+    this.parkedWait = undefined;
+    if (!canAwait) throw new EmuError('a host gate parked, which a synchronous run cannot await');
+    return parked;
   }
 
   private awaitHost(): Promise<void> {
