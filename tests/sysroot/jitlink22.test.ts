@@ -47,6 +47,11 @@ function jitlink22(inputs: string[]): Outcome {
 }
 
 const ENGINES = ['ts', 'unicorn'] as const;
+
+/** `run --sysroot --orc-runtime` (llvm-jitlink's runtime) on `engine` with these inputs. */
+function runOurs(engine: (typeof ENGINES)[number], inputs: string[]): Promise<Outcome> {
+  return runSandbox(['--engine', engine, '--sysroot', SYSROOT, '--orc-runtime', ORC_RT_ARCHIVE, ...inputs]);
+}
 const SOURCES = fileURLToPath(new URL('programs/src/', import.meta.url));
 
 describeWithArtifact('llvm-jitlink-executor', 'run --sysroot agrees with llvm-jitlink-22 -lazy', () => {
@@ -68,19 +73,7 @@ describeWithArtifact('llvm-jitlink-executor', 'run --sysroot agrees with llvm-ji
 
       for (const engine of ENGINES)
         it(`${engine}, --orc-runtime: llvm-jitlink-22's output plus the atexit line`, async () => {
-          const ours = await runSandbox([
-            '--engine',
-            engine,
-            '--sysroot',
-            SYSROOT,
-            '--orc-runtime',
-            ORC_RT_ARCHIVE,
-            obj('cmain.o'),
-            '-lazy',
-            obj('clib.o'),
-            '--',
-            'xyz',
-          ]);
+          const ours = await runOurs(engine, [obj('cmain.o'), '-lazy', obj('clib.o'), '--', 'xyz']);
           expect(ours).toEqual({ ...anchor, stdout: `${anchor.stdout}atexit handler ran\n` });
         }, 180_000);
     });
@@ -101,13 +94,7 @@ describeWithArtifact('llvm-jitlink-executor', 'run --sysroot agrees with llvm-ji
 
       for (const engine of ENGINES)
         it(`${engine}, --orc-runtime: identical stdout, stderr and status`, async () => {
-          const ours = await runSandbox([
-            '--engine',
-            engine,
-            '--sysroot',
-            SYSROOT,
-            '--orc-runtime',
-            ORC_RT_ARCHIVE,
+          const ours = await runOurs(engine, [
             obj('sqlite-main.o'),
             '-lazy',
             join(SYSROOT_LIBS, 'libsqlite3.a'),
@@ -153,17 +140,7 @@ describeWithArtifact('llvm-jitlink-executor', 'run --sysroot agrees with llvm-ji
 
       for (const engine of ENGINES)
         it(`${engine}, --orc-runtime: identical stdout, status 0`, async () => {
-          const ours = await runSandbox([
-            '--engine',
-            engine,
-            '--sysroot',
-            SYSROOT,
-            '--orc-runtime',
-            ORC_RT_ARCHIVE,
-            pic.main,
-            '-lazy',
-            pic.lib,
-          ]);
+          const ours = await runOurs(engine, [pic.main, '-lazy', pic.lib]);
           expect(ours).toEqual({ stdout: anchor.stdout, stderr: '', status: 0 });
         }, 180_000);
     });
