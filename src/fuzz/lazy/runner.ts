@@ -550,9 +550,16 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
         // Settle the reference on the interleaving the results show (before or after the redirect).
         const args = calls.map((hc) => hc.args);
         const seen = [...new Set(reentries)].sort().join(', ');
-        const settle = (ambiguousOld: boolean): Model => {
+        // A thread whose result is the same under both bindings may have run on either side of the
+        // redirect, independently of the others: some before it (reentering the alias's trampoline)
+        // and some after it (reentering what the new body calls) is an interleaving too. Try every
+        // split of those threads (at most 2^MAX_THREADS), all-old and all-new first; the one whose
+        // reentries match is the interleaving that happened. None matching leaves all-new, whose
+        // reentries the check below reports.
+        const ambiguous = sawOld.flatMap((s, i) => (s === undefined ? [i] : []));
+        const settle = (oldMask: number): Model => {
           const m = pre.clone();
-          const old = (i: number): boolean => sawOld[i] ?? ambiguousOld;
+          const old = (i: number): boolean => sawOld[i] ?? ((oldMask >> ambiguous.indexOf(i)) & 1) === 1;
           m.settleRace(
             op.fn,
             op.to as number,
@@ -561,9 +568,17 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
           );
           return m;
         };
-        const a = settle(true);
-        const b = settle(false);
-        model.assign(a.reentered.map(nameOf).sort().join(', ') === seen ? a : b);
+        const all = (1 << ambiguous.length) - 1;
+        const splits = [all, 0, ...Array.from({ length: Math.max(all - 1, 0) }, (_x, k) => k + 1)];
+        let settled: Model | undefined;
+        for (const mask of splits) {
+          const m = settle(mask);
+          if (m.reentered.map(nameOf).sort().join(', ') === seen) {
+            settled = m;
+            break;
+          }
+        }
+        model.assign(settled ?? settle(0));
       }
       if (op.to !== null) {
         // The alias must end at the redirect's body, whatever first-call resolution raced it.
