@@ -518,6 +518,8 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
       }
       if (cov && op.to !== null)
         bump(cov.events, redirect ? 'redirect after the threads' : 'redirect raced the threads');
+      // Still pending: every thread finished before the redirect, so all of them saw the old binding.
+      const raced = op.to !== null && redirect === undefined;
       redirect?.();
       if (cov)
         bump(
@@ -533,7 +535,7 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
         const value = f.sig.sret
           ? (get64(base + B.sret) ^ get64(base + B.sret + 8) ^ get64(base + B.sret + 16)) & M64
           : get64(base + B.result);
-        const allowed = exp.results[i] ?? [];
+        const allowed = raced ? (exp.results[i] ?? []) : (exp.results[i] ?? []).slice(0, 1);
         // undefined: both bindings give this result (the thread's side is told by the reentries).
         sawOld.push(allowed.length > 1 ? value === allowed[0] : undefined);
         if (!allowed.includes(value))
@@ -550,9 +552,16 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
         // Settle the reference on the interleaving the results show (before or after the redirect).
         const args = calls.map((hc) => hc.args);
         const seen = [...new Set(reentries)].sort().join(', ');
-        const settle = (ambiguousOld: boolean): Model => {
+        // A thread whose result is the same under both bindings may have run on either side of the
+        // redirect, independently of the others: some before it (reentering the alias's trampoline)
+        // and some after it (reentering what the new body calls) is an interleaving too. Try every
+        // split of those threads (at most 2^MAX_THREADS), all-old and all-new first; the one whose
+        // reentries match is the interleaving that happened. A redirect after the threads allows
+        // all-old only. None matching leaves all-new (all-old), whose reentries the check below reports.
+        const ambiguous = sawOld.flatMap((s, i) => (s === undefined ? [i] : []));
+        const settle = (oldMask: number): Model => {
           const m = pre.clone();
-          const old = (i: number): boolean => sawOld[i] ?? ambiguousOld;
+          const old = (i: number): boolean => sawOld[i] ?? ((oldMask >> ambiguous.indexOf(i)) & 1) === 1;
           m.settleRace(
             op.fn,
             op.to as number,
@@ -561,9 +570,17 @@ export async function runCase(c: FuzzCase, options: RunOptions = {}): Promise<st
           );
           return m;
         };
-        const a = settle(true);
-        const b = settle(false);
-        model.assign(a.reentered.map(nameOf).sort().join(', ') === seen ? a : b);
+        const all = (1 << ambiguous.length) - 1;
+        const splits = raced ? [all, 0, ...Array.from({ length: Math.max(all - 1, 0) }, (_x, k) => k + 1)] : [all];
+        let settled: Model | undefined;
+        for (const mask of splits) {
+          const m = settle(mask);
+          if (m.reentered.map(nameOf).sort().join(', ') === seen) {
+            settled = m;
+            break;
+          }
+        }
+        model.assign(settled ?? settle(raced ? 0 : all));
       }
       if (op.to !== null) {
         // The alias must end at the redirect's body, whatever first-call resolution raced it.
