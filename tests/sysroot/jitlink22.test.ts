@@ -16,8 +16,8 @@
  *   `llvm-jitlink error: Unsupported aarch64 relocation:549: R_AARCH64_TLSLE_ADD_TPREL_HI12`
  *   (eager and lazy alike). The same sources built with -fPIC (TLS descriptors) run there: the
  *   program's whole output is identical (exceptions thrown through the lazy body, static
- *   constructors and the destructor, thread_local), then the executor dies of SIGABRT while it
- *   shuts down ("qemu: uncaught target signal 6 (Aborted)", "llvm-jitlink-22: disconnecting",
+ *   constructors and the destructor, thread_local); then the executor often (not always) dies of
+ *   SIGABRT while it shuts down ("qemu: uncaught target signal 6 (Aborted)", "llvm-jitlink-22: disconnecting",
  *   status 1), after the program has ended; we compare stdout, and our status is the program's 0.
  * - Lua (lua-main.o, liblua5.4.a): cannot run, Debian builds Lua's internal functions (LUAI_FUNC)
  *   with visibility("internal"), which JITLink's ELF reader rejects:
@@ -130,12 +130,19 @@ describeWithArtifact('llvm-jitlink-executor', 'run --sysroot agrees with llvm-ji
         anchor = jitlink22([pic.main, '-lazy', pic.lib, '-args', 'cxx']);
       });
 
-      it('llvm-jitlink-22 runs it to the end, then its executor aborts while shutting down', () => {
+      it('llvm-jitlink-22 runs it to the end (its executor may then abort while shutting down)', () => {
         expect(anchor.stdout).toMatch(/^construct global-in-main\nconstruct registry in lib\napple=3 fig=1 pear=2 \n/);
         expect(anchor.stdout).toContain('caught domain_error: division by zero in cxxlib\n');
         expect(anchor.stdout).toContain('thread_local: 123 tl_main=106 tl_local_uses=11\n');
         expect(anchor.stdout.endsWith('destruct global-in-main\n')).toBe(true);
-        expect(anchor.stderr).toContain('llvm-jitlink-22: disconnecting');
+        // After the program's last line the qemu'd executor sometimes dies of SIGABRT in its own
+        // shutdown (2 of 6 runs here), sometimes exits cleanly with status 0.
+        if (anchor.status === 0) expect(anchor.stderr).toBe('');
+        else
+          expect({
+            status: anchor.status,
+            disconnecting: anchor.stderr.includes('llvm-jitlink-22: disconnecting'),
+          }).toEqual({ status: 1, disconnecting: true });
       });
 
       for (const engine of ENGINES)
