@@ -67,16 +67,30 @@ export class StaticLibraryDefinitionGenerator implements DefinitionGenerator {
       toAdd.push(idx);
     }
     for (const idx of toAdd) {
-      const m = this.archive.members[idx]!;
-      const objectName = memberObjectName(this.archive.file, m);
       this.added.add(idx);
-      try {
-        this.layer.add(jd, m.bytes, objectName);
-      } catch (e) {
-        return e instanceof Error ? e : new Error(String(e));
-      }
-      this.options.onMemberAdded?.(objectName);
+      const added = addArchiveMember(this.layer, jd, this.archive, this.archive.members[idx]!);
+      if (added instanceof Error) return added;
+      this.options.onMemberAdded?.(added);
     }
     return undefined;
   }
+}
+
+/**
+ * Adds an archive member to `jd` as the object `archive(member)`: its name, or the layer's error
+ * (a generator answers it instead of throwing).
+ */
+export function addArchiveMember(
+  layer: ObjectAdder,
+  jd: JITDylib,
+  archive: Archive,
+  member: ArchiveMember,
+): string | Error {
+  const objectName = memberObjectName(archive.file, member);
+  try {
+    layer.add(jd, member.bytes, objectName);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+  return objectName;
 }

@@ -25,7 +25,7 @@ import {
 } from '../../linker/elf/reader.ts';
 import type { DefinitionGenerator, JITDylib, LookupState } from '../core/session.ts';
 import { type JITDylibLookupFlags, type LookupKind, SymbolLookupFlags, type SymbolLookupSet } from '../core/types.ts';
-import type { ObjectAdder } from '../layers/static-library-generator.ts';
+import { addArchiveMember, type ObjectAdder } from '../layers/static-library-generator.ts';
 
 interface ObjectSymbols {
   defined: string[];
@@ -161,11 +161,8 @@ export class StaticLinkGenerator implements DefinitionGenerator {
       const archive = this.archives[ref.archive] as Archive;
       const m = archive.members[ref.member];
       if (!m) continue;
-      try {
-        this.adder.add(jd, m.bytes, memberObjectName(archive.file, m));
-      } catch (e) {
-        return e instanceof Error ? e : new Error(String(e));
-      }
+      const added = addArchiveMember(this.adder, jd, archive, m);
+      if (added instanceof Error) return added;
     }
     return undefined;
   }
