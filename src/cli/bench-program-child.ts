@@ -12,6 +12,7 @@ import type { ProgramRunResult, ProgramRunSpec } from '../bench/programs-bench.t
 import type { Engine } from '../emu/engine.ts';
 import { createEngine } from '../emu/factory.ts';
 import { execElf } from '../emu/linux/process.ts';
+import { tuneV8ForTranslation } from '../emu/ts/v8-tiering.ts';
 
 async function runOnce(spec: ProgramRunSpec): Promise<ProgramRunResult> {
   let stdout = '';
@@ -86,6 +87,8 @@ async function runOnce(spec: ProgramRunSpec): Promise<ProgramRunResult> {
 
 const arg = process.argv[2];
 if (arg !== undefined && process.argv[1] !== undefined && /bench-program-child\.[jt]s$/.test(process.argv[1])) {
+  // As the CLI's main() does: the measured run takes the user's path, V8 settings included.
+  tuneV8ForTranslation();
   const r = await runOnce(JSON.parse(arg) as ProgramRunSpec);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

@@ -5,6 +5,7 @@
  * command's summary and usage, and the package version, to cli-manifest.json beside this file.
  */
 import { readFileSync } from 'node:fs';
+import { tuneV8ForTranslation } from '../emu/ts/v8-tiering.ts';
 import { CliError, type OptionTable } from './args.ts';
 import { commandHelp } from './help.ts';
 
@@ -136,6 +137,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(name, command));
     return 0;
   }
+  // The CLI owns its process: set V8 up for the ts engine's translated code before any runs.
+  tuneV8ForTranslation();
   try {
     return await command.run(rest);
   } catch (e) {
