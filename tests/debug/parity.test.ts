@@ -4,9 +4,16 @@
  * stdout and stderr `orc-sandbox run` gives it, and ends with the same status — on both engines and
  * both executors. In-process calls of both commands (runCommand, debugCommand), no spawns; the run
  * side is tests/support/run-parity.ts.
+ *
+ * The in-process run of each corpus program is also the eager corpus differential (formerly in
+ * tests/e2e/run-corpus.test.ts, which made the same run a second time): its stdout and status are
+ * those of ld.lld + qemu-aarch64 (`tests/programs/expected`), `hello` and `pie` fail naming
+ * `__ehdr_start` (no ELF image), `segv` and `trap` end with run's signal message, the same on both
+ * engines.
  */
 import { describe, expect, it } from 'vitest';
 import { debugCommand } from '../../src/cli/commands/debug.ts';
+import { type CorpusProgram, corpusPrograms, ELF_IMAGE_PROGRAMS, SIGNAL_MESSAGES } from '../programs/corpus.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 import {
   PARITY_CONFIGS,
@@ -57,6 +64,32 @@ const WORKER_CASES: Readonly<Record<string, readonly string[]>> = {
   unicorn: ['lazy/callback', 'corpus/segv'],
 };
 
+const CORPUS = new Map(corpusPrograms().map((p) => [`corpus/${p.name}`, p]));
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+/** Signal messages on the ts engine, compared with unicorn's (same pc, same reason). */
+const tsSignalMessages = new Map<string, string>();
+
+/** The eager corpus differential: `run`'s outcome against ld.lld + qemu-aarch64. */
+function expectRunMatchesQemu(p: CorpusProgram, r: RunOutcome, config: ParityConfig): void {
+  if (ELF_IMAGE_PROGRAMS.has(p.name)) {
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Symbols not found: [ __ehdr_start ]');
+    return;
+  }
+  const signal = SIGNAL_MESSAGES[p.name];
+  expect({ stdout: r.stdout, status: r.status, stderr: signal ? '' : r.stderr }).toEqual({
+    stdout: text(p.expectedStdout),
+    status: p.expectedStatus,
+    stderr: '',
+  });
+  if (signal) {
+    expect(r.stderr).toMatch(signal);
+    if (config.engine === 'ts') tsSignalMessages.set(p.name, r.stderr);
+    else if (tsSignalMessages.has(p.name)) expect(r.stderr).toBe(tsSignalMessages.get(p.name));
+  }
+}
+
 function paritySuite(config: ParityConfig): void {
   const all = parityCases();
   const chosen = config.executor === 'worker' ? (WORKER_CASES[config.engine] ?? []) : all.map((c) => c.id);
@@ -64,8 +97,11 @@ function paritySuite(config: ParityConfig): void {
     for (const id of chosen) expect(all.map((c) => c.id)).toContain(id);
   });
   for (const c of all.filter((x) => chosen.includes(x.id))) {
-    it(`${c.id}: debug + continue prints what run prints, same status`, async () => {
+    const qemu = CORPUS.has(c.id) && config.executor === 'in-process' ? 'run matches ld.lld + qemu; ' : '';
+    it(`${c.id}: ${qemu}debug + continue prints what run prints, same status`, async () => {
       const r = await runParityCase(c, config);
+      const program = CORPUS.get(c.id);
+      if (program && config.executor === 'in-process') expectRunMatchesQemu(program, r, config);
       const d = await debugParityCase(c, config);
       expect({ stdout: d.stdout, stderr: d.stderr, status: d.status }).toEqual(r);
       // The debugger's own lines: the echo and gdb's end-of-program line (none when linking failed).
