@@ -11,5 +11,5 @@ describe('random instruction words through the translation tier', () => {
   it('execute or raise a typed error, never anything else (translated)', () => {
     const { executed, typed } = runRandomWords(0, JIT_RUNS);
     expect(executed + typed).toBe(JIT_RUNS);
-  });
+  }, 300_000);
 });
