@@ -12,6 +12,7 @@ export const SLOW_TESTS = [
   'tests/remote/parity.test.ts',
   'tests/remote/threads-worker.test.ts',
   'tests/property/random-words.test.ts',
+  'tests/property/random-words-jit.test.ts',
   'tests/e2e/exec-corpus.test.ts',
   'tests/e2e/lazy-corpus.test.ts',
   'tests/e2e/run-corpus.test.ts',

@@ -4,8 +4,10 @@
  * `-lazy`, compared with what ld.lld + qemu-aarch64 printed (`expected/<prog>.out` / `.status`), on
  * the ts and the unicorn engine. Two deterministic choices of lazy objects:
  *
- *  * `program`: every non-runtime object except the one defining the entry (`main`) is lazy
- *    (only multi-file programs, e.g. interp, have such objects; the others run eagerly).
+ *  * `program`: every non-runtime object except the one defining the entry (`main`) is lazy.
+ *    Only multi-file programs (interp, pie, qsort, strings, workloads) have such objects and run
+ *    here; for the others this choice is the eager run, argument for argument, which
+ *    tests/debug/parity.test.ts asserts against ld.lld + qemu on both engines.
  *  * `all`: every object except the entry's is lazy, the runtime's `rt-*.o` included, so printf,
  *    the string functions, malloc, the syscall wrappers and the 128-bit division helpers all link
  *    on their first call through a reentry.
@@ -21,7 +23,13 @@ import type { EngineKind } from '../../src/emu/engine.ts';
 import { EngineUnavailable } from '../../src/emu/errors.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { readElf } from '../../src/linker/elf/reader.ts';
-import { CORPUS_DIR, type CorpusProgram, corpusPrograms } from '../programs/corpus.ts';
+import {
+  CORPUS_DIR,
+  type CorpusProgram,
+  corpusPrograms,
+  ELF_IMAGE_PROGRAMS,
+  SIGNAL_MESSAGES,
+} from '../programs/corpus.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const programs = corpusPrograms();
@@ -33,11 +41,6 @@ const objects = (p: string) =>
     .sort();
 
 const ENTRY = 'main';
-const ELF_IMAGE_PROGRAMS = new Set(['hello', 'pie']);
-const SIGNAL_MESSAGES: Record<string, RegExp> = {
-  segv: /^orc-sandbox run: program killed by SIGSEGV \(status 139\): unmapped write fault at 0x0 \(size 4\) by instruction at 0x[0-9a-f]+\n$/,
-  trap: /^orc-sandbox run: program killed by SIGTRAP \(status 133\): breakpoint instruction \(brk\) at 0x[0-9a-f]+\n$/,
-};
 
 /** The object of `p` that defines the entry symbol (a global, defined). */
 function entryObject(p: string): string {
@@ -80,8 +83,11 @@ async function runLazy(p: CorpusProgram, engine: EngineKind, choice: Choice, ext
   return { stdout, stderr, status };
 }
 
+/** Programs whose choice has lazy objects: `program` without any is the eager run (see above). */
+const lazyPrograms = (choice: Choice) => programs.filter((p) => inputs(p.name, choice).lazy.length > 0);
+
 function suite(engine: EngineKind, choice: Choice, unavailable: () => string) {
-  for (const p of programs) {
+  for (const p of lazyPrograms(choice)) {
     if (ELF_IMAGE_PROGRAMS.has(p.name)) {
       it(`${p.name}: needs an ELF image (__ehdr_start), the link fails naming the symbol`, async (ctx) => {
         if (unavailable()) ctx.skip(unavailable());
@@ -112,6 +118,14 @@ describe('lazy corpus: the choice of lazy objects', () => {
     expect(entryObject('interp')).toBe('main.o');
     const all = inputs('crc', 'all').lazy;
     expect(all).toEqual(objects('crc').filter((f) => f !== 'crc.o'));
+  });
+
+  it('`program` makes objects lazy in the multi-file programs only; `all` in every program', () => {
+    expect(lazyPrograms('program').map((p) => p.name)).toEqual(['interp', 'pie', 'qsort', 'strings', 'workloads']);
+    expect(lazyPrograms('all').map((p) => p.name)).toEqual(programs.map((p) => p.name));
+    // Without lazy objects the arguments are the eager run's: every object in name order.
+    for (const p of programs.filter((q) => inputs(q.name, 'program').lazy.length === 0))
+      expect(inputs(p.name, 'program').args).toEqual(objects(p.name).map((f) => join(objDir(p.name), f)));
   });
 
   it('lazy objects really link lazily (interp: parse.o and vm.o link after main runs)', async () => {

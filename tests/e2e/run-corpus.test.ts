@@ -2,7 +2,10 @@
  * Eager corpus differential: every C corpus program, linked by our linker (ObjectLinkingLayer, eager)
  * from its per-source-file objects `obj/<prog>/*.o` and run by `orc-sandbox run` (runCommand, the
  * code path of the CLI), prints exactly what ld.lld + qemu-aarch64 printed and ends with the same
- * status (`expected/<prog>.out` / `.status`), on the ts engine and on the unicorn engine.
+ * status (`expected/<prog>.out` / `.status`), on the ts engine and on the unicorn engine. That run
+ * is asserted in tests/debug/parity.test.ts (the in-process rows), which makes the very same run
+ * to compare `debug` with it: one run of each program per engine instead of two. This file keeps
+ * the check that the corpus is complete and the host-libc variant below.
  *
  * Entry point: `main` (run's default), not the runtime's `_start`. `_start` expects the kernel's
  * initial stack (argc at [sp], then argv, envp, auxv), which `run` does not build; `run` calls
@@ -28,7 +31,7 @@ import { EngineUnavailable } from '../../src/emu/errors.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { ProcessHost } from '../../src/executor/host/process.ts';
 import { readElf } from '../../src/linker/elf/reader.ts';
-import { CORPUS_DIR, type CorpusProgram, corpusPrograms } from '../programs/corpus.ts';
+import { CORPUS_DIR, type CorpusProgram, corpusPrograms, SIGNAL_MESSAGES } from '../programs/corpus.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const programs = corpusPrograms();
@@ -38,15 +41,6 @@ const objects = (p: string) =>
   readdirSync(objDir(p))
     .filter((f) => f.endsWith('.o'))
     .sort();
-
-/** Need the ELF image of an executable (`__ehdr_start`, auxv): not linkable by `run`, see above. */
-const ELF_IMAGE_PROGRAMS = new Set(['hello', 'pie']);
-
-/** Programs that end on a fatal signal under qemu: the reason `run` must print. */
-const SIGNAL_MESSAGES: Record<string, RegExp> = {
-  segv: /^orc-sandbox run: program killed by SIGSEGV \(status 139\): unmapped write fault at 0x0 \(size 4\) by instruction at 0x[0-9a-f]+\n$/,
-  trap: /^orc-sandbox run: program killed by SIGTRAP \(status 133\): breakpoint instruction \(brk\) at 0x[0-9a-f]+\n$/,
-};
 
 interface RunOutcome {
   stdout: string;
@@ -77,40 +71,7 @@ async function runCorpus(p: CorpusProgram, engine: EngineKind, files: string[]):
   return { stdout, stderr, status };
 }
 
-/** Messages of the fatal signals on the ts engine, compared with unicorn's (same pc, same reason). */
-const tsSignalMessages = new Map<string, string>();
-
-function corpusSuite(engine: EngineKind, unavailable: () => string) {
-  for (const p of programs) {
-    if (ELF_IMAGE_PROGRAMS.has(p.name)) {
-      it(`${p.name}: needs an ELF image (__ehdr_start), the link fails naming the symbol`, async (ctx) => {
-        if (unavailable()) ctx.skip(unavailable());
-        const r = await runCorpus(p, engine, objects(p.name));
-        expect(r.status).toBe(1);
-        expect(r.stdout).toBe('');
-        expect(r.stderr).toContain(`Symbols not found: [ __ehdr_start ]`);
-      });
-      continue;
-    }
-    it(`${p.name}: stdout and exit status match ld.lld + qemu`, async (ctx) => {
-      if (unavailable()) ctx.skip(unavailable());
-      const r = await runCorpus(p, engine, objects(p.name));
-      const signal = SIGNAL_MESSAGES[p.name];
-      expect({ stdout: r.stdout, status: r.status, stderr: signal ? '' : r.stderr }).toEqual({
-        stdout: text(p.expectedStdout),
-        status: p.expectedStatus,
-        stderr: '',
-      });
-      if (signal) {
-        expect(r.stderr).toMatch(signal);
-        if (engine === 'ts') tsSignalMessages.set(p.name, r.stderr);
-        else if (tsSignalMessages.has(p.name)) expect(r.stderr).toBe(tsSignalMessages.get(p.name));
-      }
-    });
-  }
-}
-
-describe('corpus under orc-sandbox run (eager) on the ts engine', () => {
+describe('corpus under orc-sandbox run (eager)', () => {
   it('covers every program of the corpus', () => {
     expect(programs.map((p) => p.name)).toEqual(
       readdirSync(join(CORPUS_DIR, 'obj'))
@@ -118,20 +79,6 @@ describe('corpus under orc-sandbox run (eager) on the ts engine', () => {
         .sort(),
     );
   });
-  corpusSuite('ts', () => '');
-});
-
-describeWithOracles(['unicorn'], 'corpus under orc-sandbox run (eager) on the unicorn engine', () => {
-  let why = '';
-  beforeAll(async () => {
-    try {
-      (await createEngine('unicorn')).close();
-    } catch (e) {
-      if (!(e instanceof EngineUnavailable)) throw e;
-      why = `unicorn engine unavailable: ${e.message}`;
-    }
-  });
-  corpusSuite('unicorn', () => why);
 });
 
 // ---- variant: libc from the Process JITDylib's host functions instead of rt-*.o ---------------------

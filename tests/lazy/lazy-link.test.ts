@@ -3,21 +3,23 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeWithOracles } from '../support/oracles.ts';
+import { runInDir } from '../support/run-in-process.ts';
 
 const bin = fileURLToPath(new URL('../../bin/orc-sandbox.js', import.meta.url));
 const objs = fileURLToPath(new URL('./fixtures/obj/', import.meta.url));
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, 'run', ...args], { cwd: objs, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/**
+ * `orc-sandbox run ARGS` in the fixtures directory, in this process (the command's code path); the
+ * demo below starts the real command.
+ */
+const run = (args: string[]) => runInDir(objs, args);
 
 const LAZY_LINK = ['lazy-link.o', '-lazy', 'foo-ret-42.o', '-lazy', 'var-x-42.o', '-lazy', 'bar-ret-void-weak.o'];
 const LAZY_LINK_ALL = [...LAZY_LINK, '--lazy', 'baz-ret-void-hidden.o'];
 
 describe('reference 6.2: lazy-link', () => {
-  it('-noexec: main.o, the stubs graph and x.o (data) are linked; foo.o is not', () => {
-    const r = run(['--noexec', '--show-linked-files', ...LAZY_LINK_ALL]);
+  it('-noexec: main.o, the stubs graph and x.o (data) are linked; foo.o is not', async () => {
+    const r = await run(['--noexec', '--show-linked-files', ...LAZY_LINK_ALL]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -31,8 +33,8 @@ describe('reference 6.2: lazy-link', () => {
 
 for (const engine of ['ts', 'unicorn'] as const) {
   const body = () => {
-    it('weak and hidden lazy callables link and run; each body links on its first call', () => {
-      const r = run(['--engine', engine, '--show-linked-files', ...LAZY_LINK_ALL]);
+    it('weak and hidden lazy callables link and run; each body links on its first call', async () => {
+      const r = await run(['--engine', engine, '--show-linked-files', ...LAZY_LINK_ALL]);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(84);
       const out = r.stdout;
@@ -42,8 +44,8 @@ for (const engine of ['ts', 'unicorn'] as const) {
       );
     });
 
-    it('--trace lazy reports every reentry once (trampoline, alias, body, address, insns; no host time)', () => {
-      const r = run(['--engine', engine, '--trace', 'lazy', ...LAZY_LINK_ALL]);
+    it('--trace lazy reports every reentry once (trampoline, alias, body, address, insns; no host time)', async () => {
+      const r = await run(['--engine', engine, '--trace', 'lazy', ...LAZY_LINK_ALL]);
       expect(r.status).toBe(84);
       const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(3);
@@ -56,8 +58,8 @@ for (const engine of ['ts', 'unicorn'] as const) {
       }
     });
 
-    it('a body with an undefined symbol: earlier output, then the runtime message naming it, status 134', () => {
-      const r = run(['--engine', engine, 'calls-bad.o', '-lazy', 'good.o', '-lazy', 'bad.o']);
+    it('a body with an undefined symbol: earlier output, then the runtime message naming it, status 134', async () => {
+      const r = await run(['--engine', engine, 'calls-bad.o', '-lazy', 'good.o', '-lazy', 'bad.o']);
       expect(r.stdout).toBe('before: good(1)=101\n');
       expect(r.stderr).toMatch(
         /^error resolving implementation for stub 0x[0-9a-f]+: .*In bad\.o: Symbols not found: \[ this_symbol_is_nowhere \]\n$/,

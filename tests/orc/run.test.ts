@@ -3,18 +3,20 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeWithOracles } from '../support/oracles.ts';
+import { runInDir } from '../support/run-in-process.ts';
 
 const bin = fileURLToPath(new URL('../../bin/orc-sandbox.js', import.meta.url));
 const objs = fileURLToPath(new URL('./fixtures/objs/', import.meta.url));
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, 'run', ...args], { cwd: objs, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/**
+ * `orc-sandbox run ARGS` in the fixtures directory, in this process (the command's code path); the
+ * demo below starts the real command.
+ */
+const run = (args: string[]) => runInDir(objs, args);
 
 describe('orc-sandbox run', () => {
-  it('links main → Platform → Process, runs initializers first, exit status = main return', () => {
-    const r = run(['--show-linked-files', 'main.o', 'greet.o', 'init.o']);
+  it('links main → Platform → Process, runs initializers first, exit status = main return', async () => {
+    const r = await run(['--show-linked-files', 'main.o', 'greet.o', 'init.o']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(
       'Linking main.o\nLinking init.o\nLinking greet.o\ninit runs first\nhi from greet\nmain got 7\n',
@@ -22,36 +24,36 @@ describe('orc-sandbox run', () => {
     expect(r.status).toBe(42);
   });
 
-  it('passes program arguments; exit() sets the status', () => {
-    const r = run(['exit3.o', '--', 'hello']);
+  it('passes program arguments; exit() sets the status', async () => {
+    const r = await run(['exit3.o', '--', 'hello']);
     expect(r.stdout).toBe('arg1=hello\n');
     expect(r.status).toBe(3);
   });
 
-  it('a duplicate definition names the symbol and both objects', () => {
-    const r = run(['dup-a.o', 'dup-b.o']);
+  it('a duplicate definition names the symbol and both objects', async () => {
+    const r = await run(['dup-a.o', 'dup-b.o']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/duplicate definition of symbol 'dup'/);
     expect(r.stderr).toContain('dup-a.o');
     expect(r.stderr).toContain('dup-b.o');
   });
 
-  it('missing symbols are all named, with the object that failed to link', () => {
-    const r = run(['missing.o']);
+  it('missing symbols are all named, with the object that failed to link', async () => {
+    const r = await run(['missing.o']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('In missing.o');
     expect(r.stderr).toContain('Symbols not found: [ nope1, nope2 ]');
-    expect(run(['--entry', 'nosuch', 'main.o', 'greet.o']).stderr).toContain('Symbols not found: [ nosuch ]');
+    expect((await run(['--entry', 'nosuch', 'main.o', 'greet.o'])).stderr).toContain('Symbols not found: [ nosuch ]');
   });
 
-  it('a failed dependency names its root cause: the object and the missing symbol, however deep the chain', () => {
+  it('a failed dependency names its root cause: the object and the missing symbol, however deep the chain', async () => {
     // main (chain-a.o) → chain_b (chain-b.o) → chain_c (chain-c.o) → nowhere (undefined)
     const root = '(root cause: In chain-c.o: Symbols not found: [ nowhere ])';
     for (const order of [
       ['chain-a.o', 'chain-b.o', 'chain-c.o'],
       ['chain-c.o', 'chain-b.o', 'chain-a.o'],
     ]) {
-      const r = run(order);
+      const r = await run(order);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('FailedToMaterialize');
       expect(r.stderr).toContain('(main, { chain_b, main })');
@@ -60,11 +62,11 @@ describe('orc-sandbox run', () => {
       expect(r.stderr.split('root cause').length).toBe(2); // one root, not a nest of wrappers
     }
     // two levels: main → chain_c → nowhere
-    const two = run(['--entry', 'chain_b', 'chain-b.o', 'chain-c.o']);
+    const two = await run(['--entry', 'chain_b', 'chain-b.o', 'chain-c.o']);
     expect(two.status).toBe(1);
     expect(two.stderr).toContain(`(main, { chain_c }) }: dependencies failed to materialize or were removed ${root}`);
     // lazily linked: the reentry error names the root cause too
-    const lazy = run(['chain-a.o', '-lazy', 'chain-b.o', 'chain-c.o']);
+    const lazy = await run(['chain-a.o', '-lazy', 'chain-b.o', 'chain-c.o']);
     expect(lazy.stderr).toContain(root);
   });
 });

@@ -44,6 +44,18 @@ export function corpusPrograms(): CorpusProgram[] {
   });
 }
 
+/**
+ * Programs that need the ELF image of an executable (`__ehdr_start`, the auxiliary vector): `run`
+ * cannot link them from their objects and must fail naming the symbol.
+ */
+export const ELF_IMAGE_PROGRAMS: ReadonlySet<string> = new Set(['hello', 'pie']);
+
+/** Programs that end on a fatal signal under qemu: the message `run` must print. */
+export const SIGNAL_MESSAGES: Readonly<Record<string, RegExp>> = {
+  segv: /^orc-sandbox run: program killed by SIGSEGV \(status 139\): unmapped write fault at 0x0 \(size 4\) by instruction at 0x[0-9a-f]+\n$/,
+  trap: /^orc-sandbox run: program killed by SIGTRAP \(status 133\): breakpoint instruction \(brk\) at 0x[0-9a-f]+\n$/,
+};
+
 export function asmProgram(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(CORPUS_DIR, 'asm', 'bin', `${name}.elf`)));
 }

@@ -40,6 +40,20 @@ export const PARITY_CONFIGS: readonly ParityConfig[] = [
   { engine: 'unicorn', executor: 'worker' },
 ];
 
+/**
+ * Cases on the worker executor: every worker start costs about a second (a thread loading the
+ * executor's sources), so the worker runs a chosen subset — every lazy scenario kind that crosses
+ * the executor boundary differently (reentries, callbacks, a failed lookup, chains), a fault and a
+ * trap (the stop, then the signal status), and a program reading stdin — while the in-process
+ * executor runs every case. On ts, these worker runs are also the worker differential of
+ * tests/remote/corpus-worker.test.ts for the same programs (eager) and scenarios, asserted in
+ * tests/debug/parity.test.ts, where the run is made anyway.
+ */
+export const WORKER_CASES: Readonly<Record<string, readonly string[]>> = {
+  ts: ['lazy/args', 'lazy/callback', 'lazy/chain20', 'lazy/undefined', 'corpus/segv', 'corpus/trap', 'corpus/stdin'],
+  unicorn: ['lazy/callback', 'corpus/segv'],
+};
+
 export interface RunOutcome {
   stdout: string;
   stderr: string;
