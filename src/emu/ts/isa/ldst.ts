@@ -67,7 +67,7 @@ export function wback(s: CpuState, n: number, blo: number, bhi: number, off: num
 // exact address, wrapped at 2^64.
 
 const PAGE_MASK = PAGE_SIZE - 1;
-/** Page numbers per 2^32 bytes, a literal: `2 ** k` would be a call to pow in optimized code. */
+/** Page numbers per 2^32 bytes (2^(32 - PAGE_SHIFT)) as a literal: `2 ** k` in hot code is a call to pow. */
 const PAGES_PER_4G = 1048576;
 
 /** Low part of X[n] + off (m < 0) or of X[n] + extend(X[m]) << sh (as ea and eaReg; every extend keeps the low half). */
