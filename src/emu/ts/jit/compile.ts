@@ -19,7 +19,7 @@
  */
 import type { Decoded } from '../decoder.ts';
 import type { CpuState, Op } from '../state.ts';
-import { helpers, SAVE_STATE, SNIPPETS, type SnippetHelpers } from './snippets.ts';
+import { helpers, SNIPPETS, type SnippetHelpers } from './snippets.ts';
 
 /**
  * Runs whole blocks from `s.pc` while the run's instruction limit (`s.ilim`) allows a whole block
@@ -105,9 +105,8 @@ function blockBody(b: RegionBlock, ops: Op[]): { body: string[]; calls: boolean 
       body.push(`s.jn=n+${k};s.k=${a};o[${gi}](s);`);
       if (last && !b.fallthrough) body.push('pc=s.pc;');
     } else {
-      const save = snippet.mayThrow ? `s.jn=n+${k};s.k=${a};` : '';
-      if (snippet.savesState === true) body.push(snippet.code.replaceAll(SAVE_STATE, save));
-      else body.push(save + snippet.code);
+      if (snippet.mayThrow) body.push(`s.jn=n+${k};s.k=${a};`);
+      body.push(snippet.code);
     }
   });
   if (b.fallthrough) body.push(`pc=${end};`);

@@ -44,16 +44,7 @@ export interface Snippet {
   code: string;
   /** True when the code may throw (memory access, helper that faults). */
   mayThrow: boolean;
-  /**
-   * True when the code contains SAVE_STATE on each path that may throw (before the throwing
-   * call) and nowhere else: the compiler puts its exact-state bookkeeping there instead of before
-   * the whole snippet, so paths that cannot throw (the fast TLB hits) skip it.
-   */
-  savesState?: boolean;
 }
-
-/** Where a snippet with `savesState` wants the compiler's exact-state bookkeeping. */
-export const SAVE_STATE = '/*save*/';
 
 export type SnippetGen = (f: Fields, address: number) => Snippet | undefined;
 
@@ -90,8 +81,7 @@ const rz = (r: number): number => (r === 31 ? ZR : r);
 const wz = (r: number): number => (r === 31 ? ZR_W : r);
 const u = (f: Fields, k: string): number => f[k] as number;
 const pure = (code: string): Snippet => ({ code: `{${code}}`, mayThrow: false });
-/** A snippet whose throwing paths are marked with SAVE_STATE. */
-const throwingAtSave = (code: string): Snippet => ({ code: `{${code}}`, mayThrow: true, savesState: true });
+const throwing = (code: string): Snippet => ({ code: `{${code}}`, mayThrow: true });
 
 function sext(v: number, bits: number): number {
   const sh = 32 - bits;
@@ -661,7 +651,7 @@ function viaTlb(w: Where, store: boolean, bytes: number, body: (io: Io) => strin
     `${w.pre}const ti=(${w.lo}>>>${PAGE_SHIFT})&${TLB_MASK};` +
     `if(${guard}${tag}[ti]===${pn}${bytes === 1 ? '' : `&&(${w.lo}&${PAGE_MASK})<=${PAGE_SIZE - bytes}`})` +
     `{const pv=${view}[ti],po=${w.lo}&${PAGE_MASK};${body(VIEW_IO)}}` +
-    `else{${SAVE_STATE}const a=${w.addr};${body(MEMORY_IO)}}`
+    `else{const a=${w.addr};${body(MEMORY_IO)}}`
   );
 }
 
@@ -737,7 +727,7 @@ function accessSnippet(
   const ki = KINFO[k] as { ld: boolean; scale: number };
   const where = m < 0 ? whereImm(off) : whereReg(m, ext, sh);
   const access = viaTlb(where, !ki.ld, 1 << ki.scale, (io) => accessCode(k, t, io) as string);
-  return throwingAtSave(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, wbo) : ''}`);
+  return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, wbo) : ''}`);
 }
 
 type Mode = 'uimm' | 'unscaled' | 'post' | 'pre';
@@ -832,7 +822,7 @@ function ldstPair(mode: 'nt' | 'post' | 'off' | 'pre'): SnippetGen {
     const bytes = 2 << (PSCALE[pk] as number);
     const access = viaTlb(where, !ld, bytes, (io) => pairCode(pk, ld, t, t2, io));
     const wb = mode === 'post' || mode === 'pre';
-    return throwingAtSave(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, off) : ''}`);
+    return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, off) : ''}`);
   };
 }
 
