@@ -18,8 +18,9 @@ import { IntervalMap } from './intervals.ts';
 
 export const PAGE_SHIFT = 12;
 const PAGE_MASK = PAGE_SIZE - 1;
-const TLB_SIZE = 256;
-const TLB_MASK = TLB_SIZE - 1;
+/** Entries of each TLB (a power of two); an entry's index is its page number & TLB_MASK. */
+export const TLB_SIZE = 256;
+export const TLB_MASK = TLB_SIZE - 1;
 /** Highest mappable address + 1: addresses stay exact as doubles. */
 export const ADDRESS_LIMIT = 2 ** 52;
 /** Default limit of touched guest memory (bytes). */
@@ -30,13 +31,19 @@ export const DEFAULT_MAX_MAPPINGS = 65530;
 export class Page {
   readonly data: Uint8Array;
   readonly dv: DataView;
-  /** Decoded code cache of the ts engine, indexed by word offset; null when no code was decoded. */
+  /**
+   * Decoded code cache of the ts engine, indexed by word offset; null when no code was decoded.
+   * Only set on a page just obtained from Memory.fetchPage (the fast write TLB relies on it).
+   */
   code: unknown[] | null = null;
   constructor(public perms: number) {
     this.data = new Uint8Array(PAGE_SIZE);
     this.dv = new DataView(this.data.buffer);
   }
 }
+
+/** Placeholder view of empty fast TLB entries (never read: their tag is -1). */
+const ZERO_VIEW = new DataView(new ArrayBuffer(PAGE_SIZE));
 
 export type AccessObserver = (access: AccessKind, address: number, size: number, lo: number, hi: number) => void;
 
@@ -66,8 +73,19 @@ export class Memory {
   private readonly wPage: (Page | undefined)[] = new Array(TLB_SIZE);
   private readonly xTag = new Float64Array(TLB_SIZE).fill(-1);
   private readonly xPage: (Page | undefined)[] = new Array(TLB_SIZE);
-  /** Set by the engine when memory hooks are installed: every guest access is reported. */
-  observer: AccessObserver | null = null;
+  /**
+   * The TLBs of the accesses that translated code inlines (jit/snippets.ts), one for loads and one
+   * for stores: entry `i` holds page number `tag[i]` (-1: empty) and a view of that page's bytes.
+   * A hit is the promise that an access inside that page may go straight to the view: the page
+   * allows the access, no observer is installed, and (stores) no decoded code sits in the page.
+   * Anything else (a miss, an access crossing into the next page) takes ld8..st64, which fill
+   * these entries when they can make that promise. Guest code only reads these arrays.
+   */
+  readonly fastReadTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly fastReadView: DataView[] = new Array(TLB_SIZE).fill(ZERO_VIEW);
+  readonly fastWriteTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly fastWriteView: DataView[] = new Array(TLB_SIZE).fill(ZERO_VIEW);
+  private observerFn: AccessObserver | null = null;
   /** Called when a write drops decoded code of a page (engine flushes its own caches). */
   onCodeInvalidated: ((pageNumber: number) => void) | null = null;
   /** Limit of touched memory, bytes. */
@@ -82,6 +100,17 @@ export class Memory {
     this.limit = limit;
     this.limitPages = Math.floor(limit / PAGE_SIZE);
     this.maxMappings = options.maxMappings ?? DEFAULT_MAX_MAPPINGS;
+  }
+
+  /** Set by the engine when memory hooks are installed: every guest access is reported. */
+  get observer(): AccessObserver | null {
+    return this.observerFn;
+  }
+  set observer(fn: AccessObserver | null) {
+    if (fn === this.observerFn) return;
+    this.observerFn = fn;
+    // The fast TLBs may only hold pages while no observer is installed; refill them from scratch.
+    this.flushTlb();
   }
 
   /** Bytes of host memory taken by touched guest pages. */
@@ -203,6 +232,8 @@ export class Memory {
     this.rTag.fill(-1);
     this.wTag.fill(-1);
     this.xTag.fill(-1);
+    this.fastReadTag.fill(-1);
+    this.fastWriteTag.fill(-1);
   }
 
   // ---- guest accesses (permission-checked, may throw MemoryFault or OutOfMemory) -------------
@@ -245,15 +276,27 @@ export class Memory {
       const p = page ?? this.zero;
       this.rTag[i] = pn;
       this.rPage[i] = p;
+      if (this.observerFn === null) {
+        this.fastReadTag[i] = pn;
+        this.fastReadView[i] = p.dv;
+      }
       return p;
     }
     page ??= this.touch(pn, perms);
     if (access === 'write') {
       this.wTag[i] = pn;
       this.wPage[i] = page;
+      // Code is only ever attached to a page just fetched, and a fetch that misses drops the page's
+      // fast write entry: so a page entered here without code and absent from the fetch TLB gets
+      // no code while its entry lives.
+      if (this.observerFn === null && page.code === null && this.xTag[i] !== pn) {
+        this.fastWriteTag[i] = pn;
+        this.fastWriteView[i] = page.dv;
+      }
     } else {
       this.xTag[i] = pn;
       this.xPage[i] = page;
+      if (this.fastWriteTag[i] === pn) this.fastWriteTag[i] = -1;
     }
     return page;
   }
@@ -263,16 +306,17 @@ export class Memory {
     if (this.pages.size >= this.limitPages) throw new OutOfMemory('touch', pn * PAGE_SIZE, PAGE_SIZE, this.limit);
     const page = new Page(perms);
     this.pages.set(pn, page);
-    // The read TLB may still hold the shared zero page for it.
+    // The read TLBs may still hold the shared zero page for it.
     const i = pn & TLB_MASK;
     if (this.rTag[i] === pn) this.rTag[i] = -1;
+    if (this.fastReadTag[i] === pn) this.fastReadTag[i] = -1;
     return page;
   }
 
   /** Unsigned byte. */
   ld8(address: number): number {
     const v = this.readPage(address, 1).data[address & PAGE_MASK] as number;
-    if (this.observer !== null) this.observer('read', address, 1, v, 0);
+    if (this.observerFn !== null) this.observerFn('read', address, 1, v, 0);
     return v;
   }
 
@@ -282,7 +326,7 @@ export class Memory {
     let v: number;
     if (off <= PAGE_SIZE - 2) v = this.readPage(address, 2).dv.getUint16(off, true);
     else v = this.ld8Raw(address, 2) | (this.ld8Raw(address + 1, 2) << 8);
-    if (this.observer !== null) this.observer('read', address, 2, v, 0);
+    if (this.observerFn !== null) this.observerFn('read', address, 2, v, 0);
     return v;
   }
 
@@ -297,7 +341,7 @@ export class Memory {
         (this.ld8Raw(address + 1, 4) << 8) |
         (this.ld8Raw(address + 2, 4) << 16) |
         (this.ld8Raw(address + 3, 4) << 24);
-    if (this.observer !== null) this.observer('read', address, 4, v, 0);
+    if (this.observerFn !== null) this.observerFn('read', address, 4, v, 0);
     return v;
   }
 
@@ -314,19 +358,16 @@ export class Memory {
       // As QEMU/Unicorn: a fault in the second page reports that page's first byte.
       this.readPage(address, 8);
       this.readPage(address - (address % PAGE_SIZE) + PAGE_SIZE, 8);
-      const obs = this.observer;
-      this.observer = null;
-      lo = this.ld32(address);
-      this.hi = this.ld32(address + 4);
-      this.observer = obs;
+      lo = this.ld32Raw(address);
+      this.hi = this.ld32Raw(address + 4);
     }
-    if (this.observer !== null) this.observer('read', address, 8, lo, this.hi);
+    if (this.observerFn !== null) this.observerFn('read', address, 8, lo, this.hi);
     return lo;
   }
 
   st8(address: number, value: number): void {
     // The write hook runs before the permission check, as Unicorn's (it sees stores that fault).
-    if (this.observer !== null) this.observer('write', address, 1, value & 0xff, 0);
+    if (this.observerFn !== null) this.observerFn('write', address, 1, value & 0xff, 0);
     const page = this.writePage(address, 1);
     page.data[address & PAGE_MASK] = value;
     if (page.code !== null) this.dropCode(page, address);
@@ -335,13 +376,13 @@ export class Memory {
   st16(address: number, value: number): void {
     const off = address & PAGE_MASK;
     if (off <= PAGE_SIZE - 2) {
-      if (this.observer !== null) this.observer('write', address, 2, value & 0xffff, 0);
+      if (this.observerFn !== null) this.observerFn('write', address, 2, value & 0xffff, 0);
       const page = this.writePage(address, 2);
       page.dv.setUint16(off, value, true);
       if (page.code !== null) this.dropCode(page, address);
     } else {
       // As QEMU/Unicorn: bytes in the first page are written before a fault in the second.
-      if (this.observer !== null) this.observer('write', address, 2, value & 0xffff, 0);
+      if (this.observerFn !== null) this.observerFn('write', address, 2, value & 0xffff, 0);
       this.writePage(address, 2);
       this.st8Raw(address, value);
       this.st8Raw(address + 1, value >>> 8);
@@ -351,13 +392,13 @@ export class Memory {
   st32(address: number, value: number): void {
     const off = address & PAGE_MASK;
     if (off <= PAGE_SIZE - 4) {
-      if (this.observer !== null) this.observer('write', address, 4, value | 0, 0);
+      if (this.observerFn !== null) this.observerFn('write', address, 4, value | 0, 0);
       const page = this.writePage(address, 4);
       page.dv.setInt32(off, value, true);
       if (page.code !== null) this.dropCode(page, address);
     } else {
       // As QEMU/Unicorn: bytes in the first page are written before a fault in the second.
-      if (this.observer !== null) this.observer('write', address, 4, value | 0, 0);
+      if (this.observerFn !== null) this.observerFn('write', address, 4, value | 0, 0);
       this.writePage(address, 4);
       for (let k = 0; k < 4; k++) this.st8Raw(address + k, value >>> (8 * k));
     }
@@ -366,14 +407,14 @@ export class Memory {
   st64(address: number, lo: number, hi: number): void {
     const off = address & PAGE_MASK;
     if (off <= PAGE_SIZE - 8) {
-      if (this.observer !== null) this.observer('write', address, 8, lo | 0, hi | 0);
+      if (this.observerFn !== null) this.observerFn('write', address, 8, lo | 0, hi | 0);
       const page = this.writePage(address, 8);
       page.dv.setInt32(off, lo, true);
       page.dv.setInt32(off + 4, hi, true);
       if (page.code !== null) this.dropCode(page, address);
     } else {
       // As QEMU/Unicorn: bytes in the first page are written before a fault in the second.
-      if (this.observer !== null) this.observer('write', address, 8, lo | 0, hi | 0);
+      if (this.observerFn !== null) this.observerFn('write', address, 8, lo | 0, hi | 0);
       this.writePage(address, 8);
       for (let k = 0; k < 4; k++) this.st8Raw(address + k, lo >>> (8 * k));
       for (let k = 0; k < 4; k++) this.st8Raw(address + 4 + k, hi >>> (8 * k));
@@ -386,6 +427,18 @@ export class Memory {
   }
 
   // ---- internals -----------------------------------------------------------------------
+
+  /** Word as int32 without reporting it (both pages already checked by the caller). */
+  private ld32Raw(address: number): number {
+    const off = address & PAGE_MASK;
+    if (off <= PAGE_SIZE - 4) return this.readPage(address, 8).dv.getInt32(off, true);
+    return (
+      this.ld8Raw(address, 8) |
+      (this.ld8Raw(address + 1, 8) << 8) |
+      (this.ld8Raw(address + 2, 8) << 16) |
+      (this.ld8Raw(address + 3, 8) << 24)
+    );
+  }
 
   private ld8Raw(address: number, size: number): number {
     return this.readPage(address, size).data[address & PAGE_MASK] as number;
@@ -434,6 +487,8 @@ export class Memory {
       if (this.rTag[i] === pn) this.rTag[i] = -1;
       if (this.wTag[i] === pn) this.wTag[i] = -1;
       if (this.xTag[i] === pn) this.xTag[i] = -1;
+      if (this.fastReadTag[i] === pn) this.fastReadTag[i] = -1;
+      if (this.fastWriteTag[i] === pn) this.fastWriteTag[i] = -1;
     }
   }
 }

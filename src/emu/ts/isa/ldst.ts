@@ -16,7 +16,10 @@
  * closure. Addresses are numbers, exact below 2^53 (memory ends at 2^52, so every successful access
  * has an exact address); writeback is computed on the int32 halves, so it wraps exactly at 2^64.
  */
+
+import { PAGE_SIZE } from '../../engine.ts';
 import { AlignmentFault } from '../../errors.ts';
+import { type Memory, PAGE_SHIFT, TLB_MASK } from '../../memory.ts';
 import { type Fields, type InsnDef, insn } from '../decoder.ts';
 import { type CpuState, type Op, SP, ZR, ZR_W } from '../state.ts';
 import { imm, signExtend, target, wr, xr } from './fmt.ts';
@@ -56,6 +59,95 @@ export function wback(s: CpuState, n: number, blo: number, bhi: number, off: num
   const lo = (blo >>> 0) + off;
   s.xlo[n] = lo;
   s.xhi[n] = lo >= TWO32 ? bhi + 1 : lo < 0 ? bhi - 1 : bhi;
+}
+
+// ---- guest accesses through Memory's fast TLBs ---------------------------------------------------
+// An access's address travels as two numbers (no allocation, no module state): `al`, the base's low
+// half plus the offset (it may carry out of 32 bits), and `ah`, the high half; ea(0, ah, al) is the
+// exact address, wrapped at 2^64.
+
+const PAGE_MASK = PAGE_SIZE - 1;
+/** Page numbers per 2^32 bytes (2^(32 - PAGE_SHIFT)) as a literal: `2 ** k` in hot code is a call to pow. */
+const PAGES_PER_4G = 1048576;
+
+/** Low part of X[n] + off (m < 0) or of X[n] + extend(X[m]) << sh (as ea and eaReg; every extend keeps the low half). */
+function addrLo(s: CpuState, blo: number, off: number, m: number, sh: number): number {
+  if (m < 0) return (blo >>> 0) + off;
+  return (blo >>> 0) + (((s.xlo[m] as number) << sh) >>> 0);
+}
+
+/** High part of the same address (the carry out of the low part not included). */
+function addrHi(s: CpuState, bhi: number, m: number, ext: number, sh: number): number {
+  if (m < 0) return bhi;
+  const olo = s.xlo[m] as number;
+  const ohi = ext === EXT_UXTW ? 0 : ext === EXT_SXTW ? olo >> 31 : (s.xhi[m] as number);
+  return bhi + (sh !== 0 ? (ohi << sh) | (olo >>> (32 - sh)) : ohi);
+}
+
+/**
+ * The view of the page holding the access of `bytes` bytes at (al, ah) when Memory's fast TLB
+ * (`tags`, `views`: Memory.fastReadTag or fastWriteTag) holds that page and the access stays
+ * inside it (at offset al & PAGE_MASK); null when Memory's methods must do the access (they check
+ * it, fault, report to observers, cross pages and drop code).
+ */
+function fastView(tags: Float64Array, views: DataView[], al: number, ah: number, bytes: number): DataView | null {
+  if (!(al >= 0 && al < TWO32)) return null;
+  const ti = (al >>> PAGE_SHIFT) & TLB_MASK;
+  if (tags[ti] !== (ah >>> 0) * PAGES_PER_4G + (al >>> PAGE_SHIFT) || (al & PAGE_MASK) > PAGE_SIZE - bytes) return null;
+  return views[ti] as DataView;
+}
+
+function load8(mem: Memory, al: number, ah: number): number {
+  const v = fastView(mem.fastReadTag, mem.fastReadView, al, ah, 1);
+  return v !== null ? v.getUint8(al & PAGE_MASK) : mem.ld8(ea(0, ah, al));
+}
+
+function load16(mem: Memory, al: number, ah: number): number {
+  const v = fastView(mem.fastReadTag, mem.fastReadView, al, ah, 2);
+  return v !== null ? v.getUint16(al & PAGE_MASK, true) : mem.ld16(ea(0, ah, al));
+}
+
+function load32(mem: Memory, al: number, ah: number): number {
+  const v = fastView(mem.fastReadTag, mem.fastReadView, al, ah, 4);
+  return v !== null ? v.getInt32(al & PAGE_MASK, true) : mem.ld32(ea(0, ah, al));
+}
+
+/** Low half returned, high half in mem.hi (as Memory.ld64). */
+function load64(mem: Memory, al: number, ah: number): number {
+  const v = fastView(mem.fastReadTag, mem.fastReadView, al, ah, 8);
+  if (v === null) return mem.ld64(ea(0, ah, al));
+  const off = al & PAGE_MASK;
+  mem.hi = v.getInt32(off + 4, true);
+  return v.getInt32(off, true);
+}
+
+function store8(mem: Memory, al: number, ah: number, value: number): void {
+  const v = fastView(mem.fastWriteTag, mem.fastWriteView, al, ah, 1);
+  if (v !== null) v.setUint8(al & PAGE_MASK, value);
+  else mem.st8(ea(0, ah, al), value);
+}
+
+function store16(mem: Memory, al: number, ah: number, value: number): void {
+  const v = fastView(mem.fastWriteTag, mem.fastWriteView, al, ah, 2);
+  if (v !== null) v.setUint16(al & PAGE_MASK, value, true);
+  else mem.st16(ea(0, ah, al), value);
+}
+
+function store32(mem: Memory, al: number, ah: number, value: number): void {
+  const v = fastView(mem.fastWriteTag, mem.fastWriteView, al, ah, 4);
+  if (v !== null) v.setInt32(al & PAGE_MASK, value, true);
+  else mem.st32(ea(0, ah, al), value);
+}
+
+function store64(mem: Memory, al: number, ah: number, lo: number, hi: number): void {
+  const v = fastView(mem.fastWriteTag, mem.fastWriteView, al, ah, 8);
+  if (v === null) {
+    mem.st64(ea(0, ah, al), lo, hi);
+    return;
+  }
+  const off = al & PAGE_MASK;
+  v.setInt32(off, lo, true);
+  v.setInt32(off + 4, hi, true);
 }
 
 // ---- access kinds -------------------------------------------------------------------------------
@@ -183,36 +275,45 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.mem.st8(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh), s.xlo[t] as number);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        store8(s.mem, al, ah, s.xlo[t] as number);
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     case K_STRB + 1:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.mem.st16(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh), s.xlo[t] as number);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        store16(s.mem, al, ah, s.xlo[t] as number);
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     case K_STRB + 2:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.mem.st32(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh), s.xlo[t] as number);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        store32(s.mem, al, ah, s.xlo[t] as number);
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     case K_STRB + 3:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const a = m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh);
-        s.mem.st64(a, s.xlo[t] as number, s.xhi[t] as number);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        store64(s.mem, al, ah, s.xlo[t] as number, s.xhi[t] as number);
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     case K_LDRB:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.xlo[t] = s.mem.ld8(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh));
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        s.xlo[t] = load8(s.mem, al, ah);
         s.xhi[t] = 0;
         if (wb) wback(s, n, blo, bhi, wbo);
       };
@@ -220,7 +321,9 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.xlo[t] = s.mem.ld16(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh));
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        s.xlo[t] = load16(s.mem, al, ah);
         s.xhi[t] = 0;
         if (wb) wback(s, n, blo, bhi, wbo);
       };
@@ -228,7 +331,9 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.xlo[t] = s.mem.ld32(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh));
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        s.xlo[t] = load32(s.mem, al, ah);
         s.xhi[t] = 0;
         if (wb) wback(s, n, blo, bhi, wbo);
       };
@@ -237,7 +342,9 @@ function accessOp(
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
         const mem = s.mem;
-        s.xlo[t] = mem.ld64(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh));
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        s.xlo[t] = load64(mem, al, ah);
         s.xhi[t] = mem.hi;
         if (wb) wback(s, n, blo, bhi, wbo);
       };
@@ -245,7 +352,9 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const v = (s.mem.ld8(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh)) << 24) >> 24;
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        const v = (load8(s.mem, al, ah) << 24) >> 24;
         s.xlo[t] = v;
         s.xhi[t] = v >> 31;
         if (wb) wback(s, n, blo, bhi, wbo);
@@ -254,7 +363,9 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const v = (s.mem.ld16(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh)) << 16) >> 16;
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        const v = (load16(s.mem, al, ah) << 16) >> 16;
         s.xlo[t] = v;
         s.xhi[t] = v >> 31;
         if (wb) wback(s, n, blo, bhi, wbo);
@@ -263,7 +374,9 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const v = s.mem.ld32(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh));
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        const v = load32(s.mem, al, ah);
         s.xlo[t] = v;
         s.xhi[t] = v >> 31;
         if (wb) wback(s, n, blo, bhi, wbo);
@@ -272,7 +385,9 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.xlo[t] = (s.mem.ld8(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh)) << 24) >> 24;
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        s.xlo[t] = (load8(s.mem, al, ah) << 24) >> 24;
         s.xhi[t] = 0;
         if (wb) wback(s, n, blo, bhi, wbo);
       };
@@ -280,7 +395,9 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.xlo[t] = (s.mem.ld16(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh)) << 16) >> 16;
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        s.xlo[t] = (load16(s.mem, al, ah) << 16) >> 16;
         s.xhi[t] = 0;
         if (wb) wback(s, n, blo, bhi, wbo);
       };
@@ -290,46 +407,67 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.mem.st8(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh), s.vb[vt * 4] as number);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        store8(s.mem, al, ah, s.vb[vt * 4] as number);
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     case K_STB + 1:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.mem.st16(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh), s.vh[vt * 2] as number);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        store16(s.mem, al, ah, s.vh[vt * 2] as number);
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     case K_STB + 2:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        s.mem.st32(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh), s.vi[vt] as number);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        store32(s.mem, al, ah, s.vi[vt] as number);
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     case K_STB + 3:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const a = m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh);
-        s.mem.st64(a, s.vi[vt] as number, s.vi[vt + 1] as number);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        store64(s.mem, al, ah, s.vi[vt] as number, s.vi[vt + 1] as number);
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     case K_STQ:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const a = m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
         const vi = s.vi;
-        s.mem.st64(a, vi[vt] as number, vi[vt + 1] as number);
-        s.mem.st64(a + 8, vi[vt + 2] as number, vi[vt + 3] as number);
+        const mem = s.mem;
+        const v = fastView(mem.fastWriteTag, mem.fastWriteView, al, ah, 16);
+        if (v !== null) {
+          const o = al & PAGE_MASK;
+          v.setInt32(o, vi[vt] as number, true);
+          v.setInt32(o + 4, vi[vt + 1] as number, true);
+          v.setInt32(o + 8, vi[vt + 2] as number, true);
+          v.setInt32(o + 12, vi[vt + 3] as number, true);
+        } else {
+          const a = ea(0, ah, al);
+          mem.st64(a, vi[vt] as number, vi[vt + 1] as number);
+          mem.st64(a + 8, vi[vt + 2] as number, vi[vt + 3] as number);
+        }
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     case K_LDB:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const v = s.mem.ld8(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh));
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        const v = load8(s.mem, al, ah);
         const vi = s.vi;
         vi[vt] = v;
         vi[vt + 1] = 0;
@@ -341,7 +479,9 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const v = s.mem.ld16(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh));
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        const v = load16(s.mem, al, ah);
         const vi = s.vi;
         vi[vt] = v;
         vi[vt + 1] = 0;
@@ -353,7 +493,9 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const v = s.mem.ld32(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh));
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        const v = load32(s.mem, al, ah);
         const vi = s.vi;
         vi[vt] = v;
         vi[vt + 1] = 0;
@@ -366,7 +508,9 @@ function accessOp(
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
         const mem = s.mem;
-        const lo = mem.ld64(m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh));
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
+        const lo = load64(mem, al, ah);
         const vi = s.vi;
         vi[vt] = lo;
         vi[vt + 1] = mem.hi;
@@ -378,16 +522,12 @@ function accessOp(
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const a = m < 0 ? ea(blo, bhi, off) : eaReg(s, blo, bhi, m, ext, sh);
+        const al = addrLo(s, blo, off, m, sh);
+        const ah = addrHi(s, bhi, m, ext, sh);
         const mem = s.mem;
-        const lo0 = mem.ld64(a);
-        const hi0 = mem.hi;
-        const lo1 = mem.ld64(a + 8);
-        const vi = s.vi;
-        vi[vt] = lo0;
-        vi[vt + 1] = hi0;
-        vi[vt + 2] = lo1;
-        vi[vt + 3] = mem.hi;
+        const v = fastView(mem.fastReadTag, mem.fastReadView, al, ah, 16);
+        if (v !== null) loadVecView(s, v, al & PAGE_MASK, t, 4);
+        else loadVec(s, ea(0, ah, al), t, 4);
         if (wb) wback(s, n, blo, bhi, wbo);
       };
   }
@@ -523,98 +663,145 @@ export function pairKind(f: Fields, nt: boolean): number {
 
 function pairOp(pk: number, ld: boolean, t: number, t2: number, n: number, off: number, wb: boolean, wbo: number): Op {
   const bytes = 1 << (PSCALE[pk] as number);
+  // Both registers' accesses go to the page's view when the whole pair sits in one page of the fast
+  // TLB; otherwise Memory's methods do them one after the other (a fault in the second leaves the
+  // first done, as QEMU).
+  const span = 2 * bytes;
   if (!ld) {
     switch (pk) {
       case P_W:
         return (s) => {
           const blo = s.xlo[n] as number;
           const bhi = s.xhi[n] as number;
-          const a = ea(blo, bhi, off);
-          s.mem.st32(a, s.xlo[t] as number);
-          s.mem.st32(a + 4, s.xlo[t2] as number);
+          const al = (blo >>> 0) + off;
+          const ah = bhi;
+          const mem = s.mem;
+          const v = fastView(mem.fastWriteTag, mem.fastWriteView, al, ah, span);
+          if (v !== null) {
+            const o = al & PAGE_MASK;
+            v.setInt32(o, s.xlo[t] as number, true);
+            v.setInt32(o + 4, s.xlo[t2] as number, true);
+          } else {
+            const a = ea(0, ah, al);
+            mem.st32(a, s.xlo[t] as number);
+            mem.st32(a + 4, s.xlo[t2] as number);
+          }
           if (wb) wback(s, n, blo, bhi, wbo);
         };
       case P_X:
         return (s) => {
           const blo = s.xlo[n] as number;
           const bhi = s.xhi[n] as number;
-          const a = ea(blo, bhi, off);
-          s.mem.st64(a, s.xlo[t] as number, s.xhi[t] as number);
-          s.mem.st64(a + 8, s.xlo[t2] as number, s.xhi[t2] as number);
+          const al = (blo >>> 0) + off;
+          const ah = bhi;
+          const mem = s.mem;
+          const v = fastView(mem.fastWriteTag, mem.fastWriteView, al, ah, span);
+          if (v !== null) {
+            const o = al & PAGE_MASK;
+            v.setInt32(o, s.xlo[t] as number, true);
+            v.setInt32(o + 4, s.xhi[t] as number, true);
+            v.setInt32(o + 8, s.xlo[t2] as number, true);
+            v.setInt32(o + 12, s.xhi[t2] as number, true);
+          } else {
+            const a = ea(0, ah, al);
+            mem.st64(a, s.xlo[t] as number, s.xhi[t] as number);
+            mem.st64(a + 8, s.xlo[t2] as number, s.xhi[t2] as number);
+          }
           if (wb) wback(s, n, blo, bhi, wbo);
         };
-      case P_S:
+      default: {
+        // S, D, Q: `words` int32 words of each register, from V[t] then V[t2].
+        const words = bytes / 4;
         return (s) => {
           const blo = s.xlo[n] as number;
           const bhi = s.xhi[n] as number;
-          const a = ea(blo, bhi, off);
-          s.mem.st32(a, s.vi[t * 4] as number);
-          s.mem.st32(a + 4, s.vi[t2 * 4] as number);
-          if (wb) wback(s, n, blo, bhi, wbo);
-        };
-      case P_D:
-        return (s) => {
-          const blo = s.xlo[n] as number;
-          const bhi = s.xhi[n] as number;
-          const a = ea(blo, bhi, off);
-          const vi = s.vi;
-          s.mem.st64(a, vi[t * 4] as number, vi[t * 4 + 1] as number);
-          s.mem.st64(a + 8, vi[t2 * 4] as number, vi[t2 * 4 + 1] as number);
-          if (wb) wback(s, n, blo, bhi, wbo);
-        };
-      default:
-        return (s) => {
-          const blo = s.xlo[n] as number;
-          const bhi = s.xhi[n] as number;
-          const a = ea(blo, bhi, off);
+          const al = (blo >>> 0) + off;
+          const ah = bhi;
           const vi = s.vi;
           const mem = s.mem;
-          mem.st64(a, vi[t * 4] as number, vi[t * 4 + 1] as number);
-          mem.st64(a + 8, vi[t * 4 + 2] as number, vi[t * 4 + 3] as number);
-          mem.st64(a + 16, vi[t2 * 4] as number, vi[t2 * 4 + 1] as number);
-          mem.st64(a + 24, vi[t2 * 4 + 2] as number, vi[t2 * 4 + 3] as number);
+          const v = fastView(mem.fastWriteTag, mem.fastWriteView, al, ah, span);
+          if (v !== null) {
+            const o = al & PAGE_MASK;
+            for (let k = 0; k < words; k++) {
+              v.setInt32(o + 4 * k, vi[t * 4 + k] as number, true);
+              v.setInt32(o + bytes + 4 * k, vi[t2 * 4 + k] as number, true);
+            }
+          } else {
+            const a = ea(0, ah, al);
+            if (words === 1) {
+              mem.st32(a, vi[t * 4] as number);
+              mem.st32(a + 4, vi[t2 * 4] as number);
+            } else if (words === 2) {
+              mem.st64(a, vi[t * 4] as number, vi[t * 4 + 1] as number);
+              mem.st64(a + 8, vi[t2 * 4] as number, vi[t2 * 4 + 1] as number);
+            } else {
+              mem.st64(a, vi[t * 4] as number, vi[t * 4 + 1] as number);
+              mem.st64(a + 8, vi[t * 4 + 2] as number, vi[t * 4 + 3] as number);
+              mem.st64(a + 16, vi[t2 * 4] as number, vi[t2 * 4 + 1] as number);
+              mem.st64(a + 24, vi[t2 * 4 + 2] as number, vi[t2 * 4 + 3] as number);
+            }
+          }
           if (wb) wback(s, n, blo, bhi, wbo);
         };
+      }
     }
   }
   switch (pk) {
     case P_W:
+    case P_SW: {
+      const signed = pk === P_SW;
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const a = ea(blo, bhi, off);
-        const v0 = s.mem.ld32(a);
-        const v1 = s.mem.ld32(a + 4);
+        const al = (blo >>> 0) + off;
+        const ah = bhi;
+        const mem = s.mem;
+        const v = fastView(mem.fastReadTag, mem.fastReadView, al, ah, span);
+        let v0: number;
+        let v1: number;
+        if (v !== null) {
+          const o = al & PAGE_MASK;
+          v0 = v.getInt32(o, true);
+          v1 = v.getInt32(o + 4, true);
+        } else {
+          const a = ea(0, ah, al);
+          v0 = mem.ld32(a);
+          v1 = mem.ld32(a + 4);
+        }
         s.xlo[t2] = v1;
-        s.xhi[t2] = 0;
+        s.xhi[t2] = signed ? v1 >> 31 : 0;
         s.xlo[t] = v0;
-        s.xhi[t] = 0;
+        s.xhi[t] = signed ? v0 >> 31 : 0;
         if (wb) wback(s, n, blo, bhi, wbo);
       };
-    case P_SW:
-      return (s) => {
-        const blo = s.xlo[n] as number;
-        const bhi = s.xhi[n] as number;
-        const a = ea(blo, bhi, off);
-        const v0 = s.mem.ld32(a);
-        const v1 = s.mem.ld32(a + 4);
-        s.xlo[t2] = v1;
-        s.xhi[t2] = v1 >> 31;
-        s.xlo[t] = v0;
-        s.xhi[t] = v0 >> 31;
-        if (wb) wback(s, n, blo, bhi, wbo);
-      };
+    }
     case P_X:
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const a = ea(blo, bhi, off);
+        const al = (blo >>> 0) + off;
+        const ah = bhi;
         const mem = s.mem;
-        const lo0 = mem.ld64(a);
-        const hi0 = mem.hi;
-        const lo1 = mem.ld64(a + 8);
+        const v = fastView(mem.fastReadTag, mem.fastReadView, al, ah, span);
+        let lo0: number;
+        let hi0: number;
+        let lo1: number;
+        let hi1: number;
+        if (v !== null) {
+          const o = al & PAGE_MASK;
+          lo0 = v.getInt32(o, true);
+          hi0 = v.getInt32(o + 4, true);
+          lo1 = v.getInt32(o + 8, true);
+          hi1 = v.getInt32(o + 12, true);
+        } else {
+          const a = ea(0, ah, al);
+          lo0 = mem.ld64(a);
+          hi0 = mem.hi;
+          lo1 = mem.ld64(a + 8);
+          hi1 = mem.hi;
+        }
         s.xlo[t2] = lo1;
-        s.xhi[t2] = mem.hi;
+        s.xhi[t2] = hi1;
         s.xlo[t] = lo0;
         s.xhi[t] = hi0;
         if (wb) wback(s, n, blo, bhi, wbo);
@@ -627,9 +814,19 @@ function pairOp(pk: number, ld: boolean, t: number, t2: number, n: number, off: 
       return (s) => {
         const blo = s.xlo[n] as number;
         const bhi = s.xhi[n] as number;
-        const a = ea(blo, bhi, off);
-        loadVec(s, a, t, words);
-        loadVec(s, a + bytes, t2, words);
+        const al = (blo >>> 0) + off;
+        const ah = bhi;
+        const mem = s.mem;
+        const v = fastView(mem.fastReadTag, mem.fastReadView, al, ah, span);
+        if (v !== null) {
+          const o = al & PAGE_MASK;
+          loadVecView(s, v, o, t, words);
+          loadVecView(s, v, o + bytes, t2, words);
+        } else {
+          const a = ea(0, ah, al);
+          loadVec(s, a, t, words);
+          loadVec(s, a + bytes, t2, words);
+        }
         if (wb) wback(s, n, blo, bhi, wbo);
       };
     }
@@ -661,6 +858,16 @@ function loadVec(s: CpuState, a: number, t: number, words: number): void {
     vi[i + 2] = lo1;
     vi[i + 3] = mem.hi;
   }
+}
+
+/** loadVec from a page's view at `off` (the access checked and inside the page). */
+function loadVecView(s: CpuState, v: DataView, off: number, t: number, words: number): void {
+  const vi = s.vi;
+  const i = t * 4;
+  vi[i] = v.getInt32(off, true);
+  vi[i + 1] = words >= 2 ? v.getInt32(off + 4, true) : 0;
+  vi[i + 2] = words === 4 ? v.getInt32(off + 8, true) : 0;
+  vi[i + 3] = words === 4 ? v.getInt32(off + 12, true) : 0;
 }
 
 function pairDef(id: string, idx: string, mode: 'nt' | 'post' | 'off' | 'pre'): InsnDef {

@@ -9,6 +9,8 @@
  * the local `pc` instead of `s.pc`. Snippets declare their own locals inside a `{...}` block and
  * must not shadow the function's names (`n`, `pc`, `o`, `P`, `C`, `budget`, `until`, `L`).
  */
+import { PAGE_SIZE } from '../../engine.ts';
+import { PAGE_SHIFT, TLB_MASK } from '../../memory.ts';
 import type { Fields } from '../decoder.ts';
 import * as fpu from '../fpu.ts';
 import { decodeBitMasks } from '../isa/alu.ts';
@@ -71,6 +73,7 @@ export type SnippetHelpers = typeof helpers;
 
 // ---- building blocks ------------------------------------------------------------------------
 
+const PAGE_MASK = PAGE_SIZE - 1;
 const ZR = 32;
 const ZR_W = 33;
 const SP = 31;
@@ -548,21 +551,43 @@ const blr: SnippetGen = (f, a) => {
 
 // ---- loads and stores ----------------------------------------------------------------------------
 
-/** ldst.ts ea(blo, bhi, off) with the base halves in bl/bh, as `const a=...;`. */
-function eaCode(off: number): string {
-  if (off === 0) return 'const a=(bh>>>0)*4294967296+(bl>>>0);';
-  const test = off > 0 ? `q<4294967296` : 'q>=0';
-  return `const q=(bl>>>0)+${off};const a=${test}?(bh>>>0)*4294967296+q:h.ea(bl,bh,${off});`;
+/**
+ * The address of an access, from the base halves in bl/bh: `pre` declares what it needs, `lo`
+ * (unsigned) and `hi` (int32) are its halves when `guard` holds (no carry out of the low half),
+ * `addr` is the exact address as a double for Memory's methods (always valid).
+ */
+interface Where {
+  pre: string;
+  guard: string;
+  lo: string;
+  hi: string;
+  addr: string;
 }
 
-/** ldst.ts eaReg with constants ext/sh, as `const a=...;`. */
-function eaRegCode(m: number, ext: number, sh: number): string {
+/** ldst.ts ea(blo, bhi, off). */
+function whereImm(off: number): Where {
+  if (off === 0) return { pre: 'const q=bl>>>0;', guard: '', lo: 'q', hi: 'bh', addr: '(bh>>>0)*4294967296+q' };
+  const noCarry = off > 0 ? 'q<4294967296' : 'q>=0';
+  return {
+    pre: `const q=(bl>>>0)+${off};`,
+    guard: noCarry,
+    lo: 'q',
+    hi: 'bh',
+    addr: `(${noCarry}?(bh>>>0)*4294967296+q:h.ea(bl,bh,${off}))`,
+  };
+}
+
+/** ldst.ts eaReg with constants ext/sh. */
+function whereReg(m: number, ext: number, sh: number): Where {
   const oh = ext === EXT_UXTW ? '0' : ext === EXT_SXTW ? 'ol>>31' : `xh[${m}]`;
   const shift = sh !== 0 ? `oh=(oh<<${sh})|(ol>>>${32 - sh});ol<<=${sh};` : '';
-  return (
-    `let ol=xl[${m}];let oh=${oh};${shift}const q=(bl>>>0)+(ol>>>0);` +
-    'const a=((bh+oh+(q>=4294967296?1:0))>>>0)*4294967296+(q>>>0);'
-  );
+  return {
+    pre: `let ol=xl[${m}];let oh=${oh};${shift}const q=(bl>>>0)+(ol>>>0);const al=q>>>0,ah=bh+oh+(q>=4294967296?1:0);`,
+    guard: '',
+    lo: 'al',
+    hi: 'ah',
+    addr: '(ah>>>0)*4294967296+al',
+  };
 }
 
 /** ldst.ts wback. */
@@ -570,57 +595,117 @@ function wbackCode(n: number, off: number): string {
   return `{const w=(bl>>>0)+${off};xl[${n}]=w;xh[${n}]=w>=4294967296?bh+1:w<0?bh-1:bh;}`;
 }
 
-/** The access of ldst.ts accessOp for kind k at address `a`, register t. */
-function accessCode(k: number, t: number): string | undefined {
+/**
+ * How an access body reads and writes guest memory: through the page's view `pv` at offset `po`
+ * (the fast path, no checks left) or through Memory's methods at address `a` (which check, fault,
+ * report to observers and drop code). Offsets `k` are constants added to the access's address.
+ */
+interface Io {
+  ld8(k: number): string;
+  ld16(k: number): string;
+  ld32(k: number): string;
+  /** Statement declaring `lo` and `hi` as the doubleword's halves. */
+  ld64(lo: string, hi: string, k: number): string;
+  st8(k: number, v: string): string;
+  st16(k: number, v: string): string;
+  st32(k: number, v: string): string;
+  st64(k: number, lo: string, hi: string): string;
+}
+
+const plus = (base: string, k: number): string => (k === 0 ? base : `${base}+${k}`);
+
+const VIEW_IO: Io = {
+  ld8: (k) => `pv.getUint8(${plus('po', k)})`,
+  ld16: (k) => `pv.getUint16(${plus('po', k)},true)`,
+  ld32: (k) => `pv.getInt32(${plus('po', k)},true)`,
+  ld64: (lo, hi, k) => `const ${lo}=pv.getInt32(${plus('po', k)},true),${hi}=pv.getInt32(${plus('po', k + 4)},true);`,
+  st8: (k, v) => `pv.setUint8(${plus('po', k)},${v});`,
+  st16: (k, v) => `pv.setUint16(${plus('po', k)},${v},true);`,
+  st32: (k, v) => `pv.setInt32(${plus('po', k)},${v},true);`,
+  st64: (k, lo, hi) => `pv.setInt32(${plus('po', k)},${lo},true);pv.setInt32(${plus('po', k + 4)},${hi},true);`,
+};
+
+const MEMORY_IO: Io = {
+  ld8: (k) => `mem.ld8(${plus('a', k)})`,
+  ld16: (k) => `mem.ld16(${plus('a', k)})`,
+  ld32: (k) => `mem.ld32(${plus('a', k)})`,
+  ld64: (lo, hi, k) => `const ${lo}=mem.ld64(${plus('a', k)}),${hi}=mem.hi;`,
+  st8: (k, v) => `mem.st8(${plus('a', k)},${v});`,
+  st16: (k, v) => `mem.st16(${plus('a', k)},${v});`,
+  st32: (k, v) => `mem.st32(${plus('a', k)},${v});`,
+  st64: (k, lo, hi) => `mem.st64(${plus('a', k)},${lo},${hi});`,
+};
+
+/**
+ * An access of `bytes` bytes at `w`: inline through Memory's fast TLB (Memory.fastReadTag) when
+ * the page's entry hits and the access stays inside the page; else through Memory's methods,
+ * which keep every rule (faults with exact addresses, observers, page crossing, code dropped by
+ * stores) and fill the fast TLB for the next time. `body` gives the access's code for either way.
+ */
+function viaTlb(w: Where, store: boolean, bytes: number, body: (io: Io) => string): string {
+  const tag = store ? 'mem.fastWriteTag' : 'mem.fastReadTag';
+  const view = store ? 'mem.fastWriteView' : 'mem.fastReadView';
+  const guard = w.guard === '' ? '' : `${w.guard}&&`;
+  const pn = `(${w.hi}>>>0)*${2 ** (32 - PAGE_SHIFT)}+(${w.lo}>>>${PAGE_SHIFT})`;
+  return (
+    `${w.pre}const ti=(${w.lo}>>>${PAGE_SHIFT})&${TLB_MASK};` +
+    `if(${guard}${tag}[ti]===${pn}${bytes === 1 ? '' : `&&(${w.lo}&${PAGE_MASK})<=${PAGE_SIZE - bytes}`})` +
+    `{const pv=${view}[ti],po=${w.lo}&${PAGE_MASK};${body(VIEW_IO)}}` +
+    `else{const a=${w.addr};${body(MEMORY_IO)}}`
+  );
+}
+
+/** The access of ldst.ts accessOp for kind k, register t. */
+function accessCode(k: number, t: number, io: Io): string | undefined {
   const vt = t * 4;
   const zero = `vi[${vt + 1}]=0;vi[${vt + 2}]=0;vi[${vt + 3}]=0;`;
   switch (k) {
     case K_STRB:
-      return `mem.st8(a,xl[${t}]);`;
+      return io.st8(0, `xl[${t}]`);
     case K_STRB + 1:
-      return `mem.st16(a,xl[${t}]);`;
+      return io.st16(0, `xl[${t}]`);
     case K_STRB + 2:
-      return `mem.st32(a,xl[${t}]);`;
+      return io.st32(0, `xl[${t}]`);
     case K_STRB + 3:
-      return `mem.st64(a,xl[${t}],xh[${t}]);`;
+      return io.st64(0, `xl[${t}]`, `xh[${t}]`);
     case K_LDRB:
-      return `xl[${t}]=mem.ld8(a);xh[${t}]=0;`;
+      return `xl[${t}]=${io.ld8(0)};xh[${t}]=0;`;
     case K_LDRB + 1:
-      return `xl[${t}]=mem.ld16(a);xh[${t}]=0;`;
+      return `xl[${t}]=${io.ld16(0)};xh[${t}]=0;`;
     case K_LDRB + 2:
-      return `xl[${t}]=mem.ld32(a);xh[${t}]=0;`;
+      return `xl[${t}]=${io.ld32(0)};xh[${t}]=0;`;
     case K_LDRB + 3:
-      return `xl[${t}]=mem.ld64(a);xh[${t}]=mem.hi;`;
+      return `${io.ld64('l0', 'h0', 0)}xl[${t}]=l0;xh[${t}]=h0;`;
     case K_LDRSBX:
-      return `const v=(mem.ld8(a)<<24)>>24;xl[${t}]=v;xh[${t}]=v>>31;`;
+      return `const v=(${io.ld8(0)}<<24)>>24;xl[${t}]=v;xh[${t}]=v>>31;`;
     case K_LDRSBX + 1:
-      return `const v=(mem.ld16(a)<<16)>>16;xl[${t}]=v;xh[${t}]=v>>31;`;
+      return `const v=(${io.ld16(0)}<<16)>>16;xl[${t}]=v;xh[${t}]=v>>31;`;
     case K_LDRSBX + 2:
-      return `const v=mem.ld32(a);xl[${t}]=v;xh[${t}]=v>>31;`;
+      return `const v=${io.ld32(0)};xl[${t}]=v;xh[${t}]=v>>31;`;
     case K_LDRSBW:
-      return `xl[${t}]=(mem.ld8(a)<<24)>>24;xh[${t}]=0;`;
+      return `xl[${t}]=(${io.ld8(0)}<<24)>>24;xh[${t}]=0;`;
     case K_LDRSBW + 1:
-      return `xl[${t}]=(mem.ld16(a)<<16)>>16;xh[${t}]=0;`;
+      return `xl[${t}]=(${io.ld16(0)}<<16)>>16;xh[${t}]=0;`;
     case K_STB:
-      return `mem.st8(a,s.vb[${vt * 4}]);`;
+      return io.st8(0, `s.vb[${vt * 4}]`);
     case K_STB + 1:
-      return `mem.st16(a,s.vh[${vt * 2}]);`;
+      return io.st16(0, `s.vh[${vt * 2}]`);
     case K_STB + 2:
-      return `mem.st32(a,vi[${vt}]);`;
+      return io.st32(0, `vi[${vt}]`);
     case K_STB + 3:
-      return `mem.st64(a,vi[${vt}],vi[${vt + 1}]);`;
+      return io.st64(0, `vi[${vt}]`, `vi[${vt + 1}]`);
     case K_STQ:
-      return `mem.st64(a,vi[${vt}],vi[${vt + 1}]);mem.st64(a+8,vi[${vt + 2}],vi[${vt + 3}]);`;
+      return io.st64(0, `vi[${vt}]`, `vi[${vt + 1}]`) + io.st64(8, `vi[${vt + 2}]`, `vi[${vt + 3}]`);
     case K_LDB:
-      return `const v=mem.ld8(a);vi[${vt}]=v;${zero}`;
+      return `const v=${io.ld8(0)};vi[${vt}]=v;${zero}`;
     case K_LDB + 1:
-      return `const v=mem.ld16(a);vi[${vt}]=v;${zero}`;
+      return `const v=${io.ld16(0)};vi[${vt}]=v;${zero}`;
     case K_LDB + 2:
-      return `const v=mem.ld32(a);vi[${vt}]=v;${zero}`;
+      return `const v=${io.ld32(0)};vi[${vt}]=v;${zero}`;
     case K_LDB + 3:
-      return `const v=mem.ld64(a);vi[${vt}]=v;vi[${vt + 1}]=mem.hi;vi[${vt + 2}]=0;vi[${vt + 3}]=0;`;
+      return `${io.ld64('l0', 'h0', 0)}vi[${vt}]=l0;vi[${vt + 1}]=h0;vi[${vt + 2}]=0;vi[${vt + 3}]=0;`;
     case K_LDQ:
-      return `const l0=mem.ld64(a);const h0=mem.hi;const l1=mem.ld64(a+8);vi[${vt}]=l0;vi[${vt + 1}]=h0;vi[${vt + 2}]=l1;vi[${vt + 3}]=mem.hi;`;
+      return `${io.ld64('l0', 'h0', 0)}${io.ld64('l1', 'h1', 8)}vi[${vt}]=l0;vi[${vt + 1}]=h0;vi[${vt + 2}]=l1;vi[${vt + 3}]=h1;`;
   }
   return undefined;
 }
@@ -638,10 +723,11 @@ function accessSnippet(
   sh: number,
 ): Snippet | undefined {
   if (k === K_PRFM) return pure('');
-  const acc = accessCode(k, t);
-  if (acc === undefined) return undefined;
-  const addr = m < 0 ? eaCode(off) : eaRegCode(m, ext, sh);
-  return throwing(`const bl=xl[${n}],bh=xh[${n}];${addr}${acc}${wb ? wbackCode(n, wbo) : ''}`);
+  if (accessCode(k, t, MEMORY_IO) === undefined) return undefined;
+  const ki = KINFO[k] as { ld: boolean; scale: number };
+  const where = m < 0 ? whereImm(off) : whereReg(m, ext, sh);
+  const access = viaTlb(where, !ki.ld, 1 << ki.scale, (io) => accessCode(k, t, io) as string);
+  return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, wbo) : ''}`);
 }
 
 type Mode = 'uimm' | 'unscaled' | 'post' | 'pre';
@@ -680,43 +766,45 @@ const ldrLit: SnippetGen = (f, a) => {
   return accessSnippet(k, gprT(k, u(f, 'rt')), ZR, a + sext(u(f, 'imm19'), 19) * 4, false, 0, -1, 0, 0);
 };
 
-/** ldst.ts loadVec for register t at address expression `a`. */
-function loadVecCode(t: number, words: number, at: string): string {
+/** ldst.ts loadVec for register t at byte `k` of the access. */
+function loadVecCode(t: number, words: number, k: number, io: Io): string {
   const i = t * 4;
-  if (words === 1) return `vi[${i}]=mem.ld32(${at});vi[${i + 1}]=0;vi[${i + 2}]=0;vi[${i + 3}]=0;`;
-  if (words === 2) return `vi[${i}]=mem.ld64(${at});vi[${i + 1}]=mem.hi;vi[${i + 2}]=0;vi[${i + 3}]=0;`;
-  return `{const l0=mem.ld64(${at});const h0=mem.hi;const l1=mem.ld64(${at}+8);vi[${i}]=l0;vi[${i + 1}]=h0;vi[${i + 2}]=l1;vi[${i + 3}]=mem.hi;}`;
+  if (words === 1) return `vi[${i}]=${io.ld32(k)};vi[${i + 1}]=0;vi[${i + 2}]=0;vi[${i + 3}]=0;`;
+  if (words === 2) return `{${io.ld64('l0', 'h0', k)}vi[${i}]=l0;vi[${i + 1}]=h0;vi[${i + 2}]=0;vi[${i + 3}]=0;}`;
+  return `{${io.ld64('l0', 'h0', k)}${io.ld64('l1', 'h1', k + 8)}vi[${i}]=l0;vi[${i + 1}]=h0;vi[${i + 2}]=l1;vi[${i + 3}]=h1;}`;
 }
 
 /** ldst.ts pairOp. */
-function pairCode(pk: number, ld: boolean, t: number, t2: number): string {
+function pairCode(pk: number, ld: boolean, t: number, t2: number, io: Io): string {
   const bytes = 1 << (PSCALE[pk] as number);
   if (!ld) {
     switch (pk) {
       case P_W:
-        return `mem.st32(a,xl[${t}]);mem.st32(a+4,xl[${t2}]);`;
+        return io.st32(0, `xl[${t}]`) + io.st32(4, `xl[${t2}]`);
       case P_X:
-        return `mem.st64(a,xl[${t}],xh[${t}]);mem.st64(a+8,xl[${t2}],xh[${t2}]);`;
+        return io.st64(0, `xl[${t}]`, `xh[${t}]`) + io.st64(8, `xl[${t2}]`, `xh[${t2}]`);
       case P_S:
-        return `mem.st32(a,vi[${t * 4}]);mem.st32(a+4,vi[${t2 * 4}]);`;
+        return io.st32(0, `vi[${t * 4}]`) + io.st32(4, `vi[${t2 * 4}]`);
       case P_D:
-        return `mem.st64(a,vi[${t * 4}],vi[${t * 4 + 1}]);mem.st64(a+8,vi[${t2 * 4}],vi[${t2 * 4 + 1}]);`;
+        return io.st64(0, `vi[${t * 4}]`, `vi[${t * 4 + 1}]`) + io.st64(8, `vi[${t2 * 4}]`, `vi[${t2 * 4 + 1}]`);
       default:
         return (
-          `mem.st64(a,vi[${t * 4}],vi[${t * 4 + 1}]);mem.st64(a+8,vi[${t * 4 + 2}],vi[${t * 4 + 3}]);` +
-          `mem.st64(a+16,vi[${t2 * 4}],vi[${t2 * 4 + 1}]);mem.st64(a+24,vi[${t2 * 4 + 2}],vi[${t2 * 4 + 3}]);`
+          io.st64(0, `vi[${t * 4}]`, `vi[${t * 4 + 1}]`) +
+          io.st64(8, `vi[${t * 4 + 2}]`, `vi[${t * 4 + 3}]`) +
+          io.st64(16, `vi[${t2 * 4}]`, `vi[${t2 * 4 + 1}]`) +
+          io.st64(24, `vi[${t2 * 4 + 2}]`, `vi[${t2 * 4 + 3}]`)
         );
     }
   }
   switch (pk) {
     case P_W:
-      return `const v0=mem.ld32(a);const v1=mem.ld32(a+4);xl[${t2}]=v1;xh[${t2}]=0;xl[${t}]=v0;xh[${t}]=0;`;
+      return `const v0=${io.ld32(0)};const v1=${io.ld32(4)};xl[${t2}]=v1;xh[${t2}]=0;xl[${t}]=v0;xh[${t}]=0;`;
     case P_SW:
-      return `const v0=mem.ld32(a);const v1=mem.ld32(a+4);xl[${t2}]=v1;xh[${t2}]=v1>>31;xl[${t}]=v0;xh[${t}]=v0>>31;`;
+      return `const v0=${io.ld32(0)};const v1=${io.ld32(4)};xl[${t2}]=v1;xh[${t2}]=v1>>31;xl[${t}]=v0;xh[${t}]=v0>>31;`;
     case P_X:
-      return `const l0=mem.ld64(a);const h0=mem.hi;const l1=mem.ld64(a+8);xl[${t2}]=l1;xh[${t2}]=mem.hi;xl[${t}]=l0;xh[${t}]=h0;`;
+      return `${io.ld64('l0', 'h0', 0)}${io.ld64('l1', 'h1', 8)}xl[${t2}]=l1;xh[${t2}]=h1;xl[${t}]=l0;xh[${t}]=h0;`;
     default:
-      return loadVecCode(t, bytes / 4, 'a') + loadVecCode(t2, bytes / 4, `a+${bytes}`);
+      return loadVecCode(t, bytes / 4, 0, io) + loadVecCode(t2, bytes / 4, bytes, io);
   }
 }
 
@@ -730,11 +818,11 @@ function ldstPair(mode: 'nt' | 'post' | 'off' | 'pre'): SnippetGen {
     const map = (r: number): number => (pk >= P_S || r !== 31 ? r : ld ? ZR_W : ZR);
     const t = map(u(f, 'rt'));
     const t2 = map(u(f, 'rt2'));
-    const eo = mode === 'post' ? 0 : off;
+    const where = whereImm(mode === 'post' ? 0 : off);
+    const bytes = 2 << (PSCALE[pk] as number);
+    const access = viaTlb(where, !ld, bytes, (io) => pairCode(pk, ld, t, t2, io));
     const wb = mode === 'post' || mode === 'pre';
-    return throwing(
-      `const bl=xl[${n}],bh=xh[${n}];${eaCode(eo)}${pairCode(pk, ld, t, t2)}${wb ? wbackCode(n, off) : ''}`,
-    );
+    return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, off) : ''}`);
   };
 }
 
