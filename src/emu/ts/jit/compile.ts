@@ -313,6 +313,8 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
     anyStores ||= code.stores;
     return { b, code };
   });
+  const lo = Math.min(...blocks.map((b) => b.address));
+  const hi = Math.max(...blocks.map((b) => b.address + 4 * b.decoded.length));
   const cases = parts.map(({ b, code }) => {
     const len = b.decoded.length;
     const start = b.address;
@@ -323,14 +325,14 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
     pieces.push('continue L;');
     return [
       `case ${start}:{`,
-      `if(n+${len}>room||(until>${start}&&until<${end}))break L;`,
+      `if(n+${len}>room||(u&&until>${start}&&until<${end}))break L;`,
       ...joinPieces(pieces, loc, true),
       '}',
     ].join('\n');
   });
   const body = [
     'L:for(;;){',
-    `if(pc===until${anyCalls || anyStores ? '||P.code!==C' : ''})break;`,
+    `if((u&&pc===until)${anyCalls || anyStores ? '||P.code!==C' : ''})break;`,
     'switch(pc){',
     ...cases,
     '}',
@@ -343,6 +345,8 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
     PROLOGUE,
     declareLocals(loc),
     'const until=s.until,room=s.ilim-s.icount;',
+    // `until` can only stop the loop when it lies in the region's code.
+    `const u=until>=${lo}&&until<${hi};`,
     'let n=0,pc=s.pc,kn=-1,ka=0;',
     ...(anyCalls || anyStores ? guarded(body, loc) : body),
     storeBack(loc, loc.written, true),
@@ -368,9 +372,40 @@ export function regionSource(blocks: RegionBlock[]): { src: string; ops: Op[] } 
 
 export function compileRegion(input: CompileInput): Compiled {
   const { src, ops } = regionSource(input.blocks);
-  const factory = new Function('h', 'o', 'P', 'C', 'K', src) as Factory;
   const links = newLinks();
+  const factory = new Function('h', 'o', 'P', 'C', 'K', src) as Factory;
   return { fn: factory(helpers, ops, input.guard, input.guard.code, links), links };
+}
+
+/**
+ * The loop through the entry: the blocks of `blocks` (the entry first, the rest reachable from it)
+ * from which the entry can be reached again, in their order. Only those are worth a region: code
+ * that leaves the loop runs once per exit and costs V8 compile time and deoptimizations (cases
+ * that never ran have no type feedback) for nothing.
+ */
+export function loopRegion(blocks: RegionBlock[]): RegionBlock[] {
+  const index = new Map<number, number>();
+  blocks.forEach((b, i) => index.set(b.address, i));
+  const preds: number[][] = blocks.map(() => []);
+  blocks.forEach((b, i) => {
+    const lastAt = b.address + 4 * (b.decoded.length - 1);
+    const next = b.fallthrough ? [lastAt + 4] : staticSuccessors(b.decoded[b.decoded.length - 1] as Decoded, lastAt);
+    for (const t of next) {
+      const j = index.get(t);
+      if (j !== undefined) (preds[j] as number[]).push(i);
+    }
+  });
+  const back = new Set<number>([0]);
+  const work = [0];
+  while (work.length > 0) {
+    for (const p of preds[work.pop() as number] as number[]) {
+      if (!back.has(p)) {
+        back.add(p);
+        work.push(p);
+      }
+    }
+  }
+  return blocks.filter((_b, i) => back.has(i));
 }
 
 /** Sign-extends the low `bits` bits of v. */

@@ -442,6 +442,74 @@ function addSubReg(sub: boolean, setf: boolean): SnippetGen {
   };
 }
 
+/** dp_reg.ts addSubExtExec: the extended register operand (alu.ts extendOperand) inlined. */
+function addSubExt(sub: boolean, setf: boolean): SnippetGen {
+  return (f) => {
+    const sf = u(f, 'sf');
+    const n = u(f, 'rn');
+    const m = rz(u(f, 'rm'));
+    const rd = u(f, 'rd');
+    const d = setf ? wz(rd) : rd;
+    const opt = u(f, 'option');
+    const k = u(f, 'imm3');
+    const ml = `xl[${m}]`;
+    let lo: string;
+    let hi: string;
+    switch (opt) {
+      case 0:
+        lo = `(${ml}&255)`;
+        hi = '0';
+        break;
+      case 1:
+        lo = `(${ml}&65535)`;
+        hi = '0';
+        break;
+      case 2:
+        lo = ml;
+        hi = '0';
+        break;
+      case 4:
+        lo = `((${ml}<<24)>>24)`;
+        hi = `(${lo}>>31)`;
+        break;
+      case 5:
+        lo = `((${ml}<<16)>>16)`;
+        hi = `(${lo}>>31)`;
+        break;
+      case 6:
+        lo = ml;
+        hi = `(${ml}>>31)`;
+        break;
+      default:
+        lo = ml;
+        hi = sf ? `xh[${m}]` : '0';
+    }
+    const x = sub ? -1 : 0;
+    const cin = sub ? 1 : 0;
+    if (!sf) {
+      const b = `((${lo}<<${k})^${x})`;
+      if (setf) return pure(`const a=xl[${n}];${adds32(b, cin, rd === 31 ? null : d)}`);
+      return pure(`xl[${d}]=xl[${n}]+${b}+${cin};xh[${d}]=0;`);
+    }
+    const ops =
+      `const e0=${lo},e1=${hi};` +
+      (k === 0 ? `const s0=e0^${x},s1=e1^${x};` : `const s0=(e0<<${k})^${x},s1=((e1<<${k})|(e0>>>${32 - k}))^${x};`);
+    if (setf) return pure(`${ops}const al=xl[${n}],ah=xh[${n}];${adds64('s0', 's1', cin, rd === 31 ? null : d)}`);
+    return pure(`${ops}const l=(xl[${n}]>>>0)+(s0>>>0)+${cin};xh[${d}]=xh[${n}]+s1+(l>0xffffffff?1:0);xl[${d}]=l;`);
+  };
+}
+
+/** dp_imm.ts pcRel: a constant address. */
+function pcRel(page: boolean): SnippetGen {
+  return (f, a) => {
+    const off = sext((u(f, 'immhi') << 2) | u(f, 'immlo'), 21);
+    const v = page ? BigInt(a - (a % 4096)) + BigInt(off) * 4096n : BigInt(a) + BigInt(off);
+    const w = BigInt.asUintN(64, v);
+    const d = wz(u(f, 'rd'));
+    return pure(`xl[${d}]=${Number(BigInt.asIntN(32, w))};xh[${d}]=${Number(BigInt.asIntN(32, w >> 32n))};`);
+  };
+}
+
 /** alu.ts umulhi32 as an expression of two int32 locals. */
 const umulhi = (a: string, b: string): string =>
   `(Math.round(((${a}>>>0)*(${b}>>>0)-(Math.imul(${a},${b})>>>0))/4294967296)|0)`;
@@ -844,6 +912,13 @@ export const SNIPPETS: Record<string, SnippetGen> = {
   ADDS_reg: addSubReg(false, true),
   SUB_reg: addSubReg(true, false),
   SUBS_reg: addSubReg(true, true),
+  ADD_ext: addSubExt(false, false),
+  ADDS_ext: addSubExt(false, true),
+  SUB_ext: addSubExt(true, false),
+  SUBS_ext: addSubExt(true, true),
+  ADR: pcRel(false),
+  ADRP: pcRel(true),
+  NOP: () => pure(''),
   MADD: madd(false),
   MSUB: madd(true),
   CSEL: condSelect(0),
