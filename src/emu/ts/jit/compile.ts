@@ -384,8 +384,7 @@ export function compileRegion(input: CompileInput): Compiled {
  * that never ran have no type feedback) for nothing.
  */
 export function loopRegion(blocks: RegionBlock[]): RegionBlock[] {
-  const index = new Map<number, number>();
-  blocks.forEach((b, i) => index.set(b.address, i));
+  const index = new Map<number, number>(blocks.map((b, i) => [b.address, i]));
   const preds: number[][] = blocks.map(() => []);
   blocks.forEach((b, i) => {
     const lastAt = b.address + 4 * (b.decoded.length - 1);
