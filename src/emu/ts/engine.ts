@@ -54,6 +54,7 @@ import {
   type CompiledBlock,
   compileRegion,
   type Links,
+  linkTo,
   loopRegion,
   type RegionBlock,
   staticSuccessors,
@@ -566,13 +567,7 @@ export class TsEngine implements Engine {
         // The last translated block that ran continues here from now on.
         const k = s.lk as Links | null;
         if (k !== null) {
-          if (k.a === pc) k.fa = jit;
-          else {
-            k.b = k.a;
-            k.fb = k.fa;
-            k.a = pc;
-            k.fa = jit;
-          }
+          linkTo(k, pc, jit);
           s.lk = null;
         }
         try {
