@@ -808,23 +808,51 @@ function ldstPair(mode: 'nt' | 'post' | 'off' | 'pre'): SnippetGen {
 
 // ---- floating point ----------------------------------------------------------------------------
 
+/**
+ * FMUL/FDIV/FADD/FSUB fast path once FPSR.IXC is set, with FPCR's RMode, FZ and DN clear: the
+ * host's operation (round to nearest even; for singles the double result rounded once more, which
+ * is exact for these four operations) is the architecture's result whenever that result is a
+ * normal finite number, and then the only exception it can raise is Inexact, already recorded.
+ * Inputs need no test: NaN and infinite inputs never give a normal finite result, and denormal
+ * inputs are used as they are when FZ is clear (no Input Denormal either). A result at or below
+ * the smallest normal (tininess is detected before rounding) or at the top of the range, or a
+ * first inexact operation, goes to the helper (fpu.ts), which is exact in every case.
+ */
+const FP_FAST = '(s.fpsr&16)!==0&&(s.fpcr&62914560)===0';
+
 const fpDp2: SnippetGen = (f) => {
   const op = u(f, 'op');
   if (op >= 4) return undefined;
   const d = u(f, 'rd');
   const n = u(f, 'rn');
   const m = u(f, 'rm');
-  if (f.ft !== 1) return pure(`h.fbin32v(s,${op},${d},${n},${m});`);
+  const sym = ['*', '/', '+', '-'][op] as string;
+  if (f.ft !== 1) {
+    return pure(
+      `const r=Math.fround(vs[${n * 4}]${sym}vs[${m * 4}]);const ar=Math.abs(r);` +
+        `if(ar>${2 ** -126}&&ar<${(2 - 2 ** -23) * 2 ** 127}&&${FP_FAST}){vs[${d * 4}]=r;vi[${d * 4 + 1}]=0;vi[${d * 4 + 2}]=0;vi[${d * 4 + 3}]=0;}` +
+        `else h.fbin32v(s,${op},${d},${n},${m});`,
+    );
+  }
+  let slow: string;
   switch (op) {
     case 0:
-      return pure(`h.fmul64v(s,${d},${n},${m});`);
+      slow = `h.fmul64v(s,${d},${n},${m});`;
+      break;
     case 1:
-      return pure(`h.fdiv64v(s,${d},${n},${m});`);
+      slow = `h.fdiv64v(s,${d},${n},${m});`;
+      break;
     case 2:
-      return pure(`h.faddsub64v(s,${d},${n},${m},false);`);
+      slow = `h.faddsub64v(s,${d},${n},${m},false);`;
+      break;
     default:
-      return pure(`h.faddsub64v(s,${d},${n},${m},true);`);
+      slow = `h.faddsub64v(s,${d},${n},${m},true);`;
   }
+  return pure(
+    `const r=vf[${n * 2}]${sym}vf[${m * 2}];const ar=Math.abs(r);` +
+      `if(ar>${2 ** -1022}&&ar<${Number.MAX_VALUE}&&${FP_FAST}){vf[${d * 2}]=r;vi[${d * 4 + 2}]=0;vi[${d * 4 + 3}]=0;}` +
+      `else ${slow}`,
+  );
 };
 
 const fpDp3: SnippetGen = (f) => {
