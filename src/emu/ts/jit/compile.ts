@@ -125,10 +125,12 @@ interface Locals {
   written: Set<number>;
   flagsUsed: boolean;
   flagsWritten: boolean;
+  /** Some add/subtract sets the flags deferred (see DEFER). */
+  deferred: boolean;
 }
 
 function newLocals(): Locals {
-  return { used: new Set(), written: new Set(), flagsUsed: false, flagsWritten: false };
+  return { used: new Set(), written: new Set(), flagsUsed: false, flagsWritten: false, deferred: false };
 }
 
 /** Index just past the expression starting at `i` (ends at a `;` or a closing bracket at depth 0). */
@@ -172,6 +174,14 @@ function localize(code: string, loc: Locals): string {
     }
   }
   out += code.slice(i);
+  let deferredText = out;
+  for (const [pattern, save] of DEFER) deferredText = deferredText.replace(pattern, save);
+  if (deferredText !== out) {
+    loc.deferred = true;
+    loc.flagsUsed = true;
+    loc.flagsWritten = true;
+    out = deferredText;
+  }
   return out.replace(FLAG_REF, (_all, f: string, at: number, text: string) => {
     loc.flagsUsed = true;
     const next = at + 3;
@@ -180,11 +190,38 @@ function localize(code: string, loc: Locals): string {
   });
 }
 
+/**
+ * Deferred flags. An add or subtract that sets the flags (snippets.ts adds64/adds32, whose flag
+ * code is recognised here by its exact text) does not compute NZCV: it keeps the values they are
+ * made of (`$pr0`/`$pr1` the result halves, `$pt` the top sum with its carry, `$pah`/`$pb1` the
+ * top operands) and sets `$fk`. A flag read that follows in the same block uses expressions of
+ * those values (a compare and branch computes only what its condition needs); anywhere else the
+ * flags are made (MAKE_FLAGS) before they are read, stored or overwritten. In a loop the four
+ * flags are then computed once, when the loop is left, instead of on every trip.
+ */
+const DEFER: [string, string][] = [
+  [
+    's.n=r1>>>31;s.z=(r0|r1)===0?1:0;s.c=t>0xffffffff?1:0;s.v=((ah^r1)&(b1^r1))>>>31;',
+    '$pr0=r0;$pr1=r1;$pt=t;$pah=ah;$pb1=b1;$fk=1;',
+  ],
+  [
+    's.n=r>>>31;s.z=r===0?1:0;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;',
+    '$pr0=r;$pr1=r;$pt=t;$pah=a;$pb1=b;$fk=1;',
+  ],
+];
+const FLAG_OF: Record<string, string> = {
+  n: '($pr1>>>31)',
+  z: '(($pr0|$pr1)===0?1:0)',
+  c: '($pt>0xffffffff?1:0)',
+  v: '((($pah^$pr1)&($pb1^$pr1))>>>31)',
+};
+const MAKE_FLAGS = `if($fk!==0){$n=${FLAG_OF.n};$z=${FLAG_OF.z};$c=${FLAG_OF.c};$v=${FLAG_OF.v};$fk=0;}`;
+
 /** Stores the written registers (and flags) back into the state. */
 function storeBack(loc: Locals, regs: Iterable<number>, flags: boolean): string {
   let out = '';
   for (const r of regs) if (loc.written.has(r)) out += `xl[${r}]=$l${r};xh[${r}]=$h${r};`;
-  if (flags && loc.flagsWritten) out += 's.n=$n;s.z=$z;s.c=$c;s.v=$v;';
+  if (flags && loc.flagsWritten) out += `${loc.deferred ? MAKE_FLAGS : ''}s.n=$n;s.z=$z;s.c=$c;s.v=$v;`;
   return out;
 }
 
@@ -199,6 +236,7 @@ function declareLocals(loc: Locals): string {
   const names: string[] = [];
   for (const r of loc.used) names.push(`$l${r}=xl[${r}]`, `$h${r}=xh[${r}]`);
   if (loc.flagsUsed) names.push('$n=s.n', '$z=s.z', '$c=s.c', '$v=s.v');
+  if (loc.deferred) names.push('$fk=0', '$pr0=0', '$pr1=0', '$pt=0', '$pah=0', '$pb1=0');
   return names.length === 0 ? '' : `let ${names.join(',')};`;
 }
 
@@ -254,16 +292,34 @@ function joinPieces(pieces: Piece[], loc: Locals, atLoopHead: boolean): string[]
   const lines: string[] = [];
   let dirty = new Set<number>(atLoopHead ? loc.written : []);
   let flagsDirty = atLoopHead;
+  // Deferred flags: 0 none, 1 maybe (`$fk` says), 2 set by an earlier instruction of this block.
+  let pending = atLoopHead && loc.deferred ? 1 : 0;
   for (const p of pieces) {
     if (typeof p === 'string') {
-      lines.push(p);
-      for (const m of p.matchAll(/\$[lh](\d+)=(?!=)/g)) dirty.add(Number(m[1]));
-      if (/\$[nzcv]=(?!=)/.test(p)) flagsDirty = true;
+      let text = p;
+      const writes = /\$[nzcv]=(?!=)/.test(text);
+      const reads = /\$[nzcv](?!=(?!=))/.test(text);
+      const defers = text.includes('$fk=1;');
+      if (reads && pending === 2 && !writes) {
+        // `$fk` stays set: the flags are still made from the kept values later.
+        text = text.replace(/\$([nzcv])/g, (_m, f: string) => FLAG_OF[f] as string);
+      } else if (reads && pending !== 0) {
+        text = MAKE_FLAGS + text;
+        pending = 0;
+      } else if (writes && pending !== 0) {
+        text = `$fk=0;${text}`;
+        pending = 0;
+      }
+      if (defers) pending = 2;
+      if (writes || defers) flagsDirty = true;
+      lines.push(text);
+      for (const m of text.matchAll(/\$[lh](\d+)=(?!=)/g)) dirty.add(Number(m[1]));
       continue;
     }
     lines.push(`${storeBack(loc, dirty, flagsDirty)}kn=-1;s.jn=n+${p.k};s.k=${p.a};o[${p.op}](s);${loadAll(loc)}`);
     dirty = new Set();
     flagsDirty = false;
+    pending = 0;
   }
   return lines;
 }
