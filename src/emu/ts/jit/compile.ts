@@ -204,10 +204,7 @@ const DEFER: [string, string][] = [
     's.n=r1>>>31;s.z=(r0|r1)===0?1:0;s.c=t>0xffffffff?1:0;s.v=((ah^r1)&(b1^r1))>>>31;',
     '$pr0=r0;$pr1=r1;$pt=t;$pah=ah;$pb1=b1;$fk=1;',
   ],
-  [
-    's.n=r>>>31;s.z=r===0?1:0;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;',
-    '$pr0=r;$pr1=r;$pt=t;$pah=a;$pb1=b;$fk=1;',
-  ],
+  ['s.n=r>>>31;s.z=r===0?1:0;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;', '$pr0=r;$pr1=r;$pt=t;$pah=a;$pb1=b;$fk=1;'],
 ];
 const FLAG_OF: Record<string, string> = {
   n: '($pr1>>>31)',
