@@ -1,6 +1,7 @@
 /**
- * Second tier of the ts engine: a hot block becomes one JavaScript function (with the blocks it
- * reaches through direct branches in the same page, when regions have more than one block).
+ * Second tier of the ts engine: a hot block becomes one JavaScript function, together with the
+ * blocks of the same page through which a loop comes back to it (`loopRegion`): a loop of several
+ * blocks then runs in one call, as a `switch` on the guest pc, with its registers in locals.
  * Instructions with a snippet (jit/snippets.ts) are inlined as source; any other instruction
  * calls its decoded op, so every block can be compiled and semantics stay those of the table.
  *
@@ -110,9 +111,10 @@ type Factory = (h: SnippetHelpers, o: Op[], P: CodeGuard, C: unknown, K: Links) 
  * where the state can be observed: before an op call (ops read and write `s`; the locals are
  * reloaded after it), when a snippet throws (a catch around the body stores them, so a fault
  * leaves exact registers), and on return. A self-looping block keeps them in locals across its
- * iterations. Writes get a `|0`, the truncation the Int32Array store did. Locals also make dead
- * flag computations dead code for V8: a flag written twice without a read in between is never
- * stored.
+ * iterations (measured in the same runs as native Unicorn: int-loop 0.18 -> 0.25 of its speed,
+ * with deferred flags below). Writes get a `|0`, the truncation the Int32Array store did. Locals
+ * also make dead flag computations dead code for V8: a flag written twice without a read in
+ * between is never stored.
  */
 const GPR_REF = /\bx([lh])\[(\d+)\]/g;
 const FLAG_REF = /\bs\.([nzcv])(?![\w$])/g;

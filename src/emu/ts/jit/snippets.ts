@@ -5,9 +5,18 @@
  * its `exec` would build for the same fields, with the decode-time constants folded in.
  *
  * Names available inside a snippet: `s` (CpuState), `xl`/`xh` (GPR halves), `mem` (Memory),
- * `vi` (vector registers as int32), `h` (helpers below). Branch snippets assign the next pc to
- * the local `pc` instead of `s.pc`. Snippets declare their own locals inside a `{...}` block and
- * must not shadow the function's names (`n`, `pc`, `o`, `P`, `C`, `budget`, `until`, `L`).
+ * `vi`/`vf`/`vs` (vector registers as int32/float64/float32), `h` (helpers below). Branch snippets
+ * assign the next pc to the local `pc` instead of `s.pc`. Snippets declare their own locals inside
+ * a `{...}` block and must not shadow the function's names (`n`, `pc`, `o`, `P`, `C`, `K`, `kn`,
+ * `ka`, `until`, `room`, `u`, `L`) nor use names starting with `$`.
+ *
+ * General registers and flags: the translator (compile.ts `localize`) keeps them in function
+ * locals, so a snippet must name a general register only as `xl[N]` / `xh[N]` with a constant N
+ * (`xl[N]=expr` ends at the first `;` or `,` outside brackets) and the flags only as `s.n`, `s.z`,
+ * `s.c`, `s.v`; anything that reads registers some other way (a helper given `s`) must not need
+ * the general registers. A snippet that can throw must be marked `mayThrow` (the function's catch
+ * then stores the locals). The flag code of adds64/adds32 is recognised by its exact text
+ * (compile.ts DEFER): change both together.
  */
 import type { Fields } from '../decoder.ts';
 import * as fpu from '../fpu.ts';
