@@ -105,6 +105,39 @@ describe('translation tier: same results as the block interpreter', () => {
     expect(translatedRuns).toBeGreaterThan(10);
   });
 
+  it('deferred add/subtract flags: read in the block, overwritten, then read again and left in NZCV', () => {
+    // loop: subs x0, x0, #1; csel x1, x2, x3, eq; ands x4, x5, x6; add x5, x5, #1; b.ne loop
+    //       adds w7, w7, w8; cmp x0, #5; b.gt loop; brk #0
+    const words = [
+      0xf1000400, 0x9a830041, 0xea0600a4, 0x910004a5, 0x54ffff81, 0x2b0800e7, 0xf100141f, 0x54ffff2c, 0xd4200000,
+    ];
+    const code = new Uint8Array(new Uint32Array(words).buffer);
+    const go = (threshold: number, count: number) => {
+      const e = new TsEngine({ jitThreshold: threshold });
+      e.memMap(CODE, 0x1000, PROT_ALL);
+      e.memWrite(CODE, code);
+      e.regWrite('x0', 400n);
+      e.regWrite('x2', 0x1111n);
+      e.regWrite('x3', 0x2222n);
+      e.regWrite('x6', 3n);
+      e.regWrite('x7', 0x7ffffff0n);
+      e.regWrite('x8', 3n);
+      const r = e.start(CODE, CODE + 32, { count });
+      const regs = ['x0', 'x1', 'x4', 'x5', 'x7', 'nzcv'].map((n) => `${n}=${e.regRead(n as never).toString(16)}`);
+      return { state: `${r.reason}@${r.pc}:${r.instructions} ${regs.join(' ')}`, regions: e.translatedRegions };
+    };
+    const ref = go(Number.POSITIVE_INFINITY, 0);
+    // The same as native Unicorn gives for this program.
+    expect(ref.state).toBe('until@262176:2285 x0=3 x1=2222 x4=0 x5=18d x7=8000011c nzcv=80000000');
+    for (const t of [0, 1, 16]) {
+      const got = go(t, 0);
+      expect(got.state, `jitThreshold ${t}`).toBe(ref.state);
+      expect(got.regions).toBeGreaterThan(0);
+      for (const count of [3, 5, 17, 400, 1001])
+        expect(go(t, count).state).toBe(go(Number.POSITIVE_INFINITY, count).state);
+    }
+  });
+
   it('a loop region stops exactly on budget, until, and a fault in a later iteration', () => {
     // x2 = 0; loop: str x2, [x5, x2, lsl #3]; add x2, x2, #1; cmp x2, x0; b.ne loop; brk #0
     const words = [0xd2800002, 0xf82278a2, 0x91000442, 0xeb00005f, 0x54ffffa1, 0xd4200000];

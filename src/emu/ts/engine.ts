@@ -50,17 +50,28 @@ import {
 import { Memory } from '../memory.ts';
 import type { Decoded, Flow } from './decoder.ts';
 import { decodeWord } from './isa/index.ts';
-import { type CompiledBlock, compileRegion, type Links, type RegionBlock, staticSuccessors } from './jit/compile.ts';
+import {
+  type CompiledBlock,
+  compileRegion,
+  type Links,
+  linkTo,
+  loopRegion,
+  type RegionBlock,
+  staticSuccessors,
+} from './jit/compile.ts';
 import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR } from './state.ts';
 
 const MAX_BLOCK = 64;
 /**
- * Size limits of a translated region (blocks, instructions). One block: V8 compiles a region
- * function of many blocks far more slowly (and recompiles it when a case it never ran before
- * deoptimizes), which cost more than the dispatcher saves: on the programs benchmark, crc ran at
- * 62 MIPS with 32-block regions and 111 with one, matrix 9 and 33, the bytecode loop 62 and 57.
+ * Size limits of the candidate blocks of a translated region (blocks, instructions). Of those,
+ * the region keeps only the loop through its entry (jit/compile.ts loopRegion), with registers in
+ * locals across its blocks. All reachable blocks cost more than the dispatcher saves: V8 compiles
+ * a region function of many blocks far more slowly (and recompiles it when a case it never ran
+ * before deoptimizes): on the programs benchmark, crc ran at 62 MIPS with 32-block regions and 111
+ * with one, matrix 9 and 33; CoreMark (1000 iterations) took 7.3-8.3 s CPU with all reachable
+ * blocks against 6.2-6.3 s with loops only, and branch-loop doubled its MIPS with loops.
  */
-const MAX_REGION_BLOCKS = 1;
+const MAX_REGION_BLOCKS = 12;
 const MAX_REGION_INSNS = 64;
 /**
  * By default translation starts after this many instructions of the engine. Each region is a new
@@ -561,13 +572,7 @@ export class TsEngine implements Engine {
         // The last translated block that ran continues here from now on.
         const k = s.lk as Links | null;
         if (k !== null) {
-          if (k.a === pc) k.fa = jit;
-          else {
-            k.b = k.a;
-            k.fb = k.fa;
-            k.a = pc;
-            k.fa = jit;
-          }
+          linkTo(k, pc, jit);
           s.lk = null;
         }
         try {
@@ -810,7 +815,7 @@ export class TsEngine implements Engine {
       }
     }
     this.translatedRegions++;
-    const { fn, links } = compileRegion({ blocks, guard: page });
+    const { fn, links } = compileRegion({ blocks: loopRegion(blocks), guard: page });
     block.jit = fn;
     block.links = links;
     return fn;

@@ -1,6 +1,7 @@
 /**
- * Second tier of the ts engine: a hot block becomes one JavaScript function (with the blocks it
- * reaches through direct branches in the same page, when regions have more than one block).
+ * Second tier of the ts engine: a hot block becomes one JavaScript function, together with the
+ * blocks of the same page through which a loop comes back to it (`loopRegion`): a loop of several
+ * blocks then runs in one call, as a `switch` on the guest pc, with its registers in locals.
  * Instructions with a snippet (jit/snippets.ts) are inlined as source; any other instruction
  * calls its decoded op, so every block can be compiled and semantics stay those of the table.
  *
@@ -12,10 +13,14 @@
  * with the same whole-block granularity as in the block interpreter, so results and instruction
  * counts do not depend on the tier.
  *
- * Exact state on exceptions: before each instruction that may throw, the function stores in
- * `s.jn` the instructions it retired (and has not yet added to `s.icount`) before that one and in
- * `s.k` its address; the engine rebuilds pc and the instruction count from them. On a normal
- * return `s.pc` is the next pc and `s.icount` counts the instructions retired.
+ * Registers and flags live in function locals while the function runs (see `Locals` below).
+ *
+ * Exact state on exceptions: when an instruction throws, `s.jn` holds the instructions the
+ * function retired (and has not yet added to `s.icount`) before that one and `s.k` its address;
+ * the engine rebuilds pc and the instruction count from them. An op call stores them before the
+ * call; a snippet that may throw only notes its index and address in locals (`kn`, `ka`) and the
+ * function's catch stores them with the registers. On a normal return `s.pc` is the next pc and
+ * `s.icount` counts the instructions retired.
  */
 import type { Decoded } from '../decoder.ts';
 import type { CpuState, Op } from '../state.ts';
@@ -32,19 +37,43 @@ import { helpers, SNIPPETS, type SnippetHelpers } from './snippets.ts';
 export type CompiledBlock = (s: CpuState) => CompiledBlock | null;
 
 /**
- * The two most recent successors of a translated block, filled in by the engine's dispatcher.
- * Links need no invalidation: a successor whose page's code was dropped refuses to run (its own
- * guard) and returns null, and the dispatcher links the block built since.
+ * The four most recent successors of a translated block, filled in by the engine's dispatcher
+ * (`linkTo`). Four, not two: an indirect branch (a jump table, a return to several callers) and a
+ * loop region's exits have more than two; on CoreMark a two-entry cache sent 7% of the calls (a
+ * jump table's half) back to the dispatcher. Links need no invalidation: a successor whose page's
+ * code was dropped refuses to run (its own guard) and returns null, and the dispatcher links the
+ * block built since.
  */
 export interface Links {
   a: number;
   fa: CompiledBlock | null;
   b: number;
   fb: CompiledBlock | null;
+  c: number;
+  fc: CompiledBlock | null;
+  d: number;
+  fd: CompiledBlock | null;
 }
 
 export function newLinks(): Links {
-  return { a: -1, fa: null, b: -1, fb: null };
+  return { a: -1, fa: null, b: -1, fb: null, c: -1, fc: null, d: -1, fd: null };
+}
+
+/** Records that `fn` runs the code at `pc` after the block of `k` (the oldest link goes). */
+export function linkTo(k: Links, pc: number, fn: CompiledBlock): void {
+  if (k.a === pc) k.fa = fn;
+  else if (k.b === pc) k.fb = fn;
+  else if (k.c === pc) k.fc = fn;
+  else {
+    k.d = k.c;
+    k.fd = k.fc;
+    k.c = k.b;
+    k.fc = k.fb;
+    k.b = k.a;
+    k.fb = k.fa;
+    k.a = pc;
+    k.fa = fn;
+  }
 }
 
 /** The page whose decoded code the region was built from (`code` is dropped on writes). */
@@ -74,26 +103,162 @@ export interface Compiled {
 
 type Factory = (h: SnippetHelpers, o: Op[], P: CodeGuard, C: unknown, K: Links) => CompiledBlock;
 
-const PROLOGUE = 'const xl=s.xlo,xh=s.xhi,mem=s.mem,vi=s.vi,vf=s.vf64,vs=s.vf32;';
+/**
+ * Registers in locals. Snippets address a general register only as `xl[N]` / `xh[N]` (its int32
+ * halves) with a constant N, and the flags as `s.n`, `s.z`, `s.c`, `s.v`: that is the whole
+ * interface between the snippets and this file. The translator rewrites those references to
+ * function locals (`$lN`, `$hN`, `$n`...), loaded once when the function starts and stored back
+ * where the state can be observed: before an op call (ops read and write `s`; the locals are
+ * reloaded after it), when a snippet throws (a catch around the body stores them, so a fault
+ * leaves exact registers), and on return. A self-looping block keeps them in locals across its
+ * iterations (measured in the same runs as native Unicorn: int-loop 0.18 -> 0.25 of its speed,
+ * with deferred flags below). Writes get a `|0`, the truncation the Int32Array store did. Locals
+ * also make dead flag computations dead code for V8: a flag written twice without a read in
+ * between is never stored.
+ */
+const GPR_REF = /\bx([lh])\[(\d+)\]/g;
+const FLAG_REF = /\bs\.([nzcv])(?![\w$])/g;
+const ZR_READ = 32;
 
-/** Follows a link when the block retired instructions; otherwise back to the dispatcher. */
-const EPILOGUE = [
-  's.pc=pc;',
-  'if(n===0)return null;',
-  's.icount+=n;s.lk=K;',
-  'if(s.excKind!==0)return null;',
-  'if(pc===K.a)return K.fa;',
-  'if(pc===K.b)return K.fb;',
-  'return null;',
+interface Locals {
+  /** Registers read or written (and so loaded at entry). */
+  used: Set<number>;
+  /** Registers written (stored back). */
+  written: Set<number>;
+  flagsUsed: boolean;
+  flagsWritten: boolean;
+  /** Some add/subtract sets the flags deferred (see DEFER). */
+  deferred: boolean;
+}
+
+function newLocals(): Locals {
+  return { used: new Set(), written: new Set(), flagsUsed: false, flagsWritten: false, deferred: false };
+}
+
+/** Index just past the expression starting at `i` (ends at a `;` or a closing bracket at depth 0). */
+function exprEnd(code: string, i: number): number {
+  let depth = 0;
+  for (let j = i; j < code.length; j++) {
+    const c = code[j];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return j;
+      depth--;
+    } else if ((c === ';' || c === ',') && depth === 0) return j;
+  }
+  return code.length;
+}
+
+/** Snippet text with register and flag references turned into locals (recorded in `loc`). */
+function localize(code: string, loc: Locals): string {
+  let out = '';
+  let i = 0;
+  GPR_REF.lastIndex = 0;
+  for (;;) {
+    GPR_REF.lastIndex = i;
+    const m = GPR_REF.exec(code);
+    if (m === null) break;
+    out += code.slice(i, m.index);
+    const half = m[1] as string;
+    const r = Number(m[2]);
+    const after = m.index + m[0].length;
+    if (code[after] === '=' && code[after + 1] !== '=') {
+      loc.used.add(r);
+      const end = exprEnd(code, after + 1);
+      loc.written.add(r);
+      out += `$${half}${r}=(${localize(code.slice(after + 1, end), loc)})|0`;
+      i = end;
+    } else {
+      // The zero register as read is never written: a constant.
+      if (r !== ZR_READ) loc.used.add(r);
+      out += r === ZR_READ ? '0' : `$${half}${r}`;
+      i = after;
+    }
+  }
+  out += code.slice(i);
+  let deferredText = out;
+  for (const [pattern, save] of DEFER) deferredText = deferredText.replace(pattern, save);
+  if (deferredText !== out) {
+    loc.deferred = true;
+    loc.flagsUsed = true;
+    loc.flagsWritten = true;
+    out = deferredText;
+  }
+  return out.replace(FLAG_REF, (_all, f: string, at: number, text: string) => {
+    loc.flagsUsed = true;
+    const next = at + 3;
+    if (text[next] === '=' && text[next + 1] !== '=') loc.flagsWritten = true;
+    return `$${f}`;
+  });
+}
+
+/**
+ * Deferred flags. An add or subtract that sets the flags (snippets.ts adds64/adds32, whose flag
+ * code is recognised here by its exact text) does not compute NZCV: it keeps the values they are
+ * made of (`$pr0`/`$pr1` the result halves, `$pt` the top sum with its carry, `$pah`/`$pb1` the
+ * top operands) and sets `$fk`. A flag read that follows in the same block uses expressions of
+ * those values (a compare and branch computes only what its condition needs); anywhere else the
+ * flags are made (MAKE_FLAGS) before they are read, stored or overwritten. In a loop the four
+ * flags are then computed once, when the loop is left, instead of on every trip.
+ */
+const DEFER: [string, string][] = [
+  [
+    's.n=r1>>>31;s.z=(r0|r1)===0?1:0;s.c=t>0xffffffff?1:0;s.v=((ah^r1)&(b1^r1))>>>31;',
+    '$pr0=r0;$pr1=r1;$pt=t;$pah=ah;$pb1=b1;$fk=1;',
+  ],
+  ['s.n=r>>>31;s.z=r===0?1:0;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;', '$pr0=r;$pr1=r;$pt=t;$pah=a;$pb1=b;$fk=1;'],
 ];
+const FLAG_OF: Record<string, string> = {
+  n: '($pr1>>>31)',
+  z: '(($pr0|$pr1)===0?1:0)',
+  c: '($pt>0xffffffff?1:0)',
+  v: '((($pah^$pr1)&($pb1^$pr1))>>>31)',
+};
+const MAKE_FLAGS = `if($fk!==0){$n=${FLAG_OF.n};$z=${FLAG_OF.z};$c=${FLAG_OF.c};$v=${FLAG_OF.v};$fk=0;}`;
 
-/** Source of one block's instructions (`n` = instructions retired before the block). */
-function blockBody(b: RegionBlock, ops: Op[]): { body: string[]; calls: boolean } {
+/** Stores the written registers (and flags) back into the state. */
+function storeBack(loc: Locals, regs: Iterable<number>, flags: boolean): string {
+  let out = '';
+  for (const r of regs) if (loc.written.has(r)) out += `xl[${r}]=$l${r};xh[${r}]=$h${r};`;
+  if (flags && loc.flagsWritten) out += `${loc.deferred ? MAKE_FLAGS : ''}s.n=$n;s.z=$z;s.c=$c;s.v=$v;`;
+  return out;
+}
+
+function loadAll(loc: Locals): string {
+  let out = '';
+  for (const r of loc.used) out += `$l${r}=xl[${r}];$h${r}=xh[${r}];`;
+  if (loc.flagsUsed) out += '$n=s.n;$z=s.z;$c=s.c;$v=s.v;';
+  return out;
+}
+
+function declareLocals(loc: Locals): string {
+  const names: string[] = [];
+  for (const r of loc.used) names.push(`$l${r}=xl[${r}]`, `$h${r}=xh[${r}]`);
+  if (loc.flagsUsed) names.push('$n=s.n', '$z=s.z', '$c=s.c', '$v=s.v');
+  if (loc.deferred) names.push('$fk=0', '$pr0=0', '$pr1=0', '$pt=0', '$pah=0', '$pb1=0');
+  return names.length === 0 ? '' : `let ${names.join(',')};`;
+}
+
+/**
+ * One block's instructions as pieces: snippet text (already localized) or op calls, which need
+ * the locals stored before and reloaded after (filled in once every register is known).
+ */
+type Piece = string | { op: number; k: number; a: number };
+
+interface BlockCode {
+  pieces: Piece[];
+  calls: boolean;
+  stores: boolean;
+}
+
+/** Source pieces of one block's instructions (`n` = instructions retired before the block). */
+function blockPieces(b: RegionBlock, ops: Op[], loc: Locals): BlockCode {
   const len = b.decoded.length;
   const start = b.address;
   const end = start + 4 * len;
-  const body: string[] = [];
+  const pieces: Piece[] = [];
   let calls = false;
+  let stores = false;
   b.decoded.forEach((d, k) => {
     const a = start + 4 * k;
     const last = k === len - 1;
@@ -102,78 +267,174 @@ function blockBody(b: RegionBlock, ops: Op[]): { body: string[]; calls: boolean 
       const gi = ops.length;
       ops.push(b.ops[k] as Op);
       calls = true;
-      body.push(`s.jn=n+${k};s.k=${a};o[${gi}](s);`);
-      if (last && !b.fallthrough) body.push('pc=s.pc;');
+      pieces.push({ op: gi, k, a });
+      if (last && !b.fallthrough) pieces.push('pc=s.pc;');
     } else {
-      if (snippet.mayThrow) body.push(`s.jn=n+${k};s.k=${a};`);
-      body.push(snippet.code);
+      // The catch stores the locals and reports this instruction when the snippet throws.
+      if (snippet.mayThrow) {
+        stores = true;
+        pieces.push(`kn=${k};ka=${a};`);
+      }
+      pieces.push(localize(snippet.code, loc));
     }
   });
-  if (b.fallthrough) body.push(`pc=${end};`);
-  body.push(`n+=${len};`);
-  return { body, calls };
+  if (b.fallthrough) pieces.push(`pc=${end};`);
+  pieces.push(`n+=${len};`);
+  return { pieces, calls, stores };
+}
+
+/**
+ * Joins pieces: an op call stores the locals written since the last synchronisation (all the
+ * function writes, at the start of a loop trip or a region case) and reloads every local after.
+ */
+function joinPieces(pieces: Piece[], loc: Locals, atLoopHead: boolean): string[] {
+  const lines: string[] = [];
+  let dirty = new Set<number>(atLoopHead ? loc.written : []);
+  let flagsDirty = atLoopHead;
+  // Deferred flags: 0 none, 1 maybe (`$fk` says), 2 set by an earlier instruction of this block.
+  let pending = atLoopHead && loc.deferred ? 1 : 0;
+  for (const p of pieces) {
+    if (typeof p === 'string') {
+      let text = p;
+      const writes = /\$[nzcv]=(?!=)/.test(text);
+      const reads = /\$[nzcv](?!=(?!=))/.test(text);
+      const defers = text.includes('$fk=1;');
+      if (reads && pending === 2 && !writes) {
+        // `$fk` stays set: the flags are still made from the kept values later.
+        text = text.replace(/\$([nzcv])/g, (_m, f: string) => FLAG_OF[f] as string);
+      } else if (reads && pending !== 0) {
+        text = MAKE_FLAGS + text;
+        pending = 0;
+      } else if (writes && pending !== 0) {
+        text = `$fk=0;${text}`;
+        pending = 0;
+      }
+      if (defers) pending = 2;
+      if (writes || defers) flagsDirty = true;
+      lines.push(text);
+      for (const m of text.matchAll(/\$[lh](\d+)=(?!=)/g)) dirty.add(Number(m[1]));
+      continue;
+    }
+    lines.push(`${storeBack(loc, dirty, flagsDirty)}kn=-1;s.jn=n+${p.k};s.k=${p.a};o[${p.op}](s);${loadAll(loc)}`);
+    dirty = new Set();
+    flagsDirty = false;
+    pending = 0;
+  }
+  return lines;
+}
+
+/** Follows a link; otherwise back to the dispatcher, which links `s.lk` to what runs next. */
+function epilogue(calls: boolean): string[] {
+  return [
+    calls ? 'if(s.excKind!==0){s.lk=K;return null;}' : '',
+    'if(pc===K.a)return K.fa;',
+    'if(pc===K.b)return K.fb;',
+    'if(pc===K.c)return K.fc;',
+    'if(pc===K.d)return K.fd;',
+    's.lk=K;',
+    'return null;',
+  ];
+}
+
+const PROLOGUE = 'const xl=s.xlo,xh=s.xhi,mem=s.mem,vi=s.vi,vf=s.vf64,vs=s.vf32;';
+
+/** The body in a try whose catch stores the locals for the instruction that threw. */
+function guarded(body: string[], loc: Locals): string[] {
+  const all = storeBack(loc, loc.written, true);
+  return ['try{', ...body, `}catch(e){if(kn>=0){s.jn=n+kn;s.k=ka;${all}}throw e;}`];
 }
 
 /**
  * One block: straight-line code, and a loop when the block branches back to its own start (the
- * loop re-checks the limit, the guard and exceptions on every trip, as the dispatcher would).
+ * loop re-checks the limit, the guard (when the block can store) and exceptions on every trip,
+ * as the dispatcher would).
  */
 function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op[] } {
   const ops: Op[] = [];
   const len = b.decoded.length;
   const start = b.address;
   const end = start + 4 * len;
-  const { body, calls } = blockBody(b, ops);
+  const loc = newLocals();
+  const { pieces, calls, stores } = blockPieces(b, ops, loc);
+  const body = joinPieces(pieces, loc, selfLoop);
   const lines = [
     'return function block(s){',
-    `if(P.code!==C)return null;`,
+    'if(P.code!==C)return null;',
     'const until=s.until,room=s.ilim-s.icount;',
     `if(room<${len}||(until>=${start}&&until<${end}))return null;`,
     PROLOGUE,
-    'let n=0,pc=0;',
+    declareLocals(loc),
+    'let n=0,pc=0,kn=-1,ka=0;',
   ];
+  let inner: string[] = body;
   if (selfLoop) {
-    lines.push(
+    inner = [
       'for(;;){',
       ...body,
       calls ? 'if(s.excKind!==0)break;' : '',
-      `if(pc!==${start}||n+${len}>room||P.code!==C)break;`,
+      `if(pc!==${start}||n+${len}>room${calls || stores ? '||P.code!==C' : ''})break;`,
       '}',
-    );
-  } else lines.push(...body);
-  lines.push(...EPILOGUE, '};');
+    ];
+  }
+  lines.push(...(calls || stores ? guarded(inner, loc) : inner));
+  lines.push(storeBack(loc, loc.written, true), 's.pc=pc;s.icount+=n;', ...epilogue(calls), '};');
   return { src: lines.join('\n'), ops };
 }
 
 /** Several blocks: a loop over a `switch` on the guest pc. */
 function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   const ops: Op[] = [];
-  const cases: string[] = [];
-  for (const b of blocks) {
+  const loc = newLocals();
+  let anyCalls = false;
+  let anyStores = false;
+  // Every block's pieces first: op calls store and reload the locals of the whole region.
+  const parts = blocks.map((b) => {
+    const code = blockPieces(b, ops, loc);
+    anyCalls ||= code.calls;
+    anyStores ||= code.stores;
+    return { b, code };
+  });
+  const lo = Math.min(...blocks.map((b) => b.address));
+  const hi = Math.max(...blocks.map((b) => b.address + 4 * b.decoded.length));
+  const cases = parts.map(({ b, code }) => {
     const len = b.decoded.length;
     const start = b.address;
     const end = start + 4 * len;
-    const { body, calls } = blockBody(b, ops);
+    const pieces = code.pieces;
     // Only ops can raise exceptions (SVC, BRK...): leave so the engine delivers them.
-    if (calls) body.push('if(s.excKind!==0)break L;');
-    body.push('continue L;');
-    cases.push(
-      [`case ${start}:{`, `if(n+${len}>room||(until>${start}&&until<${end}))break L;`, ...body, '}'].join('\n'),
-    );
-  }
-  const src = [
-    'return function region(s){',
-    PROLOGUE,
-    'const until=s.until,room=s.ilim-s.icount;',
-    'let n=0,pc=s.pc;',
+    if (code.calls) pieces.push('if(s.excKind!==0)break L;');
+    pieces.push('continue L;');
+    return [
+      `case ${start}:{`,
+      `if(n+${len}>room||(u&&until>${start}&&until<${end}))break L;`,
+      ...joinPieces(pieces, loc, true),
+      '}',
+    ].join('\n');
+  });
+  const body = [
     'L:for(;;){',
-    'if(pc===until||P.code!==C)break;',
+    `if((u&&pc===until)${anyCalls || anyStores ? '||P.code!==C' : ''})break;`,
     'switch(pc){',
     ...cases,
     '}',
     'break;',
     '}',
-    ...EPILOGUE,
+  ];
+  const src = [
+    'return function region(s){',
+    'if(P.code!==C)return null;',
+    PROLOGUE,
+    declareLocals(loc),
+    'const until=s.until,room=s.ilim-s.icount;',
+    // `until` can only stop the loop when it lies in the region's code.
+    `const u=until>=${lo}&&until<${hi};`,
+    'let n=0,pc=s.pc,kn=-1,ka=0;',
+    ...(anyCalls || anyStores ? guarded(body, loc) : body),
+    storeBack(loc, loc.written, true),
+    's.pc=pc;',
+    'if(n===0)return null;',
+    's.icount+=n;',
+    ...epilogue(anyCalls),
     '};',
   ].join('\n');
   return { src, ops };
@@ -192,9 +453,39 @@ export function regionSource(blocks: RegionBlock[]): { src: string; ops: Op[] } 
 
 export function compileRegion(input: CompileInput): Compiled {
   const { src, ops } = regionSource(input.blocks);
-  const factory = new Function('h', 'o', 'P', 'C', 'K', src) as Factory;
   const links = newLinks();
+  const factory = new Function('h', 'o', 'P', 'C', 'K', src) as Factory;
   return { fn: factory(helpers, ops, input.guard, input.guard.code, links), links };
+}
+
+/**
+ * The loop through the entry: the blocks of `blocks` (the entry first, the rest reachable from it)
+ * from which the entry can be reached again, in their order. Only those are worth a region: code
+ * that leaves the loop runs once per exit and costs V8 compile time and deoptimizations (cases
+ * that never ran have no type feedback) for nothing.
+ */
+export function loopRegion(blocks: RegionBlock[]): RegionBlock[] {
+  const index = new Map<number, number>(blocks.map((b, i) => [b.address, i]));
+  const preds: number[][] = blocks.map(() => []);
+  blocks.forEach((b, i) => {
+    const lastAt = b.address + 4 * (b.decoded.length - 1);
+    const next = b.fallthrough ? [lastAt + 4] : staticSuccessors(b.decoded[b.decoded.length - 1] as Decoded, lastAt);
+    for (const t of next) {
+      const j = index.get(t);
+      if (j !== undefined) (preds[j] as number[]).push(i);
+    }
+  });
+  const back = new Set<number>([0]);
+  const work = [0];
+  while (work.length > 0) {
+    for (const p of preds[work.pop() as number] as number[]) {
+      if (!back.has(p)) {
+        back.add(p);
+        work.push(p);
+      }
+    }
+  }
+  return blocks.filter((_b, i) => back.has(i));
 }
 
 /** Sign-extends the low `bits` bits of v. */

@@ -5,9 +5,18 @@
  * its `exec` would build for the same fields, with the decode-time constants folded in.
  *
  * Names available inside a snippet: `s` (CpuState), `xl`/`xh` (GPR halves), `mem` (Memory),
- * `vi` (vector registers as int32), `h` (helpers below). Branch snippets assign the next pc to
- * the local `pc` instead of `s.pc`. Snippets declare their own locals inside a `{...}` block and
- * must not shadow the function's names (`n`, `pc`, `o`, `P`, `C`, `budget`, `until`, `L`).
+ * `vi`/`vf`/`vs` (vector registers as int32/float64/float32), `h` (helpers below). Branch snippets
+ * assign the next pc to the local `pc` instead of `s.pc`. Snippets declare their own locals inside
+ * a `{...}` block and must not shadow the function's names (`n`, `pc`, `o`, `P`, `C`, `K`, `kn`,
+ * `ka`, `until`, `room`, `u`, `L`) nor use names starting with `$`.
+ *
+ * General registers and flags: the translator (compile.ts `localize`) keeps them in function
+ * locals, so a snippet must name a general register only as `xl[N]` / `xh[N]` with a constant N
+ * (`xl[N]=expr` ends at the first `;` or `,` outside brackets) and the flags only as `s.n`, `s.z`,
+ * `s.c`, `s.v`; anything that reads registers some other way (a helper given `s`) must not need
+ * the general registers. A snippet that can throw must be marked `mayThrow` (the function's catch
+ * then stores the locals). The flag code of adds64/adds32 is recognised by its exact text
+ * (compile.ts DEFER): change both together.
  */
 import { PAGE_SIZE } from '../../engine.ts';
 import { PAGE_SHIFT, TLB_MASK } from '../../memory.ts';
@@ -445,6 +454,74 @@ function addSubReg(sub: boolean, setf: boolean): SnippetGen {
   };
 }
 
+/** dp_reg.ts addSubExtExec: the extended register operand (alu.ts extendOperand) inlined. */
+function addSubExt(sub: boolean, setf: boolean): SnippetGen {
+  return (f) => {
+    const sf = u(f, 'sf');
+    const n = u(f, 'rn');
+    const m = rz(u(f, 'rm'));
+    const rd = u(f, 'rd');
+    const d = setf ? wz(rd) : rd;
+    const opt = u(f, 'option');
+    const k = u(f, 'imm3');
+    const ml = `xl[${m}]`;
+    let lo: string;
+    let hi: string;
+    switch (opt) {
+      case 0:
+        lo = `(${ml}&255)`;
+        hi = '0';
+        break;
+      case 1:
+        lo = `(${ml}&65535)`;
+        hi = '0';
+        break;
+      case 2:
+        lo = ml;
+        hi = '0';
+        break;
+      case 4:
+        lo = `((${ml}<<24)>>24)`;
+        hi = `(${lo}>>31)`;
+        break;
+      case 5:
+        lo = `((${ml}<<16)>>16)`;
+        hi = `(${lo}>>31)`;
+        break;
+      case 6:
+        lo = ml;
+        hi = `(${ml}>>31)`;
+        break;
+      default:
+        lo = ml;
+        hi = sf ? `xh[${m}]` : '0';
+    }
+    const x = sub ? -1 : 0;
+    const cin = sub ? 1 : 0;
+    if (!sf) {
+      const b = `((${lo}<<${k})^${x})`;
+      if (setf) return pure(`const a=xl[${n}];${adds32(b, cin, rd === 31 ? null : d)}`);
+      return pure(`xl[${d}]=xl[${n}]+${b}+${cin};xh[${d}]=0;`);
+    }
+    const ops =
+      `const e0=${lo},e1=${hi};` +
+      (k === 0 ? `const s0=e0^${x},s1=e1^${x};` : `const s0=(e0<<${k})^${x},s1=((e1<<${k})|(e0>>>${32 - k}))^${x};`);
+    if (setf) return pure(`${ops}const al=xl[${n}],ah=xh[${n}];${adds64('s0', 's1', cin, rd === 31 ? null : d)}`);
+    return pure(`${ops}const l=(xl[${n}]>>>0)+(s0>>>0)+${cin};xh[${d}]=xh[${n}]+s1+(l>0xffffffff?1:0);xl[${d}]=l;`);
+  };
+}
+
+/** dp_imm.ts pcRel: a constant address. */
+function pcRel(page: boolean): SnippetGen {
+  return (f, a) => {
+    const off = sext((u(f, 'immhi') << 2) | u(f, 'immlo'), 21);
+    const v = page ? BigInt(a - (a % 4096)) + BigInt(off) * 4096n : BigInt(a) + BigInt(off);
+    const w = BigInt.asUintN(64, v);
+    const d = wz(u(f, 'rd'));
+    return pure(`xl[${d}]=${Number(BigInt.asIntN(32, w))};xh[${d}]=${Number(BigInt.asIntN(32, w >> 32n))};`);
+  };
+}
+
 /** alu.ts umulhi32 as an expression of two int32 locals. */
 const umulhi = (a: string, b: string): string =>
   `(Math.round(((${a}>>>0)*(${b}>>>0)-(Math.imul(${a},${b})>>>0))/4294967296)|0)`;
@@ -828,23 +905,51 @@ function ldstPair(mode: 'nt' | 'post' | 'off' | 'pre'): SnippetGen {
 
 // ---- floating point ----------------------------------------------------------------------------
 
+/**
+ * FMUL/FDIV/FADD/FSUB fast path once FPSR.IXC is set, with FPCR's RMode, FZ and DN clear: the
+ * host's operation (round to nearest even; for singles the double result rounded once more, which
+ * is exact for these four operations) is the architecture's result whenever that result is a
+ * normal finite number, and then the only exception it can raise is Inexact, already recorded.
+ * Inputs need no test: NaN and infinite inputs never give a normal finite result, and denormal
+ * inputs are used as they are when FZ is clear (no Input Denormal either). A result at or below
+ * the smallest normal (tininess is detected before rounding) or at the top of the range, or a
+ * first inexact operation, goes to the helper (fpu.ts), which is exact in every case.
+ */
+const FP_FAST = '(s.fpsr&16)!==0&&(s.fpcr&62914560)===0';
+
 const fpDp2: SnippetGen = (f) => {
   const op = u(f, 'op');
   if (op >= 4) return undefined;
   const d = u(f, 'rd');
   const n = u(f, 'rn');
   const m = u(f, 'rm');
-  if (f.ft !== 1) return pure(`h.fbin32v(s,${op},${d},${n},${m});`);
+  const sym = ['*', '/', '+', '-'][op] as string;
+  if (f.ft !== 1) {
+    return pure(
+      `const r=Math.fround(vs[${n * 4}]${sym}vs[${m * 4}]);const ar=Math.abs(r);` +
+        `if(ar>${2 ** -126}&&ar<${(2 - 2 ** -23) * 2 ** 127}&&${FP_FAST}){vs[${d * 4}]=r;vi[${d * 4 + 1}]=0;vi[${d * 4 + 2}]=0;vi[${d * 4 + 3}]=0;}` +
+        `else h.fbin32v(s,${op},${d},${n},${m});`,
+    );
+  }
+  let slow: string;
   switch (op) {
     case 0:
-      return pure(`h.fmul64v(s,${d},${n},${m});`);
+      slow = `h.fmul64v(s,${d},${n},${m});`;
+      break;
     case 1:
-      return pure(`h.fdiv64v(s,${d},${n},${m});`);
+      slow = `h.fdiv64v(s,${d},${n},${m});`;
+      break;
     case 2:
-      return pure(`h.faddsub64v(s,${d},${n},${m},false);`);
+      slow = `h.faddsub64v(s,${d},${n},${m},false);`;
+      break;
     default:
-      return pure(`h.faddsub64v(s,${d},${n},${m},true);`);
+      slow = `h.faddsub64v(s,${d},${n},${m},true);`;
   }
+  return pure(
+    `const r=vf[${n * 2}]${sym}vf[${m * 2}];const ar=Math.abs(r);` +
+      `if(ar>${2 ** -1022}&&ar<${Number.MAX_VALUE}&&${FP_FAST}){vf[${d * 2}]=r;vi[${d * 4 + 2}]=0;vi[${d * 4 + 3}]=0;}` +
+      `else ${slow}`,
+  );
 };
 
 const fpDp3: SnippetGen = (f) => {
@@ -932,6 +1037,13 @@ export const SNIPPETS: Record<string, SnippetGen> = {
   ADDS_reg: addSubReg(false, true),
   SUB_reg: addSubReg(true, false),
   SUBS_reg: addSubReg(true, true),
+  ADD_ext: addSubExt(false, false),
+  ADDS_ext: addSubExt(false, true),
+  SUB_ext: addSubExt(true, false),
+  SUBS_ext: addSubExt(true, true),
+  ADR: pcRel(false),
+  ADRP: pcRel(true),
+  NOP: () => pure(''),
   MADD: madd(false),
   MSUB: madd(true),
   CSEL: condSelect(0),
