@@ -5,7 +5,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import type { EngineKind } from '../../emu/engine.ts';
-import { parseShard, type Shard } from '../../fuzz/campaign.ts';
+import { defaultJobs, parseShard, type Shard } from '../../fuzz/campaign.ts';
 import { runStructural } from '../../fuzz/lazy/cli.ts';
 import { FUZZ_LAZY_V8_FLAGS, rerunWithV8Flags } from '../../fuzz/v8-flags.ts';
 import { checkCase, randomCase } from '../../orc/lazy/fuzz.ts';
@@ -117,7 +117,8 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    const jobs = p.options.has('jobs') ? intOption(p, 'jobs', 1) : 1;
+    // One job per core by default, as fuzz-isa: with the campaign V8 flags a job uses one core.
+    const jobs = p.options.has('jobs') ? intOption(p, 'jobs', 1) : defaultJobs();
     if (jobs < 1) throw new CliError('--jobs expects at least 1');
     const out = p.options.get('out')?.[0];
     const orcRuntime = p.options.get('orc-runtime')?.[0];
