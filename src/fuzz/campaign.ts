@@ -449,7 +449,7 @@ export async function runTimedSlices<P, R>(
   const cpu = process.cpuUsage(cpuStarted);
   const jobs = Math.max(1, Math.min(o.jobs, o.slices.length));
   const cases = casesOf(parts);
-  const v8Flags = activeV8Flags([...FUZZ_LAZY_V8_FLAGS, ...FUZZ_ISA_V8_FLAGS]);
+  const v8Flags = activeV8Flags([...new Set([...FUZZ_LAZY_V8_FLAGS, ...FUZZ_ISA_V8_FLAGS])]);
   return {
     parts,
     run: {
