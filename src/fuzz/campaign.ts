@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { activeV8Flags, FUZZ_ISA_V8_FLAGS, FUZZ_LAZY_V8_FLAGS } from './v8-flags.ts';
 
 export const CAMPAIGN_FORMAT = 'orc-sandbox-campaign/1';
 
@@ -273,6 +274,11 @@ export interface CampaignRun {
    * thread's bookkeeping took.
    */
   jobCpuSeconds?: number[];
+  /**
+   * The campaign V8 flags (src/fuzz/v8-flags.ts) the process ran with: they change the CPU
+   * figures, never the result.
+   */
+  v8Flags?: string[];
 }
 
 export interface CampaignParams {
@@ -443,6 +449,7 @@ export async function runTimedSlices<P, R>(
   const cpu = process.cpuUsage(cpuStarted);
   const jobs = Math.max(1, Math.min(o.jobs, o.slices.length));
   const cases = casesOf(parts);
+  const v8Flags = activeV8Flags([...new Set([...FUZZ_LAZY_V8_FLAGS, ...FUZZ_ISA_V8_FLAGS])]);
   return {
     parts,
     run: {
@@ -454,6 +461,7 @@ export async function runTimedSlices<P, R>(
       cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
       casesPerSecondPerCore: throughput(cases, seconds, jobs),
       ...(jobCpuSeconds.length > 0 ? { jobCpuSeconds } : {}),
+      ...(v8Flags.length > 0 ? { v8Flags } : {}),
     },
   };
 }

@@ -12,6 +12,7 @@ import { expect, it } from 'vitest';
 import { type CampaignResult, fromJson, mergeResults, toJson } from '../../src/fuzz/campaign.ts';
 import { type IsaCampaignParams, runIsaCampaign } from '../../src/fuzz/isa/campaign.ts';
 import { campaignSlices, FuzzBench, runCampaign } from '../../src/fuzz/isa/fuzzer.ts';
+import { FUZZ_ISA_V8_FLAGS, RERUN_ENV } from '../../src/fuzz/v8-flags.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,8 +50,10 @@ describeWithOracles(['unicorn'], 'fuzz-isa campaigns: shards, threads, merge', (
 
   it('the CLI writes shard files that fuzz-merge combines into the unsharded totals', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fuzz-campaign-'));
+    const env = { ...process.env };
+    delete env[RERUN_ENV];
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, [join(ROOT, 'bin/orc-sandbox.js'), ...args], { encoding: 'utf8' });
+      spawnSync(process.execPath, [join(ROOT, 'bin/orc-sandbox.js'), ...args], { encoding: 'utf8', env });
     const common = ['fuzz-isa', '--cases', '400', '--seed', '4', '--jobs', '1'];
     const all = cli(...common, '--out', join(dir, 'all.json'));
     expect(all.status, all.stderr).toBe(0);
@@ -68,5 +71,7 @@ describeWithOracles(['unicorn'], 'fuzz-isa campaigns: shards, threads, merge', (
     const read = (f: string) => fromJson(JSON.parse(readFileSync(join(dir, f), 'utf8')), f);
     expect(withoutRuns(read('merged.json'))).toEqual(withoutRuns(read('all.json')));
     expect(read('merged.json').totals.cases).toBe(400);
+    // The CLI ran the campaign in a node started with the campaign V8 flags (src/fuzz/v8-flags.ts).
+    expect(read('all.json').runs[0]?.v8Flags).toEqual([...FUZZ_ISA_V8_FLAGS]);
   }, 120_000);
 });

@@ -3,6 +3,11 @@
  * machinery passes, and the mutant that only this operation can expose is caught. Plus the AAPCS64
  * lowering of struct/HFA signatures and the sliced campaign (threads, shards and merge agree).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mergeResults, toJson } from '../../src/fuzz/campaign.ts';
 import { findMutant } from '../../src/fuzz/lazy/mutants.ts';
@@ -18,6 +23,7 @@ import {
 } from '../../src/fuzz/lazy/program.ts';
 import { emptyCoverage, runCase } from '../../src/fuzz/lazy/runner.ts';
 import { runLazyCampaign } from '../../src/fuzz/lazy/slices.ts';
+import { FUZZ_LAZY_V8_FLAGS, RERUN_ENV } from '../../src/fuzz/v8-flags.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
 const SIG = lowerSig(['i', 'd'], 0, false);
@@ -153,6 +159,29 @@ describe('fuzz-lazy operations', () => {
     expect(strip(two.lines)).toEqual(strip(one.lines));
     expect(Object.keys(one.result.totals.reentryPcs as object).length).toBe(66);
   }, 120_000);
+
+  it('the CLI reruns a campaign in a node with the campaign V8 flags, with the in-process case lines', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'fuzz-lazy-v8-')), 'c.jsonl');
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const env = { ...process.env };
+    delete env[RERUN_ENV];
+    const args = ['fuzz-lazy', '--structural', '--cases', '8', '--seed', '11', '--jobs', '2', '--out', out];
+    const r = spawnSync(process.execPath, [join(root, 'bin/orc-sandbox.js'), ...args], { encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const result = lines.pop();
+    expect(result.runs[0].v8Flags).toEqual(FUZZ_LAZY_V8_FLAGS);
+    expect(result.runs[0].jobs).toBe(2);
+    const params = { seed: 11, cases: 8, engine: 'ts' as const, mutant: null, orcRuntime: null, keepFailures: 5 };
+    const here = await runLazyCampaign({ params, jobs: 1 });
+    expect(here.result.runs[0]?.v8Flags).toBeUndefined();
+    const strip = (ls: { ms?: number }[]) => ls.map(({ ms: _ms, ...l }) => l);
+    expect(strip(lines)).toEqual(strip(here.lines));
+    expect(result.cases).toBe(8);
+  }, 60_000);
 });
 
 describeWithOracles(['unicorn'], 'fuzz-lazy operations (unicorn)', () => {

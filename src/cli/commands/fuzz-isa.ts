@@ -92,6 +92,10 @@ optional koffi package and libunicorn2.`,
         bench.close();
       }
     }
+    // The campaign's V8 flags apply from process start only (src/fuzz/v8-flags.ts).
+    const { FUZZ_ISA_V8_FLAGS, rerunWithV8Flags } = await import('../../fuzz/v8-flags.ts');
+    const rerun = await rerunWithV8Flags(FUZZ_ISA_V8_FLAGS, ['fuzz-isa', ...argv]);
+    if (rerun !== undefined) return rerun;
     const cases = intOption(p, 'cases', 2000);
     const seed = intOption(p, 'seed', 1);
     const keep = intOption(p, 'failures', json ? 10 : 20);

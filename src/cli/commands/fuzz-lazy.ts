@@ -5,8 +5,9 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import type { EngineKind } from '../../emu/engine.ts';
-import { parseShard, type Shard } from '../../fuzz/campaign.ts';
+import { defaultJobs, parseShard, type Shard } from '../../fuzz/campaign.ts';
 import { runStructural } from '../../fuzz/lazy/cli.ts';
+import { FUZZ_LAZY_V8_FLAGS, rerunWithV8Flags } from '../../fuzz/v8-flags.ts';
 import { checkCase, randomCase } from '../../orc/lazy/fuzz.ts';
 import { CliError, flag, intOption, type OptionTable, parseArgs } from '../args.ts';
 import type { Command } from '../main.ts';
@@ -116,16 +117,22 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    const jobs = p.options.has('jobs') ? intOption(p, 'jobs', 1) : 1;
+    // One job per core by default, as fuzz-isa: with the campaign V8 flags a job uses one core.
+    const jobs = p.options.has('jobs') ? intOption(p, 'jobs', 1) : defaultJobs();
     if (jobs < 1) throw new CliError('--jobs expects at least 1');
     const out = p.options.get('out')?.[0];
     const orcRuntime = p.options.get('orc-runtime')?.[0];
     const objects = p.options.get('objects')?.[0];
     if (structural) {
-      // V8's optimizing compiler, inlining, took as much CPU on its threads as the cases themselves
-      // (400 cases: 3.7 s of 7.4 s), again in every worker. Without inlining a 400-case campaign
-      // took 25% less CPU (8.0–8.6 → 5.8–6.4 s) and the steady state stays the same (cases 400–800:
-      // 2.30 vs 2.28 s). A compile-time flag, so setting it now still applies to workers to come.
+      // Campaigns run in a node started with FUZZ_LAZY_V8_FLAGS (src/fuzz/v8-flags.ts: V8's compiler
+      // and GC threads on the job's own thread, so --jobs 2 has as much help as --jobs 1). Those
+      // flags apply from process start only, except --no-turbo-inlining: an in-process caller (a
+      // test) still gets that one, which alone took 25% off a campaign's CPU.
+      const listOrReplay = flag(p, 'list-mutants') || replay !== undefined;
+      if (!listOrReplay) {
+        const rerun = await rerunWithV8Flags(FUZZ_LAZY_V8_FLAGS, ['fuzz-lazy', ...argv]);
+        if (rerun !== undefined) return rerun;
+      }
       setFlagsFromString('--no-turbo-inlining');
       return runStructural(
         {
