@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -165,7 +165,9 @@ describe('fuzz-lazy operations', () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const env = { ...process.env };
     delete env[RERUN_ENV];
-    const args = ['fuzz-lazy', '--structural', '--cases', '8', '--seed', '11', '--jobs', '2', '--out', out];
+    // One job per core: the campaign takes every core, so the CLI reruns it with the flags.
+    const jobs = availableParallelism();
+    const args = ['fuzz-lazy', '--structural', '--cases', '8', '--seed', '11', '--jobs', String(jobs), '--out', out];
     const r = spawnSync(process.execPath, [join(root, 'bin/orc-sandbox.js'), ...args], { encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(0);
     const lines = readFileSync(out, 'utf8')
@@ -174,7 +176,7 @@ describe('fuzz-lazy operations', () => {
       .map((l) => JSON.parse(l));
     const result = lines.pop();
     expect(result.runs[0].v8Flags).toEqual(FUZZ_LAZY_V8_FLAGS);
-    expect(result.runs[0].jobs).toBe(2);
+    expect(result.runs[0].jobs).toBe(jobs);
     const params = { seed: 11, cases: 8, engine: 'ts' as const, mutant: null, orcRuntime: null, keepFailures: 5 };
     const here = await runLazyCampaign({ params, jobs: 1 });
     expect(here.result.runs[0]?.v8Flags).toBeUndefined();

@@ -92,16 +92,16 @@ optional koffi package and libunicorn2.`,
         bench.close();
       }
     }
-    // The campaign's V8 flags apply from process start only (src/fuzz/v8-flags.ts).
-    const { FUZZ_ISA_V8_FLAGS, rerunWithV8Flags } = await import('../../fuzz/v8-flags.ts');
-    const rerun = await rerunWithV8Flags(FUZZ_ISA_V8_FLAGS, ['fuzz-isa', ...argv]);
-    if (rerun !== undefined) return rerun;
     const cases = intOption(p, 'cases', 2000);
     const seed = intOption(p, 'seed', 1);
     const keep = intOption(p, 'failures', json ? 10 : 20);
     const campaign = await import('../../fuzz/campaign.ts');
     const jobs = p.options.has('jobs') ? intOption(p, 'jobs', 1) : campaign.defaultJobs();
     if (jobs < 1) throw new CliError('--jobs expects at least 1');
+    // The campaign's V8 flags apply from process start only (src/fuzz/v8-flags.ts).
+    const { FUZZ_ISA_V8_FLAGS, rerunWithV8Flags } = await import('../../fuzz/v8-flags.ts');
+    const rerun = await rerunWithV8Flags(FUZZ_ISA_V8_FLAGS, ['fuzz-isa', ...argv], jobs);
+    if (rerun !== undefined) return rerun;
     const shardText = p.options.get('shard')?.[0];
     let shard: import('../../fuzz/campaign.ts').Shard | undefined;
     try {

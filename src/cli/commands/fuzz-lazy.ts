@@ -124,13 +124,13 @@ that replays it). The structural mode and mutants are described in docs/fuzzing-
     const orcRuntime = p.options.get('orc-runtime')?.[0];
     const objects = p.options.get('objects')?.[0];
     if (structural) {
-      // Campaigns run in a node started with FUZZ_LAZY_V8_FLAGS (src/fuzz/v8-flags.ts: V8's compiler
-      // and GC threads on the job's own thread, so --jobs 2 has as much help as --jobs 1). Those
+      // Campaigns whose jobs take every core run in a node started with FUZZ_LAZY_V8_FLAGS
+      // (src/fuzz/v8-flags.ts: V8's compiler and GC threads on the job's own thread). Those
       // flags apply from process start only, except --no-turbo-inlining: an in-process caller (a
       // test) still gets that one, which alone took 25% off a campaign's CPU.
       const listOrReplay = flag(p, 'list-mutants') || replay !== undefined;
       if (!listOrReplay) {
-        const rerun = await rerunWithV8Flags(FUZZ_LAZY_V8_FLAGS, ['fuzz-lazy', ...argv]);
+        const rerun = await rerunWithV8Flags(FUZZ_LAZY_V8_FLAGS, ['fuzz-lazy', ...argv], jobs);
         if (rerun !== undefined) return rerun;
       }
       setFlagsFromString('--no-turbo-inlining');
