@@ -354,7 +354,7 @@ export interface EngineOptions {
   seed?: number;
   /**
    * ts engine only: executions of a block before it is translated to JavaScript (default 16,
-   * counted once the engine has run 5 M instructions; given explicitly, counted from the start;
+   * counted once the engine has run 30 M instructions; given explicitly, counted from the start;
    * 0 translates every block at once, Infinity never translates). Results never depend on it.
    */
   jitThreshold?: number;

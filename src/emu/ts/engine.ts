@@ -76,18 +76,18 @@ const MAX_REGION_INSNS = 64;
 /**
  * By default translation starts after this many instructions of the engine. Each region is a new
  * JavaScript function that runs slower than the interpreter's ops (shared, long optimized) until V8
- * has optimized it, so translating loses on short programs and wins on long ones. With 30 M (the
- * value before V8's baseline compiler was switched on for every new function, v8-tiering.ts):
- * recursion.elf (2.9 M instructions) took 0.33 s interpreted, 0.43-0.55 s translated from the
- * start and 0.30 s with the warm-up; the programs benchmark at 36 M instructions ran at 19 MIPS
- * interpreted, 13 translated from the start, 21 with the warm-up. With `--always-sparkplug`, a
- * new function starts cheaper, and the best of 4-5 runs (CPU seconds, `exec`) for warm-ups of
- * 2 M / 5 M / 10 M / 30 M was: CoreMark 300 iterations (100 M instructions) 2.37 / 2.26 / 2.71 /
- * 3.17, one workloads round (3.7 M) 0.83 / 0.52 / 0.58 / 0.60, recursion.elf 0.49 / 0.36 / 0.42 /
- * 0.39, interp.elf (25 M) 0.65 / 0.71 / 0.80 / 0.90. An explicit jitThreshold (tests, the fuzzer,
- * the kernels benchmark) starts at once.
+ * has optimized it, so translating loses on short programs and wins on long ones: recursion.elf
+ * (2.9 M instructions) took 0.33 s interpreted, 0.43-0.55 s translated from the start and 0.30 s
+ * with this warm-up; the programs benchmark at 36 M instructions ran at 19 MIPS interpreted, 13
+ * translated from the start, 21 with the warm-up. Re-measured with loop regions, registers in
+ * locals and `--always-sparkplug` (v8-tiering.ts), CPU seconds, best of 3 alternating runs, warm-up
+ * 5 M / 15 M / 30 M: CoreMark 1000 iterations 2.85 / 2.99 / 3.16, the workloads at 20 rounds
+ * (72 M instructions) 2.95 / 2.59 / 2.34 with peak RSS 123 / 95 / 80 MiB: regions translated while
+ * a program is young are recompiled by V8 after deoptimizations (149 against 65 at 30 M), which
+ * costs time and code memory. An explicit jitThreshold (tests, the fuzzer, the kernels benchmark)
+ * starts at once.
  */
-const JIT_WARMUP_INSNS = 5_000_000;
+const JIT_WARMUP_INSNS = 30_000_000;
 
 /**
  * The ops built so far on this thread, by instruction address, with the word each was built from.
