@@ -58,11 +58,12 @@ export interface MemRegion {
 }
 
 /**
- * Why start() returned: `until` reached, `count` exhausted, stop() called, a host gate parked,
- * an exception listed in setExceptionStops() raised (`exception`, see RunResult.intno), or a
- * breakpoint reached (`breakpoint`: pc is the breakpoint's address, not yet executed).
+ * Why start() returned: `until` reached, `count` exhausted, `slice` used up (StartOptions.slice),
+ * stop() called, a host gate parked, an exception listed in setExceptionStops() raised
+ * (`exception`, see RunResult.intno), or a breakpoint reached (`breakpoint`: pc is the
+ * breakpoint's address, not yet executed).
  */
-export type StopReason = 'until' | 'count' | 'stopped' | 'parked' | 'exception' | 'breakpoint';
+export type StopReason = 'until' | 'count' | 'slice' | 'stopped' | 'parked' | 'exception' | 'breakpoint';
 
 /** What start() answers: why it returned, how many instructions ran, and where pc is. */
 export interface RunResult {
@@ -76,8 +77,24 @@ export interface RunResult {
 
 /** Options of start(). */
 export interface StartOptions {
-  /** Stop after this many instructions (Unicorn's `count`); the run returns reason 'count'. */
+  /**
+   * Stop after exactly this many instructions (Unicorn's `count`); the run returns reason 'count'.
+   * Exactness has a price on the unicorn engine: Unicorn counts with a hook on every instruction,
+   * so a counted run loses native speed (about 10x). Use `slice` where the exact point does not
+   * matter.
+   */
   count?: number;
+  /**
+   * Stop at the first basic-block boundary at or after this many instructions; the run returns
+   * reason 'slice' (unless it ended otherwise first), with `instructions` ≥ slice and pc at the
+   * next instruction to run, so start(pc, …) goes on as if nothing happened. For polling (a
+   * debugger looking for an interrupt every so often), where `count`'s exactness is not needed:
+   * the unicorn engine checks it in its per-block counting hook and keeps native speed (at most
+   * one block beyond `slice`); the ts engine stops after exactly `slice` instructions. With
+   * `countInstructions: false` the unicorn engine falls back to an exact count. With `count` as
+   * well, whichever is reached first ends the run ('count' when both are). 0 or absent: no slice.
+   */
+  slice?: number;
 }
 
 /**
@@ -299,7 +316,7 @@ export interface Engine {
 
   /**
    * Runs from `begin` until pc == `until` (not executed), a stop(), a park, an exception stop, a
-   * breakpoint, or `count` instructions.
+   * breakpoint, `count` instructions, or the block boundary after `slice` instructions.
    * @throws MemoryFault (an access no invalid-access hook handled), AlignmentFault,
    *   UndefinedInstruction/UnimplementedInstruction, UnhandledException (an exception no hook
    *   took), OutOfMemory ('touch'), an error thrown by a hook (as is), EngineApiError (closed, or

@@ -59,8 +59,10 @@ export class Executor {
    */
   scheduler: CallScheduler | null = null;
   /**
-   * Debugged runs (src/executor/debug.ts): the loop looks at the controller's requests every
+   * Debugged runs (src/executor/debug.ts): the loop looks at the controller's requests about every
    * `pollInstructions` (so an interrupt is seen) by awaiting `poll`; the program's result is the same.
+   * The engine stops for it at a block boundary (StartOptions.slice), not at an exact count: an exact
+   * count would make Unicorn hook every instruction and the whole debugged run lose native speed.
    */
   pollInstructions: number | undefined = undefined;
   poll: (() => Promise<void>) | null = null;
@@ -137,12 +139,14 @@ export class Executor {
     for (let i = 0; i < args.length; i++) e.setX(i, BigInt.asUintN(64, BigInt(args[i] as bigint | number)));
     e.setX(30, host.returnSentinel);
     const sentinel = host.returnSentinel;
-    const budget = (): { count?: number } => {
+    // The instruction budget is exact (`count`: InstructionBudgetExceeded names the instruction);
+    // the debugger's poll point need not be (`slice`).
+    const budget = (): StartOptions => {
       const poll = this.pollInstructions;
-      if (host.instructionDeadline === undefined) return poll === undefined ? {} : { count: poll };
+      if (host.instructionDeadline === undefined) return poll === undefined ? {} : { slice: poll };
       const count = host.instructionDeadline - e.instructionCount();
       if (count <= 0) throw new InstructionBudgetExceeded(host.instructionDeadline, e.getPc());
-      return { count: poll === undefined ? count : Math.min(count, poll) };
+      return poll === undefined || poll >= count ? { count } : { count, slice: poll };
     };
     this.running++;
     // A parked call's watch (the lazy body) stays the run's end until reached, across debugger
@@ -175,7 +179,7 @@ export class Executor {
           r = this.start(e.getPc(), until(), budget());
           continue;
         }
-        if (r.reason === 'count') {
+        if (r.reason === 'count' || r.reason === 'slice') {
           const deadline = host.instructionDeadline;
           if (this.poll && (deadline === undefined || e.instructionCount() < deadline)) {
             await this.poll();

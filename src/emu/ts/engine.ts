@@ -374,6 +374,12 @@ export class TsEngine implements Engine {
     if (this.closed) throw new EngineApiError('engine is closed');
     const s = this.cpu;
     const limit = options.count !== undefined && options.count > 0 ? options.count : Number.POSITIVE_INFINITY;
+    // A slice costs nothing extra here: it is an exact count, reported as 'slice'.
+    if (options.slice !== undefined && options.slice > 0 && options.slice < limit) {
+      const r = this.start(begin, until, { count: options.slice });
+      if (r.reason === 'count') r.reason = 'slice';
+      return r;
+    }
     const startCount = s.icount;
     s.pc = begin;
     s.until = until >= 0 && until < 2 ** 53 ? until : -1;

@@ -93,6 +93,8 @@ interface KoffiType {
 interface KoffiLib {
   func(signature: string): NativeFn;
   func(name: string, result: string | KoffiType, args: (string | KoffiType)[]): NativeFn;
+  /** A pointer to the exported symbol `name` (koffi.address gives its address). */
+  symbol(name: string, type: string): unknown;
 }
 interface Koffi {
   load(path: string): KoffiLib;
@@ -234,11 +236,17 @@ interface ArenaNative {
  * translation block executed (~0.9 µs: CoreMark ran 15x slower counted than not). The counter is
  * instead a few machine instructions Unicorn calls as its UC_HOOK_BLOCK callback
  * (uc, address, size, user): it adds the block's size to user[0] and records the block in user[1]
- * (address) and user[2] (size); the engine reads them through a view of that memory.
+ * (address) and user[2] (size); the engine reads them through a view of that memory. It also
+ * serves StartOptions.slice: when user[0] had already reached user[3] before this block (the
+ * slice's end in bytes; all ones: none), it tail-calls uc_emu_stop(uc) (its address in user[4]).
+ * Unicorn calls block hooks before a block's exit-request check, so the block does not run and
+ * the run ends at its start, a block boundary (as a stop() from a code hook does).
  */
 interface BlockCounterNative {
   /** Address of the machine code. */
   code: bigint;
+  /** Address of uc_emu_stop (user[4]). */
+  stop: bigint;
   /** uc_hook_add with the callback and its user data as plain addresses. */
   hookAdd: NativeFn;
 }
@@ -247,6 +255,9 @@ interface BlockCounterNative {
 const BLOCK_COUNTER_X64 = [
   0x89,
   0xd0, // mov eax, edx (zero-extends the 32-bit size)
+  0x4c,
+  0x8b,
+  0x01, // mov r8, [rcx] (bytes before this block)
   0x48,
   0x01,
   0x01, // add [rcx], rax
@@ -258,7 +269,16 @@ const BLOCK_COUNTER_X64 = [
   0x89,
   0x41,
   0x10, // mov [rcx + 16], rax
+  0x4c,
+  0x3b,
+  0x41,
+  0x18, // cmp r8, [rcx + 24]
+  0x73,
+  0x01, // jae +1 (the slice is used up)
   0xc3, // ret
+  0xff,
+  0x61,
+  0x20, // jmp [rcx + 32]: uc_emu_stop(uc), rdi still holds uc
 ];
 
 function loadBlockCounter(koffi: Koffi, lib: KoffiLib, arena: ArenaNative | null): BlockCounterNative | null {
@@ -286,7 +306,8 @@ function loadBlockCounter(koffi: Koffi, lib: KoffiLib, arena: ArenaNative | null
       'uint64_t',
       '...',
     ]);
-    return { code: BigInt(page), hookAdd };
+    const stop = koffi.address(lib.symbol('uc_emu_stop', 'uint8_t'));
+    return { code: BigInt(page), stop, hookAdd };
   } catch {
     return null;
   }
@@ -296,12 +317,17 @@ function loadBlockCounter(koffi: Koffi, lib: KoffiLib, arena: ArenaNative | null
 function a64BlockCounter(): Uint8Array {
   const words = [
     0x2a0203e2, // mov w2, w2 (zero-extends the size)
-    0xf9400064, // ldr x4, [x3]
-    0x8b020084, // add x4, x4, x2
-    0xf9000064, // str x4, [x3]
+    0xf9400064, // ldr x4, [x3] (bytes before this block)
+    0x8b020085, // add x5, x4, x2
+    0xf9000065, // str x5, [x3]
     0xf9000461, // str x1, [x3, #8]
     0xf9000862, // str x2, [x3, #16]
+    0xf9400c65, // ldr x5, [x3, #24]
+    0xeb05009f, // cmp x4, x5
+    0x54000042, // b.hs +8 (the slice is used up)
     0xd65f03c0, // ret
+    0xf9401070, // ldr x16, [x3, #32]
+    0xd61f0200, // br x16: uc_emu_stop(uc), x0 still holds uc
   ];
   const out = new Uint8Array(words.length * 4);
   const dv = new DataView(out.buffer);
@@ -492,11 +518,16 @@ export class UnicornEngine implements Engine {
   private blockInsns = 0;
   private lastBlockStart = -1;
   private lastBlockEnd = -1;
-  /** The native counter's memory (see BlockCounterNative): [bytes, last block, its size], u64 each. */
+  /**
+   * The native counter's memory (see BlockCounterNative): [bytes, last block, its size, slice end
+   * in bytes, uc_emu_stop], u64 each.
+   */
   private counterCell: unknown = null;
   private counterView: Uint32Array | null = null;
   /** counterView's byte total when the current start() began. */
   private counterBase = 0;
+  /** StartOptions.slice: instructions of the current segment after which a block entry stops the run. */
+  private sliceLeft = Number.POSITIVE_INFINITY;
   private running = false;
   /**
    * Address of the instruction whose code/block hook (or host gate) is running, -1 outside such a
@@ -564,9 +595,12 @@ export class UnicornEngine implements Engine {
   private installInternalHooks(): void {
     const counter = this.n.blockCounter;
     if (this.counting && counter !== null) {
-      this.counterCell = this.n.koffi.alloc('uint64_t', 3);
-      this.counterView = new Uint32Array(this.n.koffi.view(this.counterCell, 24));
+      this.counterCell = this.n.koffi.alloc('uint64_t', 5);
+      this.counterView = new Uint32Array(this.n.koffi.view(this.counterCell, 40));
       this.counterView.fill(0);
+      this.counterView.fill(0xffffffff, 6, 8);
+      this.counterView[8] = Number(counter.stop & 0xffffffffn);
+      this.counterView[9] = Number(counter.stop >> 32n);
       const out = [0];
       this.check(
         counter.hookAdd(this.uc, out, UC_HOOK_BLOCK, counter.code, this.n.koffi.address(this.counterCell), 1n, 0n),
@@ -577,6 +611,7 @@ export class UnicornEngine implements Engine {
       const blockCb = this.register((_uc: never, address: never, size: never) => {
         const a = Number(address as bigint);
         const k = (size as number) >>> 2;
+        if (this.blockInsns >= this.sliceLeft) this.n.emuStop(this.uc); // see BlockCounterNative
         this.blockInsns += k;
         this.lastBlockStart = a;
         this.lastBlockEnd = a + 4 * k;
@@ -1814,7 +1849,13 @@ export class UnicornEngine implements Engine {
     const v = this.counterView;
     if (v !== null) {
       this.counterBase = (v[0] as number) + (v[1] as number) * 2 ** 32;
-      v.fill(0, 2);
+      v.fill(0, 2, 6);
+      if (this.sliceLeft === Number.POSITIVE_INFINITY) v.fill(0xffffffff, 6, 8);
+      else {
+        const end = this.counterBase + 4 * this.sliceLeft;
+        v[6] = end >>> 0;
+        v[7] = Math.floor(end / 2 ** 32);
+      }
     }
   }
 
@@ -1832,6 +1873,16 @@ export class UnicornEngine implements Engine {
     }
     this.lastBlockStart = (v[2] as number) + (v[3] as number) * 2 ** 32;
     this.lastBlockEnd = this.lastBlockStart + size;
+  }
+
+  /**
+   * True when the counting hook's slice check stopped the run: the instructions before the last
+   * block entered had reached the slice, and nothing else ended it.
+   */
+  private endedBySlice(): boolean {
+    if (this.hookError !== null || this.exception !== null || this.exceptionHit >= 0 || this.bpHit >= 0) return false;
+    if (this.parked || this.stopRequested) return false;
+    return this.blockInsns - ((this.lastBlockEnd - this.lastBlockStart) >>> 2) >= this.sliceLeft;
   }
 
   /** Instructions executed in the current start() so far (see instructionCount). */
@@ -1852,7 +1903,16 @@ export class UnicornEngine implements Engine {
   start(begin: number, until: number, options: StartOptions = {}): RunResult {
     this.live();
     if (this.running) throw new EngineApiError('start() called from inside a hook');
-    const count = options.count !== undefined && options.count > 0 ? options.count : 0;
+    let count = options.count !== undefined && options.count > 0 ? options.count : 0;
+    let slice = options.slice !== undefined && options.slice > 0 ? options.slice : 0;
+    if (slice > 0 && count > 0 && slice >= count) slice = 0;
+    // Without the counting hook nothing sees block boundaries: the slice becomes an exact count.
+    const exactSlice = slice > 0 && !this.counting;
+    if (exactSlice) {
+      count = slice;
+      slice = 0;
+    }
+    this.sliceLeft = slice > 0 ? slice : Number.POSITIVE_INFINITY;
     this.stopRequested = false;
     this.parked = false;
     this.hookError = null;
@@ -1903,11 +1963,20 @@ export class UnicornEngine implements Engine {
       const at = Number(this.readU64(REG_PC));
       const done = this.blockInsns;
       if (ended || at === until || (count > 0 && carried + done >= count)) break;
+      if (slice > 0 && carried + done >= slice) break;
       carried += done;
+      if (slice > 0) this.sliceLeft = slice - carried;
       this.resetBlocks();
       from = at;
     }
     let pc = Number(this.readU64(REG_PC));
+    if (slice > 0 && err === 0 && this.lastBlockStart >= 0 && this.endedBySlice()) {
+      // The counting hook stopped the run at the entry of the last block, before it ran. Unicorn
+      // does not write pc back on such a stop while any code hook exists (a host gate, a
+      // breakpoint): pc then still holds an older value.
+      pc = this.lastBlockStart;
+      this.writeU64(REG_PC, BigInt(pc));
+    }
     const lf = this.lastFault as LastFault | null;
     if (err !== 0 && lf && lf.access !== 'fetch') pc = this.preciseFaultPc(pc);
     let insns = this.counting ? carried + this.blockInsns : Number.NaN;
@@ -1915,13 +1984,17 @@ export class UnicornEngine implements Engine {
     if (this.parked) insns += 1; // the gate counts as executed, as in the ts engine
     if (count > 0 && insns > count) insns = count;
     this.total += insns;
+    this.sliceLeft = Number.POSITIVE_INFINITY; // the counter stays armed only while a sliced run is on
     if (this.hookError !== null) {
       const e = this.hookError;
       this.hookError = null;
       throw e;
     }
     if (err === UC_ERR_FETCH_PROT && this.fetchRetry) {
-      const rest = this.start(pc, until, count > 0 ? { count: count - insns } : {});
+      const rest = this.start(pc, until, {
+        ...(count > 0 ? { count: count - insns } : {}),
+        ...(slice > 0 ? { slice: Math.max(1, slice - insns) } : {}),
+      });
       return { ...rest, instructions: insns + rest.instructions };
     }
     if (this.exception) {
@@ -1951,7 +2024,9 @@ export class UnicornEngine implements Engine {
     if (this.parked) return { reason: 'parked', instructions: insns, pc };
     if (this.stopRequested) return { reason: 'stopped', instructions: insns, pc };
     if (pc === until) return { reason: 'until', instructions: insns, pc };
-    if (count > 0 && (insns >= count || !this.counting)) return { reason: 'count', instructions: insns, pc };
+    if (count > 0 && (insns >= count || !this.counting))
+      return { reason: exactSlice ? 'slice' : 'count', instructions: insns, pc };
+    if (slice > 0 && insns >= slice) return { reason: 'slice', instructions: insns, pc };
     return { reason: 'stopped', instructions: insns, pc };
   }
 

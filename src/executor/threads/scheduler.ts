@@ -20,7 +20,7 @@
  * Before the first pthread_create the program runs exactly as under the single-thread executor
  * (no slicing, no clrex), so instruction counts of unthreaded programs are unchanged.
  */
-import type { Engine, EngineContext } from '../../emu/engine.ts';
+import type { Engine, EngineContext, StartOptions } from '../../emu/engine.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emu/engine.ts';
 import { InstructionBudgetExceeded } from '../../emu/errors.ts';
 import { type ExecutorSymbolDef, JITSymbolFlags, type SymbolMap } from '../../protocol/symbols.ts';
@@ -239,7 +239,7 @@ export class ThreadScheduler implements CallScheduler {
         const r = this.runSlice(t, clear);
         const polled = this.polledSlice;
         this.polledSlice = false;
-        if (r.reason !== 'count') t.sliceLeft = undefined;
+        if (r.reason !== 'count' && r.reason !== 'slice') t.sliceLeft = undefined;
         clear = this.multi && this.opts.clearExclusive;
         if (r.reason === 'until') {
           if (t.watch && r.pc === t.watch.address) {
@@ -252,7 +252,7 @@ export class ThreadScheduler implements CallScheduler {
           if (t === main && r.pc === host.returnSentinel) break;
           throw new HostCallError(`thread ${t.id} reached ${hex(r.pc)} unexpectedly`);
         }
-        if (r.reason === 'count') {
+        if (r.reason === 'count' || r.reason === 'slice') {
           const deadline = host.instructionDeadline;
           if (deadline !== undefined && e.instructionCount() >= deadline)
             throw new InstructionBudgetExceeded(deadline, r.pc);
@@ -326,9 +326,13 @@ export class ThreadScheduler implements CallScheduler {
       t.sliceLeft ?? (this.multi ? this.rng.range(this.opts.minSlice, this.opts.maxSlice) : Number.POSITIVE_INFINITY);
     t.sliceLeft = undefined;
     const poll = this.executor.pollInstructions;
+    // An unbounded slice is polled at a block boundary (StartOptions.slice: Unicorn keeps native
+    // speed); a preemption slice stays exact so that threads interleave as in an undebugged run.
+    let slice: number | undefined;
     if (poll !== undefined && poll < count) {
       t.sliceLeft = count - poll;
-      count = poll;
+      if (Number.isFinite(count)) count = poll;
+      else slice = poll;
       this.polledSlice = true;
     }
     const deadline = host.instructionDeadline;
@@ -339,7 +343,9 @@ export class ThreadScheduler implements CallScheduler {
     }
     const until = t.watch?.address ?? host.returnSentinel;
     // Through the executor: a thread that begins or resumes at a breakpoint stops there first.
-    return this.executor.start(t.pc, until, Number.isFinite(count) ? { count } : {});
+    const options: StartOptions = Number.isFinite(count) ? { count } : {};
+    if (slice !== undefined) options.slice = slice;
+    return this.executor.start(t.pc, until, options);
   }
 
   /** Makes `t` live: restores its context or sets up its first registers. */
