@@ -72,8 +72,10 @@ export interface DebugRunOptions {
   /** Stop before the entry point's first instruction (gdb's `start`). */
   stopAtEntry?: boolean | undefined;
   /**
-   * Instructions between two looks at the controller's requests while the program runs (so that
-   * `interrupt` is seen); default 1,000,000. Never changes what the program computes.
+   * About this many instructions between two looks at the controller's requests while the program
+   * runs (so that `interrupt` is seen); default 1,000,000. A look happens at the first basic-block
+   * boundary at or after that many (StartOptions.slice: exact on ts, within one block on unicorn).
+   * Never changes what the program computes.
    */
   pollInstructions?: number | undefined;
 }
