@@ -108,20 +108,50 @@ interface Block {
   /** Translated form: undefined = not yet tried, null = not translatable. */
   jit: CompiledBlock | null | undefined;
   /** The translated form's successor links. */
-  links?: Links;
+  links: Links | undefined;
   /** Address after the last instruction. */
   readonly end: number;
   readonly ops: Op[];
   /** True when the last op does not set pc (block ended by size or page end). */
   readonly fallthrough: boolean;
   /** Set for host call gate blocks. */
-  readonly gate?: HostGateFn;
+  readonly gate: HostGateFn | undefined;
   /** The block starts at a breakpoint (never translated, never inside another's region). */
-  readonly bp?: boolean;
+  readonly bp: boolean;
   /** Last two successors (chaining), valid while `gen` equals the engine's code generation. */
-  succA?: Block;
-  succB?: Block;
+  succA: Block | undefined;
+  succB: Block | undefined;
   gen: number;
+}
+
+/**
+ * Every block is built here with all its fields in one order, so the dispatch loops' loads of
+ * block fields stay monomorphic (optional fields added later would fork the hidden class).
+ */
+function newBlock(
+  address: number,
+  end: number,
+  ops: Op[],
+  fallthrough: boolean,
+  jit: null | undefined,
+  gen: number,
+  gate?: HostGateFn,
+  bp = false,
+): Block {
+  return {
+    address,
+    hits: 0,
+    jit,
+    links: undefined,
+    end,
+    ops,
+    fallthrough,
+    gate,
+    bp,
+    succA: undefined,
+    succB: undefined,
+    gen,
+  };
 }
 
 interface HookEntry {
@@ -568,7 +598,7 @@ export class TsEngine implements Engine {
         }
       }
       const ops = block.ops;
-      if (block.gate || block.bp === true || left < ops.length || (until > pc && until < block.end)) return null;
+      if (block.gate !== undefined || block.bp || left < ops.length || (until > pc && until < block.end)) return null;
       prev = block;
       let jit = block.jit;
       if (jit === undefined && s.icount >= this.jitWarmup && ++block.hits > this.jitThreshold) {
@@ -829,12 +859,11 @@ export class TsEngine implements Engine {
 
   private buildBlock(pc: number): Block {
     const gate = this.gates.get(pc);
-    if (gate)
-      return { address: pc, end: pc + 4, ops: [], fallthrough: false, gate, hits: 0, jit: null, gen: this.codeGen };
+    if (gate) return newBlock(pc, pc + 4, [], false, null, this.codeGen, gate);
     if (this.bps.has(pc)) {
       // Interpreted (jit null), so reaching it always goes through the dispatcher's check.
       const inner = this.buildOps(pc);
-      return { ...inner, bp: true, jit: null };
+      return newBlock(pc, inner.end, inner.ops, inner.fallthrough, null, inner.gen, undefined, true);
     }
     return this.buildOps(pc);
   }
@@ -851,20 +880,19 @@ export class TsEngine implements Engine {
         if (known.flow === 'alone' && ops.length > 0) break;
         ops.push(known.op);
         a += 4;
-        if (known.flow !== 'seq')
-          return { address: pc, end: a, ops, fallthrough: false, hits: 0, jit: undefined, gen: this.codeGen };
+        if (known.flow !== 'seq') return newBlock(pc, a, ops, false, undefined, this.codeGen);
         continue;
       }
       const d = decodeWord(word);
       if (d === null) {
         ops.push(throwing(new UndefinedInstruction(word, a)));
-        return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null, gen: this.codeGen };
+        return newBlock(pc, a + 4, ops, false, null, this.codeGen);
       }
       const flow = d.def.flow ?? 'seq';
       if (flow === 'alone' && ops.length > 0) break;
       if (!d.def.exec) {
         ops.push(throwing(new UnimplementedInstruction(word, a, d.def.disasm(d.fields, a))));
-        return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null, gen: this.codeGen };
+        return newBlock(pc, a + 4, ops, false, null, this.codeGen);
       }
       let op: Op;
       try {
@@ -872,7 +900,7 @@ export class TsEngine implements Engine {
       } catch (e) {
         if (e instanceof UnimplementedInstruction || e instanceof UndefinedInstruction) {
           ops.push(throwing(e));
-          return { address: pc, end: a + 4, ops, fallthrough: false, hits: 0, jit: null, gen: this.codeGen };
+          return newBlock(pc, a + 4, ops, false, null, this.codeGen);
         }
         throw e;
       }
@@ -880,10 +908,9 @@ export class TsEngine implements Engine {
       BUILT_OPS.set(a, { word, op, flow });
       ops.push(op);
       a += 4;
-      if (flow !== 'seq')
-        return { address: pc, end: a, ops, fallthrough: false, hits: 0, jit: undefined, gen: this.codeGen };
+      if (flow !== 'seq') return newBlock(pc, a, ops, false, undefined, this.codeGen);
     }
-    return { address: pc, end: a, ops, fallthrough: true, hits: 0, jit: undefined, gen: this.codeGen };
+    return newBlock(pc, a, ops, true, undefined, this.codeGen);
   }
 
   // ---- context ----------------------------------------------------------------------------
