@@ -563,11 +563,13 @@ export class TsEngine implements Engine {
     const s = this.cpu;
     let prev: Block | undefined;
     s.lk = null;
+    // The instruction count at which the budget runs out (infinite without one).
+    const stopAt = startCount + limit;
     for (;;) {
       const pc = s.pc;
       if (pc === until) return this.result('until', startCount);
-      const left = limit - (s.icount - startCount);
-      if (left <= 0) return this.result('count', startCount);
+      const icount = s.icount;
+      if (icount >= stopAt) return this.result('count', startCount);
       if (this.stopRequested) return this.result('stopped', startCount);
       let block: Block | undefined;
       if (prev !== undefined && prev.gen === this.codeGen) {
@@ -598,10 +600,11 @@ export class TsEngine implements Engine {
         }
       }
       const ops = block.ops;
-      if (block.gate !== undefined || block.bp || left < ops.length || (until > pc && until < block.end)) return null;
+      const n = ops.length;
+      if (block.gate !== undefined || block.bp || icount + n > stopAt || (until > pc && until < block.end)) return null;
       prev = block;
       let jit = block.jit;
-      if (jit === undefined && s.icount >= this.jitWarmup && ++block.hits > this.jitThreshold) {
+      if (jit === undefined && icount >= this.jitWarmup && ++block.hits > this.jitThreshold) {
         jit = this.translate(block);
       }
       if (jit) {
@@ -626,7 +629,6 @@ export class TsEngine implements Engine {
         prev = undefined;
       } else {
         s.lk = null;
-        const n = ops.length;
         let i = 0;
         try {
           for (; i < n; i++) (ops[i] as Op)(s);
@@ -636,7 +638,7 @@ export class TsEngine implements Engine {
           if (this.onFault(e)) return null;
           throw e;
         }
-        s.icount += n;
+        s.icount = icount + n;
         if (block.fallthrough) s.pc = block.end;
       }
       if (s.excKind !== EXC_NONE && this.raise()) return this.result('exception', startCount);
