@@ -84,8 +84,15 @@ const MAX_REGION_INSNS = 64;
  * 5 M / 15 M / 30 M: CoreMark 1000 iterations 2.85 / 2.99 / 3.16, the workloads at 20 rounds
  * (72 M instructions) 2.95 / 2.59 / 2.34 with peak RSS 123 / 95 / 80 MiB: regions translated while
  * a program is young are recompiled by V8 after deoptimizations (149 against 65 at 30 M), which
- * costs time and code memory. An explicit jitThreshold (tests, the fuzzer, the kernels benchmark)
- * starts at once.
+ * costs time and code memory. Since translated functions run one loop trip on their first call
+ * and follow links through a shared helper (jit/compile.ts), those deoptimizations are gone (the
+ * workloads at 5 M: 140 -> 33, at 30 M 116 -> 38), and functions of many op calls keep registers
+ * in the state; yet an earlier start still loses on the workloads, whose early phases (lists,
+ * matrix: about 10 M instructions each) do not live long enough to repay V8's compilation of their
+ * regions (matrix alone translated from 1 M: 0.68 s and 95 MiB against 0.49 s and 63 MiB
+ * interpreted). CPU seconds best of 3 alternating runs, warm-up 10 M / 15 M / 30 M: CoreMark 2.70 /
+ * 2.78 / 2.93, the workloads 2.37 / 2.16 / 2.09 with peak RSS 94-105 / 84-100 / 79-80 MiB. An
+ * explicit jitThreshold (tests, the fuzzer, the kernels benchmark) starts at once.
  */
 const JIT_WARMUP_INSNS = 30_000_000;
 
