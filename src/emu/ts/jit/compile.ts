@@ -492,6 +492,22 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   return { src, ops };
 }
 
+/**
+ * True when more than half of the region's instructions have no snippet: the function would call
+ * their ops (V8 inlines them into a large graph) and save little over the interpreter, which calls
+ * the same ops, for a compilation that cost more than it saved on the programs' matrix phase.
+ */
+export function mostlyOpCalls(blocks: RegionBlock[]): boolean {
+  let insns = 0;
+  let calls = 0;
+  for (const b of blocks)
+    b.decoded.forEach((d, k) => {
+      insns++;
+      if (SNIPPETS[d.def.id]?.(d.fields, b.address + 4 * k) === undefined) calls++;
+    });
+  return calls * 2 > insns;
+}
+
 export function regionSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   if (blocks.length === 1) {
     const b = blocks[0] as RegionBlock;
