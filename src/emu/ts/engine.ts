@@ -88,12 +88,12 @@ const MAX_REGION_INSNS = 64;
  * 9.6 M instructions, translated from 1 M: 0.68 s CPU and 95 MiB against 0.49 s and 63 MiB
  * interpreted; its hot loops are vector code that calls an op per instruction). With hot blocks
  * only and no op-call regions, CPU seconds best (median) of 3 alternating runs, 30 M/16 hits
- * against 5 M/5000 hits: CoreMark 1000 iterations 4.93 (5.06) / 4.19 (4.25) on a loaded machine
- * (2.93 / 2.63 unloaded with 1 M), peak RSS 73 / 71 MiB; the workloads at 20 rounds 2.63 (3.02) /
- * 2.61 (3.22), RSS 78 / 73 MiB; interp.elf (25 M instructions) 1.24 / 0.93; workloads.elf 1 and
- * recursion.elf stay below the warm-up (0.62 / 0.63, 0.42 / 0.47, noise). A 1 M warm-up made
- * those two slower (1.03 and 0.73 s). An explicit jitThreshold (tests, the fuzzer, the kernels
- * benchmark) starts at once and translates every region.
+ * against 5 M/5000 hits: CoreMark 1000 iterations 3.42 (3.84) / 2.65 (3.11), peak RSS 73-75 /
+ * 70-71 MiB; the workloads at 20 rounds 2.23 (2.25) / 2.03 (2.18), RSS 78-80 / 73-77 MiB;
+ * interp.elf (25 M instructions) 0.74 / 0.65 s, RSS 61 / 64 MiB; workloads.elf 1 and recursion.elf
+ * stay below the warm-up (0.49 / 0.47, 0.36 / 0.36). A 1 M warm-up made those two slower (1.03
+ * and 0.73 s against 0.62 and 0.42 in the same runs). An explicit jitThreshold (tests, the fuzzer,
+ * the kernels benchmark) starts at once and translates every region.
  */
 const JIT_WARMUP_INSNS = 5_000_000;
 /** Runs of a block after the warm-up before it is translated (see JIT_WARMUP_INSNS). */
