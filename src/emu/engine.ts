@@ -370,8 +370,8 @@ export interface EngineOptions {
   /** Seed for anything the engine randomises (nothing today; kept for determinism contracts). */
   seed?: number;
   /**
-   * ts engine only: executions of a block before it is translated to JavaScript (default 16,
-   * counted once the engine has run 30 M instructions; given explicitly, counted from the start;
+   * ts engine only: executions of a block before it is translated to JavaScript (default 5000,
+   * counted once the engine has run 5 M instructions; given explicitly, counted from the start;
    * 0 translates every block at once, Infinity never translates). Results never depend on it.
    */
   jitThreshold?: number;

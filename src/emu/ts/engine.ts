@@ -56,6 +56,7 @@ import {
   type Links,
   linkTo,
   loopRegion,
+  mostlyOpCalls,
   type RegionBlock,
   staticSuccessors,
 } from './jit/compile.ts';
@@ -74,20 +75,29 @@ const MAX_BLOCK = 64;
 const MAX_REGION_BLOCKS = 12;
 const MAX_REGION_INSNS = 64;
 /**
- * By default translation starts after this many instructions of the engine. Each region is a new
- * JavaScript function that runs slower than the interpreter's ops (shared, long optimized) until V8
- * has optimized it, so translating loses on short programs and wins on long ones: recursion.elf
- * (2.9 M instructions) took 0.33 s interpreted, 0.43-0.55 s translated from the start and 0.30 s
- * with this warm-up; the programs benchmark at 36 M instructions ran at 19 MIPS interpreted, 13
- * translated from the start, 21 with the warm-up. Re-measured with loop regions, registers in
- * locals and `--always-sparkplug` (v8-tiering.ts), CPU seconds, best of 3 alternating runs, warm-up
- * 5 M / 15 M / 30 M: CoreMark 1000 iterations 2.85 / 2.99 / 3.16, the workloads at 20 rounds
- * (72 M instructions) 2.95 / 2.59 / 2.34 with peak RSS 123 / 95 / 80 MiB: regions translated while
- * a program is young are recompiled by V8 after deoptimizations (149 against 65 at 30 M), which
- * costs time and code memory. An explicit jitThreshold (tests, the fuzzer, the kernels benchmark)
- * starts at once.
+ * By default translation starts after this many instructions of the engine, for blocks that then
+ * run JIT_HOT_HITS times, and skips regions made mostly of op calls (jit/compile.ts
+ * mostlyOpCalls). Each region is a new JavaScript function that runs slower than the
+ * interpreter's ops (shared, long optimized) until V8 has optimized it, and V8's compilation of a
+ * large region costs tens of milliseconds and compiler memory: translating loses on short programs
+ * and on short program phases. Earlier measures (recursion.elf, 2.9 M instructions: 0.33 s
+ * interpreted, 0.43-0.55 s translated from the start) set a 30 M warm-up with a threshold of 16
+ * hits. A 5 M warm-up then cost the workloads CPU and RSS: first deoptimizations (V8 optimized
+ * looping regions on stack before their exit code had type feedback: 140 on the workloads, now
+ * 33, jit/compile.ts FIRST_CALL), then the compilation of regions of short phases (matrix alone,
+ * 9.6 M instructions, translated from 1 M: 0.68 s CPU and 95 MiB against 0.49 s and 63 MiB
+ * interpreted; its hot loops are vector code that calls an op per instruction). With hot blocks
+ * only and no op-call regions, CPU seconds best (median) of 3 alternating runs, 30 M/16 hits
+ * against 5 M/5000 hits: CoreMark 1000 iterations 3.42 (3.84) / 2.65 (3.11), peak RSS 73-75 /
+ * 70-71 MiB; the workloads at 20 rounds 2.23 (2.25) / 2.03 (2.18), RSS 78-80 / 73-77 MiB;
+ * interp.elf (25 M instructions) 0.74 / 0.65 s, RSS 61 / 64 MiB; workloads.elf 1 and recursion.elf
+ * stay below the warm-up (0.49 / 0.47, 0.36 / 0.36). A 1 M warm-up made those two slower (1.03
+ * and 0.73 s against 0.62 and 0.42 in the same runs). An explicit jitThreshold (tests, the fuzzer,
+ * the kernels benchmark) starts at once and translates every region.
  */
-const JIT_WARMUP_INSNS = 30_000_000;
+const JIT_WARMUP_INSNS = 5_000_000;
+/** Runs of a block after the warm-up before it is translated (see JIT_WARMUP_INSNS). */
+const JIT_HOT_HITS = 5000;
 
 /**
  * The ops built so far on this thread, by instruction address, with the word each was built from.
@@ -209,7 +219,7 @@ export class TsEngine implements Engine {
   translatedRegions = 0;
 
   constructor(options: EngineOptions = {}) {
-    this.jitThreshold = options.jitThreshold ?? 16;
+    this.jitThreshold = options.jitThreshold ?? JIT_HOT_HITS;
     this.jitWarmup = options.jitThreshold === undefined ? JIT_WARMUP_INSNS : 0;
     this.mem = new Memory({ limit: options.memoryLimit, maxMappings: options.maxMappings });
     this.cpu = new CpuState(this.mem);
@@ -852,8 +862,13 @@ export class TsEngine implements Engine {
         blocks.push({ address: t, decoded, ops: nb.ops, fallthrough: nb.fallthrough });
       }
     }
+    const region = loopRegion(blocks);
+    if (this.jitWarmup > 0 && mostlyOpCalls(region)) {
+      block.jit = null;
+      return null;
+    }
     this.translatedRegions++;
-    const { fn, links } = compileRegion({ blocks: loopRegion(blocks), guard: page });
+    const { fn, links } = compileRegion({ blocks: region, guard: page });
     block.jit = fn;
     block.links = links;
     return fn;

@@ -59,6 +59,16 @@ export function newLinks(): Links {
   return { a: -1, fa: null, b: -1, fb: null, c: -1, fc: null, d: -1, fd: null };
 }
 
+/** The function linked in `k` for `pc`, or null after noting `k` in `s.lk` for the dispatcher. */
+export function follow(s: CpuState, k: Links, pc: number): CompiledBlock | null {
+  if (pc === k.a) return k.fa;
+  if (pc === k.b) return k.fb;
+  if (pc === k.c) return k.fc;
+  if (pc === k.d) return k.fd;
+  s.lk = k;
+  return null;
+}
+
 /** Records that `fn` runs the code at `pc` after the block of `k` (the oldest link goes). */
 export function linkTo(k: Links, pc: number, fn: CompiledBlock): void {
   if (k.a === pc) k.fa = fn;
@@ -248,16 +258,18 @@ type Piece = string | { op: number; k: number; a: number };
 interface BlockCode {
   pieces: Piece[];
   calls: boolean;
+  opCalls: number;
   stores: boolean;
 }
 
 /** Source pieces of one block's instructions (`n` = instructions retired before the block). */
-function blockPieces(b: RegionBlock, ops: Op[], loc: Locals): BlockCode {
+function blockPieces(b: RegionBlock, ops: Op[], loc: Locals, inLocals = true): BlockCode {
   const len = b.decoded.length;
   const start = b.address;
   const end = start + 4 * len;
   const pieces: Piece[] = [];
   let calls = false;
+  let opCalls = 0;
   let stores = false;
   b.decoded.forEach((d, k) => {
     const a = start + 4 * k;
@@ -267,6 +279,7 @@ function blockPieces(b: RegionBlock, ops: Op[], loc: Locals): BlockCode {
       const gi = ops.length;
       ops.push(b.ops[k] as Op);
       calls = true;
+      opCalls++;
       pieces.push({ op: gi, k, a });
       if (last && !b.fallthrough) pieces.push('pc=s.pc;');
     } else {
@@ -275,12 +288,23 @@ function blockPieces(b: RegionBlock, ops: Op[], loc: Locals): BlockCode {
         stores = true;
         pieces.push(`kn=${k};ka=${a};`);
       }
-      pieces.push(localize(snippet.code, loc));
+      pieces.push(inLocals ? localize(snippet.code, loc) : snippet.code);
     }
   });
   if (b.fallthrough) pieces.push(`pc=${end};`);
   pieces.push(`n+=${len};`);
-  return { pieces, calls, stores };
+  return { pieces, calls, opCalls, stores };
+}
+
+/**
+ * Locals pay while op calls are few: each call stores the locals written and reloads all of them.
+ * A function of many op calls over many registers (unrolled vector code calling an op per
+ * instruction) became tens of kilobytes of source that V8 took long to optimize, with large
+ * compiler memory; it keeps the registers in the state instead.
+ */
+const MAX_RELOADS = 96;
+function tooManyReloads(loc: Locals, opCalls: number): boolean {
+  return opCalls * loc.used.size > MAX_RELOADS;
 }
 
 /**
@@ -323,18 +347,26 @@ function joinPieces(pieces: Piece[], loc: Locals, atLoopHead: boolean): string[]
   return lines;
 }
 
-/** Follows a link; otherwise back to the dispatcher, which links `s.lk` to what runs next. */
+/**
+ * Follows a link; otherwise back to the dispatcher, which links `s.lk` to what runs next. Through
+ * the shared `h.follow` (inlined by V8, its feedback warm from every region): inline loads of
+ * `K.fa`... were still without type feedback when V8 optimized a function before its first link
+ * was made, and cost a deoptimization and a recompilation per function when it was.
+ */
 function epilogue(calls: boolean): string[] {
-  return [
-    calls ? 'if(s.excKind!==0){s.lk=K;return null;}' : '',
-    'if(pc===K.a)return K.fa;',
-    'if(pc===K.b)return K.fb;',
-    'if(pc===K.c)return K.fc;',
-    'if(pc===K.d)return K.fd;',
-    's.lk=K;',
-    'return null;',
-  ];
+  return [calls ? 'if(s.excKind!==0){s.lk=K;return null;}' : '', 'return h.follow(s,K,pc);'];
 }
+
+/**
+ * The first call of a function runs one trip of its loop (a region: until it is back at its
+ * entry) and returns. Else V8 optimizes a looping function on stack (OSR) during its first call,
+ * before the code after the loop (the stores of the locals, the links) ever ran: those accesses
+ * had no type feedback, and the first return deoptimized the function and V8 compiled it again.
+ * With a 5 M warm-up that was 115 of the 140 deoptimizations of the workloads (now 9 of 33). One
+ * trip costs one more pass through the dispatcher per function.
+ */
+const FIRST_CALL = 'let W=0;';
+const oneTrip = (len: number): string => `if(W===0){W=1;if(room>${len})room=${len};}`;
 
 const PROLOGUE = 'const xl=s.xlo,xh=s.xhi,mem=s.mem,vi=s.vi,vf=s.vf64,vs=s.vf32;';
 
@@ -354,14 +386,22 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
   const len = b.decoded.length;
   const start = b.address;
   const end = start + 4 * len;
-  const loc = newLocals();
-  const { pieces, calls, stores } = blockPieces(b, ops, loc);
+  let loc = newLocals();
+  let code = blockPieces(b, ops, loc);
+  if (tooManyReloads(loc, code.opCalls)) {
+    ops.length = 0;
+    loc = newLocals();
+    code = blockPieces(b, ops, loc, false);
+  }
+  const { pieces, calls, stores } = code;
   const body = joinPieces(pieces, loc, selfLoop);
   const lines = [
+    FIRST_CALL,
     'return function block(s){',
     'if(P.code!==C)return null;',
-    'const until=s.until,room=s.ilim-s.icount;',
+    'const until=s.until;let room=s.ilim-s.icount;',
     `if(room<${len}||(until>=${start}&&until<${end}))return null;`,
+    oneTrip(len),
     PROLOGUE,
     declareLocals(loc),
     'let n=0,pc=0,kn=-1,ka=0;',
@@ -384,16 +424,26 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
 /** Several blocks: a loop over a `switch` on the guest pc. */
 function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   const ops: Op[] = [];
-  const loc = newLocals();
+  let loc = newLocals();
   let anyCalls = false;
   let anyStores = false;
   // Every block's pieces first: op calls store and reload the locals of the whole region.
-  const parts = blocks.map((b) => {
-    const code = blockPieces(b, ops, loc);
+  let parts = blocks.map((b) => ({ b, code: blockPieces(b, ops, loc) }));
+  if (
+    tooManyReloads(
+      loc,
+      parts.reduce((t, p) => t + p.code.opCalls, 0),
+    )
+  ) {
+    ops.length = 0;
+    loc = newLocals();
+    const plain = loc;
+    parts = blocks.map((b) => ({ b, code: blockPieces(b, ops, plain, false) }));
+  }
+  for (const { code } of parts) {
     anyCalls ||= code.calls;
     anyStores ||= code.stores;
-    return { b, code };
-  });
+  }
   const lo = Math.min(...blocks.map((b) => b.address));
   const hi = Math.max(...blocks.map((b) => b.address + 4 * b.decoded.length));
   const cases = parts.map(({ b, code }) => {
@@ -413,7 +463,7 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   });
   const body = [
     'L:for(;;){',
-    `if((u&&pc===until)${anyCalls || anyStores ? '||P.code!==C' : ''})break;`,
+    `if((u&&pc===until)||(w===0&&n!==0&&pc===${(blocks[0] as RegionBlock).address})${anyCalls || anyStores ? '||P.code!==C' : ''})break;`,
     'switch(pc){',
     ...cases,
     '}',
@@ -421,11 +471,13 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
     '}',
   ];
   const src = [
+    FIRST_CALL,
     'return function region(s){',
     'if(P.code!==C)return null;',
     PROLOGUE,
     declareLocals(loc),
-    'const until=s.until,room=s.ilim-s.icount;',
+    'const until=s.until,room=s.ilim-s.icount,w=W;',
+    'W=1;',
     // `until` can only stop the loop when it lies in the region's code.
     `const u=until>=${lo}&&until<${hi};`,
     'let n=0,pc=s.pc,kn=-1,ka=0;',
@@ -440,6 +492,22 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   return { src, ops };
 }
 
+/**
+ * True when more than half of the region's instructions have no snippet: the function would call
+ * their ops (V8 inlines them into a large graph) and save little over the interpreter, which calls
+ * the same ops, for a compilation that cost more than it saved on the programs' matrix phase.
+ */
+export function mostlyOpCalls(blocks: RegionBlock[]): boolean {
+  let insns = 0;
+  let calls = 0;
+  for (const b of blocks)
+    b.decoded.forEach((d, k) => {
+      insns++;
+      if (SNIPPETS[d.def.id]?.(d.fields, b.address + 4 * k) === undefined) calls++;
+    });
+  return calls * 2 > insns;
+}
+
 export function regionSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   if (blocks.length === 1) {
     const b = blocks[0] as RegionBlock;
@@ -452,7 +520,12 @@ export function regionSource(blocks: RegionBlock[]): { src: string; ops: Op[] } 
 }
 
 export function compileRegion(input: CompileInput): Compiled {
-  const { src, ops } = regionSource(input.blocks);
+  const { src: plain, ops } = regionSource(input.blocks);
+  // Named after the guest address, so that V8's traces (--trace-deopt, profiles) tell regions apart.
+  const src = plain.replace(
+    /function (block|region)\(/,
+    `function $1_${(input.blocks[0] as RegionBlock).address.toString(16)}(`,
+  );
   const links = newLinks();
   const factory = new Function('h', 'o', 'P', 'C', 'K', src) as Factory;
   return { fn: factory(helpers, ops, input.guard, input.guard.code, links), links };

@@ -48,6 +48,7 @@ import {
   PSCALE,
   pairKind,
 } from '../isa/ldst.ts';
+import { follow } from './compile.ts';
 
 export interface Snippet {
   code: string;
@@ -70,6 +71,7 @@ export const helpers = {
     return (a1 * b1 + Math.floor(mid / 65536) + Math.floor(low / 4294967296)) | 0;
   },
   ea,
+  follow,
   faddsub64v: fpu.faddsub64v,
   fmul64v: fpu.fmul64v,
   fdiv64v: fpu.fdiv64v,
