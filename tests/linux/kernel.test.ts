@@ -138,7 +138,7 @@ describe('processes, streams and limits', () => {
   }, 60_000);
 
   it('system calls leave through the exception exit: no intr hook runs, the ts translation tier stays on', async () => {
-    // Translate from the start (the default waits for 30 M instructions).
+    // Translate from the start (the default waits for 5 M instructions and 5000 runs of a block).
     const engine = new TsEngine({ seed: 0, jitThreshold: 16 });
     let interrupts = 0;
     engine.hookAdd('intr', () => {

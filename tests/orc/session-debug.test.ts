@@ -24,7 +24,7 @@ async function demo(executor: ExecutorKind): Promise<{ s: OrcSession; out: () =>
   const dec = new TextDecoder();
   const s = await openSession({
     executor,
-    // Translate from the start (the default waits for 30 M instructions): the tier must stay on.
+    // Translate from the start (the default waits for 5 M instructions and 5000 runs of a block): the tier must stay on.
     engineOptions: { jitThreshold: 16 },
     stdout: (b) => {
       text += dec.decode(b, { stream: true });

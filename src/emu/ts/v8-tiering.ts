@@ -7,7 +7,7 @@
  * (see also JIT_WARMUP_INSNS in engine.ts: when translation starts).
  *
  * Measured on the ts engine under `exec`, CPU seconds, best of 3-5 alternating runs on a shared
- * 2-core VM (2026-12-03), noisy: with the 30 M-instruction warm-up (engine.ts JIT_WARMUP_INSNS),
+ * 2-core VM (2026-12-03), noisy: with the then 30 M-instruction warm-up (engine.ts JIT_WARMUP_INSNS),
  * CoreMark 1000 iterations 3.54 without the flag and 3.58 with it (medians 4.21 and 3.85), the
  * workloads at 20 rounds 2.78 and 2.55; with a 5 M warm-up, CoreMark 300 iterations 2.46 and 2.26.
  *
