@@ -46,4 +46,18 @@ describeWithOracles(['qemu'], 'programs benchmark', () => {
       expect(r?.maxRssMB).toBeGreaterThan(20);
     }
   }, 120_000);
+
+  it('--program-runs: a row keeps the least wall and CPU time of its runs, each run checked', () => {
+    const suite = programsSuite(1);
+    if (suite === undefined) throw new Error('tests/programs/bin/workloads.elf is missing');
+    const lines: string[] = [];
+    const rows = runSuite(suite, { engines: ['ts'], modes: ['exec'], runs: 2, log: (l) => lines.push(l) });
+    const runs = lines
+      .map((l) => /^programs-exec ts \(run (\d)\/2\): ([\d.]+) s wall, ([\d.]+) s CPU/.exec(l))
+      .filter((m) => m !== null);
+    expect(runs.map((m) => m[1])).toEqual(['1', '2']);
+    const exec = rows.find((r) => r.engine === 'ts');
+    expect(exec?.seconds.toFixed(2)).toBe(Math.min(...runs.map((m) => Number(m[2]))).toFixed(2));
+    expect(exec?.cpuSeconds.toFixed(2)).toBe(Math.min(...runs.map((m) => Number(m[3]))).toFixed(2));
+  }, 120_000);
 });

@@ -53,6 +53,12 @@ const OPTIONS: OptionTable = {
     valueName: 'N',
     description: 'CoreMark iterations for the coremark-* rows',
   },
+  'program-runs': {
+    value: true,
+    valueName: 'N',
+    description:
+      'runs of each programs/coremark row per engine, engines alternating; a row keeps its least wall and CPU time (default 1)',
+  },
   'startup-rounds': {
     value: true,
     valueName: 'N',
@@ -63,7 +69,7 @@ const OPTIONS: OptionTable = {
 export const command: Command = {
   summary: 'benchmarks: kernels, lazy linking, programs and CoreMark under exec/run, start-up (MIPS, RSS, ratios)',
   usage:
-    'orc-sandbox bench [--json] [--scale F] [--only NAME]… [--engine ts|unicorn]… [--no-lazy] [--rounds N] [--coremark DIR] [--coremark-iterations N] [--startup-rounds N]',
+    'orc-sandbox bench [--json] [--scale F] [--only NAME]… [--engine ts|unicorn]… [--no-lazy] [--rounds N] [--coremark DIR] [--coremark-iterations N] [--program-runs N] [--startup-rounds N]',
   description: `Each kernel (integer, memory, branch and floating-point loops) runs on each engine; the table
 shows instructions, seconds, MIPS and the ts/unicorn ratio. The lazy rows measure stub calls and
 reentries; the programs rows run tests/programs' workloads under exec, run and run with lazy
@@ -101,6 +107,7 @@ koffi package and libunicorn2.`,
     const coremarkIterations = p.options.has('coremark-iterations')
       ? intOption(p, 'coremark-iterations', 1)
       : Math.max(1, Math.round(300 * scale));
+    const programRuns = p.options.has('program-runs') ? intOption(p, 'program-runs', 1) : 1;
     const startupRounds = p.options.has('startup-rounds') ? intOption(p, 'startup-rounds', 1) : 5;
 
     const kernelNames = only?.filter((n) => !['programs', 'coremark', 'startup'].includes(n) && !n.startsWith('lazy'));
@@ -115,12 +122,12 @@ koffi package and libunicorn2.`,
     if (wants('programs')) {
       const suite = programsSuite(rounds);
       if (suite === undefined) log('programs: tests/programs is not here (a source checkout has it); skipped');
-      else programs.push(...runSuite(suite, { engines, log }));
+      else programs.push(...runSuite(suite, { engines, log, runs: programRuns }));
     }
     if (coremarkDir !== undefined && wants('coremark')) {
       const suite = coremarkSuite(coremarkDir, coremarkIterations);
       try {
-        programs.push(...runSuite(suite, { engines, log }));
+        programs.push(...runSuite(suite, { engines, log, runs: programRuns }));
       } finally {
         suite.cleanup?.();
       }
