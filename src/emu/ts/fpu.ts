@@ -1069,6 +1069,54 @@ export function ffma64lane(
   res[k + 1] = out.hi;
 }
 
+/** Lane results of the vector FMLA/FMLS below, written to the destination once all are known. */
+const VT = new Int32Array(4);
+
+/**
+ * FMLA/FMLS (vector) on `lanes` doubles: Vd += (-)Vn * Vm lanewise, or by element `idx` of Vm
+ * when idx >= 0. Shared by the interpreter (isa/simd_fp.ts) and the translation tier's snippet.
+ */
+export function fmla64vec(
+  s: CpuState,
+  lanes: number,
+  d: number,
+  n: number,
+  m: number,
+  idx: number,
+  neg: boolean,
+): void {
+  const dl = d << 1;
+  const nl = n << 1;
+  const ml = m << 1;
+  for (let i = 0; i < lanes; i++) ffma64lane(s, VT, 2 * i, dl + i, nl + i, ml + (idx >= 0 ? idx : i), neg);
+  const vi = s.vi;
+  const di = d << 2;
+  for (let i = 0; i < 2 * lanes; i++) vi[di + i] = VT[i] as number;
+  for (let i = 2 * lanes; i < 4; i++) vi[di + i] = 0;
+}
+
+/** FMLA/FMLS (vector) on `lanes` singles, as fmla64vec. */
+export function fmla32vec(
+  s: CpuState,
+  lanes: number,
+  d: number,
+  n: number,
+  m: number,
+  idx: number,
+  neg: boolean,
+): void {
+  const vi = s.vi;
+  const di = d << 2;
+  const ni = n << 2;
+  const mi = m << 2;
+  const x = neg ? 0x80000000 : 0;
+  for (let i = 0; i < lanes; i++) {
+    VT[i] = ffma32(s, vi[di + i] as number, (vi[ni + i] as number) ^ x, vi[mi + (idx >= 0 ? idx : i)] as number);
+  }
+  for (let i = 0; i < lanes; i++) vi[di + i] = VT[i] as number;
+  for (let i = lanes; i < 4; i++) vi[di + i] = 0;
+}
+
 // ---- register-file forms (translation tier and scalar ops) -------------------------------------
 //
 // The same operations on vector register indices: operands are read as doubles/singles straight
