@@ -14,8 +14,9 @@ import { type CaseState, compare, drawState, FuzzBench, sameOutcome } from '../.
 import { Rng } from '../../src/fuzz/isa/prng.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
-const IDS = ['SIMD_FP_ELEM', 'SIMD_FP_ELEM_scalar', 'SIMD_FP_3SAME', 'FP_DP2', 'FP_DP3'];
+const IDS = ['SIMD_FP_ELEM', 'SIMD_FP_ELEM_scalar', 'SIMD_FP_3SAME', 'FP_DP2', 'FP_DP3', 'CVTF_from_int'];
 const CASES = 1500;
+const CONVERSIONS = 500;
 
 function defsOf(ids: string[]): CompiledDef[] {
   return ids.map((id) => {
@@ -44,8 +45,15 @@ function single(rng: Rng): bigint {
   return (BigInt(rng.below(2)) << 31n) | (exp << 23n) | BigInt(rng.next() & 0x7fffff);
 }
 
+/** Integers at the edges of exact conversion (2^24 for singles, 2^53 for doubles), both signs. */
+const EDGES: bigint[] = [];
+for (const e of [24n, 53n]) {
+  for (const k of [-1n, 0n, 1n]) EDGES.push((1n << e) + k, BigInt.asUintN(64, -((1n << e) + k)));
+}
+
 function state(rng: Rng): CaseState {
   const s = drawState(rng);
+  for (let i = 0; i < 31; i++) if (rng.chance(0.5)) s.regs.set(`x${i}`, rng.pick(EDGES));
   // Mostly the default FPCR (fast paths allowed); sometimes another rounding mode, FZ or DN.
   s.regs.set('fpcr', rng.chance(0.8) ? 0n : BigInt(rng.below(16) << 22));
   s.regs.set('fpsr', rng.chance(0.6) ? 0x10n : 0n);
@@ -72,13 +80,15 @@ describeWithOracles(['unicorn'], 'FP fast paths on ordinary operands: ts tiers v
     for (const b of benches) b.close();
   });
 
-  it(`${CASES} FMLA/FMLS (vector, by element), FADD/FSUB/FMUL/FDIV, FMADD cases per tier agree`, () => {
+  it(`${CASES} FMLA/FMLS (vector, by element), FADD/FSUB/FMUL/FDIV, FMADD, SCVTF/UCVTF cases and ${CONVERSIONS} more SCVTF/UCVTF per tier agree`, () => {
     const defs = defsOf(IDS);
+    const cvtf = defsOf(['CVTF_from_int'])[0] as CompiledDef;
     const failures: string[] = [];
     for (const bench of benches) {
       const rng = new Rng(21, bench.jit ? 2 : 1);
-      for (let i = 0; i < CASES; i++) {
-        const w = word(rng, rng.pick(defs));
+      // The conversions get a run of their own: their edge cases need one of few register values.
+      for (let i = 0; i < CASES + CONVERSIONS; i++) {
+        const w = word(rng, i < CASES ? rng.pick(defs) : cvtf);
         const st = state(rng);
         const uc = bench.observe('unicorn', w, st);
         const ours = bench.observe('ts', w, st);

@@ -24,7 +24,7 @@ import type { Fields } from '../decoder.ts';
 import * as fpu from '../fpu.ts';
 import * as alu from '../isa/alu.ts';
 import { decodeBitMasks } from '../isa/alu.ts';
-import { fpImmValue } from '../isa/fp.ts';
+import { cvtFromInt, fpImmValue } from '../isa/fp.ts';
 import {
   EXT_SXTW,
   EXT_UXTW,
@@ -80,6 +80,7 @@ export const helpers = {
   fbin32v: fpu.fbin32v,
   ffma32v: fpu.ffma32v,
   fmla64vec: fpu.fmla64vec,
+  cvtFromInt,
   fmla32vec: fpu.fmla32vec,
   // The interpreter's own arithmetic (isa/alu.ts), so both tiers share one definition; the
   // 64-bit results come back as the low half and `R.hi`.
@@ -1198,6 +1199,31 @@ const fpElem: SnippetGen = (f) => {
   return pure(`h.${f.sz ? 'fmla64vec' : 'fmla32vec'}(${args});`);
 };
 
+/**
+ * SCVTF/UCVTF (integer): an integer that the format holds exactly (|v| < 2^53 for doubles, 2^24
+ * for singles; the test on the computed double is exact below 2^53) converts inline, with no
+ * exception and whatever FPCR says; any other value goes through isa/fp.ts cvtFromInt, the op's
+ * own operation.
+ */
+const cvtFromIntSnippet: SnippetGen = (f) => {
+  const n = rz(u(f, 'rn'));
+  const i = u(f, 'rd') << 2;
+  const signed = f.u === 0;
+  const is64 = f.sf === 1;
+  const dbl = f.ft === 1;
+  const lim = dbl ? 2 ** 53 : 2 ** 24;
+  let value: string;
+  if (!is64) value = signed ? `xl[${n}]` : `(xl[${n}]>>>0)`;
+  else value = `${signed ? `xh[${n}]` : `(xh[${n}]>>>0)`}*4294967296+(xl[${n}]>>>0)`;
+  const slow = `h.cvtFromInt(s,${u(f, 'rd')},xl[${n}],xh[${n}],${signed},${is64},0,${dbl});`;
+  const store = dbl
+    ? `vf[${i >> 1}]=v;vi[${i + 2}]=0;vi[${i + 3}]=0;`
+    : `vs[${i}]=v;vi[${i + 1}]=0;vi[${i + 2}]=0;vi[${i + 3}]=0;`;
+  // Doubles: a W register always converts exactly.
+  if (dbl && !is64) return pure(`const v=${value};${store}`);
+  return pure(`const v=${value};if(v>${-lim}&&v<${lim}){${store}}else ${slow}`);
+};
+
 // ---- the table -----------------------------------------------------------------------------------
 
 export const SNIPPETS: Record<string, SnippetGen> = {
@@ -1292,4 +1318,5 @@ export const SNIPPETS: Record<string, SnippetGen> = {
   FMOV_ws: fmovWs,
   FMOV_sw: fmovSw,
   SIMD_FP_ELEM: fpElem,
+  CVTF_from_int: cvtFromIntSnippet,
 };
