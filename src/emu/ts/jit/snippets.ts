@@ -1187,19 +1187,6 @@ const fmovSw: SnippetGen = (f) => {
 };
 
 /**
- * FMLA/FMLS (vector, by element): the interpreter's own fpu.ts function, called without storing
- * the general registers (it reads and writes vector registers and FPSR only, and never throws).
- */
-const fpElem: SnippetGen = (f) => {
-  const kind = (u(f, 'u') << 4) | u(f, 'op');
-  if (kind !== 1 && kind !== 5) return undefined;
-  const m = (u(f, 'm') << 4) | u(f, 'rm');
-  const idx = f.sz ? u(f, 'h') : (u(f, 'h') << 1) | u(f, 'l');
-  const args = `s,${f.sz ? 2 : f.q ? 4 : 2},${u(f, 'rd')},${u(f, 'rn')},${m},${idx},${kind === 5}`;
-  return pure(`h.${f.sz ? 'fmla64vec' : 'fmla32vec'}(${args});`);
-};
-
-/**
  * SCVTF/UCVTF (integer): an integer that the format holds exactly (|v| < 2^53 for doubles, 2^24
  * for singles; the test on the computed double is exact below 2^53) converts inline, with no
  * exception and whatever FPCR says; any other value goes through isa/fp.ts cvtFromInt, the op's
@@ -1224,8 +1211,16 @@ const cvtFromIntSnippet: SnippetGen = (f) => {
   return pure(`const v=${value};if(v>${-lim}&&v<${lim}){${store}}else ${slow}`);
 };
 
-// ---- the table -----------------------------------------------------------------------------------
+// ---- the table ----------------------------------------------------------------------------------
 
+/*
+ * No snippet for FMLA/FMLS by element (SIMD_FP_ELEM). One calling fpu.ts fmla64vec was measured
+ * on the programs' matrix phase, whose hot loop is 22 of them in 40 instructions: no gain at 100
+ * rounds (CPU s 1.00/1.09/1.19 against 1.05/1.01/1.14 without), as the exact fused multiply-add
+ * (fpu.ts fmaCore) costs the same in either tier, and at 20 rounds a loss (best of 3: 0.73 s
+ * against 0.53): the snippet made the loop a translated region, compiled by V8 for a short phase.
+ * Without it the region is mostly op calls and stays interpreted (compile.ts mostlyOpCalls).
+ */
 export const SNIPPETS: Record<string, SnippetGen> = {
   ADD_imm: addSubImm(false, false),
   ADDS_imm: addSubImm(false, true),
@@ -1317,6 +1312,5 @@ export const SNIPPETS: Record<string, SnippetGen> = {
   FMOV_dx: fmovDx,
   FMOV_ws: fmovWs,
   FMOV_sw: fmovSw,
-  SIMD_FP_ELEM: fpElem,
   CVTF_from_int: cvtFromIntSnippet,
 };
