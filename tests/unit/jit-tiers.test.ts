@@ -14,7 +14,7 @@ import { Rng } from '../../src/fuzz/isa/prng.ts';
 
 const CODE = 0x40000;
 const WORDS = 96;
-const CLASSES = ['dp-imm', 'dp-reg', 'dp-reg', 'ldst', 'ldst-pair', 'fp'] as const;
+const CLASSES = ['dp-imm', 'dp-reg', 'dp-reg', 'ldst', 'ldst-pair', 'fp', 'simd'] as const;
 
 /** A short conditional branch (B.cond/CBZ/CBNZ/TBZ/TBNZ/B) to a word inside the program. */
 function localBranch(rng: Rng, at: number): number {

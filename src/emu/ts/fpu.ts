@@ -1069,6 +1069,76 @@ export function ffma64lane(
   res[k + 1] = out.hi;
 }
 
+/** Lane results of the vector FMLA/FMLS below, written to the destination once all are known. */
+const VT = new Int32Array(4);
+const VD = new Float64Array(2);
+
+/**
+ * FMLA/FMLS (vector) on `lanes` doubles: Vd += (-)Vn * Vm lanewise, or by element `idx` of Vm
+ * when idx >= 0. Shared by the interpreter (isa/simd_fp.ts) and the translation tier's snippet.
+ */
+export function fmla64vec(
+  s: CpuState,
+  lanes: number,
+  d: number,
+  n: number,
+  m: number,
+  idx: number,
+  neg: boolean,
+): void {
+  const dl = d << 1;
+  const nl = n << 1;
+  const ml = m << 1;
+  // Every lane decided by fmaCore in round to nearest: the results are normal doubles, stored as
+  // doubles with no bit conversion. Otherwise all lanes again through ffma64lane (lanes only ever
+  // add IXC to FPSR, so computing a lane twice changes nothing).
+  const vf = s.vf64;
+  const rn = ((s.fpcr >>> 22) & 3) === RN;
+  let lane = 0;
+  for (; lane < lanes; lane++) {
+    const x = vf[nl + lane] as number;
+    if (!fmaCore(vf[dl + lane] as number, neg ? -x : x, vf[ml + (idx >= 0 ? idx : lane)] as number)) break;
+    const c = FMA[1] as number;
+    if (c !== 0) {
+      if (!rn) break;
+      s.fpsr |= IXC;
+    }
+    VD[lane] = FMA[0] as number;
+  }
+  if (lane === lanes) {
+    for (let i = 0; i < lanes; i++) vf[dl + i] = VD[i] as number;
+    if (lanes === 1) vf[dl + 1] = 0;
+    return;
+  }
+  for (let i = 0; i < lanes; i++) ffma64lane(s, VT, 2 * i, dl + i, nl + i, ml + (idx >= 0 ? idx : i), neg);
+  const vi = s.vi;
+  const di = d << 2;
+  for (let i = 0; i < 2 * lanes; i++) vi[di + i] = VT[i] as number;
+  for (let i = 2 * lanes; i < 4; i++) vi[di + i] = 0;
+}
+
+/** FMLA/FMLS (vector) on `lanes` singles, as fmla64vec. */
+export function fmla32vec(
+  s: CpuState,
+  lanes: number,
+  d: number,
+  n: number,
+  m: number,
+  idx: number,
+  neg: boolean,
+): void {
+  const vi = s.vi;
+  const di = d << 2;
+  const ni = n << 2;
+  const mi = m << 2;
+  const x = neg ? 0x80000000 : 0;
+  for (let i = 0; i < lanes; i++) {
+    VT[i] = ffma32(s, vi[di + i] as number, (vi[ni + i] as number) ^ x, vi[mi + (idx >= 0 ? idx : i)] as number);
+  }
+  for (let i = 0; i < lanes; i++) vi[di + i] = VT[i] as number;
+  for (let i = lanes; i < 4; i++) vi[di + i] = 0;
+}
+
 // ---- register-file forms (translation tier and scalar ops) -------------------------------------
 //
 // The same operations on vector register indices: operands are read as doubles/singles straight

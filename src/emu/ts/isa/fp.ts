@@ -575,17 +575,34 @@ function cvtToIntOp(f: Fields, rounding: number, fbits: number): Op {
   };
 }
 
+/**
+ * SCVTF/UCVTF of the integer lo/hi (64-bit when is64) into D/S register d: the operation of the
+ * op below and of the translation tier's snippet (jit/snippets.ts), which handles exact
+ * conversions inline and calls this for the rest.
+ */
+export function cvtFromInt(
+  s: CpuState,
+  d: number,
+  lo: number,
+  hi: number,
+  signed: boolean,
+  is64: boolean,
+  fbits: number,
+  double: boolean,
+): void {
+  if (!double) {
+    wrS(s, d, fromInt32(s, lo, hi, signed, is64, fbits, fpcrRounding(s.fpcr)));
+    return;
+  }
+  const r = fromInt64(s, lo, hi, signed, is64, fbits, fpcrRounding(s.fpcr));
+  wrD(s, d, r, out.hi);
+}
+
 function cvtFromIntOp(f: Fields, fbits: number): Op {
   const d = f.rd as number;
   const n = rnX(f);
   const is64 = f.sf === 1;
   const signed = f.u === 0;
-  if (f.ft === 0) {
-    return (s) =>
-      wrS(s, d, fromInt32(s, s.xlo[n] as number, s.xhi[n] as number, signed, is64, fbits, fpcrRounding(s.fpcr)));
-  }
-  return (s) => {
-    const lo = fromInt64(s, s.xlo[n] as number, s.xhi[n] as number, signed, is64, fbits, fpcrRounding(s.fpcr));
-    wrD(s, d, lo, out.hi);
-  };
+  const double = f.ft === 1;
+  return (s) => cvtFromInt(s, d, s.xlo[n] as number, s.xhi[n] as number, signed, is64, fbits, double);
 }

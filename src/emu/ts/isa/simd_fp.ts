@@ -35,7 +35,6 @@ const {
   fdiv64,
   ffma32,
   ffma64,
-  ffma64lane,
   fmul32,
   fmul64,
   fpcrRounding,
@@ -315,21 +314,12 @@ function op32(lanes: number, d: number, n: number, m: number, fn: F32, mFixed = 
 
 /**
  * A lanewise double operation `kind`; FMLA and FMLS read the lanes as doubles (fpu.ts
- * ffma64lane) instead of passing bit halves through the generic lane function.
+ * fmla64vec) instead of passing bit halves through the generic lane function.
  */
 function vec64(lanes: number, d: number, n: number, m: number, kind: string, mFixed = -1): Op {
   if (kind !== 'fmla' && kind !== 'fmls') return op64(lanes, d, n, m, bin64(kind), mFixed);
   const neg = kind === 'fmls';
-  const dl = d << 1;
-  const nl = n << 1;
-  const ml = m << 1;
-  const di = d << 2;
-  return (s) => {
-    const vi = s.vi;
-    for (let i = 0; i < lanes; i++) ffma64lane(s, T, 2 * i, dl + i, nl + i, ml + (mFixed >= 0 ? mFixed : i), neg);
-    for (let i = 0; i < 2 * lanes; i++) vi[di + i] = T[i] as number;
-    for (let i = 2 * lanes; i < 4; i++) vi[di + i] = 0;
-  };
+  return (s) => fpu.fmla64vec(s, lanes, d, n, m, mFixed, neg);
 }
 
 function op64(lanes: number, d: number, n: number, m: number, fn: F64, mFixed = -1): Op {
@@ -740,7 +730,13 @@ export const defs: InsnDef[] = [
       const n = f.rn as number;
       const m = elemReg(f);
       const idx = elemIndex(f);
-      return f.sz ? vec64(2, d, n, m, kind, idx) : op32(f.q ? 4 : 2, d, n, m, bin32(kind), idx);
+      if (f.sz) return vec64(2, d, n, m, kind, idx);
+      const lanes = f.q ? 4 : 2;
+      if (kind === 'fmla' || kind === 'fmls') {
+        const neg = kind === 'fmls';
+        return (s) => fpu.fmla32vec(s, lanes, d, n, m, idx, neg);
+      }
+      return op32(lanes, d, n, m, bin32(kind), idx);
     },
   }),
   insn({
