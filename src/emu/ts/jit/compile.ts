@@ -40,11 +40,9 @@ export type CompiledBlock = (s: CpuState) => CompiledBlock | null;
  * The four most recent successors of a translated block, filled in by the engine's dispatcher
  * (`linkTo`). Four, not two: an indirect branch (a jump table, a return to several callers) and a
  * loop region's exits have more than two; on CoreMark a two-entry cache sent 7% of the calls (a
- * jump table's half) back to the dispatcher. Successors pushed out of the four go to `more`, a map
- * looked up after them: CoreMark's state machine jumps through its table to seven targets in turn,
- * and with four entries 0.85 M of its calls (of 33 M) went back to the dispatcher. Links need no
- * invalidation: a successor whose page's code was dropped refuses to run (its own guard) and
- * returns null, and the dispatcher links the block built since.
+ * jump table's half) back to the dispatcher. Links need no invalidation: a successor whose page's
+ * code was dropped refuses to run (its own guard) and returns null, and the dispatcher links the
+ * block built since.
  */
 export interface Links {
   a: number;
@@ -55,15 +53,11 @@ export interface Links {
   fc: CompiledBlock | null;
   d: number;
   fd: CompiledBlock | null;
-  more: Map<number, CompiledBlock> | null;
 }
 
 export function newLinks(): Links {
-  return { a: -1, fa: null, b: -1, fb: null, c: -1, fc: null, d: -1, fd: null, more: null };
+  return { a: -1, fa: null, b: -1, fb: null, c: -1, fc: null, d: -1, fd: null };
 }
-
-/** Successors kept in `Links.more` at most (it is emptied when full). */
-const MORE_LINKS = 64;
 
 /** The function linked in `k` for `pc`, or null after noting `k` in `s.lk` for the dispatcher. */
 export function follow(s: CpuState, k: Links, pc: number): CompiledBlock | null {
@@ -71,33 +65,16 @@ export function follow(s: CpuState, k: Links, pc: number): CompiledBlock | null 
   if (pc === k.b) return k.fb;
   if (pc === k.c) return k.fc;
   if (pc === k.d) return k.fd;
-  if (k.more !== null) return followMore(s, k, pc);
   s.lk = k;
   return null;
 }
 
-/** `follow` past the four links (kept out of `follow`, which V8 inlines into every function). */
-function followMore(s: CpuState, k: Links, pc: number): CompiledBlock | null {
-  const f = (k.more as Map<number, CompiledBlock>).get(pc);
-  if (f !== undefined) return f;
-  s.lk = k;
-  return null;
-}
-
-/** Records that `fn` runs the code at `pc` after the block of `k` (the oldest link moves to `more`). */
+/** Records that `fn` runs the code at `pc` after the block of `k` (the oldest link goes). */
 export function linkTo(k: Links, pc: number, fn: CompiledBlock): void {
   if (k.a === pc) k.fa = fn;
   else if (k.b === pc) k.fb = fn;
   else if (k.c === pc) k.fc = fn;
-  else if (k.d === pc) k.fd = fn;
   else {
-    if (k.fd !== null) {
-      k.more ??= new Map();
-      if (k.more.size >= MORE_LINKS) k.more.clear();
-      k.more.set(k.d, k.fd);
-    }
-    // A newer function for `pc` replaces the one kept there.
-    k.more?.delete(pc);
     k.d = k.c;
     k.fd = k.fc;
     k.c = k.b;
