@@ -205,12 +205,13 @@ function localize(code: string, loc: Locals): string {
 /**
  * Deferred flags. An add or subtract that sets the flags (snippets.ts adds64/adds32, whose flag
  * code is recognised here by its exact text) does not compute NZCV: it keeps the values they are
- * made of (`$pr0`/`$pr1` the result halves, `$pt` the carry, `$pah`/`$pb1` the top operands) and sets `$fk`. A flag read that follows in the same block uses expressions of
- * those values (a compare and branch computes only what its condition needs); anywhere else the
- * flags are made (MAKE_FLAGS) before they are read, stored or overwritten. In a loop the four
- * flags are then computed once, when the loop is left, instead of on every trip. The carry is kept
- * as 0/1, not as the top sum (a double above 2^32): a double carried around a loop made V8 box it
- * (branch-loop's region alone ran 40 M trips in 0.53 s with the 0/1 carry, 1.0 s with the sum).
+ * made of (`$pr0`/`$pr1` the result halves, `$pt` the carry, `$pah`/`$pb1` the top operands) and
+ * sets `$fk`. A flag read that follows in the same block uses expressions of those values (a
+ * compare and branch computes only what its condition needs); anywhere else the flags are made
+ * (MAKE_FLAGS) before they are read, stored or overwritten. In a loop the four flags are then
+ * computed once, when the loop is left, instead of on every trip. The carry is kept as 0/1, not as
+ * the top sum (a double above 2^32): a double carried around a loop made V8 box it (branch-loop's
+ * region alone ran 40 M trips in 0.53 s with the 0/1 carry, 1.0 s with the sum).
  */
 const DEFER: [string, string][] = [
   [
