@@ -205,23 +205,28 @@ function localize(code: string, loc: Locals): string {
 /**
  * Deferred flags. An add or subtract that sets the flags (snippets.ts adds64/adds32, whose flag
  * code is recognised here by its exact text) does not compute NZCV: it keeps the values they are
- * made of (`$pr0`/`$pr1` the result halves, `$pt` the top sum with its carry, `$pah`/`$pb1` the
- * top operands) and sets `$fk`. A flag read that follows in the same block uses expressions of
- * those values (a compare and branch computes only what its condition needs); anywhere else the
- * flags are made (MAKE_FLAGS) before they are read, stored or overwritten. In a loop the four
- * flags are then computed once, when the loop is left, instead of on every trip.
+ * made of (`$pr0`/`$pr1` the result halves, `$pt` the carry, `$pah`/`$pb1` the top operands) and
+ * sets `$fk`. A flag read that follows in the same block uses expressions of those values (a
+ * compare and branch computes only what its condition needs); anywhere else the flags are made
+ * (MAKE_FLAGS) before they are read, stored or overwritten. In a loop the four flags are then
+ * computed once, when the loop is left, instead of on every trip. The carry is kept as 0/1, not as
+ * the top sum (a double above 2^32): a double carried around a loop made V8 box it (branch-loop's
+ * region alone ran 40 M trips in 0.53 s with the 0/1 carry, 1.0 s with the sum).
  */
 const DEFER: [string, string][] = [
   [
     's.n=r1>>>31;s.z=(r0|r1)===0?1:0;s.c=t>0xffffffff?1:0;s.v=((ah^r1)&(b1^r1))>>>31;',
-    '$pr0=r0;$pr1=r1;$pt=t;$pah=ah;$pb1=b1;$fk=1;',
+    '$pr0=r0;$pr1=r1;$pt=t>0xffffffff?1:0;$pah=ah;$pb1=b1;$fk=1;',
   ],
-  ['s.n=r>>>31;s.z=r===0?1:0;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;', '$pr0=r;$pr1=r;$pt=t;$pah=a;$pb1=b;$fk=1;'],
+  [
+    's.n=r>>>31;s.z=r===0?1:0;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;',
+    '$pr0=r;$pr1=r;$pt=t>0xffffffff?1:0;$pah=a;$pb1=b;$fk=1;',
+  ],
 ];
 const FLAG_OF: Record<string, string> = {
   n: '($pr1>>>31)',
   z: '(($pr0|$pr1)===0?1:0)',
-  c: '($pt>0xffffffff?1:0)',
+  c: '$pt',
   v: '((($pah^$pr1)&($pb1^$pr1))>>>31)',
 };
 const MAKE_FLAGS = `if($fk!==0){$n=${FLAG_OF.n};$z=${FLAG_OF.z};$c=${FLAG_OF.c};$v=${FLAG_OF.v};$fk=0;}`;
@@ -364,9 +369,19 @@ function epilogue(calls: boolean): string[] {
  * had no type feedback, and the first return deoptimized the function and V8 compiled it again.
  * With a 5 M warm-up that was 115 of the 140 deoptimizations of the workloads (now 9 of 33). One
  * trip costs one more pass through the dispatcher per function.
+ *
+ * Later calls leave at the loop head after CALL_CAP instructions (the trampoline calls the
+ * function again through its link to itself). A call that loops for ever runs V8's OSR code, and
+ * that code ran the kernels' loops at half the speed of the same function optimized at a call
+ * (branch-loop's region alone, 40 M trips: 1.0-1.2 s in its first, OSR call, 0.62 in later calls):
+ * OSR enters with untyped values. With calls of bounded length V8 optimizes the function at a call
+ * and the next call runs that code; leaving every 4096 instructions costs a store and reload of
+ * the locals and a trampoline step (< 1%).
  */
 const FIRST_CALL = 'let W=0;';
-const oneTrip = (len: number): string => `if(W===0){W=1;if(room>${len})room=${len};}`;
+const CALL_CAP = 4096;
+/** Instructions after which a loop leaves at its head: one trip on the first call. */
+const CAP = `const cap=W===0?1:${CALL_CAP};W=1;`;
 
 const PROLOGUE = 'const xl=s.xlo,xh=s.xhi,mem=s.mem,vi=s.vi,vf=s.vf64,vs=s.vf32;';
 
@@ -401,7 +416,7 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
     'if(P.code!==C)return null;',
     'const until=s.until;let room=s.ilim-s.icount;',
     `if(room<${len}||(until>=${start}&&until<${end}))return null;`,
-    oneTrip(len),
+    CAP,
     PROLOGUE,
     declareLocals(loc),
     'let n=0,pc=0,kn=-1,ka=0;',
@@ -412,7 +427,7 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
       'for(;;){',
       ...body,
       calls ? 'if(s.excKind!==0)break;' : '',
-      `if(pc!==${start}||n+${len}>room${calls || stores ? '||P.code!==C' : ''})break;`,
+      `if(pc!==${start}||n+${len}>room||n>=cap${calls || stores ? '||P.code!==C' : ''})break;`,
       '}',
     ];
   }
@@ -463,7 +478,7 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   });
   const body = [
     'L:for(;;){',
-    `if((u&&pc===until)||(w===0&&n!==0&&pc===${(blocks[0] as RegionBlock).address})${anyCalls || anyStores ? '||P.code!==C' : ''})break;`,
+    `if((u&&pc===until)||(n>=cap&&pc===${(blocks[0] as RegionBlock).address})${anyCalls || anyStores ? '||P.code!==C' : ''})break;`,
     'switch(pc){',
     ...cases,
     '}',
@@ -476,8 +491,8 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
     'if(P.code!==C)return null;',
     PROLOGUE,
     declareLocals(loc),
-    'const until=s.until,room=s.ilim-s.icount,w=W;',
-    'W=1;',
+    'const until=s.until,room=s.ilim-s.icount;',
+    CAP,
     // `until` can only stop the loop when it lies in the region's code.
     `const u=until>=${lo}&&until<${hi};`,
     'let n=0,pc=s.pc,kn=-1,ka=0;',
