@@ -70,7 +70,10 @@ export class Executor {
   constructor(readonly host: ProcessHost) {
     // Count nested host → emulated calls: a gate reached inside one cannot park.
     const original = host.callEmulated.bind(host);
-    host.callEmulated = (fn, args) => {
+    // Bound to a local before the property store: node 20's scavenger keeps a closure assigned as a
+    // literal (`obj.p = () => …`) and all it reaches (here the whole runtime and engine) alive
+    // until the next full GC (see docs/fuzzing.md, "Where a second fuzz-lazy job's CPU goes").
+    const callEmulated: ProcessHost['callEmulated'] = (fn, args) => {
       this.nested++;
       try {
         return original(fn, args);
@@ -78,6 +81,7 @@ export class Executor {
         this.nested--;
       }
     };
+    host.callEmulated = callEmulated;
   }
 
   get engine(): Engine {

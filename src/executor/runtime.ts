@@ -117,8 +117,12 @@ export class ExecutorRuntime {
       },
       (stop) => options.onStop?.(stop),
     );
-    this.executor.onStopped = (pc, reason) => this.debug.onEngineStopped(pc, reason);
-    this.executor.breakpointAtBegin = (pc) => this.debug.breakpointAtBegin(pc);
+    // Locals, not literals in the property stores: see Executor's constructor (node 20's scavenger
+    // keeps `obj.p = () => …` closures, and with them this runtime, until the next full GC).
+    const onStopped: Executor['onStopped'] = (pc, reason) => this.debug.onEngineStopped(pc, reason);
+    const breakpointAtBegin: Executor['breakpointAtBegin'] = (pc) => this.debug.breakpointAtBegin(pc);
+    this.executor.onStopped = onStopped;
+    this.executor.breakpointAtBegin = breakpointAtBegin;
   }
 
   /** Host call gates: the Process host's gate page, the dispatch gate, the thread functions' gates. */

@@ -15,7 +15,8 @@ let runner: SliceRunner<unknown> | null = null;
 try {
   const mod = (await import(module)) as SliceModule<unknown, unknown>;
   runner = await mod.openSliceRunner(params);
-  post({ type: 'ready' });
+  const cpuSeconds = threadCpuSeconds();
+  post({ type: 'ready', ...(cpuSeconds !== undefined ? { cpuSeconds } : {}) });
 } catch (e) {
   post({ type: 'error', message: `cannot open the slice runner: ${describe(e)}` });
 }

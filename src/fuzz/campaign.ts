@@ -141,6 +141,13 @@ export interface SliceRun<R> {
   results: R[];
   /** Per job (index 0: this thread); empty where threads cannot be measured. */
   jobCpuSeconds: number[];
+  /**
+   * Per job, the part of jobCpuSeconds spent before its first slice: loading the tool's modules
+   * (a worker loads them again) and opening its slice runner. Empty where threads cannot be measured.
+   */
+  jobStartupCpuSeconds: number[];
+  /** Per job, wall seconds from the start of runSlices until its last slice was done (its end time). */
+  jobSeconds: number[];
 }
 
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -161,6 +168,9 @@ export async function runSlicesMeasured<P, R>(o: RunSlicesOptions<P>): Promise<S
   const jobs = Math.max(1, Math.min(o.jobs, o.slices.length));
   const queue = [...o.slices];
   const cpu: (number | undefined)[] = new Array(jobs).fill(undefined);
+  const startupCpu: (number | undefined)[] = new Array(jobs).fill(undefined);
+  const ended: number[] = new Array(jobs).fill(0);
+  const started = performance.now();
   const workers: Worker[] = [];
   let failure: Error | undefined;
   let settle: (() => void) | undefined;
@@ -194,9 +204,12 @@ export async function runSlicesMeasured<P, R>(o: RunSlicesOptions<P>): Promise<S
         }
       };
       w.on('message', (m: WorkerMessage<R>) => {
-        if (m.type === 'ready') feed();
-        else if (m.type === 'result') {
+        if (m.type === 'ready') {
+          startupCpu[j] = m.cpuSeconds;
+          feed();
+        } else if (m.type === 'result') {
           results.set(m.slice, m.result);
+          ended[j] = performance.now() - started;
           inFlight--;
           feed();
         } else if (m.type === 'error') fail(new CampaignError(`worker ${j}: ${m.message}`));
@@ -215,6 +228,8 @@ export async function runSlicesMeasured<P, R>(o: RunSlicesOptions<P>): Promise<S
     const cpu0 = threadCpuSeconds();
     const mod = (await import(o.module)) as SliceModule<P, R>;
     const runner = await mod.openSliceRunner(o.params);
+    const cpuReady = threadCpuSeconds();
+    startupCpu[0] = cpu0 !== undefined && cpuReady !== undefined ? cpuReady - cpu0 : undefined;
     try {
       for (let s = queue.shift(); s !== undefined && !failure; s = queue.shift()) {
         results.set(s, await runner.runSlice(s));
@@ -223,6 +238,7 @@ export async function runSlicesMeasured<P, R>(o: RunSlicesOptions<P>): Promise<S
     } finally {
       await runner.close();
     }
+    ended[0] = performance.now() - started;
     const cpu1 = threadCpuSeconds();
     cpu[0] = cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined;
     await workersDone;
@@ -230,14 +246,17 @@ export async function runSlicesMeasured<P, R>(o: RunSlicesOptions<P>): Promise<S
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  const ms = (c: number): number => Math.round(c * 1000) / 1000;
   return {
     results: o.slices.map((s) => results.get(s) as R),
-    jobCpuSeconds: cpu.every((c) => c !== undefined) ? (cpu as number[]).map((c) => Math.round(c * 1000) / 1000) : [],
+    jobCpuSeconds: cpu.every((c) => c !== undefined) ? (cpu as number[]).map(ms) : [],
+    jobStartupCpuSeconds: startupCpu.every((c) => c !== undefined) ? (startupCpu as number[]).map(ms) : [],
+    jobSeconds: ended.map((t) => ms(t / 1000)),
   };
 }
 
 export type WorkerMessage<R> =
-  | { type: 'ready' }
+  | { type: 'ready'; cpuSeconds?: number }
   | { type: 'result'; slice: number; result: R }
   | { type: 'error'; message: string }
   | { type: 'closed'; cpuSeconds?: number };
@@ -274,6 +293,13 @@ export interface CampaignRun {
    * thread's bookkeeping took.
    */
   jobCpuSeconds?: number[];
+  /** Of jobCpuSeconds, what each job spent before its first slice (module loading, opening its runner). */
+  jobStartupCpuSeconds?: number[];
+  /**
+   * Wall seconds at which each job finished its last slice, from the start of its run: the spread
+   * shows how evenly the slices were shared out.
+   */
+  jobSeconds?: number[];
   /**
    * The campaign V8 flags (src/fuzz/v8-flags.ts) the process ran with: they change the CPU
    * figures, never the result.
@@ -444,7 +470,7 @@ export async function runTimedSlices<P, R>(
 ): Promise<{ parts: R[]; run: CampaignRun }> {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
-  const { results: parts, jobCpuSeconds } = await runSlicesMeasured<P, R>(o);
+  const { results: parts, jobCpuSeconds, jobStartupCpuSeconds, jobSeconds } = await runSlicesMeasured<P, R>(o);
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
   const jobs = Math.max(1, Math.min(o.jobs, o.slices.length));
@@ -461,6 +487,8 @@ export async function runTimedSlices<P, R>(
       cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
       casesPerSecondPerCore: throughput(cases, seconds, jobs),
       ...(jobCpuSeconds.length > 0 ? { jobCpuSeconds } : {}),
+      ...(jobStartupCpuSeconds.length > 0 ? { jobStartupCpuSeconds } : {}),
+      ...(jobs > 1 ? { jobSeconds } : {}),
       ...(v8Flags.length > 0 ? { v8Flags } : {}),
     },
   };
@@ -474,11 +502,14 @@ export function describeCpu(run: CampaignRun): string {
   const perCpu = (run.cases / Math.max(run.cpuSeconds, 1e-3)).toFixed(1);
   const jobs = run.jobCpuSeconds ?? [];
   const own = jobs.reduce((n, x) => n + x, 0);
+  const list = (xs: number[]): string => xs.map((x) => x.toFixed(2)).join(' + ');
   return (
     `${run.cpuSeconds.toFixed(2)} s CPU (${perCpu} cases per CPU-second)` +
-    (jobs.length > 0
-      ? `: jobs ${jobs.map((x) => x.toFixed(2)).join(' + ')} s, other threads ${Math.max(0, run.cpuSeconds - own).toFixed(2)} s`
-      : '')
+    (jobs.length > 0 ? `: jobs ${list(jobs)} s, other threads ${Math.max(0, run.cpuSeconds - own).toFixed(2)} s` : '') +
+    (run.jobStartupCpuSeconds && run.jobStartupCpuSeconds.length > 1
+      ? `; before the first slice ${list(run.jobStartupCpuSeconds)} s`
+      : '') +
+    (run.jobSeconds && run.jobSeconds.length > 1 ? `; jobs done at ${list(run.jobSeconds)} s` : '')
   );
 }
 
