@@ -223,9 +223,13 @@ export class TsEngine implements Engine {
     this.jitWarmup = options.jitThreshold === undefined ? JIT_WARMUP_INSNS : 0;
     this.mem = new Memory({ limit: options.memoryLimit, maxMappings: options.maxMappings });
     this.cpu = new CpuState(this.mem);
-    this.mem.onCodeInvalidated = () => {
+    // Bound to a local before the store: node 20's scavenger keeps a closure stored as a literal
+    // (`obj.p = () => …`) and the engine it reaches alive until a full GC, which made every closed
+    // session survive scavenges (docs/fuzzing.md, "Where a second fuzz-lazy job's CPU goes").
+    const onCodeInvalidated = (): void => {
       this.codeGen++;
     };
+    this.mem.onCodeInvalidated = onCodeInvalidated;
     if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
       throw new EngineApiError('the ts engine needs a little-endian host');
     }
