@@ -548,10 +548,6 @@ function pcRel(page: boolean): SnippetGen {
   };
 }
 
-/** alu.ts umulhi32 as an expression of two int32 locals. */
-const umulhi = (a: string, b: string): string =>
-  `(Math.round(((${a}>>>0)*(${b}>>>0)-(Math.imul(${a},${b})>>>0))/4294967296)|0)`;
-
 /** dp_reg.ts maddExec (MADD / MSUB). */
 function madd(sub: boolean): SnippetGen {
   return (f) => {
@@ -563,7 +559,10 @@ function madd(sub: boolean): SnippetGen {
       if (a === ZR && !sub) return pure(`xl[${d}]=Math.imul(xl[${n}],xl[${m}]);xh[${d}]=0;`);
       return pure(`xl[${d}]=xl[${a}]${sub ? '-' : '+'}Math.imul(xl[${n}],xl[${m}]);xh[${d}]=0;`);
     }
-    const prod = `const nl=xl[${n}],ml=xl[${m}];const pl=Math.imul(nl,ml);const ph=(${umulhi('nl', 'ml')}+Math.imul(nl,xh[${m}])+Math.imul(xh[${n}],ml))|0;`;
+    // The high word of the low halves' product, as alu.ts umulhi32 computes it: the double product
+    // is off by at most 2^12, far below the rounding step. The scale 2^-32 is exact (a power of
+    // two), the same value as the division, and V8 emits a multiply instead of a divide.
+    const prod = `const nl=xl[${n}],ml=xl[${m}];const pl=Math.imul(nl,ml);const ph=(Math.round(((nl>>>0)*(ml>>>0)-(pl>>>0))*2.3283064365386963e-10)+Math.imul(nl,xh[${m}])+Math.imul(xh[${n}],ml))|0;`;
     if (a === ZR && !sub) return pure(`${prod}xh[${d}]=ph;xl[${d}]=pl;`);
     if (sub) return pure(`${prod}const l=(xl[${a}]>>>0)-(pl>>>0);xh[${d}]=xh[${a}]-ph-(l<0?1:0);xl[${d}]=l;`);
     return pure(`${prod}const l=(xl[${a}]>>>0)+(pl>>>0);xh[${d}]=xh[${a}]+ph+(l>0xffffffff?1:0);xl[${d}]=l;`);
@@ -613,8 +612,8 @@ function longMul(signed: boolean, sub: boolean): SnippetGen {
     const a = rz(u(f, 'ra'));
     const d = wz(u(f, 'rd'));
     const hi = signed
-      ? '(Math.round((x*y-(pl>>>0))/4294967296)|0)'
-      : '(Math.round(((x>>>0)*(y>>>0)-(pl>>>0))/4294967296)|0)';
+      ? '(Math.round((x*y-(pl>>>0))*2.3283064365386963e-10)|0)'
+      : '(Math.round(((x>>>0)*(y>>>0)-(pl>>>0))*2.3283064365386963e-10)|0)';
     const prod = `const x=xl[${n}],y=xl[${m}];${sub ? 'let' : 'const'} pl=Math.imul(x,y);${sub ? 'let' : 'const'} ph=${hi};`;
     const neg = sub ? 'pl=-pl|0;ph=~ph+(pl===0?1:0);' : '';
     if (a === ZR && !sub) return pure(`${prod}xl[${d}]=pl;xh[${d}]=ph;`);
