@@ -23,68 +23,11 @@
  * `s.icount` counts the instructions retired.
  */
 import type { Decoded } from '../decoder.ts';
-import type { CpuState, Op } from '../state.ts';
+import type { Op } from '../state.ts';
+import { type CompiledBlock, type Links, newLinks } from './links.ts';
 import { helpers, SNIPPETS, type SnippetHelpers } from './snippets.ts';
 
-/**
- * Runs whole blocks from `s.pc` while the run's instruction limit (`s.ilim`) allows a whole block
- * and `s.until` is neither reached nor inside the block; adds the instructions it retired to
- * `s.icount` and sets `s.pc`. Returns the translated block that continues at `s.pc` when one is
- * linked (so a trampoline runs chains of translated blocks without the engine's dispatcher), or
- * null: the engine looks at `s.pc` (and links the block found there into `s.lk`, the links of
- * the last block that retired instructions).
- */
-export type CompiledBlock = (s: CpuState) => CompiledBlock | null;
-
-/**
- * The four most recent successors of a translated block, filled in by the engine's dispatcher
- * (`linkTo`). Four, not two: an indirect branch (a jump table, a return to several callers) and a
- * loop region's exits have more than two; on CoreMark a two-entry cache sent 7% of the calls (a
- * jump table's half) back to the dispatcher. Links need no invalidation: a successor whose page's
- * code was dropped refuses to run (its own guard) and returns null, and the dispatcher links the
- * block built since.
- */
-export interface Links {
-  a: number;
-  fa: CompiledBlock | null;
-  b: number;
-  fb: CompiledBlock | null;
-  c: number;
-  fc: CompiledBlock | null;
-  d: number;
-  fd: CompiledBlock | null;
-}
-
-export function newLinks(): Links {
-  return { a: -1, fa: null, b: -1, fb: null, c: -1, fc: null, d: -1, fd: null };
-}
-
-/** The function linked in `k` for `pc`, or null after noting `k` in `s.lk` for the dispatcher. */
-export function follow(s: CpuState, k: Links, pc: number): CompiledBlock | null {
-  if (pc === k.a) return k.fa;
-  if (pc === k.b) return k.fb;
-  if (pc === k.c) return k.fc;
-  if (pc === k.d) return k.fd;
-  s.lk = k;
-  return null;
-}
-
-/** Records that `fn` runs the code at `pc` after the block of `k` (the oldest link goes). */
-export function linkTo(k: Links, pc: number, fn: CompiledBlock): void {
-  if (k.a === pc) k.fa = fn;
-  else if (k.b === pc) k.fb = fn;
-  else if (k.c === pc) k.fc = fn;
-  else {
-    k.d = k.c;
-    k.fd = k.fc;
-    k.c = k.b;
-    k.fc = k.fb;
-    k.b = k.a;
-    k.fb = k.fa;
-    k.a = pc;
-    k.fa = fn;
-  }
-}
+export { type CompiledBlock, follow, type Links, linkTo, newLinks } from './links.ts';
 
 /** The page whose decoded code the region was built from (`code` is dropped on writes). */
 export interface CodeGuard {

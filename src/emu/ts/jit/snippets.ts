@@ -49,7 +49,7 @@ import {
   PSCALE,
   pairKind,
 } from '../isa/ldst.ts';
-import { follow } from './compile.ts';
+import { follow } from './links.ts';
 
 export interface Snippet {
   code: string;
