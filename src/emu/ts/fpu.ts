@@ -1015,6 +1015,12 @@ function fmaCore(z: number, x: number, y: number): boolean {
   return true;
 }
 
+/** True when |c| (not zero) is a power of two: a tie of the fused sum (see fmaCore). */
+export function pow2(c: number): boolean {
+  SF64[0] = c;
+  return ((SI[1] as number) & 0xfffff) === 0 && SI[0] === 0;
+}
+
 /** Fused a + n*m (double). */
 export function ffma64(
   s: CpuState,

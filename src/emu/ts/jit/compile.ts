@@ -24,6 +24,7 @@
  */
 import type { Decoded } from '../decoder.ts';
 import type { Op } from '../state.ts';
+import { type FpLocals, fpDeclare, fpLoadAll, fpStoreBack, localizeFp, newFpLocals, resolveFp } from './fplocals.ts';
 import { type CompiledBlock, type Links, newLinks } from './links.ts';
 import { helpers, SNIPPETS, type SnippetHelpers } from './snippets.ts';
 
@@ -82,10 +83,19 @@ interface Locals {
   flagsWritten: boolean;
   /** Some add/subtract sets the flags deferred (see DEFER). */
   deferred: boolean;
+  /** FP/SIMD D registers in locals (fplocals.ts). */
+  fp: FpLocals;
 }
 
 function newLocals(): Locals {
-  return { used: new Set(), written: new Set(), flagsUsed: false, flagsWritten: false, deferred: false };
+  return {
+    used: new Set(),
+    written: new Set(),
+    flagsUsed: false,
+    flagsWritten: false,
+    deferred: false,
+    fp: newFpLocals(),
+  };
 }
 
 /** Index just past the expression starting at `i` (ends at a `;` or a closing bracket at depth 0). */
@@ -179,14 +189,14 @@ function storeBack(loc: Locals, regs: Iterable<number>, flags: boolean): string 
   let out = '';
   for (const r of regs) if (loc.written.has(r)) out += `xl[${r}]=$l${r};xh[${r}]=$h${r};`;
   if (flags && loc.flagsWritten) out += `${loc.deferred ? MAKE_FLAGS : ''}s.n=$n;s.z=$z;s.c=$c;s.v=$v;`;
-  return out;
+  return out + fpStoreBack(loc.fp);
 }
 
 function loadAll(loc: Locals): string {
   let out = '';
   for (const r of loc.used) out += `$l${r}=xl[${r}];$h${r}=xh[${r}];`;
   if (loc.flagsUsed) out += '$n=s.n;$z=s.z;$c=s.c;$v=s.v;';
-  return out;
+  return out + fpLoadAll(loc.fp);
 }
 
 function declareLocals(loc: Locals): string {
@@ -194,7 +204,7 @@ function declareLocals(loc: Locals): string {
   for (const r of loc.used) names.push(`$l${r}=xl[${r}]`, `$h${r}=xh[${r}]`);
   if (loc.flagsUsed) names.push('$n=s.n', '$z=s.z', '$c=s.c', '$v=s.v');
   if (loc.deferred) names.push('$fk=0', '$pr0=0', '$pr1=0', '$pt=0', '$pah=0', '$pb1=0');
-  return names.length === 0 ? '' : `let ${names.join(',')};`;
+  return (names.length === 0 ? '' : `let ${names.join(',')};`) + fpDeclare(loc.fp);
 }
 
 /**
@@ -236,7 +246,7 @@ function blockPieces(b: RegionBlock, ops: Op[], loc: Locals, inLocals = true): B
         stores = true;
         pieces.push(`kn=${k};ka=${a};`);
       }
-      pieces.push(inLocals ? localize(snippet.code, loc) : snippet.code);
+      pieces.push(inLocals ? localizeFp(localize(snippet.code, loc), loc.fp) : snippet.code);
     }
   });
   if (b.fallthrough) pieces.push(`pc=${end};`);
@@ -267,7 +277,7 @@ function joinPieces(pieces: Piece[], loc: Locals, atLoopHead: boolean): string[]
   let pending = atLoopHead && loc.deferred ? 1 : 0;
   for (const p of pieces) {
     if (typeof p === 'string') {
-      let text = p;
+      let text = resolveFp(p, loc.fp);
       const writes = /\$[nzcv]=(?!=)/.test(text);
       const reads = /\$[nzcv](?!=(?!=))/.test(text);
       const defers = text.includes('$fk=1;');

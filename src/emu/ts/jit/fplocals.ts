@@ -1,0 +1,191 @@
+/**
+ * FP/SIMD D registers in function locals (doubles) for the translation tier, next to the general
+ * registers of compile.ts. The interface with the snippets (snippets.ts) is their text:
+ *
+ * - `vf[2D]` read: the double of D, an operand of arithmetic whose fast path checks its result.
+ *   It becomes the local `$dD`, loaded when the function starts and reloaded after anything that
+ *   may write D in the state.
+ * - `vf[2D]=x;vi[4D+2]=0;vi[4D+3]=0;`: the fast path's write of D (x is a finite number, never a
+ *   NaN: the fast paths keep only normal results, conversions only integers). It becomes
+ *   `$dD=x;$fw|=bit` and the state is written when it can be observed ("flush": before an op or
+ *   helper call, when a snippet throws, on return), with the upper half zeroed then.
+ * - `FP_FAST`, the fast paths' test of FPSR.IXC and FPCR (RMode, FZ, DN): the local `$ff`,
+ *   computed at entry and again after every op or helper call (an MSR or a helper's exception
+ *   flags change it; nothing else does).
+ *
+ * `$fw` says which locals were written since the last flush: a register is stored only on a path
+ * that wrote it, so a register loaded as a NaN (whose payload a JS double need not keep) is never
+ * written back through a double, and the upper half of a register that this path did not write
+ * keeps its value. Any other reference to a local's storage in a snippet (`vi`, `vs`, a single's
+ * write, a load or store of the register) flushes that register before the snippet and reloads it
+ * after. A helper called with the state (`h.name(s,...)`, the exact slow paths) flushes every local
+ * before the call and reloads them, and `$ff`, after it, inside the branch that calls it.
+ *
+ * Localized text holds placeholders for those flushes and reloads, resolved (`resolveFp`) once
+ * every snippet of the function has been seen and the set of locals is known.
+ */
+
+export interface FpLocals {
+  /** D registers kept in locals. */
+  regs: Set<number>;
+  /** `$ff` is used. */
+  fast: boolean;
+}
+
+export function newFpLocals(): FpLocals {
+  return { regs: new Set(), fast: false };
+}
+
+/** The fast-path test as the snippets write it (snippets.ts FP_FAST). */
+export const FP_FAST = '(s.fpsr&16)!==0&&(s.fpcr&62914560)===0';
+
+const WRITE = /\bvf\[(\d+)\]=(\w+);vi\[(\d+)\]=0;vi\[(\d+)\]=0;/g;
+const READ = /\bvf\[(\d+)\](?!=(?!=))/g;
+const OTHER = /\b(vi|vs|vf)\[([^\]]*)\]/g;
+/** Helpers given the state that touch no vector register. */
+const STATE_HELPERS_WITHOUT_FP = new Set(['ea', 'follow']);
+const HELPER_CALL = /\bh\.(\w+)\(s[,)]/g;
+
+// Placeholders: @F{regs}@ flush, @R{regs}@ reload; `*` for every local (a reload of every local
+// also recomputes `$ff`). Unresolved, they are syntax errors.
+const FLUSH_ALL = '@F{*}@';
+const RELOAD_ALL = '@R{*}@';
+const PLACEHOLDER = /@([FR])\{([^}]*)\}@/g;
+
+/** Index of the parenthesis closing the one at `open`. */
+function closing(code: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < code.length; j++) {
+    const c = code[j];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return j;
+  }
+  return -1;
+}
+
+/** Snippet text with D-register references turned into locals (recorded in `fp`). */
+export function localizeFp(code: string, fp: FpLocals): string {
+  if (!/\b(vi|vs|vf)\[|\bh\.\w+\(s[,)]/.test(code) && !code.includes(FP_FAST)) return code;
+  // Registers this snippet reaches some other way stay in the state for the whole snippet.
+  const other = new Set<number>();
+  let otherAll = false;
+  const scan = code.replace(WRITE, (all, k: string, _x, i2: string, i3: string) => {
+    const r = Number(k) >> 1;
+    return Number(k) % 2 === 0 && Number(i2) === 4 * r + 2 && Number(i3) === 4 * r + 3 ? '' : all;
+  });
+  for (const m of scan.replace(READ, (all, k: string) => (Number(k) % 2 === 0 ? '' : all)).matchAll(OTHER)) {
+    const index = m[2] as string;
+    if (!/^\d+$/.test(index)) {
+      otherAll = true;
+      continue;
+    }
+    other.add(Number(index) >> (m[1] === 'vf' ? 1 : 2));
+  }
+  let out = code;
+  let calls = false;
+  if (!otherAll) {
+    const local = (k: string): number | undefined => {
+      const n = Number(k);
+      const r = n >> 1;
+      return n % 2 === 0 && !other.has(r) ? r : undefined;
+    };
+    out = out.replace(WRITE, (all, k: string, x: string, i2: string, i3: string) => {
+      const r = local(k);
+      if (r === undefined || Number(i2) !== 4 * r + 2 || Number(i3) !== 4 * r + 3) return all;
+      fp.regs.add(r);
+      return `$d${r}=${x};$fw|=${bitOf(r)};`;
+    });
+    out = out.replace(READ, (all, k: string) => {
+      const r = local(k);
+      if (r === undefined) return all;
+      fp.regs.add(r);
+      return `$d${r}`;
+    });
+    // Helper calls as statements: flush and reload around the call, in its branch.
+    let wrapped = '';
+    let i = 0;
+    HELPER_CALL.lastIndex = 0;
+    for (;;) {
+      HELPER_CALL.lastIndex = i;
+      const m = HELPER_CALL.exec(out);
+      if (m === null) break;
+      if (STATE_HELPERS_WITHOUT_FP.has(m[1] as string)) {
+        wrapped += out.slice(i, m.index + m[0].length);
+        i = m.index + m[0].length;
+        continue;
+      }
+      const close = closing(out, m.index + m[0].length - 3);
+      if (close < 0 || out[close + 1] !== ';') {
+        calls = true;
+        wrapped += out.slice(i, m.index + m[0].length);
+        i = m.index + m[0].length;
+        continue;
+      }
+      wrapped += `${out.slice(i, m.index)}{${FLUSH_ALL}${out.slice(m.index, close + 2)}${RELOAD_ALL}}`;
+      i = close + 2;
+    }
+    out = wrapped + out.slice(i);
+  }
+  // A helper inside an expression may change FPSR before a later test in the same snippet.
+  if (!otherAll && !calls && out.includes(FP_FAST)) {
+    fp.fast = true;
+    out = out.split(FP_FAST).join('$ff');
+  }
+  if (otherAll || calls) return `${FLUSH_ALL}${out}${RELOAD_ALL}`;
+  if (other.size === 0) return out;
+  const list = [...other].join(',');
+  return `@F{${list}}@${out}@R{${list}}@`;
+}
+
+function bitOf(r: number): number {
+  return (1 << r) | 0;
+}
+
+function flush(fp: FpLocals, regs: Iterable<number>, all: boolean): string {
+  let out = '';
+  let mask = 0;
+  for (const r of regs) {
+    if (!fp.regs.has(r)) continue;
+    const bit = bitOf(r);
+    mask |= bit;
+    out += `if(($fw&${bit})!==0){vf[${2 * r}]=$d${r};vi[${4 * r + 2}]=0;vi[${4 * r + 3}]=0;}`;
+  }
+  if (out === '') return '';
+  return all ? `if($fw!==0){${out}$fw=0;}` : `${out}$fw&=${~mask};`;
+}
+
+function reload(fp: FpLocals, regs: Iterable<number>, all: boolean): string {
+  let out = '';
+  for (const r of regs) if (fp.regs.has(r)) out += `$d${r}=vf[${2 * r}];`;
+  if (all && fp.fast) out += `$ff=${FP_FAST};`;
+  return out;
+}
+
+/** Localized text with its placeholders replaced, once `fp` holds every local of the function. */
+export function resolveFp(text: string, fp: FpLocals): string {
+  if (!text.includes('@')) return text;
+  return text.replace(PLACEHOLDER, (_all, kind: string, list: string) => {
+    const all = list === '*';
+    const regs = all ? fp.regs : list.split(',').map(Number);
+    return kind === 'F' ? flush(fp, regs, all) : reload(fp, regs, all);
+  });
+}
+
+/** Stores the written locals into the state (before an op call, in the catch, on return). */
+export function fpStoreBack(fp: FpLocals): string {
+  return flush(fp, fp.regs, true);
+}
+
+/** Reloads every local and `$ff` (after an op call). */
+export function fpLoadAll(fp: FpLocals): string {
+  return reload(fp, fp.regs, true);
+}
+
+/** Declarations, after compile.ts's PROLOGUE (`vf` is the state's float64 view). */
+export function fpDeclare(fp: FpLocals): string {
+  const names: string[] = [];
+  if (fp.regs.size > 0) names.push('$fw=0');
+  if (fp.fast) names.push(`$ff=${FP_FAST}`);
+  for (const r of fp.regs) names.push(`$d${r}=vf[${2 * r}]`);
+  return names.length === 0 ? '' : `let ${names.join(',')};`;
+}
