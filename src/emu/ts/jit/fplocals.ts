@@ -45,6 +45,8 @@ const OTHER = /\b(vi|vs|vf)\[([^\]]*)\]/g;
 /** Helpers given the state that touch no vector register. */
 const STATE_HELPERS_WITHOUT_FP = new Set(['ea', 'follow']);
 const HELPER_CALL = /\bh\.(\w+)\(s[,)]/g;
+/** Text before a call that makes the call a whole statement (a block around it is then valid). */
+const STATEMENT_START = /(^|[;{})]|\belse)\s*$/;
 
 // Placeholders: @F{regs}@ flush, @R{regs}@ reload; `*` for every local (a reload of every local
 // also recomputes `$ff`). Unresolved, they are syntax errors.
@@ -61,6 +63,22 @@ function closing(code: string, open: number): number {
     else if (c === ')' && --depth === 0) return j;
   }
   return -1;
+}
+
+/**
+ * Calls of helpers given the state that may touch vector registers, as [start, end) of each call
+ * statement (`h.name(s,...);`); null when one is not a whole statement (inside an expression).
+ */
+function helperCalls(code: string): [number, number][] | null {
+  const calls: [number, number][] = [];
+  HELPER_CALL.lastIndex = 0;
+  for (const m of code.matchAll(HELPER_CALL)) {
+    if (STATE_HELPERS_WITHOUT_FP.has(m[1] as string)) continue;
+    const close = closing(code, m.index + m[0].length - 3);
+    if (close < 0 || code[close + 1] !== ';' || !STATEMENT_START.test(code.slice(0, m.index))) return null;
+    calls.push([m.index, close + 2]);
+  }
+  return calls;
 }
 
 /** Snippet text with D-register references turned into locals (recorded in `fp`). */
@@ -81,57 +99,40 @@ export function localizeFp(code: string, fp: FpLocals): string {
     }
     other.add(Number(index) >> (m[1] === 'vf' ? 1 : 2));
   }
-  let out = code;
-  let calls = false;
-  if (!otherAll) {
-    const local = (k: string): number | undefined => {
-      const n = Number(k);
-      const r = n >> 1;
-      return n % 2 === 0 && !other.has(r) ? r : undefined;
-    };
-    out = out.replace(WRITE, (all, k: string, x: string, i2: string, i3: string) => {
-      const r = local(k);
-      if (r === undefined || Number(i2) !== 4 * r + 2 || Number(i3) !== 4 * r + 3) return all;
-      fp.regs.add(r);
-      return `$d${r}=${x};$fw|=${bitOf(r)};`;
-    });
-    out = out.replace(READ, (all, k: string) => {
-      const r = local(k);
-      if (r === undefined) return all;
-      fp.regs.add(r);
-      return `$d${r}`;
-    });
-    // Helper calls as statements: flush and reload around the call, in its branch.
-    let wrapped = '';
-    let i = 0;
-    HELPER_CALL.lastIndex = 0;
-    for (;;) {
-      HELPER_CALL.lastIndex = i;
-      const m = HELPER_CALL.exec(out);
-      if (m === null) break;
-      if (STATE_HELPERS_WITHOUT_FP.has(m[1] as string)) {
-        wrapped += out.slice(i, m.index + m[0].length);
-        i = m.index + m[0].length;
-        continue;
-      }
-      const close = closing(out, m.index + m[0].length - 3);
-      if (close < 0 || out[close + 1] !== ';') {
-        calls = true;
-        wrapped += out.slice(i, m.index + m[0].length);
-        i = m.index + m[0].length;
-        continue;
-      }
-      wrapped += `${out.slice(i, m.index)}{${FLUSH_ALL}${out.slice(m.index, close + 2)}${RELOAD_ALL}}`;
-      i = close + 2;
-    }
-    out = wrapped + out.slice(i);
+  const calls = helperCalls(code);
+  // A register index computed at run time, or a helper inside an expression (it could read a
+  // register the snippet wrote before it, or change FPSR before a later test): the snippet keeps
+  // every register in the state.
+  if (otherAll || calls === null) return `${FLUSH_ALL}${code}${RELOAD_ALL}`;
+  // Helper calls as statements: flush and reload around the call, in its branch.
+  let out = '';
+  let at = 0;
+  for (const [start, end] of calls) {
+    out += `${code.slice(at, start)}{${FLUSH_ALL}${code.slice(start, end)}${RELOAD_ALL}}`;
+    at = end;
   }
-  // A helper inside an expression may change FPSR before a later test in the same snippet.
-  if (!otherAll && !calls && out.includes(FP_FAST)) {
+  out += code.slice(at);
+  const local = (k: string): number | undefined => {
+    const n = Number(k);
+    const r = n >> 1;
+    return n % 2 === 0 && !other.has(r) ? r : undefined;
+  };
+  out = out.replace(WRITE, (all, k: string, x: string, i2: string, i3: string) => {
+    const r = local(k);
+    if (r === undefined || Number(i2) !== 4 * r + 2 || Number(i3) !== 4 * r + 3) return all;
+    fp.regs.add(r);
+    return `$d${r}=${x};$fw|=${bitOf(r)};`;
+  });
+  out = out.replace(READ, (all, k: string) => {
+    const r = local(k);
+    if (r === undefined) return all;
+    fp.regs.add(r);
+    return `$d${r}`;
+  });
+  if (out.includes(FP_FAST)) {
     fp.fast = true;
     out = out.split(FP_FAST).join('$ff');
   }
-  if (otherAll || calls) return `${FLUSH_ALL}${out}${RELOAD_ALL}`;
   if (other.size === 0) return out;
   const list = [...other].join(',');
   return `@F{${list}}@${out}@R{${list}}@`;
