@@ -7,11 +7,14 @@
  * loads and stores of a local register, a register written on one path of a multi-block region
  * only, MSR FPCR changing the rounding mode and FZ inside the loop, and MSR FPSR clearing IXC
  * inside the loop with IXC clear at entry. Each program runs whole and stopped at several budgets
- * (exits in the middle of the loop), translated at once and after 16 hits.
+ * (exits in the middle of the loop), translated at once and after 16 hits, with the translator's
+ * limits on locals (fplocals.ts fpLimits) as they are and raised so that every program's function
+ * keeps its D registers in locals.
  */
 import { describe, expect, it } from 'vitest';
 import { type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
+import { fpLimits } from '../../src/emu/ts/jit/fplocals.ts';
 import { inCI, oracle } from '../support/oracles.ts';
 
 const unicorn = oracle('unicorn').available;
@@ -131,6 +134,18 @@ async function run(kind: EngineKind, p: Program, count: number, jitThreshold?: n
 
 /** Whole run and budgets in the middle of trips: translated (at once, after 16 hits) = interpreted = Unicorn. */
 async function agrees(p: Program, counts: number[]): Promise<string> {
+  const saved = { ...fpLimits };
+  try {
+    const whole = await agreesWithLimits(p, counts);
+    Object.assign(fpLimits, { locals: 32, reloads: Number.POSITIVE_INFINITY });
+    expect(await agreesWithLimits(p, counts)).toBe(whole);
+    return whole;
+  } finally {
+    Object.assign(fpLimits, saved);
+  }
+}
+
+async function agreesWithLimits(p: Program, counts: number[]): Promise<string> {
   const whole = await run('ts', p, 0, Number.POSITIVE_INFINITY);
   expect(whole.startsWith('until@')).toBe(true);
   for (const t of [0, 16]) expect(await run('ts', p, 0, t), `translated after ${t}`).toBe(whole);

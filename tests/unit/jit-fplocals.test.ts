@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest';
 import {
   FP_FAST,
   fpDeclare,
+  fpLimits,
   fpLoadAll,
   fpStoreBack,
+  fpTooCostly,
   localizeFp,
   newFpLocals,
   resolveFp,
@@ -71,6 +73,36 @@ describe('fplocals', () => {
     const resolved = resolveFp(out, fp);
     expect(resolved).toContain('if(($fw&8)!==0){vf[6]=$d3;vi[14]=0;vi[15]=0;}');
     expect(resolved).toContain('$d3=vf[6];');
+  });
+
+  it('stores only what an exact helper reads and reloads what it writes', () => {
+    const fp = newFpLocals();
+    const out = localizeFp(
+      `{const r=vf[2]*vf[4];if(r>1&&${FP_FAST}){vf[10]=r;vi[22]=0;vi[23]=0;}else h.fmul64v(s,5,1,2);}`,
+      fp,
+    );
+    expect(out).toContain('else {@F{1,2}@h.fmul64v(s,5,1,2);@W{5}@}');
+    const resolved = resolveFp(out, fp);
+    expect(resolved).toContain('$d5=vf[10];$fw&=-33;$ff=');
+    expect(resolved).not.toContain('vf[10]=$d5');
+  });
+
+  it('puts FMADD inline only where the registers are locals', () => {
+    const call = '{h.ffma64v(s,4,3,0,1,0,2147483648);}';
+    const fp = newFpLocals();
+    const out = localizeFp(call, fp);
+    expect(out).toContain('const z=$d3,x=-$d0,y=$d1;');
+    expect(out).toContain('&&$ff){$d4=r;$fw|=16;}else {@F{3,0,1}@h.ffma64v(s,4,3,0,1,0,2147483648);@W{4}@}');
+    expect(localizeFp(call, newFpLocals(true))).toBe(call);
+  });
+
+  it('keeps the registers in the state past the limits', () => {
+    const fp = newFpLocals();
+    for (let r = 0; r < fpLimits.locals; r++) fp.regs.add(r);
+    expect(fpTooCostly(fp, 0)).toBe(false);
+    expect(fpTooCostly(fp, Math.floor(fpLimits.reloads / fpLimits.locals) + 1)).toBe(true);
+    fp.regs.add(fpLimits.locals);
+    expect(fpTooCostly(fp, 0)).toBe(true);
   });
 
   it('leaves a snippet with a helper inside an expression in the state', () => {

@@ -24,7 +24,16 @@
  */
 import type { Decoded } from '../decoder.ts';
 import type { Op } from '../state.ts';
-import { type FpLocals, fpDeclare, fpLoadAll, fpStoreBack, localizeFp, newFpLocals, resolveFp } from './fplocals.ts';
+import {
+  type FpLocals,
+  fpDeclare,
+  fpLoadAll,
+  fpStoreBack,
+  fpTooCostly,
+  localizeFp,
+  newFpLocals,
+  resolveFp,
+} from './fplocals.ts';
 import { type CompiledBlock, type Links, newLinks } from './links.ts';
 import { helpers, SNIPPETS, type SnippetHelpers } from './snippets.ts';
 
@@ -87,14 +96,15 @@ interface Locals {
   fp: FpLocals;
 }
 
-function newLocals(): Locals {
+/** `noFp`: the D registers stay in the state (fplocals.ts fpTooCostly). */
+function newLocals(noFp = false): Locals {
   return {
     used: new Set(),
     written: new Set(),
     flagsUsed: false,
     flagsWritten: false,
     deferred: false,
-    fp: newFpLocals(),
+    fp: newFpLocals(noFp),
   };
 }
 
@@ -360,6 +370,10 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
     ops.length = 0;
     loc = newLocals();
     code = blockPieces(b, ops, loc, false);
+  } else if (fpTooCostly(loc.fp, code.opCalls)) {
+    ops.length = 0;
+    loc = newLocals(true);
+    code = blockPieces(b, ops, loc);
   }
   const { pieces, calls, stores } = code;
   const body = joinPieces(pieces, loc, selfLoop);
@@ -397,16 +411,17 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   let anyStores = false;
   // Every block's pieces first: op calls store and reload the locals of the whole region.
   let parts = blocks.map((b) => ({ b, code: blockPieces(b, ops, loc) }));
-  if (
-    tooManyReloads(
-      loc,
-      parts.reduce((t, p) => t + p.code.opCalls, 0),
-    )
-  ) {
+  const opCalls = parts.reduce((t, p) => t + p.code.opCalls, 0);
+  if (tooManyReloads(loc, opCalls)) {
     ops.length = 0;
     loc = newLocals();
     const plain = loc;
     parts = blocks.map((b) => ({ b, code: blockPieces(b, ops, plain, false) }));
+  } else if (fpTooCostly(loc.fp, opCalls)) {
+    ops.length = 0;
+    loc = newLocals(true);
+    const gprsOnly = loc;
+    parts = blocks.map((b) => ({ b, code: blockPieces(b, ops, gprsOnly) }));
   }
   for (const { code } of parts) {
     anyCalls ||= code.calls;

@@ -1131,38 +1131,14 @@ const fpDp2: SnippetGen = (f) => {
 };
 
 /**
- * FMADD/FMSUB/FNMADD/FNMSUB. Doubles: fpu.ts fmaCore inline (the function was a call per
- * instruction, and with the D registers in locals a call also stores and reloads them): Dekker's
- * product error and two TwoSums give the fused result when it is decidable, normal operands with
- * a normal product and sum and no tie; under FP_FAST its only exception, Inexact, is already
- * recorded. Anything else goes to fpu.ts ffma64v, exact in every case. fp-loop (one FMADD in
- * seven instructions), CPU s best of 3 in one run: 0.415 s (call) -> 0.259 s (inline), 0.165 s
- * with the D registers in locals too.
+ * FMADD/FMSUB/FNMADD/FNMSUB: the exact helpers. A function that keeps the D registers in locals
+ * puts fpu.ts fmaCore inline instead (jit/fplocals.ts fmaInline).
  */
 const fpDp3: SnippetGen = (f) => {
   const negN = f.o0 !== f.o1 ? 0x80000000 : 0;
   const negA = f.o1 === 1 ? 0x80000000 : 0;
-  const d = u(f, 'rd');
-  const a = u(f, 'ra');
-  const n = u(f, 'rn');
-  const m = u(f, 'rm');
-  const args = `s,${d},${a},${n},${m},${negA},${negN}`;
-  if (f.ft === 0) return pure(`h.ffma32v(${args});`);
-  const z = `${negA !== 0 ? '-' : ''}vf[${a * 2}]`;
-  const x = `${negN !== 0 ? '-' : ''}vf[${n * 2}]`;
-  const y = `vf[${m * 2}]`;
-  const store = `vf[${d * 2}]=r;vi[${d * 4 + 2}]=0;vi[${d * 4 + 3}]=0;`;
-  return pure(
-    `const z=${z},x=${x},y=${y};const p=x*y;` +
-      `let t=134217729*x;const xa=t-(t-x),xb=x-xa;t=134217729*y;const ya=t-(t-y),yb=y-ya;` +
-      'const e=xa*ya-p+xa*yb+xb*ya+xb*yb;' +
-      'const s1=z+p;let bb=s1-z;const tt=z-(s1-bb)+(p-bb);const v=tt+e;bb=v-tt;const w=tt-(v-bb)+(e-bb);' +
-      'const r=s1+v;bb=r-s1;const c=s1-(r-bb)+(v-bb);' +
-      'const ax=Math.abs(x),ay=Math.abs(y),az=Math.abs(z),ap=Math.abs(p),ar=Math.abs(r);' +
-      `if(ax>=${2 ** -1022}&&ax<${2 ** 995}&&ay>=${2 ** -1022}&&ay<${2 ** 995}&&ap>${2 ** -900}&&ap<${2 ** 995}` +
-      `&&(z===0||(az>=${2 ** -1022}&&az<${2 ** 995}))&&ar>${2 ** -1022}&&ar<${Number.MAX_VALUE}` +
-      `&&(w===0||(c!==0&&!h.pow2(c)))&&${FP_FAST}){${store}}else h.ffma64v(${args});`,
-  );
+  const args = `s,${u(f, 'rd')},${u(f, 'ra')},${u(f, 'rn')},${u(f, 'rm')},${negA},${negN}`;
+  return pure(f.ft === 0 ? `h.ffma32v(${args});` : `h.ffma64v(${args});`);
 };
 
 const fmovImm: SnippetGen = (f) => {
