@@ -1007,8 +1007,7 @@ function fmaCore(z: number, x: number, y: number): boolean {
   if (w !== 0) {
     // Exact sum on a double, or a tie: left to the generic path (rare).
     if (c === 0) return false;
-    SF64[0] = c;
-    if (((SI[1] as number) & 0xfffff) === 0 && SI[0] === 0) return false;
+    if (pow2(c)) return false;
   }
   FMA[0] = r;
   FMA[1] = c;

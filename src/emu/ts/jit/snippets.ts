@@ -17,6 +17,12 @@
  * the general registers. A snippet that can throw must be marked `mayThrow` (the function's catch
  * then stores the locals). The flag code of adds64/adds32 is recognised by its exact text
  * (compile.ts DEFER): change both together.
+ *
+ * D registers (jit/fplocals.ts keeps them in locals): a double operand is read as `vf[2D]`, a fast
+ * path's result (never a NaN) written as `vf[2D]=x;vi[4D+2]=0;vi[4D+3]=0;`, the fast paths test
+ * FP_FAST as its exact text, and a slow path calls its helper as a statement `h.name(s,...);`
+ * (fplocals.ts HELPER_REGS lists which registers each reads and writes); any other reference to
+ * vector state is allowed and keeps the registers it names in the state for that snippet.
  */
 import { PAGE_SIZE } from '../../engine.ts';
 import { PAGE_SHIFT, TLB_MASK } from '../../memory.ts';
@@ -1092,9 +1098,9 @@ function ldstPair(mode: 'nt' | 'post' | 'off' | 'pre'): SnippetGen {
  * Inputs need no test: NaN and infinite inputs never give a normal finite result, and denormal
  * inputs are used as they are when FZ is clear (no Input Denormal either). A result at or below
  * the smallest normal (tininess is detected before rounding) or at the top of the range, or a
- * first inexact operation, goes to the helper (fpu.ts), which is exact in every case.
+ * first inexact operation, goes to the helper (fpu.ts), which is exact in every case. FP_FAST
+ * (jit/fplocals.ts) is that test of FPSR and FPCR, hoisted into a local by the translator.
  */
-
 const fpDp2: SnippetGen = (f) => {
   const op = u(f, 'op');
   if (op >= 4) return undefined;
