@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CODE_BASE, KERNELS } from '../../src/bench/kernels.ts';
-import { type EngineKind, PROT_ALL } from '../../src/emu/engine.ts';
+import { type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { inCI, oracle } from '../support/oracles.ts';
 
@@ -148,5 +148,133 @@ describe('translated loops over many calls', () => {
     const whole = await agreesEverywhere('jump-table', iterations);
     expect(whole.startsWith(`until@${(CODE_BASE + 0x64).toString(16)}:${2 + 9 * iterations} `)).toBe(true);
     expect(whole).toContain(`x3=${jumpTable(iterations).toString(16)} `);
+  });
+});
+
+/**
+ * Add, subtract, compare and multiply-accumulate over operand pairs at the edges of the int32
+ * halves the translated code works in (carry out of bit 31 and bit 63, signed overflow, zero
+ * results): snippets.ts computes carries from wrapped int32 sums (lowCarry, carryOut) and
+ * compile.ts tests deferred flags directly (COND_OF). One trip per pair, its results stored:
+ *   loop: mov x23, #0; ldp x1, x2, [x9], #16
+ *     adds x3, x1, x2; cset x4, cs; cset x5, vs; cset x6, ge; cset x7, hi
+ *     subs x8, x1, x2; cset x11, cs; cset x12, vs; cset x13, lt; cset x14, ls; cset x15, eq; cset x16, pl
+ *     adds w17, w1, w2; cset x18, cs; cset x19, vs; subs w20, w1, w2; cset x21, cs; cset x22, gt
+ *     stp x3, x8 / x17, x20 / x4, x5 / x6, x7 / x11, x12 / x13, x14 / x15, x16 / x18, x19 / x21, x22, [x28], #16
+ *     adds x3, x1, x2, lsl #1; mrs x4, nzcv; subs x5, x1, w2, uxtw; mrs x6, nzcv; stp x3, x4 / x5, x6
+ *     add x3, x1, x2; sub x4, x1, x2; add x5, x1, #0xfff; sub x6, x1, #1; add x7, x1, x2, lsl #3
+ *     sub x8, x1, x2, asr #5; madd x11, x1, x2, x3; msub x12, x1, x2, x3; umaddl x13, w1, w2, x4
+ *     smaddl x14, w1, w2, x4; umsubl x15, w1, w2, x4; add x16, x1, w2, uxtw; sub x17, x1, w2, sxtw #2
+ *     add x18, x1, #1; sub x19, x1, #1, lsl #12; mul x20, x1, x2
+ *     stp x3, x4 / x5, x6 / x7, x8 / x11, x12 / x13, x14 / x15, x16 / x17, x18 / x19, x20, [x28], #16
+ *     cmp x1, x2; b.hi +8; add x23, x23, #1;  cmp x1, x2; b.ge +8; add x23, x23, #2
+ *     cmn x1, x2; b.eq +8; add x23, x23, #4;  cmp w1, w2; b.lt +8; add x23, x23, #8
+ *     cmn w1, w2; b.cs +8; add x23, x23, #16; cmp x1, x2; b.vs +8; add x23, x23, #32
+ *     cmp x2, x1; b.mi +8; add x23, x23, #64
+ *     cmp x1, x2; csinc x24, x1, x2, cc; mrs x25, nzcv; stp x23, x24, [x28], #16; str x25, [x28], #8
+ *     subs x10, x10, #1; b.ne loop
+ *   brk #0
+ */
+const EDGE_WORDS = [
+  0xd2800017, 0xa8c10921, 0xab020023, 0x9a9f37e4, 0x9a9f77e5, 0x9a9fb7e6, 0x9a9f97e7, 0xeb020028, 0x9a9f37eb,
+  0x9a9f77ec, 0x9a9fa7ed, 0x9a9f87ee, 0x9a9f17ef, 0x9a9f47f0, 0x2b020031, 0x9a9f37f2, 0x9a9f77f3, 0x6b020034,
+  0x9a9f37f5, 0x9a9fd7f6, 0xa8812383, 0xa8815391, 0xa8811784, 0xa8811f86, 0xa881338b, 0xa8813b8d, 0xa881438f,
+  0xa8814f92, 0xa8815b95, 0xab020423, 0xd53b4204, 0xeb224025, 0xd53b4206, 0xa8811383, 0xa8811b85, 0x8b020023,
+  0xcb020024, 0x913ffc25, 0xd1000426, 0x8b020c27, 0xcb821428, 0x9b020c2b, 0x9b028c2c, 0x9ba2102d, 0x9b22102e,
+  0x9ba2902f, 0x8b224030, 0xcb22c831, 0x91000432, 0xd1400433, 0x9b027c34, 0xa8811383, 0xa8811b85, 0xa8812387,
+  0xa881338b, 0xa8813b8d, 0xa881438f, 0xa8814b91, 0xa8815393, 0xeb02003f, 0x54000048, 0x910006f7, 0xeb02003f,
+  0x5400004a, 0x91000af7, 0xab02003f, 0x54000040, 0x910012f7, 0x6b02003f, 0x5400004b, 0x910022f7, 0x2b02003f,
+  0x54000042, 0x910042f7, 0xeb02003f, 0x54000046, 0x910082f7, 0xeb01005f, 0x54000044, 0x910102f7, 0xeb02003f,
+  0x9a823438, 0xd53b4219, 0xa8816397, 0xf8008799, 0xf100054a, 0x54fff541, 0xd4200000,
+];
+const EDGES = [
+  0n,
+  1n,
+  0x7fffffffn,
+  0x80000000n,
+  0xfffffffen,
+  0xffffffffn,
+  0x100000000n,
+  0x1ffffffffn,
+  0x7fffffffffffffffn,
+  0x8000000000000000n,
+  0xffffffff00000000n,
+  0xfffffffffffffffen,
+  0xffffffffffffffffn,
+  0x123456789abcdef0n,
+];
+const TABLE_AT = 0x100000;
+const OUT_AT = 0x200000;
+const TRIP_BYTES = 20 * 16 + 8;
+
+async function edgeRun(kind: EngineKind, jitThreshold?: number): Promise<BigUint64Array> {
+  const pairs = EDGES.flatMap((a) => EDGES.map((b) => [a, b]));
+  const e = await createEngine(kind, { jitThreshold });
+  try {
+    e.memMap(CODE_BASE, 0x1000, PROT_ALL);
+    e.memMap(TABLE_AT, 0x1000, PROT_READ | PROT_WRITE);
+    e.memMap(OUT_AT, 0x20000, PROT_READ | PROT_WRITE);
+    e.memWrite(CODE_BASE, new Uint8Array(new Uint32Array(EDGE_WORDS).buffer));
+    e.memWrite(TABLE_AT, new Uint8Array(new BigUint64Array(pairs.flat()).buffer));
+    e.regWrite('x9', BigInt(TABLE_AT));
+    e.regWrite('x28', BigInt(OUT_AT));
+    e.regWrite('x10', BigInt(pairs.length));
+    const r = e.start(CODE_BASE, CODE_BASE + 4 * (EDGE_WORDS.length - 1));
+    expect(r.reason).toBe('until');
+    return new BigUint64Array(e.memRead(OUT_AT, pairs.length * TRIP_BYTES).slice().buffer);
+  } finally {
+    e.close();
+  }
+}
+
+/** Where two runs' stored results first differ, as trip, operands and word in the trip. */
+function firstDifference(got: BigUint64Array, ref: BigUint64Array): string {
+  const perTrip = TRIP_BYTES / 8;
+  for (let i = 0; i < ref.length; i++) {
+    if (got[i] !== ref[i]) {
+      const trip = Math.floor(i / perTrip);
+      const a = EDGES[Math.floor(trip / EDGES.length)] as bigint;
+      const b = EDGES[trip % EDGES.length] as bigint;
+      return `x1=${a.toString(16)} x2=${b.toString(16)} word ${i % perTrip}: ${got[i]?.toString(16)} != ${ref[i]?.toString(16)}`;
+    }
+  }
+  return 'none';
+}
+
+describe('translated add/subtract at the carry and overflow edges', () => {
+  it("every pair of edge operands gives the interpreter's, Unicorn's and the model's results", async () => {
+    const ref = await edgeRun('ts', Number.POSITIVE_INFINITY);
+    for (const t of [0, 16]) expect(firstDifference(await edgeRun('ts', t), ref), `jitThreshold ${t}`).toBe('none');
+    if (unicorn) expect(firstDifference(await edgeRun('unicorn'), ref), 'unicorn').toBe('none');
+    // The first words of each trip against 64- and 32-bit arithmetic in BigInt.
+    const M = (1n << 64n) - 1n;
+    const W = (1n << 32n) - 1n;
+    const flag = (x: boolean) => (x ? 1n : 0n);
+    const sign = (x: bigint, bits: bigint) => (x >> (bits - 1n)) & 1n;
+    const perTrip = TRIP_BYTES / 8;
+    for (const [i, a] of EDGES.entries()) {
+      for (const [j, b] of EDGES.entries()) {
+        const at = (i * EDGES.length + j) * perTrip;
+        const sum = (a + b) & M;
+        const diff = (a - b) & M;
+        const [aw, bw] = [a & W, b & W];
+        const sumw = (aw + bw) & W;
+        const diffw = (aw - bw) & W;
+        const want = [
+          sum,
+          diff,
+          sumw,
+          diffw,
+          flag(a + b > M),
+          flag(sign(a, 64n) === sign(b, 64n) && sign(sum, 64n) !== sign(a, 64n)),
+        ];
+        const subs = [flag(a >= b), flag(sign(a, 64n) !== sign(b, 64n) && sign(diff, 64n) !== sign(a, 64n))];
+        const adds32 = [flag(aw + bw > W), flag(sign(aw, 32n) === sign(bw, 32n) && sign(sumw, 32n) !== sign(aw, 32n))];
+        const ctx = `x1=${a.toString(16)} x2=${b.toString(16)}`;
+        expect([...ref.slice(at, at + 6)], ctx).toEqual(want);
+        expect([...ref.slice(at + 8, at + 10)], ctx).toEqual(subs);
+        expect([...ref.slice(at + 14, at + 16)], ctx).toEqual(adds32);
+      }
+    }
   });
 });

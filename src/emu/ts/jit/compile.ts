@@ -148,30 +148,47 @@ function localize(code: string, loc: Locals): string {
 /**
  * Deferred flags. An add or subtract that sets the flags (snippets.ts adds64/adds32, whose flag
  * code is recognised here by its exact text) does not compute NZCV: it keeps the values they are
- * made of (`$pr0`/`$pr1` the result halves, `$pt` the carry, `$pah`/`$pb1` the top operands) and
- * sets `$fk`. A flag read that follows in the same block uses expressions of those values (a
- * compare and branch computes only what its condition needs); anywhere else the flags are made
- * (MAKE_FLAGS) before they are read, stored or overwritten. In a loop the four flags are then
- * computed once, when the loop is left, instead of on every trip. The carry is kept as 0/1, not as
- * the top sum (a double above 2^32): a double carried around a loop made V8 box it (branch-loop's
- * region alone ran 40 M trips in 0.53 s with the 0/1 carry, 1.0 s with the sum).
+ * made of (`$pr0`/`$pr1` the result halves, `$pah`/`$pb1` the top operands, all int32) and sets
+ * `$fk`. A flag read that follows in the same block uses expressions of those values (a compare
+ * and branch computes only what its condition needs, see COND_OF); anywhere else the flags are
+ * made (MAKE_FLAGS) before they are read, stored or overwritten. In a loop the four flags are then
+ * computed once, when the loop is left, instead of on every trip. The carry too is made from the
+ * top operands and result (snippets.ts carryOut), so no double and no extra value crosses the loop.
  */
 const DEFER: [string, string][] = [
   [
-    's.n=r1>>>31;s.z=(r0|r1)===0?1:0;s.c=t>0xffffffff?1:0;s.v=((ah^r1)&(b1^r1))>>>31;',
-    '$pr0=r0;$pr1=r1;$pt=t>0xffffffff?1:0;$pah=ah;$pb1=b1;$fk=1;',
+    's.n=r1>>>31;s.z=(r0|r1)===0?1:0;s.c=((ah&b1)|((ah|b1)&~r1))>>>31;s.v=((ah^r1)&(b1^r1))>>>31;',
+    '$pr0=r0;$pr1=r1;$pah=ah;$pb1=b1;$fk=1;',
   ],
   [
-    's.n=r>>>31;s.z=r===0?1:0;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;',
-    '$pr0=r;$pr1=r;$pt=t>0xffffffff?1:0;$pah=a;$pb1=b;$fk=1;',
+    's.n=r>>>31;s.z=r===0?1:0;s.c=((a&b)|((a|b)&~r))>>>31;s.v=((a^r)&(b^r))>>>31;',
+    '$pr0=r;$pr1=r;$pah=a;$pb1=b;$fk=1;',
   ],
 ];
 const FLAG_OF: Record<string, string> = {
   n: '($pr1>>>31)',
   z: '(($pr0|$pr1)===0?1:0)',
-  c: '$pt',
+  c: '((($pah&$pb1)|(($pah|$pb1)&~$pr1))>>>31)',
   v: '((($pah^$pr1)&($pb1^$pr1))>>>31)',
 };
+/**
+ * Conditions of snippets.ts `cond` over deferred flags, as direct int32 tests: the branch then
+ * tests the kept values instead of making a 0/1 flag and comparing it.
+ */
+const COND_OF: [string, string][] = [
+  [`${FLAG_OF.z}===0`, '($pr0|$pr1)!==0'],
+  [`${FLAG_OF.z}===1`, '($pr0|$pr1)===0'],
+  [`${FLAG_OF.n}===1`, '$pr1<0'],
+  [`${FLAG_OF.n}===0`, '$pr1>=0'],
+  // N = V exactly when bit 31 of N ^ V is clear.
+  [`${FLAG_OF.n}===${FLAG_OF.v}`, '($pr1^(($pah^$pr1)&($pb1^$pr1)))>=0'],
+  [`${FLAG_OF.n}!==${FLAG_OF.v}`, '($pr1^(($pah^$pr1)&($pb1^$pr1)))<0'],
+];
+function deferredRead(text: string): string {
+  let out = text.replace(/\$([nzcv])/g, (_m, f: string) => FLAG_OF[f] as string);
+  for (const [form, test] of COND_OF) out = out.replaceAll(form, test);
+  return out;
+}
 const MAKE_FLAGS = `if($fk!==0){$n=${FLAG_OF.n};$z=${FLAG_OF.z};$c=${FLAG_OF.c};$v=${FLAG_OF.v};$fk=0;}`;
 
 /** Stores the written registers (and flags) back into the state. */
@@ -193,7 +210,7 @@ function declareLocals(loc: Locals): string {
   const names: string[] = [];
   for (const r of loc.used) names.push(`$l${r}=xl[${r}]`, `$h${r}=xh[${r}]`);
   if (loc.flagsUsed) names.push('$n=s.n', '$z=s.z', '$c=s.c', '$v=s.v');
-  if (loc.deferred) names.push('$fk=0', '$pr0=0', '$pr1=0', '$pt=0', '$pah=0', '$pb1=0');
+  if (loc.deferred) names.push('$fk=0', '$pr0=0', '$pr1=0', '$pah=0', '$pb1=0');
   return names.length === 0 ? '' : `let ${names.join(',')};`;
 }
 
@@ -273,7 +290,7 @@ function joinPieces(pieces: Piece[], loc: Locals, atLoopHead: boolean): string[]
       const defers = text.includes('$fk=1;');
       if (reads && pending === 2 && !writes) {
         // `$fk` stays set: the flags are still made from the kept values later.
-        text = text.replace(/\$([nzcv])/g, (_m, f: string) => FLAG_OF[f] as string);
+        text = deferredRead(text);
       } else if (reads && pending !== 0) {
         text = MAKE_FLAGS + text;
         pending = 0;
@@ -360,6 +377,8 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
     'const until=s.until;let room=s.ilim-s.icount;',
     `if(room<${len}||(until>=${start}&&until<${end}))return null;`,
     CAP,
+    // One int32 bound for both limits of a trip: room for the whole block and the call cap.
+    selfLoop ? `const lim=(room-${len - 1}<cap?room-${len - 1}:cap)|0;` : '',
     PROLOGUE,
     declareLocals(loc),
     'let n=0,pc=0,kn=-1,ka=0;',
@@ -370,7 +389,7 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
       'for(;;){',
       ...body,
       calls ? 'if(s.excKind!==0)break;' : '',
-      `if(pc!==${start}||n+${len}>room||n>=cap${calls || stores ? '||P.code!==C' : ''})break;`,
+      `if(pc!==${start}||n>=lim${calls || stores ? '||P.code!==C' : ''})break;`,
       '}',
     ];
   }
@@ -404,6 +423,9 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   }
   const lo = Math.min(...blocks.map((b) => b.address));
   const hi = Math.max(...blocks.map((b) => b.address + 4 * b.decoded.length));
+  const entry = (blocks[0] as RegionBlock).address;
+  // Each case checks, before its block, room for the block, `until` at or inside it and (the entry)
+  // the call cap: one test per block instead of a loop-head test on every transition as well.
   const cases = parts.map(({ b, code }) => {
     const len = b.decoded.length;
     const start = b.address;
@@ -414,14 +436,14 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
     pieces.push('continue L;');
     return [
       `case ${start}:{`,
-      `if(n+${len}>room||(u&&until>${start}&&until<${end}))break L;`,
+      `if(${start === entry ? 'n>=cap||' : ''}n+${len}>room||(u&&until>=${start}&&until<${end}))break L;`,
       ...joinPieces(pieces, loc, true),
       '}',
     ].join('\n');
   });
   const body = [
     'L:for(;;){',
-    `if((u&&pc===until)||(n>=cap&&pc===${(blocks[0] as RegionBlock).address})${anyCalls || anyStores ? '||P.code!==C' : ''})break;`,
+    anyCalls || anyStores ? 'if(P.code!==C)break;' : '',
     'switch(pc){',
     ...cases,
     '}',
