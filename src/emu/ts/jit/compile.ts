@@ -224,6 +224,9 @@ interface BlockCode {
   pieces: Piece[];
   calls: boolean;
   opCalls: number;
+  /** Some snippet may throw: the body needs the catch that stores the locals. */
+  throws: boolean;
+  /** Some snippet may write memory: a loop re-checks the page's guard on every trip. */
   stores: boolean;
 }
 
@@ -235,6 +238,7 @@ function blockPieces(b: RegionBlock, ops: Op[], loc: Locals, inLocals = true): B
   const pieces: Piece[] = [];
   let calls = false;
   let opCalls = 0;
+  let throws = false;
   let stores = false;
   b.decoded.forEach((d, k) => {
     const a = start + 4 * k;
@@ -250,15 +254,16 @@ function blockPieces(b: RegionBlock, ops: Op[], loc: Locals, inLocals = true): B
     } else {
       // The catch stores the locals and reports this instruction when the snippet throws.
       if (snippet.mayThrow) {
-        stores = true;
+        throws = true;
         pieces.push(`kn=${k};ka=${a};`);
       }
+      if (snippet.stores === true) stores = true;
       pieces.push(inLocals ? localize(snippet.code, loc) : snippet.code);
     }
   });
   if (b.fallthrough) pieces.push(`pc=${end};`);
   pieces.push(`n+=${len};`);
-  return { pieces, calls, opCalls, stores };
+  return { pieces, calls, opCalls, throws, stores };
 }
 
 /**
@@ -368,7 +373,7 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
     loc = newLocals();
     code = blockPieces(b, ops, loc, false);
   }
-  const { pieces, calls, stores } = code;
+  const { pieces, calls, throws, stores } = code;
   const body = joinPieces(pieces, loc, selfLoop);
   const lines = [
     FIRST_CALL,
@@ -376,7 +381,7 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
     'if(P.code!==C)return null;',
     'const until=s.until;let room=s.ilim-s.icount;',
     `if(room<${len}||(until>=${start}&&until<${end}))return null;`,
-    CAP,
+    selfLoop ? CAP : '',
     // One int32 bound for both limits of a trip: room for the whole block and the call cap.
     selfLoop ? `const lim=(room-${len - 1}<cap?room-${len - 1}:cap)|0;` : '',
     PROLOGUE,
@@ -393,7 +398,7 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
       '}',
     ];
   }
-  lines.push(...(calls || stores ? guarded(inner, loc) : inner));
+  lines.push(...(calls || throws ? guarded(inner, loc) : inner));
   lines.push(storeBack(loc, loc.written, true), 's.pc=pc;s.icount+=n;', ...epilogue(calls), '};');
   return { src: lines.join('\n'), ops };
 }
@@ -403,6 +408,7 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   const ops: Op[] = [];
   let loc = newLocals();
   let anyCalls = false;
+  let anyThrows = false;
   let anyStores = false;
   // Every block's pieces first: op calls store and reload the locals of the whole region.
   let parts = blocks.map((b) => ({ b, code: blockPieces(b, ops, loc) }));
@@ -419,6 +425,7 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
   }
   for (const { code } of parts) {
     anyCalls ||= code.calls;
+    anyThrows ||= code.throws;
     anyStores ||= code.stores;
   }
   const lo = Math.min(...blocks.map((b) => b.address));
@@ -461,7 +468,7 @@ function multiSource(blocks: RegionBlock[]): { src: string; ops: Op[] } {
     // `until` can only stop the loop when it lies in the region's code.
     `const u=until>=${lo}&&until<${hi};`,
     'let n=0,pc=s.pc,kn=-1,ka=0;',
-    ...(anyCalls || anyStores ? guarded(body, loc) : body),
+    ...(anyCalls || anyThrows ? guarded(body, loc) : body),
     storeBack(loc, loc.written, true),
     's.pc=pc;',
     'if(n===0)return null;',

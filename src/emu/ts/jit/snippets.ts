@@ -55,6 +55,11 @@ export interface Snippet {
   code: string;
   /** True when the code may throw (memory access, helper that faults). */
   mayThrow: boolean;
+  /**
+   * True when the code may write guest memory (and so drop the decoded code of the page it runs
+   * from): a translated loop then checks its guard on every trip. Loads leave the code as it is.
+   */
+  stores?: boolean;
 }
 
 export type SnippetGen = (f: Fields, address: number) => Snippet | undefined;
@@ -116,7 +121,7 @@ const rz = (r: number): number => (r === 31 ? ZR : r);
 const wz = (r: number): number => (r === 31 ? ZR_W : r);
 const u = (f: Fields, k: string): number => f[k] as number;
 const pure = (code: string): Snippet => ({ code: `{${code}}`, mayThrow: false });
-const throwing = (code: string): Snippet => ({ code: `{${code}}`, mayThrow: true });
+const throwing = (code: string, stores: boolean): Snippet => ({ code: `{${code}}`, mayThrow: true, stores });
 
 function sext(v: number, bits: number): number {
   const sh = 32 - bits;
@@ -1012,7 +1017,7 @@ function accessSnippet(
   const ki = KINFO[k] as { ld: boolean; scale: number };
   const where = m < 0 ? whereImm(off) : whereReg(m, ext, sh);
   const access = viaTlb(where, !ki.ld, 1 << ki.scale, (io) => accessCode(k, t, io) as string);
-  return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, wbo) : ''}`);
+  return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, wbo) : ''}`, !ki.ld);
 }
 
 type Mode = 'uimm' | 'unscaled' | 'post' | 'pre';
@@ -1107,7 +1112,7 @@ function ldstPair(mode: 'nt' | 'post' | 'off' | 'pre'): SnippetGen {
     const bytes = 2 << (PSCALE[pk] as number);
     const access = viaTlb(where, !ld, bytes, (io) => pairCode(pk, ld, t, t2, io));
     const wb = mode === 'post' || mode === 'pre';
-    return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, off) : ''}`);
+    return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, off) : ''}`, !ld);
   };
 }
 
