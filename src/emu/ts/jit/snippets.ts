@@ -854,9 +854,22 @@ interface Where {
   addr: string;
 }
 
-/** ldst.ts ea(blo, bhi, off). */
+/**
+ * ldst.ts ea(blo, bhi, off). An offset in int32 range is added in int32: the low half wraps and
+ * the unsigned compare with the base says whether it carried (or borrowed) into the high half.
+ */
 function whereImm(off: number): Where {
   if (off === 0) return { pre: 'const q=bl>>>0;', guard: '', lo: 'q', hi: 'bh', addr: '(bh>>>0)*4294967296+q' };
+  if (off > -(2 ** 31) && off < 2 ** 31) {
+    const noWrap = off > 0 ? 'q>=(bl>>>0)' : 'q<(bl>>>0)';
+    return {
+      pre: `const q=(bl+${off})>>>0;`,
+      guard: noWrap,
+      lo: 'q',
+      hi: 'bh',
+      addr: `(${noWrap}?(bh>>>0)*4294967296+q:h.ea(bl,bh,${off}))`,
+    };
+  }
   const noCarry = off > 0 ? 'q<4294967296' : 'q>=0';
   return {
     pre: `const q=(bl>>>0)+${off};`,
@@ -872,7 +885,7 @@ function whereReg(m: number, ext: number, sh: number): Where {
   const oh = ext === EXT_UXTW ? '0' : ext === EXT_SXTW ? 'ol>>31' : `xh[${m}]`;
   const shift = sh !== 0 ? `oh=(oh<<${sh})|(ol>>>${32 - sh});ol<<=${sh};` : '';
   return {
-    pre: `let ol=xl[${m}];let oh=${oh};${shift}const q=(bl>>>0)+(ol>>>0);const al=q>>>0,ah=bh+oh+(q>=4294967296?1:0);`,
+    pre: `let ol=xl[${m}];let oh=${oh};${shift}const al=(bl+ol)>>>0,ah=bh+oh+(al<(bl>>>0)?1:0);`,
     guard: '',
     lo: 'al',
     hi: 'ah',
@@ -880,9 +893,11 @@ function whereReg(m: number, ext: number, sh: number): Where {
   };
 }
 
-/** ldst.ts wback. */
+/** ldst.ts wback: the base plus a small offset (|off| < 2^12), carry or borrow as in whereImm. */
 function wbackCode(n: number, off: number): string {
-  return `{const w=(bl>>>0)+${off};xl[${n}]=w;xh[${n}]=w>=4294967296?bh+1:w<0?bh-1:bh;}`;
+  if (off === 0) return `{xl[${n}]=bl;xh[${n}]=bh;}`;
+  const hi = off > 0 ? '(w>>>0)<(bl>>>0)?bh+1:bh' : '(w>>>0)>(bl>>>0)?bh-1:bh';
+  return `{const w=(bl+${off})|0;xl[${n}]=w;xh[${n}]=${hi};}`;
 }
 
 /**
