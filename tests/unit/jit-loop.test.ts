@@ -278,3 +278,43 @@ describe('translated add/subtract at the carry and overflow edges', () => {
     }
   });
 });
+
+describe('a translated region that stores into its own code', () => {
+  /**
+   * At the 50th trip the loop overwrites a later instruction of its own (add x5, x5, #1 becomes
+   * add x5, x5, #100): the region must leave before it runs any block of the dropped code, also
+   * where a block falls through into the next case.
+   *   loop: add x1, x1, #1; cmp x1, #50; b.ne skip; str w3, [x4]
+   *   skip: tbz w1, #0, patch; add x2, x2, #1
+   *   patch: add x5, x5, #1; subs x0, x0, #1; b.ne loop; brk #0
+   *   (data) add x5, x5, #100
+   */
+  const words = [
+    0x91000421, 0xf100c83f, 0x54000041, 0xb9000083, 0x36000041, 0x91000442, 0x910004a5, 0xf1000400, 0x54ffff01,
+    0xd4200000,
+  ];
+  async function go(kind: EngineKind, jitThreshold?: number, count = 0): Promise<string> {
+    const e = await createEngine(kind, { jitThreshold });
+    try {
+      e.memMap(CODE_BASE, 0x1000, PROT_ALL);
+      e.memWrite(CODE_BASE, new Uint8Array(new Uint32Array(words).buffer));
+      e.regWrite('x0', 200n);
+      e.regWrite('x3', 0x910190a5n);
+      e.regWrite('x4', BigInt(CODE_BASE + 0x18));
+      const r = e.start(CODE_BASE, CODE_BASE + 0x24, { count });
+      const regs = ['x0', 'x1', 'x2', 'x5'].map((n) => `${n}=${e.regRead(n as 'x0')}`);
+      return `${r.reason}@${r.pc.toString(16)}:${r.instructions} ${regs.join(' ')}`;
+    } finally {
+      e.close();
+    }
+  }
+
+  it('runs the new instruction from the next trip on, as the interpreter and Unicorn do', async () => {
+    const ref = await go('ts', Number.POSITIVE_INFINITY);
+    expect(ref).toBe(`until@${(CODE_BASE + 0x24).toString(16)}:1501 x0=0 x1=200 x2=100 x5=${49 + 151 * 100}`);
+    for (const t of [0, 1, 16]) expect(await go('ts', t), `jitThreshold ${t}`).toBe(ref);
+    if (unicorn) expect(await go('unicorn')).toBe(ref);
+    for (const count of [250, 251, 252, 253, 254, 700])
+      for (const t of [0, 16]) expect(await go('ts', t, count)).toBe(await go('ts', Number.POSITIVE_INFINITY, count));
+  });
+});
