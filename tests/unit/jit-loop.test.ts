@@ -155,7 +155,8 @@ describe('translated loops over many calls', () => {
  * Add, subtract, compare and multiply-accumulate over operand pairs at the edges of the int32
  * halves the translated code works in (carry out of bit 31 and bit 63, signed overflow, zero
  * results): snippets.ts computes carries from wrapped int32 sums (lowCarry, carryOut) and
- * compile.ts tests deferred flags directly (COND_OF). One trip per pair, its results stored:
+ * compile.ts tests deferred flags directly (COND_OF), also those of ANDS/TST. One trip per pair, its
+ * results stored:
  *   loop: mov x23, #0; ldp x1, x2, [x9], #16
  *     adds x3, x1, x2; cset x4, cs; cset x5, vs; cset x6, ge; cset x7, hi
  *     subs x8, x1, x2; cset x11, cs; cset x12, vs; cset x13, lt; cset x14, ls; cset x15, eq; cset x16, pl
@@ -172,6 +173,11 @@ describe('translated loops over many calls', () => {
  *     cmn w1, w2; b.cs +8; add x23, x23, #16; cmp x1, x2; b.vs +8; add x23, x23, #32
  *     cmp x2, x1; b.mi +8; add x23, x23, #64
  *     cmp x1, x2; csinc x24, x1, x2, cc; mrs x25, nzcv; stp x23, x24, [x28], #16; str x25, [x28], #8
+ *     mov x21, #0; tst x1, x2; cset x26, eq; cset x27, mi; b.eq +8; add x21, x21, #1
+ *     ands w3, w1, w2; cset x4, ne; cset x5, pl; cset x6, cs; cset x7, vs; mrs x8, nzcv
+ *     ands x11, x1, #0xff00000000000000; b.pl +8; add x21, x21, #2
+ *     tst w1, #0x80000001; b.ne +8; add x21, x21, #4
+ *     stp x26, x27 / x4, x5 / x6, x7 / x8, x3 / x11, x21, [x28], #16
  *     subs x10, x10, #1; b.ne loop
  *   brk #0
  */
@@ -185,7 +191,10 @@ const EDGE_WORDS = [
   0xa881338b, 0xa8813b8d, 0xa881438f, 0xa8814b91, 0xa8815393, 0xeb02003f, 0x54000048, 0x910006f7, 0xeb02003f,
   0x5400004a, 0x91000af7, 0xab02003f, 0x54000040, 0x910012f7, 0x6b02003f, 0x5400004b, 0x910022f7, 0x2b02003f,
   0x54000042, 0x910042f7, 0xeb02003f, 0x54000046, 0x910082f7, 0xeb01005f, 0x54000044, 0x910102f7, 0xeb02003f,
-  0x9a823438, 0xd53b4219, 0xa8816397, 0xf8008799, 0xf100054a, 0x54fff541, 0xd4200000,
+  0x9a823438, 0xd53b4219, 0xa8816397, 0xf8008799, 0xd2800015, 0xea02003f, 0x9a9f17fa, 0x9a9f57fb, 0x54000040,
+  0x910006b5, 0x6a020023, 0x9a9f07e4, 0x9a9f47e5, 0x9a9f37e6, 0x9a9f77e7, 0xd53b4208, 0xf2481c2b, 0x54000045,
+  0x91000ab5, 0x7201043f, 0x54000041, 0x910012b5, 0xa8816f9a, 0xa8811784, 0xa8811f86, 0xa8810f88, 0xa881578b,
+  0xf100054a, 0x54fff261, 0xd4200000,
 ];
 const EDGES = [
   0n,
@@ -205,7 +214,7 @@ const EDGES = [
 ];
 const TABLE_AT = 0x100000;
 const OUT_AT = 0x200000;
-const TRIP_BYTES = 20 * 16 + 8;
+const TRIP_BYTES = 25 * 16 + 8;
 
 async function edgeRun(kind: EngineKind, jitThreshold?: number): Promise<BigUint64Array> {
   const pairs = EDGES.flatMap((a) => EDGES.map((b) => [a, b]));
@@ -274,6 +283,26 @@ describe('translated add/subtract at the carry and overflow edges', () => {
         expect([...ref.slice(at, at + 6)], ctx).toEqual(want);
         expect([...ref.slice(at + 8, at + 10)], ctx).toEqual(subs);
         expect([...ref.slice(at + 14, at + 16)], ctx).toEqual(adds32);
+        // ANDS/TST: N and Z of the result, C = V = 0, in csets, NZCV and branches.
+        const and64 = a & b;
+        const and32 = aw & bw;
+        const top = a & 0xff00000000000000n;
+        const taken =
+          (and64 !== 0n ? 1n : 0n) + (sign(top, 64n) === 1n ? 2n : 0n) + ((aw & 0x80000001n) === 0n ? 4n : 0n);
+        const nz = (n: bigint, z: boolean) => (n << 31n) | (z ? 1n << 30n : 0n);
+        const logic = [
+          flag(and64 === 0n),
+          sign(and64, 64n),
+          flag(and32 !== 0n),
+          flag(sign(and32, 32n) === 0n),
+          0n,
+          0n,
+          nz(sign(and32, 32n), and32 === 0n),
+          and32,
+          top,
+          taken,
+        ];
+        expect([...ref.slice(at + 41, at + 51)], ctx).toEqual(logic);
       }
     }
   });

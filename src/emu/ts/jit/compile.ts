@@ -164,6 +164,10 @@ const DEFER: [string, string][] = [
     's.n=r>>>31;s.z=r===0?1:0;s.c=((a&b)|((a|b)&~r))>>>31;s.v=((a^r)&(b^r))>>>31;',
     '$pr0=r;$pr1=r;$pah=a;$pb1=b;$fk=1;',
   ],
+  // ANDS/BICS (snippets.ts logicalImm/logicalReg): with the top "operands" result and 0, the
+  // expressions of FLAG_OF give N and Z of the result, C = 0 and V = 0.
+  ['s.n=hi>>>31;s.z=(lo|hi)===0?1:0;s.c=0;s.v=0;', '$pr0=lo;$pr1=hi;$pah=hi;$pb1=0;$fk=1;'],
+  ['s.n=r>>>31;s.z=r===0?1:0;s.c=0;s.v=0;', '$pr0=r;$pr1=r;$pah=r;$pb1=0;$fk=1;'],
 ];
 const FLAG_OF: Record<string, string> = {
   n: '($pr1>>>31)',
