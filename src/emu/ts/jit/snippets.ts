@@ -62,6 +62,11 @@ export interface Snippet {
   code: string;
   /** True when the code may throw (memory access, helper that faults). */
   mayThrow: boolean;
+  /**
+   * True when the code may write guest memory (and so drop the decoded code of the page it runs
+   * from): a translated loop then checks its guard on every trip. Loads leave the code as it is.
+   */
+  stores?: boolean;
 }
 
 export type SnippetGen = (f: Fields, address: number) => Snippet | undefined;
@@ -124,7 +129,7 @@ const rz = (r: number): number => (r === 31 ? ZR : r);
 const wz = (r: number): number => (r === 31 ? ZR_W : r);
 const u = (f: Fields, k: string): number => f[k] as number;
 const pure = (code: string): Snippet => ({ code: `{${code}}`, mayThrow: false });
-const throwing = (code: string): Snippet => ({ code: `{${code}}`, mayThrow: true });
+const throwing = (code: string, stores: boolean): Snippet => ({ code: `{${code}}`, mayThrow: true, stores });
 
 function sext(v: number, bits: number): number {
   const sh = 32 - bits;
@@ -173,13 +178,41 @@ function cond(c: number): string {
 }
 
 /**
+ * The carry out of the low word of `a + b + cin` from the wrapped int32 sum `l` (a named int32):
+ * the sum wrapped when it is unsigned below `a`, or, with a carry in, not above it. Sums stay int32:
+ * a double sum up to 2^33 made V8 convert every operand to a double and compare doubles (the
+ * int-loop kernel ran 25% faster in int32; see carryOut for the top word). A comparison `|0` is
+ * 0/1 by a set-on-condition; `c?1:0` was two branches and a jump (int-loop 10% slower).
+ */
+function lowCarry(a: string, cin: number): string {
+  return `(((l>>>0)${cin ? '<=' : '<'}(${a}>>>0))|0)`;
+}
+
+/**
+ * The carry out of bit 31 of a + b (+ any carry in) from bit 31 of the operands and of the sum r:
+ * both operand bits set, or one set and the sum's bit clear (the carry into bit 31 was 1).
+ */
+function carryOut(a: string, b: string, r: string): string {
+  return `((${a}&${b})|((${a}|${b})&~${r}))>>>31`;
+}
+
+/**
+ * X[d] = (al:ah) + (bl:bh) + cin without flags. `al` names an int32 read before any write (d may be
+ * a source); `ah`, `bl`, `bh` are expressions read before X[d] is written.
+ */
+function add64(d: number, al: string, ah: string, bl: string, bh: string, cin: number): string {
+  const hi = bh === '0' ? ah : `${ah}+${bh}`;
+  return `const l=(${al}+${bl}${cin ? '+1' : ''})|0;xh[${d}]=${hi}+${lowCarry(al, cin)};xl[${d}]=l;`;
+}
+
+/**
  * alu.ts adds64 inlined: operands al/ah (already declared), bl/bh expressions, carry in; writes
- * the result to register d unless d is null.
+ * the result to register d unless d is null. In int32 (see lowCarry, carryOut).
  */
 function adds64(bl: string, bh: string, cin: number, d: number | null): string {
   return (
-    `const b0=${bl},b1=${bh};const l=(al>>>0)+(b0>>>0)+${cin};const t=(ah>>>0)+(b1>>>0)+(l>0xffffffff?1:0);` +
-    `const r0=l|0,r1=t|0;s.n=r1>>>31;s.z=(r0|r1)===0?1:0;s.c=t>0xffffffff?1:0;s.v=((ah^r1)&(b1^r1))>>>31;` +
+    `const b0=${bl},b1=${bh};const l=(al+b0${cin ? '+1' : ''})|0;const r1=(ah+b1+${lowCarry('al', cin)})|0;` +
+    `const r0=l;s.n=r1>>>31;s.z=(r0|r1)===0?1:0;s.c=${carryOut('ah', 'b1', 'r1')};s.v=((ah^r1)&(b1^r1))>>>31;` +
     (d === null ? '' : `xl[${d}]=r0;xh[${d}]=r1;`)
   );
 }
@@ -187,8 +220,8 @@ function adds64(bl: string, bh: string, cin: number, d: number | null): string {
 /** alu.ts adds32 inlined: operand `a` declared, b expression; writes W[d] unless d is null. */
 function adds32(b: string, cin: number, d: number | null): string {
   return (
-    `const b=${b};const t=(a>>>0)+(b>>>0)+${cin};const r=t|0;` +
-    `s.n=r>>>31;s.z=r===0?1:0;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;` +
+    `const b=${b};const r=(a+b${cin ? '+1' : ''})|0;` +
+    `s.n=r>>>31;s.z=r===0?1:0;s.c=${carryOut('a', 'b', 'r')};s.v=((a^r)&(b^r))>>>31;` +
     (d === null ? '' : `xl[${d}]=r;xh[${d}]=0;`)
   );
 }
@@ -281,8 +314,9 @@ function addSubImm(sub: boolean, setFlags: boolean): SnippetGen {
     const k = u(f, 'imm12') * (f.sh ? 4096 : 1);
     if (sf) {
       if (!setFlags) {
-        if (!sub) return pure(`const l=(xl[${n}]>>>0)+${k};xh[${d}]=xh[${n}]+(l>0xffffffff?1:0);xl[${d}]=l;`);
-        return pure(`const l=(xl[${n}]>>>0)-${k};xh[${d}]=xh[${n}]-(l<0?1:0);xl[${d}]=l;`);
+        // k < 2^24: the sum wrapped when it is unsigned below k; the difference borrows when a < k.
+        if (!sub) return pure(`const l=(xl[${n}]+${k})|0;xh[${d}]=xh[${n}]+(((l>>>0)<${k})|0);xl[${d}]=l;`);
+        return pure(`const a=xl[${n}];xh[${d}]=xh[${n}]-(((a>>>0)<${k})|0);xl[${d}]=a-${k};`);
       }
       const blo = sub ? ~k : k;
       const bhi = sub ? -1 : 0;
@@ -460,12 +494,9 @@ function addSubReg(sub: boolean, setf: boolean): SnippetGen {
     const cin = sub ? 1 : 0;
     if (k === 0) {
       if (sf) {
-        if (!setf && !sub)
-          return pure(
-            `const l=(xl[${n}]>>>0)+(xl[${m}]>>>0);xh[${d}]=xh[${n}]+xh[${m}]+(l>0xffffffff?1:0);xl[${d}]=l;`,
-          );
+        if (!setf && !sub) return pure(`const a=xl[${n}];${add64(d, 'a', `xh[${n}]`, `xl[${m}]`, `xh[${m}]`, 0)}`);
         if (!setf)
-          return pure(`const l=(xl[${n}]>>>0)-(xl[${m}]>>>0);xh[${d}]=xh[${n}]-xh[${m}]-(l<0?1:0);xl[${d}]=l;`);
+          return pure(`const a=xl[${n}],b=xl[${m}];xh[${d}]=xh[${n}]-xh[${m}]-(((a>>>0)<(b>>>0))|0);xl[${d}]=a-b;`);
         const dd = sub && rd === 31 ? null : d;
         return pure(
           `const al=xl[${n}],ah=xh[${n}];${adds64(sub ? `~xl[${m}]` : `xl[${m}]`, sub ? `~xh[${m}]` : `xh[${m}]`, cin, dd)}`,
@@ -478,9 +509,7 @@ function addSubReg(sub: boolean, setf: boolean): SnippetGen {
     }
     if (sf) {
       if (setf) return pure(`${shift64(t, m, k, x)}const al=xl[${n}],ah=xh[${n}];${adds64('bl', 'bh', cin, d)}`);
-      return pure(
-        `${shift64(t, m, k, x)}const l=(xl[${n}]>>>0)+(bl>>>0)+${cin};xh[${d}]=xh[${n}]+bh+(l>0xffffffff?1:0);xl[${d}]=l;`,
-      );
+      return pure(`${shift64(t, m, k, x)}const a=xl[${n}];${add64(d, 'a', `xh[${n}]`, 'bl', 'bh', cin)}`);
     }
     const b = shift32(t, m, k, x);
     if (setf) return pure(`const a=xl[${n}];${adds32(b, cin, null)}xl[${d}]=r;xh[${d}]=0;`);
@@ -541,7 +570,7 @@ function addSubExt(sub: boolean, setf: boolean): SnippetGen {
       `const e0=${lo},e1=${hi};` +
       (k === 0 ? `const s0=e0^${x},s1=e1^${x};` : `const s0=(e0<<${k})^${x},s1=((e1<<${k})|(e0>>>${32 - k}))^${x};`);
     if (setf) return pure(`${ops}const al=xl[${n}],ah=xh[${n}];${adds64('s0', 's1', cin, rd === 31 ? null : d)}`);
-    return pure(`${ops}const l=(xl[${n}]>>>0)+(s0>>>0)+${cin};xh[${d}]=xh[${n}]+s1+(l>0xffffffff?1:0);xl[${d}]=l;`);
+    return pure(`${ops}const a=xl[${n}];${add64(d, 'a', `xh[${n}]`, 's0', 's1', cin)}`);
   };
 }
 
@@ -556,6 +585,16 @@ function pcRel(page: boolean): SnippetGen {
   };
 }
 
+/**
+ * The high word of the unsigned product of the int32s `nl`, `ml` (low word `pl`), as alu.ts
+ * umulhi32 computes it: the double product is off by at most 2^12, so the scaled difference lies
+ * within 2^-20 of the (non-negative) high word, and adding 1/2 and truncating rounds it. The scale
+ * 2^-32 is exact (a power of two). Truncation with `|0` wraps the high word into int32 in one
+ * conversion; Math.round cost a rounding, its fix-up and a checked conversion that deoptimizes
+ * when the high word is 2^31 or more.
+ */
+const UMULHI32 = '(((nl>>>0)*(ml>>>0)-(pl>>>0))*2.3283064365386963e-10+0.5|0)';
+
 /** dp_reg.ts maddExec (MADD / MSUB). */
 function madd(sub: boolean): SnippetGen {
   return (f) => {
@@ -567,13 +606,10 @@ function madd(sub: boolean): SnippetGen {
       if (a === ZR && !sub) return pure(`xl[${d}]=Math.imul(xl[${n}],xl[${m}]);xh[${d}]=0;`);
       return pure(`xl[${d}]=xl[${a}]${sub ? '-' : '+'}Math.imul(xl[${n}],xl[${m}]);xh[${d}]=0;`);
     }
-    // The high word of the low halves' product, as alu.ts umulhi32 computes it: the double product
-    // is off by at most 2^12, far below the rounding step. The scale 2^-32 is exact (a power of
-    // two), the same value as the division, and V8 emits a multiply instead of a divide.
-    const prod = `const nl=xl[${n}],ml=xl[${m}];const pl=Math.imul(nl,ml);const ph=(Math.round(((nl>>>0)*(ml>>>0)-(pl>>>0))*2.3283064365386963e-10)+Math.imul(nl,xh[${m}])+Math.imul(xh[${n}],ml))|0;`;
+    const prod = `const nl=xl[${n}],ml=xl[${m}];const pl=Math.imul(nl,ml);const ph=(${UMULHI32}+Math.imul(nl,xh[${m}])+Math.imul(xh[${n}],ml))|0;`;
     if (a === ZR && !sub) return pure(`${prod}xh[${d}]=ph;xl[${d}]=pl;`);
-    if (sub) return pure(`${prod}const l=(xl[${a}]>>>0)-(pl>>>0);xh[${d}]=xh[${a}]-ph-(l<0?1:0);xl[${d}]=l;`);
-    return pure(`${prod}const l=(xl[${a}]>>>0)+(pl>>>0);xh[${d}]=xh[${a}]+ph+(l>0xffffffff?1:0);xl[${d}]=l;`);
+    if (sub) return pure(`${prod}const ac=xl[${a}];xh[${d}]=xh[${a}]-ph-(((ac>>>0)<(pl>>>0))|0);xl[${d}]=ac-pl;`);
+    return pure(`${prod}const ac=xl[${a}];${add64(d, 'ac', `xh[${a}]`, 'pl', 'ph', 0)}`);
   };
 }
 
@@ -596,7 +632,7 @@ function condSelect(kind: number): SnippetGen {
           other = `xl[${d}]=xl[${m}];xh[${d}]=xh[${m}];`;
           break;
         case 1:
-          other = `const l=(xl[${m}]>>>0)+1;xh[${d}]=xh[${m}]+(l>0xffffffff?1:0);xl[${d}]=l;`;
+          other = `const l=(xl[${m}]+1)|0;xh[${d}]=xh[${m}]+((l===0)|0);xl[${d}]=l;`;
           break;
         case 2:
           other = `xl[${d}]=~xl[${m}];xh[${d}]=~xh[${m}];`;
@@ -619,13 +655,14 @@ function longMul(signed: boolean, sub: boolean): SnippetGen {
     const m = rz(u(f, 'rm'));
     const a = rz(u(f, 'ra'));
     const d = wz(u(f, 'rd'));
+    // Signed: the high word can be negative, where truncation would not round; Math.round does.
     const hi = signed
       ? '(Math.round((x*y-(pl>>>0))*2.3283064365386963e-10)|0)'
-      : '(Math.round(((x>>>0)*(y>>>0)-(pl>>>0))*2.3283064365386963e-10)|0)';
+      : '(((x>>>0)*(y>>>0)-(pl>>>0))*2.3283064365386963e-10+0.5|0)';
     const prod = `const x=xl[${n}],y=xl[${m}];${sub ? 'let' : 'const'} pl=Math.imul(x,y);${sub ? 'let' : 'const'} ph=${hi};`;
     const neg = sub ? 'pl=-pl|0;ph=~ph+(pl===0?1:0);' : '';
     if (a === ZR && !sub) return pure(`${prod}xl[${d}]=pl;xh[${d}]=ph;`);
-    return pure(`${prod}${neg}const lo=(xl[${a}]>>>0)+(pl>>>0);xh[${d}]=xh[${a}]+ph+(lo>0xffffffff?1:0);xl[${d}]=lo;`);
+    return pure(`${prod}${neg}const ac=xl[${a}];${add64(d, 'ac', `xh[${a}]`, 'pl', 'ph', 0)}`);
   };
 }
 
@@ -720,14 +757,14 @@ function condCompare(sub: boolean, immediate: boolean): SnippetGen {
       const bl = immediate ? String(k ^ x) : `xl[${m}]^${x}`;
       const bh = immediate ? String(x) : `xh[${m}]^${x}`;
       cmp =
-        `const al=xl[${n}],ah=xh[${n}];const b0=${bl},b1=${bh};const l=(al>>>0)+(b0>>>0)+${cin};` +
-        `const t=(ah>>>0)+(b1>>>0)+(l>0xffffffff?1:0);const r0=l|0,r1=t|0;` +
-        's.z=(r0|r1)===0?1:0;s.n=r1>>>31;s.c=t>0xffffffff?1:0;s.v=((ah^r1)&(b1^r1))>>>31;';
+        `const al=xl[${n}],ah=xh[${n}];const b0=${bl},b1=${bh};const l=(al+b0${cin ? '+1' : ''})|0;` +
+        `const r1=(ah+b1+${lowCarry('al', cin)})|0;const r0=l;` +
+        `s.z=(r0|r1)===0?1:0;s.n=r1>>>31;s.c=${carryOut('ah', 'b1', 'r1')};s.v=((ah^r1)&(b1^r1))>>>31;`;
     } else {
       const b = immediate ? String(k ^ x) : `xl[${m}]^${x}`;
       cmp =
-        `const a=xl[${n}];const b=${b};const t=(a>>>0)+(b>>>0)+${cin};const r=t|0;` +
-        's.z=r===0?1:0;s.n=r>>>31;s.c=t>0xffffffff?1:0;s.v=((a^r)&(b^r))>>>31;';
+        `const a=xl[${n}];const b=${b};const r=(a+b${cin ? '+1' : ''})|0;` +
+        `s.z=r===0?1:0;s.n=r>>>31;s.c=${carryOut('a', 'b', 'r')};s.v=((a^r)&(b^r))>>>31;`;
     }
     if (c >= 14) return pure(cmp);
     return pure(`if(${cond(c)}){${cmp}}else{${other}}`);
@@ -826,9 +863,22 @@ interface Where {
   addr: string;
 }
 
-/** ldst.ts ea(blo, bhi, off). */
+/**
+ * ldst.ts ea(blo, bhi, off). An offset in int32 range is added in int32: the low half wraps and
+ * the unsigned compare with the base says whether it carried (or borrowed) into the high half.
+ */
 function whereImm(off: number): Where {
   if (off === 0) return { pre: 'const q=bl>>>0;', guard: '', lo: 'q', hi: 'bh', addr: '(bh>>>0)*4294967296+q' };
+  if (off > -(2 ** 31) && off < 2 ** 31) {
+    const noWrap = off > 0 ? 'q>=(bl>>>0)' : 'q<(bl>>>0)';
+    return {
+      pre: `const q=(bl+${off})>>>0;`,
+      guard: noWrap,
+      lo: 'q',
+      hi: 'bh',
+      addr: `(${noWrap}?(bh>>>0)*4294967296+q:h.ea(bl,bh,${off}))`,
+    };
+  }
   const noCarry = off > 0 ? 'q<4294967296' : 'q>=0';
   return {
     pre: `const q=(bl>>>0)+${off};`,
@@ -844,7 +894,7 @@ function whereReg(m: number, ext: number, sh: number): Where {
   const oh = ext === EXT_UXTW ? '0' : ext === EXT_SXTW ? 'ol>>31' : `xh[${m}]`;
   const shift = sh !== 0 ? `oh=(oh<<${sh})|(ol>>>${32 - sh});ol<<=${sh};` : '';
   return {
-    pre: `let ol=xl[${m}];let oh=${oh};${shift}const q=(bl>>>0)+(ol>>>0);const al=q>>>0,ah=bh+oh+(q>=4294967296?1:0);`,
+    pre: `let ol=xl[${m}];let oh=${oh};${shift}const al=(bl+ol)>>>0,ah=bh+oh+((al<(bl>>>0))|0);`,
     guard: '',
     lo: 'al',
     hi: 'ah',
@@ -852,9 +902,11 @@ function whereReg(m: number, ext: number, sh: number): Where {
   };
 }
 
-/** ldst.ts wback. */
+/** ldst.ts wback: the base plus a small offset (|off| < 2^12), carry or borrow as in whereImm. */
 function wbackCode(n: number, off: number): string {
-  return `{const w=(bl>>>0)+${off};xl[${n}]=w;xh[${n}]=w>=4294967296?bh+1:w<0?bh-1:bh;}`;
+  if (off === 0) return `{xl[${n}]=bl;xh[${n}]=bh;}`;
+  const hi = off > 0 ? 'bh+(((w>>>0)<(bl>>>0))|0)' : 'bh-(((w>>>0)>(bl>>>0))|0)';
+  return `{const w=(bl+${off})|0;xl[${n}]=w;xh[${n}]=${hi};}`;
 }
 
 /**
@@ -989,7 +1041,7 @@ function accessSnippet(
   const ki = KINFO[k] as { ld: boolean; scale: number };
   const where = m < 0 ? whereImm(off) : whereReg(m, ext, sh);
   const access = viaTlb(where, !ki.ld, 1 << ki.scale, (io) => accessCode(k, t, io) as string);
-  return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, wbo) : ''}`);
+  return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, wbo) : ''}`, !ki.ld);
 }
 
 type Mode = 'uimm' | 'unscaled' | 'post' | 'pre';
@@ -1084,7 +1136,7 @@ function ldstPair(mode: 'nt' | 'post' | 'off' | 'pre'): SnippetGen {
     const bytes = 2 << (PSCALE[pk] as number);
     const access = viaTlb(where, !ld, bytes, (io) => pairCode(pk, ld, t, t2, io));
     const wb = mode === 'post' || mode === 'pre';
-    return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, off) : ''}`);
+    return throwing(`const bl=xl[${n}],bh=xh[${n}];${access}${wb ? wbackCode(n, off) : ''}`, !ld);
   };
 }
 
