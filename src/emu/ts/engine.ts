@@ -60,6 +60,7 @@ import {
   type RegionBlock,
   staticSuccessors,
 } from './jit/compile.ts';
+import { warmFollow } from './jit/links.ts';
 import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR } from './state.ts';
 
 const MAX_BLOCK = 64;
@@ -110,6 +111,9 @@ const JIT_HOT_HITS = 5000;
  */
 const BUILT_OPS = new Map<number, { word: number; op: Op; flow: Flow }>();
 const BUILT_OPS_LIMIT = 1 << 16;
+
+/** `follow`'s type feedback is primed once per thread (jit/links.ts warmFollow). */
+let followWarm = false;
 
 interface Block {
   readonly address: number;
@@ -223,6 +227,10 @@ export class TsEngine implements Engine {
     this.jitWarmup = options.jitThreshold === undefined ? JIT_WARMUP_INSNS : 0;
     this.mem = new Memory({ limit: options.memoryLimit, maxMappings: options.maxMappings });
     this.cpu = new CpuState(this.mem);
+    if (!followWarm) {
+      followWarm = true;
+      warmFollow(this.cpu);
+    }
     // Bound to a local before the store: node 20's scavenger keeps a closure stored as a literal
     // (`obj.p = () => …`) and the engine it reaches alive until a full GC, which made every closed
     // session survive scavenges (docs/fuzzing.md, "Where a second fuzz-lazy job's CPU goes").
