@@ -347,3 +347,55 @@ describe('a translated region that stores into its own code', () => {
       for (const t of [0, 16]) expect(await go('ts', t, count)).toBe(await go('ts', Number.POSITIVE_INFINITY, count));
   });
 });
+
+/**
+ * A loop region (three blocks) whose BR leaves it on the last trip, to a target 0x100 (an aligned address outside
+ * the region's code, a brk) or 4 GiB (the address of a block plus 2^32: in int32 arithmetic it
+ * would be that block's index) past the loop. The region dispatches on block indices, so a BR's pc
+ * is checked to lie in the region's code first.
+ *   mov x0, #0
+ * loop: add x0, x0, #1; tbz w0, #0, skip; add x3, x3, #0
+ * skip: add x3, x3, x0; cmp x0, x4; csel x5, x6, xzr, eq; adr x2, loop; add x2, x2, x5; br x2
+ */
+const BR_EXIT_WORDS = [
+  0xd2800000, 0x91000400, 0x36000040, 0x91000063, 0x8b000063, 0xeb04001f, 0x9a9f00c5, 0x10ffff42, 0x8b050042,
+  0xd61f0040,
+];
+
+async function brExit(kind: EngineKind, offset: bigint, jitThreshold?: number): Promise<string> {
+  const e = await createEngine(kind, { jitThreshold });
+  try {
+    e.memMap(CODE_BASE, 0x1000, PROT_ALL);
+    const words = new Uint32Array(0x400);
+    words.set(BR_EXIT_WORDS);
+    words[0x104 / 4] = 0xd4200000;
+    e.memWrite(CODE_BASE, new Uint8Array(words.buffer));
+    e.regWrite('x4', 3000n);
+    e.regWrite('x6', offset);
+    let reason: string;
+    try {
+      reason = e.start(CODE_BASE, CODE_BASE + 0x2000).reason;
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    return `${reason} pc=${e.regRead('pc').toString(16)} x3=${e.regRead('x3').toString(16)}`;
+  } finally {
+    e.close();
+  }
+}
+
+describe('a region left by a BR', () => {
+  it('stops where the interpreter and Unicorn stop, for a target beside the code and one 4 GiB away', async () => {
+    const sum = ((3000n * 3001n) / 2n).toString(16);
+    for (const [offset, end] of [
+      [0x100n, `exception 7 at 0x${(CODE_BASE + 0x104).toString(16)}`],
+      [0x100000000n, `unmapped fetch fault at 0x${(CODE_BASE + 4 + 2 ** 32).toString(16)}`],
+    ] as const) {
+      const ref = await brExit('ts', offset, Number.POSITIVE_INFINITY);
+      expect(ref).toContain(end);
+      expect(ref).toContain(` x3=${sum}`);
+      for (const t of [0, 16]) expect(await brExit('ts', offset, t)).toBe(ref);
+      if (unicorn) expect(await brExit('unicorn', offset)).toBe(ref);
+    }
+  });
+});
