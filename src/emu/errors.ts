@@ -111,6 +111,8 @@ export class OutOfMemory extends GuestError {
 /**
  * An access that needs natural alignment (load/store exclusive) was misaligned. Unicorn/QEMU raise
  * a data abort there (EXCP_DATA_ABORT, interrupt number 4) with the pc left at the instruction.
+ * With access 'fetch' it is a PC alignment fault: a branch to a register left the pc not a
+ * multiple of 4, and the fetch there faults (address and pc are that pc; the ts engine only).
  */
 export class AlignmentFault extends GuestError {
   override name = 'AlignmentFault';
@@ -136,6 +138,8 @@ export class AlignmentFault extends GuestError {
 
   private describe(): string {
     const at = Number.isNaN(this.address) && this.address64 === 0n ? 'unknown address' : hex(this.address64);
+    if (this.access === 'fetch')
+      return `PC alignment fault: instruction fetch at ${at} (a branch left the pc misaligned)`;
     const align = this.alignment > 0 ? ` needs ${this.alignment}-byte alignment` : ' is misaligned';
     return `alignment fault: ${this.access} at ${at}${align}${this.pc === undefined ? '' : ` (instruction at ${hex(this.pc)})`}`;
   }

@@ -843,6 +843,13 @@ export class TsEngine implements Engine {
   }
 
   private getBlock(pc: number): Block {
+    if ((pc & 3) !== 0) {
+      // A branch to a register can leave the pc misaligned. The fetch there takes a PC alignment
+      // fault (before any translation fault; Linux: SIGBUS, BUS_ADRALN, si_addr the pc), as on
+      // hardware and under qemu-aarch64. Not cached: the slot (pc >> 2) is the aligned word's.
+      // Unicorn 2 instead fetches the misaligned word (docs/engines.md, deviations).
+      return newBlock(pc, pc + 4, [throwing(new AlignmentFault('fetch', pc, 4, pc))], false, null, this.codeGen);
+    }
     const page = this.mem.fetchPage(pc);
     const slot = (pc & (PAGE_SIZE - 1)) >>> 2;
     let code = page.code as (Block | undefined)[] | null;
