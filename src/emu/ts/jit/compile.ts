@@ -36,8 +36,10 @@ import {
 } from './fplocals.ts';
 import { type CompiledBlock, type Links, newLinks } from './links.ts';
 import { helpers, SNIPPETS, type SnippetHelpers } from './snippets.ts';
+import { compileWasmRegion } from './wasm.ts';
 
 export { type CompiledBlock, follow, type Links, linkTo, newLinks } from './links.ts';
+export { wasmRegionCount } from './wasm.ts';
 
 /** The page whose decoded code the region was built from (`code` is dropped on writes). */
 export interface CodeGuard {
@@ -599,7 +601,27 @@ export function regionSource(blocks: RegionBlock[]): { src: string; ops: Op[] } 
   return multiSource(blocks);
 }
 
+/** Loop regions of register arithmetic and branches run as WebAssembly (jit/wasm.ts). */
+let wasmRegions = true;
+
+/** Turns the WebAssembly form on or off (tests compare both forms). */
+export function setWasmRegions(enabled: boolean): void {
+  wasmRegions = enabled;
+}
+
+function loops(blocks: RegionBlock[]): boolean {
+  if (blocks.length > 1) return true;
+  const b = blocks[0] as RegionBlock;
+  const lastAt = b.address + 4 * (b.decoded.length - 1);
+  return !b.fallthrough && staticSuccessors(b.decoded[b.decoded.length - 1] as Decoded, lastAt).includes(b.address);
+}
+
 export function compileRegion(input: CompileInput): Compiled {
+  if (wasmRegions && loops(input.blocks)) {
+    const links = newLinks();
+    const fn = compileWasmRegion(input.blocks, input.guard, links);
+    if (fn !== null) return { fn, links };
+  }
   const { src: plain, ops } = regionSource(input.blocks);
   // Named after the guest address, so that V8's traces (--trace-deopt, profiles) tell regions apart.
   const src = plain.replace(

@@ -1,0 +1,868 @@
+/**
+ * A WebAssembly form of loop regions made only of register arithmetic and branches (moves,
+ * add/subtract, logic, multiply-add, bitfield moves, B, B.cond, CBZ/CBNZ, TBZ/TBNZ). In
+ * JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs several
+ * operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
+ * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
+ * nothing to deoptimize. Any other instruction (loads and stores, system registers, FP, calls)
+ * keeps the region in JavaScript (compile.ts).
+ *
+ * The function keeps the protocol of compile.ts: it runs whole blocks while the run's instruction
+ * limit allows the whole block and `until` is neither reached nor inside it, adds the retired
+ * instructions to `s.icount`, sets `s.pc`, and returns the linked successor (`follow`). Registers
+ * and NZCV cross the boundary through a scratch memory shared by every region of the thread (a
+ * region never calls out, so one call uses it at a time): the used registers are copied in, the
+ * written ones out.
+ *
+ * Layout of the scratch memory: X0..X30 and SP as little-endian i64 at 8*r (the int32 halves of
+ * `CpuState.xlo`/`xhi` land there as lo, hi), N Z C V as i32 at 256..268, the exit's index at 272.
+ */
+import type { Decoded } from '../decoder.ts';
+import { decodeBitMasks } from '../isa/alu.ts';
+import type { CpuState } from '../state.ts';
+import { type CompiledBlock, follow, type Links } from './links.ts';
+
+interface WasmBlock {
+  address: number;
+  decoded: Decoded[];
+  fallthrough: boolean;
+}
+
+const ZR = 32;
+const ZR_W = 33;
+const FLAGS = 256;
+const EXIT = 272;
+
+// Locals: parameters entry, room, until offset; then i32 scratch; then i64 scratch and registers.
+const P_ENTRY = 0;
+const P_ROOM = 1;
+const P_UNTIL = 2;
+const L_IDX = 3;
+const L_N = 4;
+const L_EXIT = 5;
+const L_F = 6; // N Z C V at 6..9
+const L_T = 10; // i32 scratch 10..12
+const L_FK = 13; // kind of the flag-setting instruction whose NZCV are not made yet (0: none)
+const I32_LOCALS = 11;
+const L_X = 14; // i64 scratch 14..16
+const L_FA = 17; // its operands and result (zero-extended for a 32-bit one)
+const L_FB = 18;
+const L_FR = 19;
+const L_REG = 20; // X0..X30, SP at 20..51
+const I64_LOCALS = 38;
+
+/**
+ * Deferred flags, as in compile.ts: a flag-setting instruction keeps its operands and result and
+ * its kind; a condition in the same block tests them directly (a compare and branch becomes one
+ * comparison); NZCV are made only where a block reads flags an earlier block set, and on return.
+ */
+const K_ADD64 = 1;
+const K_SUB64 = 2;
+const K_ADD32 = 3;
+const K_SUB32 = 4;
+const K_LOGIC64 = 5;
+const K_LOGIC32 = 6;
+
+/** The part of the WebAssembly JS API used here (the project's type libraries do not declare it). */
+interface WasmApi {
+  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/**
+ * Instructions after which a call returns (at a block boundary; the trampoline calls again). V8
+ * runs a new module in its baseline code (Liftoff) and optimizes it in the background, but a call
+ * already running keeps the baseline code: with no cap, a kernel's one long call ran in Liftoff
+ * from start to end (int-loop 0.36 of Unicorn, 0.74 with the optimized code).
+ */
+const CALL_CAP = 1 << 16;
+
+let scratch: { buffer: ArrayBuffer } | undefined;
+let compiled = 0;
+
+/** Regions compiled to WebAssembly on this thread so far (tests check that the form ran). */
+export function wasmRegionCount(): number {
+  return compiled;
+}
+let scratchWords: Int32Array | undefined;
+
+/** Thrown while emitting: the region has an instruction or form this file does not translate. */
+class Unsupported extends Error {}
+
+function uleb(out: number[], v: number): void {
+  do {
+    let b = v & 0x7f;
+    v = Math.floor(v / 128);
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+}
+
+function sleb(out: number[], v: bigint): void {
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** The code of one function, with the structured-control depth it is at. */
+class Code {
+  readonly b: number[] = [];
+  op(...xs: number[]): this {
+    this.b.push(...xs);
+    return this;
+  }
+  i32(v: number): this {
+    this.b.push(0x41);
+    sleb(this.b, BigInt(v | 0));
+    return this;
+  }
+  i64(v: bigint): this {
+    this.b.push(0x42);
+    sleb(this.b, BigInt.asIntN(64, v));
+    return this;
+  }
+  get(i: number): this {
+    return this.op(0x20, i);
+  }
+  set(i: number): this {
+    return this.op(0x21, i);
+  }
+  tee(i: number): this {
+    return this.op(0x22, i);
+  }
+  br(depth: number): this {
+    return this.op(0x0c, depth);
+  }
+}
+
+const I32 = {
+  eqz: 0x45,
+  eq: 0x46,
+  ne: 0x47,
+  ltS: 0x48,
+  ltU: 0x49,
+  gtS: 0x4a,
+  gtU: 0x4b,
+  geS: 0x4e,
+  geU: 0x4f,
+} as const;
+const I32OP = {
+  add: 0x6a,
+  sub: 0x6b,
+  mul: 0x6c,
+  and: 0x71,
+  or: 0x72,
+  xor: 0x73,
+  shl: 0x74,
+  shrS: 0x75,
+  shrU: 0x76,
+  rotr: 0x78,
+} as const;
+const I64 = {
+  eqz: 0x50,
+  eq: 0x51,
+  ne: 0x52,
+  ltS: 0x53,
+  ltU: 0x54,
+  gtS: 0x55,
+  gtU: 0x56,
+  geS: 0x59,
+  geU: 0x5a,
+} as const;
+const I64OP = {
+  add: 0x7c,
+  sub: 0x7d,
+  mul: 0x7e,
+  and: 0x83,
+  or: 0x84,
+  xor: 0x85,
+  shl: 0x86,
+  shrS: 0x87,
+  shrU: 0x88,
+  rotr: 0x8a,
+} as const;
+const WRAP = 0xa7;
+const EXTEND_U = 0xad;
+
+/** Registers the region reads and writes (CpuState indices; ZR never, SP as 31). */
+interface Uses {
+  read: Set<number>;
+  written: Set<number>;
+  flags: boolean;
+}
+
+class Emitter {
+  constructor(
+    readonly c: Code,
+    readonly uses: Uses,
+  ) {}
+
+  /** Pushes X[r] (i64); 32 is the zero register. */
+  x(r: number): void {
+    if (r === ZR) {
+      this.c.i64(0n);
+      return;
+    }
+    this.uses.read.add(r);
+    this.c.get(L_REG + r);
+  }
+  /** Pops an i64 into X[r]; 33 discards (a flag-setting form writing to the zero register). */
+  setX(r: number): void {
+    if (r === ZR_W || r === ZR) {
+      this.c.op(0x1a); // drop
+      return;
+    }
+    this.uses.written.add(r);
+    this.c.set(L_REG + r);
+  }
+  /** Pushes W[r] (i32). */
+  w(r: number): void {
+    this.x(r);
+    this.c.op(WRAP);
+  }
+  /** Pops an i32 into X[r], zero-extended. */
+  setW(r: number): void {
+    this.c.op(EXTEND_U);
+    this.setX(r);
+  }
+  /** Pops an i32 or i64 result into a W or X register. */
+  setR(sf: boolean, r: number): void {
+    if (sf) this.setX(r);
+    else this.setW(r);
+  }
+  r(sf: boolean, r: number): void {
+    if (sf) this.x(r);
+    else this.w(r);
+  }
+  k(sf: boolean, v: bigint): void {
+    if (sf) this.c.i64(v);
+    else this.c.i32(Number(BigInt.asIntN(32, v)));
+  }
+  bin(sf: boolean, op: keyof typeof I32OP): void {
+    this.c.op(sf ? I64OP[op] : I32OP[op]);
+  }
+
+  /** Pushes Rm shifted (LSL, LSR, ASR, ROR by k) and optionally inverted. */
+  shifted(sf: boolean, m: number, type: number, k: number, invert: boolean, rorAllowed: boolean): void {
+    if (type === 3 && !rorAllowed) throw new Unsupported('reserved shift');
+    if (!sf && k >= 32) throw new Unsupported('reserved amount');
+    this.r(sf, m);
+    if (k !== 0) {
+      this.k(sf, BigInt(k));
+      this.bin(sf, (['shl', 'shrU', 'shrS', 'rotr'] as const)[type] as keyof typeof I32OP);
+    }
+    if (invert) {
+      this.k(sf, -1n);
+      this.bin(sf, 'xor');
+    }
+  }
+
+  /** Kind of the deferred flags set earlier in this block (0: not known here). */
+  known = 0;
+
+  /** Pops an i32 or i64 value into an i64 local (a 32-bit one zero-extended). */
+  keep(sf: boolean, local: number): void {
+    if (!sf) this.c.op(EXTEND_U);
+    this.c.set(local);
+  }
+
+  /**
+   * With a and b on the stack: the sum or difference on the stack; when `flags`, NZCV are
+   * deferred (the operands, the result and the kind kept).
+   */
+  addSub(sf: boolean, sub: boolean, flags: boolean): void {
+    const c = this.c;
+    if (!flags) {
+      this.bin(sf, sub ? 'sub' : 'add');
+      return;
+    }
+    this.uses.flags = true;
+    const [ta, tb, tr] = sf ? [L_X, L_X + 1, L_X + 2] : [L_T, L_T + 1, L_T + 2];
+    c.set(tb).set(ta);
+    c.get(ta);
+    this.keep(sf, L_FA);
+    c.get(tb);
+    this.keep(sf, L_FB);
+    c.get(ta).get(tb);
+    this.bin(sf, sub ? 'sub' : 'add');
+    c.tee(tr);
+    this.keep(sf, L_FR);
+    const kind = sf ? (sub ? K_SUB64 : K_ADD64) : sub ? K_SUB32 : K_ADD32;
+    c.i32(kind).set(L_FK);
+    this.known = kind;
+    c.get(tr);
+  }
+
+  /** With the result on the stack: deferred NZ from it, C = V = 0 (ANDS, BICS); the result stays. */
+  logicFlags(sf: boolean): void {
+    this.uses.flags = true;
+    const c = this.c;
+    const t = sf ? L_X : L_T;
+    c.tee(t);
+    this.keep(sf, L_FR);
+    const kind = sf ? K_LOGIC64 : K_LOGIC32;
+    c.i32(kind).set(L_FK);
+    this.known = kind;
+    c.get(t);
+  }
+
+  /** Pushes a kept value at the kind's width. */
+  private kept(kind: number, local: number): void {
+    this.c.get(local);
+    if (kind === K_ADD32 || kind === K_SUB32 || kind === K_LOGIC32) this.c.op(WRAP);
+  }
+
+  /** Pushes flag `f` (0 N, 1 Z, 2 C, 3 V) of deferred flags of kind `kind`, as i32 0/1. */
+  private flagOf(kind: number, f: number): void {
+    const c = this.c;
+    const wide = kind === K_ADD64 || kind === K_SUB64 || kind === K_LOGIC64;
+    const C = wide ? I64 : I32;
+    const O = wide ? I64OP : I32OP;
+    const logic = kind === K_LOGIC64 || kind === K_LOGIC32;
+    const sub = kind === K_SUB64 || kind === K_SUB32;
+    if (f === 0) {
+      this.kept(kind, L_FR);
+      this.k(wide, 0n);
+      c.op(C.ltS);
+    } else if (f === 1) {
+      this.kept(kind, L_FR);
+      c.op(C.eqz);
+    } else if (logic) {
+      c.i32(0);
+    } else if (f === 2) {
+      // C: a + b wrapped when r <u a; a - b borrows when a <u b.
+      if (sub) {
+        this.kept(kind, L_FA);
+        this.kept(kind, L_FB);
+        c.op(C.geU);
+      } else {
+        this.kept(kind, L_FR);
+        this.kept(kind, L_FA);
+        c.op(C.ltU);
+      }
+    } else {
+      // V: (a ^ b) & (a ^ r) < 0 for a difference, (a ^ r) & (b ^ r) < 0 for a sum.
+      this.kept(kind, L_FA);
+      this.kept(kind, sub ? L_FB : L_FR);
+      c.op(O.xor);
+      this.kept(kind, sub ? L_FA : L_FB);
+      this.kept(kind, L_FR);
+      c.op(O.xor, O.and);
+      this.k(wide, 0n);
+      c.op(C.ltS);
+    }
+  }
+
+  /** Makes NZCV from deferred flags, whatever their kind, when there are any (at run time). */
+  materialize(): void {
+    const c = this.c;
+    c.get(L_FK).op(0x04, 0x40);
+    for (const kind of [K_ADD64, K_SUB64, K_ADD32, K_SUB32, K_LOGIC64, K_LOGIC32]) {
+      c.get(L_FK).i32(kind).op(I32.eq, 0x04, 0x40);
+      for (let f = 0; f < 4; f++) {
+        this.flagOf(kind, f);
+        c.set(L_F + f);
+      }
+      c.op(0x0b);
+    }
+    c.i32(0).set(L_FK).op(0x0b);
+  }
+
+  /** ConditionHolds(cond) as an i32 0/1. */
+  cond(cond: number): void {
+    const c = this.c;
+    this.uses.flags = true;
+    const base = cond >> 1;
+    if (base === 7) {
+      c.i32(1);
+      return;
+    }
+    const kind = this.known;
+    const sub = kind === K_SUB64 || kind === K_SUB32;
+    const flag = (f: number): void => {
+      if (kind === 0) c.get(L_F + f);
+      else this.flagOf(kind, f);
+    };
+    if (kind === 0) this.materialize();
+    if (sub && (base === 1 || base === 4 || base === 5 || base === 6)) {
+      // A compare: the unsigned or signed comparison of its operands.
+      const C = kind === K_SUB64 ? I64 : I32;
+      this.kept(kind, L_FA);
+      this.kept(kind, L_FB);
+      c.op(base === 1 ? C.geU : base === 4 ? C.gtU : base === 5 ? C.geS : C.gtS);
+    } else {
+      switch (base) {
+        case 0:
+          flag(1);
+          break;
+        case 1:
+          flag(2);
+          break;
+        case 2:
+          flag(0);
+          break;
+        case 3:
+          flag(3);
+          break;
+        case 4:
+          flag(2);
+          flag(1);
+          c.op(I32.eqz, I32OP.and);
+          break;
+        case 5:
+          flag(0);
+          flag(3);
+          c.op(I32.eq);
+          break;
+        default:
+          flag(1);
+          c.op(I32.eqz);
+          flag(0);
+          flag(3);
+          c.op(I32.eq, I32OP.and);
+      }
+    }
+    if ((cond & 1) === 1) c.op(I32.eqz);
+  }
+}
+
+const u = (d: Decoded, k: string): number => d.fields[k] as number;
+const rz = (r: number): number => (r === 31 ? ZR : r);
+const wz = (r: number): number => (r === 31 ? ZR_W : r);
+
+/** Emits one non-branch instruction (the last instruction of a block is handled by the caller). */
+function emitInsn(e: Emitter, d: Decoded): void {
+  const id = d.def.id;
+  const sf = u(d, 'sf') === 1;
+  switch (id) {
+    case 'NOP':
+      return;
+    case 'MOVZ':
+    case 'MOVN':
+    case 'MOVK': {
+      const hw = u(d, 'hw');
+      if (!sf && hw >= 2) throw new Unsupported('reserved hw');
+      const v = BigInt(u(d, 'imm16')) << BigInt(16 * hw);
+      const r = wz(u(d, 'rd'));
+      if (id === 'MOVK') {
+        e.r(sf, r === ZR_W ? ZR : r);
+        e.k(sf, ~(0xffffn << BigInt(16 * hw)));
+        e.bin(sf, 'and');
+        e.k(sf, v);
+        e.bin(sf, 'or');
+      } else e.k(sf, id === 'MOVN' ? ~v : v);
+      e.setR(sf, r);
+      return;
+    }
+    case 'ADD_imm':
+    case 'ADDS_imm':
+    case 'SUB_imm':
+    case 'SUBS_imm': {
+      const flags = id.startsWith('ADDS') || id.startsWith('SUBS');
+      const n = u(d, 'rn');
+      const rd = u(d, 'rd');
+      e.r(sf, n);
+      e.k(sf, BigInt(u(d, 'imm12') * (u(d, 'sh') ? 4096 : 1)));
+      e.addSub(sf, id.startsWith('SUB'), flags);
+      e.setR(sf, flags ? wz(rd) : rd);
+      return;
+    }
+    case 'ADD_reg':
+    case 'ADDS_reg':
+    case 'SUB_reg':
+    case 'SUBS_reg': {
+      const flags = id.startsWith('ADDS') || id.startsWith('SUBS');
+      e.r(sf, rz(u(d, 'rn')));
+      e.shifted(sf, rz(u(d, 'rm')), u(d, 'shift'), u(d, 'imm6'), false, false);
+      e.addSub(sf, id.startsWith('SUB'), flags);
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
+    case 'AND_imm':
+    case 'ORR_imm':
+    case 'EOR_imm':
+    case 'ANDS_imm': {
+      if (!sf && u(d, 'N') === 1) throw new Unsupported('reserved N');
+      const mk = decodeBitMasks(u(d, 'N'), u(d, 'imms'), u(d, 'immr'), true, sf ? 64 : 32);
+      if (mk === null) throw new Unsupported('reserved mask');
+      const mask = (BigInt(mk[1] >>> 0) << 32n) | BigInt(mk[0] >>> 0);
+      e.r(sf, rz(u(d, 'rn')));
+      e.k(sf, mask);
+      e.bin(sf, id === 'ORR_imm' ? 'or' : id === 'EOR_imm' ? 'xor' : 'and');
+      if (id === 'ANDS_imm') {
+        e.logicFlags(sf);
+        e.setR(sf, wz(u(d, 'rd')));
+      } else e.setR(sf, u(d, 'rd')); // rd 31 is SP here
+      return;
+    }
+    case 'AND_reg':
+    case 'BIC_reg':
+    case 'ORR_reg':
+    case 'ORN_reg':
+    case 'EOR_reg':
+    case 'EON_reg':
+    case 'ANDS_reg':
+    case 'BICS_reg': {
+      const invert = id === 'BIC_reg' || id === 'ORN_reg' || id === 'EON_reg' || id === 'BICS_reg';
+      e.r(sf, rz(u(d, 'rn')));
+      e.shifted(sf, rz(u(d, 'rm')), u(d, 'shift'), u(d, 'imm6'), invert, true);
+      e.bin(sf, id.startsWith('ORR') || id.startsWith('ORN') ? 'or' : id.startsWith('EO') ? 'xor' : 'and');
+      if (id === 'ANDS_reg' || id === 'BICS_reg') e.logicFlags(sf);
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
+    case 'MADD':
+    case 'MSUB': {
+      e.r(sf, rz(u(d, 'ra')));
+      e.r(sf, rz(u(d, 'rn')));
+      e.r(sf, rz(u(d, 'rm')));
+      e.bin(sf, 'mul');
+      e.bin(sf, id === 'MADD' ? 'add' : 'sub');
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
+    case 'UBFM':
+    case 'SBFM': {
+      const size = sf ? 64 : 32;
+      const immr = u(d, 'immr');
+      const imms = u(d, 'imms');
+      if ((sf ? 1 : 0) !== u(d, 'N') || immr >= size || imms >= size) throw new Unsupported('reserved bitfield');
+      const signed = id === 'SBFM';
+      const n = rz(u(d, 'rn'));
+      const K = (v: number): void => e.k(sf, BigInt(v));
+      if (imms >= immr) {
+        // (S)BFX: bits imms..immr of Rn, at bit 0.
+        e.r(sf, n);
+        K(size - 1 - imms);
+        e.bin(sf, 'shl');
+        K(size - 1 - imms + immr);
+        e.bin(sf, signed ? 'shrS' : 'shrU');
+      } else {
+        // (S)BFIZ: bits imms..0 of Rn, at bit size - immr.
+        e.r(sf, n);
+        K(size - 1 - imms);
+        e.bin(sf, 'shl');
+        K(size - 1 - imms);
+        e.bin(sf, signed ? 'shrS' : 'shrU');
+        K(size - immr);
+        e.bin(sf, 'shl');
+      }
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
+    default:
+      throw new Unsupported(id);
+  }
+}
+
+/** Branches a block may end with, and their successors (taken first). */
+function branchTargets(d: Decoded, a: number): [number, number] | [number] | null {
+  const f = d.fields;
+  const sext = (v: number, bits: number): number => ((v << (32 - bits)) >> (32 - bits)) * 4;
+  const wrap = (t: number): number => (t < 0 ? t + 2 ** 64 : t);
+  switch (d.def.id) {
+    case 'B':
+      return [wrap(a + sext(f.imm26 as number, 26))];
+    case 'B_cond':
+    case 'CBZ':
+    case 'CBNZ':
+      return [wrap(a + sext(f.imm19 as number, 19)), a + 4];
+    case 'TBZ':
+    case 'TBNZ':
+      return [wrap(a + sext(f.imm14 as number, 14)), a + 4];
+    default:
+      return null;
+  }
+}
+
+/**
+ * The blocks in chains where each is followed by a successor it can fall into (the not-taken one
+ * first), so that fewer transitions go back through the loop's `br_table`. The entry stays first.
+ */
+function fallOrder(blocks: readonly WasmBlock[]): WasmBlock[] {
+  const byAddress = new Map<number, WasmBlock>(blocks.map((b) => [b.address, b]));
+  const placed = new Set<WasmBlock>();
+  const out: WasmBlock[] = [];
+  for (const first of blocks) {
+    let b: WasmBlock | undefined = first;
+    while (b !== undefined && !placed.has(b)) {
+      placed.add(b);
+      out.push(b);
+      const len = b.decoded.length;
+      const last = b.decoded[len - 1] as Decoded;
+      const next: number[] = b.fallthrough
+        ? [b.address + 4 * len]
+        : (branchTargets(last, b.address + 4 * (len - 1)) ?? []);
+      b = [...next]
+        .reverse()
+        .map((t) => byAddress.get(t))
+        .find((c) => c !== undefined && !placed.has(c));
+    }
+  }
+  return out;
+}
+
+/** Pushes the branch's condition (i32, 1 = taken). */
+function emitBranchCond(e: Emitter, d: Decoded): void {
+  const c = e.c;
+  switch (d.def.id) {
+    case 'B_cond':
+      e.cond(u(d, 'cond'));
+      return;
+    case 'CBZ':
+    case 'CBNZ': {
+      const sf = u(d, 'sf') === 1;
+      e.r(sf, rz(u(d, 'rt')));
+      c.op(sf ? I64.eqz : I32.eqz);
+      if (d.def.id === 'CBNZ') c.op(I32.eqz);
+      return;
+    }
+    default: {
+      const bit = u(d, 'b5') * 32 + u(d, 'b40');
+      e.x(rz(u(d, 'rt')));
+      c.i64(BigInt(bit)).op(I64OP.shrU).i64(1n).op(I64OP.and, I64.eqz);
+      if (d.def.id === 'TBNZ') c.op(I32.eqz);
+    }
+  }
+}
+
+/**
+ * The region as WebAssembly, or null when one of its instructions (or its shape) is not one
+ * this file translates. `blocks[0]` is the entry; every block is a member the others may
+ * continue in.
+ */
+export function compileWasmRegion(
+  region: readonly WasmBlock[],
+  guard: { code: unknown },
+  links: Links,
+): CompiledBlock | null {
+  const api = wasmApi;
+  if (api === undefined) return null;
+  const blocks = fallOrder(region);
+  const lo = Math.min(...blocks.map((b) => b.address));
+  const hi = Math.max(...blocks.map((b) => b.address + 4 * b.decoded.length));
+  const span = hi - lo;
+  const index = new Map<number, number>(blocks.map((b, i) => [b.address, i]));
+  const exits: number[] = [];
+  const exitOf = (pc: number): number => {
+    let i = exits.indexOf(pc);
+    if (i < 0) i = exits.push(pc) - 1;
+    return i;
+  };
+  const uses: Uses = { read: new Set(), written: new Set(), flags: false };
+  const body = new Code();
+  const e = new Emitter(body, uses);
+  const m = blocks.length;
+  try {
+    // block $exit; loop $L; block $c_{m-1} ... block $c_0; br_table; end; case 0; end; case 1 ...
+    body.op(0x02, 0x40, 0x03, 0x40);
+    for (let i = 0; i < m; i++) body.op(0x02, 0x40);
+    body.get(L_IDX).op(0x0e);
+    uleb(body.b, m);
+    for (let i = 0; i < m; i++) uleb(body.b, i);
+    uleb(body.b, 0);
+    for (let i = 0; i < m; i++) {
+      body.op(0x0b); // end of $c_i: case i follows
+      e.known = 0;
+      const b = blocks[i] as WasmBlock;
+      const len = b.decoded.length;
+      const so = b.address - lo;
+      const toLoop = m - 1 - i;
+      const toExit = m - i;
+      const leave = (pc: number, depth: number): void => {
+        body.i32(exitOf(pc)).set(L_EXIT).br(depth);
+      };
+      // Room for the whole block, and `until` not at or inside it: until - start <u the block's
+      // size (with no `until` in the region, -1 - start is never below it).
+      body.get(L_N).i32(len).op(I32OP.add).get(P_ROOM).op(I32.gtS);
+      body
+        .get(P_UNTIL)
+        .i32(so)
+        .op(I32OP.sub)
+        .i32(4 * len)
+        .op(I32.ltU, I32OP.or);
+      body.op(0x04, 0x40);
+      leave(b.address, toExit + 1);
+      body.op(0x0b);
+      const last = b.decoded[len - 1] as Decoded;
+      const lastAt = b.address + 4 * (len - 1);
+      const targets = b.fallthrough ? [b.address + 4 * len] : branchTargets(last, lastAt);
+      if (targets === null) throw new Unsupported(last.def.id);
+      const straight = b.fallthrough ? b.decoded : b.decoded.slice(0, -1);
+      for (const d of straight) emitInsn(e, d);
+      body.get(L_N).i32(len).op(I32OP.add).set(L_N);
+      /** Continues at `pc` from a depth `extra` inside this case's code. */
+      const goTo = (pc: number, extra: number, mayFall: boolean): void => {
+        const j = index.get(pc);
+        if (j === undefined) {
+          leave(pc, toExit + extra);
+          return;
+        }
+        if (mayFall && j === i + 1) {
+          body.i32(j).set(L_IDX);
+          return;
+        }
+        body
+          .i32(j)
+          .set(L_IDX)
+          .br(toLoop + extra);
+      };
+      if (targets.length === 1 || (last.def.id === 'B_cond' && u(last, 'cond') >= 14)) {
+        goTo(targets[0] as number, 0, i + 1 < m);
+      } else {
+        // The successor that is the next case is the one that falls through into it.
+        const [taken, other] = targets as [number, number];
+        const fallTaken = i + 1 < m && index.get(taken) === i + 1 && index.get(other) !== i + 1;
+        emitBranchCond(e, last);
+        if (fallTaken) body.op(I32.eqz);
+        body.op(0x04, 0x40);
+        goTo(fallTaken ? other : taken, 1, false);
+        body.op(0x0b);
+        goTo(fallTaken ? taken : other, 0, i + 1 < m);
+      }
+    }
+    // The last case never falls off the loop's end: every path above branches.
+    body.op(0x0b, 0x0b); // end loop, end $exit
+  } catch (err) {
+    if (err instanceof Unsupported) return null;
+    throw err;
+  }
+  const regs = [...new Set([...uses.read, ...uses.written])].sort((a, b) => a - b);
+  const written = [...uses.written].sort((a, b) => a - b);
+  // Prologue: registers and flags from the scratch memory; epilogue: back, with the exit.
+  const pro = new Code();
+  for (const r of regs)
+    pro
+      .i32(0)
+      .op(0x29, 3)
+      .op(...ulebOf(8 * r))
+      .set(L_REG + r);
+  if (uses.flags)
+    for (let f = 0; f < 4; f++)
+      pro
+        .i32(0)
+        .op(0x28, 2)
+        .op(...ulebOf(FLAGS + 4 * f))
+        .set(L_F + f);
+  pro.get(P_ENTRY).set(L_IDX);
+  const epi = new Code();
+  if (uses.flags) new Emitter(epi, uses).materialize();
+  for (const r of written)
+    epi
+      .i32(0)
+      .get(L_REG + r)
+      .op(0x37, 3)
+      .op(...ulebOf(8 * r));
+  if (uses.flags)
+    for (let f = 0; f < 4; f++)
+      epi
+        .i32(0)
+        .get(L_F + f)
+        .op(0x36, 2)
+        .op(...ulebOf(FLAGS + 4 * f));
+  epi
+    .i32(0)
+    .get(L_EXIT)
+    .op(0x36, 2)
+    .op(...ulebOf(EXIT));
+  epi.get(L_N).op(0x0b);
+  const fnBody: number[] = [2, I32_LOCALS, 0x7f, I64_LOCALS, 0x7e, ...pro.b, ...body.b, ...epi.b];
+  const module = moduleBytes(fnBody);
+  scratch ??= new api.Memory({ initial: 1, maximum: 1 });
+  scratchWords ??= new Int32Array(scratch.buffer);
+  let instance: { exports: Record<string, unknown> };
+  try {
+    instance = new api.Instance(new api.Module(module), { m: { mem: scratch } });
+  } catch {
+    // A browser refuses to compile a module over 4 KiB synchronously on its main thread, and a
+    // content security policy can forbid WebAssembly: the region stays JavaScript.
+    return null;
+  }
+  const run = instance.exports.run as (entry: number, room: number, until: number) => number;
+  compiled++;
+  const M = scratchWords;
+  const entryOf = new Int32Array(span >> 2).fill(-1);
+  blocks.forEach((b, i) => {
+    entryOf[(b.address - lo) >> 2] = i;
+  });
+  const exitPcs = exits.slice();
+  const readRegs = Int32Array.from(regs);
+  const writtenRegs = Int32Array.from(written);
+  const flags = uses.flags;
+  const P = guard;
+  const C = guard.code;
+  return function wasmRegion(s: CpuState): CompiledBlock | null {
+    if (P.code !== C) return null;
+    const off = s.pc - lo;
+    if (!(off >= 0 && off < span) || (off & 3) !== 0) return null;
+    const entry = entryOf[off >> 2] as number;
+    if (entry < 0) return null;
+    const left = s.ilim - s.icount;
+    const room = left > CALL_CAP ? CALL_CAP : left | 0;
+    const until = s.until;
+    const uo = until >= lo && until < hi ? until - lo : -1;
+    const xl = s.xlo;
+    const xh = s.xhi;
+    for (let k = 0; k < readRegs.length; k++) {
+      const r = readRegs[k] as number;
+      M[2 * r] = xl[r] as number;
+      M[2 * r + 1] = xh[r] as number;
+    }
+    if (flags) {
+      M[64] = s.n;
+      M[65] = s.z;
+      M[66] = s.c;
+      M[67] = s.v;
+    }
+    const n = run(entry, room, uo);
+    if (n === 0) return null;
+    for (let k = 0; k < writtenRegs.length; k++) {
+      const r = writtenRegs[k] as number;
+      xl[r] = M[2 * r] as number;
+      xh[r] = M[2 * r + 1] as number;
+    }
+    if (flags) {
+      s.n = M[64] as number;
+      s.z = M[65] as number;
+      s.c = M[66] as number;
+      s.v = M[67] as number;
+    }
+    const pc = exitPcs[M[68] as number] as number;
+    s.pc = pc;
+    s.icount += n;
+    return follow(s, links, pc);
+  };
+}
+
+function ulebOf(v: number): number[] {
+  const out: number[] = [];
+  uleb(out, v);
+  return out;
+}
+
+/** A module importing the scratch memory and exporting `run(entry, room, until) -> n`. */
+function moduleBytes(fnBody: number[]): Uint8Array {
+  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const section = (id: number, content: number[]): void => {
+    out.push(id);
+    uleb(out, content.length);
+    out.push(...content);
+  };
+  section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f]);
+  section(2, [1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, 0x01, 1, 1]);
+  section(3, [1, 0]);
+  section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 0]);
+  const code: number[] = [1];
+  uleb(code, fnBody.length);
+  code.push(...fnBody);
+  section(10, code);
+  return new Uint8Array(out);
+}

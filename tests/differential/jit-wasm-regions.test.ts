@@ -1,0 +1,196 @@
+/**
+ * Loop regions of register arithmetic and branches run as WebAssembly (src/emu/ts/jit/wasm.ts).
+ * Random loops of the instructions it translates (drawn as random words, kept when the table
+ * decodes them to one of those forms), split into several blocks by a random forward B.cond, CBZ
+ * or TBZ, counted down by SUBS/B.NE, run with and without a random instruction budget: the ts
+ * engine with every region translated (as WebAssembly, and as JavaScript with that form off) must
+ * end in the registers, flags, pc and instruction count of the block interpreter and in the state
+ * of native Unicorn (when present), and the WebAssembly form must really have run.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Engine, type EngineKind, PROT_ALL } from '../../src/emu/engine.ts';
+import { createEngine } from '../../src/emu/factory.ts';
+import { decodeWord } from '../../src/emu/ts/isa/index.ts';
+import { setWasmRegions, wasmRegionCount } from '../../src/emu/ts/jit/compile.ts';
+import { inCI, oracle } from '../support/oracles.ts';
+
+const unicorn = oracle('unicorn').available;
+if (!unicorn) {
+  if (inCI) throw new Error(`jit-wasm-regions: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
+  console.warn(`jit-wasm-regions: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
+}
+
+const CODE = 0x10000;
+const LOOP_REG = 9;
+const ALU = new Set([
+  'MOVZ',
+  'MOVN',
+  'MOVK',
+  'ADD_imm',
+  'ADDS_imm',
+  'SUB_imm',
+  'SUBS_imm',
+  'ADD_reg',
+  'ADDS_reg',
+  'SUB_reg',
+  'SUBS_reg',
+  'AND_imm',
+  'ORR_imm',
+  'EOR_imm',
+  'ANDS_imm',
+  'AND_reg',
+  'BIC_reg',
+  'ORR_reg',
+  'ORN_reg',
+  'EOR_reg',
+  'EON_reg',
+  'ANDS_reg',
+  'BICS_reg',
+  'MADD',
+  'MSUB',
+  'UBFM',
+  'SBFM',
+]);
+
+/** Encoding classes of the translated forms: [mask, value] of their fixed bits. */
+const CLASSES: [number, number][] = [
+  [0x1f800000, 0x11000000], // add/subtract (immediate)
+  [0x1f800000, 0x12000000], // logical (immediate)
+  [0x1f800000, 0x12800000], // move wide
+  [0x1f800000, 0x13000000], // bitfield
+  [0x1f000000, 0x0a000000], // logical (shifted register)
+  [0x1f200000, 0x0b000000], // add/subtract (shifted register)
+  [0x1fe00000, 0x1b000000], // multiply-add
+];
+
+/** A word of one of the translated forms that leaves the loop counter alone. */
+const aluWord = fc
+  .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(...CLASSES))
+  .map(([r, [mask, value]]) => ((r & ~mask) | value) >>> 0)
+  .filter((w) => {
+    const d = decodeWord(w);
+    if (d === null || !ALU.has(d.def.id)) return false;
+    return (w & 31) !== LOOP_REG;
+  });
+
+interface LoopCase {
+  head: number[];
+  skipped: number[];
+  tail: number[];
+  branch: { kind: 'bcond' | 'cbz' | 'tbz'; cond: number; reg: number; bit: number; nz: boolean };
+  trips: number;
+  regs: bigint[];
+  nzcv: number;
+  budget: number | undefined;
+}
+
+/** Register values: any, small, and the edges of the signed and unsigned 32- and 64-bit ranges. */
+const reg64 = fc.oneof(
+  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+  fc.bigInt({ min: 0n, max: 70n }),
+  fc.constantFrom(0x7fffffffn, 0x80000000n, 0xffffffffn, 2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n),
+);
+
+const loopCase: fc.Arbitrary<LoopCase> = fc.record({
+  head: fc.array(aluWord, { minLength: 1, maxLength: 6 }),
+  skipped: fc.array(aluWord, { minLength: 1, maxLength: 3 }),
+  tail: fc.array(aluWord, { minLength: 0, maxLength: 4 }),
+  branch: fc.record({
+    kind: fc.constantFrom('bcond' as const, 'cbz' as const, 'tbz' as const),
+    cond: fc.integer({ min: 0, max: 15 }),
+    reg: fc.integer({ min: 0, max: 8 }),
+    bit: fc.integer({ min: 0, max: 63 }),
+    nz: fc.boolean(),
+  }),
+  trips: fc.integer({ min: 1, max: 40 }),
+  regs: fc.array(reg64, { minLength: 9, maxLength: 9 }),
+  nzcv: fc.integer({ min: 0, max: 15 }),
+  budget: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }),
+});
+
+function program(c: LoopCase): { words: number[]; end: number } {
+  const words = [...c.head];
+  const skipLen = c.skipped.length;
+  // Forward over `skipped` when taken.
+  const off = skipLen + 1;
+  const b = c.branch;
+  if (b.kind === 'bcond') words.push((0x54000000 | (off << 5) | b.cond) >>> 0);
+  else if (b.kind === 'cbz') words.push((0xb4000000 | (b.nz ? 1 << 24 : 0) | (off << 5) | b.reg) >>> 0);
+  else
+    words.push(
+      ((b.bit >= 32 ? 0x80000000 : 0) |
+        0x36000000 |
+        (b.nz ? 1 << 24 : 0) |
+        ((b.bit & 31) << 19) |
+        (off << 5) |
+        b.reg) >>>
+        0,
+    );
+  words.push(...c.skipped, ...c.tail);
+  words.push(0xf1000529); // subs x9, x9, #1
+  const back = -words.length & 0x7ffff;
+  words.push((0x54000001 | (back << 5)) >>> 0); // b.ne loop
+  words.push(0xd4200000); // brk #0 (the run ends before it)
+  return { words, end: CODE + 4 * (words.length - 1) };
+}
+
+interface Outcome {
+  state: string;
+  reason: string;
+  instructions: number;
+}
+
+async function run(kind: EngineKind, c: LoopCase, jitThreshold: number | undefined): Promise<Outcome> {
+  const e: Engine = await createEngine(kind, jitThreshold === undefined ? {} : { jitThreshold });
+  try {
+    const { words, end } = program(c);
+    e.memMap(CODE, 0x1000, PROT_ALL);
+    const bytes = new Uint8Array(words.length * 4);
+    const view = new DataView(bytes.buffer);
+    words.forEach((w, i) => {
+      view.setUint32(4 * i, w, true);
+    });
+    e.memWrite(CODE, bytes);
+    c.regs.forEach((v, i) => {
+      e.regWrite(`x${i}` as 'x0', v);
+    });
+    e.regWrite('x9', BigInt(c.trips));
+    e.regWrite('sp', 0x7ff0n);
+    e.regWrite('nzcv', BigInt(c.nzcv << 28));
+    const r = e.start(CODE, end, c.budget === undefined ? {} : { count: c.budget });
+    const regs: string[] = [];
+    for (let i = 0; i <= 9; i++) regs.push(e.regRead(`x${i}` as 'x0').toString(16));
+    regs.push(e.regRead('sp').toString(16), e.regRead('nzcv').toString(16), e.regRead('pc').toString(16));
+    return { state: regs.join(' '), reason: r.reason, instructions: r.instructions };
+  } finally {
+    e.close();
+  }
+}
+
+describe('loop regions as WebAssembly', () => {
+  it('end where the interpreter and Unicorn end (registers, NZCV, pc, count, reason)', async () => {
+    setWasmRegions(true);
+    const before = wasmRegionCount();
+    await fc.assert(
+      fc.asyncProperty(loopCase, async (c) => {
+        const translated = await run('ts', c, 0);
+        const interpreted = await run('ts', c, Number.POSITIVE_INFINITY);
+        expect(translated).toEqual(interpreted);
+        // The same regions as JavaScript (compile.ts) end there too.
+        setWasmRegions(false);
+        try {
+          expect(await run('ts', c, 0)).toEqual(interpreted);
+        } finally {
+          setWasmRegions(true);
+        }
+        if (unicorn) {
+          const uc = await run('unicorn', c, undefined);
+          expect(translated.state).toEqual(uc.state);
+        }
+      }),
+      { numRuns: 300, seed: 20261204 },
+    );
+    expect(wasmRegionCount() - before).toBeGreaterThan(100);
+  }, 120_000);
+});
