@@ -79,6 +79,8 @@ interface LoopCase {
   skipped: number[];
   tail: number[];
   branch: { kind: 'bcond' | 'cbz' | 'tbz'; cond: number; reg: number; bit: number; nz: boolean };
+  /** A compare just before the branch (equal operands are likely with the small values). */
+  cmp: { sf: boolean; n: number; m: number; imm: number | undefined } | undefined;
   trips: number;
   regs: bigint[];
   nzcv: number;
@@ -103,6 +105,15 @@ const loopCase: fc.Arbitrary<LoopCase> = fc.record({
     bit: fc.integer({ min: 0, max: 63 }),
     nz: fc.boolean(),
   }),
+  cmp: fc.option(
+    fc.record({
+      sf: fc.boolean(),
+      n: fc.integer({ min: 0, max: 8 }),
+      m: fc.integer({ min: 0, max: 8 }),
+      imm: fc.option(fc.integer({ min: 0, max: 70 }), { nil: undefined }),
+    }),
+    { nil: undefined },
+  ),
   trips: fc.integer({ min: 1, max: 40 }),
   regs: fc.array(reg64, { minLength: 9, maxLength: 9 }),
   nzcv: fc.integer({ min: 0, max: 15 }),
@@ -112,9 +123,17 @@ const loopCase: fc.Arbitrary<LoopCase> = fc.record({
 function program(c: LoopCase): { words: number[]; end: number } {
   const words = [...c.head];
   const skipLen = c.skipped.length;
+  // The compare and the branch: B.cond, CBZ/CBNZ or TBZ/TBNZ forward over `skipped`.
   // Forward over `skipped` when taken.
   const off = skipLen + 1;
   const b = c.branch;
+  const k = c.cmp;
+  if (k !== undefined) {
+    // cmp Rn, Rm (subs zr, n, m) or cmp Rn, #imm (subs zr, n, #imm)
+    const sf = k.sf ? 0x80000000 : 0;
+    if (k.imm === undefined) words.push((sf | 0x6b00001f | (k.m << 16) | (k.n << 5)) >>> 0);
+    else words.push((sf | 0x7100001f | (k.imm << 10) | (k.n << 5)) >>> 0);
+  }
   if (b.kind === 'bcond') words.push((0x54000000 | (off << 5) | b.cond) >>> 0);
   else if (b.kind === 'cbz') words.push((0xb4000000 | (b.nz ? 1 << 24 : 0) | (off << 5) | b.reg) >>> 0);
   else
