@@ -51,6 +51,33 @@ const ALU = new Set([
   'MSUB',
   'UBFM',
   'SBFM',
+  'CSEL',
+  'CSINC',
+  'CSINV',
+  'CSNEG',
+  'LSLV',
+  'LSRV',
+  'ASRV',
+  'RORV',
+  'UDIV',
+  'SDIV',
+  'CLZ',
+  'CLS',
+  'EXTR',
+  'ADR',
+  'ADRP',
+  'ADD_ext',
+  'ADDS_ext',
+  'SUB_ext',
+  'SUBS_ext',
+  'SMADDL',
+  'SMSUBL',
+  'UMADDL',
+  'UMSUBL',
+  'CCMP_reg',
+  'CCMP_imm',
+  'CCMN_reg',
+  'CCMN_imm',
 ]);
 
 /** Encoding classes of the translated forms: [mask, value] of their fixed bits. */
@@ -61,7 +88,20 @@ const CLASSES: [number, number][] = [
   [0x1f800000, 0x13000000], // bitfield
   [0x1f000000, 0x0a000000], // logical (shifted register)
   [0x1f200000, 0x0b000000], // add/subtract (shifted register)
-  [0x1fe00000, 0x1b000000], // multiply-add
+  [0x1fe00000, 0x1b000000], // MADD, MSUB
+  [0x1fe00000, 0x1b200000], // SMADDL, SMSUBL
+  [0x1fe00000, 0x1ba00000], // UMADDL, UMSUBL
+  [0x1fe00800, 0x1a800000], // conditional select
+  // two-source: UDIV, SDIV, LSLV, LSRV, ASRV, RORV
+  ...[2, 3, 8, 9, 10, 11].map((op): [number, number] => [0x7fe0fc00, (0x1ac00000 | (op << 10)) >>> 0]),
+  [0x7ffffc00, 0x5ac01000], // CLZ
+  [0x7ffffc00, 0x5ac01400], // CLS
+  [0x1fe00000, 0x0b200000], // add/subtract (extended register)
+  // ... with SXTB, SXTH, SXTW
+  ...[4, 5, 6].map((option): [number, number] => [0x1fe0e000, (0x0b200000 | (option << 13)) >>> 0]),
+  [0x3fe00410, 0x3a400000], // conditional compare
+  [0x7fa00000, 0x13800000], // extract
+  [0x1f000000, 0x10000000], // PC-relative addresses
 ];
 
 /** A word of one of the translated forms that leaves the loop counter alone. */
@@ -115,7 +155,7 @@ const loopCase: fc.Arbitrary<LoopCase> = fc.record({
     { nil: undefined },
   ),
   trips: fc.integer({ min: 1, max: 40 }),
-  regs: fc.array(reg64, { minLength: 9, maxLength: 9 }),
+  regs: fc.array(reg64, { minLength: 31, maxLength: 31 }),
   nzcv: fc.integer({ min: 0, max: 15 }),
   budget: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }),
 });
@@ -179,7 +219,7 @@ async function run(kind: EngineKind, c: LoopCase, jitThreshold: number | undefin
     e.regWrite('nzcv', BigInt(c.nzcv << 28));
     const r = e.start(CODE, end, c.budget === undefined ? {} : { count: c.budget });
     const regs: string[] = [];
-    for (let i = 0; i <= 9; i++) regs.push(e.regRead(`x${i}` as 'x0').toString(16));
+    for (let i = 0; i <= 30; i++) regs.push(e.regRead(`x${i}` as 'x0').toString(16));
     regs.push(e.regRead('sp').toString(16), e.regRead('nzcv').toString(16), e.regRead('pc').toString(16));
     return { state: regs.join(' '), reason: r.reason, instructions: r.instructions };
   } finally {
@@ -208,7 +248,7 @@ describe('loop regions as WebAssembly', () => {
           expect(translated.state).toEqual(uc.state);
         }
       }),
-      { numRuns: 300, seed: 20261204 },
+      { numRuns: 400, seed: 20261204 },
     );
     expect(wasmRegionCount() - before).toBeGreaterThan(100);
   }, 120_000);

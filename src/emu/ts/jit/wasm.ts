@@ -1,6 +1,8 @@
 /**
  * A WebAssembly form of loop regions made only of register arithmetic and branches (moves,
- * add/subtract, logic, multiply-add, bitfield moves, B, B.cond, CBZ/CBNZ, TBZ/TBNZ). In
+ * add/subtract in all three operand forms, logic, multiply-add and long multiply-add, divide,
+ * variable shifts, bitfield moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP;
+ * B, B.cond, CBZ/CBNZ, TBZ/TBNZ). In
  * JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs several
  * operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
  * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
@@ -265,6 +267,82 @@ class Emitter {
     }
   }
 
+  /**
+   * Pushes Rn / Rm rounded toward zero, 0 for a zero divisor, and for a signed division by -1 the
+   * wrapped negation (WebAssembly traps on both; AArch64 does not).
+   */
+  divide(sf: boolean, signed: boolean, n: number, m: number): void {
+    const c = this.c;
+    const [tn, tm] = sf ? [L_X, L_X + 1] : [L_T, L_T + 1];
+    const C = sf ? I64 : I32;
+    this.r(sf, m);
+    c.set(tm);
+    this.r(sf, n);
+    c.set(tn);
+    // 0 when Rm is 0, else (signed, Rm -1) 0 - Rn, else Rn / Rm.
+    this.k(sf, 0n);
+    if (signed) {
+      this.k(sf, 0n);
+      c.get(tn);
+      this.bin(sf, 'sub');
+    }
+    c.get(tn);
+    // The divisor, made 1 where the quotient is not used.
+    this.k(sf, 1n);
+    c.get(tm);
+    c.get(tm).op(C.eqz);
+    if (signed) {
+      c.get(tm);
+      this.k(sf, -1n);
+      c.op(C.eq, I32OP.or);
+    }
+    c.op(0x1b); // select: 1 or Rm
+    c.op(sf ? (signed ? 0x7f : 0x80) : signed ? 0x6d : 0x6e);
+    if (signed) {
+      c.get(tm);
+      this.k(sf, -1n);
+      c.op(C.eq, 0x1b);
+    }
+    c.get(tm).op(C.eqz, 0x1b);
+  }
+
+  /** Pushes Rm extended (UXTB..SXTX by `option`) and shifted left by `shift`. */
+  extended(sf: boolean, m: number, option: number, shift: number): void {
+    const c = this.c;
+    this.r(sf, m);
+    switch (option) {
+      case 0:
+        this.k(sf, 0xffn);
+        this.bin(sf, 'and');
+        break;
+      case 1:
+        this.k(sf, 0xffffn);
+        this.bin(sf, 'and');
+        break;
+      case 2:
+        if (sf) {
+          this.k(sf, 0xffffffffn);
+          this.bin(sf, 'and');
+        }
+        break;
+      case 4:
+        c.op(sf ? 0xc2 : 0xc0); // extend8_s
+        break;
+      case 5:
+        c.op(sf ? 0xc3 : 0xc1); // extend16_s
+        break;
+      case 6:
+        if (sf) c.op(0xc4); // i64.extend32_s
+        break;
+      default:
+        break;
+    }
+    if (shift !== 0) {
+      this.k(sf, BigInt(shift));
+      this.bin(sf, 'shl');
+    }
+  }
+
   /** Kind of the deferred flags set earlier in this block (0: not known here). */
   known = 0;
 
@@ -438,8 +516,8 @@ const u = (d: Decoded, k: string): number => d.fields[k] as number;
 const rz = (r: number): number => (r === 31 ? ZR : r);
 const wz = (r: number): number => (r === 31 ? ZR_W : r);
 
-/** Emits one non-branch instruction (the last instruction of a block is handled by the caller). */
-function emitInsn(e: Emitter, d: Decoded): void {
+/** Emits one non-branch instruction at `at` (a block's last instruction is the caller's). */
+function emitInsn(e: Emitter, d: Decoded, at: number): void {
   const id = d.def.id;
   const sf = u(d, 'sf') === 1;
   switch (id) {
@@ -556,6 +634,133 @@ function emitInsn(e: Emitter, d: Decoded): void {
         e.bin(sf, 'shl');
       }
       e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
+    case 'CSEL':
+    case 'CSINC':
+    case 'CSINV':
+    case 'CSNEG': {
+      // Rn when the condition holds, else Rm, Rm + 1, ~Rm or -Rm.
+      e.r(sf, rz(u(d, 'rn')));
+      if (id === 'CSNEG') e.k(sf, 0n);
+      e.r(sf, rz(u(d, 'rm')));
+      if (id === 'CSINC') {
+        e.k(sf, 1n);
+        e.bin(sf, 'add');
+      } else if (id === 'CSINV') {
+        e.k(sf, -1n);
+        e.bin(sf, 'xor');
+      } else if (id === 'CSNEG') e.bin(sf, 'sub');
+      e.cond(u(d, 'cond'));
+      e.c.op(0x1b); // select
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
+    case 'LSLV':
+    case 'LSRV':
+    case 'ASRV':
+    case 'RORV': {
+      // The amount is Rm modulo the width, as WebAssembly's shifts take it.
+      e.r(sf, rz(u(d, 'rn')));
+      e.r(sf, rz(u(d, 'rm')));
+      e.bin(sf, id === 'LSLV' ? 'shl' : id === 'LSRV' ? 'shrU' : id === 'ASRV' ? 'shrS' : 'rotr');
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
+    case 'UDIV':
+    case 'SDIV':
+      e.divide(sf, id === 'SDIV', rz(u(d, 'rn')), rz(u(d, 'rm')));
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    case 'CLZ':
+    case 'CLS': {
+      e.r(sf, rz(u(d, 'rn')));
+      if (id === 'CLS') {
+        // CLS(x) = CLZ(x ^ (x >> 1)) - 1, the shift arithmetic.
+        const t = sf ? L_X : L_T;
+        e.c.tee(t).get(t);
+        e.k(sf, 1n);
+        e.bin(sf, 'shrS');
+        e.bin(sf, 'xor');
+      }
+      e.c.op(sf ? 0x79 : 0x67); // clz
+      if (id === 'CLS') {
+        e.k(sf, 1n);
+        e.bin(sf, 'sub');
+      }
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
+    case 'EXTR': {
+      const lsb = u(d, 'imms');
+      if ((sf ? 1 : 0) !== u(d, 'N') || (!sf && lsb >= 32)) throw new Unsupported('reserved extract');
+      e.r(sf, rz(u(d, 'rm')));
+      if (lsb !== 0) {
+        e.k(sf, BigInt(lsb));
+        e.bin(sf, 'shrU');
+        e.r(sf, rz(u(d, 'rn')));
+        e.k(sf, BigInt((sf ? 64 : 32) - lsb));
+        e.bin(sf, 'shl');
+        e.bin(sf, 'or');
+      }
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
+    case 'ADR':
+    case 'ADRP': {
+      const raw = (u(d, 'immhi') << 2) | u(d, 'immlo');
+      const off = BigInt((raw << 11) >> 11);
+      const v = id === 'ADRP' ? BigInt(at - (at % 4096)) + off * 4096n : BigInt(at) + off;
+      e.c.i64(v);
+      e.setX(wz(u(d, 'rd')));
+      return;
+    }
+    case 'ADD_ext':
+    case 'ADDS_ext':
+    case 'SUB_ext':
+    case 'SUBS_ext': {
+      const flags = id.startsWith('ADDS') || id.startsWith('SUBS');
+      const shift = u(d, 'imm3');
+      if (shift > 4) throw new Unsupported('reserved shift');
+      e.r(sf, u(d, 'rn')); // 31 is SP
+      e.extended(sf, rz(u(d, 'rm')), u(d, 'option'), shift);
+      e.addSub(sf, id.startsWith('SUB'), flags);
+      const rd = u(d, 'rd');
+      e.setR(sf, flags ? wz(rd) : rd);
+      return;
+    }
+    case 'SMADDL':
+    case 'SMSUBL':
+    case 'UMADDL':
+    case 'UMSUBL': {
+      const ext = id.startsWith('S') ? 0xac : EXTEND_U;
+      e.x(rz(u(d, 'ra')));
+      e.w(rz(u(d, 'rn')));
+      e.c.op(ext);
+      e.w(rz(u(d, 'rm')));
+      e.c.op(ext, I64OP.mul);
+      e.bin(true, id.endsWith('ADDL') ? 'add' : 'sub');
+      e.setX(wz(u(d, 'rd')));
+      return;
+    }
+    case 'CCMP_reg':
+    case 'CCMP_imm':
+    case 'CCMN_reg':
+    case 'CCMN_imm': {
+      // Flags of the compare when the condition holds, else the instruction's NZCV.
+      const c = e.c;
+      e.cond(u(d, 'cond'));
+      c.op(0x04, 0x40);
+      e.r(sf, rz(u(d, 'rn')));
+      if (id.endsWith('_imm')) e.k(sf, BigInt(u(d, 'imm5')));
+      else e.r(sf, rz(u(d, 'rm')));
+      e.addSub(sf, id.startsWith('CCMP'), true);
+      c.op(0x1a, 0x05); // drop the result; else
+      const nzcv = u(d, 'nzcv');
+      for (let f = 0; f < 4; f++) c.i32((nzcv >> (3 - f)) & 1).set(L_F + f);
+      c.i32(0).set(L_FK).op(0x0b);
+      // Which of the two ran is known only at run time.
+      e.known = 0;
       return;
     }
     default:
@@ -697,7 +902,9 @@ export function compileWasmRegion(
       const targets = b.fallthrough ? [b.address + 4 * len] : branchTargets(last, lastAt);
       if (targets === null) throw new Unsupported(last.def.id);
       const straight = b.fallthrough ? b.decoded : b.decoded.slice(0, -1);
-      for (const d of straight) emitInsn(e, d);
+      straight.forEach((d, k) => {
+        emitInsn(e, d, b.address + 4 * k);
+      });
       body.get(L_N).i32(len).op(I32OP.add).set(L_N);
       /** Continues at `pc` from a depth `extra` inside this case's code. */
       const goTo = (pc: number, extra: number, mayFall: boolean): void => {
