@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { runEngineBenchmarks } from '../../src/bench/engine-bench.ts';
 import { KERNELS } from '../../src/bench/kernels.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 
@@ -36,3 +37,21 @@ describeWithOracles(['llvm-mc'], 'benchmark kernels match llvm-mc', () => {
     });
   }
 });
+
+/**
+ * The kernels benchmark end to end at a small scale: every kernel on the ts engine and, where
+ * present, native Unicorn (which must end in the ts engine's registers: runEngineBenchmarks throws
+ * otherwise), with the counts of each kernel's closed form.
+ */
+it('runEngineBenchmarks runs every kernel (ts and, when present, unicorn) to the same final state', async () => {
+  const results = await runEngineBenchmarks({ scale: 0.002 });
+  for (const kernel of KERNELS) {
+    const ts = results.find((r) => r.name === kernel.name && r.engine === 'ts');
+    expect(ts, kernel.name).toBeDefined();
+    const iterations = Math.max(1, Math.round(kernel.defaultIterations * 0.002));
+    if (kernel.instructions) expect(ts?.instructions).toBe(kernel.instructions(iterations));
+    expect(ts?.mips).toBeGreaterThan(0);
+    const uc = results.find((r) => r.name === kernel.name && r.engine === 'unicorn');
+    if (uc) expect(uc.fingerprint).toBe(ts?.fingerprint);
+  }
+}, 60_000);
