@@ -42,8 +42,10 @@ export interface ProgramRunResult {
   seconds: number;
   cpuSeconds: number;
   maxRssMB: number;
-  /** ts engine: regions translated to JavaScript. */
+  /** ts engine: regions translated (to JavaScript or WebAssembly)... */
   translatedRegions?: number;
+  /** ... and how many of them became WebAssembly. */
+  wasmRegions?: number;
 }
 
 export type ProgramEngine = EngineKind | 'qemu';
@@ -60,6 +62,7 @@ export interface ProgramRow {
   /** Peak resident set of the run's process (MiB; null for qemu). */
   maxRssMB: number | null;
   translatedRegions?: number;
+  wasmRegions?: number;
 }
 
 /** The repository checkout this module belongs to (src/bench or dist/src/bench), if any. */
@@ -269,6 +272,7 @@ export function runSuite(suite: Suite, options: ProgramBenchOptions = {}): Progr
         maxRssMB: r.maxRssMB,
       };
       if (r.translatedRegions !== undefined) row.translatedRegions = r.translatedRegions;
+      if (r.wasmRegions !== undefined) row.wasmRegions = r.wasmRegions;
       modeRows.push(row);
     }
     for (const row of modeRows) {

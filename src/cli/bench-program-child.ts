@@ -80,8 +80,9 @@ async function runOnce(spec: ProgramRunSpec): Promise<ProgramRunResult> {
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
   };
-  const regions = (engine as { translatedRegions?: number } | undefined)?.translatedRegions;
-  if (regions !== undefined) result.translatedRegions = regions;
+  const tier = engine as { translatedRegions?: number; wasmRegions?: number } | undefined;
+  if (tier?.translatedRegions !== undefined) result.translatedRegions = tier.translatedRegions;
+  if (tier?.wasmRegions !== undefined) result.wasmRegions = tier.wasmRegions;
   return result;
 }
 

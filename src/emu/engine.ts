@@ -376,6 +376,12 @@ export interface EngineOptions {
    */
   jitThreshold?: number;
   /**
+   * ts engine only: loop regions made only of register arithmetic and branches are translated to
+   * WebAssembly rather than JavaScript (default true; false keeps every region JavaScript, to
+   * compare the two forms). Results never depend on it.
+   */
+  wasmRegions?: boolean;
+  /**
    * unicorn engine only: false skips the per-block counting hook so Unicorn runs at native
    * speed; `RunResult.instructions` is then NaN (benchmarks know their counts in closed form).
    */

@@ -11,8 +11,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Engine, type EngineKind, PROT_ALL } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
+import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
-import { setWasmRegions, wasmRegionCount } from '../../src/emu/ts/jit/compile.ts';
 import { inCI, oracle } from '../support/oracles.ts';
 
 const unicorn = oracle('unicorn').available;
@@ -200,8 +200,11 @@ interface Outcome {
   instructions: number;
 }
 
-async function run(kind: EngineKind, c: LoopCase, jitThreshold: number | undefined): Promise<Outcome> {
-  const e: Engine = await createEngine(kind, jitThreshold === undefined ? {} : { jitThreshold });
+/** WebAssembly regions compiled by the test's ts engines. */
+let wasmRegions = 0;
+
+async function run(kind: EngineKind, c: LoopCase, jitThreshold: number | undefined, wasm = true): Promise<Outcome> {
+  const e: Engine = await createEngine(kind, jitThreshold === undefined ? {} : { jitThreshold, wasmRegions: wasm });
   try {
     const { words, end } = program(c);
     e.memMap(CODE, 0x1000, PROT_ALL);
@@ -221,6 +224,7 @@ async function run(kind: EngineKind, c: LoopCase, jitThreshold: number | undefin
     const regs: string[] = [];
     for (let i = 0; i <= 30; i++) regs.push(e.regRead(`x${i}` as 'x0').toString(16));
     regs.push(e.regRead('sp').toString(16), e.regRead('nzcv').toString(16), e.regRead('pc').toString(16));
+    if (e instanceof TsEngine) wasmRegions += e.wasmRegions;
     return { state: regs.join(' '), reason: r.reason, instructions: r.instructions };
   } finally {
     e.close();
@@ -229,20 +233,14 @@ async function run(kind: EngineKind, c: LoopCase, jitThreshold: number | undefin
 
 describe('loop regions as WebAssembly', () => {
   it('end where the interpreter and Unicorn end (registers, NZCV, pc, count, reason)', async () => {
-    setWasmRegions(true);
-    const before = wasmRegionCount();
+    const before = wasmRegions;
     await fc.assert(
       fc.asyncProperty(loopCase, async (c) => {
         const translated = await run('ts', c, 0);
         const interpreted = await run('ts', c, Number.POSITIVE_INFINITY);
         expect(translated).toEqual(interpreted);
         // The same regions as JavaScript (compile.ts) end there too.
-        setWasmRegions(false);
-        try {
-          expect(await run('ts', c, 0)).toEqual(interpreted);
-        } finally {
-          setWasmRegions(true);
-        }
+        expect(await run('ts', c, 0, false)).toEqual(interpreted);
         if (unicorn) {
           const uc = await run('unicorn', c, undefined);
           expect(translated.state).toEqual(uc.state);
@@ -250,6 +248,6 @@ describe('loop regions as WebAssembly', () => {
       }),
       { numRuns: 400, seed: 20261204 },
     );
-    expect(wasmRegionCount() - before).toBeGreaterThan(100);
+    expect(wasmRegions - before).toBeGreaterThan(100);
   }, 120_000);
 });

@@ -246,12 +246,16 @@ export class TsEngine implements Engine {
   private readonly jitThreshold: number;
   /** Blocks count towards jitThreshold once the engine has run this many instructions. */
   private readonly jitWarmup: number;
-  /** Regions translated to JavaScript so far (tests and benchmarks check the tier is used). */
+  /** Regions translated so far (tests and benchmarks check the tier is used)... */
   translatedRegions = 0;
+  /** ... and how many of them became WebAssembly (jit/wasm.ts). */
+  wasmRegions = 0;
+  private readonly wasmAllowed: boolean;
 
   constructor(options: EngineOptions = {}) {
     this.jitThreshold = options.jitThreshold ?? JIT_HOT_HITS;
     this.jitWarmup = options.jitThreshold === undefined ? JIT_WARMUP_INSNS : 0;
+    this.wasmAllowed = options.wasmRegions ?? true;
     this.mem = new Memory({ limit: options.memoryLimit, maxMappings: options.maxMappings });
     this.cpu = new CpuState(this.mem);
     if (!followWarm) {
@@ -933,7 +937,8 @@ export class TsEngine implements Engine {
       return null;
     }
     this.translatedRegions++;
-    const { fn, links } = compileRegion({ blocks: region, guard: page });
+    const { fn, links, wasm } = compileRegion({ blocks: region, guard: page, wasm: this.wasmAllowed });
+    if (wasm) this.wasmRegions++;
     block.jit = fn;
     block.links = links;
     if (region.length > 1) {

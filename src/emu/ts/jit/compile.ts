@@ -39,7 +39,6 @@ import { helpers, SNIPPETS, type SnippetHelpers } from './snippets.ts';
 import { compileWasmRegion } from './wasm.ts';
 
 export { type CompiledBlock, follow, type Links, linkTo, newLinks } from './links.ts';
-export { wasmRegionCount } from './wasm.ts';
 
 /** The page whose decoded code the region was built from (`code` is dropped on writes). */
 export interface CodeGuard {
@@ -59,11 +58,15 @@ export interface CompileInput {
   /** The entry block first. */
   blocks: RegionBlock[];
   guard: CodeGuard;
+  /** Whether a loop of register arithmetic and branches may become WebAssembly (default true). */
+  wasm?: boolean;
 }
 
 export interface Compiled {
   fn: CompiledBlock;
   links: Links;
+  /** True when the region became WebAssembly. */
+  wasm?: boolean;
 }
 
 type Factory = (h: SnippetHelpers, o: Op[], P: CodeGuard, C: unknown, K: Links) => CompiledBlock;
@@ -601,14 +604,6 @@ export function regionSource(blocks: RegionBlock[]): { src: string; ops: Op[] } 
   return multiSource(blocks);
 }
 
-/** Loop regions of register arithmetic and branches run as WebAssembly (jit/wasm.ts). */
-let wasmRegions = true;
-
-/** Turns the WebAssembly form on or off (tests compare both forms). */
-export function setWasmRegions(enabled: boolean): void {
-  wasmRegions = enabled;
-}
-
 function loops(blocks: RegionBlock[]): boolean {
   if (blocks.length > 1) return true;
   const b = blocks[0] as RegionBlock;
@@ -617,10 +612,11 @@ function loops(blocks: RegionBlock[]): boolean {
 }
 
 export function compileRegion(input: CompileInput): Compiled {
-  if (wasmRegions && loops(input.blocks)) {
+  // Loop regions of register arithmetic and branches run as WebAssembly (jit/wasm.ts).
+  if (input.wasm !== false && loops(input.blocks)) {
     const links = newLinks();
     const fn = compileWasmRegion(input.blocks, input.guard, links);
-    if (fn !== null) return { fn, links };
+    if (fn !== null) return { fn, links, wasm: true };
   }
   const { src: plain, ops } = regionSource(input.blocks);
   // Named after the guest address, so that V8's traces (--trace-deopt, profiles) tell regions apart.

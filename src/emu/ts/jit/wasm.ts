@@ -82,12 +82,6 @@ const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 const CALL_CAP = 1 << 16;
 
 let scratch: { buffer: ArrayBuffer } | undefined;
-let compiled = 0;
-
-/** Regions compiled to WebAssembly on this thread so far (tests check that the form ran). */
-export function wasmRegionCount(): number {
-  return compiled;
-}
 let scratchWords: Int32Array | undefined;
 
 /** Thrown while emitting: the region has an instruction or form this file does not translate. */
@@ -994,7 +988,6 @@ export function compileWasmRegion(
     return null;
   }
   const run = instance.exports.run as (entry: number, room: number, until: number) => number;
-  compiled++;
   const M = scratchWords;
   const entryOf = new Int32Array(span >> 2).fill(-1);
   blocks.forEach((b, i) => {
