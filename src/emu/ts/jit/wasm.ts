@@ -108,7 +108,10 @@ function sleb(out: number[], v: bigint): void {
   }
 }
 
-/** The code of one function, with the structured-control depth it is at. */
+/**
+ * The bytes of one function's code. Local indices and branch depths stay below 128 (52 locals, 34
+ * nested blocks at most), so each is one LEB128 byte.
+ */
 class Code {
   readonly b: number[] = [];
   op(...xs: number[]): this {
