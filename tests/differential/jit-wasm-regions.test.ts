@@ -14,6 +14,7 @@ import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
 import { inCI, oracle } from '../support/oracles.ts';
+import { words } from '../support/words.ts';
 
 const unicorn = oracle('unicorn').available;
 if (!unicorn) {
@@ -161,23 +162,22 @@ const loopCase: fc.Arbitrary<LoopCase> = fc.record({
 });
 
 function program(c: LoopCase): { words: number[]; end: number } {
-  const words = [...c.head];
+  const code = [...c.head];
   const skipLen = c.skipped.length;
-  // The compare and the branch: B.cond, CBZ/CBNZ or TBZ/TBNZ forward over `skipped`.
-  // Forward over `skipped` when taken.
+  // The compare and the branch: B.cond, CBZ/CBNZ or TBZ/TBNZ, forward over `skipped` when taken.
   const off = skipLen + 1;
   const b = c.branch;
   const k = c.cmp;
   if (k !== undefined) {
     // cmp Rn, Rm (subs zr, n, m) or cmp Rn, #imm (subs zr, n, #imm)
     const sf = k.sf ? 0x80000000 : 0;
-    if (k.imm === undefined) words.push((sf | 0x6b00001f | (k.m << 16) | (k.n << 5)) >>> 0);
-    else words.push((sf | 0x7100001f | (k.imm << 10) | (k.n << 5)) >>> 0);
+    if (k.imm === undefined) code.push((sf | 0x6b00001f | (k.m << 16) | (k.n << 5)) >>> 0);
+    else code.push((sf | 0x7100001f | (k.imm << 10) | (k.n << 5)) >>> 0);
   }
-  if (b.kind === 'bcond') words.push((0x54000000 | (off << 5) | b.cond) >>> 0);
-  else if (b.kind === 'cbz') words.push((0xb4000000 | (b.nz ? 1 << 24 : 0) | (off << 5) | b.reg) >>> 0);
+  if (b.kind === 'bcond') code.push((0x54000000 | (off << 5) | b.cond) >>> 0);
+  else if (b.kind === 'cbz') code.push((0xb4000000 | (b.nz ? 1 << 24 : 0) | (off << 5) | b.reg) >>> 0);
   else
-    words.push(
+    code.push(
       ((b.bit >= 32 ? 0x80000000 : 0) |
         0x36000000 |
         (b.nz ? 1 << 24 : 0) |
@@ -186,12 +186,12 @@ function program(c: LoopCase): { words: number[]; end: number } {
         b.reg) >>>
         0,
     );
-  words.push(...c.skipped, ...c.tail);
-  words.push(0xf1000529); // subs x9, x9, #1
-  const back = -words.length & 0x7ffff;
-  words.push((0x54000001 | (back << 5)) >>> 0); // b.ne loop
-  words.push(0xd4200000); // brk #0 (the run ends before it)
-  return { words, end: CODE + 4 * (words.length - 1) };
+  code.push(...c.skipped, ...c.tail);
+  code.push(0xf1000529); // subs x9, x9, #1
+  const back = -code.length & 0x7ffff;
+  code.push((0x54000001 | (back << 5)) >>> 0); // b.ne loop
+  code.push(0xd4200000); // brk #0 (the run ends before it)
+  return { words: code, end: CODE + 4 * (code.length - 1) };
 }
 
 interface Outcome {
@@ -206,21 +206,16 @@ let wasmRegions = 0;
 async function run(kind: EngineKind, c: LoopCase, jitThreshold: number | undefined, wasm = true): Promise<Outcome> {
   const e: Engine = await createEngine(kind, jitThreshold === undefined ? {} : { jitThreshold, wasmRegions: wasm });
   try {
-    const { words, end } = program(c);
+    const p = program(c);
     e.memMap(CODE, 0x1000, PROT_ALL);
-    const bytes = new Uint8Array(words.length * 4);
-    const view = new DataView(bytes.buffer);
-    words.forEach((w, i) => {
-      view.setUint32(4 * i, w, true);
-    });
-    e.memWrite(CODE, bytes);
+    e.memWrite(CODE, words(...p.words));
     c.regs.forEach((v, i) => {
       e.regWrite(`x${i}` as 'x0', v);
     });
     e.regWrite('x9', BigInt(c.trips));
     e.regWrite('sp', 0x7ff0n);
     e.regWrite('nzcv', BigInt(c.nzcv << 28));
-    const r = e.start(CODE, end, c.budget === undefined ? {} : { count: c.budget });
+    const r = e.start(CODE, p.end, c.budget === undefined ? {} : { count: c.budget });
     const regs: string[] = [];
     for (let i = 0; i <= 30; i++) regs.push(e.regRead(`x${i}` as 'x0').toString(16));
     regs.push(e.regRead('sp').toString(16), e.regRead('nzcv').toString(16), e.regRead('pc').toString(16));

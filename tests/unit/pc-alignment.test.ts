@@ -14,6 +14,7 @@ import { createEngine } from '../../src/emu/factory.ts';
 import { execElfCaptured } from '../../src/emu/linux/process.ts';
 import { asmProgram, CORPUS_DIR } from '../programs/corpus.ts';
 import { describeWithOracles } from '../support/oracles.ts';
+import { words } from '../support/words.ts';
 
 const CODE = 0x10000;
 /**
@@ -32,12 +33,7 @@ const END = CODE + 0x14;
 async function engineWith(kind: EngineKind, jitThreshold?: number): Promise<Engine> {
   const e = await createEngine(kind, jitThreshold === undefined ? {} : { jitThreshold });
   e.memMap(CODE, 0x1000, PROT_ALL);
-  const bytes = new Uint8Array(WORDS.length * 4);
-  const view = new DataView(bytes.buffer);
-  WORDS.forEach((w, i) => {
-    view.setUint32(4 * i, w, true);
-  });
-  e.memWrite(CODE, bytes);
+  e.memWrite(CODE, words(...WORDS));
   return e;
 }
 

@@ -36,9 +36,11 @@ import {
 } from './fplocals.ts';
 import { type CompiledBlock, type Links, newLinks } from './links.ts';
 import { helpers, SNIPPETS, type SnippetHelpers } from './snippets.ts';
+import { staticSuccessors } from './successors.ts';
 import { compileWasmRegion } from './wasm.ts';
 
 export { type CompiledBlock, follow, type Links, linkTo, newLinks } from './links.ts';
+export { staticSuccessors } from './successors.ts';
 
 /** The page whose decoded code the region was built from (`code` is dropped on writes). */
 export interface CodeGuard {
@@ -657,36 +659,4 @@ export function loopRegion(blocks: RegionBlock[]): RegionBlock[] {
     }
   }
   return blocks.filter((_b, i) => back.has(i));
-}
-
-/** Sign-extends the low `bits` bits of v. */
-function sext(v: number, bits: number): number {
-  const sh = 32 - bits;
-  return (v << sh) >> sh;
-}
-
-/**
- * Addresses a block ending in `d` (at `a`) may continue at that are known at decode time:
- * branch targets and the next instruction (conditional branches, and after calls, where a
- * return usually lands).
- */
-export function staticSuccessors(d: Decoded, a: number): number[] {
-  const f = d.fields;
-  switch (d.def.id) {
-    case 'B':
-      return [a + sext(f.imm26 as number, 26) * 4];
-    case 'BL':
-      return [a + sext(f.imm26 as number, 26) * 4, a + 4];
-    case 'B_cond':
-    case 'CBZ':
-    case 'CBNZ':
-      return [a + sext(f.imm19 as number, 19) * 4, a + 4];
-    case 'TBZ':
-    case 'TBNZ':
-      return [a + sext(f.imm14 as number, 14) * 4, a + 4];
-    case 'BLR':
-      return [a + 4];
-    default:
-      return [];
-  }
 }

@@ -23,6 +23,10 @@ import type { Decoded } from '../decoder.ts';
 import { decodeBitMasks } from '../isa/alu.ts';
 import type { CpuState } from '../state.ts';
 import { type CompiledBlock, follow, type Links } from './links.ts';
+import { staticSuccessors } from './successors.ts';
+
+/** The branches a region's blocks may end with (their successors come from staticSuccessors). */
+const BRANCHES = new Set(['B', 'B_cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
 
 interface WasmBlock {
   address: number;
@@ -766,23 +770,10 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
 }
 
 /** Branches a block may end with, and their successors (taken first). */
-function branchTargets(d: Decoded, a: number): [number, number] | [number] | null {
-  const f = d.fields;
-  const sext = (v: number, bits: number): number => ((v << (32 - bits)) >> (32 - bits)) * 4;
-  const wrap = (t: number): number => (t < 0 ? t + 2 ** 64 : t);
-  switch (d.def.id) {
-    case 'B':
-      return [wrap(a + sext(f.imm26 as number, 26))];
-    case 'B_cond':
-    case 'CBZ':
-    case 'CBNZ':
-      return [wrap(a + sext(f.imm19 as number, 19)), a + 4];
-    case 'TBZ':
-    case 'TBNZ':
-      return [wrap(a + sext(f.imm14 as number, 14)), a + 4];
-    default:
-      return null;
-  }
+function branchTargets(d: Decoded, a: number): number[] | null {
+  if (!BRANCHES.has(d.def.id)) return null;
+  // A backward branch below address 0 wraps, as the table's branches do.
+  return staticSuccessors(d, a).map((t) => (t < 0 ? t + 2 ** 64 : t));
 }
 
 /**
