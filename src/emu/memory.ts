@@ -11,6 +11,7 @@
  * invalidates.
  */
 
+import { PageArena, READ_OFFS, READ_TAGS, WRITE_OFFS, WRITE_TAGS } from './arena.ts';
 import type { MemRegion } from './engine.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from './engine.ts';
 import { type AccessKind, addressText, EngineApiError, MemoryFault, OutOfMemory } from './errors.ts';
@@ -29,8 +30,11 @@ export const DEFAULT_MEMORY_LIMIT = 4 * 2 ** 30;
 export const DEFAULT_MAX_MAPPINGS = 65530;
 
 export class Page {
-  readonly data: Uint8Array;
-  readonly dv: DataView;
+  /** The page's bytes: a buffer of its own, or its slot of the Memory's arena (arena.ts). */
+  data: Uint8Array;
+  dv: DataView;
+  /** Byte offset of the page's slot in the arena, -1 outside it. */
+  off = -1;
   /**
    * Decoded code cache of the ts engine, indexed by word offset; null when no code was decoded.
    * Only set on a page just obtained from Memory.fetchPage (the fast write TLB relies on it).
@@ -86,6 +90,9 @@ export class Memory {
   readonly fastWriteTag = new Float64Array(TLB_SIZE).fill(-1);
   readonly fastWriteView: DataView[] = new Array(TLB_SIZE).fill(ZERO_VIEW);
   private observerFn: AccessObserver | null = null;
+  /** Where the pages live once translated WebAssembly needs them (useArena), else null. */
+  arena: PageArena | null = null;
+  private arenaTried = false;
   /** Called when a write drops decoded code of a page (engine flushes its own caches). */
   onCodeInvalidated: ((pageNumber: number) => void) | null = null;
   /** Limit of touched memory, bytes. */
@@ -149,6 +156,7 @@ export class Memory {
     this.forPagesIn(first, end, (pn, page) => {
       page.code = null;
       this.pages.delete(pn);
+      this.arena?.release(page);
     });
     this.flushTlbRange(first, end);
   }
@@ -234,6 +242,82 @@ export class Memory {
     this.xTag.fill(-1);
     this.fastReadTag.fill(-1);
     this.fastWriteTag.fill(-1);
+    this.arena?.f64.fill(-1, READ_TAGS / 8, READ_OFFS / 8);
+  }
+
+  /**
+   * Moves the touched pages (and the page of zeros) into a WebAssembly memory, once; returns it,
+   * or null where WebAssembly is not available or the memory cannot be had (pages stay as they are).
+   */
+  useArena(): PageArena | null {
+    if (this.arenaTried) return this.arena;
+    this.arenaTried = true;
+    const arena = PageArena.create(this.pages.size + 1);
+    if (arena === null) return null;
+    if (!arena.adopt(this.zero)) return null;
+    for (const page of this.pages.values()) if (!arena.adopt(page)) break;
+    arena.onGrow = () => this.flushTlb();
+    this.arena = arena;
+    // The TLBs hold views of the pages' old buffers.
+    this.flushTlb();
+    return arena;
+  }
+
+  /**
+   * Makes the fast TLB entry of an access of `size` bytes at `address` (a write when `write`) for
+   * translated WebAssembly: true when the arena's copy of the entry now holds the page (the access
+   * may go to the page's slot), false when the access must take the general path (a fault, a
+   * mapping without the permission, an observer, code in the page, a page outside the arena, an
+   * access that crosses into the next page). Never throws.
+   */
+  fastFill(address: number, size: number, write: boolean): boolean {
+    const arena = this.arena;
+    if (arena === null || !Number.isSafeInteger(address) || address < 0) return false;
+    if (address % PAGE_SIZE > PAGE_SIZE - size) return false;
+    try {
+      if (write) this.writePage(address, size);
+      else this.readPage(address, size);
+    } catch {
+      return false;
+    }
+    const pn = Math.floor(address / PAGE_SIZE);
+    const i = pn & TLB_MASK;
+    return arena.f64[(write ? WRITE_TAGS : READ_TAGS) / 8 + i] === pn;
+  }
+
+  /** Sets fast read entry i to page `p` (number pn), and the arena's copy when p lives there. */
+  private setFastRead(i: number, pn: number, p: Page): void {
+    this.fastReadTag[i] = pn;
+    this.fastReadView[i] = p.dv;
+    const a = this.arena;
+    if (a !== null) {
+      a.f64[READ_TAGS / 8 + i] = p.off >= 0 ? pn : -1;
+      a.i32[READ_OFFS / 4 + i] = p.off;
+    }
+  }
+
+  private setFastWrite(i: number, pn: number, p: Page): void {
+    this.fastWriteTag[i] = pn;
+    this.fastWriteView[i] = p.dv;
+    const a = this.arena;
+    if (a !== null) {
+      a.f64[WRITE_TAGS / 8 + i] = p.off >= 0 ? pn : -1;
+      a.i32[WRITE_OFFS / 4 + i] = p.off;
+    }
+  }
+
+  /** Drops the fast entries of page pn (read, write or both). */
+  private dropFast(pn: number, read: boolean, write: boolean): void {
+    const i = pn & TLB_MASK;
+    const a = this.arena;
+    if (read && this.fastReadTag[i] === pn) {
+      this.fastReadTag[i] = -1;
+      if (a !== null) a.f64[READ_TAGS / 8 + i] = -1;
+    }
+    if (write && this.fastWriteTag[i] === pn) {
+      this.fastWriteTag[i] = -1;
+      if (a !== null) a.f64[WRITE_TAGS / 8 + i] = -1;
+    }
   }
 
   // ---- guest accesses (permission-checked, may throw MemoryFault or OutOfMemory) -------------
@@ -276,10 +360,7 @@ export class Memory {
       const p = page ?? this.zero;
       this.rTag[i] = pn;
       this.rPage[i] = p;
-      if (this.observerFn === null) {
-        this.fastReadTag[i] = pn;
-        this.fastReadView[i] = p.dv;
-      }
+      if (this.observerFn === null) this.setFastRead(i, pn, p);
       return p;
     }
     page ??= this.touch(pn, perms);
@@ -289,14 +370,11 @@ export class Memory {
       // Code is only ever attached to a page just fetched, and a fetch that misses drops the page's
       // fast write entry: so a page entered here without code and absent from the fetch TLB gets
       // no code while its entry lives.
-      if (this.observerFn === null && page.code === null && this.xTag[i] !== pn) {
-        this.fastWriteTag[i] = pn;
-        this.fastWriteView[i] = page.dv;
-      }
+      if (this.observerFn === null && page.code === null && this.xTag[i] !== pn) this.setFastWrite(i, pn, page);
     } else {
       this.xTag[i] = pn;
       this.xPage[i] = page;
-      if (this.fastWriteTag[i] === pn) this.fastWriteTag[i] = -1;
+      this.dropFast(pn, false, true);
     }
     return page;
   }
@@ -305,11 +383,12 @@ export class Memory {
   private touch(pn: number, perms: number): Page {
     if (this.pages.size >= this.limitPages) throw new OutOfMemory('touch', pn * PAGE_SIZE, PAGE_SIZE, this.limit);
     const page = new Page(perms);
+    this.arena?.alloc(page);
     this.pages.set(pn, page);
     // The read TLBs may still hold the shared zero page for it.
     const i = pn & TLB_MASK;
     if (this.rTag[i] === pn) this.rTag[i] = -1;
-    if (this.fastReadTag[i] === pn) this.fastReadTag[i] = -1;
+    this.dropFast(pn, true, false);
     return page;
   }
 
@@ -487,8 +566,7 @@ export class Memory {
       if (this.rTag[i] === pn) this.rTag[i] = -1;
       if (this.wTag[i] === pn) this.wTag[i] = -1;
       if (this.xTag[i] === pn) this.xTag[i] = -1;
-      if (this.fastReadTag[i] === pn) this.fastReadTag[i] = -1;
-      if (this.fastWriteTag[i] === pn) this.fastWriteTag[i] = -1;
+      this.dropFast(pn, true, true);
     }
   }
 }

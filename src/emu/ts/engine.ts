@@ -937,7 +937,7 @@ export class TsEngine implements Engine {
       return null;
     }
     this.translatedRegions++;
-    const { fn, links, wasm } = compileRegion({ blocks: region, guard: page, wasm: this.wasmAllowed });
+    const { fn, links, wasm } = compileRegion({ blocks: region, guard: page, mem: this.mem, wasm: this.wasmAllowed });
     if (wasm) this.wasmRegions++;
     block.jit = fn;
     block.links = links;

@@ -22,6 +22,7 @@
  * function's catch stores them with the registers. On a normal return `s.pc` is the next pc and
  * `s.icount` counts the instructions retired.
  */
+import type { Memory } from '../../memory.ts';
 import type { Decoded } from '../decoder.ts';
 import type { Op } from '../state.ts';
 import {
@@ -60,7 +61,12 @@ export interface CompileInput {
   /** The entry block first. */
   blocks: RegionBlock[];
   guard: CodeGuard;
-  /** Whether a loop of register arithmetic and branches may become WebAssembly (default true). */
+  /**
+   * The guest memory: with it, a loop of register arithmetic, general-register loads and stores
+   * and branches may become WebAssembly (its pages then move into a WebAssembly memory).
+   */
+  mem?: Memory;
+  /** Whether such a loop may become WebAssembly (default true). */
   wasm?: boolean;
 }
 
@@ -615,9 +621,9 @@ function loops(blocks: RegionBlock[]): boolean {
 
 export function compileRegion(input: CompileInput): Compiled {
   // Loop regions of register arithmetic and branches run as WebAssembly (jit/wasm.ts).
-  if (input.wasm !== false && loops(input.blocks)) {
+  if (input.wasm !== false && input.mem !== undefined && loops(input.blocks)) {
     const links = newLinks();
-    const fn = compileWasmRegion(input.blocks, input.guard, links);
+    const fn = compileWasmRegion(input.blocks, input.guard, links, input.mem);
     if (fn !== null) return { fn, links, wasm: true };
   }
   const { src: plain, ops } = regionSource(input.blocks);

@@ -19,9 +19,25 @@
  * Layout of the scratch memory: X0..X30 and SP as little-endian i64 at 8*r (the int32 halves of
  * `CpuState.xlo`/`xhi` land there as lo, hi), N Z C V as i32 at 256..268, the exit's index at 272.
  */
+import { EXIT_AT, FLAGS_AT, READ_OFFS, READ_TAGS, WRITE_OFFS, WRITE_TAGS } from '../../arena.ts';
+import type { Memory } from '../../memory.ts';
 import type { Decoded } from '../decoder.ts';
 import { decodeBitMasks } from '../isa/alu.ts';
-import type { CpuState } from '../state.ts';
+import {
+  K_LDRB,
+  K_LDRSBW,
+  K_LDRSBX,
+  K_PRFM,
+  K_STRB,
+  KINFO,
+  kindOf,
+  P_SW,
+  P_W,
+  P_X,
+  PSCALE,
+  pairKind,
+} from '../isa/ldst.ts';
+import type { CpuState, Op } from '../state.ts';
 import { type CompiledBlock, follow, type Links } from './links.ts';
 import { staticSuccessors } from './successors.ts';
 
@@ -31,13 +47,17 @@ const BRANCHES = new Set(['B', 'B_cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
 interface WasmBlock {
   address: number;
   decoded: Decoded[];
+  /** The interpreter's ops of the block (an access the region leaves to JavaScript runs its op). */
+  ops: readonly Op[];
   fallthrough: boolean;
 }
 
 const ZR = 32;
 const ZR_W = 33;
-const FLAGS = 256;
-const EXIT = 272;
+const FLAGS = FLAGS_AT;
+const EXIT = EXIT_AT;
+/** Exit indices from here on name an access left to the interpreter's op (MISS + its index). */
+const MISS = 0x10000;
 
 // Locals: parameters entry, room, until offset; then i32 scratch; then i64 scratch and registers.
 const P_ENTRY = 0;
@@ -49,13 +69,19 @@ const L_EXIT = 5;
 const L_F = 6; // N Z C V at 6..9
 const L_T = 10; // i32 scratch 10..12
 const L_FK = 13; // kind of the flag-setting instruction whose NZCV are not made yet (0: none)
-const I32_LOCALS = 11;
-const L_X = 14; // i64 scratch 14..16
-const L_FA = 17; // its operands and result (zero-extended for a 32-bit one)
-const L_FB = 18;
-const L_FR = 19;
-const L_REG = 20; // X0..X30, SP at 20..51
-const I64_LOCALS = 38;
+const L_TI = 14; // an access's TLB entry (times 8), its offset in the page, its place in the arena
+const L_PO = 15;
+const L_AA = 16;
+const I32_LOCALS = 14;
+const L_X = 17; // i64 scratch 17..19
+const L_FA = 20; // its operands and result (zero-extended for a 32-bit one)
+const L_FB = 21;
+const L_FR = 22;
+const L_REG = 23; // X0..X30, SP at 23..54
+const L_A = 55; // an access's address, its page number, the base register before writeback
+const L_PN = 56;
+const L_B = 57;
+const I64_LOCALS = 41;
 
 /**
  * Deferred flags, as in compile.ts: a flag-setting instruction keeps its operands and result and
@@ -85,8 +111,14 @@ const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
  */
 const CALL_CAP = 1 << 16;
 
-let scratch: { buffer: ArrayBuffer } | undefined;
-let scratchWords: Int32Array | undefined;
+/** An access a region leaves to the interpreter: instruction `k` of a block and the block's ops. */
+interface Miss {
+  pc: number;
+  ops: readonly Op[];
+  k: number;
+  end: number;
+  fallthrough: boolean;
+}
 
 /** Thrown while emitting: the region has an instruction or form this file does not translate. */
 class Unsupported extends Error {}
@@ -194,6 +226,8 @@ const I64OP = {
 } as const;
 const WRAP = 0xa7;
 const EXTEND_U = 0xad;
+const F64_NE = 0x62;
+const F64_CONVERT_I64_U = 0xba;
 
 /** Registers the region reads and writes (CpuState indices; ZR never, SP as 31). */
 interface Uses {
@@ -207,6 +241,12 @@ class Emitter {
     readonly c: Code,
     readonly uses: Uses,
   ) {}
+
+  /**
+   * Leaves the region before the instruction being emitted, for its op to run it (set per
+   * instruction by the region's loop; `extra` is the depth of the code around the call).
+   */
+  leaveForOp: ((extra: number) => void) | null = null;
 
   /** Pushes X[r] (i64); 32 is the zero register. */
   x(r: number): void {
@@ -342,6 +382,41 @@ class Emitter {
       this.k(sf, BigInt(shift));
       this.bin(sf, 'shl');
     }
+  }
+
+  /**
+   * With an access's address in L_A: the arena address of its `size` bytes in L_AA, found in the
+   * arena's copy of the fast TLB (arena.ts). On a miss, or an access crossing into the next page,
+   * Memory fills the entry (import 0, Memory.fastFill); when it cannot, the region leaves before
+   * the instruction and its op does the access (a fault, a page with code or an observer, ...).
+   */
+  tlb(size: number, write: boolean): void {
+    const c = this.c;
+    const leave = this.leaveForOp;
+    if (leave === null) throw new Unsupported('access outside a block');
+    c.get(L_A).i64(12n).op(I64OP.shrU).tee(L_PN).op(F64_CONVERT_I64_U);
+    c.get(L_PN).op(WRAP).i32(255).op(I32OP.and).i32(3).op(I32OP.shl).tee(L_TI);
+    c.op(0x2b, 3, ...ulebOf(write ? WRITE_TAGS : READ_TAGS)); // f64.load: the entry's page number
+    c.op(F64_NE);
+    c.get(L_A)
+      .op(WRAP)
+      .i32(4095)
+      .op(I32OP.and)
+      .tee(L_PO)
+      .i32(4096 - size)
+      .op(I32.gtU, I32OP.or);
+    c.op(0x04, 0x40);
+    c.i32(write ? 1 : 0)
+      .get(L_A)
+      .op(F64_CONVERT_I64_U)
+      .i32(size)
+      .op(0x10, 0); // call fill
+    c.op(I32.eqz, 0x04, 0x40);
+    leave(2);
+    c.op(0x0b, 0x0b);
+    c.get(L_TI).i32(1).op(I32OP.shrU);
+    c.op(0x28, 2, ...ulebOf(write ? WRITE_OFFS : READ_OFFS)); // i32.load: the page's slot
+    c.get(L_PO).op(I32OP.add).set(L_AA);
   }
 
   /** Kind of the deferred flags set earlier in this block (0: not known here). */
@@ -764,8 +839,120 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       e.known = 0;
       return;
     }
+    case 'LDST_uimm':
+    case 'LDST_unscaled':
+    case 'LDST_pre':
+    case 'LDST_post':
+    case 'LDST_reg':
+      emitAccess(e, d, id);
+      return;
+    case 'LDSTP_off':
+    case 'LDSTP_pre':
+    case 'LDSTP_post':
+      emitPair(e, d, id);
+      return;
     default:
       throw new Unsupported(id);
+  }
+}
+
+/** i64 loads by access kind (zero- or sign-extending), and stores by size. */
+const LOAD_OP: Record<number, number[]> = {
+  [K_LDRB]: [0x31],
+  [K_LDRB + 1]: [0x33],
+  [K_LDRB + 2]: [0x35],
+  [K_LDRB + 3]: [0x29],
+  [K_LDRSBX]: [0x30],
+  [K_LDRSBX + 1]: [0x32],
+  [K_LDRSBX + 2]: [0x34],
+  // LDRSB/LDRSH to a W register: sign-extended to 32 bits, then zero-extended.
+  [K_LDRSBW]: [0x2c],
+  [K_LDRSBW + 1]: [0x2e],
+};
+const STORE_OP = [0x3c, 0x3d, 0x3e, 0x37];
+
+/**
+ * A general register's load or store (immediate, pre/post-index, register offset), in the
+ * interpreter's order: the address from the base, the access, then the writeback (which wins over
+ * a loaded register that is also the base).
+ */
+function emitAccess(e: Emitter, d: Decoded, id: string): void {
+  const c = e.c;
+  const k = kindOf(u(d, 'size'), u(d, 'v'), u(d, 'opc'));
+  if (k === K_PRFM) return;
+  const store = k >= K_STRB && k < K_STRB + 4;
+  const load = LOAD_OP[k];
+  if (!store && load === undefined) throw new Unsupported(id);
+  const scale = (KINFO[k] as { scale: number }).scale;
+  const size = 1 << scale;
+  const n = u(d, 'rn');
+  const t = u(d, 'rt') === 31 ? (store ? ZR : ZR_W) : u(d, 'rt');
+  e.x(n);
+  c.set(L_B);
+  let wbo: number | null = null;
+  if (id === 'LDST_reg') {
+    c.get(L_B);
+    e.extended(true, rz(u(d, 'rm')), u(d, 'option'), u(d, 'S') === 1 ? scale : 0);
+    c.op(I64OP.add);
+  } else {
+    const off = id === 'LDST_uimm' ? u(d, 'imm12') * size : (u(d, 'imm9') << 23) >> 23;
+    c.get(L_B);
+    if (id !== 'LDST_post' && off !== 0) c.i64(BigInt(off)).op(I64OP.add);
+    if (id === 'LDST_pre' || id === 'LDST_post') wbo = off;
+  }
+  c.set(L_A);
+  e.tlb(size, store);
+  c.get(L_AA);
+  if (store) {
+    e.x(t);
+    c.op(STORE_OP[scale] as number, 0, 0);
+  } else {
+    c.op(...(load as number[]), 0, 0);
+    if (k === K_LDRSBW || k === K_LDRSBW + 1) c.op(EXTEND_U);
+    e.setX(t);
+  }
+  if (wbo !== null) {
+    c.get(L_B).i64(BigInt(wbo)).op(I64OP.add);
+    e.setX(n);
+  }
+}
+
+/** LDP/STP/LDPSW of general registers: both accesses in one page, Rt2 loaded before Rt. */
+function emitPair(e: Emitter, d: Decoded, id: string): void {
+  const c = e.c;
+  const pk = pairKind(d.fields, false);
+  if (pk !== P_W && pk !== P_SW && pk !== P_X) throw new Unsupported(id);
+  const load = u(d, 'L') === 1;
+  const bytes = 1 << (PSCALE[pk] as number);
+  const off = ((u(d, 'imm7') << 25) >> 25) * bytes;
+  const n = u(d, 'rn');
+  const reg = (r: number): number => (r !== 31 ? r : load ? ZR_W : ZR);
+  const t = reg(u(d, 'rt'));
+  const t2 = reg(u(d, 'rt2'));
+  e.x(n);
+  c.set(L_B).get(L_B);
+  if (id !== 'LDSTP_post' && off !== 0) c.i64(BigInt(off)).op(I64OP.add);
+  c.set(L_A);
+  e.tlb(2 * bytes, !load);
+  if (load) {
+    const op = pk === P_X ? 0x29 : pk === P_SW ? 0x34 : 0x35;
+    c.get(L_AA).op(op, 0, 0).set(L_X);
+    c.get(L_AA).op(op, 0, bytes);
+    e.setX(t2);
+    c.get(L_X);
+    e.setX(t);
+  } else {
+    const op = pk === P_X ? 0x37 : 0x3e;
+    c.get(L_AA);
+    e.x(t);
+    c.op(op, 0, 0);
+    c.get(L_AA);
+    e.x(t2);
+    c.op(op, 0, bytes);
+  }
+  if (id !== 'LDSTP_off') {
+    c.get(L_B).i64(BigInt(off)).op(I64OP.add);
+    e.setX(n);
   }
 }
 
@@ -836,6 +1023,7 @@ export function compileWasmRegion(
   region: readonly WasmBlock[],
   guard: { code: unknown },
   links: Links,
+  mem: Memory,
 ): CompiledBlock | null {
   const api = wasmApi;
   if (api === undefined) return null;
@@ -850,6 +1038,8 @@ export function compileWasmRegion(
     if (i < 0) i = exits.push(pc) - 1;
     return i;
   };
+  // Accesses left to the interpreter: the instruction's address, its block's ops and its index.
+  const misses: Miss[] = [];
   const uses: Uses = { read: new Set(), written: new Set(), flags: false };
   const body = new Code();
   const e = new Emitter(body, uses);
@@ -891,8 +1081,19 @@ export function compileWasmRegion(
       if (targets === null) throw new Unsupported(last.def.id);
       const straight = b.fallthrough ? b.decoded : b.decoded.slice(0, -1);
       straight.forEach((d, k) => {
-        emitInsn(e, d, b.address + 4 * k);
+        const at = b.address + 4 * k;
+        e.leaveForOp = (extra) => {
+          if (k > 0) body.get(L_N).i32(k).op(I32OP.add).set(L_N);
+          body
+            .i32(
+              MISS + misses.push({ pc: at, ops: b.ops, k, end: b.address + 4 * len, fallthrough: b.fallthrough }) - 1,
+            )
+            .set(L_EXIT)
+            .br(toExit + extra);
+        };
+        emitInsn(e, d, at);
       });
+      e.leaveForOp = null;
       body.get(L_N).i32(len).op(I32OP.add).set(L_N);
       /** Continues at `pc` from a depth `extra` inside this case's code. */
       const goTo = (pc: number, extra: number, mayFall: boolean): void => {
@@ -971,18 +1172,19 @@ export function compileWasmRegion(
   epi.get(L_N).op(0x0b);
   const fnBody: number[] = [2, I32_LOCALS, 0x7f, I64_LOCALS, 0x7e, ...pro.b, ...body.b, ...epi.b];
   const module = moduleBytes(fnBody);
-  scratch ??= new api.Memory({ initial: 1, maximum: 1 });
-  scratchWords ??= new Int32Array(scratch.buffer);
+  const arena = mem.useArena();
+  if (arena === null) return null;
+  const fill = (kind: number, address: number, size: number): number =>
+    mem.fastFill(address, size, kind === 1) ? 1 : 0;
   let instance: { exports: Record<string, unknown> };
   try {
-    instance = new api.Instance(new api.Module(module), { m: { mem: scratch } });
+    instance = new api.Instance(new api.Module(module), { m: { mem: arena.memory, fill } });
   } catch {
     // A browser refuses to compile a module over 4 KiB synchronously on its main thread, and a
     // content security policy can forbid WebAssembly: the region stays JavaScript.
     return null;
   }
   const run = instance.exports.run as (entry: number, room: number, until: number) => number;
-  const M = scratchWords;
   const entryOf = new Int32Array(span >> 2).fill(-1);
   blocks.forEach((b, i) => {
     entryOf[(b.address - lo) >> 2] = i;
@@ -1005,6 +1207,8 @@ export function compileWasmRegion(
     const uo = until >= lo && until < hi ? until - lo : -1;
     const xl = s.xlo;
     const xh = s.xhi;
+    // The arena's views change when a page taken during the call grows it.
+    let M = arena.i32;
     for (let k = 0; k < readRegs.length; k++) {
       const r = readRegs[k] as number;
       M[2 * r] = xl[r] as number;
@@ -1017,7 +1221,9 @@ export function compileWasmRegion(
       M[67] = s.v;
     }
     const n = run(entry, room, uo);
-    if (n === 0) return null;
+    M = arena.i32;
+    const x = M[EXIT >> 2] as number;
+    if (n === 0 && x < MISS) return null;
     for (let k = 0; k < writtenRegs.length; k++) {
       const r = writtenRegs[k] as number;
       xl[r] = M[2 * r] as number;
@@ -1029,9 +1235,24 @@ export function compileWasmRegion(
       s.c = M[66] as number;
       s.v = M[67] as number;
     }
-    const pc = exitPcs[M[68] as number] as number;
-    s.pc = pc;
     s.icount += n;
+    if (x >= MISS) {
+      // The access the region could not make: its op makes it and the block's other ops finish the
+      // block, as the interpreter would (the same decoded ops even when the access stored into
+      // them). A fault leaves state exact through s.jn and s.k, as in a JavaScript region.
+      const m = misses[x - MISS] as Miss;
+      const ops = m.ops;
+      for (let j = m.k; j < ops.length; j++) {
+        s.jn = j - m.k;
+        s.k = m.pc + 4 * (j - m.k);
+        (ops[j] as Op)(s);
+      }
+      s.icount += ops.length - m.k;
+      if (m.fallthrough) s.pc = m.end;
+      return follow(s, links, s.pc);
+    }
+    const pc = exitPcs[x] as number;
+    s.pc = pc;
     return follow(s, links, pc);
   };
 }
@@ -1042,7 +1263,10 @@ function ulebOf(v: number): number[] {
   return out;
 }
 
-/** A module importing the scratch memory and exporting `run(entry, room, until) -> n`. */
+/**
+ * A module importing `fill(write, address, size) -> filled` (function 0) and the arena's memory,
+ * and exporting `run(entry, room, until) -> n` (function 1).
+ */
 function moduleBytes(fnBody: number[]): Uint8Array {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const section = (id: number, content: number[]): void => {
@@ -1050,10 +1274,10 @@ function moduleBytes(fnBody: number[]): Uint8Array {
     uleb(out, content.length);
     out.push(...content);
   };
-  section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f]);
-  section(2, [1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, 0x01, 1, 1]);
+  section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7c, 0x7f, 1, 0x7f]);
+  section(2, [2, 1, 0x6d, 4, 0x66, 0x69, 0x6c, 0x6c, 0x00, 1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, 0x00, 1]);
   section(3, [1, 0]);
-  section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 0]);
+  section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 1]);
   const code: number[] = [1];
   uleb(code, fnBody.length);
   code.push(...fnBody);

@@ -1,0 +1,145 @@
+/**
+ * Guest pages in one WebAssembly memory, so that translated WebAssembly regions (ts/jit/wasm.ts)
+ * can load and store guest memory themselves. A Memory moves its pages here when its engine first
+ * compiles such a region (Memory.useArena); until then, and wherever WebAssembly is not available,
+ * each page owns a separate buffer.
+ *
+ * Layout: a header, then 4 KiB page slots.
+ * - 0: X0..X30 and SP as little-endian i64 at 8*r, N Z C V as i32 at 256..268, the exit index at
+ *   272: the registers a region takes in and gives back (ts/jit/wasm.ts).
+ * - READ_TAGS / WRITE_TAGS: a copy of Memory's fast read and write TLBs for WebAssembly: entry i
+ *   holds the page number (an f64, -1 when empty) and, at READ_OFFS / WRITE_OFFS, the byte offset of
+ *   that page's slot. An entry is only ever set together with Memory's own entry and cleared with
+ *   it, so it carries the same promise (the access is allowed, no observer, no code in a written
+ *   page) and holds only pages that live in the arena.
+ *
+ * Growing the memory detaches its buffer: every page's views are made again over the new one and
+ * `onGrow` (Memory) drops the views its TLBs hold.
+ */
+import { PAGE_SIZE } from './engine.ts';
+
+export const FLAGS_AT = 256;
+export const EXIT_AT = 272;
+export const READ_TAGS = 512;
+export const WRITE_TAGS = READ_TAGS + 256 * 8;
+export const READ_OFFS = WRITE_TAGS + 256 * 8;
+export const WRITE_OFFS = READ_OFFS + 256 * 4;
+export const HEADER_BYTES = 8192;
+
+const WASM_PAGE = 65536;
+/** WebAssembly's 32-bit memories stop at 4 GiB. */
+const MAX_WASM_PAGES = 65536;
+
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+interface MemoryApi {
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const api = (globalThis as unknown as { WebAssembly?: MemoryApi }).WebAssembly;
+
+/** What the arena needs of a page: its slot and its views (made again when the memory grows). */
+export interface ArenaPage {
+  data: Uint8Array;
+  dv: DataView;
+  /** Byte offset of the page's slot, -1 outside the arena. */
+  off: number;
+}
+
+export class PageArena {
+  readonly memory: WasmMemory;
+  /** The whole memory as f64 and int32 (made again when it grows). */
+  f64: Float64Array;
+  i32: Int32Array;
+  /** Pages by slot (undefined: free). */
+  private readonly slots: (ArenaPage | undefined)[] = [];
+  private readonly free: number[] = [];
+  onGrow: (() => void) | null = null;
+
+  private constructor(memory: WasmMemory) {
+    this.memory = memory;
+    this.f64 = new Float64Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+    this.f64.fill(-1, READ_TAGS / 8, READ_OFFS / 8);
+  }
+
+  /** An arena with room for `pages` pages, or null without WebAssembly or the address space. */
+  static create(pages: number): PageArena | null {
+    if (api === undefined) return null;
+    const want = Math.ceil((HEADER_BYTES + Math.max(pages, 16) * PAGE_SIZE) / WASM_PAGE);
+    if (want > MAX_WASM_PAGES) return null;
+    try {
+      return new PageArena(new api.Memory({ initial: want }));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Bytes of the memory (its slots, used or not, and the header). */
+  get byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Gives `page` a zeroed slot (its views over it), or returns false when the memory cannot grow. */
+  alloc(page: ArenaPage): boolean {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.slots.length;
+      const need = HEADER_BYTES + (slot + 1) * PAGE_SIZE;
+      if (need > this.memory.buffer.byteLength && !this.grow(need)) return false;
+      this.slots.push(undefined);
+    }
+    const off = HEADER_BYTES + slot * PAGE_SIZE;
+    const data = new Uint8Array(this.memory.buffer, off, PAGE_SIZE);
+    data.fill(0);
+    this.slots[slot] = page;
+    page.off = off;
+    page.data = data;
+    page.dv = new DataView(this.memory.buffer, off, PAGE_SIZE);
+    return true;
+  }
+
+  /** Moves a page's bytes into a slot; false (the page unchanged) when there is no room. */
+  adopt(page: ArenaPage): boolean {
+    const bytes = page.data;
+    if (!this.alloc(page)) return false;
+    page.data.set(bytes);
+    return true;
+  }
+
+  /** Returns a page's slot (the page keeps a private copy of its bytes, for holders of it). */
+  release(page: ArenaPage): void {
+    if (page.off < 0) return;
+    const slot = (page.off - HEADER_BYTES) / PAGE_SIZE;
+    if (this.slots[slot] !== page) return;
+    const copy = page.data.slice();
+    page.data = copy;
+    page.dv = new DataView(copy.buffer);
+    page.off = -1;
+    this.slots[slot] = undefined;
+    this.free.push(slot);
+  }
+
+  private grow(need: number): boolean {
+    const have = this.memory.buffer.byteLength / WASM_PAGE;
+    // Doubling keeps the number of grows (each remakes every page's views) logarithmic.
+    const target = Math.min(MAX_WASM_PAGES, Math.max(Math.ceil(need / WASM_PAGE), 2 * have));
+    if (target * WASM_PAGE < need) return false;
+    try {
+      this.memory.grow(target - have);
+    } catch {
+      return false;
+    }
+    const buffer = this.memory.buffer;
+    this.f64 = new Float64Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    for (const p of this.slots) {
+      if (p === undefined) continue;
+      p.data = new Uint8Array(buffer, p.off, PAGE_SIZE);
+      p.dv = new DataView(buffer, p.off, PAGE_SIZE);
+    }
+    this.onGrow?.();
+    return true;
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * Loop regions with general-register loads and stores run as WebAssembly over the Memory's arena
+ * (src/emu/arena.ts, src/emu/ts/jit/wasm.ts). Random loops of loads, stores, pairs and register
+ * arithmetic, their base registers pointing into three mapped pages, a page 1 MiB away (the same
+ * TLB entry), a read-only page and an unmapped one: the ts engine with every region translated (as
+ * WebAssembly, and as JavaScript with that form off) must end in the registers, flags, pc, count,
+ * fault and memory of the block interpreter, and in Unicorn's registers and memory where the run
+ * ends without a fault.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { createEngine } from '../../src/emu/factory.ts';
+import { TsEngine } from '../../src/emu/ts/engine.ts';
+import { decodeWord, disassemble } from '../../src/emu/ts/isa/index.ts';
+import { inCI, oracle } from '../support/oracles.ts';
+import { words } from '../support/words.ts';
+
+const unicorn = oracle('unicorn').available;
+if (!unicorn) {
+  if (inCI) throw new Error(`jit-wasm-memory: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
+  console.warn(`jit-wasm-memory: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
+}
+
+const CODE = 0x10000;
+const DATA = 0x200000; // three pages, read-write
+const FAR = 0x300000; // one page, read-write, in DATA's TLB entry; the next one mapped, untouched
+const RO = 0x204000; // one page, read-only (0x203000 stays unmapped)
+const LOOP_REG = 9;
+/** Base registers of the accesses; the arithmetic never writes them. */
+const BASES = [0, 1, 2, 3];
+
+const ACCESS_IDS = new Set([
+  'LDST_uimm',
+  'LDST_unscaled',
+  'LDST_pre',
+  'LDST_post',
+  'LDST_reg',
+  'LDSTP_off',
+  'LDSTP_pre',
+  'LDSTP_post',
+]);
+
+/**
+ * A general-register load or store (or pair) on a base register (x0-x3) with offsets from the
+ * immediate or x4-x8 (small), loading into x10-x30 (or XZR).
+ */
+const accessWord = fc
+  .record({
+    form: fc.constantFrom('uimm', 'imm9', 'reg', 'pair'),
+    size: fc.integer({ min: 0, max: 3 }),
+    opc: fc.integer({ min: 0, max: 3 }),
+    idx: fc.constantFrom(0, 1, 3),
+    pidx: fc.constantFrom(1, 2, 3),
+    imm: fc.integer({ min: 0, max: 0xfff }),
+    rn: fc.constantFrom(...BASES),
+    rt: fc.integer({ min: 10, max: 31 }),
+    rt2: fc.integer({ min: 10, max: 31 }),
+    rm: fc.integer({ min: 4, max: 8 }),
+    option: fc.constantFrom(2, 3, 6, 7),
+    s: fc.integer({ min: 0, max: 1 }),
+    l: fc.integer({ min: 0, max: 1 }),
+  })
+  .map((a) => {
+    const rest = (a.rn << 5) | a.rt;
+    switch (a.form) {
+      case 'uimm':
+        // Offsets stay within a few pages of the base.
+        return ((a.size << 30) | 0x39000000 | (a.opc << 22) | ((a.imm & 0x3f) << 10) | rest) >>> 0;
+      case 'imm9':
+        // Mostly small steps (a loop's writeback walks the base), sometimes any of the 9 bits.
+        return (
+          ((a.size << 30) |
+            0x38000000 |
+            (a.opc << 22) |
+            ((a.imm > 0xe00 ? a.imm & 0x1ff : a.imm & 0x1f) << 12) |
+            (a.idx << 10) |
+            rest) >>>
+          0
+        );
+      case 'reg':
+        return (
+          ((a.size << 30) | 0x38200800 | (a.opc << 22) | (a.rm << 16) | (a.option << 13) | (a.s << 12) | rest) >>> 0
+        );
+      default:
+        return (
+          (((a.opc & 2) << 30) |
+            (a.opc === 1 ? 0x40000000 : 0) |
+            0x28000000 |
+            (a.pidx << 23) |
+            (a.l << 22) |
+            (((a.imm > 0xe00 ? a.imm & 0x7f : (a.imm & 7) - (a.imm & 8)) & 0x7f) << 15) |
+            (a.rt2 << 10) |
+            rest) >>>
+          0
+        );
+    }
+  })
+  .filter((w) => {
+    const d = decodeWord(w);
+    if (d === null || !ACCESS_IDS.has(d.def.id) || d.fields.v !== 0) return false;
+    const rt = d.fields.rt as number;
+    const rt2 = d.fields.rt2 as number | undefined;
+    return rt !== LOOP_REG && rt2 !== LOOP_REG;
+  });
+
+/** Register arithmetic that writes none of the bases, offsets (x4-x8) and loop counter. */
+const aluWord = fc
+  .tuple(
+    fc.integer({ min: 0, max: 0xffffffff }),
+    fc.constantFrom<[number, number]>(
+      [0x1f800000, 0x11000000], // add/subtract (immediate)
+      [0x1f000000, 0x0a000000], // logical (shifted register)
+      [0x1f200000, 0x0b000000], // add/subtract (shifted register)
+      [0x1f800000, 0x12800000], // move wide
+    ),
+  )
+  .map(([r, [mask, value]]) => ((r & ~mask) | value) >>> 0)
+  .filter((w) => {
+    const d = decodeWord(w);
+    const rd = w & 31;
+    return d !== null && d.def.exec !== undefined && rd >= 10;
+  });
+
+const body = fc.array(fc.oneof({ weight: 3, arbitrary: accessWord }, { weight: 1, arbitrary: aluWord }), {
+  minLength: 1,
+  maxLength: 7,
+});
+
+interface MemCase {
+  head: number[];
+  skipped: number[];
+  tail: number[];
+  branch: { reg: number; nz: boolean };
+  trips: number;
+  bases: number[];
+  regs: bigint[];
+  fill: number;
+  budget: number | undefined;
+}
+
+/** Base addresses: inside the pages (near their edges too), near the read-only and unmapped ones. */
+const base = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: DATA + 0x200, max: DATA + 0x2c00 }) },
+  fc.integer({ min: DATA + 0xff0, max: DATA + 0x1010 }),
+  fc.integer({ min: FAR + 0x200, max: FAR + 0x1c00 }),
+  fc.integer({ min: RO - 0x20, max: RO + 0xfff }),
+  // The code's own page, past the code: no fast stores there (the page holds decoded code), so each
+  // store leaves the region for its op, and drops the page's code.
+  fc.integer({ min: CODE + 0x800, max: CODE + 0xe00 }),
+);
+
+const memCase: fc.Arbitrary<MemCase> = fc.record({
+  head: body,
+  skipped: body,
+  tail: fc.array(fc.oneof(accessWord, aluWord), { minLength: 0, maxLength: 3 }),
+  branch: fc.record({ reg: fc.integer({ min: 10, max: 15 }), nz: fc.boolean() }),
+  trips: fc.integer({ min: 1, max: 30 }),
+  bases: fc.array(base, { minLength: 4, maxLength: 4 }),
+  regs: fc.array(fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 64n })), {
+    minLength: 31,
+    maxLength: 31,
+  }),
+  fill: fc.integer({ min: 0, max: 0xffffffff }),
+  budget: fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined }),
+});
+
+function program(c: MemCase): { words: number[]; end: number } {
+  const code = [...c.head];
+  // CBZ/CBNZ forward over `skipped`.
+  code.push((0xb4000000 | (c.branch.nz ? 1 << 24 : 0) | ((c.skipped.length + 1) << 5) | c.branch.reg) >>> 0);
+  code.push(...c.skipped, ...c.tail);
+  code.push(0xf1000529); // subs x9, x9, #1
+  const back = -code.length & 0x7ffff;
+  code.push((0x54000001 | (back << 5)) >>> 0); // b.ne loop
+  code.push(0xd4200000); // brk #0 (the run ends before it)
+  return { words: code, end: CODE + 4 * (code.length - 1) };
+}
+
+/** Deterministic page contents from a seed (xorshift). */
+function pageBytes(seed: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed | 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+interface Outcome {
+  state: string;
+  memory: string;
+  end: string;
+}
+
+let wasmRegions = 0;
+
+function digest(b: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (const v of b) h = Math.imul(h ^ v, 0x01000193) >>> 0;
+  return h.toString(16);
+}
+
+async function run(kind: EngineKind, c: MemCase, jitThreshold: number | undefined, wasm = true): Promise<Outcome> {
+  const e: Engine = await createEngine(kind, jitThreshold === undefined ? {} : { jitThreshold, wasmRegions: wasm });
+  try {
+    const p = program(c);
+    e.memMap(CODE, 0x1000, PROT_ALL);
+    e.memWrite(CODE, words(...p.words));
+    e.memMap(DATA, 0x3000, PROT_READ | PROT_WRITE);
+    // Written last page first: the pages are not in address order in the arena either, so an access
+    // that crosses into the next page cannot read on into its neighbour's slot unnoticed.
+    const data = pageBytes(c.fill, 0x3000);
+    for (let k = 2; k >= 0; k--) e.memWrite(DATA + 0x1000 * k, data.subarray(0x1000 * k, 0x1000 * (k + 1)));
+    // FAR's second page is never written before the run: loads see the page of zeros until a store.
+    e.memMap(FAR, 0x2000, PROT_ALL);
+    e.memWrite(FAR, pageBytes(c.fill ^ 0x5a5a5a5a, 0x1000));
+    e.memMap(RO, 0x1000, PROT_READ);
+    e.memWrite(RO, pageBytes(c.fill ^ 0x3c3c3c3c, 0x1000));
+    c.regs.forEach((v, i) => {
+      e.regWrite(`x${i}` as 'x0', v);
+    });
+    c.bases.forEach((v, i) => {
+      e.regWrite(`x${i}` as 'x0', BigInt(v));
+    });
+    for (let r = 4; r <= 8; r++) e.regWrite(`x${r}` as 'x0', (c.regs[r] as bigint) & 0x3fn);
+    e.regWrite('x9', BigInt(c.trips));
+    e.regWrite('sp', 0x7ff0n);
+    let end: string;
+    try {
+      // Without a drawn budget, one far above the loop's length: a run that loops for ever stops.
+      const r = e.start(CODE, p.end, { count: c.budget ?? 20_000 });
+      end = `${r.reason} ${r.instructions}`;
+    } catch (err) {
+      end = `fault ${(err as Error).name}: ${(err as Error).message}`;
+    }
+    const regs: string[] = [];
+    for (let i = 0; i <= 30; i++) regs.push(e.regRead(`x${i}` as 'x0').toString(16));
+    regs.push(e.regRead('sp').toString(16), e.regRead('nzcv').toString(16), e.regRead('pc').toString(16));
+    const memory = [CODE, DATA, FAR, RO]
+      .map((a) => digest(e.memRead(a, a === DATA ? 0x3000 : a === FAR ? 0x2000 : 0x1000)))
+      .join(' ');
+    if (e instanceof TsEngine) wasmRegions += e.wasmRegions;
+    return { state: regs.join(' '), memory, end };
+  } finally {
+    e.close();
+  }
+}
+
+describe('loop regions with loads and stores as WebAssembly', () => {
+  it('end where the interpreter and Unicorn end (registers, pc, count, fault, memory)', async () => {
+    const before = wasmRegions;
+    let faults = 0;
+    await fc.assert(
+      fc.asyncProperty(memCase, async (c) => {
+        const translated = await run('ts', c, 0);
+        const interpreted = await run('ts', c, Number.POSITIVE_INFINITY);
+        expect(translated).toEqual(interpreted);
+        expect(await run('ts', c, 0, false)).toEqual(interpreted);
+        if (translated.end.startsWith('fault')) {
+          faults++;
+          if (process.env.WASM_MEM_STATS && faults < 4)
+            console.log(
+              translated.end,
+              program(c)
+                .words.map((w) => disassemble(w, 0))
+                .join('; '),
+              c.bases.map((b) => b.toString(16)).join(' '),
+            );
+        } else if (unicorn) {
+          const uc = await run('unicorn', c, undefined);
+          expect({ state: translated.state, memory: translated.memory }).toEqual({
+            state: uc.state,
+            memory: uc.memory,
+          });
+        }
+      }),
+      { numRuns: 300, seed: 20261205 },
+    );
+    if (process.env.WASM_MEM_STATS) console.log('wasm regions', wasmRegions - before, 'faults', faults, 'misses', (globalThis as any).__miss, (globalThis as any).__missMid);
+    // The loops really ran as WebAssembly, and both endings were drawn.
+    expect(wasmRegions - before).toBeGreaterThan(100);
+    expect(faults).toBeGreaterThan(10);
+    expect(faults).toBeLessThan(290);
+  }, 180_000);
+});

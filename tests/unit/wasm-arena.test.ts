@@ -1,0 +1,218 @@
+/**
+ * The arena that lets WebAssembly regions load and store guest memory (src/emu/arena.ts): pages
+ * move into it on the first such region, their views are made again when it grows in the middle of
+ * a run, its copy of the fast TLB never holds a page Memory's own entry does not (the page of zeros
+ * after a store, a page outside the arena, a page with code), and every access a region cannot make
+ * itself is made by the instruction's op with the interpreter's result.
+ */
+import { describe, expect, it } from 'vitest';
+import { HEADER_BYTES } from '../../src/emu/arena.ts';
+import { PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { Memory } from '../../src/emu/memory.ts';
+import { TsEngine } from '../../src/emu/ts/engine.ts';
+import { disassemble } from '../../src/emu/ts/isa/index.ts';
+import { words } from '../support/words.ts';
+
+const CODE = 0x10000;
+const DATA = 0x400000;
+
+interface Loop {
+  words: number[];
+  regs: Record<string, bigint>;
+  maps: { at: number; size: number; perms: number; bytes?: Uint8Array }[];
+}
+
+/** Runs the loop to its final `brk` with every region translated (or none), returns the engine. */
+function runLoop(p: Loop, translate: boolean, wasm = true): TsEngine {
+  const e = new TsEngine({ jitThreshold: translate ? 0 : Number.POSITIVE_INFINITY, wasmRegions: wasm });
+  e.memMap(CODE, 0x1000, PROT_ALL);
+  e.memWrite(CODE, words(...p.words));
+  for (const m of p.maps) {
+    e.memMap(m.at, m.size, m.perms);
+    if (m.bytes) e.memWrite(m.at, m.bytes);
+  }
+  for (const [r, v] of Object.entries(p.regs)) e.regWrite(r as 'x0', v);
+  // A budget far above the loops' lengths: a run that goes wrong stops instead of looping for ever.
+  const r = e.start(CODE, CODE + 4 * (p.words.length - 1), { count: 100_000 });
+  expect(r.reason).toBe('until');
+  return e;
+}
+
+function regs(e: TsEngine): string[] {
+  const out: string[] = [];
+  for (let i = 0; i <= 30; i++) out.push(e.regRead(`x${i}` as 'x0').toString(16));
+  return out;
+}
+
+describe('WebAssembly regions over the arena', () => {
+  it('see a store to a page they first read as the page of zeros', () => {
+    const p: Loop = {
+      // loop: ldr x10, [x0]; add x11, x11, #1; str x11, [x0]; ldr x12, [x0]; add x13, x13, x12;
+      //       subs x9, x9, #1; b.ne loop; brk #0
+      words: [0xf940000a, 0x9100056b, 0xf900000b, 0xf940000c, 0x8b0c01ad, 0xf1000529, 0x54ffff41, 0xd4200000],
+      regs: { x0: BigInt(DATA + 0x800), x9: 5n, x11: 0n, x13: 0n },
+      maps: [{ at: DATA, size: 0x1000, perms: PROT_READ | PROT_WRITE }],
+    };
+    expect(p.words.slice(0, 7).map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
+      'ldr x10, [x0]',
+      'add x11, x11, #0x1',
+      'str x11, [x0]',
+      'ldr x12, [x0]',
+      'add x13, x13, x12',
+      'subs x9, x9, #0x1',
+      'b.ne 0x10000',
+    ]);
+    const e = runLoop(p, true);
+    expect(e.wasmRegions).toBeGreaterThan(0);
+    expect(e.regRead('x10')).toBe(4n);
+    expect(e.regRead('x13')).toBe(15n);
+    expect(regs(e)).toEqual(regs(runLoop(p, false)));
+  });
+
+  it('go on when a page they store to grows the arena (new views, same values)', () => {
+    const pages = 300;
+    const p: Loop = {
+      // loop: str x9, [x0]; ldr x10, [x0]; add x11, x11, x10; add x0, x0, #1, lsl #12;
+      //       subs x9, x9, #1; b.ne loop; brk #0
+      words: [0xf9000009, 0xf940000a, 0x8b0a016b, 0x91400400, 0xf1000529, 0x54ffff61, 0xd4200000],
+      regs: { x0: BigInt(DATA), x9: BigInt(pages), x11: 0n },
+      maps: [{ at: DATA, size: pages * 0x1000, perms: PROT_READ | PROT_WRITE }],
+    };
+    expect(disassemble(p.words[3] as number, CODE + 12)).toBe('add x0, x0, #0x1, lsl #12 // =0x1000');
+    const e = runLoop(p, true);
+    expect(e.wasmRegions).toBeGreaterThan(0);
+    expect(e.regRead('x11')).toBe(BigInt((pages * (pages + 1)) / 2));
+    // The first page holds 300, the last 1, read back through the host API.
+    expect(new DataView(e.memRead(DATA, 8).buffer).getUint32(0, true)).toBe(pages);
+    expect(new DataView(e.memRead(DATA + (pages - 1) * 0x1000, 8).buffer).getUint32(0, true)).toBe(1);
+    // The arena took every page: it grew from room for a few pages while the region ran.
+    expect(e.mem.arena?.byteLength).toBeGreaterThanOrEqual(HEADER_BYTES + pages * 0x1000);
+    expect(regs(e)).toEqual(regs(runLoop(p, false)));
+    // JavaScript code after the growth reads page 100 through the fast TLB (ldr x20, [x1]; brk #0).
+    // Its entry was made before the last growth (pages 256 on take entries 0-43 again): it must hold
+    // a view of the grown memory, not of the detached one.
+    e.memWrite(CODE + 0x100, words(0xf9400034, 0xd4200000));
+    e.regWrite('x1', BigInt(DATA + 100 * 0x1000));
+    e.start(CODE + 0x100, CODE + 0x104);
+    expect(e.regRead('x20')).toBe(BigInt(pages - 100));
+  });
+
+  it('leave a store into their own code page to the op, and the rest of its block runs as decoded', () => {
+    // loop: str w12, [x0]; add x11, x11, #1 (patched to #2 by the store); subs x9, x9, #1;
+    //       b.ne loop; brk #0
+    // As in the block interpreter and Unicorn, the store does not change the block already running:
+    // the first trip adds 1, the five others 2.
+    const patched = 0x9100096b; // add x11, x11, #2
+    const p: Loop = {
+      words: [0xb900000c, 0x9100056b, 0xf1000529, 0x54ffffa1, 0xd4200000],
+      regs: { x0: BigInt(CODE + 4), x9: 6n, x11: 0n, x12: BigInt(patched) },
+      maps: [],
+    };
+    expect(disassemble(patched, 0)).toBe('add x11, x11, #0x2');
+    const e = runLoop(p, true);
+    expect(e.regRead('x11')).toBe(11n);
+    expect(regs(e)).toEqual(regs(runLoop(p, false)));
+  });
+});
+
+describe('an access left to the op, mid-block', () => {
+  // str w12, [x0] into the code's own page (past the code: no fast store there), then the block's
+  // other instructions run from its decoded ops. (A block that falls through, the one other case of
+  // that path, never sits in a WebAssembly region: such a block is 64 instructions long or ends at
+  // its page's end, and a loop region holds at most 64 instructions of one page.)
+  const STR = 0xb900000c;
+  const ADD = 0x9100056b; // add x11, x11, #1
+  const SUBS = 0xf1000529; // subs x9, x9, #1
+
+  it('keeps the count and pc exact when a later instruction of the block faults', () => {
+    // loop: str w12, [x0]; add x11, x11, #1; ldr x13, [x1] (x1 unmapped); subs; b.ne loop; brk #0
+    const p: Loop = {
+      words: [STR, ADD, 0xf940002d, SUBS, 0x54ffff81, 0xd4200000],
+      regs: { x0: BigInt(CODE + 0x800), x1: 0x9000000n, x9: 4n, x11: 0n, x12: 7n },
+      maps: [],
+    };
+    expect(disassemble(0xf940002d, 0)).toBe('ldr x13, [x1]');
+    const fault = (translate: boolean) => {
+      const e = new TsEngine({ jitThreshold: translate ? 0 : Number.POSITIVE_INFINITY });
+      e.memMap(CODE, 0x1000, PROT_ALL);
+      e.memWrite(CODE, words(...p.words));
+      for (const [r, v] of Object.entries(p.regs)) e.regWrite(r as 'x0', v);
+      let message = '';
+      try {
+        e.start(CODE, CODE + 20, { count: 1000 });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      if (translate) expect(e.wasmRegions).toBeGreaterThan(0);
+      return { message, pc: e.regRead('pc'), count: e.instructionCount(), x11: e.regRead('x11') };
+    };
+    const t = fault(true);
+    expect(t).toEqual(fault(false));
+    expect(t.pc).toBe(BigInt(CODE + 8));
+    expect(t.count).toBe(2);
+    expect(t.message).toMatch(/unmapped read/);
+  });
+});
+
+describe('Memory with an arena', () => {
+  function memory(): Memory {
+    const m = new Memory();
+    m.map(DATA, 0x3000, PROT_READ | PROT_WRITE);
+    m.map(DATA + 0x3000, 0x1000, PROT_READ);
+    m.map(DATA + 0x5000, 0x1000, PROT_ALL);
+    m.write(DATA, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    return m;
+  }
+
+  it('moves the touched pages into the arena and keeps their bytes', () => {
+    const m = memory();
+    const a = m.useArena();
+    expect(a).not.toBeNull();
+    expect(m.useArena()).toBe(a);
+    expect(m.ld32(DATA + 4)).toBe(0x08070605);
+    expect(Array.from(m.read(DATA, 8))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(a?.byteLength).toBeGreaterThan(HEADER_BYTES);
+  });
+
+  it('fills the arena TLB only for accesses the fast path may make', () => {
+    const m = memory();
+    m.useArena();
+    expect(m.fastFill(DATA, 8, false)).toBe(true);
+    expect(m.fastFill(DATA + 0x10, 8, true)).toBe(true);
+    expect(m.fastFill(DATA + 0xffc, 8, false)).toBe(false); // crosses into the next page
+    expect(m.fastFill(DATA + 0x3000, 4, false)).toBe(true); // read-only: readable (page of zeros)
+    expect(m.fastFill(DATA + 0x3000, 4, true)).toBe(false); // not writable
+    expect(m.fastFill(DATA + 0x4000, 4, false)).toBe(false); // unmapped
+    expect(m.fastFill(2 ** 60, 4, false)).toBe(false); // beyond exact doubles
+    // A page with decoded code takes no fast writes.
+    expect(m.fastFill(DATA + 0x5000, 4, true)).toBe(true);
+    const page = m.fetchPage(DATA + 0x5000);
+    page.code = [];
+    expect(m.fastFill(DATA + 0x5000, 4, true)).toBe(false);
+    // An observer empties the fast TLBs.
+    m.observer = () => {};
+    expect(m.fastFill(DATA, 8, false)).toBe(false);
+  });
+
+  it('never gives WebAssembly a page that lives outside the arena', () => {
+    const m = memory();
+    const a = m.useArena();
+    const page = m.readPage(DATA, 8);
+    a?.release(page);
+    expect(page.off).toBe(-1);
+    m.flushTlb();
+    expect(m.fastFill(DATA, 8, false)).toBe(false);
+    // The JavaScript paths still read it.
+    expect(m.ld32(DATA)).toBe(0x04030201);
+  });
+
+  it('gives an unmapped page slot back, zeroed when it is taken again', () => {
+    const m = memory();
+    m.useArena();
+    m.write(DATA + 0x2000, new Uint8Array([9, 9, 9, 9]));
+    m.unmap(DATA + 0x2000, 0x1000);
+    m.map(DATA + 0x2000, 0x1000, PROT_READ | PROT_WRITE);
+    m.st8(DATA + 0x2004, 1);
+    expect(Array.from(m.read(DATA + 0x2000, 8))).toEqual([0, 0, 0, 0, 1, 0, 0, 0]);
+  });
+});
