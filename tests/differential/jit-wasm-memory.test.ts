@@ -1,7 +1,7 @@
 /**
  * Loop regions with general-register loads and stores run as WebAssembly over the Memory's arena
- * (src/emu/arena.ts, src/emu/ts/jit/wasm.ts). Random loops of loads, stores, pairs and register
- * arithmetic, their base registers pointing into three mapped pages, a page 1 MiB away (the same
+ * (src/emu/arena.ts, src/emu/ts/jit/wasm.ts). Random loops of loads, stores, pairs, register
+ * arithmetic and a call, their base registers pointing into three mapped pages, a page 1 MiB away (the same
  * TLB entry), a read-only page and an unmapped one: the ts engine with every region translated (as
  * WebAssembly, and as JavaScript with that form off) must end in the registers, flags, pc, count,
  * fault and memory of the block interpreter, and in Unicorn's registers and memory where the run
@@ -132,6 +132,8 @@ interface MemCase {
   skipped: number[];
   tail: number[];
   branch: { reg: number; nz: boolean };
+  /** A call (BL) at the end of the head to a function after the loop (add x14, x14, #3; ret). */
+  call: boolean;
   trips: number;
   bases: number[];
   regs: bigint[];
@@ -155,6 +157,7 @@ const memCase: fc.Arbitrary<MemCase> = fc.record({
   skipped: body,
   tail: fc.array(fc.oneof(accessWord, aluWord), { minLength: 0, maxLength: 3 }),
   branch: fc.record({ reg: fc.integer({ min: 10, max: 15 }), nz: fc.boolean() }),
+  call: fc.boolean(),
   trips: fc.integer({ min: 1, max: 30 }),
   bases: fc.array(base, { minLength: 4, maxLength: 4 }),
   regs: fc.array(fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 64n })), {
@@ -167,6 +170,7 @@ const memCase: fc.Arbitrary<MemCase> = fc.record({
 
 function program(c: MemCase): { words: number[]; end: number } {
   const code = [...c.head];
+  const bl = c.call ? code.push(0) - 1 : -1;
   // CBZ/CBNZ forward over `skipped`.
   code.push((0xb4000000 | (c.branch.nz ? 1 << 24 : 0) | ((c.skipped.length + 1) << 5) | c.branch.reg) >>> 0);
   code.push(...c.skipped, ...c.tail);
@@ -174,7 +178,12 @@ function program(c: MemCase): { words: number[]; end: number } {
   const back = -code.length & 0x7ffff;
   code.push((0x54000001 | (back << 5)) >>> 0); // b.ne loop
   code.push(0xd4200000); // brk #0 (the run ends before it)
-  return { words: code, end: CODE + 4 * (code.length - 1) };
+  const end = CODE + 4 * (code.length - 1);
+  if (bl >= 0) {
+    code[bl] = (0x94000000 | (code.length - bl)) >>> 0; // bl callee
+    code.push(0x91000dce, 0xd65f03c0); // callee: add x14, x14, #3; ret
+  }
+  return { words: code, end };
 }
 
 /** Deterministic page contents from a seed (xorshift). */

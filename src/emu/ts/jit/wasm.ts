@@ -42,7 +42,7 @@ import { type CompiledBlock, follow, type Links } from './links.ts';
 import { staticSuccessors } from './successors.ts';
 
 /** The branches a region's blocks may end with (their successors come from staticSuccessors). */
-const BRANCHES = new Set(['B', 'B_cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
+const BRANCHES = new Set(['B', 'BL', 'B_cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
 
 interface WasmBlock {
   address: number;
@@ -959,6 +959,8 @@ function emitPair(e: Emitter, d: Decoded, id: string): void {
 /** Branches a block may end with, and their successors (taken first). */
 function branchTargets(d: Decoded, a: number): number[] | null {
   if (!BRANCHES.has(d.def.id)) return null;
+  // A call goes to its target only (its return lands on a + 4 through the callee's RET).
+  if (d.def.id === 'BL') return staticSuccessors(d, a).slice(0, 1).map((t) => (t < 0 ? t + 2 ** 64 : t));
   // A backward branch below address 0 wraps, as the table's branches do.
   return staticSuccessors(d, a).map((t) => (t < 0 ? t + 2 ** 64 : t));
 }
@@ -1111,6 +1113,10 @@ export function compileWasmRegion(
           .set(L_IDX)
           .br(toLoop + extra);
       };
+      if (last.def.id === 'BL') {
+        body.i64(BigInt(lastAt + 4)).set(L_REG + 30);
+        uses.written.add(30);
+      }
       if (targets.length === 1 || (last.def.id === 'B_cond' && u(last, 'cond') >= 14)) {
         goTo(targets[0] as number, 0, i + 1 < m);
       } else {
