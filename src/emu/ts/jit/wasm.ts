@@ -960,7 +960,10 @@ function emitPair(e: Emitter, d: Decoded, id: string): void {
 function branchTargets(d: Decoded, a: number): number[] | null {
   if (!BRANCHES.has(d.def.id)) return null;
   // A call goes to its target only (its return lands on a + 4 through the callee's RET).
-  if (d.def.id === 'BL') return staticSuccessors(d, a).slice(0, 1).map((t) => (t < 0 ? t + 2 ** 64 : t));
+  if (d.def.id === 'BL')
+    return staticSuccessors(d, a)
+      .slice(0, 1)
+      .map((t) => (t < 0 ? t + 2 ** 64 : t));
   // A backward branch below address 0 wraps, as the table's branches do.
   return staticSuccessors(d, a).map((t) => (t < 0 ? t + 2 ** 64 : t));
 }
