@@ -1,22 +1,29 @@
 /**
- * A WebAssembly form of loop regions made only of register arithmetic and branches (moves,
- * add/subtract in all three operand forms, logic, multiply-add and long multiply-add, divide,
- * variable shifts, bitfield moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP;
- * B, B.cond, CBZ/CBNZ, TBZ/TBNZ). In
- * JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs several
- * operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
- * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
- * nothing to deoptimize. Any other instruction (loads and stores, system registers, FP, calls)
- * keeps the region in JavaScript (compile.ts).
+ * A WebAssembly form of loop regions made of register arithmetic (moves, add/subtract in all three
+ * operand forms, logic, multiply-add and long multiply-add, divide, variable shifts, bitfield
+ * moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP), general-register loads and
+ * stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW) and B, BL,
+ * B.cond, CBZ/CBNZ, TBZ/TBNZ. In JavaScript a 64-bit register is two int32 halves and every add,
+ * carry and multiply costs several operations; WebAssembly has i64 locals and V8 compiles a small
+ * module in well under a millisecond (Liftoff) and optimizes it in the background, with no type
+ * feedback to gather and nothing to deoptimize. Any other instruction (FP and SIMD, system
+ * registers, exclusives, indirect branches) keeps the region in JavaScript (compile.ts).
  *
  * The function keeps the protocol of compile.ts: it runs whole blocks while the run's instruction
  * limit allows the whole block and `until` is neither reached nor inside it, adds the retired
- * instructions to `s.icount`, sets `s.pc`, and returns the linked successor (`follow`). Registers
- * and NZCV cross the boundary through a scratch memory shared by every region of the thread (a
- * region never calls out, so one call uses it at a time): the used registers are copied in, the
- * written ones out.
+ * instructions to `s.icount`, sets `s.pc`, and returns the linked successor (`follow`). A BL sets
+ * X30 and leaves for its target (the callee's RET comes back into the region at the next block).
  *
- * Layout of the scratch memory: X0..X30 and SP as little-endian i64 at 8*r (the int32 halves of
+ * Memory: the region runs over the Memory's arena (arena.ts), the one WebAssembly memory that holds
+ * the guest pages. An access looks its page up in the arena's copy of the fast TLB; on a miss the
+ * Memory fills the entry (imported `fill`), and when it cannot (a fault, a page with code or an
+ * observer, an access crossing into the next page) the region leaves before the instruction: the
+ * instruction's op and the rest of its block then run as the interpreter runs them, with the
+ * state exact for a fault.
+ *
+ * Registers and NZCV cross the boundary through the arena's header (a region's one call out,
+ * `fill`, runs no guest code, so one region at a time uses it): the used registers are copied in,
+ * the written ones out. Layout: X0..X30 and SP as little-endian i64 at 8*r (the int32 halves of
  * `CpuState.xlo`/`xhi` land there as lo, hi), N Z C V as i32 at 256..268, the exit's index at 272.
  */
 import { EXIT_AT, FLAGS_AT, READ_OFFS, READ_TAGS, WRITE_OFFS, WRITE_TAGS } from '../../arena.ts';
