@@ -8,7 +8,8 @@
  * Guest accesses go through small direct-mapped TLBs (one per access kind) that only ever hold
  * pages allowing that access, so the hot path is a tag compare plus a DataView access. Pages carry
  * the decoded-code cache of the ts engine so a write into a page can drop exactly the code it
- * invalidates.
+ * invalidates. Once the engine translates a region to WebAssembly, the pages live in one
+ * WebAssembly memory (arena.ts, useArena) and the fast TLBs have a copy there.
  */
 
 import { PageArena, READ_OFFS, READ_TAGS, WRITE_OFFS, WRITE_TAGS } from './arena.ts';
@@ -31,8 +32,8 @@ export const DEFAULT_MAX_MAPPINGS = 65530;
 
 export class Page {
   /** The page's bytes: a buffer of its own, or its slot of the Memory's arena (arena.ts). */
-  data: Uint8Array;
-  dv: DataView;
+  data!: Uint8Array;
+  dv!: DataView;
   /** Byte offset of the page's slot in the arena, -1 outside it. */
   off = -1;
   /**
@@ -40,7 +41,12 @@ export class Page {
    * Only set on a page just obtained from Memory.fetchPage (the fast write TLB relies on it).
    */
   code: unknown[] | null = null;
-  constructor(public perms: number) {
+  /** A zeroed page: a slot of `arena` when it has room, else a buffer of its own. */
+  constructor(
+    public perms: number,
+    arena: PageArena | null = null,
+  ) {
+    if (arena?.alloc(this)) return;
     this.data = new Uint8Array(PAGE_SIZE);
     this.dv = new DataView(this.data.buffer);
   }
@@ -382,8 +388,7 @@ export class Memory {
   /** Takes host memory for a reserved page (its first write or fetch). */
   private touch(pn: number, perms: number): Page {
     if (this.pages.size >= this.limitPages) throw new OutOfMemory('touch', pn * PAGE_SIZE, PAGE_SIZE, this.limit);
-    const page = new Page(perms);
-    this.arena?.alloc(page);
+    const page = new Page(perms, this.arena);
     this.pages.set(pn, page);
     // The read TLBs may still hold the shared zero page for it.
     const i = pn & TLB_MASK;
