@@ -291,24 +291,17 @@ export class Memory {
     return arena.f64[(write ? WRITE_TAGS : READ_TAGS) / 8 + i] === pn;
   }
 
-  /** Sets fast read entry i to page `p` (number pn), and the arena's copy when p lives there. */
-  private setFastRead(i: number, pn: number, p: Page): void {
-    this.fastReadTag[i] = pn;
-    this.fastReadView[i] = p.dv;
+  /**
+   * Sets fast read or write entry i to page `p` (number pn), and the arena's copy of the entry when
+   * p lives in the arena (else the copy is emptied).
+   */
+  private setFast(write: boolean, i: number, pn: number, p: Page): void {
+    (write ? this.fastWriteTag : this.fastReadTag)[i] = pn;
+    (write ? this.fastWriteView : this.fastReadView)[i] = p.dv;
     const a = this.arena;
     if (a !== null) {
-      a.f64[READ_TAGS / 8 + i] = p.off >= 0 ? pn : -1;
-      a.i32[READ_OFFS / 4 + i] = p.off;
-    }
-  }
-
-  private setFastWrite(i: number, pn: number, p: Page): void {
-    this.fastWriteTag[i] = pn;
-    this.fastWriteView[i] = p.dv;
-    const a = this.arena;
-    if (a !== null) {
-      a.f64[WRITE_TAGS / 8 + i] = p.off >= 0 ? pn : -1;
-      a.i32[WRITE_OFFS / 4 + i] = p.off;
+      a.f64[(write ? WRITE_TAGS : READ_TAGS) / 8 + i] = p.off >= 0 ? pn : -1;
+      a.i32[(write ? WRITE_OFFS : READ_OFFS) / 4 + i] = p.off;
     }
   }
 
@@ -366,7 +359,7 @@ export class Memory {
       const p = page ?? this.zero;
       this.rTag[i] = pn;
       this.rPage[i] = p;
-      if (this.observerFn === null) this.setFastRead(i, pn, p);
+      if (this.observerFn === null) this.setFast(false, i, pn, p);
       return p;
     }
     page ??= this.touch(pn, perms);
@@ -376,7 +369,7 @@ export class Memory {
       // Code is only ever attached to a page just fetched, and a fetch that misses drops the page's
       // fast write entry: so a page entered here without code and absent from the fetch TLB gets
       // no code while its entry lives.
-      if (this.observerFn === null && page.code === null && this.xTag[i] !== pn) this.setFastWrite(i, pn, page);
+      if (this.observerFn === null && page.code === null && this.xTag[i] !== pn) this.setFast(true, i, pn, page);
     } else {
       this.xTag[i] = pn;
       this.xPage[i] = page;
