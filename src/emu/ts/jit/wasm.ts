@@ -65,6 +65,9 @@ const FLAGS = FLAGS_AT;
 const EXIT = EXIT_AT;
 /** Exit indices from here on name an access left to the interpreter's op (MISS + its index). */
 const MISS = 0x10000;
+/** The exit index of a BR to a block outside the region: its target is the i64 at DYN_PC. */
+const DYN = 0xffff;
+const DYN_PC = 280;
 
 // Locals: parameters entry, room, until offset; then i32 scratch; then i64 scratch and registers.
 const P_ENTRY = 0;
@@ -1089,7 +1092,9 @@ export function compileWasmRegion(
       body.op(0x0b);
       const last = b.decoded[len - 1] as Decoded;
       const lastAt = b.address + 4 * (len - 1);
-      const targets = b.fallthrough ? [b.address + 4 * len] : branchTargets(last, lastAt);
+      // BR: to the member block it names (a jump table's cases), else out of the region.
+      const indirect = !b.fallthrough && last.def.id === 'BR';
+      const targets = b.fallthrough ? [b.address + 4 * len] : indirect ? [] : branchTargets(last, lastAt);
       if (targets === null) throw new Unsupported(last.def.id);
       const straight = b.fallthrough ? b.decoded : b.decoded.slice(0, -1);
       straight.forEach((d, k) => {
@@ -1127,7 +1132,23 @@ export function compileWasmRegion(
         body.i64(BigInt(lastAt + 4)).set(L_REG + 30);
         uses.written.add(30);
       }
-      if (targets.length === 1 || (last.def.id === 'B_cond' && u(last, 'cond') >= 14)) {
+      if (indirect) {
+        e.x(rz(u(last, 'rn')));
+        body.set(L_A);
+        blocks.forEach((t, j) => {
+          body.get(L_A).i64(BigInt(t.address)).op(I64.eq, 0x04, 0x40);
+          body
+            .i32(j)
+            .set(L_IDX)
+            .br(toLoop + 1)
+            .op(0x0b);
+        });
+        body
+          .i32(0)
+          .get(L_A)
+          .op(0x37, 3, ...ulebOf(DYN_PC));
+        body.i32(DYN).set(L_EXIT).br(toExit);
+      } else if (targets.length === 1 || (last.def.id === 'B_cond' && u(last, 'cond') >= 14)) {
         goTo(targets[0] as number, 0, i + 1 < m);
       } else {
         // The successor that is the next case is the one that falls through into it.
@@ -1267,7 +1288,11 @@ export function compileWasmRegion(
       if (m.fallthrough) s.pc = m.end;
       return follow(s, links, s.pc);
     }
-    const pc = exitPcs[x] as number;
+    // A BR out of the region: its target as the interpreter's BR makes it (a double).
+    const pc =
+      x === DYN
+        ? ((M[(DYN_PC >> 2) + 1] as number) >>> 0) * 4294967296 + ((M[DYN_PC >> 2] as number) >>> 0)
+        : (exitPcs[x] as number);
     s.pc = pc;
     return follow(s, links, pc);
   };
