@@ -2,17 +2,19 @@
  * A WebAssembly form of loop regions made of register arithmetic (moves, add/subtract in all three
  * operand forms, logic, multiply-add and long multiply-add, divide, variable shifts, bitfield
  * moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP), general-register loads and
- * stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW) and B, BL,
+ * stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW) and B, BL, BR,
  * B.cond, CBZ/CBNZ, TBZ/TBNZ. In JavaScript a 64-bit register is two int32 halves and every add,
  * carry and multiply costs several operations; WebAssembly has i64 locals and V8 compiles a small
  * module in well under a millisecond (Liftoff) and optimizes it in the background, with no type
  * feedback to gather and nothing to deoptimize. Any other instruction (FP and SIMD, system
- * registers, exclusives, indirect branches) keeps the region in JavaScript (compile.ts).
+ * registers, exclusives, BLR and RET) keeps the region in JavaScript (compile.ts).
  *
  * The function keeps the protocol of compile.ts: it runs whole blocks while the run's instruction
  * limit allows the whole block and `until` is neither reached nor inside it, adds the retired
  * instructions to `s.icount`, sets `s.pc`, and returns the linked successor (`follow`). A BL sets
- * X30 and leaves for its target (the callee's RET comes back into the region at the next block).
+ * X30 and leaves for its target (the callee's RET comes back into the region at the next block). A
+ * BR goes on at the member block it names (a jump table's cases, which a region gathers from the
+ * targets seen while interpreted) and otherwise leaves with its target as the pc.
  *
  * Memory: the region runs over the Memory's arena (arena.ts), the one WebAssembly memory that holds
  * the guest pages. An access looks its page up in the arena's copy of the fast TLB; on a miss the
