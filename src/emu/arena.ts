@@ -27,6 +27,8 @@ export const WRITE_OFFS = READ_OFFS + 256 * 4;
 export const HEADER_BYTES = 8192;
 
 const WASM_PAGE = 65536;
+const NO_BYTES = new Uint8Array(0);
+const NO_VIEW = new DataView(NO_BYTES.buffer);
 /** WebAssembly's 32-bit memories stop at 4 GiB. */
 const MAX_WASM_PAGES = 65536;
 
@@ -108,14 +110,17 @@ export class PageArena {
     return true;
   }
 
-  /** Returns a page's slot (the page keeps a private copy of its bytes, for holders of it). */
+  /**
+   * Returns an unmapped page's slot. The page is left with no bytes at all (not a copy of them: an
+   * munmap of many pages would copy each), so a holder that still read it would fail loudly instead
+   * of reading the slot's next page.
+   */
   release(page: ArenaPage): void {
     if (page.off < 0) return;
     const slot = (page.off - HEADER_BYTES) / PAGE_SIZE;
     if (this.slots[slot] !== page) return;
-    const copy = page.data.slice();
-    page.data = copy;
-    page.dv = new DataView(copy.buffer);
+    page.data = NO_BYTES;
+    page.dv = NO_VIEW;
     page.off = -1;
     this.slots[slot] = undefined;
     this.free.push(slot);
