@@ -371,10 +371,16 @@ export interface EngineOptions {
   seed?: number;
   /**
    * ts engine only: executions of a block before it is translated to JavaScript (default 5000,
-   * counted once the engine has run 5 M instructions; given explicitly, counted from the start;
-   * 0 translates every block at once, Infinity never translates). Results never depend on it.
+   * once the engine has run 5 M instructions; given explicitly, from the start; 0 translates every
+   * block at once, Infinity never translates). Results never depend on it.
    */
   jitThreshold?: number;
+  /**
+   * ts engine only: executions of a block at which its loop is translated to WebAssembly if it can
+   * be, before and apart from jitThreshold (default 200 with the default jitThreshold; with an
+   * explicit jitThreshold, not done unless given). Results never depend on it.
+   */
+  wasmThreshold?: number;
   /**
    * ts engine only: loop regions made only of register arithmetic and branches are translated to
    * WebAssembly rather than JavaScript (default true; false keeps every region JavaScript, to

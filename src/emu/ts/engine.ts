@@ -60,6 +60,7 @@ import {
   staticSuccessors,
 } from './jit/compile.ts';
 import { warmFollow } from './jit/links.ts';
+import { wasmBlockSupported } from './jit/wasm.ts';
 import { CpuState, EXC_BRK, EXC_HVC, EXC_NONE, EXC_SVC, EXC_UDF, type Op, SP, ZR } from './state.ts';
 
 const MAX_BLOCK = 64;
@@ -88,6 +89,13 @@ const MAX_REGION_INSNS = 64;
 const MAX_TARGET_REGION_BLOCKS = 32;
 const MAX_TARGET_REGION_INSNS = 160;
 /**
+ * The bounds of a region tried early as WebAssembly (WASM_HOT_HITS). Its compilation is cheap, so
+ * the search may go as far as it takes to close a loop whose path back to the entry is long (a
+ * state machine's dispatch through a jump table and a chain of compares).
+ */
+const WASM_REGION_BLOCKS = 64;
+const WASM_REGION_INSNS = 1024;
+/**
  * By default translation starts after this many instructions of the engine, for blocks that then
  * run JIT_HOT_HITS times, and skips regions made mostly of op calls (jit/compile.ts
  * mostlyOpCalls). Each region is a new JavaScript function that runs slower than the
@@ -109,8 +117,18 @@ const MAX_TARGET_REGION_INSNS = 160;
  * the kernels benchmark) starts at once and translates every region.
  */
 const JIT_WARMUP_INSNS = 5_000_000;
-/** Runs of a block after the warm-up before it is translated (see JIT_WARMUP_INSNS). */
+/**
+ * Runs of a block before it is translated as JavaScript, once the warm-up is over (see
+ * JIT_WARMUP_INSNS); runs during the warm-up count too (a block hot then is translated when it ends).
+ */
 const JIT_HOT_HITS = 5000;
+/**
+ * Runs of a block, warm-up or not, after which its region is translated if it can become
+ * WebAssembly (jit/compile.ts compileRegion's wasmOnly). Unlike a JavaScript region, a WebAssembly
+ * region costs V8 little to compile (its baseline compiler, then optimization in the background)
+ * and runs fast at once.
+ */
+const WASM_HOT_HITS = 200;
 
 /**
  * The ops built so far on this thread, by instruction address, with the word each was built from.
@@ -137,7 +155,7 @@ let followWarm = false;
 
 interface Block {
   readonly address: number;
-  /** Executions so far, until the block is translated. */
+  /** Executions so far (warm-up included), until the block is translated. */
   hits: number;
   /** Translated form: undefined = not yet tried, null = not translatable. */
   jit: CompiledBlock | null | undefined;
@@ -246,6 +264,8 @@ export class TsEngine implements Engine {
   private readonly jitThreshold: number;
   /** Blocks count towards jitThreshold once the engine has run this many instructions. */
   private readonly jitWarmup: number;
+  /** Hits at which a block's region is translated if it can be WebAssembly (-1: never early). */
+  private readonly wasmHits: number;
   /** Regions translated so far (tests and benchmarks check the tier is used)... */
   translatedRegions = 0;
   /** ... and how many of them became WebAssembly (jit/wasm.ts). */
@@ -255,6 +275,9 @@ export class TsEngine implements Engine {
   constructor(options: EngineOptions = {}) {
     this.jitThreshold = options.jitThreshold ?? JIT_HOT_HITS;
     this.jitWarmup = options.jitThreshold === undefined ? JIT_WARMUP_INSNS : 0;
+    const early = options.wasmThreshold ?? (options.jitThreshold === undefined ? WASM_HOT_HITS : -1);
+    // A block's first run counts 1: a threshold of 0 translates it then. -1: never.
+    this.wasmHits = early >= 0 && early < Number.POSITIVE_INFINITY ? Math.max(1, Math.ceil(early)) : -1;
     this.wasmAllowed = options.wasmRegions ?? true;
     this.mem = new Memory({ limit: options.memoryLimit, maxMappings: options.maxMappings });
     this.cpu = new CpuState(this.mem);
@@ -537,9 +560,7 @@ export class TsEngine implements Engine {
       }
       if (jitOn && block.jit !== null) {
         let jit: CompiledBlock | null | undefined = block.jit;
-        if (jit === undefined && s.icount >= this.jitWarmup && ++block.hits > this.jitThreshold) {
-          jit = this.translate(block);
-        }
+        if (jit === undefined) jit = this.hot(block, s.icount);
         if (jit && left >= block.ops.length && !(until > pc && until < block.end)) {
           try {
             jit(s);
@@ -660,9 +681,7 @@ export class TsEngine implements Engine {
       if (block.gate !== undefined || block.bp || icount + n > stopAt || (until > pc && until < block.end)) return null;
       prev = block;
       let jit = block.jit;
-      if (jit === undefined && icount >= this.jitWarmup && ++block.hits > this.jitThreshold) {
-        jit = this.translate(block);
-      }
+      if (jit === undefined) jit = this.hot(block, icount);
       if (jit) {
         // The last translated block that ran continues here from now on.
         const k = s.lk as Links | null;
@@ -881,16 +900,44 @@ export class TsEngine implements Engine {
   }
 
   /**
+   * Counts a run of a block not translated yet and translates it once hot: early when its region
+   * can be WebAssembly, else after the warm-up and jitThreshold runs.
+   */
+  private hot(block: Block, icount: number): CompiledBlock | null | undefined {
+    const hits = ++block.hits;
+    if (hits === this.wasmHits) return this.translate(block, true);
+    if (icount >= this.jitWarmup && hits > this.jitThreshold) return this.translate(block, false);
+    return undefined;
+  }
+
+  /**
    * Compiles the region of `block`: itself plus the blocks of the same page reachable through
    * direct branches (see jit/compile.ts). A block of an 'alone' instruction (exact icount) is a
    * region on its own, and is never part of another block's region.
    */
-  private translate(block: Block): CompiledBlock | null {
+  /**
+   * A BR left a WebAssembly region for `to`, which its block was not seen to take before the region
+   * was made (a jump table's case that first ran later): a region is made again from the BR's
+   * block, with that case. The case's block, not translated yet, then runs the new region, and the
+   * loop goes on in it; the old region, still reached from its other blocks, leaves for that case
+   * as before (once per target here: the target is noted).
+   */
+  private dynamicExit(from: number, to: number): void {
+    const block = this.getBlock(from);
+    const targets = block.targets;
+    if (targets === null || targets.length >= MAX_TARGETS || targets.includes(to)) return;
+    targets.push(to);
+    if (to - (to % PAGE_SIZE) !== from - (from % PAGE_SIZE)) return;
+    this.translate(block, true);
+  }
+
+  private translate(block: Block, wasmOnly: boolean): CompiledBlock | null | undefined {
     const first = this.decodeBlock(block);
     if (first === null) {
       block.jit = null;
       return null;
     }
+    if (wasmOnly && !wasmBlockSupported(first, block.address, block.fallthrough)) return undefined;
     const page = this.mem.fetchPage(block.address);
     const pageBase = block.address - (block.address % PAGE_SIZE);
     const blocks: RegionBlock[] = [
@@ -918,12 +965,14 @@ export class TsEngine implements Engine {
         if (seen.has(t) || t < pageBase || t >= pageBase + PAGE_SIZE || t % 4 !== 0) continue;
         seen.add(t);
         const dynamic = (throughTarget[i] as boolean) || j >= staticCount;
-        const maxBlocks = dynamic ? MAX_TARGET_REGION_BLOCKS : MAX_REGION_BLOCKS;
+        const maxBlocks = wasmOnly ? WASM_REGION_BLOCKS : dynamic ? MAX_TARGET_REGION_BLOCKS : MAX_REGION_BLOCKS;
+        const maxInsns = wasmOnly ? WASM_REGION_INSNS : dynamic ? MAX_TARGET_REGION_INSNS : MAX_REGION_INSNS;
         if (blocks.length >= maxBlocks) continue;
         const nb = this.getBlock(t);
         const decoded = this.decodeBlock(nb);
         if (decoded === null || (decoded[0] as Decoded).def.flow === 'alone') continue;
-        if (size + decoded.length > (dynamic ? MAX_TARGET_REGION_INSNS : MAX_REGION_INSNS)) continue;
+        if (wasmOnly && !wasmBlockSupported(decoded, t, nb.fallthrough)) continue;
+        if (size + decoded.length > maxInsns) continue;
         size += decoded.length;
         blocks.push({ address: t, decoded, ops: nb.ops, fallthrough: nb.fallthrough });
         sources.push(nb);
@@ -936,8 +985,18 @@ export class TsEngine implements Engine {
       block.jit = null;
       return null;
     }
+    const compiled = compileRegion({
+      blocks: region,
+      guard: page,
+      mem: this.mem,
+      wasm: this.wasmAllowed,
+      wasmOnly,
+      onDynamicExit: (from, to) => this.dynamicExit(from, to),
+    });
+    // Not WebAssembly: the block stays interpreted until it is hot enough for JavaScript.
+    if (compiled === null) return undefined;
+    const { fn, links, wasm } = compiled;
     this.translatedRegions++;
-    const { fn, links, wasm } = compileRegion({ blocks: region, guard: page, mem: this.mem, wasm: this.wasmAllowed });
     if (wasm) this.wasmRegions++;
     block.jit = fn;
     block.links = links;

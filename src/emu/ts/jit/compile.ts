@@ -68,6 +68,10 @@ export interface CompileInput {
   mem?: Memory;
   /** Whether such a loop may become WebAssembly (default true). */
   wasm?: boolean;
+  /** Only WebAssembly: compileRegion returns null instead of making a JavaScript region. */
+  wasmOnly?: boolean;
+  /** Told when a WebAssembly region's BR leaves it: the BR's block and its target. */
+  onDynamicExit?: (from: number, to: number) => void;
 }
 
 export interface Compiled {
@@ -619,13 +623,16 @@ function loops(blocks: RegionBlock[]): boolean {
   return !b.fallthrough && staticSuccessors(b.decoded[b.decoded.length - 1] as Decoded, lastAt).includes(b.address);
 }
 
-export function compileRegion(input: CompileInput): Compiled {
+export function compileRegion(input: CompileInput & { wasmOnly?: false }): Compiled;
+export function compileRegion(input: CompileInput): Compiled | null;
+export function compileRegion(input: CompileInput): Compiled | null {
   // Loop regions of register arithmetic and branches run as WebAssembly (jit/wasm.ts).
   if (input.wasm !== false && input.mem !== undefined && loops(input.blocks)) {
     const links = newLinks();
-    const fn = compileWasmRegion(input.blocks, input.guard, links, input.mem);
+    const fn = compileWasmRegion(input.blocks, input.guard, links, input.mem, input.onDynamicExit);
     if (fn !== null) return { fn, links, wasm: true };
   }
+  if (input.wasmOnly === true) return null;
   const { src: plain, ops } = regionSource(input.blocks);
   // Named after the guest address, so that V8's traces (--trace-deopt, profiles) tell regions apart.
   const src = plain.replace(

@@ -70,6 +70,8 @@ const MISS = 0x10000;
 /** The exit index of a BR to a block outside the region: its target is the i64 at DYN_PC. */
 const DYN = 0xffff;
 const DYN_PC = 280;
+/** With DYN: the offset from the region's lowest address of the block whose BR left (i32). */
+const DYN_FROM = 288;
 
 // Locals: parameters entry, room, until offset; then i32 scratch; then i64 scratch and registers.
 const P_ENTRY = 0;
@@ -868,6 +870,28 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
   }
 }
 
+/**
+ * Whether a block's instructions can all be WebAssembly: an early region search (the engine's
+ * WASM_HOT_HITS) leaves the other blocks out, as exits, instead of failing the whole loop.
+ */
+export function wasmBlockSupported(decoded: readonly Decoded[], address: number, fallthrough: boolean): boolean {
+  const last = decoded[decoded.length - 1] as Decoded;
+  if (!fallthrough && last.def.id !== 'BR' && !BRANCHES.has(last.def.id)) return false;
+  const e = new Emitter(new Code(), { read: new Set(), written: new Set(), flags: false });
+  e.leaveForOp = () => {};
+  const straight = fallthrough ? decoded : decoded.slice(0, -1);
+  try {
+    straight.forEach((d, k) => {
+      emitInsn(e, d, address + 4 * k);
+    });
+    if (!fallthrough && last.def.id !== 'BR' && last.def.id !== 'B' && last.def.id !== 'BL') emitBranchCond(e, last);
+  } catch (err) {
+    if (err instanceof Unsupported) return false;
+    throw err;
+  }
+  return true;
+}
+
 /** i64 loads by access kind (zero- or sign-extending), and stores by size. */
 const LOAD_OP: Record<number, number[]> = {
   [K_LDRB]: [0x31],
@@ -1041,6 +1065,7 @@ export function compileWasmRegion(
   guard: { code: unknown },
   links: Links,
   mem: Memory,
+  onDynamicExit?: (from: number, to: number) => void,
 ): CompiledBlock | null {
   const api = wasmApi;
   if (api === undefined) return null;
@@ -1149,6 +1174,10 @@ export function compileWasmRegion(
           .i32(0)
           .get(L_A)
           .op(0x37, 3, ...ulebOf(DYN_PC));
+        body
+          .i32(0)
+          .i32(b.address - lo)
+          .op(0x36, 2, ...ulebOf(DYN_FROM));
         body.i32(DYN).set(L_EXIT).br(toExit);
       } else if (targets.length === 1 || (last.def.id === 'B_cond' && u(last, 'cond') >= 14)) {
         goTo(targets[0] as number, 0, i + 1 < m);
@@ -1291,10 +1320,11 @@ export function compileWasmRegion(
       return follow(s, links, s.pc);
     }
     // A BR out of the region: its target as the interpreter's BR makes it (a double).
-    const pc =
-      x === DYN
-        ? ((M[(DYN_PC >> 2) + 1] as number) >>> 0) * 4294967296 + ((M[DYN_PC >> 2] as number) >>> 0)
-        : (exitPcs[x] as number);
+    let pc: number;
+    if (x === DYN) {
+      pc = ((M[(DYN_PC >> 2) + 1] as number) >>> 0) * 4294967296 + ((M[DYN_PC >> 2] as number) >>> 0);
+      if (onDynamicExit !== undefined) onDynamicExit(lo + (M[DYN_FROM >> 2] as number), pc);
+    } else pc = exitPcs[x] as number;
     s.pc = pc;
     return follow(s, links, pc);
   };

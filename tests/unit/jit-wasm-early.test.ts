@@ -1,0 +1,134 @@
+/**
+ * The early WebAssembly tier (src/emu/ts/engine.ts, WASM_HOT_HITS and `wasmThreshold`): a loop
+ * that can be WebAssembly is translated after a few hundred runs, long before the JavaScript tier's
+ * warm-up ends; blocks WebAssembly cannot run are left out of the region as exits instead of
+ * failing it; and a jump-table case first taken after the region was made (a BR leaving it)
+ * makes the region again with that case. Each program must end where the interpreter and Unicorn
+ * end, with the tier's effect seen in the engine's region counts.
+ */
+import { describe, expect, it } from 'vitest';
+import { type EngineKind, type EngineOptions, PROT_ALL } from '../../src/emu/engine.ts';
+import { createEngine } from '../../src/emu/factory.ts';
+import { TsEngine } from '../../src/emu/ts/engine.ts';
+import { disassemble } from '../../src/emu/ts/isa/index.ts';
+import { inCI, oracle } from '../support/oracles.ts';
+import { words } from '../support/words.ts';
+
+const unicorn = oracle('unicorn').available;
+if (!unicorn) {
+  if (inCI) throw new Error(`jit-wasm-early: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
+  console.warn(`jit-wasm-early: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
+}
+
+const CODE = 0x10000;
+
+/**
+ * A jump table whose cases 2-7 are first taken at trip 500 (x9), after the region was made:
+ *   mov x0, #0; mov x3, #0
+ * loop: and x1, x0, #7; cmp x0, x9; and x10, x0, #1; csel x1, x10, x1, lo
+ *       adr x2, cases; add x2, x2, x1, lsl #3; br x2
+ * cases: eight pairs of one arithmetic instruction on x3 and `b next`
+ * next: add x0, x0, #1; cmp x0, x4; b.ne loop; brk #0
+ */
+const LATE_CASES = [
+  0xd2800000, 0xd2800003, 0x92400801, 0xeb09001f, 0x9240000a, 0x9a813141, 0x10000062, 0x8b010c42, 0xd61f0040,
+  0x91000463, 0x1400000f, 0x91000863, 0x1400000d, 0xd27c0463, 0x1400000b, 0x91001063, 0x14000009, 0x8b000063,
+  0x14000007, 0xd1001863, 0x14000005, 0x91001c63, 0x14000003, 0xd37ff863, 0x14000001, 0x91000400, 0xeb04001f,
+  0x54fffce1, 0xd4200000,
+];
+
+/**
+ * A counting loop with a floating-point block on a side path (every 256th trip):
+ * loop: add x0, x0, #1; tst x0, #0xff; b.ne skip; fadd d0, d0, d1
+ * skip: cmp x0, x4; b.ne loop; brk #0
+ */
+const SIDE_FP = [0x91000400, 0xf2401c1f, 0x54000041, 0x1e612800, 0xeb04001f, 0x54ffff61, 0xd4200000];
+
+interface End {
+  state: string;
+  translated: number;
+  wasm: number;
+}
+
+async function run(kind: EngineKind, program: 'late' | 'side', options: EngineOptions = {}): Promise<End> {
+  const e = await createEngine(kind, options);
+  try {
+    e.memMap(CODE, 0x1000, PROT_ALL);
+    const code = program === 'late' ? LATE_CASES : SIDE_FP;
+    e.memWrite(CODE, words(...code));
+    e.regWrite('x4', 3000n);
+    e.regWrite('x9', 500n);
+    // 0.25 as a double: d0 counts the side path's trips in quarters.
+    e.regWrite('d1', 0x3fd0000000000000n);
+    const r = e.start(CODE, CODE + 4 * (code.length - 1), { count: 200_000 });
+    const regs = ['x0', 'x1', 'x2', 'x3', 'x10', 'd0', 'nzcv', 'pc'].map((n) => e.regRead(n as 'x0').toString(16));
+    return {
+      state: `${r.reason} ${r.instructions} ${regs.join(' ')}`,
+      translated: e instanceof TsEngine ? e.translatedRegions : 0,
+      wasm: e instanceof TsEngine ? e.wasmRegions : 0,
+    };
+  } finally {
+    e.close();
+  }
+}
+
+describe('the early WebAssembly tier', () => {
+  it('encodes the programs it says', () => {
+    const text = (ws: number[]): string[] => ws.map((w, i) => disassemble(w, CODE + 4 * i).split(' //')[0] as string);
+    expect(text(LATE_CASES.slice(2, 9))).toEqual([
+      'and x1, x0, #0x7',
+      'cmp x0, x9',
+      'and x10, x0, #0x1',
+      'csel x1, x10, x1, lo',
+      'adr x2, #0xc',
+      'add x2, x2, x1, lsl #3',
+      'br x2',
+    ]);
+    expect(text(SIDE_FP)).toEqual([
+      'add x0, x0, #0x1',
+      'tst x0, #0xff',
+      'b.ne 0x10010',
+      'fadd d0, d0, d1',
+      'cmp x0, x4',
+      'b.ne 0x10000',
+      'brk #0',
+    ]);
+  });
+
+  it('translates a loop with the default thresholds, long before the warm-up ends', async () => {
+    const early = await run('ts', 'late');
+    const interpreted = await run('ts', 'late', { jitThreshold: Number.POSITIVE_INFINITY });
+    expect(early.wasm).toBeGreaterThan(0);
+    expect(early.translated).toBe(early.wasm);
+    expect(early.state).toBe(interpreted.state);
+    if (unicorn) expect(early.state).toBe((await run('unicorn', 'late')).state);
+    // Without WebAssembly nothing is early: the JavaScript tier waits for the warm-up.
+    const off = await run('ts', 'late', { wasmRegions: false });
+    expect(off.translated).toBe(0);
+    expect(off.state).toBe(interpreted.state);
+  });
+
+  it('makes the region again when a BR takes a case first seen after it was made', async () => {
+    // Only the early tier: the JavaScript tier never comes (a finite threshold keeps the tiers on).
+    const late = await run('ts', 'late', { jitThreshold: 1e12, wasmThreshold: 16 });
+    // The region of trip 16 knew cases 0 and 1; cases 2-7, first taken at trip 500, each made it
+    // again once (targets seen from inside the region never leave it again).
+    expect(late.wasm).toBeGreaterThanOrEqual(2);
+    expect(late.wasm).toBeLessThanOrEqual(8);
+    expect(late.translated).toBe(late.wasm);
+    const interpreted = await run('ts', 'late', { jitThreshold: Number.POSITIVE_INFINITY });
+    expect(late.state).toBe(interpreted.state);
+    if (unicorn) expect(late.state).toBe((await run('unicorn', 'late')).state);
+  });
+
+  it('leaves a block WebAssembly cannot run out of the loop instead of giving the loop up', async () => {
+    const side = await run('ts', 'side', { jitThreshold: 1e12, wasmThreshold: 16 });
+    expect(side.wasm).toBeGreaterThan(0);
+    expect(side.translated).toBe(side.wasm);
+    const interpreted = await run('ts', 'side', { jitThreshold: Number.POSITIVE_INFINITY });
+    expect(side.state).toBe(interpreted.state);
+    // 3000 trips, the side path on 11 of them: d0 = 11 * 0.25 = 2.75.
+    expect(side.state.split(' ')[7]).toBe(0x4006000000000000n.toString(16));
+    if (unicorn) expect(side.state).toBe((await run('unicorn', 'side')).state);
+  });
+});
