@@ -61,7 +61,11 @@ async function bundleCli(build, out) {
   };
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { main: 'src/cli/main.ts', 'executor-worker': 'src/executor/worker/entry.ts' },
+    entryPoints: {
+      main: 'src/cli/main.ts',
+      'executor-worker': 'src/executor/worker/entry.ts',
+      'bench-program-child': 'src/cli/bench-program-child.ts',
+    },
     outdir: join(out, 'cli'),
     bundle: true,
     splitting: true,

@@ -117,10 +117,7 @@ const WASM_REGION_INSNS = 1024;
  * the kernels benchmark) starts at once and translates every region.
  */
 const JIT_WARMUP_INSNS = 5_000_000;
-/**
- * Runs of a block before it is translated as JavaScript, once the warm-up is over (see
- * JIT_WARMUP_INSNS); runs during the warm-up count too (a block hot then is translated when it ends).
- */
+/** Runs of a block after the warm-up before it is translated (see JIT_WARMUP_INSNS). */
 const JIT_HOT_HITS = 5000;
 /**
  * Runs of a block, warm-up or not, after which its region is translated if it can become
@@ -155,7 +152,10 @@ let followWarm = false;
 
 interface Block {
   readonly address: number;
-  /** Executions so far (warm-up included), until the block is translated. */
+  /**
+   * Executions so far, until the block is translated: during the warm-up only up to the early
+   * WebAssembly tier's threshold.
+   */
   hits: number;
   /** Translated form: undefined = not yet tried, null = not translatable. */
   jit: CompiledBlock | null | undefined;
@@ -904,9 +904,17 @@ export class TsEngine implements Engine {
    * can be WebAssembly, else after the warm-up and jitThreshold runs.
    */
   private hot(block: Block, icount: number): CompiledBlock | null | undefined {
+    const early = this.wasmHits;
+    if (icount < this.jitWarmup) {
+      // Runs during the warm-up count only up to the early tier's threshold: at its end, blocks
+      // that were hot all along would otherwise all be translated to JavaScript at once (a burst
+      // of V8 compilations: 10 MiB more heap on the programs benchmark).
+      if (block.hits < early && ++block.hits === early) return this.translate(block, true);
+      return undefined;
+    }
     const hits = ++block.hits;
-    if (hits === this.wasmHits) return this.translate(block, true);
-    if (icount >= this.jitWarmup && hits > this.jitThreshold) return this.translate(block, false);
+    if (hits === early) return this.translate(block, true);
+    if (hits > this.jitThreshold) return this.translate(block, false);
     return undefined;
   }
 
