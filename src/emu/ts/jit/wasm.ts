@@ -63,6 +63,8 @@ interface WasmBlock {
 
 const ZR = 32;
 const ZR_W = 33;
+/** The most blocks a region may have: branch depths must stay one LEB128 byte (Code). */
+const MAX_BLOCKS = 96;
 const FLAGS = FLAGS_AT;
 const EXIT = EXIT_AT;
 /** Exit indices from here on name an access left to the interpreter's op (MISS + its index). */
@@ -158,9 +160,27 @@ function sleb(out: number[], v: bigint): void {
   }
 }
 
+/** sleb for an int32, without BigInt (most constants of a region are i32). */
+function slebI32(out: number[], v: number): void {
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** Appends `from` to `to` (push(...from) overflows the stack for a large region's body). */
+function append(to: number[], from: readonly number[]): void {
+  for (let i = 0; i < from.length; i++) to.push(from[i] as number);
+}
+
 /**
- * The bytes of one function's code. Local indices and branch depths stay below 128 (52 locals, 34
- * nested blocks at most), so each is one LEB128 byte.
+ * The bytes of one function's code. Local indices and branch depths stay below 128 (52 locals; a
+ * region of MAX_BLOCKS blocks nests at most MAX_BLOCKS + 6), so each is one LEB128 byte.
  */
 class Code {
   readonly b: number[] = [];
@@ -170,7 +190,7 @@ class Code {
   }
   i32(v: number): this {
     this.b.push(0x41);
-    sleb(this.b, BigInt(v | 0));
+    slebI32(this.b, v | 0);
     return this;
   }
   i64(v: bigint): this {
@@ -1086,6 +1106,7 @@ export function compileWasmRegion(
   const body = new Code();
   const e = new Emitter(body, uses);
   const m = blocks.length;
+  if (m > MAX_BLOCKS) return null;
   try {
     // block $exit; loop $L; block $c_{m-1} ... block $c_0; br_table; end; case 0; end; case 1 ...
     body.op(0x02, 0x40, 0x03, 0x40);
@@ -1238,7 +1259,10 @@ export function compileWasmRegion(
     .op(0x36, 2)
     .op(...ulebOf(EXIT));
   epi.get(L_N).op(0x0b);
-  const fnBody: number[] = [2, I32_LOCALS, 0x7f, I64_LOCALS, 0x7e, ...pro.b, ...body.b, ...epi.b];
+  const fnBody: number[] = [2, I32_LOCALS, 0x7f, I64_LOCALS, 0x7e];
+  append(fnBody, pro.b);
+  append(fnBody, body.b);
+  append(fnBody, epi.b);
   const module = moduleBytes(fnBody);
   const arena = mem.useArena();
   if (arena === null) return null;
@@ -1345,7 +1369,7 @@ function moduleBytes(fnBody: number[]): Uint8Array {
   const section = (id: number, content: number[]): void => {
     out.push(id);
     uleb(out, content.length);
-    out.push(...content);
+    append(out, content);
   };
   section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7c, 0x7f, 1, 0x7f]);
   section(2, [2, 1, 0x6d, 4, 0x66, 0x69, 0x6c, 0x6c, 0x00, 1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, 0x00, 1]);
@@ -1353,7 +1377,7 @@ function moduleBytes(fnBody: number[]): Uint8Array {
   section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 1]);
   const code: number[] = [1];
   uleb(code, fnBody.length);
-  code.push(...fnBody);
+  append(code, fnBody);
   section(10, code);
   return new Uint8Array(out);
 }
