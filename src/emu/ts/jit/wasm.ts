@@ -136,8 +136,14 @@ interface Miss {
   fallthrough: boolean;
 }
 
-/** Thrown while emitting: the region has an instruction or form this file does not translate. */
-class Unsupported extends Error {}
+/**
+ * Thrown while emitting: the region has an instruction or form this file does not translate. Not an
+ * Error: it never leaves this file, and capturing a stack trace for each was 1% of the programs
+ * benchmark's time (wasmBlockSupported asks about every block a region search finds).
+ */
+class Unsupported {
+  constructor(readonly message: string) {}
+}
 
 function uleb(out: number[], v: number): void {
   do {
