@@ -5,21 +5,33 @@
  * each page owns a separate buffer.
  *
  * Layout: a header, then 4 KiB page slots.
- * - 0: X0..X30 and SP as little-endian i64 at 8*r, N Z C V as i32 at 256..268, the exit index at
- *   272: the registers a region takes in and gives back (ts/jit/wasm.ts).
+ * - XLO_AT / XHI_AT: the low and high int32 halves of X0..X30, SP and the zero registers, as
+ *   CpuState's xlo and xhi (34 each); N Z C V as i32 at FLAGS_AT; a region's exit at EXIT_AT, and
+ *   for a BR that left it, the target (i64) at DYN_PC_AT and its block at DYN_FROM_AT
+ *   (ts/jit/wasm.ts). In a shared memory (below) CpuState's xlo and xhi are these very words, so a
+ *   region reads and writes the registers where the interpreter does; else they are copied in and
+ *   out around each call.
  * - READ_TAGS / WRITE_TAGS: a copy of Memory's fast read and write TLBs for WebAssembly: entry i
  *   holds the page number (an f64, -1 when empty) and, at READ_OFFS / WRITE_OFFS, the byte offset of
  *   that page's slot. An entry is only ever set together with Memory's own entry and cleared with
  *   it, so it carries the same promise (the access is allowed, no observer, no code in a written
  *   page) and holds only pages that live in the arena.
  *
- * Growing the memory detaches its buffer: every page's views are made again over the new one and
- * `onGrow` (Memory) drops the views its TLBs hold.
+ * The memory is shared (a SharedArrayBuffer) where the host allows it: growing it leaves the views
+ * made before valid (they keep covering what they covered), which the registers need. Otherwise
+ * growing detaches the buffer. Either way every page's views are made again over the new buffer
+ * and `onGrow` (Memory) drops the views its TLBs hold.
  */
 import { PAGE_SIZE } from './engine.ts';
 
-export const FLAGS_AT = 256;
-export const EXIT_AT = 272;
+/** Registers a CpuState holds (X0..X30, SP, the zero register and its W form). */
+export const REGISTERS = 34;
+export const XLO_AT = 0;
+export const XHI_AT = XLO_AT + 4 * REGISTERS;
+export const FLAGS_AT = 288;
+export const EXIT_AT = FLAGS_AT + 16;
+export const DYN_PC_AT = EXIT_AT + 8;
+export const DYN_FROM_AT = DYN_PC_AT + 8;
 export const READ_TAGS = 512;
 export const WRITE_TAGS = READ_TAGS + 256 * 8;
 export const READ_OFFS = WRITE_TAGS + 256 * 8;
@@ -37,9 +49,15 @@ interface WasmMemory {
   grow(delta: number): number;
 }
 interface MemoryApi {
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 const api = (globalThis as unknown as { WebAssembly?: MemoryApi }).WebAssembly;
+
+/** Whether arenas made from now on may be shared (tests turn it off to run the unshared form). */
+let sharedArenas = true;
+export function setSharedArenas(on: boolean): void {
+  sharedArenas = on;
+}
 
 /** What the arena needs of a page: its slot and its views (made again when the memory grows). */
 export interface ArenaPage {
@@ -58,21 +76,43 @@ export class PageArena {
   private readonly slots: (ArenaPage | undefined)[] = [];
   private readonly free: number[] = [];
   onGrow: (() => void) | null = null;
+  /**
+   * The header's register words as CpuState's xlo and xhi: in a shared memory they stay valid for
+   * the arena's life (a CpuState may take them as its own: CpuState.useRegisters); else null.
+   */
+  readonly xlo: Int32Array | null;
+  readonly xhi: Int32Array | null;
 
-  private constructor(memory: WasmMemory) {
+  private constructor(
+    memory: WasmMemory,
+    /** Whether the memory is shared (its views survive growth; modules import it as shared). */
+    readonly shared: boolean,
+  ) {
     this.memory = memory;
     this.f64 = new Float64Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
     this.f64.fill(-1, READ_TAGS / 8, READ_OFFS / 8);
+    this.xlo = shared ? new Int32Array(memory.buffer, XLO_AT, REGISTERS) : null;
+    this.xhi = shared ? new Int32Array(memory.buffer, XHI_AT, REGISTERS) : null;
   }
 
-  /** An arena with room for `pages` pages, or null without WebAssembly or the address space. */
-  static create(pages: number): PageArena | null {
+  /**
+   * An arena with room for `pages` pages, or null without WebAssembly or the address space. Shared
+   * when the host allows it (a browser page without cross-origin isolation does not).
+   */
+  static create(pages: number, shared = sharedArenas): PageArena | null {
     if (api === undefined) return null;
     const want = Math.ceil((HEADER_BYTES + Math.max(pages, 16) * PAGE_SIZE) / WASM_PAGE);
     if (want > MAX_WASM_PAGES) return null;
+    if (shared) {
+      try {
+        return new PageArena(new api.Memory({ initial: want, maximum: MAX_WASM_PAGES, shared: true }), true);
+      } catch {
+        // Not allowed here: an unshared memory, with registers copied around each call.
+      }
+    }
     try {
-      return new PageArena(new api.Memory({ initial: want }));
+      return new PageArena(new api.Memory({ initial: want }), false);
     } catch {
       return null;
     }

@@ -56,7 +56,7 @@ describe('debug: interactive prompt', () => {
   });
 });
 
-const INTERP = fileURLToPath(new URL('../programs/obj/interp/', import.meta.url));
+const WORKLOADS = fileURLToPath(new URL('../programs/obj/workloads/', import.meta.url));
 
 describe('debug: Ctrl-C interrupts the running program', () => {
   for (const executor of ['in-process', 'worker']) {
@@ -66,8 +66,13 @@ describe('debug: Ctrl-C interrupts the running program', () => {
       output.resume();
       let text = '';
       let out = '';
-      const objs = ['main', 'parse', 'vm', 'rt-crt0', 'rt-int128', 'rt-malloc', 'rt-printf', 'rt-string', 'rt-syscall'];
-      const done = debugCommand(['--executor', executor, ...objs.map((o) => `${INTERP}${o}.o`)], {
+      // 40 rounds of the workloads (143 M instructions): running for seconds, so the Ctrl-C lands
+      // while it runs however fast the engine gets (a program of a few tenths of a second, here
+      // before, had ended by then once loops became WebAssembly early).
+      const objs = ['main', 'bytecode', 'crc', 'fsm', 'lists', 'matrix', 'strings'];
+      const rt = ['rt-crt0', 'rt-int128', 'rt-malloc', 'rt-printf', 'rt-string', 'rt-syscall'];
+      const paths = [...objs, ...rt].map((o) => `${WORKLOADS}${o}.o`);
+      const done = debugCommand(['--executor', executor, ...paths, '--', '40'], {
         write: (s) => {
           text += s;
         },
@@ -77,9 +82,8 @@ describe('debug: Ctrl-C interrupts the running program', () => {
         terminal: { input, output, isTTY: true },
       });
       input.write('run\r');
-      // Wait until the program runs (its first output), then Ctrl-C.
-      for (let i = 0; i < 400 && !text.includes('Starting program'); i++) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, 100));
+      // Wait until the program runs (its first output: the first workload's 40 rounds), then Ctrl-C.
+      for (let i = 0; i < 3000 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
       input.write('\x03');
       for (let i = 0; i < 1000 && !text.includes('SIGINT'); i++) await new Promise((r) => setTimeout(r, 10));
       input.write('info registers pc\r');

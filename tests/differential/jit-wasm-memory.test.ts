@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { setSharedArenas } from '../../src/emu/arena.ts';
 import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
@@ -206,7 +207,12 @@ interface Outcome {
 }
 
 const RUNS = 300;
+/** Cases run again with unshared arenas (registers copied around each call). */
+const UNSHARED_RUNS = 80;
 let wasmRegions = 0;
+/** Engines whose registers ended in their arena's header (a shared arena), and the others. */
+let resident = 0;
+let copied = 0;
 
 function digest(b: Uint8Array): string {
   let h = 0x811c9dc5;
@@ -253,7 +259,15 @@ async function run(kind: EngineKind, c: MemCase, jitThreshold: number | undefine
     const memory = [CODE, DATA, FAR, RO]
       .map((a) => digest(e.memRead(a, a === DATA ? 0x3000 : a === FAR ? 0x2000 : 0x1000)))
       .join(' ');
-    if (e instanceof TsEngine) wasmRegions += e.wasmRegions;
+    if (e instanceof TsEngine) {
+      wasmRegions += e.wasmRegions;
+      const arena = e.mem.arena;
+      if (arena !== null && e.wasmRegions > 0) {
+        expect(arena.shared).toBe(arena.xlo !== null);
+        if (e.cpu.xlo === arena.xlo) resident++;
+        else copied++;
+      }
+    }
     return { state: regs.join(' '), memory, end };
   } finally {
     e.close();
@@ -286,5 +300,27 @@ describe('loop regions with loads and stores as WebAssembly', () => {
     expect(wasmRegions - before).toBeGreaterThan(100);
     expect(faults).toBeGreaterThan(10);
     expect(faults).toBeLessThan(RUNS - 10);
+    // Node shares arenas: the registers lived in the arena for every engine that ran WebAssembly.
+    expect(resident).toBeGreaterThan(100);
+    expect(copied).toBe(0);
   }, 180_000);
+
+  it('end there too with unshared arenas (registers copied around each call)', async () => {
+    const before = { wasm: wasmRegions, resident, copied };
+    setSharedArenas(false);
+    try {
+      await fc.assert(
+        fc.asyncProperty(memCase, async (c) => {
+          const translated = await run('ts', c, 0);
+          expect(translated).toEqual(await run('ts', c, Number.POSITIVE_INFINITY));
+        }),
+        { numRuns: UNSHARED_RUNS, seed: 20261206 },
+      );
+    } finally {
+      setSharedArenas(true);
+    }
+    expect(wasmRegions - before.wasm).toBeGreaterThan(20);
+    expect(copied - before.copied).toBeGreaterThan(20);
+    expect(resident).toBe(before.resident);
+  }, 120_000);
 });

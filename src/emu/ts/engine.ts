@@ -1005,7 +1005,14 @@ export class TsEngine implements Engine {
     if (compiled === null) return undefined;
     const { fn, links, wasm } = compiled;
     this.translatedRegions++;
-    if (wasm) this.wasmRegions++;
+    if (wasm) {
+      this.wasmRegions++;
+      // A shared arena's header words become the register file: WebAssembly regions then read and
+      // write the registers in place instead of copying them around each call (jit/wasm.ts).
+      const arena = this.mem.arena;
+      const s = this.cpu;
+      if (arena?.xlo && arena.xhi && s.xlo !== arena.xlo) s.useRegisters(arena.xlo, arena.xhi);
+    }
     block.jit = fn;
     block.links = links;
     if (region.length > 1) {

@@ -18,8 +18,12 @@ export const EXC_HVC = 3;
 export const EXC_UDF = 4;
 
 export class CpuState {
-  readonly xlo = new Int32Array(34);
-  readonly xhi = new Int32Array(34);
+  /**
+   * The int32 halves of X0..X30, SP and the zero registers. Replaced once at most, by
+   * useRegisters: nothing may keep them across a call that can translate code.
+   */
+  xlo: Int32Array<ArrayBufferLike> = new Int32Array(34);
+  xhi: Int32Array<ArrayBufferLike> = new Int32Array(34);
   /** Address of the next instruction to execute (exact at block boundaries). */
   pc = 0;
   /** NZCV flags, each 0 or 1. */
@@ -67,6 +71,17 @@ export class CpuState {
    */
   lk: object | null = null;
   constructor(readonly mem: Memory) {}
+
+  /**
+   * Takes `xlo` and `xhi` (the Memory's arena header words, arena.ts) as the register file, with the
+   * registers' values: translated WebAssembly then reads and writes the registers in place.
+   */
+  useRegisters(xlo: Int32Array, xhi: Int32Array): void {
+    xlo.set(this.xlo);
+    xhi.set(this.xhi);
+    this.xlo = xlo;
+    this.xhi = xhi;
+  }
 
   getX(i: number): bigint {
     return (BigInt((this.xhi[i] as number) >>> 0) << 32n) | BigInt((this.xlo[i] as number) >>> 0);

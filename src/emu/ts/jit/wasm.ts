@@ -23,12 +23,26 @@
  * instruction's op and the rest of its block then run as the interpreter runs them, with the
  * state exact for a fault.
  *
- * Registers and NZCV cross the boundary through the arena's header (a region's one call out,
- * `fill`, runs no guest code, so one region at a time uses it): the used registers are copied in,
- * the written ones out. Layout: X0..X30 and SP as little-endian i64 at 8*r (the int32 halves of
- * `CpuState.xlo`/`xhi` land there as lo, hi), N Z C V as i32 at 256..268, the exit's index at 272.
+ * Registers and NZCV: a region loads the registers it uses into i64 locals from the arena's header
+ * (the int32 halves at XLO_AT and XHI_AT, arena.ts) and stores the ones it wrote back there. In a
+ * shared arena those words are the CpuState's register file itself (CpuState.useRegisters, on the
+ * first call), so nothing is copied around a call; in an unshared one (a browser page without
+ * cross-origin isolation) the wrapper copies the used registers in and the written ones out (a
+ * region's one call out, `fill`, runs no guest code, so one region at a time uses the header).
+ * NZCV cross as i32 at FLAGS_AT, copied both ways; the exit's index is at EXIT_AT.
  */
-import { EXIT_AT, FLAGS_AT, READ_OFFS, READ_TAGS, WRITE_OFFS, WRITE_TAGS } from '../../arena.ts';
+import {
+  DYN_FROM_AT,
+  DYN_PC_AT,
+  EXIT_AT,
+  FLAGS_AT,
+  READ_OFFS,
+  READ_TAGS,
+  WRITE_OFFS,
+  WRITE_TAGS,
+  XHI_AT,
+  XLO_AT,
+} from '../../arena.ts';
 import type { Memory } from '../../memory.ts';
 import type { Decoded } from '../decoder.ts';
 import { decodeBitMasks } from '../isa/alu.ts';
@@ -71,9 +85,9 @@ const EXIT = EXIT_AT;
 const MISS = 0x10000;
 /** The exit index of a BR to a block outside the region: its target is the i64 at DYN_PC. */
 const DYN = 0xffff;
-const DYN_PC = 280;
+const DYN_PC = DYN_PC_AT;
 /** With DYN: the offset from the region's lowest address of the block whose BR left (i32). */
-const DYN_FROM = 288;
+const DYN_FROM = DYN_FROM_AT;
 
 // Locals: parameters entry, room, until offset; then i32 scratch; then i64 scratch and registers.
 const P_ENTRY = 0;
@@ -1230,11 +1244,17 @@ export function compileWasmRegion(
   const written = [...uses.written].sort((a, b) => a - b);
   // Prologue: registers and flags from the scratch memory; epilogue: back, with the exit.
   const pro = new Code();
+  // X[r] = lo | hi << 32, from the int32 halves (i64.load32_u).
   for (const r of regs)
     pro
       .i32(0)
-      .op(0x29, 3)
-      .op(...ulebOf(8 * r))
+      .op(0x35, 2)
+      .op(...ulebOf(XLO_AT + 4 * r))
+      .i32(0)
+      .op(0x35, 2)
+      .op(...ulebOf(XHI_AT + 4 * r))
+      .i64(32n)
+      .op(I64OP.shl, I64OP.or)
       .set(L_REG + r);
   if (uses.flags)
     for (let f = 0; f < 4; f++)
@@ -1246,12 +1266,18 @@ export function compileWasmRegion(
   pro.get(P_ENTRY).set(L_IDX);
   const epi = new Code();
   if (uses.flags) new Emitter(epi, uses).materialize();
+  // Back as int32 halves (i64.store32 of X[r] and of X[r] >> 32).
   for (const r of written)
     epi
       .i32(0)
       .get(L_REG + r)
-      .op(0x37, 3)
-      .op(...ulebOf(8 * r));
+      .op(0x3e, 2)
+      .op(...ulebOf(XLO_AT + 4 * r))
+      .i32(0)
+      .get(L_REG + r)
+      .i64(32n)
+      .op(I64OP.shrU, 0x3e, 2)
+      .op(...ulebOf(XHI_AT + 4 * r));
   if (uses.flags)
     for (let f = 0; f < 4; f++)
       epi
@@ -1269,9 +1295,9 @@ export function compileWasmRegion(
   append(fnBody, pro.b);
   append(fnBody, body.b);
   append(fnBody, epi.b);
-  const module = moduleBytes(fnBody);
   const arena = mem.useArena();
   if (arena === null) return null;
+  const module = moduleBytes(fnBody, arena.shared);
   const fill = (kind: number, address: number, size: number): number =>
     mem.fastFill(address, size, kind === 1) ? 1 : 0;
   let instance: { exports: Record<string, unknown> };
@@ -1303,35 +1329,40 @@ export function compileWasmRegion(
     const room = left > CALL_CAP ? CALL_CAP : left | 0;
     const until = s.until;
     const uo = until >= lo && until < hi ? until - lo : -1;
+    // In a shared arena the registers live in its header (the engine moved them there when it
+    // made its first WebAssembly region); else they are copied in and out around the call.
     const xl = s.xlo;
     const xh = s.xhi;
+    const copied = xl !== arena.xlo;
     // The arena's views change when a page taken during the call grows it.
     let M = arena.i32;
-    for (let k = 0; k < readRegs.length; k++) {
-      const r = readRegs[k] as number;
-      M[2 * r] = xl[r] as number;
-      M[2 * r + 1] = xh[r] as number;
-    }
+    if (copied)
+      for (let k = 0; k < readRegs.length; k++) {
+        const r = readRegs[k] as number;
+        M[(XLO_AT >> 2) + r] = xl[r] as number;
+        M[(XHI_AT >> 2) + r] = xh[r] as number;
+      }
     if (flags) {
-      M[64] = s.n;
-      M[65] = s.z;
-      M[66] = s.c;
-      M[67] = s.v;
+      M[FLAGS >> 2] = s.n;
+      M[(FLAGS >> 2) + 1] = s.z;
+      M[(FLAGS >> 2) + 2] = s.c;
+      M[(FLAGS >> 2) + 3] = s.v;
     }
     const n = run(entry, room, uo);
     M = arena.i32;
     const x = M[EXIT >> 2] as number;
     if (n === 0 && x < MISS) return null;
-    for (let k = 0; k < writtenRegs.length; k++) {
-      const r = writtenRegs[k] as number;
-      xl[r] = M[2 * r] as number;
-      xh[r] = M[2 * r + 1] as number;
-    }
+    if (copied)
+      for (let k = 0; k < writtenRegs.length; k++) {
+        const r = writtenRegs[k] as number;
+        xl[r] = M[(XLO_AT >> 2) + r] as number;
+        xh[r] = M[(XHI_AT >> 2) + r] as number;
+      }
     if (flags) {
-      s.n = M[64] as number;
-      s.z = M[65] as number;
-      s.c = M[66] as number;
-      s.v = M[67] as number;
+      s.n = M[FLAGS >> 2] as number;
+      s.z = M[(FLAGS >> 2) + 1] as number;
+      s.c = M[(FLAGS >> 2) + 2] as number;
+      s.v = M[(FLAGS >> 2) + 3] as number;
     }
     s.icount += n;
     if (x >= MISS) {
@@ -1367,10 +1398,10 @@ function ulebOf(v: number): number[] {
 }
 
 /**
- * A module importing `fill(write, address, size) -> filled` (function 0) and the arena's memory,
- * and exporting `run(entry, room, until) -> n` (function 1).
+ * A module importing `fill(write, address, size) -> filled` (function 0) and the arena's memory
+ * (shared or not, as the arena), and exporting `run(entry, room, until) -> n` (function 1).
  */
-function moduleBytes(fnBody: number[]): Uint8Array {
+function moduleBytes(fnBody: number[], shared: boolean): Uint8Array {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const section = (id: number, content: number[]): void => {
     out.push(id);
@@ -1378,7 +1409,10 @@ function moduleBytes(fnBody: number[]): Uint8Array {
     append(out, content);
   };
   section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7c, 0x7f, 1, 0x7f]);
-  section(2, [2, 1, 0x6d, 4, 0x66, 0x69, 0x6c, 0x6c, 0x00, 1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, 0x00, 1]);
+  // The memory's limits: at least 1 page; a shared memory must be imported as shared, with its
+  // maximum (65536 pages, arena.ts).
+  const limits = shared ? [0x03, 1, 0x80, 0x80, 0x04] : [0x00, 1];
+  section(2, [2, 1, 0x6d, 4, 0x66, 0x69, 0x6c, 0x6c, 0x00, 1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, ...limits]);
   section(3, [1, 0]);
   section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 1]);
   const code: number[] = [1];
