@@ -44,23 +44,46 @@ const LATE_CASES = [
  */
 const SIDE_FP = [0x91000400, 0xf2401c1f, 0x54000041, 0x1e612800, 0xeb04001f, 0x54ffff61, 0xd4200000];
 
+/**
+ * A loop of 60 blocks of 14 arithmetic instructions, each ending in a `cbnz x20` to the end that is
+ * never taken (x20 = 0), then `subs x9, x9, #1; b.ne loop; brk #0`: 61 blocks and 902
+ * instructions, one page, which the early tier's search takes whole (the JavaScript tier's stops at
+ * 12 blocks and so never closes this loop).
+ */
+function longLoop(): number[] {
+  const out: number[] = [];
+  const end = 60 * 15 + 2;
+  for (let b = 0; b < 60; b++) {
+    for (let k = 0; k < 7; k++) {
+      out.push(0x91000421 | ((((b * 7 + k) % 4095) + 1) << 10)); // add x1, x1, #imm
+      out.push(0xca010042); // eor x2, x2, x1
+    }
+    out.push(0xb5000014 | (((end - out.length) & 0x7ffff) << 5)); // cbnz x20, end
+  }
+  out.push(0xf1000529); // subs x9, x9, #1
+  out.push(0x54000001 | ((-out.length & 0x7ffff) << 5)); // b.ne loop
+  out.push(0xd4200000); // brk #0
+  return out;
+}
+const LONG_LOOP = longLoop();
+
 interface End {
   state: string;
   translated: number;
   wasm: number;
 }
 
-async function run(kind: EngineKind, program: 'late' | 'side', options: EngineOptions = {}): Promise<End> {
+async function run(kind: EngineKind, program: 'late' | 'side' | 'long', options: EngineOptions = {}): Promise<End> {
   const e = await createEngine(kind, options);
   try {
     e.memMap(CODE, 0x1000, PROT_ALL);
-    const code = program === 'late' ? LATE_CASES : SIDE_FP;
+    const code = program === 'late' ? LATE_CASES : program === 'side' ? SIDE_FP : LONG_LOOP;
     e.memWrite(CODE, words(...code));
     e.regWrite('x4', 3000n);
-    e.regWrite('x9', 500n);
+    e.regWrite('x9', program === 'long' ? 400n : 500n);
     // 0.25 as a double: d0 counts the side path's trips in quarters.
     e.regWrite('d1', 0x3fd0000000000000n);
-    const r = e.start(CODE, CODE + 4 * (code.length - 1), { count: 200_000 });
+    const r = e.start(CODE, CODE + 4 * (code.length - 1), { count: 1_000_000 });
     const regs = ['x0', 'x1', 'x2', 'x3', 'x10', 'd0', 'nzcv', 'pc'].map((n) => e.regRead(n as 'x0').toString(16));
     return {
       state: `${r.reason} ${r.instructions} ${regs.join(' ')}`,
@@ -84,6 +107,10 @@ describe('the early WebAssembly tier', () => {
       'add x2, x2, x1, lsl #3',
       'br x2',
     ]);
+    expect(LONG_LOOP.length).toBe(903);
+    expect(text(LONG_LOOP.slice(0, 2))).toEqual(['add x1, x1, #0x1', 'eor x2, x2, x1']);
+    expect(disassemble(LONG_LOOP[14] as number, CODE + 56)).toBe(`cbnz x20, 0x${(CODE + 4 * 902).toString(16)}`);
+    expect(disassemble(LONG_LOOP[901] as number, CODE + 4 * 901)).toBe(`b.ne 0x${CODE.toString(16)}`);
     expect(text(SIDE_FP)).toEqual([
       'add x0, x0, #0x1',
       'tst x0, #0xff',
@@ -119,6 +146,16 @@ describe('the early WebAssembly tier', () => {
     const interpreted = await run('ts', 'late', { jitThreshold: Number.POSITIVE_INFINITY });
     expect(late.state).toBe(interpreted.state);
     if (unicorn) expect(late.state).toBe((await run('unicorn', 'late')).state);
+  });
+
+  it('takes a loop of 61 blocks and 902 instructions as one WebAssembly region', async () => {
+    const long = await run('ts', 'long');
+    expect(long.wasm).toBe(1);
+    expect(long.translated).toBe(1);
+    const interpreted = await run('ts', 'long', { jitThreshold: Number.POSITIVE_INFINITY });
+    expect(long.state).toBe(interpreted.state);
+    expect(long.state.split(' ').slice(0, 2)).toEqual(['until', String(400 * 902)]);
+    if (unicorn) expect(long.state).toBe((await run('unicorn', 'long')).state);
   });
 
   it('leaves a block WebAssembly cannot run out of the loop instead of giving the loop up', async () => {
