@@ -288,6 +288,7 @@ export class TsEngine implements Engine {
     // A block's first run counts 1: a threshold of 0 translates it then. -1: never.
     this.wasmHits = early >= 0 && early < Number.POSITIVE_INFINITY ? Math.max(1, Math.ceil(early)) : -1;
     this.wasmAllowed = options.wasmRegions ?? true;
+    if (!this.wasmAllowed) this.wasmHits = -1;
     this.mem = new Memory({ limit: options.memoryLimit, maxMappings: options.maxMappings });
     this.cpu = new CpuState(this.mem);
     if (!followWarm) {
@@ -939,11 +940,6 @@ export class TsEngine implements Engine {
   }
 
   /**
-   * Compiles the region of `block`: itself plus the blocks of the same page reachable through
-   * direct branches (see jit/compile.ts). A block of an 'alone' instruction (exact icount) is a
-   * region on its own, and is never part of another block's region.
-   */
-  /**
    * A BR left a WebAssembly region for `to`, which its block was not seen to take before the region
    * was made (a jump table's case that first ran later): a region is made again from the BR's
    * block, with that case. The case's block, not translated yet, then runs the new region, and the
@@ -959,6 +955,13 @@ export class TsEngine implements Engine {
     this.translate(block, true);
   }
 
+  /**
+   * Compiles the region of `block`: itself plus the blocks of the same page reachable through
+   * direct branches (see jit/compile.ts). A block of an 'alone' instruction (exact icount) is a
+   * region on its own, and is never part of another block's region. `wasmOnly`: the early tier's
+   * search (larger, only blocks WebAssembly can run), and undefined (not translated, to be tried
+   * again by the JavaScript tier) when the region cannot be WebAssembly.
+   */
   private translate(block: Block, wasmOnly: boolean): CompiledBlock | null | undefined {
     const first = this.decodeBlock(block);
     if (first === null) {
@@ -1009,7 +1012,7 @@ export class TsEngine implements Engine {
     }
     const members = loopThroughEntry(successors, blocks);
     const region = members.map((i) => blocks[i] as RegionBlock);
-    if (this.jitWarmup > 0 && mostlyOpCalls(region)) {
+    if (!wasmOnly && this.jitWarmup > 0 && mostlyOpCalls(region)) {
       block.jit = null;
       return null;
     }

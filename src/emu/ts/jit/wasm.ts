@@ -25,8 +25,8 @@
  *
  * Registers and NZCV: a region loads the registers it uses into i64 locals from the arena's header
  * (the int32 halves at XLO_AT and XHI_AT, arena.ts) and stores the ones it wrote back there. In a
- * shared arena those words are the CpuState's register file itself (CpuState.useRegisters, on the
- * first call), so nothing is copied around a call; in an unshared one (a browser page without
+ * shared arena those words are the CpuState's register file itself (CpuState.useRegisters, when
+ * the engine makes its first WebAssembly region), so nothing is copied around a call; in an unshared one (a browser page without
  * cross-origin isolation) the wrapper copies the used registers in and the written ones out (a
  * region's one call out, `fill`, runs no guest code, so one region at a time uses the header).
  * NZCV cross as i32 at FLAGS_AT, copied both ways; the exit's index is at EXIT_AT.
