@@ -17,6 +17,9 @@ export const EXC_BRK = 2;
 export const EXC_HVC = 3;
 export const EXC_UDF = 4;
 
+/** A first value that is not a small integer, so V8 stores the field as a double from the start. */
+const AS_DOUBLE = 0.5;
+
 export class CpuState {
   /**
    * The int32 halves of X0..X30, SP and the zero registers. Replaced once at most, by
@@ -44,7 +47,7 @@ export class CpuState {
   tpidrLo = 0;
   tpidrHi = 0;
   /** Exclusive monitor (QEMU semantics: address and the value seen by the load-exclusive). */
-  exclAddr = -1;
+  exclAddr = AS_DOUBLE;
   exclSize = 0;
   exclLo = 0;
   exclHi = 0;
@@ -56,21 +59,32 @@ export class CpuState {
   excKind = EXC_NONE;
   excImm = 0;
   /** The current run's `until` address (-1: none), read by translated regions. */
-  until = -1;
+  until = AS_DOUBLE;
   /** The current run's instruction limit as an `icount` value (Infinity: none). */
   ilim = Number.POSITIVE_INFINITY;
   /**
    * Translated blocks: the address of the instruction being run and the instructions the block
    * retired before it (exact state when it throws).
    */
-  k = 0;
+  k = AS_DOUBLE;
   jn = 0;
   /**
    * Links of the last translated block that retired instructions (the dispatcher fills them): a
    * jit/compile.ts `Links`, held as an opaque object so the state does not depend on the translator.
    */
   lk: object | null = null;
-  constructor(readonly mem: Memory) {}
+  constructor(readonly mem: Memory) {
+    // Address fields first set in the middle of a run start as doubles (AS_DOUBLE): a field V8
+    // first saw as a small integer switches to a double when an address past int32 (or a double
+    // from address arithmetic) arrives, which gives every CpuState a new map and deoptimizes each
+    // optimized function that took one (`k`, at the first access a WebAssembly region left to its
+    // op: 43 deoptimizations at once on the programs benchmark). `pc` makes that switch at the
+    // first RET, before anything is optimized; `pc` and `icount` as doubles from the start made
+    // CoreMark slower.
+    this.exclAddr = -1;
+    this.until = -1;
+    this.k = 0;
+  }
 
   /**
    * Takes `xlo` and `xhi` (the Memory's arena header words, arena.ts) as the register file, with the
