@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EngineKind, type EngineOptions, PROT_ALL } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
-import { TsEngine } from '../../src/emu/ts/engine.ts';
+import { PRIMING_LOOP, TsEngine } from '../../src/emu/ts/engine.ts';
 import { disassemble } from '../../src/emu/ts/isa/index.ts';
 import { inCI, oracle } from '../support/oracles.ts';
 import { words } from '../support/words.ts';
@@ -167,5 +167,44 @@ describe('the early WebAssembly tier', () => {
     // 3000 trips, the side path on 11 of them: d0 = 11 * 0.25 = 2.75.
     expect(side.state.split(' ')[7]).toBe(0x4006000000000000n.toString(16));
     if (unicorn) expect(side.state).toBe((await run('unicorn', 'side')).state);
+  });
+
+  it("primes the dispatcher in an engine of its own: a new engine's state is untouched", async () => {
+    expect(PRIMING_LOOP.map((w, i) => disassemble(w, CODE + 4 * i).split(' //')[0])).toEqual([
+      'and x1, x0, #0x3',
+      'adr x2, #0xc',
+      'add x2, x2, x1, lsl #3',
+      'br x2',
+      'add x3, x3, #0x1',
+      'b 0x10030',
+      'add x3, x3, #0x2',
+      'b 0x10030',
+      'bl 0x10040',
+      'b 0x10030',
+      'ldr x4, [x5, x1, lsl #3]',
+      'b 0x10030',
+      'str x3, [x5]',
+      'subs x0, x0, #0x1',
+      'b.ne 0x10000',
+      'brk #0',
+      'add x3, x3, #0x3',
+      'ret',
+    ]);
+    // The first translation of a default engine in this file's thread (the tests above) ran the
+    // priming loop at the same address.
+    const e = new TsEngine();
+    try {
+      expect(e.memRegions()).toEqual([]);
+      expect(e.instructionCount()).toBe(0);
+      expect(e.translatedRegions).toBe(0);
+      expect(e.regRead('x3')).toBe(0n);
+      // Other words at the priming loop's address: its decoded ops must not be reused.
+      e.memMap(CODE, 0x1000, PROT_ALL);
+      e.memWrite(CODE, words(0x91002863, 0xd4200000)); // add x3, x3, #10; brk #0
+      const r = e.start(CODE, CODE + 4, { count: 10 });
+      expect([r.reason, r.instructions, e.regRead('x3')]).toEqual(['until', 1, 10n]);
+    } finally {
+      e.close();
+    }
   });
 });
