@@ -1325,10 +1325,12 @@ export const PRIMING_LOOP = [
  * runs, JavaScript after 16), so that `runFast` has seen every path before V8 optimizes it. V8
  * optimizes the dispatcher early, while only blocks have been interpreted, and each path that first
  * ran later (the first translation, the first WebAssembly call, the first link) deoptimized it and
- * it was compiled again: ten times on the programs benchmark's workloads, 15-45 ms of V8's
- * optimizing compiler each; primed, twice. Five alternating runs of the workloads at 20 rounds:
- * 1.05-1.20 s CPU against 1.22-1.28 s (wall 0.66-0.71 s against 0.71-0.76 s); CoreMark at 1000
- * iterations 1.01-1.06 s CPU against 1.01-1.10 s. It costs 20-30 ms, so it runs when a thread's
+ * it was compiled again: 7-10 times on CoreMark and the programs benchmark's workloads, 15-45 ms
+ * of V8's optimizing compiler each; primed, 2-3 times (`--trace-opt`: 36 against 145 ms on
+ * CoreMark 1000, 118 against 219 ms on the workloads). Primed when the engine was made, five
+ * alternating runs of the workloads at 20 rounds took 1.05-1.20 s CPU against 1.22-1.28 s (wall
+ * 0.66-0.71 s against 0.71-0.76 s); primed at the first translation, as now, runs in a noisier
+ * phase of the machine were within noise of not priming. It costs 20-30 ms, so it runs when a thread's
  * first engine with the default thresholds first translates, not when it is made: `exec` of a
  * small program (start-up's `exec hello.elf`: 2.82 × `node -e 0` priming at creation) never gets
  * there. Other engines' state is untouched: the loop runs in an engine and Memory of its own.
