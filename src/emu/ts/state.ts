@@ -4,6 +4,7 @@
  * register as read (always 0, never written), 33 = the zero register as written (a sink).
  * Decoders map a register field of 31 to SP, ZR (read) or ZR_W (write) as the encoding says.
  */
+import { REGISTERS } from '../arena.ts';
 import type { Memory } from '../memory.ts';
 
 export const SP = 31;
@@ -25,8 +26,8 @@ export class CpuState {
    * The int32 halves of X0..X30, SP and the zero registers. Replaced once at most, by
    * useRegisters: nothing may keep them across a call that can translate code.
    */
-  xlo: Int32Array<ArrayBufferLike> = new Int32Array(34);
-  xhi: Int32Array<ArrayBufferLike> = new Int32Array(34);
+  xlo: Int32Array<ArrayBufferLike> = new Int32Array(REGISTERS);
+  xhi: Int32Array<ArrayBufferLike> = new Int32Array(REGISTERS);
   /** Address of the next instruction to execute (exact at block boundaries). */
   pc = 0;
   /** NZCV flags, each 0 or 1. */
