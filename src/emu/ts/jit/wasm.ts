@@ -159,64 +159,85 @@ class Unsupported {
   constructor(readonly message: string) {}
 }
 
-function uleb(out: number[], v: number): void {
-  do {
-    let b = v & 0x7f;
-    v = Math.floor(v / 128);
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-}
-
-function sleb(out: number[], v: bigint): void {
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/** sleb for an int32, without BigInt (most constants of a region are i32). */
-function slebI32(out: number[], v: number): void {
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/** Appends `from` to `to` (push(...from) overflows the stack for a large region's body). */
-function append(to: number[], from: readonly number[]): void {
-  for (let i = 0; i < from.length; i++) to.push(from[i] as number);
-}
-
 /**
- * The bytes of one function's code. Local indices and branch depths stay below 128 (52 locals; a
- * region of MAX_BLOCKS blocks nests at most MAX_BLOCKS + 6), so each is one LEB128 byte.
+ * The bytes of one function's code, in a buffer that doubles as it fills (a region's body is tens
+ * of kilobytes: as number arrays, grown by push and copied into the module, its bytes were 10 of
+ * the programs benchmark's 57 MiB of allocation). Local indices and branch depths stay below 128
+ * (52 locals; a region of MAX_BLOCKS blocks nests at most MAX_BLOCKS + 6), so each is one LEB128
+ * byte.
  */
 class Code {
-  readonly b: number[] = [];
-  op(...xs: number[]): this {
-    this.b.push(...xs);
+  private buf = new Uint8Array(256);
+  /** Bytes written so far. */
+  length = 0;
+  private room(n: number): Uint8Array {
+    if (this.length + n > this.buf.length) {
+      const grown = new Uint8Array(Math.max(2 * this.buf.length, this.length + n));
+      grown.set(this.buf.subarray(0, this.length));
+      this.buf = grown;
+    }
+    return this.buf;
+  }
+  /** One to four bytes (opcodes and their one-byte immediates). */
+  op(a: number, b?: number, c?: number, d?: number): this {
+    const buf = this.room(4);
+    buf[this.length++] = a;
+    if (b !== undefined) buf[this.length++] = b;
+    if (c !== undefined) buf[this.length++] = c;
+    if (d !== undefined) buf[this.length++] = d;
     return this;
+  }
+  /** An unsigned LEB128 (a memory offset, a count). */
+  uleb(v: number): this {
+    const buf = this.room(10);
+    do {
+      let b = v % 128;
+      v = Math.floor(v / 128);
+      if (v !== 0) b |= 0x80;
+      buf[this.length++] = b;
+    } while (v !== 0);
+    return this;
+  }
+  /** A signed LEB128 of a safe integer (i32 and i64 constants alike). */
+  sleb(v: number): this {
+    const buf = this.room(10);
+    for (;;) {
+      const b = ((v % 128) + 128) % 128;
+      v = (v - b) / 128;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+        buf[this.length++] = b;
+        return this;
+      }
+      buf[this.length++] = b | 0x80;
+    }
   }
   i32(v: number): this {
-    this.b.push(0x41);
-    slebI32(this.b, v | 0);
+    return this.op(0x41).sleb(v | 0);
+  }
+  /** An i64 constant: a number when it is a safe integer, else a bigint (taken mod 2^64). */
+  i64(v: number | bigint): this {
+    this.op(0x42);
+    if (typeof v === 'number') return this.sleb(v);
+    const x = BigInt.asIntN(64, v);
+    if (x >= -(2n ** 53n) && x < 2n ** 53n) return this.sleb(Number(x));
+    // The low 7 bits each time, as a number, until the rest is all sign.
+    let r = x;
+    for (;;) {
+      const b = Number(r & 0x7fn);
+      r >>= 7n;
+      if ((r === 0n && (b & 0x40) === 0) || (r === -1n && (b & 0x40) !== 0)) return this.op(b);
+      this.op(b | 0x80);
+    }
+  }
+  /** Appends another function part's bytes. */
+  append(from: Code): this {
+    this.room(from.length).set(from.bytes(), this.length);
+    this.length += from.length;
     return this;
   }
-  i64(v: bigint): this {
-    this.b.push(0x42);
-    sleb(this.b, BigInt.asIntN(64, v));
-    return this;
+  /** The bytes written (a view, valid until the next write). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
   }
   get(i: number): this {
     return this.op(0x20, i);
@@ -450,7 +471,7 @@ class Emitter {
     if (leave === null) throw new Unsupported('access outside a block');
     c.get(L_A).i64(12n).op(I64OP.shrU).tee(L_PN).op(F64_CONVERT_I64_U);
     c.get(L_PN).op(WRAP).i32(255).op(I32OP.and).i32(3).op(I32OP.shl).tee(L_TI);
-    c.op(0x2b, 3, ...ulebOf(write ? WRITE_TAGS : READ_TAGS)); // f64.load: the entry's page number
+    c.op(0x2b, 3).uleb(write ? WRITE_TAGS : READ_TAGS); // f64.load: the entry's page number
     c.op(F64_NE);
     c.get(L_A)
       .op(WRAP)
@@ -469,7 +490,7 @@ class Emitter {
     leave(2);
     c.op(0x0b, 0x0b);
     c.get(L_TI).i32(1).op(I32OP.shrU);
-    c.op(0x28, 2, ...ulebOf(write ? WRITE_OFFS : READ_OFFS)); // i32.load: the page's slot
+    c.op(0x28, 2).uleb(write ? WRITE_OFFS : READ_OFFS); // i32.load: the page's slot
     c.get(L_PO).op(I32OP.add).set(L_AA);
   }
 
@@ -933,17 +954,17 @@ export function wasmBlockSupported(decoded: readonly Decoded[], address: number,
 }
 
 /** i64 loads by access kind (zero- or sign-extending), and stores by size. */
-const LOAD_OP: Record<number, number[]> = {
-  [K_LDRB]: [0x31],
-  [K_LDRB + 1]: [0x33],
-  [K_LDRB + 2]: [0x35],
-  [K_LDRB + 3]: [0x29],
-  [K_LDRSBX]: [0x30],
-  [K_LDRSBX + 1]: [0x32],
-  [K_LDRSBX + 2]: [0x34],
+const LOAD_OP: Record<number, number> = {
+  [K_LDRB]: 0x31,
+  [K_LDRB + 1]: 0x33,
+  [K_LDRB + 2]: 0x35,
+  [K_LDRB + 3]: 0x29,
+  [K_LDRSBX]: 0x30,
+  [K_LDRSBX + 1]: 0x32,
+  [K_LDRSBX + 2]: 0x34,
   // LDRSB/LDRSH to a W register: sign-extended to 32 bits, then zero-extended.
-  [K_LDRSBW]: [0x2c],
-  [K_LDRSBW + 1]: [0x2e],
+  [K_LDRSBW]: 0x2c,
+  [K_LDRSBW + 1]: 0x2e,
 };
 const STORE_OP = [0x3c, 0x3d, 0x3e, 0x37];
 
@@ -973,7 +994,7 @@ function emitAccess(e: Emitter, d: Decoded, id: string): void {
   } else {
     const off = id === 'LDST_uimm' ? u(d, 'imm12') * size : (u(d, 'imm9') << 23) >> 23;
     c.get(L_B);
-    if (id !== 'LDST_post' && off !== 0) c.i64(BigInt(off)).op(I64OP.add);
+    if (id !== 'LDST_post' && off !== 0) c.i64(off).op(I64OP.add);
     if (id === 'LDST_pre' || id === 'LDST_post') wbo = off;
   }
   c.set(L_A);
@@ -983,12 +1004,12 @@ function emitAccess(e: Emitter, d: Decoded, id: string): void {
     e.x(t);
     c.op(STORE_OP[scale] as number, 0, 0);
   } else {
-    c.op(...(load as number[]), 0, 0);
+    c.op(load as number, 0, 0);
     if (k === K_LDRSBW || k === K_LDRSBW + 1) c.op(EXTEND_U);
     e.setX(t);
   }
   if (wbo !== null) {
-    c.get(L_B).i64(BigInt(wbo)).op(I64OP.add);
+    c.get(L_B).i64(wbo).op(I64OP.add);
     e.setX(n);
   }
 }
@@ -1007,7 +1028,7 @@ function emitPair(e: Emitter, d: Decoded, id: string): void {
   const t2 = reg(u(d, 'rt2'));
   e.x(n);
   c.set(L_B).get(L_B);
-  if (id !== 'LDSTP_post' && off !== 0) c.i64(BigInt(off)).op(I64OP.add);
+  if (id !== 'LDSTP_post' && off !== 0) c.i64(off).op(I64OP.add);
   c.set(L_A);
   e.tlb(2 * bytes, !load);
   if (load) {
@@ -1027,7 +1048,7 @@ function emitPair(e: Emitter, d: Decoded, id: string): void {
     c.op(op, 0, bytes);
   }
   if (id !== 'LDSTP_off') {
-    c.get(L_B).i64(BigInt(off)).op(I64OP.add);
+    c.get(L_B).i64(off).op(I64OP.add);
     e.setX(n);
   }
 }
@@ -1089,7 +1110,7 @@ function emitBranchCond(e: Emitter, d: Decoded): void {
     default: {
       const bit = u(d, 'b5') * 32 + u(d, 'b40');
       e.x(rz(u(d, 'rt')));
-      c.i64(BigInt(bit)).op(I64OP.shrU).i64(1n).op(I64OP.and, I64.eqz);
+      c.i64(bit).op(I64OP.shrU).i64(1n).op(I64OP.and, I64.eqz);
       if (d.def.id === 'TBNZ') c.op(I32.eqz);
     }
   }
@@ -1132,9 +1153,9 @@ export function compileWasmRegion(
     body.op(0x02, 0x40, 0x03, 0x40);
     for (let i = 0; i < m; i++) body.op(0x02, 0x40);
     body.get(L_IDX).op(0x0e);
-    uleb(body.b, m);
-    for (let i = 0; i < m; i++) uleb(body.b, i);
-    uleb(body.b, 0);
+    body.uleb(m);
+    for (let i = 0; i < m; i++) body.uleb(i);
+    body.uleb(0);
     for (let i = 0; i < m; i++) {
       body.op(0x0b); // end of $c_i: case i follows
       e.known = 0;
@@ -1197,28 +1218,26 @@ export function compileWasmRegion(
           .br(toLoop + extra);
       };
       if (last.def.id === 'BL') {
-        body.i64(BigInt(lastAt + 4)).set(L_REG + 30);
+        body.i64(lastAt + 4).set(L_REG + 30);
         uses.written.add(30);
       }
       if (indirect) {
         e.x(rz(u(last, 'rn')));
         body.set(L_A);
         blocks.forEach((t, j) => {
-          body.get(L_A).i64(BigInt(t.address)).op(I64.eq, 0x04, 0x40);
+          body.get(L_A).i64(t.address).op(I64.eq, 0x04, 0x40);
           body
             .i32(j)
             .set(L_IDX)
             .br(toLoop + 1)
             .op(0x0b);
         });
-        body
-          .i32(0)
-          .get(L_A)
-          .op(0x37, 3, ...ulebOf(DYN_PC));
+        body.i32(0).get(L_A).op(0x37, 3).uleb(DYN_PC);
         body
           .i32(0)
           .i32(b.address - lo)
-          .op(0x36, 2, ...ulebOf(DYN_FROM));
+          .op(0x36, 2)
+          .uleb(DYN_FROM);
         body.i32(DYN).set(L_EXIT).br(toExit);
       } else if (targets.length === 1 || (last.def.id === 'B_cond' && u(last, 'cond') >= 14)) {
         goTo(targets[0] as number, 0, i + 1 < m);
@@ -1249,10 +1268,10 @@ export function compileWasmRegion(
     pro
       .i32(0)
       .op(0x35, 2)
-      .op(...ulebOf(XLO_AT + 4 * r))
+      .uleb(XLO_AT + 4 * r)
       .i32(0)
       .op(0x35, 2)
-      .op(...ulebOf(XHI_AT + 4 * r))
+      .uleb(XHI_AT + 4 * r)
       .i64(32n)
       .op(I64OP.shl, I64OP.or)
       .set(L_REG + r);
@@ -1261,7 +1280,7 @@ export function compileWasmRegion(
       pro
         .i32(0)
         .op(0x28, 2)
-        .op(...ulebOf(FLAGS + 4 * f))
+        .uleb(FLAGS + 4 * f)
         .set(L_F + f);
   pro.get(P_ENTRY).set(L_IDX);
   const epi = new Code();
@@ -1272,29 +1291,22 @@ export function compileWasmRegion(
       .i32(0)
       .get(L_REG + r)
       .op(0x3e, 2)
-      .op(...ulebOf(XLO_AT + 4 * r))
+      .uleb(XLO_AT + 4 * r)
       .i32(0)
       .get(L_REG + r)
       .i64(32n)
       .op(I64OP.shrU, 0x3e, 2)
-      .op(...ulebOf(XHI_AT + 4 * r));
+      .uleb(XHI_AT + 4 * r);
   if (uses.flags)
     for (let f = 0; f < 4; f++)
       epi
         .i32(0)
         .get(L_F + f)
         .op(0x36, 2)
-        .op(...ulebOf(FLAGS + 4 * f));
-  epi
-    .i32(0)
-    .get(L_EXIT)
-    .op(0x36, 2)
-    .op(...ulebOf(EXIT));
+        .uleb(FLAGS + 4 * f);
+  epi.i32(0).get(L_EXIT).op(0x36, 2).uleb(EXIT);
   epi.get(L_N).op(0x0b);
-  const fnBody: number[] = [2, I32_LOCALS, 0x7f, I64_LOCALS, 0x7e];
-  append(fnBody, pro.b);
-  append(fnBody, body.b);
-  append(fnBody, epi.b);
+  const fnBody = new Code().op(2, I32_LOCALS, 0x7f, I64_LOCALS).op(0x7e).append(pro).append(body).append(epi);
   const arena = mem.useArena();
   if (arena === null) return null;
   const module = moduleBytes(fnBody, arena.shared);
@@ -1391,22 +1403,15 @@ export function compileWasmRegion(
   };
 }
 
-function ulebOf(v: number): number[] {
-  const out: number[] = [];
-  uleb(out, v);
-  return out;
-}
-
 /**
  * A module importing `fill(write, address, size) -> filled` (function 0) and the arena's memory
  * (shared or not, as the arena), and exporting `run(entry, room, until) -> n` (function 1).
  */
-function moduleBytes(fnBody: number[], shared: boolean): Uint8Array {
-  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const section = (id: number, content: number[]): void => {
-    out.push(id);
-    uleb(out, content.length);
-    append(out, content);
+function moduleBytes(fnBody: Code, shared: boolean): Uint8Array {
+  const out = new Code().op(0x00, 0x61, 0x73, 0x6d).op(0x01, 0x00, 0x00, 0x00);
+  const section = (id: number, content: readonly number[]): void => {
+    out.op(id).uleb(content.length);
+    for (const b of content) out.op(b);
   };
   section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7c, 0x7f, 1, 0x7f]);
   // The memory's limits: at least 1 page; a shared memory must be imported as shared, with its
@@ -1415,9 +1420,13 @@ function moduleBytes(fnBody: number[], shared: boolean): Uint8Array {
   section(2, [2, 1, 0x6d, 4, 0x66, 0x69, 0x6c, 0x6c, 0x00, 1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, ...limits]);
   section(3, [1, 0]);
   section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 1]);
-  const code: number[] = [1];
-  uleb(code, fnBody.length);
-  append(code, fnBody);
-  section(10, code);
-  return new Uint8Array(out);
+  // The code section: one function body, its size first.
+  const bodySize = new Code().uleb(fnBody.length);
+  out
+    .op(10)
+    .uleb(1 + bodySize.length + fnBody.length)
+    .op(1)
+    .append(bodySize)
+    .append(fnBody);
+  return out.bytes();
 }
