@@ -314,10 +314,18 @@ export function shiftN(x: number, sh: number, z: number, sg: boolean, rnd: boole
     const r = x * 2 ** sh;
     return sg ? sat(r, SMIN[z] as number, SMAX[z] as number) : sat(r, 0, UMAX[z] as number);
   }
-  const p = 2 ** -sh;
-  let r = Math.floor(x / p);
-  if (rnd) r += Math.floor((x * 2) / p) & 1;
-  return r;
+  // A right shift by k of a lane of at most 32 bits (x is an int32 when signed, else below 2^32):
+  // floor(x / 2^k), plus bit k - 1 of x when rounding, with integer shifts (JavaScript's take k
+  // mod 32, hence the case k >= 32: every bit is out, and the rounding bit is bit 31 or the sign).
+  const k = -sh;
+  if (k < 32) {
+    const r = sg ? x >> k : x >>> k;
+    return rnd ? r + ((x >>> (k - 1)) & 1) : r;
+  }
+  const neg = sg && x < 0;
+  const r = neg ? -1 : 0;
+  if (!rnd) return r;
+  return r + (k === 32 ? (x >>> 31) & 1 : neg ? 1 : 0);
 }
 
 export function umul64(a: number, b: number): number {
