@@ -1,20 +1,29 @@
 /**
- * The AdvSIMD three-same rows described by a lane expression (SameOp.e) run as ops generated per
- * (row, element size, width) that read and write the register file in place (three_same.ts
- * laneOp). Each such form, at every size and width it has, runs against native Unicorn from random
- * registers, with the destination often one of the sources (lanes written while others are still
- * to be read) and with shift amounts over the whole byte range (USHL/SSHL/URSHL/SRSHL by 32 and
- * more).
+ * The AdvSIMD rows described by a lane expression (three-same SameOp.e, two-register-misc UnOp.e)
+ * run as ops generated per (row, element size, width) that read and write the register file in
+ * place (lane-expr.ts laneOp). Each such form, at every size and width it has, runs against native
+ * Unicorn from random registers, with the destination often one of the sources (lanes written
+ * while others are still to be read) and with shift amounts over the whole byte range
+ * (USHL/SSHL/URSHL/SRSHL by 32 and more).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SAME } from '../../src/emu/ts/isa/simd/three_same.ts';
+import { UN } from '../../src/emu/ts/isa/simd/two_reg_misc.ts';
 import { compare, drawState, FuzzBench } from '../../src/fuzz/isa/fuzzer.ts';
 import { Rng } from '../../src/fuzz/isa/prng.ts';
 import { describeWithOracles } from '../support/oracles.ts';
 import { enc } from '../unit/isa-simd-support.ts';
 
-const ROWS = SAME.filter((o) => o.e !== undefined);
+/** The expression rows: their instruction id and whether they read Vm. */
+const ROWS = [
+  ...SAME.filter((o) => o.e !== undefined).map((o) => ({ id: `${o.name.toUpperCase()}_v`, vsz: o.vsz, binary: true })),
+  ...UN.filter((o) => o.e !== undefined).map((o) => ({
+    id: `${o.name.toUpperCase()}_${o.zero ? 'z' : ''}v`,
+    vsz: o.vsz,
+    binary: false,
+  })),
+];
 
 /** Every (row, size, width) the encoding allows: sizes from vsz, no 64-bit lanes in a D register. */
 const FORMS = ROWS.flatMap((o) =>
@@ -31,41 +40,50 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
   afterAll(() => bench?.close());
 
   it('cover the rows that never saturate, at every size', () => {
-    expect(ROWS.map((o) => o.name).sort()).toEqual(
+    expect(ROWS.map((o) => o.id).sort()).toEqual(
       [
-        'add',
-        'cmeq',
-        'cmge',
-        'cmgt',
-        'cmhi',
-        'cmhs',
-        'cmtst',
-        'mla',
-        'mls',
-        'mul',
-        'saba',
-        'sabd',
-        'shadd',
-        'shsub',
-        'smax',
-        'smin',
-        'srhadd',
-        'srshl',
-        'sshl',
-        'sub',
-        'uaba',
-        'uabd',
-        'uhadd',
-        'uhsub',
-        'umax',
-        'umin',
-        'urhadd',
-        'urshl',
-        'ushl',
+        'ADD_v',
+        'CMEQ_v',
+        'CMGE_v',
+        'CMGT_v',
+        'CMHI_v',
+        'CMHS_v',
+        'CMTST_v',
+        'MLA_v',
+        'MLS_v',
+        'MUL_v',
+        'SABA_v',
+        'SABD_v',
+        'SHADD_v',
+        'SHSUB_v',
+        'SMAX_v',
+        'SMIN_v',
+        'SRHADD_v',
+        'SRSHL_v',
+        'SSHL_v',
+        'SUB_v',
+        'UABA_v',
+        'UABD_v',
+        'UHADD_v',
+        'UHSUB_v',
+        'UMAX_v',
+        'UMIN_v',
+        'URHADD_v',
+        'URSHL_v',
+        'USHL_v',
+        'ABS_v',
+        'NEG_v',
+        'CLZ_v',
+        'CMGT_zv',
+        'CMGE_zv',
+        'CMEQ_zv',
+        'CMLE_zv',
+        'CMLT_zv',
       ].sort(),
     );
-    // 12 rows at four sizes (seven forms each), 17 at three (six each).
-    expect(FORMS.length).toBe(186);
+    // Three-same: 12 rows at four sizes (seven forms each), 17 at three (six each); two-register
+    // misc: ABS, NEG and the five compares with zero at four sizes, CLZ at three.
+    expect(FORMS.length).toBe(186 + 7 * 7 + 6);
   });
 
   it('end in the same registers as Unicorn, aliased or not', () => {
@@ -82,12 +100,15 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
           const n = alias === 'all' ? d0 : n0;
           const m = alias === 'all' || alias === 'd=m' ? d0 : alias === 'n=m' ? n : m0;
           const d = alias === 'd=n' ? n : d0;
-          const word = enc(`${o.name.toUpperCase()}_v`, { q, size, rm: m, rn: n, rd: d });
+          const fields: Record<string, number> = o.binary
+            ? { q, size, rm: m, rn: n, rd: d }
+            : { q, size, rn: n, rd: d };
+          const word = enc(o.id, fields);
           const state = drawState(new Rng(seed, 0x5a5e));
           const unicorn = bench.observe('unicorn', word, state);
           const ours = bench.observe('ts', word, state);
           expect(ours.outcome).toBe(unicorn.outcome);
-          expect(compare(ours, unicorn), `${o.name} size ${size} q ${q} v${d}, v${n}, v${m}`).toEqual([]);
+          expect(compare(ours, unicorn), `${o.id} size ${size} q ${q} v${d}, v${n}, v${m}`).toEqual([]);
         },
       ),
       { numRuns: 3000, seed: 0x1a5e },

@@ -5,6 +5,7 @@
  */
 import { type InsnDef, insn } from '../../decoder.ts';
 import type { Op } from '../../state.ts';
+import { laneFn, laneOp, sext8 } from './lane-expr.ts';
 import {
   add64,
   B,
@@ -57,10 +58,6 @@ function pmul8x16(a: number, b: number): number {
   return pmul8(a, b);
 }
 
-function sext8(b: number): number {
-  return (b << 24) >> 24;
-}
-
 type F3 = (a: number, b: number, d: number) => number;
 export type F64 = (al: number, ah: number, bl: number, bh: number, dl: number, dh: number) => number;
 
@@ -74,10 +71,8 @@ export interface SameOp {
   /** The lane operation, for rows described by a closure (see `e` for the others). */
   f?: (z: number) => F3;
   /**
-   * The lane operation as a JavaScript expression over the lanes `a`, `b`, `d` (signed when `sg`,
-   * else unsigned) and the element size `Z`, for the rows that never saturate. It is the row's
-   * only description: the lane function (laneFn) and the vector op with the lanes read and
-   * written in place (laneOp) are both made from it.
+   * The lane operation as an expression over the lanes `a`, `b`, `d` (signed when `sg`) and the
+   * element size `Z`, for the rows that never saturate: the row's only description (lane-expr.ts).
    */
   e?: string;
   f64?: F64;
@@ -307,71 +302,6 @@ export const SAME: SameOp[] = [
   { name: 'addp', u: 0, op: 23, sg: false, vsz: 15, ssz: 0, pair: true, f: () => (a, b) => a + b, f64: add64 },
 ];
 
-/** The helpers an expression (SameOp.e) may call. */
-const LANE_SCOPE = ['shiftN', 'sext8'] as const;
-const laneFns = new Map<string, F3>();
-
-/** A row's lane function for element size z: its closure, or made from its expression. */
-export function laneFn(o: SameOp, z: number): F3 {
-  if (o.f !== undefined) return o.f(z);
-  const key = `${o.name}/${z}`;
-  let g = laneFns.get(key);
-  if (g === undefined) {
-    g = new Function(...LANE_SCOPE, `const Z = ${z}; return (a, b, d) => ${o.e};`)(shiftN, sext8) as F3;
-    laneFns.set(key, g);
-  }
-  return g;
-}
-
-type LaneOpFactory = (n: number, m: number, d: number) => Op;
-const laneOps = new Map<string, LaneOpFactory>();
-
-/**
- * The vector op of an expression row (SameOp.e) for element size z and width q, with the lanes
- * read from and written to the register file in place (lane i of Vd is written after lane i of
- * the sources is read, so they may alias). Each (row, size, width) gets its own function, made
- * once per thread: the shared lane loop of sameExec calls its lane function, loaders and store
- * through call sites that every row shares, which V8 cannot inline (ADD/MLA .4S ran at a fifth
- * of this speed; a vectorized integer loop at a third of native Unicorn's).
- */
-function laneOp(o: SameOp, z: number, q: number): LaneOpFactory {
-  const key = `${o.name}/${z}/${q}`;
-  let make = laneOps.get(key);
-  if (make === undefined) {
-    const cnt = lanes(z, q);
-    const view = ['vb', 'vh', 'vi'][z] as string;
-    const shift = 4 - z;
-    const lane = (base: string): string =>
-      z === 0
-        ? o.sg
-          ? `((v[${base} + i] << 24) >> 24)`
-          : `v[${base} + i]`
-        : z === 1
-          ? o.sg
-            ? `((v[${base} + i] << 16) >> 16)`
-            : `v[${base} + i]`
-          : o.sg
-            ? `v[${base} + i]`
-            : `(v[${base} + i] >>> 0)`;
-    const usesD = /\bd\b/.test(o.e as string);
-    const src = [
-      `const Z = ${z};`,
-      'return (n, m, r) => (s) => {',
-      `  const v = s.${view}, x = n << ${shift}, y = m << ${shift}, w = r << ${shift};`,
-      `  for (let i = 0; i < ${cnt}; i++) {`,
-      `    const a = ${lane('x')}, b = ${lane('y')}${usesD ? `, d = ${lane('w')}` : ''};`,
-      `    v[w + i] = ${o.e};`,
-      '  }',
-      // A 64-bit form zeroes the upper half of Vd.
-      q === 0 ? '  s.vi[(r << 2) + 2] = 0; s.vi[(r << 2) + 3] = 0;' : '',
-      '};',
-    ].join('\n');
-    make = new Function(...LANE_SCOPE, src)(shiftN, sext8) as LaneOpFactory;
-    laneOps.set(key, make);
-  }
-  return make;
-}
-
 /**
  * Element-wise op over lanes; `idx` >= 0 takes operand b from that element of Vm (by element).
  * Scalar forms (`scalar`) compute lane 0 only and zero the rest of the register.
@@ -423,8 +353,9 @@ export function sameExec(
       fin(s, d, q);
     };
   }
-  const g = laneFn(o, z);
-  if (!scalar && idx < 0 && !o.pair && o.e !== undefined) return laneOp(o, z, q)(n, m, d);
+  const x = o.e === undefined ? undefined : { key: `same/${o.name}`, e: o.e, sg: o.sg };
+  const g = x === undefined ? (o.f as (z: number) => F3)(z) : laneFn(x, z);
+  if (!scalar && idx < 0 && !o.pair && x !== undefined) return laneOp(x, z, q)(n, m, d);
   const ra = (o.sg ? RS : RU)[z] as Rd;
   const w = WD[z] as Wr;
   if (o.pair) {

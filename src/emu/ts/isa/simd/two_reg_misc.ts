@@ -5,6 +5,7 @@
  */
 import { type InsnDef, insn } from '../../decoder.ts';
 import type { Op } from '../../state.ts';
+import { laneFn, laneOp } from './lane-expr.ts';
 import {
   add64,
   B,
@@ -84,7 +85,7 @@ function rsqrtEstimate(a: number): number {
 type F1 = (a: number, d: number) => number;
 type F1_64 = (al: number, ah: number, dl: number, dh: number) => number;
 
-interface UnOp {
+export interface UnOp {
   name: string;
   u: number;
   op: number;
@@ -93,7 +94,10 @@ interface UnOp {
   dsg?: boolean;
   vsz: number;
   ssz: number;
-  f: (z: number) => F1;
+  /** The lane operation, for rows described by a closure (see `e` for the others). */
+  f?: (z: number) => F1;
+  /** The lane operation as an expression over `a` (and `Z`), for rows that never saturate (lane-expr.ts). */
+  e?: string;
   f64?: F1_64;
   zero?: boolean;
 }
@@ -142,7 +146,7 @@ const cz64 = (t: (l: number, h: number) => boolean): F1_64 => {
   };
 };
 
-const UN: UnOp[] = [
+export const UN: UnOp[] = [
   {
     name: 'suqadd',
     u: 0,
@@ -166,7 +170,7 @@ const UN: UnOp[] = [
     f64: usqadd64,
   },
   { name: 'cls', u: 0, op: 4, sg: false, vsz: B | H | S, ssz: 0, f: (z) => (a) => clsN(a, 8 << z) },
-  { name: 'clz', u: 1, op: 4, sg: false, vsz: B | H | S, ssz: 0, f: (z) => (a) => Math.clz32(a) - (32 - (8 << z)) },
+  { name: 'clz', u: 1, op: 4, sg: false, vsz: B | H | S, ssz: 0, e: 'Math.clz32(a) - (32 - (8 << Z))' },
   { name: 'cnt', u: 0, op: 5, sg: false, vsz: B, ssz: 0, f: () => popcnt8 },
   {
     name: 'sqabs',
@@ -196,7 +200,7 @@ const UN: UnOp[] = [
     vsz: 15,
     ssz: Dm,
     zero: true,
-    f: () => (a) => (a > 0 ? -1 : 0),
+    e: 'a > 0 ? -1 : 0',
     f64: cz64((l, h) => h > 0 || (h === 0 && l !== 0)),
   },
   {
@@ -207,7 +211,7 @@ const UN: UnOp[] = [
     vsz: 15,
     ssz: Dm,
     zero: true,
-    f: () => (a) => (a >= 0 ? -1 : 0),
+    e: 'a >= 0 ? -1 : 0',
     f64: cz64((_l, h) => h >= 0),
   },
   {
@@ -218,7 +222,7 @@ const UN: UnOp[] = [
     vsz: 15,
     ssz: Dm,
     zero: true,
-    f: () => (a) => (a === 0 ? -1 : 0),
+    e: 'a === 0 ? -1 : 0',
     f64: cz64((l, h) => (l | h) === 0),
   },
   {
@@ -229,7 +233,7 @@ const UN: UnOp[] = [
     vsz: 15,
     ssz: Dm,
     zero: true,
-    f: () => (a) => (a <= 0 ? -1 : 0),
+    e: 'a <= 0 ? -1 : 0',
     f64: cz64((l, h) => h < 0 || (l | h) === 0),
   },
   {
@@ -240,11 +244,11 @@ const UN: UnOp[] = [
     vsz: 15,
     ssz: Dm,
     zero: true,
-    f: () => (a) => (a < 0 ? -1 : 0),
+    e: 'a < 0 ? -1 : 0',
     f64: cz64((_l, h) => h < 0),
   },
-  { name: 'abs', u: 0, op: 11, sg: true, vsz: 15, ssz: Dm, f: () => (a) => Math.abs(a), f64: abs64 },
-  { name: 'neg', u: 1, op: 11, sg: true, vsz: 15, ssz: Dm, f: () => (a) => -a, f64: neg64 },
+  { name: 'abs', u: 0, op: 11, sg: true, vsz: 15, ssz: Dm, e: 'Math.abs(a)', f64: abs64 },
+  { name: 'neg', u: 1, op: 11, sg: true, vsz: 15, ssz: Dm, e: '-a', f64: neg64 },
 ];
 
 function unExec(o: UnOp, n: number, d: number, z: number, q: number, scalar: boolean): Op {
@@ -262,7 +266,10 @@ function unExec(o: UnOp, n: number, d: number, z: number, q: number, scalar: boo
       fin(s, d, q);
     };
   }
-  const g = o.f(z);
+  const x = o.e === undefined ? undefined : { key: `misc/${o.name}${o.zero ? '0' : ''}`, e: o.e, sg: o.sg };
+  if (x !== undefined && !scalar) return laneOp(x, z, q)(n, 0, d);
+  const h = x === undefined ? undefined : laneFn(x, z);
+  const g: F1 = h === undefined ? (o.f as (z: number) => F1)(z) : (a, dv) => h(a, 0, dv);
   const la = (o.sg ? LDS : LDU)[z] as Ld;
   const lc = (o.dsg ? LDS : LDU)[z] as Ld;
   const st = ST[z] as St;
