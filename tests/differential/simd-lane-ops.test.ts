@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SAME } from '../../src/emu/ts/isa/simd/three_same.ts';
+import { LOGIC, SAME } from '../../src/emu/ts/isa/simd/three_same.ts';
 import { UN } from '../../src/emu/ts/isa/simd/two_reg_misc.ts';
 import { compare, drawState, FuzzBench } from '../../src/fuzz/isa/fuzzer.ts';
 import { Rng } from '../../src/fuzz/isa/prng.ts';
@@ -23,6 +23,8 @@ const ROWS = [
     vsz: o.vsz,
     binary: false,
   })),
+  // The bitwise group has no size field: one size (bytes) stands for all.
+  ...LOGIC.map(([name]) => ({ id: `${name.toUpperCase()}_v`, vsz: 1, binary: true })),
 ];
 
 /** Every (row, size, width) the encoding allows: sizes from vsz, no 64-bit lanes in a D register. */
@@ -79,11 +81,20 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
         'CMEQ_zv',
         'CMLE_zv',
         'CMLT_zv',
+        'AND_v',
+        'BIC_v',
+        'ORR_v',
+        'ORN_v',
+        'EOR_v',
+        'BSL_v',
+        'BIT_v',
+        'BIF_v',
       ].sort(),
     );
     // Three-same: 12 rows at four sizes (seven forms each), 17 at three (six each); two-register
-    // misc: ABS, NEG and the five compares with zero at four sizes, CLZ at three.
-    expect(FORMS.length).toBe(186 + 7 * 7 + 6);
+    // misc: ABS, NEG and the five compares with zero at four sizes, CLZ at three; bitwise: two
+    // widths each.
+    expect(FORMS.length).toBe(186 + 7 * 7 + 6 + 8 * 2);
   });
 
   it('end in the same registers as Unicorn, aliased or not', () => {
@@ -111,7 +122,7 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
           expect(compare(ours, unicorn), `${o.id} size ${size} q ${q} v${d}, v${n}, v${m}`).toEqual([]);
         },
       ),
-      { numRuns: 3000, seed: 0x1a5e },
+      { numRuns: 4000, seed: 0x1a5e },
     );
   });
 });

@@ -425,18 +425,20 @@ for (const o of SAME) {
   }
 }
 
-// Bitwise three same (opcode 00011; the size field selects the operation).
-const LOGIC: [string, number, number, (a: number, b: number, d: number) => number][] = [
-  ['and', 0, 0, (a, b) => a & b],
-  ['bic', 0, 1, (a, b) => a & ~b],
-  ['orr', 0, 2, (a, b) => a | b],
-  ['orn', 0, 3, (a, b) => a | ~b],
-  ['eor', 1, 0, (a, b) => a ^ b],
-  ['bsl', 1, 1, (a, b, d) => (d & a) | (~d & b)],
-  ['bit', 1, 2, (a, b, d) => (a & b) | (d & ~b)],
-  ['bif', 1, 3, (a, b, d) => (a & ~b) | (d & b)],
+// Bitwise three same (opcode 00011; the size field selects the operation), as lane expressions
+// over 32-bit lanes (lane-expr.ts).
+export const LOGIC: [string, number, number, string][] = [
+  ['and', 0, 0, 'a & b'],
+  ['bic', 0, 1, 'a & ~b'],
+  ['orr', 0, 2, 'a | b'],
+  ['orn', 0, 3, 'a | ~b'],
+  ['eor', 1, 0, 'a ^ b'],
+  ['bsl', 1, 1, '(d & a) | (~d & b)'],
+  ['bit', 1, 2, '(a & b) | (d & ~b)'],
+  ['bif', 1, 3, '(a & ~b) | (d & b)'],
 ];
-for (const [name, u, opc, fn] of LOGIC) {
+for (const [name, u, opc, e] of LOGIC) {
+  const x = { key: `logic/${name}`, e, sg: true };
   defs.push(
     insn({
       id: `${name.toUpperCase()}_v`,
@@ -447,19 +449,7 @@ for (const [name, u, opc, fn] of LOGIC) {
         if (name === 'orr' && f.rn === f.rm) return `mov ${vr(f.rd, 0, q)}, ${vr(f.rn, 0, q)}`;
         return `${name} ${vr(f.rd, 0, q)}, ${vr(f.rn, 0, q)}, ${vr(f.rm, 0, q)}`;
       },
-      exec: (f) => {
-        const n = f.rn << 2;
-        const m = f.rm << 2;
-        const d = f.rd;
-        const q = f.q;
-        const c = q ? 4 : 2;
-        return (s) => {
-          const vi = s.vi;
-          const o = d << 2;
-          for (let i = 0; i < c; i++) D32[i] = fn(vi[n + i] as number, vi[m + i] as number, vi[o + i] as number);
-          fin(s, d, q);
-        };
-      },
+      exec: (f) => laneOp(x, 2, f.q)(f.rn, f.rm, f.rd),
     }),
   );
 }
