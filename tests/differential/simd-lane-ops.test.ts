@@ -25,6 +25,19 @@ const ROWS = [
   })),
   // The bitwise group has no size field: one size (bytes) stands for all.
   ...LOGIC.map(([name]) => ({ id: `${name.toUpperCase()}_v`, vsz: 1, binary: true })),
+  // Three different, long and wide (q: the upper halves), and long by element (size H and S).
+  ...['s', 'u'].flatMap((p) =>
+    ['addl', 'addw', 'subl', 'subw', 'abal', 'abdl', 'mlal', 'mlsl', 'mull'].map((op) => ({
+      id: `${(p + op).toUpperCase()}_v`,
+      vsz: 7,
+      binary: true,
+    })),
+  ),
+  ...['smlal', 'smlsl', 'smull', 'umlal', 'umlsl', 'umull'].map((op) => ({
+    id: `${op.toUpperCase()}_elem_v`,
+    vsz: 6,
+    binary: true,
+  })),
 ];
 
 /** Every (row, size, width) the encoding allows: sizes from vsz, no 64-bit lanes in a D register. */
@@ -89,12 +102,15 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
         'BSL_v',
         'BIT_v',
         'BIF_v',
+        ...['SADDL', 'SADDW', 'SSUBL', 'SSUBW', 'SABAL', 'SABDL', 'SMLAL', 'SMLSL', 'SMULL'].map((o) => `${o}_v`),
+        ...['UADDL', 'UADDW', 'USUBL', 'USUBW', 'UABAL', 'UABDL', 'UMLAL', 'UMLSL', 'UMULL'].map((o) => `${o}_v`),
+        ...['SMLAL', 'SMLSL', 'SMULL', 'UMLAL', 'UMLSL', 'UMULL'].map((o) => `${o}_elem_v`),
       ].sort(),
     );
     // Three-same: 12 rows at four sizes (seven forms each), 17 at three (six each); two-register
     // misc: ABS, NEG and the five compares with zero at four sizes, CLZ at three; bitwise: two
-    // widths each.
-    expect(FORMS.length).toBe(186 + 7 * 7 + 6 + 8 * 2);
+    // widths each; three different: 18 rows at three sizes and both halves, 6 by element at two.
+    expect(FORMS.length).toBe(186 + 7 * 7 + 6 + 8 * 2 + 18 * 6 + 6 * 4);
   });
 
   it('end in the same registers as Unicorn, aliased or not', () => {
@@ -114,6 +130,9 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
           const fields: Record<string, number> = o.binary
             ? { q, size, rm: m, rn: n, rd: d }
             : { q, size, rn: n, rd: d };
+          // By element: Vm is one of v0-v15 (rm:4; mh is the fifth bit for S lanes), the lane in h:l(:mh).
+          if (o.id.endsWith('_elem_v'))
+            Object.assign(fields, { rm: m & 15, l: seed & 1, mh: (seed >> 1) & 1, h: (seed >> 2) & 1 });
           const word = enc(o.id, fields);
           const state = drawState(new Rng(seed, 0x5a5e));
           const unicorn = bench.observe('unicorn', word, state);
@@ -122,7 +141,7 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
           expect(compare(ours, unicorn), `${o.id} size ${size} q ${q} v${d}, v${n}, v${m}`).toEqual([]);
         },
       ),
-      { numRuns: 4000, seed: 0x1a5e },
+      { numRuns: 6000, seed: 0x1a5e },
     );
   });
 });

@@ -85,3 +85,61 @@ export function laneOp(x: LaneExpr, z: number, q: number): LaneOpFactory {
   }
   return make;
 }
+
+/** The shape of a long or wide op (three different, by element): Vd.2e from Vn and Vm lanes. */
+export interface LongLaneExpr {
+  /** Names the row in the caches. */
+  key: string;
+  /** The lane operation over `a` (Vn lane, wide for `wide`), `b` (Vm lane), `d` (Vd lane before). */
+  e: string;
+  /** How the narrow (and wide) sources are read. */
+  sg: boolean;
+  /** Vn holds wide lanes (UADDW, SSUBW). */
+  wide: boolean;
+}
+
+/** Makes the op for registers Vn, Vm and Vd; `idx` >= 0 takes every b from that lane of Vm. */
+export type LongOpFactory = (n: number, m: number, d: number, idx: number) => Op;
+const longOps = new Map<string, LongOpFactory>();
+
+/**
+ * The long op of the expression for narrow element size z (0 or 1: results of 16 or 32 bits),
+ * taking the narrow lanes from the upper half when `hi`, Vm's lane `idx` when `byElement`. Every
+ * result is made before any is written: Vd's wider lanes overlap narrow source lanes not yet read.
+ */
+export function longLaneOp(x: LongLaneExpr, z: number, hi: boolean, byElement: boolean): LongOpFactory {
+  const key = `${x.key}/${z}/${hi ? 1 : 0}/${byElement ? 1 : 0}`;
+  let make = longOps.get(key);
+  if (make === undefined) {
+    const cnt = 8 >> z;
+    const base = hi ? cnt : 0;
+    const views = ['vb', 'vh', 'vi'];
+    const lane = (v: string, at: string, size: number, signed: boolean): string => {
+      const r = `${v}[${at}]`;
+      if (size === 2) return signed ? r : `(${r} >>> 0)`;
+      if (!signed) return r;
+      return size === 0 ? `((${r} << 24) >> 24)` : `((${r} << 16) >> 16)`;
+    };
+    const za = x.wide ? z + 1 : z;
+    const reads = [
+      `a = ${lane('A', x.wide ? 'x + i' : `x + ${base} + i`, za, x.sg)}`,
+      `b = ${lane('B', byElement ? 'y + idx' : `y + ${base} + i`, z, x.sg)}`,
+    ];
+    if (/\bd\b/.test(x.e)) reads.push(`d = ${lane('D', 'w + i', z + 1, true)}`);
+    const src = [
+      `const T = new Float64Array(${cnt});`,
+      'return (n, m, r, idx) => (s) => {',
+      `  const A = s.${views[za]}, B = s.${views[z]}, D = s.${views[z + 1]};`,
+      `  const x = n << ${4 - za}, y = m << ${4 - z}, w = r << ${3 - z};`,
+      `  for (let i = 0; i < ${cnt}; i++) {`,
+      `    const ${reads.join(', ')};`,
+      `    T[i] = ${x.e};`,
+      '  }',
+      `  for (let i = 0; i < ${cnt}; i++) D[w + i] = T[i];`,
+      '};',
+    ].join('\n');
+    make = new Function(...SCOPE_NAMES, src)(...SCOPE) as LongOpFactory;
+    longOps.set(key, make);
+  }
+  return make;
+}

@@ -4,6 +4,7 @@
  */
 import { type InsnDef, insn } from '../../decoder.ts';
 import type { Op } from '../../state.ts';
+import { longLaneOp } from './lane-expr.ts';
 import {
   add64,
   B,
@@ -96,6 +97,18 @@ function acc64(a: Acc, dl: number, dh: number, vl: number, vh: number): number {
 }
 
 /**
+ * The long and wide ops of results up to 32 bits that never saturate, as lane expressions
+ * (lane-expr.ts longLaneOp): by core, then by accumulation. They are exact as numbers (a 16 x
+ * 16-bit product and a 32-bit accumulator stay below 2^53) and Vd's lanes keep their low bits.
+ */
+const LONG_EXPR: Partial<Record<Core, Partial<Record<Acc, string>>>> = {
+  add: { none: 'a + b' },
+  sub: { none: 'a - b' },
+  abd: { none: 'Math.abs(a - b)', add: 'd + Math.abs(a - b)' },
+  mul: { none: 'a * b', add: 'd + a * b', sub: 'd - a * b' },
+};
+
+/**
  * Long ops: Vd (2e) = acc(Vd, core(Vn.e or Vn.2e for wide, Vm.e)). `hiHalf` takes the narrow
  * sources from the upper 64 bits; `idx` >= 0 uses element idx of Vm; `scalar` does lane 0.
  */
@@ -114,6 +127,11 @@ export function longExec(
 ): Op {
   const cnt = scalar ? 1 : 8 >> z;
   const base = hiHalf ? cnt : 0;
+  const e = z < 2 && !scalar ? LONG_EXPR[c]?.[a] : undefined;
+  if (e !== undefined) {
+    const x = { key: `long/${c}/${a}/${sg ? 's' : 'u'}/${wide ? 'w' : 'l'}`, e, sg, wide };
+    return longLaneOp(x, z, hiHalf !== 0, idx >= 0)(n, m, d, idx);
+  }
   const ra = (sg ? RS : RU)[z] as Rd;
   if (z === 2) {
     return (s) => {
