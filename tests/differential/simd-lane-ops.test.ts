@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { TABLE } from '../../src/emu/ts/isa/index.ts';
 import { LOGIC, SAME } from '../../src/emu/ts/isa/simd/three_same.ts';
 import { UN } from '../../src/emu/ts/isa/simd/two_reg_misc.ts';
 import { compare, drawState, FuzzBench } from '../../src/fuzz/isa/fuzzer.ts';
@@ -142,6 +143,49 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
         },
       ),
       { numRuns: 6000, seed: 0x1a5e },
+    );
+  });
+
+  // Byte and word moves with fast paths of their own: permutations whose result words are whole
+  // source words (lanes.ts permExec), XTN (two_reg_misc.ts), TBL with one table register.
+  it('moves, narrows and looks up as Unicorn does, every field at random', () => {
+    const IDS = ['XTN_v', 'TBL_TBX', 'EXT', 'DUP_elem_v', 'INS_elem', 'ZIP1', 'ZIP2', 'UZP1', 'UZP2', 'TRN1', 'TRN2'];
+    const defs = IDS.map((id) => TABLE.defs.find((d) => d.id === id));
+    expect(defs.every((d) => d !== undefined)).toBe(true);
+    fc.assert(
+      fc.property(
+        // TBL/TBX has the most cases: its forms (len, op) and indices vary the most.
+        fc.oneof(fc.constantFrom(...IDS), fc.constant('TBL_TBX')),
+        fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }),
+        fc.constantFrom('none', 'd=n', 'd=m', 'all'),
+        fc.integer({ min: 0, max: 0x7fffffff }),
+        (id, values, alias, seed) => {
+          const def = TABLE.defs.find((d) => d.id === id);
+          const fields: Record<string, number> = {};
+          (def?.fields ?? []).forEach(([name], k) => {
+            fields[name] = values[k] as number;
+          });
+          const rm = fields.rm;
+          if (alias === 'd=n' || alias === 'all') fields.rd = fields.rn as number;
+          if (rm !== undefined && (alias === 'd=m' || alias === 'all')) fields.rd = rm;
+          if (rm !== undefined && alias === 'all') fields.rn = rm;
+          const word = enc(id, fields);
+          const rng = new Rng(seed, 0x7e57);
+          const state = drawState(rng);
+          if (id === 'TBL_TBX') {
+            // Indices mostly inside the table (its len + 1 registers), some just past it.
+            const limit = 16 * (((fields.len as number) & 3) + 1) + 4;
+            let v = 0n;
+            for (let b = 0; b < 16; b++) v = (v << 8n) | BigInt(rng.below(limit));
+            state.regs.set(`q${(fields.rm as number) & 31}`, v);
+          }
+          const unicorn = bench.observe('unicorn', word, state);
+          const ours = bench.observe('ts', word, state);
+          expect(ours.outcome).toBe(unicorn.outcome);
+          expect(compare(ours, unicorn), `${id} 0x${word.toString(16)}`).toEqual([]);
+        },
+      ),
+      { numRuns: 3000, seed: 0x7e57 },
     );
   });
 });

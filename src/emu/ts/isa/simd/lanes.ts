@@ -424,20 +424,35 @@ export function narrowN(v: number, z: number, k: NarrowKind): number {
 
 /** Generic byte permutation: D8[j] = byte perm[j] of (Vn ++ Vm ++ Vd); -1 gives 0. */
 export function permExec(perm: number[], n: number, m: number, d: number, q: number): Op {
-  const p = Int8Array.from(perm);
   const len = q ? 16 : 8;
+  // The source byte of each result byte in the register file (-1: zero), known when the op is made.
+  const at = Int16Array.from(perm.slice(0, len), (k) =>
+    k < 0 ? -1 : k < 16 ? (n << 4) + k : k < 32 ? (m << 4) + k - 16 : (d << 4) + k - 32,
+  );
+  // Whole 32-bit words moved from word boundaries (EXT #8, DUP and ZIP of .4S lanes, ...): one
+  // word at a time, from the int32 view.
+  const words = Int16Array.from({ length: len >> 2 }, (_, w) => {
+    const a = at[4 * w] as number;
+    const whole = a >= 0 && a % 4 === 0 && [1, 2, 3].every((b) => at[4 * w + b] === a + b);
+    const zero = [0, 1, 2, 3].every((b) => at[4 * w + b] === -1);
+    return whole ? a >> 2 : zero ? -1 : -2;
+  });
+  if (words.every((w) => w !== -2)) {
+    const cw = len >> 2;
+    return (s) => {
+      const vi = s.vi;
+      for (let w = 0; w < cw; w++) {
+        const a = words[w] as number;
+        D32[w] = a < 0 ? 0 : (vi[a] as number);
+      }
+      fin(s, d, q);
+    };
+  }
   return (s) => {
     const vb = s.vb;
     for (let j = 0; j < len; j++) {
-      const k = p[j] as number;
-      D8[j] =
-        k < 0
-          ? 0
-          : k < 16
-            ? (vb[(n << 4) + k] as number)
-            : k < 32
-              ? (vb[(m << 4) + k - 16] as number)
-              : (vb[(d << 4) + k - 32] as number);
+      const a = at[j] as number;
+      D8[j] = a < 0 ? 0 : (vb[a] as number);
     }
     fin(s, d, q);
   };

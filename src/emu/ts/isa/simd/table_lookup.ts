@@ -1,6 +1,6 @@
 /** Advanced SIMD table lookup: TBL, TBX (one to four table registers). */
 import { type InsnDef, insn } from '../../decoder.ts';
-import { D8, fin, vr } from './lanes.ts';
+import { D8, D32, fin, vr } from './lanes.ts';
 
 export const defs: InsnDef[] = [
   insn({
@@ -19,6 +19,30 @@ export const defs: InsnDef[] = [
       const tbx = f.op === 1;
       const len = q ? 16 : 8;
       const limit = nregs * 16;
+      if (nregs === 1 && !tbx) {
+        // One table register, TBL: index bytes four at a time from the int32 view, each result
+        // word made before any is written (Vd may be the table or the indices).
+        const t = n << 4;
+        const x = m << 2;
+        const cw = len >> 2;
+        return (s) => {
+          const vb = s.vb;
+          const vi = s.vi;
+          for (let w = 0; w < cw; w++) {
+            const k = vi[x + w] as number;
+            const b0 = k & 0xff;
+            const b1 = (k >>> 8) & 0xff;
+            const b2 = (k >>> 16) & 0xff;
+            const b3 = k >>> 24;
+            D32[w] =
+              (b0 < 16 ? (vb[t + b0] as number) : 0) |
+              ((b1 < 16 ? (vb[t + b1] as number) : 0) << 8) |
+              ((b2 < 16 ? (vb[t + b2] as number) : 0) << 16) |
+              ((b3 < 16 ? (vb[t + b3] as number) : 0) << 24);
+          }
+          fin(s, d, q);
+        };
+      }
       return (s) => {
         const vb = s.vb;
         for (let j = 0; j < len; j++) {

@@ -11,6 +11,7 @@ import {
   B,
   bitsOf,
   D8,
+  D16,
   D32,
   Dm,
   fin,
@@ -434,6 +435,22 @@ function xtnExec(k: NarrowKind, n: number, d: number, z: number, q: number, scal
         const o = (n << 2) + 2 * i;
         D32[i] = narrow64(s.vi[o] as number, s.vi[o + 1] as number, k);
       }
+      finN(s, d, q);
+    };
+  }
+  if (k === 'trunc' && !scalar) {
+    // XTN keeps the low half of each lane: the narrow view's stores truncate.
+    if (z === 1)
+      return (s) => {
+        const vi = s.vi;
+        const o = n << 2;
+        for (let i = 0; i < 4; i++) D16[i] = vi[o + i] as number;
+        finN(s, d, q);
+      };
+    return (s) => {
+      const vh = s.vh;
+      const o = n << 3;
+      for (let i = 0; i < 8; i++) D8[i] = vh[o + i] as number;
       finN(s, d, q);
     };
   }
