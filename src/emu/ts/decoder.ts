@@ -118,34 +118,67 @@ export interface Decoded {
 }
 
 export function compilePattern(def: InsnDef): CompiledDef {
-  const tokens = def.pattern.trim().split(/\s+/);
+  // Scanned by hand, without regular expressions: every start-up compiles ~400 patterns.
+  const p = def.pattern;
   let bit = 32;
   let mask = 0;
   let value = 0;
   const fields: [string, number, number][] = [];
   const seen = new Set<string>();
-  for (const tok of tokens) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*):(\d+)$/.exec(tok);
-    if (m) {
-      const name = m[1] as string;
-      const width = Number(m[2]);
+  let i = 0;
+  while (i < p.length) {
+    if (p.charCodeAt(i) <= 32) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < p.length && p.charCodeAt(end) > 32) end++;
+    const tok = p.slice(i, end);
+    i = end;
+    const colon = tok.indexOf(':');
+    if (colon >= 0) {
+      const name = tok.slice(0, colon);
+      const digits = tok.slice(colon + 1);
+      if (!isFieldName(name) || !isDigits(digits)) throw new Error(`${def.id}: bad pattern token '${tok}'`);
+      const width = Number(digits);
       if (seen.has(name)) throw new Error(`${def.id}: field ${name} appears twice`);
       seen.add(name);
       bit -= width;
       fields.push([name, bit, width]);
       continue;
     }
-    if (!/^[01x]+$/.test(tok)) throw new Error(`${def.id}: bad pattern token '${tok}'`);
-    for (const ch of tok) {
+    for (let k = 0; k < tok.length; k++) {
+      const ch = tok.charCodeAt(k);
+      if (ch !== 48 && ch !== 49 && ch !== 120) throw new Error(`${def.id}: bad pattern token '${tok}'`);
       bit -= 1;
-      if (ch !== 'x') {
+      if (ch !== 120) {
         mask |= 1 << bit;
-        if (ch === '1') value |= 1 << bit;
+        if (ch === 49) value |= 1 << bit;
       }
     }
   }
   if (bit !== 0) throw new Error(`${def.id}: pattern covers ${32 - bit} bits, not 32`);
   return { ...def, mask: mask >>> 0, value: value >>> 0, fields };
+}
+
+/** A field name of a pattern: a letter or _, then letters, digits or _. */
+function isFieldName(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!letter && (k === 0 || c < 48 || c > 57)) return false;
+  }
+  return true;
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 export function extractFields(def: CompiledDef, word: number): Fields {
@@ -246,9 +279,14 @@ export class DecodeTable {
       const c = compilePattern(d);
       if (check) checkFieldUse(c);
       this.defs.push(c);
-      const m = c.mask >>> 24;
+      // The top bytes the pattern matches: its fixed bits with every subset of its free ones (a
+      // pattern fixes most of them: a few buckets each instead of a test of all 256).
       const v = c.value >>> 24;
-      for (let b = 0; b < 256; b++) if ((b & m) === v) (this.buckets[b] as CompiledDef[]).push(c);
+      const free = ~(c.mask >>> 24) & 0xff;
+      for (let sub = free; ; sub = (sub - 1) & free) {
+        (this.buckets[v | sub] as CompiledDef[]).push(c);
+        if (sub === 0) break;
+      }
     }
   }
 
