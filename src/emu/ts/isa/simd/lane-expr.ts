@@ -86,11 +86,11 @@ export function laneOp(x: LaneExpr, z: number, q: number): LaneOpFactory {
   return make;
 }
 
-/** The shape of a long or wide op (three different, by element): Vd.2e from Vn and Vm lanes. */
+/** The shape of a long or wide op (three different, by element, SSHLL/USHLL): Vd.2e from Vn (and Vm) lanes. */
 export interface LongLaneExpr {
   /** Names the row in the caches. */
   key: string;
-  /** The lane operation over `a` (Vn lane, wide for `wide`), `b` (Vm lane), `d` (Vd lane before). */
+  /** The lane operation over `a` (Vn lane, wide for `wide`), `b` (Vm lane), `d` (Vd lane before), each read only if used. */
   e: string;
   /** How the narrow (and wide) sources are read. */
   sg: boolean;
@@ -121,10 +121,8 @@ export function longLaneOp(x: LongLaneExpr, z: number, hi: boolean, byElement: b
       return size === 0 ? `((${r} << 24) >> 24)` : `((${r} << 16) >> 16)`;
     };
     const za = x.wide ? z + 1 : z;
-    const reads = [
-      `a = ${lane('A', x.wide ? 'x + i' : `x + ${base} + i`, za, x.sg)}`,
-      `b = ${lane('B', byElement ? 'y + idx' : `y + ${base} + i`, z, x.sg)}`,
-    ];
+    const reads = [`a = ${lane('A', x.wide ? 'x + i' : `x + ${base} + i`, za, x.sg)}`];
+    if (/\bb\b/.test(x.e)) reads.push(`b = ${lane('B', byElement ? 'y + idx' : `y + ${base} + i`, z, x.sg)}`);
     if (/\bd\b/.test(x.e)) reads.push(`d = ${lane('D', 'w + i', z + 1, true)}`);
     const src = [
       `const T = new Float64Array(${cnt});`,

@@ -6,6 +6,7 @@
 import { type InsnDef, insn } from '../../decoder.ts';
 import type { Op } from '../../state.ts';
 import { imm } from '../fmt.ts';
+import { laneOp, longLaneOp } from './lane-expr.ts';
 import {
   add64,
   bitsOf,
@@ -145,6 +146,11 @@ function shExec(o: ShOp, n: number, d: number, z: number, q: number, sh: number,
         fin(s, d, 1);
       };
     }
+    // SSHLL/USHLL (SXTL/UXTL): a product of at most 32 bits, as a lane expression.
+    if (!scalar) {
+      const x = { key: `shll/${sg ? 's' : 'u'}/${sh}`, e: `a * ${p}`, sg, wide: false };
+      return longLaneOp(x, z, q !== 0, false)(n, 0, d, -1);
+    }
     const w = WD[z + 1] as Wr;
     return (s) => {
       for (let i = 0; i < cnt; i++) w(i, ra(s, n, base + i) * p);
@@ -213,6 +219,12 @@ function shExec(o: ShOp, n: number, d: number, z: number, q: number, sh: number,
       }
       fin(s, d, q);
     };
+  }
+  // The shifts that never saturate, vector forms: lane expressions with the amount in them.
+  if (!scalar && (k === 'sshr' || k === 'srshr' || k === 'ssra' || k === 'srsra' || k === 'shl')) {
+    const shifted = k === 'shl' ? `a << ${sh}` : `shiftN(a, ${-sh}, Z, ${sg}, ${rnd}, false)`;
+    const x = { key: `shift/${k}/${sg ? 's' : 'u'}/${sh}`, e: acc ? `d + ${shifted}` : shifted, sg, dsg: false };
+    return laneOp(x, z, q)(n, 0, d);
   }
   const ra = (sg ? RS : RU)[z] as Rd;
   const ru = RU[z] as Rd;
