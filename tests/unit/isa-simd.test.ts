@@ -548,6 +548,21 @@ const CASES: Case[] = [
     qc: 0,
   },
   {
+    // Found by fuzz-isa (seed 71): a result at 2^63 and above is not a saturation of an unsigned one.
+    asm: 'sqshlu d29, d13, #32',
+    word: 0x7f6065bd,
+    setup: (s) => setLanes(s, 13, 3, [0xff800000n]),
+    check: (s) => expect(q(s, 29)).toBe(0xff80000000000000n),
+    qc: 0,
+  },
+  {
+    asm: 'sqshlu d29, d13, #33',
+    word: 0x7f6165bd,
+    setup: (s) => setLanes(s, 13, 3, [0xff800000n]),
+    check: (s) => expect(q(s, 29)).toBe(0xffffffffffffffffn),
+    qc: 1,
+  },
+  {
     asm: 'sabd v0.4s, v1.4s, v2.4s',
     word: 0x4ea27420,
     setup: (s) => {

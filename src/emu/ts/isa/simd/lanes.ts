@@ -280,8 +280,10 @@ export function shift64(l: number, h: number, sh: number, sg: boolean, rnd: bool
     const rl = shl64(l, h, sh);
     const rh = R.hi;
     if (st) {
+      // Shifted back, the value must be the operand: compared as int32 halves (lsr64 gives them
+      // unsigned; SQSHLU d, d, #32 of 0xff800000 saturated on that).
       const bl = sg ? asr64(rl, rh, sh) : lsr64(rl, rh, sh);
-      if (bl !== l || R.hi !== h) return sg ? satS64(h < 0) : satU64(true);
+      if ((bl | 0) !== (l | 0) || (R.hi | 0) !== (h | 0)) return sg ? satS64(h < 0) : satU64(true);
     }
     R.hi = rh;
     return rl;
