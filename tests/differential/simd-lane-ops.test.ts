@@ -142,7 +142,7 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
           expect(compare(ours, unicorn), `${o.id} size ${size} q ${q} v${d}, v${n}, v${m}`).toEqual([]);
         },
       ),
-      { numRuns: 6000, seed: 0x1a5e },
+      { numRuns: 2500, seed: 0x1a5e },
     );
   });
 
@@ -201,7 +201,7 @@ describeWithOracles(['unicorn'], 'AdvSIMD lane-expression ops vs native Unicorn'
           expect(compare(ours, unicorn), `${id} 0x${word.toString(16)}`).toEqual([]);
         },
       ),
-      { numRuns: 5000, seed: 0x7e57 },
+      { numRuns: 2500, seed: 0x7e57 },
     );
   });
 });
