@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { EngineApiError, MemoryFault, UndefinedInstruction, UnhandledException } from '../../src/emu/errors.ts';
@@ -199,6 +200,22 @@ describe('register values are unsigned 64-bit', () => {
     expect(e.getX(5)).toBe(0xd9490ce8b6dcbca0n);
     e.setX(6, -1n);
     expect(e.regRead('x6')).toBe(0xffffffffffffffffn);
+  });
+
+  it('setX takes a safe-integer number as its bigint (the number path has no BigInt)', () => {
+    const e = new TsEngine();
+    const edges = [0, 1, -1, 2 ** 31, -(2 ** 31), 2 ** 32, 2 ** 32 - 1, -(2 ** 32), 2 ** 53 - 1, -(2 ** 53 - 1)];
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...edges), fc.maxSafeInteger(), fc.integer()), (v) => {
+        e.setX(7, v);
+        const viaNumber = e.regRead('x7');
+        e.setX(7, BigInt(v));
+        expect(viaNumber).toBe(e.regRead('x7'));
+        expect(viaNumber).toBe(BigInt.asUintN(64, BigInt(v)));
+      }),
+      { numRuns: 2000, seed: 64 },
+    );
+    expect(() => e.setX(7, 1.5)).toThrow(RangeError);
   });
 });
 

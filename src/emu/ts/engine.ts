@@ -369,6 +369,14 @@ export class TsEngine implements Engine {
     return this.cpu.getX(index);
   }
   setX(index: number, value: bigint | number): void {
+    if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      // Without BigInt: the low word mod 2^32, the high word as floor(value / 2^32) (two's
+      // complement for a negative value). Host code (syscalls, the runtime's calls, tests) sets
+      // registers from numbers far more often than from bigints.
+      this.cpu.xlo[index] = value | 0;
+      this.cpu.xhi[index] = Math.floor(value / 4294967296) | 0;
+      return;
+    }
     this.cpu.setX(index, BigInt(value));
   }
   getPc(): number {
