@@ -370,9 +370,8 @@ export class TsEngine implements Engine {
   }
   setX(index: number, value: bigint | number): void {
     if (typeof value === 'number' && Number.isSafeInteger(value)) {
-      // Without BigInt: the low word mod 2^32, the high word as floor(value / 2^32) (two's
-      // complement for a negative value). Host code (syscalls, the runtime's calls, tests) sets
-      // registers from numbers far more often than from bigints.
+      // Without BigInt (host functions set results from numbers): the low word mod 2^32, the high
+      // word floor(value / 2^32), two's complement for a negative value.
       this.cpu.xlo[index] = value | 0;
       this.cpu.xhi[index] = Math.floor(value / 4294967296) | 0;
       return;
@@ -979,7 +978,7 @@ export class TsEngine implements Engine {
    *
    * The first late case makes the region again at once; after that, a region is made again only
    * once REMAKE_EXITS exits have followed a new late case, so that the cases a loop's first
-   * rounds discover one by one come into one region (the workloads' bytecode loop was made ten
+   * rounds discover one by one come into one region (the workloads' bytecode loop was made nine
    * times in 0.3 M instructions, 2-10 ms each, with each new opcode).
    */
   private dynamicExit(from: number, to: number): void {

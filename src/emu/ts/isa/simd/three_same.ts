@@ -354,8 +354,8 @@ export function sameExec(
     };
   }
   const x = o.e === undefined ? undefined : { key: `same/${o.name}`, e: o.e, sg: o.sg };
-  const g = x === undefined ? (o.f as (z: number) => F3)(z) : laneFn(x, z);
   if (!scalar && idx < 0 && !o.pair && x !== undefined) return laneOp(x, z, q)(n, m, d);
+  const g = x === undefined ? (o.f as (z: number) => F3)(z) : laneFn(x, z);
   const ra = (o.sg ? RS : RU)[z] as Rd;
   const w = WD[z] as Wr;
   if (o.pair) {
