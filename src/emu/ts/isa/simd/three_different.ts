@@ -101,7 +101,7 @@ function acc64(a: Acc, dl: number, dh: number, vl: number, vh: number): number {
  * (lane-expr.ts longLaneOp): by core, then by accumulation. They are exact as numbers (a 16 x
  * 16-bit product and a 32-bit accumulator stay below 2^53) and Vd's lanes keep their low bits.
  */
-const LONG_EXPR: Partial<Record<Core, Partial<Record<Acc, string>>>> = {
+export const LONG_EXPR: Partial<Record<Core, Partial<Record<Acc, string>>>> = {
   add: { none: 'a + b' },
   sub: { none: 'a - b' },
   abd: { none: 'Math.abs(a - b)', add: 'd + Math.abs(a - b)' },
