@@ -1068,8 +1068,13 @@ export class TsEngine implements Engine {
       wasmOnly,
       onDynamicExit: (from, to) => this.dynamicExit(from, to),
     });
-    // Not WebAssembly: the block stays interpreted until it is hot enough for JavaScript.
-    if (compiled === null) return undefined;
+    // Not WebAssembly: the block stays interpreted until it is hot enough for JavaScript. Not
+    // JavaScript either (the host forbids new Function): it stays interpreted for good.
+    if (compiled === null) {
+      if (wasmOnly) return undefined;
+      block.jit = null;
+      return null;
+    }
     const { fn, links, wasm } = compiled;
     this.translatedRegions++;
     if (wasm) {

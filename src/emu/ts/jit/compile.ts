@@ -623,8 +623,10 @@ function loops(blocks: RegionBlock[]): boolean {
   return !b.fallthrough && staticSuccessors(b.decoded[b.decoded.length - 1] as Decoded, lastAt).includes(b.address);
 }
 
-export function compileRegion(input: CompileInput & { wasmOnly?: false }): Compiled;
-export function compileRegion(input: CompileInput): Compiled | null;
+/**
+ * The region as WebAssembly where it can be, else as JavaScript; null when it is neither (not
+ * WebAssembly with `wasmOnly`, or a host that forbids `new Function`).
+ */
 export function compileRegion(input: CompileInput): Compiled | null {
   // Loop regions of register arithmetic and branches run as WebAssembly (jit/wasm.ts).
   if (input.wasm !== false && input.mem !== undefined && loops(input.blocks)) {
@@ -640,7 +642,14 @@ export function compileRegion(input: CompileInput): Compiled | null {
     `function $1_${(input.blocks[0] as RegionBlock).address.toString(16)}(`,
   );
   const links = newLinks();
-  const factory = new Function('h', 'o', 'P', 'C', 'K', src) as Factory;
+  let factory: Factory;
+  try {
+    factory = new Function('h', 'o', 'P', 'C', 'K', src) as Factory;
+  } catch {
+    // A host that forbids making code (a content security policy without 'unsafe-eval'): the
+    // region stays interpreted.
+    return null;
+  }
   return { fn: factory(helpers, ops, input.guard, input.guard.code, links), links };
 }
 
