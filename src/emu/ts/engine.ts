@@ -50,7 +50,7 @@ import {
   UnhandledException,
   UnimplementedInstruction,
 } from '../errors.ts';
-import { Memory } from '../memory.ts';
+import { Memory, type Page } from '../memory.ts';
 import type { Decoded, Flow } from './decoder.ts';
 import { decodeWord } from './isa/index.ts';
 import {
@@ -97,6 +97,11 @@ const MAX_TARGET_REGION_INSNS = 160;
  * state machine's dispatch through a jump table and a chain of compares).
  */
 const WASM_REGION_BLOCKS = 64;
+/**
+ * How far from its entry a WebAssembly region's blocks may be (bytes): a loop that calls small
+ * functions (strlen, malloc, a formatter's helpers) takes them in, on whichever pages they are.
+ */
+const WASM_REGION_REACH = 32 * 1024;
 const WASM_REGION_INSNS = 1024;
 /**
  * By default translation starts after this many instructions of the engine, for blocks that then
@@ -1037,13 +1042,25 @@ export class TsEngine implements Engine {
       if (alone) continue;
       for (let j = 0; j < next.length; j++) {
         const t = next[j] as number;
-        if (seen.has(t) || t < pageBase || t >= pageBase + PAGE_SIZE || t % 4 !== 0) continue;
+        if (seen.has(t) || t % 4 !== 0) continue;
+        const near = wasmOnly
+          ? Math.abs(t - block.address) < WASM_REGION_REACH
+          : t >= pageBase && t < pageBase + PAGE_SIZE;
+        if (!near) continue;
         seen.add(t);
         const dynamic = (throughTarget[i] as boolean) || j >= staticCount;
         const maxBlocks = wasmOnly ? WASM_REGION_BLOCKS : dynamic ? MAX_TARGET_REGION_BLOCKS : MAX_REGION_BLOCKS;
         const maxInsns = wasmOnly ? WASM_REGION_INSNS : dynamic ? MAX_TARGET_REGION_INSNS : MAX_REGION_INSNS;
         if (blocks.length >= maxBlocks) continue;
-        const nb = this.getBlock(t);
+        let nb: Block;
+        try {
+          nb = this.getBlock(t);
+        } catch (e) {
+          // Another page that cannot be fetched (unmapped, not executable): not a candidate.
+          if (e instanceof MemoryFault) continue;
+          throw e;
+        }
+        if (nb.gate !== undefined || nb.bp) continue;
         const decoded = this.decodeBlock(nb);
         if (decoded === null || (decoded[0] as Decoded).def.flow === 'alone') continue;
         if (wasmOnly && !this.wasmOk(nb, decoded)) continue;
@@ -1054,15 +1071,30 @@ export class TsEngine implements Engine {
         throughTarget.push(dynamic);
       }
     }
+    if (wasmOnly) {
+      // A RET may go back to any call's return site in the region (the region compares X30 with
+      // them), so a caller's loop through a callee is one loop (jit/wasm.ts).
+      const returns = blocks.filter((b) => endsWith(b, 'BL')).map((b) => b.address + 4 * b.decoded.length);
+      blocks.forEach((b, i) => {
+        if (endsWith(b, 'RET')) (successors[i] as number[]).push(...returns);
+      });
+    }
     const members = loopThroughEntry(successors, blocks);
     const region = members.map((i) => blocks[i] as RegionBlock);
     if (!wasmOnly && this.jitWarmup > 0 && mostlyOpCalls(region)) {
       block.jit = null;
       return null;
     }
+    // A WebAssembly region may reach into other pages: each is a guard too.
+    const otherPages: Page[] = [];
+    for (const b of region) {
+      const p = this.mem.fetchPage(b.address);
+      if (p !== page && !otherPages.includes(p)) otherPages.push(p);
+    }
     const compiled = compileRegion({
       blocks: region,
       guard: page,
+      otherPages,
       mem: this.mem,
       wasm: this.wasmAllowed,
       wasmOnly,
@@ -1231,6 +1263,11 @@ function loopThroughEntry(successors: number[][], blocks: RegionBlock[]): number
     }
   }
   return [...back].sort((a, b) => a - b);
+}
+
+/** True when the block ends with a branch of that id (not when it falls through). */
+function endsWith(b: RegionBlock, id: string): boolean {
+  return !b.fallthrough && (b.decoded[b.decoded.length - 1] as Decoded).def.id === id;
 }
 
 function throwing(error: Error): Op {

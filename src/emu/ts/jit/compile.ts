@@ -72,6 +72,11 @@ export interface CompileInput {
   wasmOnly?: boolean;
   /** Told when a WebAssembly region's BR leaves it: the BR's block and its target. */
   onDynamicExit?: (from: number, to: number) => void;
+  /**
+   * The pages other than `guard` that blocks of the region are on (a WebAssembly region only: a
+   * JavaScript region stays on its entry's page).
+   */
+  otherPages?: CodeGuard[];
 }
 
 export interface Compiled {
@@ -631,10 +636,16 @@ export function compileRegion(input: CompileInput): Compiled | null {
   // Loop regions of register arithmetic and branches run as WebAssembly (jit/wasm.ts).
   if (input.wasm !== false && input.mem !== undefined && loops(input.blocks)) {
     const links = newLinks();
-    const fn = compileWasmRegion(input.blocks, input.guard, links, input.mem, input.onDynamicExit);
+    const fn = compileWasmRegion(
+      input.blocks,
+      [input.guard, ...(input.otherPages ?? [])],
+      links,
+      input.mem,
+      input.onDynamicExit,
+    );
     if (fn !== null) return { fn, links, wasm: true };
   }
-  if (input.wasmOnly === true) return null;
+  if (input.wasmOnly === true || (input.otherPages !== undefined && input.otherPages.length > 0)) return null;
   const { src: plain, ops } = regionSource(input.blocks);
   // Named after the guest address, so that V8's traces (--trace-deopt, profiles) tell regions apart.
   const src = plain.replace(

@@ -937,7 +937,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
  */
 export function wasmBlockSupported(decoded: readonly Decoded[], address: number, fallthrough: boolean): boolean {
   const last = decoded[decoded.length - 1] as Decoded;
-  if (!fallthrough && last.def.id !== 'BR' && !BRANCHES.has(last.def.id)) return false;
+  if (!fallthrough && last.def.id !== 'BR' && last.def.id !== 'RET' && !BRANCHES.has(last.def.id)) return false;
   const e = new Emitter(new Code(), { read: new Set(), written: new Set(), flags: false });
   e.leaveForOp = () => {};
   const straight = fallthrough ? decoded : decoded.slice(0, -1);
@@ -945,7 +945,8 @@ export function wasmBlockSupported(decoded: readonly Decoded[], address: number,
     straight.forEach((d, k) => {
       emitInsn(e, d, address + 4 * k);
     });
-    if (!fallthrough && last.def.id !== 'BR' && last.def.id !== 'B' && last.def.id !== 'BL') emitBranchCond(e, last);
+    const id = last.def.id;
+    if (!fallthrough && id !== 'BR' && id !== 'RET' && id !== 'B' && id !== 'BL') emitBranchCond(e, last);
   } catch (err) {
     if (err instanceof Unsupported) return false;
     throw err;
@@ -1065,6 +1066,12 @@ function branchTargets(d: Decoded, a: number): number[] | null {
   return staticSuccessors(d, a).map((t) => (t < 0 ? t + 2 ** 64 : t));
 }
 
+/** True when `b` ends with a BL whose return address is `site`. */
+function callsReturnTo(b: WasmBlock, site: number): boolean {
+  const len = b.decoded.length;
+  return !b.fallthrough && (b.decoded[len - 1] as Decoded).def.id === 'BL' && b.address + 4 * len === site;
+}
+
 /**
  * The blocks in chains where each is followed by a successor it can fall into (the not-taken one
  * first), so that fewer transitions go back through the loop's `br_table`. The entry stays first.
@@ -1123,7 +1130,7 @@ function emitBranchCond(e: Emitter, d: Decoded): void {
  */
 export function compileWasmRegion(
   region: readonly WasmBlock[],
-  guard: { code: unknown },
+  guards: readonly { code: unknown }[],
   links: Links,
   mem: Memory,
   onDynamicExit?: (from: number, to: number) => void,
@@ -1148,6 +1155,8 @@ export function compileWasmRegion(
   const e = new Emitter(body, uses);
   const m = blocks.length;
   if (m > MAX_BLOCKS) return null;
+  // The members a call in the region returns to: where a RET may go on without leaving.
+  const returnSites = blocks.filter((r) => blocks.some((c) => callsReturnTo(c, r.address)));
   try {
     // block $exit; loop $L; block $c_{m-1} ... block $c_0; br_table; end; case 0; end; case 1 ...
     body.op(0x02, 0x40, 0x03, 0x40);
@@ -1181,8 +1190,9 @@ export function compileWasmRegion(
       body.op(0x0b);
       const last = b.decoded[len - 1] as Decoded;
       const lastAt = b.address + 4 * (len - 1);
-      // BR: to the member block it names (a jump table's cases), else out of the region.
-      const indirect = !b.fallthrough && last.def.id === 'BR';
+      // BR: to the member block it names (a jump table's cases), else out of the region. RET: to
+      // the return site it names when that is a member (a call within the region), else out.
+      const indirect = !b.fallthrough && (last.def.id === 'BR' || last.def.id === 'RET');
       const targets = b.fallthrough ? [b.address + 4 * len] : indirect ? [] : branchTargets(last, lastAt);
       if (targets === null) throw new Unsupported(last.def.id);
       const straight = b.fallthrough ? b.decoded : b.decoded.slice(0, -1);
@@ -1224,7 +1234,9 @@ export function compileWasmRegion(
       if (indirect) {
         e.x(rz(u(last, 'rn')));
         body.set(L_A);
-        blocks.forEach((t, j) => {
+        const sites = last.def.id === 'RET' ? returnSites : blocks;
+        sites.forEach((t) => {
+          const j = index.get(t.address) as number;
           body.get(L_A).i64(t.address).op(I64.eq, 0x04, 0x40);
           body
             .i32(j)
@@ -1321,7 +1333,7 @@ export function compileWasmRegion(
     return null;
   }
   const run = instance.exports.run as (entry: number, room: number, until: number) => number;
-  const entryOf = new Int32Array(span >> 2).fill(-1);
+  const entryOf = new Int8Array(span >> 2).fill(-1);
   blocks.forEach((b, i) => {
     entryOf[(b.address - lo) >> 2] = i;
   });
@@ -1329,10 +1341,26 @@ export function compileWasmRegion(
   const readRegs = Int32Array.from(regs);
   const writtenRegs = Int32Array.from(written);
   const flags = uses.flags;
-  const P = guard;
-  const C = guard.code;
+  const P = guards[0] as { code: unknown };
+  const C = P.code;
+  // Every page's decoded code as it was when the region was made (usually the entry's page only).
+  const codes = guards.map((g) => g.code);
+  const many = guards.length > 1;
+  /** True when code on one of the pages changed. */
+  const stale = (): boolean => {
+    let changed = false;
+    for (let k = 0; k < guards.length; k++) if ((guards[k] as { code: unknown }).code !== codes[k]) changed = true;
+    // The blocks on the other pages that run this region are dropped with it, so that the
+    // dispatcher builds them again instead of calling it again and again.
+    if (changed)
+      for (let k = 0; k < guards.length; k++) {
+        const g = guards[k] as { code: unknown };
+        if (g.code === codes[k]) g.code = null;
+      }
+    return changed;
+  };
   return function wasmRegion(s: CpuState): CompiledBlock | null {
-    if (P.code !== C) return null;
+    if (many ? stale() : P.code !== C) return null;
     const off = s.pc - lo;
     if (!(off >= 0 && off < span) || (off & 3) !== 0) return null;
     const entry = entryOf[off >> 2] as number;
