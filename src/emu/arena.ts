@@ -16,6 +16,9 @@
  *   that page's slot. An entry is only ever set together with Memory's own entry and cleared with
  *   it, so it carries the same promise (the access is allowed, no observer, no code in a written
  *   page) and holds only pages that live in the arena.
+ * - V_AT: V0..V31 (16 bytes each) for a region that uses SIMD&FP registers, copied in and out
+ *   around its call; FPSR_OR_AT: the FPSR bits its instructions raised (i32, ORed into FPSR after
+ *   the call); FP_RN_AT: 1 when FPCR rounds to nearest (its floating-point fast paths need it).
  *
  * The memory is shared (a SharedArrayBuffer) where the host allows it: growing it leaves the views
  * made before valid (they keep covering what they covered), which the registers need. Otherwise
@@ -36,7 +39,11 @@ export const READ_TAGS = 512;
 export const WRITE_TAGS = READ_TAGS + 256 * 8;
 export const READ_OFFS = WRITE_TAGS + 256 * 8;
 export const WRITE_OFFS = READ_OFFS + 256 * 4;
+export const V_AT = WRITE_OFFS + 256 * 4;
+export const FPSR_OR_AT = V_AT + 32 * 16;
+export const FP_RN_AT = FPSR_OR_AT + 4;
 export const HEADER_BYTES = 8192;
+if (FP_RN_AT + 4 > HEADER_BYTES) throw new Error('arena: the header overflows');
 
 const WASM_PAGE = 65536;
 const NO_BYTES = new Uint8Array(0);

@@ -409,6 +409,8 @@ const SAME: Record<number, string> = {
 };
 const SAME_SCALAR = new Set(['fmulx', 'fcmeq', 'frecps', 'frsqrts', 'fcmge', 'facge', 'fabd', 'fcmgt', 'facgt']);
 const sameKey = (f: Fields) => ((f.u as number) << 4) | ((f.a as number) << 3) | (f.op as number);
+/** The operation of a SIMD_FP_3SAME word ('fmla', 'fadd', ...). */
+export const sameKind = (f: Fields): string | undefined => SAME[sameKey(f)];
 
 /** Two-register misc FP: key (u << 6) | (a << 5) | opcode. */
 const MISC: Record<number, string> = {
@@ -481,8 +483,10 @@ const BASE_OF_PAIR: Record<string, string> = {
 };
 
 const BYELEM: Record<number, string> = { 1: 'fmla', 5: 'fmls', 9: 'fmul', 25: 'fmulx' };
-const elemIndex = (f: Fields) => (f.sz ? (f.h as number) : ((f.h as number) << 1) | (f.l as number));
-const elemReg = (f: Fields) => ((f.m as number) << 4) | (f.rm as number);
+export const elemIndex = (f: Fields) => (f.sz ? (f.h as number) : ((f.h as number) << 1) | (f.l as number));
+export const elemReg = (f: Fields) => ((f.m as number) << 4) | (f.rm as number);
+/** The operation of a SIMD_FP_ELEM word ('fmla', 'fmls', 'fmul', 'fmulx'). */
+export const byElemKind = (f: Fields): string | undefined => BYELEM[((f.u as number) << 4) | (f.op as number)];
 
 export const defs: InsnDef[] = [
   // ---- three same ----

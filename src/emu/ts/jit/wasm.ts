@@ -2,18 +2,28 @@
  * A WebAssembly form of loop regions made of register arithmetic (moves, add/subtract in all three
  * operand forms, logic, multiply-add and long multiply-add, divide, variable shifts, bitfield
  * moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP), general-register loads and
- * stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW) and B, BL, BR,
- * B.cond, CBZ/CBNZ, TBZ/TBNZ. In JavaScript a 64-bit register is two int32 halves and every add,
- * carry and multiply costs several operations; WebAssembly has i64 locals and V8 compiles a small
- * module in well under a millisecond (Liftoff) and optimizes it in the background, with no type
- * feedback to gather and nothing to deoptimize. Any other instruction (FP and SIMD, system
- * registers, exclusives, BLR and RET) keeps the region in JavaScript (compile.ts).
+ * stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the same
+ * loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
+ * (vector, immediate), FMLA/FMLS on two doubles, and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
+ * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
+ * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
+ * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
+ * nothing to deoptimize. Any other instruction (other FP and SIMD, system registers, exclusives,
+ * BLR) keeps the region in JavaScript (compile.ts).
+ *
+ * SIMD&FP registers live in the arena's header at V_AT while the region runs (copied in before the
+ * call and back after it). FMLA's fused multiply-add is fpu.ts's fast path, the same double
+ * operations in the same order (the module's function 2); what it cannot decide (subnormal, huge or
+ * special operands, a tie after an inexact sum, an inexact result under another rounding mode)
+ * leaves the region before the instruction, for its op. An inexact result raises FPSR.IXC through
+ * FPSR_OR_AT.
  *
  * The function keeps the protocol of compile.ts: it runs whole blocks while the run's instruction
  * limit allows the whole block and `until` is neither reached nor inside it, adds the retired
  * instructions to `s.icount`, sets `s.pc`, and returns the linked successor (`follow`). A BL sets
- * X30 and leaves for its target (the callee's RET comes back into the region at the next block). A
- * BR goes on at the member block it names (a jump table's cases, which a region gathers from the
+ * X30 and goes on at its target when that is a member, else leaves for it; a RET goes on at the
+ * return site X30 names when that is a member (a loop that calls a function it took in), else leaves.
+ * A BR goes on at the member block it names (a jump table's cases, which a region gathers from the
  * targets seen while interpreted) and otherwise leaves with its target as the pc.
  *
  * Memory: the region runs over the Memory's arena (arena.ts), the one WebAssembly memory that holds
@@ -36,8 +46,11 @@ import {
   DYN_PC_AT,
   EXIT_AT,
   FLAGS_AT,
+  FP_RN_AT,
+  FPSR_OR_AT,
   READ_OFFS,
   READ_TAGS,
+  V_AT,
   WRITE_OFFS,
   WRITE_TAGS,
   XHI_AT,
@@ -45,21 +58,30 @@ import {
 } from '../../arena.ts';
 import type { Memory } from '../../memory.ts';
 import type { Decoded } from '../decoder.ts';
+import { IXC } from '../fpu.ts';
 import { decodeBitMasks } from '../isa/alu.ts';
 import {
+  K_LDQ,
   K_LDRB,
   K_LDRSBW,
   K_LDRSBX,
   K_PRFM,
+  K_STB,
+  K_STQ,
   K_STRB,
   KINFO,
   kindOf,
+  P_D,
+  P_Q,
+  P_S,
   P_SW,
   P_W,
   P_X,
   PSCALE,
   pairKind,
 } from '../isa/ldst.ts';
+import { modImm } from '../isa/simd/modified_immediate.ts';
+import { byElemKind, elemIndex, elemReg, sameKind } from '../isa/simd_fp.ts';
 import type { CpuState, Op } from '../state.ts';
 import { type CompiledBlock, follow, type Links } from './links.ts';
 import { staticSuccessors } from './successors.ts';
@@ -112,6 +134,11 @@ const L_A = 55; // an access's address, its page number, the base register befor
 const L_PN = 56;
 const L_B = 57;
 const I64_LOCALS = 41;
+// f64: each FMLA lane's result and error (lane 0 at 58, 59; lane 1 at 60, 61).
+const L_DR = 58;
+const F64_LOCALS = 4;
+/** An i32 scratch: 1 while the fused multiply-adds of an instruction are decided here. */
+const L_OK = 12;
 
 /**
  * Deferred flags, as in compile.ts: a flag-setting instruction keeps its operands and result and
@@ -166,6 +193,9 @@ class Unsupported {
  * (52 locals; a region of MAX_BLOCKS blocks nests at most MAX_BLOCKS + 6), so each is one LEB128
  * byte.
  */
+const F64_BITS = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64_BITS.buffer);
+
 class Code {
   private buf = new Uint8Array(256);
   /** Bytes written so far. */
@@ -228,6 +258,15 @@ class Code {
       if ((r === 0n && (b & 0x40) === 0) || (r === -1n && (b & 0x40) !== 0)) return this.op(b);
       this.op(b | 0x80);
     }
+  }
+  /** An f64 constant. */
+  f64(v: number): this {
+    F64_BITS[0] = v;
+    this.op(0x44);
+    // room() may move the buffer: ask for it before writing into it.
+    this.room(8).set(F64_BYTES, this.length);
+    this.length += 8;
+    return this;
   }
   /** Appends another function part's bytes. */
   append(from: Code): this {
@@ -309,7 +348,21 @@ interface Uses {
   read: Set<number>;
   written: Set<number>;
   flags: boolean;
+  /** SIMD&FP registers read and written (copied through V_AT around the call). */
+  vread: Set<number>;
+  vwritten: Set<number>;
+  /** Reads FPCR's rounding mode and raises FPSR bits (FP_RN_AT, FPSR_OR_AT). */
+  fp: boolean;
 }
+
+const newUses = (): Uses => ({
+  read: new Set(),
+  written: new Set(),
+  flags: false,
+  vread: new Set(),
+  vwritten: new Set(),
+  fp: false,
+});
 
 class Emitter {
   constructor(
@@ -492,6 +545,68 @@ class Emitter {
     c.get(L_TI).i32(1).op(I32OP.shrU);
     c.op(0x28, 2).uleb(write ? WRITE_OFFS : READ_OFFS); // i32.load: the page's slot
     c.get(L_PO).op(I32OP.add).set(L_AA);
+  }
+
+  /** Pushes the i64 at bytes 8h..8h+7 of V[r]. */
+  v64(r: number, h: number): void {
+    this.uses.vread.add(r);
+    this.c
+      .i32(0)
+      .op(0x29, 3)
+      .uleb(V_AT + 16 * r + 8 * h);
+  }
+  /** Stores the i64 `push` pushes as bytes 8h..8h+7 of V[r]. */
+  setV64(r: number, h: number, push: () => void): void {
+    this.uses.vwritten.add(r);
+    this.c.i32(0);
+    push();
+    this.c.op(0x37, 3).uleb(V_AT + 16 * r + 8 * h);
+  }
+  /** Pushes double lane h of V[r]. */
+  vf(r: number, h: number): void {
+    this.uses.vread.add(r);
+    this.c
+      .i32(0)
+      .op(F64.load, 3)
+      .uleb(V_AT + 16 * r + 8 * h);
+  }
+  /** Stores the double `push` pushes as lane h of V[r]. */
+  setVf(r: number, h: number, push: () => void): void {
+    this.uses.vwritten.add(r);
+    this.c.i32(0);
+    push();
+    this.c.op(F64.store, 3).uleb(V_AT + 16 * r + 8 * h);
+  }
+  /**
+   * V[t] from the 2^scale bytes at the access's arena address (L_AA) plus `off`: an element below
+   * 16 bytes zero-extended, the rest of the register zeroed (a scalar load's rule).
+   */
+  loadV(t: number, scale: number, off: number): void {
+    const c = this.c;
+    this.setV64(t, 0, () => {
+      c.get(L_AA)
+        .op(VLOAD[Math.min(scale, 3)] as number, 0)
+        .uleb(off);
+    });
+    this.setV64(t, 1, () => {
+      if (scale === 4)
+        c.get(L_AA)
+          .op(0x29, 0)
+          .uleb(off + 8);
+      else c.i64(0);
+    });
+  }
+  /** The low 2^scale bytes of V[t] to the access's arena address (L_AA) plus `off`. */
+  storeV(t: number, scale: number, off: number): void {
+    const c = this.c;
+    c.get(L_AA);
+    this.v64(t, 0);
+    c.op(STORE_OP[Math.min(scale, 3)] as number, 0).uleb(off);
+    if (scale === 4) {
+      c.get(L_AA);
+      this.v64(t, 1);
+      c.op(0x37, 0).uleb(off + 8);
+    }
   }
 
   /** Kind of the deferred flags set earlier in this block (0: not known here). */
@@ -914,6 +1029,19 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       e.known = 0;
       return;
     }
+    case 'MODIMM':
+      emitModImm(e, d);
+      return;
+    case 'SIMD_FP_3SAME':
+    case 'SIMD_FP_ELEM': {
+      // FMLA/FMLS on two doubles (vector, or by element); other forms stay with their ops.
+      const kind = id === 'SIMD_FP_3SAME' ? sameKind(d.fields) : byElemKind(d.fields);
+      if ((kind !== 'fmla' && kind !== 'fmls') || u(d, 'sz') !== 1 || u(d, 'q') !== 1) throw new Unsupported(id);
+      const byElem = id === 'SIMD_FP_ELEM';
+      const m = byElem ? elemReg(d.fields) : u(d, 'rm');
+      emitFmla(e, u(d, 'rd'), u(d, 'rn'), m, byElem ? elemIndex(d.fields) : -1, kind === 'fmls');
+      return;
+    }
     case 'LDST_uimm':
     case 'LDST_unscaled':
     case 'LDST_pre':
@@ -938,7 +1066,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
 export function wasmBlockSupported(decoded: readonly Decoded[], address: number, fallthrough: boolean): boolean {
   const last = decoded[decoded.length - 1] as Decoded;
   if (!fallthrough && last.def.id !== 'BR' && last.def.id !== 'RET' && !BRANCHES.has(last.def.id)) return false;
-  const e = new Emitter(new Code(), { read: new Set(), written: new Set(), flags: false });
+  const e = new Emitter(new Code(), newUses());
   e.leaveForOp = () => {};
   const straight = fallthrough ? decoded : decoded.slice(0, -1);
   try {
@@ -968,6 +1096,8 @@ const LOAD_OP: Record<number, number> = {
   [K_LDRSBW + 1]: 0x2e,
 };
 const STORE_OP = [0x3c, 0x3d, 0x3e, 0x37];
+/** i64 zero-extending loads of 1, 2, 4 and 8 bytes. */
+const VLOAD = [0x31, 0x33, 0x35, 0x29];
 
 /**
  * A general register's load or store (immediate, pre/post-index, register offset), in the
@@ -978,13 +1108,15 @@ function emitAccess(e: Emitter, d: Decoded, id: string): void {
   const c = e.c;
   const k = kindOf(u(d, 'size'), u(d, 'v'), u(d, 'opc'));
   if (k === K_PRFM) return;
-  const store = k >= K_STRB && k < K_STRB + 4;
+  // SIMD&FP registers (B, H, S, D, Q): through the V_AT copy of the register file.
+  const vec = k >= K_STB && k <= K_LDQ;
+  const store = (k >= K_STRB && k < K_STRB + 4) || (k >= K_STB && k <= K_STQ);
   const load = LOAD_OP[k];
-  if (!store && load === undefined) throw new Unsupported(id);
+  if (!store && !vec && load === undefined) throw new Unsupported(id);
   const scale = (KINFO[k] as { scale: number }).scale;
   const size = 1 << scale;
   const n = u(d, 'rn');
-  const t = u(d, 'rt') === 31 ? (store ? ZR : ZR_W) : u(d, 'rt');
+  const t = vec ? u(d, 'rt') : u(d, 'rt') === 31 ? (store ? ZR : ZR_W) : u(d, 'rt');
   e.x(n);
   c.set(L_B);
   let wbo: number | null = null;
@@ -1000,11 +1132,15 @@ function emitAccess(e: Emitter, d: Decoded, id: string): void {
   }
   c.set(L_A);
   e.tlb(size, store);
-  c.get(L_AA);
-  if (store) {
+  if (vec) {
+    if (store) e.storeV(t, scale, 0);
+    else e.loadV(t, scale, 0);
+  } else if (store) {
+    c.get(L_AA);
     e.x(t);
     c.op(STORE_OP[scale] as number, 0, 0);
   } else {
+    c.get(L_AA);
     c.op(load as number, 0, 0);
     if (k === K_LDRSBW || k === K_LDRSBW + 1) c.op(EXTEND_U);
     e.setX(t);
@@ -1019,9 +1155,11 @@ function emitAccess(e: Emitter, d: Decoded, id: string): void {
 function emitPair(e: Emitter, d: Decoded, id: string): void {
   const c = e.c;
   const pk = pairKind(d.fields, false);
-  if (pk !== P_W && pk !== P_SW && pk !== P_X) throw new Unsupported(id);
+  const vec = pk === P_S || pk === P_D || pk === P_Q;
+  if (pk !== P_W && pk !== P_SW && pk !== P_X && !vec) throw new Unsupported(id);
   const load = u(d, 'L') === 1;
-  const bytes = 1 << (PSCALE[pk] as number);
+  const scale = PSCALE[pk] as number;
+  const bytes = 1 << scale;
   const off = ((u(d, 'imm7') << 25) >> 25) * bytes;
   const n = u(d, 'rn');
   const reg = (r: number): number => (r !== 31 ? r : load ? ZR_W : ZR);
@@ -1032,7 +1170,17 @@ function emitPair(e: Emitter, d: Decoded, id: string): void {
   if (id !== 'LDSTP_post' && off !== 0) c.i64(off).op(I64OP.add);
   c.set(L_A);
   e.tlb(2 * bytes, !load);
-  if (load) {
+  if (vec) {
+    // As the interpreter: Rt from the first access, then Rt2 from the second.
+    const [v1, v2] = [u(d, 'rt'), u(d, 'rt2')];
+    if (load) {
+      e.loadV(v1, scale, 0);
+      e.loadV(v2, scale, bytes);
+    } else {
+      e.storeV(v1, scale, 0);
+      e.storeV(v2, scale, bytes);
+    }
+  } else if (load) {
     const op = pk === P_X ? 0x29 : pk === P_SW ? 0x34 : 0x35;
     c.get(L_AA).op(op, 0, 0).set(L_X);
     c.get(L_AA).op(op, 0, bytes);
@@ -1053,6 +1201,214 @@ function emitPair(e: Emitter, d: Decoded, id: string): void {
     e.setX(n);
   }
 }
+
+/** MOVI, MVNI, ORR and BIC (vector, immediate): the immediate made when the region is. */
+function emitModImm(e: Emitter, d: Decoded): void {
+  const c = e.c;
+  const { q, d: r, lo, hi, logic, bic } = modImm(d.fields);
+  const k = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  for (const h of [0, 1]) {
+    e.setV64(r, h, () => {
+      if (h === 1 && q === 0) c.i64(0);
+      else if (!logic) c.i64(k);
+      else {
+        e.v64(r, h);
+        c.i64(bic ? ~k : k).op(bic ? I64OP.and : I64OP.or);
+      }
+    });
+  }
+}
+
+const F64 = {
+  abs: 0x99,
+  neg: 0x9a,
+  add: 0xa0,
+  sub: 0xa1,
+  mul: 0xa2,
+  eq: 0x61,
+  ne: 0x62,
+  lt: 0x63,
+  gt: 0x64,
+  le: 0x65,
+  ge: 0x66,
+  load: 0x2b,
+  store: 0x39,
+  bits: 0xbd,
+} as const;
+/** The bounds of fpu.ts's fused multiply-add fast path (fmaCore). */
+const MIN64 = 2 ** -1022;
+const MAX64 = Number.MAX_VALUE;
+const LIM_HI = 2 ** 995;
+const LIM_LO = 2 ** -900;
+const SPLIT = 134217729;
+
+/**
+ * FMLA/FMLS (vector or by element) on the two doubles of V registers: Vd += (-)Vn * Vm, lane by
+ * lane, each decided here by fpu.ts's fast path (fmaLane) when FPCR rounds to nearest or the
+ * result is exact; otherwise the region leaves before the instruction and its op computes it.
+ * Both lanes are computed before Vd is written (it may be Vn or Vm); an inexact lane raises IXC.
+ */
+function emitFmla(e: Emitter, d: number, n: number, m: number, idx: number, neg: boolean): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FMLA outside a block');
+  e.uses.fp = true;
+  c.i32(1).set(L_OK);
+  for (let lane = 0; lane < 2; lane++) {
+    e.vf(d, lane);
+    e.vf(n, lane);
+    if (neg) c.op(F64.neg);
+    e.vf(m, idx >= 0 ? idx : lane);
+    c.op(0x10, FMA_FN);
+    c.get(L_OK)
+      .op(I32OP.and)
+      .set(L_OK)
+      .set(L_DR + 2 * lane + 1)
+      .set(L_DR + 2 * lane);
+  }
+  // Inexact (L_T): an error in either lane. Decided here: both lanes, and rounding to nearest
+  // unless both are exact.
+  c.get(L_DR + 1)
+    .f64(0)
+    .op(F64.ne)
+    .get(L_DR + 3)
+    .f64(0)
+    .op(F64.ne, I32OP.or)
+    .tee(L_T);
+  c.op(I32.eqz).i32(0).op(0x28, 2).uleb(FP_RN_AT).op(I32OP.or).get(L_OK).op(I32OP.and);
+  c.op(I32.eqz, 0x04, 0x40);
+  leave(1);
+  c.op(0x0b);
+  for (let lane = 0; lane < 2; lane++)
+    e.setVf(d, lane, () => {
+      c.get(L_DR + 2 * lane);
+    });
+  c.get(L_T).op(0x04, 0x40);
+  c.i32(0).i32(0).op(0x28, 2).uleb(FPSR_OR_AT).i32(IXC).op(I32OP.or).op(0x36, 2).uleb(FPSR_OR_AT);
+  c.op(0x0b);
+}
+
+/** The module's function 2 (when a region has FMLA): fused z + x*y, see fmaBody. */
+const FMA_FN = 2;
+const FMA_TYPE = [0x60, 3, 0x7c, 0x7c, 0x7c, 3, 0x7c, 0x7c, 0x7f];
+// Its locals: z, x, y (parameters), then f64 scratch, the result and its error, and `decided`.
+const L_DZ = 0;
+const L_DX = 1;
+const L_DY = 2;
+const L_DP = 3;
+const L_DE = 4;
+const L_DS = 5;
+const L_DB = 6;
+const L_DT = 7;
+const L_DU = 8;
+const L_DW = 9;
+const L_QR = 10;
+const L_QC = 11;
+const L_QOK = 12;
+
+/**
+ * The body of function 2, `fma(z, x, y) -> (r, err, decided)`: z + x*y as fpu.ts's fmaCore decides
+ * it (the same operations in the same order, so the same doubles): the rounded result, the
+ * sign-carrying error (0: exact), and 0 when the fast path cannot decide it. A function of its
+ * own rather than inline code: an FMLA of two lanes would be 300 bytes of code (the matrix loop of
+ * the programs benchmark has 20 of them), which V8's baseline compiler ran at 45 ns a lane.
+ */
+function fmaBody(): Code {
+  const c = new Code().op(2, 9, 0x7c, 1).op(0x7f);
+  c.i32(1).set(L_QOK);
+  fmaLane(c, L_QR, L_QC);
+  c.get(L_QR).get(L_QC).get(L_QOK).op(0x0b);
+  return c;
+}
+
+function fmaLane(c: Code, r: number, err: number): void {
+  const fail = (): void => {
+    c.i32(0).set(L_QOK);
+  };
+  /** Pushes (lo <= |v| && |v| < hi) for local v. */
+  const within = (v: number, lo: number, hi: number, hiIncluded = false): void => {
+    c.get(v).op(F64.abs).f64(lo).op(F64.ge);
+    c.get(v)
+      .op(F64.abs)
+      .f64(hi)
+      .op(hiIncluded ? F64.le : F64.lt, I32OP.and);
+  };
+  /** a - (b - k) + (d - k) into `to` (the correction of a TwoSum). */
+  const twoSumErr = (a: number, b: number, d: number, k: number, to: number): void => {
+    c.get(a).get(b).get(k).op(F64.sub, F64.sub).get(d).get(k).op(F64.sub, F64.add).set(to);
+  };
+  within(L_DX, MIN64, LIM_HI);
+  within(L_DY, MIN64, LIM_HI);
+  c.op(I32OP.and, 0x04, 0x40);
+  c.get(L_DX).get(L_DY).op(F64.mul).set(L_DP);
+  c.get(L_DP).op(F64.abs).f64(LIM_LO).op(F64.gt);
+  c.get(L_DP).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and);
+  c.op(0x04, 0x40);
+  // The product's error (Dekker): halves of x in L_DB/L_DT, of y in L_DU/L_DW.
+  c.f64(SPLIT).get(L_DX).op(F64.mul).set(L_DS);
+  c.get(L_DS).get(L_DS).get(L_DX).op(F64.sub, F64.sub).set(L_DB);
+  c.get(L_DX).get(L_DB).op(F64.sub).set(L_DT);
+  c.f64(SPLIT).get(L_DY).op(F64.mul).set(L_DS);
+  c.get(L_DS).get(L_DS).get(L_DY).op(F64.sub, F64.sub).set(L_DU);
+  c.get(L_DY).get(L_DU).op(F64.sub).set(L_DW);
+  c.get(L_DB).get(L_DU).op(F64.mul).get(L_DP).op(F64.sub);
+  c.get(L_DB).get(L_DW).op(F64.mul, F64.add);
+  c.get(L_DT).get(L_DU).op(F64.mul, F64.add);
+  c.get(L_DT).get(L_DW).op(F64.mul, F64.add).set(L_DE);
+  c.get(L_DZ).f64(0).op(F64.eq, 0x04, 0x40);
+  c.get(L_DP).set(r).get(L_DE).set(err);
+  c.op(0x05);
+  within(L_DZ, MIN64, LIM_HI);
+  c.op(0x04, 0x40);
+  c.get(L_DZ).get(L_DP).op(F64.add).set(L_DS);
+  c.get(L_DS).get(L_DZ).op(F64.sub).set(L_DB);
+  twoSumErr(L_DZ, L_DS, L_DP, L_DB, L_DT);
+  c.get(L_DT).get(L_DE).op(F64.add).set(L_DU);
+  c.get(L_DU).get(L_DT).op(F64.sub).set(L_DB);
+  twoSumErr(L_DT, L_DU, L_DE, L_DB, L_DW);
+  c.get(L_DS).get(L_DU).op(F64.add).set(r);
+  c.get(r).op(F64.abs).f64(MIN64).op(F64.gt);
+  c.get(r).op(F64.abs).f64(MAX64).op(F64.lt, I32OP.and);
+  c.op(0x04, 0x40);
+  c.get(r).get(L_DS).op(F64.sub).set(L_DB);
+  twoSumErr(L_DS, r, L_DU, L_DB, err);
+  // A tie or an exact sum on a double while the last TwoSum was inexact: not decided here.
+  c.get(L_DW).f64(0).op(F64.ne);
+  c.get(err).f64(0).op(F64.eq);
+  c.get(err)
+    .op(F64.bits)
+    .i64(2 ** 52 - 1)
+    .op(I64OP.and, I64.eqz, I32OP.or, I32OP.and);
+  c.op(0x04, 0x40);
+  fail();
+  c.op(0x0b);
+  c.op(0x05);
+  fail();
+  c.op(0x0b);
+  c.op(0x05);
+  fail();
+  c.op(0x0b, 0x0b);
+  c.op(0x05);
+  fail();
+  c.op(0x0b);
+  c.op(0x05);
+  // 0 * finite + normal z = z exactly (fmaCore's zero case).
+  c.get(L_DX).f64(0).op(F64.eq).get(L_DY).f64(0).op(F64.eq, I32OP.or);
+  within(L_DZ, MIN64, MAX64, true);
+  c.op(I32OP.and);
+  for (const v of [L_DX, L_DY]) {
+    c.get(v).f64(0).op(F64.eq).get(v).op(F64.abs).f64(MIN64).op(F64.ge, I32OP.or, I32OP.and);
+    c.get(v).op(F64.abs).f64(MAX64).op(F64.le, I32OP.and);
+  }
+  c.op(0x04, 0x40);
+  c.get(L_DZ).set(r).f64(0).set(err);
+  c.op(0x05);
+  fail();
+  c.op(0x0b);
+  c.op(0x0b);
+}
+
+const FMA_BODY = fmaBody();
 
 /** Branches a block may end with, and their successors (taken first). */
 function branchTargets(d: Decoded, a: number): number[] | null {
@@ -1150,7 +1506,7 @@ export function compileWasmRegion(
   };
   // Accesses left to the interpreter: the instruction's address, its block's ops and its index.
   const misses: Miss[] = [];
-  const uses: Uses = { read: new Set(), written: new Set(), flags: false };
+  const uses: Uses = newUses();
   const body = new Code();
   const e = new Emitter(body, uses);
   const m = blocks.length;
@@ -1318,10 +1674,15 @@ export function compileWasmRegion(
         .uleb(FLAGS + 4 * f);
   epi.i32(0).get(L_EXIT).op(0x36, 2).uleb(EXIT);
   epi.get(L_N).op(0x0b);
-  const fnBody = new Code().op(2, I32_LOCALS, 0x7f, I64_LOCALS).op(0x7e).append(pro).append(body).append(epi);
+  const fnBody = new Code()
+    .op(3, I32_LOCALS, 0x7f, I64_LOCALS)
+    .op(0x7e, F64_LOCALS, 0x7c)
+    .append(pro)
+    .append(body)
+    .append(epi);
   const arena = mem.useArena();
   if (arena === null) return null;
-  const module = moduleBytes(fnBody, arena.shared);
+  const module = moduleBytes(fnBody, arena.shared, uses.fp);
   const fill = (kind: number, address: number, size: number): number =>
     mem.fastFill(address, size, kind === 1) ? 1 : 0;
   let instance: { exports: Record<string, unknown> };
@@ -1341,6 +1702,11 @@ export function compileWasmRegion(
   const readRegs = Int32Array.from(regs);
   const writtenRegs = Int32Array.from(written);
   const flags = uses.flags;
+  // SIMD&FP registers cross through V_AT: every one the region uses goes in (a register written
+  // on some paths only keeps its value on the others), the written ones come back.
+  const vIn = Int32Array.from([...new Set([...uses.vread, ...uses.vwritten])]);
+  const vOut = Int32Array.from(uses.vwritten);
+  const fp = uses.fp;
   const P = guards[0] as { code: unknown };
   const C = P.code;
   // Every page's decoded code as it was when the region was made (usually the entry's page only).
@@ -1382,6 +1748,21 @@ export function compileWasmRegion(
         M[(XLO_AT >> 2) + r] = xl[r] as number;
         M[(XHI_AT >> 2) + r] = xh[r] as number;
       }
+    if (vIn.length > 0) {
+      const vi = s.vi;
+      for (let k = 0; k < vIn.length; k++) {
+        const i = (vIn[k] as number) << 2;
+        const o = (V_AT >> 2) + i;
+        M[o] = vi[i] as number;
+        M[o + 1] = vi[i + 1] as number;
+        M[o + 2] = vi[i + 2] as number;
+        M[o + 3] = vi[i + 3] as number;
+      }
+    }
+    if (fp) {
+      M[FPSR_OR_AT >> 2] = 0;
+      M[FP_RN_AT >> 2] = ((s.fpcr >>> 22) & 3) === 0 ? 1 : 0;
+    }
     if (flags) {
       M[FLAGS >> 2] = s.n;
       M[(FLAGS >> 2) + 1] = s.z;
@@ -1398,6 +1779,18 @@ export function compileWasmRegion(
         xl[r] = M[(XLO_AT >> 2) + r] as number;
         xh[r] = M[(XHI_AT >> 2) + r] as number;
       }
+    if (vOut.length > 0) {
+      const vi = s.vi;
+      for (let k = 0; k < vOut.length; k++) {
+        const i = (vOut[k] as number) << 2;
+        const o = (V_AT >> 2) + i;
+        vi[i] = M[o] as number;
+        vi[i + 1] = M[o + 1] as number;
+        vi[i + 2] = M[o + 2] as number;
+        vi[i + 3] = M[o + 3] as number;
+      }
+    }
+    if (fp) s.fpsr |= M[FPSR_OR_AT >> 2] as number;
     if (flags) {
       s.n = M[FLAGS >> 2] as number;
       s.z = M[(FLAGS >> 2) + 1] as number;
@@ -1435,26 +1828,27 @@ export function compileWasmRegion(
  * A module importing `fill(write, address, size) -> filled` (function 0) and the arena's memory
  * (shared or not, as the arena), and exporting `run(entry, room, until) -> n` (function 1).
  */
-function moduleBytes(fnBody: Code, shared: boolean): Uint8Array {
+function moduleBytes(fnBody: Code, shared: boolean, fma: boolean): Uint8Array {
   const out = new Code().op(0x00, 0x61, 0x73, 0x6d).op(0x01, 0x00, 0x00, 0x00);
   const section = (id: number, content: readonly number[]): void => {
     out.op(id).uleb(content.length);
     for (const b of content) out.op(b);
   };
-  section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7c, 0x7f, 1, 0x7f]);
+  // Types: run, fill, and the fused multiply-add (f64 z, x, y) -> (f64 r, f64 err, i32 decided).
+  section(1, [3, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7c, 0x7f, 1, 0x7f, ...FMA_TYPE]);
   // The memory's limits: at least 1 page; a shared memory must be imported as shared, with its
   // maximum (65536 pages, arena.ts).
   const limits = shared ? [0x03, 1, 0x80, 0x80, 0x04] : [0x00, 1];
   section(2, [2, 1, 0x6d, 4, 0x66, 0x69, 0x6c, 0x6c, 0x00, 1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, ...limits]);
-  section(3, [1, 0]);
+  section(3, fma ? [2, 0, 2] : [1, 0]);
   section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 1]);
-  // The code section: one function body, its size first.
-  const bodySize = new Code().uleb(fnBody.length);
-  out
-    .op(10)
-    .uleb(1 + bodySize.length + fnBody.length)
-    .op(1)
-    .append(bodySize)
-    .append(fnBody);
+  // The code section: the function bodies, each with its size first.
+  const bodies = fma ? [fnBody, FMA_BODY] : [fnBody];
+  const sizes = bodies.map((b) => new Code().uleb(b.length));
+  out.op(10).uleb(1 + bodies.reduce((n, b, i) => n + (sizes[i] as Code).length + b.length, 0));
+  out.op(bodies.length);
+  bodies.forEach((b, i) => {
+    out.append(sizes[i] as Code).append(b);
+  });
   return out.bytes();
 }

@@ -1,5 +1,5 @@
 /** Advanced SIMD modified immediate (integer forms): MOVI, MVNI, ORR and BIC (vector, immediate). */
-import { type InsnDef, insn } from '../../decoder.ts';
+import { type Fields, type InsnDef, insn } from '../../decoder.ts';
 import { imm } from '../fmt.ts';
 import { D32, fin, vr } from './lanes.ts';
 
@@ -7,6 +7,35 @@ function byteMask(v: number): number {
   let r = 0;
   for (let i = 0; i < 4; i++) if ((v >> i) & 1) r |= 0xff << (8 * i);
   return r;
+}
+
+/**
+ * What a MODIMM word does: the 64-bit immediate (int32 halves, repeated in both halves of the
+ * register; the upper one is zeroed when q is 0), already inverted for MVNI; for ORR and BIC
+ * (`logic`) it is ORed into the register, or its complement ANDed (`bic`). Shared with the
+ * WebAssembly regions (jit/wasm.ts).
+ */
+export function modImm(f: Fields): { q: number; d: number; lo: number; hi: number; logic: boolean; bic: boolean } {
+  const [q, op, cm, d] = [f.q as number, f.op as number, f.cmode as number, f.rd as number];
+  const i8 = ((f.abc as number) << 5) | (f.defgh as number);
+  let lo: number;
+  let hi: number;
+  if (cm < 8) lo = hi = i8 << ((cm >> 1) * 8);
+  else if (cm < 12) lo = hi = (i8 << (((cm >> 1) & 1) * 8)) * 0x10001;
+  else if (cm < 14) lo = hi = cm === 12 ? (i8 << 8) | 0xff : (i8 << 16) | 0xffff;
+  else if (op === 0) lo = hi = i8 * 0x01010101;
+  else {
+    lo = byteMask(i8 & 15);
+    hi = byteMask(i8 >> 4);
+  }
+  lo |= 0;
+  hi |= 0;
+  const logic = (cm & 1) === 1 && cm < 12;
+  if (!logic && op === 1 && cm !== 14) {
+    lo = ~lo;
+    hi = ~hi;
+  }
+  return { q, d, lo, hi, logic, bic: logic && op === 1 };
 }
 
 export const defs: InsnDef[] = [
@@ -38,26 +67,8 @@ export const defs: InsnDef[] = [
       return `${nm} ${vr(d, 2, q)}, ${imm(i8)}, msl #${(cm & 1) === 1 ? 16 : 8}`;
     },
     exec: (f) => {
-      const [q, op, cm, d] = [f.q, f.op, f.cmode, f.rd];
-      const i8 = (f.abc << 5) | f.defgh;
-      let lo: number;
-      let hi: number;
-      if (cm < 8) lo = hi = i8 << ((cm >> 1) * 8);
-      else if (cm < 12) lo = hi = (i8 << (((cm >> 1) & 1) * 8)) * 0x10001;
-      else if (cm < 14) lo = hi = cm === 12 ? (i8 << 8) | 0xff : (i8 << 16) | 0xffff;
-      else if (op === 0) lo = hi = i8 * 0x01010101;
-      else {
-        lo = byteMask(i8 & 15);
-        hi = byteMask(i8 >> 4);
-      }
-      lo |= 0;
-      hi |= 0;
-      const logic = (cm & 1) === 1 && cm < 12;
+      const { q, d, lo, hi, logic, bic } = modImm(f);
       if (!logic) {
-        if (op === 1 && cm !== 14) {
-          lo = ~lo;
-          hi = ~hi;
-        }
         return (s) => {
           D32[0] = lo;
           D32[1] = hi;
@@ -66,7 +77,6 @@ export const defs: InsnDef[] = [
           fin(s, d, q);
         };
       }
-      const bic = op === 1;
       return (s) => {
         const o = d << 2;
         for (let i = 0; i < 4; i++) {
