@@ -1,8 +1,9 @@
 /**
  * WebAssembly regions with SIMD&FP registers (src/emu/ts/jit/wasm.ts): loads and stores of B, H,
  * S, D and Q registers in every addressing form, LDP/STP of S, D and Q, MOVI/MVNI/ORR/BIC
- * (vector, immediate) and FMLA/FMLS on two doubles (vector and by element), whose fused
- * multiply-add a region decides with fpu.ts's fast path or leaves to the instruction's op.
+ * (vector, immediate), FMOV between general and FP registers, FMLA/FMLS on two doubles (vector
+ * and by element) and FADD/FSUB/FMUL (double), whose results a region decides with fpu.ts's fast
+ * paths or leaves to the instruction's op.
  *
  * Random loops of those instructions and register arithmetic, their bases in two data pages of
  * doubles (normal ones mostly, and zeros, subnormals, huge values, infinities and NaNs, so that
@@ -117,6 +118,23 @@ const fmlaWord = fc
       : ((f.sub ? 0x4ee0cc00 : 0x4e60cc00) | (f.rm << 16) | (f.rn << 5) | f.rd) >>> 0,
   );
 
+/** FADD, FSUB, FMUL (double) on V0-V7, and FMOV between X10-X15 and V0-V7 both ways (S and D). */
+const scalarWord = fc
+  .record({
+    kind: fc.constantFrom(0x1e600800, 0x1e602800, 0x1e603800, 0x9e670000, 0x9e660000, 0x1e270000, 0x1e260000),
+    rd: fc.integer({ min: 0, max: 7 }),
+    rn: fc.integer({ min: 0, max: 7 }),
+    rm: fc.integer({ min: 0, max: 7 }),
+  })
+  .map((f) => {
+    const fp = (f.kind & 0x00200000) !== 0; // FADD/FSUB/FMUL
+    const toX = f.kind === 0x9e660000 || f.kind === 0x1e260000;
+    const fromX = f.kind === 0x9e670000 || f.kind === 0x1e270000;
+    const rd = toX ? 10 + f.rd : f.rd;
+    const rn = fromX ? 10 + f.rn : f.rn;
+    return (f.kind | (fp ? f.rm << 16 : 0) | (rn << 5) | rd) >>> 0;
+  });
+
 /** Register arithmetic that writes none of the bases, offsets and loop counter. */
 const aluWord = fc
   .tuple(
@@ -137,6 +155,7 @@ const body = fc.array(
     { weight: 3, arbitrary: accessWord },
     { weight: 3, arbitrary: fmlaWord },
     { weight: 1, arbitrary: modImmWord },
+    { weight: 2, arbitrary: scalarWord },
     { weight: 1, arbitrary: aluWord },
   ),
   { minLength: 1, maxLength: 8 },
@@ -279,6 +298,10 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     expect(disassemble(0x4fc25820, CODE)).toBe('fmls v0.2d, v1.2d, v2.d[1]');
     expect(disassemble(one(fmlaWord, 1), CODE)).toMatch(/^fml[as] v\d\.2d, v\d\.2d, v\d\.(2d|d\[[01]\])$/);
     expect(disassemble(one(modImmWord, 2), CODE)).toMatch(/^(movi|mvni|orr|bic) /);
+    const scalars = new Set(
+      fc.sample(scalarWord, { seed: 4, numRuns: 200 }).map((w) => disassemble(w, CODE).split(' ')[0]),
+    );
+    expect([...scalars].sort()).toEqual(['fadd', 'fmov', 'fmul', 'fsub']);
     const ids = new Set(fc.sample(accessWord, { seed: 3, numRuns: 300 }).map((w) => decodeWord(w)?.def.id));
     expect([...ids].sort()).toEqual([...ACCESS_IDS].sort());
   });
@@ -305,30 +328,55 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     expect(faults).toBeLessThan(150);
   }, 180_000);
 
-  it('leaves a fused multiply-add the fast path cannot decide (a tie after an inexact sum) to the op', async () => {
-    // z = 1 + 2^-52, x*y = 2^-53 - 2^-113: the exact sum lies just below the midpoint between
-    // 1 + 2^-52 and 1 + 2^-51, so it rounds to 1 + 2^-52; the fast path's sums meet two ties on
-    // the way (and would give 1 + 2^-51), which it must see (its last TwoSum is inexact) and pass on.
-    const LOOP = [0x3dc00000, 0x4e62cc20, 0x3d800400, 0xf1000529, 0x54ffff81, 0xd4200000];
+  /**
+   * Operands the fast paths must pass on, in a loop of `ldr q0, [x0]; OP; str q0, [x0, #16]`:
+   * - FMLA, z = 1 + 2^-52, x*y = 2^-53 - 2^-113: the exact sum lies just below the midpoint between
+   *   1 + 2^-52 and 1 + 2^-51, so it rounds to 1 + 2^-52; the fast path's sums meet two ties on the
+   *   way (and would give 1 + 2^-51), which it must see (its last TwoSum is inexact);
+   * - FMUL, 2^1000 * 2^-10: an exact product whose factor is too large for Dekker's split (the
+   *   error would come out NaN, and the result inexact).
+   */
+  const PASSED_ON = [
+    {
+      op: 0x4e62cc20,
+      text: 'fmla v0.2d, v1.2d, v2.2d',
+      q0: 0x3ff0000000000001n,
+      q1: 0x3ff0000000400000n,
+      q2: 0x3c9fffffff800000n,
+      result: 0x3ff0000000000001n,
+      fpsr: '10',
+    },
+    {
+      op: 0x1e620820,
+      text: 'fmul d0, d1, d2',
+      q0: 0n,
+      q1: 0x7e70000000000000n,
+      q2: 0x3f50000000000000n,
+      result: 0x7dd0000000000000n,
+      fpsr: '0',
+    },
+  ];
+  it.each(PASSED_ON)('leaves $text to its op where the fast path cannot decide', async (c) => {
+    const LOOP = [0x3dc00000, c.op, 0x3d800400, 0xf1000529, 0x54ffff81, 0xd4200000];
     expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
       'ldr q0, [x0]',
-      'fmla v0.2d, v1.2d, v2.2d',
+      c.text,
       'str q0, [x0, #0x10]',
       'subs x9, x9, #0x1',
       'b.ne 0x10000',
       'brk #0',
     ]);
-    const lanes = (v: bigint): bigint => (v << 64n) | v;
+    const both = (v: bigint): bigint => (c.op === 0x4e62cc20 ? (v << 64n) | v : v);
     const end = async (kind: EngineKind, options: { jitThreshold?: number }): Promise<string> => {
       const e = await createEngine(kind, options);
       try {
         e.memMap(CODE, 0x1000, PROT_ALL);
         e.memWrite(CODE, words(...LOOP));
         e.memMap(DATA, 0x1000, PROT_READ | PROT_WRITE);
-        e.memWrite(DATA, new Uint8Array(new BigUint64Array([0x3ff0000000000001n, 0x3ff0000000000001n]).buffer));
+        e.memWrite(DATA, new Uint8Array(new BigUint64Array([c.q0, c.op === 0x4e62cc20 ? c.q0 : 0n]).buffer));
         e.regWrite('x0', BigInt(DATA));
-        e.regWrite('q1', lanes(0x3ff0000000400000n));
-        e.regWrite('q2', lanes(0x3c9fffffff800000n));
+        e.regWrite('q1', both(c.q1));
+        e.regWrite('q2', both(c.q2));
         e.regWrite('x9', 5n);
         const r = e.start(CODE, CODE + 20, { count: 1000 });
         if (e instanceof TsEngine && options.jitThreshold === 0) expect(e.wasmRegions).toBe(1);
@@ -337,7 +385,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.close();
       }
     };
-    const expected = `until ${lanes(0x3ff0000000000001n).toString(16)} 10`;
+    const expected = `until ${both(c.result).toString(16)} ${c.fpsr}`;
     expect(await end('ts', { jitThreshold: 0 })).toBe(expected);
     expect(await end('ts', { jitThreshold: Number.POSITIVE_INFINITY })).toBe(expected);
     if (unicorn) expect(await end('unicorn', {})).toBe(expected);

@@ -1032,6 +1032,28 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'MODIMM':
       emitModImm(e, d);
       return;
+    case 'FMOV_dx':
+    case 'FMOV_sw': {
+      const r = u(d, 'rd');
+      e.setV64(r, 0, () => {
+        e.x(rz(u(d, 'rn')));
+        if (id === 'FMOV_sw') e.c.i64(0xffffffff).op(I64OP.and);
+      });
+      e.setV64(r, 1, () => e.c.i64(0));
+      return;
+    }
+    case 'FMOV_xd':
+    case 'FMOV_ws':
+      e.v64(u(d, 'rn'), 0);
+      if (id === 'FMOV_ws') e.c.i64(0xffffffff).op(I64OP.and);
+      e.setX(wz(u(d, 'rd')));
+      return;
+    case 'FP_DP2': {
+      const op = ['fmul', '', 'fadd', 'fsub'][u(d, 'op')];
+      if (u(d, 'ft') !== 1 || (op !== 'fmul' && op !== 'fadd' && op !== 'fsub')) throw new Unsupported(id);
+      emitFpBinary(e, op, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      return;
+    }
     case 'SIMD_FP_3SAME':
     case 'SIMD_FP_ELEM': {
       // FMLA/FMLS on two doubles (vector, or by element); other forms stay with their ops.
@@ -1266,26 +1288,55 @@ function emitFmla(e: Emitter, d: number, n: number, m: number, idx: number, neg:
       .set(L_DR + 2 * lane + 1)
       .set(L_DR + 2 * lane);
   }
-  // Inexact (L_T): an error in either lane. Decided here: both lanes, and rounding to nearest
-  // unless both are exact.
+  finishFp(e, d, 2);
+}
+
+/**
+ * After the lanes of an FP instruction were computed (results and errors at L_DR.., decided in
+ * L_OK): leaves for the op unless every lane was decided and, when one is inexact, FPCR rounds to
+ * nearest; else writes the lanes to Vd (a scalar zeroes the rest) and raises IXC if inexact.
+ */
+function finishFp(e: Emitter, d: number, lanes: number): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FP outside a block');
   c.get(L_DR + 1)
     .f64(0)
-    .op(F64.ne)
-    .get(L_DR + 3)
-    .f64(0)
-    .op(F64.ne, I32OP.or)
-    .tee(L_T);
+    .op(F64.ne);
+  if (lanes === 2)
+    c.get(L_DR + 3)
+      .f64(0)
+      .op(F64.ne, I32OP.or);
+  c.tee(L_T);
   c.op(I32.eqz).i32(0).op(0x28, 2).uleb(FP_RN_AT).op(I32OP.or).get(L_OK).op(I32OP.and);
   c.op(I32.eqz, 0x04, 0x40);
   leave(1);
   c.op(0x0b);
-  for (let lane = 0; lane < 2; lane++)
-    e.setVf(d, lane, () => {
-      c.get(L_DR + 2 * lane);
+  e.setVf(d, 0, () => {
+    c.get(L_DR);
+  });
+  if (lanes === 2)
+    e.setVf(d, 1, () => {
+      c.get(L_DR + 2);
     });
+  else e.setV64(d, 1, () => c.i64(0));
   c.get(L_T).op(0x04, 0x40);
   c.i32(0).i32(0).op(0x28, 2).uleb(FPSR_OR_AT).i32(IXC).op(I32OP.or).op(0x36, 2).uleb(FPSR_OR_AT);
   c.op(0x0b);
+}
+
+/** FADD, FSUB, FMUL (scalar, double): through functions 3 and 4, finished as FMLA's lanes. */
+function emitFpBinary(e: Emitter, op: 'fadd' | 'fsub' | 'fmul', d: number, n: number, m: number): void {
+  const c = e.c;
+  e.uses.fp = true;
+  e.vf(n, 0);
+  e.vf(m, 0);
+  if (op === 'fsub') c.op(F64.neg);
+  c.op(0x10, op === 'fmul' ? FMUL_FN : FADD_FN);
+  c.set(L_OK)
+    .set(L_DR + 1)
+    .set(L_DR);
+  finishFp(e, d, 1);
 }
 
 /** The module's function 2 (when a region has FMLA): fused z + x*y, see fmaBody. */
@@ -1321,57 +1372,67 @@ function fmaBody(): Code {
   return c;
 }
 
+/** Pushes (lo <= |v| && |v| < hi), or <= hi, for the f64 local v. */
+function within(c: Code, v: number, lo: number, hi: number, hiIncluded = false): void {
+  c.get(v).op(F64.abs).f64(lo).op(F64.ge);
+  c.get(v)
+    .op(F64.abs)
+    .f64(hi)
+    .op(hiIncluded ? F64.le : F64.lt, I32OP.and);
+}
+
+/** a - (b - k) + (d - k) into the local `to` (the correction of a TwoSum). */
+function twoSumErr(c: Code, a: number, b: number, d: number, k: number, to: number): void {
+  c.get(a).get(b).get(k).op(F64.sub, F64.sub).get(d).get(k).op(F64.sub, F64.add).set(to);
+}
+
+/**
+ * The error of the product p = fl(x*y) into `to` (Dekker, as fpu.ts's prodErr): the halves of x in
+ * scratch[1], scratch[2], of y in scratch[3], scratch[4], scratch[0] for the split.
+ */
+function prodErr(c: Code, x: number, y: number, p: number, scratch: readonly number[], to: number): void {
+  const [t, xh, xl, yh, yl] = scratch as [number, number, number, number, number];
+  c.f64(SPLIT).get(x).op(F64.mul).set(t);
+  c.get(t).get(t).get(x).op(F64.sub, F64.sub).set(xh);
+  c.get(x).get(xh).op(F64.sub).set(xl);
+  c.f64(SPLIT).get(y).op(F64.mul).set(t);
+  c.get(t).get(t).get(y).op(F64.sub, F64.sub).set(yh);
+  c.get(y).get(yh).op(F64.sub).set(yl);
+  c.get(xh).get(yh).op(F64.mul).get(p).op(F64.sub);
+  c.get(xh).get(yl).op(F64.mul, F64.add);
+  c.get(xl).get(yh).op(F64.mul, F64.add);
+  c.get(xl).get(yl).op(F64.mul, F64.add).set(to);
+}
+
 function fmaLane(c: Code, r: number, err: number): void {
   const fail = (): void => {
     c.i32(0).set(L_QOK);
   };
-  /** Pushes (lo <= |v| && |v| < hi) for local v. */
-  const within = (v: number, lo: number, hi: number, hiIncluded = false): void => {
-    c.get(v).op(F64.abs).f64(lo).op(F64.ge);
-    c.get(v)
-      .op(F64.abs)
-      .f64(hi)
-      .op(hiIncluded ? F64.le : F64.lt, I32OP.and);
-  };
-  /** a - (b - k) + (d - k) into `to` (the correction of a TwoSum). */
-  const twoSumErr = (a: number, b: number, d: number, k: number, to: number): void => {
-    c.get(a).get(b).get(k).op(F64.sub, F64.sub).get(d).get(k).op(F64.sub, F64.add).set(to);
-  };
-  within(L_DX, MIN64, LIM_HI);
-  within(L_DY, MIN64, LIM_HI);
+  within(c, L_DX, MIN64, LIM_HI);
+  within(c, L_DY, MIN64, LIM_HI);
   c.op(I32OP.and, 0x04, 0x40);
   c.get(L_DX).get(L_DY).op(F64.mul).set(L_DP);
   c.get(L_DP).op(F64.abs).f64(LIM_LO).op(F64.gt);
   c.get(L_DP).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and);
   c.op(0x04, 0x40);
-  // The product's error (Dekker): halves of x in L_DB/L_DT, of y in L_DU/L_DW.
-  c.f64(SPLIT).get(L_DX).op(F64.mul).set(L_DS);
-  c.get(L_DS).get(L_DS).get(L_DX).op(F64.sub, F64.sub).set(L_DB);
-  c.get(L_DX).get(L_DB).op(F64.sub).set(L_DT);
-  c.f64(SPLIT).get(L_DY).op(F64.mul).set(L_DS);
-  c.get(L_DS).get(L_DS).get(L_DY).op(F64.sub, F64.sub).set(L_DU);
-  c.get(L_DY).get(L_DU).op(F64.sub).set(L_DW);
-  c.get(L_DB).get(L_DU).op(F64.mul).get(L_DP).op(F64.sub);
-  c.get(L_DB).get(L_DW).op(F64.mul, F64.add);
-  c.get(L_DT).get(L_DU).op(F64.mul, F64.add);
-  c.get(L_DT).get(L_DW).op(F64.mul, F64.add).set(L_DE);
+  prodErr(c, L_DX, L_DY, L_DP, [L_DS, L_DB, L_DT, L_DU, L_DW], L_DE);
   c.get(L_DZ).f64(0).op(F64.eq, 0x04, 0x40);
   c.get(L_DP).set(r).get(L_DE).set(err);
   c.op(0x05);
-  within(L_DZ, MIN64, LIM_HI);
+  within(c, L_DZ, MIN64, LIM_HI);
   c.op(0x04, 0x40);
   c.get(L_DZ).get(L_DP).op(F64.add).set(L_DS);
   c.get(L_DS).get(L_DZ).op(F64.sub).set(L_DB);
-  twoSumErr(L_DZ, L_DS, L_DP, L_DB, L_DT);
+  twoSumErr(c, L_DZ, L_DS, L_DP, L_DB, L_DT);
   c.get(L_DT).get(L_DE).op(F64.add).set(L_DU);
   c.get(L_DU).get(L_DT).op(F64.sub).set(L_DB);
-  twoSumErr(L_DT, L_DU, L_DE, L_DB, L_DW);
+  twoSumErr(c, L_DT, L_DU, L_DE, L_DB, L_DW);
   c.get(L_DS).get(L_DU).op(F64.add).set(r);
   c.get(r).op(F64.abs).f64(MIN64).op(F64.gt);
   c.get(r).op(F64.abs).f64(MAX64).op(F64.lt, I32OP.and);
   c.op(0x04, 0x40);
   c.get(r).get(L_DS).op(F64.sub).set(L_DB);
-  twoSumErr(L_DS, r, L_DU, L_DB, err);
+  twoSumErr(c, L_DS, r, L_DU, L_DB, err);
   // A tie or an exact sum on a double while the last TwoSum was inexact: not decided here.
   c.get(L_DW).f64(0).op(F64.ne);
   c.get(err).f64(0).op(F64.eq);
@@ -1394,7 +1455,7 @@ function fmaLane(c: Code, r: number, err: number): void {
   c.op(0x05);
   // 0 * finite + normal z = z exactly (fmaCore's zero case).
   c.get(L_DX).f64(0).op(F64.eq).get(L_DY).f64(0).op(F64.eq, I32OP.or);
-  within(L_DZ, MIN64, MAX64, true);
+  within(c, L_DZ, MIN64, MAX64, true);
   c.op(I32OP.and);
   for (const v of [L_DX, L_DY]) {
     c.get(v).f64(0).op(F64.eq).get(v).op(F64.abs).f64(MIN64).op(F64.ge, I32OP.or, I32OP.and);
@@ -1409,6 +1470,57 @@ function fmaLane(c: Code, r: number, err: number): void {
 }
 
 const FMA_BODY = fmaBody();
+
+/** Functions 3 and 4 (with FMA_FN): fadd(x, y) and fmul(x, y) -> (r, err, decided). */
+const FADD_FN = 3;
+const FMUL_FN = 4;
+const FOP_TYPE = [0x60, 2, 0x7c, 0x7c, 3, 0x7c, 0x7c, 0x7f];
+
+/**
+ * x + y as fpu.ts's fadd64 decides it: both normal below 2^1021 (TwoSum cannot overflow), the sum
+ * normal. Locals: x, y, then r, bb, err, then `decided`.
+ */
+function faddBody(): Code {
+  const c = new Code().op(2, 3, 0x7c, 1).op(0x7f);
+  within(c, 0, MIN64, 2 ** 1021);
+  within(c, 1, MIN64, 2 ** 1021);
+  c.op(I32OP.and).tee(5).op(0x04, 0x40);
+  c.get(0).get(1).op(F64.add).set(2);
+  c.get(2).op(F64.abs).f64(MIN64).op(F64.gt);
+  c.get(2).op(F64.abs).f64(MAX64).op(F64.lt, I32OP.and).tee(5).op(0x04, 0x40);
+  c.get(2).get(0).op(F64.sub).set(3);
+  twoSumErr(c, 0, 2, 1, 3, 4);
+  c.op(0x0b, 0x0b);
+  c.get(2).get(4).get(5).op(0x0b);
+  return c;
+}
+
+/**
+ * x * y as fpu.ts's fmul64 decides it: both normal, the product within (2^-900, 2^1020) and both
+ * factors below 2^995 (Dekker's error stays exact). Locals: x, y, r, err, five for the split,
+ * `decided`.
+ */
+function fmulBody(): Code {
+  const c = new Code().op(2, 7, 0x7c, 1).op(0x7f);
+  within(c, 0, MIN64, MAX64, true);
+  within(c, 1, MIN64, MAX64, true);
+  c.op(I32OP.and).tee(9).op(0x04, 0x40);
+  c.get(0).get(1).op(F64.mul).set(2);
+  c.get(2).op(F64.abs).f64(LIM_LO).op(F64.gt);
+  c.get(2)
+    .op(F64.abs)
+    .f64(2 ** 1020)
+    .op(F64.lt, I32OP.and);
+  c.get(0).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and);
+  c.get(1).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and).tee(9).op(0x04, 0x40);
+  prodErr(c, 0, 1, 2, [4, 5, 6, 7, 8], 3);
+  c.op(0x0b, 0x0b);
+  c.get(2).get(3).get(9).op(0x0b);
+  return c;
+}
+
+const FADD_BODY = faddBody();
+const FMUL_BODY = fmulBody();
 
 /** Branches a block may end with, and their successors (taken first). */
 function branchTargets(d: Decoded, a: number): number[] | null {
@@ -1834,16 +1946,17 @@ function moduleBytes(fnBody: Code, shared: boolean, fma: boolean): Uint8Array {
     out.op(id).uleb(content.length);
     for (const b of content) out.op(b);
   };
-  // Types: run, fill, and the fused multiply-add (f64 z, x, y) -> (f64 r, f64 err, i32 decided).
-  section(1, [3, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7c, 0x7f, 1, 0x7f, ...FMA_TYPE]);
+  // Types: run, fill, the fused multiply-add (f64 z, x, y) -> (f64 r, f64 err, i32 decided), and
+  // the two-operand ops (f64 x, y) -> (r, err, decided).
+  section(1, [4, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7c, 0x7f, 1, 0x7f, ...FMA_TYPE, ...FOP_TYPE]);
   // The memory's limits: at least 1 page; a shared memory must be imported as shared, with its
   // maximum (65536 pages, arena.ts).
   const limits = shared ? [0x03, 1, 0x80, 0x80, 0x04] : [0x00, 1];
   section(2, [2, 1, 0x6d, 4, 0x66, 0x69, 0x6c, 0x6c, 0x00, 1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, ...limits]);
-  section(3, fma ? [2, 0, 2] : [1, 0]);
+  section(3, fma ? [4, 0, 2, 3, 3] : [1, 0]);
   section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 1]);
   // The code section: the function bodies, each with its size first.
-  const bodies = fma ? [fnBody, FMA_BODY] : [fnBody];
+  const bodies = fma ? [fnBody, FMA_BODY, FADD_BODY, FMUL_BODY] : [fnBody];
   const sizes = bodies.map((b) => new Code().uleb(b.length));
   out.op(10).uleb(1 + bodies.reduce((n, b, i) => n + (sizes[i] as Code).length + b.length, 0));
   out.op(bodies.length);
