@@ -1,7 +1,7 @@
 /**
  * WebAssembly regions with SIMD&FP registers (src/emu/ts/jit/wasm.ts): loads and stores of B, H,
  * S, D and Q registers in every addressing form, LDP/STP of S, D and Q, MOVI/MVNI/ORR/BIC
- * (vector, immediate), FMOV between general and FP registers, FMLA/FMLS on two doubles (vector
+ * (vector, immediate), DUP (general), FMOV between general and FP registers, FMLA/FMLS on two doubles (vector
  * and by element) and FADD/FSUB/FMUL (double), whose results a region decides with fpu.ts's fast
  * paths or leaves to the instruction's op.
  *
@@ -135,6 +135,17 @@ const scalarWord = fc
     return (f.kind | (fp ? f.rm << 16 : 0) | (rn << 5) | rd) >>> 0;
   });
 
+/** DUP (general) of every element size, from any general register (the zero register too). */
+const dupWord = fc
+  .record({
+    q: fc.integer({ min: 0, max: 1 }),
+    imm5: fc.integer({ min: 1, max: 31 }),
+    rn: fc.integer({ min: 0, max: 31 }),
+    rd: fc.integer({ min: 0, max: 7 }),
+  })
+  .map((f) => (0x0e000c00 | (f.q << 30) | (f.imm5 << 16) | (f.rn << 5) | f.rd) >>> 0)
+  .filter((w) => decodeWord(w)?.def.id === 'DUP_gen');
+
 /** Register arithmetic that writes none of the bases, offsets and loop counter. */
 const aluWord = fc
   .tuple(
@@ -156,6 +167,7 @@ const body = fc.array(
     { weight: 3, arbitrary: fmlaWord },
     { weight: 1, arbitrary: modImmWord },
     { weight: 2, arbitrary: scalarWord },
+    { weight: 1, arbitrary: dupWord },
     { weight: 1, arbitrary: aluWord },
   ),
   { minLength: 1, maxLength: 8 },
@@ -302,6 +314,10 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       fc.sample(scalarWord, { seed: 4, numRuns: 200 }).map((w) => disassemble(w, CODE).split(' ')[0]),
     );
     expect([...scalars].sort()).toEqual(['fadd', 'fmov', 'fmul', 'fsub']);
+    const dups = new Set(
+      fc.sample(dupWord, { seed: 5, numRuns: 200 }).map((w) => disassemble(w, CODE).split(', ')[0]?.split('.')[1]),
+    );
+    expect([...dups].sort()).toEqual(['16b', '2d', '2s', '4h', '4s', '8b', '8h']);
     const ids = new Set(fc.sample(accessWord, { seed: 3, numRuns: 300 }).map((w) => decodeWord(w)?.def.id));
     expect([...ids].sort()).toEqual([...ACCESS_IDS].sort());
   });

@@ -4,7 +4,8 @@
  * moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP), general-register loads and
  * stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the same
  * loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
- * (vector, immediate), FMLA/FMLS on two doubles, and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
+ * (vector, immediate), DUP (general), FMOV to and from general registers, FMLA/FMLS on two doubles,
+ * FADD/FSUB/FMUL (double), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
  * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
  * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
@@ -1032,6 +1033,27 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'MODIMM':
       emitModImm(e, d);
       return;
+    case 'DUP_gen': {
+      // The element (lowest set bit of imm5: B, H, S, D) repeated over 64 bits by a multiply.
+      const imm5 = u(d, 'imm5');
+      const z = imm5 & 1 ? 0 : imm5 & 2 ? 1 : imm5 & 4 ? 2 : 3;
+      const r = u(d, 'rd');
+      for (const h of [0, 1])
+        e.setV64(r, h, () => {
+          if (h === 1 && u(d, 'q') === 0) {
+            e.c.i64(0);
+            return;
+          }
+          e.x(rz(u(d, 'rn')));
+          if (z < 3)
+            e.c
+              .i64([0xff, 0xffff, 0xffffffff][z] as number)
+              .op(I64OP.and)
+              .i64([0x0101010101010101n, 0x0001000100010001n, 0x0000000100000001n][z] as bigint)
+              .op(I64OP.mul);
+        });
+      return;
+    }
     case 'FMOV_dx':
     case 'FMOV_sw': {
       const r = u(d, 'rd');
