@@ -18,6 +18,7 @@ import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord, disassemble } from '../../src/emu/ts/isa/index.ts';
 import { inCI, oracle } from '../support/oracles.ts';
+import { ALU_CLASSES, classWord } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
 const unicorn = oracle('unicorn').available;
@@ -33,26 +34,11 @@ const FAR = CODE + 0x1000;
 /** The loop counter, the store's word, address and trip, and the link register: never written by the bodies. */
 const RESERVED = new Set([9, 10, 11, 12, 30]);
 
-/** Arithmetic forms WebAssembly regions run: [mask, value] of their fixed bits. */
-const CLASSES: [number, number][] = [
-  [0x1f800000, 0x11000000], // add/subtract (immediate)
-  [0x1f800000, 0x12000000], // logical (immediate)
-  [0x1f800000, 0x12800000], // move wide
-  [0x1f800000, 0x13000000], // bitfield
-  [0x1f000000, 0x0a000000], // logical (shifted register)
-  [0x1f200000, 0x0b000000], // add/subtract (shifted register)
-  [0x1fe00000, 0x1b000000], // MADD, MSUB
-  [0x1fe00800, 0x1a800000], // conditional select
-];
-
-const aluWord = fc
-  .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(...CLASSES))
-  .map(([r, [mask, value]]) => ((r & ~mask) | value) >>> 0)
-  .filter((w) => {
-    const d = decodeWord(w);
-    // Rd is bits 0-4 in all these forms; 31 is SP for some, which nothing here uses.
-    return d !== null && d.def.exec !== undefined && !RESERVED.has(w & 31) && (d.def.flow ?? 'seq') === 'seq';
-  });
+const aluWord = classWord(ALU_CLASSES).filter((w) => {
+  const d = decodeWord(w);
+  // Rd is bits 0-4 in all these forms; 31 is SP for some, which nothing here uses.
+  return d !== null && d.def.exec !== undefined && !RESERVED.has(w & 31) && (d.def.flow ?? 'seq') === 'seq';
+});
 
 interface Callee {
   far: boolean;

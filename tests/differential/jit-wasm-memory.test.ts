@@ -15,6 +15,15 @@ import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
 import { inCI, oracle } from '../support/oracles.ts';
+import {
+  ACCESS_IDS,
+  ALU_CLASSES,
+  accessWord as accessWordOf,
+  classWord,
+  digest,
+  endOf,
+  xRegs,
+} from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
 const unicorn = oracle('unicorn').available;
@@ -31,97 +40,26 @@ const LOOP_REG = 9;
 /** Base registers of the accesses; the arithmetic never writes them. */
 const BASES = [0, 1, 2, 3];
 
-const ACCESS_IDS = new Set([
-  'LDST_uimm',
-  'LDST_unscaled',
-  'LDST_pre',
-  'LDST_post',
-  'LDST_reg',
-  'LDSTP_off',
-  'LDSTP_pre',
-  'LDSTP_post',
-]);
-
 /**
  * A general-register load or store (or pair) on a base register (x0-x3) with offsets from the
  * immediate or x4-x8 (small), loading into x10-x30 (or XZR).
  */
-const accessWord = fc
-  .record({
-    form: fc.constantFrom('uimm', 'imm9', 'reg', 'pair'),
-    size: fc.integer({ min: 0, max: 3 }),
-    opc: fc.integer({ min: 0, max: 3 }),
-    idx: fc.constantFrom(0, 1, 3),
-    pidx: fc.constantFrom(1, 2, 3),
-    imm: fc.integer({ min: 0, max: 0xfff }),
-    rn: fc.constantFrom(...BASES),
-    rt: fc.integer({ min: 10, max: 31 }),
-    rt2: fc.integer({ min: 10, max: 31 }),
-    rm: fc.integer({ min: 4, max: 8 }),
-    option: fc.constantFrom(2, 3, 6, 7),
-    s: fc.integer({ min: 0, max: 1 }),
-    l: fc.integer({ min: 0, max: 1 }),
-  })
-  .map((a) => {
-    const rest = (a.rn << 5) | a.rt;
-    switch (a.form) {
-      case 'uimm':
-        // Offsets stay within a few pages of the base.
-        return ((a.size << 30) | 0x39000000 | (a.opc << 22) | ((a.imm & 0x3f) << 10) | rest) >>> 0;
-      case 'imm9':
-        // Mostly small steps (a loop's writeback walks the base), sometimes any of the 9 bits.
-        return (
-          ((a.size << 30) |
-            0x38000000 |
-            (a.opc << 22) |
-            ((a.imm > 0xe00 ? a.imm & 0x1ff : a.imm & 0x1f) << 12) |
-            (a.idx << 10) |
-            rest) >>>
-          0
-        );
-      case 'reg':
-        return (
-          ((a.size << 30) | 0x38200800 | (a.opc << 22) | (a.rm << 16) | (a.option << 13) | (a.s << 12) | rest) >>> 0
-        );
-      default:
-        return (
-          (((a.opc & 2) << 30) |
-            (a.opc === 1 ? 0x40000000 : 0) |
-            0x28000000 |
-            (a.pidx << 23) |
-            (a.l << 22) |
-            (((a.imm > 0xe00 ? a.imm & 0x7f : (a.imm & 7) - (a.imm & 8)) & 0x7f) << 15) |
-            (a.rt2 << 10) |
-            rest) >>>
-          0
-        );
-    }
-  })
-  .filter((w) => {
-    const d = decodeWord(w);
-    if (d === null || !ACCESS_IDS.has(d.def.id) || d.fields.v !== 0) return false;
-    const rt = d.fields.rt as number;
-    const rt2 = d.fields.rt2 as number | undefined;
-    return rt !== LOOP_REG && rt2 !== LOOP_REG;
-  });
+const accessWord = accessWordOf(BASES, fc.integer({ min: 10, max: 31 }), false, 6).filter((w) => {
+  const d = decodeWord(w);
+  if (d === null || !ACCESS_IDS.has(d.def.id) || d.fields.v !== 0) return false;
+  const rt = d.fields.rt as number;
+  const rt2 = d.fields.rt2 as number | undefined;
+  return rt !== LOOP_REG && rt2 !== LOOP_REG;
+});
 
 /** Register arithmetic that writes none of the bases, offsets (x4-x8) and loop counter. */
-const aluWord = fc
-  .tuple(
-    fc.integer({ min: 0, max: 0xffffffff }),
-    fc.constantFrom<[number, number]>(
-      [0x1f800000, 0x11000000], // add/subtract (immediate)
-      [0x1f000000, 0x0a000000], // logical (shifted register)
-      [0x1f200000, 0x0b000000], // add/subtract (shifted register)
-      [0x1f800000, 0x12800000], // move wide
-    ),
-  )
-  .map(([r, [mask, value]]) => ((r & ~mask) | value) >>> 0)
-  .filter((w) => {
-    const d = decodeWord(w);
-    const rd = w & 31;
-    return d !== null && d.def.exec !== undefined && rd >= 10;
-  });
+const aluWord = classWord(
+  ALU_CLASSES.filter(([, v]) => v === 0x11000000 || v === 0x0a000000 || v === 0x0b000000 || v === 0x12800000),
+).filter((w) => {
+  const d = decodeWord(w);
+  const rd = w & 31;
+  return d !== null && d.def.exec !== undefined && rd >= 10;
+});
 
 const body = fc.array(fc.oneof({ weight: 3, arbitrary: accessWord }, { weight: 1, arbitrary: aluWord }), {
   minLength: 1,
@@ -214,12 +152,6 @@ let wasmRegions = 0;
 let resident = 0;
 let copied = 0;
 
-function digest(b: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (const v of b) h = Math.imul(h ^ v, 0x01000193) >>> 0;
-  return h.toString(16);
-}
-
 async function run(kind: EngineKind, c: MemCase, jitThreshold: number | undefined, wasm = true): Promise<Outcome> {
   const e: Engine = await createEngine(kind, jitThreshold === undefined ? {} : { jitThreshold, wasmRegions: wasm });
   try {
@@ -245,16 +177,9 @@ async function run(kind: EngineKind, c: MemCase, jitThreshold: number | undefine
     for (let r = 4; r <= 8; r++) e.regWrite(`x${r}` as 'x0', (c.regs[r] as bigint) & 0x3fn);
     e.regWrite('x9', BigInt(c.trips));
     e.regWrite('sp', 0x7ff0n);
-    let end: string;
-    try {
-      // Without a drawn budget, one far above the loop's length: a run that loops for ever stops.
-      const r = e.start(CODE, p.end, { count: c.budget ?? 20_000 });
-      end = `${r.reason} ${r.instructions}`;
-    } catch (err) {
-      end = `fault ${(err as Error).name}: ${(err as Error).message}`;
-    }
-    const regs: string[] = [];
-    for (let i = 0; i <= 30; i++) regs.push(e.regRead(`x${i}` as 'x0').toString(16));
+    // Without a drawn budget, one far above the loop's length: a run that loops for ever stops.
+    const end = endOf(e, CODE, p.end, c.budget ?? 20_000);
+    const regs = xRegs(e);
     regs.push(e.regRead('sp').toString(16), e.regRead('nzcv').toString(16), e.regRead('pc').toString(16));
     const memory = [CODE, DATA, FAR, RO]
       .map((a) => digest(e.memRead(a, a === DATA ? 0x3000 : a === FAR ? 0x2000 : 0x1000)))

@@ -14,6 +14,7 @@ import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
 import { inCI, oracle } from '../support/oracles.ts';
+import { ALU_CLASSES, classWord } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
 const unicorn = oracle('unicorn').available;
@@ -81,39 +82,12 @@ const ALU = new Set([
   'CCMN_imm',
 ]);
 
-/** Encoding classes of the translated forms: [mask, value] of their fixed bits. */
-const CLASSES: [number, number][] = [
-  [0x1f800000, 0x11000000], // add/subtract (immediate)
-  [0x1f800000, 0x12000000], // logical (immediate)
-  [0x1f800000, 0x12800000], // move wide
-  [0x1f800000, 0x13000000], // bitfield
-  [0x1f000000, 0x0a000000], // logical (shifted register)
-  [0x1f200000, 0x0b000000], // add/subtract (shifted register)
-  [0x1fe00000, 0x1b000000], // MADD, MSUB
-  [0x1fe00000, 0x1b200000], // SMADDL, SMSUBL
-  [0x1fe00000, 0x1ba00000], // UMADDL, UMSUBL
-  [0x1fe00800, 0x1a800000], // conditional select
-  // two-source: UDIV, SDIV, LSLV, LSRV, ASRV, RORV
-  ...[2, 3, 8, 9, 10, 11].map((op): [number, number] => [0x7fe0fc00, (0x1ac00000 | (op << 10)) >>> 0]),
-  [0x7ffffc00, 0x5ac01000], // CLZ
-  [0x7ffffc00, 0x5ac01400], // CLS
-  [0x1fe00000, 0x0b200000], // add/subtract (extended register)
-  // ... with SXTB, SXTH, SXTW
-  ...[4, 5, 6].map((option): [number, number] => [0x1fe0e000, (0x0b200000 | (option << 13)) >>> 0]),
-  [0x3fe00410, 0x3a400000], // conditional compare
-  [0x7fa00000, 0x13800000], // extract
-  [0x1f000000, 0x10000000], // PC-relative addresses
-];
-
 /** A word of one of the translated forms that leaves the loop counter alone. */
-const aluWord = fc
-  .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(...CLASSES))
-  .map(([r, [mask, value]]) => ((r & ~mask) | value) >>> 0)
-  .filter((w) => {
-    const d = decodeWord(w);
-    if (d === null || !ALU.has(d.def.id)) return false;
-    return (w & 31) !== LOOP_REG;
-  });
+const aluWord = classWord(ALU_CLASSES).filter((w) => {
+  const d = decodeWord(w);
+  if (d === null || !ALU.has(d.def.id)) return false;
+  return (w & 31) !== LOOP_REG;
+});
 
 interface LoopCase {
   head: number[];

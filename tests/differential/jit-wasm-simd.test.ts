@@ -20,6 +20,15 @@ import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord, disassemble } from '../../src/emu/ts/isa/index.ts';
 import { inCI, oracle } from '../support/oracles.ts';
+import {
+  ACCESS_IDS,
+  ALU_CLASSES,
+  accessWord as accessWordOf,
+  classWord,
+  digest,
+  endOf,
+  xRegs,
+} from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
 const unicorn = oracle('unicorn').available;
@@ -31,70 +40,11 @@ if (!unicorn) {
 const CODE = 0x10000;
 const DATA = 0x200000; // two pages, read-write; the page after them is unmapped
 const BASES = [0, 1, 2, 3];
-const ACCESS_IDS = new Set([
-  'LDST_uimm',
-  'LDST_unscaled',
-  'LDST_pre',
-  'LDST_post',
-  'LDST_reg',
-  'LDSTP_off',
-  'LDSTP_pre',
-  'LDSTP_post',
-]);
-
 /** A SIMD&FP load or store (or pair) on a base register (x0-x3), offsets from the immediate or x4-x8. */
-const accessWord = fc
-  .record({
-    form: fc.constantFrom('uimm', 'imm9', 'reg', 'pair'),
-    size: fc.integer({ min: 0, max: 3 }),
-    opc: fc.integer({ min: 0, max: 3 }),
-    idx: fc.constantFrom(0, 1, 3),
-    pidx: fc.constantFrom(1, 2, 3),
-    imm: fc.integer({ min: 0, max: 0xfff }),
-    rn: fc.constantFrom(...BASES),
-    rt: fc.integer({ min: 0, max: 31 }),
-    rt2: fc.integer({ min: 0, max: 31 }),
-    rm: fc.integer({ min: 4, max: 8 }),
-    option: fc.constantFrom(2, 3, 6, 7),
-    s: fc.integer({ min: 0, max: 1 }),
-    l: fc.integer({ min: 0, max: 1 }),
-  })
-  .map((a) => {
-    const rest = (a.rn << 5) | a.rt;
-    switch (a.form) {
-      case 'uimm':
-        return ((a.size << 30) | 0x3d000000 | (a.opc << 22) | ((a.imm & 0x1f) << 10) | rest) >>> 0;
-      case 'imm9':
-        return (
-          ((a.size << 30) |
-            0x3c000000 |
-            (a.opc << 22) |
-            ((a.imm > 0xe00 ? a.imm & 0x1ff : a.imm & 0x1f) << 12) |
-            (a.idx << 10) |
-            rest) >>>
-          0
-        );
-      case 'reg':
-        return (
-          ((a.size << 30) | 0x3c200800 | (a.opc << 22) | (a.rm << 16) | (a.option << 13) | (a.s << 12) | rest) >>> 0
-        );
-      default:
-        return (
-          (((a.opc % 3) << 30) |
-            0x2c000000 |
-            (a.pidx << 23) |
-            (a.l << 22) |
-            (((a.imm > 0xe00 ? a.imm & 0x7f : (a.imm & 7) - (a.imm & 8)) & 0x7f) << 15) |
-            (a.rt2 << 10) |
-            rest) >>>
-          0
-        );
-    }
-  })
-  .filter((w) => {
-    const d = decodeWord(w);
-    return d !== null && ACCESS_IDS.has(d.def.id) && d.fields.v === 1;
-  });
+const accessWord = accessWordOf(BASES, fc.integer({ min: 0, max: 31 }), true, 5).filter((w) => {
+  const d = decodeWord(w);
+  return d !== null && ACCESS_IDS.has(d.def.id) && d.fields.v === 1;
+});
 
 /** MOVI, MVNI, ORR, BIC (vector, immediate) with every field at random. */
 const modImmWord = fc
@@ -147,19 +97,10 @@ const dupWord = fc
   .filter((w) => decodeWord(w)?.def.id === 'DUP_gen');
 
 /** Register arithmetic that writes none of the bases, offsets and loop counter. */
-const aluWord = fc
-  .tuple(
-    fc.integer({ min: 0, max: 0xffffffff }),
-    fc.constantFrom<[number, number]>(
-      [0x1f800000, 0x11000000], // add/subtract (immediate)
-      [0x1f000000, 0x0a000000], // logical (shifted register)
-    ),
-  )
-  .map(([r, [mask, value]]) => ((r & ~mask) | value) >>> 0)
-  .filter((w) => {
-    const d = decodeWord(w);
-    return d !== null && d.def.exec !== undefined && (w & 31) >= 10;
-  });
+const aluWord = classWord(ALU_CLASSES.filter(([, v]) => v === 0x11000000 || v === 0x0a000000)).filter((w) => {
+  const d = decodeWord(w);
+  return d !== null && d.def.exec !== undefined && (w & 31) >= 10;
+});
 
 const body = fc.array(
   fc.oneof(
@@ -251,12 +192,6 @@ function pageBytes(seed: number, n: number): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-function digest(b: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (const v of b) h = Math.imul(h ^ v, 0x01000193) >>> 0;
-  return h.toString(16);
-}
-
 interface Outcome {
   state: string;
   memory: string;
@@ -285,15 +220,8 @@ async function run(kind: EngineKind, c: SimdCase, jitThreshold: number | undefin
     e.regWrite('x9', BigInt(c.trips));
     e.regWrite('fpcr', BigInt(c.fpcr));
     e.regWrite('fpsr', 0n);
-    let end: string;
-    try {
-      const r = e.start(CODE, p.end, { count: c.budget ?? 20_000 });
-      end = `${r.reason} ${r.instructions}`;
-    } catch (err) {
-      end = `fault ${(err as Error).name}: ${(err as Error).message}`;
-    }
-    const regs: string[] = [];
-    for (let i = 0; i <= 30; i++) regs.push(e.regRead(`x${i}` as 'x0').toString(16));
+    const end = endOf(e, CODE, p.end, c.budget ?? 20_000);
+    const regs = xRegs(e);
     for (let v = 0; v < 32; v++) regs.push(e.regRead(`q${v}` as 'q0').toString(16));
     regs.push(e.regRead('nzcv').toString(16), e.regRead('fpsr').toString(16), e.regRead('pc').toString(16));
     if (e instanceof TsEngine) wasmRegions += e.wasmRegions;

@@ -1882,17 +1882,7 @@ export function compileWasmRegion(
         M[(XLO_AT >> 2) + r] = xl[r] as number;
         M[(XHI_AT >> 2) + r] = xh[r] as number;
       }
-    if (vIn.length > 0) {
-      const vi = s.vi;
-      for (let k = 0; k < vIn.length; k++) {
-        const i = (vIn[k] as number) << 2;
-        const o = (V_AT >> 2) + i;
-        M[o] = vi[i] as number;
-        M[o + 1] = vi[i + 1] as number;
-        M[o + 2] = vi[i + 2] as number;
-        M[o + 3] = vi[i + 3] as number;
-      }
-    }
+    if (vIn.length > 0) copyVectors(vIn, s.vi, 0, M, V_AT >> 2);
     if (fp) {
       M[FPSR_OR_AT >> 2] = 0;
       M[FP_RN_AT >> 2] = ((s.fpcr >>> 22) & 3) === 0 ? 1 : 0;
@@ -1913,17 +1903,7 @@ export function compileWasmRegion(
         xl[r] = M[(XLO_AT >> 2) + r] as number;
         xh[r] = M[(XHI_AT >> 2) + r] as number;
       }
-    if (vOut.length > 0) {
-      const vi = s.vi;
-      for (let k = 0; k < vOut.length; k++) {
-        const i = (vOut[k] as number) << 2;
-        const o = (V_AT >> 2) + i;
-        vi[i] = M[o] as number;
-        vi[i + 1] = M[o + 1] as number;
-        vi[i + 2] = M[o + 2] as number;
-        vi[i + 3] = M[o + 3] as number;
-      }
-    }
+    if (vOut.length > 0) copyVectors(vOut, M, V_AT >> 2, s.vi, 0);
     if (fp) s.fpsr |= M[FPSR_OR_AT >> 2] as number;
     if (flags) {
       s.n = M[FLAGS >> 2] as number;
@@ -1956,6 +1936,17 @@ export function compileWasmRegion(
     s.pc = pc;
     return follow(s, links, pc);
   };
+}
+
+/** Copies the V registers `regs` (four int32 words each) from `src` at word `from` to `dst` at `to`. */
+function copyVectors(regs: Int32Array, src: Int32Array, from: number, dst: Int32Array, to: number): void {
+  for (let k = 0; k < regs.length; k++) {
+    const i = (regs[k] as number) << 2;
+    dst[to + i] = src[from + i] as number;
+    dst[to + i + 1] = src[from + i + 1] as number;
+    dst[to + i + 2] = src[from + i + 2] as number;
+    dst[to + i + 3] = src[from + i + 3] as number;
+  }
 }
 
 /**
