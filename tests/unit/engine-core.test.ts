@@ -217,6 +217,27 @@ describe('register values are unsigned 64-bit', () => {
     );
     expect(() => e.setX(7, 1.5)).toThrow(RangeError);
   });
+
+  it('SIMD&FP registers: a write of any view keeps its low bits and zeroes the rest; every view reads its low bytes', () => {
+    const e = new TsEngine();
+    const VIEWS = { q: 128, v: 128, d: 64, s: 32, h: 16, b: 8 } as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(VIEWS) as (keyof typeof VIEWS)[])),
+        fc.integer({ min: 0, max: 31 }),
+        fc.oneof(fc.bigInt({ min: -(2n ** 140n), max: 2n ** 140n }), fc.bigInt({ min: -300n, max: 300n })),
+        (view, r, value) => {
+          e.regWrite(`q${r}` as 'q0', (1n << 128n) - 1n);
+          e.regWrite(`${view}${r}` as 'q0', value);
+          // The register as written (two's complement, truncated to the view; the rest zero).
+          const held = BigInt.asUintN(VIEWS[view], value);
+          for (const [w, bits] of Object.entries(VIEWS))
+            expect(e.regRead(`${w}${r}` as 'q0')).toBe(BigInt.asUintN(bits, held));
+        },
+      ),
+      { numRuns: 1500, seed: 128 },
+    );
+  });
 });
 
 describe('accesses that cross into a bad page (QEMU/Unicorn behaviour)', () => {

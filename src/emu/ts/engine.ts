@@ -1322,10 +1322,14 @@ export function readReg(s: CpuState, name: RegName): bigint {
   if (c === 'w') return s.getX(gprIndex(name)) & 0xffffffffn;
   const bytes = { q: 16, v: 16, d: 8, s: 4, h: 2, b: 1 }[c as string];
   if (bytes === undefined) throw new EngineApiError(`unknown register '${name}'`);
+  // Whole 64-bit halves through the register file's DataView: a byte at a time made 32 bigints
+  // per Q register (fuzz-lazy reads and writes all 32 at every reentry).
   const base = vecIndex(name) * 16;
-  let v = 0n;
-  for (let k = bytes - 1; k >= 0; k--) v = (v << 8n) | BigInt(s.vb[base + k] as number);
-  return v;
+  const dv = s.vdv;
+  if (bytes === 16) return (dv.getBigUint64(base + 8, true) << 64n) | dv.getBigUint64(base, true);
+  if (bytes === 8) return dv.getBigUint64(base, true);
+  if (bytes === 4) return BigInt(dv.getUint32(base, true));
+  return BigInt(bytes === 2 ? dv.getUint16(base, true) : dv.getUint8(base));
 }
 
 export function writeReg(s: CpuState, name: RegName, value: bigint): void {
@@ -1374,11 +1378,10 @@ export function writeReg(s: CpuState, name: RegName, value: bigint): void {
   if (bytes === undefined) throw new EngineApiError(`unknown register '${name}'`);
   const base = vecIndex(name) * 16;
   // Writing a narrower view zeroes the rest of the vector register, as a scalar write does.
-  let v = value & ((1n << 128n) - 1n);
-  for (let k = 0; k < 16; k++) {
-    s.vb[base + k] = k < bytes ? Number(v & 0xffn) : 0;
-    v >>= 8n;
-  }
+  const dv = s.vdv;
+  const lo = bytes === 16 || bytes === 8 ? BigInt.asUintN(64, value) : BigInt.asUintN(8 * bytes, value);
+  dv.setBigUint64(base, lo, true);
+  dv.setBigUint64(base + 8, bytes === 16 ? BigInt.asUintN(64, value >> 64n) : 0n, true);
 }
 
 /**
