@@ -8,12 +8,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeResults, toJson } from '../../src/fuzz/campaign.ts';
 import { findMutant } from '../../src/fuzz/lazy/mutants.ts';
 import { printCase } from '../../src/fuzz/lazy/print.ts';
 import {
   type CallVia,
+  caseArb,
   type FnDef,
   type FnSig,
   type FuzzCase,
@@ -22,6 +24,7 @@ import {
   type Op,
 } from '../../src/fuzz/lazy/program.ts';
 import { emptyCoverage, runCase } from '../../src/fuzz/lazy/runner.ts';
+import { hostCall, hostCallArgs } from '../../src/fuzz/lazy/semantics.ts';
 import { runLazyCampaign } from '../../src/fuzz/lazy/slices.ts';
 import { FUZZ_LAZY_V8_FLAGS, RERUN_ENV } from '../../src/fuzz/v8-flags.ts';
 import { describeWithOracles } from '../support/oracles.ts';
@@ -210,4 +213,15 @@ describeWithOracles(['unicorn'], 'fuzz-lazy operations (unicorn)', () => {
     });
     expect(await runCase(c, { engine: 'unicorn' })).toEqual([]);
   }, 30_000);
+});
+
+describe('host call values', () => {
+  it("hostCallArgs gives a call's arguments as hostCall draws them (its first draws)", () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 0, max: 2 ** 31 - 1 }), (c, seed) => {
+        for (const f of c.program.fns) expect(hostCallArgs(f, seed)).toEqual(hostCall(f, seed).args);
+      }),
+      { numRuns: 200, seed: 5 },
+    );
+  });
 });
