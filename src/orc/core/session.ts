@@ -105,21 +105,28 @@ interface UnmaterializedInfo {
 }
 
 /** One symbol-table entry. Exposed read-only through JITDylib.getSymbol(). */
+/**
+ * The empty list every SymbolEntry starts with (frozen: replaced, never filled): a session defines
+ * hundreds of symbols it never looks up (a runtime's outline atomics), and two arrays and a set per
+ * entry were 5% of a fuzz-lazy campaign's allocation.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+
 class SymbolEntry {
   address: ExecutorAddr = 0;
   state: SymbolState = SymbolState.NeverSearched;
   hasError = false;
   /** Set with hasError: the root causes of the failure (see rootCausesOf), travelling to dependants. */
-  failure: Error[] = [];
+  failure: readonly Error[] = NONE;
   removed = false;
   resolved = false;
   unmaterialized: UnmaterializedInfo | null = null;
   mr: MaterializationResponsibility | null = null;
-  pending: AsynchronousSymbolQuery[] = [];
+  pending: readonly AsynchronousSymbolQuery[] = NONE;
   /** Set while Emitted and not Ready: the not-yet-emitted symbols this one waits for. */
   waitingOn: Set<SymbolEntry> | null = null;
-  /** Emitted symbols waiting for this one. */
-  readonly dependants = new Set<SymbolEntry>();
+  /** Emitted symbols waiting for this one (null: none yet). */
+  dependants: Set<SymbolEntry> | null = null;
   /**
    * Symbols emitted with this one that wait for exactly the same symbols: they share its
    * `waitingOn` set, are not registered as dependants themselves, and become Ready with it.
@@ -702,7 +709,7 @@ export class LookupState {
         this.hidden.add(name);
         continue;
       }
-      if (e.hasError) return new FailedToMaterialize(new Map([[jd.name, [name]]]), e.failure);
+      if (e.hasError) return new FailedToMaterialize(new Map([[jd.name, [name]]]), [...e.failure]);
       if (isSideEffectsOnly(e.flags) && lf === SymbolLookupFlags.RequiredSymbol) return new SymbolsNotFound([name]);
       this.found.set(name, e);
       this.candidates.delete(name);
@@ -970,7 +977,7 @@ export class ExecutionSession {
         q.met(e);
         continue;
       }
-      e.pending.push(q);
+      e.pending = [...e.pending, q];
       q.waitingOn.add(e);
       if (e.state === SymbolState.NeverSearched && e.unmaterialized) {
         const ui = e.unmaterialized;
@@ -1098,7 +1105,7 @@ export class ExecutionSession {
       if (rep === undefined || w.size === 0) {
         reps.set(w, e);
         e.waitingOn = new Set(w);
-        for (const x of w) x.dependants.add(e);
+        for (const x of w) (x.dependants ??= new Set()).add(e);
       } else {
         e.waitingOn = rep.waitingOn;
         rep.followers ??= [];
@@ -1110,7 +1117,7 @@ export class ExecutionSession {
     const merges = new Map<SymbolEntry, Set<Set<SymbolEntry>>>();
     for (const e of emitting) {
       const w = waits.get(e) as Set<SymbolEntry>;
-      for (const x of e.dependants) {
+      for (const x of e.dependants ?? NONE) {
         if (x.waitingOn === null) continue;
         x.waitingOn.delete(e);
         let ws = merges.get(x);
@@ -1120,7 +1127,7 @@ export class ExecutionSession {
         }
         ws.add(w);
       }
-      e.dependants.clear();
+      e.dependants = null;
     }
     const ready: SymbolEntry[] = [];
     for (const [x, ws] of merges) {
@@ -1128,7 +1135,7 @@ export class ExecutionSession {
       for (const w of ws)
         for (const m of w) {
           xw.add(m);
-          m.dependants.add(x);
+          (m.dependants ??= new Set()).add(x);
         }
       if (xw.size === 0) ready.push(x);
     }
@@ -1152,7 +1159,7 @@ export class ExecutionSession {
     for (const f of entries) {
       failed.add(f);
       for (const y of f.followers ?? []) failed.add(y);
-      for (const x of f.dependants) {
+      for (const x of f.dependants ?? NONE) {
         failed.add(x);
         for (const y of x.followers ?? []) failed.add(y);
       }
@@ -1166,10 +1173,10 @@ export class ExecutionSession {
       g.failure = roots;
       g.mr = null;
       addName(names, g.jd.name, g.name);
-      if (g.waitingOn) for (const w of g.waitingOn) w.dependants.delete(g);
+      if (g.waitingOn) for (const w of g.waitingOn) w.dependants?.delete(g);
       g.waitingOn = null;
       g.followers = null;
-      g.dependants.clear();
+      g.dependants = null;
       for (const q of g.pending) queries.add(q);
       g.pending = [];
     }
@@ -1200,13 +1207,13 @@ export class ExecutionSession {
         addName(failedNames, jd.name, r.name);
       }
       r.pending = [];
-      if (r.waitingOn) for (const w of r.waitingOn) w.dependants.delete(r);
+      if (r.waitingOn) for (const w of r.waitingOn) w.dependants?.delete(r);
       r.waitingOn = null;
-      for (const x of r.dependants) if (!removedSet.has(x)) orphans.push(x);
+      for (const x of r.dependants ?? NONE) if (!removedSet.has(x)) orphans.push(x);
       // Followers left behind wait through this entry: they cannot become Ready any more.
       for (const y of r.followers ?? []) if (!removedSet.has(y)) orphans.push(y);
       r.followers = null;
-      r.dependants.clear();
+      r.dependants = null;
     }
     jd.trackerMRs.delete(rt);
     if (rt === jd.getDefaultResourceTracker()) jd.replaceDefaultTracker();
