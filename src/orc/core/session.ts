@@ -112,6 +112,12 @@ interface UnmaterializedInfo {
  */
 const NONE: readonly never[] = Object.freeze([]);
 
+/** Notes that `waiter` waits for `e` (its set made at the first). */
+function addDependant(e: SymbolEntry, waiter: SymbolEntry): void {
+  if (e.dependants === null) e.dependants = new Set();
+  e.dependants.add(waiter);
+}
+
 class SymbolEntry {
   address: ExecutorAddr = 0;
   state: SymbolState = SymbolState.NeverSearched;
@@ -1105,7 +1111,7 @@ export class ExecutionSession {
       if (rep === undefined || w.size === 0) {
         reps.set(w, e);
         e.waitingOn = new Set(w);
-        for (const x of w) (x.dependants ??= new Set()).add(e);
+        for (const x of w) addDependant(x, e);
       } else {
         e.waitingOn = rep.waitingOn;
         rep.followers ??= [];
@@ -1135,7 +1141,7 @@ export class ExecutionSession {
       for (const w of ws)
         for (const m of w) {
           xw.add(m);
-          (m.dependants ??= new Set()).add(x);
+          addDependant(m, x);
         }
       if (xw.size === 0) ready.push(x);
     }
