@@ -983,7 +983,9 @@ export class ExecutionSession {
         q.met(e);
         continue;
       }
-      e.pending = [...e.pending, q];
+      // The shared empty list is replaced, never filled; a list of the entry's own grows in place.
+      if (e.pending.length === 0) e.pending = [q];
+      else (e.pending as AsynchronousSymbolQuery[]).push(q);
       q.waitingOn.add(e);
       if (e.state === SymbolState.NeverSearched && e.unmaterialized) {
         const ui = e.unmaterialized;
