@@ -1,7 +1,8 @@
 /**
  * WebAssembly regions with SIMD&FP registers (src/emu/ts/jit/wasm.ts): loads and stores of B, H,
  * S, D and Q registers in every addressing form, LDP/STP of S, D and Q, MOVI/MVNI/ORR/BIC
- * (vector, immediate), DUP (general), FMOV between general and FP registers, FMLA/FMLS on two doubles (vector
+ * (vector, immediate), DUP (general), the integer three-same ops that wrap (ADD, SUB, MUL, MLA, MLS)
+ * and the bitwise ones, FMOV between general and FP registers, FMLA/FMLS on two doubles (vector
  * and by element) and FADD/FSUB/FMUL (double), whose results a region decides with fpu.ts's fast
  * paths or leaves to the instruction's op.
  *
@@ -96,6 +97,53 @@ const dupWord = fc
   .map((f) => (0x0e000c00 | (f.q << 30) | (f.imm5 << 16) | (f.rn << 5) | f.rd) >>> 0)
   .filter((w) => decodeWord(w)?.def.id === 'DUP_gen');
 
+/** Integer three-same ops that wrap (ADD, SUB, MUL, MLA, MLS) and the bitwise ones, on V0-V7. */
+const VECTOR_SAME = new Set([
+  'ADD_v',
+  'SUB_v',
+  'MUL_v',
+  'MLA_v',
+  'MLS_v',
+  'AND_v',
+  'BIC_v',
+  'ORR_v',
+  'ORN_v',
+  'EOR_v',
+  'BSL_v',
+  'BIT_v',
+  'BIF_v',
+]);
+const vectorSameWord = fc
+  .record({
+    op: fc.constantFrom(
+      [0, 0b10000],
+      [1, 0b10000],
+      [0, 0b10011],
+      [0, 0b10010],
+      [1, 0b10010],
+      [0, 0b00011],
+      [1, 0b00011],
+    ),
+    q: fc.integer({ min: 0, max: 1 }),
+    size: fc.integer({ min: 0, max: 3 }),
+    rd: fc.integer({ min: 0, max: 7 }),
+    rn: fc.integer({ min: 0, max: 7 }),
+    rm: fc.integer({ min: 0, max: 7 }),
+  })
+  .map(
+    (f) =>
+      (0x0e200400 |
+        (f.q << 30) |
+        ((f.op[0] as number) << 29) |
+        (f.size << 22) |
+        (f.rm << 16) |
+        ((f.op[1] as number) << 11) |
+        (f.rn << 5) |
+        f.rd) >>>
+      0,
+  )
+  .filter((w) => VECTOR_SAME.has(decodeWord(w)?.def.id ?? ''));
+
 /** Register arithmetic that writes none of the bases, offsets and loop counter. */
 const aluWord = classWord(ALU_CLASSES.filter(([, v]) => v === 0x11000000 || v === 0x0a000000)).filter((w) => {
   const d = decodeWord(w);
@@ -109,6 +157,7 @@ const body = fc.array(
     { weight: 1, arbitrary: modImmWord },
     { weight: 2, arbitrary: scalarWord },
     { weight: 1, arbitrary: dupWord },
+    { weight: 2, arbitrary: vectorSameWord },
     { weight: 1, arbitrary: aluWord },
   ),
   { minLength: 1, maxLength: 8 },
@@ -248,6 +297,40 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     expect([...dups].sort()).toEqual(['16b', '2d', '2s', '4h', '4s', '8b', '8h']);
     const ids = new Set(fc.sample(accessWord, { seed: 3, numRuns: 300 }).map((w) => decodeWord(w)?.def.id));
     expect([...ids].sort()).toEqual([...ACCESS_IDS].sort());
+  });
+
+  it('runs a loop of vector integer and bitwise ops as one WebAssembly region', async () => {
+    // add .4s; mla .4s; sub .8h; mul .2s; orn .16b; bsl .16b; add .2d; subs x9; b.ne; brk
+    const LOOP = [
+      0x4ea18400, 0x4ea39422, 0x6e618484, 0x0ea19ca5, 0x4ee11cc6, 0x6e631c27, 0x4ee18508, 0xf1000529, 0x54ffff01,
+      0xd4200000,
+    ];
+    expect(LOOP.slice(0, 7).map((w) => disassemble(w, CODE).split(' ')[0])).toEqual([
+      'add',
+      'mla',
+      'sub',
+      'mul',
+      'orn',
+      'bsl',
+      'add',
+    ]);
+    const end = async (kind: EngineKind, jitThreshold: number | undefined): Promise<string> => {
+      const e = await createEngine(kind, jitThreshold === undefined ? {} : { jitThreshold });
+      try {
+        e.memMap(CODE, 0x1000, PROT_ALL);
+        e.memWrite(CODE, words(...LOOP));
+        for (let v = 0; v < 9; v++) e.regWrite(`q${v}` as 'q0', 0x0123456789abcdef_fedcba9876543210n * BigInt(v + 3));
+        e.regWrite('x9', 50n);
+        const r = endOf(e, CODE, CODE + 36, 10_000);
+        if (e instanceof TsEngine && jitThreshold === 0) expect(e.wasmRegions).toBe(1);
+        return `${r} ${Array.from({ length: 9 }, (_, v) => e.regRead(`q${v}` as 'q0').toString(16)).join(' ')}`;
+      } finally {
+        e.close();
+      }
+    };
+    const translated = await end('ts', 0);
+    expect(translated).toBe(await end('ts', Number.POSITIVE_INFINITY));
+    if (unicorn) expect(translated).toBe(await end('unicorn', undefined));
   });
 
   it('end where the interpreter and Unicorn end (X and V registers, NZCV, FPSR, count, fault, memory)', async () => {

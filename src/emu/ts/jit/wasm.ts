@@ -4,7 +4,8 @@
  * moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP), general-register loads and
  * stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the same
  * loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
- * (vector, immediate), DUP (general), FMOV to and from general registers, FMLA/FMLS on two doubles,
+ * (vector, immediate), DUP (general), ADD/SUB/MUL/MLA/MLS and the bitwise three-same ops (vector,
+ * as WebAssembly SIMD), FMOV to and from general registers, FMLA/FMLS on two doubles,
  * FADD/FSUB/FMUL (double), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
  * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
@@ -563,6 +564,19 @@ class Emitter {
     push();
     this.c.op(0x37, 3).uleb(V_AT + 16 * r + 8 * h);
   }
+  /** Pushes V[r] (v128). */
+  v128(r: number): void {
+    this.uses.vread.add(r);
+    this.c
+      .i32(0)
+      .op(0xfd, 0x00, 4)
+      .uleb(V_AT + 16 * r);
+  }
+  /** Stores the v128 on the stack (above an i32 0 pushed before it) as V[r]. */
+  setV128(r: number): void {
+    this.uses.vwritten.add(r);
+    this.c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
+  }
   /** Pushes double lane h of V[r]. */
   vf(r: number, h: number): void {
     this.uses.vread.add(r);
@@ -1054,6 +1068,21 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         });
       return;
     }
+    case 'ADD_v':
+    case 'SUB_v':
+    case 'MUL_v':
+    case 'MLA_v':
+    case 'MLS_v':
+    case 'AND_v':
+    case 'BIC_v':
+    case 'ORR_v':
+    case 'ORN_v':
+    case 'EOR_v':
+    case 'BSL_v':
+    case 'BIT_v':
+    case 'BIF_v':
+      emitVectorSame(e, d, id);
+      return;
     case 'FMOV_dx':
     case 'FMOV_sw': {
       const r = u(d, 'rd');
@@ -1244,6 +1273,71 @@ function emitPair(e: Emitter, d: Decoded, id: string): void {
     c.get(L_B).i64(off).op(I64OP.add);
     e.setX(n);
   }
+}
+
+/** WebAssembly SIMD opcodes (after the 0xfd prefix) of the lanewise integer ops, by element size. */
+const SIMD_ADD = [0x6e, 0x8e, 0xae, 0xce];
+const SIMD_SUB = [0x71, 0x91, 0xb1, 0xd1];
+const SIMD_MUL = [-1, 0x95, 0xb5, -1];
+const V128_NOT = 0x4d;
+const V128_AND = 0x4e;
+const V128_ANDNOT = 0x4f;
+const V128_OR = 0x50;
+const V128_XOR = 0x51;
+const V128_BITSELECT = 0x52;
+
+/**
+ * The integer three-same ops whose lanes wrap (ADD, SUB, MUL, MLA, MLS) and the bitwise ones, as
+ * WebAssembly SIMD over the V registers in the header: 128 bits at once, the upper half zeroed
+ * for a 64-bit form. No 8-bit multiply in WebAssembly: those stay with their ops.
+ */
+function emitVectorSame(e: Emitter, d: Decoded, id: string): void {
+  const c = e.c;
+  const [rd, rn, rm, q, z] = [u(d, 'rd'), u(d, 'rn'), u(d, 'rm'), u(d, 'q'), u(d, 'size')];
+  const simd = (op: number): void => {
+    c.op(0xfd).uleb(op);
+  };
+  const arith = (op: number[]): number => {
+    const o = op[z] as number;
+    if (o < 0) throw new Unsupported(`${id} of size ${z}`);
+    return o;
+  };
+  c.i32(0);
+  switch (id) {
+    case 'ADD_v':
+    case 'SUB_v':
+    case 'MUL_v':
+      e.v128(rn);
+      e.v128(rm);
+      simd(arith(id === 'ADD_v' ? SIMD_ADD : id === 'SUB_v' ? SIMD_SUB : SIMD_MUL));
+      break;
+    case 'MLA_v':
+    case 'MLS_v':
+      e.v128(rd);
+      e.v128(rn);
+      e.v128(rm);
+      simd(arith(SIMD_MUL));
+      simd(arith(id === 'MLA_v' ? SIMD_ADD : SIMD_SUB));
+      break;
+    case 'BSL_v':
+    case 'BIT_v':
+    case 'BIF_v': {
+      // bitselect(v1, v2, c) = (v1 & c) | (v2 & ~c).
+      const [v1, v2, sel] = id === 'BSL_v' ? [rn, rm, rd] : id === 'BIT_v' ? [rn, rd, rm] : [rd, rn, rm];
+      e.v128(v1);
+      e.v128(v2);
+      e.v128(sel);
+      simd(V128_BITSELECT);
+      break;
+    }
+    default:
+      e.v128(rn);
+      e.v128(rm);
+      if (id === 'ORN_v') simd(V128_NOT);
+      simd(id === 'AND_v' ? V128_AND : id === 'BIC_v' ? V128_ANDNOT : id === 'EOR_v' ? V128_XOR : V128_OR);
+  }
+  e.setV128(rd);
+  if (q === 0) e.setV64(rd, 1, () => c.i64(0));
 }
 
 /** MOVI, MVNI, ORR and BIC (vector, immediate): the immediate made when the region is. */
