@@ -99,6 +99,10 @@ const dupWord = fc
 
 /** Integer three-same ops that wrap (ADD, SUB, MUL, MLA, MLS) and the bitwise ones, on V0-V7. */
 const VECTOR_SAME = new Set([
+  'SMAX_v',
+  'SMIN_v',
+  'UMAX_v',
+  'UMIN_v',
   'ADD_v',
   'SUB_v',
   'MUL_v',
@@ -123,6 +127,10 @@ const vectorSameWord = fc
       [1, 0b10010],
       [0, 0b00011],
       [1, 0b00011],
+      [0, 0b01100],
+      [1, 0b01100],
+      [0, 0b01101],
+      [1, 0b01101],
     ),
     q: fc.integer({ min: 0, max: 1 }),
     size: fc.integer({ min: 0, max: 3 }),
@@ -300,12 +308,12 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
   });
 
   it('runs a loop of vector integer and bitwise ops as one WebAssembly region', async () => {
-    // add .4s; mla .4s; sub .8h; mul .2s; orn .16b; bsl .16b; add .2d; subs x9; b.ne; brk
+    // add .4s; mla .4s; sub .8h; mul .2s; orn .16b; bsl .16b; add .2d; smax .4s; umin .8h; subs x9; b.ne; brk
     const LOOP = [
-      0x4ea18400, 0x4ea39422, 0x6e618484, 0x0ea19ca5, 0x4ee11cc6, 0x6e631c27, 0x4ee18508, 0xf1000529, 0x54ffff01,
-      0xd4200000,
+      0x4ea18400, 0x4ea39422, 0x6e618484, 0x0ea19ca5, 0x4ee11cc6, 0x6e631c27, 0x4ee18508, 0x4ea16463, 0x6e626cc6,
+      0xf1000529, 0x54fffec1, 0xd4200000,
     ];
-    expect(LOOP.slice(0, 7).map((w) => disassemble(w, CODE).split(' ')[0])).toEqual([
+    expect(LOOP.slice(0, 9).map((w) => disassemble(w, CODE).split(' ')[0])).toEqual([
       'add',
       'mla',
       'sub',
@@ -313,6 +321,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       'orn',
       'bsl',
       'add',
+      'smax',
+      'umin',
     ]);
     const end = async (kind: EngineKind, jitThreshold: number | undefined): Promise<string> => {
       const e = await createEngine(kind, jitThreshold === undefined ? {} : { jitThreshold });
@@ -321,7 +331,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.memWrite(CODE, words(...LOOP));
         for (let v = 0; v < 9; v++) e.regWrite(`q${v}` as 'q0', 0x0123456789abcdef_fedcba9876543210n * BigInt(v + 3));
         e.regWrite('x9', 50n);
-        const r = endOf(e, CODE, CODE + 36, 10_000);
+        const r = endOf(e, CODE, CODE + 44, 10_000);
         if (e instanceof TsEngine && jitThreshold === 0) expect(e.wasmRegions).toBe(1);
         return `${r} ${Array.from({ length: 9 }, (_, v) => e.regRead(`q${v}` as 'q0').toString(16)).join(' ')}`;
       } finally {

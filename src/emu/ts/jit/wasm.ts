@@ -4,7 +4,7 @@
  * moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP), general-register loads and
  * stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the same
  * loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
- * (vector, immediate), DUP (general), ADD/SUB/MUL/MLA/MLS and the bitwise three-same ops (vector,
+ * (vector, immediate), DUP (general), ADD/SUB/MUL/MLA/MLS, min/max and the bitwise three-same ops (vector,
  * as WebAssembly SIMD), FMOV to and from general registers, FMLA/FMLS on two doubles,
  * FADD/FSUB/FMUL (double), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
@@ -1073,6 +1073,10 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'MUL_v':
     case 'MLA_v':
     case 'MLS_v':
+    case 'SMAX_v':
+    case 'SMIN_v':
+    case 'UMAX_v':
+    case 'UMIN_v':
     case 'AND_v':
     case 'BIC_v':
     case 'ORR_v':
@@ -1279,6 +1283,13 @@ function emitPair(e: Emitter, d: Decoded, id: string): void {
 const SIMD_ADD = [0x6e, 0x8e, 0xae, 0xce];
 const SIMD_SUB = [0x71, 0x91, 0xb1, 0xd1];
 const SIMD_MUL = [-1, 0x95, 0xb5, -1];
+/** i8x16/i16x8/i32x4 min_s, min_u, max_s, max_u (none for 64-bit lanes). */
+const SIMD_MINMAX: Record<string, number[]> = {
+  SMIN_v: [0x76, 0x96, 0xb6, -1],
+  UMIN_v: [0x77, 0x97, 0xb7, -1],
+  SMAX_v: [0x78, 0x98, 0xb8, -1],
+  UMAX_v: [0x79, 0x99, 0xb9, -1],
+};
 const V128_NOT = 0x4d;
 const V128_AND = 0x4e;
 const V128_ANDNOT = 0x4f;
@@ -1287,7 +1298,7 @@ const V128_XOR = 0x51;
 const V128_BITSELECT = 0x52;
 
 /**
- * The integer three-same ops whose lanes wrap (ADD, SUB, MUL, MLA, MLS) and the bitwise ones, as
+ * The integer three-same ops whose lanes wrap (ADD, SUB, MUL, MLA, MLS), min/max and the bitwise ones, as
  * WebAssembly SIMD over the V registers in the header: 128 bits at once, the upper half zeroed
  * for a 64-bit form. No 8-bit multiply in WebAssembly: those stay with their ops.
  */
@@ -1310,6 +1321,14 @@ function emitVectorSame(e: Emitter, d: Decoded, id: string): void {
       e.v128(rn);
       e.v128(rm);
       simd(arith(id === 'ADD_v' ? SIMD_ADD : id === 'SUB_v' ? SIMD_SUB : SIMD_MUL));
+      break;
+    case 'SMAX_v':
+    case 'SMIN_v':
+    case 'UMAX_v':
+    case 'UMIN_v':
+      e.v128(rn);
+      e.v128(rm);
+      simd(arith(SIMD_MINMAX[id] as number[]));
       break;
     case 'MLA_v':
     case 'MLS_v':
