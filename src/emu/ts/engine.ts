@@ -1060,7 +1060,6 @@ export class TsEngine implements Engine {
           if (e instanceof MemoryFault) continue;
           throw e;
         }
-        if (nb.gate !== undefined || nb.bp) continue;
         const decoded = this.decodeBlock(nb);
         if (decoded === null || (decoded[0] as Decoded).def.flow === 'alone') continue;
         if (wasmOnly && !this.wasmOk(nb, decoded)) continue;

@@ -109,6 +109,8 @@ const EXIT = EXIT_AT;
 const MISS = 0x10000;
 /** The exit index of a BR to a block outside the region: its target is the i64 at DYN_PC. */
 const DYN = 0xffff;
+/** The same for a RET: no block of the region notes its targets, so the engine is not told. */
+const DYN_RET = 0xfffe;
 const DYN_PC = DYN_PC_AT;
 /** With DYN: the offset from the region's lowest address of the block whose BR left (i32). */
 const DYN_FROM = DYN_FROM_AT;
@@ -1848,12 +1850,15 @@ export function compileWasmRegion(
             .op(0x0b);
         });
         body.i32(0).get(L_A).op(0x37, 3).uleb(DYN_PC);
-        body
-          .i32(0)
-          .i32(b.address - lo)
-          .op(0x36, 2)
-          .uleb(DYN_FROM);
-        body.i32(DYN).set(L_EXIT).br(toExit);
+        if (last.def.id === 'RET') body.i32(DYN_RET).set(L_EXIT).br(toExit);
+        else {
+          body
+            .i32(0)
+            .i32(b.address - lo)
+            .op(0x36, 2)
+            .uleb(DYN_FROM);
+          body.i32(DYN).set(L_EXIT).br(toExit);
+        }
       } else if (targets.length === 1 || (last.def.id === 'B_cond' && u(last, 'cond') >= 14)) {
         goTo(targets[0] as number, 0, i + 1 < m);
       } else {
@@ -2040,11 +2045,11 @@ export function compileWasmRegion(
       if (m.fallthrough) s.pc = m.end;
       return follow(s, links, s.pc);
     }
-    // A BR out of the region: its target as the interpreter's BR makes it (a double).
+    // A BR or RET out of the region: its target as the interpreter's makes it (a double).
     let pc: number;
-    if (x === DYN) {
+    if (x === DYN || x === DYN_RET) {
       pc = ((M[(DYN_PC >> 2) + 1] as number) >>> 0) * 4294967296 + ((M[DYN_PC >> 2] as number) >>> 0);
-      if (onDynamicExit !== undefined) onDynamicExit(lo + (M[DYN_FROM >> 2] as number), pc);
+      if (x === DYN && onDynamicExit !== undefined) onDynamicExit(lo + (M[DYN_FROM >> 2] as number), pc);
     } else pc = exitPcs[x] as number;
     s.pc = pc;
     return follow(s, links, pc);
