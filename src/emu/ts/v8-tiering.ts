@@ -14,14 +14,43 @@
  * V8 flags are process-wide (worker threads share them), so only programs that own their process
  * call this: the CLI (bin/orc-sandbox.js through main) and the benchmark's child processes. A
  * library user who wants the same tiering starts node with `--always-sparkplug` or calls this.
+ *
+ * WebAssembly regions: V8's tiering off (`--no-wasm-tier-up --no-wasm-dynamic-tiering`, so a new
+ * module runs its baseline code only), and on again only while a region that has run long is
+ * compiled again (jit/wasm-compiler.ts has why and the figures). Those flags are read when a module
+ * is compiled: a module keeps the tiering it was compiled with.
  */
 import { setFlagsFromString } from 'node:v8';
+import { useWasmCompiler, type WasmCompiler, wasmApi } from './jit/wasm-compiler.ts';
 
 let applied = false;
+
+const TIERING_OFF = '--no-wasm-tier-up --no-wasm-dynamic-tiering';
+const TIERING_ON = '--wasm-tier-up --wasm-dynamic-tiering';
 
 /** Sets the V8 flags the ts engine's translation tier is tuned for (once per process). */
 export function tuneV8ForTranslation(): void {
   if (applied) return;
   applied = true;
   setFlagsFromString('--always-sparkplug');
+  setFlagsFromString(TIERING_OFF);
+  useWasmCompiler(tieringCompiler(setFlagsFromString));
+}
+
+/**
+ * The WebAssembly compiler of a process whose V8 tiering is off: a promoted region's module is
+ * compiled with tiering on (baseline code, then optimized in the background when hot), and
+ * tiering is off again for the modules after it, whatever the compilation did.
+ */
+export function tieringCompiler(setFlags: (flags: string) => void): WasmCompiler {
+  const api = wasmApi as NonNullable<typeof wasmApi>;
+  return (bytes, optimize) => {
+    if (!optimize) return new api.Module(bytes);
+    setFlags(TIERING_ON);
+    try {
+      return new api.Module(bytes);
+    } finally {
+      setFlags(TIERING_OFF);
+    }
+  };
 }

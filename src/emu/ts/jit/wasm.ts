@@ -87,6 +87,7 @@ import { byElemKind, elemIndex, elemReg, sameKind } from '../isa/simd_fp.ts';
 import type { CpuState, Op } from '../state.ts';
 import { type CompiledBlock, follow, type Links } from './links.ts';
 import { staticSuccessors } from './successors.ts';
+import { wasmApi, wasmCompiler, withPromotionMark } from './wasm-compiler.ts';
 
 /** The branches a region's blocks may end with (their successors come from staticSuccessors). */
 const BRANCHES = new Set(['B', 'BL', 'B_cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
@@ -157,12 +158,6 @@ const K_LOGIC64 = 5;
 const K_LOGIC32 = 6;
 
 /** The part of the WebAssembly JS API used here (the project's type libraries do not declare it). */
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 /**
  * Instructions after which a call returns (at a block boundary; the trampoline calls again). V8
@@ -1938,14 +1933,29 @@ export function compileWasmRegion(
   const fill = (kind: number, address: number, size: number): number =>
     mem.fastFill(address, size, kind === 1) ? 1 : 0;
   let instance: { exports: Record<string, unknown> };
+  const imports = { m: { mem: arena.memory, fill } };
+  const compiler = wasmCompiler();
   try {
-    instance = new api.Instance(new api.Module(module), { m: { mem: arena.memory, fill } });
+    instance = new api.Instance(compiler === null ? new api.Module(module) : compiler.compile(module, false), imports);
   } catch {
     // A browser refuses to compile a module over 4 KiB synchronously on its main thread, and a
     // content security policy can forbid WebAssembly: the region stays JavaScript.
     return null;
   }
-  const run = instance.exports.run as (entry: number, room: number, until: number) => number;
+  type Run = (entry: number, room: number, until: number) => number;
+  let run = instance.exports.run as Run;
+  // Instructions run so far, until the compiler's promotion (wasm-compiler.ts).
+  let spent = compiler === null ? Number.NEGATIVE_INFINITY : 0;
+  const promoteAfter = compiler === null ? 0 : compiler.promoteAfter(module.length);
+  const promote = (): void => {
+    spent = Number.NEGATIVE_INFINITY;
+    try {
+      const optimized = (compiler as NonNullable<typeof compiler>).compile(withPromotionMark(module), true);
+      run = new api.Instance(optimized, imports).exports.run as Run;
+    } catch {
+      // Not compiled again (the host's memory or policy): the region keeps its first module.
+    }
+  };
   const entryOf = new Int8Array(span >> 2).fill(-1);
   blocks.forEach((b, i) => {
     entryOf[(b.address - lo) >> 2] = i;
@@ -2012,6 +2022,8 @@ export function compileWasmRegion(
       M[(FLAGS >> 2) + 3] = s.v;
     }
     const n = run(entry, room, uo);
+    spent += n;
+    if (spent >= promoteAfter) promote();
     M = arena.i32;
     const x = M[EXIT >> 2] as number;
     if (n === 0 && x < MISS) return null;
