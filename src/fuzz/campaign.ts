@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { tunedForTranslation } from '../emu/ts/v8-tiering.ts';
 import { activeV8Flags, FUZZ_ISA_V8_FLAGS, FUZZ_LAZY_V8_FLAGS } from './v8-flags.ts';
 
 export const CAMPAIGN_FORMAT = 'orc-sandbox-campaign/1';
@@ -185,7 +186,9 @@ export async function runSlicesMeasured<P, R>(o: RunSlicesOptions<P>): Promise<S
   };
   try {
     for (let j = 1; j < jobs; j++) {
-      const w = new Worker(BOOTSTRAP, { workerData: { module: o.module, params: o.params } });
+      const w = new Worker(BOOTSTRAP, {
+        workerData: { module: o.module, params: o.params, tuned: tunedForTranslation() },
+      });
       workers.push(w);
       let inFlight = 0;
       let closing = false;

@@ -28,7 +28,15 @@ let applied = false;
 const TIERING_OFF = '--no-wasm-tier-up --no-wasm-dynamic-tiering';
 const TIERING_ON = '--wasm-tier-up --wasm-dynamic-tiering';
 
-/** Sets the V8 flags the ts engine's translation tier is tuned for (once per process). */
+/**
+ * True once this thread called tuneV8ForTranslation: a worker thread this thread starts calls it
+ * too (the flags are the process's, the WebAssembly compiler is the thread's).
+ */
+export function tunedForTranslation(): boolean {
+  return applied;
+}
+
+/** Sets the V8 flags the ts engine's translation tier is tuned for (once per thread). */
 export function tuneV8ForTranslation(): void {
   if (applied) return;
   applied = true;

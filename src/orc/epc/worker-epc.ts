@@ -13,6 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { MemRegion } from '../../emu/engine.ts';
+import { tunedForTranslation } from '../../emu/ts/v8-tiering.ts';
 import type { ProgramResult } from '../../executor/host/runner.ts';
 import type { ThreadOptions } from '../../executor/threads/scheduler.ts';
 import type {
@@ -120,6 +121,8 @@ export class WorkerEPC implements ExecutorProcessControl {
         engine: options.engine ?? 'ts',
         seed: options.seed,
         auditSharedMemory: options.auditSharedMemory ?? false,
+        // This process's V8 tuning (its WebAssembly regions' compiler is per thread).
+        tuned: tunedForTranslation(),
         stdin: workerStdin(options.stdin),
         engineOptions: options.engineOptions,
         // Functions (onSwitch) do not cross: only the scheduler's numeric options go.
