@@ -92,12 +92,16 @@ import { wasmApi, wasmCompiler, withPromotionMark } from './wasm-compiler.ts';
 /** The branches a region's blocks may end with (their successors come from staticSuccessors). */
 const BRANCHES = new Set(['B', 'BL', 'B_cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
 
-interface WasmBlock {
+/** A block of a region as emission needs it. */
+export interface EmitBlock {
   address: number;
-  decoded: Decoded[];
+  decoded: readonly Decoded[];
+  fallthrough: boolean;
+}
+
+interface WasmBlock extends EmitBlock {
   /** The interpreter's ops of the block (an access the region leaves to JavaScript runs its op). */
   ops: readonly Op[];
-  fallthrough: boolean;
 }
 
 const ZR = 32;
@@ -174,6 +178,30 @@ interface Miss {
   k: number;
   end: number;
   fallthrough: boolean;
+}
+
+/**
+ * What emission makes of a region: the module's bytes and what its wrapper needs, as plain data
+ * (a worker thread may make it, jit/region-worker.ts).
+ */
+export interface EmittedRegion {
+  bytes: Uint8Array;
+  /** The lowest address of the region's blocks and the end of the highest. */
+  lo: number;
+  hi: number;
+  /** The blocks' addresses in the module's order (case i is order[i]). */
+  order: number[];
+  /** The pc of each exit index below DYN_RET. */
+  exits: number[];
+  /** Accesses left to the interpreter (MISS + index): the block by its address. */
+  misses: { pc: number; block: number; k: number; end: number; fallthrough: boolean }[];
+  /** General registers read or written, and written; V registers copied in, and out. */
+  regs: number[];
+  written: number[];
+  vIn: number[];
+  vOut: number[];
+  flags: boolean;
+  fp: boolean;
 }
 
 /**
@@ -1667,7 +1695,7 @@ function branchTargets(d: Decoded, a: number): number[] | null {
 }
 
 /** True when `b` ends with a BL whose return address is `site`. */
-function callsReturnTo(b: WasmBlock, site: number): boolean {
+function callsReturnTo(b: EmitBlock, site: number): boolean {
   const len = b.decoded.length;
   return !b.fallthrough && (b.decoded[len - 1] as Decoded).def.id === 'BL' && b.address + 4 * len === site;
 }
@@ -1676,12 +1704,12 @@ function callsReturnTo(b: WasmBlock, site: number): boolean {
  * The blocks in chains where each is followed by a successor it can fall into (the not-taken one
  * first), so that fewer transitions go back through the loop's `br_table`. The entry stays first.
  */
-function fallOrder(blocks: readonly WasmBlock[]): WasmBlock[] {
-  const byAddress = new Map<number, WasmBlock>(blocks.map((b) => [b.address, b]));
-  const placed = new Set<WasmBlock>();
-  const out: WasmBlock[] = [];
+function fallOrder(blocks: readonly EmitBlock[]): EmitBlock[] {
+  const byAddress = new Map<number, EmitBlock>(blocks.map((b) => [b.address, b]));
+  const placed = new Set<EmitBlock>();
+  const out: EmitBlock[] = [];
   for (const first of blocks) {
-    let b: WasmBlock | undefined = first;
+    let b: EmitBlock | undefined = first;
     while (b !== undefined && !placed.has(b)) {
       placed.add(b);
       out.push(b);
@@ -1736,11 +1764,30 @@ export function compileWasmRegion(
   onDynamicExit?: (from: number, to: number) => void,
 ): CompiledBlock | null {
   const api = wasmApi;
-  if (api === undefined) return null;
+  const arena = mem.useArena();
+  if (api === undefined || arena === null) return null;
+  const emitted = emitWasmRegion(region, arena.shared);
+  if (emitted === null) return null;
+  const compiler = wasmCompiler();
+  let module: object;
+  try {
+    module = compiler === null ? new api.Module(emitted.bytes) : compiler.compile(emitted.bytes, false);
+  } catch {
+    // A browser refuses to compile a module over 4 KiB synchronously on its main thread, and a
+    // content security policy can forbid WebAssembly: the region stays JavaScript.
+    return null;
+  }
+  return wasmRegionFn(emitted, module, region, guards, links, mem, onDynamicExit);
+}
+
+/**
+ * The module's bytes and its wrapper's data for the region (see compileWasmRegion), or null when
+ * it cannot be WebAssembly. `shared`: the arena's memory is shared (the module imports it so).
+ */
+export function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedRegion | null {
   const blocks = fallOrder(region);
   const lo = Math.min(...blocks.map((b) => b.address));
   const hi = Math.max(...blocks.map((b) => b.address + 4 * b.decoded.length));
-  const span = hi - lo;
   const index = new Map<number, number>(blocks.map((b, i) => [b.address, i]));
   const exits: number[] = [];
   const exitOf = (pc: number): number => {
@@ -1748,8 +1795,8 @@ export function compileWasmRegion(
     if (i < 0) i = exits.push(pc) - 1;
     return i;
   };
-  // Accesses left to the interpreter: the instruction's address, its block's ops and its index.
-  const misses: Miss[] = [];
+  // Accesses left to the interpreter: the instruction's address, its block and its index.
+  const misses: EmittedRegion['misses'] = [];
   const uses: Uses = newUses();
   const body = new Code();
   const e = new Emitter(body, uses);
@@ -1768,7 +1815,7 @@ export function compileWasmRegion(
     for (let i = 0; i < m; i++) {
       body.op(0x0b); // end of $c_i: case i follows
       e.known = 0;
-      const b = blocks[i] as WasmBlock;
+      const b = blocks[i] as EmitBlock;
       const len = b.decoded.length;
       const so = b.address - lo;
       const toLoop = m - 1 - i;
@@ -1802,7 +1849,9 @@ export function compileWasmRegion(
           if (k > 0) body.get(L_N).i32(k).op(I32OP.add).set(L_N);
           body
             .i32(
-              MISS + misses.push({ pc: at, ops: b.ops, k, end: b.address + 4 * len, fallthrough: b.fallthrough }) - 1,
+              MISS +
+                misses.push({ pc: at, block: b.address, k, end: b.address + 4 * len, fallthrough: b.fallthrough }) -
+                1,
             )
             .set(L_EXIT)
             .br(toExit + extra);
@@ -1927,52 +1976,92 @@ export function compileWasmRegion(
     .append(pro)
     .append(body)
     .append(epi);
+  return {
+    bytes: moduleBytes(fnBody, shared, uses.fp),
+    lo,
+    hi,
+    order: blocks.map((b) => b.address),
+    exits,
+    misses,
+    regs,
+    written,
+    // Every V register the region uses goes in (a register written on some paths only keeps its
+    // value on the others), the written ones come back.
+    vIn: [...new Set([...uses.vread, ...uses.vwritten])],
+    vOut: [...uses.vwritten],
+    flags: uses.flags,
+    fp: uses.fp,
+  };
+}
+
+/**
+ * The region's function over a module compiled from `emitted.bytes`: it calls the module's `run`
+ * as compile.ts's protocol says; an access the module leaves to the interpreter runs the ops of
+ * its block in `region` (by address). `codes`: each guard's code when the region's blocks were
+ * read; null when one has changed since.
+ */
+export function wasmRegionFn(
+  emitted: EmittedRegion,
+  module: object,
+  region: readonly WasmBlock[],
+  guards: readonly { code: unknown }[],
+  links: Links,
+  mem: Memory,
+  onDynamicExit?: (from: number, to: number) => void,
+  // Every page's decoded code as it was when the region was made (usually the entry's page only).
+  codes: readonly unknown[] = guards.map((g) => g.code),
+): CompiledBlock | null {
+  const api = wasmApi;
   const arena = mem.useArena();
-  if (arena === null) return null;
-  const module = moduleBytes(fnBody, arena.shared, uses.fp);
+  if (api === undefined || arena === null) return null;
+  // A region compiled elsewhere (region-worker.ts) from code that has changed since: not made.
+  if (codes.some((c, k) => (guards[k] as { code: unknown }).code !== c)) return null;
+  const { lo, hi, flags, fp } = emitted;
+  const span = hi - lo;
   const fill = (kind: number, address: number, size: number): number =>
     mem.fastFill(address, size, kind === 1) ? 1 : 0;
-  let instance: { exports: Record<string, unknown> };
   const imports = { m: { mem: arena.memory, fill } };
-  const compiler = wasmCompiler();
+  let instance: { exports: Record<string, unknown> };
   try {
-    instance = new api.Instance(compiler === null ? new api.Module(module) : compiler.compile(module, false), imports);
+    instance = new api.Instance(module, imports);
   } catch {
-    // A browser refuses to compile a module over 4 KiB synchronously on its main thread, and a
-    // content security policy can forbid WebAssembly: the region stays JavaScript.
     return null;
   }
+  const opsOf = new Map<number, readonly Op[]>(region.map((b) => [b.address, b.ops]));
+  const misses: Miss[] = emitted.misses.map((m) => ({
+    pc: m.pc,
+    ops: opsOf.get(m.block) ?? [],
+    k: m.k,
+    end: m.end,
+    fallthrough: m.fallthrough,
+  }));
+  const compiler = wasmCompiler();
   type Run = (entry: number, room: number, until: number) => number;
   let run = instance.exports.run as Run;
   // Instructions run so far, until the compiler's promotion (wasm-compiler.ts).
   let spent = compiler === null ? Number.NEGATIVE_INFINITY : 0;
-  const promoteAfter = compiler === null ? 0 : compiler.promoteAfter(module.length);
+  const promoteAfter = compiler === null ? 0 : compiler.promoteAfter(emitted.bytes.length);
   const promote = (): void => {
     spent = Number.NEGATIVE_INFINITY;
     try {
-      const optimized = (compiler as NonNullable<typeof compiler>).compile(withPromotionMark(module), true);
+      const optimized = (compiler as NonNullable<typeof compiler>).compile(withPromotionMark(emitted.bytes), true);
       run = new api.Instance(optimized, imports).exports.run as Run;
     } catch {
       // Not compiled again (the host's memory or policy): the region keeps its first module.
     }
   };
   const entryOf = new Int8Array(span >> 2).fill(-1);
-  blocks.forEach((b, i) => {
-    entryOf[(b.address - lo) >> 2] = i;
+  emitted.order.forEach((address, i) => {
+    entryOf[(address - lo) >> 2] = i;
   });
-  const exitPcs = exits.slice();
-  const readRegs = Int32Array.from(regs);
-  const writtenRegs = Int32Array.from(written);
-  const flags = uses.flags;
-  // SIMD&FP registers cross through V_AT: every one the region uses goes in (a register written
-  // on some paths only keeps its value on the others), the written ones come back.
-  const vIn = Int32Array.from([...new Set([...uses.vread, ...uses.vwritten])]);
-  const vOut = Int32Array.from(uses.vwritten);
-  const fp = uses.fp;
+  const exitPcs = emitted.exits.slice();
+  const readRegs = Int32Array.from(emitted.regs);
+  const writtenRegs = Int32Array.from(emitted.written);
+  // SIMD&FP registers cross through V_AT.
+  const vIn = Int32Array.from(emitted.vIn);
+  const vOut = Int32Array.from(emitted.vOut);
   const P = guards[0] as { code: unknown };
   const C = P.code;
-  // Every page's decoded code as it was when the region was made (usually the entry's page only).
-  const codes = guards.map((g) => g.code);
   const many = guards.length > 1;
   /** True when code on one of the pages changed. */
   const stale = (): boolean => {
