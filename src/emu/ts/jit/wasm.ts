@@ -223,6 +223,9 @@ class Unsupported {
 const F64_BITS = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64_BITS.buffer);
 
+const SAFE_LO = -(2n ** 53n);
+const SAFE_HI = 2n ** 53n;
+
 class Code {
   private buf = new Uint8Array(256);
   /** Bytes written so far. */
@@ -275,8 +278,11 @@ class Code {
   i64(v: number | bigint): this {
     this.op(0x42);
     if (typeof v === 'number') return this.sleb(v);
+    // Most constants are small: no BigInt arithmetic for them (the emitter runs too rarely for V8
+    // to optimize it, and a BigInt operation in baseline code costs a microsecond).
+    if (v >= SAFE_LO && v < SAFE_HI) return this.sleb(Number(v));
     const x = BigInt.asIntN(64, v);
-    if (x >= -(2n ** 53n) && x < 2n ** 53n) return this.sleb(Number(x));
+    if (x >= SAFE_LO && x < SAFE_HI) return this.sleb(Number(x));
     // The low 7 bits each time, as a number, until the rest is all sign.
     let r = x;
     for (;;) {
@@ -406,7 +412,7 @@ class Emitter {
   /** Pushes X[r] (i64); 32 is the zero register. */
   x(r: number): void {
     if (r === ZR) {
-      this.c.i64(0n);
+      this.c.i64(0);
       return;
     }
     this.uses.read.add(r);
@@ -440,9 +446,10 @@ class Emitter {
     if (sf) this.x(r);
     else this.w(r);
   }
-  k(sf: boolean, v: bigint): void {
+  /** Pushes a constant at the width (a number when it is one: see Code.i64). */
+  k(sf: boolean, v: number | bigint): void {
     if (sf) this.c.i64(v);
-    else this.c.i32(Number(BigInt.asIntN(32, v)));
+    else this.c.i32(typeof v === 'number' ? v | 0 : Number(BigInt.asIntN(32, v)));
   }
   bin(sf: boolean, op: keyof typeof I32OP): void {
     this.c.op(sf ? I64OP[op] : I32OP[op]);
@@ -454,11 +461,11 @@ class Emitter {
     if (!sf && k >= 32) throw new Unsupported('reserved amount');
     this.r(sf, m);
     if (k !== 0) {
-      this.k(sf, BigInt(k));
+      this.k(sf, k);
       this.bin(sf, (['shl', 'shrU', 'shrS', 'rotr'] as const)[type] as keyof typeof I32OP);
     }
     if (invert) {
-      this.k(sf, -1n);
+      this.k(sf, -1);
       this.bin(sf, 'xor');
     }
   }
@@ -476,27 +483,27 @@ class Emitter {
     this.r(sf, n);
     c.set(tn);
     // 0 when Rm is 0, else (signed, Rm -1) 0 - Rn, else Rn / Rm.
-    this.k(sf, 0n);
+    this.k(sf, 0);
     if (signed) {
-      this.k(sf, 0n);
+      this.k(sf, 0);
       c.get(tn);
       this.bin(sf, 'sub');
     }
     c.get(tn);
     // The divisor, made 1 where the quotient is not used.
-    this.k(sf, 1n);
+    this.k(sf, 1);
     c.get(tm);
     c.get(tm).op(C.eqz);
     if (signed) {
       c.get(tm);
-      this.k(sf, -1n);
+      this.k(sf, -1);
       c.op(C.eq, I32OP.or);
     }
     c.op(0x1b); // select: 1 or Rm
     c.op(sf ? (signed ? 0x7f : 0x80) : signed ? 0x6d : 0x6e);
     if (signed) {
       c.get(tm);
-      this.k(sf, -1n);
+      this.k(sf, -1);
       c.op(C.eq, 0x1b);
     }
     c.get(tm).op(C.eqz, 0x1b);
@@ -508,16 +515,16 @@ class Emitter {
     this.r(sf, m);
     switch (option) {
       case 0:
-        this.k(sf, 0xffn);
+        this.k(sf, 0xff);
         this.bin(sf, 'and');
         break;
       case 1:
-        this.k(sf, 0xffffn);
+        this.k(sf, 0xffff);
         this.bin(sf, 'and');
         break;
       case 2:
         if (sf) {
-          this.k(sf, 0xffffffffn);
+          this.k(sf, 0xffffffff);
           this.bin(sf, 'and');
         }
         break;
@@ -534,7 +541,7 @@ class Emitter {
         break;
     }
     if (shift !== 0) {
-      this.k(sf, BigInt(shift));
+      this.k(sf, shift);
       this.bin(sf, 'shl');
     }
   }
@@ -549,7 +556,7 @@ class Emitter {
     const c = this.c;
     const leave = this.leaveForOp;
     if (leave === null) throw new Unsupported('access outside a block');
-    c.get(L_A).i64(12n).op(I64OP.shrU).tee(L_PN).op(F64_CONVERT_I64_U);
+    c.get(L_A).i64(12).op(I64OP.shrU).tee(L_PN).op(F64_CONVERT_I64_U);
     c.get(L_PN).op(WRAP).i32(255).op(I32OP.and).i32(3).op(I32OP.shl).tee(L_TI);
     c.op(0x2b, 3).uleb(write ? WRITE_TAGS : READ_TAGS); // f64.load: the entry's page number
     c.op(F64_NE);
@@ -714,7 +721,7 @@ class Emitter {
     const sub = kind === K_SUB64 || kind === K_SUB32;
     if (f === 0) {
       this.kept(kind, L_FR);
-      this.k(wide, 0n);
+      this.k(wide, 0);
       c.op(C.ltS);
     } else if (f === 1) {
       this.kept(kind, L_FR);
@@ -740,7 +747,7 @@ class Emitter {
       this.kept(kind, sub ? L_FA : L_FB);
       this.kept(kind, L_FR);
       c.op(O.xor, O.and);
-      this.k(wide, 0n);
+      this.k(wide, 0);
       c.op(C.ltS);
     }
   }
@@ -854,7 +861,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       const n = u(d, 'rn');
       const rd = u(d, 'rd');
       e.r(sf, n);
-      e.k(sf, BigInt(u(d, 'imm12') * (u(d, 'sh') ? 4096 : 1)));
+      e.k(sf, u(d, 'imm12') * (u(d, 'sh') ? 4096 : 1));
       e.addSub(sf, id.startsWith('SUB'), flags);
       e.setR(sf, flags ? wz(rd) : rd);
       return;
@@ -921,7 +928,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       if ((sf ? 1 : 0) !== u(d, 'N') || immr >= size || imms >= size) throw new Unsupported('reserved bitfield');
       const signed = id === 'SBFM';
       const n = rz(u(d, 'rn'));
-      const K = (v: number): void => e.k(sf, BigInt(v));
+      const K = (v: number): void => e.k(sf, v);
       if (imms >= immr) {
         // (S)BFX: bits imms..immr of Rn, at bit 0.
         e.r(sf, n);
@@ -948,13 +955,13 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'CSNEG': {
       // Rn when the condition holds, else Rm, Rm + 1, ~Rm or -Rm.
       e.r(sf, rz(u(d, 'rn')));
-      if (id === 'CSNEG') e.k(sf, 0n);
+      if (id === 'CSNEG') e.k(sf, 0);
       e.r(sf, rz(u(d, 'rm')));
       if (id === 'CSINC') {
-        e.k(sf, 1n);
+        e.k(sf, 1);
         e.bin(sf, 'add');
       } else if (id === 'CSINV') {
-        e.k(sf, -1n);
+        e.k(sf, -1);
         e.bin(sf, 'xor');
       } else if (id === 'CSNEG') e.bin(sf, 'sub');
       e.cond(u(d, 'cond'));
@@ -985,13 +992,13 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         // CLS(x) = CLZ(x ^ (x >> 1)) - 1, the shift arithmetic.
         const t = sf ? L_X : L_T;
         e.c.tee(t).get(t);
-        e.k(sf, 1n);
+        e.k(sf, 1);
         e.bin(sf, 'shrS');
         e.bin(sf, 'xor');
       }
       e.c.op(sf ? 0x79 : 0x67); // clz
       if (id === 'CLS') {
-        e.k(sf, 1n);
+        e.k(sf, 1);
         e.bin(sf, 'sub');
       }
       e.setR(sf, wz(u(d, 'rd')));
@@ -1002,10 +1009,10 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       if ((sf ? 1 : 0) !== u(d, 'N') || (!sf && lsb >= 32)) throw new Unsupported('reserved extract');
       e.r(sf, rz(u(d, 'rm')));
       if (lsb !== 0) {
-        e.k(sf, BigInt(lsb));
+        e.k(sf, lsb);
         e.bin(sf, 'shrU');
         e.r(sf, rz(u(d, 'rn')));
-        e.k(sf, BigInt((sf ? 64 : 32) - lsb));
+        e.k(sf, (sf ? 64 : 32) - lsb);
         e.bin(sf, 'shl');
         e.bin(sf, 'or');
       }
@@ -1058,7 +1065,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       e.cond(u(d, 'cond'));
       c.op(0x04, 0x40);
       e.r(sf, rz(u(d, 'rn')));
-      if (id.endsWith('_imm')) e.k(sf, BigInt(u(d, 'imm5')));
+      if (id.endsWith('_imm')) e.k(sf, u(d, 'imm5'));
       else e.r(sf, rz(u(d, 'rm')));
       e.addSub(sf, id.startsWith('CCMP'), true);
       c.op(0x1a, 0x05); // drop the result; else
@@ -1161,6 +1168,10 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
   }
 }
 
+/** The emitter of wasmBlockSupported's trials (its bytes and uses are never read). */
+const TRIAL = new Emitter(new Code(), newUses());
+TRIAL.leaveForOp = () => {};
+
 /**
  * Whether a block's instructions can all be WebAssembly: an early region search (the engine's
  * WASM_HOT_HITS) leaves the other blocks out, as exits, instead of failing the whole loop.
@@ -1168,8 +1179,9 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
 export function wasmBlockSupported(decoded: readonly Decoded[], address: number, fallthrough: boolean): boolean {
   const last = decoded[decoded.length - 1] as Decoded;
   if (!fallthrough && last.def.id !== 'BR' && last.def.id !== 'RET' && !BRANCHES.has(last.def.id)) return false;
-  const e = new Emitter(new Code(), newUses());
-  e.leaveForOp = () => {};
+  const e = TRIAL;
+  e.c.length = 0;
+  e.known = 0;
   const straight = fallthrough ? decoded : decoded.slice(0, -1);
   try {
     straight.forEach((d, k) => {
@@ -1745,7 +1757,7 @@ function emitBranchCond(e: Emitter, d: Decoded): void {
     default: {
       const bit = u(d, 'b5') * 32 + u(d, 'b40');
       e.x(rz(u(d, 'rt')));
-      c.i64(bit).op(I64OP.shrU).i64(1n).op(I64OP.and, I64.eqz);
+      c.i64(bit).op(I64OP.shrU).i64(1).op(I64OP.and, I64.eqz);
       if (d.def.id === 'TBNZ') c.op(I32.eqz);
     }
   }
@@ -1936,7 +1948,7 @@ export function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): E
       .i32(0)
       .op(0x35, 2)
       .uleb(XHI_AT + 4 * r)
-      .i64(32n)
+      .i64(32)
       .op(I64OP.shl, I64OP.or)
       .set(L_REG + r);
   if (uses.flags)
@@ -1958,7 +1970,7 @@ export function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): E
       .uleb(XLO_AT + 4 * r)
       .i32(0)
       .get(L_REG + r)
-      .i64(32n)
+      .i64(32)
       .op(I64OP.shrU, 0x3e, 2)
       .uleb(XHI_AT + 4 * r);
   if (uses.flags)
