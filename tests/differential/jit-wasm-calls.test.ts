@@ -5,7 +5,8 @@
  * sit on other pages than the loop, and a store into any of those pages drops the region.
  *
  * Random programs: a counted loop of random arithmetic that calls one or two functions of random
- * arithmetic (each with a random forward branch inside), on the loop's page or the next one, then
+ * arithmetic (each with a random forward branch inside), on the loop's page, the next one or in a
+ * mapping 192 KiB away (as `run` links objects), then
  * calls the first function once more from outside the loop; some store a new instruction over a
  * callee's first one at a random trip. The ts engine with only the early WebAssembly tier (after
  * 4 runs of a block) must end in the registers, flags, pc, instruction count and stop reason of its
@@ -31,6 +32,8 @@ const CODE = 0x10000;
 /** Where a callee goes on the loop's page, and on the next page. */
 const NEAR = CODE + 0x400;
 const FAR = CODE + 0x1000;
+/** Where a callee goes in memory of its own, as `run` links an object (past the 64 KiB a region indexes by array). */
+const DISTANT = CODE + 0x30000;
 /** The loop counter, the store's word, address and trip, and the link register: never written by the bodies. */
 const RESERVED = new Set([9, 10, 11, 12, 30]);
 
@@ -41,7 +44,8 @@ const aluWord = classWord(ALU_CLASSES).filter((w) => {
 });
 
 interface Callee {
-  far: boolean;
+  /** On the loop's page, the next page, or in a mapping 192 KiB away. */
+  place: 'near' | 'far' | 'distant';
   body: number[];
   /** A TBZ/TBNZ on a body register over the next instruction (index into body), or none. */
   skip: { at: number; reg: number; bit: number; nz: boolean } | undefined;
@@ -60,7 +64,7 @@ interface CallCase {
 }
 
 const callee: fc.Arbitrary<Callee> = fc.record({
-  far: fc.boolean(),
+  place: fc.constantFrom('near', 'far', 'distant'),
   body: fc.array(aluWord, { minLength: 1, maxLength: 4 }),
   skip: fc.option(
     fc.record({
@@ -108,9 +112,10 @@ function calleeWords(f: Callee): number[] {
 /** The program as [address, word] pieces, its end (the final BRK) and where each callee starts. */
 function program(c: CallCase): { pieces: [number, number[]][]; end: number; f1: number; f2: number } {
   // Two callees on the same page follow each other.
-  const f1 = c.f1.far ? FAR : NEAR;
+  const placed = (p: Callee['place']): number => (p === 'near' ? NEAR : p === 'far' ? FAR : DISTANT);
+  const f1 = placed(c.f1.place);
   const f1Words = calleeWords(c.f1);
-  const f2 = c.f2 === undefined ? 0 : c.f2.far === c.f1.far ? f1 + 4 * f1Words.length : c.f2.far ? FAR : NEAR;
+  const f2 = c.f2 === undefined ? 0 : c.f2.place === c.f1.place ? f1 + 4 * f1Words.length : placed(c.f2.place);
   const loop: number[] = [...c.head];
   const at = (): number => CODE + 4 * loop.length;
   loop.push(bl(at(), f1), ...c.mid);
@@ -151,6 +156,7 @@ async function run(kind: EngineKind, c: CallCase, translate: boolean): Promise<O
   try {
     const p = program(c);
     e.memMap(CODE, 0x2000, PROT_ALL);
+    e.memMap(DISTANT, 0x1000, PROT_ALL);
     for (const [address, ws] of p.pieces) e.memWrite(address, words(...ws));
     c.regs.forEach((v, i) => {
       e.regWrite(`x${i}` as 'x0', v);
@@ -180,8 +186,8 @@ describe('WebAssembly regions with calls', () => {
     const c: CallCase = {
       head: [],
       mid: [],
-      f1: { far: false, body: [0x8b000063], skip: undefined },
-      f2: { far: true, body: [0x8b4304e7, 0xd10024e7], skip: { at: 1, reg: 0, bit: 2, nz: false } },
+      f1: { place: 'near', body: [0x8b000063], skip: undefined },
+      f2: { place: 'far', body: [0x8b4304e7, 0xd10024e7], skip: { at: 1, reg: 0, bit: 2, nz: false } },
       smc: { trip: 3, word: 0x910014e7, second: true },
       trips: 10,
       regs: [],

@@ -2062,9 +2062,14 @@ export function wasmRegionFn(
       // Not compiled again (the host's memory or policy): the region keeps its first module.
     }
   };
-  const entryOf = new Int8Array(span >> 2).fill(-1);
+  // The case of each member block by its word offset from lo: an array while the region spans
+  // at most 64 KiB, else (blocks in objects far apart) a map.
+  const near = span <= 1 << 16;
+  const entryOf = new Int8Array(near ? span >> 2 : 0).fill(-1);
+  const entryFar = new Map<number, number>();
   emitted.order.forEach((address, i) => {
-    entryOf[(address - lo) >> 2] = i;
+    if (near) entryOf[(address - lo) >> 2] = i;
+    else entryFar.set((address - lo) >> 2, i);
   });
   const exitPcs = emitted.exits.slice();
   const readRegs = Int32Array.from(emitted.regs);
@@ -2092,7 +2097,7 @@ export function wasmRegionFn(
     if (many ? stale() : P.code !== C) return null;
     const off = s.pc - lo;
     if (!(off >= 0 && off < span) || (off & 3) !== 0) return null;
-    const entry = entryOf[off >> 2] as number;
+    const entry = near ? (entryOf[off >> 2] as number) : (entryFar.get(off >> 2) ?? -1);
     if (entry < 0) return null;
     const left = s.ilim - s.icount;
     const room = left > CALL_CAP ? CALL_CAP : left | 0;
