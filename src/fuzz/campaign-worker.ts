@@ -3,14 +3,14 @@
  * then runs the slices the main thread sends, one at a time (see runSlices in campaign.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { tuneV8ForTranslation } from '../emu/ts/v8-tiering.ts';
+import { joinTranslationTuning } from '../emu/ts/v8-tiering.ts';
 import { type SliceModule, type SliceRunner, threadCpuSeconds, type WorkerMessage } from './campaign.ts';
 
 const port = parentPort;
 if (!port) throw new Error('campaign-worker.ts runs as a worker thread');
 const { module, params, tuned } = workerData as { module: string; params: unknown; tuned: boolean };
 // The process's V8 tuning, and this thread's WebAssembly compiler with it (v8-tiering.ts).
-if (tuned) tuneV8ForTranslation();
+if (tuned) joinTranslationTuning();
 const post = (m: WorkerMessage<unknown>): void => port.postMessage(m);
 const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 

@@ -18,7 +18,9 @@
  * WebAssembly regions: V8's tiering off (`--no-wasm-tier-up --no-wasm-dynamic-tiering`, so a new
  * module runs its baseline code only), and on again only while a region that has run long is
  * compiled again (jit/wasm-compiler.ts has why and the figures). Those flags are read when a module
- * is compiled: a module keeps the tiering it was compiled with.
+ * is compiled: a module keeps the tiering it was compiled with. Threads share them, so a promotion
+ * on one thread can give a module compiled meanwhile on another thread V8's tiering (or take it
+ * from that thread's promotion): either way only when V8 optimizes changes, never a result.
  */
 import { setFlagsFromString } from 'node:v8';
 import { useWasmCompiler, type WasmCompiler, wasmApi } from './jit/wasm-compiler.ts';
@@ -29,19 +31,29 @@ const TIERING_OFF = '--no-wasm-tier-up --no-wasm-dynamic-tiering';
 const TIERING_ON = '--wasm-tier-up --wasm-dynamic-tiering';
 
 /**
- * True once this thread called tuneV8ForTranslation: a worker thread this thread starts calls it
- * too (the flags are the process's, the WebAssembly compiler is the thread's).
+ * True once this thread tuned V8 (tuneV8ForTranslation, or as a worker joinTranslationTuning): a
+ * worker thread this thread starts then joins the tuning (the flags are the process's, the
+ * WebAssembly compiler is the thread's).
  */
 export function tunedForTranslation(): boolean {
   return applied;
 }
 
-/** Sets the V8 flags the ts engine's translation tier is tuned for (once per thread). */
+/** Sets the V8 flags the ts engine's translation tier is tuned for (once per process). */
 export function tuneV8ForTranslation(): void {
   if (applied) return;
-  applied = true;
   setFlagsFromString('--always-sparkplug');
   setFlagsFromString(TIERING_OFF);
+  joinTranslationTuning();
+}
+
+/**
+ * In a worker thread of a tuned process: this thread's regions use the tuned compiler. The flags
+ * are left as they are: they are the process's, and set already.
+ */
+export function joinTranslationTuning(): void {
+  if (applied) return;
+  applied = true;
   useWasmCompiler(tieringCompiler(setFlagsFromString));
 }
 

@@ -17,7 +17,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineKind, EngineOptions } from '../../emu/engine.ts';
 import { createEngine } from '../../emu/factory.ts';
 import { NodeHostFs } from '../../emu/linux/node-host.ts';
-import { tuneV8ForTranslation } from '../../emu/ts/v8-tiering.ts';
+import { joinTranslationTuning } from '../../emu/ts/v8-tiering.ts';
 import type { DispatchReply, OpName, Ops, ToController, ToExecutor } from '../../protocol/epc.ts';
 import { serializeError } from '../../protocol/epc.ts';
 import { ExecutorRuntime } from '../runtime.ts';
@@ -34,7 +34,7 @@ interface WorkerData {
 }
 
 const data = workerData as WorkerData;
-if (data.tuned) tuneV8ForTranslation();
+if (data.tuned) joinTranslationTuning();
 const port = parentPort;
 if (!port) throw new Error('worker-entry.ts must run in a worker thread');
 
