@@ -53,6 +53,7 @@ const ALU = new Set([
   'MSUB',
   'UBFM',
   'SBFM',
+  'BFM',
   'CSEL',
   'CSINC',
   'CSINV',
@@ -89,6 +90,20 @@ const aluWord = classWord(ALU_CLASSES).filter((w) => {
   return (w & 31) !== LOOP_REG;
 });
 
+/** BFM (BFI, BFXIL) of any width and position, on x0-x8. */
+const bfmWord = fc
+  .record({
+    sf: fc.boolean(),
+    immr: fc.integer({ min: 0, max: 63 }),
+    imms: fc.integer({ min: 0, max: 63 }),
+    rn: fc.integer({ min: 0, max: 8 }),
+    rd: fc.integer({ min: 0, max: 8 }),
+  })
+  .map(({ sf, immr, imms, rn, rd }) => {
+    const size = sf ? 64 : 32;
+    return ((sf ? 0xb3400000 : 0x33000000) | ((immr % size) << 16) | ((imms % size) << 10) | (rn << 5) | rd) >>> 0;
+  });
+
 interface LoopCase {
   head: number[];
   skipped: number[];
@@ -109,31 +124,33 @@ const reg64 = fc.oneof(
   fc.constantFrom(0x7fffffffn, 0x80000000n, 0xffffffffn, 2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n),
 );
 
-const loopCase: fc.Arbitrary<LoopCase> = fc.record({
-  head: fc.array(aluWord, { minLength: 1, maxLength: 6 }),
-  skipped: fc.array(aluWord, { minLength: 1, maxLength: 3 }),
-  tail: fc.array(aluWord, { minLength: 0, maxLength: 4 }),
-  branch: fc.record({
-    kind: fc.constantFrom('bcond' as const, 'cbz' as const, 'tbz' as const),
-    cond: fc.integer({ min: 0, max: 15 }),
-    reg: fc.integer({ min: 0, max: 8 }),
-    bit: fc.integer({ min: 0, max: 63 }),
-    nz: fc.boolean(),
-  }),
-  cmp: fc.option(
-    fc.record({
-      sf: fc.boolean(),
-      n: fc.integer({ min: 0, max: 8 }),
-      m: fc.integer({ min: 0, max: 8 }),
-      imm: fc.option(fc.integer({ min: 0, max: 70 }), { nil: undefined }),
+const loopCaseOf = (word: fc.Arbitrary<number>): fc.Arbitrary<LoopCase> =>
+  fc.record({
+    head: fc.array(word, { minLength: 1, maxLength: 6 }),
+    skipped: fc.array(word, { minLength: 1, maxLength: 3 }),
+    tail: fc.array(word, { minLength: 0, maxLength: 4 }),
+    branch: fc.record({
+      kind: fc.constantFrom('bcond' as const, 'cbz' as const, 'tbz' as const),
+      cond: fc.integer({ min: 0, max: 15 }),
+      reg: fc.integer({ min: 0, max: 8 }),
+      bit: fc.integer({ min: 0, max: 63 }),
+      nz: fc.boolean(),
     }),
-    { nil: undefined },
-  ),
-  trips: fc.integer({ min: 1, max: 40 }),
-  regs: fc.array(reg64, { minLength: 31, maxLength: 31 }),
-  nzcv: fc.integer({ min: 0, max: 15 }),
-  budget: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }),
-});
+    cmp: fc.option(
+      fc.record({
+        sf: fc.boolean(),
+        n: fc.integer({ min: 0, max: 8 }),
+        m: fc.integer({ min: 0, max: 8 }),
+        imm: fc.option(fc.integer({ min: 0, max: 70 }), { nil: undefined }),
+      }),
+      { nil: undefined },
+    ),
+    trips: fc.integer({ min: 1, max: 40 }),
+    regs: fc.array(reg64, { minLength: 31, maxLength: 31 }),
+    nzcv: fc.integer({ min: 0, max: 15 }),
+    budget: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }),
+  });
+const loopCase = loopCaseOf(aluWord);
 
 function program(c: LoopCase): { words: number[]; end: number } {
   const code = [...c.head];
@@ -216,6 +233,19 @@ describe('loop regions as WebAssembly', () => {
         }
       }),
       { numRuns: 400, seed: 20261204 },
+    );
+    expect(wasmRegions - before).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('runs BFM (BFI, BFXIL) as the interpreter and Unicorn do', async () => {
+    const before = wasmRegions;
+    await fc.assert(
+      fc.asyncProperty(loopCaseOf(fc.oneof(bfmWord, bfmWord, aluWord)), async (c) => {
+        const translated = await run('ts', c, 0);
+        expect(translated).toEqual(await run('ts', c, Number.POSITIVE_INFINITY));
+        if (unicorn) expect(translated.state).toEqual((await run('unicorn', c, undefined)).state);
+      }),
+      { numRuns: 200, seed: 20261205 },
     );
     expect(wasmRegions - before).toBeGreaterThan(100);
   }, 120_000);

@@ -949,6 +949,35 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       e.setR(sf, wz(u(d, 'rd')));
       return;
     }
+    case 'BFM': {
+      // BFXIL (imms >= immr): bits imms..immr of Rn into the low bits of Rd; BFI: bits imms..0 of
+      // Rn into Rd at bit size - immr. Rd's other bits stay (a W form zeroes the upper half).
+      const size = sf ? 64 : 32;
+      const immr = u(d, 'immr');
+      const imms = u(d, 'imms');
+      if ((sf ? 1 : 0) !== u(d, 'N') || immr >= size || imms >= size) throw new Unsupported('reserved bitfield');
+      const extract = imms >= immr;
+      const width = extract ? imms - immr + 1 : imms + 1;
+      const at = extract ? 0 : size - immr;
+      const mask = ((1n << BigInt(width)) - 1n) << BigInt(at);
+      const rd = u(d, 'rd');
+      e.r(sf, rz(rd));
+      e.k(sf, ~mask & ((1n << BigInt(size)) - 1n));
+      e.bin(sf, 'and');
+      e.r(sf, rz(u(d, 'rn')));
+      if (extract && immr > 0) {
+        e.k(sf, immr);
+        e.bin(sf, 'shrU');
+      } else if (at > 0) {
+        e.k(sf, at);
+        e.bin(sf, 'shl');
+      }
+      e.k(sf, mask);
+      e.bin(sf, 'and');
+      e.bin(sf, 'or');
+      e.setR(sf, wz(rd));
+      return;
+    }
     case 'CSEL':
     case 'CSINC':
     case 'CSINV':
