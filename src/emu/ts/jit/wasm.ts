@@ -181,8 +181,7 @@ interface Miss {
 }
 
 /**
- * What emission makes of a region: the module's bytes and what its wrapper needs, as plain data
- * (a worker thread may make it, jit/region-worker.ts).
+ * What emission makes of a region: the module's bytes and what its wrapper needs, as plain data.
  */
 export interface EmittedRegion {
   bytes: Uint8Array;
@@ -2038,8 +2037,7 @@ export function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): E
 /**
  * The region's function over a module compiled from `emitted.bytes`: it calls the module's `run`
  * as compile.ts's protocol says; an access the module leaves to the interpreter runs the ops of
- * its block in `region` (by address). `codes`: each guard's code when the region's blocks were
- * read; null when one has changed since.
+ * its block in `region` (by address).
  */
 export function wasmRegionFn(
   emitted: EmittedRegion,
@@ -2049,14 +2047,10 @@ export function wasmRegionFn(
   links: Links,
   mem: Memory,
   onDynamicExit?: (from: number, to: number) => void,
-  // Every page's decoded code as it was when the region was made (usually the entry's page only).
-  codes: readonly unknown[] = guards.map((g) => g.code),
 ): CompiledBlock | null {
   const api = wasmApi;
   const arena = mem.useArena();
   if (api === undefined || arena === null) return null;
-  // A region compiled elsewhere (region-worker.ts) from code that has changed since: not made.
-  if (codes.some((c, k) => (guards[k] as { code: unknown }).code !== c)) return null;
   const { lo, hi, flags, fp } = emitted;
   const span = hi - lo;
   const fill = (kind: number, address: number, size: number): number =>
@@ -2108,6 +2102,8 @@ export function wasmRegionFn(
   const vOut = Int32Array.from(emitted.vOut);
   const P = guards[0] as { code: unknown };
   const C = P.code;
+  // Every page's decoded code as it was when the region was made (usually the entry's page only).
+  const codes = guards.map((g) => g.code);
   const many = guards.length > 1;
   /** True when code on one of the pages changed. */
   const stale = (): boolean => {
