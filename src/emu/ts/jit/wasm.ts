@@ -93,7 +93,7 @@ import { wasmApi, wasmCompiler, withPromotionMark } from './wasm-compiler.ts';
 const BRANCHES = new Set(['B', 'BL', 'B_cond', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ']);
 
 /** A block of a region as emission needs it. */
-export interface EmitBlock {
+interface EmitBlock {
   address: number;
   decoded: readonly Decoded[];
   fallthrough: boolean;
@@ -183,7 +183,7 @@ interface Miss {
 /**
  * What emission makes of a region: the module's bytes and what its wrapper needs, as plain data.
  */
-export interface EmittedRegion {
+interface EmittedRegion {
   bytes: Uint8Array;
   /** The lowest address of the region's blocks and the end of the highest. */
   lo: number;
@@ -1817,14 +1817,25 @@ export function compileWasmRegion(
     // content security policy can forbid WebAssembly: the region stays JavaScript.
     return null;
   }
-  return wasmRegionFn(emitted, module, region, guards, links, mem, onDynamicExit);
+  return wasmRegionFn(emitted, module, { region, guards, links, mem, onDynamicExit, api, arena });
+}
+
+/** What a region's wrapper works with besides its emission and module (see compileWasmRegion). */
+interface RegionContext {
+  region: readonly WasmBlock[];
+  guards: readonly { code: unknown }[];
+  links: Links;
+  mem: Memory;
+  onDynamicExit: ((from: number, to: number) => void) | undefined;
+  api: NonNullable<typeof wasmApi>;
+  arena: NonNullable<ReturnType<Memory['useArena']>>;
 }
 
 /**
  * The module's bytes and its wrapper's data for the region (see compileWasmRegion), or null when
  * it cannot be WebAssembly. `shared`: the arena's memory is shared (the module imports it so).
  */
-export function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedRegion | null {
+function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedRegion | null {
   const blocks = fallOrder(region);
   const lo = Math.min(...blocks.map((b) => b.address));
   const hi = Math.max(...blocks.map((b) => b.address + 4 * b.decoded.length));
@@ -2039,18 +2050,8 @@ export function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): E
  * as compile.ts's protocol says; an access the module leaves to the interpreter runs the ops of
  * its block in `region` (by address).
  */
-export function wasmRegionFn(
-  emitted: EmittedRegion,
-  module: object,
-  region: readonly WasmBlock[],
-  guards: readonly { code: unknown }[],
-  links: Links,
-  mem: Memory,
-  onDynamicExit?: (from: number, to: number) => void,
-): CompiledBlock | null {
-  const api = wasmApi;
-  const arena = mem.useArena();
-  if (api === undefined || arena === null) return null;
+function wasmRegionFn(emitted: EmittedRegion, module: object, ctx: RegionContext): CompiledBlock | null {
+  const { region, guards, links, mem, onDynamicExit, api, arena } = ctx;
   const { lo, hi, flags, fp } = emitted;
   const span = hi - lo;
   const fill = (kind: number, address: number, size: number): number =>
