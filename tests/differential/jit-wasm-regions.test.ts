@@ -245,8 +245,9 @@ describe('loop regions as WebAssembly', () => {
         expect(translated).toEqual(await run('ts', c, Number.POSITIVE_INFINITY));
         if (unicorn) expect(translated.state).toEqual((await run('unicorn', c, undefined)).state);
       }),
-      { numRuns: 200, seed: 20261205 },
+      { numRuns: 100, seed: 20261205 },
     );
-    expect(wasmRegions - before).toBeGreaterThan(100);
+    // Every run's loop became WebAssembly (a region of a form it does not run would stay JavaScript).
+    expect(wasmRegions - before).toBeGreaterThanOrEqual(100);
   }, 120_000);
 });
