@@ -15,13 +15,9 @@ import { describe, expect, it } from 'vitest';
 import { type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { fpLimits } from '../../src/emu/ts/jit/fplocals.ts';
-import { inCI, oracle } from '../support/oracles.ts';
+import { optionalOracle } from '../support/oracles.ts';
 
-const unicorn = oracle('unicorn').available;
-if (!unicorn) {
-  if (inCI) throw new Error(`jit-fp-locals: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
-  console.warn(`jit-fp-locals: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
-}
+const unicorn = optionalOracle('unicorn', 'jit-fp-locals');
 
 const CODE = 0x10000;
 const DATA = 0x100000;

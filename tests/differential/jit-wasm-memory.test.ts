@@ -14,7 +14,7 @@ import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '.
 import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
-import { inCI, oracle } from '../support/oracles.ts';
+import { optionalOracle } from '../support/oracles.ts';
 import {
   ACCESS_IDS,
   ALU_CLASSES,
@@ -26,11 +26,7 @@ import {
 } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
-const unicorn = oracle('unicorn').available;
-if (!unicorn) {
-  if (inCI) throw new Error(`jit-wasm-memory: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
-  console.warn(`jit-wasm-memory: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
-}
+const unicorn = optionalOracle('unicorn', 'jit-wasm-memory');
 
 const CODE = 0x10000;
 const DATA = 0x200000; // three pages, read-write

@@ -13,15 +13,11 @@ import { type Engine, type EngineKind, PROT_ALL } from '../../src/emu/engine.ts'
 import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
-import { inCI, oracle } from '../support/oracles.ts';
+import { optionalOracle } from '../support/oracles.ts';
 import { ALU_CLASSES, classWord } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
-const unicorn = oracle('unicorn').available;
-if (!unicorn) {
-  if (inCI) throw new Error(`jit-wasm-regions: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
-  console.warn(`jit-wasm-regions: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
-}
+const unicorn = optionalOracle('unicorn', 'jit-wasm-regions');
 
 const CODE = 0x10000;
 const LOOP_REG = 9;

@@ -21,7 +21,7 @@ import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord, disassemble } from '../../src/emu/ts/isa/index.ts';
 import { LOGIC } from '../../src/emu/ts/isa/simd/three_same.ts';
-import { inCI, oracle } from '../support/oracles.ts';
+import { optionalOracle } from '../support/oracles.ts';
 import {
   ACCESS_IDS,
   ALU_CLASSES,
@@ -33,11 +33,7 @@ import {
 } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
-const unicorn = oracle('unicorn').available;
-if (!unicorn) {
-  if (inCI) throw new Error(`jit-wasm-simd: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
-  console.warn(`jit-wasm-simd: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
-}
+const unicorn = optionalOracle('unicorn', 'jit-wasm-simd');
 
 const CODE = 0x10000;
 const DATA = 0x200000; // two pages, read-write; the page after them is unmapped

@@ -91,6 +91,18 @@ export function oracle(name: OracleName): OracleStatus {
 }
 
 /**
+ * For a file whose tests compare with an oracle when it is there: its availability. Missing in CI:
+ * an error (CI installs every oracle); elsewhere: a warning naming what is skipped.
+ */
+export function optionalOracle(name: OracleName, file: string): boolean {
+  const status = oracle(name);
+  if (status.available) return true;
+  if (inCI) throw new Error(`${file}: CI needs the ${name} oracle: ${status.detail}`);
+  console.warn(`${file}: the ${name === 'unicorn' ? 'Unicorn' : name} comparison is skipped: ${status.detail}`);
+  return false;
+}
+
+/**
  * `describe` that needs oracles. Missing outside CI: skipped, reason in the title and on stderr.
  * Missing in CI: one failing test naming the oracle.
  */

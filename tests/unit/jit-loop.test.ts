@@ -9,13 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { CODE_BASE, KERNELS } from '../../src/bench/kernels.ts';
 import { type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
-import { inCI, oracle } from '../support/oracles.ts';
+import { optionalOracle } from '../support/oracles.ts';
 
-const unicorn = oracle('unicorn').available;
-if (!unicorn) {
-  if (inCI) throw new Error(`jit-loop: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
-  console.warn(`jit-loop: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
-}
+const unicorn = optionalOracle('unicorn', 'jit-loop');
 
 function kernel(name: string) {
   const k = KERNELS.find((x) => x.name === name);

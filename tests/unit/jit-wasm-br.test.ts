@@ -9,14 +9,10 @@ import { type EngineKind, PROT_ALL } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { disassemble } from '../../src/emu/ts/isa/index.ts';
-import { inCI, oracle } from '../support/oracles.ts';
+import { optionalOracle } from '../support/oracles.ts';
 import { words } from '../support/words.ts';
 
-const unicorn = oracle('unicorn').available;
-if (!unicorn) {
-  if (inCI) throw new Error(`jit-wasm-br: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
-  console.warn(`jit-wasm-br: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
-}
+const unicorn = optionalOracle('unicorn', 'jit-wasm-br');
 
 const CODE = 0x10000;
 const FAR = 0x20000;

@@ -12,14 +12,10 @@ import { type EngineKind, type EngineOptions, PROT_ALL } from '../../src/emu/eng
 import { createEngine } from '../../src/emu/factory.ts';
 import { PRIMING_LOOP, TsEngine } from '../../src/emu/ts/engine.ts';
 import { disassemble } from '../../src/emu/ts/isa/index.ts';
-import { inCI, oracle } from '../support/oracles.ts';
+import { optionalOracle } from '../support/oracles.ts';
 import { words } from '../support/words.ts';
 
-const unicorn = oracle('unicorn').available;
-if (!unicorn) {
-  if (inCI) throw new Error(`jit-wasm-early: CI needs the unicorn oracle: ${oracle('unicorn').detail}`);
-  console.warn(`jit-wasm-early: the Unicorn comparison is skipped: ${oracle('unicorn').detail}`);
-}
+const unicorn = optionalOracle('unicorn', 'jit-wasm-early');
 
 const CODE = 0x10000;
 
