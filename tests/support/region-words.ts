@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { Engine } from '../../src/emu/engine.ts';
+import { decodeWord } from '../../src/emu/ts/isa/index.ts';
 
 /** Encoding classes of the translated register arithmetic: [mask, value] of their fixed bits. */
 export const ALU_CLASSES: [number, number][] = [
@@ -52,7 +53,7 @@ export const ACCESS_IDS = new Set([
  * A load or store (or pair) on a base register drawn from `bases`, with offsets from the immediate
  * (small mostly, so that a loop's writeback walks the base) or a register of x4-x8; `vector`: of
  * SIMD&FP registers (the V bit), else of general ones. Offsets of the unsigned form are scaled
- * down to `uimmBits` bits. Not filtered: the caller keeps what decodes to the forms it wants.
+ * down to `uimmBits` bits. Only words that decode to one of ACCESS_IDS, with the V bit asked for.
  */
 export function accessWord(
   bases: number[],
@@ -111,6 +112,10 @@ export function accessWord(
           );
         }
       }
+    })
+    .filter((w) => {
+      const d = decodeWord(w);
+      return d !== null && ACCESS_IDS.has(d.def.id) && d.fields.v === (vector ? 1 : 0);
     });
 }
 
