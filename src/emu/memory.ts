@@ -41,6 +41,15 @@ export class Page {
    * Only set on a page just obtained from Memory.fetchPage (the fast write TLB relies on it).
    */
   code: unknown[] | null = null;
+  /**
+   * The array `code` had when a write into the page dropped it, kept for the page's next code:
+   * a guest that rewrites its own code (a JIT in the guest, the random-word tests) would otherwise
+   * allocate a 1,024-slot array per write. Its slots codeLo..codeHi may hold stale entries.
+   */
+  spareCode: unknown[] | null = null;
+  /** The lowest and highest slot of `code` (or of `spareCode`) ever filled; empty when lo > hi. */
+  codeLo = 0;
+  codeHi = -1;
   /** A zeroed page: a slot of `arena` when it has room, else a buffer of its own. */
   constructor(
     public perms: number,
@@ -528,6 +537,7 @@ export class Memory {
   }
 
   private dropCode(page: Page, address: number): void {
+    page.spareCode = page.code;
     page.code = null;
     this.onCodeInvalidated?.(Math.floor(address / PAGE_SIZE));
   }

@@ -128,6 +128,40 @@ describe('execution', () => {
     expect(e.regRead('x0')).toBe(3n);
     expect(e.regRead('x1')).toBe(1n);
   });
+
+  it('code rewritten again and again runs its newest words (the page reuses its dropped cache)', () => {
+    // A page's dropped cache is cleared only over the slots it filled (memory.ts, spareCode):
+    // runs from random slots after random rewrites (host writes, mprotect) against a model.
+    const SLOTS = 16;
+    const movz = (v: number) => 0xd2800000 | (v << 5); // movz x0, #v
+    const addi = (v: number) => 0x91000000 | (v << 10); // add x0, x0, #v
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('write' as const), slot: fc.nat(SLOTS - 1), add: fc.boolean(), v: fc.nat(4095) }),
+      fc.record({ kind: fc.constant('run' as const), slot: fc.nat(SLOTS - 1) }),
+      fc.record({ kind: fc.constant('protect' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(0, 2, Number.POSITIVE_INFINITY), fc.array(op, { maxLength: 40 }), (jit, ops) => {
+        const words: number[] = Array.from({ length: SLOTS }, (_, i) => addi(i + 1));
+        const e = engineWith(words, { jitThreshold: jit });
+        for (const o of ops) {
+          if (o.kind === 'write') {
+            words[o.slot] = o.add ? addi(o.v) : movz(o.v);
+            e.memWrite(CODE + 4 * o.slot, bytes([words[o.slot] as number]));
+          } else if (o.kind === 'protect') e.memProtect(CODE, 0x1000, PROT_ALL);
+          else {
+            let x0 = 0;
+            for (const w of words.slice(o.slot))
+              x0 = w >>> 24 === 0x91 ? x0 + ((w >>> 10) & 0xfff) : (w >>> 5) & 0xffff;
+            e.regWrite('x0', 0n);
+            e.start(CODE + 4 * o.slot, CODE + 4 * SLOTS);
+            expect(e.regRead('x0')).toBe(BigInt(x0));
+          }
+        }
+      }),
+      { numRuns: 300, seed: 20261205 },
+    );
+  });
 });
 
 describe('host call gates', () => {

@@ -362,6 +362,8 @@ export class TsEngine implements Engine {
   private dropCodeIn(address: number, size: number): void {
     this.codeGen++;
     this.mem.forPagesIn(address / PAGE_SIZE, (address + size) / PAGE_SIZE, (_pn, page) => {
+      if (page.code === null) return;
+      page.spareCode = page.code;
       page.code = null;
     });
   }
@@ -920,13 +922,22 @@ export class TsEngine implements Engine {
     const slot = (pc & (PAGE_SIZE - 1)) >>> 2;
     let code = page.code as (Block | undefined)[] | null;
     if (code === null) {
-      code = new Array(PAGE_SIZE / 4);
+      code = page.spareCode as (Block | undefined)[] | null;
+      if (code === null) code = new Array(PAGE_SIZE / 4);
+      else {
+        code.fill(undefined, page.codeLo, page.codeHi + 1);
+        page.spareCode = null;
+      }
+      page.codeLo = slot;
+      page.codeHi = slot;
       page.code = code;
     }
     const cached = code[slot];
     if (cached !== undefined) return cached;
     const block = this.buildBlock(pc);
     code[slot] = block;
+    if (slot < page.codeLo) page.codeLo = slot;
+    else if (slot > page.codeHi) page.codeHi = slot;
     return block;
   }
 
