@@ -71,6 +71,8 @@ export default defineConfig({
     // Longest files first (tests/support/file-costs.json) so the two forks finish together.
     sequence: { sequencer: LongestFirstSequencer },
     globalSetup: ['tests/support/global-setup.ts'],
+    // V8 tuned as the CLI tunes it (tests/support/tune-v8.ts).
+    setupFiles: ['tests/support/tune-v8.ts'],
     reporters: ['default', './tests/support/skip-summary.ts'],
   },
 });

@@ -16,7 +16,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, PROT_ALL } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
-import { useWasmCompiler, type WasmCompiler, withPromotionMark } from '../../src/emu/ts/jit/wasm-compiler.ts';
+import {
+  useWasmCompiler,
+  type WasmCompiler,
+  wasmCompiler,
+  withPromotionMark,
+} from '../../src/emu/ts/jit/wasm-compiler.ts';
 import { tieringCompiler } from '../../src/emu/ts/v8-tiering.ts';
 import { ALU_CLASSES, accessWord, classWord, digest, endOf, xRegs } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
@@ -110,9 +115,12 @@ async function run(c: Case, translate: boolean): Promise<Outcome> {
   }
 }
 
-afterEach(() => {
-  useWasmCompiler(null);
-});
+/** The fork's own compiler (tests/support/tune-v8.ts installs the CLI's), put back after each test. */
+const forkCompiler = wasmCompiler();
+const restoreCompiler = (): void =>
+  forkCompiler === null ? useWasmCompiler(null) : useWasmCompiler(forkCompiler.compile, forkCompiler.promoteAfter);
+
+afterEach(restoreCompiler);
 
 describe('WebAssembly regions compiled again after a budget', () => {
   it('end where the interpreter ends, and each region is compiled again once, from its own bytes', async () => {
@@ -129,7 +137,7 @@ describe('WebAssembly regions compiled again after a budget', () => {
         };
         useWasmCompiler(compile, () => c.promoteAfter);
         const translated = await run(c, true);
-        useWasmCompiler(null);
+        restoreCompiler();
         expect(translated).toEqual(await run(c, false));
         // Promoted regions: at most one module each, and the same bytes as a first module.
         expect(again.length).toBeLessThanOrEqual(first.length);
