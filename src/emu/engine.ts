@@ -79,9 +79,10 @@ export interface RunResult {
 export interface StartOptions {
   /**
    * Stop after exactly this many instructions (Unicorn's `count`); the run returns reason 'count'.
-   * Exactness has a price on the unicorn engine: Unicorn counts with a hook on every instruction,
-   * so a counted run loses native speed (about 10x). Use `slice` where the exact point does not
-   * matter.
+   * The unicorn engine counts with its native block counter and runs the last block's first
+   * instructions with `until` (docs/engine.md); only without that counter (other hosts,
+   * `countInstructions: false`) does it use Unicorn's count, a hook on every instruction (about
+   * 10x slower). `slice` is still cheaper where the exact point does not matter (no extra run).
    */
   count?: number;
   /**

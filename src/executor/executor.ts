@@ -62,7 +62,7 @@ export class Executor {
    * Debugged runs (src/executor/debug.ts): the loop looks at the controller's requests about every
    * `pollInstructions` (so an interrupt is seen) by awaiting `poll`; the program's result is the same.
    * The engine stops for it at a block boundary (StartOptions.slice), not at an exact count: an exact
-   * count would make Unicorn hook every instruction and the whole debugged run lose native speed.
+   * count costs the unicorn engine a block translated again at each stop (docs/engine.md).
    */
   pollInstructions: number | undefined = undefined;
   poll: (() => Promise<void>) | null = null;

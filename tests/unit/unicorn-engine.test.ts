@@ -1,4 +1,5 @@
 /** The unicorn engine implements the Engine API, and agrees with the ts engine on a small program. */
+import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { type Engine, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { MemoryFault, UndefinedInstruction, UnhandledException } from '../../src/emu/errors.ts';
@@ -25,6 +26,7 @@ const PROGRAM = words(
   0xd65f03c0, // 0x2c ret
 );
 const END = CODE + 0x24;
+const digestOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describeWithOracles(['unicorn'], 'unicorn engine', () => {
   let uc: Engine;
@@ -286,6 +288,54 @@ describeWithOracles(['unicorn'], 'unicorn engine: instruction counts inside hook
     expect(seen.ts).toContain('block 40 47');
     expect(seen.ts).toContain('end 50 100');
     expect(seen.unicorn).toEqual(seen.ts);
+  });
+
+  it('exact counts stop where the ts engine stops, with the same counts in hooks', async () => {
+    // The native counter stops before the block that would pass a count, whose first instructions
+    // then run with `until` (unicorn/engine.ts, BlockCounterNative): random counts end anywhere in
+    // the loop's blocks, in the gate's, on the gate itself and on a breakpoint. (Slices end at
+    // block boundaries, which are each engine's own.)
+    const ts = await make('ts');
+    const uc = await make('unicorn');
+    const logs = new Map<Engine, string[]>([
+      [ts, []],
+      [uc, []],
+    ]);
+    // Counts since the property run began (a failed run leaves the engines' totals apart).
+    const base = new Map<Engine, number>();
+    const since = (e: Engine) => e.instructionCount() - (base.get(e) as number);
+    for (const e of [ts, uc]) {
+      const log = logs.get(e) as string[];
+      e.memWrite(CODE + 0x100, words(0x94000040, 0x17ffffbf)); // bl +0x100; b CODE
+      e.memWrite(CODE + 0x200, words(0xd65f03c0)); // the gate slot: ret
+      e.addHostGate(CODE + 0x200, (eng) => {
+        log.push(`gate ${since(eng)}`);
+        return undefined;
+      });
+      e.hookAdd('code', (a) => log.push(`code ${a - CODE} ${since(e)}`), { begin: CODE + 0x14, end: CODE + 0x14 });
+      e.addBreakpoint(CODE + 0x28);
+    }
+    const step = fc.integer({ min: 0, max: 60 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
+        for (const e of [ts, uc]) {
+          e.regWrite('pc', BigInt(CODE + 0x100));
+          (logs.get(e) as string[]).length = 0;
+          base.set(e, e.instructionCount());
+          e.memWrite(DATA, new Uint8Array(0x100));
+        }
+        for (const count of steps) {
+          const states = [ts, uc].map((e) => {
+            const pc = Number(e.regRead('pc'));
+            const r = e.start(pc === END ? CODE + 0x100 : pc, END, count > 0 ? { count } : {});
+            return { r, total: since(e), regs: [0, 1, 2, 3].map((i) => e.getX(i)), log: logs.get(e) };
+          });
+          expect(states[1]).toEqual(states[0]);
+        }
+        expect(digestOf(uc.memRead(DATA, 0x100))).toBe(digestOf(ts.memRead(DATA, 0x100)));
+      }),
+      { numRuns: 60, seed: 20261205 },
+    );
   });
 
   it('a code hook without a range added after code ran fires on separately mapped pages', async () => {

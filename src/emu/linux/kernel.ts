@@ -597,8 +597,8 @@ export class LinuxSystem {
       }
       // Preemption matters only between threads of one process: they share memory, so one may
       // spin on what another (runnable, or asleep until a timer) will write. Separate processes
-      // only meet through system calls, where every run stops anyway; they run unsliced, which
-      // also keeps the unicorn engine off its slow instruction-counting path.
+      // only meet through system calls, where every run stops anyway; they run unsliced (a slice
+      // costs the unicorn engine a block translated again, docs/engine.md).
       const u = this.unfinished;
       this.unfinished = undefined;
       if (u && u.t.state === 'run' && runnable.includes(u.t)) {
@@ -690,8 +690,8 @@ export class LinuxSystem {
       count = count === undefined ? left : Math.min(count, left);
     }
     // Under a debugger the run also stops about every DEBUG_SLICE instructions to look at the
-    // debugger's requests: a block-boundary slice, which Unicorn counts without a hook on every
-    // instruction (an exact `count` there runs ~20x slower); preemption and the budget stay exact.
+    // debugger's requests: a block-boundary slice (an exact count would cost the unicorn engine a
+    // block translated again at each stop); preemption and the budget stay exact.
     let capped = false;
     if (this.debug && (count === undefined || count > DEBUG_SLICE)) capped = true;
     const before = e.instructionCount();

@@ -241,6 +241,12 @@ interface ArenaNative {
  * slice's end in bytes; all ones: none), it tail-calls uc_emu_stop(uc) (its address in user[4]).
  * Unicorn calls block hooks before a block's exit-request check, so the block does not run and
  * the run ends at its start, a block boundary (as a stop() from a code hook does).
+ * It also serves an exact StartOptions.count: it stops the same way at the block that would run
+ * past user[5] (the count's end in bytes; all ones: none), and the engine then runs that block's
+ * first instructions up to the count with `until` (a block is straight-line code). Unicorn's own
+ * count instruments every instruction of blocks translated for it (a code hook, and all code
+ * translated again when a run switches between counted and not): a threaded program, whose
+ * preemption slices are exact counts, ran 6x slower.
  */
 interface BlockCounterNative {
   /** Address of the machine code. */
@@ -274,7 +280,16 @@ const BLOCK_COUNTER_X64 = [
   0x41,
   0x18, // cmp r8, [rcx + 24]
   0x73,
-  0x01, // jae +1 (the slice is used up)
+  0x0a, // jae +10 (the slice is used up)
+  0x49,
+  0x01,
+  0xc0, // add r8, rax (bytes after this block)
+  0x4c,
+  0x3b,
+  0x41,
+  0x28, // cmp r8, [rcx + 40]
+  0x77,
+  0x01, // ja +1 (this block would run past the count)
   0xc3, // ret
   0xff,
   0x61,
@@ -322,9 +337,12 @@ function a64BlockCounter(): Uint8Array {
     0xf9000065, // str x5, [x3]
     0xf9000461, // str x1, [x3, #8]
     0xf9000862, // str x2, [x3, #16]
-    0xf9400c65, // ldr x5, [x3, #24]
-    0xeb05009f, // cmp x4, x5
-    0x54000042, // b.hs +8 (the slice is used up)
+    0xf9400c66, // ldr x6, [x3, #24]
+    0xeb06009f, // cmp x4, x6
+    0x540000a2, // b.hs +20 (the slice is used up)
+    0xf9401466, // ldr x6, [x3, #40]
+    0xeb0600bf, // cmp x5, x6
+    0x54000048, // b.hi +8 (this block would run past the count)
     0xd65f03c0, // ret
     0xf9401070, // ldr x16, [x3, #32]
     0xd61f0200, // br x16: uc_emu_stop(uc), x0 still holds uc
@@ -520,7 +538,7 @@ export class UnicornEngine implements Engine {
   private lastBlockEnd = -1;
   /**
    * The native counter's memory (see BlockCounterNative): [bytes, last block, its size, slice end
-   * in bytes, uc_emu_stop], u64 each.
+   * in bytes, uc_emu_stop, count end in bytes], u64 each.
    */
   private counterCell: unknown = null;
   private counterView: Uint32Array | null = null;
@@ -528,6 +546,10 @@ export class UnicornEngine implements Engine {
   private counterBase = 0;
   /** StartOptions.slice: instructions of the current segment after which a block entry stops the run. */
   private sliceLeft = Number.POSITIVE_INFINITY;
+  /** Instructions of the current start()'s earlier segments (see start). */
+  private carried = 0;
+  /** StartOptions.count, counted by the native counter: instructions the current segment may run. */
+  private countLeft = Number.POSITIVE_INFINITY;
   private running = false;
   /**
    * Address of the instruction whose code/block hook (or host gate) is running, -1 outside such a
@@ -595,10 +617,11 @@ export class UnicornEngine implements Engine {
   private installInternalHooks(): void {
     const counter = this.n.blockCounter;
     if (this.counting && counter !== null) {
-      this.counterCell = this.n.koffi.alloc('uint64_t', 5);
-      this.counterView = new Uint32Array(this.n.koffi.view(this.counterCell, 40));
+      this.counterCell = this.n.koffi.alloc('uint64_t', 6);
+      this.counterView = new Uint32Array(this.n.koffi.view(this.counterCell, 48));
       this.counterView.fill(0);
       this.counterView.fill(0xffffffff, 6, 8);
+      this.counterView.fill(0xffffffff, 10, 12);
       this.counterView[8] = Number(counter.stop & 0xffffffffn);
       this.counterView[9] = Number(counter.stop >> 32n);
       const out = [0];
@@ -1850,12 +1873,19 @@ export class UnicornEngine implements Engine {
     if (v !== null) {
       this.counterBase = (v[0] as number) + (v[1] as number) * 2 ** 32;
       v.fill(0, 2, 6);
-      if (this.sliceLeft === Number.POSITIVE_INFINITY) v.fill(0xffffffff, 6, 8);
-      else {
-        const end = this.counterBase + 4 * this.sliceLeft;
-        v[6] = end >>> 0;
-        v[7] = Math.floor(end / 2 ** 32);
-      }
+      this.armEnd(6, this.sliceLeft);
+      this.armEnd(10, this.countLeft);
+    }
+  }
+
+  /** Writes the byte total at which the native counter stops, `insns` from now, at view index `at`. */
+  private armEnd(at: number, insns: number): void {
+    const v = this.counterView as Uint32Array;
+    if (insns === Number.POSITIVE_INFINITY) v.fill(0xffffffff, at, at + 2);
+    else {
+      const end = this.counterBase + 4 * insns;
+      v[at] = end >>> 0;
+      v[at + 1] = Math.floor(end / 2 ** 32);
     }
   }
 
@@ -1885,6 +1915,23 @@ export class UnicornEngine implements Engine {
     return this.blockInsns - ((this.lastBlockEnd - this.lastBlockStart) >>> 2) >= this.sliceLeft;
   }
 
+  /**
+   * After a segment of a natively counted run: when the counter stopped it at the entry of a block
+   * that would run past the count (nothing else ended it, and no slice stop came first), how many
+   * of that block's instructions are still to run (0: the count ended at the block's start);
+   * otherwise -1.
+   */
+  private countedBlockHead(): number {
+    if (this.countLeft === Number.POSITIVE_INFINITY || this.lastBlockStart < 0) return -1;
+    if (this.blockInsns <= this.countLeft || this.endedBySlice()) return -1;
+    if (this.hookError !== null || this.exception !== null || this.exceptionHit >= 0 || this.bpHit >= 0) return -1;
+    if (this.parked || this.stopRequested) return -1;
+    const before = this.blockInsns - ((this.lastBlockEnd - this.lastBlockStart) >>> 2);
+    // As for a slice stop, Unicorn may not have written pc back (endedBySlice's caller).
+    this.writeU64(REG_PC, BigInt(this.lastBlockStart));
+    return this.countLeft - before;
+  }
+
   /** Instructions executed in the current start() so far (see instructionCount). */
   private liveCount(): number {
     this.pullBlocks();
@@ -1894,7 +1941,7 @@ export class UnicornEngine implements Engine {
       at = Number(this.readU64(REG_PC));
       gate = false;
     }
-    let insns = this.blockInsns;
+    let insns = this.carried + this.blockInsns;
     if (at >= this.lastBlockStart && at < this.lastBlockEnd) insns -= (this.lastBlockEnd - at) >>> 2;
     if (gate) insns += 1;
     return insns;
@@ -1913,6 +1960,10 @@ export class UnicornEngine implements Engine {
       slice = 0;
     }
     this.sliceLeft = slice > 0 ? slice : Number.POSITIVE_INFINITY;
+    // An exact count on the native counter: the run stops at the block that would pass it, whose
+    // first instructions then run up to the count (BlockCounterNative). Unicorn counts otherwise.
+    const nativeCount = count > 0 && this.counterView !== null;
+    this.countLeft = nativeCount ? count : Number.POSITIVE_INFINITY;
     this.stopRequested = false;
     this.parked = false;
     this.hookError = null;
@@ -1929,26 +1980,46 @@ export class UnicornEngine implements Engine {
     }
     // Unicorn counts with a code hook that only blocks translated during a counted run contain:
     // retranslate when switching between counted and plain runs.
-    const mode = count > 0 ? 'counted' : 'plain';
+    const unicornCount = count > 0 && !nativeCount;
+    const mode = unicornCount ? 'counted' : 'plain';
     if (this.translated !== 'none' && this.translated !== mode) this.flushCode();
     this.translated = mode;
     let err: unknown;
-    // Instructions of earlier segments (a run that stopped for region maintenance and resumed).
+    // Instructions of earlier segments (a run that stopped for region maintenance and resumed, or
+    // for the block that would pass an exact count); this.carried is the same for hooks.
     let carried = 0;
+    this.carried = 0;
     let from = begin;
+    // Where this segment stops: `until`, or the end of a counted block's first instructions.
+    let stopAt = until;
     this.sync();
     for (;;) {
       this.running = true;
       this.maintenanceDue = false;
       try {
-        err = this.n.emuStart(this.uc, BigInt(from), BigInt(until), 0n, count > 0 ? count - carried : 0);
+        err = this.n.emuStart(this.uc, BigInt(from), BigInt(stopAt), 0n, unicornCount ? count - carried : 0);
       } finally {
         this.running = false;
         for (const cb of this.pendingUnregister) this.n.koffi.unregister(cb);
         this.pendingUnregister = [];
       }
       this.pullBlocks();
-      if (!this.maintenanceDue) break;
+      if (!this.maintenanceDue) {
+        const head = stopAt === until && err === 0 ? this.countedBlockHead() : 0;
+        if (head <= 0) break;
+        // The count ends inside the block at lastBlockStart, which did not run: run its first
+        // `head` instructions. Unicorn honours `until` only in code it translates after it is
+        // set, so the block's cached translation goes first (its full one is made again later).
+        const at = this.lastBlockStart;
+        carried += this.blockInsns - ((this.lastBlockEnd - at) >>> 2);
+        this.carried = carried;
+        this.countLeft = Number.POSITIVE_INFINITY;
+        this.resetBlocks();
+        stopAt = until > at && until < at + 4 * head && (until - at) % 4 === 0 ? until : at + 4 * head;
+        this.flushCode(at, stopAt - 1);
+        from = at;
+        continue;
+      }
       this.maintain();
       // The stop was ours (activations filled Unicorn's regions) and lands between blocks: resume,
       // unless something else ended the run at the same time.
@@ -1962,13 +2033,17 @@ export class UnicornEngine implements Engine {
         this.stopRequested;
       const at = Number(this.readU64(REG_PC));
       const done = this.blockInsns;
-      if (ended || at === until || (count > 0 && carried + done >= count)) break;
+      if (ended || at === stopAt || (count > 0 && carried + done >= count)) break;
       if (slice > 0 && carried + done >= slice) break;
       carried += done;
+      this.carried = carried;
       if (slice > 0) this.sliceLeft = slice - carried;
+      if (nativeCount && stopAt === until) this.countLeft = count - carried;
       this.resetBlocks();
       from = at;
     }
+    this.countLeft = Number.POSITIVE_INFINITY;
+    this.carried = 0;
     let pc = Number(this.readU64(REG_PC));
     if (slice > 0 && err === 0 && this.lastBlockStart >= 0 && this.endedBySlice()) {
       // The counting hook stopped the run at the entry of the last block, before it ran. Unicorn
