@@ -47,6 +47,11 @@ export class Page {
    * allocate a 1,024-slot array per write. Its slots codeLo..codeHi may hold stale entries.
    */
   spareCode: unknown[] | null = null;
+  /**
+   * Translated code holds `code` to tell whether the page's code changed since it was made (it
+   * compares identities: jit/compile.ts, CodeGuard): such an array is never used again.
+   */
+  codeHeld = false;
   /** The lowest and highest slot of `code` (or of `spareCode`) ever filled; empty when lo > hi. */
   codeLo = 0;
   codeHi = -1;
@@ -537,7 +542,8 @@ export class Memory {
   }
 
   private dropCode(page: Page, address: number): void {
-    page.spareCode = page.code;
+    page.spareCode = page.codeHeld ? null : page.code;
+    page.codeHeld = false;
     page.code = null;
     this.onCodeInvalidated?.(Math.floor(address / PAGE_SIZE));
   }

@@ -363,7 +363,8 @@ export class TsEngine implements Engine {
     this.codeGen++;
     this.mem.forPagesIn(address / PAGE_SIZE, (address + size) / PAGE_SIZE, (_pn, page) => {
       if (page.code === null) return;
-      page.spareCode = page.code;
+      page.spareCode = page.codeHeld ? null : page.code;
+      page.codeHeld = false;
       page.code = null;
     });
   }
@@ -1105,6 +1106,8 @@ export class TsEngine implements Engine {
       const p = this.mem.fetchPage(b.address);
       if (p !== page && !otherPages.includes(p)) otherPages.push(p);
     }
+    page.codeHeld = true;
+    for (const p of otherPages) p.codeHeld = true;
     const compiled = compileRegion({
       blocks: region,
       guard: page,
