@@ -315,7 +315,9 @@ describeWithOracles(['unicorn'], 'unicorn engine: instruction counts inside hook
       e.hookAdd('code', (a) => log.push(`code ${a - CODE} ${since(e)}`), { begin: CODE + 0x14, end: CODE + 0x14 });
       e.addBreakpoint(CODE + 0x28);
     }
-    const step = fc.integer({ min: 0, max: 60 });
+    // `until` at END, or at 0x20, where a block begins (the return from f): a count that stops at
+    // that block's entry ends the run there as `until`.
+    const step = fc.record({ count: fc.integer({ min: 0, max: 60 }), early: fc.boolean() });
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
         for (const e of [ts, uc]) {
@@ -324,10 +326,11 @@ describeWithOracles(['unicorn'], 'unicorn engine: instruction counts inside hook
           base.set(e, e.instructionCount());
           e.memWrite(DATA, new Uint8Array(0x100));
         }
-        for (const count of steps) {
+        for (const { count, early } of steps) {
           const states = [ts, uc].map((e) => {
             const pc = Number(e.regRead('pc'));
-            const r = e.start(pc === END ? CODE + 0x100 : pc, END, count > 0 ? { count } : {});
+            const until = early ? CODE + 0x20 : END;
+            const r = e.start(pc === END ? CODE + 0x100 : pc, until, count > 0 ? { count } : {});
             return { r, total: since(e), regs: [0, 1, 2, 3].map((i) => e.getX(i)), log: logs.get(e) };
           });
           expect(states[1]).toEqual(states[0]);

@@ -2006,6 +2006,7 @@ export class UnicornEngine implements Engine {
       this.pullBlocks();
       if (!this.maintenanceDue) {
         const head = stopAt === until && err === 0 ? this.countedBlockHead() : 0;
+        // (A block that begins at `until` never gets here: Unicorn ends the run before its hook.)
         if (head <= 0) break;
         // The count ends inside the block at lastBlockStart, which did not run: run its first
         // `head` instructions. Unicorn honours `until` only in code it translates after it is
