@@ -526,13 +526,18 @@ export class TsEngine implements Engine {
     if (this.closed) throw new EngineApiError('engine is closed');
     const r = this.run(begin, until, options);
     if (r !== FAILED) return r;
-    const e = this.fault.error;
-    this.fault.error = undefined;
-    throw e;
+    throw this.takeFault();
   }
 
   /** The error of the op or translated code that threw last (see runOps). */
   private readonly fault: Fault = { error: undefined };
+
+  /** The error in this.fault, which no longer holds it. */
+  private takeFault(): unknown {
+    const e = this.fault.error;
+    this.fault.error = undefined;
+    return e;
+  }
 
   /** Returns FAILED when start() is to throw this.fault.error (a fault no hook handled). */
   private failed(e: unknown): RunResult {
@@ -625,9 +630,8 @@ export class TsEngine implements Engine {
         let jit: CompiledBlock | null | undefined = block.jit;
         if (jit === undefined) jit = this.hot(block, s.icount);
         if (jit && left >= block.ops.length && !(until > pc && until < block.end)) {
-          if (!runCompiled(jit, s, this.fault)) {
-            const e = this.fault.error;
-            this.fault.error = undefined;
+          if (!runCompiled(jit, s, this.fault, false)) {
+            const e = this.takeFault();
             s.icount += s.jn;
             s.pc = s.k;
             if (this.onFault(e)) continue;
@@ -680,8 +684,7 @@ export class TsEngine implements Engine {
       }
       const i = runOps(block.ops, n, s, this.fault);
       if (i < n) {
-        const e = this.fault.error;
-        this.fault.error = undefined;
+        const e = this.takeFault();
         s.icount += i;
         s.pc = pc + 4 * i;
         if (this.onFault(e)) continue;
@@ -757,9 +760,8 @@ export class TsEngine implements Engine {
           linkTo(k, pc, jit);
           s.lk = null;
         }
-        if (!runCompiled(jit, s, this.fault)) {
-          const e = this.fault.error;
-          this.fault.error = undefined;
+        if (!runCompiled(jit, s, this.fault, true)) {
+          const e = this.takeFault();
           s.icount += s.jn;
           s.pc = s.k;
           s.lk = null;
@@ -772,8 +774,7 @@ export class TsEngine implements Engine {
         s.lk = null;
         const i = runOps(ops, n, s, this.fault);
         if (i < n) {
-          const e = this.fault.error;
-          this.fault.error = undefined;
+          const e = this.takeFault();
           s.icount += i;
           s.pc = pc + 4 * i;
           if (this.onFault(e)) return null;
@@ -1303,12 +1304,15 @@ function runOps(ops: readonly Op[], n: number, s: CpuState, fault: Fault): numbe
   return i;
 }
 
-/** Runs translated code and the blocks it chains to; false when it threw (the error in `fault`). */
-function runCompiled(first: CompiledBlock, s: CpuState, fault: Fault): boolean {
+/**
+ * Runs translated code, and with `chain` the blocks it links to (the fast loop; the careful loop
+ * runs one and looks at hooks, gates and the budget itself); false when it threw (the error in
+ * `fault`).
+ */
+function runCompiled(first: CompiledBlock, s: CpuState, fault: Fault, chain: boolean): boolean {
   try {
-    let f: CompiledBlock | null = first;
-    do f = f(s);
-    while (f !== null);
+    let f: CompiledBlock | null = first(s);
+    while (chain && f !== null) f = f(s);
     return true;
   } catch (e) {
     fault.error = e;
