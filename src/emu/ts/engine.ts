@@ -1285,8 +1285,8 @@ export class TsEngine implements Engine {
  * Where an op or translated code threw: the error, kept until the engine's loop reads it.
  * Guest faults stop in runOps and runCompiled, small functions, instead of unwinding through the
  * engine's loops: V8 looks for a handler in a baseline (Sparkplug) frame by scanning the
- * function's code up to the frame's pc, 5 µs in `start` per throw and twice per fault (the catch,
- * the rethrow): a million random words took 10.4 s under the CLI's `--always-sparkplug`, 4.6 s
+ * function's code up to the frame's pc, 5 µs per throw in the interpreter loop's frame and twice
+ * per fault (the catch, the rethrow): a million random words took 10.4 s under the CLI's `--always-sparkplug`, 4.6 s
  * without it. The loops return FAILED and start() throws from a small frame of its own.
  */
 interface Fault {
@@ -1320,7 +1320,7 @@ function runCompiled(first: CompiledBlock, s: CpuState, fault: Fault, chain: boo
   }
 }
 
-/** What the engine's loops return when start() is to throw `failure` (never seen by callers). */
+/** What the engine's loops return when start() is to throw the fault's error (never seen by callers). */
 const FAILED: RunResult = { reason: 'stopped', instructions: 0, pc: 0 };
 
 function loopThroughEntry(successors: number[][], blocks: RegionBlock[]): number[] {

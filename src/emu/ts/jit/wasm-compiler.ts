@@ -51,7 +51,8 @@ export const PROMOTE_PER_BYTE = 2000;
 /** The default budget of a module of `bytes` bytes (see PROMOTE_INSNS). */
 export const promoteAfterDefault = (bytes: number): number => Math.min(PROMOTE_INSNS, PROMOTE_PER_BYTE * bytes);
 
-interface Installed {
+/** An installed compiler and its promotion budget (what wasmCompiler() returns). */
+export interface Installed {
   compile: WasmCompiler;
   /** The instructions a region runs before it is compiled again, by the size of its module. */
   promoteAfter: (bytes: number) => number;
