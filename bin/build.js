@@ -65,6 +65,11 @@ async function bundleCli(build, out) {
       main: 'src/cli/main.ts',
       'executor-worker': 'src/executor/worker/entry.ts',
       'bench-program-child': 'src/cli/bench-program-child.ts',
+      // A campaign's worker threads (src/fuzz/worker-bootstrap.js): the worker entry and the two
+      // slice modules it opens, so that `--jobs N` starts each worker from a few files.
+      'campaign-worker': 'src/fuzz/campaign-worker.ts',
+      'worker-fuzz-lazy-slices': 'src/fuzz/lazy/slices.ts',
+      'worker-fuzz-isa-campaign': 'src/fuzz/isa/campaign.ts',
     },
     outdir: join(out, 'cli'),
     bundle: true,

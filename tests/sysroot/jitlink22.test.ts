@@ -36,14 +36,23 @@ import { ARM64_EXECUTOR, describeWithArtifact, ORC_RT_ARCHIVE } from '../orc-rt/
 import { describeWithOracles } from '../support/oracles.ts';
 import { describeWithSysrootLib, type Outcome, obj, runSandbox, SYSROOT, SYSROOT_LIBS } from './support.ts';
 
-/** llvm-jitlink-22 with the qemu'd executor (spawnSync waits until the executor closes stdout too). */
+/**
+ * llvm-jitlink-22 with the qemu'd executor (spawnSync waits until the executor closes stdout too).
+ * Once in a full suite run (2026-12-05, Lua's rejection), llvm-jitlink-22 itself was killed by a
+ * signal after printing its error (status null), not reproduced in 36 runs alone or under load: its
+ * teardown races ("Resource tracker ... became defunct"). Such a run is made once more; a second
+ * death is reported with its signal.
+ */
 function jitlink22(inputs: string[]): Outcome {
-  const r = spawnSync(
-    'llvm-jitlink-22',
-    [`-oop-executor=${ARM64_EXECUTOR}`, `-orc-runtime=${ORC_RT_ARCHIVE}`, ...inputs],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
+  const once = () =>
+    spawnSync('llvm-jitlink-22', [`-oop-executor=${ARM64_EXECUTOR}`, `-orc-runtime=${ORC_RT_ARCHIVE}`, ...inputs], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+  let r = once();
+  if (r.signal !== null && r.error === undefined) r = once();
+  const signal = r.signal === null ? '' : `(killed by ${r.signal})\n`;
+  return { stdout: r.stdout, stderr: r.stderr + signal, status: r.status ?? -1 };
 }
 
 const ENGINES = ['ts', 'unicorn'] as const;
