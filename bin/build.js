@@ -80,6 +80,8 @@ async function bundleCli(build, out) {
     target: 'node20',
     packages: 'external',
     plugins: [anchorModuleUrls],
+    // src/fuzz/campaign.ts: a campaign run by the command loads its slice module's bundle.
+    define: { __ORC_SANDBOX_BUNDLE__: 'true' },
     logLevel: 'warning',
     legalComments: 'none',
   });

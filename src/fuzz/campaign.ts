@@ -12,7 +12,7 @@
  * and counts that add up (numbers, nested records of numbers). fuzz-isa uses it (src/fuzz/isa/
  * campaign.ts); fuzz-lazy can in the same way.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { tunedForTranslation } from '../emu/ts/v8-tiering.ts';
@@ -112,10 +112,29 @@ export interface RunSlicesOptions<P> {
   jobs: number;
 }
 
-/** A sibling module's URL with this build's extension (`.ts` from the sources, `.js` compiled). */
+declare const __ORC_SANDBOX_BUNDLE__: boolean | undefined;
+/**
+ * True in the command's bundle (dist/cli/: bin/build.js defines the name there), false in the
+ * per-file build (dist/src/, the package's API) and in the sources.
+ */
+const IN_COMMAND_BUNDLE = typeof __ORC_SANDBOX_BUNDLE__ === 'boolean' && __ORC_SANDBOX_BUNDLE__;
+
+/**
+ * A sibling module's URL with this build's extension (`.ts` from the sources, `.js` compiled). In
+ * the command's bundle it is the slice module's own bundle, dist/cli/worker-<path>.js (bin/build.js),
+ * which shares the command's chunks: this thread then loads no second copy of the tool (about 120
+ * per-file modules, and module state such as the V8 tuning of v8-tiering.ts held twice), and a
+ * worker starts from a few files (worker-bootstrap.js).
+ */
 export function siblingModule(base: string, name: string): string {
   const ext = base.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`${name}${ext}`, base).href;
+  const perFile = new URL(`${name}${ext}`, base);
+  if (!IN_COMMAND_BUNDLE) return perFile.href;
+  // base is the per-file location of a bundled module (dist/src/…; bin/build.js anchors it).
+  const root = new URL('../', import.meta.url);
+  const rel = perFile.href.slice(root.href.length, -'.js'.length);
+  const bundle = new URL(`../../cli/worker-${rel.replaceAll('/', '-')}.js`, import.meta.url);
+  return perFile.href.startsWith(root.href) && existsSync(bundle) ? bundle.href : perFile.href;
 }
 
 const BOOTSTRAP = new URL('./worker-bootstrap.js', import.meta.url);
