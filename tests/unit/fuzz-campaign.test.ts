@@ -6,8 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addCounts,
+  addCountsInto,
   CAMPAIGN_FORMAT,
   type CampaignResult,
+  type Counts,
   fromJson,
   mergeResults,
   missingSlices,
@@ -133,5 +135,37 @@ describe('merging results', () => {
 
   it('addCounts refuses a number against a record', () => {
     expect(() => addCounts({ a: 1 }, { a: { b: 1 } })).toThrow(/count 'a'/);
+  });
+
+  it('summing in place gives every key its sum, in first-seen order, and shares no record with the parts', () => {
+    // Parts of one campaign: the same shape (a few keys, one level of records), any subset present.
+    const key = fc.constantFrom('cases', 'pass', 'fail', 'call', 'remove');
+    const record = fc.dictionary(key, fc.nat({ max: 1000 }), { maxKeys: 4 });
+    const part = fc.record({ cases: fc.nat({ max: 1000 }), ops: record, shapes: record }, { requiredKeys: ['cases'] });
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 12 }), (parts) => {
+        const snapshot = JSON.stringify(parts);
+        const total: Counts = {};
+        for (const p of parts) addCountsInto(total, p as Counts);
+        // Expected, key by key: the sum over the parts that have it; keys in the order first seen.
+        const expected: Record<string, number | Record<string, number>> = {};
+        for (const p of parts)
+          for (const [k, v] of Object.entries(p)) {
+            if (typeof v === 'number') expected[k] = ((expected[k] as number | undefined) ?? 0) + v;
+            else {
+              const r = (expected[k] ??= {}) as Record<string, number>;
+              for (const [kk, vv] of Object.entries(v)) r[kk] = (r[kk] ?? 0) + vv;
+            }
+          }
+        expect(JSON.stringify(total)).toBe(JSON.stringify(expected));
+        // The parts are unchanged, and adding more to the total leaves them so.
+        addCountsInto(total, { ops: { call: 1 }, shapes: { call: 1 } });
+        expect(JSON.stringify(parts)).toBe(snapshot);
+        // The pure form agrees with the in-place one.
+        expect(parts.reduce<Counts>((a, p) => addCounts(a, p as Counts), {})).toEqual(
+          parts.reduce<Counts>((a, p) => addCountsInto(a, p as Counts), {}),
+        );
+      }),
+    );
   });
 });

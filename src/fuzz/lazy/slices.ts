@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import type { EngineKind } from '../../emu/engine.ts';
 import {
-  addCounts,
+  addCountsInto,
   CAMPAIGN_FORMAT,
   type CampaignResult,
   type Counts,
@@ -179,12 +179,12 @@ export async function runLazyCampaign(run: LazyCampaignRun): Promise<{ result: C
   const { params } = run;
   const slices = sliceCount(params.cases, PER_SLICE);
   const mine = shardSlices(slices, run.shard);
-  let totals: Counts = {};
+  const totals: Counts = {};
   const { parts, run: record } = await runTimedSlices<LazyCampaignParams, SliceResult>(
     { module: siblingModule(import.meta.url, './slices'), params, slices: mine, jobs: run.jobs },
     run.shard,
     (ps) => {
-      for (const p of ps) totals = addCounts(totals, p.totals);
+      for (const p of ps) addCountsInto(totals, p.totals);
       return typeof totals.cases === 'number' ? totals.cases : 0;
     },
   );
