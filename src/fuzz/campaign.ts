@@ -175,7 +175,7 @@ const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate
 /**
  * Runs `slices` with `jobs` threads and returns their results in the order of `slices`. This
  * thread is one of the jobs (N − 1 workers start): the tool's modules are already loaded here, and a
- * worker pays that loading again (about 0.5 s of CPU for fuzz-lazy) plus its own JIT warm-up.
+ * worker pays that loading again (about 0.27 s of CPU for fuzz-lazy, from the bundles) plus its own JIT warm-up.
  * Slices are taken from one queue; which thread runs a slice does not change its result.
  */
 export async function runSlices<P, R>(o: RunSlicesOptions<P>): Promise<R[]> {
