@@ -153,7 +153,8 @@ describe('merging results', () => {
           for (const [k, v] of Object.entries(p)) {
             if (typeof v === 'number') expected[k] = ((expected[k] as number | undefined) ?? 0) + v;
             else {
-              const r = (expected[k] ??= {}) as Record<string, number>;
+              if (expected[k] === undefined) expected[k] = {};
+              const r = expected[k] as Record<string, number>;
               for (const [kk, vv] of Object.entries(v)) r[kk] = (r[kk] ?? 0) + vv;
             }
           }
