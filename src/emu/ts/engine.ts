@@ -1276,12 +1276,6 @@ export class TsEngine implements Engine {
 }
 
 /**
- * The indices of the candidates (the entry first) from which the entry can be reached again, in order, with
- * `successors[i]` the addresses candidate i may continue at (static and seen targets): only the
- * loop through the entry is worth a region (see jit/compile.ts loopRegion, which knows only the
- * static successors; a jump table's cases are reached through a branch to a register).
- */
-/**
  * Where an op or translated code threw: the error, kept until the engine's loop reads it.
  * Guest faults stop in runOps and runCompiled, small functions, instead of unwinding through the
  * engine's loops: V8 looks for a handler in a baseline (Sparkplug) frame by scanning the
@@ -1323,6 +1317,12 @@ function runCompiled(first: CompiledBlock, s: CpuState, fault: Fault, chain: boo
 /** What the engine's loops return when start() is to throw the fault's error (never seen by callers). */
 const FAILED: RunResult = { reason: 'stopped', instructions: 0, pc: 0 };
 
+/**
+ * The indices of the candidates (the entry first) from which the entry can be reached again, in order, with
+ * `successors[i]` the addresses candidate i may continue at (static and seen targets): only the
+ * loop through the entry is worth a region (see jit/compile.ts loopRegion, which knows only the
+ * static successors; a jump table's cases are reached through a branch to a register).
+ */
 function loopThroughEntry(successors: number[][], blocks: RegionBlock[]): number[] {
   const index = new Map<number, number>(blocks.map((b, i) => [b.address, i]));
   const preds: number[][] = blocks.map(() => []);
