@@ -73,6 +73,8 @@ const ALU = new Set([
   'SMSUBL',
   'UMADDL',
   'UMSUBL',
+  'SMULH',
+  'UMULH',
   'CCMP_reg',
   'CCMP_imm',
   'CCMN_reg',

@@ -1,10 +1,11 @@
 /**
  * WebAssembly regions with SIMD&FP registers (src/emu/ts/jit/wasm.ts): loads and stores of B, H,
  * S, D and Q registers in every addressing form, LDP/STP of S, D and Q, MOVI/MVNI/ORR/BIC
- * (vector, immediate), DUP (general), the integer three-same ops that wrap (ADD, SUB, MUL, MLA, MLS)
- * and the bitwise ones, FMOV between general and FP registers, FMLA/FMLS on two doubles (vector
- * and by element) and FADD/FSUB/FMUL (double), whose results a region decides with fpu.ts's fast
- * paths or leaves to the instruction's op.
+ * (vector, immediate), DUP (general; element, scalar), UMOV, CNT, ADDV/UADDLV/SADDLV, the integer
+ * three-same ops that wrap (ADD, SUB, MUL, MLA, MLS) and the bitwise ones, FMOV between general and
+ * FP registers, FMOV (register, immediate), FABS/FNEG, FMLA/FMLS on two doubles (vector and by
+ * element), and on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD and its negated forms, FMUL by
+ * element, whose results a region decides with fast paths or leaves to the instruction's op.
  *
  * Random loops of those instructions and register arithmetic, their bases in two data pages of
  * doubles (normal ones mostly, and zeros, subnormals, huge values, infinities and NaNs, so that
@@ -80,6 +81,91 @@ const scalarWord = fc
     return (f.kind | (fp ? f.rm << 16 : 0) | (rn << 5) | rd) >>> 0;
   });
 
+/**
+ * The other scalar FP forms a region decides: FMUL, FDIV, FADD, FSUB, FNMUL (double); FMOV, FABS,
+ * FNEG, FSQRT (register, single and double); FMADD, FMSUB, FNMADD, FNMSUB (double); FMOV
+ * (immediate); FMLA, FMLS, FMUL (scalar by element, double). On V0-V7.
+ */
+const fpScalarWord = fc
+  .record({
+    form: fc.constantFrom('dp2', 'dp1', 'dp3', 'imm', 'elem'),
+    op: fc.nat(),
+    ft: fc.integer({ min: 0, max: 1 }),
+    rd: fc.integer({ min: 0, max: 7 }),
+    rn: fc.integer({ min: 0, max: 7 }),
+    rm: fc.integer({ min: 0, max: 7 }),
+    ra: fc.integer({ min: 0, max: 7 }),
+    imm8: fc.integer({ min: 0, max: 255 }),
+  })
+  .map((f) => {
+    const regs = (f.rn << 5) | f.rd;
+    switch (f.form) {
+      case 'dp2':
+        return (0x1e600800 | (([0, 1, 2, 3, 8][f.op % 5] as number) << 12) | (f.rm << 16) | regs) >>> 0;
+      case 'dp1':
+        return (0x1e204000 | (f.ft << 22) | ((f.op % 4) << 15) | regs) >>> 0;
+      case 'dp3':
+        return (0x1f400000 | ((f.op & 1) << 21) | (f.rm << 16) | ((f.op & 2) << 14) | (f.ra << 10) | regs) >>> 0;
+      case 'imm':
+        return (0x1e201000 | (f.ft << 22) | (f.imm8 << 13) | f.rd) >>> 0;
+      default:
+        return (0x5fc00000 | (([1, 5, 9][f.op % 3] as number) << 12) | (f.ft << 11) | (f.rm << 16) | regs) >>> 0;
+    }
+  });
+
+/**
+ * FADD, FSUB, FMUL, FDIV (vector, .2d), FMUL (by element, .2d), FABS and FNEG (vector, .2d, .4s,
+ * .2s), on V0-V7.
+ */
+const fpVectorWord = fc
+  .record({
+    kind: fc.constantFrom(
+      0x4e60d400,
+      0x4ee0d400,
+      0x6e60dc00,
+      0x6e60fc00,
+      0x4fc09000,
+      0x6ee0f800,
+      0x4ee0f800,
+      0x6ea0f800,
+      0x0ea0f800,
+    ),
+    h: fc.integer({ min: 0, max: 1 }),
+    rd: fc.integer({ min: 0, max: 7 }),
+    rn: fc.integer({ min: 0, max: 7 }),
+    rm: fc.integer({ min: 0, max: 7 }),
+  })
+  .map((f) => {
+    const misc = (f.kind & 0x1fc00) === 0xf800;
+    const elem = f.kind === 0x4fc09000;
+    return (f.kind | (misc ? 0 : f.rm << 16) | (elem ? f.h << 11 : 0) | (f.rn << 5) | f.rd) >>> 0;
+  });
+
+/**
+ * CNT (8B, 16B), ADDV, UADDLV, SADDLV of every size (reserved ones filtered out), DUP (element,
+ * scalar) of every size into V0-V7, and UMOV into W10-W15 / X10-X15.
+ */
+const laneWord = fc
+  .record({
+    kind: fc.constantFrom(0x0e205800, 0x0e31b800, 0x2e303800, 0x0e303800, 0x5e000400, 0x0e003c00),
+    q: fc.integer({ min: 0, max: 1 }),
+    size: fc.integer({ min: 0, max: 3 }),
+    imm5: fc.integer({ min: 1, max: 31 }),
+    rd: fc.integer({ min: 0, max: 7 }),
+    rn: fc.integer({ min: 0, max: 7 }),
+  })
+  .map((f) => {
+    const regs = (f.rn << 5) | f.rd;
+    if (f.kind === 0x0e205800) return (f.kind | (f.q << 30) | regs) >>> 0;
+    if (f.kind === 0x5e000400) return (f.kind | (f.imm5 << 16) | regs) >>> 0;
+    if (f.kind === 0x0e003c00) {
+      const z = f.imm5 & 8 && !(f.imm5 & 7) ? 3 : -1;
+      return (f.kind | (z === 3 ? 1 << 30 : 0) | (f.imm5 << 16) | (f.rn << 5) | (10 + (f.rd % 6))) >>> 0;
+    }
+    return (f.kind | (f.q << 30) | (f.size << 22) | regs) >>> 0;
+  })
+  .filter((w) => decodeWord(w) !== null);
+
 /** DUP (general) of every element size, from any general register (the zero register too). */
 const dupWord = fc
   .record({
@@ -151,6 +237,9 @@ const body = fc.array(
     { weight: 3, arbitrary: fmlaWord },
     { weight: 1, arbitrary: modImmWord },
     { weight: 2, arbitrary: scalarWord },
+    { weight: 2, arbitrary: fpScalarWord },
+    { weight: 2, arbitrary: fpVectorWord },
+    { weight: 1, arbitrary: laneWord },
     { weight: 1, arbitrary: dupWord },
     { weight: 2, arbitrary: vectorSameWord },
     { weight: 1, arbitrary: aluWord },
@@ -290,6 +379,39 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       fc.sample(dupWord, { seed: 5, numRuns: 200 }).map((w) => disassemble(w, CODE).split(', ')[0]?.split('.')[1]),
     );
     expect([...dups].sort()).toEqual(['16b', '2d', '2s', '4h', '4s', '8b', '8h']);
+    const names = (a: fc.Arbitrary<number>, seed: number): string[] => [
+      ...new Set(fc.sample(a, { seed, numRuns: 400 }).map((w) => disassemble(w, CODE).split(' ')[0] as string)),
+    ];
+    expect(names(fpScalarWord, 6).sort()).toEqual(
+      [
+        'fabs',
+        'fdiv',
+        'fmadd',
+        'fmla',
+        'fmls',
+        'fmov',
+        'fmsub',
+        'fmul',
+        'fneg',
+        'fnmadd',
+        'fnmsub',
+        'fnmul',
+        'fsqrt',
+        'fsub',
+        'fadd',
+      ].sort(),
+    );
+    expect(
+      fc.sample(fpVectorWord, { seed: 7, numRuns: 400 }).map((w) => disassemble(w, CODE).replace(/v\d/g, 'v')),
+    ).toEqual(
+      expect.arrayContaining([
+        'fmul v.2d, v.2d, v.d[0]',
+        'fneg v.4s, v.4s',
+        'fabs v.2s, v.2s',
+        'fdiv v.2d, v.2d, v.2d',
+      ]),
+    );
+    expect(names(laneWord, 8).sort()).toEqual(['addv', 'cnt', 'mov', 'saddlv', 'uaddlv', 'umov'].sort());
     const ids = new Set(fc.sample(accessWord, { seed: 3, numRuns: 300 }).map((w) => decodeWord(w)?.def.id));
     expect([...ids].sort()).toEqual([...ACCESS_IDS].sort());
   });
@@ -380,7 +502,77 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       fpsr: '0',
     },
   ];
+  /**
+   * Operands the fast paths decide, exact and inexact (FPSR.IXC alone tells them apart, so each
+   * loop runs just the one instruction on FPSR 0): FDIV, FSQRT, FMADD (fused: 1 + 3 * fl(1/3) =
+   * 2 - 2^-54 rounds to 2), FNMUL.
+   */
+  const DECIDED = [
+    {
+      op: 0x1e621820,
+      text: 'fdiv d0, d1, d2',
+      q0: 0n,
+      q1: 0x3ff0000000000000n,
+      q2: 0x4008000000000000n,
+      result: 0x3fd5555555555555n,
+      fpsr: '10',
+    },
+    {
+      op: 0x1e621820,
+      text: 'fdiv d0, d1, d2',
+      q0: 0n,
+      q1: 0x4018000000000000n,
+      q2: 0x4008000000000000n,
+      result: 0x4000000000000000n,
+      fpsr: '0',
+    },
+    {
+      op: 0x1e61c020,
+      text: 'fsqrt d0, d1',
+      q0: 0n,
+      q1: 0x4000000000000000n,
+      q2: 0n,
+      result: 0x3ff6a09e667f3bcdn,
+      fpsr: '10',
+    },
+    {
+      op: 0x1e61c020,
+      text: 'fsqrt d0, d1',
+      q0: 0n,
+      q1: 0x4010000000000000n,
+      q2: 0n,
+      result: 0x4000000000000000n,
+      fpsr: '0',
+    },
+    {
+      op: 0x1f420020,
+      text: 'fmadd d0, d1, d2, d0',
+      q0: 0x3ff0000000000000n,
+      q1: 0x4008000000000000n,
+      q2: 0x3fd5555555555555n,
+      result: 0x4000000000000000n,
+      fpsr: '10',
+    },
+    {
+      op: 0x1e628820,
+      text: 'fnmul d0, d1, d2',
+      q0: 0n,
+      q1: 0x4008000000000000n,
+      q2: 0x3ff8000000000000n,
+      result: 0xc012000000000000n,
+      fpsr: '0',
+    },
+  ];
+  it.each(DECIDED)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
+    await fpLoop(c);
+  });
+
   it.each(PASSED_ON)('leaves $text to its op where the fast path cannot decide', async (c) => {
+    await fpLoop(c);
+  });
+
+  /** `ldr q0, [x0]; OP; str q0, [x0, #16]` five times, translated (one WebAssembly region), interpreted, on Unicorn. */
+  async function fpLoop(c: (typeof PASSED_ON)[number]): Promise<void> {
     const LOOP = [0x3dc00000, c.op, 0x3d800400, 0xf1000529, 0x54ffff81, 0xd4200000];
     expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
       'ldr q0, [x0]',
@@ -413,7 +605,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     expect(await end('ts', { jitThreshold: 0 })).toBe(expected);
     expect(await end('ts', { jitThreshold: Number.POSITIVE_INFINITY })).toBe(expected);
     if (unicorn) expect(await end('unicorn', {})).toBe(expected);
-  });
+  }
 
   it('end there too with unshared arenas (registers copied around each call)', async () => {
     setSharedArenas(false);

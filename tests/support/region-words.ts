@@ -18,6 +18,8 @@ export const ALU_CLASSES: [number, number][] = [
   [0x1fe00000, 0x1b000000], // MADD, MSUB
   [0x1fe00000, 0x1b200000], // SMADDL, SMSUBL
   [0x1fe00000, 0x1ba00000], // UMADDL, UMSUBL
+  [0xffe08000, 0x9b400000], // SMULH (Ra drawn: it is ignored)
+  [0xffe08000, 0x9bc00000], // UMULH
   [0x1fe00800, 0x1a800000], // conditional select
   // two-source: UDIV, SDIV, LSLV, LSRV, ASRV, RORV
   ...[2, 3, 8, 9, 10, 11].map((op): [number, number] => [0x7fe0fc00, (0x1ac00000 | (op << 10)) >>> 0]),

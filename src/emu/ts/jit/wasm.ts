@@ -1,12 +1,14 @@
 /**
  * A WebAssembly form of loop regions made of register arithmetic (moves, add/subtract in all three
- * operand forms, logic, multiply-add and long multiply-add, divide, variable shifts, bitfield
- * moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP), general-register loads and
- * stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the same
- * loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
- * (vector, immediate), DUP (general), ADD/SUB/MUL/MLA/MLS, min/max and the bitwise three-same ops (vector,
- * as WebAssembly SIMD), FMOV to and from general registers, FMLA/FMLS on two doubles,
- * FADD/FSUB/FMUL (double), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
+ * operand forms, logic, multiply-add, long multiply-add and multiply-high, divide, variable shifts,
+ * bitfield moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP), general-register
+ * loads and stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the
+ * same loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
+ * (vector, immediate), DUP (general; element, scalar), UMOV, ADD/SUB/MUL/MLA/MLS, min/max and the
+ * bitwise three-same ops (vector, as WebAssembly SIMD), CNT, ADDV/UADDLV/SADDLV, FMOV to and from
+ * general registers, FMOV (register, immediate), FABS/FNEG (scalar and vector), and on doubles
+ * FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by element,
+ * scalar by element), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
  * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
  * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
@@ -17,8 +19,10 @@
  * call and back after it). FMLA's fused multiply-add is fpu.ts's fast path, the same double
  * operations in the same order (the module's function 2); what it cannot decide (subnormal, huge or
  * special operands, a tie after an inexact sum, an inexact result under another rounding mode)
- * leaves the region before the instruction, for its op. An inexact result raises FPSR.IXC through
- * FPSR_OR_AT.
+ * leaves the region before the instruction, for its op. FDIV and FSQRT (functions 5 and 6) are
+ * WebAssembly's correctly rounded f64.div and f64.sqrt on operands within [2^-500, 2^500] (the
+ * square root's within [2^-1000, 2^1000]), exact when the remainder computed with Dekker's product
+ * is zero; other operands leave for the op. An inexact result raises FPSR.IXC through FPSR_OR_AT.
  *
  * The function keeps the protocol of compile.ts: it runs whole blocks while the run's instruction
  * limit allows the whole block and `until` is neither reached nor inside it, adds the retired
@@ -62,6 +66,7 @@ import type { Memory } from '../../memory.ts';
 import type { Decoded } from '../decoder.ts';
 import { IXC } from '../fpu.ts';
 import { decodeBitMasks } from '../isa/alu.ts';
+import { fpImmValue } from '../isa/fp.ts';
 import {
   K_LDQ,
   K_LDRB,
@@ -506,6 +511,52 @@ class Emitter {
       c.op(C.eq, 0x1b);
     }
     c.get(tm).op(C.eqz, 0x1b);
+  }
+
+  /**
+   * Pushes the high 64 bits of the 128-bit product Xn * Xm (signed: SMULH, else UMULH). WebAssembly
+   * has no wide multiply: the four products of the 32-bit halves, the middle column's carry
+   * gathered in a local; a signed high part is the unsigned one less each operand where the other
+   * is negative.
+   */
+  mulHigh(signed: boolean, n: number, m: number): void {
+    const c = this.c;
+    const [a, b, t] = [L_X, L_X + 1, L_X + 2];
+    this.x(n);
+    c.set(a);
+    this.x(m);
+    c.set(b);
+    const lo = (v: number): void => {
+      c.get(v).i64(0xffffffff).op(I64OP.and);
+    };
+    const hi = (v: number): void => {
+      c.get(v).i64(32).op(I64OP.shrU);
+    };
+    // t = (aL*bL >> 32) + low32(aL*bH) + low32(aH*bL): the middle column, below 2^34.
+    lo(a);
+    lo(b);
+    c.op(I64OP.mul).i64(32).op(I64OP.shrU);
+    lo(a);
+    hi(b);
+    c.op(I64OP.mul).i64(0xffffffff).op(I64OP.and, I64OP.add);
+    hi(a);
+    lo(b);
+    c.op(I64OP.mul).i64(0xffffffff).op(I64OP.and, I64OP.add).set(t);
+    // aH*bH + (aL*bH >> 32) + (aH*bL >> 32) + (t >> 32)
+    hi(a);
+    hi(b);
+    c.op(I64OP.mul);
+    lo(a);
+    hi(b);
+    c.op(I64OP.mul).i64(32).op(I64OP.shrU, I64OP.add);
+    hi(a);
+    lo(b);
+    c.op(I64OP.mul).i64(32).op(I64OP.shrU, I64OP.add);
+    c.get(t).i64(32).op(I64OP.shrU, I64OP.add);
+    if (signed) {
+      c.get(a).i64(63).op(I64OP.shrS).get(b).op(I64OP.and, I64OP.sub);
+      c.get(b).i64(63).op(I64OP.shrS).get(a).op(I64OP.and, I64OP.sub);
+    }
   }
 
   /** Pushes Rm extended (UXTB..SXTX by `option`) and shifted left by `shift`. */
@@ -1013,6 +1064,11 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       e.divide(sf, id === 'SDIV', rz(u(d, 'rn')), rz(u(d, 'rm')));
       e.setR(sf, wz(u(d, 'rd')));
       return;
+    case 'UMULH':
+    case 'SMULH':
+      e.mulHigh(id === 'SMULH', rz(u(d, 'rn')), rz(u(d, 'rm')));
+      e.setX(wz(u(d, 'rd')));
+      return;
     case 'CLZ':
     case 'CLS': {
       e.r(sf, rz(u(d, 'rn')));
@@ -1164,18 +1220,107 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       e.setX(wz(u(d, 'rd')));
       return;
     case 'FP_DP2': {
-      const op = ['fmul', '', 'fadd', 'fsub'][u(d, 'op')];
-      if (u(d, 'ft') !== 1 || (op !== 'fmul' && op !== 'fadd' && op !== 'fsub')) throw new Unsupported(id);
+      const op = DP2_FAST[u(d, 'op')];
+      if (u(d, 'ft') !== 1 || op === undefined) throw new Unsupported(id);
       emitFpBinary(e, op, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      return;
+    }
+    case 'SIMD_FP_ELEM_scalar': {
+      // FMLA, FMLS, FMUL (scalar by element, double): lane 0 as the vector forms' lanes.
+      const kind = byElemKind(d.fields);
+      if (u(d, 'sz') !== 1) throw new Unsupported(id);
+      const [rd, rn, m, idx] = [u(d, 'rd'), u(d, 'rn'), elemReg(d.fields), elemIndex(d.fields)];
+      if (kind === 'fmul') emitFpBinary(e, 'fmul', rd, rn, m, idx);
+      else if (kind === 'fmla' || kind === 'fmls') emitFusedScalar(e, rd, rn, m, rd, kind === 'fmls', false, idx);
+      else throw new Unsupported(id);
+      return;
+    }
+    case 'SIMD_FP_MISC': {
+      // FABS, FNEG (vector): the sign bits of every lane, as bit operations (no FP exception, NaNs
+      // as bits); the upper half zeroed for 2S.
+      const key = (u(d, 'u') << 6) | (u(d, 'a') << 5) | u(d, 'op');
+      if (key !== 47 && key !== 111) throw new Unsupported(`${id} ${key}`);
+      const sign = u(d, 'sz') === 1 ? -0x8000000000000000n : -0x7fffffff80000000n;
+      for (let h = 0; h < 2; h++)
+        e.setV64(u(d, 'rd'), h, () => {
+          if (h === 1 && u(d, 'q') === 0) {
+            e.c.i64(0);
+            return;
+          }
+          e.v64(u(d, 'rn'), h);
+          if (key === 47) e.c.i64(~sign).op(I64OP.and);
+          else e.c.i64(sign).op(I64OP.xor);
+        });
+      return;
+    }
+    case 'FP_DP1':
+      emitFpUnary(e, u(d, 'op'), u(d, 'ft') === 1, u(d, 'rd'), u(d, 'rn'));
+      return;
+    case 'FMOV_imm': {
+      const v = fpImmValue(u(d, 'imm8'));
+      const bits = u(d, 'ft') === 1 ? f64Bits(v) : BigInt(f32Bits(v));
+      e.setV64(u(d, 'rd'), 0, () => e.c.i64(BigInt.asIntN(64, bits)));
+      e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
+      return;
+    }
+    case 'DUP_elem_s':
+    case 'UMOV': {
+      // One element of Vn: into Vd's element 0 (the rest zeroed), or zero-extended into Xd/Wd.
+      const imm5 = u(d, 'imm5');
+      const z = imm5 & 1 ? 0 : imm5 & 2 ? 1 : imm5 & 4 ? 2 : imm5 & 8 ? 3 : -1;
+      if (z < 0) throw new Unsupported(`${id} reserved imm5`);
+      const at = V_AT + 16 * u(d, 'rn') + (imm5 >> (z + 1)) * (1 << z);
+      const load = (): void => {
+        e.uses.vread.add(u(d, 'rn'));
+        e.c
+          .i32(0)
+          .op(ELEMENT_LOAD_U[z] as number, z)
+          .uleb(at);
+      };
+      if (id === 'UMOV') {
+        load();
+        e.setX(wz(u(d, 'rd')));
+        return;
+      }
+      e.setV64(u(d, 'rd'), 0, load);
+      e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
+      return;
+    }
+    case 'CNT_v': {
+      // Bytes only (the other sizes are reserved); the upper half zeroed for 8B.
+      if (u(d, 'size') !== 0) throw new Unsupported('CNT reserved size');
+      e.c.i32(0);
+      e.v128(u(d, 'rn'));
+      e.c.op(0xfd, 0x62); // i8x16.popcnt
+      e.setV128(u(d, 'rd'));
+      if (u(d, 'q') === 0) e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
+      return;
+    }
+    case 'ADDV':
+    case 'UADDLV':
+    case 'SADDLV':
+      emitAcrossAdd(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'));
+      return;
+    case 'FP_DP3': {
+      // FMADD a + n*m, FMSUB a - n*m, FNMADD -a - n*m, FNMSUB -a + n*m: the fused sum of the
+      // negated operands, as the instruction's op forms it (negation is exact).
+      if (u(d, 'ft') !== 1) throw new Unsupported(id);
+      emitFusedScalar(e, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'), u(d, 'ra'), u(d, 'o0') !== u(d, 'o1'), u(d, 'o1') === 1);
       return;
     }
     case 'SIMD_FP_3SAME':
     case 'SIMD_FP_ELEM': {
-      // FMLA/FMLS on two doubles (vector, or by element); other forms stay with their ops.
+      // FMLA/FMLS on two doubles (vector, or by element), FADD/FSUB/FMUL/FDIV on two doubles
+      // (vector); other forms stay with their ops.
       const kind = id === 'SIMD_FP_3SAME' ? sameKind(d.fields) : byElemKind(d.fields);
-      if ((kind !== 'fmla' && kind !== 'fmls') || u(d, 'sz') !== 1 || u(d, 'q') !== 1) throw new Unsupported(id);
+      if (u(d, 'sz') !== 1 || u(d, 'q') !== 1) throw new Unsupported(id);
       const byElem = id === 'SIMD_FP_ELEM';
       const m = byElem ? elemReg(d.fields) : u(d, 'rm');
+      if (kind === 'fmul' || (!byElem && (kind === 'fadd' || kind === 'fsub' || kind === 'fdiv'))) {
+        emitFpBinaryLanes(e, kind, u(d, 'rd'), u(d, 'rn'), m, byElem ? elemIndex(d.fields) : -1);
+        return;
+      }
+      if (kind !== 'fmla' && kind !== 'fmls') throw new Unsupported(id);
       emitFmla(e, u(d, 'rd'), u(d, 'rn'), m, byElem ? elemIndex(d.fields) : -1, kind === 'fmls');
       return;
     }
@@ -1447,6 +1592,8 @@ const F64 = {
   add: 0xa0,
   sub: 0xa1,
   mul: 0xa2,
+  div: 0xa3,
+  sqrt: 0x9f,
   eq: 0x61,
   ne: 0x62,
   lt: 0x63,
@@ -1525,18 +1672,162 @@ function finishFp(e: Emitter, d: number, lanes: number): void {
   c.op(0x0b);
 }
 
-/** FADD, FSUB, FMUL (scalar, double): through functions 3 and 4, finished as FMLA's lanes. */
-function emitFpBinary(e: Emitter, op: 'fadd' | 'fsub' | 'fmul', d: number, n: number, m: number): void {
+/** i64 loads of an element of 1, 2, 4, 8 bytes, zero- or sign-extended. */
+const ELEMENT_LOAD_U = [0x31, 0x33, 0x35, 0x29];
+const ELEMENT_LOAD_S = [0x30, 0x32, 0x34, 0x29];
+
+/**
+ * ADDV (the sum of Vn's elements, modulo their size), UADDLV and SADDLV (the sum in twice their
+ * size, from zero- or sign-extended elements) into Vd's element 0, the rest of Vd zeroed: each
+ * element loaded from the register file and added as an i64.
+ */
+function emitAcrossAdd(e: Emitter, id: string, q: number, size: number, d: number, n: number): void {
+  const lanes = (q ? 16 : 8) >> size;
+  if (size === 3 || lanes < 4) throw new Unsupported(`${id} reserved size`);
+  const c = e.c;
+  const signed = id === 'SADDLV';
+  const bits = id === 'ADDV' ? 8 << size : 16 << size;
+  e.uses.vread.add(n);
+  e.setV64(d, 0, () => {
+    for (let k = 0; k < lanes; k++) {
+      c.i32(0)
+        .op((signed ? ELEMENT_LOAD_S : ELEMENT_LOAD_U)[size] as number, size)
+        .uleb(V_AT + 16 * n + k * (1 << size));
+      if (k > 0) c.op(I64OP.add);
+    }
+    c.i64(bits === 64 ? -1n : (1n << BigInt(bits)) - 1n).op(I64OP.and);
+  });
+  e.setV64(d, 1, () => c.i64(0));
+}
+
+const F64_BITS_OF = new Float64Array(1);
+const F32_BITS_OF = new Float32Array(1);
+const f64Bits = (v: number): bigint => {
+  F64_BITS_OF[0] = v;
+  return new BigUint64Array(F64_BITS_OF.buffer)[0] as bigint;
+};
+const f32Bits = (v: number): number => {
+  F32_BITS_OF[0] = v;
+  return new Uint32Array(F32_BITS_OF.buffer)[0] as number;
+};
+
+type FpBinary = 'fadd' | 'fsub' | 'fmul' | 'fdiv' | 'fnmul';
+/** FP_DP2's op field: the two-operand ops a region decides (fmax, fmin and the rest stay ops). */
+const DP2_FAST: readonly (FpBinary | undefined)[] = [
+  'fmul',
+  'fdiv',
+  'fadd',
+  'fsub',
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  'fnmul',
+];
+
+/**
+ * Pushes op(lane h of Vn, lane h of Vm) as (r, err, decided) through functions 3-5: FSUB as the
+ * sum with -Vm, FNMUL as FMUL whose result is negated (exact, and round to nearest is symmetric;
+ * under another mode an inexact result leaves for the op anyway).
+ */
+function fpBinaryLane(e: Emitter, op: FpBinary, n: number, m: number, h: number, mh = h): void {
+  const c = e.c;
+  e.vf(n, h);
+  e.vf(m, mh);
+  if (op === 'fsub') c.op(F64.neg);
+  c.op(0x10, op === 'fdiv' ? FDIV_FN : op === 'fadd' || op === 'fsub' ? FADD_FN : FMUL_FN);
+  if (op === 'fnmul') {
+    // (r, err, ok) -> (-r, err, ok): the error's sign is not read (finishFp tests it against 0).
+    c.set(L_OK).set(L_DR + 1);
+    c.op(F64.neg)
+      .get(L_DR + 1)
+      .get(L_OK);
+  }
+}
+
+/** FADD, FSUB, FMUL, FDIV, FNMUL (scalar, double): through functions 3-5, finished as FMLA's lanes. */
+function emitFpBinary(e: Emitter, op: FpBinary, d: number, n: number, m: number, idx = 0): void {
   const c = e.c;
   e.uses.fp = true;
-  e.vf(n, 0);
-  e.vf(m, 0);
-  if (op === 'fsub') c.op(F64.neg);
-  c.op(0x10, op === 'fmul' ? FMUL_FN : FADD_FN);
+  fpBinaryLane(e, op, n, m, 0, idx);
   c.set(L_OK)
     .set(L_DR + 1)
     .set(L_DR);
   finishFp(e, d, 1);
+}
+
+/**
+ * FADD, FSUB, FMUL, FDIV (vector, two doubles; FMUL also by element `idx` of Vm): each lane as the
+ * scalar op, written together.
+ */
+function emitFpBinaryLanes(e: Emitter, op: FpBinary, d: number, n: number, m: number, idx: number): void {
+  const c = e.c;
+  e.uses.fp = true;
+  c.i32(1).set(L_OK);
+  for (let lane = 0; lane < 2; lane++) {
+    fpBinaryLane(e, op, n, m, lane, idx >= 0 ? idx : lane);
+    c.get(L_OK)
+      .op(I32OP.and)
+      .set(L_OK)
+      .set(L_DR + 2 * lane + 1)
+      .set(L_DR + 2 * lane);
+  }
+  finishFp(e, d, 2);
+}
+
+/**
+ * FMADD, FMSUB, FNMADD, FNMSUB (double), and FMLA/FMLS (scalar by element `idx` of Vm, addend Vd):
+ * function 2 on (-)Va, (-)Vn, Vm.
+ */
+function emitFusedScalar(
+  e: Emitter,
+  d: number,
+  n: number,
+  m: number,
+  a: number,
+  negN: boolean,
+  negA: boolean,
+  idx = 0,
+): void {
+  const c = e.c;
+  e.uses.fp = true;
+  e.vf(a, 0);
+  if (negA) c.op(F64.neg);
+  e.vf(n, 0);
+  if (negN) c.op(F64.neg);
+  e.vf(m, idx);
+  c.op(0x10, FMA_FN);
+  c.set(L_OK)
+    .set(L_DR + 1)
+    .set(L_DR);
+  finishFp(e, d, 1);
+}
+
+/**
+ * FMOV, FABS, FNEG (register; single or double): bit operations that raise nothing and pass NaNs
+ * through as bits, as the ops do; the rest of Vd zeroed. FSQRT (double) through function 6.
+ */
+function emitFpUnary(e: Emitter, op: number, dbl: boolean, d: number, n: number): void {
+  const c = e.c;
+  if (op === 3) {
+    if (!dbl) throw new Unsupported('FSQRT (single)');
+    e.uses.fp = true;
+    e.vf(n, 0);
+    c.f64(0).op(0x10, FSQRT_FN);
+    c.set(L_OK)
+      .set(L_DR + 1)
+      .set(L_DR);
+    finishFp(e, d, 1);
+    return;
+  }
+  const sign = dbl ? -0x8000000000000000n : 0x80000000n;
+  e.setV64(d, 0, () => {
+    e.v64(n, 0);
+    if (!dbl) c.i64(0xffffffff).op(I64OP.and);
+    if (op === 1) c.i64(dbl ? 0x7fffffffffffffffn : 0x7fffffffn).op(I64OP.and);
+    else if (op === 2) c.i64(sign).op(I64OP.xor);
+  });
+  e.setV64(d, 1, () => c.i64(0));
 }
 
 /** The module's function 2 (when a region has FMLA): fused z + x*y, see fmaBody. */
@@ -1719,8 +2010,62 @@ function fmulBody(): Code {
   return c;
 }
 
+/** Functions 5 and 6 (with FMA_FN): fdiv(x, y) and fsqrt(x, 0) -> (r, err, decided). */
+const FDIV_FN = 5;
+const FSQRT_FN = 6;
+/** The operands of the division and square root fast paths: 2^-500 <= |v| <= 2^500. */
+const QLO = 2 ** -500;
+const QHI = 2 ** 500;
+
+/**
+ * x / y, decided when both lie within [2^-500, 2^500]: the quotient is then normal, f64.div rounds
+ * it to nearest as the instruction does, and it is exact exactly when q*y = x. Dekker's product
+ * p + e = q*y is exact there (both factors far below 2^995, nothing underflows), x - p is exact (p
+ * is within a few units of x), so the remainder x - q*y = (x - p) - e, zero only when exact, is the
+ * error. Locals: x, y, q, err, five for the split, then `decided`.
+ */
+function fdivBody(): Code {
+  const c = new Code().op(2, 7, 0x7c, 1).op(0x7f);
+  within(c, 0, QLO, QHI, true);
+  within(c, 1, QLO, QHI, true);
+  c.op(I32OP.and).tee(9).op(0x04, 0x40);
+  c.get(0).get(1).op(F64.div).set(2);
+  c.get(2).get(1).op(F64.mul).set(4);
+  prodErr(c, 2, 1, 4, [5, 6, 7, 8, 3], 3);
+  c.get(0).get(4).op(F64.sub).get(3).op(F64.sub).set(3);
+  c.op(0x0b);
+  c.get(2).get(3).get(9).op(0x0b);
+  return c;
+}
+
+/**
+ * sqrt(x), decided for x within [2^-1000, 2^1000] (positive): the root is normal, f64.sqrt
+ * rounds it to nearest, and it is exact exactly when r*r = x; the error is x - r*r as for fdiv.
+ * Locals: x, the unused second operand, r, err, five for the split, then `decided`.
+ */
+function fsqrtBody(): Code {
+  const c = new Code().op(2, 7, 0x7c, 1).op(0x7f);
+  c.get(0)
+    .f64(2 ** -1000)
+    .op(F64.ge);
+  c.get(0)
+    .f64(2 ** 1000)
+    .op(F64.le, I32OP.and)
+    .tee(9)
+    .op(0x04, 0x40);
+  c.get(0).op(F64.sqrt).set(2);
+  c.get(2).get(2).op(F64.mul).set(4);
+  prodErr(c, 2, 2, 4, [5, 6, 7, 8, 3], 3);
+  c.get(0).get(4).op(F64.sub).get(3).op(F64.sub).set(3);
+  c.op(0x0b);
+  c.get(2).get(3).get(9).op(0x0b);
+  return c;
+}
+
 const FADD_BODY = faddBody();
 const FMUL_BODY = fmulBody();
+const FDIV_BODY = fdivBody();
+const FSQRT_BODY = fsqrtBody();
 
 /** Branches a block may end with, and their successors (taken first). */
 function branchTargets(d: Decoded, a: number): number[] | null {
@@ -2228,10 +2573,10 @@ function moduleBytes(fnBody: Code, shared: boolean, fma: boolean): Uint8Array {
   // maximum (65536 pages, arena.ts).
   const limits = shared ? [0x03, 1, 0x80, 0x80, 0x04] : [0x00, 1];
   section(2, [2, 1, 0x6d, 4, 0x66, 0x69, 0x6c, 0x6c, 0x00, 1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, ...limits]);
-  section(3, fma ? [4, 0, 2, 3, 3] : [1, 0]);
+  section(3, fma ? [6, 0, 2, 3, 3, 3, 3] : [1, 0]);
   section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 1]);
   // The code section: the function bodies, each with its size first.
-  const bodies = fma ? [fnBody, FMA_BODY, FADD_BODY, FMUL_BODY] : [fnBody];
+  const bodies = fma ? [fnBody, FMA_BODY, FADD_BODY, FMUL_BODY, FDIV_BODY, FSQRT_BODY] : [fnBody];
   const sizes = bodies.map((b) => new Code().uleb(b.length));
   out.op(10).uleb(1 + bodies.reduce((n, b, i) => n + (sizes[i] as Code).length + b.length, 0));
   out.op(bodies.length);
