@@ -19,7 +19,8 @@
  * call and back after it). FMLA's fused multiply-add is fpu.ts's fast path, the same double
  * operations in the same order (the module's function 2); what it cannot decide (subnormal, huge or
  * special operands, a tie after an inexact sum, an inexact result under another rounding mode)
- * leaves the region before the instruction, for its op. FDIV and FSQRT (functions 5 and 6) are
+ * leaves the region before the instruction, for its op. FADD, FSUB, FMUL and FDIV are inline
+ * (emitQuickOr: once FPSR.IXC is set only their result is tested); FDIV and FSQRT (function 3) use
  * WebAssembly's correctly rounded f64.div and f64.sqrt on operands within [2^-500, 2^500] (the
  * square root's within [2^-1000, 2^1000]), exact when the remainder computed with Dekker's product
  * is zero; other operands leave for the op. An inexact result raises FPSR.IXC through FPSR_OR_AT.
@@ -151,6 +152,19 @@ const I64_LOCALS = 41;
 // f64: each FMLA lane's result and error (lane 0 at 58, 59; lane 1 at 60, 61).
 const L_DR = 58;
 const F64_LOCALS = 4;
+/**
+ * i32, in a region with FP: FPCR rounds to nearest (read once from FP_RN_AT: a region never
+ * writes FPCR), and whether an FP result was inexact (ORed into FPSR_OR_AT as IXC on exit), so
+ * that an FP instruction touches no memory for either.
+ */
+const L_RN = 62;
+const L_IXC = 63;
+/** i32: `decided` of an inline fast path (INLINE_FP). */
+const L_FPOK = 64;
+const I32_LOCALS_FP = 3;
+/** f64 65..73: an inline fast path's operands and scratch. */
+const L_FPX = 65;
+const F64_LOCALS_FP = 9;
 /** An i32 scratch: 1 while the fused multiply-adds of an instruction are decided here. */
 const L_OK = 12;
 
@@ -1655,7 +1669,7 @@ function finishFp(e: Emitter, d: number, lanes: number): void {
       .f64(0)
       .op(F64.ne, I32OP.or);
   c.tee(L_T);
-  c.op(I32.eqz).i32(0).op(0x28, 2).uleb(FP_RN_AT).op(I32OP.or).get(L_OK).op(I32OP.and);
+  c.op(I32.eqz).get(L_RN).op(I32OP.or).get(L_OK).op(I32OP.and).i32(1).op(I32OP.and);
   c.op(I32.eqz, 0x04, 0x40);
   leave(1);
   c.op(0x0b);
@@ -1667,9 +1681,7 @@ function finishFp(e: Emitter, d: number, lanes: number): void {
       c.get(L_DR + 2);
     });
   else e.setV64(d, 1, () => c.i64(0));
-  c.get(L_T).op(0x04, 0x40);
-  c.i32(0).i32(0).op(0x28, 2).uleb(FPSR_OR_AT).i32(IXC).op(I32OP.or).op(0x36, 2).uleb(FPSR_OR_AT);
-  c.op(0x0b);
+  c.get(L_IXC).get(L_T).op(I32OP.or).set(L_IXC);
 }
 
 /** i64 loads of an element of 1, 2, 4, 8 bytes, zero- or sign-extended. */
@@ -1726,7 +1738,7 @@ const DP2_FAST: readonly (FpBinary | undefined)[] = [
 ];
 
 /**
- * Pushes op(lane h of Vn, lane h of Vm) as (r, err, decided) through functions 3-5: FSUB as the
+ * Pushes op(lane h of Vn, lane mh of Vm) as (r, err, decided), inline (emitQuickOr): FSUB as the
  * sum with -Vm, FNMUL as FMUL whose result is negated (exact, and round to nearest is symmetric;
  * under another mode an inexact result leaves for the op anyway).
  */
@@ -1735,7 +1747,11 @@ function fpBinaryLane(e: Emitter, op: FpBinary, n: number, m: number, h: number,
   e.vf(n, h);
   e.vf(m, mh);
   if (op === 'fsub') c.op(F64.neg);
-  c.op(0x10, op === 'fdiv' ? FDIV_FN : op === 'fadd' || op === 'fsub' ? FADD_FN : FMUL_FN);
+  // Inline: the operands into the fast path's locals, its code, (r, err, decided) left as a call's.
+  c.set(INLINE_FP.f(1)).set(INLINE_FP.f(0));
+  if (op === 'fdiv') emitQuickOr(c, F64.div, fdivCode);
+  else if (op === 'fadd' || op === 'fsub') emitQuickOr(c, F64.add, faddCode);
+  else emitQuickOr(c, F64.mul, fmulCode);
   if (op === 'fnmul') {
     // (r, err, ok) -> (-r, err, ok): the error's sign is not read (finishFp tests it against 0).
     c.set(L_OK).set(L_DR + 1);
@@ -1745,7 +1761,7 @@ function fpBinaryLane(e: Emitter, op: FpBinary, n: number, m: number, h: number,
   }
 }
 
-/** FADD, FSUB, FMUL, FDIV, FNMUL (scalar, double): through functions 3-5, finished as FMLA's lanes. */
+/** FADD, FSUB, FMUL, FDIV, FNMUL (scalar, double; FMUL by element `idx`), finished as FMLA's lanes. */
 function emitFpBinary(e: Emitter, op: FpBinary, d: number, n: number, m: number, idx = 0): void {
   const c = e.c;
   e.uses.fp = true;
@@ -1805,7 +1821,7 @@ function emitFusedScalar(
 
 /**
  * FMOV, FABS, FNEG (register; single or double): bit operations that raise nothing and pass NaNs
- * through as bits, as the ops do; the rest of Vd zeroed. FSQRT (double) through function 6.
+ * through as bits, as the ops do; the rest of Vd zeroed. FSQRT (double) through function 3.
  */
 function emitFpUnary(e: Emitter, op: number, dbl: boolean, d: number, n: number): void {
   const c = e.c;
@@ -1962,28 +1978,24 @@ function fmaLane(c: Code, r: number, err: number): void {
 
 const FMA_BODY = fmaBody();
 
-/** Functions 3 and 4 (with FMA_FN): fadd(x, y) and fmul(x, y) -> (r, err, decided). */
-const FADD_FN = 3;
-const FMUL_FN = 4;
+/** The type of function 3 (with FMA_FN), fsqrt(x, unused) -> (r, err, decided). */
 const FOP_TYPE = [0x60, 2, 0x7c, 0x7c, 3, 0x7c, 0x7c, 0x7f];
 
 /**
  * x + y as fpu.ts's fadd64 decides it: both normal below 2^1021 (TwoSum cannot overflow), the sum
  * normal. Locals: x, y, then r, bb, err, then `decided`.
  */
-function faddBody(): Code {
-  const c = new Code().op(2, 3, 0x7c, 1).op(0x7f);
-  within(c, 0, MIN64, 2 ** 1021);
-  within(c, 1, MIN64, 2 ** 1021);
-  c.op(I32OP.and).tee(5).op(0x04, 0x40);
-  c.get(0).get(1).op(F64.add).set(2);
-  c.get(2).op(F64.abs).f64(MIN64).op(F64.gt);
-  c.get(2).op(F64.abs).f64(MAX64).op(F64.lt, I32OP.and).tee(5).op(0x04, 0x40);
-  c.get(2).get(0).op(F64.sub).set(3);
-  twoSumErr(c, 0, 2, 1, 3, 4);
+function faddCode(c: Code, l: Locals): void {
+  const [x, y, r, err, bb, ok] = [l.f(0), l.f(1), l.f(2), l.f(3), l.f(4), l.ok];
+  within(c, x, MIN64, 2 ** 1021);
+  within(c, y, MIN64, 2 ** 1021);
+  c.op(I32OP.and).tee(ok).op(0x04, 0x40);
+  c.get(x).get(y).op(F64.add).set(r);
+  c.get(r).op(F64.abs).f64(MIN64).op(F64.gt);
+  c.get(r).op(F64.abs).f64(MAX64).op(F64.lt, I32OP.and).tee(ok).op(0x04, 0x40);
+  c.get(r).get(x).op(F64.sub).set(bb);
+  twoSumErr(c, x, r, y, bb, err);
   c.op(0x0b, 0x0b);
-  c.get(2).get(4).get(5).op(0x0b);
-  return c;
 }
 
 /**
@@ -1991,28 +2003,24 @@ function faddBody(): Code {
  * factors below 2^995 (Dekker's error stays exact). Locals: x, y, r, err, five for the split,
  * `decided`.
  */
-function fmulBody(): Code {
-  const c = new Code().op(2, 7, 0x7c, 1).op(0x7f);
-  within(c, 0, MIN64, MAX64, true);
-  within(c, 1, MIN64, MAX64, true);
-  c.op(I32OP.and).tee(9).op(0x04, 0x40);
-  c.get(0).get(1).op(F64.mul).set(2);
-  c.get(2).op(F64.abs).f64(LIM_LO).op(F64.gt);
-  c.get(2)
+function fmulCode(c: Code, l: Locals): void {
+  const [x, y, r, err, ok] = [l.f(0), l.f(1), l.f(2), l.f(3), l.ok];
+  within(c, x, MIN64, MAX64, true);
+  within(c, y, MIN64, MAX64, true);
+  c.op(I32OP.and).tee(ok).op(0x04, 0x40);
+  c.get(x).get(y).op(F64.mul).set(r);
+  c.get(r).op(F64.abs).f64(LIM_LO).op(F64.gt);
+  c.get(r)
     .op(F64.abs)
     .f64(2 ** 1020)
     .op(F64.lt, I32OP.and);
-  c.get(0).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and);
-  c.get(1).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and).tee(9).op(0x04, 0x40);
-  prodErr(c, 0, 1, 2, [4, 5, 6, 7, 8], 3);
+  c.get(x).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and);
+  c.get(y).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and).tee(ok).op(0x04, 0x40);
+  prodErr(c, x, y, r, [l.f(4), l.f(5), l.f(6), l.f(7), l.f(8)], err);
   c.op(0x0b, 0x0b);
-  c.get(2).get(3).get(9).op(0x0b);
-  return c;
 }
 
-/** Functions 5 and 6 (with FMA_FN): fdiv(x, y) and fsqrt(x, 0) -> (r, err, decided). */
-const FDIV_FN = 5;
-const FSQRT_FN = 6;
+const FSQRT_FN = 3;
 /** The operands of the division and square root fast paths: 2^-500 <= |v| <= 2^500. */
 const QLO = 2 ** -500;
 const QHI = 2 ** 500;
@@ -2024,18 +2032,48 @@ const QHI = 2 ** 500;
  * is within a few units of x), so the remainder x - q*y = (x - p) - e, zero only when exact, is the
  * error. Locals: x, y, q, err, five for the split, then `decided`.
  */
-function fdivBody(): Code {
-  const c = new Code().op(2, 7, 0x7c, 1).op(0x7f);
-  within(c, 0, QLO, QHI, true);
-  within(c, 1, QLO, QHI, true);
-  c.op(I32OP.and).tee(9).op(0x04, 0x40);
-  c.get(0).get(1).op(F64.div).set(2);
-  c.get(2).get(1).op(F64.mul).set(4);
-  prodErr(c, 2, 1, 4, [5, 6, 7, 8, 3], 3);
-  c.get(0).get(4).op(F64.sub).get(3).op(F64.sub).set(3);
+function fdivCode(c: Code, l: Locals): void {
+  const [x, y, q, err, p, ok] = [l.f(0), l.f(1), l.f(2), l.f(3), l.f(4), l.ok];
+  within(c, x, QLO, QHI, true);
+  within(c, y, QLO, QHI, true);
+  c.op(I32OP.and).tee(ok).op(0x04, 0x40);
+  c.get(x).get(y).op(F64.div).set(q);
+  c.get(q).get(y).op(F64.mul).set(p);
+  prodErr(c, q, y, p, [l.f(5), l.f(6), l.f(7), l.f(8), err], err);
+  c.get(x).get(p).op(F64.sub).get(err).op(F64.sub).set(err);
   c.op(0x0b);
-  c.get(2).get(3).get(9).op(0x0b);
-  return c;
+}
+
+/**
+ * Where an inline fast path keeps its values in the region's function: f(i) is its i-th f64 (the
+ * operands x, y first, the result and its error at 2 and 3), `ok` its i32 `decided`. Inline, not
+ * module functions as FMA's: V8 ran a region's calls to these small paths at 3-6 ns each.
+ */
+interface Locals {
+  f: (i: number) => number;
+  ok: number;
+}
+const INLINE_FP: Locals = { f: (i) => L_FPX + i, ok: L_FPOK };
+
+/**
+ * x op y (the operands in INLINE_FP's first two locals) as (r, err, decided) on the stack. Once
+ * FPSR.IXC is set (at entry, or by an earlier instruction of this call) with FPCR's RMode, FZ and
+ * DN clear, the host's operation is the architecture's result whenever that is a normal finite
+ * number, and its only exception, Inexact, is already raised: so then the result alone is tested
+ * (as the JavaScript snippets' FP_FAST test does, snippets.ts), with a nonzero error that keeps
+ * IXC set. Else `exact` decides it, exactness included.
+ */
+function emitQuickOr(c: Code, hostOp: number, exact: (c: Code, l: Locals) => void): void {
+  const l = INLINE_FP;
+  c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
+  c.get(l.f(0)).get(l.f(1)).op(hostOp).set(l.f(2));
+  c.f64(1).set(l.f(3));
+  c.get(l.f(2)).op(F64.abs).f64(MIN64).op(F64.gt);
+  c.get(l.f(2)).op(F64.abs).f64(MAX64).op(F64.lt, I32OP.and).set(l.ok);
+  c.op(0x05);
+  exact(c, l);
+  c.op(0x0b);
+  c.get(l.f(2)).get(l.f(3)).get(l.ok);
 }
 
 /**
@@ -2062,9 +2100,6 @@ function fsqrtBody(): Code {
   return c;
 }
 
-const FADD_BODY = faddBody();
-const FMUL_BODY = fmulBody();
-const FDIV_BODY = fdivBody();
 const FSQRT_BODY = fsqrtBody();
 
 /** Branches a block may end with, and their successors (taken first). */
@@ -2342,8 +2377,23 @@ function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedR
         .op(0x28, 2)
         .uleb(FLAGS + 4 * f)
         .set(L_F + f);
+  if (uses.fp) {
+    pro.i32(0).op(0x28, 2).uleb(FP_RN_AT).tee(L_RN);
+    pro.i32(2).op(I32OP.shrU).i32(1).op(I32OP.and).set(L_IXC);
+  }
   pro.get(P_ENTRY).set(L_IDX);
   const epi = new Code();
+  if (uses.fp)
+    epi
+      .i32(0)
+      .i32(0)
+      .op(0x28, 2)
+      .uleb(FPSR_OR_AT)
+      .get(L_IXC)
+      .i32(IXC)
+      .op(I32OP.mul, I32OP.or)
+      .op(0x36, 2)
+      .uleb(FPSR_OR_AT);
   if (uses.flags) new Emitter(epi, uses).materialize();
   // Back as int32 halves (i64.store32 of X[r] and of X[r] >> 32).
   for (const r of written)
@@ -2367,8 +2417,9 @@ function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedR
   epi.i32(0).get(L_EXIT).op(0x36, 2).uleb(EXIT);
   epi.get(L_N).op(0x0b);
   const fnBody = new Code()
-    .op(3, I32_LOCALS, 0x7f, I64_LOCALS)
+    .op(5, I32_LOCALS, 0x7f, I64_LOCALS)
     .op(0x7e, F64_LOCALS, 0x7c)
+    .op(I32_LOCALS_FP, 0x7f, F64_LOCALS_FP, 0x7c)
     .append(pro)
     .append(body)
     .append(epi);
@@ -2389,6 +2440,13 @@ function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedR
     fp: uses.fp,
   };
 }
+
+/**
+ * The FP word a region reads at FP_RN_AT: bit 0, FPCR rounds to nearest; bit 1, FPCR's RMode,
+ * FZ and DN are all clear; bit 2, FPSR.IXC is already set (emitQuickOr's test).
+ */
+export const fpModeWord = (fpcr: number, fpsr: number): number =>
+  (((fpcr >>> 22) & 3) === 0 ? 1 : 0) | ((fpcr & 0x3c00000) === 0 ? 2 : 0) | ((fpsr & IXC) !== 0 ? 4 : 0);
 
 /**
  * The region's function over a module compiled from `emitted.bytes`: it calls the module's `run`
@@ -2490,7 +2548,7 @@ function wasmRegionFn(emitted: EmittedRegion, module: object, ctx: RegionContext
     if (vIn.length > 0) copyVectors(vIn, s.vi, 0, M, V_AT >> 2);
     if (fp) {
       M[FPSR_OR_AT >> 2] = 0;
-      M[FP_RN_AT >> 2] = ((s.fpcr >>> 22) & 3) === 0 ? 1 : 0;
+      M[FP_RN_AT >> 2] = fpModeWord(s.fpcr, s.fpsr);
     }
     if (flags) {
       M[FLAGS >> 2] = s.n;
@@ -2573,10 +2631,10 @@ function moduleBytes(fnBody: Code, shared: boolean, fma: boolean): Uint8Array {
   // maximum (65536 pages, arena.ts).
   const limits = shared ? [0x03, 1, 0x80, 0x80, 0x04] : [0x00, 1];
   section(2, [2, 1, 0x6d, 4, 0x66, 0x69, 0x6c, 0x6c, 0x00, 1, 1, 0x6d, 3, 0x6d, 0x65, 0x6d, 0x02, ...limits]);
-  section(3, fma ? [6, 0, 2, 3, 3, 3, 3] : [1, 0]);
+  section(3, fma ? [3, 0, 2, 3] : [1, 0]);
   section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 1]);
   // The code section: the function bodies, each with its size first.
-  const bodies = fma ? [fnBody, FMA_BODY, FADD_BODY, FMUL_BODY, FDIV_BODY, FSQRT_BODY] : [fnBody];
+  const bodies = fma ? [fnBody, FMA_BODY, FSQRT_BODY] : [fnBody];
   const sizes = bodies.map((b) => new Code().uleb(b.length));
   out.op(10).uleb(1 + bodies.reduce((n, b, i) => n + (sizes[i] as Code).length + b.length, 0));
   out.op(bodies.length);
