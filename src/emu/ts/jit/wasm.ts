@@ -165,6 +165,13 @@ const I32_LOCALS_FP = 3;
 /** f64 65..73: an inline fast path's operands and scratch. */
 const L_FPX = 65;
 const F64_LOCALS_FP = 9;
+/**
+ * SIMD&FP registers kept in locals while the region runs (Emitter.vcache): lane 0 as an f64 at
+ * L_VLO + k, lane 1 as an i64 at L_VLO + MAX_CACHED_V + k, for the k-th of at most MAX_CACHED_V
+ * registers (local indices stay one LEB128 byte).
+ */
+const L_VLO = 74;
+const MAX_CACHED_V = 16;
 /** An i32 scratch: 1 while the fused multiply-adds of an instruction are decided here. */
 const L_OK = 12;
 
@@ -645,9 +652,30 @@ class Emitter {
     c.get(L_PO).op(I32OP.add).set(L_AA);
   }
 
+  /**
+   * V registers in locals (lane 0 as f64, lane 1 as i64: see L_VLO), by register: every access to
+   * them is one of a 64-bit lane. Registers also accessed whole (v128, an element loaded from the
+   * register file: `vWhole`) stay in the register file; a first emission finds them (cachedVs).
+   */
+  vcache: ReadonlyMap<number, number> = new Map();
+  /** Registers accessed whole (recorded during that first emission). */
+  readonly vwhole = new Set<number>();
+
+  /** V[r] is read other than by 64-bit lanes (a v128, or an element from the register file). */
+  vWhole(r: number): void {
+    this.uses.vread.add(r);
+    this.vwhole.add(r);
+    if (this.vcache.has(r)) throw new Error(`wasm: V${r} is in locals but read whole`);
+  }
   /** Pushes the i64 at bytes 8h..8h+7 of V[r]. */
   v64(r: number, h: number): void {
     this.uses.vread.add(r);
+    const k = this.vcache.get(r);
+    if (k !== undefined) {
+      if (h === 0) this.c.get(k).op(F64.bits);
+      else this.c.get(k + MAX_CACHED_V);
+      return;
+    }
     this.c
       .i32(0)
       .op(0x29, 3)
@@ -656,13 +684,20 @@ class Emitter {
   /** Stores the i64 `push` pushes as bytes 8h..8h+7 of V[r]. */
   setV64(r: number, h: number, push: () => void): void {
     this.uses.vwritten.add(r);
+    const k = this.vcache.get(r);
+    if (k !== undefined) {
+      push();
+      if (h === 0) this.c.op(F64_FROM_BITS).set(k);
+      else this.c.set(k + MAX_CACHED_V);
+      return;
+    }
     this.c.i32(0);
     push();
     this.c.op(0x37, 3).uleb(V_AT + 16 * r + 8 * h);
   }
   /** Pushes V[r] (v128). */
   v128(r: number): void {
-    this.uses.vread.add(r);
+    this.vWhole(r);
     this.c
       .i32(0)
       .op(0xfd, 0x00, 4)
@@ -671,11 +706,19 @@ class Emitter {
   /** Stores the v128 on the stack (above an i32 0 pushed before it) as V[r]. */
   setV128(r: number): void {
     this.uses.vwritten.add(r);
+    this.vwhole.add(r);
+    if (this.vcache.has(r)) throw new Error(`wasm: V${r} is in locals but written whole`);
     this.c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
   }
   /** Pushes double lane h of V[r]. */
   vf(r: number, h: number): void {
     this.uses.vread.add(r);
+    const k = this.vcache.get(r);
+    if (k !== undefined) {
+      if (h === 0) this.c.get(k);
+      else this.c.get(k + MAX_CACHED_V).op(F64_FROM_BITS);
+      return;
+    }
     this.c
       .i32(0)
       .op(F64.load, 3)
@@ -684,6 +727,13 @@ class Emitter {
   /** Stores the double `push` pushes as lane h of V[r]. */
   setVf(r: number, h: number, push: () => void): void {
     this.uses.vwritten.add(r);
+    const k = this.vcache.get(r);
+    if (k !== undefined) {
+      push();
+      if (h === 0) this.c.set(k);
+      else this.c.op(F64.bits).set(k + MAX_CACHED_V);
+      return;
+    }
     this.c.i32(0);
     push();
     this.c.op(F64.store, 3).uleb(V_AT + 16 * r + 8 * h);
@@ -1285,7 +1335,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       if (z < 0) throw new Unsupported(`${id} reserved imm5`);
       const at = V_AT + 16 * u(d, 'rn') + (imm5 >> (z + 1)) * (1 << z);
       const load = (): void => {
-        e.uses.vread.add(u(d, 'rn'));
+        e.vWhole(u(d, 'rn'));
         e.c
           .i32(0)
           .op(ELEMENT_LOAD_U[z] as number, z)
@@ -1618,6 +1668,8 @@ const F64 = {
   store: 0x39,
   bits: 0xbd,
 } as const;
+/** f64.reinterpret_i64 (F64.bits is the other way). */
+const F64_FROM_BITS = 0xbf;
 /** The bounds of fpu.ts's fused multiply-add fast path (fmaCore). */
 const MIN64 = 2 ** -1022;
 const MAX64 = Number.MAX_VALUE;
@@ -1699,7 +1751,7 @@ function emitAcrossAdd(e: Emitter, id: string, q: number, size: number, d: numbe
   const c = e.c;
   const signed = id === 'SADDLV';
   const bits = id === 'ADDV' ? 8 << size : 16 << size;
-  e.uses.vread.add(n);
+  e.vWhole(n);
   e.setV64(d, 0, () => {
     for (let k = 0; k < lanes; k++) {
       c.i32(0)
@@ -2215,7 +2267,11 @@ interface RegionContext {
  * The module's bytes and its wrapper's data for the region (see compileWasmRegion), or null when
  * it cannot be WebAssembly. `shared`: the arena's memory is shared (the module imports it so).
  */
-function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedRegion | null {
+function emitWasmRegion(
+  region: readonly EmitBlock[],
+  shared: boolean,
+  vcache: ReadonlyMap<number, number> = new Map(),
+): EmittedRegion | null {
   const blocks = fallOrder(region);
   const lo = Math.min(...blocks.map((b) => b.address));
   const hi = Math.max(...blocks.map((b) => b.address + 4 * b.decoded.length));
@@ -2231,6 +2287,7 @@ function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedR
   const uses: Uses = newUses();
   const body = new Code();
   const e = new Emitter(body, uses);
+  e.vcache = vcache;
   const m = blocks.length;
   if (m > MAX_BLOCKS) return null;
   // The members a call in the region returns to: where a RET may go on without leaving.
@@ -2354,10 +2411,34 @@ function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedR
     if (err instanceof Unsupported) return null;
     throw err;
   }
+  if (vcache.size === 0) {
+    // Emitted again with the V registers only ever accessed by 64-bit lanes in locals (the FP
+    // registers of scalar code, above all): each FP instruction loaded and stored them through
+    // memory, which with the fast paths' own work left a scalar FP loop at 0.7 of native Unicorn.
+    const lanes = [...new Set([...uses.vread, ...uses.vwritten])]
+      .filter((r) => !e.vwhole.has(r))
+      .sort((a, b) => a - b)
+      .slice(0, MAX_CACHED_V);
+    if (lanes.length > 0)
+      return emitWasmRegion(region, shared, new Map(lanes.map((r, k): [number, number] => [r, L_VLO + k])));
+  }
   const regs = [...new Set([...uses.read, ...uses.written])].sort((a, b) => a - b);
   const written = [...uses.written].sort((a, b) => a - b);
   // Prologue: registers and flags from the scratch memory; epilogue: back, with the exit.
   const pro = new Code();
+  // V registers in locals: both lanes from the register file's copy, and back if written.
+  for (const [r, k] of vcache) {
+    pro
+      .i32(0)
+      .op(F64.load, 3)
+      .uleb(V_AT + 16 * r)
+      .set(k);
+    pro
+      .i32(0)
+      .op(0x29, 3)
+      .uleb(V_AT + 16 * r + 8)
+      .set(k + MAX_CACHED_V);
+  }
   // X[r] = lo | hi << 32, from the int32 halves (i64.load32_u).
   for (const r of regs)
     pro
@@ -2414,12 +2495,26 @@ function emitWasmRegion(region: readonly EmitBlock[], shared: boolean): EmittedR
         .get(L_F + f)
         .op(0x36, 2)
         .uleb(FLAGS + 4 * f);
+  for (const [r, k] of vcache) {
+    if (!uses.vwritten.has(r)) continue;
+    epi
+      .i32(0)
+      .get(k)
+      .op(F64.store, 3)
+      .uleb(V_AT + 16 * r);
+    epi
+      .i32(0)
+      .get(k + MAX_CACHED_V)
+      .op(0x37, 3)
+      .uleb(V_AT + 16 * r + 8);
+  }
   epi.i32(0).get(L_EXIT).op(0x36, 2).uleb(EXIT);
   epi.get(L_N).op(0x0b);
   const fnBody = new Code()
-    .op(5, I32_LOCALS, 0x7f, I64_LOCALS)
+    .op(7, I32_LOCALS, 0x7f, I64_LOCALS)
     .op(0x7e, F64_LOCALS, 0x7c)
     .op(I32_LOCALS_FP, 0x7f, F64_LOCALS_FP, 0x7c)
+    .op(MAX_CACHED_V, 0x7c, MAX_CACHED_V, 0x7e)
     .append(pro)
     .append(body)
     .append(epi);
