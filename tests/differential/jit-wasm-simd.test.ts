@@ -5,7 +5,8 @@
  * three-same ops that wrap (ADD, SUB, MUL, MLA, MLS) and the bitwise ones, FMOV between general and
  * FP registers, FMOV (register, immediate), FABS/FNEG, FMLA/FMLS on two doubles (vector and by
  * element), and on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD and its negated forms, FMUL by
- * element, whose results a region decides with fast paths or leaves to the instruction's op.
+ * element, FCMP/FCMPE, FCSEL, the conversions from and to integers (toward zero), whose results a
+ * region decides with fast paths or leaves to the instruction's op.
  *
  * Random loops of those instructions and register arithmetic, their bases in two data pages of
  * doubles (normal ones mostly, and zeros, subnormals, huge values, infinities and NaNs, so that
@@ -84,11 +85,13 @@ const scalarWord = fc
 /**
  * The other scalar FP forms a region decides: FMUL, FDIV, FADD, FSUB, FNMUL (double); FMOV, FABS,
  * FNEG, FSQRT (register, single and double); FMADD, FMSUB, FNMADD, FNMSUB (double); FMOV
- * (immediate); FMLA, FMLS, FMUL (scalar by element, double). On V0-V7.
+ * (immediate); FMLA, FMLS, FMUL (scalar by element, double); FCMP/FCMPE (double), FCSEL (single,
+ * double), SCVTF/UCVTF and FCVTZS/FCVTZU (double, W or X10-X15). On V0-V7.
  */
 const fpScalarWord = fc
   .record({
-    form: fc.constantFrom('dp2', 'dp1', 'dp3', 'imm', 'elem'),
+    form: fc.constantFrom('dp2', 'dp1', 'dp3', 'imm', 'elem', 'fcmp', 'fcsel', 'cvtf', 'fcvtz'),
+    cond: fc.integer({ min: 0, max: 15 }),
     op: fc.nat(),
     ft: fc.integer({ min: 0, max: 1 }),
     rd: fc.integer({ min: 0, max: 7 }),
@@ -108,6 +111,17 @@ const fpScalarWord = fc
         return (0x1f400000 | ((f.op & 1) << 21) | (f.rm << 16) | ((f.op & 2) << 14) | (f.ra << 10) | regs) >>> 0;
       case 'imm':
         return (0x1e201000 | (f.ft << 22) | (f.imm8 << 13) | f.rd) >>> 0;
+      case 'fcmp':
+        // FCMP/FCMPE (double) with Vm or #0.0.
+        return (0x1e602000 | (f.rm << 16) | (f.rn << 5) | ((f.op & 3) << 3)) >>> 0;
+      case 'fcsel':
+        return (0x1e200c00 | (f.ft << 22) | (f.rm << 16) | (f.cond << 12) | regs) >>> 0;
+      case 'cvtf':
+        // SCVTF/UCVTF (double) from W10-W15 or X10-X15.
+        return (0x1e620000 | ((f.op & 1) << 31) | ((f.op & 2) << 15) | ((10 + (f.rn % 6)) << 5) | f.rd) >>> 0;
+      case 'fcvtz':
+        // FCVTZS/FCVTZU (double) into W10-W15 or X10-X15.
+        return (0x1e780000 | ((f.op & 1) << 31) | ((f.op & 2) << 15) | (f.rn << 5) | (10 + (f.rd % 6))) >>> 0;
       default:
         return (0x5fc00000 | (([1, 5, 9][f.op % 3] as number) << 12) | (f.ft << 11) | (f.rm << 16) | regs) >>> 0;
     }
@@ -399,6 +413,13 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         'fsqrt',
         'fsub',
         'fadd',
+        'fcmp',
+        'fcmpe',
+        'fcsel',
+        'scvtf',
+        'ucvtf',
+        'fcvtzs',
+        'fcvtzu',
       ].sort(),
     );
     expect(

@@ -6,9 +6,10 @@
  * same loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
  * (vector, immediate), DUP (general; element, scalar), UMOV, ADD/SUB/MUL/MLA/MLS, min/max and the
  * bitwise three-same ops (vector, as WebAssembly SIMD), CNT, ADDV/UADDLV/SADDLV, FMOV to and from
- * general registers, FMOV (register, immediate), FABS/FNEG (scalar and vector), and on doubles
- * FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by element,
- * scalar by element), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
+ * general registers, FMOV (register, immediate), FABS/FNEG (scalar and vector), FCSEL, and on
+ * doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by
+ * element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU, and B, BL, BR, RET,
+ * B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
  * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
  * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
@@ -1317,6 +1318,30 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         });
       return;
     }
+    case 'FCMP':
+      emitFcmp(e, u(d, 'ft'), u(d, 'rn'), u(d, 'z') === 1 ? -1 : u(d, 'rm'));
+      return;
+    case 'FCSEL': {
+      // Vn when the condition holds, else Vm: lane 0 (the low word of it for a single), the rest
+      // of Vd zeroed.
+      const single = u(d, 'ft') === 0;
+      e.setV64(u(d, 'rd'), 0, () => {
+        e.v64(u(d, 'rn'), 0);
+        if (single) e.c.i64(0xffffffff).op(I64OP.and);
+        e.v64(u(d, 'rm'), 0);
+        if (single) e.c.i64(0xffffffff).op(I64OP.and);
+        e.cond(u(d, 'cond'));
+        e.c.op(0x1b);
+      });
+      e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
+      return;
+    }
+    case 'CVTF_from_int':
+      emitIntToDouble(e, d);
+      return;
+    case 'FCVT_to_int':
+      emitDoubleToInt(e, d);
+      return;
     case 'FP_DP1':
       emitFpUnary(e, u(d, 'op'), u(d, 'ft') === 1, u(d, 'rd'), u(d, 'rn'));
       return;
@@ -1667,6 +1692,7 @@ const F64 = {
   load: 0x2b,
   store: 0x39,
   bits: 0xbd,
+  trunc: 0x9d,
 } as const;
 /** f64.reinterpret_i64 (F64.bits is the other way). */
 const F64_FROM_BITS = 0xbf;
@@ -1774,6 +1800,101 @@ const f32Bits = (v: number): number => {
   F32_BITS_OF[0] = v;
   return new Uint32Array(F32_BITS_OF.buffer)[0] as number;
 };
+
+/**
+ * FCMP/FCMPE (double) against Vm, or 0.0 when m is -1: decided when both operands are normal or
+ * zero (then nothing is raised, and FCMPE differs from FCMP only on NaNs); NZCV 1000 below, 0110
+ * equal, 0010 above. Else (NaN, infinity, subnormal: flushed with IDC under FZ) the op runs it.
+ */
+function emitFcmp(e: Emitter, ft: number, n: number, m: number): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FCMP outside a block');
+  if (ft !== 1) throw new Unsupported('FCMP (single)');
+  const [x, y] = [INLINE_FP.f(0), INLINE_FP.f(1)];
+  e.vf(n, 0);
+  c.set(x);
+  if (m < 0) c.f64(0);
+  else e.vf(m, 0);
+  c.set(y);
+  for (const v of [x, y]) {
+    within(c, v, MIN64, MAX64, true);
+    c.get(v).f64(0).op(F64.eq, I32OP.or);
+  }
+  c.op(I32OP.and, I32.eqz, 0x04, 0x40);
+  leave(1);
+  c.op(0x0b);
+  e.uses.flags = true;
+  c.get(x).get(y).op(F64.lt).set(L_F);
+  c.get(x)
+    .get(y)
+    .op(F64.eq)
+    .set(L_F + 1);
+  c.get(x)
+    .get(y)
+    .op(F64.ge)
+    .set(L_F + 2);
+  c.i32(0).set(L_F + 3);
+  c.i32(0).set(L_FK);
+  e.known = 0;
+}
+
+/**
+ * SCVTF/UCVTF (to double, from W or X): WebAssembly's conversion rounds to nearest; it is exact
+ * when the result truncates back to the integer (saturating, so 2^63 and 2^64 never equal it),
+ * and an inexact one is finished as the FP ops are (IXC, or the op under another rounding mode).
+ */
+function emitIntToDouble(e: Emitter, d: Decoded): void {
+  const c = e.c;
+  if (u(d, 'ft') !== 1) throw new Unsupported('CVTF (single)');
+  e.uses.fp = true;
+  const sf = u(d, 'sf') === 1;
+  const unsigned = u(d, 'u') === 1;
+  const t = L_X;
+  e.r(sf, rz(u(d, 'rn')));
+  if (!sf) c.op(unsigned ? EXTEND_U : 0xac);
+  c.tee(t);
+  c.op(unsigned ? F64_CONVERT_I64_U : 0xb9).set(L_DR);
+  // The error: 1 (f64.convert_i32_u of i64.ne) when i64.trunc_sat_f64_s/u gives another integer.
+  c.get(L_DR)
+    .op(0xfc, unsigned ? 7 : 6)
+    .get(t)
+    .op(I64.ne, 0xb8)
+    .set(L_DR + 1);
+  c.i32(1).set(L_OK);
+  finishFp(e, u(d, 'rd'), 1);
+}
+
+/**
+ * FCVTZS/FCVTZU (double to W or X, toward zero): decided for a normal or zero double within the
+ * result's range (NaNs, infinities, values out of range saturate with IOC, a subnormal is flushed
+ * under FZ: the op runs those). Inexact (a fraction dropped) raises IXC whatever FPCR's mode: the
+ * instruction names its rounding.
+ */
+function emitDoubleToInt(e: Emitter, d: Decoded): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FCVTZ outside a block');
+  if (u(d, 'ft') !== 1 || u(d, 'rmode') !== 3) throw new Unsupported('FCVT (other)');
+  e.uses.fp = true;
+  const sf = u(d, 'sf') === 1;
+  const unsigned = u(d, 'u') === 1;
+  const x = INLINE_FP.f(0);
+  e.vf(u(d, 'rn'), 0);
+  c.tee(x);
+  c.f64(unsigned ? -1 : sf ? -(2 ** 63) : -(2 ** 31) - 1).op(unsigned || !sf ? F64.gt : F64.ge);
+  c.get(x)
+    .f64(unsigned ? (sf ? 2 ** 64 : 2 ** 32) : sf ? 2 ** 63 : 2 ** 31)
+    .op(F64.lt, I32OP.and);
+  within(c, x, MIN64, MAX64, true);
+  c.get(x).f64(0).op(F64.eq, I32OP.or, I32OP.and);
+  c.op(I32.eqz, 0x04, 0x40);
+  leave(1);
+  c.op(0x0b);
+  c.get(L_IXC).get(x).get(x).op(F64.trunc, F64.ne, I32OP.or).set(L_IXC);
+  c.get(x).op(0xfc, (sf ? 6 : 2) + (unsigned ? 1 : 0)); // i64/i32.trunc_sat_f64_s/u
+  e.setR(sf, wz(u(d, 'rd')));
+}
 
 type FpBinary = 'fadd' | 'fsub' | 'fmul' | 'fdiv' | 'fnmul';
 /** FP_DP2's op field: the two-operand ops a region decides (fmax, fmin and the rest stay ops). */
