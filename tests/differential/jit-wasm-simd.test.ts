@@ -83,14 +83,15 @@ const scalarWord = fc
   });
 
 /**
- * The other scalar FP forms a region decides: FMUL, FDIV, FADD, FSUB, FNMUL (double); FMOV, FABS,
+ * The other scalar FP forms a region decides: FMUL, FDIV, FADD, FSUB, FNMUL (single, double); FCVT
+ * between single and double; FMOV, FABS,
  * FNEG, FSQRT (register, single and double); FMADD, FMSUB, FNMADD, FNMSUB (double); FMOV
  * (immediate); FMLA, FMLS, FMUL (scalar by element, double); FCMP/FCMPE (double), FCSEL (single,
  * double), SCVTF/UCVTF and FCVTZS/FCVTZU (double, W or X10-X15). On V0-V7.
  */
 const fpScalarWord = fc
   .record({
-    form: fc.constantFrom('dp2', 'dp1', 'dp3', 'imm', 'elem', 'fcmp', 'fcsel', 'cvtf', 'fcvtz'),
+    form: fc.constantFrom('dp2', 'dp1', 'dp3', 'imm', 'elem', 'fcmp', 'fcsel', 'cvtf', 'fcvtz', 'fcvt'),
     cond: fc.integer({ min: 0, max: 15 }),
     op: fc.nat(),
     ft: fc.integer({ min: 0, max: 1 }),
@@ -104,7 +105,11 @@ const fpScalarWord = fc
     const regs = (f.rn << 5) | f.rd;
     switch (f.form) {
       case 'dp2':
-        return (0x1e600800 | (([0, 1, 2, 3, 8][f.op % 5] as number) << 12) | (f.rm << 16) | regs) >>> 0;
+        // Single or double.
+        return (0x1e200800 | (f.ft << 22) | (([0, 1, 2, 3, 8][f.op % 5] as number) << 12) | (f.rm << 16) | regs) >>> 0;
+      case 'fcvt':
+        // FCVT single to double, double to single.
+        return ((f.ft ? 0x1e624000 : 0x1e22c000) | regs) >>> 0;
       case 'dp1':
         return (0x1e204000 | (f.ft << 22) | ((f.op % 4) << 15) | regs) >>> 0;
       case 'dp3':
@@ -112,8 +117,8 @@ const fpScalarWord = fc
       case 'imm':
         return (0x1e201000 | (f.ft << 22) | (f.imm8 << 13) | f.rd) >>> 0;
       case 'fcmp':
-        // FCMP/FCMPE (double) with Vm or #0.0.
-        return (0x1e602000 | (f.rm << 16) | (f.rn << 5) | ((f.op & 3) << 3)) >>> 0;
+        // FCMP/FCMPE (single, double) with Vm or #0.0.
+        return (0x1e202000 | (f.ft << 22) | (f.rm << 16) | (f.rn << 5) | ((f.op & 3) << 3)) >>> 0;
       case 'fcsel':
         return (0x1e200c00 | (f.ft << 22) | (f.rm << 16) | (f.cond << 12) | regs) >>> 0;
       case 'cvtf':
@@ -420,6 +425,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         'ucvtf',
         'fcvtzs',
         'fcvtzu',
+        'fcvt',
       ].sort(),
     );
     expect(
@@ -584,6 +590,41 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       fpsr: '0',
     },
   ];
+  /** The same for singles: FMUL inexact and exact, FADD, FCVT from a double. */
+  const DECIDED_SINGLE = [
+    {
+      op: 0x1e220820,
+      text: 'fmul s0, s1, s2',
+      q0: 0n,
+      q1: 0x40400000n,
+      q2: 0x3eaaaaabn,
+      result: 0x3f800000n,
+      fpsr: '10',
+    },
+    {
+      op: 0x1e220820,
+      text: 'fmul s0, s1, s2',
+      q0: 0n,
+      q1: 0x40400000n,
+      q2: 0x40000000n,
+      result: 0x40c00000n,
+      fpsr: '0',
+    },
+    {
+      op: 0x1e222820,
+      text: 'fadd s0, s1, s2',
+      q0: 0n,
+      q1: 0x3f800000n,
+      q2: 0x30800000n,
+      result: 0x3f800000n,
+      fpsr: '10',
+    },
+    { op: 0x1e624020, text: 'fcvt s0, d1', q0: 0n, q1: 0x3fb999999999999an, q2: 0n, result: 0x3dcccccdn, fpsr: '10' },
+  ];
+  it.each(DECIDED_SINGLE)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
+    await fpLoop(c);
+  });
+
   it.each(DECIDED)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
     await fpLoop(c);
   });

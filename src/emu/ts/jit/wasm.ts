@@ -1286,10 +1286,14 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       return;
     case 'FP_DP2': {
       const op = DP2_FAST[u(d, 'op')];
-      if (u(d, 'ft') !== 1 || op === undefined) throw new Unsupported(id);
-      emitFpBinary(e, op, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      if (op === undefined) throw new Unsupported(id);
+      if (u(d, 'ft') === 1) emitFpBinary(e, op, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      else emitSingleBinary(e, op, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
       return;
     }
+    case 'FCVT_prec':
+      emitFcvtPrecision(e, u(d, 'ft'), u(d, 'opc'), u(d, 'rd'), u(d, 'rn'));
+      return;
     case 'SIMD_FP_ELEM_scalar': {
       // FMLA, FMLS, FMUL (scalar by element, double): lane 0 as the vector forms' lanes.
       const kind = byElemKind(d.fields);
@@ -1735,7 +1739,7 @@ function emitFmla(e: Emitter, d: number, n: number, m: number, idx: number, neg:
  * L_OK): leaves for the op unless every lane was decided and, when one is inexact, FPCR rounds to
  * nearest; else writes the lanes to Vd (a scalar zeroes the rest) and raises IXC if inexact.
  */
-function finishFp(e: Emitter, d: number, lanes: number): void {
+function finishFp(e: Emitter, d: number, lanes: number, single = false): void {
   const c = e.c;
   const leave = e.leaveForOp;
   if (leave === null) throw new Unsupported('FP outside a block');
@@ -1751,15 +1755,124 @@ function finishFp(e: Emitter, d: number, lanes: number): void {
   c.op(I32.eqz, 0x04, 0x40);
   leave(1);
   c.op(0x0b);
-  e.setVf(d, 0, () => {
-    c.get(L_DR);
-  });
+  if (single)
+    e.setV64(d, 0, () => {
+      c.get(L_DR).op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
+    });
+  else
+    e.setVf(d, 0, () => {
+      c.get(L_DR);
+    });
   if (lanes === 2)
     e.setVf(d, 1, () => {
       c.get(L_DR + 2);
     });
   else e.setV64(d, 1, () => c.i64(0));
   c.get(L_IXC).get(L_T).op(I32OP.or).set(L_IXC);
+}
+
+const F32_DEMOTE = 0xb6;
+const F64_PROMOTE = 0xbb;
+const I32_FROM_F32 = 0xbc;
+const F32_FROM_I32 = 0xbe;
+/** The smallest normal single, and the largest finite one. */
+const MIN32 = 2 ** -126;
+const MAX32 = (2 - 2 ** -23) * 2 ** 127;
+
+/** Pushes the single in lane 0 of V[r], as the double of the same value. */
+function vs(e: Emitter, r: number): void {
+  e.v64(r, 0);
+  e.c.op(WRAP, F32_FROM_I32, F64_PROMOTE);
+}
+
+/**
+ * FADD, FSUB, FMUL, FDIV, FNMUL (single). The operands are exact as doubles, and rounding the
+ * double result to single gives the single result (double rounding is harmless for these four
+ * operations: 53 >= 2 * 24 + 2). Once FPSR.IXC is set (and FPCR's RMode, FZ, DN clear) only the
+ * result is tested, as for doubles and as the JavaScript snippet does; else both operands within
+ * [2^-100, 2^100] and the result within (2^-125, 2^127), and it is exact when: the product is the
+ * single (it is exact as a double), the single times the divisor is the dividend (exactly, as
+ * doubles), or the double sum is exact (TwoSum) and is the single.
+ */
+function emitSingleBinary(e: Emitter, op: FpBinary, d: number, n: number, m: number): void {
+  const c = e.c;
+  e.uses.fp = true;
+  const [x, y, r, err, wide, bb] = [0, 1, 2, 3, 4, 5].map((i) => INLINE_FP.f(i)) as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const ok = INLINE_FP.ok;
+  const host = op === 'fdiv' ? F64.div : op === 'fadd' || op === 'fsub' ? F64.add : F64.mul;
+  vs(e, n);
+  vs(e, m);
+  if (op === 'fsub') c.op(F64.neg);
+  c.set(y).set(x);
+  c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
+  c.get(x).get(y).op(host, F32_DEMOTE, F64_PROMOTE).set(r);
+  c.f64(1).set(err);
+  c.get(r).op(F64.abs).f64(MIN32).op(F64.gt);
+  c.get(r).op(F64.abs).f64(MAX32).op(F64.lt, I32OP.and).set(ok);
+  c.op(0x05);
+  within(c, x, 2 ** -100, 2 ** 100, true);
+  within(c, y, 2 ** -100, 2 ** 100, true);
+  c.op(I32OP.and).tee(ok).op(0x04, 0x40);
+  c.get(x).get(y).op(host).set(wide);
+  c.get(wide).op(F32_DEMOTE, F64_PROMOTE).set(r);
+  within(c, wide, 2 ** -125, 2 ** 127);
+  c.set(ok);
+  if (op === 'fdiv') c.get(r).get(y).op(F64.mul).get(x).op(F64.ne);
+  else c.get(r).get(wide).op(F64.ne);
+  if (op === 'fadd' || op === 'fsub') {
+    c.get(wide).get(x).op(F64.sub).set(bb);
+    twoSumErr(c, x, wide, y, bb, err);
+    c.get(err).f64(0).op(F64.ne, I32OP.or);
+  }
+  c.op(0xb8).set(err); // f64.convert_i32_u: 1 when inexact
+  c.op(0x0b, 0x0b);
+  c.get(r).set(L_DR);
+  c.get(err).set(L_DR + 1);
+  c.get(ok).set(L_OK);
+  if (op === 'fnmul') c.get(L_DR).op(F64.neg).set(L_DR);
+  finishFp(e, d, 1, true);
+}
+
+/**
+ * FCVT single to double (exact: decided for normal or zero singles; a NaN, an infinity and a
+ * subnormal under FZ go to the op) and double to single (decided for zero or a double within
+ * [2^-125, 2^127], finished as the FP ops: inexact when the single differs from it).
+ */
+function emitFcvtPrecision(e: Emitter, ft: number, opc: number, d: number, n: number): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FCVT outside a block');
+  const x = INLINE_FP.f(0);
+  if (ft === 0 && opc === 1) {
+    vs(e, n);
+    c.tee(x);
+    within(c, x, MIN32, MAX32, true);
+    c.get(x).f64(0).op(F64.eq, I32OP.or, I32.eqz, 0x04);
+    c.op(0x40);
+    leave(1);
+    c.op(0x0b);
+    e.setVf(d, 0, () => c.get(x));
+    e.setV64(d, 1, () => c.i64(0));
+    return;
+  }
+  if (ft !== 1 || opc !== 0) throw new Unsupported('FCVT (half)');
+  e.uses.fp = true;
+  e.vf(n, 0);
+  c.tee(x);
+  within(c, x, 2 ** -125, 2 ** 127, true);
+  c.get(x).f64(0).op(F64.eq, I32OP.or).set(L_OK);
+  c.get(x).op(F32_DEMOTE, F64_PROMOTE).tee(L_DR);
+  c.get(x)
+    .op(F64.ne, 0xb8)
+    .set(L_DR + 1);
+  finishFp(e, d, 1, true);
 }
 
 /** i64 loads of an element of 1, 2, 4, 8 bytes, zero- or sign-extended. */
@@ -1802,7 +1915,7 @@ const f32Bits = (v: number): number => {
 };
 
 /**
- * FCMP/FCMPE (double) against Vm, or 0.0 when m is -1: decided when both operands are normal or
+ * FCMP/FCMPE (single, double) against Vm, or 0.0 when m is -1: decided when both operands are normal or
  * zero (then nothing is raised, and FCMPE differs from FCMP only on NaNs); NZCV 1000 below, 0110
  * equal, 0010 above. Else (NaN, infinity, subnormal: flushed with IDC under FZ) the op runs it.
  */
@@ -1810,15 +1923,19 @@ function emitFcmp(e: Emitter, ft: number, n: number, m: number): void {
   const c = e.c;
   const leave = e.leaveForOp;
   if (leave === null) throw new Unsupported('FCMP outside a block');
-  if (ft !== 1) throw new Unsupported('FCMP (single)');
   const [x, y] = [INLINE_FP.f(0), INLINE_FP.f(1)];
-  e.vf(n, 0);
+  const read = (r: number): void => {
+    if (ft === 1) e.vf(r, 0);
+    else vs(e, r);
+  };
+  read(n);
   c.set(x);
   if (m < 0) c.f64(0);
-  else e.vf(m, 0);
+  else read(m);
   c.set(y);
   for (const v of [x, y]) {
-    within(c, v, MIN64, MAX64, true);
+    if (ft === 1) within(c, v, MIN64, MAX64, true);
+    else within(c, v, MIN32, MAX32, true);
     c.get(v).f64(0).op(F64.eq, I32OP.or);
   }
   c.op(I32OP.and, I32.eqz, 0x04, 0x40);
