@@ -185,6 +185,28 @@ const laneWord = fc
   })
   .filter((w) => decodeWord(w) !== null);
 
+/** SHL, USHR, SSHR (vector, immediate) and USHL, SSHL (vector, register) of every size, on V0-V7. */
+const SHIFTS = new Set(['SHL_imm_v', 'USHR_imm_v', 'SSHR_imm_v', 'USHL_v', 'SSHL_v']);
+const shiftWord = fc
+  .record({
+    reg: fc.boolean(),
+    q: fc.integer({ min: 0, max: 1 }),
+    u: fc.integer({ min: 0, max: 1 }),
+    left: fc.boolean(),
+    imm7: fc.integer({ min: 8, max: 127 }),
+    size: fc.integer({ min: 0, max: 3 }),
+    rd: fc.integer({ min: 0, max: 7 }),
+    rn: fc.integer({ min: 0, max: 7 }),
+    rm: fc.integer({ min: 0, max: 7 }),
+  })
+  .map((f) => {
+    const regs = (f.rn << 5) | f.rd;
+    if (f.reg) return (0x0e204400 | (f.q << 30) | (f.u << 29) | (f.size << 22) | (f.rm << 16) | regs) >>> 0;
+    const u = f.left ? 0 : f.u;
+    return (0x0f000400 | (f.q << 30) | (u << 29) | (f.imm7 << 16) | ((f.left ? 0b01010 : 0) << 11) | regs) >>> 0;
+  })
+  .filter((w) => SHIFTS.has(decodeWord(w)?.def.id ?? ''));
+
 /** DUP (general) of every element size, from any general register (the zero register too). */
 const dupWord = fc
   .record({
@@ -259,6 +281,7 @@ const body = fc.array(
     { weight: 2, arbitrary: fpScalarWord },
     { weight: 2, arbitrary: fpVectorWord },
     { weight: 1, arbitrary: laneWord },
+    { weight: 1, arbitrary: shiftWord },
     { weight: 1, arbitrary: dupWord },
     { weight: 2, arbitrary: vectorSameWord },
     { weight: 1, arbitrary: aluWord },
@@ -438,6 +461,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         'fdiv v.2d, v.2d, v.2d',
       ]),
     );
+    expect(names(shiftWord, 9).sort()).toEqual(['shl', 'sshl', 'sshr', 'ushl', 'ushr']);
     expect(names(laneWord, 8).sort()).toEqual(['addv', 'cnt', 'mov', 'saddlv', 'uaddlv', 'umov'].sort());
     const ids = new Set(fc.sample(accessWord, { seed: 3, numRuns: 300 }).map((w) => decodeWord(w)?.def.id));
     expect([...ids].sort()).toEqual([...ACCESS_IDS].sort());
@@ -622,6 +646,40 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     { op: 0x1e624020, text: 'fcvt s0, d1', q0: 0n, q1: 0x3fb999999999999an, q2: 0n, result: 0x3dcccccdn, fpsr: '10' },
   ];
   it.each(DECIDED_SINGLE)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
+    await fpLoop(c);
+  });
+
+  /** Vector shifts at their edges: by the element size (WebAssembly counts modulo it), by register both ways. */
+  const SHIFT_EDGES = [
+    {
+      op: 0x6f080420,
+      text: 'ushr v0.16b, v1.16b, #0x8',
+      q0: 0n,
+      q1: 0xffeeddccbbaa99887766554433221100n,
+      q2: 0n,
+      result: 0n,
+      fpsr: '0',
+    },
+    {
+      op: 0x4f200420,
+      text: 'sshr v0.4s, v1.4s, #0x20',
+      q0: 0n,
+      q1: 0xffeeddccbbaa99887766554433221100n,
+      q2: 0n,
+      result: 0xffffffffffffffff0000000000000000n,
+      fpsr: '0',
+    },
+    {
+      op: 0x2ea24420,
+      text: 'ushl v0.2s, v1.2s, v2.2s',
+      q0: 0n,
+      q1: 0x1234567880000001n,
+      q2: 0x00000004000000ffn,
+      result: 0x2345678040000000n,
+      fpsr: '0',
+    },
+  ];
+  it.each(SHIFT_EDGES)('shifts as the interpreter and Unicorn do: $text', async (c) => {
     await fpLoop(c);
   });
 

@@ -5,7 +5,8 @@
  * loads and stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the
  * same loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
  * (vector, immediate), DUP (general; element, scalar), UMOV, ADD/SUB/MUL/MLA/MLS, min/max and the
- * bitwise three-same ops (vector, as WebAssembly SIMD), CNT, ADDV/UADDLV/SADDLV, FMOV to and from
+ * bitwise three-same ops (vector, as WebAssembly SIMD), SHL/USHR/SSHR (vector, immediate),
+ * USHL/SSHL (vector), CNT, ADDV/UADDLV/SADDLV, FMOV to and from
  * general registers, FMOV (register, immediate), FABS/FNEG (scalar and vector), FCSEL, and on
  * doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by
  * element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU, and B, BL, BR, RET,
@@ -668,6 +669,12 @@ class Emitter {
     this.vwhole.add(r);
     if (this.vcache.has(r)) throw new Error(`wasm: V${r} is in locals but read whole`);
   }
+  /** V[r] is written other than by 64-bit lanes (an element stored into the register file). */
+  vWholeWrite(r: number): void {
+    this.uses.vwritten.add(r);
+    this.vwhole.add(r);
+    if (this.vcache.has(r)) throw new Error(`wasm: V${r} is in locals but written whole`);
+  }
   /** Pushes the i64 at bytes 8h..8h+7 of V[r]. */
   v64(r: number, h: number): void {
     this.uses.vread.add(r);
@@ -1268,6 +1275,15 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'BIF_v':
       emitVectorSame(e, d, id);
       return;
+    case 'SHL_imm_v':
+    case 'USHR_imm_v':
+    case 'SSHR_imm_v':
+      emitShiftImm(e, id, u(d, 'q'), u(d, 'immh'), u(d, 'immb'), u(d, 'rd'), u(d, 'rn'));
+      return;
+    case 'USHL_v':
+    case 'SSHL_v':
+      emitShiftReg(e, id === 'SSHL_v', u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      return;
     case 'FMOV_dx':
     case 'FMOV_sw': {
       const r = u(d, 'rd');
@@ -1660,6 +1676,83 @@ function emitVectorSame(e: Emitter, d: Decoded, id: string): void {
   }
   e.setV128(rd);
   if (q === 0) e.setV64(rd, 1, () => c.i64(0));
+}
+
+/** i8x16/i16x8/i32x4/i64x2 shl, shr_s, shr_u (after the 0xfd prefix). */
+const SIMD_SHL = [0x6b, 0x8b, 0xab, 0xcb];
+const SIMD_SHR_S = [0x6c, 0x8c, 0xac, 0xcc];
+const SIMD_SHR_U = [0x6d, 0x8d, 0xad, 0xcd];
+
+/**
+ * SHL, USHR, SSHR (vector, immediate) as WebAssembly SIMD shifts by a constant: the element size
+ * from immh's top bit, SHL by immh:immb - esize, the right shifts by 2*esize - immh:immb, which
+ * may be the element size itself (WebAssembly takes the count modulo it: two shifts then, the
+ * logical one giving 0, the arithmetic one the sign).
+ */
+function emitShiftImm(e: Emitter, id: string, q: number, immh: number, immb: number, d: number, n: number): void {
+  const c = e.c;
+  const z = immh >= 8 ? 3 : immh >= 4 ? 2 : immh >= 2 ? 1 : immh === 1 ? 0 : -1;
+  if (z < 0 || (z === 3 && q === 0)) throw new Unsupported(`${id} reserved immh`);
+  const esize = 8 << z;
+  const field = (immh << 3) | immb;
+  const left = id === 'SHL_imm_v';
+  const amount = left ? field - esize : 2 * esize - field;
+  const op = (left ? SIMD_SHL : id === 'USHR_imm_v' ? SIMD_SHR_U : SIMD_SHR_S)[z] as number;
+  c.i32(0);
+  e.v128(n);
+  if (amount === esize)
+    c.i32(esize - 1)
+      .op(0xfd)
+      .uleb(op)
+      .i32(1)
+      .op(0xfd)
+      .uleb(op);
+  else c.i32(amount).op(0xfd).uleb(op);
+  e.setV128(d);
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+}
+
+/**
+ * USHL, SSHL (vector, register): each element of Vn shifted by the signed low byte of Vm's
+ * element, left when positive, right (logical, arithmetic) when negative; 0 (or the sign) once
+ * the count reaches the element size. WebAssembly SIMD shifts all lanes by one count, so lane by
+ * lane in i64 from and to the register file.
+ */
+function emitShiftReg(e: Emitter, signed: boolean, q: number, z: number, d: number, n: number, m: number): void {
+  const c = e.c;
+  if (z === 3 && q === 0) throw new Unsupported('SSHL/USHL reserved size');
+  const esize = 8 << z;
+  const lanes = (q ? 128 : 64) / esize;
+  const [x, t] = [L_X, L_X + 1];
+  e.vWhole(n);
+  e.vWhole(m);
+  e.vWholeWrite(d);
+  const load = signed ? ELEMENT_LOAD_S : ELEMENT_LOAD_U;
+  for (let k = 0; k < lanes; k++) {
+    const at = k * (esize / 8);
+    c.i32(0);
+    c.i32(0)
+      .op(load[z] as number, z)
+      .uleb(V_AT + 16 * n + at)
+      .set(x);
+    c.i32(0)
+      .op(0x30, 0)
+      .uleb(V_AT + 16 * m + at)
+      .set(t); // i64.load8_s: the count
+    // Left: t <u esize ? x << t : 0 (a negative t is huge unsigned).
+    c.get(x).get(t).op(I64OP.shl).i64(0).get(t).i64(esize).op(I64.ltU, 0x1b);
+    // Right: -t <u esize ? x >> -t : (signed ? x >> 63 : 0).
+    c.get(x)
+      .i64(0)
+      .get(t)
+      .op(I64OP.sub, signed ? I64OP.shrS : I64OP.shrU);
+    if (signed) c.get(x).i64(63).op(I64OP.shrS);
+    else c.i64(0);
+    c.i64(0).get(t).op(I64OP.sub).i64(esize).op(I64.ltU, 0x1b);
+    c.get(t).i64(0).op(I64.geS, 0x1b);
+    c.op(STORE_OP[z] as number, z).uleb(V_AT + 16 * d + at);
+  }
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
 }
 
 /** MOVI, MVNI, ORR and BIC (vector, immediate): the immediate made when the region is. */
