@@ -207,6 +207,39 @@ const shiftWord = fc
   })
   .filter((w) => SHIFTS.has(decodeWord(w)?.def.id ?? ''));
 
+/** DUP (element, vector), SSHLL/USHLL (and their "2" forms), SMULL/UMULL/SMLAL/UMLAL/SMLSL/UMLSL, on V0-V7. */
+const WIDE = new Set([
+  'DUP_elem_v',
+  'SSHLL_imm_v',
+  'USHLL_imm_v',
+  'SMULL_v',
+  'UMULL_v',
+  'SMLAL_v',
+  'UMLAL_v',
+  'SMLSL_v',
+  'UMLSL_v',
+]);
+const wideWord = fc
+  .record({
+    form: fc.constantFrom('dup', 'shll', 'mull'),
+    q: fc.integer({ min: 0, max: 1 }),
+    u: fc.integer({ min: 0, max: 1 }),
+    imm5: fc.integer({ min: 1, max: 31 }),
+    imm7: fc.integer({ min: 8, max: 63 }),
+    size: fc.integer({ min: 0, max: 2 }),
+    op: fc.constantFrom(0b1000, 0b1010, 0b1100),
+    rd: fc.integer({ min: 0, max: 7 }),
+    rn: fc.integer({ min: 0, max: 7 }),
+    rm: fc.integer({ min: 0, max: 7 }),
+  })
+  .map((f) => {
+    const regs = (f.rn << 5) | f.rd;
+    if (f.form === 'dup') return (0x0e000400 | (f.q << 30) | (f.imm5 << 16) | regs) >>> 0;
+    if (f.form === 'shll') return (0x0f00a400 | (f.q << 30) | (f.u << 29) | (f.imm7 << 16) | regs) >>> 0;
+    return (0x0e200000 | (f.q << 30) | (f.u << 29) | (f.size << 22) | (f.rm << 16) | (f.op << 12) | regs) >>> 0;
+  })
+  .filter((w) => WIDE.has(decodeWord(w)?.def.id ?? ''));
+
 /** DUP (general) of every element size, from any general register (the zero register too). */
 const dupWord = fc
   .record({
@@ -282,6 +315,7 @@ const body = fc.array(
     { weight: 2, arbitrary: fpVectorWord },
     { weight: 1, arbitrary: laneWord },
     { weight: 1, arbitrary: shiftWord },
+    { weight: 1, arbitrary: wideWord },
     { weight: 1, arbitrary: dupWord },
     { weight: 2, arbitrary: vectorSameWord },
     { weight: 1, arbitrary: aluWord },
@@ -462,6 +496,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       ]),
     );
     expect(names(shiftWord, 9).sort()).toEqual(['shl', 'sshl', 'sshr', 'ushl', 'ushr']);
+    expect(new Set(fc.sample(wideWord, { seed: 10, numRuns: 400 }).map((w) => decodeWord(w)?.def.id))).toEqual(WIDE);
     expect(names(laneWord, 8).sort()).toEqual(['addv', 'cnt', 'mov', 'saddlv', 'uaddlv', 'umov'].sort());
     const ids = new Set(fc.sample(accessWord, { seed: 3, numRuns: 300 }).map((w) => decodeWord(w)?.def.id));
     expect([...ids].sort()).toEqual([...ACCESS_IDS].sort());

@@ -6,7 +6,8 @@
  * same loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
  * (vector, immediate), DUP (general; element, scalar), UMOV, ADD/SUB/MUL/MLA/MLS, min/max and the
  * bitwise three-same ops (vector, as WebAssembly SIMD), SHL/USHR/SSHR (vector, immediate),
- * USHL/SSHL (vector), CNT, ADDV/UADDLV/SADDLV, FMOV to and from
+ * USHL/SSHL (vector), SSHLL/USHLL, SMULL/UMULL/SMLAL/UMLAL/SMLSL/UMLSL (vector), DUP (element,
+ * vector), CNT, ADDV/UADDLV/SADDLV, FMOV to and from
  * general registers, FMOV (register, immediate), FABS/FNEG (scalar and vector), FCSEL, and on
  * doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by
  * element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU, and B, BL, BR, RET,
@@ -1275,6 +1276,72 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'BIF_v':
       emitVectorSame(e, d, id);
       return;
+    case 'DUP_elem_v': {
+      // One element of Vn in every element of Vd: zero-extended and multiplied by 0x0101...
+      // (for bytes) it repeats over 64 bits without a carry.
+      const imm5 = u(d, 'imm5');
+      const q = u(d, 'q');
+      const z = imm5 & 1 ? 0 : imm5 & 2 ? 1 : imm5 & 4 ? 2 : imm5 & 8 ? 3 : -1;
+      if (z < 0 || (z === 3 && q === 0)) throw new Unsupported(`${id} reserved imm5`);
+      const at = V_AT + 16 * u(d, 'rn') + (imm5 >> (z + 1)) * (1 << z);
+      const t = L_X;
+      e.vWhole(u(d, 'rn'));
+      e.c
+        .i32(0)
+        .op(ELEMENT_LOAD_U[z] as number, z)
+        .uleb(at);
+      e.c
+        .i64([0x0101010101010101n, 0x0001000100010001n, 0x0000000100000001n, 1n][z] as bigint)
+        .op(I64OP.mul)
+        .set(t);
+      e.setV64(u(d, 'rd'), 0, () => e.c.get(t));
+      e.setV64(u(d, 'rd'), 1, () => (q ? e.c.get(t) : e.c.i64(0)));
+      return;
+    }
+    case 'SSHLL_imm_v':
+    case 'USHLL_imm_v': {
+      // The low (or, SSHLL2/USHLL2, high) half's elements widened, then shifted left.
+      const [q, immh, immb] = [u(d, 'q'), u(d, 'immh'), u(d, 'immb')];
+      const z = immh >= 8 ? -1 : immh >= 4 ? 2 : immh >= 2 ? 1 : immh === 1 ? 0 : -1;
+      if (z < 0) throw new Unsupported(`${id} reserved immh`);
+      const shift = ((immh << 3) | immb) - (8 << z);
+      const unsigned = id === 'USHLL_imm_v';
+      e.c.i32(0);
+      e.v128(u(d, 'rn'));
+      e.c
+        .op(0xfd)
+        .uleb((unsigned ? (q ? EXTEND_HIGH_U : EXTEND_LOW_U) : q ? EXTEND_HIGH_S : EXTEND_LOW_S)[z] as number);
+      if (shift > 0)
+        e.c
+          .i32(shift)
+          .op(0xfd)
+          .uleb(SIMD_SHL[z + 1] as number);
+      e.setV128(u(d, 'rd'));
+      return;
+    }
+    case 'SMULL_v':
+    case 'UMULL_v':
+    case 'SMLAL_v':
+    case 'UMLAL_v':
+    case 'SMLSL_v':
+    case 'UMLSL_v': {
+      // Widening multiply of the low (or, for the "2" forms, high) halves' elements, added to or
+      // subtracted from Vd's wide elements for the accumulating forms.
+      const [q, z] = [u(d, 'q'), u(d, 'size')];
+      if (z === 3) throw new Unsupported(`${id} reserved size`);
+      const unsigned = id.startsWith('U');
+      const acc = id.includes('MLAL') ? SIMD_ADD : id.includes('MLSL') ? SIMD_SUB : null;
+      e.c.i32(0);
+      if (acc) e.v128(u(d, 'rd'));
+      e.v128(u(d, 'rn'));
+      e.v128(u(d, 'rm'));
+      e.c
+        .op(0xfd)
+        .uleb((unsigned ? (q ? EXTMUL_HIGH_U : EXTMUL_LOW_U) : q ? EXTMUL_HIGH_S : EXTMUL_LOW_S)[z] as number);
+      if (acc) e.c.op(0xfd).uleb(acc[z + 1] as number);
+      e.setV128(u(d, 'rd'));
+      return;
+    }
     case 'SHL_imm_v':
     case 'USHR_imm_v':
     case 'SSHR_imm_v':
@@ -1678,6 +1745,15 @@ function emitVectorSame(e: Emitter, d: Decoded, id: string): void {
   if (q === 0) e.setV64(rd, 1, () => c.i64(0));
 }
 
+/** Widening (by source element size 8, 16, 32): extend_low/high_s/u, extmul_low/high_s/u. */
+const EXTEND_LOW_S = [0x87, 0xa7, 0xc7];
+const EXTEND_HIGH_S = [0x88, 0xa8, 0xc8];
+const EXTEND_LOW_U = [0x89, 0xa9, 0xc9];
+const EXTEND_HIGH_U = [0x8a, 0xaa, 0xca];
+const EXTMUL_LOW_S = [0x9c, 0xbc, 0xdc];
+const EXTMUL_HIGH_S = [0x9d, 0xbd, 0xdd];
+const EXTMUL_LOW_U = [0x9e, 0xbe, 0xde];
+const EXTMUL_HIGH_U = [0x9f, 0xbf, 0xdf];
 /** i8x16/i16x8/i32x4/i64x2 shl, shr_s, shr_u (after the 0xfd prefix). */
 const SIMD_SHL = [0x6b, 0x8b, 0xab, 0xcb];
 const SIMD_SHR_S = [0x6c, 0x8c, 0xac, 0xcc];
