@@ -133,8 +133,8 @@ const fpScalarWord = fc
   });
 
 /**
- * FADD, FSUB, FMUL, FDIV (vector, .2d), FMUL (by element, .2d), FABS and FNEG (vector, .2d, .4s,
- * .2s), on V0-V7.
+ * FADD, FSUB, FMUL, FDIV (vector, .2d, and on singles .4s, .2s), FMUL (by element, .2d), FABS
+ * and FNEG (vector, .2d, .4s, .2s), on V0-V7.
  */
 const fpVectorWord = fc
   .record({
@@ -148,6 +148,10 @@ const fpVectorWord = fc
       0x4ee0f800,
       0x6ea0f800,
       0x0ea0f800,
+      0x4e20d400,
+      0x0ea0d400,
+      0x6e20dc00,
+      0x2e20fc00,
     ),
     h: fc.integer({ min: 0, max: 1 }),
     rd: fc.integer({ min: 0, max: 7 }),
@@ -493,6 +497,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         'fneg v.4s, v.4s',
         'fabs v.2s, v.2s',
         'fdiv v.2d, v.2d, v.2d',
+        'fmul v.4s, v.4s, v.4s',
+        'fdiv v.2s, v.2s, v.2s',
       ]),
     );
     expect(names(shiftWord, 9).sort()).toEqual(['shl', 'sshl', 'sshr', 'ushl', 'ushr']);
@@ -715,6 +721,44 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     },
   ];
   it.each(SHIFT_EDGES)('shifts as the interpreter and Unicorn do: $text', async (c) => {
+    await fpLoop(c);
+  });
+
+  /**
+   * Single-precision vectors: lane by lane before FPSR.IXC is set (one lane inexact, or none), and
+   * after it the f32x4 operation, left to the op when a lane overflows.
+   */
+  const SINGLE_VECTORS = [
+    {
+      op: 0x0e22d420,
+      text: 'fadd v0.2s, v1.2s, v2.2s',
+      q0: 0n,
+      q1: 0x3fc000003f800000n,
+      q2: 0x3e80000030800000n,
+      result: 0x3fe000003f800000n,
+      fpsr: '10',
+    },
+    {
+      op: 0x0e22d420,
+      text: 'fadd v0.2s, v1.2s, v2.2s',
+      q0: 0n,
+      q1: 0x3fc000003f800000n,
+      q2: 0x3e80000040000000n,
+      result: 0x3fe0000040400000n,
+      fpsr: '0',
+    },
+    {
+      op: 0x6e22dc20,
+      text: 'fmul v0.4s, v1.4s, v2.4s',
+      q0: 0n,
+      q1: 0x3fc000007f0000004040000040000000n,
+      q2: 0x40000000408000003eaaaaab3f000000n,
+      result: 0x404000007f8000003f8000003f800000n,
+      fpsr: '14',
+      fpsr0: 0x10,
+    },
+  ];
+  it.each(SINGLE_VECTORS)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
     await fpLoop(c);
   });
 

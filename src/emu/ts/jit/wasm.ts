@@ -7,9 +7,9 @@
  * (vector, immediate), DUP (general; element, scalar), UMOV, ADD/SUB/MUL/MLA/MLS, min/max and the
  * bitwise three-same ops (vector, as WebAssembly SIMD), SHL/USHR/SSHR (vector, immediate),
  * USHL/SSHL (vector), SSHLL/USHLL, SMULL/UMULL/SMLAL/UMLAL/SMLSL/UMLSL (vector), DUP (element,
- * vector), CNT, ADDV/UADDLV/SADDLV, FMOV to and from
- * general registers, FMOV (register, immediate), FABS/FNEG (scalar and vector), FCSEL, and on
- * doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by
+ * vector), CNT, ADDV/UADDLV/SADDLV, FMOV to and from general registers, FMOV (register,
+ * immediate), FABS/FNEG (scalar and vector), FCSEL, on singles FADD/FSUB/FMUL/FDIV/FNMUL (scalar
+ * and vector), FCMP, FCVT to and from doubles, on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by
  * element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU, and B, BL, BR, RET,
  * B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
@@ -175,6 +175,9 @@ const F64_LOCALS_FP = 9;
  */
 const L_VLO = 74;
 const MAX_CACHED_V = 16;
+/** f64 106..109: the lanes of a single-precision vector result (emitSingleVector); v128 110. */
+const L_LANES = L_VLO + 2 * MAX_CACHED_V;
+const L_V128 = L_LANES + 4;
 /** An i32 scratch: 1 while the fused multiply-adds of an instruction are decided here. */
 const L_OK = 12;
 
@@ -1489,8 +1492,12 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       // FMLA/FMLS on two doubles (vector, or by element), FADD/FSUB/FMUL/FDIV on two doubles
       // (vector); other forms stay with their ops.
       const kind = id === 'SIMD_FP_3SAME' ? sameKind(d.fields) : byElemKind(d.fields);
-      if (u(d, 'sz') !== 1 || u(d, 'q') !== 1) throw new Unsupported(id);
       const byElem = id === 'SIMD_FP_ELEM';
+      if (!byElem && u(d, 'sz') === 0 && (kind === 'fadd' || kind === 'fsub' || kind === 'fmul' || kind === 'fdiv')) {
+        emitSingleVector(e, kind, u(d, 'q'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+        return;
+      }
+      if (u(d, 'sz') !== 1 || u(d, 'q') !== 1) throw new Unsupported(id);
       const m = byElem ? elemReg(d.fields) : u(d, 'rm');
       if (kind === 'fmul' || (!byElem && (kind === 'fadd' || kind === 'fsub' || kind === 'fdiv'))) {
         emitFpBinaryLanes(e, kind, u(d, 'rd'), u(d, 'rn'), m, byElem ? elemIndex(d.fields) : -1);
@@ -1966,6 +1973,23 @@ function vs(e: Emitter, r: number): void {
 function emitSingleBinary(e: Emitter, op: FpBinary, d: number, n: number, m: number): void {
   const c = e.c;
   e.uses.fp = true;
+  singleLane(e, op, () => {
+    vs(e, n);
+    vs(e, m);
+  });
+  c.get(INLINE_FP.f(2)).set(L_DR);
+  c.get(INLINE_FP.f(3)).set(L_DR + 1);
+  c.get(INLINE_FP.ok).set(L_OK);
+  if (op === 'fnmul') c.get(L_DR).op(F64.neg).set(L_DR);
+  finishFp(e, d, 1, true);
+}
+
+/**
+ * One single-precision lane of emitSingleBinary: `operands` pushes x and y as doubles; the result
+ * (as a double), 1 when inexact, and `decided` are left in INLINE_FP's locals 2, 3 and `ok`.
+ */
+function singleLane(e: Emitter, op: FpBinary, operands: () => void): void {
+  const c = e.c;
   const [x, y, r, err, wide, bb] = [0, 1, 2, 3, 4, 5].map((i) => INLINE_FP.f(i)) as number[] as [
     number,
     number,
@@ -1976,8 +2000,7 @@ function emitSingleBinary(e: Emitter, op: FpBinary, d: number, n: number, m: num
   ];
   const ok = INLINE_FP.ok;
   const host = op === 'fdiv' ? F64.div : op === 'fadd' || op === 'fsub' ? F64.add : F64.mul;
-  vs(e, n);
-  vs(e, m);
+  operands();
   if (op === 'fsub') c.op(F64.neg);
   c.set(y).set(x);
   c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
@@ -2002,11 +2025,96 @@ function emitSingleBinary(e: Emitter, op: FpBinary, d: number, n: number, m: num
   }
   c.op(0xb8).set(err); // f64.convert_i32_u: 1 when inexact
   c.op(0x0b, 0x0b);
-  c.get(r).set(L_DR);
-  c.get(err).set(L_DR + 1);
-  c.get(ok).set(L_OK);
-  if (op === 'fnmul') c.get(L_DR).op(F64.neg).set(L_DR);
-  finishFp(e, d, 1, true);
+}
+
+/** f32x4 add, sub, mul, div, abs, lt, gt and i32x4.bitmask (after the 0xfd prefix). */
+const F32X4: Partial<Record<FpBinary, number>> = { fadd: 0xe4, fsub: 0xe5, fmul: 0xe6, fdiv: 0xe7 };
+const F32X4_ABS = 0xe0;
+const F32X4_LT = 0x43;
+const F32X4_GT = 0x44;
+const F32X4_SPLAT = 0x13;
+const I32X4_BITMASK = 0xa4;
+
+/**
+ * FADD, FSUB, FMUL, FDIV (vector, 4S and 2S). Once FPSR.IXC is set (FPCR's RMode, FZ, DN clear),
+ * WebAssembly's f32x4 operation, kept when every lane's result is a normal finite number (its
+ * only exception, Inexact, already raised); else lane by lane as the scalar single (singleLane),
+ * written when every lane is decided.
+ */
+function emitSingleVector(e: Emitter, op: FpBinary, q: number, d: number, n: number, m: number): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FP outside a block');
+  const vop = F32X4[op];
+  if (vop === undefined) throw new Unsupported(`${op} (vector, single)`);
+  e.uses.fp = true;
+  const lanes = q ? 4 : 2;
+  const mask = q ? 15 : 3;
+  const simd = (o: number): void => {
+    c.op(0xfd).uleb(o);
+  };
+  c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
+  e.v128(n);
+  e.v128(m);
+  simd(vop);
+  c.set(L_V128);
+  c.get(L_V128);
+  simd(F32X4_ABS);
+  c.f64(MIN32).op(F32_DEMOTE);
+  simd(F32X4_SPLAT);
+  simd(F32X4_GT);
+  c.get(L_V128);
+  simd(F32X4_ABS);
+  c.f64(MAX32).op(F32_DEMOTE);
+  simd(F32X4_SPLAT);
+  simd(F32X4_LT);
+  simd(V128_AND);
+  simd(I32X4_BITMASK);
+  c.i32(mask).op(I32OP.and).i32(mask).op(I32.ne, 0x04, 0x40);
+  leave(2);
+  c.op(0x0b);
+  c.i32(0).get(L_V128);
+  e.setV128(d);
+  c.op(0x05);
+  c.i32(1).set(L_OK);
+  c.f64(0).set(L_DR + 1);
+  for (let k = 0; k < lanes; k++) {
+    const lane = (r: number): void => {
+      e.v64(r, k >> 1);
+      if (k & 1) c.i64(32).op(I64OP.shrU);
+      c.op(WRAP, F32_FROM_I32, F64_PROMOTE);
+    };
+    singleLane(e, op, () => {
+      lane(n);
+      lane(m);
+    });
+    c.get(INLINE_FP.f(2)).set(L_LANES + k);
+    c.get(L_OK).get(INLINE_FP.ok).op(I32OP.and).set(L_OK);
+    c.get(L_DR + 1)
+      .get(INLINE_FP.f(3))
+      .op(F64.add)
+      .set(L_DR + 1);
+  }
+  c.get(L_DR + 1)
+    .f64(0)
+    .op(F64.ne)
+    .tee(L_T);
+  c.op(I32.eqz).get(L_RN).op(I32OP.or).get(L_OK).op(I32OP.and).i32(1).op(I32OP.and);
+  c.op(I32.eqz, 0x04, 0x40);
+  leave(2);
+  c.op(0x0b);
+  const bits = (k: number): void => {
+    c.get(L_LANES + k).op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
+  };
+  for (let h = 0; h < lanes / 2; h++)
+    e.setV64(d, h, () => {
+      bits(2 * h);
+      bits(2 * h + 1);
+      c.i64(32).op(I64OP.shl, I64OP.or);
+    });
+  c.get(L_IXC).get(L_T).op(I32OP.or).set(L_IXC);
+  c.op(0x0b);
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
 }
 
 /**
@@ -2918,10 +3026,11 @@ function emitWasmRegion(
   epi.i32(0).get(L_EXIT).op(0x36, 2).uleb(EXIT);
   epi.get(L_N).op(0x0b);
   const fnBody = new Code()
-    .op(7, I32_LOCALS, 0x7f, I64_LOCALS)
+    .op(9, I32_LOCALS, 0x7f, I64_LOCALS)
     .op(0x7e, F64_LOCALS, 0x7c)
     .op(I32_LOCALS_FP, 0x7f, F64_LOCALS_FP, 0x7c)
     .op(MAX_CACHED_V, 0x7c, MAX_CACHED_V, 0x7e)
+    .op(4, 0x7c, 1, 0x7b)
     .append(pro)
     .append(body)
     .append(epi);
