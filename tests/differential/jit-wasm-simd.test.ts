@@ -113,7 +113,10 @@ const fpScalarWord = fc
       case 'dp1':
         return (0x1e204000 | (f.ft << 22) | ((f.op % 4) << 15) | regs) >>> 0;
       case 'dp3':
-        return (0x1f400000 | ((f.op & 1) << 21) | (f.rm << 16) | ((f.op & 2) << 14) | (f.ra << 10) | regs) >>> 0;
+        return (
+          (0x1f000000 | (f.ft << 22) | ((f.op & 1) << 21) | (f.rm << 16) | ((f.op & 2) << 14) | (f.ra << 10) | regs) >>>
+          0
+        );
       case 'imm':
         return (0x1e201000 | (f.ft << 22) | (f.imm8 << 13) | f.rd) >>> 0;
       case 'fcmp':
@@ -166,11 +169,11 @@ const fpVectorWord = fc
 
 /**
  * CNT (8B, 16B), ADDV, UADDLV, SADDLV of every size (reserved ones filtered out), DUP (element,
- * scalar) of every size into V0-V7, and UMOV into W10-W15 / X10-X15.
+ * scalar) of every size into V0-V7, UMOV into W10-W15 / X10-X15, INS (general) into V0-V7.
  */
 const laneWord = fc
   .record({
-    kind: fc.constantFrom(0x0e205800, 0x0e31b800, 0x2e303800, 0x0e303800, 0x5e000400, 0x0e003c00),
+    kind: fc.constantFrom(0x0e205800, 0x0e31b800, 0x2e303800, 0x0e303800, 0x5e000400, 0x0e003c00, 0x4e001c00),
     q: fc.integer({ min: 0, max: 1 }),
     size: fc.integer({ min: 0, max: 3 }),
     imm5: fc.integer({ min: 1, max: 31 }),
@@ -181,6 +184,8 @@ const laneWord = fc
     const regs = (f.rn << 5) | f.rd;
     if (f.kind === 0x0e205800) return (f.kind | (f.q << 30) | regs) >>> 0;
     if (f.kind === 0x5e000400) return (f.kind | (f.imm5 << 16) | regs) >>> 0;
+    // INS (general) from W/X10-X15 or the zero register.
+    if (f.kind === 0x4e001c00) return (f.kind | (f.imm5 << 16) | ((f.q ? 31 : 10 + (f.rn % 6)) << 5) | f.rd) >>> 0;
     if (f.kind === 0x0e003c00) {
       const z = f.imm5 & 8 && !(f.imm5 & 7) ? 3 : -1;
       return (f.kind | (z === 3 ? 1 << 30 : 0) | (f.imm5 << 16) | (f.rn << 5) | (10 + (f.rd % 6))) >>> 0;
@@ -685,6 +690,53 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       fpsr: '10',
     },
     { op: 0x1e624020, text: 'fcvt s0, d1', q0: 0n, q1: 0x3fb999999999999an, q2: 0n, result: 0x3dcccccdn, fpsr: '10' },
+    {
+      op: 0x1f020020,
+      text: 'fmadd s0, s1, s2, s0',
+      q0: 0x3f800000n,
+      q1: 0x40400000n,
+      q2: 0x3eaaaaabn,
+      result: 0x40000000n,
+      fpsr: '10',
+    },
+    {
+      op: 0x1f020020,
+      text: 'fmadd s0, s1, s2, s0',
+      q0: 0x3f800000n,
+      q1: 0x40400000n,
+      q2: 0x40000000n,
+      result: 0x40e00000n,
+      fpsr: '0',
+    },
+    {
+      op: 0x1f020020,
+      text: 'fmadd s0, s1, s2, s0',
+      q0: 0x21800000n,
+      q1: 0x3f800000n,
+      q2: 0x3f800000n,
+      result: 0x3f800000n,
+      fpsr: '10',
+    },
+    {
+      op: 0x1f220020,
+      text: 'fnmadd s0, s1, s2, s0',
+      q0: 0x3f800000n,
+      q1: 0x40400000n,
+      q2: 0x40000000n,
+      result: 0xc0e00000n,
+      fpsr: '0',
+    },
+    // z + x*y = 1 + 3 * 2^-24 - 2^-70: the double sum is the midpoint 1 + 3 * 2^-24, whose tie
+    // would round up; the exact sum is below it (left to the op).
+    {
+      op: 0x1f020020,
+      text: 'fmadd s0, s1, s2, s0',
+      q0: 0x3f800001n,
+      q1: 0x3f800001n,
+      q2: 0x337ffffen,
+      result: 0x3f800001n,
+      fpsr: '10',
+    },
   ];
   it.each(DECIDED_SINGLE)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
     await fpLoop(c);

@@ -8,8 +8,9 @@
  * bitwise three-same ops (vector, as WebAssembly SIMD), SHL/USHR/SSHR (vector, immediate),
  * USHL/SSHL (vector), SSHLL/USHLL, SMULL/UMULL/SMLAL/UMLAL/SMLSL/UMLSL (vector), DUP (element,
  * vector), CNT, ADDV/UADDLV/SADDLV, FMOV to and from general registers, FMOV (register,
- * immediate), FABS/FNEG (scalar and vector), FCSEL, on singles FADD/FSUB/FMUL/FDIV/FNMUL (scalar
- * and vector), FCMP, FCVT to and from doubles, on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by
+ * immediate), FABS/FNEG (scalar and vector), FCSEL, INS (general), on singles
+ * FADD/FSUB/FMUL/FDIV/FNMUL (scalar and vector), FMADD and its negated forms, FCMP, FCVT to and
+ * from doubles, on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by
  * element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU, and B, BL, BR, RET,
  * B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
@@ -1483,8 +1484,21 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'FP_DP3': {
       // FMADD a + n*m, FMSUB a - n*m, FNMADD -a - n*m, FNMSUB -a + n*m: the fused sum of the
       // negated operands, as the instruction's op forms it (negation is exact).
-      if (u(d, 'ft') !== 1) throw new Unsupported(id);
-      emitFusedScalar(e, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'), u(d, 'ra'), u(d, 'o0') !== u(d, 'o1'), u(d, 'o1') === 1);
+      const [negN, negA] = [u(d, 'o0') !== u(d, 'o1'), u(d, 'o1') === 1];
+      if (u(d, 'ft') === 1) emitFusedScalar(e, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'), u(d, 'ra'), negN, negA);
+      else emitFusedSingle(e, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'), u(d, 'ra'), negN, negA);
+      return;
+    }
+    case 'INS_gen': {
+      // Wn (or Xn) into one element of Vd, the others kept: a store into the register file.
+      const imm5 = u(d, 'imm5');
+      const z = imm5 & 1 ? 0 : imm5 & 2 ? 1 : imm5 & 4 ? 2 : imm5 & 8 ? 3 : -1;
+      if (z < 0) throw new Unsupported(`${id} reserved imm5`);
+      const rd = u(d, 'rd');
+      e.vWholeWrite(rd);
+      e.c.i32(0);
+      e.x(rz(u(d, 'rn')));
+      e.c.op(STORE_OP[z] as number, z).uleb(V_AT + 16 * rd + (imm5 >> (z + 1)) * (1 << z));
       return;
     }
     case 'SIMD_FP_3SAME':
@@ -2025,6 +2039,58 @@ function singleLane(e: Emitter, op: FpBinary, operands: () => void): void {
   }
   c.op(0xb8).set(err); // f64.convert_i32_u: 1 when inexact
   c.op(0x0b, 0x0b);
+}
+
+/**
+ * FMADD, FMSUB, FNMADD, FNMSUB (single): the product of two singles is exact as a double, so the
+ * fused result is the single nearest z + x*y, which a double sum s (TwoSum error e) gives: rounding
+ * s to single is exact-then-rounded when e is 0, and when it is not, s lies on the same side of
+ * every single midpoint as the exact sum unless s is itself a midpoint (left to the op). Decided
+ * for x, y within [2^-60, 2^60], z zero or within [2^-120, 2^120], s within (2^-125, 2^127);
+ * inexact when e is not 0 or the single differs from s.
+ */
+function emitFusedSingle(e: Emitter, d: number, n: number, m: number, a: number, negN: boolean, negA: boolean): void {
+  const c = e.c;
+  e.uses.fp = true;
+  const [z, x, y, p, s, bb, err] = [0, 1, 2, 3, 4, 5, 6].map((i) => INLINE_FP.f(i)) as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const ok = INLINE_FP.ok;
+  vs(e, a);
+  if (negA) c.op(F64.neg);
+  c.set(z);
+  vs(e, n);
+  if (negN) c.op(F64.neg);
+  c.set(x);
+  vs(e, m);
+  c.set(y);
+  within(c, x, 2 ** -60, 2 ** 60, true);
+  within(c, y, 2 ** -60, 2 ** 60, true);
+  c.op(I32OP.and);
+  within(c, z, 2 ** -120, 2 ** 120, true);
+  c.get(z).f64(0).op(F64.eq, I32OP.or, I32OP.and).tee(ok).op(0x04, 0x40);
+  c.get(x).get(y).op(F64.mul).set(p);
+  c.get(z).get(p).op(F64.add).set(s);
+  c.get(s).get(z).op(F64.sub).set(bb);
+  twoSumErr(c, z, s, p, bb, err);
+  c.get(s).op(F32_DEMOTE, F64_PROMOTE).set(L_DR);
+  // Decided: s normal as a single, and not a midpoint between two singles when inexact.
+  within(c, s, 2 ** -125, 2 ** 127);
+  c.get(err).f64(0).op(F64.ne);
+  c.get(s).op(F64.bits).i64(0x1fffffff).op(I64OP.and).i64(0x10000000).op(I64.eq, I32OP.and);
+  c.op(I32.eqz, I32OP.and).set(ok);
+  c.get(err).f64(0).op(F64.ne);
+  c.get(L_DR).get(s).op(F64.ne, I32OP.or);
+  c.op(0xb8).set(L_DR + 1);
+  c.op(0x0b);
+  c.get(ok).set(L_OK);
+  finishFp(e, d, 1, true);
 }
 
 /** f32x4 add, sub, mul, div, abs, lt, gt and i32x4.bitmask (after the 0xfd prefix). */
