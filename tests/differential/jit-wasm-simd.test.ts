@@ -810,6 +810,68 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       fpsr0: 0x10,
     },
   ];
+  /** Zero operands: exact products, sums and quotients decided in the region (and the signs of zero). */
+  const ZEROS = [
+    {
+      op: 0x6e22dc20,
+      text: 'fmul v0.4s, v1.4s, v2.4s',
+      q0: 0n,
+      q1: 0x3fc0000040400000_000000004000_0000n,
+      q2: 0x400000003eaaaaab_40a000003f000000n,
+      result: 0x404000003f800000_000000003f800000n,
+      fpsr: '10',
+      fpsr0: 0x10,
+    },
+    {
+      op: 0x6e22dc20,
+      text: 'fmul v0.4s, v1.4s, v2.4s',
+      q0: 0n,
+      q1: 0x3fc0000040400000_800000004000_0000n,
+      q2: 0x4000000040000000_40a000003f000000n,
+      result: 0x4040000040c00000_800000003f800000n,
+      fpsr: '0',
+    },
+    {
+      op: 0x1e620820,
+      text: 'fmul d0, d1, d2',
+      q0: 0n,
+      q1: 0x8000000000000000n,
+      q2: 0x4008000000000000n,
+      result: 0x8000000000000000n,
+      fpsr: '0',
+    },
+    {
+      op: 0x1e622820,
+      text: 'fadd d0, d1, d2',
+      q0: 0n,
+      q1: 0n,
+      q2: 0xc008000000000000n,
+      result: 0xc008000000000000n,
+      fpsr: '0',
+    },
+    {
+      op: 0x1e621820,
+      text: 'fdiv d0, d1, d2',
+      q0: 0n,
+      q1: 0x8000000000000000n,
+      q2: 0xc008000000000000n,
+      result: 0n,
+      fpsr: '0',
+    },
+    {
+      op: 0x1e222820,
+      text: 'fadd s0, s1, s2',
+      q0: 0n,
+      q1: 0x3fc00000n,
+      q2: 0x80000000n,
+      result: 0x3fc00000n,
+      fpsr: '0',
+    },
+  ];
+  it.each(ZEROS)('decides $text with zero operands as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
+    await fpLoop(c);
+  });
+
   it.each(SINGLE_VECTORS)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
     await fpLoop(c);
   });

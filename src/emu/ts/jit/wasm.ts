@@ -2017,6 +2017,12 @@ function singleLane(e: Emitter, op: FpBinary, operands: () => void): void {
   operands();
   if (op === 'fsub') c.op(F64.neg);
   c.set(y).set(x);
+  zeroRule(c, host, x, y, MIN32, MAX32);
+  c.op(0x04, 0x40);
+  c.get(x).get(y).op(host).set(r);
+  c.f64(0).set(err);
+  c.i32(1).set(ok);
+  c.op(0x05);
   c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
   c.get(x).get(y).op(host, F32_DEMOTE, F64_PROMOTE).set(r);
   c.f64(1).set(err);
@@ -2038,7 +2044,7 @@ function singleLane(e: Emitter, op: FpBinary, operands: () => void): void {
     c.get(err).f64(0).op(F64.ne, I32OP.or);
   }
   c.op(0xb8).set(err); // f64.convert_i32_u: 1 when inexact
-  c.op(0x0b, 0x0b);
+  c.op(0x0b, 0x0b, 0x0b);
 }
 
 /**
@@ -2136,9 +2142,12 @@ function emitSingleVector(e: Emitter, op: FpBinary, q: number, d: number, n: num
   simd(F32X4_LT);
   simd(V128_AND);
   simd(I32X4_BITMASK);
-  c.i32(mask).op(I32OP.and).i32(mask).op(I32.ne, 0x04, 0x40);
-  leave(2);
+  c.i32(mask).op(I32OP.and).i32(mask).op(I32.eq).set(L_T);
+  c.op(0x05);
+  c.i32(0).set(L_T);
   c.op(0x0b);
+  // Every lane normal: the f32x4 result; else lane by lane (a zero, a lane left to the op).
+  c.get(L_T).op(0x04, 0x40);
   c.i32(0).get(L_V128);
   e.setV128(d);
   c.op(0x05);
@@ -2698,6 +2707,12 @@ const INLINE_FP: Locals = { f: (i) => L_FPX + i, ok: L_FPOK };
  */
 function emitQuickOr(c: Code, hostOp: number, exact: (c: Code, l: Locals) => void): void {
   const l = INLINE_FP;
+  zeroRule(c, hostOp, l.f(0), l.f(1), MIN64, MAX64);
+  c.op(0x04, 0x40);
+  c.get(l.f(0)).get(l.f(1)).op(hostOp).set(l.f(2));
+  c.f64(0).set(l.f(3));
+  c.i32(1).set(l.ok);
+  c.op(0x05);
   c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
   c.get(l.f(0)).get(l.f(1)).op(hostOp).set(l.f(2));
   c.f64(1).set(l.f(3));
@@ -2705,8 +2720,47 @@ function emitQuickOr(c: Code, hostOp: number, exact: (c: Code, l: Locals) => voi
   c.get(l.f(2)).op(F64.abs).f64(MAX64).op(F64.lt, I32OP.and).set(l.ok);
   c.op(0x05);
   exact(c, l);
-  c.op(0x0b);
+  c.op(0x0b, 0x0b);
   c.get(l.f(2)).get(l.f(3)).get(l.ok);
+}
+
+/**
+ * Pushes whether x op y (the host's operation `hostOp`: add, mul, div) has a zero operand whose
+ * result is exact and raises nothing, with normal numbers within [lo, hi] otherwise: a product
+ * with a zero factor and the other normal or zero (±0, the host's sign rule is the
+ * architecture's), a sum with one operand zero and the other normal (the other; two zeros are
+ * left: their sign depends on the rounding mode), a zero dividend over a normal divisor. Zeros in
+ * data (a sparse matrix, a product with 0.0) would otherwise leave the region every time.
+ */
+function zeroRule(c: Code, hostOp: number, x: number, y: number, lo: number, hi: number): void {
+  const zero = (v: number): void => {
+    c.get(v).f64(0).op(F64.eq);
+  };
+  const normal = (v: number): void => {
+    within(c, v, lo, hi, true);
+  };
+  if (hostOp === F64.mul) {
+    zero(x);
+    zero(y);
+    c.op(I32OP.or);
+    zero(x);
+    normal(x);
+    c.op(I32OP.or, I32OP.and);
+    zero(y);
+    normal(y);
+    c.op(I32OP.or, I32OP.and);
+  } else if (hostOp === F64.add) {
+    zero(x);
+    normal(y);
+    c.op(I32OP.and);
+    zero(y);
+    normal(x);
+    c.op(I32OP.and, I32OP.or);
+  } else {
+    zero(x);
+    normal(y);
+    c.op(I32OP.and);
+  }
 }
 
 /**
