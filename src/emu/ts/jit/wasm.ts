@@ -166,17 +166,17 @@ const L_IXC = 63;
 /** i32: `decided` of an inline fast path (INLINE_FP). */
 const L_FPOK = 64;
 const I32_LOCALS_FP = 3;
-/** f64 65..73: an inline fast path's operands and scratch. */
+/** f64 65..76: an inline fast path's operands and scratch. */
 const L_FPX = 65;
-const F64_LOCALS_FP = 9;
+const F64_LOCALS_FP = 12;
 /**
  * SIMD&FP registers kept in locals while the region runs (Emitter.vcache): lane 0 as an f64 at
  * L_VLO + k, lane 1 as an i64 at L_VLO + MAX_CACHED_V + k, for the k-th of at most MAX_CACHED_V
  * registers (local indices stay one LEB128 byte).
  */
-const L_VLO = 74;
+const L_VLO = L_FPX + F64_LOCALS_FP;
 const MAX_CACHED_V = 16;
-/** f64 106..109: the lanes of a single-precision vector result (emitSingleVector); v128 110. */
+/** f64 (4): the lanes of a single-precision vector result (emitSingleVector); then one v128. */
 const L_LANES = L_VLO + 2 * MAX_CACHED_V;
 const L_V128 = L_LANES + 4;
 /** An i32 scratch: 1 while the fused multiply-adds of an instruction are decided here. */
@@ -2456,10 +2456,14 @@ function emitFusedScalar(
   e.vf(n, 0);
   if (negN) c.op(F64.neg);
   e.vf(m, idx);
-  c.op(0x10, FMA_FN);
-  c.set(L_OK)
-    .set(L_DR + 1)
-    .set(L_DR);
+  // Inline: one lane's fused multiply-add is a few hundred bytes, and a call cost as much as it.
+  const F = FMA_INLINE;
+  c.set(F.y).set(F.x).set(F.z);
+  c.i32(1).set(F.ok);
+  fmaLane(c, L_FPX + 10, L_FPX + 11, F);
+  c.get(L_FPX + 10).set(L_DR);
+  c.get(L_FPX + 11).set(L_DR + 1);
+  c.get(F.ok).set(L_OK);
   finishFp(e, d, 1);
 }
 
@@ -2515,6 +2519,48 @@ const L_QOK = 12;
  * own rather than inline code: an FMLA of two lanes would be 300 bytes of code (the matrix loop of
  * the programs benchmark has 20 of them), which V8's baseline compiler ran at 45 ns a lane.
  */
+/** The locals of fmaLane: z, x, y, then scratch, and its i32 `decided`. */
+interface FmaLocals {
+  z: number;
+  x: number;
+  y: number;
+  p: number;
+  e: number;
+  s: number;
+  b: number;
+  t: number;
+  u: number;
+  w: number;
+  ok: number;
+}
+const FMA_FN_LOCALS: FmaLocals = {
+  z: L_DZ,
+  x: L_DX,
+  y: L_DY,
+  p: L_DP,
+  e: L_DE,
+  s: L_DS,
+  b: L_DB,
+  t: L_DT,
+  u: L_DU,
+  w: L_DW,
+  ok: L_QOK,
+};
+/** fmaLane inline in a region (scalar FMADD and its kind): INLINE_FP's locals, result and error after them. */
+const FMA_INLINE: FmaLocals = {
+  z: L_FPX,
+  x: L_FPX + 1,
+  y: L_FPX + 2,
+  p: L_FPX + 3,
+  e: L_FPX + 4,
+  s: L_FPX + 5,
+  b: L_FPX + 6,
+  t: L_FPX + 7,
+  u: L_FPX + 8,
+  w: L_FPX + 9,
+  ok: L_FPOK,
+};
+
 function fmaBody(): Code {
   const c = new Code().op(2, 9, 0x7c, 1).op(0x7f);
   c.i32(1).set(L_QOK);
@@ -2555,37 +2601,37 @@ function prodErr(c: Code, x: number, y: number, p: number, scratch: readonly num
   c.get(xl).get(yl).op(F64.mul, F64.add).set(to);
 }
 
-function fmaLane(c: Code, r: number, err: number): void {
+function fmaLane(c: Code, r: number, err: number, F: FmaLocals = FMA_FN_LOCALS): void {
   const fail = (): void => {
-    c.i32(0).set(L_QOK);
+    c.i32(0).set(F.ok);
   };
-  within(c, L_DX, MIN64, LIM_HI);
-  within(c, L_DY, MIN64, LIM_HI);
+  within(c, F.x, MIN64, LIM_HI);
+  within(c, F.y, MIN64, LIM_HI);
   c.op(I32OP.and, 0x04, 0x40);
-  c.get(L_DX).get(L_DY).op(F64.mul).set(L_DP);
-  c.get(L_DP).op(F64.abs).f64(LIM_LO).op(F64.gt);
-  c.get(L_DP).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and);
+  c.get(F.x).get(F.y).op(F64.mul).set(F.p);
+  c.get(F.p).op(F64.abs).f64(LIM_LO).op(F64.gt);
+  c.get(F.p).op(F64.abs).f64(LIM_HI).op(F64.lt, I32OP.and);
   c.op(0x04, 0x40);
-  prodErr(c, L_DX, L_DY, L_DP, [L_DS, L_DB, L_DT, L_DU, L_DW], L_DE);
-  c.get(L_DZ).f64(0).op(F64.eq, 0x04, 0x40);
-  c.get(L_DP).set(r).get(L_DE).set(err);
+  prodErr(c, F.x, F.y, F.p, [F.s, F.b, F.t, F.u, F.w], F.e);
+  c.get(F.z).f64(0).op(F64.eq, 0x04, 0x40);
+  c.get(F.p).set(r).get(F.e).set(err);
   c.op(0x05);
-  within(c, L_DZ, MIN64, LIM_HI);
+  within(c, F.z, MIN64, LIM_HI);
   c.op(0x04, 0x40);
-  c.get(L_DZ).get(L_DP).op(F64.add).set(L_DS);
-  c.get(L_DS).get(L_DZ).op(F64.sub).set(L_DB);
-  twoSumErr(c, L_DZ, L_DS, L_DP, L_DB, L_DT);
-  c.get(L_DT).get(L_DE).op(F64.add).set(L_DU);
-  c.get(L_DU).get(L_DT).op(F64.sub).set(L_DB);
-  twoSumErr(c, L_DT, L_DU, L_DE, L_DB, L_DW);
-  c.get(L_DS).get(L_DU).op(F64.add).set(r);
+  c.get(F.z).get(F.p).op(F64.add).set(F.s);
+  c.get(F.s).get(F.z).op(F64.sub).set(F.b);
+  twoSumErr(c, F.z, F.s, F.p, F.b, F.t);
+  c.get(F.t).get(F.e).op(F64.add).set(F.u);
+  c.get(F.u).get(F.t).op(F64.sub).set(F.b);
+  twoSumErr(c, F.t, F.u, F.e, F.b, F.w);
+  c.get(F.s).get(F.u).op(F64.add).set(r);
   c.get(r).op(F64.abs).f64(MIN64).op(F64.gt);
   c.get(r).op(F64.abs).f64(MAX64).op(F64.lt, I32OP.and);
   c.op(0x04, 0x40);
-  c.get(r).get(L_DS).op(F64.sub).set(L_DB);
-  twoSumErr(c, L_DS, r, L_DU, L_DB, err);
+  c.get(r).get(F.s).op(F64.sub).set(F.b);
+  twoSumErr(c, F.s, r, F.u, F.b, err);
   // A tie or an exact sum on a double while the last TwoSum was inexact: not decided here.
-  c.get(L_DW).f64(0).op(F64.ne);
+  c.get(F.w).f64(0).op(F64.ne);
   c.get(err).f64(0).op(F64.eq);
   c.get(err)
     .op(F64.bits)
@@ -2605,15 +2651,15 @@ function fmaLane(c: Code, r: number, err: number): void {
   c.op(0x0b);
   c.op(0x05);
   // 0 * finite + normal z = z exactly (fmaCore's zero case).
-  c.get(L_DX).f64(0).op(F64.eq).get(L_DY).f64(0).op(F64.eq, I32OP.or);
-  within(c, L_DZ, MIN64, MAX64, true);
+  c.get(F.x).f64(0).op(F64.eq).get(F.y).f64(0).op(F64.eq, I32OP.or);
+  within(c, F.z, MIN64, MAX64, true);
   c.op(I32OP.and);
-  for (const v of [L_DX, L_DY]) {
+  for (const v of [F.x, F.y]) {
     c.get(v).f64(0).op(F64.eq).get(v).op(F64.abs).f64(MIN64).op(F64.ge, I32OP.or, I32OP.and);
     c.get(v).op(F64.abs).f64(MAX64).op(F64.le, I32OP.and);
   }
   c.op(0x04, 0x40);
-  c.get(L_DZ).set(r).f64(0).set(err);
+  c.get(F.z).set(r).f64(0).set(err);
   c.op(0x05);
   fail();
   c.op(0x0b);
