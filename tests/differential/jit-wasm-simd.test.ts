@@ -571,6 +571,27 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     expect(faults).toBeLessThan(150);
   }, 180_000);
 
+  /** A loop case of fpLoop: the instruction, V0 (from memory), V1, V2, V0 after it, FPSR after, FPSR before. */
+  const fpCase = (
+    op: number,
+    text: string,
+    q0: bigint,
+    q1: bigint,
+    q2: bigint,
+    result: bigint,
+    fpsr: string,
+    fpsr0 = 0,
+  ) => ({
+    op,
+    text,
+    q0,
+    q1,
+    q2,
+    result,
+    fpsr,
+    fpsr0,
+  });
+
   /**
    * Operands the fast paths must pass on, in a loop of `ldr q0, [x0]; OP; str q0, [x0, #16]`:
    * - FMLA, z = 1 + 2^-52, x*y = 2^-53 - 2^-113: the exact sum lies just below the midpoint between
@@ -580,372 +601,203 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
    *   error would come out NaN, and the result inexact).
    */
   const PASSED_ON = [
-    {
-      op: 0x4e62cc20,
-      text: 'fmla v0.2d, v1.2d, v2.2d',
-      q0: 0x3ff0000000000001n,
-      q1: 0x3ff0000000400000n,
-      q2: 0x3c9fffffff800000n,
-      result: 0x3ff0000000000001n,
-      fpsr: '10',
-    },
-    {
-      op: 0x1e620820,
-      text: 'fmul d0, d1, d2',
-      q0: 0n,
-      q1: 0x7e70000000000000n,
-      q2: 0x3f50000000000000n,
-      result: 0x7dd0000000000000n,
-      fpsr: '0',
-    },
+    fpCase(
+      0x4e62cc20,
+      'fmla v0.2d, v1.2d, v2.2d',
+      0x3ff0000000000001n,
+      0x3ff0000000400000n,
+      0x3c9fffffff800000n,
+      0x3ff0000000000001n,
+      '10',
+    ),
+    fpCase(0x1e620820, 'fmul d0, d1, d2', 0n, 0x7e70000000000000n, 0x3f50000000000000n, 0x7dd0000000000000n, '0'),
   ];
+
   /**
    * Operands the fast paths decide, exact and inexact (FPSR.IXC alone tells them apart, so each
    * loop runs just the one instruction on FPSR 0): FDIV, FSQRT, FMADD (fused: 1 + 3 * fl(1/3) =
    * 2 - 2^-54 rounds to 2), FNMUL.
    */
   const DECIDED = [
-    {
-      op: 0x1e621820,
-      text: 'fdiv d0, d1, d2',
-      q0: 0n,
-      q1: 0x3ff0000000000000n,
-      q2: 0x4008000000000000n,
-      result: 0x3fd5555555555555n,
-      fpsr: '10',
-    },
-    {
-      op: 0x1e621820,
-      text: 'fdiv d0, d1, d2',
-      q0: 0n,
-      q1: 0x4018000000000000n,
-      q2: 0x4008000000000000n,
-      result: 0x4000000000000000n,
-      fpsr: '0',
-    },
-    {
-      op: 0x1e61c020,
-      text: 'fsqrt d0, d1',
-      q0: 0n,
-      q1: 0x4000000000000000n,
-      q2: 0n,
-      result: 0x3ff6a09e667f3bcdn,
-      fpsr: '10',
-    },
-    {
-      op: 0x1e61c020,
-      text: 'fsqrt d0, d1',
-      q0: 0n,
-      q1: 0x4010000000000000n,
-      q2: 0n,
-      result: 0x4000000000000000n,
-      fpsr: '0',
-    },
-    {
-      op: 0x1f420020,
-      text: 'fmadd d0, d1, d2, d0',
-      q0: 0x3ff0000000000000n,
-      q1: 0x4008000000000000n,
-      q2: 0x3fd5555555555555n,
-      result: 0x4000000000000000n,
-      fpsr: '10',
-    },
-    {
-      op: 0x1e628820,
-      text: 'fnmul d0, d1, d2',
-      q0: 0n,
-      q1: 0x4008000000000000n,
-      q2: 0x3ff8000000000000n,
-      result: 0xc012000000000000n,
-      fpsr: '0',
-    },
+    fpCase(0x1e621820, 'fdiv d0, d1, d2', 0n, 0x3ff0000000000000n, 0x4008000000000000n, 0x3fd5555555555555n, '10'),
+    fpCase(0x1e621820, 'fdiv d0, d1, d2', 0n, 0x4018000000000000n, 0x4008000000000000n, 0x4000000000000000n, '0'),
+    fpCase(0x1e61c020, 'fsqrt d0, d1', 0n, 0x4000000000000000n, 0n, 0x3ff6a09e667f3bcdn, '10'),
+    fpCase(0x1e61c020, 'fsqrt d0, d1', 0n, 0x4010000000000000n, 0n, 0x4000000000000000n, '0'),
+    fpCase(
+      0x1f420020,
+      'fmadd d0, d1, d2, d0',
+      0x3ff0000000000000n,
+      0x4008000000000000n,
+      0x3fd5555555555555n,
+      0x4000000000000000n,
+      '10',
+    ),
+    fpCase(0x1e628820, 'fnmul d0, d1, d2', 0n, 0x4008000000000000n, 0x3ff8000000000000n, 0xc012000000000000n, '0'),
   ];
+
   /** The same for singles: FMUL inexact and exact, FADD, FCVT from a double. */
   const DECIDED_SINGLE = [
-    {
-      op: 0x1e220820,
-      text: 'fmul s0, s1, s2',
-      q0: 0n,
-      q1: 0x40400000n,
-      q2: 0x3eaaaaabn,
-      result: 0x3f800000n,
-      fpsr: '10',
-    },
-    {
-      op: 0x1e220820,
-      text: 'fmul s0, s1, s2',
-      q0: 0n,
-      q1: 0x40400000n,
-      q2: 0x40000000n,
-      result: 0x40c00000n,
-      fpsr: '0',
-    },
-    {
-      op: 0x1e222820,
-      text: 'fadd s0, s1, s2',
-      q0: 0n,
-      q1: 0x3f800000n,
-      q2: 0x30800000n,
-      result: 0x3f800000n,
-      fpsr: '10',
-    },
-    { op: 0x1e624020, text: 'fcvt s0, d1', q0: 0n, q1: 0x3fb999999999999an, q2: 0n, result: 0x3dcccccdn, fpsr: '10' },
-    {
-      op: 0x1f020020,
-      text: 'fmadd s0, s1, s2, s0',
-      q0: 0x3f800000n,
-      q1: 0x40400000n,
-      q2: 0x3eaaaaabn,
-      result: 0x40000000n,
-      fpsr: '10',
-    },
-    {
-      op: 0x1f020020,
-      text: 'fmadd s0, s1, s2, s0',
-      q0: 0x3f800000n,
-      q1: 0x40400000n,
-      q2: 0x40000000n,
-      result: 0x40e00000n,
-      fpsr: '0',
-    },
-    {
-      op: 0x1f020020,
-      text: 'fmadd s0, s1, s2, s0',
-      q0: 0x21800000n,
-      q1: 0x3f800000n,
-      q2: 0x3f800000n,
-      result: 0x3f800000n,
-      fpsr: '10',
-    },
-    {
-      op: 0x1f220020,
-      text: 'fnmadd s0, s1, s2, s0',
-      q0: 0x3f800000n,
-      q1: 0x40400000n,
-      q2: 0x40000000n,
-      result: 0xc0e00000n,
-      fpsr: '0',
-    },
+    fpCase(0x1e220820, 'fmul s0, s1, s2', 0n, 0x40400000n, 0x3eaaaaabn, 0x3f800000n, '10'),
+    fpCase(0x1e220820, 'fmul s0, s1, s2', 0n, 0x40400000n, 0x40000000n, 0x40c00000n, '0'),
+    fpCase(0x1e222820, 'fadd s0, s1, s2', 0n, 0x3f800000n, 0x30800000n, 0x3f800000n, '10'),
+    fpCase(0x1e624020, 'fcvt s0, d1', 0n, 0x3fb999999999999an, 0n, 0x3dcccccdn, '10'),
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x3f800000n, 0x40400000n, 0x3eaaaaabn, 0x40000000n, '10'),
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x3f800000n, 0x40400000n, 0x40000000n, 0x40e00000n, '0'),
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x21800000n, 0x3f800000n, 0x3f800000n, 0x3f800000n, '10'),
+    fpCase(0x1f220020, 'fnmadd s0, s1, s2, s0', 0x3f800000n, 0x40400000n, 0x40000000n, 0xc0e00000n, '0'),
     // z + x*y = 1 + 3 * 2^-24 - 2^-70: the double sum is the midpoint 1 + 3 * 2^-24, whose tie
     // would round up; the exact sum is below it (left to the op).
-    {
-      op: 0x1f020020,
-      text: 'fmadd s0, s1, s2, s0',
-      q0: 0x3f800001n,
-      q1: 0x3f800001n,
-      q2: 0x337ffffen,
-      result: 0x3f800001n,
-      fpsr: '10',
-    },
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x3f800001n, 0x3f800001n, 0x337ffffen, 0x3f800001n, '10'),
   ];
-  it.each(DECIDED_SINGLE)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
-    await fpLoop(c);
-  });
 
   /** Vector shifts at their edges: by the element size (WebAssembly counts modulo it), by register both ways. */
   const SHIFT_EDGES = [
-    {
-      op: 0x6f080420,
-      text: 'ushr v0.16b, v1.16b, #0x8',
-      q0: 0n,
-      q1: 0xffeeddccbbaa99887766554433221100n,
-      q2: 0n,
-      result: 0n,
-      fpsr: '0',
-    },
-    {
-      op: 0x4f200420,
-      text: 'sshr v0.4s, v1.4s, #0x20',
-      q0: 0n,
-      q1: 0xffeeddccbbaa99887766554433221100n,
-      q2: 0n,
-      result: 0xffffffffffffffff0000000000000000n,
-      fpsr: '0',
-    },
-    {
-      op: 0x2ea24420,
-      text: 'ushl v0.2s, v1.2s, v2.2s',
-      q0: 0n,
-      q1: 0x1234567880000001n,
-      q2: 0x00000004000000ffn,
-      result: 0x2345678040000000n,
-      fpsr: '0',
-    },
+    fpCase(0x6f080420, 'ushr v0.16b, v1.16b, #0x8', 0n, 0xffeeddccbbaa99887766554433221100n, 0n, 0n, '0'),
+    fpCase(
+      0x4f200420,
+      'sshr v0.4s, v1.4s, #0x20',
+      0n,
+      0xffeeddccbbaa99887766554433221100n,
+      0n,
+      0xffffffffffffffff0000000000000000n,
+      '0',
+    ),
+    fpCase(
+      0x2ea24420,
+      'ushl v0.2s, v1.2s, v2.2s',
+      0n,
+      0x1234567880000001n,
+      0x00000004000000ffn,
+      0x2345678040000000n,
+      '0',
+    ),
   ];
-  it.each(SHIFT_EDGES)('shifts as the interpreter and Unicorn do: $text', async (c) => {
-    await fpLoop(c);
-  });
 
   /**
    * Single-precision vectors: lane by lane before FPSR.IXC is set (one lane inexact, or none), and
    * after it the f32x4 operation, left to the op when a lane overflows.
    */
   const SINGLE_VECTORS = [
-    {
-      op: 0x0e22d420,
-      text: 'fadd v0.2s, v1.2s, v2.2s',
-      q0: 0n,
-      q1: 0x3fc000003f800000n,
-      q2: 0x3e80000030800000n,
-      result: 0x3fe000003f800000n,
-      fpsr: '10',
-    },
-    {
-      op: 0x0e22d420,
-      text: 'fadd v0.2s, v1.2s, v2.2s',
-      q0: 0n,
-      q1: 0x3fc000003f800000n,
-      q2: 0x3e80000040000000n,
-      result: 0x3fe0000040400000n,
-      fpsr: '0',
-    },
-    {
-      op: 0x6e22dc20,
-      text: 'fmul v0.4s, v1.4s, v2.4s',
-      q0: 0n,
-      q1: 0x3fc000007f0000004040000040000000n,
-      q2: 0x40000000408000003eaaaaab3f000000n,
-      result: 0x404000007f8000003f8000003f800000n,
-      fpsr: '14',
-      fpsr0: 0x10,
-    },
+    fpCase(
+      0x0e22d420,
+      'fadd v0.2s, v1.2s, v2.2s',
+      0n,
+      0x3fc000003f800000n,
+      0x3e80000030800000n,
+      0x3fe000003f800000n,
+      '10',
+    ),
+    fpCase(
+      0x0e22d420,
+      'fadd v0.2s, v1.2s, v2.2s',
+      0n,
+      0x3fc000003f800000n,
+      0x3e80000040000000n,
+      0x3fe0000040400000n,
+      '0',
+    ),
+    fpCase(
+      0x6e22dc20,
+      'fmul v0.4s, v1.4s, v2.4s',
+      0n,
+      0x3fc000007f0000004040000040000000n,
+      0x40000000408000003eaaaaab3f000000n,
+      0x404000007f8000003f8000003f800000n,
+      '14',
+      0x10,
+    ),
   ];
+
   /** Zero operands: exact products, sums and quotients decided in the region (and the signs of zero). */
   const ZEROS = [
-    {
-      op: 0x6e22dc20,
-      text: 'fmul v0.4s, v1.4s, v2.4s',
-      q0: 0n,
-      q1: 0x3fc0000040400000_000000004000_0000n,
-      q2: 0x400000003eaaaaab_40a000003f000000n,
-      result: 0x404000003f800000_000000003f800000n,
-      fpsr: '10',
-      fpsr0: 0x10,
-    },
-    {
-      op: 0x6e22dc20,
-      text: 'fmul v0.4s, v1.4s, v2.4s',
-      q0: 0n,
-      q1: 0x3fc0000040400000_800000004000_0000n,
-      q2: 0x4000000040000000_40a000003f000000n,
-      result: 0x4040000040c00000_800000003f800000n,
-      fpsr: '0',
-    },
-    {
-      op: 0x1e620820,
-      text: 'fmul d0, d1, d2',
-      q0: 0n,
-      q1: 0x8000000000000000n,
-      q2: 0x4008000000000000n,
-      result: 0x8000000000000000n,
-      fpsr: '0',
-    },
-    {
-      op: 0x1e622820,
-      text: 'fadd d0, d1, d2',
-      q0: 0n,
-      q1: 0n,
-      q2: 0xc008000000000000n,
-      result: 0xc008000000000000n,
-      fpsr: '0',
-    },
-    {
-      op: 0x1e621820,
-      text: 'fdiv d0, d1, d2',
-      q0: 0n,
-      q1: 0x8000000000000000n,
-      q2: 0xc008000000000000n,
-      result: 0n,
-      fpsr: '0',
-    },
-    {
-      op: 0x1e222820,
-      text: 'fadd s0, s1, s2',
-      q0: 0n,
-      q1: 0x3fc00000n,
-      q2: 0x80000000n,
-      result: 0x3fc00000n,
-      fpsr: '0',
-    },
+    fpCase(
+      0x6e22dc20,
+      'fmul v0.4s, v1.4s, v2.4s',
+      0n,
+      0x3fc0000040400000_000000004000_0000n,
+      0x400000003eaaaaab_40a000003f000000n,
+      0x404000003f800000_000000003f800000n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x6e22dc20,
+      'fmul v0.4s, v1.4s, v2.4s',
+      0n,
+      0x3fc0000040400000_800000004000_0000n,
+      0x4000000040000000_40a000003f000000n,
+      0x4040000040c00000_800000003f800000n,
+      '0',
+    ),
+    fpCase(0x1e620820, 'fmul d0, d1, d2', 0n, 0x8000000000000000n, 0x4008000000000000n, 0x8000000000000000n, '0'),
+    fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0xc008000000000000n, 0xc008000000000000n, '0'),
+    fpCase(0x1e621820, 'fdiv d0, d1, d2', 0n, 0x8000000000000000n, 0xc008000000000000n, 0n, '0'),
+    fpCase(0x1e222820, 'fadd s0, s1, s2', 0n, 0x3fc00000n, 0x80000000n, 0x3fc00000n, '0'),
   ];
-  it.each(ZEROS)('decides $text with zero operands as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
-    await fpLoop(c);
-  });
-
-  it.each(SINGLE_VECTORS)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
-    await fpLoop(c);
-  });
-
-  it.each(DECIDED)('decides $text as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
-    await fpLoop(c);
-  });
 
   /**
    * With FPSR.IXC already set (and FPCR 0) a region tests only the result of FADD/FSUB/FMUL/FDIV:
    * one that is not a normal finite number (an overflow, an exact subnormal, a NaN) goes to the op.
    */
   const QUICK = [
-    {
-      op: 0x1e620820,
-      text: 'fmul d0, d1, d2',
-      q0: 0n,
-      q1: 0x7e70000000000000n,
-      q2: 0x7e70000000000000n,
-      result: 0x7ff0000000000000n,
-      fpsr: '14',
-      fpsr0: 0x10,
-    },
-    {
-      op: 0x1e622820,
-      text: 'fadd d0, d1, d2',
-      q0: 0n,
-      q1: 0x0018000000000000n,
-      q2: 0x8010000000000000n,
-      result: 0x0008000000000000n,
-      fpsr: '10',
-      fpsr0: 0x10,
-    },
-    {
-      op: 0x1e623820,
-      text: 'fsub d0, d1, d2',
-      q0: 0n,
-      q1: 0x7ff8000000000001n,
-      q2: 0x3ff0000000000000n,
-      result: 0x7ff8000000000001n,
-      fpsr: '10',
-      fpsr0: 0x10,
-    },
-    {
-      op: 0x1e621820,
-      text: 'fdiv d0, d1, d2',
-      q0: 0n,
-      q1: 0x3ff0000000000000n,
-      q2: 0x4008000000000000n,
-      result: 0x3fd5555555555555n,
-      fpsr: '10',
-      fpsr0: 0x10,
-    },
-    {
-      op: 0x1e621820,
-      text: 'fdiv d0, d1, d2',
-      q0: 0n,
-      q1: 0x3ff0000000000000n,
-      q2: 0n,
-      result: 0x7ff0000000000000n,
-      fpsr: '12',
-      fpsr0: 0x10,
-    },
+    fpCase(
+      0x1e620820,
+      'fmul d0, d1, d2',
+      0n,
+      0x7e70000000000000n,
+      0x7e70000000000000n,
+      0x7ff0000000000000n,
+      '14',
+      0x10,
+    ),
+    fpCase(
+      0x1e622820,
+      'fadd d0, d1, d2',
+      0n,
+      0x0018000000000000n,
+      0x8010000000000000n,
+      0x0008000000000000n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x1e623820,
+      'fsub d0, d1, d2',
+      0n,
+      0x7ff8000000000001n,
+      0x3ff0000000000000n,
+      0x7ff8000000000001n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x1e621820,
+      'fdiv d0, d1, d2',
+      0n,
+      0x3ff0000000000000n,
+      0x4008000000000000n,
+      0x3fd5555555555555n,
+      '10',
+      0x10,
+    ),
+    fpCase(0x1e621820, 'fdiv d0, d1, d2', 0n, 0x3ff0000000000000n, 0n, 0x7ff0000000000000n, '12', 0x10),
   ];
-  it.each(QUICK)('decides $text after an inexact result as the interpreter and Unicorn do (FPSR $fpsr)', async (c) => {
-    await fpLoop(c);
-  });
 
-  it.each(PASSED_ON)('leaves $text to its op where the fast path cannot decide', async (c) => {
+  const FP_LOOPS = [
+    ...PASSED_ON.map((c) => ({ ...c, how: 'left to its op where the fast path cannot decide' })),
+    ...DECIDED.map((c) => ({ ...c, how: 'decided (double)' })),
+    ...DECIDED_SINGLE.map((c) => ({ ...c, how: 'decided (single)' })),
+    ...QUICK.map((c) => ({ ...c, how: 'decided after an inexact result' })),
+    ...ZEROS.map((c) => ({ ...c, how: 'decided with zero operands' })),
+    ...SINGLE_VECTORS.map((c) => ({ ...c, how: 'decided (single-precision vector)' })),
+    ...SHIFT_EDGES.map((c) => ({ ...c, how: 'shifted at the edges' })),
+  ];
+  it.each(FP_LOOPS)('$text: $how, as the interpreter and Unicorn (FPSR $fpsr)', async (c) => {
     await fpLoop(c);
   });
 
   /** `ldr q0, [x0]; OP; str q0, [x0, #16]` five times, translated (one WebAssembly region), interpreted, on Unicorn. */
-  async function fpLoop(c: (typeof PASSED_ON)[number] & { fpsr0?: number }): Promise<void> {
+  async function fpLoop(c: ReturnType<typeof fpCase>): Promise<void> {
     const LOOP = [0x3dc00000, c.op, 0x3d800400, 0xf1000529, 0x54ffff81, 0xd4200000];
     expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
       'ldr q0, [x0]',
@@ -967,7 +819,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.regWrite('q1', both(c.q1));
         e.regWrite('q2', both(c.q2));
         e.regWrite('x9', 5n);
-        e.regWrite('fpsr', BigInt(c.fpsr0 ?? 0));
+        e.regWrite('fpsr', BigInt(c.fpsr0));
         const r = e.start(CODE, CODE + 20, { count: 1000 });
         if (e instanceof TsEngine && options.jitThreshold === 0) expect(e.wasmRegions).toBe(1);
         return `${r.reason} ${e.regRead('q0').toString(16)} ${e.regRead('fpsr').toString(16)}`;

@@ -1907,19 +1907,30 @@ function emitFmla(e: Emitter, d: number, n: number, m: number, idx: number, neg:
   const c = e.c;
   const leave = e.leaveForOp;
   if (leave === null) throw new Unsupported('FMLA outside a block');
-  e.uses.fp = true;
-  c.i32(1).set(L_OK);
-  for (let lane = 0; lane < 2; lane++) {
+  finishLanes(e, d, (lane) => {
     e.vf(d, lane);
     e.vf(n, lane);
     if (neg) c.op(F64.neg);
     e.vf(m, idx >= 0 ? idx : lane);
     c.op(0x10, FMA_FN);
+  });
+}
+
+/**
+ * The two double lanes of a vector FP instruction: `lane` pushes lane k's (r, err, decided); the
+ * results are kept until both are decided, then finished as one (finishFp).
+ */
+function finishLanes(e: Emitter, d: number, lane: (k: number) => void): void {
+  const c = e.c;
+  e.uses.fp = true;
+  c.i32(1).set(L_OK);
+  for (let k = 0; k < 2; k++) {
+    lane(k);
     c.get(L_OK)
       .op(I32OP.and)
       .set(L_OK)
-      .set(L_DR + 2 * lane + 1)
-      .set(L_DR + 2 * lane);
+      .set(L_DR + 2 * k + 1)
+      .set(L_DR + 2 * k);
   }
   finishFp(e, d, 2);
 }
@@ -2004,14 +2015,8 @@ function emitSingleBinary(e: Emitter, op: FpBinary, d: number, n: number, m: num
  */
 function singleLane(e: Emitter, op: FpBinary, operands: () => void): void {
   const c = e.c;
-  const [x, y, r, err, wide, bb] = [0, 1, 2, 3, 4, 5].map((i) => INLINE_FP.f(i)) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const f = INLINE_FP.f;
+  const [x, y, r, err, wide, bb] = [f(0), f(1), f(2), f(3), f(4), f(5)];
   const ok = INLINE_FP.ok;
   const host = op === 'fdiv' ? F64.div : op === 'fadd' || op === 'fsub' ? F64.add : F64.mul;
   operands();
@@ -2060,15 +2065,8 @@ function singleLane(e: Emitter, op: FpBinary, operands: () => void): void {
 function emitFusedSingle(e: Emitter, d: number, n: number, m: number, a: number, negN: boolean, negA: boolean): void {
   const c = e.c;
   e.uses.fp = true;
-  const [z, x, y, p, s, bb, err] = [0, 1, 2, 3, 4, 5, 6].map((i) => INLINE_FP.f(i)) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const f = INLINE_FP.f;
+  const [z, x, y, p, s, bb, err] = [f(0), f(1), f(2), f(3), f(4), f(5), f(6)];
   const ok = INLINE_FP.ok;
   vs(e, a);
   if (negA) c.op(F64.neg);
@@ -2421,18 +2419,9 @@ function emitFpBinary(e: Emitter, op: FpBinary, d: number, n: number, m: number,
  * scalar op, written together.
  */
 function emitFpBinaryLanes(e: Emitter, op: FpBinary, d: number, n: number, m: number, idx: number): void {
-  const c = e.c;
-  e.uses.fp = true;
-  c.i32(1).set(L_OK);
-  for (let lane = 0; lane < 2; lane++) {
+  finishLanes(e, d, (lane) => {
     fpBinaryLane(e, op, n, m, lane, idx >= 0 ? idx : lane);
-    c.get(L_OK)
-      .op(I32OP.and)
-      .set(L_OK)
-      .set(L_DR + 2 * lane + 1)
-      .set(L_DR + 2 * lane);
-  }
-  finishFp(e, d, 2);
+  });
 }
 
 /**
