@@ -91,7 +91,20 @@ const scalarWord = fc
  */
 const fpScalarWord = fc
   .record({
-    form: fc.constantFrom('dp2', 'dp1', 'dp3', 'imm', 'elem', 'fcmp', 'fcsel', 'cvtf', 'fcvtz', 'fcvt'),
+    form: fc.constantFrom(
+      'dp2',
+      'dp1',
+      'dp3',
+      'imm',
+      'elem',
+      'fcmp',
+      'fcsel',
+      'cvtf',
+      'fcvtz',
+      'fcvt',
+      'minmax',
+      'frint',
+    ),
     cond: fc.integer({ min: 0, max: 15 }),
     op: fc.nat(),
     ft: fc.integer({ min: 0, max: 1 }),
@@ -107,6 +120,12 @@ const fpScalarWord = fc
       case 'dp2':
         // Single or double.
         return (0x1e200800 | (f.ft << 22) | (([0, 1, 2, 3, 8][f.op % 5] as number) << 12) | (f.rm << 16) | regs) >>> 0;
+      case 'minmax':
+        // FMAX, FMIN, FMAXNM, FMINNM (single, double).
+        return (0x1e204800 | (f.ft << 22) | ((4 + (f.op % 4)) << 12) | (f.rm << 16) | regs) >>> 0;
+      case 'frint':
+        // FRINTN, P, M, Z, A, X, I (single, double).
+        return (0x1e244000 | (f.ft << 22) | (([0, 1, 2, 3, 4, 6, 7][f.op % 7] as number) << 15) | regs) >>> 0;
       case 'fcvt':
         // FCVT single to double, double to single.
         return ((f.ft ? 0x1e624000 : 0x1e22c000) | regs) >>> 0;
@@ -492,6 +511,17 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         'fcvtzs',
         'fcvtzu',
         'fcvt',
+        'fmax',
+        'fmin',
+        'fmaxnm',
+        'fminnm',
+        'frintn',
+        'frintp',
+        'frintm',
+        'frintz',
+        'frinta',
+        'frintx',
+        'frinti',
       ].sort(),
     );
     expect(
@@ -709,6 +739,19 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
   ];
 
   /** Zero operands: exact products, sums and quotients decided in the region (and the signs of zero). */
+  /** FRINTA's ties and FMIN/FMAX's zeros of both signs. */
+  const ROUNDING = [
+    fpCase(0x1e664020, 'frinta d0, d1', 0n, 0xbfe0000000000000n, 0n, 0xbff0000000000000n, '0'),
+    fpCase(0x1e664020, 'frinta d0, d1', 0n, 0x3fdfffffffffffffn, 0n, 0n, '0'),
+    fpCase(0x1e664020, 'frinta d0, d1', 0n, 0x4004000000000000n, 0n, 0x4008000000000000n, '0'),
+    fpCase(0x1e654020, 'frintm d0, d1', 0n, 0xbfe0000000000000n, 0n, 0xbff0000000000000n, '0'),
+    fpCase(0x1e64c020, 'frintp d0, d1', 0n, 0xbfe0000000000000n, 0n, 0x8000000000000000n, '0'),
+    fpCase(0x1e644020, 'frintn d0, d1', 0n, 0x4004000000000000n, 0n, 0x4000000000000000n, '0'),
+    fpCase(0x1e624820, 'fmax d0, d1, d2', 0n, 0x8000000000000000n, 0n, 0n, '0'),
+    fpCase(0x1e625820, 'fmin d0, d1, d2', 0n, 0n, 0x8000000000000000n, 0x8000000000000000n, '0'),
+    fpCase(0x1e226820, 'fmaxnm s0, s1, s2', 0n, 0xbf800000n, 0x3f000000n, 0x3f000000n, '0'),
+  ];
+
   const ZEROS = [
     fpCase(
       0x6e22dc20,
@@ -789,6 +832,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...DECIDED_SINGLE.map((c) => ({ ...c, how: 'decided (single)' })),
     ...QUICK.map((c) => ({ ...c, how: 'decided after an inexact result' })),
     ...ZEROS.map((c) => ({ ...c, how: 'decided with zero operands' })),
+    ...ROUNDING.map((c) => ({ ...c, how: 'rounded to integral, or the larger or smaller' })),
     ...SINGLE_VECTORS.map((c) => ({ ...c, how: 'decided (single-precision vector)' })),
     ...SHIFT_EDGES.map((c) => ({ ...c, how: 'shifted at the edges' })),
   ];

@@ -23,6 +23,7 @@ export const ALU_CLASSES: [number, number][] = [
   [0x1fe00800, 0x1a800000], // conditional select
   // two-source: UDIV, SDIV, LSLV, LSRV, ASRV, RORV
   ...[2, 3, 8, 9, 10, 11].map((op): [number, number] => [0x7fe0fc00, (0x1ac00000 | (op << 10)) >>> 0]),
+  [0x7ffff000, 0x5ac00000], // RBIT, REV16, REV32, REV
   [0x7ffffc00, 0x5ac01000], // CLZ
   [0x7ffffc00, 0x5ac01400], // CLS
   [0x1fe00000, 0x0b200000], // add/subtract (extended register)

@@ -1,7 +1,7 @@
 /**
  * A WebAssembly form of loop regions made of register arithmetic (moves, add/subtract in all three
  * operand forms, logic, multiply-add, long multiply-add and multiply-high, divide, variable shifts,
- * bitfield moves, extract, conditional select and compare, CLZ/CLS, ADR/ADRP), general-register
+ * bitfield moves, extract, conditional select and compare, CLZ/CLS, RBIT/REV, ADR/ADRP), general-register
  * loads and stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the
  * same loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
  * (vector, immediate), DUP (general; element, scalar), UMOV, ADD/SUB/MUL/MLA/MLS, min/max and the
@@ -10,7 +10,8 @@
  * vector), CNT, ADDV/UADDLV/SADDLV, FMOV to and from general registers, FMOV (register,
  * immediate), FABS/FNEG (scalar and vector), FCSEL, INS (general), on singles
  * FADD/FSUB/FMUL/FDIV/FNMUL (scalar and vector), FMADD and its negated forms, FCMP, FCVT to and
- * from doubles, on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB,
+ * from doubles, on both FMAX/FMIN/FMAXNM/FMINNM and FRINTN/P/M/Z/A, on doubles
+ * FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB,
  * FMLA/FMLS/FMUL (vector, by element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and
  * FCVTZS/FCVTZU, and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
@@ -1141,6 +1142,35 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       e.divide(sf, id === 'SDIV', rz(u(d, 'rn')), rz(u(d, 'rm')));
       e.setR(sf, wz(u(d, 'rd')));
       return;
+    case 'RBIT':
+    case 'REV16':
+    case 'REV32':
+    case 'REV': {
+      // Swaps of ever wider fields by masks and shifts (WebAssembly has no byte or bit reversal):
+      // RBIT all of them, REV the bytes and up, REV32 within words, REV16 within halfwords.
+      const steps: Record<string, number[]> = {
+        RBIT: [1, 2, 4, 8, 16, 32],
+        REV16: [8],
+        REV32: [8, 16],
+        REV: [8, 16, 32],
+      };
+      const width = sf ? 64 : 32;
+      const swaps = (steps[id] as number[]).filter((k) => k < width);
+      if (!sf && id === 'REV') throw new Unsupported('REV (32-bit, opc 3)');
+      const t = L_X;
+      e.x(rz(u(d, 'rn')));
+      if (!sf) e.c.i64(0xffffffff).op(I64OP.and);
+      e.c.set(t);
+      for (const k of swaps) {
+        const mask = SWAP_MASKS[k] as bigint;
+        e.c.get(t).i64(k).op(I64OP.shrU).i64(mask).op(I64OP.and);
+        e.c.get(t).i64(mask).op(I64OP.and).i64(k).op(I64OP.shl, I64OP.or).set(t);
+      }
+      e.c.get(t);
+      if (!sf) e.c.op(WRAP);
+      e.setR(sf, wz(u(d, 'rd')));
+      return;
+    }
     case 'UMULH':
     case 'SMULH':
       e.mulHigh(id === 'SMULH', rz(u(d, 'rn')), rz(u(d, 'rm')));
@@ -1373,11 +1403,18 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       return;
     case 'FP_DP2': {
       const op = DP2_FAST[u(d, 'op')];
+      if (u(d, 'op') >= 4 && u(d, 'op') <= 7) {
+        emitFpMinMax(e, u(d, 'op'), u(d, 'ft') === 1, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+        return;
+      }
       if (op === undefined) throw new Unsupported(id);
       if (u(d, 'ft') === 1) emitFpBinary(e, op, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
       else emitSingleBinary(e, op, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
       return;
     }
+    case 'FRINT':
+      emitFrint(e, u(d, 'rm'), u(d, 'ft') === 1, u(d, 'rd'), u(d, 'rn'));
+      return;
     case 'FCVT_prec':
       emitFcvtPrecision(e, u(d, 'ft'), u(d, 'opc'), u(d, 'rd'), u(d, 'rn'));
       return;
@@ -1887,7 +1924,13 @@ const F64 = {
   store: 0x39,
   bits: 0xbd,
   trunc: 0x9d,
+  ceil: 0x9b,
+  floor: 0x9c,
+  nearest: 0x9e,
+  min: 0xa4,
+  max: 0xa5,
 } as const;
+const F64_COPYSIGN = 0xa6;
 /** f64.reinterpret_i64 (F64.bits is the other way). */
 const F64_FROM_BITS = 0xbf;
 /** The bounds of fpu.ts's fused multiply-add fast path (fmaCore). */
@@ -2225,6 +2268,75 @@ function emitFcvtPrecision(e: Emitter, ft: number, opc: number, d: number, n: nu
     .op(F64.ne, 0xb8)
     .set(L_DR + 1);
   finishFp(e, d, 1, true);
+}
+
+/** Masks of the low field of each pair of k-bit fields (64 bits; in a W register, the low 32). */
+const SWAP_MASKS: Record<number, bigint> = {
+  1: 0x5555555555555555n,
+  2: 0x3333333333333333n,
+  4: 0x0f0f0f0f0f0f0f0fn,
+  8: 0x00ff00ff00ff00ffn,
+  16: 0x0000ffff0000ffffn,
+  32: 0x00000000ffffffffn,
+};
+
+/**
+ * FMAX, FMIN, FMAXNM, FMINNM (scalar, single or double): decided when both operands are normal or
+ * zero, where they raise nothing and all four are WebAssembly's f64.max/f64.min (which order -0
+ * below +0, as the instructions do); NaNs, infinities and subnormals go to the op.
+ */
+function emitFpMinMax(e: Emitter, op: number, dbl: boolean, d: number, n: number, m: number): void {
+  const c = e.c;
+  const [x, y] = [INLINE_FP.f(0), INLINE_FP.f(1)];
+  e.uses.fp = true;
+  for (const [r, v] of [
+    [n, x],
+    [m, y],
+  ] as const) {
+    if (dbl) e.vf(r, 0);
+    else vs(e, r);
+    c.set(v);
+  }
+  for (const v of [x, y]) {
+    within(c, v, dbl ? MIN64 : MIN32, dbl ? MAX64 : MAX32, true);
+    c.get(v).f64(0).op(F64.eq, I32OP.or);
+  }
+  c.op(I32OP.and).set(L_OK);
+  c.get(x)
+    .get(y)
+    .op(op === 4 || op === 6 ? F64.max : F64.min)
+    .set(L_DR);
+  c.f64(0).set(L_DR + 1);
+  finishFp(e, d, 1, !dbl);
+}
+
+/**
+ * FRINTN, FRINTP, FRINTM, FRINTZ, FRINTA (scalar, single or double): decided for normal or zero
+ * operands (the result is exact and none of these raises Inexact); FRINTA (ties away) from the
+ * truncation and the exact remainder. FRINTX and FRINTI use FPCR's mode: left to the op.
+ */
+function emitFrint(e: Emitter, mode: number, dbl: boolean, d: number, n: number): void {
+  const c = e.c;
+  if (mode > 4) throw new Unsupported('FRINTX/FRINTI');
+  const x = INLINE_FP.f(0);
+  const r = INLINE_FP.f(1);
+  e.uses.fp = true;
+  if (dbl) e.vf(n, 0);
+  else vs(e, n);
+  c.tee(x);
+  within(c, x, dbl ? MIN64 : MIN32, dbl ? MAX64 : MAX32, true);
+  c.get(x).f64(0).op(F64.eq, I32OP.or).set(L_OK);
+  c.get(x);
+  if (mode === 4) {
+    c.op(F64.trunc).tee(r);
+    c.get(x).get(r).op(F64.sub, F64.abs).f64(0.5).op(F64.ge);
+    c.op(0x04, 0x7c); // if (result f64): a half or more dropped, one more away from zero
+    c.get(r).f64(1).get(x).op(F64_COPYSIGN, F64.add);
+    c.op(0x05).get(r).op(0x0b);
+  } else c.op([F64.nearest, F64.ceil, F64.floor, F64.trunc][mode] as number);
+  c.set(L_DR);
+  c.f64(0).set(L_DR + 1);
+  finishFp(e, d, 1, !dbl);
 }
 
 /** i64 loads of an element of 1, 2, 4, 8 bytes, zero- or sign-extended. */
