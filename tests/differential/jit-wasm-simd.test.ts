@@ -144,11 +144,15 @@ const fpScalarWord = fc
       case 'fcsel':
         return (0x1e200c00 | (f.ft << 22) | (f.rm << 16) | (f.cond << 12) | regs) >>> 0;
       case 'cvtf':
-        // SCVTF/UCVTF (double) from W10-W15 or X10-X15.
-        return (0x1e620000 | ((f.op & 1) << 31) | ((f.op & 2) << 15) | ((10 + (f.rn % 6)) << 5) | f.rd) >>> 0;
+        // SCVTF/UCVTF (single, double) from W10-W15 or X10-X15.
+        return (
+          (0x1e220000 | (f.ft << 22) | ((f.op & 1) << 31) | ((f.op & 2) << 15) | ((10 + (f.rn % 6)) << 5) | f.rd) >>> 0
+        );
       case 'fcvtz':
-        // FCVTZS/FCVTZU (double) into W10-W15 or X10-X15.
-        return (0x1e780000 | ((f.op & 1) << 31) | ((f.op & 2) << 15) | (f.rn << 5) | (10 + (f.rd % 6))) >>> 0;
+        // FCVTZS/FCVTZU (single, double) into W10-W15 or X10-X15.
+        return (
+          (0x1e380000 | (f.ft << 22) | ((f.op & 1) << 31) | ((f.op & 2) << 15) | (f.rn << 5) | (10 + (f.rd % 6))) >>> 0
+        );
       default:
         return (0x5fc00000 | (([1, 5, 9][f.op % 3] as number) << 12) | (f.ft << 11) | (f.rm << 16) | regs) >>> 0;
     }
@@ -611,6 +615,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     result: bigint,
     fpsr: string,
     fpsr0 = 0,
+    x10 = 0n,
   ) => ({
     op,
     text,
@@ -620,6 +625,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     result,
     fpsr,
     fpsr0,
+    x10,
   });
 
   /**
@@ -750,6 +756,10 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     fpCase(0x1e624820, 'fmax d0, d1, d2', 0n, 0x8000000000000000n, 0n, 0n, '0'),
     fpCase(0x1e625820, 'fmin d0, d1, d2', 0n, 0n, 0x8000000000000000n, 0x8000000000000000n, '0'),
     fpCase(0x1e226820, 'fmaxnm s0, s1, s2', 0n, 0xbf800000n, 0x3f000000n, 0x3f000000n, '0'),
+    // SCVTF to single rounds once: 2^24 + 1 is inexact; 2^54 + 2^30 + 1 through a double would
+    // tie (2^54 + 2^30) and round to even, 2^54, instead of up.
+    fpCase(0x9e220140, 'scvtf s0, x10', 0n, 0n, 0n, 0x4b800000n, '10', 0, 0x1000001n),
+    fpCase(0x9e220140, 'scvtf s0, x10', 0n, 0n, 0n, 0x5a800001n, '10', 0, 0x0040000040000001n),
   ];
 
   const ZEROS = [
@@ -864,6 +874,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.regWrite('q2', both(c.q2));
         e.regWrite('x9', 5n);
         e.regWrite('fpsr', BigInt(c.fpsr0));
+        e.regWrite('x10', c.x10);
         const r = e.start(CODE, CODE + 20, { count: 1000 });
         if (e instanceof TsEngine && options.jitThreshold === 0) expect(e.wasmRegions).toBe(1);
         return `${r.reason} ${e.regRead('q0').toString(16)} ${e.regRead('fpsr').toString(16)}`;

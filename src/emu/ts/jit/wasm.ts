@@ -1,8 +1,8 @@
 /**
  * A WebAssembly form of loop regions made of register arithmetic (moves, add/subtract in all three
  * operand forms, logic, multiply-add, long multiply-add and multiply-high, divide, variable shifts,
- * bitfield moves, extract, conditional select and compare, CLZ/CLS, RBIT/REV, ADR/ADRP), general-register
- * loads and stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the
+ * bitfield moves, extract, conditional select and compare, CLZ/CLS, RBIT/REV, ADR/ADRP),
+ * general-register loads and stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the
  * same loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
  * (vector, immediate), DUP (general; element, scalar), UMOV, ADD/SUB/MUL/MLA/MLS, min/max and the
  * bitwise three-same ops (vector, as WebAssembly SIMD), SHL/USHR/SSHR (vector, immediate),
@@ -13,7 +13,7 @@
  * from doubles, on both FMAX/FMIN/FMAXNM/FMINNM and FRINTN/P/M/Z/A, on doubles
  * FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB,
  * FMLA/FMLS/FMUL (vector, by element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and
- * FCVTZS/FCVTZU, and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
+ * FCVTZS/FCVTZU (singles too), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
  * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
  * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
@@ -2421,13 +2421,12 @@ function emitFcmp(e: Emitter, ft: number, n: number, m: number): void {
 }
 
 /**
- * SCVTF/UCVTF (to double, from W or X): WebAssembly's conversion rounds to nearest; it is exact
+ * SCVTF/UCVTF (to single or double, from W or X): WebAssembly's conversion rounds to nearest; it is exact
  * when the result truncates back to the integer (saturating, so 2^63 and 2^64 never equal it),
  * and an inexact one is finished as the FP ops are (IXC, or the op under another rounding mode).
  */
 function emitIntToDouble(e: Emitter, d: Decoded): void {
   const c = e.c;
-  if (u(d, 'ft') !== 1) throw new Unsupported('CVTF (single)');
   e.uses.fp = true;
   const sf = u(d, 'sf') === 1;
   const unsigned = u(d, 'u') === 1;
@@ -2435,6 +2434,18 @@ function emitIntToDouble(e: Emitter, d: Decoded): void {
   e.r(sf, rz(u(d, 'rn')));
   if (!sf) c.op(unsigned ? EXTEND_U : 0xac);
   c.tee(t);
+  if (u(d, 'ft') === 0) {
+    // To single: f32.convert_i64_s/u rounds once (through a double would round twice), exact
+    // when i64.trunc_sat_f32_s/u gives the integer back.
+    c.op(unsigned ? 0xb5 : 0xb4, F64_PROMOTE).tee(L_DR);
+    c.op(0xfc, unsigned ? 7 : 6)
+      .get(t)
+      .op(I64.ne, 0xb8)
+      .set(L_DR + 1);
+    c.i32(1).set(L_OK);
+    finishFp(e, u(d, 'rd'), 1, true);
+    return;
+  }
   c.op(unsigned ? F64_CONVERT_I64_U : 0xb9).set(L_DR);
   // The error: 1 (f64.convert_i32_u of i64.ne) when i64.trunc_sat_f64_s/u gives another integer.
   c.get(L_DR)
@@ -2447,7 +2458,7 @@ function emitIntToDouble(e: Emitter, d: Decoded): void {
 }
 
 /**
- * FCVTZS/FCVTZU (double to W or X, toward zero): decided for a normal or zero double within the
+ * FCVTZS/FCVTZU (single or double to W or X, toward zero): decided for a normal or zero value within the
  * result's range (NaNs, infinities, values out of range saturate with IOC, a subnormal is flushed
  * under FZ: the op runs those). Inexact (a fraction dropped) raises IXC whatever FPCR's mode: the
  * instruction names its rounding.
@@ -2456,18 +2467,21 @@ function emitDoubleToInt(e: Emitter, d: Decoded): void {
   const c = e.c;
   const leave = e.leaveForOp;
   if (leave === null) throw new Unsupported('FCVTZ outside a block');
-  if (u(d, 'ft') !== 1 || u(d, 'rmode') !== 3) throw new Unsupported('FCVT (other)');
+  if (u(d, 'rmode') !== 3) throw new Unsupported('FCVT (other rounding)');
   e.uses.fp = true;
   const sf = u(d, 'sf') === 1;
   const unsigned = u(d, 'u') === 1;
+  const dbl = u(d, 'ft') === 1;
   const x = INLINE_FP.f(0);
-  e.vf(u(d, 'rn'), 0);
+  // A single converts as the double of the same value (its normal range checked as a single's).
+  if (dbl) e.vf(u(d, 'rn'), 0);
+  else vs(e, u(d, 'rn'));
   c.tee(x);
   c.f64(unsigned ? -1 : sf ? -(2 ** 63) : -(2 ** 31) - 1).op(unsigned || !sf ? F64.gt : F64.ge);
   c.get(x)
     .f64(unsigned ? (sf ? 2 ** 64 : 2 ** 32) : sf ? 2 ** 63 : 2 ** 31)
     .op(F64.lt, I32OP.and);
-  within(c, x, MIN64, MAX64, true);
+  within(c, x, dbl ? MIN64 : MIN32, dbl ? MAX64 : MAX32, true);
   c.get(x).f64(0).op(F64.eq, I32OP.or, I32OP.and);
   c.op(I32.eqz, 0x04, 0x40);
   leave(1);
