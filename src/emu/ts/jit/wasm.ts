@@ -2,18 +2,18 @@
  * A WebAssembly form of loop regions made of register arithmetic (moves, add/subtract in all three
  * operand forms, logic, multiply-add, long multiply-add and multiply-high, divide, variable shifts,
  * bitfield moves, extract, conditional select and compare, CLZ/CLS, RBIT/REV, ADR/ADRP),
- * general-register loads and stores (unsigned offset, unscaled, pre/post-index, register offset; LDP/STP/LDPSW), the
- * same loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D, Q), MOVI/MVNI/ORR/BIC
- * (vector, immediate), DUP (general; element, scalar), UMOV, ADD/SUB/MUL/MLA/MLS, min/max and the
- * bitwise three-same ops (vector, as WebAssembly SIMD), SHL/USHR/SSHR (vector, immediate),
- * USHL/SSHL (vector), SSHLL/USHLL, SMULL/UMULL/SMLAL/UMLAL/SMLSL/UMLSL (vector), DUP (element,
- * vector), CNT, ADDV/UADDLV/SADDLV, FMOV to and from general registers, FMOV (register,
- * immediate), FABS/FNEG (scalar and vector), FCSEL, INS (general), on singles
- * FADD/FSUB/FMUL/FDIV/FNMUL (scalar and vector), FMADD and its negated forms, FCMP, FCVT to and
- * from doubles, on both FMAX/FMIN/FMAXNM/FMINNM and FRINTN/P/M/Z/A, on doubles
- * FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB,
- * FMLA/FMLS/FMUL (vector, by element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and
- * FCVTZS/FCVTZU (singles too), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
+ * general-register loads and stores (unsigned offset, unscaled, pre/post-index, register offset;
+ * LDP/STP/LDPSW), the same loads and stores of SIMD&FP registers (B, H, S, D, Q; LDP/STP of S, D,
+ * Q), MOVI/MVNI/ORR/BIC (vector, immediate), DUP (general; element, scalar), UMOV,
+ * ADD/SUB/MUL/MLA/MLS, min/max and the bitwise three-same ops (vector, as WebAssembly SIMD),
+ * SHL/USHR/SSHR (vector, immediate), USHL/SSHL (vector), SSHLL/USHLL,
+ * SMULL/UMULL/SMLAL/UMLAL/SMLSL/UMLSL (vector), DUP (element, vector), CNT, ADDV/UADDLV/SADDLV,
+ * FMOV to and from general registers, FMOV (register, immediate), FABS/FNEG (scalar and vector),
+ * FCSEL, INS (general), on singles FADD/FSUB/FMUL/FDIV/FNMUL (scalar and vector), FMADD and its
+ * negated forms, FCMP, FCVT to and from doubles, on both FMAX/FMIN/FMAXNM/FMINNM and
+ * FRINTN/P/M/Z/A, on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB,
+ * FMLA/FMLS/FMUL (vector, by element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU
+ * (singles too), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
  * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
  * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
