@@ -191,12 +191,24 @@ const fpVectorWord = fc
   });
 
 /**
- * CNT (8B, 16B), ADDV, UADDLV, SADDLV of every size (reserved ones filtered out), DUP (element,
+ * CNT (8B, 16B), ADDV, UADDLV, SADDLV, SMAXV/UMAXV/SMINV/UMINV of every size (reserved ones filtered out), DUP (element,
  * scalar) of every size into V0-V7, UMOV into W10-W15 / X10-X15, INS (general) into V0-V7.
  */
 const laneWord = fc
   .record({
-    kind: fc.constantFrom(0x0e205800, 0x0e31b800, 0x2e303800, 0x0e303800, 0x5e000400, 0x0e003c00, 0x4e001c00),
+    kind: fc.constantFrom(
+      0x0e205800,
+      0x0e31b800,
+      0x2e303800,
+      0x0e303800,
+      0x5e000400,
+      0x0e003c00,
+      0x4e001c00,
+      0x0e30a800,
+      0x2e30a800,
+      0x0e31a800,
+      0x2e31a800,
+    ),
     q: fc.integer({ min: 0, max: 1 }),
     size: fc.integer({ min: 0, max: 3 }),
     imm5: fc.integer({ min: 1, max: 31 }),
@@ -542,7 +554,9 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     );
     expect(names(shiftWord, 9).sort()).toEqual(['shl', 'sshl', 'sshr', 'ushl', 'ushr']);
     expect(new Set(fc.sample(wideWord, { seed: 10, numRuns: 400 }).map((w) => decodeWord(w)?.def.id))).toEqual(WIDE);
-    expect(names(laneWord, 8).sort()).toEqual(['addv', 'cnt', 'mov', 'saddlv', 'uaddlv', 'umov'].sort());
+    expect(names(laneWord, 8).sort()).toEqual(
+      ['addv', 'cnt', 'mov', 'saddlv', 'uaddlv', 'umov', 'smaxv', 'umaxv', 'sminv', 'uminv'].sort(),
+    );
     const ids = new Set(fc.sample(accessWord, { seed: 3, numRuns: 300 }).map((w) => decodeWord(w)?.def.id));
     expect([...ids].sort()).toEqual([...ACCESS_IDS].sort());
   });

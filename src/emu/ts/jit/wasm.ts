@@ -8,12 +8,12 @@
  * ADD/SUB/MUL/MLA/MLS, min/max and the bitwise three-same ops (vector, as WebAssembly SIMD),
  * SHL/USHR/SSHR (vector, immediate), USHL/SSHL (vector), SSHLL/USHLL,
  * SMULL/UMULL/SMLAL/UMLAL/SMLSL/UMLSL (vector), DUP (element, vector), CNT, ADDV/UADDLV/SADDLV,
- * FMOV to and from general registers, FMOV (register, immediate), FABS/FNEG (scalar and vector),
- * FCSEL, INS (general), on singles FADD/FSUB/FMUL/FDIV/FNMUL (scalar and vector), FMADD and its
- * negated forms, FCMP, FCVT to and from doubles, on both FMAX/FMIN/FMAXNM/FMINNM and
- * FRINTN/P/M/Z/A, on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB,
- * FMLA/FMLS/FMUL (vector, by element, scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU
- * (singles too), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
+ * SMAXV/UMAXV/SMINV/UMINV, FMOV to and from general registers, FMOV (register, immediate),
+ * FABS/FNEG (scalar and vector), FCSEL, INS (general), on singles FADD/FSUB/FMUL/FDIV/FNMUL (scalar
+ * and vector), FMADD and its negated forms, FCMP, FCVT to and from doubles, on both
+ * FMAX/FMIN/FMAXNM/FMINNM and FRINTN/P/M/Z/A, on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT,
+ * FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by element, scalar by element), FCMP/FCMPE,
+ * SCVTF/UCVTF and FCVTZS/FCVTZU (singles too), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
  * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
  * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
@@ -1516,7 +1516,11 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'ADDV':
     case 'UADDLV':
     case 'SADDLV':
-      emitAcrossAdd(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'));
+    case 'SMAXV':
+    case 'UMAXV':
+    case 'SMINV':
+    case 'UMINV':
+      emitAcross(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'));
       return;
     case 'FP_DP3': {
       // FMADD a + n*m, FMSUB a - n*m, FNMADD -a - n*m, FNMSUB -a + n*m: the fused sum of the
@@ -2345,22 +2349,39 @@ const ELEMENT_LOAD_S = [0x30, 0x32, 0x34, 0x29];
 
 /**
  * ADDV (the sum of Vn's elements, modulo their size), UADDLV and SADDLV (the sum in twice their
- * size, from zero- or sign-extended elements) into Vd's element 0, the rest of Vd zeroed: each
- * element loaded from the register file and added as an i64.
+ * size, from zero- or sign-extended elements), SMAXV/UMAXV/SMINV/UMINV (the largest or smallest,
+ * signed or not) into Vd's element 0, the rest of Vd zeroed: each element loaded from the register
+ * file as an i64.
  */
-function emitAcrossAdd(e: Emitter, id: string, q: number, size: number, d: number, n: number): void {
+function emitAcross(e: Emitter, id: string, q: number, size: number, d: number, n: number): void {
   const lanes = (q ? 16 : 8) >> size;
   if (size === 3 || lanes < 4) throw new Unsupported(`${id} reserved size`);
   const c = e.c;
-  const signed = id === 'SADDLV';
-  const bits = id === 'ADDV' ? 8 << size : 16 << size;
+  const signed = id.startsWith('S');
+  const bits = id === 'ADDV' || id.endsWith('MAXV') || id.endsWith('MINV') ? 8 << size : 16 << size;
+  const load = (k: number): void => {
+    c.i32(0)
+      .op((signed ? ELEMENT_LOAD_S : ELEMENT_LOAD_U)[size] as number, size)
+      .uleb(V_AT + 16 * n + k * (1 << size));
+  };
   e.vWhole(n);
   e.setV64(d, 0, () => {
-    for (let k = 0; k < lanes; k++) {
-      c.i32(0)
-        .op((signed ? ELEMENT_LOAD_S : ELEMENT_LOAD_U)[size] as number, size)
-        .uleb(V_AT + 16 * n + k * (1 << size));
-      if (k > 0) c.op(I64OP.add);
+    if (id.includes('ADD'))
+      for (let k = 0; k < lanes; k++) {
+        load(k);
+        if (k > 0) c.op(I64OP.add);
+      }
+    else {
+      // The largest (smallest) element so far in a local, each next one kept when beyond it.
+      const [best, v] = [L_X, L_X + 1];
+      load(0);
+      c.set(best);
+      const beyond = id.endsWith('MAXV') ? (signed ? I64.gtS : I64.gtU) : signed ? I64.ltS : I64.ltU;
+      for (let k = 1; k < lanes; k++) {
+        load(k);
+        c.tee(v).get(best).get(v).get(best).op(beyond, 0x1b).set(best);
+      }
+      c.get(best);
     }
     c.i64(bits === 64 ? -1n : (1n << BigInt(bits)) - 1n).op(I64OP.and);
   });
