@@ -178,6 +178,9 @@ const fpVectorWord = fc
       0x0ea0d400,
       0x6e20dc00,
       0x2e20fc00,
+      0x4e20cc00,
+      0x0ea0cc00,
+      0x4f801000,
     ),
     h: fc.integer({ min: 0, max: 1 }),
     rd: fc.integer({ min: 0, max: 7 }),
@@ -186,7 +189,7 @@ const fpVectorWord = fc
   })
   .map((f) => {
     const misc = (f.kind & 0x1fc00) === 0xf800;
-    const elem = f.kind === 0x4fc09000;
+    const elem = f.kind === 0x4fc09000 || f.kind === 0x4f801000;
     return (f.kind | (misc ? 0 : f.rm << 16) | (elem ? f.h << 11 : 0) | (f.rn << 5) | f.rd) >>> 0;
   });
 
@@ -550,6 +553,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         'fdiv v.2d, v.2d, v.2d',
         'fmul v.4s, v.4s, v.4s',
         'fdiv v.2s, v.2s, v.2s',
+        'fmla v.4s, v.4s, v.4s',
+        'fmls v.2s, v.2s, v.2s',
       ]),
     );
     expect(names(shiftWord, 9).sort()).toEqual(['shl', 'sshl', 'sshr', 'ushl', 'ushr']);
@@ -760,6 +765,46 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
 
   /** Zero operands: exact products, sums and quotients decided in the region (and the signs of zero). */
   /** FRINTA's ties and FMIN/FMAX's zeros of both signs. */
+  /** FMLA on single vectors: lane by lane (one lane inexact, the tie of fmadd's midpoint case in lane 1). */
+  const SINGLE_FMA = [
+    fpCase(
+      0x4e22cc20,
+      'fmla v0.4s, v1.4s, v2.4s',
+      0x3f8000003f8000003f8000003f800000n,
+      0x3f0000004000000040400000_40400000n,
+      0x408000004000000040000000_3eaaaaabn,
+      0x4040000040a0000040e00000_40000000n,
+      '10',
+    ),
+    fpCase(
+      0x4e22cc20,
+      'fmla v0.4s, v1.4s, v2.4s',
+      0x3f8000013f8000003f8000003f800000n,
+      0x3f8000013f8000014040000040400000n,
+      0x337ffffe337ffffe400000003eaaaaabn,
+      0x3f8000013f80000040e0000040000000n,
+      '10',
+    ),
+    fpCase(
+      0x4ea2cc20,
+      'fmls v0.4s, v1.4s, v2.4s',
+      0x3f8000003f8000003f8000003f800000n,
+      0x3f0000004000000040400000_40400000n,
+      0x408000004000000040000000_3eaaaaabn,
+      0xbf800000c0400000c0a00000_b3000000n,
+      '0',
+    ),
+    fpCase(
+      0x4fa21020,
+      'fmla v0.4s, v1.4s, v2.s[1]',
+      0x3f8000003f8000003f8000003f800000n,
+      0x3f0000004000000040400000_40400000n,
+      0x408000004000000040000000_3eaaaaabn,
+      0x4000000040a0000040e00000_40e00000n,
+      '0',
+    ),
+  ];
+
   const ROUNDING = [
     fpCase(0x1e664020, 'frinta d0, d1', 0n, 0xbfe0000000000000n, 0n, 0xbff0000000000000n, '0'),
     fpCase(0x1e664020, 'frinta d0, d1', 0n, 0x3fdfffffffffffffn, 0n, 0n, '0'),
@@ -857,6 +902,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...QUICK.map((c) => ({ ...c, how: 'decided after an inexact result' })),
     ...ZEROS.map((c) => ({ ...c, how: 'decided with zero operands' })),
     ...ROUNDING.map((c) => ({ ...c, how: 'rounded to integral, or the larger or smaller' })),
+    ...SINGLE_FMA.map((c) => ({ ...c, how: 'fused lane by lane' })),
     ...SINGLE_VECTORS.map((c) => ({ ...c, how: 'decided (single-precision vector)' })),
     ...SHIFT_EDGES.map((c) => ({ ...c, how: 'shifted at the edges' })),
   ];
@@ -882,7 +928,12 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.memMap(CODE, 0x1000, PROT_ALL);
         e.memWrite(CODE, words(...LOOP));
         e.memMap(DATA, 0x1000, PROT_READ | PROT_WRITE);
-        e.memWrite(DATA, new Uint8Array(new BigUint64Array([c.q0, c.op === 0x4e62cc20 ? c.q0 : 0n]).buffer));
+        e.memWrite(
+          DATA,
+          new Uint8Array(
+            new BigUint64Array([c.q0 & (2n ** 64n - 1n), c.op === 0x4e62cc20 ? c.q0 : c.q0 >> 64n]).buffer,
+          ),
+        );
         e.regWrite('x0', BigInt(DATA));
         e.regWrite('q1', both(c.q1));
         e.regWrite('q2', both(c.q2));

@@ -1548,12 +1548,24 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       // (vector); other forms stay with their ops.
       const kind = id === 'SIMD_FP_3SAME' ? sameKind(d.fields) : byElemKind(d.fields);
       const byElem = id === 'SIMD_FP_ELEM';
+      const m = byElem ? elemReg(d.fields) : u(d, 'rm');
       if (!byElem && u(d, 'sz') === 0 && (kind === 'fadd' || kind === 'fsub' || kind === 'fmul' || kind === 'fdiv')) {
         emitSingleVector(e, kind, u(d, 'q'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
         return;
       }
+      if (u(d, 'sz') === 0 && (kind === 'fmla' || kind === 'fmls')) {
+        emitSingleVectorFma(
+          e,
+          u(d, 'q'),
+          u(d, 'rd'),
+          u(d, 'rn'),
+          m,
+          byElem ? elemIndex(d.fields) : -1,
+          kind === 'fmls',
+        );
+        return;
+      }
       if (u(d, 'sz') !== 1 || u(d, 'q') !== 1) throw new Unsupported(id);
-      const m = byElem ? elemReg(d.fields) : u(d, 'rm');
       if (kind === 'fmul' || (!byElem && (kind === 'fadd' || kind === 'fsub' || kind === 'fdiv'))) {
         emitFpBinaryLanes(e, kind, u(d, 'rd'), u(d, 'rn'), m, byElem ? elemIndex(d.fields) : -1);
         return;
@@ -2112,16 +2124,38 @@ function singleLane(e: Emitter, op: FpBinary, operands: () => void): void {
 function emitFusedSingle(e: Emitter, d: number, n: number, m: number, a: number, negN: boolean, negA: boolean): void {
   const c = e.c;
   e.uses.fp = true;
+  fusedSingleLane(
+    e,
+    () => {
+      vs(e, a);
+      if (negA) c.op(F64.neg);
+    },
+    () => {
+      vs(e, n);
+      if (negN) c.op(F64.neg);
+    },
+    () => vs(e, m),
+  );
+  c.get(INLINE_FP.f(7)).set(L_DR);
+  c.get(INLINE_FP.f(8)).set(L_DR + 1);
+  c.get(INLINE_FP.ok).set(L_OK);
+  finishFp(e, d, 1, true);
+}
+
+/**
+ * One lane of emitFusedSingle: z, x, y pushed (as doubles) by the three functions; the single
+ * result (as a double), 1 when inexact, and `decided` left in INLINE_FP's locals 7, 8 and `ok`.
+ */
+function fusedSingleLane(e: Emitter, pushZ: () => void, pushX: () => void, pushY: () => void): void {
+  const c = e.c;
   const f = INLINE_FP.f;
-  const [z, x, y, p, s, bb, err] = [f(0), f(1), f(2), f(3), f(4), f(5), f(6)];
+  const [z, x, y, p, s, bb, err, r, inexact] = [f(0), f(1), f(2), f(3), f(4), f(5), f(6), f(7), f(8)];
   const ok = INLINE_FP.ok;
-  vs(e, a);
-  if (negA) c.op(F64.neg);
+  pushZ();
   c.set(z);
-  vs(e, n);
-  if (negN) c.op(F64.neg);
+  pushX();
   c.set(x);
-  vs(e, m);
+  pushY();
   c.set(y);
   within(c, x, 2 ** -60, 2 ** 60, true);
   within(c, y, 2 ** -60, 2 ** 60, true);
@@ -2132,18 +2166,16 @@ function emitFusedSingle(e: Emitter, d: number, n: number, m: number, a: number,
   c.get(z).get(p).op(F64.add).set(s);
   c.get(s).get(z).op(F64.sub).set(bb);
   twoSumErr(c, z, s, p, bb, err);
-  c.get(s).op(F32_DEMOTE, F64_PROMOTE).set(L_DR);
+  c.get(s).op(F32_DEMOTE, F64_PROMOTE).set(r);
   // Decided: s normal as a single, and not a midpoint between two singles when inexact.
   within(c, s, 2 ** -125, 2 ** 127);
   c.get(err).f64(0).op(F64.ne);
   c.get(s).op(F64.bits).i64(0x1fffffff).op(I64OP.and).i64(0x10000000).op(I64.eq, I32OP.and);
   c.op(I32.eqz, I32OP.and).set(ok);
   c.get(err).f64(0).op(F64.ne);
-  c.get(L_DR).get(s).op(F64.ne, I32OP.or);
-  c.op(0xb8).set(L_DR + 1);
+  c.get(r).get(s).op(F64.ne, I32OP.or);
+  c.op(0xb8).set(inexact);
   c.op(0x0b);
-  c.get(ok).set(L_OK);
-  finishFp(e, d, 1, true);
 }
 
 /** f32x4 add, sub, mul, div, abs, lt, gt and i32x4.bitmask (after the 0xfd prefix). */
@@ -2198,22 +2230,42 @@ function emitSingleVector(e: Emitter, op: FpBinary, q: number, d: number, n: num
   c.i32(0).get(L_V128);
   e.setV128(d);
   c.op(0x05);
+  singleLanes(e, d, lanes, 2, (k) => {
+    singleLane(e, op, () => {
+      singleOfLane(e, n, k);
+      singleOfLane(e, m, k);
+    });
+    return [INLINE_FP.f(2), INLINE_FP.f(3)];
+  });
+  c.op(0x0b);
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+}
+
+/** Pushes single lane k of V[r] as the double of the same value. */
+function singleOfLane(e: Emitter, r: number, k: number): void {
+  e.v64(r, k >> 1);
+  if (k & 1) e.c.i64(32).op(I64OP.shrU);
+  e.c.op(WRAP, F32_FROM_I32, F64_PROMOTE);
+}
+
+/**
+ * The lanes of a single-precision vector result, each computed by `lane` (which returns the locals
+ * of its result and of its 1-when-inexact, `decided` in INLINE_FP.ok): kept until every lane is
+ * decided, then written; otherwise (or inexact under another rounding mode) the region leaves for
+ * the op (`depth`: the blocks around this code within the instruction, the leave's own included).
+ */
+function singleLanes(e: Emitter, d: number, lanes: number, depth: number, lane: (k: number) => [number, number]): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FP outside a block');
   c.i32(1).set(L_OK);
   c.f64(0).set(L_DR + 1);
   for (let k = 0; k < lanes; k++) {
-    const lane = (r: number): void => {
-      e.v64(r, k >> 1);
-      if (k & 1) c.i64(32).op(I64OP.shrU);
-      c.op(WRAP, F32_FROM_I32, F64_PROMOTE);
-    };
-    singleLane(e, op, () => {
-      lane(n);
-      lane(m);
-    });
-    c.get(INLINE_FP.f(2)).set(L_LANES + k);
+    const [r, inexact] = lane(k);
+    c.get(r).set(L_LANES + k);
     c.get(L_OK).get(INLINE_FP.ok).op(I32OP.and).set(L_OK);
     c.get(L_DR + 1)
-      .get(INLINE_FP.f(3))
+      .get(inexact)
       .op(F64.add)
       .set(L_DR + 1);
   }
@@ -2223,7 +2275,7 @@ function emitSingleVector(e: Emitter, op: FpBinary, q: number, d: number, n: num
     .tee(L_T);
   c.op(I32.eqz).get(L_RN).op(I32OP.or).get(L_OK).op(I32OP.and).i32(1).op(I32OP.and);
   c.op(I32.eqz, 0x04, 0x40);
-  leave(2);
+  leave(depth);
   c.op(0x0b);
   const bits = (k: number): void => {
     c.get(L_LANES + k).op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
@@ -2235,7 +2287,28 @@ function emitSingleVector(e: Emitter, op: FpBinary, q: number, d: number, n: num
       c.i64(32).op(I64OP.shl, I64OP.or);
     });
   c.get(L_IXC).get(L_T).op(I32OP.or).set(L_IXC);
-  c.op(0x0b);
+}
+
+/**
+ * FMLA, FMLS on single-precision vectors (4S, 2S; by element too): each lane as the scalar fused
+ * single (fusedSingleLane), written when all are decided.
+ */
+function emitSingleVectorFma(e: Emitter, q: number, d: number, n: number, m: number, idx: number, neg: boolean): void {
+  const c = e.c;
+  e.uses.fp = true;
+  const lanes = q ? 4 : 2;
+  singleLanes(e, d, lanes, 1, (k) => {
+    fusedSingleLane(
+      e,
+      () => singleOfLane(e, d, k),
+      () => {
+        singleOfLane(e, n, k);
+        if (neg) c.op(F64.neg);
+      },
+      () => singleOfLane(e, m, idx >= 0 ? idx : k),
+    );
+    return [INLINE_FP.f(7), INLINE_FP.f(8)];
+  });
   if (q === 0) e.setV64(d, 1, () => c.i64(0));
 }
 
