@@ -10,10 +10,11 @@
  * SMULL/UMULL/SMLAL/UMLAL/SMLSL/UMLSL (vector), DUP (element, vector), CNT, ADDV/UADDLV/SADDLV,
  * SMAXV/UMAXV/SMINV/UMINV, FMOV to and from general registers, FMOV (register, immediate),
  * FABS/FNEG (scalar and vector), FCSEL, INS (general), on singles FADD/FSUB/FMUL/FDIV/FNMUL (scalar
- * and vector), FMADD and its negated forms, FCMP, FCVT to and from doubles, on both
- * FMAX/FMIN/FMAXNM/FMINNM and FRINTN/P/M/Z/A, on doubles FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT,
- * FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by element, scalar by element), FCMP/FCMPE,
- * SCVTF/UCVTF and FCVTZS/FCVTZU (singles too), and B, BL, BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ.
+ * and vector), FMADD and its negated forms, FMLA/FMLS (vector, by element), FCMP, FCVT to and from
+ * doubles, on both FMAX/FMIN/FMAXNM/FMINNM and FRINTN/P/M/Z/A, on doubles
+ * FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by element,
+ * scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU (singles too), and B, BL, BR, RET,
+ * B.cond, CBZ/CBNZ, TBZ/TBNZ.
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
  * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
  * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
