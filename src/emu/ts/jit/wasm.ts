@@ -94,7 +94,9 @@ import {
   PSCALE,
   pairKind,
 } from '../isa/ldst.ts';
+import { imm5 } from '../isa/simd/copy.ts';
 import { modImm } from '../isa/simd/modified_immediate.ts';
+import { immhSize } from '../isa/simd/shift_by_immediate.ts';
 import { byElemKind, elemIndex, elemReg, sameKind } from '../isa/simd_fp.ts';
 import type { CpuState, Op } from '../state.ts';
 import { type CompiledBlock, follow, type Links } from './links.ts';
@@ -1273,8 +1275,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       return;
     case 'DUP_gen': {
       // The element (lowest set bit of imm5: B, H, S, D) repeated over 64 bits by a multiply.
-      const imm5 = u(d, 'imm5');
-      const z = imm5 & 1 ? 0 : imm5 & 2 ? 1 : imm5 & 4 ? 2 : 3;
+      const [z] = imm5(u(d, 'imm5'));
       const r = u(d, 'rd');
       for (const h of [0, 1])
         e.setV64(r, h, () => {
@@ -1314,11 +1315,9 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'DUP_elem_v': {
       // One element of Vn in every element of Vd: zero-extended and multiplied by 0x0101...
       // (for bytes) it repeats over 64 bits without a carry.
-      const imm5 = u(d, 'imm5');
       const q = u(d, 'q');
-      const z = imm5 & 1 ? 0 : imm5 & 2 ? 1 : imm5 & 4 ? 2 : imm5 & 8 ? 3 : -1;
-      if (z < 0 || (z === 3 && q === 0)) throw new Unsupported(`${id} reserved imm5`);
-      const at = V_AT + 16 * u(d, 'rn') + (imm5 >> (z + 1)) * (1 << z);
+      const { z, at } = element(id, u(d, 'imm5'), u(d, 'rn'));
+      if (z === 3 && q === 0) throw new Unsupported(`${id} reserved imm5`);
       const t = L_X;
       e.vWhole(u(d, 'rn'));
       e.c
@@ -1337,8 +1336,8 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'USHLL_imm_v': {
       // The low (or, SSHLL2/USHLL2, high) half's elements widened, then shifted left.
       const [q, immh, immb] = [u(d, 'q'), u(d, 'immh'), u(d, 'immb')];
-      const z = immh >= 8 ? -1 : immh >= 4 ? 2 : immh >= 2 ? 1 : immh === 1 ? 0 : -1;
-      if (z < 0) throw new Unsupported(`${id} reserved immh`);
+      const z = immhSize(immh);
+      if (z < 0 || z === 3) throw new Unsupported(`${id} reserved immh`);
       const shift = ((immh << 3) | immb) - (8 << z);
       const unsigned = id === 'USHLL_imm_v';
       e.c.i32(0);
@@ -1484,10 +1483,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'DUP_elem_s':
     case 'UMOV': {
       // One element of Vn: into Vd's element 0 (the rest zeroed), or zero-extended into Xd/Wd.
-      const imm5 = u(d, 'imm5');
-      const z = imm5 & 1 ? 0 : imm5 & 2 ? 1 : imm5 & 4 ? 2 : imm5 & 8 ? 3 : -1;
-      if (z < 0) throw new Unsupported(`${id} reserved imm5`);
-      const at = V_AT + 16 * u(d, 'rn') + (imm5 >> (z + 1)) * (1 << z);
+      const { z, at } = element(id, u(d, 'imm5'), u(d, 'rn'));
       const load = (): void => {
         e.vWhole(u(d, 'rn'));
         e.c
@@ -1533,14 +1529,12 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     }
     case 'INS_gen': {
       // Wn (or Xn) into one element of Vd, the others kept: a store into the register file.
-      const imm5 = u(d, 'imm5');
-      const z = imm5 & 1 ? 0 : imm5 & 2 ? 1 : imm5 & 4 ? 2 : imm5 & 8 ? 3 : -1;
-      if (z < 0) throw new Unsupported(`${id} reserved imm5`);
       const rd = u(d, 'rd');
+      const { z, at } = element(id, u(d, 'imm5'), rd);
       e.vWholeWrite(rd);
       e.c.i32(0);
       e.x(rz(u(d, 'rn')));
-      e.c.op(STORE_OP[z] as number, z).uleb(V_AT + 16 * rd + (imm5 >> (z + 1)) * (1 << z));
+      e.c.op(STORE_OP[z] as number, z).uleb(at);
       return;
     }
     case 'SIMD_FP_3SAME':
@@ -1842,7 +1836,7 @@ const SIMD_SHR_U = [0x6d, 0x8d, 0xad, 0xcd];
  */
 function emitShiftImm(e: Emitter, id: string, q: number, immh: number, immb: number, d: number, n: number): void {
   const c = e.c;
-  const z = immh >= 8 ? 3 : immh >= 4 ? 2 : immh >= 2 ? 1 : immh === 1 ? 0 : -1;
+  const z = immhSize(immh);
   if (z < 0 || (z === 3 && q === 0)) throw new Unsupported(`${id} reserved immh`);
   const esize = 8 << z;
   const field = (immh << 3) | immb;
@@ -1996,14 +1990,35 @@ function finishLanes(e: Emitter, d: number, lane: (k: number) => void): void {
 }
 
 /**
+ * With "inexact" (i32) on the stack, kept in L_T: leaves the region for the instruction's op
+ * (`depth`: the blocks around this code within the instruction, the leave's own included) unless
+ * every lane was decided (L_OK) and, when inexact, FPCR rounds to nearest.
+ */
+function leaveUnlessDecided(e: Emitter, depth: number): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FP outside a block');
+  c.tee(L_T);
+  c.op(I32.eqz).get(L_RN).op(I32OP.or).get(L_OK).op(I32OP.and).i32(1).op(I32OP.and);
+  c.op(I32.eqz, 0x04, 0x40);
+  leave(depth);
+  c.op(0x0b);
+}
+
+/** The element imm5 names in V[r] (copy.ts's rule): its size index and its place in the register file. */
+function element(id: string, field: number, r: number): { z: number; at: number } {
+  const [z, i] = imm5(field);
+  if (z < 0) throw new Unsupported(`${id} reserved imm5`);
+  return { z, at: V_AT + 16 * r + i * (1 << z) };
+}
+
+/**
  * After the lanes of an FP instruction were computed (results and errors at L_DR.., decided in
  * L_OK): leaves for the op unless every lane was decided and, when one is inexact, FPCR rounds to
  * nearest; else writes the lanes to Vd (a scalar zeroes the rest) and raises IXC if inexact.
  */
 function finishFp(e: Emitter, d: number, lanes: number, single = false): void {
   const c = e.c;
-  const leave = e.leaveForOp;
-  if (leave === null) throw new Unsupported('FP outside a block');
   c.get(L_DR + 1)
     .f64(0)
     .op(F64.ne);
@@ -2011,11 +2026,7 @@ function finishFp(e: Emitter, d: number, lanes: number, single = false): void {
     c.get(L_DR + 3)
       .f64(0)
       .op(F64.ne, I32OP.or);
-  c.tee(L_T);
-  c.op(I32.eqz).get(L_RN).op(I32OP.or).get(L_OK).op(I32OP.and).i32(1).op(I32OP.and);
-  c.op(I32.eqz, 0x04, 0x40);
-  leave(1);
-  c.op(0x0b);
+  leaveUnlessDecided(e, 1);
   if (single)
     e.setV64(d, 0, () => {
       c.get(L_DR).op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
@@ -2257,8 +2268,6 @@ function singleOfLane(e: Emitter, r: number, k: number): void {
  */
 function singleLanes(e: Emitter, d: number, lanes: number, depth: number, lane: (k: number) => [number, number]): void {
   const c = e.c;
-  const leave = e.leaveForOp;
-  if (leave === null) throw new Unsupported('FP outside a block');
   c.i32(1).set(L_OK);
   c.f64(0).set(L_DR + 1);
   for (let k = 0; k < lanes; k++) {
@@ -2272,12 +2281,8 @@ function singleLanes(e: Emitter, d: number, lanes: number, depth: number, lane: 
   }
   c.get(L_DR + 1)
     .f64(0)
-    .op(F64.ne)
-    .tee(L_T);
-  c.op(I32.eqz).get(L_RN).op(I32OP.or).get(L_OK).op(I32OP.and).i32(1).op(I32OP.and);
-  c.op(I32.eqz, 0x04, 0x40);
-  leave(depth);
-  c.op(0x0b);
+    .op(F64.ne);
+  leaveUnlessDecided(e, depth);
   const bits = (k: number): void => {
     c.get(L_LANES + k).op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
   };

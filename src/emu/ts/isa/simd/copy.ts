@@ -2,8 +2,8 @@
 import { type InsnDef, insn } from '../../decoder.ts';
 import { D32, fin, ge, permExec, type Rd, RS, RU, sr, vr, wn, xn } from './lanes.ts';
 
-/** imm5 → [size, index], size -1 when reserved. */
-function imm5(v: number): [number, number] {
+/** imm5 → [size, index], size -1 when reserved (also the translation tier's rule, jit/wasm.ts). */
+export function imm5(v: number): [number, number] {
   for (let z = 0; z < 4; z++) if ((v >> z) & 1) return [z, v >> (z + 1)];
   return [-1, 0];
 }

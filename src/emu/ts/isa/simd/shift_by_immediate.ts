@@ -88,8 +88,8 @@ SH.push(
   { name: 'uqrshrn', u: 1, op: 19, kind: 'narrow', sg: false, sc: 'n', nk: 'uu', rnd: true },
 );
 
-/** Element size index from immh (0..3), -1 for 0. */
-function immhSize(immh: number): number {
+/** Element size index from immh (0..3), -1 for 0 (also the translation tier's rule, jit/wasm.ts). */
+export function immhSize(immh: number): number {
   return immh >= 8 ? 3 : immh >= 4 ? 2 : immh >= 2 ? 1 : immh >= 1 ? 0 : -1;
 }
 
