@@ -672,17 +672,21 @@ class Emitter {
   /** Registers accessed whole (recorded during that first emission). */
   readonly vwhole = new Set<number>();
 
-  /** V[r] is read other than by 64-bit lanes (a v128, or an element from the register file). */
+  /**
+   * V[r] is read other than by 64-bit lanes (a v128, or an element from the register file). A
+   * register in locals accessed so would mean the first emission saw other code than this one: the
+   * region then stays JavaScript (Unsupported) rather than run with a stale register.
+   */
   vWhole(r: number): void {
     this.uses.vread.add(r);
     this.vwhole.add(r);
-    if (this.vcache.has(r)) throw new Error(`wasm: V${r} is in locals but read whole`);
+    if (this.vcache.has(r)) throw new Unsupported(`V${r} is in locals but read whole`);
   }
   /** V[r] is written other than by 64-bit lanes (an element stored into the register file). */
   vWholeWrite(r: number): void {
     this.uses.vwritten.add(r);
     this.vwhole.add(r);
-    if (this.vcache.has(r)) throw new Error(`wasm: V${r} is in locals but written whole`);
+    if (this.vcache.has(r)) throw new Unsupported(`V${r} is in locals but written whole`);
   }
   /** Pushes the i64 at bytes 8h..8h+7 of V[r]. */
   v64(r: number, h: number): void {
@@ -724,7 +728,7 @@ class Emitter {
   setV128(r: number): void {
     this.uses.vwritten.add(r);
     this.vwhole.add(r);
-    if (this.vcache.has(r)) throw new Error(`wasm: V${r} is in locals but written whole`);
+    if (this.vcache.has(r)) throw new Unsupported(`V${r} is in locals but written whole`);
     this.c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
   }
   /** Pushes double lane h of V[r]. */
