@@ -23,6 +23,7 @@ import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord, disassemble } from '../../src/emu/ts/isa/index.ts';
 import { LOGIC } from '../../src/emu/ts/isa/simd/three_same.ts';
+import { hostFusedMadd, overrideHostFusedMadd } from '../../src/emu/ts/jit/host-fma.ts';
 import { optionalOracle } from '../support/oracles.ts';
 import {
   ACCESS_IDS,
@@ -895,7 +896,185 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     fpCase(0x1e621820, 'fdiv d0, d1, d2', 0n, 0x3ff0000000000000n, 0n, 0x7ff0000000000000n, '12', 0x10),
   ];
 
-  const FP_LOOPS = [
+  /**
+   * Fused multiply-adds whose product's rounding changes the sum: (1 + u)(1 - u) - 1 = -u^2 exactly
+   * (u = 2^-52, 2^-23), 0 if the product were rounded first. After FPSR.IXC is set, the host's
+   * fused multiply-add where it has one (host-fma.ts); before, or without it, Dekker and TwoSum.
+   * An overflow is left to the op.
+   */
+  const FUSED = [
+    fpCase(
+      0x1f420020,
+      'fmadd d0, d1, d2, d0',
+      0xbff0000000000000n,
+      0x3ff0000000000001n,
+      0x3feffffffffffffen,
+      0xb970000000000000n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x1f420020,
+      'fmadd d0, d1, d2, d0',
+      0xbff0000000000000n,
+      0x3ff0000000000001n,
+      0x3feffffffffffffen,
+      0xb970000000000000n,
+      '0',
+    ),
+    fpCase(
+      0x1f628020,
+      'fnmsub d0, d1, d2, d0',
+      0x3ff0000000000000n,
+      0x3ff0000000000001n,
+      0x3feffffffffffffen,
+      0xb970000000000000n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x4e62cc20,
+      'fmla v0.2d, v1.2d, v2.2d',
+      0xbff0000000000000n,
+      0x3ff0000000000001n,
+      0x3feffffffffffffen,
+      0xb970000000000000n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x4ee2cc20,
+      'fmls v0.2d, v1.2d, v2.2d',
+      0xbff0000000000000n,
+      0xbff0000000000001n,
+      0x3feffffffffffffen,
+      0xb970000000000000n,
+      '10',
+      0x10,
+    ),
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0xbf800000n, 0x3f800001n, 0x3f7ffffen, 0xa8800000n, '10', 0x10),
+    fpCase(0x1f028020, 'fmsub s0, s1, s2, s0', 0xbf800000n, 0xbf800001n, 0x3f7ffffen, 0xa8800000n, '10', 0x10),
+    fpCase(
+      0x4ea2cc20,
+      'fmls v0.4s, v1.4s, v2.4s',
+      0xbf800000bf800000bf800000bf800000n,
+      0xbf800001bf800001bf800001bf800001n,
+      0x3f7ffffe3f7ffffe3f7ffffe3f7ffffen,
+      0xa8800000a8800000a8800000a8800000n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x4e22cc20,
+      'fmla v0.4s, v1.4s, v2.4s',
+      0xbf800000bf800000bf800000bf800000n,
+      0x3f8000013f8000013f8000013f800001n,
+      0x3f7ffffe3f7ffffe3f7ffffe3f7ffffen,
+      0xa8800000a8800000a8800000a8800000n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x4fa21020,
+      'fmla v0.4s, v1.4s, v2.s[1]',
+      0xbf800000bf800000bf800000bf800000n,
+      0x3f8000013f8000013f8000013f800001n,
+      0x40000000400000003f7ffffe40000000n,
+      0xa8800000a8800000a8800000a8800000n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x0e22cc20,
+      'fmla v0.2s, v1.2s, v2.2s',
+      0x3f8000003f800000bf800000bf800000n,
+      0x3f8000013f800001n,
+      0x3f7ffffe3f7ffffen,
+      0xa8800000a8800000n,
+      '10',
+      0x10,
+    ),
+  ];
+  const FUSED_LEFT = [
+    fpCase(
+      0x1f420020,
+      'fmadd d0, d1, d2, d0',
+      0x7ff0000000000001n,
+      0n,
+      0x3ff0000000000000n,
+      0x7ff8000000000001n,
+      '11',
+      0x10,
+    ),
+    fpCase(
+      0x1f420020,
+      'fmadd d0, d1, d2, d0',
+      0x3ff0000000000000n,
+      0x7e70000000000000n,
+      0x7e70000000000000n,
+      0x7ff0000000000000n,
+      '14',
+      0x10,
+    ),
+    fpCase(
+      0x4e22cc20,
+      'fmla v0.4s, v1.4s, v2.4s',
+      0x3f8000003f8000003f8000003f800000n,
+      0x7f0000003f8000003f8000003f800000n,
+      0x7f0000003f8000003f8000003f800000n,
+      0x7f8000004000000040000000_40000000n,
+      '14',
+      0x10,
+    ),
+  ];
+
+  /**
+   * Zeros decided in the region: two zeros of one sign summed, a zero factor with a normal addend
+   * (the addend) or with a zero addend of the product's sign (that zero), lane by lane, before and
+   * after FPSR.IXC is set. A zero addend of the other sign depends on the rounding mode: left to the
+   * op, unless IXC is set (the quick paths run only when FPCR rounds to nearest, where the host's
+   * sign rule is the architecture's).
+   */
+  const ZERO_SUMS = [
+    fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0n, 0n, '0'),
+    fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0x8000000000000000n, 0x8000000000000000n, 0x8000000000000000n, '0'),
+    fpCase(0x1e222820, 'fadd s0, s1, s2', 0n, 0x80000000n, 0x80000000n, 0x80000000n, '10', 0x10),
+    fpCase(0x1f420020, 'fmadd d0, d1, d2, d0', 0n, 0n, 0x4008000000000000n, 0n, '0'),
+    fpCase(0x1f420020, 'fmadd d0, d1, d2, d0', 0n, 0n, 0x4008000000000000n, 0n, '10', 0x10),
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x3f800000n, 0n, 0x40000000n, 0x3f800000n, '0'),
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x80000000n, 0x80000000n, 0x3f800000n, 0x80000000n, '0'),
+    fpCase(0x4e62cc20, 'fmla v0.2d, v1.2d, v2.2d', 0n, 0n, 0x4000000000000000n, 0n, '0'),
+    fpCase(0x4e62cc20, 'fmla v0.2d, v1.2d, v2.2d', 0n, 0n, 0x4000000000000000n, 0n, '10', 0x10),
+    fpCase(
+      0x4e22cc20,
+      'fmla v0.4s, v1.4s, v2.4s',
+      0x3f800000000000003f80000000000000n,
+      0x40000000400000000000000000000000n,
+      0x4040000000000000404000004000_0000n,
+      0x40e00000000000003f80000000000000n,
+      '0',
+    ),
+    fpCase(
+      0x4e22cc20,
+      'fmla v0.4s, v1.4s, v2.4s',
+      0x3f800000000000003f80000000000000n,
+      0x40000000400000000000000000000000n,
+      0x4040000000000000404000004000_0000n,
+      0x40e00000000000003f80000000000000n,
+      '10',
+      0x10,
+    ),
+  ];
+  /** A zero addend of the other sign after IXC is set: the host's fused multiply-add decides it. */
+  const HOST_ZERO_SIGN = [fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x80000000n, 0n, 0x40000000n, 0n, '10', 0x10)];
+  const ZERO_SUMS_LEFT = [
+    fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0x8000000000000000n, 0n, '0'),
+    fpCase(0x1f420020, 'fmadd d0, d1, d2, d0', 0x8000000000000000n, 0n, 0x4008000000000000n, 0n, '0'),
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x80000000n, 0n, 0x40000000n, 0n, '0'),
+  ];
+
+  type FpLoop = ReturnType<typeof fpCase> & { how: string; exits?: 'none' | 'some' };
+  const FP_LOOPS: FpLoop[] = [
     ...PASSED_ON.map((c) => ({ ...c, how: 'left to its op where the fast path cannot decide' })),
     ...DECIDED.map((c) => ({ ...c, how: 'decided (double)' })),
     ...DECIDED_SINGLE.map((c) => ({ ...c, how: 'decided (single)' })),
@@ -905,13 +1084,47 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...SINGLE_FMA.map((c) => ({ ...c, how: 'fused lane by lane' })),
     ...SINGLE_VECTORS.map((c) => ({ ...c, how: 'decided (single-precision vector)' })),
     ...SHIFT_EDGES.map((c) => ({ ...c, how: 'shifted at the edges' })),
+    ...FUSED.map((c) => ({ ...c, how: 'fused, in the region', exits: 'none' })),
+    ...FUSED_LEFT.map((c) => ({ ...c, how: 'fused, left to the op', exits: 'some' })),
+    ...ZERO_SUMS.map((c) => ({ ...c, how: 'zeros decided in the region', exits: 'none' })),
+    ...ZERO_SUMS_LEFT.map((c) => ({ ...c, how: 'zeros of two signs left to the op', exits: 'some' })),
   ];
-  it.each(FP_LOOPS)('$text: $how, as the interpreter and Unicorn (FPSR $fpsr)', async (c) => {
+  const HOST_ZERO = HOST_ZERO_SIGN.map(
+    (c): FpLoop => ({ ...c, how: 'zeros of two signs, the host fused', exits: 'none' }),
+  );
+  it.each([...FP_LOOPS, ...HOST_ZERO])('$text: $how, as the interpreter and Unicorn (FPSR $fpsr)', async (c) => {
     await fpLoop(c);
   });
 
+  // The fused and zero loops with the host's fused multiply-add turned off: Dekker and TwoSum
+  // decide them; the zero addend of the other sign goes to the op.
+  it.each([
+    ...FP_LOOPS.filter((c) => c.exits !== undefined),
+    ...HOST_ZERO.map((c): FpLoop => ({ ...c, how: 'zeros of two signs left to the op', exits: 'some' })),
+  ])('$text: $how, without the host fused multiply-add (FPSR $fpsr)', async (c) => {
+    overrideHostFusedMadd(false);
+    try {
+      await fpLoop(c);
+    } finally {
+      overrideHostFusedMadd(null);
+    }
+  });
+
+  it('uses the host fused multiply-add where relaxed SIMD is fused (x86-64 with FMA3, arm64)', () => {
+    // The suite's V8 tuning (tests/support/tune-v8.ts) turns relaxed SIMD on; every CPU this
+    // project's CI runs on has a fused multiply-add. Elsewhere the probe says no and the loops
+    // above run the Dekker paths, which the test before this one checks either way.
+    const fused = hostFusedMadd();
+    if (!fused) console.warn('host-fma: relaxed SIMD is not fused on this host: the loops ran the Dekker paths');
+    if (process.env.CI) expect(fused).toBe(true);
+  });
+
+  /** FMLA, FMLS (2D): a case gives one lane, both lanes get it. */
+  const TWO_DOUBLES = [0x4e62cc20, 0x4ee2cc20];
+
   /** `ldr q0, [x0]; OP; str q0, [x0, #16]` five times, translated (one WebAssembly region), interpreted, on Unicorn. */
-  async function fpLoop(c: ReturnType<typeof fpCase>): Promise<void> {
+  async function fpLoop(c: ReturnType<typeof fpCase> & { exits?: 'none' | 'some' | undefined }): Promise<void> {
+    const exits = c.exits;
     const LOOP = [0x3dc00000, c.op, 0x3d800400, 0xf1000529, 0x54ffff81, 0xd4200000];
     expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
       'ldr q0, [x0]',
@@ -921,7 +1134,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       'b.ne 0x10000',
       'brk #0',
     ]);
-    const both = (v: bigint): bigint => (c.op === 0x4e62cc20 ? (v << 64n) | v : v);
+    const both = (v: bigint): bigint => (TWO_DOUBLES.includes(c.op) ? (v << 64n) | v : v);
     const end = async (kind: EngineKind, options: { jitThreshold?: number }): Promise<string> => {
       const e = await createEngine(kind, options);
       try {
@@ -931,7 +1144,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.memWrite(
           DATA,
           new Uint8Array(
-            new BigUint64Array([c.q0 & (2n ** 64n - 1n), c.op === 0x4e62cc20 ? c.q0 : c.q0 >> 64n]).buffer,
+            new BigUint64Array([c.q0 & (2n ** 64n - 1n), TWO_DOUBLES.includes(c.op) ? c.q0 : c.q0 >> 64n]).buffer,
           ),
         );
         e.regWrite('x0', BigInt(DATA));
@@ -941,7 +1154,10 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.regWrite('fpsr', BigInt(c.fpsr0));
         e.regWrite('x10', c.x10);
         const r = e.start(CODE, CODE + 20, { count: 1000 });
-        if (e instanceof TsEngine && options.jitThreshold === 0) expect(e.wasmRegions).toBe(1);
+        if (e instanceof TsEngine && options.jitThreshold === 0) {
+          expect(e.wasmRegions).toBe(1);
+          if (exits !== undefined) expect(e.wasmOpExits > 0 ? 'some' : 'none').toBe(exits);
+        }
         return `${r.reason} ${e.regRead('q0').toString(16)} ${e.regRead('fpsr').toString(16)}`;
       } finally {
         e.close();

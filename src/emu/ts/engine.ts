@@ -305,6 +305,12 @@ export class TsEngine implements Engine {
   translatedRegions = 0;
   /** ... and how many of them became WebAssembly (jit/wasm.ts). */
   wasmRegions = 0;
+  /**
+   * Times a WebAssembly region left before an instruction for its op: an access it could not make
+   * (a page fault, a page with code) or an FP result its fast paths could not decide. Tests check
+   * with it that a fast path decides what it should.
+   */
+  wasmOpExits = 0;
   private readonly wasmAllowed: boolean;
 
   constructor(options: EngineOptions = {}) {
@@ -1137,6 +1143,9 @@ export class TsEngine implements Engine {
       wasm: this.wasmAllowed,
       wasmOnly,
       onDynamicExit: (from, to) => this.dynamicExit(from, to),
+      onOpExit: () => {
+        this.wasmOpExits++;
+      },
     });
     // Not WebAssembly: the block stays interpreted until it is hot enough for JavaScript. Not
     // JavaScript either (the host forbids new Function): it stays interpreted for good.

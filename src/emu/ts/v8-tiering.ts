@@ -15,6 +15,9 @@
  * call this: the CLI (bin/orc-sandbox.js through main) and the benchmark's child processes. A
  * library user who wants the same tiering starts node with `--always-sparkplug` or calls this.
  *
+ * Relaxed SIMD on (node 20: `--experimental-wasm-relaxed-simd`), so that WebAssembly regions can
+ * use the CPU's fused multiply-add where it has one (jit/host-fma.ts).
+ *
  * WebAssembly regions: V8's tiering off (`--no-wasm-tier-up --no-wasm-dynamic-tiering`, so a new
  * module runs its baseline code only), and on again only while a region that has run long is
  * compiled again (jit/wasm-compiler.ts has why and the figures). Those flags are read when a module
@@ -23,6 +26,7 @@
  * from that thread's promotion): either way only when V8 optimizes changes, never a result.
  */
 import { setFlagsFromString } from 'node:v8';
+import { relaxedSimdAccepted } from './jit/host-fma.ts';
 import { useWasmCompiler, type WasmCompiler, wasmApi } from './jit/wasm-compiler.ts';
 
 let applied = false;
@@ -44,6 +48,9 @@ export function tuneV8ForTranslation(): void {
   if (applied) return;
   setFlagsFromString('--always-sparkplug');
   setFlagsFromString(TIERING_OFF);
+  // Relaxed SIMD's fused multiply-add for FMADD and FMLA (jit/host-fma.ts); node 20 has it behind
+  // this flag, later versions by default (the flag is then left alone).
+  if (!relaxedSimdAccepted()) setFlagsFromString('--experimental-wasm-relaxed-simd');
   joinTranslationTuning();
 }
 

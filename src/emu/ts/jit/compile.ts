@@ -72,6 +72,8 @@ export interface CompileInput {
   wasmOnly?: boolean;
   /** Told when a WebAssembly region's BR leaves it: the BR's block and its target. */
   onDynamicExit?: (from: number, to: number) => void;
+  /** Told when a WebAssembly region leaves before an instruction for its op (wasm.ts's misses). */
+  onOpExit?: () => void;
   /**
    * The pages other than `guard` that blocks of the region are on (a WebAssembly region only: a
    * JavaScript region stays on its entry's page).
@@ -642,6 +644,7 @@ export function compileRegion(input: CompileInput): Compiled | null {
       links,
       input.mem,
       input.onDynamicExit,
+      input.onOpExit,
     );
     if (fn !== null) return { fn, links, wasm: true };
   }

@@ -99,6 +99,7 @@ import { modImm } from '../isa/simd/modified_immediate.ts';
 import { immhSize } from '../isa/simd/shift_by_immediate.ts';
 import { byElemKind, elemIndex, elemReg, sameKind } from '../isa/simd_fp.ts';
 import type { CpuState, Op } from '../state.ts';
+import { F32X4_RELAXED_MADD, F64X2_RELAXED_MADD, hostFusedMadd } from './host-fma.ts';
 import { type CompiledBlock, follow, type Links } from './links.ts';
 import { staticSuccessors } from './successors.ts';
 import { wasmApi, wasmCompiler, withPromotionMark } from './wasm-compiler.ts';
@@ -180,9 +181,15 @@ const F64_LOCALS_FP = 12;
  */
 const L_VLO = L_FPX + F64_LOCALS_FP;
 const MAX_CACHED_V = 16;
-/** f64 (4): the lanes of a single-precision vector result (emitSingleVector); then one v128. */
+/**
+ * f64 (4): the lanes of a single-precision vector result (emitSingleVector); then v128 (4): a
+ * vector result, and the operands x, y, z of a fused x*y + z (fusedLanes).
+ */
 const L_LANES = L_VLO + 2 * MAX_CACHED_V;
 const L_V128 = L_LANES + 4;
+const L_VX = L_V128 + 1;
+const L_VY = L_V128 + 2;
+const L_VZ = L_V128 + 3;
 /** An i32 scratch: 1 while the fused multiply-adds of an instruction are decided here. */
 const L_OK = 12;
 
@@ -282,6 +289,11 @@ class Code {
     if (c !== undefined) buf[this.length++] = c;
     if (d !== undefined) buf[this.length++] = d;
     return this;
+  }
+  /** A SIMD instruction (0xfd, its opcode), with its lane index when it has one. */
+  simd(o: number, lane?: number): this {
+    this.op(0xfd).uleb(o);
+    return lane === undefined ? this : this.op(lane);
   }
   /** An unsigned LEB128 (a memory offset, a count). */
   uleb(v: number): this {
@@ -1960,27 +1972,57 @@ const SPLIT = 134217729;
  * lane, each decided here by fpu.ts's fast path (fmaLane) when FPCR rounds to nearest or the
  * result is exact; otherwise the region leaves before the instruction and its op computes it.
  * Both lanes are computed before Vd is written (it may be Vn or Vm); an inexact lane raises IXC.
+ * With the host's fused multiply-add (host-fma.ts), once FPSR.IXC is set: its two lanes, kept when
+ * both are normal (quickIf).
  */
 function emitFmla(e: Emitter, d: number, n: number, m: number, idx: number, neg: boolean): void {
   const c = e.c;
   const leave = e.leaveForOp;
   if (leave === null) throw new Unsupported('FMLA outside a block');
-  finishLanes(e, d, (lane) => {
-    e.vf(d, lane);
-    e.vf(n, lane);
-    if (neg) c.op(F64.neg);
-    e.vf(m, idx >= 0 ? idx : lane);
-    c.op(0x10, FMA_FN);
-  });
+  const fused = (): void => {
+    pushV(e, n);
+    if (neg) c.simd(F64X2_NEG);
+    if (idx >= 0) {
+      e.vf(m, idx);
+      c.simd(F64X2_SPLAT);
+    } else pushV(e, m);
+    pushV(e, d);
+    fusedLanes(c, false, 3);
+  };
+  finishLanes(
+    e,
+    d,
+    (lane) => {
+      e.vf(d, lane);
+      e.vf(n, lane);
+      if (neg) c.op(F64.neg);
+      e.vf(m, idx >= 0 ? idx : lane);
+      c.op(0x10, FMA_FN);
+    },
+    hostFusedMadd() ? fused : undefined,
+  );
 }
 
 /**
  * The two double lanes of a vector FP instruction: `lane` pushes lane k's (r, err, decided); the
- * results are kept until both are decided, then finished as one (finishFp).
+ * results are kept until both are decided, then finished as one (finishFp). `quick`, when given,
+ * leaves both lanes as the host computes them in L_V128 and pushes whether both are decided (under
+ * quickIf's conditions: fusedLanes).
  */
-function finishLanes(e: Emitter, d: number, lane: (k: number) => void): void {
+function finishLanes(e: Emitter, d: number, lane: (k: number) => void, quick?: () => void): void {
   const c = e.c;
   e.uses.fp = true;
+  if (quick) {
+    quickIf(c);
+    quick();
+    c.set(L_T);
+    c.op(0x05);
+    c.i32(0).set(L_T);
+    c.op(0x0b);
+    c.get(L_T).op(0x04, 0x40);
+    for (let k = 0; k < 2; k++) e.setVf(d, k, () => c.get(L_V128).simd(F64X2_EXTRACT, k));
+    c.op(0x05);
+  }
   c.i32(1).set(L_OK);
   for (let k = 0; k < 2; k++) {
     lane(k);
@@ -1990,8 +2032,121 @@ function finishLanes(e: Emitter, d: number, lane: (k: number) => void): void {
       .set(L_DR + 2 * k + 1)
       .set(L_DR + 2 * k);
   }
-  finishFp(e, d, 2);
+  finishFp(e, d, 2, false, quick ? 2 : 1);
+  if (quick) c.op(0x0b);
 }
+
+/**
+ * Opens an `if` taken when FPCR rounds to nearest with FZ and DN clear and FPSR.IXC is set (at
+ * entry, or by an earlier instruction of this call): the host's operation is then the
+ * architecture's result whenever that is a normal finite number, and its only exception, Inexact,
+ * is already raised (emitQuickOr).
+ */
+function quickIf(c: Code): void {
+  c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
+}
+
+/** Pushes lo < |v| < hi for the f64 local v: a normal result (of a double, or of a single as a double). */
+function normalResult(c: Code, v: number, lo: number, hi: number): void {
+  c.get(v).op(F64.abs).f64(lo).op(F64.gt);
+  c.get(v).op(F64.abs).f64(hi).op(F64.lt, I32OP.and);
+}
+
+/** Pushes, lane by lane (all ones or zeros), whether the lanes of L_V128 are normal numbers. */
+function normalLanes(c: Code, single: boolean): void {
+  const [abs, gt, lt] = single ? [F32X4_ABS, F32X4_GT, F32X4_LT] : [F64X2_ABS, F64X2_GT, F64X2_LT];
+  c.get(L_V128).simd(abs);
+  splatOf(c, single, single ? MIN32 : MIN64);
+  c.simd(gt);
+  c.get(L_V128).simd(abs);
+  splatOf(c, single, single ? MAX32 : MAX64);
+  c.simd(lt).simd(V128_AND);
+}
+
+/** Pushes v in every lane (singles or doubles). */
+function splatOf(c: Code, single: boolean, v: number): void {
+  c.f64(v);
+  if (single) c.op(F32_DEMOTE);
+  c.simd(single ? F32X4_SPLAT : F64X2_SPLAT);
+}
+
+/** With lane masks on the stack: pushes whether the lanes `mask` selects are all set. */
+function everyLane(c: Code, single: boolean, mask: number): void {
+  c.simd(single ? I32X4_BITMASK : I64X2_BITMASK);
+  c.i32(mask).op(I32OP.and).i32(mask).op(I32.eq);
+}
+
+/**
+ * With the v128 operands x, y, z on the stack: x*y + z by the host's fused multiply-add into
+ * L_V128 (the operands kept in L_VX, L_VY, L_VZ), and pushes whether every lane `mask` selects is
+ * decided once IXC is set (quickIf): a normal result, or z zero and a zero factor times a finite
+ * one, whose ±0 (IEEE's sign rule, the architecture's) is exact and raises nothing. A zero in the
+ * data (a sparse row, an accumulator that starts at 0.0) would otherwise leave the region every time.
+ */
+function fusedLanes(c: Code, single: boolean, mask: number): void {
+  const [eq, le, abs, and, or] = single
+    ? [F32X4_EQ, F32X4_LE, F32X4_ABS, V128_AND, V128_OR]
+    : [F64X2_EQ, F64X2_LE, F64X2_ABS, V128_AND, V128_OR];
+  const max = single ? MAX32 : MAX64;
+  c.set(L_VZ).set(L_VY).set(L_VX);
+  c.get(L_VX).get(L_VY).get(L_VZ);
+  c.simd(single ? F32X4_RELAXED_MADD : F64X2_RELAXED_MADD).set(L_V128);
+  normalLanes(c, single);
+  for (const [zero, finite] of [
+    [L_VX, L_VY],
+    [L_VY, L_VX],
+  ] as const) {
+    c.get(zero);
+    splatOf(c, single, 0);
+    c.simd(eq).get(finite).simd(abs);
+    splatOf(c, single, max);
+    c.simd(le).simd(and);
+  }
+  c.simd(or).get(L_VZ);
+  splatOf(c, single, 0);
+  c.simd(eq).simd(and).simd(or);
+  everyLane(c, single, mask);
+}
+
+/**
+ * Pushes whether a fused x*y + z of the f64 locals x, y, z (singles as doubles) with the result in
+ * r is decided once IXC is set: r normal (within `lo`, `hi`), or fusedLanes' rule for zeros.
+ */
+function fusedDecided(c: Code, r: number, x: number, y: number, z: number, lo: number, hi: number): void {
+  normalResult(c, r, lo, hi);
+  for (const [zero, finite] of [
+    [x, y],
+    [y, x],
+  ] as const)
+    c.get(zero).f64(0).op(F64.eq).get(finite).op(F64.abs).f64(hi).op(F64.le, I32OP.and);
+  c.op(I32OP.or).get(z).f64(0).op(F64.eq, I32OP.and, I32OP.or);
+}
+
+/** Pushes V[r] as a v128 from its two 64-bit lanes (so that it may stay in locals: Emitter.vcache). */
+function pushV(e: Emitter, r: number): void {
+  e.v64(r, 0);
+  e.c.simd(I64X2_SPLAT);
+  e.v64(r, 1);
+  e.c.simd(I64X2_REPLACE, 1);
+}
+
+/** SIMD opcodes (after 0xfd) of the fused paths, beside F32X4_* below. */
+const I64X2_SPLAT = 0x12;
+const F64X2_SPLAT = 0x14;
+const I64X2_EXTRACT = 0x1d;
+const I64X2_REPLACE = 0x1e;
+const F32X4_EXTRACT = 0x1f;
+const F64X2_EXTRACT = 0x21;
+const F64X2_EQ = 0x47;
+const F64X2_LT = 0x49;
+const F64X2_GT = 0x4a;
+const F64X2_LE = 0x4b;
+const F32X4_EQ = 0x41;
+const F32X4_LE = 0x45;
+const I64X2_BITMASK = 0xc4;
+const F32X4_NEG = 0xe1;
+const F64X2_ABS = 0xec;
+const F64X2_NEG = 0xed;
 
 /**
  * With "inexact" (i32) on the stack, kept in L_T: leaves the region for the instruction's op
@@ -2021,7 +2176,7 @@ function element(id: string, field: number, r: number): { z: number; at: number 
  * L_OK): leaves for the op unless every lane was decided and, when one is inexact, FPCR rounds to
  * nearest; else writes the lanes to Vd (a scalar zeroes the rest) and raises IXC if inexact.
  */
-function finishFp(e: Emitter, d: number, lanes: number, single = false): void {
+function finishFp(e: Emitter, d: number, lanes: number, single = false, depth = 1): void {
   const c = e.c;
   c.get(L_DR + 1)
     .f64(0)
@@ -2030,7 +2185,7 @@ function finishFp(e: Emitter, d: number, lanes: number, single = false): void {
     c.get(L_DR + 3)
       .f64(0)
       .op(F64.ne, I32OP.or);
-  leaveUnlessDecided(e, 1);
+  leaveUnlessDecided(e, depth);
   if (single)
     e.setV64(d, 0, () => {
       c.get(L_DR).op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
@@ -2098,11 +2253,11 @@ function singleLane(e: Emitter, op: FpBinary, operands: () => void): void {
   if (op === 'fsub') c.op(F64.neg);
   c.set(y).set(x);
   c.i32(0).set(ok);
-  c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
+  quickIf(c);
   c.get(x).get(y).op(host, F32_DEMOTE, F64_PROMOTE).set(r);
   c.f64(1).set(err);
-  c.get(r).op(F64.abs).f64(MIN32).op(F64.gt);
-  c.get(r).op(F64.abs).f64(MAX32).op(F64.lt, I32OP.and).set(ok);
+  normalResult(c, r, MIN32, MAX32);
+  c.set(ok);
   c.op(0x0b);
   c.get(ok).op(I32.eqz, 0x04, 0x40);
   zeroRule(c, host, x, y, MIN32, MAX32);
@@ -2140,18 +2295,44 @@ function singleLane(e: Emitter, op: FpBinary, operands: () => void): void {
 function emitFusedSingle(e: Emitter, d: number, n: number, m: number, a: number, negN: boolean, negA: boolean): void {
   const c = e.c;
   e.uses.fp = true;
-  fusedSingleLane(
-    e,
-    () => {
-      vs(e, a);
-      if (negA) c.op(F64.neg);
-    },
-    () => {
-      vs(e, n);
-      if (negN) c.op(F64.neg);
-    },
-    () => vs(e, m),
-  );
+  const lane = (): void =>
+    fusedSingleLane(
+      e,
+      () => {
+        vs(e, a);
+        if (negA) c.op(F64.neg);
+      },
+      () => {
+        vs(e, n);
+        if (negN) c.op(F64.neg);
+      },
+      () => vs(e, m),
+    );
+  if (hostFusedMadd()) {
+    // The host's fused single once IXC is set, kept when normal; else (or not tried) the lane.
+    const f = INLINE_FP.f;
+    const [x, y, z, r, inexact] = [f(1), f(2), f(0), f(7), f(8)];
+    quickIf(c);
+    for (const [v, neg, to] of [
+      [n, negN, x],
+      [m, false, y],
+      [a, negA, z],
+    ] as const) {
+      vs(e, v);
+      if (neg) c.op(F64.neg);
+      c.tee(to).op(F32_DEMOTE).simd(F32X4_SPLAT);
+    }
+    c.simd(F32X4_RELAXED_MADD).simd(F32X4_EXTRACT, 0).op(F64_PROMOTE).set(r);
+    c.f64(1).set(inexact);
+    fusedDecided(c, r, x, y, z, MIN32, MAX32);
+    c.set(INLINE_FP.ok);
+    c.op(0x05);
+    c.i32(0).set(INLINE_FP.ok);
+    c.op(0x0b);
+    c.get(INLINE_FP.ok).op(I32.eqz, 0x04, 0x40);
+    lane();
+    c.op(0x0b);
+  } else lane();
   c.get(INLINE_FP.f(7)).set(L_DR);
   c.get(INLINE_FP.f(8)).set(L_DR + 1);
   c.get(INLINE_FP.ok).set(L_OK);
@@ -2191,7 +2372,11 @@ function fusedSingleLane(e: Emitter, pushZ: () => void, pushX: () => void, pushY
   c.get(err).f64(0).op(F64.ne);
   c.get(r).get(s).op(F64.ne, I32OP.or);
   c.op(0xb8).set(inexact);
-  c.op(0x0b);
+  c.op(0x05);
+  zeroFactor(c, x, y, z, MIN32, MAX32);
+  c.tee(ok).op(0x04, 0x40);
+  c.get(z).set(r).f64(0).set(inexact);
+  c.op(0x0b, 0x0b);
 }
 
 /** f32x4 add, sub, mul, div, abs, lt, gt and i32x4.bitmask (after the 0xfd prefix). */
@@ -2217,27 +2402,13 @@ function emitSingleVector(e: Emitter, op: FpBinary, q: number, d: number, n: num
   e.uses.fp = true;
   const lanes = q ? 4 : 2;
   const mask = q ? 15 : 3;
-  const simd = (o: number): void => {
-    c.op(0xfd).uleb(o);
-  };
-  c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
+  quickIf(c);
   e.v128(n);
   e.v128(m);
-  simd(vop);
-  c.set(L_V128);
-  c.get(L_V128);
-  simd(F32X4_ABS);
-  c.f64(MIN32).op(F32_DEMOTE);
-  simd(F32X4_SPLAT);
-  simd(F32X4_GT);
-  c.get(L_V128);
-  simd(F32X4_ABS);
-  c.f64(MAX32).op(F32_DEMOTE);
-  simd(F32X4_SPLAT);
-  simd(F32X4_LT);
-  simd(V128_AND);
-  simd(I32X4_BITMASK);
-  c.i32(mask).op(I32OP.and).i32(mask).op(I32.eq).set(L_T);
+  c.simd(vop).set(L_V128);
+  normalLanes(c, true);
+  everyLane(c, true, mask);
+  c.set(L_T);
   c.op(0x05);
   c.i32(0).set(L_T);
   c.op(0x0b);
@@ -2307,18 +2478,41 @@ function emitSingleVectorFma(e: Emitter, q: number, d: number, n: number, m: num
   const c = e.c;
   e.uses.fp = true;
   const lanes = q ? 4 : 2;
-  singleLanes(e, d, lanes, 1, (k) => {
-    fusedSingleLane(
-      e,
-      () => singleOfLane(e, d, k),
-      () => {
-        singleOfLane(e, n, k);
-        if (neg) c.op(F64.neg);
-      },
-      () => singleOfLane(e, m, idx >= 0 ? idx : k),
-    );
-    return [INLINE_FP.f(7), INLINE_FP.f(8)];
-  });
+  const byLane = (depth: number): void =>
+    singleLanes(e, d, lanes, depth, (k) => {
+      fusedSingleLane(
+        e,
+        () => singleOfLane(e, d, k),
+        () => {
+          singleOfLane(e, n, k);
+          if (neg) c.op(F64.neg);
+        },
+        () => singleOfLane(e, m, idx >= 0 ? idx : k),
+      );
+      return [INLINE_FP.f(7), INLINE_FP.f(8)];
+    });
+  if (hostFusedMadd()) {
+    // The host's fused lanes once IXC is set, kept when all are normal; else lane by lane.
+    quickIf(c);
+    pushV(e, n);
+    if (neg) c.simd(F32X4_NEG);
+    if (idx >= 0) {
+      e.v64(m, idx >> 1);
+      if (idx & 1) c.i64(32).op(I64OP.shrU);
+      c.op(WRAP, F32_FROM_I32).simd(F32X4_SPLAT);
+    } else pushV(e, m);
+    pushV(e, d);
+    fusedLanes(c, true, q ? 15 : 3);
+    c.set(L_T);
+    c.op(0x05);
+    c.i32(0).set(L_T);
+    c.op(0x0b);
+    c.get(L_T).op(0x04, 0x40);
+    for (let h = 0; h < (q ? 2 : 1); h++) e.setV64(d, h, () => c.get(L_V128).simd(I64X2_EXTRACT, h));
+    c.op(0x05);
+    byLane(2);
+    c.op(0x0b);
+  } else byLane(1);
   if (q === 0) e.setV64(d, 1, () => c.i64(0));
 }
 
@@ -2677,9 +2871,24 @@ function emitFusedScalar(
   e.vf(m, idx);
   // Inline: one lane's fused multiply-add is a few hundred bytes, and a call cost as much as it.
   const F = FMA_INLINE;
+  const [r, err] = [L_FPX + 10, L_FPX + 11];
   c.set(F.y).set(F.x).set(F.z);
   c.i32(1).set(F.ok);
-  fmaLane(c, L_FPX + 10, L_FPX + 11, F);
+  if (hostFusedMadd()) {
+    // The host's fused result once IXC is set, kept when normal; else (or not tried) fmaLane.
+    quickIf(c);
+    for (const v of [F.x, F.y, F.z]) c.get(v).simd(F64X2_SPLAT);
+    c.simd(F64X2_RELAXED_MADD).simd(F64X2_EXTRACT, 0).set(r);
+    c.f64(1).set(err);
+    fusedDecided(c, r, F.x, F.y, F.z, MIN64, MAX64);
+    c.set(L_T);
+    c.op(0x05);
+    c.i32(0).set(L_T);
+    c.op(0x0b);
+    c.get(L_T).op(I32.eqz, 0x04, 0x40);
+    fmaLane(c, r, err, F);
+    c.op(0x0b);
+  } else fmaLane(c, r, err, F);
   c.get(L_FPX + 10).set(L_DR);
   c.get(L_FPX + 11).set(L_DR + 1);
   c.get(F.ok).set(L_OK);
@@ -2788,6 +2997,26 @@ function fmaBody(): Code {
   return c;
 }
 
+/**
+ * Pushes whether z + x*y is z exactly, raising nothing (fmaCore's zero case, and a zero addend):
+ * a zero factor, the other zero or normal, and z normal, or z a zero of the product's sign (the
+ * sum of two zeros of one sign is that zero in every rounding mode). Normal: within [lo, hi] (a
+ * single's bounds for singles as doubles). Values in data (a sparse row, an accumulator that
+ * starts at 0.0) would otherwise leave the region every time.
+ */
+function zeroFactor(c: Code, x: number, y: number, z: number, lo: number, hi: number): void {
+  c.get(x).f64(0).op(F64.eq).get(y).f64(0).op(F64.eq, I32OP.or);
+  for (const v of [x, y]) {
+    c.get(v).f64(0).op(F64.eq);
+    within(c, v, lo, hi, true);
+    c.op(I32OP.or, I32OP.and);
+  }
+  within(c, z, lo, hi, true);
+  c.get(z).f64(0).op(F64.eq);
+  c.get(x).get(y).op(F64.mul, F64.bits).get(z).op(F64.bits, I64OP.xor).i64(0).op(I64.geS, I32OP.and, I32OP.or);
+  c.op(I32OP.and);
+}
+
 /** Pushes (lo <= |v| && |v| < hi), or <= hi, for the f64 local v. */
 function within(c: Code, v: number, lo: number, hi: number, hiIncluded = false): void {
   c.get(v).op(F64.abs).f64(lo).op(F64.ge);
@@ -2869,14 +3098,7 @@ function fmaLane(c: Code, r: number, err: number, F: FmaLocals = FMA_FN_LOCALS):
   fail();
   c.op(0x0b);
   c.op(0x05);
-  // 0 * finite + normal z = z exactly (fmaCore's zero case).
-  c.get(F.x).f64(0).op(F64.eq).get(F.y).f64(0).op(F64.eq, I32OP.or);
-  within(c, F.z, MIN64, MAX64, true);
-  c.op(I32OP.and);
-  for (const v of [F.x, F.y]) {
-    c.get(v).f64(0).op(F64.eq).get(v).op(F64.abs).f64(MIN64).op(F64.ge, I32OP.or, I32OP.and);
-    c.get(v).op(F64.abs).f64(MAX64).op(F64.le, I32OP.and);
-  }
+  zeroFactor(c, F.x, F.y, F.z, MIN64, MAX64);
   c.op(0x04, 0x40);
   c.get(F.z).set(r).f64(0).set(err);
   c.op(0x05);
@@ -2975,11 +3197,11 @@ const INLINE_FP: Locals = { f: (i) => L_FPX + i, ok: L_FPOK };
 function emitQuickOr(c: Code, hostOp: number, exact: (c: Code, l: Locals) => void): void {
   const l = INLINE_FP;
   c.i32(0).set(l.ok);
-  c.get(L_RN).i32(1).op(I32OP.shrU).get(L_IXC).op(I32OP.and, 0x04, 0x40);
+  quickIf(c);
   c.get(l.f(0)).get(l.f(1)).op(hostOp).set(l.f(2));
   c.f64(1).set(l.f(3));
-  c.get(l.f(2)).op(F64.abs).f64(MIN64).op(F64.gt);
-  c.get(l.f(2)).op(F64.abs).f64(MAX64).op(F64.lt, I32OP.and).set(l.ok);
+  normalResult(c, l.f(2), MIN64, MAX64);
+  c.set(l.ok);
   c.op(0x0b);
   // Not decided by that (or not tried): a zero operand, else the exact fast path.
   c.get(l.ok).op(I32.eqz, 0x04, 0x40);
@@ -2998,8 +3220,8 @@ function emitQuickOr(c: Code, hostOp: number, exact: (c: Code, l: Locals) => voi
  * Pushes whether x op y (the host's operation `hostOp`: add, mul, div) has a zero operand whose
  * result is exact and raises nothing, with normal numbers within [lo, hi] otherwise: a product
  * with a zero factor and the other normal or zero (±0, the host's sign rule is the
- * architecture's), a sum with one operand zero and the other normal (the other; two zeros are
- * left: their sign depends on the rounding mode), a zero dividend over a normal divisor. Zeros in
+ * architecture's), a sum with one operand zero and the other normal (the other) or of two zeros
+ * of one sign (that zero; of two signs it depends on the rounding mode: left), a zero dividend over a normal divisor. Zeros in
  * data (a sparse matrix, a product with 0.0) would otherwise leave the region every time.
  */
 function zeroRule(c: Code, hostOp: number, x: number, y: number, lo: number, hi: number): void {
@@ -3026,6 +3248,11 @@ function zeroRule(c: Code, hostOp: number, x: number, y: number, lo: number, hi:
     zero(y);
     normal(x);
     c.op(I32OP.and, I32OP.or);
+    // Two zeros of one sign: that zero in every rounding mode (2 * 0.0, an accumulator's first step).
+    zero(x);
+    zero(y);
+    c.op(I32OP.and);
+    c.get(x).op(F64.bits).get(y).op(F64.bits, I64OP.xor).i64(0).op(I64.geS, I32OP.and, I32OP.or);
   } else {
     zero(x);
     normal(y);
@@ -3139,6 +3366,7 @@ export function compileWasmRegion(
   links: Links,
   mem: Memory,
   onDynamicExit?: (from: number, to: number) => void,
+  onOpExit?: () => void,
 ): CompiledBlock | null {
   const api = wasmApi;
   const arena = mem.useArena();
@@ -3154,7 +3382,7 @@ export function compileWasmRegion(
     // content security policy can forbid WebAssembly: the region stays JavaScript.
     return null;
   }
-  return wasmRegionFn(emitted, module, { region, guards, links, mem, onDynamicExit, api, arena });
+  return wasmRegionFn(emitted, module, { region, guards, links, mem, onDynamicExit, onOpExit, api, arena });
 }
 
 /** What a region's wrapper works with besides its emission and module (see compileWasmRegion). */
@@ -3164,6 +3392,7 @@ interface RegionContext {
   links: Links;
   mem: Memory;
   onDynamicExit: ((from: number, to: number) => void) | undefined;
+  onOpExit: (() => void) | undefined;
   api: NonNullable<typeof wasmApi>;
   arena: NonNullable<ReturnType<Memory['useArena']>>;
 }
@@ -3420,7 +3649,7 @@ function emitWasmRegion(
     .op(0x7e, F64_LOCALS, 0x7c)
     .op(I32_LOCALS_FP, 0x7f, F64_LOCALS_FP, 0x7c)
     .op(MAX_CACHED_V, 0x7c, MAX_CACHED_V, 0x7e)
-    .op(4, 0x7c, 1, 0x7b)
+    .op(4, 0x7c, 4, 0x7b)
     .append(pro)
     .append(body)
     .append(epi);
@@ -3455,7 +3684,7 @@ export const fpModeWord = (fpcr: number, fpsr: number): number =>
  * its block in `region` (by address).
  */
 function wasmRegionFn(emitted: EmittedRegion, module: object, ctx: RegionContext): CompiledBlock | null {
-  const { region, guards, links, mem, onDynamicExit, api, arena } = ctx;
+  const { region, guards, links, mem, onDynamicExit, onOpExit, api, arena } = ctx;
   const { lo, hi, flags, fp } = emitted;
   const span = hi - lo;
   const fill = (kind: number, address: number, size: number): number =>
@@ -3583,6 +3812,7 @@ function wasmRegionFn(emitted: EmittedRegion, module: object, ctx: RegionContext
       // block, as the interpreter would (the same decoded ops even when the access stored into
       // them). A fault leaves state exact through s.jn and s.k, as in a JavaScript region.
       const m = misses[x - MISS] as Miss;
+      onOpExit?.();
       const ops = m.ops;
       for (let j = m.k; j < ops.length; j++) {
         s.jn = j - m.k;
