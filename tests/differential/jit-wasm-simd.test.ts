@@ -24,6 +24,7 @@ import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord, disassemble } from '../../src/emu/ts/isa/index.ts';
 import { LOGIC } from '../../src/emu/ts/isa/simd/three_same.ts';
 import { hostFusedMadd, overrideHostFusedMadd } from '../../src/emu/ts/jit/host-fma.ts';
+import { wasmBlockSupported } from '../../src/emu/ts/jit/wasm.ts';
 import { optionalOracle } from '../support/oracles.ts';
 import {
   ACCESS_IDS,
@@ -347,6 +348,70 @@ const vectorSameWord = fc
   )
   .filter((w) => VECTOR_SAME.has(decodeWord(w)?.def.id ?? ''));
 
+/** Permutes, narrowing, widening add/sub, compares, pairwise add, table lookup, FMOV (vector, immediate). */
+const SHUFFLE_IDS = new Set([
+  'UZP1',
+  'UZP2',
+  'TRN1',
+  'TRN2',
+  'ZIP1',
+  'ZIP2',
+  'EXT',
+  'XTN_v',
+  'SHRN_imm_v',
+  'SADDL_v',
+  'UADDL_v',
+  'SSUBL_v',
+  'USUBL_v',
+  'SADDW_v',
+  'UADDW_v',
+  'SSUBW_v',
+  'USUBW_v',
+  'CMEQ_v',
+  'CMTST_v',
+  'CMGT_v',
+  'CMGE_v',
+  'CMHI_v',
+  'CMHS_v',
+  'CMEQ_zv',
+  'CMGT_zv',
+  'CMGE_zv',
+  'CMLE_zv',
+  'CMLT_zv',
+  'ADDP_s',
+  'ADDP_v',
+  'TBL_TBX',
+  'FMOV_vec_imm',
+]);
+/** Each form: its fixed bits, and the bits drawn (registers V0-V7 besides: rd, rn and, where given, rm). */
+const SHUFFLE_FORMS: [number, number, boolean][] = [
+  [0x0e000800, (1 << 30) | (3 << 22) | (7 << 12), true], // UZP/TRN/ZIP
+  [0x2e000000, (1 << 30) | (15 << 11), true], // EXT
+  [0x0e212800, (1 << 30) | (3 << 22), false], // XTN
+  [0x0f008400, (1 << 30) | (0x7f << 16), false], // SHRN
+  [0x0e200000, (1 << 30) | (1 << 29) | (3 << 22) | (3 << 12), true], // [SU]ADD/SUB L/W
+  [0x0e203400, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 11), true], // CMGT/CMGE/CMHI/CMHS
+  [0x0e208c00, (1 << 30) | (1 << 29) | (3 << 22), true], // CMTST, CMEQ
+  [0x0e208800, (1 << 30) | (1 << 29) | (3 << 22) | (3 << 12), false], // CM.. #0
+  [0x5ef1b800, 0, false], // ADDP (scalar)
+  [0x0e20bc00, (1 << 30) | (3 << 22), true], // ADDP (vector)
+  [0x0e000000, (1 << 30) | (3 << 13) | (1 << 12), true], // TBL, TBX
+  [0x0f00f400, (1 << 30) | (1 << 29) | (7 << 16) | (0x1f << 5), false], // FMOV (vector, immediate)
+];
+const shuffleWord = fc
+  .record({
+    form: fc.constantFrom(...SHUFFLE_FORMS),
+    bits: fc.integer({ min: 0, max: 0xffffffff }),
+    rd: fc.integer({ min: 0, max: 7 }),
+    rn: fc.integer({ min: 0, max: 7 }),
+    rm: fc.integer({ min: 0, max: 7 }),
+  })
+  .map(({ form: [fixed, drawn, hasM], bits, rd, rn, rm }) => {
+    const fmov = fixed === 0x0f00f400;
+    return (fixed | (bits & drawn) | (hasM ? rm << 16 : 0) | (fmov ? 0 : rn << 5) | rd) >>> 0;
+  })
+  .filter((w) => SHUFFLE_IDS.has(decodeWord(w)?.def.id ?? ''));
+
 /** Register arithmetic that writes none of the bases, offsets and loop counter. */
 const aluWord = classWord(ALU_CLASSES.filter(([, v]) => v === 0x11000000 || v === 0x0a000000)).filter((w) => {
   const d = decodeWord(w);
@@ -366,6 +431,7 @@ const body = fc.array(
     { weight: 1, arbitrary: wideWord },
     { weight: 1, arbitrary: dupWord },
     { weight: 2, arbitrary: vectorSameWord },
+    { weight: 2, arbitrary: shuffleWord },
     { weight: 1, arbitrary: aluWord },
   ),
   { minLength: 1, maxLength: 8 },
@@ -506,6 +572,9 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     const names = (a: fc.Arbitrary<number>, seed: number): string[] => [
       ...new Set(fc.sample(a, { seed, numRuns: 400 }).map((w) => disassemble(w, CODE).split(' ')[0] as string)),
     ];
+    expect(new Set(fc.sample(shuffleWord, { seed: 11, numRuns: 1000 }).map((w) => decodeWord(w)?.def.id))).toEqual(
+      SHUFFLE_IDS,
+    );
     expect(names(fpScalarWord, 6).sort()).toEqual(
       [
         'fabs',
@@ -565,6 +634,16 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     );
     const ids = new Set(fc.sample(accessWord, { seed: 3, numRuns: 300 }).map((w) => decodeWord(w)?.def.id));
     expect([...ids].sort()).toEqual([...ACCESS_IDS].sort());
+  });
+
+  it('translates every permute, narrowing, widening, compare, pairwise add, table lookup and FMOV form it draws', () => {
+    // Only CMHI/CMHS on 64-bit lanes stay with their ops (WebAssembly has no unsigned i64x2 compare).
+    const left = fc
+      .sample(shuffleWord, { seed: 12, numRuns: 600 })
+      .map((w) => decodeWord(w))
+      .filter((d) => d !== null && !wasmBlockSupported([d], CODE, true))
+      .map((d) => `${d?.def.id} ${d?.fields.size}`);
+    expect([...new Set(left)].sort()).toEqual(['CMHI_v 3', 'CMHS_v 3']);
   });
 
   it('runs a loop of vector integer and bitwise ops as one WebAssembly region', async () => {
@@ -1073,6 +1152,67 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x80000000n, 0n, 0x40000000n, 0n, '0'),
   ];
 
+  /**
+   * Compares at their edges (equal elements, zero, the sign boundary) and table lookups with
+   * indices in each table register, past the table (TBL: 0, TBX: Vd's byte kept) and at 255.
+   */
+  const TABLE_EDGES = [
+    fpCase(
+      0x6e209820,
+      'cmle v0.16b, v1.16b, #0',
+      0n,
+      0x80ff7f0100000000_7f8001ff0010f000n,
+      0n,
+      0xffff0000ffffffff00ff00ffff00ffffn,
+      '0',
+    ),
+    fpCase(
+      0x4e623c20,
+      'cmge v0.8h, v1.8h, v2.8h',
+      0n,
+      0x80ff7f0100000000_7f8001ff0010f000n,
+      0x80007fff0001ffff_0000123480010000n,
+      0xffff00000000ffffffff0000ffff0000n,
+      '0',
+    ),
+    fpCase(
+      0x6ea23c20,
+      'cmhs v0.4s, v1.4s, v2.4s',
+      0n,
+      0x80ff7f0100000000_7f8001ff0010f000n,
+      0x80007fff0001ffff_0000123480010000n,
+      0xffffffff00000000ffffffff00000000n,
+      '0',
+    ),
+    fpCase(
+      0x4e002020,
+      'tbl v0.16b, { v1.16b, v2.16b }, v0.16b',
+      0x0cc81e0140211407ff201f11100f0500n,
+      0x0f0e0d0c0b0a09080706050403020100n,
+      0x5f5e5d5c5b5a59585756555453525150n,
+      0x0c005e01000054070000_5f51500f0500n,
+      '0',
+    ),
+    fpCase(
+      0x4e021020,
+      'tbx v0.16b, { v1.16b }, v2.16b',
+      0xaaaaaaaaaaaaaaaa5555555555555555n,
+      0x0f0e0d0c0b0a09080706050403020100n,
+      0x100f0e630202020264081100ff0f1003n,
+      0xaa0f0eaa0202020255085500550f5503n,
+      '0',
+    ),
+    fpCase(
+      0x0e003020,
+      'tbx v0.8b, { v1.16b, v2.16b }, v0.8b',
+      0x090909090909090911ff0320101f2800n,
+      0x0f0e0d0c0b0a09080706050403020100n,
+      0x5f5e5d5c5b5a59585756555453525150n,
+      0x51ff0320505f2800n,
+      '0',
+    ),
+  ];
+
   type FpLoop = ReturnType<typeof fpCase> & { how: string; exits?: 'none' | 'some' };
   const FP_LOOPS: FpLoop[] = [
     ...PASSED_ON.map((c) => ({ ...c, how: 'left to its op where the fast path cannot decide' })),
@@ -1084,6 +1224,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...SINGLE_FMA.map((c) => ({ ...c, how: 'fused lane by lane' })),
     ...SINGLE_VECTORS.map((c) => ({ ...c, how: 'decided (single-precision vector)' })),
     ...SHIFT_EDGES.map((c) => ({ ...c, how: 'shifted at the edges' })),
+    ...TABLE_EDGES.map((c) => ({ ...c, how: 'compared or looked up at the edges', exits: 'none' })),
     ...FUSED.map((c) => ({ ...c, how: 'fused, in the region', exits: 'none' })),
     ...FUSED_LEFT.map((c) => ({ ...c, how: 'fused, left to the op', exits: 'some' })),
     ...ZERO_SUMS.map((c) => ({ ...c, how: 'zeros decided in the region', exits: 'none' })),

@@ -95,7 +95,9 @@ import {
   pairKind,
 } from '../isa/ldst.ts';
 import { imm5 } from '../isa/simd/copy.ts';
+import { extBytes } from '../isa/simd/extract.ts';
 import { modImm } from '../isa/simd/modified_immediate.ts';
+import { PERMUTE_OPC, permuteBytes } from '../isa/simd/permute.ts';
 import { immhSize } from '../isa/simd/shift_by_immediate.ts';
 import { byElemKind, elemIndex, elemReg, sameKind } from '../isa/simd_fp.ts';
 import type { CpuState, Op } from '../state.ts';
@@ -1328,6 +1330,79 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'BIF_v':
       emitVectorSame(e, d, id);
       return;
+    case 'UZP1':
+    case 'UZP2':
+    case 'TRN1':
+    case 'TRN2':
+    case 'ZIP1':
+    case 'ZIP2':
+      emitShuffle(
+        e,
+        u(d, 'q'),
+        u(d, 'rd'),
+        u(d, 'rn'),
+        u(d, 'rm'),
+        permuteBytes(PERMUTE_OPC[id] as number, u(d, 'size'), u(d, 'q')),
+      );
+      return;
+    case 'EXT':
+      emitShuffle(e, u(d, 'q'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'), extBytes(u(d, 'q'), u(d, 'imm4')));
+      return;
+    case 'XTN_v':
+      emitNarrow(e, u(d, 'q'), u(d, 'size'), 0, u(d, 'rd'), u(d, 'rn'));
+      return;
+    case 'SHRN_imm_v': {
+      const [immh, immb] = [u(d, 'immh'), u(d, 'immb')];
+      const z = immhSize(immh);
+      if (z < 0 || z === 3) throw new Unsupported(`${id} reserved immh`);
+      emitNarrow(e, u(d, 'q'), z, (16 << z) - ((immh << 3) | immb), u(d, 'rd'), u(d, 'rn'));
+      return;
+    }
+    case 'SADDL_v':
+    case 'UADDL_v':
+    case 'SSUBL_v':
+    case 'USUBL_v':
+    case 'SADDW_v':
+    case 'UADDW_v':
+    case 'SSUBW_v':
+    case 'USUBW_v':
+      emitWidening(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      return;
+    case 'CMEQ_v':
+    case 'CMTST_v':
+    case 'CMGT_v':
+    case 'CMGE_v':
+    case 'CMHI_v':
+    case 'CMHS_v':
+    case 'CMEQ_zv':
+    case 'CMGT_zv':
+    case 'CMGE_zv':
+    case 'CMLE_zv':
+    case 'CMLT_zv':
+      emitCompare(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'), id.endsWith('_zv') ? -1 : u(d, 'rm'));
+      return;
+    case 'ADDP_s':
+      e.setV64(u(d, 'rd'), 0, () => {
+        e.v64(u(d, 'rn'), 0);
+        e.v64(u(d, 'rn'), 1);
+        e.c.op(I64OP.add);
+      });
+      e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
+      return;
+    case 'ADDP_v':
+      emitAddPairs(e, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      return;
+    case 'TBL_TBX':
+      emitTable(e, u(d, 'q'), u(d, 'len') + 1, u(d, 'op') === 1, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      return;
+    case 'FMOV_vec_imm': {
+      // The immediate in every lane: a double's bits (2D), or a single's twice over 64 bits.
+      const v = fpImmValue((u(d, 'abc') << 5) | u(d, 'defgh'));
+      const bits = u(d, 'op') ? f64Bits(v) : BigInt(f32Bits(v)) * 0x100000001n;
+      e.setV64(u(d, 'rd'), 0, () => e.c.i64(bits));
+      e.setV64(u(d, 'rd'), 1, () => e.c.i64(u(d, 'q') ? bits : 0n));
+      return;
+    }
     case 'DUP_elem_v': {
       // One element of Vn in every element of Vd: zero-extended and multiplied by 0x0101...
       // (for bytes) it repeats over 64 bits without a carry.
@@ -1828,6 +1903,174 @@ function emitVectorSame(e: Emitter, d: Decoded, id: string): void {
   }
   e.setV128(rd);
   if (q === 0) e.setV64(rd, 1, () => c.i64(0));
+}
+
+/** i8x16.shuffle of the two v128 on the stack: byte j of the result is byte perm[j] of a ++ b. */
+function shuffle(c: Code, perm: readonly number[]): void {
+  c.simd(0x0d);
+  for (let j = 0; j < 16; j++) c.op(Math.max(0, perm[j] as number));
+}
+
+/**
+ * UZP/TRN/ZIP and EXT: Vd's bytes from Vn ++ Vm as the ISA's permutation names them (the same
+ * table the op uses), one i8x16.shuffle; a 64-bit form's upper half zeroed.
+ */
+function emitShuffle(e: Emitter, q: number, d: number, n: number, m: number, perm: readonly number[]): void {
+  e.c.i32(0);
+  e.v128(n);
+  e.v128(m);
+  shuffle(e.c, perm);
+  e.setV128(d);
+  if (q === 0) e.setV64(d, 1, () => e.c.i64(0));
+}
+
+/**
+ * XTN and SHRN (`shift` > 0): Vn's elements of size 2^(z+1) bytes, shifted right logically, each
+ * truncated to its low half, into Vd's low 64 bits (the upper half zeroed) or, for XTN2/SHRN2,
+ * into its upper 64 bits (the lower kept).
+ */
+function emitNarrow(e: Emitter, q: number, z: number, shift: number, d: number, n: number): void {
+  const c = e.c;
+  const eb = 1 << z;
+  const narrow: number[] = [];
+  for (let k = 0; k < 8 / eb; k++) for (let j = 0; j < eb; j++) narrow.push(2 * eb * k + j);
+  c.i32(0);
+  e.v128(n);
+  if (shift > 0) c.i32(shift).simd(SIMD_SHR_U[z + 1] as number);
+  if (q) {
+    e.v128(d);
+    shuffle(c, [16, 17, 18, 19, 20, 21, 22, 23, ...narrow]);
+  } else {
+    c.op(0xfd, 0x0c).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0); // v128.const 0
+    shuffle(c, [...narrow, 16, 16, 16, 16, 16, 16, 16, 16]);
+  }
+  e.setV128(d);
+}
+
+/**
+ * SADDL/UADDL/SSUBL/USUBL and the wide forms SADDW/UADDW/SSUBW/USUBW: the low (or, "2" forms, high)
+ * half's elements of Vm (and of Vn for the long forms) extended to twice their size, then added or
+ * subtracted lane by lane.
+ */
+function emitWidening(e: Emitter, id: string, q: number, z: number, d: number, n: number, m: number): void {
+  const c = e.c;
+  if (z === 3) throw new Unsupported(`${id} reserved size`);
+  const unsigned = id.startsWith('U');
+  const extend = (unsigned ? (q ? EXTEND_HIGH_U : EXTEND_LOW_U) : q ? EXTEND_HIGH_S : EXTEND_LOW_S)[z] as number;
+  c.i32(0);
+  e.v128(n);
+  if (id.endsWith('L_v')) c.simd(extend);
+  e.v128(m);
+  c.simd(extend);
+  c.simd((id.includes('ADD') ? SIMD_ADD : SIMD_SUB)[z + 1] as number);
+  e.setV128(d);
+}
+
+/** i8x16/i16x8/i32x4/i64x2 comparisons (after 0xfd), -1 where WebAssembly has none. */
+const SIMD_CMP: Record<string, readonly number[]> = {
+  eq: [0x23, 0x2d, 0x37, 0xd6],
+  ne: [0x24, 0x2e, 0x38, 0xd7],
+  ltS: [0x25, 0x2f, 0x39, 0xd8],
+  gtS: [0x27, 0x31, 0x3b, 0xd9],
+  gtU: [0x28, 0x32, 0x3c, -1],
+  leS: [0x29, 0x33, 0x3d, 0xda],
+  geS: [0x2b, 0x35, 0x3f, 0xdb],
+  geU: [0x2c, 0x36, 0x40, -1],
+};
+/** Each compare's WebAssembly comparison (CMTST: Vn AND Vm not zero; the _zv forms: Vn with zero). */
+const COMPARE_OF: Record<string, string> = {
+  CMEQ_v: 'eq',
+  CMTST_v: 'ne',
+  CMGT_v: 'gtS',
+  CMGE_v: 'geS',
+  CMHI_v: 'gtU',
+  CMHS_v: 'geU',
+  CMEQ_zv: 'eq',
+  CMGT_zv: 'gtS',
+  CMGE_zv: 'geS',
+  CMLE_zv: 'leS',
+  CMLT_zv: 'ltS',
+};
+
+/** CMEQ, CMTST, CMGT, CMGE, CMHI, CMHS (register; m -1: CMEQ, CMGT, CMGE, CMLE, CMLT with zero). */
+function emitCompare(e: Emitter, id: string, q: number, z: number, d: number, n: number, m: number): void {
+  const c = e.c;
+  const op = (SIMD_CMP[COMPARE_OF[id] as string] as readonly number[])[z] as number;
+  if (op < 0) throw new Unsupported(`${id} of size ${z}`);
+  const zero = (): void => {
+    c.op(0xfd, 0x0c).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0);
+  };
+  c.i32(0);
+  e.v128(n);
+  if (m < 0) zero();
+  else {
+    e.v128(m);
+    if (id === 'CMTST_v') {
+      c.simd(V128_AND);
+      zero();
+    }
+  }
+  c.simd(op);
+  e.setV128(d);
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+}
+
+/**
+ * ADDP (vector): the sums of adjacent element pairs of Vn ++ Vm (the low halves for a 64-bit
+ * form), as the even elements plus the odd ones, each gathered by a shuffle.
+ */
+function emitAddPairs(e: Emitter, q: number, z: number, d: number, n: number, m: number): void {
+  const c = e.c;
+  const eb = 1 << z;
+  const cnt = (q ? 16 : 8) / eb;
+  const pairs = (odd: number): number[] => {
+    const perm: number[] = [];
+    for (let i = 0; i < cnt; i++) {
+      const el = i < cnt / 2 ? 2 * i + odd : 16 / eb + 2 * (i - cnt / 2) + odd;
+      for (let j = 0; j < eb; j++) perm.push(el * eb + j);
+    }
+    while (perm.length < 16) perm.push(0);
+    return perm;
+  };
+  c.i32(0);
+  for (const odd of [0, 1]) {
+    e.v128(n);
+    e.v128(m);
+    shuffle(c, pairs(odd));
+  }
+  c.simd(SIMD_ADD[z] as number);
+  e.setV128(d);
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+}
+
+/**
+ * TBL/TBX with `regs` table registers (Vn, Vn+1, ... modulo 32): each register's i8x16.swizzle by
+ * the indices less 16 times its place (an index below it wraps past 15: zero), ORed; TBX keeps
+ * Vd's byte where the index is past the table.
+ */
+function emitTable(e: Emitter, q: number, regs: number, tbx: boolean, d: number, n: number, m: number): void {
+  const c = e.c;
+  c.i32(0);
+  for (let k = 0; k < regs; k++) {
+    e.v128((n + k) % 32);
+    e.v128(m);
+    if (k > 0)
+      c.i32(16 * k)
+        .simd(0x0f)
+        .simd(0x71); // i8x16.splat, i8x16.sub
+    c.simd(0x0e); // i8x16.swizzle
+    if (k > 0) c.simd(V128_OR);
+  }
+  if (tbx) {
+    e.v128(d);
+    e.v128(m);
+    c.i32(16 * regs)
+      .simd(0x0f)
+      .simd(0x26); // i8x16.lt_u
+    c.simd(V128_BITSELECT);
+  }
+  e.setV128(d);
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
 }
 
 /** Widening (by source element size 8, 16, 32): extend_low/high_s/u, extmul_low/high_s/u. */
