@@ -13,11 +13,12 @@
  * block interpreter and in the state of native Unicorn (when present).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type Engine, type EngineKind, PROT_ALL } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord, disassemble } from '../../src/emu/ts/isa/index.ts';
+import { emitterStats } from '../../src/emu/ts/jit/wasm.ts';
 import { optionalOracle } from '../support/oracles.ts';
 import { ALU_CLASSES, classWord } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
@@ -178,6 +179,11 @@ async function run(kind: EngineKind, c: CallCase, translate: boolean): Promise<O
 }
 
 describe('WebAssembly regions with calls', () => {
+  // Runs last in the file: a module WebAssembly rejected would have left its loop in JavaScript unseen.
+  afterAll(() => {
+    expect(emitterStats.invalidModules).toBe(0);
+  });
+
   it('builds the programs it says', () => {
     const c: CallCase = {
       head: [],

@@ -8,12 +8,13 @@
  * ends without a fault.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { setSharedArenas } from '../../src/emu/arena.ts';
 import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
+import { emitterStats } from '../../src/emu/ts/jit/wasm.ts';
 import { optionalOracle } from '../support/oracles.ts';
 import { ALU_CLASSES, accessWord as accessWordOf, classWord, digest, endOf, xRegs } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
@@ -188,6 +189,11 @@ async function run(kind: EngineKind, c: MemCase, jitThreshold: number | undefine
 }
 
 describe('loop regions with loads and stores as WebAssembly', () => {
+  // Runs last in the file: a module WebAssembly rejected would have left its loop in JavaScript unseen.
+  afterAll(() => {
+    expect(emitterStats.invalidModules).toBe(0);
+  });
+
   it('end where the interpreter and Unicorn end (registers, pc, count, fault, memory)', async () => {
     const before = wasmRegions;
     let faults = 0;

@@ -8,11 +8,12 @@
  * of native Unicorn (when present), and the WebAssembly form must really have run.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type Engine, type EngineKind, PROT_ALL } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
+import { emitterStats } from '../../src/emu/ts/jit/wasm.ts';
 import { optionalOracle } from '../support/oracles.ts';
 import { ALU_CLASSES, classWord } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
@@ -220,6 +221,11 @@ async function run(kind: EngineKind, c: LoopCase, jitThreshold: number | undefin
 }
 
 describe('loop regions as WebAssembly', () => {
+  // Runs last in the file: a module WebAssembly rejected would have left its loop in JavaScript unseen.
+  afterAll(() => {
+    expect(emitterStats.invalidModules).toBe(0);
+  });
+
   it('end where the interpreter and Unicorn end (registers, NZCV, pc, count, reason)', async () => {
     const before = wasmRegions;
     await fc.assert(

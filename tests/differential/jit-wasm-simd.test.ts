@@ -16,7 +16,7 @@
  * Unicorn's where the run ends without a fault.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { setSharedArenas } from '../../src/emu/arena.ts';
 import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
@@ -24,7 +24,7 @@ import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord, disassemble } from '../../src/emu/ts/isa/index.ts';
 import { LOGIC } from '../../src/emu/ts/isa/simd/three_same.ts';
 import { hostFusedMadd, overrideHostFusedMadd } from '../../src/emu/ts/jit/host-fma.ts';
-import { wasmBlockSupported } from '../../src/emu/ts/jit/wasm.ts';
+import { emitterStats, wasmBlockSupported } from '../../src/emu/ts/jit/wasm.ts';
 import { optionalOracle } from '../support/oracles.ts';
 import {
   ACCESS_IDS,
@@ -382,6 +382,7 @@ const SHUFFLE_IDS = new Set([
   'ADDP_v',
   'TBL_TBX',
   'FMOV_vec_imm',
+  'SIMD_FP_MISC',
 ]);
 /** Each form: its fixed bits, and the bits drawn (registers V0-V7 besides: rd, rn and, where given, rm). */
 const SHUFFLE_FORMS: [number, number, boolean][] = [
@@ -397,6 +398,8 @@ const SHUFFLE_FORMS: [number, number, boolean][] = [
   [0x0e20bc00, (1 << 30) | (3 << 22), true], // ADDP (vector)
   [0x0e000000, (1 << 30) | (3 << 13) | (1 << 12), true], // TBL, TBX
   [0x0f00f400, (1 << 30) | (1 << 29) | (7 << 16) | (0x1f << 5), false], // FMOV (vector, immediate)
+  [0x0e21d800, (1 << 30) | (1 << 29) | (1 << 22), false], // SCVTF, UCVTF (vector)
+  [0x0ea1b800, (1 << 30) | (1 << 29) | (1 << 22), false], // FCVTZS, FCVTZU (vector)
 ];
 const shuffleWord = fc
   .record({
@@ -555,6 +558,11 @@ async function run(kind: EngineKind, c: SimdCase, jitThreshold: number | undefin
 }
 
 describe('WebAssembly regions with SIMD&FP registers', () => {
+  // Runs last in the file: a module WebAssembly rejected would have left its loop in JavaScript unseen.
+  afterAll(() => {
+    expect(emitterStats.invalidModules).toBe(0);
+  });
+
   it('draws the instructions it says', () => {
     const one = <T>(a: fc.Arbitrary<T>, seed: number): T => fc.sample(a, { seed, numRuns: 1 })[0] as T;
     expect(disassemble(0x4e62cc20, CODE)).toBe('fmla v0.2d, v1.2d, v2.2d');
@@ -636,14 +644,32 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     expect([...ids].sort()).toEqual([...ACCESS_IDS].sort());
   });
 
-  it('translates every permute, narrowing, widening, compare, pairwise add, table lookup and FMOV form it draws', () => {
+  it('translates every permute, narrowing, widening, compare, pairwise add, table lookup, FMOV and conversion form it draws', async () => {
     // Only CMHI/CMHS on 64-bit lanes stay with their ops (WebAssembly has no unsigned i64x2 compare).
-    const left = fc
-      .sample(shuffleWord, { seed: 12, numRuns: 600 })
+    const drawn = [...new Set(fc.sample(shuffleWord, { seed: 12, numRuns: 600 }))];
+    const left = drawn
       .map((w) => decodeWord(w))
       .filter((d) => d !== null && !wasmBlockSupported([d], CODE, true))
       .map((d) => `${d?.def.id} ${d?.fields.size}`);
     expect([...new Set(left)].sort()).toEqual(['CMHI_v 3', 'CMHS_v 3']);
+    // And each form's module validates: a loop of it alone is one WebAssembly region.
+    let regions = 0;
+    for (const w of drawn.filter((w) => !['CMHI_v', 'CMHS_v'].includes(decodeWord(w)?.def.id ?? '')).slice(0, 150)) {
+      const e = new TsEngine({ jitThreshold: 0 });
+      try {
+        e.memMap(CODE, 0x1000, PROT_ALL);
+        e.memWrite(CODE, words(w, 0xf1000529, 0x54ffffc1, 0xd4200000));
+        e.regWrite('x9', 3n);
+        e.start(CODE, CODE + 12, { count: 100 });
+        regions += e.wasmRegions;
+      } finally {
+        e.close();
+      }
+    }
+    expect(regions).toBe(
+      Math.min(150, drawn.length - drawn.filter((w) => /CMH[IS]_v/.test(decodeWord(w)?.def.id ?? '')).length),
+    );
+    expect(emitterStats.invalidModules).toBe(0);
   });
 
   it('runs a loop of vector integer and bitwise ops as one WebAssembly region', async () => {
@@ -702,6 +728,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     );
     expect(wasmRegions - before).toBeGreaterThan(100);
     expect(faults).toBeLessThan(150);
+    expect(emitterStats.invalidModules).toBe(0);
   }, 180_000);
 
   /** A loop case of fpLoop: the instruction, V0 (from memory), V1, V2, V0 after it, FPSR after, FPSR before. */
@@ -1213,6 +1240,75 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ),
   ];
 
+  /**
+   * Vector conversions: integers of at most 24 (53) significant bits exactly, a wider one rounded
+   * to nearest (2^24 + 1 ties to even, 2^64 - 1 rounds up) left to the op before IXC is set and
+   * decided after it; toward zero with fractions (IXC), at the range's ends, and past it (IOC: the op).
+   */
+  const CONVERSIONS = [
+    fpCase(
+      0x4e21d820,
+      'scvtf v0.4s, v1.4s',
+      0n,
+      0xff000000_01000000_fffffffe_00000001n,
+      0n,
+      0xcb8000004b800000c00000003f800000n,
+      '0',
+    ),
+    fpCase(
+      0x4e21d820,
+      'scvtf v0.4s, v1.4s',
+      0n,
+      0x01000001_00000000_00000000_00000000n,
+      0n,
+      0x4b800000000000000000000000000000n,
+      '10',
+      0x10,
+    ),
+    fpCase(0x6e61d820, 'ucvtf v0.2d, v1.2d', 0n, 0x0020000000000000n, 0n, 0x4340000000000000n, '0'),
+    fpCase(
+      0x4ea1b820,
+      'fcvtzs v0.4s, v1.4s',
+      0n,
+      0xcf000000_40400000_c0300000_3fc00000n,
+      0n,
+      0x80000000_00000003_fffffffe_00000001n,
+      '10',
+    ),
+    fpCase(0x6ee1b820, 'fcvtzu v0.2d, v1.2d', 0n, 0xbfe0000000000000n, 0n, 0n, '10'),
+    fpCase(0x6ee1b820, 'fcvtzu v0.2d, v1.2d', 0n, 0x400c000000000000n, 0n, 3n, '10'),
+  ];
+  const CONVERSIONS_LEFT = [
+    fpCase(
+      0x4e21d820,
+      'scvtf v0.4s, v1.4s',
+      0n,
+      0x01000001_00000000_00000000_00000000n,
+      0n,
+      0x4b800000000000000000000000000000n,
+      '10',
+    ),
+    fpCase(0x6e61d820, 'ucvtf v0.2d, v1.2d', 0n, 0xffffffffffffffffn, 0n, 0x43f0000000000000n, '10'),
+    fpCase(
+      0x4ea1b820,
+      'fcvtzs v0.4s, v1.4s',
+      0n,
+      0x4f000000_40400000_c0300000_3fc00000n,
+      0n,
+      0x7fffffff_00000003_fffffffe_00000001n,
+      '11',
+    ),
+    fpCase(
+      0x4ea1b820,
+      'fcvtzs v0.4s, v1.4s',
+      0n,
+      0x7fc00000_40400000_c0300000_3fc00000n,
+      0n,
+      0x00000000_00000003_fffffffe_00000001n,
+      '11',
+    ),
+  ];
+
   type FpLoop = ReturnType<typeof fpCase> & { how: string; exits?: 'none' | 'some' };
   const FP_LOOPS: FpLoop[] = [
     ...PASSED_ON.map((c) => ({ ...c, how: 'left to its op where the fast path cannot decide' })),
@@ -1225,6 +1321,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...SINGLE_VECTORS.map((c) => ({ ...c, how: 'decided (single-precision vector)' })),
     ...SHIFT_EDGES.map((c) => ({ ...c, how: 'shifted at the edges' })),
     ...TABLE_EDGES.map((c) => ({ ...c, how: 'compared or looked up at the edges', exits: 'none' })),
+    ...CONVERSIONS.map((c) => ({ ...c, how: 'converted in the region', exits: 'none' })),
+    ...CONVERSIONS_LEFT.map((c) => ({ ...c, how: 'converted by the op', exits: 'some' })),
     ...FUSED.map((c) => ({ ...c, how: 'fused, in the region', exits: 'none' })),
     ...FUSED_LEFT.map((c) => ({ ...c, how: 'fused, left to the op', exits: 'some' })),
     ...ZERO_SUMS.map((c) => ({ ...c, how: 'zeros decided in the region', exits: 'none' })),
@@ -1261,7 +1359,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
   });
 
   /** FMLA, FMLS (2D): a case gives one lane, both lanes get it. */
-  const TWO_DOUBLES = [0x4e62cc20, 0x4ee2cc20];
+  const TWO_DOUBLES = [0x4e62cc20, 0x4ee2cc20, 0x6e61d820, 0x6ee1b820];
 
   /** `ldr q0, [x0]; OP; str q0, [x0, #16]` five times, translated (one WebAssembly region), interpreted, on Unicorn. */
   async function fpLoop(c: ReturnType<typeof fpCase> & { exits?: 'none' | 'some' | undefined }): Promise<void> {
