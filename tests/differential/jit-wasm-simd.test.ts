@@ -20,6 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setSharedArenas } from '../../src/emu/arena.ts';
 import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
+import type { Decoded } from '../../src/emu/ts/decoder.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord, disassemble } from '../../src/emu/ts/isa/index.ts';
 import { LOGIC } from '../../src/emu/ts/isa/simd/three_same.ts';
@@ -383,6 +384,23 @@ const SHUFFLE_IDS = new Set([
   'TBL_TBX',
   'FMOV_vec_imm',
   'SIMD_FP_MISC',
+  'ABS_v',
+  'NEG_v',
+  'REV64_v',
+  'REV32_v',
+  'REV16_v',
+  'SADDLP_v',
+  'UADDLP_v',
+  'SADALP_v',
+  'UADALP_v',
+  'SQADD_v',
+  'UQADD_v',
+  'SQSUB_v',
+  'UQSUB_v',
+  'SABD_v',
+  'UABD_v',
+  'SABA_v',
+  'UABA_v',
 ]);
 /** Each form: its fixed bits, and the bits drawn (registers V0-V7 besides: rd, rn and, where given, rm). */
 const SHUFFLE_FORMS: [number, number, boolean][] = [
@@ -398,6 +416,11 @@ const SHUFFLE_FORMS: [number, number, boolean][] = [
   [0x0e20bc00, (1 << 30) | (3 << 22), true], // ADDP (vector)
   [0x0e000000, (1 << 30) | (3 << 13) | (1 << 12), true], // TBL, TBX
   [0x0f00f400, (1 << 30) | (1 << 29) | (7 << 16) | (0x1f << 5), false], // FMOV (vector, immediate)
+  [0x0e20b800, (1 << 30) | (1 << 29) | (3 << 22), false], // ABS, NEG
+  [0x0e200800, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 12), false], // REV64, REV32, REV16
+  [0x0e202800, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 14), false], // SADDLP, UADDLP, SADALP, UADALP
+  [0x0e200c00, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 13), true], // SQADD, UQADD, SQSUB, UQSUB
+  [0x0e207400, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 11), true], // SABD, UABD, SABA, UABA
   [0x0e21d800, (1 << 30) | (1 << 29) | (1 << 22), false], // SCVTF, UCVTF (vector)
   [0x0ea1b800, (1 << 30) | (1 << 29) | (1 << 22), false], // FCVTZS, FCVTZU (vector)
 ];
@@ -645,16 +668,18 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
   });
 
   it('translates every permute, narrowing, widening, compare, pairwise add, table lookup, FMOV and conversion form it draws', async () => {
-    // Only CMHI/CMHS on 64-bit lanes stay with their ops (WebAssembly has no unsigned i64x2 compare).
-    const drawn = [...new Set(fc.sample(shuffleWord, { seed: 12, numRuns: 600 }))];
-    const left = drawn
-      .map((w) => decodeWord(w))
-      .filter((d) => d !== null && !wasmBlockSupported([d], CODE, true))
-      .map((d) => `${d?.def.id} ${d?.fields.size}`);
-    expect([...new Set(left)].sort()).toEqual(['CMHI_v 3', 'CMHS_v 3']);
+    // Only these stay with their ops: WebAssembly has no unsigned i64x2 compare, and saturating
+    // adds and subtracts of bytes and halfwords only.
+    const LEFT = ['CMHI_v 3', 'CMHS_v 3', 'SQADD_v 2', 'SQADD_v 3', 'SQSUB_v 2', 'SQSUB_v 3'];
+    LEFT.push('UQADD_v 2', 'UQADD_v 3', 'UQSUB_v 2', 'UQSUB_v 3');
+    const key = (w: number): string => `${decodeWord(w)?.def.id} ${decodeWord(w)?.fields.size}`;
+    const drawn = [...new Set(fc.sample(shuffleWord, { seed: 12, numRuns: 1200 }))];
+    const left = drawn.filter((w) => !wasmBlockSupported([decodeWord(w) as Decoded], CODE, true)).map(key);
+    expect([...new Set(left)].sort()).toEqual(LEFT.sort());
     // And each form's module validates: a loop of it alone is one WebAssembly region.
     let regions = 0;
-    for (const w of drawn.filter((w) => !['CMHI_v', 'CMHS_v'].includes(decodeWord(w)?.def.id ?? '')).slice(0, 150)) {
+    const taken = drawn.filter((w) => !LEFT.includes(key(w))).slice(0, 250);
+    for (const w of taken) {
       const e = new TsEngine({ jitThreshold: 0 });
       try {
         e.memMap(CODE, 0x1000, PROT_ALL);
@@ -666,9 +691,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.close();
       }
     }
-    expect(regions).toBe(
-      Math.min(150, drawn.length - drawn.filter((w) => /CMH[IS]_v/.test(decodeWord(w)?.def.id ?? '')).length),
-    );
+    expect(regions).toBe(taken.length);
     expect(emitterStats.invalidModules).toBe(0);
   });
 
@@ -1309,6 +1332,104 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ),
   ];
 
+  /** Saturating adds and subtracts: FPSR.QC when a lane saturates (of a 64-bit form, a lane it has). */
+  const SATURATING = [
+    fpCase(
+      0x4e220c20,
+      'sqadd v0.16b, v1.16b, v2.16b',
+      0n,
+      0x7f01_0000_0000_0000_0000_0000_0000_80ffn,
+      0x0101_0000_0000_0000_0000_0000_0000_ff01n,
+      0x7f02_0000_0000_0000_0000_0000_0000_8000n,
+      '8000000',
+    ),
+    fpCase(
+      0x4e620c20,
+      'sqadd v0.8h, v1.8h, v2.8h',
+      0n,
+      0x0001_0002_0003_0004_0005_0006_0007_7000n,
+      0x0001_0002_0003_0004_0005_0006_0007_0fffn,
+      0x0002_0004_0006_0008_000a_000c_000e_7fffn,
+      '0',
+    ),
+    fpCase(
+      0x2e222c20,
+      'uqsub v0.8b, v1.8b, v2.8b',
+      0n,
+      0x0000_0000_0000_0000_0510_2030_4050_6070n,
+      0xffff_ffff_ffff_ffff_0101_0101_0101_0101n,
+      0x040f1f2f3f4f5f6fn,
+      '0',
+    ),
+    fpCase(
+      0x2e222c20,
+      'uqsub v0.8b, v1.8b, v2.8b',
+      0n,
+      0x0000_0000_0000_0000_0510_2030_4050_6070n,
+      0x0000_0000_0000_0000_0101_0101_0101_0180n,
+      0x040f1f2f3f4f5f00n,
+      '8000000',
+    ),
+  ];
+
+  /** REV of each element size inside each container, and pairwise adds long of words and halfwords. */
+  const REVERSED_AND_PAIRED = [
+    fpCase(
+      0x4ea00820,
+      'rev64 v0.4s, v1.4s',
+      0n,
+      0x0f0e0d0c0b0a09080706050403020100n,
+      0n,
+      0x0b0a09080f0e0d0c0302010007060504n,
+      '0',
+    ),
+    fpCase(
+      0x6e600820,
+      'rev32 v0.8h, v1.8h',
+      0n,
+      0x0f0e0d0c0b0a09080706050403020100n,
+      0n,
+      0x0d0c0f0e09080b0a0504070601000302n,
+      '0',
+    ),
+    fpCase(
+      0x4e201820,
+      'rev16 v0.16b, v1.16b',
+      0n,
+      0x0f0e0d0c0b0a09080706050403020100n,
+      0n,
+      0x0e0f0c0d0a0b08090607040502030001n,
+      '0',
+    ),
+    fpCase(
+      0x6ea02820,
+      'uaddlp v0.2d, v1.4s',
+      0n,
+      0xffffffff000000058000000080000001n,
+      0n,
+      0x00000001000000040000000100000001n,
+      '0',
+    ),
+    fpCase(
+      0x4ea02820,
+      'saddlp v0.2d, v1.4s',
+      0n,
+      0xffffffff000000058000000080000001n,
+      0n,
+      0x0000000000000004ffffffff00000001n,
+      '0',
+    ),
+    fpCase(
+      0x4e606820,
+      'sadalp v0.4s, v1.8h',
+      0x00000001000000020000000300000004n,
+      0x00080007000600050001ffff7fff8000n,
+      0n,
+      0x000000100000000d0000000300000003n,
+      '0',
+    ),
+  ];
+
   type FpLoop = ReturnType<typeof fpCase> & { how: string; exits?: 'none' | 'some' };
   const FP_LOOPS: FpLoop[] = [
     ...PASSED_ON.map((c) => ({ ...c, how: 'left to its op where the fast path cannot decide' })),
@@ -1322,6 +1443,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...SHIFT_EDGES.map((c) => ({ ...c, how: 'shifted at the edges' })),
     ...TABLE_EDGES.map((c) => ({ ...c, how: 'compared or looked up at the edges', exits: 'none' })),
     ...CONVERSIONS.map((c) => ({ ...c, how: 'converted in the region', exits: 'none' })),
+    ...SATURATING.map((c) => ({ ...c, how: 'saturated in the region', exits: 'none' })),
+    ...REVERSED_AND_PAIRED.map((c) => ({ ...c, how: 'reversed or paired in the region', exits: 'none' })),
     ...CONVERSIONS_LEFT.map((c) => ({ ...c, how: 'converted by the op', exits: 'some' })),
     ...FUSED.map((c) => ({ ...c, how: 'fused, in the region', exits: 'none' })),
     ...FUSED_LEFT.map((c) => ({ ...c, how: 'fused, left to the op', exits: 'some' })),

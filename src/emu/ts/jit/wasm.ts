@@ -96,6 +96,7 @@ import {
 } from '../isa/ldst.ts';
 import { imm5 } from '../isa/simd/copy.ts';
 import { extBytes } from '../isa/simd/extract.ts';
+import { QC } from '../isa/simd/lanes.ts';
 import { modImm } from '../isa/simd/modified_immediate.ts';
 import { PERMUTE_OPC, permuteBytes } from '../isa/simd/permute.ts';
 import { immhSize } from '../isa/simd/shift_by_immediate.ts';
@@ -1392,6 +1393,27 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'ADDP_v':
       emitAddPairs(e, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
       return;
+    case 'ABS_v':
+    case 'NEG_v':
+    case 'REV16_v':
+    case 'REV32_v':
+    case 'REV64_v':
+    case 'SADDLP_v':
+    case 'UADDLP_v':
+    case 'SADALP_v':
+    case 'UADALP_v':
+      emitVectorUnary(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'));
+      return;
+    case 'SQADD_v':
+    case 'UQADD_v':
+    case 'SQSUB_v':
+    case 'UQSUB_v':
+    case 'SABD_v':
+    case 'UABD_v':
+    case 'SABA_v':
+    case 'UABA_v':
+      emitVectorSaturating(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      return;
     case 'TBL_TBX':
       emitTable(e, u(d, 'q'), u(d, 'len') + 1, u(d, 'op') === 1, u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
       return;
@@ -2004,6 +2026,114 @@ function emitVectorConvert(e: Emitter, key: number, q: number, sz: number, d: nu
       e.setV64(d, h, () => c.get(v).op(0xfc, unsigned ? 7 : 6)); // i64.trunc_sat_f64_s/u
     }
   }
+}
+
+/** i8x16/i16x8/i32x4/i64x2 abs and neg; extadd_pairwise (s, u) of i8x16 and i16x8 (after 0xfd). */
+const SIMD_ABS = [0x60, 0x80, 0xa0, 0xc0];
+const SIMD_NEG = [0x61, 0x81, 0xa1, 0xc1];
+const EXTADD_PAIRWISE_S = [0x7c, 0x7e];
+const EXTADD_PAIRWISE_U = [0x7d, 0x7f];
+
+/**
+ * ABS, NEG (wrapping, as the instructions: ABS of the most negative element is itself), REV16/
+ * REV32/REV64 (a shuffle reversing the elements within each container), SADDLP/UADDLP and the
+ * accumulating SADALP/UADALP (adjacent pairs added into elements twice as wide: WebAssembly's
+ * extadd_pairwise for bytes and halfwords; words as even and odd words each extended, then added).
+ */
+function emitVectorUnary(e: Emitter, id: string, q: number, z: number, d: number, n: number): void {
+  const c = e.c;
+  c.i32(0);
+  if (id === 'ABS_v' || id === 'NEG_v') {
+    if (z === 3 && q === 0) throw new Unsupported(`${id} reserved size`);
+    e.v128(n);
+    c.simd((id === 'ABS_v' ? SIMD_ABS : SIMD_NEG)[z] as number);
+  } else if (id.startsWith('REV')) {
+    const container = id === 'REV16_v' ? 2 : id === 'REV32_v' ? 4 : 8;
+    const eb = 1 << z;
+    if (eb >= container) throw new Unsupported(`${id} reserved size`);
+    const perm: number[] = [];
+    for (let j = 0; j < 16; j++) {
+      const base = j - (j % container);
+      const el = Math.floor((j % container) / eb);
+      perm.push(base + container - eb * (el + 1) + (j % eb));
+    }
+    e.v128(n);
+    e.v128(n);
+    shuffle(c, perm);
+  } else {
+    if (z === 3) throw new Unsupported(`${id} reserved size`);
+    const unsigned = id.startsWith('U');
+    const acc = id.includes('ADALP');
+    if (acc) e.v128(d);
+    e.v128(n);
+    if (z < 2) c.simd((unsigned ? EXTADD_PAIRWISE_U : EXTADD_PAIRWISE_S)[z] as number);
+    else {
+      c.set(L_VX);
+      for (const odd of [0, 4]) {
+        c.get(L_VX).get(L_VX);
+        shuffle(c, [odd, odd + 1, odd + 2, odd + 3, odd + 8, odd + 9, odd + 10, odd + 11, 0, 0, 0, 0, 0, 0, 0, 0]);
+        c.simd((unsigned ? EXTEND_LOW_U : EXTEND_LOW_S)[2] as number);
+      }
+      c.simd(SIMD_ADD[3] as number);
+    }
+    if (acc) c.simd(SIMD_ADD[z + 1] as number);
+  }
+  e.setV128(d);
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+}
+
+/** i8x16 and i16x8 add_sat_s/u, sub_sat_s/u (WebAssembly has none for wider lanes). */
+const SIMD_SAT: Record<string, readonly number[]> = {
+  SQADD_v: [0x6f, 0x8f],
+  UQADD_v: [0x70, 0x90],
+  SQSUB_v: [0x72, 0x92],
+  UQSUB_v: [0x73, 0x93],
+};
+
+/**
+ * SQADD/UQADD/SQSUB/UQSUB on bytes and halfwords (WebAssembly's saturating ops; FPSR.QC set when a
+ * lane saturated, which is where it differs from the wrapping op), SABD/UABD (the larger less the
+ * smaller, wrapping as the element) and SABA/UABA (that added to Vd).
+ */
+function emitVectorSaturating(e: Emitter, id: string, q: number, z: number, d: number, n: number, m: number): void {
+  const c = e.c;
+  if (id.endsWith('QADD_v') || id.endsWith('QSUB_v')) {
+    if (z > 1) throw new Unsupported(`${id} of size ${z}`);
+    e.uses.fp = true; // FPSR_OR_AT: cleared before the call, ORed into FPSR after it
+    e.v128(n);
+    e.v128(m);
+    c.simd((SIMD_SAT[id] as readonly number[])[z] as number).set(L_V128);
+    // QC when a lane saturated: the wrapping result differs.
+    e.v128(n);
+    e.v128(m);
+    c.simd((id.includes('ADD') ? SIMD_ADD : SIMD_SUB)[z] as number);
+    c.get(L_V128).simd((SIMD_CMP.ne as readonly number[])[z] as number);
+    if (q === 0) {
+      c.i64(-1).simd(I64X2_SPLAT).i64(0).simd(I64X2_REPLACE, 1);
+      c.simd(V128_AND);
+    }
+    c.simd(0x53); // v128.any_true
+    c.op(0x04, 0x40);
+    c.i32(0).i32(0).op(0x28, 2).uleb(FPSR_OR_AT).i32(QC).op(I32OP.or).op(0x36, 2).uleb(FPSR_OR_AT);
+    c.op(0x0b);
+    c.i32(0).get(L_V128);
+  } else {
+    if (z > 2) throw new Unsupported(`${id} of size ${z}`);
+    const signed = id.startsWith('S');
+    const [min, max] = signed ? ['SMIN_v', 'SMAX_v'] : ['UMIN_v', 'UMAX_v'];
+    c.i32(0);
+    if (id.endsWith('ABA_v')) e.v128(d);
+    e.v128(n);
+    e.v128(m);
+    c.simd((SIMD_MINMAX[max] as number[])[z] as number);
+    e.v128(n);
+    e.v128(m);
+    c.simd((SIMD_MINMAX[min] as number[])[z] as number);
+    c.simd(SIMD_SUB[z] as number);
+    if (id.endsWith('ABA_v')) c.simd(SIMD_ADD[z] as number);
+  }
+  e.setV128(d);
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
 }
 
 /** i8x16.shuffle of the two v128 on the stack: byte j of the result is byte perm[j] of a ++ b. */

@@ -15,7 +15,7 @@
  */
 import type { CpuState, Op } from '../../state.ts';
 
-const QC = 1 << 27;
+export const QC = 1 << 27;
 let qc = 0;
 const DBUF = new ArrayBuffer(16);
 export const D8 = new Uint8Array(DBUF);
