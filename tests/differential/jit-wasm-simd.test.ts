@@ -438,6 +438,36 @@ const shuffleWord = fc
   })
   .filter((w) => SHUFFLE_IDS.has(decodeWord(w)?.def.id ?? ''));
 
+/**
+ * LD1/ST1 of one to four registers and LD2/ST2 (multiple structures) from the bases, with no offset
+ * or post-indexed by the bytes moved or by X10-X15 (small or large: a base gone wild faults next).
+ */
+const structWord = fc
+  .record({
+    post: fc.integer({ min: 0, max: 1 }),
+    q: fc.integer({ min: 0, max: 1 }),
+    load: fc.integer({ min: 0, max: 1 }),
+    opcode: fc.constantFrom(0b0111, 0b1010, 0b0110, 0b0010, 0b1000),
+    size: fc.integer({ min: 0, max: 3 }),
+    rn: fc.constantFrom(...BASES),
+    rt: fc.integer({ min: 0, max: 7 }),
+    rm: fc.constantFrom(31, 31, 10, 11),
+  })
+  .map(
+    (f) =>
+      (0x0c000000 |
+        (f.q << 30) |
+        (f.post << 23) |
+        (f.load << 22) |
+        ((f.post ? f.rm : 0) << 16) |
+        (f.opcode << 12) |
+        (f.size << 10) |
+        (f.rn << 5) |
+        f.rt) >>>
+      0,
+  )
+  .filter((w) => ['SIMD_LDST_MULT', 'SIMD_LDST_MULT_post'].includes(decodeWord(w)?.def.id ?? ''));
+
 /** Register arithmetic that writes none of the bases, offsets and loop counter. */
 const aluWord = classWord(ALU_CLASSES.filter(([, v]) => v === 0x11000000 || v === 0x0a000000)).filter((w) => {
   const d = decodeWord(w);
@@ -458,6 +488,7 @@ const body = fc.array(
     { weight: 1, arbitrary: dupWord },
     { weight: 2, arbitrary: vectorSameWord },
     { weight: 2, arbitrary: shuffleWord },
+    { weight: 2, arbitrary: structWord },
     { weight: 1, arbitrary: aluWord },
   ),
   { minLength: 1, maxLength: 8 },
@@ -603,6 +634,9 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     const names = (a: fc.Arbitrary<number>, seed: number): string[] => [
       ...new Set(fc.sample(a, { seed, numRuns: 400 }).map((w) => disassemble(w, CODE).split(' ')[0] as string)),
     ];
+    expect(
+      new Set(fc.sample(structWord, { seed: 13, numRuns: 300 }).map((w) => disassemble(w, CODE).split(' ')[0])),
+    ).toEqual(new Set(['ld1', 'st1', 'ld2', 'st2']));
     expect(new Set(fc.sample(shuffleWord, { seed: 11, numRuns: 1000 }).map((w) => decodeWord(w)?.def.id))).toEqual(
       SHUFFLE_IDS,
     );
@@ -765,6 +799,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     fpsr: string,
     fpsr0 = 0,
     x10 = 0n,
+    fpcr = 0,
   ) => ({
     op,
     text,
@@ -775,6 +810,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     fpsr,
     fpsr0,
     x10,
+    fpcr,
   });
 
   /**
@@ -1166,6 +1202,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
    */
   const ZERO_SUMS = [
     fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0n, 0n, '0'),
+    fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0x8000000000000000n, 0n, '0'),
     fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0x8000000000000000n, 0x8000000000000000n, 0x8000000000000000n, '0'),
     fpCase(0x1e222820, 'fadd s0, s1, s2', 0n, 0x80000000n, 0x80000000n, 0x80000000n, '10', 0x10),
     fpCase(0x1f420020, 'fmadd d0, d1, d2, d0', 0n, 0n, 0x4008000000000000n, 0n, '0'),
@@ -1194,10 +1231,46 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       0x10,
     ),
   ];
-  /** A zero addend of the other sign after IXC is set: the host's fused multiply-add decides it. */
-  const HOST_ZERO_SIGN = [fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x80000000n, 0n, 0x40000000n, 0n, '10', 0x10)];
+  /**
+   * After IXC is set, with the host's fused multiply-add: a zero addend of the other sign, and exact
+   * cancellations (z = -x*y: +0). Without it, the Dekker paths leave these to the op.
+   */
+  const HOST_ZERO_SIGN = [
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x80000000n, 0n, 0x40000000n, 0n, '10', 0x10),
+    fpCase(
+      0x1f420020,
+      'fmadd d0, d1, d2, d0',
+      0xc010000000000000n,
+      0x4000000000000000n,
+      0x4000000000000000n,
+      0n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x4e62cc20,
+      'fmla v0.2d, v1.2d, v2.2d',
+      0xc010000000000000n,
+      0x4000000000000000n,
+      0x4000000000000000n,
+      0n,
+      '10',
+      0x10,
+    ),
+    fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0xc1100000n, 0x40400000n, 0x40400000n, 0n, '10', 0x10),
+    fpCase(
+      0x4e22cc20,
+      'fmla v0.4s, v1.4s, v2.4s',
+      0xc1100000c1100000c1100000c1100000n,
+      0x40400000404000004040000040400000n,
+      0x40400000404000004040000040400000n,
+      0n,
+      '10',
+      0x10,
+    ),
+  ];
   const ZERO_SUMS_LEFT = [
-    fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0x8000000000000000n, 0n, '0'),
+    fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0x8000000000000000n, 0x8000000000000000n, '0', 0, 0n, 2 << 22),
     fpCase(0x1f420020, 'fmadd d0, d1, d2, d0', 0x8000000000000000n, 0n, 0x4008000000000000n, 0n, '0'),
     fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x80000000n, 0n, 0x40000000n, 0n, '0'),
   ];
@@ -1514,6 +1587,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.regWrite('q2', both(c.q2));
         e.regWrite('x9', 5n);
         e.regWrite('fpsr', BigInt(c.fpsr0));
+        e.regWrite('fpcr', BigInt(c.fpcr));
         e.regWrite('x10', c.x10);
         const r = e.start(CODE, CODE + 20, { count: 1000 });
         if (e instanceof TsEngine && options.jitThreshold === 0) {

@@ -77,7 +77,7 @@ function postKind(f: Fields): number {
   return f.rm === 31 ? POST_IMM : POST_REG;
 }
 
-function regList(t: number, count: number): number[] {
+export function regList(t: number, count: number): number[] {
   const regs: number[] = [];
   for (let i = 0; i < count; i++) regs.push((t + i) % 32);
   return regs;
@@ -93,7 +93,7 @@ function listText(regs: number[], suffix: string): string {
 
 // ---- multiple structures ----------------------------------------------------------------------
 
-function multInfo(f: Fields): readonly [number, number] | undefined {
+export function multInfo(f: Fields): readonly [number, number] | undefined {
   const info = MULT[f.opcode as number];
   if (info === undefined) return undefined;
   if (f.size === 3 && f.q === 0 && info[1] > 1) return undefined;

@@ -101,6 +101,7 @@ import { modImm } from '../isa/simd/modified_immediate.ts';
 import { PERMUTE_OPC, permuteBytes } from '../isa/simd/permute.ts';
 import { immhSize } from '../isa/simd/shift_by_immediate.ts';
 import { byElemKind, elemIndex, elemReg, sameKind } from '../isa/simd_fp.ts';
+import { multInfo, regList } from '../isa/simd_ldst.ts';
 import type { CpuState, Op } from '../state.ts';
 import { F32X4_RELAXED_MADD, F64X2_RELAXED_MADD, hostFusedMadd } from './host-fma.ts';
 import { type CompiledBlock, follow, type Links } from './links.ts';
@@ -292,6 +293,10 @@ class Code {
     if (c !== undefined) buf[this.length++] = c;
     if (d !== undefined) buf[this.length++] = d;
     return this;
+  }
+  /** v128.const 0. */
+  zeros(): this {
+    return this.simd(0x0c).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0);
   }
   /** A SIMD instruction (0xfd, its opcode), with its lane index when it has one. */
   simd(o: number, lane?: number): this {
@@ -1698,6 +1703,10 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'LDSTP_post':
       emitPair(e, d, id);
       return;
+    case 'SIMD_LDST_MULT':
+    case 'SIMD_LDST_MULT_post':
+      emitStructures(e, d, id);
+      return;
     default:
       throw new Unsupported(id);
   }
@@ -1729,6 +1738,89 @@ export function wasmBlockSupported(decoded: readonly Decoded[], address: number,
     throw err;
   }
   return true;
+}
+
+/**
+ * LD1/ST1 (multiple structures: one to four registers of consecutive bytes) and LD2/ST2 (two
+ * registers whose elements alternate in memory: a shuffle of the even and the odd elements), with
+ * no offset or post-indexed by the bytes moved or by Xm. One access of all the bytes: the region
+ * leaves for the op when it would cross a page or cannot be made (as for LDP).
+ */
+function emitStructures(e: Emitter, d: Decoded, id: string): void {
+  const c = e.c;
+  const info = multInfo(d.fields);
+  if (info === undefined) throw new Unsupported(`${id} reserved`);
+  const [rpt, selem] = info;
+  if (selem > 2) throw new Unsupported(`LD${selem}/ST${selem}`);
+  const [q, z, load, n, m] = [u(d, 'q'), u(d, 'size'), u(d, 'L') === 1, u(d, 'rn'), u(d, 'rm')];
+  const regBytes = q ? 16 : 8;
+  const total = rpt * selem * regBytes;
+  const regs = regList(u(d, 'rt'), rpt * selem);
+  e.x(n);
+  c.set(L_B).get(L_B).set(L_A);
+  e.tlb(total, !load);
+  const memory = (off: number, store: boolean): void => {
+    c.simd(store ? 0x0b : 0x00)
+      .op(0)
+      .uleb(off); // v128.load/store, alignment 1
+  };
+  if (selem === 1)
+    regs.forEach((r, k) => {
+      if (load) e.loadV(r, q ? 4 : 3, k * regBytes);
+      else e.storeV(r, q ? 4 : 3, k * regBytes);
+    });
+  else {
+    const eb = 1 << z;
+    // Element k of the two registers' bytes in memory order (both registers: 2 * lanes elements).
+    const lanes = regBytes / eb;
+    const pick = (odd: number): number[] => {
+      const perm: number[] = [];
+      for (let i = 0; i < 16 / eb; i++) for (let j = 0; j < eb; j++) perm.push(i < lanes ? (2 * i + odd) * eb + j : 0);
+      return perm;
+    };
+    const [t, t2] = regs as [number, number];
+    if (load) {
+      for (const [r, odd] of [
+        [t, 0],
+        [t2, 1],
+      ] as const) {
+        c.i32(0).get(L_AA);
+        memory(0, false);
+        if (q) {
+          c.get(L_AA);
+          memory(16, false);
+        } else c.zeros();
+        shuffle(c, pick(odd));
+        e.setV128(r);
+        if (q === 0) e.setV64(r, 1, () => c.i64(0));
+      }
+    } else {
+      // Memory element 2i + odd is element i of Vt (odd 0) or of Vt2 (odd 1).
+      const weave = (half: number): number[] => {
+        const perm: number[] = [];
+        for (let k = 0; k < 16 / eb; k++) {
+          const el = half * (16 / eb) + k;
+          const i = el >> 1;
+          for (let j = 0; j < eb; j++) perm.push((el & 1 ? 16 : 0) + i * eb + j);
+        }
+        return perm;
+      };
+      for (let half = 0; half < (q ? 2 : 1); half++) {
+        c.get(L_AA);
+        e.v128(t);
+        e.v128(t2);
+        shuffle(c, weave(half));
+        memory(16 * half, true);
+      }
+    }
+  }
+  if (id === 'SIMD_LDST_MULT_post') {
+    c.get(L_B);
+    if (m === 31) c.i64(total);
+    else e.x(m);
+    c.op(I64OP.add);
+    e.setX(n);
+  }
 }
 
 /** i64 loads by access kind (zero- or sign-extending), and stores by size. */
@@ -2172,7 +2264,7 @@ function emitNarrow(e: Emitter, q: number, z: number, shift: number, d: number, 
     e.v128(d);
     shuffle(c, [16, 17, 18, 19, 20, 21, 22, 23, ...narrow]);
   } else {
-    c.op(0xfd, 0x0c).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0); // v128.const 0
+    c.zeros();
     shuffle(c, [...narrow, 16, 16, 16, 16, 16, 16, 16, 16]);
   }
   e.setV128(d);
@@ -2229,7 +2321,7 @@ function emitCompare(e: Emitter, id: string, q: number, z: number, d: number, n:
   const op = (SIMD_CMP[COMPARE_OF[id] as string] as readonly number[])[z] as number;
   if (op < 0) throw new Unsupported(`${id} of size ${z}`);
   const zero = (): void => {
-    c.op(0xfd, 0x0c).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0).op(0, 0, 0, 0);
+    c.zeros();
   };
   c.i32(0);
   e.v128(n);
@@ -2565,8 +2657,11 @@ function everyLane(c: Code, single: boolean, mask: number): void {
  * With the v128 operands x, y, z on the stack: x*y + z by the host's fused multiply-add into
  * L_V128 (the operands kept in L_VX, L_VY, L_VZ), and pushes whether every lane `mask` selects is
  * decided once IXC is set (quickIf): a normal result, or z zero and a zero factor times a finite
- * one, whose ±0 (IEEE's sign rule, the architecture's) is exact and raises nothing. A zero in the
- * data (a sparse row, an accumulator that starts at 0.0) would otherwise leave the region every time.
+ * one, whose ±0 (IEEE's sign rule, the architecture's) is exact and raises nothing, or a zero result
+ * of factors of at least 2^-450 (singles 2^-50) and a normal z: every term is then a multiple of
+ * the smallest subnormal, so the exact sum is too and a zero result is exact (+0 to nearest), never
+ * an underflow. A zero in the data (a sparse row, an accumulator that starts at 0.0, re*re - im*im
+ * of equal parts) would otherwise leave the region every time.
  */
 function fusedLanes(c: Code, single: boolean, mask: number): void {
   const [eq, le, abs, and, or] = single
@@ -2590,6 +2685,23 @@ function fusedLanes(c: Code, single: boolean, mask: number): void {
   c.simd(or).get(L_VZ);
   splatOf(c, single, 0);
   c.simd(eq).simd(and).simd(or);
+  // An exact cancellation (re*re - im*im of equal parts): +0, exact, decided (cancelledZero).
+  const [ge, lo] = single ? [F32X4_GE, 2 ** -50] : [F64X2_GE, 2 ** -450];
+  c.get(L_V128);
+  splatOf(c, single, 0);
+  c.simd(eq);
+  for (const v of [L_VX, L_VY]) {
+    c.get(v).simd(abs);
+    splatOf(c, single, lo);
+    c.simd(ge).simd(and).get(v).simd(abs);
+    splatOf(c, single, max);
+    c.simd(le).simd(and);
+  }
+  c.get(L_VZ).simd(abs);
+  splatOf(c, single, single ? MIN32 : MIN64);
+  c.simd(ge).simd(and).get(L_VZ).simd(abs);
+  splatOf(c, single, max);
+  c.simd(le).simd(and).simd(or);
   everyLane(c, single, mask);
 }
 
@@ -2605,6 +2717,11 @@ function fusedDecided(c: Code, r: number, x: number, y: number, z: number, lo: n
   ] as const)
     c.get(zero).f64(0).op(F64.eq).get(finite).op(F64.abs).f64(hi).op(F64.le, I32OP.and);
   c.op(I32OP.or).get(z).f64(0).op(F64.eq, I32OP.and, I32OP.or);
+  // fusedLanes' exact cancellation: r zero, x and y not tiny (singles: as doubles, 2^-50), z normal.
+  c.get(r).f64(0).op(F64.eq);
+  for (const v of [x, y]) within(c, v, lo === MIN32 ? 2 ** -50 : 2 ** -450, hi, true);
+  within(c, z, lo, hi, true);
+  c.op(I32OP.and, I32OP.and, I32OP.and, I32OP.or);
 }
 
 /** Pushes V[r] as a v128 from its two 64-bit lanes (so that it may stay in locals: Emitter.vcache). */
@@ -2626,6 +2743,7 @@ const F64X2_EQ = 0x47;
 const F64X2_LT = 0x49;
 const F64X2_GT = 0x4a;
 const F64X2_LE = 0x4b;
+const F64X2_GE = 0x4c;
 const F32X4_EQ = 0x41;
 const F32X4_LE = 0x45;
 const F32X4_GE = 0x46;
@@ -3707,7 +3825,7 @@ function emitQuickOr(c: Code, hostOp: number, exact: (c: Code, l: Locals) => voi
  * result is exact and raises nothing, with normal numbers within [lo, hi] otherwise: a product
  * with a zero factor and the other normal or zero (±0, the host's sign rule is the
  * architecture's), a sum with one operand zero and the other normal (the other) or of two zeros
- * of one sign (that zero; of two signs it depends on the rounding mode: left), a zero dividend over a normal divisor. Zeros in
+ * (of one sign that zero; of two signs +0 when FPCR rounds to nearest, else left), a zero dividend over a normal divisor. Zeros in
  * data (a sparse matrix, a product with 0.0) would otherwise leave the region every time.
  */
 function zeroRule(c: Code, hostOp: number, x: number, y: number, lo: number, hi: number): void {
@@ -3734,11 +3852,13 @@ function zeroRule(c: Code, hostOp: number, x: number, y: number, lo: number, hi:
     zero(y);
     normal(x);
     c.op(I32OP.and, I32OP.or);
-    // Two zeros of one sign: that zero in every rounding mode (2 * 0.0, an accumulator's first step).
+    // Two zeros: of one sign that zero in every rounding mode (2 * 0.0, an accumulator's first
+    // step); of two signs +0 when FPCR rounds to nearest, as the host's sum.
     zero(x);
     zero(y);
     c.op(I32OP.and);
-    c.get(x).op(F64.bits).get(y).op(F64.bits, I64OP.xor).i64(0).op(I64.geS, I32OP.and, I32OP.or);
+    c.get(x).op(F64.bits).get(y).op(F64.bits, I64OP.xor).i64(0).op(I64.geS);
+    c.get(L_RN).i32(1).op(I32OP.and, I32OP.or, I32OP.and, I32OP.or);
   } else {
     zero(x);
     normal(y);
