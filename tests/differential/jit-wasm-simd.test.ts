@@ -1162,6 +1162,15 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
   ];
   const FUSED_LEFT = [
     fpCase(
+      0x4e22cc20,
+      'fmla v0.4s, v1.4s, v2.4s',
+      0x3f8000003f8000003f8000003f800000n,
+      0x7f0000003f8000003f8000003f800000n,
+      0x7f0000003f8000003f8000003f800000n,
+      0x7f8000004000000040000000_40000000n,
+      '14',
+    ),
+    fpCase(
       0x1f420020,
       'fmadd d0, d1, d2, d0',
       0x7ff0000000000001n,
@@ -1201,6 +1210,16 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
    * sign rule is the architecture's).
    */
   const ZERO_SUMS = [
+    fpCase(
+      0x4e22cc20,
+      'fmla v0.4s, v1.4s, v2.4s',
+      0xc1100000c1100000c1100000c1100000n,
+      0x40400000404000004040000040400000n,
+      0x40400000404000004040000040400000n,
+      0n,
+      '10',
+      0x10,
+    ),
     fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0n, 0n, '0'),
     fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0x8000000000000000n, 0n, '0'),
     fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0x8000000000000000n, 0x8000000000000000n, 0x8000000000000000n, '0'),
@@ -1258,18 +1277,20 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       0x10,
     ),
     fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0xc1100000n, 0x40400000n, 0x40400000n, 0n, '10', 0x10),
+  ];
+  const ZERO_SUMS_LEFT = [
     fpCase(
       0x4e22cc20,
       'fmla v0.4s, v1.4s, v2.4s',
       0xc1100000c1100000c1100000c1100000n,
       0x40400000404000004040000040400000n,
       0x40400000404000004040000040400000n,
+      0x80000000800000008000000080000000n,
+      '0',
+      0,
       0n,
-      '10',
-      0x10,
+      2 << 22,
     ),
-  ];
-  const ZERO_SUMS_LEFT = [
     fpCase(0x1e622820, 'fadd d0, d1, d2', 0n, 0n, 0x8000000000000000n, 0x8000000000000000n, '0', 0, 0n, 2 << 22),
     fpCase(0x1f420020, 'fmadd d0, d1, d2, d0', 0x8000000000000000n, 0n, 0x4008000000000000n, 0n, '0'),
     fpCase(0x1f020020, 'fmadd s0, s1, s2, s0', 0x80000000n, 0n, 0x40000000n, 0n, '0'),

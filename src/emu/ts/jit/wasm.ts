@@ -194,6 +194,11 @@ const L_V128 = L_LANES + 4;
 const L_VX = L_V128 + 1;
 const L_VY = L_V128 + 2;
 const L_VZ = L_V128 + 3;
+/** v128 scratch of exactSingleLanes. */
+const L_VA = L_V128 + 4;
+const L_VB = L_V128 + 5;
+const L_VC = L_V128 + 6;
+const L_VD = L_V128 + 7;
 /** An i32 scratch: 1 while the fused multiply-adds of an instruction are decided here. */
 const L_OK = 12;
 
@@ -2750,6 +2755,11 @@ const F32X4_GE = 0x46;
 const I64X2_BITMASK = 0xc4;
 const F32X4_NEG = 0xe1;
 const F64X2_ABS = 0xec;
+const F64X2_ADD = 0xf0;
+const F64X2_SUB = 0xf1;
+const F64X2_MUL = 0xf2;
+const F64X2_PROMOTE_LOW = 0x5f;
+const F32X4_DEMOTE_ZERO = 0x5e;
 const F64X2_NEG = 0xed;
 
 /**
@@ -3082,22 +3092,8 @@ function emitSingleVectorFma(e: Emitter, q: number, d: number, n: number, m: num
   const c = e.c;
   e.uses.fp = true;
   const lanes = q ? 4 : 2;
-  const byLane = (depth: number): void =>
-    singleLanes(e, d, lanes, depth, (k) => {
-      fusedSingleLane(
-        e,
-        () => singleOfLane(e, d, k),
-        () => {
-          singleOfLane(e, n, k);
-          if (neg) c.op(F64.neg);
-        },
-        () => singleOfLane(e, m, idx >= 0 ? idx : k),
-      );
-      return [INLINE_FP.f(7), INLINE_FP.f(8)];
-    });
-  if (hostFusedMadd()) {
-    // The host's fused lanes once IXC is set, kept when all are normal; else lane by lane.
-    quickIf(c);
+  const mask = q ? 15 : 3;
+  const operands = (): void => {
     pushV(e, n);
     if (neg) c.simd(F32X4_NEG);
     if (idx >= 0) {
@@ -3106,18 +3102,94 @@ function emitSingleVectorFma(e: Emitter, q: number, d: number, n: number, m: num
       c.op(WRAP, F32_FROM_I32).simd(F32X4_SPLAT);
     } else pushV(e, m);
     pushV(e, d);
-    fusedLanes(c, true, q ? 15 : 3);
+  };
+  c.i32(0).set(L_T);
+  if (hostFusedMadd()) {
+    // The host's fused lanes once IXC is set, kept when all are decided (fusedLanes).
+    quickIf(c);
+    operands();
+    fusedLanes(c, true, mask);
     c.set(L_T);
-    c.op(0x05);
-    c.i32(0).set(L_T);
     c.op(0x0b);
-    c.get(L_T).op(0x04, 0x40);
-    for (let h = 0; h < (q ? 2 : 1); h++) e.setV64(d, h, () => c.get(L_V128).simd(I64X2_EXTRACT, h));
-    c.op(0x05);
-    byLane(2);
-    c.op(0x0b);
-  } else byLane(1);
+  }
+  // Else, FPCR's RMode, FZ and DN clear: every lane exact (exactSingleLanes), the data of a matrix
+  // of small fractions or integers in floats, whose products and sums never round.
+  c.get(L_T).op(I32.eqz);
+  pushModeClear(c);
+  c.op(I32OP.and, 0x04, 0x40);
+  operands();
+  exactSingleLanes(c, mask);
+  c.set(L_T);
+  c.op(0x0b);
+  c.get(L_T).op(0x04, 0x40);
+  for (let h = 0; h < (q ? 2 : 1); h++) e.setV64(d, h, () => c.get(L_V128).simd(I64X2_EXTRACT, h));
+  c.op(0x05);
+  singleLanes(e, d, lanes, 2, (k) => {
+    fusedSingleLane(
+      e,
+      () => singleOfLane(e, d, k),
+      () => {
+        singleOfLane(e, n, k);
+        if (neg) c.op(F64.neg);
+      },
+      () => singleOfLane(e, m, idx >= 0 ? idx : k),
+    );
+    return [INLINE_FP.f(7), INLINE_FP.f(8)];
+  });
+  c.op(0x0b);
   if (q === 0) e.setV64(d, 1, () => c.i64(0));
+}
+
+/**
+ * With the f32x4 operands x, y, z on the stack: z + x*y lane by lane in doubles, two lanes at a
+ * time: the product of two singles is exact as a double, and TwoSum's error of the double sum is
+ * exact (no double overflows from singles), so a lane is exact when that error is zero and the
+ * sum is a single (an infinite operand makes the error NaN; an overflow is no single). Leaves the singles in L_V128 and pushes whether every lane `mask`
+ * selects is exact: then the result raises nothing (the caller has FPCR's RMode, FZ and DN clear,
+ * so the host's rounding of a zero's sign is the architecture's).
+ */
+function exactSingleLanes(c: Code, mask: number): void {
+  c.set(L_VZ).set(L_VY).set(L_VX);
+  const [p, s, bb, lo] = [L_VA, L_VB, L_VC, L_VD];
+  const half = (v: number, h: number): void => {
+    c.get(v);
+    if (h) {
+      c.get(v);
+      shuffle(c, [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+    }
+    c.simd(F64X2_PROMOTE_LOW);
+  };
+  for (let h = 0; h < 2; h++) {
+    half(L_VX, h);
+    half(L_VY, h);
+    c.simd(F64X2_MUL).set(p);
+    half(L_VZ, h);
+    c.get(p).simd(F64X2_ADD).set(s);
+    // TwoSum: bb = s - z; err = (z - (s - bb)) + (p - bb).
+    c.get(s);
+    half(L_VZ, h);
+    c.simd(F64X2_SUB).set(bb);
+    half(L_VZ, h);
+    c.get(s).get(bb).simd(F64X2_SUB).simd(F64X2_SUB);
+    c.get(p).get(bb).simd(F64X2_SUB).simd(F64X2_ADD);
+    splatOf(c, false, 0);
+    c.simd(F64X2_EQ);
+    // The sum a single: demoted and promoted back unchanged, and finite.
+    c.get(s).simd(F32X4_DEMOTE_ZERO).simd(F64X2_PROMOTE_LOW).get(s).simd(F64X2_EQ).simd(V128_AND);
+    c.simd(I64X2_BITMASK)
+      .i32(h ? 2 : 0)
+      .op(I32OP.shl);
+    c.get(s).simd(F32X4_DEMOTE_ZERO);
+    if (h === 0) c.set(lo);
+    else {
+      c.set(L_V128);
+      c.get(lo).get(L_V128);
+      shuffle(c, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+      c.set(L_V128);
+      c.op(I32OP.or);
+    }
+  }
+  c.i32(mask).op(I32OP.and).i32(mask).op(I32.eq);
 }
 
 /**
@@ -4260,7 +4332,7 @@ function emitWasmRegion(
     .op(0x7e, F64_LOCALS, 0x7c)
     .op(I32_LOCALS_FP, 0x7f, F64_LOCALS_FP, 0x7c)
     .op(MAX_CACHED_V, 0x7c, MAX_CACHED_V, 0x7e)
-    .op(4, 0x7c, 4, 0x7b)
+    .op(4, 0x7c, 8, 0x7b)
     .append(pro)
     .append(body)
     .append(epi);
