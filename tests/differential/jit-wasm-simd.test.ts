@@ -900,6 +900,24 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
    */
   const SINGLE_VECTORS = [
     fpCase(
+      0x4ea2d420,
+      'fsub v0.4s, v1.4s, v2.4s',
+      0n,
+      0xc0400000412000004000000_03fc00000n,
+      0x3f80000040200000408000003f000000n,
+      0xc080000040f00000c00000003f800000n,
+      '0',
+    ),
+    fpCase(
+      0x6e22dc20,
+      'fmul v0.4s, v1.4s, v2.4s',
+      0n,
+      0xc0400000412000004000000_03fc00000n,
+      0x3f80000040200000408000003f000000n,
+      0xc040000041c80000410000003f400000n,
+      '0',
+    ),
+    fpCase(
       0x0e22d420,
       'fadd v0.2s, v1.2s, v2.2s',
       0n,

@@ -3026,7 +3026,18 @@ function emitSingleVector(e: Emitter, op: FpBinary, q: number, d: number, n: num
   c.op(0x05);
   c.i32(0).set(L_T);
   c.op(0x0b);
-  // Every lane normal: the f32x4 result; else lane by lane (a zero, a lane left to the op).
+  if (op === 'fadd' || op === 'fsub' || op === 'fmul') {
+    // Else, FPCR's RMode, FZ and DN clear: every lane exact (exactSingleLanes).
+    c.get(L_T).op(I32.eqz);
+    pushModeClear(c);
+    c.op(I32OP.and, 0x04, 0x40);
+    e.v128(n);
+    e.v128(m);
+    exactSingleLanes(c, mask, op);
+    c.set(L_T);
+    c.op(0x0b);
+  }
+  // Every lane normal, or exact: that result; else lane by lane (a zero, a lane left to the op).
   c.get(L_T).op(0x04, 0x40);
   c.i32(0).get(L_V128);
   e.setV128(d);
@@ -3118,7 +3129,7 @@ function emitSingleVectorFma(e: Emitter, q: number, d: number, n: number, m: num
   pushModeClear(c);
   c.op(I32OP.and, 0x04, 0x40);
   operands();
-  exactSingleLanes(c, mask);
+  exactSingleLanes(c, mask, 'fma');
   c.set(L_T);
   c.op(0x0b);
   c.get(L_T).op(0x04, 0x40);
@@ -3141,16 +3152,19 @@ function emitSingleVectorFma(e: Emitter, q: number, d: number, n: number, m: num
 }
 
 /**
- * With the f32x4 operands x, y, z on the stack: z + x*y lane by lane in doubles, two lanes at a
- * time: the product of two singles is exact as a double, and TwoSum's error of the double sum is
- * exact (no double overflows from singles), so a lane is exact when that error is zero and the
- * sum is a single (an infinite operand makes the error NaN; an overflow is no single). Leaves the singles in L_V128 and pushes whether every lane `mask`
- * selects is exact: then the result raises nothing (the caller has FPCR's RMode, FZ and DN clear,
- * so the host's rounding of a zero's sign is the architecture's).
+ * With the f32x4 operands on the stack (x, y, z for `fma`: z + x*y; x, y for the others): the
+ * result lane by lane in doubles, two lanes at a time. The product of two singles is exact as a
+ * double, and TwoSum's error of a double sum of singles (and of such a product) is exact (no
+ * double overflows from singles), so a lane is exact when that error is zero (a product has none)
+ * and the double is a single (an infinite operand makes the error NaN; an overflow is no single).
+ * Leaves the singles in L_V128 and pushes whether every lane `mask` selects is exact: then the
+ * result raises nothing (the caller has FPCR's RMode, FZ and DN clear, so the host's rounding of
+ * a zero's sign is the architecture's).
  */
-function exactSingleLanes(c: Code, mask: number): void {
-  c.set(L_VZ).set(L_VY).set(L_VX);
-  const [p, s, bb, lo] = [L_VA, L_VB, L_VC, L_VD];
+function exactSingleLanes(c: Code, mask: number, kind: 'fma' | 'fadd' | 'fsub' | 'fmul'): void {
+  if (kind === 'fma') c.set(L_VZ);
+  c.set(L_VY).set(L_VX);
+  const [b, s, bb, lo] = [L_VA, L_VB, L_VC, L_VD];
   const half = (v: number, h: number): void => {
     c.get(v);
     if (h) {
@@ -3160,22 +3174,37 @@ function exactSingleLanes(c: Code, mask: number): void {
     c.simd(F64X2_PROMOTE_LOW);
   };
   for (let h = 0; h < 2; h++) {
-    half(L_VX, h);
-    half(L_VY, h);
-    c.simd(F64X2_MUL).set(p);
-    half(L_VZ, h);
-    c.get(p).simd(F64X2_ADD).set(s);
-    // TwoSum: bb = s - z; err = (z - (s - bb)) + (p - bb).
-    c.get(s);
-    half(L_VZ, h);
-    c.simd(F64X2_SUB).set(bb);
-    half(L_VZ, h);
-    c.get(s).get(bb).simd(F64X2_SUB).simd(F64X2_SUB);
-    c.get(p).get(bb).simd(F64X2_SUB).simd(F64X2_ADD);
-    splatOf(c, false, 0);
-    c.simd(F64X2_EQ);
-    // The sum a single: demoted and promoted back unchanged, and finite.
-    c.get(s).simd(F32X4_DEMOTE_ZERO).simd(F64X2_PROMOTE_LOW).get(s).simd(F64X2_EQ).simd(V128_AND);
+    // a + b with a pushed again each time it is read (z, or x), b in its local.
+    const pushA = (): void => half(kind === 'fma' ? L_VZ : L_VX, h);
+    if (kind === 'fmul') {
+      half(L_VX, h);
+      half(L_VY, h);
+      c.simd(F64X2_MUL).set(s);
+      c.get(s).simd(F32X4_DEMOTE_ZERO).simd(F64X2_PROMOTE_LOW).get(s).simd(F64X2_EQ);
+    } else {
+      if (kind === 'fma') {
+        half(L_VX, h);
+        half(L_VY, h);
+        c.simd(F64X2_MUL);
+      } else {
+        half(L_VY, h);
+        if (kind === 'fsub') c.simd(F64X2_NEG);
+      }
+      c.set(b);
+      pushA();
+      c.get(b).simd(F64X2_ADD).set(s);
+      // TwoSum: bb = s - a; err = (a - (s - bb)) + (b - bb).
+      c.get(s);
+      pushA();
+      c.simd(F64X2_SUB).set(bb);
+      pushA();
+      c.get(s).get(bb).simd(F64X2_SUB).simd(F64X2_SUB);
+      c.get(b).get(bb).simd(F64X2_SUB).simd(F64X2_ADD);
+      splatOf(c, false, 0);
+      c.simd(F64X2_EQ);
+      // The sum a single: demoted and promoted back unchanged.
+      c.get(s).simd(F32X4_DEMOTE_ZERO).simd(F64X2_PROMOTE_LOW).get(s).simd(F64X2_EQ).simd(V128_AND);
+    }
     c.simd(I64X2_BITMASK)
       .i32(h ? 2 : 0)
       .op(I32OP.shl);
