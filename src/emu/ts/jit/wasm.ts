@@ -13,8 +13,13 @@
  * and vector), FMADD and its negated forms, FMLA/FMLS (vector, by element), FCMP, FCVT to and from
  * doubles, on both FMAX/FMIN/FMAXNM/FMINNM and FRINTN/P/M/Z/A, on doubles
  * FADD/FSUB/FMUL/FDIV/FNMUL, FSQRT, FMADD/FMSUB/FNMADD/FNMSUB, FMLA/FMLS/FMUL (vector, by element,
- * scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU (singles too), and B, BL, BR, RET,
- * B.cond, CBZ/CBNZ, TBZ/TBNZ.
+ * scalar by element), FCMP/FCMPE, SCVTF/UCVTF and FCVTZS/FCVTZU (singles too, and vectors), the
+ * permutes and narrowing (UZP/TRN/ZIP, EXT, XTN, SHRN, REV16/32/64, TBL/TBX: shuffles and
+ * swizzles), widening and pairwise adds ([SU]ADDL/SUBL/ADDW/SUBW, [SU]ADDLP/ADALP), SABD/UABD/
+ * SABA/UABA, ABS/NEG, the integer compares, ADDP, saturating adds and subtracts of bytes and
+ * halfwords, FMOV (vector, immediate), LD1/ST1 and LD2/ST2 (multiple structures), and B, BL,
+ * BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ. Fused multiply-adds use the host's where relaxed SIMD is
+ * fused (host-fma.ts).
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
  * several operations; WebAssembly has i64 locals and V8 compiles a small module in well under a
  * millisecond (Liftoff) and optimizes it in the background, with no type feedback to gather and
