@@ -14,7 +14,10 @@ one() { # engine kernel argument -> "seconds stdout"
     node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{const r=JSON.parse(s);console.log(r.seconds.toFixed(3),JSON.stringify(r.stdout.trim()))})'
 }
 printf '%-8s %9s %9s %7s\n' kernel ts_s unicorn_s ratio
-for spec in sha:200000 nbody:300000 dot:5000 sieve:20 divs:2000000 sortc:20 ddot:3000 horner:3000000; do
+SPECS=(sha:200000 nbody:300000 dot:5000 sieve:20 divs:2000000 sortc:20 ddot:3000 horner:3000000
+  blur:400 fir:300 i2f:1500 cnt:300 matmul:300 adler:100 mandel:60 rev:300 hist:60
+  sad:1000 sat:500 popc:6000 absneg:600 revb:600 clampf:500 mulel:3000 faddp:4000)
+for spec in "${SPECS[@]}"; do
   k="${spec%%:*}"
   a="${spec#*:}"
   read -r ts tout <<<"$(one ts "$k" "$a")"
