@@ -384,6 +384,7 @@ const SHUFFLE_IDS = new Set([
   'TBL_TBX',
   'FMOV_vec_imm',
   'SIMD_FP_MISC',
+  'SIMD_FP_3SAME',
   'ABS_v',
   'NEG_v',
   'REV64_v',
@@ -421,6 +422,13 @@ const SHUFFLE_FORMS: [number, number, boolean][] = [
   [0x0e202800, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 14), false], // SADDLP, UADDLP, SADALP, UADALP
   [0x0e200c00, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 13), true], // SQADD, UQADD, SQSUB, UQSUB
   [0x0e207400, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 11), true], // SABD, UABD, SABA, UABA
+  [0x0e20c400, (1 << 30) | (1 << 22), true], // FMAXNM (vector)
+  [0x0e20e400, (1 << 30) | (1 << 22), true], // FCMEQ
+  [0x0e20f400, (1 << 30) | (1 << 22), true], // FMAX
+  [0x0ea0c400, (1 << 30) | (1 << 22), true], // FMINNM
+  [0x0ea0f400, (1 << 30) | (1 << 22), true], // FMIN
+  [0x2e20e400, (1 << 30) | (1 << 22), true], // FCMGE
+  [0x2ea0e400, (1 << 30) | (1 << 22), true], // FCMGT
   [0x0e21d800, (1 << 30) | (1 << 29) | (1 << 22), false], // SCVTF, UCVTF (vector)
   [0x0ea1b800, (1 << 30) | (1 << 29) | (1 << 22), false], // FCVTZS, FCVTZU (vector)
 ];
@@ -1542,6 +1550,87 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ),
   ];
 
+  /** Vector max, min and compares without NaNs (zeros of both signs); a NaN lane is the op's. */
+  const SELECTS = [
+    fpCase(
+      0x4e22f420,
+      'fmax v0.4s, v1.4s, v2.4s',
+      0n,
+      0x80000000000000003f800000c0000000n,
+      0x0000000080000000bf80000040000000n,
+      0x00000000000000003f80000040000000n,
+      '0',
+    ),
+    fpCase(
+      0x4ea2f420,
+      'fmin v0.4s, v1.4s, v2.4s',
+      0n,
+      0x80000000000000003f800000c0000000n,
+      0x0000000080000000bf80000040000000n,
+      0x8000000080000000bf800000c0000000n,
+      '0',
+    ),
+    fpCase(
+      0x4ee2c420,
+      'fminnm v0.2d, v1.2d, v2.2d',
+      0n,
+      0x3ff0000000000000n,
+      0xbff0000000000000n,
+      0xbff0000000000000n,
+      '0',
+    ),
+    fpCase(
+      0x6ea2e420,
+      'fcmgt v0.4s, v1.4s, v2.4s',
+      0n,
+      0x3f800000400000003f80000080000000n,
+      0x3f8000003f80000040000000_00000000n,
+      0x00000000ffffffff0000000000000000n,
+      '0',
+    ),
+    fpCase(
+      0x2e22e420,
+      'fcmge v0.2s, v1.2s, v2.2s',
+      0n,
+      0x3f80000080000000n,
+      0x3f80000000000000n,
+      0xffffffffffffffffn,
+      '0',
+    ),
+  ];
+  const SELECTS_LEFT = [
+    fpCase(
+      0x4e22f420,
+      'fmax v0.4s, v1.4s, v2.4s',
+      0n,
+      0x00000001000000010000000100000001n,
+      0n,
+      0n,
+      '80',
+      0,
+      0n,
+      1 << 24,
+    ),
+    fpCase(
+      0x4e22f420,
+      'fmax v0.4s, v1.4s, v2.4s',
+      0n,
+      0x7fa00000000000003f800000c0000000n,
+      0x0000000080000000bf80000040000000n,
+      0x7fe00000000000003f80000040000000n,
+      '1',
+    ),
+    fpCase(
+      0x6ea2e420,
+      'fcmgt v0.4s, v1.4s, v2.4s',
+      0n,
+      0x7fc00000400000003f80000080000000n,
+      0x3f8000003f80000040000000_00000000n,
+      0x00000000ffffffff0000000000000000n,
+      '1',
+    ),
+  ];
+
   type FpLoop = ReturnType<typeof fpCase> & { how: string; exits?: 'none' | 'some' };
   const FP_LOOPS: FpLoop[] = [
     ...PASSED_ON.map((c) => ({ ...c, how: 'left to its op where the fast path cannot decide' })),
@@ -1555,6 +1644,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...SHIFT_EDGES.map((c) => ({ ...c, how: 'shifted at the edges' })),
     ...TABLE_EDGES.map((c) => ({ ...c, how: 'compared or looked up at the edges', exits: 'none' })),
     ...CONVERSIONS.map((c) => ({ ...c, how: 'converted in the region', exits: 'none' })),
+    ...SELECTS.map((c) => ({ ...c, how: 'selected or compared in the region', exits: 'none' })),
+    ...SELECTS_LEFT.map((c) => ({ ...c, how: 'a NaN lane left to the op', exits: 'some' })),
     ...SATURATING.map((c) => ({ ...c, how: 'saturated in the region', exits: 'none' })),
     ...REVERSED_AND_PAIRED.map((c) => ({ ...c, how: 'reversed or paired in the region', exits: 'none' })),
     ...CONVERSIONS_LEFT.map((c) => ({ ...c, how: 'converted by the op', exits: 'some' })),

@@ -1692,6 +1692,10 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         );
         return;
       }
+      if (!byElem && kind !== undefined && FP_SELECT_OF[kind] !== undefined) {
+        emitFpSelect(e, kind, u(d, 'q'), u(d, 'sz'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+        return;
+      }
       if (u(d, 'sz') !== 1 || u(d, 'q') !== 1) throw new Unsupported(id);
       if (kind === 'fmul' || (!byElem && (kind === 'fadd' || kind === 'fsub' || kind === 'fdiv'))) {
         emitFpBinaryLanes(e, kind, u(d, 'rd'), u(d, 'rn'), m, byElem ? elemIndex(d.fields) : -1);
@@ -2236,6 +2240,51 @@ function emitVectorSaturating(e: Emitter, id: string, q: number, z: number, d: n
   }
   e.setV128(d);
   if (q === 0) e.setV64(d, 1, () => c.i64(0));
+}
+
+/** FMAX/FMIN/FMAXNM/FMINNM and FCMEQ/FCMGE/FCMGT (vector): f32x4 and f64x2 max, min, eq, ge, gt. */
+const FP_SELECT_OF: Record<string, readonly [number, number]> = {
+  fmax: [0xe9, 0xf5],
+  fmaxnm: [0xe9, 0xf5],
+  fmin: [0xe8, 0xf4],
+  fminnm: [0xe8, 0xf4],
+  fcmeq: [0x41, 0x47],
+  fcmge: [0x46, 0x4c],
+  fcmgt: [0x44, 0x4a],
+};
+
+/**
+ * FMAX/FMIN/FMAXNM/FMINNM and FCMEQ/FCMGE/FCMGT on vectors of singles (4S, 2S) or doubles (2D):
+ * decided when no lane of either operand is a NaN (the NaN rules, and the Invalid Operation the
+ * compares raise, are the op's) and FPCR's RMode, FZ and DN are clear (a subnormal flushed would
+ * raise IDC); WebAssembly's max and min then are the architecture's, zeros' signs included
+ * (max(-0, +0) = +0, min(-0, +0) = -0), and nothing is raised.
+ */
+function emitFpSelect(e: Emitter, kind: string, q: number, sz: number, d: number, n: number, m: number): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FP outside a block');
+  if (sz === 1 && q === 0) throw new Unsupported(`${kind} reserved`);
+  e.uses.fp = true;
+  const single = sz === 0;
+  const mask = single ? (q ? 15 : 3) : 3;
+  const eq = single ? F32X4_EQ : F64X2_EQ;
+  pushV(e, n);
+  c.set(L_VX);
+  pushV(e, m);
+  c.set(L_VY);
+  c.get(L_VX).get(L_VX).simd(eq).get(L_VY).get(L_VY).simd(eq).simd(V128_AND);
+  everyLane(c, single, mask);
+  pushModeClear(c);
+  c.op(I32OP.and, I32.eqz, 0x04, 0x40);
+  leave(1);
+  c.op(0x0b);
+  c.get(L_VX)
+    .get(L_VY)
+    .simd((FP_SELECT_OF[kind] as readonly [number, number])[sz] as number)
+    .set(L_V128);
+  for (let h = 0; h < 2; h++)
+    e.setV64(d, h, () => (h === 1 && q === 0 ? c.i64(0) : c.get(L_V128).simd(I64X2_EXTRACT, h)));
 }
 
 /** i8x16.shuffle of the two v128 on the stack: byte j of the result is byte perm[j] of a ++ b. */
