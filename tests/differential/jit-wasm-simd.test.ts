@@ -385,6 +385,11 @@ const SHUFFLE_IDS = new Set([
   'FMOV_vec_imm',
   'SIMD_FP_MISC',
   'SIMD_FP_3SAME',
+  'SSRA_imm_v',
+  'USRA_imm_v',
+  'MUL_v',
+  'MLA_v',
+  'MLS_v',
   'ABS_v',
   'NEG_v',
   'REV64_v',
@@ -429,6 +434,9 @@ const SHUFFLE_FORMS: [number, number, boolean][] = [
   [0x0ea0f400, (1 << 30) | (1 << 22), true], // FMIN
   [0x2e20e400, (1 << 30) | (1 << 22), true], // FCMGE
   [0x2ea0e400, (1 << 30) | (1 << 22), true], // FCMGT
+  [0x0f001400, (1 << 30) | (1 << 29) | (0x7f << 16), false], // SSRA, USRA
+  [0x0e209c00, 1 << 30, true], // MUL (bytes)
+  [0x0e209400, (1 << 30) | (1 << 29), true], // MLA, MLS (bytes)
   [0x0e21d800, (1 << 30) | (1 << 29) | (1 << 22), false], // SCVTF, UCVTF (vector)
   [0x0ea1b800, (1 << 30) | (1 << 29) | (1 << 22), false], // FCVTZS, FCVTZU (vector)
 ];
@@ -645,7 +653,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     expect(
       new Set(fc.sample(structWord, { seed: 13, numRuns: 300 }).map((w) => disassemble(w, CODE).split(' ')[0])),
     ).toEqual(new Set(['ld1', 'st1', 'ld2', 'st2']));
-    expect(new Set(fc.sample(shuffleWord, { seed: 11, numRuns: 1000 }).map((w) => decodeWord(w)?.def.id))).toEqual(
+    expect(new Set(fc.sample(shuffleWord, { seed: 11, numRuns: 4000 }).map((w) => decodeWord(w)?.def.id))).toEqual(
       SHUFFLE_IDS,
     );
     expect(names(fpScalarWord, 6).sort()).toEqual(
@@ -715,7 +723,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     const LEFT = ['CMHI_v 3', 'CMHS_v 3', 'SQADD_v 2', 'SQADD_v 3', 'SQSUB_v 2', 'SQSUB_v 3'];
     LEFT.push('UQADD_v 2', 'UQADD_v 3', 'UQSUB_v 2', 'UQSUB_v 3');
     const key = (w: number): string => `${decodeWord(w)?.def.id} ${decodeWord(w)?.fields.size}`;
-    const drawn = [...new Set(fc.sample(shuffleWord, { seed: 12, numRuns: 1200 }))];
+    const drawn = [...new Set(fc.sample(shuffleWord, { seed: 12, numRuns: 4000 }))];
     const left = drawn.filter((w) => !wasmBlockSupported([decodeWord(w) as Decoded], CODE, true)).map(key);
     expect([...new Set(left)].sort()).toEqual(LEFT.sort());
     // And each form's module validates: a loop of it alone is one WebAssembly region.
@@ -1631,6 +1639,37 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ),
   ];
 
+  /** Byte multiplies (no i8x16.mul: the low bytes of halfword products) and shift-right-accumulates. */
+  const MULTIPLIES_AND_ACCUMULATES = [
+    fpCase(
+      0x4e229c20,
+      'mul v0.16b, v1.16b, v2.16b',
+      0n,
+      0xfdfcfbfa02017f800d0b090710ffc803n,
+      0x09080706050403020d0b090710ff0205n,
+      0xe5e0dddc0a047d00a97951310001900fn,
+      '0',
+    ),
+    fpCase(
+      0x6f3d1420,
+      'usra v0.4s, v1.4s, #0x3',
+      0xfffffff0000000030000000200000001n,
+      0x0000008000000011_00000008ffffffffn,
+      0n,
+      0x00000000000000050000000320000000n,
+      '0',
+    ),
+    fpCase(
+      0x4f101420,
+      'ssra v0.8h, v1.8h, #0x10',
+      0x00080007000600050004000300020001n,
+      0xfedc1234900000010000ffff7fff8000n,
+      0n,
+      0x00070007000500050004000200020000n,
+      '0',
+    ),
+  ];
+
   type FpLoop = ReturnType<typeof fpCase> & { how: string; exits?: 'none' | 'some' };
   const FP_LOOPS: FpLoop[] = [
     ...PASSED_ON.map((c) => ({ ...c, how: 'left to its op where the fast path cannot decide' })),
@@ -1645,6 +1684,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...TABLE_EDGES.map((c) => ({ ...c, how: 'compared or looked up at the edges', exits: 'none' })),
     ...CONVERSIONS.map((c) => ({ ...c, how: 'converted in the region', exits: 'none' })),
     ...SELECTS.map((c) => ({ ...c, how: 'selected or compared in the region', exits: 'none' })),
+    ...MULTIPLIES_AND_ACCUMULATES.map((c) => ({ ...c, how: 'multiplied or accumulated in the region', exits: 'none' })),
     ...SELECTS_LEFT.map((c) => ({ ...c, how: 'a NaN lane left to the op', exits: 'some' })),
     ...SATURATING.map((c) => ({ ...c, how: 'saturated in the region', exits: 'none' })),
     ...REVERSED_AND_PAIRED.map((c) => ({ ...c, how: 'reversed or paired in the region', exits: 'none' })),

@@ -1507,6 +1507,8 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'SHL_imm_v':
     case 'USHR_imm_v':
     case 'SSHR_imm_v':
+    case 'USRA_imm_v':
+    case 'SSRA_imm_v':
       emitShiftImm(e, id, u(d, 'q'), u(d, 'immh'), u(d, 'immb'), u(d, 'rd'), u(d, 'rn'));
       return;
     case 'USHL_v':
@@ -1991,14 +1993,33 @@ function emitVectorSame(e: Emitter, d: Decoded, id: string): void {
     if (o < 0) throw new Unsupported(`${id} of size ${z}`);
     return o;
   };
+  /** n * m on the stack: bytes as the low bytes of the two halves' halfword products. */
+  const mul = (): void => {
+    if (z !== 0) {
+      simd(arith(SIMD_MUL));
+      return;
+    }
+    c.set(L_VY).set(L_VX);
+    c.get(L_VX)
+      .get(L_VY)
+      .simd(EXTMUL_LOW_U[0] as number);
+    c.get(L_VX)
+      .get(L_VY)
+      .simd(EXTMUL_HIGH_U[0] as number);
+    shuffle(c, [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]);
+  };
   c.i32(0);
   switch (id) {
     case 'ADD_v':
     case 'SUB_v':
+      e.v128(rn);
+      e.v128(rm);
+      simd(arith(id === 'ADD_v' ? SIMD_ADD : SIMD_SUB));
+      break;
     case 'MUL_v':
       e.v128(rn);
       e.v128(rm);
-      simd(arith(id === 'ADD_v' ? SIMD_ADD : id === 'SUB_v' ? SIMD_SUB : SIMD_MUL));
+      mul();
       break;
     case 'SMAX_v':
     case 'SMIN_v':
@@ -2013,7 +2034,7 @@ function emitVectorSame(e: Emitter, d: Decoded, id: string): void {
       e.v128(rd);
       e.v128(rn);
       e.v128(rm);
-      simd(arith(SIMD_MUL));
+      mul();
       simd(arith(id === 'MLA_v' ? SIMD_ADD : SIMD_SUB));
       break;
     case 'BSL_v':
@@ -2470,7 +2491,7 @@ const SIMD_SHR_S = [0x6c, 0x8c, 0xac, 0xcc];
 const SIMD_SHR_U = [0x6d, 0x8d, 0xad, 0xcd];
 
 /**
- * SHL, USHR, SSHR (vector, immediate) as WebAssembly SIMD shifts by a constant: the element size
+ * SHL, USHR, SSHR, and USRA/SSRA (the shifted value added to Vd) (vector, immediate) as WebAssembly SIMD shifts by a constant: the element size
  * from immh's top bit, SHL by immh:immb - esize, the right shifts by 2*esize - immh:immb, which
  * may be the element size itself (WebAssembly takes the count modulo it: two shifts then, the
  * logical one giving 0, the arithmetic one the sign).
@@ -2483,8 +2504,11 @@ function emitShiftImm(e: Emitter, id: string, q: number, immh: number, immb: num
   const field = (immh << 3) | immb;
   const left = id === 'SHL_imm_v';
   const amount = left ? field - esize : 2 * esize - field;
-  const op = (left ? SIMD_SHL : id === 'USHR_imm_v' ? SIMD_SHR_U : SIMD_SHR_S)[z] as number;
+  const unsigned = id === 'USHR_imm_v' || id === 'USRA_imm_v';
+  const op = (left ? SIMD_SHL : unsigned ? SIMD_SHR_U : SIMD_SHR_S)[z] as number;
+  const accumulate = id.endsWith('SRA_imm_v');
   c.i32(0);
+  if (accumulate) e.v128(d);
   e.v128(n);
   if (amount === esize)
     c.i32(esize - 1)
@@ -2494,6 +2518,7 @@ function emitShiftImm(e: Emitter, id: string, q: number, immh: number, immb: num
       .op(0xfd)
       .uleb(op);
   else c.i32(amount).op(0xfd).uleb(op);
+  if (accumulate) c.simd(SIMD_ADD[z] as number);
   e.setV128(d);
   if (q === 0) e.setV64(d, 1, () => c.i64(0));
 }
