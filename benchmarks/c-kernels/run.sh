@@ -16,7 +16,7 @@ one() { # engine kernel argument -> "seconds stdout"
 printf '%-8s %9s %9s %7s\n' kernel ts_s unicorn_s ratio
 SPECS=(sha:200000 nbody:300000 dot:5000 sieve:20 divs:2000000 sortc:20 ddot:3000 horner:3000000
   blur:400 fir:300 i2f:1500 cnt:300 matmul:300 adler:100 mandel:60 rev:300 hist:60
-  sad:1000 sat:500 popc:6000 absneg:600 revb:600 clampf:500 mulel:3000 faddp:4000)
+  sad:1000 sat:500 popc:6000 absneg:600 revb:600 clampf:500 mulel:3000 faddp:4000 rgb:300)
 for spec in "${SPECS[@]}"; do
   k="${spec%%:*}"
   a="${spec#*:}"

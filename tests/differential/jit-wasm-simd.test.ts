@@ -455,7 +455,7 @@ const shuffleWord = fc
   .filter((w) => SHUFFLE_IDS.has(decodeWord(w)?.def.id ?? ''));
 
 /**
- * LD1/ST1 of one to four registers and LD2/ST2 (multiple structures) from the bases, with no offset
+ * LD1/ST1 of one to four registers and LD2/ST2, LD3/ST3, LD4/ST4 (multiple structures) from the bases, with no offset
  * or post-indexed by the bytes moved or by X10-X15 (small or large: a base gone wild faults next).
  */
 const structWord = fc
@@ -463,7 +463,7 @@ const structWord = fc
     post: fc.integer({ min: 0, max: 1 }),
     q: fc.integer({ min: 0, max: 1 }),
     load: fc.integer({ min: 0, max: 1 }),
-    opcode: fc.constantFrom(0b0111, 0b1010, 0b0110, 0b0010, 0b1000),
+    opcode: fc.constantFrom(0b0111, 0b1010, 0b0110, 0b0010, 0b1000, 0b0100, 0b0000),
     size: fc.integer({ min: 0, max: 3 }),
     rn: fc.constantFrom(...BASES),
     rt: fc.integer({ min: 0, max: 7 }),
@@ -652,7 +652,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ];
     expect(
       new Set(fc.sample(structWord, { seed: 13, numRuns: 300 }).map((w) => disassemble(w, CODE).split(' ')[0])),
-    ).toEqual(new Set(['ld1', 'st1', 'ld2', 'st2']));
+    ).toEqual(new Set(['ld1', 'st1', 'ld2', 'st2', 'ld3', 'st3', 'ld4', 'st4']));
     expect(new Set(fc.sample(shuffleWord, { seed: 11, numRuns: 4000 }).map((w) => decodeWord(w)?.def.id))).toEqual(
       SHUFFLE_IDS,
     );

@@ -1757,17 +1757,17 @@ export function wasmBlockSupported(decoded: readonly Decoded[], address: number,
 }
 
 /**
- * LD1/ST1 (multiple structures: one to four registers of consecutive bytes) and LD2/ST2 (two
- * registers whose elements alternate in memory: a shuffle of the even and the odd elements), with
- * no offset or post-indexed by the bytes moved or by Xm. One access of all the bytes: the region
- * leaves for the op when it would cross a page or cannot be made (as for LDP).
+ * LD1/ST1 (multiple structures: one to four registers of consecutive bytes) and LD2/ST2, LD3/ST3,
+ * LD4/ST4 (two to four registers whose elements alternate in memory: each register, or each 16
+ * bytes of memory, gathered by shuffles), with no offset or post-indexed by the bytes moved or by
+ * Xm. One access of all the bytes: the region leaves for the op when it would cross a page or
+ * cannot be made (as for LDP).
  */
 function emitStructures(e: Emitter, d: Decoded, id: string): void {
   const c = e.c;
   const info = multInfo(d.fields);
   if (info === undefined) throw new Unsupported(`${id} reserved`);
   const [rpt, selem] = info;
-  if (selem > 2) throw new Unsupported(`LD${selem}/ST${selem}`);
   const [q, z, load, n, m] = [u(d, 'q'), u(d, 'size'), u(d, 'L') === 1, u(d, 'rn'), u(d, 'rm')];
   const regBytes = q ? 16 : 8;
   const total = rpt * selem * regBytes;
@@ -1775,11 +1775,6 @@ function emitStructures(e: Emitter, d: Decoded, id: string): void {
   e.x(n);
   c.set(L_B).get(L_B).set(L_A);
   e.tlb(total, !load);
-  const memory = (off: number, store: boolean): void => {
-    c.simd(store ? 0x0b : 0x00)
-      .op(0)
-      .uleb(off); // v128.load/store, alignment 1
-  };
   if (selem === 1)
     regs.forEach((r, k) => {
       if (load) e.loadV(r, q ? 4 : 3, k * regBytes);
@@ -1787,46 +1782,51 @@ function emitStructures(e: Emitter, d: Decoded, id: string): void {
     });
   else {
     const eb = 1 << z;
-    // Element k of the two registers' bytes in memory order (both registers: 2 * lanes elements).
-    const lanes = regBytes / eb;
-    const pick = (odd: number): number[] => {
-      const perm: number[] = [];
-      for (let i = 0; i < 16 / eb; i++) for (let j = 0; j < eb; j++) perm.push(i < lanes ? (2 * i + odd) * eb + j : 0);
-      return perm;
-    };
-    const [t, t2] = regs as [number, number];
+    // Memory element el is element el / selem of register el % selem.
     if (load) {
-      for (const [r, odd] of [
-        [t, 0],
-        [t2, 1],
-      ] as const) {
-        c.i32(0).get(L_AA);
-        memory(0, false);
-        if (q) {
-          c.get(L_AA);
-          memory(16, false);
-        } else c.zeros();
-        shuffle(c, pick(odd));
+      // The 16-byte pieces of memory (the last of a 64-bit LD3 only 8: v128.load64_zero).
+      const pieces = Array.from({ length: Math.ceil(total / 16) }, (_, k) => (): void => {
+        c.get(L_AA);
+        if (16 * k + 16 <= total)
+          c.simd(0x00)
+            .op(0)
+            .uleb(16 * k);
+        else
+          c.simd(0x5d)
+            .op(0)
+            .uleb(16 * k);
+      });
+      regs.forEach((r, reg) => {
+        const src: number[] = [];
+        for (let j = 0; j < 16; j++) {
+          const i = Math.floor(j / eb);
+          src.push(j < regBytes ? (i * selem + reg) * eb + (j % eb) : -1);
+        }
+        c.i32(0);
+        gather(c, pieces, src);
         e.setV128(r);
         if (q === 0) e.setV64(r, 1, () => c.i64(0));
-      }
+      });
     } else {
-      // Memory element 2i + odd is element i of Vt (odd 0) or of Vt2 (odd 1).
-      const weave = (half: number): number[] => {
-        const perm: number[] = [];
-        for (let k = 0; k < 16 / eb; k++) {
-          const el = half * (16 / eb) + k;
-          const i = el >> 1;
-          for (let j = 0; j < eb; j++) perm.push((el & 1 ? 16 : 0) + i * eb + j);
+      const sources = regs.map((r) => (): void => e.v128(r));
+      for (let w = 0; w < total / 16; w++) {
+        const src: number[] = [];
+        for (let j = 0; j < 16; j++) {
+          const el = Math.floor((16 * w + j) / eb);
+          src.push(16 * (el % selem) + Math.floor(el / selem) * eb + (j % eb));
         }
-        return perm;
-      };
-      for (let half = 0; half < (q ? 2 : 1); half++) {
         c.get(L_AA);
-        e.v128(t);
-        e.v128(t2);
-        shuffle(c, weave(half));
-        memory(16 * half, true);
+        gather(c, sources, src);
+        // The last 8 bytes of a 64-bit ST3: v128.store64_lane 0.
+        if (16 * w + 16 <= total)
+          c.simd(0x0b)
+            .op(0)
+            .uleb(16 * w);
+        else
+          c.simd(0x5b)
+            .op(0)
+            .uleb(16 * w)
+            .op(0);
       }
     }
   }
@@ -1837,6 +1837,33 @@ function emitStructures(e: Emitter, d: Decoded, id: string): void {
     c.op(I64OP.add);
     e.setX(n);
   }
+}
+
+/**
+ * Pushes the v128 whose byte j is byte src[j] (-1: zero) of the concatenation of the v128
+ * `sources` push (at most four): one shuffle of the first two, and for bytes of the third and
+ * fourth a second shuffle and one that merges the two.
+ */
+function gather(c: Code, sources: readonly (() => void)[], src: readonly number[]): void {
+  const pair = (k: number, pick: (b: number) => boolean): void => {
+    (sources[k] as () => void)();
+    if (sources[k + 1]) (sources[k + 1] as () => void)();
+    else c.zeros();
+    shuffle(
+      c,
+      src.map((b) => (b >= 0 && pick(b) ? b - 16 * k : 0)),
+    );
+  };
+  if (sources.length <= 2 && src.every((b) => b < 32)) {
+    pair(0, () => true);
+    return;
+  }
+  pair(0, (b) => b < 32);
+  pair(2, (b) => b >= 32);
+  shuffle(
+    c,
+    src.map((b, j) => (b >= 32 ? 16 + j : j)),
+  );
 }
 
 /** i64 loads by access kind (zero- or sign-extending), and stores by size. */
