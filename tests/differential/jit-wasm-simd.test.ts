@@ -484,6 +484,39 @@ const structWord = fc
   )
   .filter((w) => ['SIMD_LDST_MULT', 'SIMD_LDST_MULT_post'].includes(decodeWord(w)?.def.id ?? ''));
 
+/** LD1R-LD4R and LD1-LD4/ST1-ST4 of one lane (single structures), as structWord. */
+const laneStructWord = fc
+  .record({
+    post: fc.integer({ min: 0, max: 1 }),
+    q: fc.integer({ min: 0, max: 1 }),
+    load: fc.integer({ min: 0, max: 1 }),
+    r: fc.integer({ min: 0, max: 1 }),
+    opcode: fc.constantFrom(0b000, 0b001, 0b010, 0b011, 0b100, 0b101, 0b110, 0b111),
+    s: fc.integer({ min: 0, max: 1 }),
+    size: fc.integer({ min: 0, max: 3 }),
+    rn: fc.constantFrom(...BASES),
+    rt: fc.integer({ min: 0, max: 7 }),
+    rm: fc.constantFrom(31, 31, 10, 11),
+  })
+  .map(
+    (f) =>
+      (0x0d000000 |
+        (f.q << 30) |
+        (f.post << 23) |
+        (f.load << 22) |
+        (f.r << 21) |
+        ((f.post ? f.rm : 0) << 16) |
+        (f.opcode << 13) |
+        (f.s << 12) |
+        (f.size << 10) |
+        (f.rn << 5) |
+        f.rt) >>>
+      0,
+  )
+  .filter((w) =>
+    ['SIMD_LDR', 'SIMD_LDR_post', 'SIMD_LDST_LANE', 'SIMD_LDST_LANE_post'].includes(decodeWord(w)?.def.id ?? ''),
+  );
+
 /** Register arithmetic that writes none of the bases, offsets and loop counter. */
 const aluWord = classWord(ALU_CLASSES.filter(([, v]) => v === 0x11000000 || v === 0x0a000000)).filter((w) => {
   const d = decodeWord(w);
@@ -505,6 +538,7 @@ const body = fc.array(
     { weight: 2, arbitrary: vectorSameWord },
     { weight: 2, arbitrary: shuffleWord },
     { weight: 2, arbitrary: structWord },
+    { weight: 2, arbitrary: laneStructWord },
     { weight: 1, arbitrary: aluWord },
   ),
   { minLength: 1, maxLength: 8 },
@@ -653,6 +687,9 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     expect(
       new Set(fc.sample(structWord, { seed: 13, numRuns: 300 }).map((w) => disassemble(w, CODE).split(' ')[0])),
     ).toEqual(new Set(['ld1', 'st1', 'ld2', 'st2', 'ld3', 'st3', 'ld4', 'st4']));
+    expect(
+      new Set(fc.sample(laneStructWord, { seed: 14, numRuns: 600 }).map((w) => disassemble(w, CODE).split(' ')[0])),
+    ).toEqual(new Set(['ld1', 'st1', 'ld2', 'st2', 'ld3', 'st3', 'ld4', 'st4', 'ld1r', 'ld2r', 'ld3r', 'ld4r']));
     expect(new Set(fc.sample(shuffleWord, { seed: 11, numRuns: 4000 }).map((w) => decodeWord(w)?.def.id))).toEqual(
       SHUFFLE_IDS,
     );

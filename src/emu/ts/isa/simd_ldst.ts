@@ -205,7 +205,7 @@ function multDef(id: string, p: string): InsnDef {
 
 // ---- single structure (one lane, or replicate) --------------------------------------------------
 
-interface SingleInfo {
+export interface SingleInfo {
   selem: number;
   /** log2 of the element size. */
   scale: number;
@@ -213,7 +213,7 @@ interface SingleInfo {
   replicate: boolean;
 }
 
-function singleInfo(f: Fields): SingleInfo | undefined {
+export function singleInfo(f: Fields): SingleInfo | undefined {
   const opcode = f.opcode as number;
   const size = f.size as number;
   const S = f.S as number;

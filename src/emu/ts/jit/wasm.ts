@@ -17,7 +17,8 @@
  * permutes and narrowing (UZP/TRN/ZIP, EXT, XTN, SHRN, REV16/32/64, TBL/TBX: shuffles and
  * swizzles), widening and pairwise adds ([SU]ADDL/SUBL/ADDW/SUBW, [SU]ADDLP/ADALP), SABD/UABD/
  * SABA/UABA, ABS/NEG, the integer compares, ADDP, saturating adds and subtracts of bytes and
- * halfwords, FMOV (vector, immediate), LD1/ST1 and LD2/ST2 (multiple structures), and B, BL,
+ * halfwords, FMOV (vector, immediate), LD1-LD4/ST1-ST4 (multiple structures, one lane) and
+ * LD1R-LD4R, and B, BL,
  * BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ. Fused multiply-adds use the host's where relaxed SIMD is
  * fused (host-fma.ts).
  * In JavaScript a 64-bit register is two int32 halves and every add, carry and multiply costs
@@ -106,7 +107,7 @@ import { modImm } from '../isa/simd/modified_immediate.ts';
 import { PERMUTE_OPC, permuteBytes } from '../isa/simd/permute.ts';
 import { immhSize } from '../isa/simd/shift_by_immediate.ts';
 import { byElemKind, elemIndex, elemReg, sameKind } from '../isa/simd_fp.ts';
-import { multInfo, regList } from '../isa/simd_ldst.ts';
+import { multInfo, regList, singleInfo } from '../isa/simd_ldst.ts';
 import type { CpuState, Op } from '../state.ts';
 import { F32X4_RELAXED_MADD, F64X2_RELAXED_MADD, hostFusedMadd } from './host-fma.ts';
 import { type CompiledBlock, follow, type Links } from './links.ts';
@@ -1723,6 +1724,12 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'SIMD_LDST_MULT_post':
       emitStructures(e, d, id);
       return;
+    case 'SIMD_LDR':
+    case 'SIMD_LDR_post':
+    case 'SIMD_LDST_LANE':
+    case 'SIMD_LDST_LANE_post':
+      emitSingleStructure(e, d, id);
+      return;
     default:
       throw new Unsupported(id);
   }
@@ -1831,6 +1838,60 @@ function emitStructures(e: Emitter, d: Decoded, id: string): void {
     }
   }
   if (id === 'SIMD_LDST_MULT_post') {
+    c.get(L_B);
+    if (m === 31) c.i64(total);
+    else e.x(m);
+    c.op(I64OP.add);
+    e.setX(n);
+  }
+}
+
+/**
+ * LD1R-LD4R (one element loaded into every element of one to four registers) and LD1-LD4/ST1-ST4
+ * of one lane (an element of each register, the others kept), with no offset or post-indexed by
+ * the bytes moved or by Xm: one access of all the bytes, as for the multiple structures.
+ */
+function emitSingleStructure(e: Emitter, d: Decoded, id: string): void {
+  const c = e.c;
+  const info = singleInfo(d.fields);
+  if (info === undefined) throw new Unsupported(`${id} reserved`);
+  const { selem, scale, index, replicate } = info;
+  const [q, n, m] = [u(d, 'q'), u(d, 'rn'), u(d, 'rm')];
+  const load = u(d, 'L') === 1;
+  const eb = 1 << scale;
+  const total = selem * eb;
+  const regs = regList(u(d, 'rt'), selem);
+  e.x(n);
+  c.set(L_B).get(L_B).set(L_A);
+  e.tlb(total, !load);
+  regs.forEach((r, k) => {
+    if (replicate) {
+      // The element, zero-extended, times 0x0101... repeats it over 64 bits without a carry.
+      e.setV64(r, 0, () => {
+        c.get(L_AA)
+          .op(VLOAD[scale] as number, 0)
+          .uleb(k * eb);
+        if (scale < 3)
+          c.i64([0x0101010101010101n, 0x0001000100010001n, 0x0000000100000001n][scale] as bigint).op(I64OP.mul);
+      });
+      e.setV64(r, 1, () => (q ? e.v64(r, 0) : c.i64(0)));
+    } else if (load) {
+      e.vWholeWrite(r);
+      c.i32(0);
+      c.get(L_AA)
+        .op(VLOAD[scale] as number, 0)
+        .uleb(k * eb);
+      c.op(STORE_OP[scale] as number, scale).uleb(V_AT + 16 * r + index * eb);
+    } else {
+      e.vWhole(r);
+      c.get(L_AA);
+      c.i32(0)
+        .op(VLOAD[scale] as number, scale)
+        .uleb(V_AT + 16 * r + index * eb);
+      c.op(STORE_OP[scale] as number, 0).uleb(k * eb);
+    }
+  });
+  if (id.endsWith('_post')) {
     c.get(L_B);
     if (m === 31) c.i64(total);
     else e.x(m);
