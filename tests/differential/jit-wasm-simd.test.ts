@@ -385,6 +385,9 @@ const SHUFFLE_IDS = new Set([
   'FMOV_vec_imm',
   'SIMD_FP_MISC',
   'SIMD_FP_3SAME',
+  'SQXTN_v',
+  'UQXTN_v',
+  'SQXTUN_v',
   'SSRA_imm_v',
   'USRA_imm_v',
   'MUL_v',
@@ -435,6 +438,8 @@ const SHUFFLE_FORMS: [number, number, boolean][] = [
   [0x2e20e400, (1 << 30) | (1 << 22), true], // FCMGE
   [0x2ea0e400, (1 << 30) | (1 << 22), true], // FCMGT
   [0x0f001400, (1 << 30) | (1 << 29) | (0x7f << 16), false], // SSRA, USRA
+  [0x0e214800, (1 << 30) | (1 << 29) | (1 << 22), false], // SQXTN, UQXTN
+  [0x2e212800, (1 << 30) | (1 << 22), false], // SQXTUN
   [0x0e209c00, 1 << 30, true], // MUL (bytes)
   [0x0e209400, (1 << 30) | (1 << 29), true], // MLA, MLS (bytes)
   [0x0e21d800, (1 << 30) | (1 << 29) | (1 << 22), false], // SCVTF, UCVTF (vector)
@@ -1499,6 +1504,35 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
 
   /** Saturating adds and subtracts: FPSR.QC when a lane saturates (of a 64-bit form, a lane it has). */
   const SATURATING = [
+    fpCase(0x2e212820, 'sqxtun v0.8b, v1.8h', 0n, 0x00040003000200010000_00ff008000c8n, 0n, 0x0403020100ff80c8n, '0'),
+    fpCase(
+      0x0e214820,
+      'sqxtn v0.8b, v1.8h',
+      0n,
+      0x00050000fc1803e8ff80ff7f0080007fn,
+      0n,
+      0x0500807f80807f7fn,
+      '8000000',
+    ),
+    fpCase(
+      0x2e212820,
+      'sqxtun v0.8b, v1.8h',
+      0n,
+      0x00050000fc1803e8ff80ff7f0080007fn,
+      0n,
+      0x050000ff0000807fn,
+      '8000000',
+    ),
+    fpCase(0x0e214820, 'sqxtn v0.8b, v1.8h', 0n, 0x000500000001000_2ff80fff0000f007fn, 0n, 0x0500010280f00f7fn, '0'),
+    fpCase(
+      0x6e614820,
+      'uqxtn2 v0.8h, v1.4s',
+      0x11112222333344445555666677778888n,
+      0xffffffff000100000000ffff00000005n,
+      0n,
+      0xffffffffffff00055555666677778888n,
+      '8000000',
+    ),
     fpCase(
       0x4e220c20,
       'sqadd v0.16b, v1.16b, v2.16b',

@@ -17,7 +17,7 @@
  * permutes and narrowing (UZP/TRN/ZIP, EXT, XTN, SHRN, REV16/32/64, TBL/TBX: shuffles and
  * swizzles), widening and pairwise adds ([SU]ADDL/SUBL/ADDW/SUBW, [SU]ADDLP/ADALP), SABD/UABD/
  * SABA/UABA, ABS/NEG, the integer compares, ADDP, saturating adds and subtracts of bytes and
- * halfwords, FMOV (vector, immediate), LD1-LD4/ST1-ST4 (multiple structures, one lane) and
+ * halfwords, SQXTN/UQXTN/SQXTUN to bytes and halfwords, FMOV (vector, immediate), LD1-LD4/ST1-ST4 (multiple structures, one lane) and
  * LD1R-LD4R, and B, BL,
  * BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ. Fused multiply-adds use the host's where relaxed SIMD is
  * fused (host-fma.ts).
@@ -1368,6 +1368,11 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'XTN_v':
       emitNarrow(e, u(d, 'q'), u(d, 'size'), 0, u(d, 'rd'), u(d, 'rn'));
       return;
+    case 'SQXTN_v':
+    case 'UQXTN_v':
+    case 'SQXTUN_v':
+      emitSaturatingNarrow(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'));
+      return;
     case 'SHRN_imm_v': {
       const [immh, immb] = [u(d, 'immh'), u(d, 'immb')];
       const z = immhSize(immh);
@@ -2436,6 +2441,51 @@ function emitNarrow(e: Emitter, q: number, z: number, shift: number, d: number, 
     shuffle(c, [...narrow, 16, 16, 16, 16, 16, 16, 16, 16]);
   }
   e.setV128(d);
+}
+
+/** i8x16.narrow_i16x8_s/u and i16x8.narrow_i32x4_s/u (after 0xfd). */
+const NARROW_S = [0x65, 0x85];
+const NARROW_U = [0x66, 0x86];
+
+/**
+ * SQXTN, UQXTN, SQXTUN (halfwords to bytes, words to halfwords): WebAssembly's saturating narrow
+ * (UQXTN's unsigned input first clamped to the narrow maximum, as the narrow reads it signed), into
+ * Vd's low half (upper zeroed) or, for the "2" forms, its upper half; FPSR.QC when a lane saturated,
+ * which is where the result widened back differs from the input.
+ */
+function emitSaturatingNarrow(e: Emitter, id: string, q: number, z: number, d: number, n: number): void {
+  const c = e.c;
+  if (z > 1) throw new Unsupported(`${id} of size ${z}`);
+  e.uses.fp = true; // FPSR_OR_AT: cleared before the call, ORed into FPSR after it
+  e.v128(n);
+  c.set(L_VX);
+  c.get(L_VX);
+  if (id === 'UQXTN_v')
+    c.i32(z ? 0xffff : 0xff)
+      .simd(z ? 0x11 : 0x10)
+      .simd((SIMD_MINMAX.UMIN_v as number[])[z + 1] as number);
+  c.set(L_VY);
+  c.get(L_VY).get(L_VY);
+  c.simd((id === 'SQXTN_v' ? NARROW_S : NARROW_U)[z] as number).set(L_V128);
+  // QC: the narrow lanes widened back differ from the input.
+  c.get(L_V128).simd((id === 'SQXTN_v' ? EXTEND_LOW_S : EXTEND_LOW_U)[z] as number);
+  c.get(L_VX)
+    .simd((SIMD_CMP.ne as readonly number[])[z + 1] as number)
+    .simd(0x53); // v128.any_true
+  c.op(0x04, 0x40);
+  c.i32(0).i32(0).op(0x28, 2).uleb(FPSR_OR_AT).i32(QC).op(I32OP.or).op(0x36, 2).uleb(FPSR_OR_AT);
+  c.op(0x0b);
+  c.i32(0);
+  if (q) {
+    e.v128(d);
+    c.get(L_V128);
+    shuffle(c, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+    e.setV128(d);
+  } else {
+    c.get(L_V128);
+    e.setV128(d);
+    e.setV64(d, 1, () => c.i64(0));
+  }
 }
 
 /**
