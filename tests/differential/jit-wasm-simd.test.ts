@@ -385,6 +385,10 @@ const SHUFFLE_IDS = new Set([
   'FMOV_vec_imm',
   'SIMD_FP_MISC',
   'SIMD_FP_3SAME',
+  'SHADD_v',
+  'UHADD_v',
+  'SRHADD_v',
+  'URHADD_v',
   'SQXTN_v',
   'UQXTN_v',
   'SQXTUN_v',
@@ -429,6 +433,7 @@ const SHUFFLE_FORMS: [number, number, boolean][] = [
   [0x0e200800, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 12), false], // REV64, REV32, REV16
   [0x0e202800, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 14), false], // SADDLP, UADDLP, SADALP, UADALP
   [0x0e200c00, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 13), true], // SQADD, UQADD, SQSUB, UQSUB
+  [0x0e200400, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 12), true], // SHADD, UHADD, SRHADD, URHADD
   [0x0e207400, (1 << 30) | (1 << 29) | (3 << 22) | (1 << 11), true], // SABD, UABD, SABA, UABA
   [0x0e20c400, (1 << 30) | (1 << 22), true], // FMAXNM (vector)
   [0x0e20e400, (1 << 30) | (1 << 22), true], // FCMEQ
@@ -763,7 +768,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     // Only these stay with their ops: WebAssembly has no unsigned i64x2 compare, and saturating
     // adds and subtracts of bytes and halfwords only.
     const LEFT = ['CMHI_v 3', 'CMHS_v 3', 'SQADD_v 2', 'SQADD_v 3', 'SQSUB_v 2', 'SQSUB_v 3'];
-    LEFT.push('UQADD_v 2', 'UQADD_v 3', 'UQSUB_v 2', 'UQSUB_v 3');
+    LEFT.push('UQADD_v 2', 'UQADD_v 3', 'UQSUB_v 2', 'UQSUB_v 3', 'SHADD_v 2', 'UHADD_v 2', 'SRHADD_v 2', 'URHADD_v 2');
     const key = (w: number): string => `${decodeWord(w)?.def.id} ${decodeWord(w)?.fields.size}`;
     const drawn = [...new Set(fc.sample(shuffleWord, { seed: 12, numRuns: 4000 }))];
     const left = drawn.filter((w) => !wasmBlockSupported([decodeWord(w) as Decoded], CODE, true)).map(key);
@@ -1712,6 +1717,42 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
 
   /** Byte multiplies (no i8x16.mul: the low bytes of halfword products) and shift-right-accumulates. */
   const MULTIPLIES_AND_ACCUMULATES = [
+    fpCase(
+      0x6e220420,
+      'uhadd v0.16b, v1.16b, v2.16b',
+      0n,
+      0x3c3264ff00c9c80907037f800001feffn,
+      0x3d3365000139380908048080000201ffn,
+      0x3c32647f0081800907037f8000017fffn,
+      '0',
+    ),
+    fpCase(
+      0x2e221420,
+      'urhadd v0.8b, v1.8b, v2.8b',
+      0n,
+      0x07037f800001feffn,
+      0x08048080000201ffn,
+      0x08048080000280ffn,
+      '0',
+    ),
+    fpCase(
+      0x4e620420,
+      'shadd v0.8h, v1.8h, v2.8h',
+      0n,
+      0x0007ff9c0064fffb0001ffff7fff8000n,
+      0x00080063ff9bfffa000200007fff8000n,
+      0x0007fffffffffffa0001ffff7fff8000n,
+      '0',
+    ),
+    fpCase(
+      0x4e621420,
+      'srhadd v0.8h, v1.8h, v2.8h',
+      0n,
+      0x0007ff9c0064fffb0001ffff7fff8000n,
+      0x00080063ff9bfffa000200007fff8000n,
+      0x000800000000fffb000200007fff8000n,
+      '0',
+    ),
     fpCase(
       0x4e229c20,
       'mul v0.16b, v1.16b, v2.16b',

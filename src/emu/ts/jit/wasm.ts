@@ -17,7 +17,7 @@
  * permutes and narrowing (UZP/TRN/ZIP, EXT, XTN, SHRN, REV16/32/64, TBL/TBX: shuffles and
  * swizzles), widening and pairwise adds ([SU]ADDL/SUBL/ADDW/SUBW, [SU]ADDLP/ADALP), SABD/UABD/
  * SABA/UABA, ABS/NEG, the integer compares, ADDP, saturating adds and subtracts of bytes and
- * halfwords, SQXTN/UQXTN/SQXTUN to bytes and halfwords, FMOV (vector, immediate), LD1-LD4/ST1-ST4 (multiple structures, one lane) and
+ * halfwords, SQXTN/UQXTN/SQXTUN to bytes and halfwords, the halving adds of bytes and halfwords, FMOV (vector, immediate), LD1-LD4/ST1-ST4 (multiple structures, one lane) and
  * LD1R-LD4R, and B, BL,
  * BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ. Fused multiply-adds use the host's where relaxed SIMD is
  * fused (host-fma.ts).
@@ -1425,6 +1425,12 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'UADALP_v':
       emitVectorUnary(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'));
       return;
+    case 'SHADD_v':
+    case 'UHADD_v':
+    case 'SRHADD_v':
+    case 'URHADD_v':
+      emitHalvingAdd(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
+      return;
     case 'SQADD_v':
     case 'UQADD_v':
     case 'SQSUB_v':
@@ -2298,6 +2304,43 @@ function emitVectorUnary(e: Emitter, id: string, q: number, z: number, d: number
     }
     if (acc) c.simd(SIMD_ADD[z + 1] as number);
   }
+  e.setV128(d);
+  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+}
+
+/**
+ * URHADD on bytes and halfwords is WebAssembly's avgr_u, (a + b + 1) >> 1; UHADD is that less the
+ * carry of the odd sum ((a ^ b) & 1); the signed forms are the unsigned ones on operands with the
+ * sign bit flipped (a bias of 2^(n-1) on each, one in the halved sum), flipped back.
+ */
+function emitHalvingAdd(e: Emitter, id: string, q: number, z: number, d: number, n: number, m: number): void {
+  const c = e.c;
+  if (z > 1) throw new Unsupported(`${id} of size ${z}`);
+  const signed = id.startsWith('S');
+  const bias = (): void => {
+    if (signed)
+      c.i32(z ? 0x8000 : 0x80)
+        .simd(z ? 0x10 : 0x0f)
+        .simd(V128_XOR);
+  };
+  e.v128(n);
+  bias();
+  c.set(L_VX);
+  e.v128(m);
+  bias();
+  c.set(L_VY);
+  c.i32(0);
+  c.get(L_VX)
+    .get(L_VY)
+    .simd(z ? 0x9b : 0x7b); // avgr_u
+  if (!id.includes('RHADD')) {
+    c.get(L_VX).get(L_VY).simd(V128_XOR);
+    c.i32(1)
+      .simd(z ? 0x10 : 0x0f)
+      .simd(V128_AND);
+    c.simd(SIMD_SUB[z] as number);
+  }
+  bias();
   e.setV128(d);
   if (q === 0) e.setV64(d, 1, () => c.i64(0));
 }
