@@ -465,67 +465,47 @@ const shuffleWord = fc
   .filter((w) => SHUFFLE_IDS.has(decodeWord(w)?.def.id ?? ''));
 
 /**
- * LD1/ST1 of one to four registers and LD2/ST2, LD3/ST3, LD4/ST4 (multiple structures) from the bases, with no offset
- * or post-indexed by the bytes moved or by X10-X15 (small or large: a base gone wild faults next).
+ * LD1-LD4/ST1-ST4 from the bases, with no offset or post-indexed by the bytes moved or by X10-X11
+ * (small or large: a base gone wild faults next): `single` false, multiple structures (LD1/ST1 of
+ * one to four registers, LD2-LD4/ST2-ST4); true, single structures (LD1R-LD4R, one lane of
+ * LD1-LD4/ST1-ST4).
  */
-const structWord = fc
-  .record({
-    post: fc.integer({ min: 0, max: 1 }),
-    q: fc.integer({ min: 0, max: 1 }),
-    load: fc.integer({ min: 0, max: 1 }),
-    opcode: fc.constantFrom(0b0111, 0b1010, 0b0110, 0b0010, 0b1000, 0b0100, 0b0000),
-    size: fc.integer({ min: 0, max: 3 }),
-    rn: fc.constantFrom(...BASES),
-    rt: fc.integer({ min: 0, max: 7 }),
-    rm: fc.constantFrom(31, 31, 10, 11),
-  })
-  .map(
-    (f) =>
-      (0x0c000000 |
-        (f.q << 30) |
-        (f.post << 23) |
-        (f.load << 22) |
-        ((f.post ? f.rm : 0) << 16) |
-        (f.opcode << 12) |
-        (f.size << 10) |
-        (f.rn << 5) |
-        f.rt) >>>
-      0,
-  )
-  .filter((w) => ['SIMD_LDST_MULT', 'SIMD_LDST_MULT_post'].includes(decodeWord(w)?.def.id ?? ''));
-
-/** LD1R-LD4R and LD1-LD4/ST1-ST4 of one lane (single structures), as structWord. */
-const laneStructWord = fc
-  .record({
-    post: fc.integer({ min: 0, max: 1 }),
-    q: fc.integer({ min: 0, max: 1 }),
-    load: fc.integer({ min: 0, max: 1 }),
-    r: fc.integer({ min: 0, max: 1 }),
-    opcode: fc.constantFrom(0b000, 0b001, 0b010, 0b011, 0b100, 0b101, 0b110, 0b111),
-    s: fc.integer({ min: 0, max: 1 }),
-    size: fc.integer({ min: 0, max: 3 }),
-    rn: fc.constantFrom(...BASES),
-    rt: fc.integer({ min: 0, max: 7 }),
-    rm: fc.constantFrom(31, 31, 10, 11),
-  })
-  .map(
-    (f) =>
-      (0x0d000000 |
-        (f.q << 30) |
-        (f.post << 23) |
-        (f.load << 22) |
-        (f.r << 21) |
-        ((f.post ? f.rm : 0) << 16) |
-        (f.opcode << 13) |
-        (f.s << 12) |
-        (f.size << 10) |
-        (f.rn << 5) |
-        f.rt) >>>
-      0,
-  )
-  .filter((w) =>
-    ['SIMD_LDR', 'SIMD_LDR_post', 'SIMD_LDST_LANE', 'SIMD_LDST_LANE_post'].includes(decodeWord(w)?.def.id ?? ''),
-  );
+const structureWord = (single: boolean): fc.Arbitrary<number> =>
+  fc
+    .record({
+      post: fc.integer({ min: 0, max: 1 }),
+      q: fc.integer({ min: 0, max: 1 }),
+      load: fc.integer({ min: 0, max: 1 }),
+      r: fc.integer({ min: 0, max: 1 }),
+      opcode: single
+        ? fc.integer({ min: 0, max: 7 })
+        : fc.constantFrom(0b0111, 0b1010, 0b0110, 0b0010, 0b1000, 0b0100, 0b0000),
+      s: fc.integer({ min: 0, max: 1 }),
+      size: fc.integer({ min: 0, max: 3 }),
+      rn: fc.constantFrom(...BASES),
+      rt: fc.integer({ min: 0, max: 7 }),
+      rm: fc.constantFrom(31, 31, 10, 11),
+    })
+    .map(
+      (f) =>
+        ((single ? 0x0d000000 | (f.r << 21) | (f.opcode << 13) | (f.s << 12) : 0x0c000000 | (f.opcode << 12)) |
+          (f.q << 30) |
+          (f.post << 23) |
+          (f.load << 22) |
+          ((f.post ? f.rm : 0) << 16) |
+          (f.size << 10) |
+          (f.rn << 5) |
+          f.rt) >>>
+        0,
+    )
+    .filter((w) =>
+      (single
+        ? ['SIMD_LDR', 'SIMD_LDR_post', 'SIMD_LDST_LANE', 'SIMD_LDST_LANE_post']
+        : ['SIMD_LDST_MULT', 'SIMD_LDST_MULT_post']
+      ).includes(decodeWord(w)?.def.id ?? ''),
+    );
+const structWord = structureWord(false);
+const laneStructWord = structureWord(true);
 
 /** Register arithmetic that writes none of the bases, offsets and loop counter. */
 const aluWord = classWord(ALU_CLASSES.filter(([, v]) => v === 0x11000000 || v === 0x0a000000)).filter((w) => {
