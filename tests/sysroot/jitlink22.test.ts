@@ -181,11 +181,14 @@ describeWithArtifact('llvm-jitlink-executor', 'run --sysroot agrees with llvm-ji
     describeWithSysrootLib('liblua5.4.a', 'Lua', () => {
       it('rejected for the internal visibility of its LUAI_FUNC symbols', () => {
         const r = jitlink22([obj('lua-main.o'), join(SYSROOT_LIBS, 'liblua5.4.a')]);
-        expect(r.stderr).toMatch(/^llvm-jitlink error: Unrecognized symbol visibility 1 for \w+\n/);
+        // Its materializing threads report the error once per Lua object, and under load their
+        // lines interleave ('llvm-jitlink error: llvm-jitlink error: Unrecognized ...', seen in a
+        // full CI run) and its teardown may add more (a defunct resource tracker, 'Bad file
+        // descriptor', a signal): the first error and the reason are what this test checks.
+        expect(r.stderr).toMatch(/^llvm-jitlink error: /);
+        expect(r.stderr).toMatch(/Unrecognized symbol visibility 1 for lua[A-Z_]\w*\n/);
         expect(r.stdout).toBe('');
-        // 1, or its teardown's death by a signal after that error (see jitlink22()).
-        if (r.status === -1) expect(r.stderr).toMatch(/\(killed by SIG\w+\)\n$/);
-        else expect(r.status).toBe(1);
+        expect(r.status).not.toBe(0);
       }, 120_000);
     });
   });
