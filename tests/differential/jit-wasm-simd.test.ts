@@ -447,6 +447,7 @@ const SHUFFLE_FORMS: [number, number, boolean][] = [
   [0x2e212800, (1 << 30) | (1 << 22), false], // SQXTUN
   [0x0e209c00, 1 << 30, true], // MUL (bytes)
   [0x0e209400, (1 << 30) | (1 << 29), true], // MLA, MLS (bytes)
+  [0x0e218800, (1 << 30) | (1 << 23) | (1 << 22) | (1 << 12), false], // FRINTN, FRINTM, FRINTP, FRINTZ (vector)
   [0x0e21d800, (1 << 30) | (1 << 29) | (1 << 22), false], // SCVTF, UCVTF (vector)
   [0x0ea1b800, (1 << 30) | (1 << 29) | (1 << 22), false], // FCVTZS, FCVTZU (vector)
 ];
@@ -1614,8 +1615,71 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ),
   ];
 
-  /** Vector max, min and compares without NaNs (zeros of both signs); a NaN lane is the op's. */
+  /** Vector max, min, compares and roundings without NaNs (zeros of both signs); a NaN lane is the op's. */
   const SELECTS = [
+    fpCase(
+      0x4e619820,
+      'frintm v0.2d, v1.2d',
+      0n,
+      0x4004000000000000bfe0000000000000n,
+      0n,
+      0x4000000000000000bff0000000000000n,
+      '0',
+    ),
+    fpCase(
+      0x4e618820,
+      'frintn v0.2d, v1.2d',
+      0n,
+      0x4004000000000000bff8000000000000n,
+      0n,
+      0x4000000000000000c000000000000000n,
+      '0',
+    ),
+    fpCase(
+      0x4ea18820,
+      'frintp v0.4s, v1.4s',
+      0n,
+      0x40000000c02000003fc00000bf000000n,
+      0n,
+      0x40000000c00000004000000080000000n,
+      '0',
+    ),
+    fpCase(
+      0x4e219820,
+      'frintm v0.4s, v1.4s',
+      0n,
+      0x40000000c02000003fc00000bf000000n,
+      0n,
+      0x40000000c04000003f800000bf800000n,
+      '0',
+    ),
+    fpCase(
+      0x4e218820,
+      'frintn v0.4s, v1.4s',
+      0n,
+      0x40000000c02000003fc00000bf000000n,
+      0n,
+      0x40000000c00000004000000080000000n,
+      '0',
+    ),
+    fpCase(
+      0x4ee19820,
+      'frintz v0.2d, v1.2d',
+      0n,
+      0x4004000000000000bfe0000000000000n,
+      0n,
+      0x40000000000000008000000000000000n,
+      '0',
+    ),
+    fpCase(
+      0x0ea18820,
+      'frintp v0.2s, v1.2s',
+      0x1234567812345678ffffffffffffffffn,
+      0x3fa00000bf000000n,
+      0n,
+      0x4000000080000000n,
+      '0',
+    ),
     fpCase(
       0x4e22f420,
       'fmax v0.4s, v1.4s, v2.4s',
@@ -1663,6 +1727,16 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ),
   ];
   const SELECTS_LEFT = [
+    fpCase(
+      0x4e219820,
+      'frintm v0.4s, v1.4s',
+      0n,
+      0x40000000c02000003fc000007f800001n,
+      0n,
+      0x40000000c04000003f8000007fc00001n,
+      '1',
+    ),
+    fpCase(0x4ea19820, 'frintz v0.4s, v1.4s', 0n, 0x00000001000000010000000100000001n, 0n, 0n, '80', 0, 0n, 1 << 24),
     fpCase(
       0x4e22f420,
       'fmax v0.4s, v1.4s, v2.4s',

@@ -17,7 +17,8 @@
  * permutes and narrowing (UZP/TRN/ZIP, EXT, XTN, SHRN, REV16/32/64, TBL/TBX: shuffles and
  * swizzles), widening and pairwise adds ([SU]ADDL/SUBL/ADDW/SUBW, [SU]ADDLP/ADALP), SABD/UABD/
  * SABA/UABA, ABS/NEG, the integer compares, ADDP, saturating adds and subtracts of bytes and
- * halfwords, SQXTN/UQXTN/SQXTUN to bytes and halfwords, the halving adds of bytes and halfwords, FMOV (vector, immediate), LD1-LD4/ST1-ST4 (multiple structures, one lane) and
+ * halfwords, SQXTN/UQXTN/SQXTUN to bytes and halfwords, the halving adds of bytes and halfwords,
+ * FRINTN/M/P/Z and FMAX/FMIN/FMAXNM/FMINNM/FCMEQ/FCMGE/FCMGT (vector), FMOV (vector, immediate), LD1-LD4/ST1-ST4 (multiple structures, one lane) and
  * LD1R-LD4R, and B, BL,
  * BR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ. Fused multiply-adds use the host's where relaxed SIMD is
  * fused (host-fma.ts).
@@ -1578,6 +1579,10 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         emitVectorConvert(e, key, u(d, 'q'), u(d, 'sz'), u(d, 'rd'), u(d, 'rn'));
         return;
       }
+      if (FRINT_OF[key] !== undefined) {
+        emitVectorFrint(e, FRINT_OF[key] as readonly [number, number], u(d, 'q'), u(d, 'sz'), u(d, 'rd'), u(d, 'rn'));
+        return;
+      }
       if (key !== 47 && key !== 111) throw new Unsupported(`${id} ${key}`);
       const sign = u(d, 'sz') === 1 ? -0x8000000000000000n : -0x7fffffff80000000n;
       for (let h = 0; h < 2; h++)
@@ -2439,6 +2444,51 @@ function emitFpSelect(e: Emitter, kind: string, q: number, sz: number, d: number
   c.get(L_VX)
     .get(L_VY)
     .simd((FP_SELECT_OF[kind] as readonly [number, number])[sz] as number)
+    .set(L_V128);
+  for (let h = 0; h < 2; h++)
+    e.setV64(d, h, () => (h === 1 && q === 0 ? c.i64(0) : c.get(L_V128).simd(I64X2_EXTRACT, h)));
+}
+
+/** FRINTN, FRINTM, FRINTP, FRINTZ (vector) by SIMD_FP_MISC key: f32x4 and f64x2 nearest, floor, ceil, trunc. */
+const FRINT_OF: Record<number, readonly [number, number]> = {
+  24: [0x6a, 0x94],
+  25: [0x68, 0x75],
+  56: [0x67, 0x74],
+  57: [0x69, 0x7a],
+};
+
+/**
+ * FRINTN/FRINTM/FRINTP/FRINTZ on vectors of singles or doubles: WebAssembly's nearest (ties to
+ * even), floor, ceil and trunc are the architecture's roundings, signs of zero and infinities
+ * included, and these four raise nothing (FRINTX would raise Inexact): decided when no lane is a
+ * NaN and FPCR's RMode, FZ and DN are clear (a subnormal flushed would raise IDC).
+ */
+function emitVectorFrint(
+  e: Emitter,
+  ops: readonly [number, number],
+  q: number,
+  sz: number,
+  d: number,
+  n: number,
+): void {
+  const c = e.c;
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('FP outside a block');
+  if (sz === 1 && q === 0) throw new Unsupported('FRINT reserved');
+  e.uses.fp = true;
+  const single = sz === 0;
+  pushV(e, n);
+  c.set(L_VX);
+  c.get(L_VX)
+    .get(L_VX)
+    .simd(single ? F32X4_EQ : F64X2_EQ);
+  everyLane(c, single, single ? (q ? 15 : 3) : 3);
+  pushModeClear(c);
+  c.op(I32OP.and, I32.eqz, 0x04, 0x40);
+  leave(1);
+  c.op(0x0b);
+  c.get(L_VX)
+    .simd(ops[sz] as number)
     .set(L_V128);
   for (let h = 0; h < 2; h++)
     e.setV64(d, h, () => (h === 1 && q === 0 ? c.i64(0) : c.get(L_V128).simd(I64X2_EXTRACT, h)));
