@@ -1853,13 +1853,16 @@ function emitStructures(e: Emitter, d: Decoded, id: string): void {
       }
     }
   }
-  if (id === 'SIMD_LDST_MULT_post') {
-    c.get(L_B);
-    if (m === 31) c.i64(total);
-    else e.x(m);
-    c.op(I64OP.add);
-    e.setX(n);
-  }
+  if (id === 'SIMD_LDST_MULT_post') postIndex(e, n, m, total);
+}
+
+/** Xn (base in L_B) plus the bytes moved (Xm 31) or Xm: a structure load or store's post-index. */
+function postIndex(e: Emitter, n: number, m: number, total: number): void {
+  e.c.get(L_B);
+  if (m === 31) e.c.i64(total);
+  else e.x(m);
+  e.c.op(I64OP.add);
+  e.setX(n);
 }
 
 /**
@@ -1907,13 +1910,7 @@ function emitSingleStructure(e: Emitter, d: Decoded, id: string): void {
       c.op(STORE_OP[scale] as number, 0).uleb(k * eb);
     }
   });
-  if (id.endsWith('_post')) {
-    c.get(L_B);
-    if (m === 31) c.i64(total);
-    else e.x(m);
-    c.op(I64OP.add);
-    e.setX(n);
-  }
+  if (id.endsWith('_post')) postIndex(e, n, m, total);
 }
 
 /**
@@ -2172,16 +2169,9 @@ function emitVectorSame(e: Emitter, d: Decoded, id: string): void {
  */
 function emitVectorConvert(e: Emitter, key: number, q: number, sz: number, d: number, n: number): void {
   const c = e.c;
-  const leave = e.leaveForOp;
-  if (leave === null) throw new Unsupported('FP outside a block');
   e.uses.fp = true;
   const toFp = key === 29 || key === 93;
   const unsigned = key >= 64;
-  const decidedOrLeave = (): void => {
-    c.op(I32.eqz, 0x04, 0x40);
-    leave(1);
-    c.op(0x0b);
-  };
   if (sz === 0) {
     const mask = q ? 15 : 3;
     pushV(e, n);
@@ -2212,15 +2202,14 @@ function emitVectorConvert(e: Emitter, key: number, q: number, sz: number, d: nu
       pushModeClear(c);
       c.op(I32OP.and);
     }
-    decidedOrLeave();
+    leaveUnless(e);
     if (!toFp) {
       // Inexact: a lane whose truncation differs from it.
       c.get(L_VX).simd(0x69).get(L_VX).simd(0x42); // f32x4.trunc, f32x4.ne
       c.simd(I32X4_BITMASK).i32(mask).op(I32OP.and).i32(0).op(I32.ne);
       c.get(L_IXC).op(I32OP.or).set(L_IXC);
     }
-    for (let h = 0; h < 2; h++)
-      e.setV64(d, h, () => (h === 1 && q === 0 ? c.i64(0) : c.get(L_V128).simd(I64X2_EXTRACT, h)));
+    setVFromV128(e, d, q);
     return;
   }
   // 2D: each lane as the scalar conversion, both decided before either is written.
@@ -2248,7 +2237,7 @@ function emitVectorConvert(e: Emitter, key: number, q: number, sz: number, d: nu
   if (toFp) pushQuick(c);
   else pushModeClear(c);
   c.op(toFp ? I32OP.or : I32OP.and);
-  decidedOrLeave();
+  leaveUnless(e);
   for (let h = 0; h < 2; h++) {
     const v = lanes[h] as number;
     if (toFp) e.setVf(d, h, () => c.get(v));
@@ -2382,7 +2371,7 @@ function emitVectorSaturating(e: Emitter, id: string, q: number, z: number, d: n
     }
     c.simd(0x53); // v128.any_true
     c.op(0x04, 0x40);
-    c.i32(0).i32(0).op(0x28, 2).uleb(FPSR_OR_AT).i32(QC).op(I32OP.or).op(0x36, 2).uleb(FPSR_OR_AT);
+    raiseQc(c);
     c.op(0x0b);
     c.i32(0).get(L_V128);
   } else {
@@ -2424,29 +2413,19 @@ const FP_SELECT_OF: Record<string, readonly [number, number]> = {
  */
 function emitFpSelect(e: Emitter, kind: string, q: number, sz: number, d: number, n: number, m: number): void {
   const c = e.c;
-  const leave = e.leaveForOp;
-  if (leave === null) throw new Unsupported('FP outside a block');
   if (sz === 1 && q === 0) throw new Unsupported(`${kind} reserved`);
   e.uses.fp = true;
   const single = sz === 0;
-  const mask = single ? (q ? 15 : 3) : 3;
-  const eq = single ? F32X4_EQ : F64X2_EQ;
   pushV(e, n);
   c.set(L_VX);
   pushV(e, m);
   c.set(L_VY);
-  c.get(L_VX).get(L_VX).simd(eq).get(L_VY).get(L_VY).simd(eq).simd(V128_AND);
-  everyLane(c, single, mask);
-  pushModeClear(c);
-  c.op(I32OP.and, I32.eqz, 0x04, 0x40);
-  leave(1);
-  c.op(0x0b);
+  leaveUnlessNoNaN(e, single, single ? (q ? 15 : 3) : 3, [L_VX, L_VY]);
   c.get(L_VX)
     .get(L_VY)
     .simd((FP_SELECT_OF[kind] as readonly [number, number])[sz] as number)
     .set(L_V128);
-  for (let h = 0; h < 2; h++)
-    e.setV64(d, h, () => (h === 1 && q === 0 ? c.i64(0) : c.get(L_V128).simd(I64X2_EXTRACT, h)));
+  setVFromV128(e, d, q);
 }
 
 /** FRINTN, FRINTM, FRINTP, FRINTZ (vector) by SIMD_FP_MISC key: f32x4 and f64x2 nearest, floor, ceil, trunc. */
@@ -2472,26 +2451,16 @@ function emitVectorFrint(
   n: number,
 ): void {
   const c = e.c;
-  const leave = e.leaveForOp;
-  if (leave === null) throw new Unsupported('FP outside a block');
   if (sz === 1 && q === 0) throw new Unsupported('FRINT reserved');
   e.uses.fp = true;
   const single = sz === 0;
   pushV(e, n);
   c.set(L_VX);
-  c.get(L_VX)
-    .get(L_VX)
-    .simd(single ? F32X4_EQ : F64X2_EQ);
-  everyLane(c, single, single ? (q ? 15 : 3) : 3);
-  pushModeClear(c);
-  c.op(I32OP.and, I32.eqz, 0x04, 0x40);
-  leave(1);
-  c.op(0x0b);
+  leaveUnlessNoNaN(e, single, single ? (q ? 15 : 3) : 3, [L_VX]);
   c.get(L_VX)
     .simd(ops[sz] as number)
     .set(L_V128);
-  for (let h = 0; h < 2; h++)
-    e.setV64(d, h, () => (h === 1 && q === 0 ? c.i64(0) : c.get(L_V128).simd(I64X2_EXTRACT, h)));
+  setVFromV128(e, d, q);
 }
 
 /** i8x16.shuffle of the two v128 on the stack: byte j of the result is byte perm[j] of a ++ b. */
@@ -2566,7 +2535,7 @@ function emitSaturatingNarrow(e: Emitter, id: string, q: number, z: number, d: n
     .simd((SIMD_CMP.ne as readonly number[])[z + 1] as number)
     .simd(0x53); // v128.any_true
   c.op(0x04, 0x40);
-  c.i32(0).i32(0).op(0x28, 2).uleb(FPSR_OR_AT).i32(QC).op(I32OP.or).op(0x36, 2).uleb(FPSR_OR_AT);
+  raiseQc(c);
   c.op(0x0b);
   c.i32(0);
   if (q) {
@@ -2936,6 +2905,43 @@ function pushQuick(c: Code): void {
 /** Pushes 1 when FPCR's RMode, FZ and DN are all clear (fpModeWord's bit 1), else 0. */
 function pushModeClear(c: Code): void {
   c.get(L_RN).i32(1).op(I32OP.shrU).i32(1).op(I32OP.and);
+}
+
+/** With "decided" (i32) on the stack: leaves the region for the instruction's op unless it is 1. */
+function leaveUnless(e: Emitter): void {
+  const leave = e.leaveForOp;
+  if (leave === null) throw new Unsupported('outside a block');
+  e.c.op(I32.eqz, 0x04, 0x40);
+  leave(1);
+  e.c.op(0x0b);
+}
+
+/**
+ * Leaves for the op unless no lane `mask` selects of the v128 locals `regs` is a NaN (singles or
+ * doubles) and FPCR's RMode, FZ and DN are clear.
+ */
+function leaveUnlessNoNaN(e: Emitter, single: boolean, mask: number, regs: readonly number[]): void {
+  const c = e.c;
+  const eq = single ? F32X4_EQ : F64X2_EQ;
+  regs.forEach((r, k) => {
+    c.get(r).get(r).simd(eq);
+    if (k > 0) c.simd(V128_AND);
+  });
+  everyLane(c, single, mask);
+  pushModeClear(c);
+  c.op(I32OP.and);
+  leaveUnless(e);
+}
+
+/** V[d] from L_V128: both 64-bit lanes, or (q 0) the low one and the upper half zeroed. */
+function setVFromV128(e: Emitter, d: number, q: number): void {
+  for (let h = 0; h < 2; h++)
+    e.setV64(d, h, () => (h === 1 && q === 0 ? e.c.i64(0) : e.c.get(L_V128).simd(I64X2_EXTRACT, h)));
+}
+
+/** Raises FPSR.QC (through FPSR_OR_AT, which the wrapper ORs into FPSR: the region uses fp). */
+function raiseQc(c: Code): void {
+  c.i32(0).i32(0).op(0x28, 2).uleb(FPSR_OR_AT).i32(QC).op(I32OP.or).op(0x36, 2).uleb(FPSR_OR_AT);
 }
 
 /** Pushes lo < |v| < hi for the f64 local v: a normal result (of a double, or of a single as a double). */
