@@ -19,6 +19,8 @@
  * - V_AT: V0..V31 (16 bytes each) for a region that uses SIMD&FP registers, copied in and out
  *   around its call; FPSR_OR_AT: the FPSR bits its instructions raised (i32, ORed into FPSR after
  *   the call); FP_RN_AT: 1 when FPCR rounds to nearest (its floating-point fast paths need it).
+ * - BOUNCE_AT: BOUNCE_BYTES where a region's access that crosses into the next page goes
+ *   (Memory.fastSlot copies a load's bytes there first, Memory.flushBounce a store's out after).
  *
  * The memory is shared (a SharedArrayBuffer) where the host allows it: growing it leaves the views
  * made before valid (they keep covering what they covered), which the registers need. Otherwise
@@ -42,8 +44,11 @@ export const WRITE_OFFS = READ_OFFS + 256 * 4;
 export const V_AT = WRITE_OFFS + 256 * 4;
 export const FPSR_OR_AT = V_AT + 32 * 16;
 export const FP_RN_AT = FPSR_OR_AT + 4;
+/** Room for the largest access a region makes (LD4/ST4 of four Q registers). */
+export const BOUNCE_BYTES = 64;
+export const BOUNCE_AT = (FP_RN_AT + 4 + 63) & ~63;
 export const HEADER_BYTES = 8192;
-if (FP_RN_AT + 4 > HEADER_BYTES) throw new Error('arena: the header overflows');
+if (BOUNCE_AT + BOUNCE_BYTES > HEADER_BYTES) throw new Error('arena: the header overflows');
 
 const WASM_PAGE = 65536;
 const NO_BYTES = new Uint8Array(0);

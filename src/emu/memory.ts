@@ -12,7 +12,7 @@
  * WebAssembly memory (arena.ts, useArena) and the fast TLBs have a copy there.
  */
 
-import { PageArena, READ_OFFS, READ_TAGS, WRITE_OFFS, WRITE_TAGS } from './arena.ts';
+import { BOUNCE_AT, BOUNCE_BYTES, PageArena, READ_OFFS, READ_TAGS, WRITE_OFFS, WRITE_TAGS } from './arena.ts';
 import type { MemRegion } from './engine.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from './engine.ts';
 import { type AccessKind, addressText, EngineApiError, MemoryFault, OutOfMemory } from './errors.ts';
@@ -303,6 +303,57 @@ export class Memory {
     const pn = Math.floor(address / PAGE_SIZE);
     const i = pn & TLB_MASK;
     return arena.f64[(write ? WRITE_TAGS : READ_TAGS) / 8 + i] === pn;
+  }
+
+  /**
+   * Where a translated WebAssembly region makes an access of `size` bytes at `address` (a write
+   * when `write`): the arena offset of the slot of its page, its fast TLB entry now made (as
+   * fastFill); or, for an access that crosses into the next page and whose two pieces fastFill
+   * allows, BOUNCE_AT minus the access's page offset, so that the region reads or writes the
+   * arena's bounce buffer: a read's bytes are copied there first, a write's are copied out by
+   * flushBounce after the region's store. 0 when the access must take the general path (the
+   * interpreter's op). Never throws.
+   */
+  fastSlot(address: number, size: number, write: boolean): number {
+    const arena = this.arena;
+    if (arena === null || !Number.isSafeInteger(address) || address < 0) return 0;
+    const po = address % PAGE_SIZE;
+    const offs = (write ? WRITE_OFFS : READ_OFFS) / 4;
+    const pn = Math.floor(address / PAGE_SIZE);
+    if (po <= PAGE_SIZE - size)
+      return this.fastFill(address, size, write) ? (arena.i32[offs + (pn & TLB_MASK)] as number) : 0;
+    const first = PAGE_SIZE - po;
+    if (size > BOUNCE_BYTES || !this.fastFill(address, first, write)) return 0;
+    if (!this.fastFill(address + first, size - first, write)) return 0;
+    if (!write) {
+      const bytes = new Uint8Array(arena.i32.buffer);
+      const a = arena.i32[offs + (pn & TLB_MASK)] as number;
+      const b = arena.i32[offs + ((pn + 1) & TLB_MASK)] as number;
+      bytes.copyWithin(BOUNCE_AT, a + po, a + PAGE_SIZE);
+      bytes.copyWithin(BOUNCE_AT + first, b, b + size - first);
+    }
+    return BOUNCE_AT - po;
+  }
+
+  /**
+   * Copies a region's store of `size` bytes at `address` from the bounce buffer to its two pages
+   * (after fastSlot gave it BOUNCE_AT). False, with memory untouched, when either piece may no
+   * longer be written fast: the region then leaves for the op, which stores again.
+   */
+  flushBounce(address: number, size: number): boolean {
+    const arena = this.arena;
+    if (arena === null || !Number.isSafeInteger(address) || address < 0 || size > BOUNCE_BYTES) return false;
+    const po = address % PAGE_SIZE;
+    const first = PAGE_SIZE - po;
+    if (first >= size || !this.fastFill(address, first, true) || !this.fastFill(address + first, size - first, true))
+      return false;
+    const pn = Math.floor(address / PAGE_SIZE);
+    const bytes = new Uint8Array(arena.i32.buffer);
+    const a = arena.i32[WRITE_OFFS / 4 + (pn & TLB_MASK)] as number;
+    const b = arena.i32[WRITE_OFFS / 4 + ((pn + 1) & TLB_MASK)] as number;
+    bytes.copyWithin(a + po, BOUNCE_AT, BOUNCE_AT + first);
+    bytes.copyWithin(b, BOUNCE_AT + first, BOUNCE_AT + size);
+    return true;
   }
 
   /**

@@ -62,6 +62,7 @@
  * NZCV cross as i32 at FLAGS_AT, copied both ways; the exit's index is at EXIT_AT.
  */
 import {
+  BOUNCE_AT,
   DYN_FROM_AT,
   DYN_PC_AT,
   EXIT_AT,
@@ -663,8 +664,11 @@ class Emitter {
   /**
    * With an access's address in L_A: the arena address of its `size` bytes in L_AA, found in the
    * arena's copy of the fast TLB (arena.ts). On a miss, or an access crossing into the next page,
-   * Memory fills the entry (import 0, Memory.fastFill); when it cannot, the region leaves before
-   * the instruction and its op does the access (a fault, a page with code or an observer, ...).
+   * Memory gives the slot (import 0, Memory.fastSlot): the page's, its entry filled, or for a
+   * crossing access the arena's bounce buffer (a store then ends with flushBounce); when it cannot,
+   * the region leaves before the instruction and its op does the access (a fault, a page with code
+   * or an observer, ...). Before the bounce buffer, every crossing access left: LDP of Q registers
+   * 16 bytes off a page's alignment, as in clang's vectorized loops, left once a page.
    */
   tlb(size: number, write: boolean): void {
     const c = this.c;
@@ -681,18 +685,38 @@ class Emitter {
       .tee(L_PO)
       .i32(4096 - size)
       .op(I32.gtU, I32OP.or);
-    c.op(0x04, 0x40);
+    c.op(0x04, 0x7f); // if (result i32): the slot
     c.i32(write ? 1 : 0)
       .get(L_A)
       .op(F64_CONVERT_I64_U)
       .i32(size)
-      .op(0x10, 0); // call fill
+      .op(0x10, 0) // call fill: the slot, or 0
+      .tee(L_TI);
+    c.op(I32.eqz, 0x04, 0x40);
+    leave(2);
+    c.op(0x0b);
+    c.get(L_TI);
+    c.op(0x05);
+    c.get(L_TI).i32(1).op(I32OP.shrU);
+    c.op(0x28, 2).uleb(write ? WRITE_OFFS : READ_OFFS); // i32.load: the page's slot
+    c.op(0x0b);
+    c.get(L_PO).op(I32OP.add).set(L_AA);
+  }
+
+  /**
+   * After a store through tlb(size, true): when it went to the bounce buffer, copies it to its two
+   * pages (import 0, kind 2: Memory.flushBounce), or leaves for the op, which stores again. Before
+   * any writeback: the op then starts from the registers as they were.
+   */
+  flushStore(size: number): void {
+    const c = this.c;
+    const leave = this.leaveForOp;
+    if (leave === null) throw new Unsupported('access outside a block');
+    c.get(L_AA).i32(BOUNCE_AT).op(I32.eq, 0x04, 0x40);
+    c.i32(2).get(L_A).op(F64_CONVERT_I64_U).i32(size).op(0x10, 0);
     c.op(I32.eqz, 0x04, 0x40);
     leave(2);
     c.op(0x0b, 0x0b);
-    c.get(L_TI).i32(1).op(I32OP.shrU);
-    c.op(0x28, 2).uleb(write ? WRITE_OFFS : READ_OFFS); // i32.load: the page's slot
-    c.get(L_PO).op(I32OP.add).set(L_AA);
   }
 
   /**
@@ -1853,6 +1877,7 @@ function emitStructures(e: Emitter, d: Decoded, id: string): void {
       }
     }
   }
+  if (!load) e.flushStore(total);
   if (id === 'SIMD_LDST_MULT_post') postIndex(e, n, m, total);
 }
 
@@ -1910,6 +1935,7 @@ function emitSingleStructure(e: Emitter, d: Decoded, id: string): void {
       c.op(STORE_OP[scale] as number, 0).uleb(k * eb);
     }
   });
+  if (!load) e.flushStore(total);
   if (id.endsWith('_post')) postIndex(e, n, m, total);
 }
 
@@ -2003,6 +2029,7 @@ function emitAccess(e: Emitter, d: Decoded, id: string): void {
     if (k === K_LDRSBW || k === K_LDRSBW + 1) c.op(EXTEND_U);
     e.setX(t);
   }
+  if (store) e.flushStore(size);
   if (wbo !== null) {
     c.get(L_B).i64(wbo).op(I64OP.add);
     e.setX(n);
@@ -2054,6 +2081,7 @@ function emitPair(e: Emitter, d: Decoded, id: string): void {
     e.x(t2);
     c.op(op, 0, bytes);
   }
+  if (!load) e.flushStore(2 * bytes);
   if (id !== 'LDSTP_off') {
     c.get(L_B).i64(off).op(I64OP.add);
     e.setX(n);
@@ -4715,8 +4743,9 @@ function wasmRegionFn(emitted: EmittedRegion, module: object, ctx: RegionContext
   const { region, guards, links, mem, onDynamicExit, onOpExit, api, arena } = ctx;
   const { lo, hi, flags, fp } = emitted;
   const span = hi - lo;
+  // kind 0 read, 1 write: the access's slot (0: leave); 2: a bounced store's flush (0: leave).
   const fill = (kind: number, address: number, size: number): number =>
-    mem.fastFill(address, size, kind === 1) ? 1 : 0;
+    kind === 2 ? (mem.flushBounce(address, size) ? 1 : 0) : mem.fastSlot(address, size, kind === 1);
   const imports = { m: { mem: arena.memory, fill } };
   let instance: { exports: Record<string, unknown> };
   try {
