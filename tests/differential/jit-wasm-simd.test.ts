@@ -1865,6 +1865,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
   );
   it.each([...FP_LOOPS, ...HOST_ZERO])('$text: $how, as the interpreter and Unicorn (FPSR $fpsr)', async (c) => {
     await fpLoop(c);
+    // V0 also read whole: the region keeps it in the register file, not in locals.
+    await fpLoop(c, true);
   });
 
   // The fused and zero loops with the host's fused multiply-add turned off: Dekker and TwoSum
@@ -1893,14 +1895,23 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
   /** FMLA, FMLS (2D): a case gives one lane, both lanes get it. */
   const TWO_DOUBLES = [0x4e62cc20, 0x4ee2cc20, 0x6e61d820, 0x6ee1b820];
 
-  /** `ldr q0, [x0]; OP; str q0, [x0, #16]` five times, translated (one WebAssembly region), interpreted, on Unicorn. */
-  async function fpLoop(c: ReturnType<typeof fpCase> & { exits?: 'none' | 'some' | undefined }): Promise<void> {
+  /**
+   * `ldr q0, [x0]; OP; str q0, [x0, #16]` five times, translated (one WebAssembly region),
+   * interpreted, on Unicorn; with `whole`, `mov v3.16b, v0.16b` after the store (V0 read whole).
+   */
+  async function fpLoop(
+    c: ReturnType<typeof fpCase> & { exits?: 'none' | 'some' | undefined },
+    whole = false,
+  ): Promise<void> {
     const exits = c.exits;
-    const LOOP = [0x3dc00000, c.op, 0x3d800400, 0xf1000529, 0x54ffff81, 0xd4200000];
+    const LOOP = whole
+      ? [0x3dc00000, c.op, 0x3d800400, 0x4ea01c03, 0xf1000529, 0x54ffff61, 0xd4200000]
+      : [0x3dc00000, c.op, 0x3d800400, 0xf1000529, 0x54ffff81, 0xd4200000];
     expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
       'ldr q0, [x0]',
       c.text,
       'str q0, [x0, #0x10]',
+      ...(whole ? ['mov v3.16b, v0.16b'] : []),
       'subs x9, x9, #0x1',
       'b.ne 0x10000',
       'brk #0',
@@ -1925,7 +1936,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         e.regWrite('fpsr', BigInt(c.fpsr0));
         e.regWrite('fpcr', BigInt(c.fpcr));
         e.regWrite('x10', c.x10);
-        const r = e.start(CODE, CODE + 20, { count: 1000 });
+        const r = e.start(CODE, CODE + 4 * (LOOP.length - 1), { count: 1000 });
         if (e instanceof TsEngine && options.jitThreshold === 0) {
           expect(e.wasmRegions).toBe(1);
           if (exits !== undefined) expect(e.wasmOpExits > 0 ? 'some' : 'none').toBe(exits);

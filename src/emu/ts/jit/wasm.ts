@@ -780,12 +780,55 @@ class Emitter {
       .op(0xfd, 0x00, 4)
       .uleb(V_AT + 16 * r);
   }
-  /** Stores the v128 on the stack (above an i32 0 pushed before it) as V[r]. */
-  setV128(r: number): void {
+  /**
+   * Stores the v128 on the stack (above an i32 0 pushed before it) as V[r]; its upper 64 bits
+   * zeroed first when `zeroHigh` (a 64-bit vector's result).
+   */
+  setV128(r: number, zeroHigh = false): void {
     this.uses.vwritten.add(r);
     this.vwhole.add(r);
     if (this.vcache.has(r)) throw new Unsupported(`V${r} is in locals but written whole`);
+    if (zeroHigh) this.c.i64(0).simd(0x1e, 1); // i64x2.replace_lane 1
     this.c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
+  }
+
+  /**
+   * V[r] = the i64 (`f64`: the double) `push` pushes, zero-extended to 128 bits. A register in the
+   * register file gets one 16-byte store: a later v128 load of it (a vector instruction) then takes
+   * its bytes from the store buffer, which x86 cannot do from two 8-byte stores (it stalls the load
+   * until they retire: an LDP of Q registers before vector arithmetic cost 40 ns, an INS before a
+   * widening 10 ns).
+   */
+  setVScalar(r: number, push: () => void, f64 = false): void {
+    if (this.vcache.has(r)) {
+      if (f64) this.setVf(r, 0, push);
+      else this.setV64(r, 0, push);
+      this.setV64(r, 1, () => this.c.i64(0));
+      return;
+    }
+    this.uses.vwritten.add(r);
+    const c = this.c;
+    c.i32(0).zeros();
+    push();
+    c.simd(f64 ? 0x22 : 0x1e, 0); // f64x2/i64x2.replace_lane 0
+    c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
+  }
+
+  /** V[r] = the doubles `lo` and `hi` push, as setVScalar: one 16-byte store in the register file. */
+  setVPairF(r: number, lo: () => void, hi: () => void): void {
+    if (this.vcache.has(r)) {
+      this.setVf(r, 0, lo);
+      this.setVf(r, 1, hi);
+      return;
+    }
+    this.uses.vwritten.add(r);
+    const c = this.c;
+    c.i32(0);
+    lo();
+    c.simd(0x14); // f64x2.splat
+    hi();
+    c.simd(0x22, 1); // f64x2.replace_lane 1
+    c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
   }
   /** Pushes double lane h of V[r]. */
   vf(r: number, h: number): void {
@@ -821,6 +864,27 @@ class Emitter {
    */
   loadV(t: number, scale: number, off: number): void {
     const c = this.c;
+    if (!this.vcache.has(t)) {
+      // One 16-byte store of the register: a vector instruction's v128 load of it then takes its
+      // bytes from the store buffer, which it cannot from two 8-byte stores (x86 stalls such a load
+      // until the stores retire: an LDP of Q registers before vector arithmetic cost 40 ns).
+      this.uses.vwritten.add(t);
+      c.i32(0);
+      if (scale >= 2) {
+        c.get(L_AA)
+          .simd(scale === 4 ? 0x00 : scale === 3 ? 0x5d : 0x5c) // v128.load, load64_zero, load32_zero
+          .op(scale)
+          .uleb(off);
+      } else {
+        c.zeros()
+          .get(L_AA)
+          .op(VLOAD[scale] as number, 0)
+          .uleb(off);
+        c.simd(0x1e, 0); // i64x2.replace_lane 0
+      }
+      c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * t); // v128.store
+      return;
+    }
     this.setV64(t, 0, () => {
       c.get(L_AA)
         .op(VLOAD[Math.min(scale, 3)] as number, 0)
@@ -837,6 +901,15 @@ class Emitter {
   /** The low 2^scale bytes of V[t] to the access's arena address (L_AA) plus `off`. */
   storeV(t: number, scale: number, off: number): void {
     const c = this.c;
+    if (scale === 4 && !this.vcache.has(t)) {
+      this.uses.vread.add(t);
+      c.get(L_AA)
+        .i32(0)
+        .op(0xfd, 0x00, 4)
+        .uleb(V_AT + 16 * t); // v128.load
+      c.simd(0x0b).op(0).uleb(off); // v128.store
+      return;
+    }
     c.get(L_AA);
     this.v64(t, 0);
     c.op(STORE_OP[Math.min(scale, 3)] as number, 0).uleb(off);
@@ -1555,11 +1628,10 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'FMOV_dx':
     case 'FMOV_sw': {
       const r = u(d, 'rd');
-      e.setV64(r, 0, () => {
+      e.setVScalar(r, () => {
         e.x(rz(u(d, 'rn')));
         if (id === 'FMOV_sw') e.c.i64(0xffffffff).op(I64OP.and);
       });
-      e.setV64(r, 1, () => e.c.i64(0));
       return;
     }
     case 'FMOV_xd':
@@ -1671,8 +1743,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         e.setX(wz(u(d, 'rd')));
         return;
       }
-      e.setV64(u(d, 'rd'), 0, load);
-      e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
+      e.setVScalar(u(d, 'rd'), load);
       return;
     }
     case 'CNT_v': {
@@ -1681,8 +1752,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       e.c.i32(0);
       e.v128(u(d, 'rn'));
       e.c.op(0xfd, 0x62); // i8x16.popcnt
-      e.setV128(u(d, 'rd'));
-      if (u(d, 'q') === 0) e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
+      e.setV128(u(d, 'rd'), u(d, 'q') === 0);
       return;
     }
     case 'ADDV':
@@ -1704,12 +1774,15 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     }
     case 'INS_gen': {
       // Wn (or Xn) into one element of Vd, the others kept: a store into the register file.
+      // As a lane replaced in the whole register, stored as one (setVScalar says why).
       const rd = u(d, 'rd');
       const { z, at } = element(id, u(d, 'imm5'), rd);
-      e.vWholeWrite(rd);
       e.c.i32(0);
+      e.v128(rd);
       e.x(rz(u(d, 'rn')));
-      e.c.op(STORE_OP[z] as number, z).uleb(at);
+      if (z < 3) e.c.op(WRAP);
+      e.c.simd([0x17, 0x1a, 0x1c, 0x1e][z] as number, (at - V_AT - 16 * rd) >> z); // iNxM.replace_lane
+      e.setV128(rd);
       return;
     }
     case 'SIMD_FP_3SAME':
@@ -1851,8 +1924,7 @@ function emitStructures(e: Emitter, d: Decoded, id: string): void {
         }
         c.i32(0);
         gather(c, pieces, src);
-        e.setV128(r);
-        if (q === 0) e.setV64(r, 1, () => c.i64(0));
+        e.setV128(r, q === 0);
       });
     } else {
       const sources = regs.map((r) => (): void => e.v128(r));
@@ -1911,14 +1983,25 @@ function emitSingleStructure(e: Emitter, d: Decoded, id: string): void {
   regs.forEach((r, k) => {
     if (replicate) {
       // The element, zero-extended, times 0x0101... repeats it over 64 bits without a carry.
-      e.setV64(r, 0, () => {
+      const element = (): void => {
         c.get(L_AA)
           .op(VLOAD[scale] as number, 0)
           .uleb(k * eb);
         if (scale < 3)
           c.i64([0x0101010101010101n, 0x0001000100010001n, 0x0000000100000001n][scale] as bigint).op(I64OP.mul);
-      });
-      e.setV64(r, 1, () => (q ? e.v64(r, 0) : c.i64(0)));
+      };
+      if (!q) e.setVScalar(r, element);
+      else if (e.vcache.has(r)) {
+        e.setV64(r, 0, element);
+        e.setV64(r, 1, () => e.v64(r, 0));
+      } else {
+        e.uses.vwritten.add(r);
+        c.i32(0);
+        element();
+        c.simd(0x12)
+          .op(0xfd, 0x0b, 4)
+          .uleb(V_AT + 16 * r); // i64x2.splat, v128.store
+      }
     } else if (load) {
       e.vWholeWrite(r);
       c.i32(0);
@@ -2183,8 +2266,7 @@ function emitVectorSame(e: Emitter, d: Decoded, id: string): void {
       if (id === 'ORN_v') simd(V128_NOT);
       simd(id === 'AND_v' ? V128_AND : id === 'BIC_v' ? V128_ANDNOT : id === 'EOR_v' ? V128_XOR : V128_OR);
   }
-  e.setV128(rd);
-  if (q === 0) e.setV64(rd, 1, () => c.i64(0));
+  e.setV128(rd, q === 0);
 }
 
 /**
@@ -2326,8 +2408,7 @@ function emitVectorUnary(e: Emitter, id: string, q: number, z: number, d: number
     }
     if (acc) c.simd(SIMD_ADD[z + 1] as number);
   }
-  e.setV128(d);
-  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+  e.setV128(d, q === 0);
 }
 
 /**
@@ -2363,8 +2444,7 @@ function emitHalvingAdd(e: Emitter, id: string, q: number, z: number, d: number,
     c.simd(SIMD_SUB[z] as number);
   }
   bias();
-  e.setV128(d);
-  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+  e.setV128(d, q === 0);
 }
 
 /** i8x16 and i16x8 add_sat_s/u, sub_sat_s/u (WebAssembly has none for wider lanes). */
@@ -2417,8 +2497,7 @@ function emitVectorSaturating(e: Emitter, id: string, q: number, z: number, d: n
     c.simd(SIMD_SUB[z] as number);
     if (id.endsWith('ABA_v')) c.simd(SIMD_ADD[z] as number);
   }
-  e.setV128(d);
-  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+  e.setV128(d, q === 0);
 }
 
 /** FMAX/FMIN/FMAXNM/FMINNM and FCMEQ/FCMGE/FCMGT (vector): f32x4 and f64x2 max, min, eq, ge, gt. */
@@ -2506,8 +2585,7 @@ function emitShuffle(e: Emitter, q: number, d: number, n: number, m: number, per
   e.v128(n);
   e.v128(m);
   shuffle(e.c, perm);
-  e.setV128(d);
-  if (q === 0) e.setV64(d, 1, () => e.c.i64(0));
+  e.setV128(d, q === 0);
 }
 
 /**
@@ -2573,8 +2651,7 @@ function emitSaturatingNarrow(e: Emitter, id: string, q: number, z: number, d: n
     e.setV128(d);
   } else {
     c.get(L_V128);
-    e.setV128(d);
-    e.setV64(d, 1, () => c.i64(0));
+    e.setV128(d, true);
   }
 }
 
@@ -2642,8 +2719,7 @@ function emitCompare(e: Emitter, id: string, q: number, z: number, d: number, n:
     }
   }
   c.simd(op);
-  e.setV128(d);
-  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+  e.setV128(d, q === 0);
 }
 
 /**
@@ -2670,8 +2746,7 @@ function emitAddPairs(e: Emitter, q: number, z: number, d: number, n: number, m:
     shuffle(c, pairs(odd));
   }
   c.simd(SIMD_ADD[z] as number);
-  e.setV128(d);
-  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+  e.setV128(d, q === 0);
 }
 
 /**
@@ -2700,8 +2775,7 @@ function emitTable(e: Emitter, q: number, regs: number, tbx: boolean, d: number,
       .simd(0x26); // i8x16.lt_u
     c.simd(V128_BITSELECT);
   }
-  e.setV128(d);
-  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+  e.setV128(d, q === 0);
 }
 
 /** Widening (by source element size 8, 16, 32): extend_low/high_s/u, extmul_low/high_s/u. */
@@ -2747,8 +2821,7 @@ function emitShiftImm(e: Emitter, id: string, q: number, immh: number, immb: num
       .uleb(op);
   else c.i32(amount).op(0xfd).uleb(op);
   if (accumulate) c.simd(SIMD_ADD[z] as number);
-  e.setV128(d);
-  if (q === 0) e.setV64(d, 1, () => c.i64(0));
+  e.setV128(d, q === 0);
 }
 
 /**
@@ -2963,8 +3036,16 @@ function leaveUnlessNoNaN(e: Emitter, single: boolean, mask: number, regs: reado
 
 /** V[d] from L_V128: both 64-bit lanes, or (q 0) the low one and the upper half zeroed. */
 function setVFromV128(e: Emitter, d: number, q: number): void {
-  for (let h = 0; h < 2; h++)
-    e.setV64(d, h, () => (h === 1 && q === 0 ? e.c.i64(0) : e.c.get(L_V128).simd(I64X2_EXTRACT, h)));
+  if (e.vcache.has(d)) {
+    for (let h = 0; h < 2; h++)
+      e.setV64(d, h, () => (h === 1 && q === 0 ? e.c.i64(0) : e.c.get(L_V128).simd(I64X2_EXTRACT, h)));
+    return;
+  }
+  // One 16-byte store (setVScalar says why), and the register stays one that locals may hold.
+  e.uses.vwritten.add(d);
+  e.c.i32(0).get(L_V128);
+  if (q === 0) e.c.i64(0).simd(0x1e, 1); // i64x2.replace_lane 1
+  e.c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * d);
 }
 
 /** Raises FPSR.QC (through FPSR_OR_AT, which the wrapper ORs into FPSR: the region uses fp). */
@@ -3145,18 +3226,16 @@ function finishFp(e: Emitter, d: number, lanes: number, single = false, depth = 
       .op(F64.ne, I32OP.or);
   leaveUnlessDecided(e, depth);
   if (single)
-    e.setV64(d, 0, () => {
+    e.setVScalar(d, () => {
       c.get(L_DR).op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
     });
-  else
-    e.setVf(d, 0, () => {
-      c.get(L_DR);
-    });
-  if (lanes === 2)
-    e.setVf(d, 1, () => {
-      c.get(L_DR + 2);
-    });
-  else e.setV64(d, 1, () => c.i64(0));
+  else if (lanes === 2)
+    e.setVPairF(
+      d,
+      () => c.get(L_DR),
+      () => c.get(L_DR + 2),
+    );
+  else e.setVScalar(d, () => c.get(L_DR), true);
   c.get(L_IXC).get(L_T).op(I32OP.or).set(L_IXC);
 }
 
@@ -3384,7 +3463,7 @@ function emitSingleVector(e: Emitter, op: FpBinary, q: number, d: number, n: num
   // Every lane normal, or exact: that result; else lane by lane (a zero, a lane left to the op).
   c.get(L_T).op(0x04, 0x40);
   c.i32(0).get(L_V128);
-  e.setV128(d);
+  e.setV128(d, q === 0);
   c.op(0x05);
   singleLanes(e, d, lanes, 2, (k) => {
     singleLane(e, op, () => {
@@ -3393,8 +3472,8 @@ function emitSingleVector(e: Emitter, op: FpBinary, q: number, d: number, n: num
     });
     return [INLINE_FP.f(2), INLINE_FP.f(3)];
   });
-  c.op(0x0b);
   if (q === 0) e.setV64(d, 1, () => c.i64(0));
+  c.op(0x0b);
 }
 
 /** Pushes single lane k of V[r] as the double of the same value. */
@@ -3477,7 +3556,7 @@ function emitSingleVectorFma(e: Emitter, q: number, d: number, n: number, m: num
   c.set(L_T);
   c.op(0x0b);
   c.get(L_T).op(0x04, 0x40);
-  for (let h = 0; h < (q ? 2 : 1); h++) e.setV64(d, h, () => c.get(L_V128).simd(I64X2_EXTRACT, h));
+  setVFromV128(e, d, q);
   c.op(0x05);
   singleLanes(e, d, lanes, 2, (k) => {
     fusedSingleLane(
@@ -3491,8 +3570,8 @@ function emitSingleVectorFma(e: Emitter, q: number, d: number, n: number, m: num
     );
     return [INLINE_FP.f(7), INLINE_FP.f(8)];
   });
-  c.op(0x0b);
   if (q === 0) e.setV64(d, 1, () => c.i64(0));
+  c.op(0x0b);
 }
 
 /**
@@ -3583,8 +3662,7 @@ function emitFcvtPrecision(e: Emitter, ft: number, opc: number, d: number, n: nu
     c.op(0x40);
     leave(1);
     c.op(0x0b);
-    e.setVf(d, 0, () => c.get(x));
-    e.setV64(d, 1, () => c.i64(0));
+    e.setVScalar(d, () => c.get(x), true);
     return;
   }
   if (ft !== 1 || opc !== 0) throw new Unsupported('FCVT (half)');
@@ -3691,7 +3769,7 @@ function emitAcross(e: Emitter, id: string, q: number, size: number, d: number, 
       .uleb(V_AT + 16 * n + k * (1 << size));
   };
   e.vWhole(n);
-  e.setV64(d, 0, () => {
+  e.setVScalar(d, () => {
     if (id.includes('ADD'))
       for (let k = 0; k < lanes; k++) {
         load(k);
@@ -3711,7 +3789,6 @@ function emitAcross(e: Emitter, id: string, q: number, size: number, d: number, 
     }
     c.i64(bits === 64 ? -1n : (1n << BigInt(bits)) - 1n).op(I64OP.and);
   });
-  e.setV64(d, 1, () => c.i64(0));
 }
 
 const F64_BITS_OF = new Float64Array(1);
@@ -3962,13 +4039,12 @@ function emitFpUnary(e: Emitter, op: number, dbl: boolean, d: number, n: number)
     return;
   }
   const sign = dbl ? -0x8000000000000000n : 0x80000000n;
-  e.setV64(d, 0, () => {
+  e.setVScalar(d, () => {
     e.v64(n, 0);
     if (!dbl) c.i64(0xffffffff).op(I64OP.and);
     if (op === 1) c.i64(dbl ? 0x7fffffffffffffffn : 0x7fffffffn).op(I64OP.and);
     else if (op === 2) c.i64(sign).op(I64OP.xor);
   });
-  e.setV64(d, 1, () => c.i64(0));
 }
 
 /** The module's function 2 (when a region has FMLA): fused z + x*y, see fmaBody. */
