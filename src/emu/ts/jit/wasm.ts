@@ -3168,6 +3168,7 @@ const F64X2_SPLAT = 0x14;
 const I64X2_EXTRACT = 0x1d;
 const I64X2_REPLACE = 0x1e;
 const F32X4_EXTRACT = 0x1f;
+const F32X4_REPLACE = 0x20;
 const F64X2_EXTRACT = 0x21;
 const F64X2_EQ = 0x47;
 const F64X2_LT = 0x49;
@@ -3225,10 +3226,7 @@ function finishFp(e: Emitter, d: number, lanes: number, single = false, depth = 
       .f64(0)
       .op(F64.ne, I32OP.or);
   leaveUnlessDecided(e, depth);
-  if (single)
-    e.setVScalar(d, () => {
-      c.get(L_DR).op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
-    });
+  if (single) setVSingle(e, d, () => c.get(L_DR));
   else if (lanes === 2)
     e.setVPairF(
       d,
@@ -3249,8 +3247,34 @@ const MAX32 = (2 - 2 ** -23) * 2 ** 127;
 
 /** Pushes the single in lane 0 of V[r], as the double of the same value. */
 function vs(e: Emitter, r: number): void {
+  const k = e.vcache.get(r);
+  if (k !== undefined) {
+    // The local's low 32 bits as a single without leaving the vector registers (f64 to i64 to
+    // f32 crossed between register files twice: a latency a chain of FADDs pays at every step).
+    e.uses.vread.add(r);
+    e.c.get(k).simd(F64X2_SPLAT).simd(F32X4_EXTRACT, 0).op(F64_PROMOTE);
+    return;
+  }
   e.v64(r, 0);
   e.c.op(WRAP, F32_FROM_I32, F64_PROMOTE);
+}
+
+/** V[r] = the single of the double `push` pushes (rounded to it), the rest of V[r] zeroed. */
+function setVSingle(e: Emitter, r: number, push: () => void): void {
+  const k = e.vcache.get(r);
+  if (k !== undefined) {
+    // The single's bits as the low half of the local's double, in the vector registers (vs).
+    e.uses.vwritten.add(r);
+    e.c.zeros();
+    push();
+    e.c.op(F32_DEMOTE).simd(F32X4_REPLACE, 0).simd(F64X2_EXTRACT, 0).set(k);
+    e.setV64(r, 1, () => e.c.i64(0));
+    return;
+  }
+  e.setVScalar(r, () => {
+    push();
+    e.c.op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
+  });
 }
 
 /**
