@@ -3255,8 +3255,8 @@ function vs(e: Emitter, r: number): void {
     e.c.get(k).simd(F64X2_SPLAT).simd(F32X4_EXTRACT, 0).op(F64_PROMOTE);
     return;
   }
-  e.v64(r, 0);
-  e.c.op(WRAP, F32_FROM_I32, F64_PROMOTE);
+  e.uses.vread.add(r);
+  e.c.i32(0).op(0x2a, 2).uleb(V_AT + 16 * r).op(F64_PROMOTE); // f32.load
 }
 
 /** V[r] = the single of the double `push` pushes (rounded to it), the rest of V[r] zeroed. */
