@@ -3256,7 +3256,11 @@ function vs(e: Emitter, r: number): void {
     return;
   }
   e.uses.vread.add(r);
-  e.c.i32(0).op(0x2a, 2).uleb(V_AT + 16 * r).op(F64_PROMOTE); // f32.load
+  e.c
+    .i32(0)
+    .op(0x2a, 2)
+    .uleb(V_AT + 16 * r)
+    .op(F64_PROMOTE); // f32.load
 }
 
 /** V[r] = the single of the double `push` pushes (rounded to it), the rest of V[r] zeroed. */
