@@ -1445,6 +1445,25 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       0x10,
     ),
     fpCase(0x6e61d820, 'ucvtf v0.2d, v1.2d', 0n, 0x0020000000000000n, 0n, 0x4340000000000000n, '0'),
+    // Two different lanes, each converted into its own.
+    fpCase(
+      0x4e61d820,
+      'scvtf v0.2d, v1.2d',
+      0n,
+      0xfffffffffffffffb_0000000000000003n,
+      0n,
+      0xc014000000000000_4008000000000000n,
+      '0',
+    ),
+    fpCase(
+      0x4ee1b820,
+      'fcvtzs v0.2d, v1.2d',
+      0n,
+      0xc01c000000000000_4000000000000000n,
+      0n,
+      0xfffffffffffffff9_0000000000000002n,
+      '0',
+    ),
     fpCase(
       0x4ea1b820,
       'fcvtzs v0.4s, v1.4s',

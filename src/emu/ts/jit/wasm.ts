@@ -814,6 +814,26 @@ class Emitter {
     c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
   }
 
+  /**
+   * V[r] = the i64s `lo` and `hi` push, as setVScalar: one 16-byte store in the register file.
+   * Both are pushed before V[r] is written: `hi` must not read lane 0 of V[r] as `lo` made it.
+   */
+  setVPair64(r: number, lo: () => void, hi: () => void): void {
+    if (this.vcache.has(r)) {
+      this.setV64(r, 0, lo);
+      this.setV64(r, 1, hi);
+      return;
+    }
+    this.uses.vwritten.add(r);
+    const c = this.c;
+    c.i32(0);
+    lo();
+    c.simd(0x12); // i64x2.splat
+    hi();
+    c.simd(0x1e, 1); // i64x2.replace_lane 1
+    c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
+  }
+
   /** V[r] = the doubles `lo` and `hi` push, as setVScalar: one 16-byte store in the register file. */
   setVPairF(r: number, lo: () => void, hi: () => void): void {
     if (this.vcache.has(r)) {
@@ -1410,20 +1430,16 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       // The element (lowest set bit of imm5: B, H, S, D) repeated over 64 bits by a multiply.
       const [z] = imm5(u(d, 'imm5'));
       const r = u(d, 'rd');
-      for (const h of [0, 1])
-        e.setV64(r, h, () => {
-          if (h === 1 && u(d, 'q') === 0) {
-            e.c.i64(0);
-            return;
-          }
-          e.x(rz(u(d, 'rn')));
-          if (z < 3)
-            e.c
-              .i64([0xff, 0xffff, 0xffffffff][z] as number)
-              .op(I64OP.and)
-              .i64([0x0101010101010101n, 0x0001000100010001n, 0x0000000100000001n][z] as bigint)
-              .op(I64OP.mul);
-        });
+      const repeated = (): void => {
+        e.x(rz(u(d, 'rn')));
+        if (z < 3)
+          e.c
+            .i64([0xff, 0xffff, 0xffffffff][z] as number)
+            .op(I64OP.and)
+            .i64([0x0101010101010101n, 0x0001000100010001n, 0x0000000100000001n][z] as bigint)
+            .op(I64OP.mul);
+      };
+      e.setVPair64(r, repeated, u(d, 'q') === 0 ? () => e.c.i64(0) : repeated);
       return;
     }
     case 'ADD_v':
@@ -1502,12 +1518,11 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       emitCompare(e, id, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'), id.endsWith('_zv') ? -1 : u(d, 'rm'));
       return;
     case 'ADDP_s':
-      e.setV64(u(d, 'rd'), 0, () => {
+      e.setVScalar(u(d, 'rd'), () => {
         e.v64(u(d, 'rn'), 0);
         e.v64(u(d, 'rn'), 1);
         e.c.op(I64OP.add);
       });
-      e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
       return;
     case 'ADDP_v':
       emitAddPairs(e, u(d, 'q'), u(d, 'size'), u(d, 'rd'), u(d, 'rn'), u(d, 'rm'));
@@ -1546,8 +1561,11 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       // The immediate in every lane: a double's bits (2D), or a single's twice over 64 bits.
       const v = fpImmValue((u(d, 'abc') << 5) | u(d, 'defgh'));
       const bits = u(d, 'op') ? f64Bits(v) : BigInt(f32Bits(v)) * 0x100000001n;
-      e.setV64(u(d, 'rd'), 0, () => e.c.i64(bits));
-      e.setV64(u(d, 'rd'), 1, () => e.c.i64(u(d, 'q') ? bits : 0n));
+      e.setVPair64(
+        u(d, 'rd'),
+        () => e.c.i64(bits),
+        () => e.c.i64(u(d, 'q') ? bits : 0n),
+      );
       return;
     }
     case 'DUP_elem_v': {
@@ -1566,8 +1584,11 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         .i64([0x0101010101010101n, 0x0001000100010001n, 0x0000000100000001n, 1n][z] as bigint)
         .op(I64OP.mul)
         .set(t);
-      e.setV64(u(d, 'rd'), 0, () => e.c.get(t));
-      e.setV64(u(d, 'rd'), 1, () => (q ? e.c.get(t) : e.c.i64(0)));
+      e.setVPair64(
+        u(d, 'rd'),
+        () => e.c.get(t),
+        () => (q ? e.c.get(t) : e.c.i64(0)),
+      );
       return;
     }
     case 'SSHLL_imm_v':
@@ -1681,16 +1702,16 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       }
       if (key !== 47 && key !== 111) throw new Unsupported(`${id} ${key}`);
       const sign = u(d, 'sz') === 1 ? -0x8000000000000000n : -0x7fffffff80000000n;
-      for (let h = 0; h < 2; h++)
-        e.setV64(u(d, 'rd'), h, () => {
-          if (h === 1 && u(d, 'q') === 0) {
-            e.c.i64(0);
-            return;
-          }
-          e.v64(u(d, 'rn'), h);
-          if (key === 47) e.c.i64(~sign).op(I64OP.and);
-          else e.c.i64(sign).op(I64OP.xor);
-        });
+      const lane = (h: number) => (): void => {
+        if (h === 1 && u(d, 'q') === 0) {
+          e.c.i64(0);
+          return;
+        }
+        e.v64(u(d, 'rn'), h);
+        if (key === 47) e.c.i64(~sign).op(I64OP.and);
+        else e.c.i64(sign).op(I64OP.xor);
+      };
+      e.setVPair64(u(d, 'rd'), lane(0), lane(1));
       return;
     }
     case 'FCMP':
@@ -1723,8 +1744,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
     case 'FMOV_imm': {
       const v = fpImmValue(u(d, 'imm8'));
       const bits = u(d, 'ft') === 1 ? f64Bits(v) : BigInt(f32Bits(v));
-      e.setV64(u(d, 'rd'), 0, () => e.c.i64(BigInt.asIntN(64, bits)));
-      e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
+      e.setVScalar(u(d, 'rd'), () => e.c.i64(BigInt.asIntN(64, bits)));
       return;
     }
     case 'DUP_elem_s':
@@ -2348,14 +2368,22 @@ function emitVectorConvert(e: Emitter, key: number, q: number, sz: number, d: nu
   else pushModeClear(c);
   c.op(toFp ? I32OP.or : I32OP.and);
   leaveUnless(e);
-  for (let h = 0; h < 2; h++) {
-    const v = lanes[h] as number;
-    if (toFp) e.setVf(d, h, () => c.get(v));
-    else {
-      c.get(v).op(F64.trunc).get(v).op(F64.ne).get(L_IXC).op(I32OP.or).set(L_IXC);
-      e.setV64(d, h, () => c.get(v).op(0xfc, unsigned ? 7 : 6)); // i64.trunc_sat_f64_s/u
-    }
+  const [v0, v1] = lanes as [number, number];
+  if (toFp) {
+    e.setVPairF(
+      d,
+      () => c.get(v0),
+      () => c.get(v1),
+    );
+    return;
   }
+  for (const v of [v0, v1]) c.get(v).op(F64.trunc).get(v).op(F64.ne).get(L_IXC).op(I32OP.or).set(L_IXC);
+  // i64.trunc_sat_f64_s/u
+  e.setVPair64(
+    d,
+    () => c.get(v0).op(0xfc, unsigned ? 7 : 6),
+    () => c.get(v1).op(0xfc, unsigned ? 7 : 6),
+  );
 }
 
 /** i8x16/i16x8/i32x4/i64x2 abs and neg; extadd_pairwise (s, u) of i8x16 and i16x8 (after 0xfd). */
@@ -2872,16 +2900,15 @@ function emitModImm(e: Emitter, d: Decoded): void {
   const c = e.c;
   const { q, d: r, lo, hi, logic, bic } = modImm(d.fields);
   const k = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-  for (const h of [0, 1]) {
-    e.setV64(r, h, () => {
-      if (h === 1 && q === 0) c.i64(0);
-      else if (!logic) c.i64(k);
-      else {
-        e.v64(r, h);
-        c.i64(bic ? ~k : k).op(bic ? I64OP.and : I64OP.or);
-      }
-    });
-  }
+  const lane = (h: number) => (): void => {
+    if (h === 1 && q === 0) c.i64(0);
+    else if (!logic) c.i64(k);
+    else {
+      e.v64(r, h);
+      c.i64(bic ? ~k : k).op(bic ? I64OP.and : I64OP.or);
+    }
+  };
+  e.setVPair64(r, lane(0), lane(1));
 }
 
 const F64 = {
@@ -2971,7 +2998,7 @@ function finishLanes(e: Emitter, d: number, lane: (k: number) => void, quick?: (
     c.i32(0).set(L_T);
     c.op(0x0b);
     c.get(L_T).op(0x04, 0x40);
-    for (let k = 0; k < 2; k++) e.setVf(d, k, () => c.get(L_V128).simd(F64X2_EXTRACT, k));
+    setVFromV128(e, d, 1);
     c.op(0x05);
   }
   c.i32(1).set(L_OK);
@@ -3537,12 +3564,13 @@ function singleLanes(e: Emitter, d: number, lanes: number, depth: number, lane: 
   const bits = (k: number): void => {
     c.get(L_LANES + k).op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
   };
-  for (let h = 0; h < lanes / 2; h++)
-    e.setV64(d, h, () => {
-      bits(2 * h);
-      bits(2 * h + 1);
-      c.i64(32).op(I64OP.shl, I64OP.or);
-    });
+  const half = (h: number) => (): void => {
+    bits(2 * h);
+    bits(2 * h + 1);
+    c.i64(32).op(I64OP.shl, I64OP.or);
+  };
+  if (lanes === 4) e.setVPair64(d, half(0), half(1));
+  else e.setV64(d, 0, half(0));
   c.get(L_IXC).get(L_T).op(I32OP.or).set(L_IXC);
 }
 
