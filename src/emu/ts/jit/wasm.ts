@@ -1721,7 +1721,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       // Vn when the condition holds, else Vm: lane 0 (the low word of it for a single), the rest
       // of Vd zeroed.
       const single = u(d, 'ft') === 0;
-      e.setV64(u(d, 'rd'), 0, () => {
+      e.setVScalar(u(d, 'rd'), () => {
         e.v64(u(d, 'rn'), 0);
         if (single) e.c.i64(0xffffffff).op(I64OP.and);
         e.v64(u(d, 'rm'), 0);
@@ -1729,7 +1729,6 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         e.cond(u(d, 'cond'));
         e.c.op(0x1b);
       });
-      e.setV64(u(d, 'rd'), 1, () => e.c.i64(0));
       return;
     }
     case 'CVTF_from_int':
