@@ -4066,10 +4066,8 @@ function emitFusedScalar(
     c.op(0x05);
     c.i32(0).set(L_T);
     c.op(0x0b);
-    // Else function 2 (fmaLane's code as a call): inline, code that rarely runs once IXC is set
-    // made the region several hundred bytes longer for each FMADD.
     c.get(L_T).op(I32.eqz, 0x04, 0x40);
-    c.get(F.z).get(F.x).get(F.y).op(0x10, FMA_FN).set(F.ok).set(err).set(r);
+    fmaLane(c, r, err, F);
     c.op(0x0b);
   } else fmaLane(c, r, err, F);
   c.get(L_FPX + 10).set(L_DR);
