@@ -306,33 +306,44 @@ export class Memory {
   }
 
   /**
-   * Where a translated WebAssembly region makes an access of `size` bytes at `address` (a write
-   * when `write`): the arena offset of the slot of its page, its fast TLB entry now made (as
-   * fastFill); or, for an access that crosses into the next page and whose two pieces fastFill
-   * allows, BOUNCE_AT minus the access's page offset, so that the region reads or writes the
-   * arena's bounce buffer: a read's bytes are copied there first, a write's are copied out by
-   * flushBounce after the region's store. 0 when the access must take the general path (the
-   * interpreter's op). Never throws.
+   * Makes an access of `size` bytes at `address` (a write when `write`) possible for a translated
+   * WebAssembly region, which then takes the arena offset of its bytes from the arena's copy of
+   * the entry of the access's first page (the slot plus the page offset). For an access within a
+   * page, that is fastFill. For one that crosses into the next page and whose two pieces fastFill
+   * allows, the entry is pointed at the arena's bounce buffer (slot BOUNCE_AT minus the page
+   * offset) and dropped from both TLBs, so that the next access of the page fills it again as it
+   * was: a read's bytes are copied to the buffer first, a write's are copied out by flushBounce
+   * after the region's store. False when the access must take the general path (the interpreter's
+   * op). Never throws.
    */
-  fastSlot(address: number, size: number, write: boolean): number {
+  fastSlot(address: number, size: number, write: boolean): boolean {
     const arena = this.arena;
-    if (arena === null || !Number.isSafeInteger(address) || address < 0) return 0;
+    if (arena === null || !Number.isSafeInteger(address) || address < 0) return false;
     const po = address % PAGE_SIZE;
-    const offs = (write ? WRITE_OFFS : READ_OFFS) / 4;
-    const pn = Math.floor(address / PAGE_SIZE);
-    if (po <= PAGE_SIZE - size)
-      return this.fastFill(address, size, write) ? (arena.i32[offs + (pn & TLB_MASK)] as number) : 0;
+    if (po <= PAGE_SIZE - size) return this.fastFill(address, size, write);
     const first = PAGE_SIZE - po;
-    if (size > BOUNCE_BYTES || !this.fastFill(address, first, write)) return 0;
-    if (!this.fastFill(address + first, size - first, write)) return 0;
+    if (size > BOUNCE_BYTES || !this.fastFill(address, first, write)) return false;
+    if (!this.fastFill(address + first, size - first, write)) return false;
+    const pn = Math.floor(address / PAGE_SIZE);
+    const [i, j] = [pn & TLB_MASK, (pn + 1) & TLB_MASK];
+    const offs = (write ? WRITE_OFFS : READ_OFFS) / 4;
     if (!write) {
       const bytes = new Uint8Array(arena.i32.buffer);
-      const a = arena.i32[offs + (pn & TLB_MASK)] as number;
-      const b = arena.i32[offs + ((pn + 1) & TLB_MASK)] as number;
+      const a = arena.i32[offs + i] as number;
+      const b = arena.i32[offs + j] as number;
       bytes.copyWithin(BOUNCE_AT, a + po, a + PAGE_SIZE);
       bytes.copyWithin(BOUNCE_AT + first, b, b + size - first);
     }
-    return BOUNCE_AT - po;
+    arena.i32[offs + i] = BOUNCE_AT - po;
+    arena.f64[(write ? WRITE_TAGS : READ_TAGS) / 8 + i] = -1;
+    if (write) {
+      this.wTag[i] = -1;
+      this.fastWriteTag[i] = -1;
+    } else {
+      this.rTag[i] = -1;
+      this.fastReadTag[i] = -1;
+    }
+    return true;
   }
 
   /**

@@ -664,8 +664,8 @@ class Emitter {
   /**
    * With an access's address in L_A: the arena address of its `size` bytes in L_AA, found in the
    * arena's copy of the fast TLB (arena.ts). On a miss, or an access crossing into the next page,
-   * Memory gives the slot (import 0, Memory.fastSlot): the page's, its entry filled, or for a
-   * crossing access the arena's bounce buffer (a store then ends with flushBounce); when it cannot,
+   * Memory makes the entry (import 0, Memory.fastSlot): the page's, or for a crossing access one
+   * that points at the arena's bounce buffer (a store then ends with flushBounce); when it cannot,
    * the region leaves before the instruction and its op does the access (a fault, a page with code
    * or an observer, ...). Before the bounce buffer, every crossing access left: LDP of Q registers
    * 16 bytes off a page's alignment, as in clang's vectorized loops, left once a page.
@@ -685,21 +685,17 @@ class Emitter {
       .tee(L_PO)
       .i32(4096 - size)
       .op(I32.gtU, I32OP.or);
-    c.op(0x04, 0x7f); // if (result i32): the slot
+    c.op(0x04, 0x40);
     c.i32(write ? 1 : 0)
       .get(L_A)
       .op(F64_CONVERT_I64_U)
       .i32(size)
-      .op(0x10, 0) // call fill: the slot, or 0
-      .tee(L_TI);
+      .op(0x10, 0); // call fill
     c.op(I32.eqz, 0x04, 0x40);
     leave(2);
-    c.op(0x0b);
-    c.get(L_TI);
-    c.op(0x05);
+    c.op(0x0b, 0x0b);
     c.get(L_TI).i32(1).op(I32OP.shrU);
     c.op(0x28, 2).uleb(write ? WRITE_OFFS : READ_OFFS); // i32.load: the page's slot
-    c.op(0x0b);
     c.get(L_PO).op(I32OP.add).set(L_AA);
   }
 
@@ -4874,9 +4870,9 @@ function wasmRegionFn(emitted: EmittedRegion, module: object, ctx: RegionContext
   const { region, guards, links, mem, onDynamicExit, onOpExit, api, arena } = ctx;
   const { lo, hi, flags, fp } = emitted;
   const span = hi - lo;
-  // kind 0 read, 1 write: the access's slot (0: leave); 2: a bounced store's flush (0: leave).
+  // kind 0 read, 1 write: the access's entry made (0: leave); 2: a bounced store's flush (0: leave).
   const fill = (kind: number, address: number, size: number): number =>
-    kind === 2 ? (mem.flushBounce(address, size) ? 1 : 0) : mem.fastSlot(address, size, kind === 1);
+    (kind === 2 ? mem.flushBounce(address, size) : mem.fastSlot(address, size, kind === 1)) ? 1 : 0;
   const imports = { m: { mem: arena.memory, fill } };
   let instance: { exports: Record<string, unknown> };
   try {
