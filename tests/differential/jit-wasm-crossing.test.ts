@@ -16,7 +16,7 @@ import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { disassemble } from '../../src/emu/ts/isa/index.ts';
 import { emitterStats } from '../../src/emu/ts/jit/wasm.ts';
 import { optionalOracle } from '../support/oracles.ts';
-import { digest, endOf, xRegs } from '../support/region-words.ts';
+import { digest, endOf, pageBytes, xRegs } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
 const unicorn = optionalOracle('unicorn', 'jit-wasm-crossing');
@@ -70,18 +70,6 @@ const loop = (access: number): number[] => [
   0x54ffff21,
   0xd4200000,
 ];
-
-function pageBytes(seed: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed | 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 interface Outcome {
   state: string;

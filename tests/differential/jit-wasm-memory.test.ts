@@ -16,7 +16,15 @@ import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
 import { emitterStats } from '../../src/emu/ts/jit/wasm.ts';
 import { optionalOracle } from '../support/oracles.ts';
-import { ALU_CLASSES, accessWord as accessWordOf, classWord, digest, endOf, xRegs } from '../support/region-words.ts';
+import {
+  ALU_CLASSES,
+  accessWord as accessWordOf,
+  classWord,
+  digest,
+  endOf,
+  pageBytes,
+  xRegs,
+} from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
 const unicorn = optionalOracle('unicorn', 'jit-wasm-memory');
@@ -112,19 +120,6 @@ function program(c: MemCase): { words: number[]; end: number } {
     code.push(0x91000dce, 0xd65f03c0); // callee: add x14, x14, #3; ret
   }
   return { words: code, end };
-}
-
-/** Deterministic page contents from a seed (xorshift). */
-function pageBytes(seed: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed | 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 interface Outcome {

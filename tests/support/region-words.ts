@@ -142,3 +142,16 @@ export function digest(b: Uint8Array): string {
   for (const v of b) h = Math.imul(h ^ v, 0x01000193) >>> 0;
   return h.toString(16);
 }
+
+/** Deterministic page contents from a seed (xorshift), as the region tests' memory. */
+export function pageBytes(seed: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed | 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}

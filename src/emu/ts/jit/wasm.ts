@@ -811,39 +811,28 @@ class Emitter {
   }
 
   /**
-   * V[r] = the i64s `lo` and `hi` push, as setVScalar: one 16-byte store in the register file.
-   * Both are pushed before V[r] is written: `hi` must not read lane 0 of V[r] as `lo` made it.
+   * V[r] = the i64s (`f64`: the doubles) `lo` and `hi` push, as setVScalar: one 16-byte store in
+   * the register file. Both are pushed before V[r] is written: `hi` must not read lane 0 of V[r]
+   * as `lo` made it.
    */
-  setVPair64(r: number, lo: () => void, hi: () => void): void {
+  setVPair(r: number, lo: () => void, hi: () => void, f64 = false): void {
     if (this.vcache.has(r)) {
-      this.setV64(r, 0, lo);
-      this.setV64(r, 1, hi);
+      if (f64) {
+        this.setVf(r, 0, lo);
+        this.setVf(r, 1, hi);
+      } else {
+        this.setV64(r, 0, lo);
+        this.setV64(r, 1, hi);
+      }
       return;
     }
     this.uses.vwritten.add(r);
     const c = this.c;
     c.i32(0);
     lo();
-    c.simd(0x12); // i64x2.splat
+    c.simd(f64 ? 0x14 : 0x12); // f64x2/i64x2.splat
     hi();
-    c.simd(0x1e, 1); // i64x2.replace_lane 1
-    c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
-  }
-
-  /** V[r] = the doubles `lo` and `hi` push, as setVScalar: one 16-byte store in the register file. */
-  setVPairF(r: number, lo: () => void, hi: () => void): void {
-    if (this.vcache.has(r)) {
-      this.setVf(r, 0, lo);
-      this.setVf(r, 1, hi);
-      return;
-    }
-    this.uses.vwritten.add(r);
-    const c = this.c;
-    c.i32(0);
-    lo();
-    c.simd(0x14); // f64x2.splat
-    hi();
-    c.simd(0x22, 1); // f64x2.replace_lane 1
+    c.simd(f64 ? 0x22 : 0x1e, 1); // f64x2/i64x2.replace_lane 1
     c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r);
   }
   /** Pushes double lane h of V[r]. */
@@ -1435,7 +1424,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
             .i64([0x0101010101010101n, 0x0001000100010001n, 0x0000000100000001n][z] as bigint)
             .op(I64OP.mul);
       };
-      e.setVPair64(r, repeated, u(d, 'q') === 0 ? () => e.c.i64(0) : repeated);
+      e.setVPair(r, repeated, u(d, 'q') === 0 ? () => e.c.i64(0) : repeated);
       return;
     }
     case 'ADD_v':
@@ -1557,7 +1546,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       // The immediate in every lane: a double's bits (2D), or a single's twice over 64 bits.
       const v = fpImmValue((u(d, 'abc') << 5) | u(d, 'defgh'));
       const bits = u(d, 'op') ? f64Bits(v) : BigInt(f32Bits(v)) * 0x100000001n;
-      e.setVPair64(
+      e.setVPair(
         u(d, 'rd'),
         () => e.c.i64(bits),
         () => e.c.i64(u(d, 'q') ? bits : 0n),
@@ -1580,7 +1569,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         .i64([0x0101010101010101n, 0x0001000100010001n, 0x0000000100000001n, 1n][z] as bigint)
         .op(I64OP.mul)
         .set(t);
-      e.setVPair64(
+      e.setVPair(
         u(d, 'rd'),
         () => e.c.get(t),
         () => (q ? e.c.get(t) : e.c.i64(0)),
@@ -1707,7 +1696,7 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
         if (key === 47) e.c.i64(~sign).op(I64OP.and);
         else e.c.i64(sign).op(I64OP.xor);
       };
-      e.setVPair64(u(d, 'rd'), lane(0), lane(1));
+      e.setVPair(u(d, 'rd'), lane(0), lane(1));
       return;
     }
     case 'FCMP':
@@ -2365,16 +2354,17 @@ function emitVectorConvert(e: Emitter, key: number, q: number, sz: number, d: nu
   leaveUnless(e);
   const [v0, v1] = lanes as [number, number];
   if (toFp) {
-    e.setVPairF(
+    e.setVPair(
       d,
       () => c.get(v0),
       () => c.get(v1),
+      true,
     );
     return;
   }
   for (const v of [v0, v1]) c.get(v).op(F64.trunc).get(v).op(F64.ne).get(L_IXC).op(I32OP.or).set(L_IXC);
   // i64.trunc_sat_f64_s/u
-  e.setVPair64(
+  e.setVPair(
     d,
     () => c.get(v0).op(0xfc, unsigned ? 7 : 6),
     () => c.get(v1).op(0xfc, unsigned ? 7 : 6),
@@ -2903,7 +2893,7 @@ function emitModImm(e: Emitter, d: Decoded): void {
       c.i64(bic ? ~k : k).op(bic ? I64OP.and : I64OP.or);
     }
   };
-  e.setVPair64(r, lane(0), lane(1));
+  e.setVPair(r, lane(0), lane(1));
 }
 
 const F64 = {
@@ -3250,10 +3240,11 @@ function finishFp(e: Emitter, d: number, lanes: number, single = false, depth = 
   leaveUnlessDecided(e, depth);
   if (single) setVSingle(e, d, () => c.get(L_DR));
   else if (lanes === 2)
-    e.setVPairF(
+    e.setVPair(
       d,
       () => c.get(L_DR),
       () => c.get(L_DR + 2),
+      true,
     );
   else e.setVScalar(d, () => c.get(L_DR), true);
   c.get(L_IXC).get(L_T).op(I32OP.or).set(L_IXC);
@@ -3564,7 +3555,7 @@ function singleLanes(e: Emitter, d: number, lanes: number, depth: number, lane: 
     bits(2 * h + 1);
     c.i64(32).op(I64OP.shl, I64OP.or);
   };
-  if (lanes === 4) e.setVPair64(d, half(0), half(1));
+  if (lanes === 4) e.setVPair(d, half(0), half(1));
   else e.setV64(d, 0, half(0));
   c.get(L_IXC).get(L_T).op(I32OP.or).set(L_IXC);
 }
