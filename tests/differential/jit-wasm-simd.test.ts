@@ -1079,6 +1079,23 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
    * With FPSR.IXC already set (and FPCR 0) a region tests only the result of FADD/FSUB/FMUL/FDIV:
    * one that is not a normal finite number (an overflow, an exact subnormal, a NaN) goes to the op.
    */
+  /**
+   * Scalar singles once IXC is set (emitSingleBinary's quick path: WebAssembly's f32 op, kept when
+   * normal), V0's upper bits set before (the result zeroes them), the operands' second lanes other
+   * normal singles: each op, an overflow and a tiny inexact product (left to the op: OFC, UFC).
+   */
+  const HIGH = 0x12345678_9abcdef0_00000000n << 32n;
+  const QUICK_SINGLE = [
+    fpCase(0x1e222820, 'fadd s0, s1, s2', HIGH, 0x40400000_3fc00000n, 0x40a00000_40100000n, 0x40700000n, '10', 0x10),
+    fpCase(0x1e223820, 'fsub s0, s1, s2', HIGH, 0x40400000_3fc00000n, 0x40a00000_40100000n, 0xbf400000n, '10', 0x10),
+    fpCase(0x1e220820, 'fmul s0, s1, s2', HIGH, 0x40400000_3fc00000n, 0x40a00000_40100000n, 0x40580000n, '10', 0x10),
+    fpCase(0x1e221820, 'fdiv s0, s1, s2', HIGH, 0x40400000_3fc00000n, 0x40a00000_40100000n, 0x3f2aaaabn, '10', 0x10),
+    fpCase(0x1e228820, 'fnmul s0, s1, s2', HIGH, 0x40400000_3fc00000n, 0x40a00000_40100000n, 0xc0580000n, '10', 0x10),
+  ];
+  const QUICK_SINGLE_LEFT = [
+    fpCase(0x1e220820, 'fmul s0, s1, s2', HIGH, 0x71800000n, 0x71800000n, 0x7f800000n, '14', 0x10),
+    fpCase(0x1e220820, 'fmul s0, s1, s2', HIGH, 0x1c800000n, 0x1c800001n, 0x200n, '18', 0x10),
+  ];
   const QUICK = [
     fpCase(
       0x1e620820,
@@ -1874,6 +1891,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...SATURATING.map((c) => ({ ...c, how: 'saturated in the region', exits: 'none' })),
     ...REVERSED_AND_PAIRED.map((c) => ({ ...c, how: 'reversed or paired in the region', exits: 'none' })),
     ...CONVERSIONS_LEFT.map((c) => ({ ...c, how: 'converted by the op', exits: 'some' })),
+    ...QUICK_SINGLE.map((c) => ({ ...c, how: 'a single op after IXC, in the region', exits: 'none' })),
+    ...QUICK_SINGLE_LEFT.map((c) => ({ ...c, how: 'a single op after IXC, left to the op', exits: 'some' })),
     ...FUSED.map((c) => ({ ...c, how: 'fused, in the region', exits: 'none' })),
     ...FUSED_LEFT.map((c) => ({ ...c, how: 'fused, left to the op', exits: 'some' })),
     ...ZERO_SUMS.map((c) => ({ ...c, how: 'zeros decided in the region', exits: 'none' })),
@@ -1884,7 +1903,7 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
   );
   it.each([...FP_LOOPS, ...HOST_ZERO])('$text: $how, as the interpreter and Unicorn (FPSR $fpsr)', async (c) => {
     await fpLoop(c);
-    // V0 also read whole: the region keeps it in the register file, not in locals.
+    // V0, V1 and V2 also read whole: the region keeps them in the register file, not in locals.
     await fpLoop(c, true);
   });
 
@@ -1916,7 +1935,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
 
   /**
    * `ldr q0, [x0]; OP; str q0, [x0, #16]` five times, translated (one WebAssembly region),
-   * interpreted, on Unicorn; with `whole`, `mov v3.16b, v0.16b` after the store (V0 read whole).
+   * interpreted, on Unicorn; with `whole`, `mov v3.16b, v0.16b; orr v4.16b, v1.16b, v2.16b` after
+   * the store (V0, V1 and V2 read whole: the region keeps them in the register file).
    */
   async function fpLoop(
     c: ReturnType<typeof fpCase> & { exits?: 'none' | 'some' | undefined },
@@ -1924,13 +1944,13 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
   ): Promise<void> {
     const exits = c.exits;
     const LOOP = whole
-      ? [0x3dc00000, c.op, 0x3d800400, 0x4ea01c03, 0xf1000529, 0x54ffff61, 0xd4200000]
+      ? [0x3dc00000, c.op, 0x3d800400, 0x4ea01c03, 0x4ea21c24, 0xf1000529, 0x54ffff41, 0xd4200000]
       : [0x3dc00000, c.op, 0x3d800400, 0xf1000529, 0x54ffff81, 0xd4200000];
     expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
       'ldr q0, [x0]',
       c.text,
       'str q0, [x0, #0x10]',
-      ...(whole ? ['mov v3.16b, v0.16b'] : []),
+      ...(whole ? ['mov v3.16b, v0.16b', 'orr v4.16b, v1.16b, v2.16b'] : []),
       'subs x9, x9, #0x1',
       'b.ne 0x10000',
       'brk #0',

@@ -207,6 +207,8 @@ const L_VA = L_V128 + 4;
 const L_VB = L_V128 + 5;
 const L_VC = L_V128 + 6;
 const L_VD = L_V128 + 7;
+/** f32: a single's result (emitSingleBinary's quick path). */
+const L_S32 = L_V128 + 8;
 /** An i32 scratch: 1 while the fused multiply-adds of an instruction are decided here. */
 const L_OK = 12;
 
@@ -282,6 +284,8 @@ class Unsupported {
  */
 const F64_BITS = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64_BITS.buffer);
+const F32_BITS = new Float32Array(1);
+const F32_BYTES = new Uint8Array(F32_BITS.buffer);
 
 const SAFE_LO = -(2n ** 53n);
 const SAFE_HI = 2n ** 53n;
@@ -362,6 +366,13 @@ class Code {
     }
   }
   /** An f64 constant. */
+  f32(v: number): this {
+    F32_BITS[0] = v;
+    this.op(0x43);
+    this.room(4).set(F32_BYTES, this.length);
+    this.length += 4;
+    return this;
+  }
   f64(v: number): this {
     F64_BITS[0] = v;
     this.op(0x44);
@@ -3306,6 +3317,22 @@ function setVSingle(e: Emitter, r: number, push: () => void): void {
 function emitSingleBinary(e: Emitter, op: FpBinary, d: number, n: number, m: number): void {
   const c = e.c;
   e.uses.fp = true;
+  // Once IXC is set under round to nearest (FZ, DN clear): WebAssembly's single-precision op is
+  // the architecture's whenever its result is normal, and raises nothing new. In singles
+  // throughout, a chain of FADDs (a float reduction) no longer converts to double and back at
+  // every step.
+  c.i32(0).set(L_T);
+  quickIf(c);
+  f32Of(e, n);
+  f32Of(e, m);
+  c.op(F32_OP[op]);
+  if (op === 'fnmul') c.op(F32_NEG);
+  c.tee(L_S32).op(F32_ABS).f32(MIN32).op(F32_GT);
+  c.get(L_S32).op(F32_ABS).f32(MAX32).op(F32_LT, I32OP.and).set(L_T);
+  c.op(0x0b);
+  c.get(L_T).op(0x04, 0x40);
+  setVSingle32(e, d);
+  c.op(0x05);
   singleLane(e, op, () => {
     vs(e, n);
     vs(e, m);
@@ -3314,7 +3341,41 @@ function emitSingleBinary(e: Emitter, op: FpBinary, d: number, n: number, m: num
   c.get(INLINE_FP.f(3)).set(L_DR + 1);
   c.get(INLINE_FP.ok).set(L_OK);
   if (op === 'fnmul') c.get(L_DR).op(F64.neg).set(L_DR);
-  finishFp(e, d, 1, true);
+  finishFp(e, d, 1, true, 2);
+  c.op(0x0b);
+}
+
+/** WebAssembly's f32 add, sub, mul, div (FNMUL: mul, then negated). */
+const F32_OP: Record<FpBinary, number> = { fadd: 0x92, fsub: 0x93, fmul: 0x94, fdiv: 0x95, fnmul: 0x94 };
+const F32_ABS = 0x8b;
+const F32_NEG = 0x8c;
+const F32_LT = 0x5d;
+const F32_GT = 0x5e;
+
+/** Pushes the single in lane 0 of V[r] as an f32 (vs without the conversion to double). */
+function f32Of(e: Emitter, r: number): void {
+  e.uses.vread.add(r);
+  const k = e.vcache.get(r);
+  if (k !== undefined) e.c.get(k).simd(F64X2_SPLAT).simd(F32X4_EXTRACT, 0);
+  else
+    e.c
+      .i32(0)
+      .op(0x2a, 2)
+      .uleb(V_AT + 16 * r); // f32.load
+}
+
+/** V[r] = the single in L_S32, the rest of V[r] zeroed (setVSingle without the rounding). */
+function setVSingle32(e: Emitter, r: number): void {
+  const c = e.c;
+  e.uses.vwritten.add(r);
+  const k = e.vcache.get(r);
+  if (k !== undefined) {
+    c.zeros().get(L_S32).simd(F32X4_REPLACE, 0).simd(F64X2_EXTRACT, 0).set(k);
+    e.setV64(r, 1, () => c.i64(0));
+    return;
+  }
+  c.i32(0).zeros().get(L_S32).simd(F32X4_REPLACE, 0);
+  c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r); // v128.store
 }
 
 /**
@@ -4819,11 +4880,12 @@ function emitWasmRegion(
   epi.i32(0).get(L_EXIT).op(0x36, 2).uleb(EXIT);
   epi.get(L_N).op(0x0b);
   const fnBody = new Code()
-    .op(9, I32_LOCALS, 0x7f, I64_LOCALS)
+    .op(10, I32_LOCALS, 0x7f, I64_LOCALS)
     .op(0x7e, F64_LOCALS, 0x7c)
     .op(I32_LOCALS_FP, 0x7f, F64_LOCALS_FP, 0x7c)
     .op(MAX_CACHED_V, 0x7c, MAX_CACHED_V, 0x7e)
     .op(4, 0x7c, 8, 0x7b)
+    .op(1, 0x7d)
     .append(pro)
     .append(body)
     .append(epi);
