@@ -3271,37 +3271,15 @@ const MAX32 = (2 - 2 ** -23) * 2 ** 127;
 
 /** Pushes the single in lane 0 of V[r], as the double of the same value. */
 function vs(e: Emitter, r: number): void {
-  const k = e.vcache.get(r);
-  if (k !== undefined) {
-    // The local's low 32 bits as a single without leaving the vector registers (f64 to i64 to
-    // f32 crossed between register files twice: a latency a chain of FADDs pays at every step).
-    e.uses.vread.add(r);
-    e.c.get(k).simd(F64X2_SPLAT).simd(F32X4_EXTRACT, 0).op(F64_PROMOTE);
-    return;
-  }
-  e.uses.vread.add(r);
-  e.c
-    .i32(0)
-    .op(0x2a, 2)
-    .uleb(V_AT + 16 * r)
-    .op(F64_PROMOTE); // f32.load
+  f32Of(e, r);
+  e.c.op(F64_PROMOTE);
 }
 
 /** V[r] = the single of the double `push` pushes (rounded to it), the rest of V[r] zeroed. */
 function setVSingle(e: Emitter, r: number, push: () => void): void {
-  const k = e.vcache.get(r);
-  if (k !== undefined) {
-    // The single's bits as the low half of the local's double, in the vector registers (vs).
-    e.uses.vwritten.add(r);
-    e.c.zeros();
+  setVSingleOf(e, r, () => {
     push();
-    e.c.op(F32_DEMOTE).simd(F32X4_REPLACE, 0).simd(F64X2_EXTRACT, 0).set(k);
-    e.setV64(r, 1, () => e.c.i64(0));
-    return;
-  }
-  e.setVScalar(r, () => {
-    push();
-    e.c.op(F32_DEMOTE, I32_FROM_F32, EXTEND_U);
+    e.c.op(F32_DEMOTE);
   });
 }
 
@@ -3331,7 +3309,7 @@ function emitSingleBinary(e: Emitter, op: FpBinary, d: number, n: number, m: num
   c.get(L_S32).op(F32_ABS).f32(MAX32).op(F32_LT, I32OP.and).set(L_T);
   c.op(0x0b);
   c.get(L_T).op(0x04, 0x40);
-  setVSingle32(e, d);
+  setVSingleOf(e, d, () => c.get(L_S32));
   c.op(0x05);
   singleLane(e, op, () => {
     vs(e, n);
@@ -3352,7 +3330,11 @@ const F32_NEG = 0x8c;
 const F32_LT = 0x5d;
 const F32_GT = 0x5e;
 
-/** Pushes the single in lane 0 of V[r] as an f32 (vs without the conversion to double). */
+/**
+ * Pushes the single in lane 0 of V[r] as an f32: from locals without leaving the vector registers
+ * (f64 to i64 to f32 crossed between register files twice, a latency a chain of FADDs paid at
+ * every step), or with f32.load.
+ */
 function f32Of(e: Emitter, r: number): void {
   e.uses.vread.add(r);
   const k = e.vcache.get(r);
@@ -3364,18 +3346,24 @@ function f32Of(e: Emitter, r: number): void {
       .uleb(V_AT + 16 * r); // f32.load
 }
 
-/** V[r] = the single in L_S32, the rest of V[r] zeroed (setVSingle without the rounding). */
-function setVSingle32(e: Emitter, r: number): void {
+/**
+ * V[r] = the f32 `push` pushes, the rest of V[r] zeroed: in locals, the single's bits as the low
+ * half of the lane's double (f32Of's way back); else one 16-byte store (setVScalar says why).
+ */
+function setVSingleOf(e: Emitter, r: number, push: () => void): void {
   const c = e.c;
   e.uses.vwritten.add(r);
   const k = e.vcache.get(r);
-  if (k !== undefined) {
-    c.zeros().get(L_S32).simd(F32X4_REPLACE, 0).simd(F64X2_EXTRACT, 0).set(k);
-    e.setV64(r, 1, () => c.i64(0));
+  if (k === undefined) c.i32(0);
+  c.zeros();
+  push();
+  c.simd(F32X4_REPLACE, 0);
+  if (k === undefined) {
+    c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r); // v128.store
     return;
   }
-  c.i32(0).zeros().get(L_S32).simd(F32X4_REPLACE, 0);
-  c.op(0xfd, 0x0b, 4).uleb(V_AT + 16 * r); // v128.store
+  c.simd(F64X2_EXTRACT, 0).set(k);
+  e.setV64(r, 1, () => c.i64(0));
 }
 
 /**
