@@ -65,6 +65,30 @@ interface MemoryApi {
 }
 const api = (globalThis as unknown as { WebAssembly?: MemoryApi }).WebAssembly;
 
+/**
+ * Arenas of closed engines' memories (retire), kept for the next ones this thread makes (create).
+ * The host takes a page fault on the first touch of each page of a new memory (12-17 us per 4 KiB
+ * page on the 2-core VM, 2026-12-05: as much as running a few thousand guest instructions), and
+ * moving a memory's pages into a new arena touched them all twice; a reused slot only needs its
+ * zeroing (0.4 us). Busybox sh running a pipeline makes an address space per process, the fuzzers
+ * and the test files an engine per case. Bounded: a few arenas, none larger than POOL_MAX_BYTES
+ * (a larger one is left to the garbage collector, as before).
+ */
+const pool: PageArena[] = [];
+const POOL_ARENAS = 8;
+const POOL_MAX_BYTES = 32 * 2 ** 20;
+
+/**
+ * Lets this thread's pooled arenas go (the garbage collector returns their memory to the host):
+ * for a long-lived host after a burst of engines, and for tests that need a new memory.
+ * @returns the bytes of the arenas let go.
+ */
+export function drainArenaPool(): number {
+  let bytes = 0;
+  for (const a of pool.splice(0)) bytes += a.byteLength;
+  return bytes;
+}
+
 /** Whether arenas made from now on may be shared (tests turn it off to run the unshared form). */
 let sharedArenas = true;
 export function setSharedArenas(on: boolean): void {
@@ -87,6 +111,8 @@ export class PageArena {
   /** Pages by slot (undefined: free). */
   private readonly slots: (ArenaPage | undefined)[] = [];
   private readonly free: number[] = [];
+  /** Slots below this one have held a page (in this memory's life): they are zeroed when handed out again. */
+  private dirtySlots = 0;
   onGrow: (() => void) | null = null;
   /**
    * The header's register words as CpuState's xlo and xhi: in a shared memory they stay valid for
@@ -116,6 +142,11 @@ export class PageArena {
     if (api === undefined) return null;
     const want = Math.ceil((HEADER_BYTES + Math.max(pages, 16) * PAGE_SIZE) / WASM_PAGE);
     if (want > MAX_WASM_PAGES) return null;
+    const k = pool.findIndex((a) => a.shared === shared);
+    if (k >= 0) {
+      const reused = pool.splice(k, 1)[0] as PageArena;
+      if (reused.grow(want * WASM_PAGE)) return reused;
+    }
     if (shared) {
       try {
         return new PageArena(new api.Memory({ initial: want, maximum: MAX_WASM_PAGES, shared: true }), true);
@@ -145,8 +176,10 @@ export class PageArena {
       this.slots.push(undefined);
     }
     const off = HEADER_BYTES + slot * PAGE_SIZE;
+    // A slot never used is still the zeros the memory was made or grown with.
+    if (slot < this.dirtySlots) this.f64.fill(0, off / 8, (off + PAGE_SIZE) / 8);
+    else this.dirtySlots = slot + 1;
     const data = new Uint8Array(this.memory.buffer, off, PAGE_SIZE);
-    data.fill(0);
     this.slots[slot] = page;
     page.off = off;
     page.data = data;
@@ -178,7 +211,29 @@ export class PageArena {
     this.free.push(slot);
   }
 
+  /**
+   * Ends the arena's use by its Memory (whose engine closed): every page left in it loses its bytes
+   * (as release does), and the memory goes to this thread's pool for the next arena, header reset.
+   */
+  retire(): void {
+    for (const p of this.slots) {
+      if (p === undefined) continue;
+      p.data = NO_BYTES;
+      p.dv = NO_VIEW;
+      p.off = -1;
+    }
+    this.slots.length = 0;
+    this.free.length = 0;
+    this.onGrow = null;
+    if (pool.length >= POOL_ARENAS || this.byteLength > POOL_MAX_BYTES || pool.includes(this)) return;
+    this.i32.fill(0, 0, HEADER_BYTES / 4);
+    this.f64.fill(-1, READ_TAGS / 8, READ_OFFS / 8);
+    pool.push(this);
+  }
+
+  /** Makes the memory at least `need` bytes (false when it cannot grow). */
   private grow(need: number): boolean {
+    if (need <= this.memory.buffer.byteLength) return true;
     const have = this.memory.buffer.byteLength / WASM_PAGE;
     // Doubling keeps the number of grows (each remakes every page's views) logarithmic.
     const target = Math.min(MAX_WASM_PAGES, Math.max(Math.ceil(need / WASM_PAGE), 2 * have));

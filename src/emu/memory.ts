@@ -76,6 +76,12 @@ export interface MemoryOptions {
   limit?: number;
   /** Separate mappings (intervals after merging neighbours of equal permissions), default 65530. */
   maxMappings?: number;
+  /**
+   * Pages go into a WebAssembly arena from the first one (useArena at the first touch) instead of
+   * being moved there when translated WebAssembly first needs them: for an engine that makes
+   * WebAssembly regions, which moving would make touch every page twice.
+   */
+  eagerArena?: boolean;
 }
 
 /** Bookkeeping work done so far (tests check the complexity of map/unmap with it). */
@@ -113,6 +119,7 @@ export class Memory {
   /** Where the pages live once translated WebAssembly needs them (useArena), else null. */
   arena: PageArena | null = null;
   private arenaTried = false;
+  private readonly eagerArena: boolean;
   /** Called when a write drops decoded code of a page (engine flushes its own caches). */
   onCodeInvalidated: ((pageNumber: number) => void) | null = null;
   /** Limit of touched memory, bytes. */
@@ -127,6 +134,7 @@ export class Memory {
     this.limit = limit;
     this.limitPages = Math.floor(limit / PAGE_SIZE);
     this.maxMappings = options.maxMappings ?? DEFAULT_MAX_MAPPINGS;
+    this.eagerArena = options.eagerArena ?? false;
   }
 
   /** Set by the engine when memory hooks are installed: every guest access is reported. */
@@ -202,6 +210,22 @@ export class Memory {
     return this.reserved.get(Math.floor(address / PAGE_SIZE));
   }
 
+  /**
+   * Engine.memPagesIn: the touched pages of the range in address order (forPagesIn walks the page
+   * map in insertion order when that is the smaller side).
+   */
+  pagesIn(address: number, size: number, fn: (pageAddress: number, bytes: Uint8Array) => void): void {
+    const found: number[] = [];
+    this.forPagesIn(Math.floor(address / PAGE_SIZE), Math.ceil((address + size) / PAGE_SIZE), (pn) => {
+      found.push(pn);
+    });
+    found.sort((a, b) => a - b);
+    for (const pn of found) {
+      const page = this.pages.get(pn);
+      if (page !== undefined) fn(pn * PAGE_SIZE, page.data);
+    }
+  }
+
   /** Calls fn for every touched page in [first, end) (page numbers), walking the smaller side. */
   forPagesIn(first: number, end: number, fn: (pn: number, page: Page) => void): void {
     if (end - first <= this.pages.size) {
@@ -263,6 +287,26 @@ export class Memory {
     this.fastReadTag.fill(-1);
     this.fastWriteTag.fill(-1);
     this.arena?.f64.fill(-1, READ_TAGS / 8, READ_OFFS / 8);
+  }
+
+  /**
+   * Ends this memory (its engine is closed): everything is unmapped, so a later read or write is an
+   * 'unmapped' fault, and the arena goes back to this thread's pool (PageArena.retire) for the next
+   * memory, which then touches pages the host has already faulted in.
+   */
+  release(): void {
+    const mapped: [number, number][] = [];
+    this.reserved.forEach((begin, end) => {
+      mapped.push([begin, end]);
+    });
+    for (const [begin, end] of mapped) this.reserved.remove(begin, end);
+    for (const page of this.pages.values()) page.code = null;
+    this.pages.clear();
+    this.flushTlb();
+    const arena = this.arena;
+    this.arena = null;
+    this.arenaTried = true;
+    arena?.retire();
   }
 
   /**
@@ -457,6 +501,7 @@ export class Memory {
   /** Takes host memory for a reserved page (its first write or fetch). */
   private touch(pn: number, perms: number): Page {
     if (this.pages.size >= this.limitPages) throw new OutOfMemory('touch', pn * PAGE_SIZE, PAGE_SIZE, this.limit);
+    if (this.eagerArena && !this.arenaTried) this.useArena();
     const page = new Page(perms, this.arena);
     this.pages.set(pn, page);
     // The read TLBs may still hold the shared zero page for it.

@@ -5,9 +5,11 @@
  * after a store, a page outside the arena, a page with code), and every access a region cannot make
  * itself is made by the instruction's op with the interpreter's result.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HEADER_BYTES } from '../../src/emu/arena.ts';
+import { drainArenaPool, HEADER_BYTES } from '../../src/emu/arena.ts';
 import { PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { MemoryFault } from '../../src/emu/errors.ts';
 import { Memory } from '../../src/emu/memory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { disassemble } from '../../src/emu/ts/isa/index.ts';
@@ -79,6 +81,8 @@ describe('WebAssembly regions over the arena', () => {
       maps: [{ at: DATA, size: pages * 0x1000, perms: PROT_READ | PROT_WRITE }],
     };
     expect(disassemble(p.words[3] as number, CODE + 12)).toBe('add x0, x0, #0x1, lsl #12 // =0x1000');
+    // A new memory (not one a closed engine left, already grown), so that the region grows it.
+    drainArenaPool();
     const e = runLoop(p, true);
     expect(e.wasmRegions).toBeGreaterThan(0);
     expect(e.regRead('x11')).toBe(BigInt((pages * (pages + 1)) / 2));
@@ -230,5 +234,130 @@ describe('Memory with an arena', () => {
     m.map(DATA + 0x2000, 0x1000, PROT_READ | PROT_WRITE);
     m.st8(DATA + 0x2004, 1);
     expect(Array.from(m.read(DATA + 0x2000, 8))).toEqual([0, 0, 0, 0, 1, 0, 0, 0]);
+  });
+});
+
+/** The first index where the two differ (either's length when one is a prefix), -1 when equal. */
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+describe('arenas of closed engines', () => {
+  const PAGES = 24;
+  const sumLoop: Loop = {
+    // loop: ldr x10, [x0], #8; add x11, x11, x10; subs x9, x9, #1; b.ne loop; brk #0
+    words: [0xf840840a, 0x8b0a016b, 0xf1000529, 0x54ffffa1, 0xd4200000],
+    regs: { x0: BigInt(DATA), x9: 1024n, x11: 7n },
+    maps: [{ at: DATA, size: 0x2000, perms: PROT_READ | PROT_WRITE, bytes: new Uint8Array(0x2000).fill(3) }],
+  };
+
+  it("a ts engine's pages live in its arena from the first, and a closed engine's arena is the next one's, zeroed", () => {
+    drainArenaPool();
+    const e1 = new TsEngine();
+    e1.memMap(DATA, PAGES * 0x1000, PROT_READ | PROT_WRITE);
+    for (let i = 0; i < PAGES; i++) e1.memWrite(DATA + i * 0x1000, new Uint8Array(0x1000).fill(0xa0 + i));
+    const arena = e1.mem.arena;
+    expect(arena).not.toBeNull();
+    expect(e1.mem.readPage(DATA + 5 * 0x1000, 1).off).toBeGreaterThanOrEqual(HEADER_BYTES);
+    e1.regWrite('x5', 0x1234_5678_9abc_def0n);
+    e1.close();
+    // Its registers stay readable; its memory is gone (a read faults instead of seeing the next engine's).
+    expect(e1.regRead('x5')).toBe(0x1234_5678_9abc_def0n);
+    expect(() => e1.memRead(DATA, 4)).toThrow(MemoryFault);
+    expect(e1.memRegions()).toEqual([]);
+
+    const e2 = new TsEngine();
+    e2.memMap(DATA, PAGES * 0x1000, PROT_READ | PROT_WRITE);
+    e2.memWrite(DATA + 3 * 0x1000 + 7, new Uint8Array([0x55]));
+    expect(e2.mem.arena).toBe(arena);
+    const expected = new Uint8Array(PAGES * 0x1000);
+    expected[3 * 0x1000 + 7] = 0x55;
+    expect(firstDifference(e2.memRead(DATA, PAGES * 0x1000), expected)).toBe(-1);
+    expect(e2.regRead('x5')).toBe(0n);
+    e2.close();
+  });
+
+  it('regions over a reused arena: registers and memory as the interpreter has them', () => {
+    const reference = runLoop(sumLoop, false);
+    for (let round = 0; round < 3; round++) {
+      const e = runLoop(sumLoop, true);
+      expect(e.wasmRegions).toBeGreaterThan(0);
+      expect(regs(e)).toEqual(regs(reference));
+      expect(e.regRead('x11')).toBe(BigInt.asUintN(64, 7n + 1024n * 0x0303030303030303n));
+      e.close();
+      // The registers were the arena's header words: the closed engine keeps their values.
+      expect(regs(e)).toEqual(regs(reference));
+    }
+    reference.close();
+  });
+
+  it('property: engines opened and closed in any order each see only their own bytes', () => {
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('open' as const) }),
+      fc.record({ kind: fc.constant('close' as const), which: fc.nat() }),
+      fc.record({
+        kind: fc.constant('write' as const),
+        which: fc.nat(),
+        page: fc.integer({ min: 0, max: PAGES - 1 }),
+        offset: fc.integer({ min: 0, max: 0xfff }),
+        value: fc.integer({ min: 1, max: 255 }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const open: { e: TsEngine; model: Map<number, number> }[] = [];
+        const closed: TsEngine[] = [];
+        const openOne = () => {
+          const e = new TsEngine();
+          e.memMap(DATA, PAGES * 0x1000, PROT_READ | PROT_WRITE);
+          open.push({ e, model: new Map() });
+        };
+        for (const s of steps) {
+          if (s.kind === 'open' || open.length === 0) openOne();
+          if (s.kind === 'close') {
+            const [gone] = open.splice(s.which % open.length, 1);
+            gone?.e.close();
+            if (gone) closed.push(gone.e);
+          } else if (s.kind === 'write') {
+            const o = open[s.which % open.length] as (typeof open)[number];
+            const at = s.page * 0x1000 + s.offset;
+            o.e.memWrite(DATA + at, new Uint8Array([s.value]));
+            o.model.set(at, s.value);
+          }
+        }
+        for (const { e, model } of open) {
+          const want = new Uint8Array(PAGES * 0x1000);
+          for (const [at, v] of model) want[at] = v;
+          expect(firstDifference(e.memRead(DATA, PAGES * 0x1000), want)).toBe(-1);
+          e.close();
+        }
+        for (const e of closed) expect(() => e.memRead(DATA, 1)).toThrow(MemoryFault);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('memPagesIn visits the pages that hold memory, in address order, and nothing else', () => {
+    const e = new TsEngine();
+    e.memMap(DATA, 16 * 0x1000, PROT_READ | PROT_WRITE);
+    for (const i of [9, 2, 14, 5]) e.memWrite(DATA + i * 0x1000 + 1, new Uint8Array([i]));
+    e.memRead(DATA + 7 * 0x1000, 16); // a read takes no memory
+    const seen: [number, number][] = [];
+    e.memPagesIn(DATA, 16 * 0x1000, (address, bytes) => {
+      expect(bytes.length).toBe(0x1000);
+      seen.push([(address - DATA) / 0x1000, bytes[1] as number]);
+    });
+    expect(seen).toEqual([
+      [2, 2],
+      [5, 5],
+      [9, 9],
+      [14, 14],
+    ]);
+    const part: number[] = [];
+    e.memPagesIn(DATA + 3 * 0x1000, 7 * 0x1000, (address) => part.push((address - DATA) / 0x1000));
+    expect(part).toEqual([5, 9]);
+    e.close();
   });
 });

@@ -3006,8 +3006,16 @@ function copyRegisters(from: Engine, to: Engine): void {
 
 /** Maps every mapping of `from` into `to` with the same protection, copying non-zero pages. */
 function copyMemory(from: AddressSpace, to: AddressSpace): void {
+  const pagesIn = from.engine.memPagesIn?.bind(from.engine);
   for (const run of from.spans()) {
     to.map(run.begin, run.end - run.begin, run.prot);
+    if (pagesIn) {
+      // Only the pages that hold memory (a stack or heap reservation is mostly never written).
+      pagesIn(run.begin, run.end - run.begin, (address, page) => {
+        if (!isZero(page)) to.engine.memWrite(address, page);
+      });
+      continue;
+    }
     for (let c = run.begin; c < run.end; c += 64 * PAGE) {
       const n = Math.min(64 * PAGE, run.end - c);
       const bytes = from.engine.memRead(c, n);

@@ -321,7 +321,11 @@ export class TsEngine implements Engine {
     this.wasmHits = early >= 0 && early < Number.POSITIVE_INFINITY ? Math.max(1, Math.ceil(early)) : -1;
     this.wasmAllowed = options.wasmRegions ?? true;
     if (!this.wasmAllowed) this.wasmHits = -1;
-    this.mem = new Memory({ limit: options.memoryLimit, maxMappings: options.maxMappings });
+    this.mem = new Memory({
+      limit: options.memoryLimit,
+      maxMappings: options.maxMappings,
+      eagerArena: this.wasmAllowed,
+    });
     this.cpu = new CpuState(this.mem);
     if (!followWarm) {
       followWarm = true;
@@ -360,6 +364,9 @@ export class TsEngine implements Engine {
   }
   memRegions(): MemRegion[] {
     return this.mem.regions();
+  }
+  memPagesIn(address: number, size: number, fn: (pageAddress: number, bytes: Uint8Array) => void): void {
+    this.mem.pagesIn(address, size, fn);
   }
 
   /** Bumped whenever decoded code is dropped anywhere: chained successor links die with it. */
@@ -1280,7 +1287,11 @@ export class TsEngine implements Engine {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    // The registers stay readable; the memory is unmapped and its arena reused by the next engine.
+    this.cpu.ownRegisters();
+    this.mem.release();
   }
 }
 

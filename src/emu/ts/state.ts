@@ -23,8 +23,9 @@ const AS_DOUBLE = 0.5;
 
 export class CpuState {
   /**
-   * The int32 halves of X0..X30, SP and the zero registers. Replaced once at most, by
-   * useRegisters: nothing may keep them across a call that can translate code.
+   * The int32 halves of X0..X30, SP and the zero registers. Replaced by useRegisters (once at
+   * most) and by ownRegisters when the engine closes: nothing may keep them across a call that can
+   * translate code.
    */
   xlo: Int32Array<ArrayBufferLike> = new Int32Array(REGISTERS);
   xhi: Int32Array<ArrayBufferLike> = new Int32Array(REGISTERS);
@@ -96,6 +97,12 @@ export class CpuState {
     xhi.set(this.xhi);
     this.xlo = xlo;
     this.xhi = xhi;
+  }
+
+  /** Takes back arrays of its own for the registers (values kept): the arena's are about to be reused. */
+  ownRegisters(): void {
+    this.xlo = Int32Array.from(this.xlo);
+    this.xhi = Int32Array.from(this.xhi);
   }
 
   getX(i: number): bigint {
