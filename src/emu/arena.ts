@@ -163,34 +163,40 @@ export class PageArena {
 
   /** Bytes of the memory (its slots, used or not, and the header). */
   get byteLength(): number {
-    return this.memory.buffer.byteLength;
+    return this.f64.byteLength;
   }
 
-  /** Gives `page` a zeroed slot (its views over it), or returns false when the memory cannot grow. */
-  alloc(page: ArenaPage): boolean {
+  /**
+   * Gives `page` a zeroed slot (its views over it), or returns false when the memory cannot grow.
+   * `zero` false: the caller overwrites all of it (adopt).
+   */
+  alloc(page: ArenaPage, zero = true): boolean {
     let slot = this.free.pop();
     if (slot === undefined) {
       slot = this.slots.length;
       const need = HEADER_BYTES + (slot + 1) * PAGE_SIZE;
-      if (need > this.memory.buffer.byteLength && !this.grow(need)) return false;
+      if (need > this.f64.byteLength && !this.grow(need)) return false;
       this.slots.push(undefined);
     }
     const off = HEADER_BYTES + slot * PAGE_SIZE;
     // A slot never used is still the zeros the memory was made or grown with.
-    if (slot < this.dirtySlots) this.f64.fill(0, off / 8, (off + PAGE_SIZE) / 8);
-    else this.dirtySlots = slot + 1;
-    const data = new Uint8Array(this.memory.buffer, off, PAGE_SIZE);
+    if (slot >= this.dirtySlots) this.dirtySlots = slot + 1;
+    else if (zero) this.f64.fill(0, off / 8, (off + PAGE_SIZE) / 8);
+    // The buffer of the views made at the last growth (each read of a shared memory's `buffer`
+    // makes a new SharedArrayBuffer object).
+    const buffer = this.f64.buffer;
+    const data = new Uint8Array(buffer, off, PAGE_SIZE);
     this.slots[slot] = page;
     page.off = off;
     page.data = data;
-    page.dv = new DataView(this.memory.buffer, off, PAGE_SIZE);
+    page.dv = new DataView(buffer, off, PAGE_SIZE);
     return true;
   }
 
   /** Moves a page's bytes into a slot; false (the page unchanged) when there is no room. */
   adopt(page: ArenaPage): boolean {
     const bytes = page.data;
-    if (!this.alloc(page)) return false;
+    if (!this.alloc(page, false)) return false;
     page.data.set(bytes);
     return true;
   }
@@ -233,8 +239,8 @@ export class PageArena {
 
   /** Makes the memory at least `need` bytes (false when it cannot grow). */
   private grow(need: number): boolean {
-    if (need <= this.memory.buffer.byteLength) return true;
-    const have = this.memory.buffer.byteLength / WASM_PAGE;
+    if (need <= this.f64.byteLength) return true;
+    const have = this.f64.byteLength / WASM_PAGE;
     // Doubling keeps the number of grows (each remakes every page's views) logarithmic.
     const target = Math.min(MAX_WASM_PAGES, Math.max(Math.ceil(need / WASM_PAGE), 2 * have));
     if (target * WASM_PAGE < need) return false;

@@ -77,11 +77,14 @@ export interface MemoryOptions {
   /** Separate mappings (intervals after merging neighbours of equal permissions), default 65530. */
   maxMappings?: number;
   /**
-   * Pages go into a WebAssembly arena from the first one (useArena at the first touch) instead of
-   * being moved there when translated WebAssembly first needs them: for an engine that makes
-   * WebAssembly regions, which moving would make touch every page twice.
+   * Touched pages after which the memory moves to its WebAssembly arena (useArena) without waiting
+   * for translated WebAssembly to need it (default: it waits). An engine that makes WebAssembly
+   * regions sets it, so that a program's image and heap go straight into the arena instead of
+   * into separate buffers first (busybox sh: 455 pages a process, each touched twice). Small memories
+   * stay as they are (a fuzz-lazy case: about 30 pages), where an arena per memory cost more
+   * garbage-collector time than it saved (fuzz-lazy's scavenges took twice as long).
    */
-  eagerArena?: boolean;
+  arenaAfterPages?: number;
 }
 
 /** Bookkeeping work done so far (tests check the complexity of map/unmap with it). */
@@ -119,7 +122,7 @@ export class Memory {
   /** Where the pages live once translated WebAssembly needs them (useArena), else null. */
   arena: PageArena | null = null;
   private arenaTried = false;
-  private readonly eagerArena: boolean;
+  private readonly arenaAfterPages: number;
   /** Called when a write drops decoded code of a page (engine flushes its own caches). */
   onCodeInvalidated: ((pageNumber: number) => void) | null = null;
   /** Limit of touched memory, bytes. */
@@ -134,7 +137,7 @@ export class Memory {
     this.limit = limit;
     this.limitPages = Math.floor(limit / PAGE_SIZE);
     this.maxMappings = options.maxMappings ?? DEFAULT_MAX_MAPPINGS;
-    this.eagerArena = options.eagerArena ?? false;
+    this.arenaAfterPages = options.arenaAfterPages ?? Number.POSITIVE_INFINITY;
   }
 
   /** Set by the engine when memory hooks are installed: every guest access is reported. */
@@ -501,7 +504,7 @@ export class Memory {
   /** Takes host memory for a reserved page (its first write or fetch). */
   private touch(pn: number, perms: number): Page {
     if (this.pages.size >= this.limitPages) throw new OutOfMemory('touch', pn * PAGE_SIZE, PAGE_SIZE, this.limit);
-    if (this.eagerArena && !this.arenaTried) this.useArena();
+    if (this.pages.size >= this.arenaAfterPages && !this.arenaTried) this.useArena();
     const page = new Page(perms, this.arena);
     this.pages.set(pn, page);
     // The read TLBs may still hold the shared zero page for it.

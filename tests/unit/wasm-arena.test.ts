@@ -246,6 +246,11 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
 
 describe('arenas of closed engines', () => {
   const PAGES = 24;
+  /** Touches 65 pages elsewhere, so that the engine's memory moves to its arena. */
+  const ballast = (e: TsEngine): void => {
+    e.memMap(DATA - 0x80000, 0x80000, PROT_READ | PROT_WRITE);
+    for (let i = 0; i < 65; i++) e.memWrite(DATA - 0x80000 + i * 0x1000, new Uint8Array([1]));
+  };
   const sumLoop: Loop = {
     // loop: ldr x10, [x0], #8; add x11, x11, x10; subs x9, x9, #1; b.ne loop; brk #0
     words: [0xf840840a, 0x8b0a016b, 0xf1000529, 0x54ffffa1, 0xd4200000],
@@ -253,14 +258,22 @@ describe('arenas of closed engines', () => {
     maps: [{ at: DATA, size: 0x2000, perms: PROT_READ | PROT_WRITE, bytes: new Uint8Array(0x2000).fill(3) }],
   };
 
-  it("a ts engine's pages live in its arena from the first, and a closed engine's arena is the next one's, zeroed", () => {
+  it("a ts engine's pages move to its arena past 64, and a closed engine's arena is the next one's, zeroed", () => {
     drainArenaPool();
     const e1 = new TsEngine();
+    e1.memMap(DATA - 0x40000, 0x40000, PROT_READ | PROT_WRITE);
+    // A small memory keeps its pages in buffers of their own until a region needs the arena.
+    for (let i = 0; i < 63; i++) e1.memWrite(DATA - 0x40000 + i * 0x1000, new Uint8Array([i + 1]));
+    expect(e1.mem.arena).toBeNull();
+    expect(e1.mem.readPage(DATA - 0x40000, 1).off).toBe(-1);
     e1.memMap(DATA, PAGES * 0x1000, PROT_READ | PROT_WRITE);
     for (let i = 0; i < PAGES; i++) e1.memWrite(DATA + i * 0x1000, new Uint8Array(0x1000).fill(0xa0 + i));
     const arena = e1.mem.arena;
     expect(arena).not.toBeNull();
+    // The first 64 moved there, with their bytes; the later ones were made there.
+    expect(e1.mem.readPage(DATA - 0x40000, 1).off).toBeGreaterThanOrEqual(HEADER_BYTES);
     expect(e1.mem.readPage(DATA + 5 * 0x1000, 1).off).toBeGreaterThanOrEqual(HEADER_BYTES);
+    for (let i = 0; i < 63; i++) expect(e1.memRead(DATA - 0x40000 + i * 0x1000, 1)[0]).toBe(i + 1);
     e1.regWrite('x5', 0x1234_5678_9abc_def0n);
     e1.close();
     // Its registers stay readable; its memory is gone (a read faults instead of seeing the next engine's).
@@ -271,6 +284,7 @@ describe('arenas of closed engines', () => {
     const e2 = new TsEngine();
     e2.memMap(DATA, PAGES * 0x1000, PROT_READ | PROT_WRITE);
     e2.memWrite(DATA + 3 * 0x1000 + 7, new Uint8Array([0x55]));
+    ballast(e2);
     expect(e2.mem.arena).toBe(arena);
     const expected = new Uint8Array(PAGES * 0x1000);
     expected[3 * 0x1000 + 7] = 0x55;
@@ -312,6 +326,8 @@ describe('arenas of closed engines', () => {
         const openOne = () => {
           const e = new TsEngine();
           e.memMap(DATA, PAGES * 0x1000, PROT_READ | PROT_WRITE);
+          ballast(e);
+          expect(e.mem.arena).not.toBeNull();
           open.push({ e, model: new Map() });
         };
         for (const s of steps) {
