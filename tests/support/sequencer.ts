@@ -7,7 +7,7 @@
  * whose cost is its imports (tsdoc loads the TypeScript compiler) counts as 2 ms and ran last,
  * alone, for half a minute. file-costs.json holds each file's time in a whole-suite run (seconds:
  * the time vitest reports for the file plus 0.3 s for its imports, from a whole-suite run on the
- * 2-core machine, 2026-12-04 23:26 UTC; only the order matters).
+ * 2-core machine, 2026-12-05 08:40 UTC; only the order matters).
  * A file not in the table (a new one) takes the cache's duration, or runs first when unknown.
  */
 import { readFileSync } from 'node:fs';
