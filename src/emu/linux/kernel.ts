@@ -3006,24 +3006,41 @@ function copyRegisters(from: Engine, to: Engine): void {
 
 /** Maps every mapping of `from` into `to` with the same protection, copying non-zero pages. */
 function copyMemory(from: AddressSpace, to: AddressSpace): void {
+  // Runs of consecutive pages that are not all zeros go over in one memWrite (one call into
+  // Unicorn each, not one a page).
+  let runAt = -1;
+  const run: Uint8Array[] = [];
+  const flush = (): void => {
+    if (run.length === 0) return;
+    const bytes = new Uint8Array(run.length * PAGE);
+    run.forEach((p, k) => {
+      bytes.set(p, k * PAGE);
+    });
+    to.engine.memWrite(runAt, bytes);
+    run.length = 0;
+  };
+  const page = (address: number, bytes: Uint8Array): void => {
+    if (isZero(bytes)) return;
+    if (run.length > 0 && address !== runAt + run.length * PAGE) flush();
+    if (run.length === 0) runAt = address;
+    // A copy: the engine's view is only good until its next call.
+    run.push(bytes.slice());
+    if (run.length === 64) flush();
+  };
   const pagesIn = from.engine.memPagesIn?.bind(from.engine);
-  for (const run of from.spans()) {
-    to.map(run.begin, run.end - run.begin, run.prot);
+  for (const span of from.spans()) {
+    to.map(span.begin, span.end - span.begin, span.prot);
     if (pagesIn) {
       // Only the pages that hold memory (a stack or heap reservation is mostly never written).
-      pagesIn(run.begin, run.end - run.begin, (address, page) => {
-        if (!isZero(page)) to.engine.memWrite(address, page);
-      });
-      continue;
-    }
-    for (let c = run.begin; c < run.end; c += 64 * PAGE) {
-      const n = Math.min(64 * PAGE, run.end - c);
-      const bytes = from.engine.memRead(c, n);
-      for (let o = 0; o < n; o += PAGE) {
-        const page = bytes.subarray(o, o + PAGE);
-        if (!isZero(page)) to.engine.memWrite(c + o, page);
+      pagesIn(span.begin, span.end - span.begin, page);
+    } else {
+      for (let c = span.begin; c < span.end; c += 64 * PAGE) {
+        const n = Math.min(64 * PAGE, span.end - c);
+        const bytes = from.engine.memRead(c, n);
+        for (let o = 0; o < n; o += PAGE) page(c + o, bytes.subarray(o, o + PAGE));
       }
     }
+    flush();
   }
 }
 

@@ -1344,6 +1344,36 @@ export class UnicornEngine implements Engine {
   }
   private mappingsCache: MemRegion[] | null = null;
 
+  /**
+   * Engine.memPagesIn: with the arena, the pages of the active (touched) granules; without it,
+   * every mapped page (Unicorn holds them all). Read 256 KiB at a time.
+   */
+  memPagesIn(address: number, size: number, fn: (pageAddress: number, bytes: Uint8Array) => void): void {
+    this.live();
+    const end = address + size;
+    const runs: [number, number][] = [];
+    const mapped = (lo: number, hi: number): void => {
+      this.guest.forEachIn(lo, hi, (b, e) => {
+        runs.push([Math.max(b, lo), Math.min(e, hi)]);
+        return true;
+      });
+    };
+    if (this.n.arena !== null) {
+      this.active.forEachIn(address, end, (b, e) => {
+        mapped(Math.max(b, address), Math.min(e, end));
+        return true;
+      });
+    } else mapped(address, end);
+    const PIECE = 64 * PAGE_SIZE;
+    for (const [lo, hi] of runs) {
+      for (let c = lo; c < hi; c += PIECE) {
+        const n = Math.min(PIECE, hi - c);
+        const bytes = this.memRead(c, n);
+        for (let o = 0; o < n; o += PAGE_SIZE) fn(c + o, bytes.subarray(o, o + PAGE_SIZE));
+      }
+    }
+  }
+
   memRegions(): MemRegion[] {
     this.live();
     if (this.regionsCache) return this.regionsCache.map((r) => ({ ...r }));
