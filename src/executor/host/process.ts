@@ -129,6 +129,19 @@ const isGenerator = (r: unknown): r is HostGenerator =>
 
 const FILE_SIZE = 0x40;
 
+/** A gate region's bytes, every slot `ret` (the same for every process: made once per size). */
+const RET_SLOTS = new Map<number, Uint8Array>();
+function retSlots(size: number): Uint8Array {
+  let slots = RET_SLOTS.get(size);
+  if (slots === undefined) {
+    slots = new Uint8Array(size);
+    const dv = new DataView(slots.buffer);
+    for (let o = 0; o < size; o += 4) dv.setUint32(o, RET_WORD, true);
+    RET_SLOTS.set(size, slots);
+  }
+  return slots;
+}
+
 export class ProcessHost {
   readonly layout: typeof DEFAULT_LAYOUT;
   readonly heap: HeapAllocator;
@@ -181,11 +194,10 @@ export class ProcessHost {
     const { gateBase, gateSize, dataBase, dataSize } = this.layout;
     const e = this.engine;
     e.memMap(gateBase, gateSize, PROT_READ | PROT_EXEC);
-    const slots = new Uint8Array(gateSize);
-    const dv = new DataView(slots.buffer);
-    for (let o = 0; o < gateSize; o += 4) dv.setUint32(o, RET_WORD, true);
-    dv.setUint32(this.callStub - gateBase, BLR_X16_WORD, true);
-    e.memWrite(gateBase, slots);
+    e.memWrite(gateBase, retSlots(gateSize));
+    const blr = new Uint8Array(4);
+    new DataView(blr.buffer).setUint32(0, BLR_X16_WORD, true);
+    e.memWrite(this.callStub, blr);
     e.addHostGate(this.continuationGate, (eng) => this.onContinuation(eng));
     e.memMap(dataBase, dataSize, PROT_READ | PROT_WRITE);
     // stdin/stdout/stderr: 8-byte variables holding pointers to fake FILE objects.
