@@ -71,12 +71,13 @@ const api = (globalThis as unknown as { WebAssembly?: MemoryApi }).WebAssembly;
  * page on the 2-core VM, 2026-12-05: as much as running a few thousand guest instructions), and
  * moving a memory's pages into a new arena touched them all twice; a reused slot only needs its
  * zeroing (0.4 us). Busybox sh running a pipeline makes an address space per process, the fuzzers
- * and the test files an engine per case. Bounded: a few arenas, none larger than POOL_MAX_BYTES
- * (a larger one is left to the garbage collector, as before).
+ * and the test files an engine per case. Bounded: at most POOL_ARENAS arenas of POOL_BYTES in all
+ * (a long-lived host such as the browser page keeps that much; an arena that does not fit is left
+ * to the garbage collector, as before). A busybox process's arena is about 2.5 MiB.
  */
 const pool: PageArena[] = [];
 const POOL_ARENAS = 8;
-const POOL_MAX_BYTES = 32 * 2 ** 20;
+const POOL_BYTES = 64 * 2 ** 20;
 
 /**
  * Lets this thread's pooled arenas go (the garbage collector returns their memory to the host):
@@ -231,7 +232,8 @@ export class PageArena {
     this.slots.length = 0;
     this.free.length = 0;
     this.onGrow = null;
-    if (pool.length >= POOL_ARENAS || this.byteLength > POOL_MAX_BYTES || pool.includes(this)) return;
+    const pooled = pool.reduce((n, a) => n + a.byteLength, 0);
+    if (pool.length >= POOL_ARENAS || pooled + this.byteLength > POOL_BYTES || pool.includes(this)) return;
     this.i32.fill(0, 0, HEADER_BYTES / 4);
     this.f64.fill(-1, READ_TAGS / 8, READ_OFFS / 8);
     pool.push(this);
