@@ -264,11 +264,13 @@ export interface Engine {
   /** The mapped regions, sorted, adjacent pages of equal permissions merged. Never throws. */
   memRegions(): MemRegion[];
   /**
-   * Optional (the ts engine has it): calls `fn` for each page of `address`..`address + size` that
-   * holds host memory, in address order, with a view of its PAGE_SIZE bytes (read it before the
-   * next call into the engine). A mapped page it skips has never been written and reads as zeros,
-   * so copying what it visits copies the range (a fork copies an address space this way without
-   * reading every reserved page). Engines without it: memRead the range.
+   * Optional (both engines have it): calls `fn` for each page of `address`..`address + size` (page
+   * aligned) that holds host memory, in address order, with a view of its PAGE_SIZE bytes (read it
+   * before the next call into the engine). A mapped page it skips reads as zeros, so copying what
+   * it visits copies the range (a fork copies an address space this way without reading every
+   * reserved page). The ts engine visits the pages written or fetched; the unicorn engine the
+   * pages of its touched 64 KiB granules (every mapped page without its arena). Engines without
+   * it: memRead the range.
    */
   memPagesIn?(address: number, size: number, fn: (pageAddress: number, bytes: Uint8Array) => void): void;
 

@@ -142,7 +142,8 @@ const WASM_HOT_HITS = 200;
 /**
  * Touched pages after which the engine's memory moves into its WebAssembly arena before any region
  * needs it (MemoryOptions.arenaAfterPages). busybox running 4 commands 20 times (2026-12-05, 2-core
- * VM): 1.52 s with pages in the arena from the first, 1.65-1.70 s moved at the first region.
+ * VM): 1.52 s with pages in the arena from the first, 1.65-1.70 s moved at the first region,
+ * 1.52-1.58 s moved at 64 pages (which keeps fuzz-lazy's memories of about 30 pages out of it).
  */
 const ARENA_AFTER_PAGES = 64;
 
