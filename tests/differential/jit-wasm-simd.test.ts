@@ -1872,6 +1872,66 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ),
   ];
 
+  /**
+   * FADD, FSUB, FMUL, FDIV (2D, FMUL by element) once IXC is set: both lanes by the host at once when
+   * both results are normal; else lane by lane, where an overflow, and a difference of equal
+   * numbers (its +0 is not normal), are left to the op.
+   */
+  const VECTOR_QUICK = [
+    fpCase(
+      0x4e62d420,
+      'fadd v0.2d, v1.2d, v2.2d',
+      0n,
+      0x40020000000000003ff8000000000000n,
+      0x40080000000000003fb999999999999an,
+      0x40150000000000003ff999999999999an,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x6e62fc20,
+      'fdiv v0.2d, v1.2d, v2.2d',
+      0n,
+      0x40180000000000003ff0000000000000n,
+      0x40000000000000004008000000000000n,
+      0x40080000000000003fd5555555555555n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x4fc29820,
+      'fmul v0.2d, v1.2d, v2.d[1]',
+      0n,
+      0x3ff80000000000004004000000000000n,
+      0x4008000000000000401c000000000000n,
+      0x4012000000000000401e000000000000n,
+      '10',
+      0x10,
+    ),
+  ];
+  const VECTOR_QUICK_LEFT = [
+    fpCase(
+      0x4ee2d420,
+      'fsub v0.2d, v1.2d, v2.2d',
+      0n,
+      0x40000000000000003ff0000000000000n,
+      0x3fe00000000000003ff0000000000000n,
+      0x3ff80000000000000000000000000000n,
+      '10',
+      0x10,
+    ),
+    fpCase(
+      0x6e62dc20,
+      'fmul v0.2d, v1.2d, v2.2d',
+      0n,
+      0x7e37e43c8800759c4008000000000000n,
+      0x4202a05f200000003fe0000000000000n,
+      0x7ff00000000000003ff8000000000000n,
+      '14',
+      0x10,
+    ),
+  ];
+
   type FpLoop = ReturnType<typeof fpCase> & { how: string; exits?: 'none' | 'some' };
   const FP_LOOPS: FpLoop[] = [
     ...PASSED_ON.map((c) => ({ ...c, how: 'left to its op where the fast path cannot decide' })),
@@ -1897,6 +1957,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     ...FUSED_LEFT.map((c) => ({ ...c, how: 'fused, left to the op', exits: 'some' })),
     ...ZERO_SUMS.map((c) => ({ ...c, how: 'zeros decided in the region', exits: 'none' })),
     ...ZERO_SUMS_LEFT.map((c) => ({ ...c, how: 'zeros of two signs left to the op', exits: 'some' })),
+    ...VECTOR_QUICK.map((c) => ({ ...c, how: 'two doubles after IXC, in the region', exits: 'none' })),
+    ...VECTOR_QUICK_LEFT.map((c) => ({ ...c, how: 'two doubles after IXC, left to the op', exits: 'some' })),
   ];
   const HOST_ZERO = HOST_ZERO_SIGN.map(
     (c): FpLoop => ({ ...c, how: 'zeros of two signs, the host fused', exits: 'none' }),
@@ -1919,6 +1981,163 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     } finally {
       overrideHostFusedMadd(null);
     }
+  });
+
+  /**
+   * FCMP/FCMPE in a loop that reads the flags back (`cset w3..w6` for N, Z, C, V): with FZ clear
+   * a region decides every comparison without a NaN (infinities and subnormals too); a NaN, and
+   * under FZ an operand that is not normal or zero, goes to the op.
+   */
+  const FCMP_LOOP = (op: number) => [
+    op,
+    0x1a9f57e3,
+    0x1a9f17e4,
+    0x1a9f37e5,
+    0x1a9f77e6,
+    0xf1000529,
+    0x54ffff41,
+    0xd4200000,
+  ];
+  const FCMPS: {
+    op: number;
+    text: string;
+    v1: bigint;
+    v2: bigint;
+    fpcr: number;
+    nzcv: string;
+    fpsr: string;
+    exits: 'none' | 'some';
+  }[] = [
+    {
+      op: 0x1e622020,
+      text: 'fcmp d1, d2',
+      v1: 0x3ff0000000000000n,
+      v2: 0x4000000000000000n,
+      fpcr: 0,
+      nzcv: '1000',
+      fpsr: '0',
+      exits: 'none',
+    },
+    {
+      op: 0x1e622020,
+      text: 'fcmp d1, d2',
+      v1: 0x3ff0000000000000n,
+      v2: 0x4000000000000000n,
+      fpcr: 1 << 24,
+      nzcv: '1000',
+      fpsr: '0',
+      exits: 'none',
+    },
+    {
+      op: 0x1e622020,
+      text: 'fcmp d1, d2',
+      v1: 0x7ff0000000000000n,
+      v2: 0x3ff0000000000000n,
+      fpcr: 0,
+      nzcv: '0010',
+      fpsr: '0',
+      exits: 'none',
+    },
+    {
+      op: 0x1e622030,
+      text: 'fcmpe d1, d2',
+      v1: 0xfff0000000000000n,
+      v2: 0xfff0000000000000n,
+      fpcr: 0,
+      nzcv: '0110',
+      fpsr: '0',
+      exits: 'none',
+    },
+    { op: 0x1e622020, text: 'fcmp d1, d2', v1: 1n, v2: 0n, fpcr: 0, nzcv: '0010', fpsr: '0', exits: 'none' },
+    { op: 0x1e622020, text: 'fcmp d1, d2', v1: 1n, v2: 0n, fpcr: 1 << 24, nzcv: '0110', fpsr: '80', exits: 'some' },
+    {
+      op: 0x1e622020,
+      text: 'fcmp d1, d2',
+      v1: 0x8000000000000000n,
+      v2: 0n,
+      fpcr: 0,
+      nzcv: '0110',
+      fpsr: '0',
+      exits: 'none',
+    },
+    {
+      op: 0x1e622020,
+      text: 'fcmp d1, d2',
+      v1: 0x7ff8000000000000n,
+      v2: 0x3ff0000000000000n,
+      fpcr: 0,
+      nzcv: '0011',
+      fpsr: '0',
+      exits: 'some',
+    },
+    {
+      op: 0x1e622030,
+      text: 'fcmpe d1, d2',
+      v1: 0x3ff0000000000000n,
+      v2: 0x7ff8000000000000n,
+      fpcr: 0,
+      nzcv: '0011',
+      fpsr: '1',
+      exits: 'some',
+    },
+    {
+      op: 0x1e222020,
+      text: 'fcmp s1, s2',
+      v1: 0x7f800000n,
+      v2: 0x3f800000n,
+      fpcr: 0,
+      nzcv: '0010',
+      fpsr: '0',
+      exits: 'none',
+    },
+    { op: 0x1e222030, text: 'fcmpe s1, s2', v1: 1n, v2: 0x80000000n, fpcr: 0, nzcv: '0010', fpsr: '0', exits: 'none' },
+    {
+      op: 0x1e222020,
+      text: 'fcmp s1, s2',
+      v1: 0x7f800001n,
+      v2: 0x3f800000n,
+      fpcr: 0,
+      nzcv: '0011',
+      fpsr: '1',
+      exits: 'some',
+    },
+  ];
+  it.each(FCMPS)('$text on $v1 and $v2 (FPCR $fpcr): NZCV $nzcv, FPSR $fpsr, exits $exits', async (c) => {
+    const LOOP = FCMP_LOOP(c.op);
+    expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
+      c.text,
+      'cset w3, mi',
+      'cset w4, eq',
+      'cset w5, hs',
+      'cset w6, vs',
+      'subs x9, x9, #0x1',
+      'b.ne 0x10000',
+      'brk #0',
+    ]);
+    const end = async (kind: EngineKind, options: { jitThreshold?: number }): Promise<string> => {
+      const e = await createEngine(kind, options);
+      try {
+        e.memMap(CODE, 0x1000, PROT_ALL);
+        e.memWrite(CODE, words(...LOOP));
+        e.regWrite('q1', c.v1);
+        e.regWrite('q2', c.v2);
+        e.regWrite('x9', 5n);
+        e.regWrite('fpcr', BigInt(c.fpcr));
+        const r = e.start(CODE, CODE + 4 * (LOOP.length - 1), { count: 1000 });
+        if (e instanceof TsEngine && options.jitThreshold === 0) {
+          expect(e.wasmRegions).toBe(1);
+          expect(e.wasmOpExits > 0 ? 'some' : 'none').toBe(c.exits);
+        }
+        const flags = ['x3', 'x4', 'x5', 'x6'].map((x) => e.regRead(x as 'x3').toString()).join('');
+        return `${r.reason} ${flags} ${e.regRead('fpsr').toString(16)}`;
+      } finally {
+        e.close();
+      }
+    };
+    const expected = `until ${c.nzcv} ${c.fpsr}`;
+    expect(await end('ts', { jitThreshold: 0 })).toBe(expected);
+    expect(await end('ts', { jitThreshold: Number.POSITIVE_INFINITY })).toBe(expected);
+    if (unicorn) expect(await end('unicorn', {})).toBe(expected);
   });
 
   it('uses the host fused multiply-add where relaxed SIMD is fused (x86-64 with FMA3, arm64)', () => {
