@@ -613,31 +613,32 @@ class Emitter {
     const hi = (v: number): void => {
       c.get(v).i64(32).op(I64OP.shrU);
     };
-    // t = (aL*bL >> 32) + low32(aL*bH) + low32(aH*bL): the middle column, below 2^34.
-    lo(a);
-    lo(b);
-    c.op(I64OP.mul).i64(32).op(I64OP.shrU);
-    lo(a);
-    hi(b);
-    c.op(I64OP.mul).i64(0xffffffff).op(I64OP.and, I64OP.add);
-    hi(a);
-    lo(b);
-    c.op(I64OP.mul).i64(0xffffffff).op(I64OP.and, I64OP.add).set(t);
-    // aH*bH + (aL*bH >> 32) + (aH*bL >> 32) + (t >> 32)
-    hi(a);
-    hi(b);
-    c.op(I64OP.mul);
-    lo(a);
-    hi(b);
-    c.op(I64OP.mul).i64(32).op(I64OP.shrU, I64OP.add);
-    hi(a);
-    lo(b);
-    c.op(I64OP.mul).i64(32).op(I64OP.shrU, I64OP.add);
-    c.get(t).i64(32).op(I64OP.shrU, I64OP.add);
+    // Signed: minus the correction, first on the stack (a and b are scratch below).
     if (signed) {
-      c.get(a).i64(63).op(I64OP.shrS).get(b).op(I64OP.and, I64OP.sub);
-      c.get(b).i64(63).op(I64OP.shrS).get(a).op(I64OP.and, I64OP.sub);
+      c.i64(0);
+      c.get(a).i64(63).op(I64OP.shrS).get(b).op(I64OP.and);
+      c.get(b).i64(63).op(I64OP.shrS).get(a).op(I64OP.and, I64OP.add, I64OP.sub);
     }
+    // Four products, each once: t = aL*bH; the middle column's start (aL*bL >> 32) + low32(t) and the
+    // high part's start aH*bH + (t >> 32) stay on the stack while t becomes aH*bL; then the middle
+    // column (below 2^34) into a, the high start into b.
+    lo(a);
+    hi(b);
+    c.op(I64OP.mul).set(t);
+    lo(a);
+    lo(b);
+    c.op(I64OP.mul).i64(32).op(I64OP.shrU).get(t).i64(0xffffffff).op(I64OP.and, I64OP.add);
+    hi(a);
+    hi(b);
+    c.op(I64OP.mul).get(t).i64(32).op(I64OP.shrU, I64OP.add);
+    hi(a);
+    lo(b);
+    c.op(I64OP.mul).set(t);
+    c.set(b);
+    c.get(t).i64(0xffffffff).op(I64OP.and, I64OP.add).set(a);
+    // aH*bH + (aL*bH >> 32) + (aH*bL >> 32) + (middle >> 32)
+    c.get(b).get(t).i64(32).op(I64OP.shrU, I64OP.add).get(a).i64(32).op(I64OP.shrU, I64OP.add);
+    if (signed) c.op(I64OP.add);
   }
 
   /** Pushes Rm extended (UXTB..SXTX by `option`) and shifted left by `shift`. */
