@@ -2140,6 +2140,54 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     if (unicorn) expect(await end('unicorn', {})).toBe(expected);
   });
 
+  // Right after FCMP a condition is one comparison of its operands (Emitter.fcmpLive): every
+  // condition, on pairs below, equal (signed zeros too), above, and with infinities and subnormals.
+  it("a condition right after FCMP (cset w3, COND) is the interpreter's and Unicorn's, every COND", async () => {
+    const PAIRS: [bigint, bigint][] = [
+      [0x3ff0000000000000n, 0x4000000000000000n],
+      [0x4000000000000000n, 0x3ff0000000000000n],
+      [0x8000000000000000n, 0n],
+      [0x7ff0000000000000n, 0x7ff0000000000000n],
+      [0xfff0000000000000n, 1n],
+    ];
+    const CONDS = ['eq', 'ne', 'hs', 'lo', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le'];
+    for (let cond = 0; cond < 14; cond++) {
+      // CSET w3, cond is CSINC w3, wzr, wzr, invert(cond).
+      const cset = (0x1a9f07e3 | ((cond ^ 1) << 12)) >>> 0;
+      const LOOP = [0x1e622020, cset, 0xf1000529, 0x54ffffa1, 0xd4200000];
+      expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
+        'fcmp d1, d2',
+        `cset w3, ${CONDS[cond]}`,
+        'subs x9, x9, #0x1',
+        'b.ne 0x10000',
+        'brk #0',
+      ]);
+      for (const [v1, v2] of PAIRS) {
+        const end = async (kind: EngineKind, options: { jitThreshold?: number }): Promise<string> => {
+          const e = await createEngine(kind, options);
+          try {
+            e.memMap(CODE, 0x1000, PROT_ALL);
+            e.memWrite(CODE, words(...LOOP));
+            e.regWrite('q1', v1);
+            e.regWrite('q2', v2);
+            e.regWrite('x9', 3n);
+            const r = e.start(CODE, CODE + 4 * (LOOP.length - 1), { count: 100 });
+            if (e instanceof TsEngine && options.jitThreshold === 0)
+              expect([e.wasmRegions, e.wasmOpExits]).toEqual([1, 0]);
+            return `${r.reason} ${e.regRead('x3')}`;
+          } finally {
+            e.close();
+          }
+        };
+        const translated = await end('ts', { jitThreshold: 0 });
+        expect(translated, `cset w3, ${CONDS[cond]} after fcmp of ${v1} and ${v2}`).toBe(
+          await end('ts', { jitThreshold: Number.POSITIVE_INFINITY }),
+        );
+        if (unicorn) expect(translated).toBe(await end('unicorn', {}));
+      }
+    }
+  });
+
   it('uses the host fused multiply-add where relaxed SIMD is fused (x86-64 with FMA3, arm64)', () => {
     // The suite's V8 tuning (tests/support/tune-v8.ts) turns relaxed SIMD on; every CPU this
     // project's CI runs on has a fused multiply-add. Elsewhere the probe says no and the loops

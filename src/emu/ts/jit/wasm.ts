@@ -944,6 +944,19 @@ class Emitter {
 
   /** Kind of the deferred flags set earlier in this block (0: not known here; K_MADE: none deferred). */
   known = 0;
+  /**
+   * Set by FCMP for the instruction after it (fcmpLive while that one is emitted): FCMP's operands
+   * are in INLINE_FP's f(0) and f(1), neither a NaN (the region left otherwise), so a condition is
+   * one comparison of them instead of a test of the flags made from them.
+   */
+  fcmpNext = false;
+  fcmpLive = false;
+
+  /** Starts an instruction: FCMP's operands are the conditions' only for the next one. */
+  nextInsn(): void {
+    this.fcmpLive = this.fcmpNext;
+    this.fcmpNext = false;
+  }
 
   /** Pops an i32 or i64 value into an i64 local (a 32-bit one zero-extended). */
   keep(sf: boolean, local: number): void {
@@ -1063,6 +1076,16 @@ class Emitter {
       return;
     }
     const kind = this.known;
+    if (kind === K_MADE && this.fcmpLive) {
+      // N: x < y, Z: x == y, C: x >= y, V: 0 (no NaN): EQ, CS, MI, VS, HI, GE, GT as one compare.
+      if (base === 3) c.i32(0);
+      else
+        c.get(INLINE_FP.f(0))
+          .get(INLINE_FP.f(1))
+          .op([F64.eq, F64.ge, F64.lt, 0, F64.gt, F64.ge, F64.gt][base] as number);
+      if ((cond & 1) === 1) c.op(I32.eqz);
+      return;
+    }
     const sub = kind === K_SUB64 || kind === K_SUB32;
     const flag = (f: number): void => {
       if (kind === 0 || kind === K_MADE) c.get(L_F + f);
@@ -1117,6 +1140,7 @@ const wz = (r: number): number => (r === 31 ? ZR_W : r);
 
 /** Emits one non-branch instruction at `at` (a block's last instruction is the caller's). */
 function emitInsn(e: Emitter, d: Decoded, at: number): void {
+  e.nextInsn();
   const id = d.def.id;
   const sf = u(d, 'sf') === 1;
   switch (id) {
@@ -1883,6 +1907,7 @@ export function wasmBlockSupported(decoded: readonly Decoded[], address: number,
   const e = TRIAL;
   e.c.length = 0;
   e.known = 0;
+  e.fcmpNext = false;
   const straight = fallthrough ? decoded : decoded.slice(0, -1);
   try {
     straight.forEach((d, k) => {
@@ -3960,6 +3985,7 @@ function emitFcmp(e: Emitter, ft: number, n: number, m: number): void {
   c.i32(0).set(L_F + 3);
   c.i32(0).set(L_FK);
   e.known = K_MADE;
+  e.fcmpNext = true;
 }
 
 /**
@@ -4611,6 +4637,7 @@ function fallOrder(blocks: readonly EmitBlock[]): EmitBlock[] {
 
 /** Pushes the branch's condition (i32, 1 = taken). */
 function emitBranchCond(e: Emitter, d: Decoded): void {
+  e.nextInsn();
   const c = e.c;
   switch (d.def.id) {
     case 'B_cond':
@@ -4720,6 +4747,7 @@ function emitWasmRegion(
     for (let i = 0; i < m; i++) {
       body.op(0x0b); // end of $c_i: case i follows
       e.known = 0;
+      e.fcmpNext = false;
       const b = blocks[i] as EmitBlock;
       const len = b.decoded.length;
       const so = b.address - lo;
