@@ -258,4 +258,43 @@ describe('loop regions as WebAssembly', () => {
     // Every run's loop became WebAssembly (a region of a form it does not run would stay JavaScript).
     expect(wasmRegions - before).toBeGreaterThanOrEqual(100);
   }, 120_000);
+
+  // UDIV and SDIV branch around the division (jit/wasm.ts Emitter.divide): the divisors that
+  // branch the other way (0, and -1 under SDIV with the most negative dividend) give the
+  // architecture's results in a region as in the interpreter and on Unicorn.
+  it('divides by 0 and by -1 (the most negative dividend too) as the architecture says', async () => {
+    // udiv x3, x1, x2; sdiv x4, x1, x2; udiv w5, w1, w2; sdiv w6, w1, w2; subs x9, x9, #1; b.ne; brk #0
+    const LOOP = [0x9ac20823, 0x9ac20c24, 0x1ac20825, 0x1ac20c26, 0xf1000529, 0x54ffff61, 0xd4200000];
+    const M64 = 2n ** 64n;
+    const cases: [bigint, bigint, string][] = [
+      [7n, 0n, '0 0 0 0'],
+      [M64 / 2n, M64 - 1n, '0 8000000000000000 0 0'],
+      [M64 - 7n, M64 - 1n, '0 7 0 7'],
+      [0x80000000n, 0xffffffffn, '0 0 0 80000000'],
+      [100n, 7n, 'e e e e'],
+      [M64 - 100n, 7n, '2492492492492484 fffffffffffffff2 24924916 fffffff2'],
+    ];
+    for (const [x1, x2, expected] of cases) {
+      const end = async (kind: EngineKind, options: { jitThreshold?: number }): Promise<string> => {
+        const e = await createEngine(kind, options);
+        try {
+          e.memMap(CODE, 0x1000, PROT_ALL);
+          e.memWrite(CODE, words(...LOOP));
+          e.regWrite('x1', x1);
+          e.regWrite('x2', x2);
+          e.regWrite('x9', 3n);
+          const r = e.start(CODE, CODE + 4 * (LOOP.length - 1), { count: 100 });
+          if (e instanceof TsEngine && options.jitThreshold === 0)
+            expect([e.wasmRegions, e.wasmOpExits]).toEqual([1, 0]);
+          expect(r.reason).toBe('until');
+          return ['x3', 'x4', 'x5', 'x6'].map((x) => e.regRead(x as 'x3').toString(16)).join(' ');
+        } finally {
+          e.close();
+        }
+      };
+      expect(await end('ts', { jitThreshold: 0 }), `${x1} / ${x2}`).toBe(expected);
+      expect(await end('ts', { jitThreshold: Number.POSITIVE_INFINITY })).toBe(expected);
+      if (unicorn) expect(await end('unicorn', {})).toBe(expected);
+    }
+  });
 });
