@@ -1742,6 +1742,19 @@ function emitInsn(e: Emitter, d: Decoded, at: number): void {
       // Vn when the condition holds, else Vm: lane 0 (the low word of it for a single), the rest
       // of Vd zeroed.
       const single = u(d, 'ft') === 0;
+      if (single) {
+        // A single as f32 throughout (setVSingleOf, f32Of): the loop-carried value of a running
+        // maximum (`fcmp s3, s2; fcsel s2, s3, s2, gt`) no longer crosses into i64 and back at each
+        // FCSEL. V8 branches on this select: a maximum search ran 0.61 -> 0.42 s (native Unicorn
+        // 0.375), the larger of two random floats summed 0.41 -> 0.47 (0.42).
+        setVSingleOf(e, u(d, 'rd'), () => {
+          f32Of(e, u(d, 'rn'));
+          f32Of(e, u(d, 'rm'));
+          e.cond(u(d, 'cond'));
+          e.c.op(0x1b);
+        });
+        return;
+      }
       e.setVScalar(u(d, 'rd'), () => {
         e.v64(u(d, 'rn'), 0);
         if (single) e.c.i64(0xffffffff).op(I64OP.and);
