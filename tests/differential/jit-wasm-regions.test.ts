@@ -9,12 +9,13 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Engine, type EngineKind, PROT_ALL } from '../../src/emu/engine.ts';
+import { type Engine, type EngineKind, PROT_ALL, type RegName } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
 import { decodeWord } from '../../src/emu/ts/isa/index.ts';
 import { emitterStats } from '../../src/emu/ts/jit/wasm.ts';
 import { optionalOracle } from '../support/oracles.ts';
+import { expectLoopEverywhere } from '../support/region-loop.ts';
 import { ALU_CLASSES, classWord } from '../support/region-words.ts';
 import { words } from '../support/words.ts';
 
@@ -274,27 +275,15 @@ describe('loop regions as WebAssembly', () => {
       [100n, 7n, 'e e e e'],
       [M64 - 100n, 7n, '2492492492492484 fffffffffffffff2 24924916 fffffff2'],
     ];
+    const read = (e: Engine): string =>
+      ['x3', 'x4', 'x5', 'x6'].map((x) => e.regRead(x as 'x3').toString(16)).join(' ');
     for (const [x1, x2, expected] of cases) {
-      const end = async (kind: EngineKind, options: { jitThreshold?: number }): Promise<string> => {
-        const e = await createEngine(kind, options);
-        try {
-          e.memMap(CODE, 0x1000, PROT_ALL);
-          e.memWrite(CODE, words(...LOOP));
-          e.regWrite('x1', x1);
-          e.regWrite('x2', x2);
-          e.regWrite('x9', 3n);
-          const r = e.start(CODE, CODE + 4 * (LOOP.length - 1), { count: 100 });
-          if (e instanceof TsEngine && options.jitThreshold === 0)
-            expect([e.wasmRegions, e.wasmOpExits]).toEqual([1, 0]);
-          expect(r.reason).toBe('until');
-          return ['x3', 'x4', 'x5', 'x6'].map((x) => e.regRead(x as 'x3').toString(16)).join(' ');
-        } finally {
-          e.close();
-        }
-      };
-      expect(await end('ts', { jitThreshold: 0 }), `${x1} / ${x2}`).toBe(expected);
-      expect(await end('ts', { jitThreshold: Number.POSITIVE_INFINITY })).toBe(expected);
-      if (unicorn) expect(await end('unicorn', {})).toBe(expected);
+      const regs: [RegName, bigint][] = [
+        ['x1', x1],
+        ['x2', x2],
+        ['x9', 3n],
+      ];
+      await expectLoopEverywhere({ loop: LOOP, regs, read, exits: 'none' }, expected, unicorn, `${x1} / ${x2}`);
     }
   });
 });

@@ -18,7 +18,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setSharedArenas } from '../../src/emu/arena.ts';
-import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE } from '../../src/emu/engine.ts';
+import { type Engine, type EngineKind, PROT_ALL, PROT_READ, PROT_WRITE, type RegName } from '../../src/emu/engine.ts';
 import { createEngine } from '../../src/emu/factory.ts';
 import type { Decoded } from '../../src/emu/ts/decoder.ts';
 import { TsEngine } from '../../src/emu/ts/engine.ts';
@@ -27,6 +27,7 @@ import { LOGIC } from '../../src/emu/ts/isa/simd/three_same.ts';
 import { hostFusedMadd, overrideHostFusedMadd } from '../../src/emu/ts/jit/host-fma.ts';
 import { emitterStats, wasmBlockSupported } from '../../src/emu/ts/jit/wasm.ts';
 import { optionalOracle } from '../support/oracles.ts';
+import { expectLoopEverywhere } from '../support/region-loop.ts';
 import {
   ACCESS_IDS,
   ALU_CLASSES,
@@ -2114,30 +2115,15 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       'b.ne 0x10000',
       'brk #0',
     ]);
-    const end = async (kind: EngineKind, options: { jitThreshold?: number }): Promise<string> => {
-      const e = await createEngine(kind, options);
-      try {
-        e.memMap(CODE, 0x1000, PROT_ALL);
-        e.memWrite(CODE, words(...LOOP));
-        e.regWrite('q1', c.v1);
-        e.regWrite('q2', c.v2);
-        e.regWrite('x9', 5n);
-        e.regWrite('fpcr', BigInt(c.fpcr));
-        const r = e.start(CODE, CODE + 4 * (LOOP.length - 1), { count: 1000 });
-        if (e instanceof TsEngine && options.jitThreshold === 0) {
-          expect(e.wasmRegions).toBe(1);
-          expect(e.wasmOpExits > 0 ? 'some' : 'none').toBe(c.exits);
-        }
-        const flags = ['x3', 'x4', 'x5', 'x6'].map((x) => e.regRead(x as 'x3').toString()).join('');
-        return `${r.reason} ${flags} ${e.regRead('fpsr').toString(16)}`;
-      } finally {
-        e.close();
-      }
-    };
-    const expected = `until ${c.nzcv} ${c.fpsr}`;
-    expect(await end('ts', { jitThreshold: 0 })).toBe(expected);
-    expect(await end('ts', { jitThreshold: Number.POSITIVE_INFINITY })).toBe(expected);
-    if (unicorn) expect(await end('unicorn', {})).toBe(expected);
+    const read = (e: Engine): string =>
+      `${['x3', 'x4', 'x5', 'x6'].map((x) => e.regRead(x as 'x3').toString()).join('')} ${e.regRead('fpsr').toString(16)}`;
+    const regs: [RegName, bigint][] = [
+      ['q1', c.v1],
+      ['q2', c.v2],
+      ['x9', 5n],
+      ['fpcr', BigInt(c.fpcr)],
+    ];
+    await expectLoopEverywhere({ loop: LOOP, regs, read, exits: c.exits }, `${c.nzcv} ${c.fpsr}`, unicorn);
   });
 
   // Right after FCMP a condition is one comparison of its operands (Emitter.fcmpLive): every
@@ -2163,27 +2149,25 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
         'brk #0',
       ]);
       for (const [v1, v2] of PAIRS) {
-        const end = async (kind: EngineKind, options: { jitThreshold?: number }): Promise<string> => {
-          const e = await createEngine(kind, options);
-          try {
-            e.memMap(CODE, 0x1000, PROT_ALL);
-            e.memWrite(CODE, words(...LOOP));
-            e.regWrite('q1', v1);
-            e.regWrite('q2', v2);
-            e.regWrite('x9', 3n);
-            const r = e.start(CODE, CODE + 4 * (LOOP.length - 1), { count: 100 });
-            if (e instanceof TsEngine && options.jitThreshold === 0)
-              expect([e.wasmRegions, e.wasmOpExits]).toEqual([1, 0]);
-            return `${r.reason} ${e.regRead('x3')}`;
-          } finally {
-            e.close();
-          }
+        const o = {
+          loop: LOOP,
+          regs: [
+            ['q1', v1],
+            ['q2', v2],
+            ['x9', 3n],
+          ] as [RegName, bigint][],
+          read: (e: Engine) => e.regRead('x3').toString(),
+          exits: 'none' as const,
         };
-        const translated = await end('ts', { jitThreshold: 0 });
-        expect(translated, `cset w3, ${CONDS[cond]} after fcmp of ${v1} and ${v2}`).toBe(
-          await end('ts', { jitThreshold: Number.POSITIVE_INFINITY }),
-        );
-        if (unicorn) expect(translated).toBe(await end('unicorn', {}));
+        // FCMP's NZCV for two numbers (no NaN here: V clear), then ConditionHolds.
+        const [x, y] = [v1, v2].map((b) => new Float64Array(new BigUint64Array([b]).buffer)[0] as number) as [
+          number,
+          number,
+        ];
+        const [n, z, cf] = [x < y, x === y, x >= y];
+        const holds = [z, cf, n, false, cf && !z, !n, !z && !n][cond >> 1] as boolean;
+        const expected = holds !== ((cond & 1) === 1) ? '1' : '0';
+        await expectLoopEverywhere(o, expected, unicorn, `cset w3, ${CONDS[cond]} after fcmp of ${v1} and ${v2}`);
       }
     }
   });
@@ -2199,26 +2183,15 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
       'b.ne 0x10000',
       'brk #0',
     ]);
-    const end = async (kind: EngineKind, options: { jitThreshold?: number }): Promise<string> => {
-      const e = await createEngine(kind, options);
-      try {
-        e.memMap(CODE, 0x1000, PROT_ALL);
-        e.memWrite(CODE, words(...LOOP));
-        e.regWrite('q1', 0xdeadbeefcafef00d123456787f800001n);
-        e.regWrite('q2', 0x0123456789abcdef00000001ffc00001n);
-        e.regWrite('x9', 3n);
-        const r = e.start(CODE, CODE + 4 * (LOOP.length - 1), { count: 100 });
-        if (e instanceof TsEngine && options.jitThreshold === 0) expect([e.wasmRegions, e.wasmOpExits]).toEqual([1, 0]);
-        return `${r.reason} ${e.regRead('q3').toString(16)} ${e.regRead('q4').toString(16)} ${e.regRead('fpsr')}`;
-      } finally {
-        e.close();
-      }
-    };
+    const regs: [RegName, bigint][] = [
+      ['q1', 0xdeadbeefcafef00d123456787f800001n],
+      ['q2', 0x0123456789abcdef00000001ffc00001n],
+      ['x9', 3n],
+    ];
+    const read = (e: Engine): string =>
+      `${e.regRead('q3').toString(16)} ${e.regRead('q4').toString(16)} ${e.regRead('fpsr')}`;
     // Z is clear while the loop runs (subs of 3 and 2), so eq picks s2 and ne s1.
-    const expected = 'until ffc00001 7f800001 0';
-    expect(await end('ts', { jitThreshold: 0 })).toBe(expected);
-    expect(await end('ts', { jitThreshold: Number.POSITIVE_INFINITY })).toBe(expected);
-    if (unicorn) expect(await end('unicorn', {})).toBe(expected);
+    await expectLoopEverywhere({ loop: LOOP, regs, read, exits: 'none' }, 'ffc00001 7f800001 0', unicorn);
   });
 
   it('uses the host fused multiply-add where relaxed SIMD is fused (x86-64 with FMA3, arm64)', () => {
