@@ -370,7 +370,7 @@ class Code {
       this.op(b | 0x80);
     }
   }
-  /** An f64 constant. */
+  /** An f32 constant (its bits as the nearest single to v). */
   f32(v: number): this {
     F32_BITS[0] = v;
     this.op(0x43);
@@ -378,6 +378,7 @@ class Code {
     this.length += 4;
     return this;
   }
+  /** An f64 constant. */
   f64(v: number): this {
     F64_BITS[0] = v;
     this.op(0x44);
