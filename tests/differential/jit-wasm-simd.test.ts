@@ -2126,48 +2126,72 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     await expectLoopEverywhere({ loop: LOOP, regs, read, exits: c.exits }, `${c.nzcv} ${c.fpsr}`, unicorn);
   });
 
-  // Right after FCMP a condition is one comparison of its operands (Emitter.fcmpLive): every
-  // condition, on pairs below, equal (signed zeros too), above, and with infinities and subnormals.
+  // Right after FCMP a condition is one comparison of its operands (Emitter.fcmpLive; singles as
+  // f32): every condition, doubles and singles, against a register and #0.0, on pairs below, equal
+  // (signed zeros too), above, and with infinities and subnormals.
   it("a condition right after FCMP (cset w3, COND) is the interpreter's and Unicorn's, every COND", async () => {
-    const PAIRS: [bigint, bigint][] = [
+    const D_PAIRS: [bigint, bigint][] = [
       [0x3ff0000000000000n, 0x4000000000000000n],
       [0x4000000000000000n, 0x3ff0000000000000n],
       [0x8000000000000000n, 0n],
       [0x7ff0000000000000n, 0x7ff0000000000000n],
       [0xfff0000000000000n, 1n],
     ];
+    const S_PAIRS: [bigint, bigint][] = [
+      [0x3f800000n, 0x40000000n],
+      [0x40000000n, 0x3f800000n],
+      [0x80000000n, 0n],
+      [0x7f800000n, 0x7f800000n],
+      [0xff800000n, 1n],
+    ];
+    const asNumber = (bits: bigint, single: boolean): number =>
+      single
+        ? (new Float32Array(new Uint32Array([Number(bits)]).buffer)[0] as number)
+        : (new Float64Array(new BigUint64Array([bits]).buffer)[0] as number);
+    // fcmp d1, d2; fcmp s1, s2; fcmp d1, #0.0; fcmp s1, #0.0 (V2 then unused).
+    const FORMS = [
+      { op: 0x1e622020, text: 'fcmp d1, d2', single: false, zero: false },
+      { op: 0x1e222020, text: 'fcmp s1, s2', single: true, zero: false },
+      { op: 0x1e602028, text: 'fcmp d1, #0.0', single: false, zero: true },
+      { op: 0x1e202028, text: 'fcmp s1, #0.0', single: true, zero: true },
+    ];
     const CONDS = ['eq', 'ne', 'hs', 'lo', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le'];
-    for (let cond = 0; cond < 14; cond++) {
-      // CSET w3, cond is CSINC w3, wzr, wzr, invert(cond).
-      const cset = (0x1a9f07e3 | ((cond ^ 1) << 12)) >>> 0;
-      const LOOP = [0x1e622020, cset, 0xf1000529, 0x54ffffa1, 0xd4200000];
-      expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
-        'fcmp d1, d2',
-        `cset w3, ${CONDS[cond]}`,
-        'subs x9, x9, #0x1',
-        'b.ne 0x10000',
-        'brk #0',
-      ]);
-      for (const [v1, v2] of PAIRS) {
-        const o = {
-          loop: LOOP,
-          regs: [
-            ['q1', v1],
-            ['q2', v2],
-            ['x9', 3n],
-          ] as [RegName, bigint][],
-          read: (e: Engine) => e.regRead('x3').toString(),
-          exits: 'none' as const,
-        };
-        // FCMP's NZCV for two numbers (no NaN here: V clear), then ConditionHolds.
-        const [x, y] = [v1, v2].map((b) => new Float64Array(new BigUint64Array([b]).buffer)[0] as number) as [
-          number,
-          number,
-        ];
-        const [n, z, cf] = [x < y, x === y, x >= y];
-        const holds = [z, cf, n, false, cf && !z, !n, !z && !n][cond >> 1] as boolean;
-        const expected = holds !== ((cond & 1) === 1) ? '1' : '0';
-        await expectLoopEverywhere(o, expected, unicorn, `cset w3, ${CONDS[cond]} after fcmp of ${v1} and ${v2}`);
+    for (const form of FORMS) {
+      for (let cond = 0; cond < 14; cond++) {
+        // CSET w3, cond is CSINC w3, wzr, wzr, invert(cond).
+        const cset = (0x1a9f07e3 | ((cond ^ 1) << 12)) >>> 0;
+        const LOOP = [form.op, cset, 0xf1000529, 0x54ffffa1, 0xd4200000];
+        expect(LOOP.map((w, i) => disassemble(w, CODE + 4 * i))).toEqual([
+          form.text,
+          `cset w3, ${CONDS[cond]}`,
+          'subs x9, x9, #0x1',
+          'b.ne 0x10000',
+          'brk #0',
+        ]);
+        for (const [v1, v2] of form.single ? S_PAIRS : D_PAIRS) {
+          const o = {
+            loop: LOOP,
+            regs: [
+              ['q1', v1],
+              ['q2', v2],
+              ['x9', 3n],
+            ] as [RegName, bigint][],
+            read: (e: Engine) => e.regRead('x3').toString(),
+            exits: 'none' as const,
+          };
+          // FCMP's NZCV for two numbers (no NaN here: V clear), then ConditionHolds.
+          const x = asNumber(v1, form.single);
+          const y = form.zero ? 0 : asNumber(v2, form.single);
+          const [n, z, cf] = [x < y, x === y, x >= y];
+          const holds = [z, cf, n, false, cf && !z, !n, !z && !n][cond >> 1] as boolean;
+          const expected = holds !== ((cond & 1) === 1) ? '1' : '0';
+          await expectLoopEverywhere(
+            o,
+            expected,
+            unicorn,
+            `cset w3, ${CONDS[cond]} after ${form.text} of ${v1}, ${v2}`,
+          );
+        }
       }
     }
   });
