@@ -2126,24 +2126,24 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
     await expectLoopEverywhere({ loop: LOOP, regs, read, exits: c.exits }, `${c.nzcv} ${c.fpsr}`, unicorn);
   });
 
-  // Right after FCMP a condition is one comparison of its operands (Emitter.fcmpLive; singles as
-  // f32): every condition, doubles and singles, against a register and #0.0, on pairs below, equal
+  // Right after FCMP a condition is one comparison of its operands (Emitter.fcmpLive): every
+  // condition, doubles and singles, against a register and #0.0, on pairs below, equal
   // (signed zeros too), above, and with infinities and subnormals.
   it("a condition right after FCMP (cset w3, COND) is the interpreter's and Unicorn's, every COND", async () => {
-    const D_PAIRS: [bigint, bigint][] = [
-      [0x3ff0000000000000n, 0x4000000000000000n],
-      [0x4000000000000000n, 0x3ff0000000000000n],
-      [0x8000000000000000n, 0n],
-      [0x7ff0000000000000n, 0x7ff0000000000000n],
-      [0xfff0000000000000n, 1n],
+    // Each pair in both widths: 'tiny' is the smallest subnormal of the width.
+    const PAIRS: [number | 'tiny', number | 'tiny'][] = [
+      [1, 2],
+      [2, 1],
+      [-0, 0],
+      [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY],
+      [Number.NEGATIVE_INFINITY, 'tiny'],
     ];
-    const S_PAIRS: [bigint, bigint][] = [
-      [0x3f800000n, 0x40000000n],
-      [0x40000000n, 0x3f800000n],
-      [0x80000000n, 0n],
-      [0x7f800000n, 0x7f800000n],
-      [0xff800000n, 1n],
-    ];
+    const bitsOf = (v: number | 'tiny', single: boolean): bigint =>
+      v === 'tiny'
+        ? 1n
+        : single
+          ? BigInt(new Uint32Array(new Float32Array([v]).buffer)[0] as number)
+          : (new BigUint64Array(new Float64Array([v]).buffer)[0] as bigint);
     const asNumber = (bits: bigint, single: boolean): number =>
       single
         ? (new Float32Array(new Uint32Array([Number(bits)]).buffer)[0] as number)
@@ -2168,7 +2168,8 @@ describe('WebAssembly regions with SIMD&FP registers', () => {
           'b.ne 0x10000',
           'brk #0',
         ]);
-        for (const [v1, v2] of form.single ? S_PAIRS : D_PAIRS) {
+        for (const [a, b] of PAIRS) {
+          const [v1, v2] = [bitsOf(a, form.single), bitsOf(b, form.single)];
           const o = {
             loop: LOOP,
             regs: [
